@@ -1,0 +1,49 @@
+# The two commands of the README, for a fresh Debian 12 machine (as root):
+#   make demo   install what is missing, build, open the demo console
+#   make test   install what is missing, build strict and with sanitizers,
+#               run every test (unit, real PostgreSQL/MariaDB/SQLite, console)
+# Everything else is plain CMake: cmake -S . -B build && cmake --build build.
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+BUILD ?= build
+DEMO_DIR ?= rowferry-demo
+
+.PHONY: all deps test-deps build demo test test-strict test-asan bench clean
+
+all: build
+
+deps:
+	./scripts/install-deps.sh --build
+
+test-deps:
+	./scripts/install-deps.sh --test
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	./$(BUILD)/rowferry demo $(DEMO_DIR)
+
+# Strict build (-Werror) and the ASan+UBSan build, each running every test.
+test: test-deps
+	$(MAKE) test-strict test-asan
+
+test-strict:
+	cmake -S . -B build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRF_WERROR=ON
+	cmake --build build-ci -j$(JOBS)
+	cd build-ci && ctest --output-on-failure --timeout 900
+
+test-asan:
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DRF_WERROR=ON -DRF_SANITIZE=ON
+	cmake --build build-asan -j$(JOBS)
+	cd build-asan && ctest --output-on-failure --timeout 1500
+
+bench:
+	./scripts/install-deps.sh --bench
+	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release
+	cmake --build build-bench -j$(JOBS)
+	./bench/run.sh build-bench
+
+clean:
+	rm -rf build build-ci build-asan build-bench

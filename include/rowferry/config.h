@@ -1,0 +1,84 @@
+/* config.h - config.ini (DESIGN §2), loaded with inih.
+ *
+ * Loading never stops at a bad line: each problem is reported as
+ * "FILE:LINE: message" through the warning callback and loading goes on.
+ * A missing required value (a [connection] without url, a [defaults] source
+ * naming an unknown connection) is reported when it is used, by
+ * rf_config_resolve(), naming the section and key.
+ */
+#ifndef ROWFERRY_CONFIG_H
+#define ROWFERRY_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rowferry/db.h"
+#include "rowferry/util.h"
+#include "rowferry/value.h"
+
+struct rf_conn_config {
+	char *name;                 /* section name: [connection NAME] */
+	char *url;                  /* NULL if missing (error when used) */
+	char *password_env;         /* NULL if not set */
+	bool readonly;              /* default true */
+	char *color;                /* header colour; NULL for theme default */
+	char *confirm;              /* "name" (type the name) or "none"; default "name" */
+	int line;                   /* line of the section header, for messages */
+};
+
+/* [compare TABLE]: per-table defaults for the selection flags. Every value
+ * is the same text the command line takes (key = a,b; tolerance = price=0.01). */
+struct rf_compare_config {
+	char *table;
+	char *key, *exclude, *ignore, *trim, *tolerance, *ts_precision, *where;
+};
+
+struct rf_key_binding {
+	char *action;               /* action name, e.g. "preview" */
+	char *key;                  /* key spec, e.g. "P", "^P", "F5" */
+	int line;
+};
+
+struct rf_config {
+	char *path;                 /* file loaded, or NULL if none was found */
+	size_t nconns;
+	struct rf_conn_config *conns;
+	char *default_source, *default_target;
+	char *undo_dir;             /* expanded (~ and $XDG_STATE_HOME); never NULL */
+	int lock_timeout_ms;        /* default 5000 */
+	int statement_timeout_ms;   /* default 60000 */
+	char *theme;                /* default "default" */
+	bool mouse;                 /* default false */
+	size_t ncompare;
+	struct rf_compare_config *compare;
+	size_t nkeys;
+	struct rf_key_binding *keys;
+	bool has_password;          /* a url in the file carries a password */
+};
+
+typedef void (*rf_config_warn_fn)(void *ctx, const char *msg);
+
+/* Fills cfg with defaults, then finds a file by DESIGN §2 order (explicit
+ * path, $ROWFERRY_CONFIG, ./config.ini, $XDG_CONFIG_HOME/rowferry/config.ini
+ * (~/.config when unset)) and loads it. An explicit path or
+ * $ROWFERRY_CONFIG that does not exist is an error (-1); finding no file at
+ * all is not (cfg->path stays NULL). Problems in the file go to warn (may be
+ * NULL: then to stderr) as "FILE:LINE: message"; a file holding a password
+ * that group/others can read gets a warning too. Free with rf_config_free. */
+int rf_config_load(struct rf_config *cfg, const char *explicit_path, rf_config_warn_fn warn,
+                   void *ctx, struct rf_error *err);
+void rf_config_free(struct rf_config *cfg);
+
+const struct rf_conn_config *rf_config_conn(const struct rf_config *cfg, const char *name);
+const struct rf_compare_config *rf_config_compare(const struct rf_config *cfg, const char *table);
+
+/* Turns "dev" (a section name) or a URL into connect options. `which` is
+ * "source" or "target", used when spec is NULL to take [defaults]. On error
+ * names section and key: "config.ini: [connection prod]: missing 'url'".
+ * The password from password_env is read here (getenv) and is borrowed from
+ * the environment. The returned strings in o point into cfg or spec. */
+int rf_config_resolve(const struct rf_config *cfg, const char *spec, const char *which,
+                      struct rf_connect_opts *o, const struct rf_conn_config **conn,
+                      struct rf_error *err);
+
+#endif

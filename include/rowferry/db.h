@@ -1,0 +1,228 @@
+/* db.h - one interface over PostgreSQL, MySQL/MariaDB and SQLite (DESIGN §1, §2).
+ *
+ * The core talks to a database only through struct rf_db_ops; each driver is
+ * one file in src/db/ and nothing outside those files knows which engine it
+ * is talking to (no `if (engine == PG)` elsewhere; capabilities are flags).
+ *
+ * Reads: rf_db_begin(db, RF_TX_READ) starts a transaction the *server*
+ * enforces as read-only (BEGIN READ ONLY / START TRANSACTION READ ONLY /
+ * PRAGMA query_only), then streams rows. Writes: RF_TX_WRITE on the target
+ * only, with lock and statement timeouts.
+ *
+ * Values exchanged with a driver are cells (value.h):
+ *  - rows streamed OUT of a driver hold the engine's text form of each value
+ *    (timestamps in the session time zone, which drivers set to UTC), except
+ *    RF_T_BYTES, which is the raw bytes;
+ *  - parameters and literals going IN are canonical forms (value.h) tagged
+ *    with the target column's class; the driver converts them to what its
+ *    engine accepts (e.g. boolean "true" -> 1 on MySQL, bytes -> bytea).
+ */
+#ifndef ROWFERRY_DB_H
+#define ROWFERRY_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rowferry/util.h"
+#include "rowferry/value.h"
+
+struct rf_db;
+struct rf_stream;
+
+struct rf_column {
+	char *name;
+	char *decl_type;            /* as declared: "numeric(12,2)", "tinyint(1)", "TEXT" */
+	enum rf_type_class tclass;  /* DESIGN §3 */
+	bool nullable;
+	char *default_expr;         /* NULL when the column has no default */
+	bool generated;             /* computed: GENERATED ALWAYS AS (expr) [STORED|VIRTUAL] */
+	bool identity;              /* identity / serial / auto_increment / SQLite rowid alias */
+	int pk_pos;                 /* 1-based position in the primary key, 0 if not in it */
+};
+
+struct rf_key {                     /* a unique key, or the columns of a foreign key */
+	char *name;
+	size_t ncols;
+	char **cols;
+};
+
+struct rf_fkey {
+	char *name;
+	size_t ncols;
+	char **cols;                /* referencing columns of this table */
+	char *ref_table;            /* referenced table, named as describe() accepts it */
+	char **ref_cols;            /* referenced columns, same count */
+};
+
+/* Everything the core needs to know about one table. Owned by the caller of
+ * describe(); free with rf_table_info_free(). Column order is the table's. */
+struct rf_table_info {
+	char *schema;               /* PostgreSQL schema / MySQL database; NULL for SQLite */
+	char *name;                 /* exact table name */
+	char *display;              /* "public.siteflow_orders", "siteflow_orders" */
+	size_t ncols;
+	struct rf_column *cols;
+	size_t npk;
+	size_t *pk;                 /* indexes into cols, in key order */
+	size_t nunique;
+	struct rf_key *uniques;     /* unique keys and unique indexes, not the PK */
+	size_t nfkeys;
+	struct rf_fkey *fkeys;
+};
+void rf_table_info_free(struct rf_table_info *t);
+/* index of column `name` (exact match), or -1 */
+int rf_table_info_col(const struct rf_table_info *t, const char *name);
+
+struct rf_table_entry {
+	char *name;                 /* as describe() accepts it: "public.jobs" / "jobs" */
+	long long rows;             /* exact count; -1 if it could not be counted */
+};
+struct rf_table_list {
+	size_t len;
+	struct rf_table_entry *items;
+};
+void rf_table_list_free(struct rf_table_list *l);
+
+/* A streamed row. Owned by the stream; valid until the next stream_next()
+ * or stream_close(). cells[i] corresponds to spec->cols[i]. */
+struct rf_row {
+	size_t ncols;
+	struct rf_cell *cells;
+};
+
+/* What to stream. The driver quotes every identifier itself. */
+struct rf_stream_spec {
+	const struct rf_table_info *table;
+	size_t ncols;
+	const size_t *cols;         /* column indexes into table->cols, in output order */
+	const char *where;          /* an SQL boolean expression, or NULL. The driver
+	                               wraps it in parentheses and must refuse input
+	                               that is not a single expression (';', unbalanced
+	                               parentheses or quotes, comments) */
+	size_t nkey;
+	const size_t *key;          /* ORDER BY these columns (indexes into table->cols),
+	                               ascending, text-class columns in byte order
+	                               (COLLATE "C" / binary), NULLs first */
+	bool lock;                  /* SELECT ... FOR UPDATE (only inside RF_TX_WRITE;
+	                               ignored where the engine locks otherwise) */
+};
+
+/* Result of exec(): affected rows and, for statements with RETURNING, the
+ * returned rows materialized (small: used for generated keys). Free with
+ * rf_result_free(). Cells of returned rows are in the engine's output form
+ * like streamed rows; `data` of each cell is owned by the result. */
+struct rf_result {
+	long long affected;
+	unsigned long long last_insert_id; /* MySQL LAST_INSERT_ID(), else 0 */
+	size_t nrows;
+	size_t ncols;
+	struct rf_cell *cells;      /* nrows * ncols, row-major */
+};
+void rf_result_free(struct rf_result *r);
+
+/* A bound parameter: a canonical value tagged with the target column's class. */
+struct rf_param {
+	struct rf_cell value;
+	enum rf_type_class tclass;
+};
+
+enum rf_tx_mode { RF_TX_READ, RF_TX_WRITE };
+
+struct rf_tx_opts {
+	int lock_timeout_ms;        /* 0: engine default */
+	int statement_timeout_ms;   /* 0: engine default */
+};
+
+/* Connection parameters as resolved from config (config.h) or a bare URL. */
+struct rf_connect_opts {
+	const char *name;           /* "dev", "prod", or the redacted URL for bare URLs */
+	const char *url;            /* DESIGN §2 URL forms or a libpq conninfo / service */
+	const char *password;       /* from password_env, or NULL */
+	bool allow_prompt;          /* may prompt on the terminal (no echo) */
+};
+
+struct rf_db_ops {
+	const char *engine;         /* "postgres", "mysql", "sqlite" */
+	bool has_returning;         /* INSERT/UPDATE/DELETE ... RETURNING supported */
+	bool has_schemas;
+
+	/* Returns 0 and *out, or -1 with err ("prod: connection refused ...").
+	 * The password is never copied into error text. */
+	int (*connect)(const struct rf_connect_opts *o, struct rf_db **out, struct rf_error *err);
+	void (*close)(struct rf_db *db);
+
+	int (*list_tables)(struct rf_db *db, struct rf_table_list *out, struct rf_error *err);
+	/* name: "table" or "schema.table", exact (case-sensitive) names; on
+	 * PostgreSQL an unqualified name is looked up in the search_path. */
+	int (*describe)(struct rf_db *db, const char *name, struct rf_table_info *out,
+	                struct rf_error *err);
+
+	int (*stream_open)(struct rf_db *db, const struct rf_stream_spec *spec,
+	                   struct rf_stream **out, struct rf_error *err);
+	/* 1: *row set; 0: end of rows; -1: error */
+	int (*stream_next)(struct rf_stream *s, const struct rf_row **row, struct rf_error *err);
+	void (*stream_close)(struct rf_stream *s);
+
+	/* Executes one statement with parameters bound (placeholders as rendered
+	 * by placeholder()). out may be NULL when no result is wanted. */
+	int (*exec)(struct rf_db *db, const char *sql, size_t nparams, const struct rf_param *params,
+	            struct rf_result *out, struct rf_error *err);
+
+	int (*begin)(struct rf_db *db, enum rf_tx_mode mode, const struct rf_tx_opts *opts,
+	             struct rf_error *err);
+	int (*commit)(struct rf_db *db, struct rf_error *err);
+	int (*rollback)(struct rf_db *db, struct rf_error *err);
+
+	/* Appends the quoted identifier ("line item" / `line item`). */
+	void (*quote_ident)(struct rf_db *db, const char *ident, struct rf_buf *out);
+	/* Appends a literal in the engine's dialect for a canonical value of
+	 * class c: 'it''s', NULL, TRUE/1, '\x00ff'::bytea / x'00ff' / X'00FF'. */
+	void (*quote_literal)(struct rf_db *db, enum rf_type_class c, const struct rf_cell *v,
+	                      struct rf_buf *out);
+	/* Appends the placeholder for 1-based parameter n: "$n" or "?". */
+	void (*placeholder)(struct rf_db *db, size_t n, struct rf_buf *out);
+};
+
+/* Common head of every driver's connection struct. */
+struct rf_db {
+	const struct rf_db_ops *ops;
+	char *name;                 /* connection name for messages */
+	char *display_url;          /* URL with the password removed */
+	bool in_tx;
+	enum rf_tx_mode tx_mode;
+};
+
+extern const struct rf_db_ops rf_pg_ops;
+extern const struct rf_db_ops rf_mysql_ops;
+extern const struct rf_db_ops rf_sqlite_ops;
+
+/* Picks the driver from the URL form (DESIGN §2): postgres:// postgresql://
+ * or a conninfo/service string -> PostgreSQL; mysql:// mariadb:// -> MySQL;
+ * sqlite: -> SQLite. Returns NULL and sets err for anything else. */
+const struct rf_db_ops *rf_db_ops_for_url(const char *url, struct rf_error *err);
+/* Resolves the driver and connects. */
+int rf_db_connect(const struct rf_connect_opts *o, struct rf_db **out, struct rf_error *err);
+
+/* Thin wrappers so callers read naturally: rf_db_exec(db, ...) etc. */
+void rf_db_close(struct rf_db *db);
+int rf_db_begin(struct rf_db *db, enum rf_tx_mode mode, const struct rf_tx_opts *opts,
+                struct rf_error *err);
+int rf_db_commit(struct rf_db *db, struct rf_error *err);
+int rf_db_rollback(struct rf_db *db, struct rf_error *err);
+
+/* Shared helpers for drivers (src/db/db.c). */
+/* Validates a user WHERE expression: not empty, no ';' outside quotes, no
+ * comment markers outside quotes, balanced parentheses and quotes. Returns 0
+ * or -1 with err naming the problem. The server enforces read-only anyway;
+ * this makes "1=1; DROP TABLE x" a clear error instead of a server one. */
+int rf_db_check_where(const char *where, const char *who, struct rf_error *err);
+/* Fills the driver-common part of a connection. */
+void rf_db_init_base(struct rf_db *db, const struct rf_db_ops *ops, const struct rf_connect_opts *o);
+void rf_db_free_base(struct rf_db *db);
+/* Reads a password from the terminal without echo; NULL if no terminal.
+ * Caller frees (and should wipe) the result. */
+char *rf_db_prompt_password(const char *who);
+/* Helpers for building rf_table_info in drivers. */
+void rf_table_info_add_column(struct rf_table_info *t, const struct rf_column *c); /* copies strings */
+
+#endif

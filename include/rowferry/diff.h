@@ -1,0 +1,139 @@
+/* diff.h - streaming merge-join row diff (DESIGN §4).
+ *
+ * Both sides are streamed ordered by the match key and merged in one pass;
+ * memory does not grow with the table. Each stream is verified to arrive in
+ * the order the merge compares keys in (rf_value_cmp_key on canonical
+ * forms); a stream out of that order stops the diff with an error naming
+ * the column and the two keys - never a wrong result.
+ *
+ * Columns: the diff works on the union of both sides' columns, matched by
+ * name. A column is compared when it is on both sides and neither excluded
+ * nor ignored; copied when on both sides and not excluded. Target columns
+ * that are not on the source (or excluded) are still streamed from the
+ * target, so plans can address target rows by the target's primary key
+ * and journals hold whole before-images.
+ */
+#ifndef ROWFERRY_DIFF_H
+#define ROWFERRY_DIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rowferry/db.h"
+#include "rowferry/util.h"
+#include "rowferry/value.h"
+
+/* Per-column option given on the command line or in [compare TABLE]. */
+struct rf_colopt_item {
+	char *col;
+	struct rf_col_opts opts;
+};
+
+/* What to diff (and, for copy, what to copy): the selection flags of
+ * `rowferry diff` / `copy`. Owns its strings; rf_selection_free(). */
+struct rf_selection {
+	char *table;
+	char *where;              /* both sides unless overridden below */
+	char *source_where;
+	char *target_where;
+	struct rf_strlist key;    /* empty: the source's primary key */
+	struct rf_strlist exclude;
+	struct rf_strlist ignore;
+	size_t nopts;
+	struct rf_colopt_item *opts; /* tolerance / ts precision / trim per column */
+};
+void rf_selection_init(struct rf_selection *s, const char *table);
+void rf_selection_free(struct rf_selection *s);
+/* "price=0.01" */
+int rf_selection_add_tolerance(struct rf_selection *s, const char *spec, struct rf_error *err);
+/* "created_at=3" */
+int rf_selection_add_ts_precision(struct rf_selection *s, const char *spec, struct rf_error *err);
+/* "sku,name" */
+void rf_selection_add_trim(struct rf_selection *s, const char *cols);
+/* Per-column options for col (defaults when none were given). */
+struct rf_col_opts rf_selection_col_opts(const struct rf_selection *s, const char *col);
+
+enum rf_diff_status { RF_ONLY_SOURCE, RF_ONLY_TARGET, RF_CHANGED, RF_IDENTICAL };
+const char *rf_diff_status_name(enum rf_diff_status s); /* "only_source", ... */
+char rf_diff_status_glyph(enum rf_diff_status s);       /* + - ~ = */
+
+struct rf_diff_col {
+	char *name;
+	int src;                  /* index in the source table, -1 if absent there */
+	int dst;                  /* index in the target table, -1 if absent there */
+	enum rf_type_class tclass;/* class both sides are canonicalized as */
+	int key_pos;              /* 1-based position in the match key, 0 if not */
+	bool excluded;            /* --exclude: neither compared nor copied */
+	bool compare;             /* on both sides, not excluded, not ignored */
+	bool copy;                /* on both sides, not excluded */
+	struct rf_col_opts opts;
+};
+
+/* The resolved shape of a diff: both tables and the column mapping. Owned by
+ * the rf_diff it came from. */
+struct rf_diff_shape {
+	struct rf_table_info src_table;
+	struct rf_table_info dst_table;
+	size_t ncols;
+	struct rf_diff_col *cols; /* source column order, then target-only ones */
+	size_t nkey;
+	size_t *key;              /* indexes into cols, in key order */
+	struct rf_strlist warnings; /* "column x is only in the source: not compared" */
+};
+
+/* One key's result. Cells are canonical forms, one per shape column (NULL
+ * array for the side that has no row; cells of a column absent on a side
+ * are NULL cells). Owned by the rf_diff; valid until the next rf_diff_next,
+ * unless copied with rf_diff_row_dup. */
+struct rf_diff_row {
+	enum rf_diff_status status;
+	struct rf_cell *src;
+	struct rf_cell *dst;
+	bool *changed;            /* per column; true for compared columns that differ */
+	size_t nchanged;
+	unsigned char *flagged;   /* per column: 1 if a side's value did not parse
+	                             as its class (compared as raw bytes) */
+};
+/* Deep copy (caller frees with rf_diff_row_free). */
+struct rf_diff_row *rf_diff_row_dup(const struct rf_diff_row *r, size_t ncols);
+void rf_diff_row_free(struct rf_diff_row *r, size_t ncols);
+
+struct rf_diff_stats {
+	unsigned long long src_rows, dst_rows;
+	unsigned long long only_source, only_target, changed, identical;
+};
+
+struct rf_diff;
+
+/* Describes the table on both sides, resolves the columns and key, starts
+ * read-only transactions and opens both streams. The databases must stay
+ * open until rf_diff_close. Returns NULL and sets err ("dev: relation ...",
+ * "siteflow_orders has no primary key: give --key", "--exclude: no column
+ * gid"). */
+struct rf_diff *rf_diff_open(struct rf_db *src, struct rf_db *dst, const struct rf_selection *sel,
+                             struct rf_error *err);
+const struct rf_diff_shape *rf_diff_shape(const struct rf_diff *d);
+/* 1: *row set; 0: done; -1: error. Identical rows are returned too, so a
+ * caller can count or show them; callers filter. */
+int rf_diff_next(struct rf_diff *d, const struct rf_diff_row **row, struct rf_error *err);
+const struct rf_diff_stats *rf_diff_stats(const struct rf_diff *d);
+/* Closes the streams and ends the read transactions; frees d. */
+void rf_diff_close(struct rf_diff *d);
+
+/* Canonicalizes cells of a streamed row into canonical forms for the shape's
+ * columns of one side: used by the diff and by apply's re-check. side 0 =
+ * source, 1 = target. `row` holds the cells in stream column order
+ * (rf_diff_stream_cols). out has shape->ncols cells pointing into buf. */
+void rf_diff_canon_row(const struct rf_diff_shape *shape, int side, const struct rf_row *row,
+                       struct rf_buf *buf, struct rf_cell *out, unsigned char *flagged);
+/* The table columns a side streams, in order (indexes into that side's
+ * table->cols), and for each the shape column it fills. Allocated; caller
+ * frees both arrays. */
+void rf_diff_stream_cols(const struct rf_diff_shape *shape, int side, size_t **cols,
+                         size_t **shape_cols, size_t *n);
+
+/* Formats key cells as "job_number=0000065, order_ref=A-1" into out. */
+void rf_diff_format_key(const struct rf_diff_shape *shape, const struct rf_cell *cells,
+                        struct rf_buf *out);
+
+#endif

@@ -1,0 +1,88 @@
+/* util.h - small building blocks shared by every module: a growable byte
+ * buffer, string lists, checked allocation and an error value.
+ *
+ * Ownership: an rf_buf owns its bytes; rf_buf_free() releases them. An
+ * rf_strlist owns its strings. Nothing here keeps pointers to caller memory.
+ */
+#ifndef ROWFERRY_UTIL_H
+#define ROWFERRY_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#if defined(__GNUC__)
+#define RF_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define RF_PRINTF(f, a)
+#endif
+
+/* Errors are values (STYLE.md 5). `where` names the connection, file or
+ * module ("prod", "config.ini:12", "diff"); `msg` is one line, usually the
+ * server's own message. The front end prints "rowferry: WHERE: MSG". */
+struct rf_error {
+	int set;
+	char where[128];
+	char msg[1024];
+};
+
+void rf_error_clear(struct rf_error *err);
+/* Sets err (if not NULL and not already set: the first error wins, so a
+ * cleanup path cannot overwrite the cause). Always returns -1. */
+int rf_error_set(struct rf_error *err, const char *where, const char *fmt, ...) RF_PRINTF(3, 4);
+/* "where: msg" or "msg" */
+const char *rf_error_text(const struct rf_error *err, char *out, size_t outlen);
+
+/* Allocation that cannot fail: on exhaustion calls the registered abort
+ * hook (the console restores the terminal there) and aborts. */
+void *rf_xmalloc(size_t n);
+void *rf_xcalloc(size_t n, size_t size);
+void *rf_xrealloc(void *p, size_t n);
+char *rf_xstrdup(const char *s);
+char *rf_xstrndup(const char *s, size_t n);
+char *rf_xasprintf(const char *fmt, ...) RF_PRINTF(1, 2);
+void rf_set_abort_hook(void (*hook)(void));
+
+/* Growable byte buffer; data is always NUL-terminated (len excludes it). */
+struct rf_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+#define RF_BUF_INIT {NULL, 0, 0}
+void rf_buf_reserve(struct rf_buf *b, size_t extra);
+void rf_buf_add(struct rf_buf *b, const void *data, size_t len);
+void rf_buf_adds(struct rf_buf *b, const char *s);
+void rf_buf_addc(struct rf_buf *b, char c);
+void rf_buf_printf(struct rf_buf *b, const char *fmt, ...) RF_PRINTF(2, 3);
+void rf_buf_vprintf(struct rf_buf *b, const char *fmt, va_list ap) RF_PRINTF(2, 0);
+void rf_buf_reset(struct rf_buf *b); /* len = 0, keeps memory */
+void rf_buf_free(struct rf_buf *b);
+/* Takes the bytes out of b (caller frees), leaving b empty. */
+char *rf_buf_steal(struct rf_buf *b);
+
+/* List of owned strings. */
+struct rf_strlist {
+	char **items;
+	size_t len;
+	size_t cap;
+};
+#define RF_STRLIST_INIT {NULL, 0, 0}
+void rf_strlist_add(struct rf_strlist *l, const char *s);
+void rf_strlist_free(struct rf_strlist *l);
+int rf_strlist_index(const struct rf_strlist *l, const char *s); /* -1 if absent */
+/* Splits "a, b,c" on commas, trimming blanks, skipping empty items. */
+void rf_strlist_split(struct rf_strlist *l, const char *csv);
+/* Joins with sep into a new string (caller frees). */
+char *rf_strlist_join(const struct rf_strlist *l, const char *sep);
+
+/* Trims ASCII blanks in place; returns s. */
+char *rf_strtrim(char *s);
+/* Lower-case hex of n bytes appended to b. */
+void rf_buf_addhex(struct rf_buf *b, const unsigned char *p, size_t n);
+/* Returns a copy of url with any password removed (caller frees):
+ * "postgres://u:pw@h/db" -> "postgres://u@h/db", "password=x" dropped from
+ * conninfo strings, "?password=" query items dropped. */
+char *rf_url_redact(const char *url);
+
+#endif

@@ -1,0 +1,35 @@
+/* cli.h - the subcommands of the rowferry program (DESIGN §7).
+ * Each cmd_* takes the arguments after the subcommand name (argv[0] is the
+ * subcommand) and returns the process exit code. */
+#ifndef ROWFERRY_CLI_H
+#define ROWFERRY_CLI_H
+
+#include "rowferry/config.h"
+
+/* Options common to every subcommand, parsed by main.c before dispatch. */
+struct cli_common {
+	const char *config_path;  /* --config FILE or NULL */
+	const char *theme;        /* --theme NAME or NULL */
+};
+
+int cmd_tables(int argc, char **argv, const struct cli_common *common);
+int cmd_diff(int argc, char **argv, const struct cli_common *common);
+int cmd_copy(int argc, char **argv, const struct cli_common *common);
+int cmd_undo(int argc, char **argv, const struct cli_common *common);
+int cmd_log(int argc, char **argv, const struct cli_common *common);
+int cmd_demo(int argc, char **argv, const struct cli_common *common);
+/* the console (ui/); NULL config_path etc. as for the others */
+int cmd_console(int argc, char **argv, const struct cli_common *common);
+
+/* Shared by the subcommands (cli_util.c). */
+/* Loads config per DESIGN §2, warnings to stderr. Returns 0 or prints the
+ * error and returns -1. */
+int cli_load_config(struct rf_config *cfg, const struct cli_common *common);
+/* Prints "rowferry: WHERE: MSG" to stderr. */
+void cli_print_error(const struct rf_error *err);
+/* Connects `spec` (name or URL; NULL = [defaults] `which`); prints the error
+ * and returns NULL on failure. */
+struct rf_db *cli_connect(const struct rf_config *cfg, const char *spec, const char *which,
+                          const struct rf_conn_config **conn_out);
+
+#endif

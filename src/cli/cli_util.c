@@ -1,0 +1,47 @@
+/* cli_util.c - what every subcommand does the same way. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+static void warn_stderr(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "rowferry: %s\n", msg);
+}
+
+int cli_load_config(struct rf_config *cfg, const struct cli_common *common)
+{
+	struct rf_error err;
+	rf_error_clear(&err);
+	if (rf_config_load(cfg, common->config_path, warn_stderr, NULL, &err) != 0) {
+		cli_print_error(&err);
+		return -1;
+	}
+	return 0;
+}
+
+void cli_print_error(const struct rf_error *err)
+{
+	char text[1300];
+	fprintf(stderr, "rowferry: %s\n", rf_error_text(err, text, sizeof text));
+}
+
+struct rf_db *cli_connect(const struct rf_config *cfg, const char *spec, const char *which,
+                          const struct rf_conn_config **conn_out)
+{
+	struct rf_connect_opts o;
+	const struct rf_conn_config *conn = NULL;
+	struct rf_db *db = NULL;
+	struct rf_error err;
+
+	rf_error_clear(&err);
+	if (rf_config_resolve(cfg, spec, which, &o, &conn, &err) != 0 ||
+	    rf_db_connect(&o, &db, &err) != 0) {
+		cli_print_error(&err);
+		return NULL;
+	}
+	if (conn_out)
+		*conn_out = conn;
+	return db;
+}

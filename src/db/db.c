@@ -1,0 +1,265 @@
+/* db.c - driver selection and the parts of db.h every driver shares. */
+#include "rowferry/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+const struct rf_db_ops *rf_db_ops_for_url(const char *url, struct rf_error *err)
+{
+	if (!url || !*url) {
+		rf_error_set(err, "connect", "empty connection URL");
+		return NULL;
+	}
+	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+		return &rf_pg_ops;
+	if (strncmp(url, "mysql://", 8) == 0 || strncmp(url, "mariadb://", 10) == 0)
+		return &rf_mysql_ops;
+	if (strncmp(url, "sqlite:", 7) == 0)
+		return &rf_sqlite_ops;
+	/* libpq conninfo ("host=... dbname=...") and service names ("service=x") */
+	if (strchr(url, '=') && !strstr(url, "://"))
+		return &rf_pg_ops;
+	{
+		char *shown = rf_url_redact(url);
+		rf_error_set(err, "connect",
+		             "cannot tell the engine of '%s' (expected postgres://, mysql://, "
+		             "mariadb://, sqlite: or a libpq conninfo string)",
+		             shown);
+		free(shown);
+	}
+	return NULL;
+}
+
+int rf_db_connect(const struct rf_connect_opts *o, struct rf_db **out, struct rf_error *err)
+{
+	const struct rf_db_ops *ops = rf_db_ops_for_url(o->url, err);
+	*out = NULL;
+	if (!ops)
+		return -1;
+	return ops->connect(o, out, err);
+}
+
+void rf_db_close(struct rf_db *db)
+{
+	if (db)
+		db->ops->close(db);
+}
+
+int rf_db_begin(struct rf_db *db, enum rf_tx_mode mode, const struct rf_tx_opts *opts,
+                struct rf_error *err)
+{
+	static const struct rf_tx_opts none = {0, 0};
+	return db->ops->begin(db, mode, opts ? opts : &none, err);
+}
+
+int rf_db_commit(struct rf_db *db, struct rf_error *err)
+{
+	return db->ops->commit(db, err);
+}
+
+int rf_db_rollback(struct rf_db *db, struct rf_error *err)
+{
+	return db->ops->rollback(db, err);
+}
+
+void rf_db_init_base(struct rf_db *db, const struct rf_db_ops *ops, const struct rf_connect_opts *o)
+{
+	db->ops = ops;
+	db->display_url = rf_url_redact(o->url);
+	db->name = rf_xstrdup(o->name && *o->name ? o->name : db->display_url);
+	db->in_tx = false;
+	db->tx_mode = RF_TX_READ;
+}
+
+void rf_db_free_base(struct rf_db *db)
+{
+	free(db->name);
+	free(db->display_url);
+	db->name = db->display_url = NULL;
+}
+
+int rf_db_check_where(const char *where, const char *who, struct rf_error *err)
+{
+	int depth = 0;
+	char quote = 0;
+	const char *p;
+
+	if (!where)
+		return 0;
+	for (p = where; *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'; p++)
+		;
+	if (!*p)
+		return rf_error_set(err, who, "--where is empty");
+	for (p = where; *p; p++) {
+		if (quote) {
+			/* a doubled quote is an escaped quote inside the literal */
+			if (*p == quote) {
+				if (p[1] == quote)
+					p++;
+				else
+					quote = 0;
+			} else if (*p == '\\' && quote == '\'' && p[1]) {
+				/* MySQL-style backslash escape: skip the next byte so
+				 * \' does not end the literal early; for engines that
+				 * do not treat \ specially this only makes us stricter */
+				p++;
+			}
+			continue;
+		}
+		switch (*p) {
+		case '\'':
+		case '"':
+		case '`':
+			quote = *p;
+			break;
+		case '(':
+			depth++;
+			break;
+		case ')':
+			if (--depth < 0)
+				return rf_error_set(err, who, "--where has an unbalanced ')': %s", where);
+			break;
+		case ';':
+			return rf_error_set(err, who,
+			                    "--where must be a single expression (found ';'): %s", where);
+		case '-':
+			if (p[1] == '-')
+				return rf_error_set(err, who, "--where must not contain comments: %s",
+				                    where);
+			break;
+		case '/':
+			if (p[1] == '*')
+				return rf_error_set(err, who, "--where must not contain comments: %s",
+				                    where);
+			break;
+		case '#':
+			return rf_error_set(err, who, "--where must not contain '#' comments: %s", where);
+		default:
+			break;
+		}
+	}
+	if (quote)
+		return rf_error_set(err, who, "--where has an unterminated %c quote: %s", quote, where);
+	if (depth)
+		return rf_error_set(err, who, "--where has an unbalanced '(': %s", where);
+	return 0;
+}
+
+char *rf_db_prompt_password(const char *who)
+{
+	struct termios old, quiet;
+	char line[1024];
+	FILE *tty = fopen("/dev/tty", "r+");
+	char *pw = NULL;
+	size_t n;
+
+	if (!tty)
+		return NULL;
+	if (tcgetattr(fileno(tty), &old) != 0)
+		goto out;
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	fprintf(tty, "Password for %s: ", who);
+	fflush(tty);
+	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	if (fgets(line, sizeof line, tty)) {
+		n = strlen(line);
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		pw = rf_xstrdup(line);
+	}
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputc('\n', tty);
+	memset(line, 0, sizeof line);
+out:
+	fclose(tty);
+	return pw;
+}
+
+static void free_key(struct rf_key *k)
+{
+	size_t i;
+	for (i = 0; i < k->ncols; i++)
+		free(k->cols[i]);
+	free(k->cols);
+	free(k->name);
+}
+
+void rf_table_info_free(struct rf_table_info *t)
+{
+	size_t i, j;
+	if (!t)
+		return;
+	for (i = 0; i < t->ncols; i++) {
+		free(t->cols[i].name);
+		free(t->cols[i].decl_type);
+		free(t->cols[i].default_expr);
+	}
+	free(t->cols);
+	free(t->pk);
+	for (i = 0; i < t->nunique; i++)
+		free_key(&t->uniques[i]);
+	free(t->uniques);
+	for (i = 0; i < t->nfkeys; i++) {
+		struct rf_fkey *f = &t->fkeys[i];
+		for (j = 0; j < f->ncols; j++) {
+			free(f->cols[j]);
+			free(f->ref_cols[j]);
+		}
+		free(f->cols);
+		free(f->ref_cols);
+		free(f->ref_table);
+		free(f->name);
+	}
+	free(t->fkeys);
+	free(t->schema);
+	free(t->name);
+	free(t->display);
+	memset(t, 0, sizeof *t);
+}
+
+int rf_table_info_col(const struct rf_table_info *t, const char *name)
+{
+	size_t i;
+	for (i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+void rf_table_info_add_column(struct rf_table_info *t, const struct rf_column *c)
+{
+	struct rf_column *n;
+	t->cols = rf_xrealloc(t->cols, (t->ncols + 1) * sizeof *t->cols);
+	n = &t->cols[t->ncols++];
+	*n = *c;
+	n->name = rf_xstrdup(c->name);
+	n->decl_type = rf_xstrdup(c->decl_type ? c->decl_type : "");
+	n->default_expr = c->default_expr ? rf_xstrdup(c->default_expr) : NULL;
+}
+
+void rf_table_list_free(struct rf_table_list *l)
+{
+	size_t i;
+	if (!l)
+		return;
+	for (i = 0; i < l->len; i++)
+		free(l->items[i].name);
+	free(l->items);
+	l->items = NULL;
+	l->len = 0;
+}
+
+void rf_result_free(struct rf_result *r)
+{
+	size_t i;
+	if (!r)
+		return;
+	for (i = 0; i < r->nrows * r->ncols; i++)
+		free((void *)r->cells[i].data);
+	free(r->cells);
+	memset(r, 0, sizeof *r);
+}

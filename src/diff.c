@@ -1,0 +1,639 @@
+/* diff.c - streaming merge-join diff (diff.h, DESIGN §4). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rowferry/diff.h"
+
+/* One side of the merge: its stream, the current row in canonical form and
+ * the previous key, kept to verify the stream's order. */
+struct diff_side {
+	struct rf_db *db;
+	struct rf_stream *stream;
+	bool started_tx;
+	size_t nstream;
+	size_t *stream_cols;      /* table column indexes streamed */
+	size_t *shape_cols;       /* shape column each streamed cell fills */
+	size_t *offs;             /* scratch for canon_cells */
+	struct rf_buf buf;        /* canonical bytes of the current row */
+	struct rf_cell *cells;    /* shape->ncols canonical cells of the current row */
+	unsigned char *flagged;
+	struct rf_buf prev_buf;   /* canonical bytes of the previous key */
+	struct rf_cell *prev_key; /* shape->ncols cells, key columns set, bytes in prev_buf */
+	bool have_prev;
+	bool have_row;            /* cells hold a row not yet merged */
+	bool eof;
+	const char *label;        /* "source" / "target" */
+};
+
+struct rf_diff {
+	struct rf_diff_shape shape;
+	struct diff_side side[2];
+	struct rf_diff_row row;
+	struct rf_diff_stats stats;
+	bool consume[2];          /* advance this side before the next merge step */
+};
+
+const char *rf_diff_status_name(enum rf_diff_status s)
+{
+	switch (s) {
+	case RF_ONLY_SOURCE:
+		return "only_source";
+	case RF_ONLY_TARGET:
+		return "only_target";
+	case RF_CHANGED:
+		return "changed";
+	case RF_IDENTICAL:
+		return "identical";
+	}
+	return "?";
+}
+
+char rf_diff_status_glyph(enum rf_diff_status s)
+{
+	static const char glyphs[] = "+-~=";
+	return glyphs[s];
+}
+
+/* The class both sides are canonicalized as when the engines declare a
+ * column differently: the more specific of the two wins, so MySQL DATETIME
+ * vs PostgreSQL timestamptz compares as instants and SQLite INTEGER vs a
+ * PostgreSQL boolean compares as booleans. */
+static enum rf_type_class unify_class(enum rf_type_class a, enum rf_type_class b)
+{
+	if (a == b)
+		return a;
+	if (a == RF_T_TEXT || a == RF_T_OTHER)
+		return b == RF_T_OTHER ? a : b;
+	if (b == RF_T_TEXT || b == RF_T_OTHER)
+		return a;
+#define RF_PAIR(x, y) ((a == (x) && b == (y)) || (a == (y) && b == (x)))
+	if (RF_PAIR(RF_T_TIMESTAMP, RF_T_TIMESTAMPTZ) || RF_PAIR(RF_T_DATE, RF_T_TIMESTAMPTZ))
+		return RF_T_TIMESTAMPTZ;
+	if (RF_PAIR(RF_T_DATE, RF_T_TIMESTAMP))
+		return RF_T_TIMESTAMP;
+	if (RF_PAIR(RF_T_INTEGER, RF_T_BOOLEAN))
+		return RF_T_BOOLEAN;
+	if (RF_PAIR(RF_T_INTEGER, RF_T_DECIMAL))
+		return RF_T_DECIMAL;
+	if (RF_PAIR(RF_T_INTEGER, RF_T_FLOAT) || RF_PAIR(RF_T_DECIMAL, RF_T_FLOAT))
+		return RF_T_FLOAT;
+#undef RF_PAIR
+	return RF_T_TEXT;
+}
+
+static void shape_free(struct rf_diff_shape *sh)
+{
+	size_t i;
+	for (i = 0; i < sh->ncols; i++)
+		free(sh->cols[i].name);
+	free(sh->cols);
+	free(sh->key);
+	rf_table_info_free(&sh->src_table);
+	rf_table_info_free(&sh->dst_table);
+	rf_strlist_free(&sh->warnings);
+}
+
+static int shape_col(const struct rf_diff_shape *sh, const char *name)
+{
+	size_t i;
+	for (i = 0; i < sh->ncols; i++)
+		if (strcmp(sh->cols[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Describes `name` on db; an engine without schemas also accepts the name
+ * a schema-qualified engine shows ("public.jobs" -> "jobs"), so a table can
+ * be named the same way on both sides of a cross-engine diff. */
+static int describe(struct rf_db *db, const char *name, struct rf_table_info *t,
+                    struct rf_error *err)
+{
+	struct rf_error first;
+	const char *dot = strchr(name, '.');
+	rf_error_clear(&first);
+	if (db->ops->describe(db, name, t, &first) == 0)
+		return 0;
+	if (!db->ops->has_schemas && dot && dot[1]) {
+		memset(t, 0, sizeof *t);
+		if (db->ops->describe(db, dot + 1, t, NULL) == 0)
+			return 0;
+	}
+	if (err && !err->set)
+		*err = first;
+	return -1;
+}
+
+static struct rf_diff_col *add_col(struct rf_diff_shape *sh, const char *name)
+{
+	struct rf_diff_col *c;
+	sh->cols = rf_xrealloc(sh->cols, (sh->ncols + 1) * sizeof *sh->cols);
+	c = &sh->cols[sh->ncols++];
+	memset(c, 0, sizeof *c);
+	c->name = rf_xstrdup(name);
+	c->src = c->dst = -1;
+	return c;
+}
+
+/* Checks every name of a column list flag against the shape. */
+static int check_names(const struct rf_diff_shape *sh, const struct rf_strlist *l,
+                       const char *flag, struct rf_error *err)
+{
+	size_t i;
+	for (i = 0; i < l->len; i++)
+		if (shape_col(sh, l->items[i]) < 0)
+			return rf_error_set(err, flag, "no column '%s' in %s", l->items[i],
+			                    sh->src_table.display);
+	return 0;
+}
+
+/* Suggests a key when the primary key cannot be used: the first unique key
+ * whose columns are all compared. */
+static char *suggest_key(const struct rf_diff_shape *sh)
+{
+	size_t i, j;
+	for (i = 0; i < sh->src_table.nunique; i++) {
+		const struct rf_key *k = &sh->src_table.uniques[i];
+		struct rf_strlist l = RF_STRLIST_INIT;
+		bool ok = true;
+		for (j = 0; j < k->ncols; j++) {
+			int c = shape_col(sh, k->cols[j]);
+			ok = ok && c >= 0 && sh->cols[c].src >= 0 && sh->cols[c].dst >= 0 &&
+			     !sh->cols[c].excluded;
+			rf_strlist_add(&l, k->cols[j]);
+		}
+		if (ok) {
+			char *s = rf_strlist_join(&l, ",");
+			rf_strlist_free(&l);
+			return s;
+		}
+		rf_strlist_free(&l);
+	}
+	return NULL;
+}
+
+static int resolve_key(struct rf_diff_shape *sh, const struct rf_selection *sel,
+                       struct rf_error *err)
+{
+	struct rf_strlist key = RF_STRLIST_INIT;
+	size_t i;
+	int rc = -1;
+
+	if (sel->key.len) {
+		for (i = 0; i < sel->key.len; i++)
+			rf_strlist_add(&key, sel->key.items[i]);
+	} else {
+		const struct rf_table_info *t = sh->src_table.npk ? &sh->src_table : &sh->dst_table;
+		for (i = 0; i < t->npk; i++)
+			rf_strlist_add(&key, t->cols[t->pk[i]].name);
+	}
+	if (key.len == 0) {
+		char *hint = suggest_key(sh);
+		rf_error_set(err, sh->src_table.display, "has no primary key: give --key COLS%s%s%s",
+		             hint ? " (a unique key: --key " : "", hint ? hint : "", hint ? ")" : "");
+		free(hint);
+		goto out;
+	}
+	sh->key = rf_xcalloc(key.len, sizeof *sh->key);
+	for (i = 0; i < key.len; i++) {
+		int c = shape_col(sh, key.items[i]);
+		if (c < 0 || sh->cols[c].src < 0 || sh->cols[c].dst < 0) {
+			rf_error_set(err, "--key", "column '%s' is not in %s on both sides", key.items[i],
+			             sh->src_table.display);
+			goto out;
+		}
+		if (sh->cols[c].excluded) {
+			char *hint = suggest_key(sh);
+			rf_error_set(err, "--key",
+			             "key column '%s' is excluded; match rows by other columns "
+			             "with --key%s%s",
+			             key.items[i], hint ? " " : " COLS", hint ? hint : "");
+			free(hint);
+			goto out;
+		}
+		sh->cols[c].key_pos = (int)i + 1;
+		sh->key[i] = (size_t)c;
+	}
+	sh->nkey = key.len;
+	rc = 0;
+out:
+	rf_strlist_free(&key);
+	return rc;
+}
+
+static int build_shape(struct rf_diff_shape *sh, struct rf_db *src, struct rf_db *dst,
+                       const struct rf_selection *sel, struct rf_error *err)
+{
+	size_t i;
+
+	if (describe(src, sel->table, &sh->src_table, err) != 0 ||
+	    describe(dst, sel->table, &sh->dst_table, err) != 0)
+		return -1;
+	for (i = 0; i < sh->src_table.ncols; i++) {
+		struct rf_diff_col *c = add_col(sh, sh->src_table.cols[i].name);
+		c->src = (int)i;
+		c->dst = rf_table_info_col(&sh->dst_table, c->name);
+	}
+	for (i = 0; i < sh->dst_table.ncols; i++)
+		if (shape_col(sh, sh->dst_table.cols[i].name) < 0)
+			add_col(sh, sh->dst_table.cols[i].name)->dst = (int)i;
+	if (check_names(sh, &sel->exclude, "--exclude", err) != 0 ||
+	    check_names(sh, &sel->ignore, "--ignore", err) != 0 ||
+	    check_names(sh, &sel->key, "--key", err) != 0)
+		return -1;
+	for (i = 0; i < sel->nopts; i++)
+		if (shape_col(sh, sel->opts[i].col) < 0)
+			return rf_error_set(err, "diff", "no column '%s' in %s (given to --trim, "
+			                    "--tolerance or --ts-precision)",
+			                    sel->opts[i].col, sh->src_table.display);
+	for (i = 0; i < sh->ncols; i++) {
+		struct rf_diff_col *c = &sh->cols[i];
+		enum rf_type_class a = c->src >= 0 ? sh->src_table.cols[c->src].tclass : RF_T_OTHER;
+		enum rf_type_class b = c->dst >= 0 ? sh->dst_table.cols[c->dst].tclass : RF_T_OTHER;
+		c->tclass = c->src < 0 ? b : c->dst < 0 ? a : unify_class(a, b);
+		c->opts = rf_selection_col_opts(sel, c->name);
+		c->excluded = rf_strlist_index(&sel->exclude, c->name) >= 0;
+		c->copy = c->src >= 0 && c->dst >= 0 && !c->excluded;
+		c->compare = c->copy && !c->opts.ignore;
+		if (c->src >= 0 && c->dst < 0 && !c->excluded) {
+			char *w = rf_xasprintf("column %s is only in the source: not compared or copied",
+			                       c->name);
+			rf_strlist_add(&sh->warnings, w);
+			free(w);
+		}
+	}
+	return resolve_key(sh, sel, err);
+}
+
+void rf_diff_stream_cols(const struct rf_diff_shape *shape, int side, size_t **cols,
+                         size_t **shape_cols, size_t *n)
+{
+	size_t i, k = 0;
+	*cols = rf_xcalloc(shape->ncols, sizeof **cols);
+	*shape_cols = rf_xcalloc(shape->ncols, sizeof **shape_cols);
+	for (i = 0; i < shape->ncols; i++) {
+		const struct rf_diff_col *c = &shape->cols[i];
+		int idx = side == 0 ? c->src : c->dst;
+		/* the source sends only what is compared or copied; the target sends
+		 * every column, for plans and before-images */
+		if (idx < 0 || (side == 0 && c->excluded))
+			continue;
+		(*cols)[k] = (size_t)idx;
+		(*shape_cols)[k] = i;
+		k++;
+	}
+	*n = k;
+}
+
+/* Canonicalizes the n streamed cells of row into out (one cell per shape
+ * column) with bytes in buf. offs is scratch space for n offsets: buf may
+ * move while it grows, so pointers are set only at the end. Hot path of the
+ * diff: no allocation once buf has grown to the widest row. */
+static void canon_cells(const struct rf_diff_shape *sh, const size_t *shape_cols, size_t n,
+                        const struct rf_row *row, struct rf_buf *buf, struct rf_cell *out,
+                        unsigned char *flagged, size_t *offs)
+{
+	size_t i;
+	rf_buf_reset(buf);
+	for (i = 0; i < sh->ncols; i++) {
+		out[i].is_null = true;
+		out[i].data = NULL;
+		out[i].len = 0;
+		if (flagged)
+			flagged[i] = 0;
+	}
+	for (i = 0; i < n && i < row->ncols; i++) {
+		const struct rf_diff_col *c = &sh->cols[shape_cols[i]];
+		offs[i] = buf->len;
+		if (row->cells[i].is_null)
+			continue;
+		if (rf_value_canon(c->tclass, &row->cells[i], &c->opts, buf) != 0 && flagged)
+			flagged[shape_cols[i]] = 1;
+		out[shape_cols[i]].is_null = false;
+		out[shape_cols[i]].len = buf->len - offs[i];
+	}
+	for (i = 0; i < n && i < row->ncols; i++)
+		out[shape_cols[i]].data = out[shape_cols[i]].is_null ? NULL : buf->data + offs[i];
+}
+
+void rf_diff_canon_row(const struct rf_diff_shape *shape, int side, const struct rf_row *row,
+                       struct rf_buf *buf, struct rf_cell *out, unsigned char *flagged)
+{
+	size_t *cols, *shape_cols, n, *offs;
+	rf_diff_stream_cols(shape, side, &cols, &shape_cols, &n);
+	offs = rf_xcalloc(n ? n : 1, sizeof *offs);
+	canon_cells(shape, shape_cols, n, row, buf, out, flagged, offs);
+	free(offs);
+	free(cols);
+	free(shape_cols);
+}
+
+void rf_diff_format_key(const struct rf_diff_shape *shape, const struct rf_cell *cells,
+                        struct rf_buf *out)
+{
+	size_t i;
+	for (i = 0; i < shape->nkey; i++) {
+		const struct rf_cell *c = &cells[shape->key[i]];
+		if (i)
+			rf_buf_adds(out, ", ");
+		rf_buf_printf(out, "%s=", shape->cols[shape->key[i]].name);
+		if (c->is_null)
+			rf_buf_adds(out, "NULL");
+		else
+			rf_buf_add(out, c->data, c->len);
+	}
+}
+
+static int key_cmp(const struct rf_diff_shape *sh, const struct rf_cell *a, const struct rf_cell *b,
+                   size_t *col)
+{
+	size_t i;
+	for (i = 0; i < sh->nkey; i++) {
+		const struct rf_diff_col *c = &sh->cols[sh->key[i]];
+		int r = rf_value_cmp_key(c->tclass, &a[sh->key[i]], &b[sh->key[i]]);
+		if (r) {
+			if (col)
+				*col = sh->key[i];
+			return r;
+		}
+	}
+	if (col)
+		*col = sh->key[0];
+	return 0;
+}
+
+/* Reads the next row of a side into its canonical cells and checks that its
+ * key is greater than the previous one: the merge is only right if both
+ * streams are sorted the way key_cmp sorts, and a server collation, a
+ * --trim on a key column or a driver bug could break that silently. */
+static int side_advance(struct rf_diff *d, struct diff_side *s, struct rf_error *err)
+{
+	const struct rf_diff_shape *sh = &d->shape;
+	const struct rf_row *row;
+	int r;
+	size_t i, col;
+
+	s->have_row = false;
+	if (s->eof)
+		return 0;
+	r = s->db->ops->stream_next(s->stream, &row, err);
+	if (r < 0)
+		return -1;
+	if (r == 0) {
+		s->eof = true;
+		return 0;
+	}
+	canon_cells(sh, s->shape_cols, s->nstream, row, &s->buf, s->cells, s->flagged, s->offs);
+	if (s->have_prev) {
+		int c = key_cmp(sh, s->prev_key, s->cells, &col);
+		if (c >= 0) {
+			struct rf_buf a = RF_BUF_INIT, b = RF_BUF_INIT;
+			/* format both keys for the message */
+			rf_diff_format_key(sh, s->prev_key, &a);
+			rf_diff_format_key(sh, s->cells, &b);
+			if (c == 0)
+				rf_error_set(err, s->db->name,
+				             "the key is not unique in the %s: (%s) appears twice; "
+				             "choose a unique --key",
+				             s->label, a.data);
+			else
+				rf_error_set(err, s->db->name,
+				             "%s rows arrive out of key order on column %s: (%s) "
+				             "before (%s); the diff stopped rather than give a wrong "
+				             "result",
+				             s->label, sh->cols[col].name, a.data, b.data);
+			rf_buf_free(&a);
+			rf_buf_free(&b);
+			return -1;
+		}
+	}
+	/* remember this key for the next order check */
+	rf_buf_reset(&s->prev_buf);
+	for (i = 0; i < sh->nkey; i++) {
+		const struct rf_cell *c = &s->cells[sh->key[i]];
+		s->prev_key[sh->key[i]] = *c;
+		s->offs[i] = s->prev_buf.len; /* offs is free again once canon_cells is done */
+		if (!c->is_null)
+			rf_buf_add(&s->prev_buf, c->data, c->len);
+	}
+	for (i = 0; i < sh->nkey; i++) {
+		struct rf_cell *p = &s->prev_key[sh->key[i]];
+		p->data = p->is_null ? NULL : s->prev_buf.data + s->offs[i];
+	}
+	s->have_prev = true;
+	s->have_row = true;
+	if (s == &d->side[0])
+		d->stats.src_rows++;
+	else
+		d->stats.dst_rows++;
+	return 1;
+}
+
+static int side_open(struct rf_diff *d, int idx, struct rf_db *db, const char *where,
+                     struct rf_error *err)
+{
+	struct diff_side *s = &d->side[idx];
+	const struct rf_diff_shape *sh = &d->shape;
+	struct rf_stream_spec spec;
+	size_t *key = rf_xcalloc(sh->nkey, sizeof *key);
+	size_t i;
+	int rc;
+
+	s->db = db;
+	s->label = idx == 0 ? "source" : "target";
+	s->cells = rf_xcalloc(sh->ncols, sizeof *s->cells);
+	s->flagged = rf_xcalloc(sh->ncols, 1);
+	s->prev_key = rf_xcalloc(sh->ncols, sizeof *s->prev_key);
+	rf_diff_stream_cols(sh, idx, &s->stream_cols, &s->shape_cols, &s->nstream);
+	s->offs = rf_xcalloc(s->nstream ? s->nstream : 1, sizeof *s->offs);
+	for (i = 0; i < sh->nkey; i++) {
+		const struct rf_diff_col *c = &sh->cols[sh->key[i]];
+		key[i] = (size_t)(idx == 0 ? c->src : c->dst);
+	}
+	memset(&spec, 0, sizeof spec);
+	spec.table = idx == 0 ? &sh->src_table : &sh->dst_table;
+	spec.ncols = s->nstream;
+	spec.cols = s->stream_cols;
+	spec.where = where;
+	spec.nkey = sh->nkey;
+	spec.key = key;
+	rc = rf_db_check_where(where, db->name, err);
+	if (rc == 0 && !db->in_tx) {
+		rc = rf_db_begin(db, RF_TX_READ, NULL, err);
+		s->started_tx = rc == 0;
+	}
+	if (rc == 0)
+		rc = db->ops->stream_open(db, &spec, &s->stream, err);
+	free(key);
+	return rc;
+}
+
+static void side_close(struct diff_side *s)
+{
+	if (s->stream)
+		s->db->ops->stream_close(s->stream);
+	if (s->started_tx)
+		rf_db_rollback(s->db, NULL);
+	free(s->stream_cols);
+	free(s->shape_cols);
+	free(s->offs);
+	free(s->cells);
+	free(s->flagged);
+	free(s->prev_key);
+	rf_buf_free(&s->buf);
+	rf_buf_free(&s->prev_buf);
+}
+
+struct rf_diff *rf_diff_open(struct rf_db *src, struct rf_db *dst, const struct rf_selection *sel,
+                             struct rf_error *err)
+{
+	struct rf_diff *d = rf_xcalloc(1, sizeof *d);
+	const char *sw = sel->source_where ? sel->source_where : sel->where;
+	const char *tw = sel->target_where ? sel->target_where : sel->where;
+
+	if (!sel->table || !*sel->table) {
+		rf_error_set(err, "diff", "no table given");
+		goto fail;
+	}
+	if (build_shape(&d->shape, src, dst, sel, err) != 0)
+		goto fail;
+	d->row.changed = rf_xcalloc(d->shape.ncols, sizeof *d->row.changed);
+	d->row.flagged = rf_xcalloc(d->shape.ncols, 1);
+	if (side_open(d, 0, src, sw, err) != 0 || side_open(d, 1, dst, tw, err) != 0)
+		goto fail;
+	d->consume[0] = d->consume[1] = true;
+	return d;
+fail:
+	rf_diff_close(d);
+	return NULL;
+}
+
+const struct rf_diff_shape *rf_diff_shape(const struct rf_diff *d)
+{
+	return &d->shape;
+}
+
+const struct rf_diff_stats *rf_diff_stats(const struct rf_diff *d)
+{
+	return &d->stats;
+}
+
+int rf_diff_next(struct rf_diff *d, const struct rf_diff_row **out, struct rf_error *err)
+{
+	struct diff_side *s = &d->side[0], *t = &d->side[1];
+	const struct rf_diff_shape *sh = &d->shape;
+	struct rf_diff_row *row = &d->row;
+	size_t i;
+	int c;
+
+	for (i = 0; i < 2; i++) {
+		if (d->consume[i] && side_advance(d, &d->side[i], err) < 0)
+			return -1;
+		d->consume[i] = false;
+	}
+	if (!s->have_row && !t->have_row)
+		return 0;
+	if (s->have_row && t->have_row)
+		c = key_cmp(sh, s->cells, t->cells, NULL);
+	else
+		c = s->have_row ? -1 : 1;
+
+	memset(row->changed, 0, sh->ncols * sizeof *row->changed);
+	row->nchanged = 0;
+	for (i = 0; i < sh->ncols; i++)
+		row->flagged[i] = (unsigned char)((c <= 0 && s->flagged[i]) || (c >= 0 && t->flagged[i]));
+	if (c < 0) {
+		row->status = RF_ONLY_SOURCE;
+		row->src = s->cells;
+		row->dst = NULL;
+		d->consume[0] = true;
+		d->stats.only_source++;
+	} else if (c > 0) {
+		row->status = RF_ONLY_TARGET;
+		row->src = NULL;
+		row->dst = t->cells;
+		d->consume[1] = true;
+		d->stats.only_target++;
+	} else {
+		row->src = s->cells;
+		row->dst = t->cells;
+		for (i = 0; i < sh->ncols; i++) {
+			const struct rf_diff_col *col = &sh->cols[i];
+			if (!col->compare || col->key_pos)
+				continue;
+			if (!rf_value_equal(col->tclass, &s->cells[i], &t->cells[i], &col->opts)) {
+				row->changed[i] = true;
+				row->nchanged++;
+			}
+		}
+		row->status = row->nchanged ? RF_CHANGED : RF_IDENTICAL;
+		if (row->nchanged)
+			d->stats.changed++;
+		else
+			d->stats.identical++;
+		d->consume[0] = d->consume[1] = true;
+	}
+	*out = row;
+	return 1;
+}
+
+void rf_diff_close(struct rf_diff *d)
+{
+	if (!d)
+		return;
+	side_close(&d->side[0]);
+	side_close(&d->side[1]);
+	free(d->row.changed);
+	free(d->row.flagged);
+	shape_free(&d->shape);
+	free(d);
+}
+
+static struct rf_cell *dup_cells(const struct rf_cell *c, size_t n)
+{
+	struct rf_cell *out;
+	size_t i;
+	if (!c)
+		return NULL;
+	out = rf_xcalloc(n, sizeof *out);
+	for (i = 0; i < n; i++) {
+		out[i].is_null = c[i].is_null;
+		out[i].len = c[i].len;
+		out[i].data = c[i].is_null ? NULL : rf_xstrndup(c[i].data ? c[i].data : "", c[i].len);
+	}
+	return out;
+}
+
+static void free_cells(struct rf_cell *c, size_t n)
+{
+	size_t i;
+	if (!c)
+		return;
+	for (i = 0; i < n; i++)
+		free((void *)c[i].data);
+	free(c);
+}
+
+struct rf_diff_row *rf_diff_row_dup(const struct rf_diff_row *r, size_t ncols)
+{
+	struct rf_diff_row *o = rf_xcalloc(1, sizeof *o);
+	o->status = r->status;
+	o->src = dup_cells(r->src, ncols);
+	o->dst = dup_cells(r->dst, ncols);
+	o->changed = rf_xcalloc(ncols ? ncols : 1, sizeof *o->changed);
+	memcpy(o->changed, r->changed, ncols * sizeof *o->changed);
+	o->flagged = rf_xcalloc(ncols ? ncols : 1, 1);
+	memcpy(o->flagged, r->flagged, ncols);
+	o->nchanged = r->nchanged;
+	return o;
+}
+
+void rf_diff_row_free(struct rf_diff_row *r, size_t ncols)
+{
+	if (!r)
+		return;
+	free_cells(r->src, ncols);
+	free_cells(r->dst, ncols);
+	free(r->changed);
+	free(r->flagged);
+	free(r);
+}

@@ -1,0 +1,124 @@
+/* selection.c - the selection flags shared by diff and copy (diff.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rowferry/diff.h"
+
+void rf_selection_init(struct rf_selection *s, const char *table)
+{
+	memset(s, 0, sizeof *s);
+	s->table = table ? rf_xstrdup(table) : NULL;
+}
+
+void rf_selection_free(struct rf_selection *s)
+{
+	size_t i;
+	free(s->table);
+	free(s->where);
+	free(s->source_where);
+	free(s->target_where);
+	rf_strlist_free(&s->key);
+	rf_strlist_free(&s->exclude);
+	rf_strlist_free(&s->ignore);
+	for (i = 0; i < s->nopts; i++)
+		free(s->opts[i].col);
+	free(s->opts);
+	memset(s, 0, sizeof *s);
+}
+
+/* The option record for col, created on first use. */
+static struct rf_col_opts *opts_for(struct rf_selection *s, const char *col)
+{
+	size_t i;
+	struct rf_col_opts init = RF_COL_OPTS_INIT;
+	for (i = 0; i < s->nopts; i++)
+		if (strcmp(s->opts[i].col, col) == 0)
+			return &s->opts[i].opts;
+	s->opts = rf_xrealloc(s->opts, (s->nopts + 1) * sizeof *s->opts);
+	s->opts[s->nopts].col = rf_xstrdup(col);
+	s->opts[s->nopts].opts = init;
+	return &s->opts[s->nopts++].opts;
+}
+
+/* Splits "col=value" (one or more, comma separated) and calls fn on each. */
+static int for_each_assignment(struct rf_selection *s, const char *spec, const char *flag,
+                               int (*fn)(struct rf_selection *, const char *, const char *,
+                                         const char *, struct rf_error *),
+                               struct rf_error *err)
+{
+	struct rf_strlist items = RF_STRLIST_INIT;
+	size_t i;
+	int rc = 0;
+
+	rf_strlist_split(&items, spec);
+	if (items.len == 0)
+		rc = rf_error_set(err, flag, "expected COLUMN=VALUE, got '%s'", spec);
+	for (i = 0; rc == 0 && i < items.len; i++) {
+		char *eq = strchr(items.items[i], '=');
+		if (!eq || eq == items.items[i] || !eq[1]) {
+			rc = rf_error_set(err, flag, "expected COLUMN=VALUE, got '%s'", items.items[i]);
+			break;
+		}
+		*eq = '\0';
+		rc = fn(s, rf_strtrim(items.items[i]), rf_strtrim(eq + 1), flag, err);
+	}
+	rf_strlist_free(&items);
+	return rc;
+}
+
+static int set_tolerance(struct rf_selection *s, const char *col, const char *value,
+                         const char *flag, struct rf_error *err)
+{
+	char *end;
+	double v;
+	errno = 0;
+	v = strtod(value, &end);
+	if (errno || *end || v < 0)
+		return rf_error_set(err, flag, "'%s' is not a non-negative number", value);
+	opts_for(s, col)->has_tolerance = true;
+	opts_for(s, col)->tolerance = v;
+	return 0;
+}
+
+static int set_ts_precision(struct rf_selection *s, const char *col, const char *value,
+                            const char *flag, struct rf_error *err)
+{
+	char *end;
+	long v = strtol(value, &end, 10);
+	if (*end || v < 0 || v > 6)
+		return rf_error_set(err, flag, "'%s' is not a precision from 0 to 6", value);
+	opts_for(s, col)->ts_precision = (int)v;
+	return 0;
+}
+
+int rf_selection_add_tolerance(struct rf_selection *s, const char *spec, struct rf_error *err)
+{
+	return for_each_assignment(s, spec, "--tolerance", set_tolerance, err);
+}
+
+int rf_selection_add_ts_precision(struct rf_selection *s, const char *spec, struct rf_error *err)
+{
+	return for_each_assignment(s, spec, "--ts-precision", set_ts_precision, err);
+}
+
+void rf_selection_add_trim(struct rf_selection *s, const char *cols)
+{
+	struct rf_strlist items = RF_STRLIST_INIT;
+	size_t i;
+	rf_strlist_split(&items, cols);
+	for (i = 0; i < items.len; i++)
+		opts_for(s, items.items[i])->trim = true;
+	rf_strlist_free(&items);
+}
+
+struct rf_col_opts rf_selection_col_opts(const struct rf_selection *s, const char *col)
+{
+	struct rf_col_opts o = RF_COL_OPTS_INIT;
+	size_t i;
+	for (i = 0; i < s->nopts; i++)
+		if (strcmp(s->opts[i].col, col) == 0)
+			o = s->opts[i].opts;
+	o.ignore = rf_strlist_index(&s->ignore, col) >= 0;
+	return o;
+}

@@ -1,0 +1,368 @@
+/* util.c - buffers, string lists, checked allocation, errors (util.h). */
+#include "rowferry/util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void (*abort_hook)(void);
+
+void rf_set_abort_hook(void (*hook)(void))
+{
+	abort_hook = hook;
+}
+
+/* Out of memory is not an error a caller can handle sensibly mid-diff; the
+ * hook lets the console put the terminal back before we go. */
+static void out_of_memory(size_t n)
+{
+	if (abort_hook)
+		abort_hook();
+	fprintf(stderr, "rowferry: out of memory (%zu bytes)\n", n);
+	abort();
+}
+
+void *rf_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		out_of_memory(n);
+	return p;
+}
+
+void *rf_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		out_of_memory(n * size);
+	return p;
+}
+
+void *rf_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		out_of_memory(n);
+	return q;
+}
+
+char *rf_xstrdup(const char *s)
+{
+	return rf_xstrndup(s, strlen(s));
+}
+
+char *rf_xstrndup(const char *s, size_t n)
+{
+	char *p = rf_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *rf_xasprintf(const char *fmt, ...)
+{
+	struct rf_buf b = RF_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	rf_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	return rf_buf_steal(&b);
+}
+
+void rf_error_clear(struct rf_error *err)
+{
+	if (!err)
+		return;
+	err->set = 0;
+	err->where[0] = '\0';
+	err->msg[0] = '\0';
+}
+
+int rf_error_set(struct rf_error *err, const char *where, const char *fmt, ...)
+{
+	va_list ap;
+	char *nl;
+
+	if (!err || err->set)
+		return -1;
+	err->set = 1;
+	snprintf(err->where, sizeof err->where, "%s", where ? where : "");
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+	/* one line: servers like to end messages with a newline */
+	while ((nl = strchr(err->msg, '\n')) != NULL) {
+		if (nl[1] == '\0' || isspace((unsigned char)nl[1]))
+			*nl = '\0';
+		else
+			*nl = ' ';
+	}
+	return -1;
+}
+
+const char *rf_error_text(const struct rf_error *err, char *out, size_t outlen)
+{
+	if (!err || !err->set)
+		snprintf(out, outlen, "unknown error");
+	else if (err->where[0])
+		snprintf(out, outlen, "%s: %s", err->where, err->msg);
+	else
+		snprintf(out, outlen, "%s", err->msg);
+	return out;
+}
+
+void rf_buf_reserve(struct rf_buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	b->data = rf_xrealloc(b->data, cap);
+	b->cap = cap;
+}
+
+void rf_buf_add(struct rf_buf *b, const void *data, size_t len)
+{
+	rf_buf_reserve(b, len);
+	if (len)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+void rf_buf_adds(struct rf_buf *b, const char *s)
+{
+	rf_buf_add(b, s, strlen(s));
+}
+
+void rf_buf_addc(struct rf_buf *b, char c)
+{
+	rf_buf_reserve(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
+
+void rf_buf_vprintf(struct rf_buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	rf_buf_reserve(b, 64);
+	n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+	if (n >= 0 && (size_t)n >= b->cap - b->len) {
+		rf_buf_reserve(b, (size_t)n);
+		vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap2);
+	}
+	va_end(ap2);
+	if (n > 0)
+		b->len += (size_t)n;
+}
+
+void rf_buf_printf(struct rf_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	rf_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void rf_buf_reset(struct rf_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+void rf_buf_free(struct rf_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+char *rf_buf_steal(struct rf_buf *b)
+{
+	char *p = b->data ? b->data : rf_xstrdup("");
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void rf_buf_addhex(struct rf_buf *b, const unsigned char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+	rf_buf_reserve(b, n * 2);
+	for (i = 0; i < n; i++) {
+		b->data[b->len++] = hex[p[i] >> 4];
+		b->data[b->len++] = hex[p[i] & 15];
+	}
+	b->data[b->len] = '\0';
+}
+
+void rf_strlist_add(struct rf_strlist *l, const char *s)
+{
+	if (l->len == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->items = rf_xrealloc(l->items, l->cap * sizeof *l->items);
+	}
+	l->items[l->len++] = rf_xstrdup(s);
+}
+
+void rf_strlist_free(struct rf_strlist *l)
+{
+	size_t i;
+	for (i = 0; i < l->len; i++)
+		free(l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->len = l->cap = 0;
+}
+
+int rf_strlist_index(const struct rf_strlist *l, const char *s)
+{
+	size_t i;
+	for (i = 0; i < l->len; i++)
+		if (strcmp(l->items[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+void rf_strlist_split(struct rf_strlist *l, const char *csv)
+{
+	const char *p = csv;
+	while (p && *p) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		char *item = rf_xstrndup(p, n);
+		rf_strtrim(item);
+		if (*item)
+			rf_strlist_add(l, item);
+		free(item);
+		p = comma ? comma + 1 : NULL;
+	}
+}
+
+char *rf_strlist_join(const struct rf_strlist *l, const char *sep)
+{
+	struct rf_buf b = RF_BUF_INIT;
+	size_t i;
+	for (i = 0; i < l->len; i++) {
+		if (i)
+			rf_buf_adds(&b, sep);
+		rf_buf_adds(&b, l->items[i]);
+	}
+	return rf_buf_steal(&b);
+}
+
+char *rf_strtrim(char *s)
+{
+	char *start = s, *end;
+	while (*start && isspace((unsigned char)*start))
+		start++;
+	end = start + strlen(start);
+	while (end > start && isspace((unsigned char)end[-1]))
+		end--;
+	*end = '\0';
+	if (start != s)
+		memmove(s, start, (size_t)(end - start) + 1);
+	return s;
+}
+
+/* Drops "password=..." items from a libpq conninfo string. Values may be
+ * single-quoted with backslash escapes. */
+static char *redact_conninfo(const char *s)
+{
+	struct rf_buf b = RF_BUF_INIT;
+	const char *p = s;
+	while (*p) {
+		const char *item = p, *eq, *end;
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		item = p;
+		eq = strchr(p, '=');
+		if (!eq) {
+			rf_buf_adds(&b, p);
+			break;
+		}
+		end = eq + 1;
+		while (*end && isspace((unsigned char)*end))
+			end++;
+		if (*end == '\'') {
+			end++;
+			while (*end && *end != '\'') {
+				if (*end == '\\' && end[1])
+					end++;
+				end++;
+			}
+			if (*end)
+				end++;
+		} else {
+			while (*end && !isspace((unsigned char)*end))
+				end++;
+		}
+		{
+			size_t klen = (size_t)(eq - item);
+			while (klen && isspace((unsigned char)item[klen - 1]))
+				klen--;
+			if (!(klen == 8 && strncmp(item, "password", 8) == 0)) {
+				if (b.len)
+					rf_buf_addc(&b, ' ');
+				rf_buf_add(&b, item, (size_t)(end - item));
+			}
+		}
+		p = end;
+	}
+	return rf_buf_steal(&b);
+}
+
+char *rf_url_redact(const char *url)
+{
+	struct rf_buf b = RF_BUF_INIT;
+	const char *scheme = strstr(url, "://");
+	const char *auth, *at, *slash, *q;
+
+	if (!scheme)
+		return strchr(url, '=') ? redact_conninfo(url) : rf_xstrdup(url);
+	auth = scheme + 3;
+	slash = auth + strcspn(auth, "/?");
+	/* the last '@' before the path ends the userinfo (passwords may hold '@') */
+	at = NULL;
+	for (const char *p = auth; p < slash; p++)
+		if (*p == '@')
+			at = p;
+	rf_buf_add(&b, url, (size_t)(auth - url));
+	if (at) {
+		const char *colon = memchr(auth, ':', (size_t)(at - auth));
+		rf_buf_add(&b, auth, (size_t)((colon ? colon : at) - auth));
+		rf_buf_add(&b, at, (size_t)(slash - at));
+	} else {
+		rf_buf_add(&b, auth, (size_t)(slash - auth));
+	}
+	q = strchr(slash, '?');
+	if (!q) {
+		rf_buf_adds(&b, slash);
+		return rf_buf_steal(&b);
+	}
+	rf_buf_add(&b, slash, (size_t)(q - slash));
+	{
+		const char *p = q + 1;
+		int first = 1;
+		while (*p) {
+			size_t n = strcspn(p, "&");
+			if (!(n >= 9 && strncmp(p, "password=", 9) == 0)) {
+				rf_buf_addc(&b, first ? '?' : '&');
+				rf_buf_add(&b, p, n);
+				first = 0;
+			}
+			p += n;
+			if (*p == '&')
+				p++;
+		}
+	}
+	return rf_buf_steal(&b);
+}
