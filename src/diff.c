@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "rowferry/diff.h"
+#include "rowferry/plan.h"
 
 /* One side of the merge: its stream, the current row in canonical form and
  * the previous key, kept to verify the stream's order. */
@@ -26,7 +27,8 @@ struct diff_side {
 };
 
 struct rf_diff {
-	struct rf_diff_shape shape;
+	struct rf_diff_shape *shape; /* owned unless detached (owns_shape) */
+	bool owns_shape;
 	struct diff_side side[2];
 	struct rf_diff_row row;
 	struct rf_diff_stats stats;
@@ -367,7 +369,7 @@ static int key_cmp(const struct rf_diff_shape *sh, const struct rf_cell *a, cons
  * --trim on a key column or a driver bug could break that silently. */
 static int side_advance(struct rf_diff *d, struct diff_side *s, struct rf_error *err)
 {
-	const struct rf_diff_shape *sh = &d->shape;
+	const struct rf_diff_shape *sh = d->shape;
 	const struct rf_row *row;
 	int r;
 	size_t i, col;
@@ -432,7 +434,7 @@ static int side_open(struct rf_diff *d, int idx, struct rf_db *db, const char *w
                      struct rf_error *err)
 {
 	struct diff_side *s = &d->side[idx];
-	const struct rf_diff_shape *sh = &d->shape;
+	const struct rf_diff_shape *sh = d->shape;
 	struct rf_stream_spec spec;
 	size_t *key = rf_xcalloc(sh->nkey, sizeof *key);
 	size_t i;
@@ -487,6 +489,8 @@ struct rf_diff *rf_diff_open(struct rf_db *src, struct rf_db *dst, const struct 
                              struct rf_error *err)
 {
 	struct rf_diff *d = rf_xcalloc(1, sizeof *d);
+	d->shape = rf_xcalloc(1, sizeof *d->shape);
+	d->owns_shape = true;
 	const char *sw = sel->source_where ? sel->source_where : sel->where;
 	const char *tw = sel->target_where ? sel->target_where : sel->where;
 
@@ -494,10 +498,10 @@ struct rf_diff *rf_diff_open(struct rf_db *src, struct rf_db *dst, const struct 
 		rf_error_set(err, "diff", "no table given");
 		goto fail;
 	}
-	if (build_shape(&d->shape, src, dst, sel, err) != 0)
+	if (build_shape(d->shape, src, dst, sel, err) != 0)
 		goto fail;
-	d->row.changed = rf_xcalloc(d->shape.ncols, sizeof *d->row.changed);
-	d->row.flagged = rf_xcalloc(d->shape.ncols, 1);
+	d->row.changed = rf_xcalloc(d->shape->ncols, sizeof *d->row.changed);
+	d->row.flagged = rf_xcalloc(d->shape->ncols, 1);
 	if (side_open(d, 0, src, sw, err) != 0 || side_open(d, 1, dst, tw, err) != 0)
 		goto fail;
 	d->consume[0] = d->consume[1] = true;
@@ -509,7 +513,7 @@ fail:
 
 const struct rf_diff_shape *rf_diff_shape(const struct rf_diff *d)
 {
-	return &d->shape;
+	return d->shape;
 }
 
 const struct rf_diff_stats *rf_diff_stats(const struct rf_diff *d)
@@ -520,7 +524,7 @@ const struct rf_diff_stats *rf_diff_stats(const struct rf_diff *d)
 int rf_diff_next(struct rf_diff *d, const struct rf_diff_row **out, struct rf_error *err)
 {
 	struct diff_side *s = &d->side[0], *t = &d->side[1];
-	const struct rf_diff_shape *sh = &d->shape;
+	const struct rf_diff_shape *sh = d->shape;
 	struct rf_diff_row *row = &d->row;
 	size_t i;
 	int c;
@@ -584,7 +588,8 @@ void rf_diff_close(struct rf_diff *d)
 	side_close(&d->side[1]);
 	free(d->row.changed);
 	free(d->row.flagged);
-	shape_free(&d->shape);
+	if (d->owns_shape)
+		rf_diff_shape_free(d->shape);
 	free(d);
 }
 
@@ -636,4 +641,18 @@ void rf_diff_row_free(struct rf_diff_row *r, size_t ncols)
 	free(r->changed);
 	free(r->flagged);
 	free(r);
+}
+
+void rf_diff_shape_free(struct rf_diff_shape *sh)
+{
+	if (!sh)
+		return;
+	shape_free(sh);
+	free(sh);
+}
+
+struct rf_diff_shape *rf_diff_detach_shape(struct rf_diff *d)
+{
+	d->owns_shape = false;
+	return d->shape;
 }

@@ -1,14 +1,16 @@
 /* value_internal.h - the pieces of value.c that live in their own files:
- * date/time canonicalization (value_time.c) and JSON canonicalization
- * (value_json.c), plus the exact decimal rewrite that JSON numbers share
- * with the decimal class. Private to src/value*.c.
+ * date/time canonicalization (value_time.c), JSON canonicalization
+ * (value_json.c) and the inspector's sentence (value_explain.c), plus the
+ * helpers they share with value.c. Private to src/value*.c.
  *
- * Every function here appends to `out` only on success: on failure out is
- * left exactly as it was, so rf_value_canon() can fall back to the raw bytes.
+ * Every *_canon function here appends to `out` only on success: on failure
+ * out is left exactly as it was, so rf_value_canon() can fall back to the
+ * raw bytes.
  */
 #ifndef ROWFERRY_VALUE_INTERNAL_H
 #define ROWFERRY_VALUE_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "rowferry/util.h"
@@ -33,5 +35,22 @@ int rf_value_json_canon(const char *p, size_t n, struct rf_buf *out);
 
 /* Drops whatever was appended to b after its length was `len`. */
 void rf_value_buf_truncate(struct rf_buf *b, size_t len);
+
+/* Skips leading and trims trailing ASCII blanks (space, tab, CR, LF), what
+ * --trim ignores: returns the new start, shortens *n. */
+const char *rf_value_trim_blanks(const char *p, size_t *n);
+
+/* Same length, same bytes (two non-NULL cells). */
+bool rf_value_same_bytes(const struct rf_cell *a, const struct rf_cell *b);
+
+/* Integer, decimal or float: the classes a tolerance applies to. */
+bool rf_value_is_numeric(enum rf_type_class c);
+
+/* A canonical number cell (specials "NaN", "Infinity" included) as a
+ * double, whatever the locale. Returns 0, or -1 when it is not a number. */
+int rf_value_cell_to_double(const struct rf_cell *c, double *d);
+
+/* Both cells finite numbers no further apart than tolerance. */
+bool rf_value_within_tolerance(const struct rf_cell *a, const struct rf_cell *b, double tolerance);
 
 #endif

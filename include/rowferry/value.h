@@ -69,7 +69,8 @@ struct rf_col_opts {
  *   timestamp    YYYY-MM-DDTHH:MM:SS.ffffff (input may use ' ' or 'T')
  *   timestamptz  YYYY-MM-DDTHH:MM:SS.ffffffZ converted to UTC; input with
  *                no offset is taken as UTC
- *   json         compact JSON with object keys sorted, numbers as written
+ *   json         compact JSON with object keys sorted, numbers in the
+ *                decimal canonical form (1.0 = 1 = 1e0), strings unescaped
  *   uuid         lower-case 8-4-4-4-12 (braces and missing dashes accepted)
  *   other        the bytes unchanged
  * ts_precision truncates fractional seconds to that many digits before the

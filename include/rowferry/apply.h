@@ -1,0 +1,80 @@
+/* apply.h - carrying a plan out on the target (DESIGN §5, §6).
+ *
+ * One transaction on the target, with the lock and statement timeouts of
+ * [safety]. Inside it, the target rows of the plan are locked and
+ * re-checked against the diff rows the plan came from: rows to update or
+ * delete must still equal what the preview showed, rows to insert must
+ * still be absent. If the target changed since, nothing is written and the
+ * apply is refused. Then the plan's statements run (rf_plan_render: the
+ * same statements the preview shows, INSERTs batched, values bound), every
+ * row they touch is journaled with its before- and after-image (generated
+ * keys included), the journal is fsync'ed, and only then the transaction
+ * commits. Any error rolls everything back and marks the journal aborted.
+ *
+ * This is the whole of writing: the console and the CLI call rf_apply and
+ * speak no SQL of their own.
+ */
+#ifndef ROWFERRY_APPLY_H
+#define ROWFERRY_APPLY_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rowferry/db.h"
+#include "rowferry/plan.h"
+
+/* Rows per INSERT statement (also what a preview should render with to
+ * show exactly the statements apply runs). */
+#define RF_APPLY_BATCH_ROWS 500
+
+enum rf_apply_phase {
+	RF_APPLY_CHECKING,   /* locking and re-checking target rows */
+	RF_APPLY_WRITING,    /* running the statements */
+	RF_APPLY_COMMITTING  /* journal synced, COMMIT sent */
+};
+
+/* Called between steps with how far the phase has come (rows). Returning
+ * nonzero cancels: the transaction is rolled back. */
+typedef int (*rf_apply_progress_fn)(void *ctx, enum rf_apply_phase phase, size_t done,
+                                    size_t total);
+
+struct rf_apply_opts {
+	const char *undo_dir;            /* where the journal goes (required) */
+	int lock_timeout_ms;             /* [safety]; 0: the server's default */
+	int statement_timeout_ms;
+	size_t batch_rows;               /* 0: RF_APPLY_BATCH_ROWS */
+	rf_apply_progress_fn progress;   /* may be NULL */
+	void *progress_ctx;
+	const volatile sig_atomic_t *cancel; /* set nonzero (e.g. by SIGINT or Esc)
+	                                        to cancel; may be NULL */
+};
+
+enum rf_apply_status {
+	RF_APPLY_DONE,       /* committed, journal committed */
+	RF_APPLY_NOTHING,    /* the plan has no operation */
+	RF_APPLY_REFUSED,    /* the plan has errors, or the target changed since
+	                        the diff: nothing written, no journal */
+	RF_APPLY_CANCELLED,  /* cancelled: rolled back (journal aborted if begun) */
+	RF_APPLY_FAILED      /* an error: rolled back, journal aborted */
+};
+const char *rf_apply_status_name(enum rf_apply_status s); /* "done", ... */
+
+struct rf_apply_result {
+	enum rf_apply_status status;
+	char *journal;           /* the journal written (even when aborted), or NULL */
+	size_t inserted, updated, deleted;
+	struct rf_strlist drift; /* REFUSED: one line per row that changed since the diff */
+	double seconds;          /* wall time of the transaction */
+};
+void rf_apply_result_free(struct rf_apply_result *r);
+
+/* Applies p to target. `source` only names the source in the journal.
+ * The target must have no transaction open (close the diff first); p is
+ * not changed. Returns 0 for DONE and NOTHING, 1 for REFUSED and CANCELLED
+ * (err says why), -1 for FAILED (err holds the cause). res is filled in
+ * every case; free it with rf_apply_result_free. */
+int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *target,
+             const struct rf_apply_opts *o, struct rf_apply_result *res, struct rf_error *err);
+
+#endif

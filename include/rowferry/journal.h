@@ -1,0 +1,158 @@
+/* journal.h - the undo journal (DESIGN §6).
+ *
+ * One JSON Lines file per apply, in undo_dir, named
+ * YYYYMMDDTHHMMSSZ-<target>-<table>-<id8>.jsonl, mode 0600:
+ *
+ *   {"rowferry_undo":1,"id":..,"created":..,"source":..,"target":..,
+ *    "table":..,"key":[..],"state":"pending"}
+ *   {"op":"insert","key":{..},"after":{..}}
+ *   {"op":"update","key":{..},"before":{..},"after":{..}}
+ *   {"op":"delete","key":{..},"before":{..}}
+ *   {"state":"committed","ops":N,"sha256":"<hex>"}
+ *
+ * `key` is the target's primary key (the columns holding generated
+ * values), images are whole target rows, values are canonical strings
+ * (value.h) or null (rf_journal_form: json, uuid and decimal values keep
+ * the engine's own text, which their canonical forms would change); a value
+ * that is not valid UTF-8 is written as {"hex":"..."}. The sha256 is that of every byte above the committed line
+ * (header and op lines, newlines included): a journal edited afterwards is
+ * refused by undo. Later lines record what happened since ("aborted",
+ * "undone", or the resolution of a journal a crash left "pending").
+ *
+ * Why the fsyncs: the op lines are on disk, state pending, BEFORE the
+ * target commits, so a crash between COMMIT and the committed line leaves a
+ * journal that can still be resolved and undone; a crash before COMMIT
+ * leaves a pending journal whose after-images the target does not have.
+ */
+#ifndef ROWFERRY_JOURNAL_H
+#define ROWFERRY_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rowferry/plan.h"
+#include "rowferry/util.h"
+#include "rowferry/value.h"
+
+enum rf_journal_state {
+	RF_JOURNAL_PENDING,
+	RF_JOURNAL_COMMITTED,
+	RF_JOURNAL_ABORTED,
+	RF_JOURNAL_UNDONE
+};
+const char *rf_journal_state_name(enum rf_journal_state s); /* "pending", ... */
+
+/* ---- values ---- */
+
+/* Appends the journal form of a value as the target's driver delivered it
+ * (not NULL): its canonical form (value.h, no comparison options), except
+ * for json, uuid and decimal, whose canonical forms drop what a dump of the
+ * table shows (key order, letter case, trailing zeros); for those the
+ * engine's own text is kept: it is valid input for the same column, so
+ * undo restores the row byte for byte. */
+void rf_journal_form(enum rf_type_class c, const struct rf_cell *engine, struct rf_buf *out);
+/* Whether two journal forms of class c hold the same value. */
+bool rf_journal_equal(enum rf_type_class c, const struct rf_cell *a, const struct rf_cell *b);
+
+/* ---- writing (apply) ---- */
+
+struct rf_journal_header {
+	const char *source;       /* "dev (postgres://app@localhost/wg_dev)": redacted */
+	const char *target;       /* "prod (postgres://app@db.internal/wg)" */
+	const char *target_name;  /* "prod", for the file name */
+	const char *table;        /* "public.siteflow_orders" */
+	size_t nkey;
+	const char *const *key;   /* the target's primary key columns */
+	size_t ncols;
+	const char *const *cols;  /* the columns of every image, in table order */
+};
+
+struct rf_journal_writer;
+
+/* Creates undo_dir (mode 0700, with parents) and a new journal in it
+ * (O_CREAT|O_EXCL, 0600), writes the header line and holds an exclusive
+ * flock on the file until rf_journal_writer_free, so undo can tell an
+ * apply still running from one that crashed. Nothing is fsync'ed yet.
+ * Returns 0 and *out, or -1 with err. */
+int rf_journal_create(const char *undo_dir, const struct rf_journal_header *h,
+                      struct rf_journal_writer **out, struct rf_error *err);
+const char *rf_journal_writer_path(const struct rf_journal_writer *w);
+
+/* Appends one op line (buffered). key: nkey cells; before/after: ncols
+ * cells each, or NULL where the op has no such image. Cells are canonical
+ * forms and are copied. */
+int rf_journal_add(struct rf_journal_writer *w, enum rf_op_kind kind, const struct rf_cell *key,
+                   const struct rf_cell *before, const struct rf_cell *after,
+                   struct rf_error *err);
+/* Writes what is buffered and fsyncs the file: call before COMMIT. */
+int rf_journal_sync(struct rf_journal_writer *w, struct rf_error *err);
+/* After COMMIT: appends the committed line with the op count and seal,
+ * and fsyncs. */
+int rf_journal_commit(struct rf_journal_writer *w, struct rf_error *err);
+/* After a failure: appends {"state":"aborted","reason":...} (buffered op
+ * lines are written first) and fsyncs. */
+int rf_journal_abort(struct rf_journal_writer *w, const char *reason, struct rf_error *err);
+/* Closes the file (releasing the lock). NULL is fine. */
+void rf_journal_writer_free(struct rf_journal_writer *w);
+
+/* ---- reading (log, undo) ---- */
+
+struct rf_journal_op {
+	enum rf_op_kind kind;
+	struct rf_cell *key;      /* nkey cells */
+	struct rf_cell *before;   /* ncols cells, or NULL */
+	struct rf_cell *after;    /* ncols cells, or NULL */
+	char *block;              /* owns the bytes of all cells above */
+};
+
+/* A loaded journal. Owns everything; rf_journal_free. */
+struct rf_journal {
+	char *path;
+	char *id, *created, *source, *target, *table;
+	struct rf_strlist key;    /* primary key column names */
+	struct rf_strlist cols;   /* image columns (of the first image) */
+	size_t nops;              /* op lines (counted even when not kept) */
+	struct rf_journal_op *ops;/* NULL when loaded as a summary */
+	enum rf_journal_state state; /* the last state line's */
+	char *state_at;           /* when that line was written, if recorded */
+	char *note;               /* its reason/resolution text, if any */
+	size_t undo_skipped;      /* rows an `undone --force` left alone */
+	bool sealed;              /* a committed line with a sha256 was found */
+	bool seal_ok;             /* ... and it matches the bytes above it */
+	char *seal_problem;       /* why the seal does not hold, or NULL */
+	bool busy;                /* another process (a running apply or undo)
+	                             holds the journal's lock */
+};
+
+/* Reads a journal. summary: count the op lines but keep none (for
+ * listings). Returns 0, or -1 with err when the file cannot be read or
+ * is not a rowferry journal. A seal that does not match is not an error
+ * here: j->seal_ok says so and undo refuses. */
+int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct rf_error *err);
+void rf_journal_free(struct rf_journal *j);
+
+/* Index of column name in j->cols, or -1. */
+int rf_journal_col(const struct rf_journal *j, const char *name);
+
+/* Appends a state line to an existing journal and fsyncs it:
+ * {"state":STATE,"at":NOW[,"ops":N][,"skipped":S][,"sha256":..][,"resolved"|"reason":NOTE]}.
+ * For RF_JOURNAL_COMMITTED (resolving a pending journal) the seal over the
+ * bytes above is computed here. A torn last line (a crash mid-write,
+ * before any COMMIT) is cut off first. Returns 0 or -1 with err. */
+int rf_journal_mark(const char *path, enum rf_journal_state state, size_t ops, size_t skipped,
+                    const char *note, struct rf_error *err);
+
+/* The journals in dir, newest first (by file name), loaded as summaries;
+ * unreadable files are listed with state from err text in `note`. */
+struct rf_journal_list {
+	size_t len;
+	struct rf_journal *items;
+};
+int rf_journal_list(const char *dir, struct rf_journal_list *out, struct rf_error *err);
+void rf_journal_list_free(struct rf_journal_list *l);
+
+/* Finds a journal by path, by file name in dir, or by a unique prefix of
+ * its id or name. Returns a new string (caller frees) or NULL with err. */
+char *rf_journal_find(const char *dir, const char *spec, struct rf_error *err);
+
+#endif

@@ -1,0 +1,43 @@
+/* output.h - the formats of `rowferry diff` (DESIGN §7): one writer per
+ * format behind one ops table, so the command's loop does not know which
+ * it is writing. */
+#ifndef ROWFERRY_OUTPUT_H
+#define ROWFERRY_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "rowferry/db.h"
+#include "rowferry/diff.h"
+
+struct rf_diff_writer {
+	const struct rf_diff_writer_ops *ops;
+	FILE *out;
+	const struct rf_diff_shape *shape;
+	struct rf_db *src, *dst;  /* for names and (sql) the target's quoting */
+	const char *table;
+	bool color;               /* ANSI colour (text, on a terminal, NO_COLOR unset) */
+	bool summary_only;
+	void *state;              /* the writer's own */
+};
+
+struct rf_diff_writer_ops {
+	const char *name;         /* "text", "json", "sql" */
+	void (*begin)(struct rf_diff_writer *w);
+	/* called for differing rows only */
+	void (*row)(struct rf_diff_writer *w, const struct rf_diff_row *row);
+	void (*end)(struct rf_diff_writer *w, const struct rf_diff_stats *stats);
+};
+
+extern const struct rf_diff_writer_ops rf_diff_text_writer;
+extern const struct rf_diff_writer_ops rf_diff_json_writer;
+extern const struct rf_diff_writer_ops rf_diff_sql_writer;
+/* NULL for an unknown name */
+const struct rf_diff_writer_ops *rf_diff_writer_find(const char *name);
+
+/* Appends a value for a human: printable bytes as is, control characters
+ * as \n \t \r \xNN, cut to max_chars (0 = no limit) with an ellipsis. NULL
+ * shows as NULL, the empty string as ''. */
+void rf_format_value_display(const struct rf_cell *v, size_t max_chars, struct rf_buf *out);
+
+#endif

@@ -1,0 +1,117 @@
+/* plan.h - the operations that make the target match the source, and the
+ * SQL that carries them out (DESIGN §5).
+ *
+ * One renderer produces every statement: the preview shows its text with
+ * literals inlined (quoted by the target driver), apply executes the same
+ * statement with the values bound as parameters, and the journal records
+ * the rows those statements touched. Nothing else builds write SQL.
+ */
+#ifndef ROWFERRY_PLAN_H
+#define ROWFERRY_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rowferry/db.h"
+#include "rowferry/diff.h"
+
+enum rf_op_kind { RF_OP_INSERT = 1, RF_OP_UPDATE = 2, RF_OP_DELETE = 4 };
+#define RF_OPS_DEFAULT (RF_OP_INSERT | RF_OP_UPDATE)
+#define RF_OPS_ALL (RF_OP_INSERT | RF_OP_UPDATE | RF_OP_DELETE)
+/* "insert,update,delete" -> mask; -1 with err on an unknown word. */
+int rf_ops_parse(const char *spec, struct rf_error *err);
+const char *rf_op_name(enum rf_op_kind k); /* "insert" ... */
+
+struct rf_op {
+	enum rf_op_kind kind;
+	struct rf_diff_row *row;  /* owned copy of the diff row it came from */
+	struct rf_cell *gen;      /* per shape column: client-generated values
+	                             (UUIDs for excluded keys without default),
+	                             NULL cells where none; owned */
+};
+
+struct rf_plan {
+	struct rf_diff_shape *shape; /* owned (rf_diff_detach_shape) unless !owns_shape */
+	bool owns_shape;
+	unsigned ops_mask;
+	size_t nops;
+	struct rf_op *ops;
+	size_t skipped;           /* differing rows whose op is not in ops_mask */
+	struct rf_strlist errors; /* reasons the plan cannot be applied */
+	size_t *insert_cols;      /* shape columns an INSERT writes, in order */
+	size_t ninsert_cols;
+	size_t *target_key;       /* shape columns addressing a target row:
+	                             the target's primary key, else the match key */
+	size_t ntarget_key;
+	bool no_returning;        /* render without RETURNING (diff --format sql) */
+	size_t ops_cap;           /* allocated length of ops */
+	size_t unwritable;        /* changed rows whose differences are all in
+	                             columns the target computes (generated):
+	                             nothing to write, so no op */
+};
+
+/* Makes an empty plan over shape (taking ownership of it). Checks what can
+ * be known before any row: an excluded column that is NOT NULL without a
+ * default gets client-side UUIDs if its class holds UUIDs (uuid, or text
+ * holding them: a name containing guid or uuid, or a uuid-like type), else the plan
+ * gets an error line. */
+struct rf_plan *rf_plan_new(struct rf_diff_shape *shape, unsigned ops_mask);
+void rf_plan_free(struct rf_plan *p);
+/* Adds the op for one diff row (copied): only_source -> INSERT,
+ * changed -> UPDATE, only_target -> DELETE; identical rows and ops not in
+ * the mask are skipped (the latter counted in p->skipped). */
+void rf_plan_add(struct rf_plan *p, const struct rf_diff_row *row);
+/* Reads every remaining row of d into a new plan, ops grouped in the order
+ * their statements run (deletes, updates, inserts; each in diff order), and
+ * takes d's shape (rf_diff_detach_shape) at the end: afterwards d may only be
+ * closed; its stats stay readable. Returns NULL and sets err when the diff
+ * fails. The caller frees the plan. */
+struct rf_plan *rf_plan_from_diff(struct rf_diff *d, unsigned ops_mask, struct rf_error *err);
+/* Counts per kind. */
+size_t rf_plan_count(const struct rf_plan *p, enum rf_op_kind k);
+
+/* A rendered statement covering ops [first, first+count). `sql` has
+ * placeholders for `params`; `text` is the same statement with the values
+ * inlined as literals, for previews and `diff --format sql`. INSERTs get
+ * RETURNING (every target column) when the target supports it, so apply can
+ * journal the rows as written (generated keys included); UPDATE and DELETE
+ * never do (MariaDB has no UPDATE ... RETURNING; apply reads those rows under
+ * its locks). */
+struct rf_stmt {
+	enum rf_op_kind kind;
+	size_t first, count;
+	char *sql;
+	char *text;
+	size_t nparams;
+	struct rf_param *params;  /* cells point into the plan's rows */
+	bool returning;
+};
+struct rf_stmts {
+	size_t len;
+	struct rf_stmt *items;
+};
+void rf_stmts_free(struct rf_stmts *s);
+
+/* Renders the plan for the target db: DELETEs first, then UPDATEs, then
+ * INSERTs (so a delete+insert of the same unique value works), INSERTs
+ * batched batch_rows rows per statement (1 for one statement per row; fewer
+ * when that many rows would pass 30000 parameters, which no engine takes).
+ * Table and column names are the target's, quoted by its driver. */
+void rf_plan_render(const struct rf_plan *p, struct rf_db *target, size_t batch_rows,
+                    struct rf_stmts *out);
+
+/* rf_plan_render, and with_text false leaves every stmt's text NULL: apply
+ * executes only `sql`, and inlining 100k rows of literals would double its
+ * work. */
+void rf_plan_render_stmts(const struct rf_plan *p, struct rf_db *target, size_t batch_rows,
+                          bool with_text, struct rf_stmts *out);
+
+/* Appends the plan's SQL text (all statements, each ending with ";\n"). */
+void rf_plan_render_text(const struct rf_plan *p, struct rf_db *target, struct rf_buf *out);
+
+/* Hands the diff's shape to a new owner (a plan) so it outlives the diff.
+ * The diff keeps using it, so close the diff before freeing the shape. */
+struct rf_diff_shape *rf_diff_detach_shape(struct rf_diff *d);
+void rf_diff_shape_free(struct rf_diff_shape *sh);
+
+#endif

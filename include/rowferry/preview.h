@@ -1,0 +1,61 @@
+/* preview.h - what to know before a plan is applied (DESIGN §5).
+ *
+ * Warnings are data, not output: each has a severity and one line of text,
+ * and the CLI prints them while the console lists them on its preview
+ * screen. They are computed from the plan and, where the target holds the
+ * answer, by reading the target through its driver's streams (no SQL of
+ * their own: the WHERE of each read is built from values quoted by the
+ * target driver).
+ *
+ * Severity `error` means the copy cannot succeed as planned (a foreign key
+ * parent is missing, an insert would break a unique key, an excluded NOT
+ * NULL column has nothing to fill it): front ends refuse to apply.
+ * `warning` asks for a second look; `info` just says what will happen.
+ */
+#ifndef ROWFERRY_PREVIEW_H
+#define ROWFERRY_PREVIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rowferry/db.h"
+#include "rowferry/plan.h"
+
+enum rf_severity { RF_SEV_INFO, RF_SEV_WARNING, RF_SEV_ERROR };
+const char *rf_severity_name(enum rf_severity s); /* "info", "warning", "error" */
+
+struct rf_warning {
+	enum rf_severity severity;
+	const char *kind;  /* static: "plan", "columns", "client_uuid", "fk_parent_missing",
+	                      "unique_violation", "generated", "identity", "unfiltered",
+	                      "skipped" */
+	char *text;        /* one line, owned */
+};
+
+/* Owns its items. */
+struct rf_warnings {
+	size_t len;
+	struct rf_warning *items;
+};
+#define RF_WARNINGS_INIT {0, NULL}
+void rf_warnings_free(struct rf_warnings *w);
+void rf_warnings_add(struct rf_warnings *w, enum rf_severity s, const char *kind,
+                     const char *fmt, ...) RF_PRINTF(4, 5);
+/* Number of warnings of severity s. */
+size_t rf_warnings_count(const struct rf_warnings *w, enum rf_severity s);
+
+struct rf_preview_opts {
+	bool filtered;     /* the selection has a WHERE (either side) */
+	size_t many_rows;  /* UPDATE+DELETE rows that warn when not filtered; 0: 100 */
+	size_t max_listed; /* keys listed in one warning; 0: 10 */
+};
+
+/* Computes every warning for plan p, whose target is `target`, appending to
+ * out. Reads run in a read-only transaction of their own unless one is
+ * open. Returns 0, or -1 with err when a read fails (the warnings found so
+ * far stay in out). */
+int rf_preview_warnings(const struct rf_plan *p, struct rf_db *target,
+                        const struct rf_preview_opts *o, struct rf_warnings *out,
+                        struct rf_error *err);
+
+#endif

@@ -1,0 +1,92 @@
+/* undo.h - guided rollback of a copy from its journal (DESIGN §6).
+ *
+ * Undo replays a journal backwards in one transaction on the target:
+ * inserted rows are deleted, updated rows get their before-image back,
+ * deleted rows are inserted again. First it checks, under lock, that every
+ * row is still what the copy left (its after-image; deleted rows still
+ * absent). Rows changed since are listed and the undo is refused, unless
+ * forced: then those rows are left alone and the rest restored.
+ *
+ * A journal whose seal does not match (edited), that was aborted, or that
+ * was undone already is refused. A journal a crash left `pending` is first
+ * resolved against the target (rf_undo_resolve): if its after-images are
+ * there the copy committed, if not it did not, and the journal says so.
+ *
+ * Usage (the CLI and the console alike): rf_undo_open, rf_undo_allowed
+ * (after rf_undo_resolve when pending), rf_undo_check to list drift and
+ * rf_undo_render to show the SQL, then rf_undo_apply.
+ */
+#ifndef ROWFERRY_UNDO_H
+#define ROWFERRY_UNDO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rowferry/apply.h"
+#include "rowferry/db.h"
+#include "rowferry/journal.h"
+#include "rowferry/plan.h"
+
+struct rf_undo {
+	struct rf_journal journal; /* loaded in full */
+	char *target_name;         /* the connection name the journal names ("prod") */
+	char *target_url;          /* the redacted URL it names, or NULL */
+	/* filled by rf_undo_check / rf_undo_resolve: */
+	struct rf_table_info table;/* the target table as it is now */
+	size_t *col_of;            /* per journal column: index in table */
+	size_t *key_of;            /* per journal key column: index in table */
+	struct rf_strlist drift;   /* one line per row changed since the copy */
+	bool *drifted;             /* per journal op */
+	size_t ndrifted;
+	bool checked;
+};
+
+struct rf_undo_opts {
+	bool force;                      /* skip drifted rows instead of refusing */
+	int lock_timeout_ms;
+	int statement_timeout_ms;
+	size_t batch_rows;               /* 0: RF_APPLY_BATCH_ROWS */
+	rf_apply_progress_fn progress;   /* may be NULL; nonzero return cancels */
+	void *progress_ctx;
+	const volatile sig_atomic_t *cancel;
+};
+
+/* Loads the journal at path in full. Returns NULL with err when it cannot
+ * be read. Free with rf_undo_free. */
+struct rf_undo *rf_undo_open(const char *path, struct rf_error *err);
+void rf_undo_free(struct rf_undo *u);
+
+/* Whether the journal may be undone as it stands: 0 yes, else 1 with err
+ * saying why not (edited, aborted, undone already, still being written,
+ * pending: resolve it first). */
+int rf_undo_allowed(const struct rf_undo *u, struct rf_error *err);
+
+/* Settles a pending journal by looking for its after-images in target and
+ * appends the outcome (committed or aborted) to the journal. Returns 0 and
+ * *committed, or -1 with err (also when the rows changed so much that the
+ * outcome cannot be told). */
+int rf_undo_resolve(struct rf_undo *u, struct rf_db *target, bool *committed,
+                    struct rf_error *err);
+
+/* Compares every journaled row with the target (in a read-only
+ * transaction of its own unless one is open) and fills drift/drifted.
+ * Returns 0, or -1 with err. */
+int rf_undo_check(struct rf_undo *u, struct rf_db *target, struct rf_error *err);
+
+/* The reverse statements, in the order undo runs them, rendered by the
+ * target driver (with_text: literal text for showing). Drifted rows are
+ * left out. rf_undo_check must have run. Free with rf_stmts_free. In these
+ * statements `count` is the number of rows and `first` the journal op the
+ * statement starts with. */
+void rf_undo_render(const struct rf_undo *u, struct rf_db *target, size_t batch_rows,
+                    bool with_text, struct rf_stmts *out);
+
+/* Undoes: one write transaction, the check again under lock (refused when
+ * rows drifted and !o->force), the statements, COMMIT, then an `undone`
+ * line in the journal. Returns 0 done, 1 refused or cancelled (err says
+ * which; nothing written), -1 error (rolled back). *undone counts the rows
+ * restored. */
+int rf_undo_apply(struct rf_undo *u, struct rf_db *target, const struct rf_undo_opts *o,
+                  size_t *undone, struct rf_error *err);
+
+#endif

@@ -1,0 +1,639 @@
+/* apply.c - one transaction that carries a plan out (apply.h, DESIGN §5).
+ *
+ * Images: the journal records rows exactly as the target holds them
+ * (rf_journal_form with each target column's own class and no comparison
+ * options: a --trim must not trim what undo restores). The
+ * re-check compares in the diff's terms instead (rf_diff_canon_row: shape
+ * classes and options), because "unchanged since the preview" means
+ * unchanged as the diff saw it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lookup.h"
+#include "rowferry/apply.h"
+#include "rowferry/journal.h"
+
+/* A whole target row, canonical per target column, in table order. */
+struct image {
+	struct rf_cell *cells;
+	char *block;
+};
+
+struct apply {
+	const struct rf_plan *p;
+	const struct rf_diff_shape *sh;
+	const struct rf_table_info *dt;
+	struct rf_db *db;
+	const struct rf_apply_opts *o;
+	struct rf_apply_result *res;
+	size_t nstream;           /* target columns streamed, in shape order */
+	size_t *stream_cols;      /* their table indexes */
+	size_t *stream_shape;     /* their shape columns */
+	struct image *before;     /* per op: the locked row (updates, deletes) */
+	bool *seen;               /* per op: found by the current lookup */
+	struct rf_keyset keys;    /* encoded key -> op, for the current lookup */
+	struct rf_buf canon, enc;
+	struct rf_cell *cells;    /* one row in shape terms (into canon) */
+	struct rf_row tmp;        /* a RETURNING row reordered as a stream row */
+	struct rf_journal_writer *journal;
+	size_t njkey;
+	size_t *jkey;             /* table indexes of the journal's key */
+	struct rf_cell *jkey_cells;
+	size_t done;
+};
+
+const char *rf_apply_status_name(enum rf_apply_status s)
+{
+	static const char *const names[] = {"done", "nothing to do", "refused", "cancelled",
+	                                    "failed"};
+	return names[s];
+}
+
+void rf_apply_result_free(struct rf_apply_result *r)
+{
+	free(r->journal);
+	rf_strlist_free(&r->drift);
+	memset(r, 0, sizeof *r);
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Reports progress; true when the caller wants to stop. */
+static bool cancelled(struct apply *a, enum rf_apply_phase phase, size_t done, size_t total)
+{
+	if (a->o->cancel && *a->o->cancel)
+		return true;
+	return a->o->progress && a->o->progress(a->o->progress_ctx, phase, done, total) != 0;
+}
+
+static void image_free(struct image *im)
+{
+	free(im->cells);
+	free(im->block);
+	im->cells = NULL;
+	im->block = NULL;
+}
+
+/* The journal image of a row streamed in stream_cols order. */
+static struct image make_image(const struct apply *a, const struct rf_row *row)
+{
+	struct image im;
+	struct rf_buf b = RF_BUF_INIT;
+	size_t *offs = rf_xcalloc(a->dt->ncols, sizeof *offs);
+	size_t k, d;
+
+	im.cells = rf_xcalloc(a->dt->ncols, sizeof *im.cells);
+	for (d = 0; d < a->dt->ncols; d++)
+		im.cells[d].is_null = true;
+	for (k = 0; k < a->nstream && k < row->ncols; k++) {
+		d = a->stream_cols[k];
+		offs[d] = b.len;
+		if (row->cells[k].is_null)
+			continue;
+		rf_journal_form(a->dt->cols[d].tclass, &row->cells[k], &b);
+		im.cells[d].is_null = false;
+		im.cells[d].len = b.len - offs[d];
+	}
+	im.block = rf_buf_steal(&b);
+	for (d = 0; d < a->dt->ncols; d++)
+		im.cells[d].data = im.cells[d].is_null ? NULL : im.block + offs[d];
+	free(offs);
+	return im;
+}
+
+static const struct rf_cell *journal_key(struct apply *a, const struct image *im)
+{
+	size_t i;
+	for (i = 0; i < a->njkey; i++)
+		a->jkey_cells[i] = im->cells[a->jkey[i]];
+	return a->jkey_cells;
+}
+
+static void add_drift(struct apply *a, const struct rf_cell *shape_cells, const char *what)
+{
+	struct rf_buf b = RF_BUF_INIT;
+	rf_buf_addc(&b, '(');
+	rf_diff_format_key(a->sh, shape_cells, &b);
+	rf_buf_printf(&b, ") %s", what);
+	rf_strlist_add(&a->res->drift, b.data);
+	rf_buf_free(&b);
+}
+
+/* Fills tuples with the cells[key[i]] of ops [first, first+n) of one kind
+ * group, and a->keys with their encodings. Returns the tuple count. */
+static size_t chunk_tuples(struct apply *a, const size_t *ops, size_t n, const size_t *key,
+                           size_t nkey, bool use_src, struct rf_cell *tuples)
+{
+	size_t i, k;
+	rf_keyset_free(&a->keys);
+	for (i = 0; i < n; i++) {
+		const struct rf_diff_row *r = a->p->ops[ops[i]].row;
+		const struct rf_cell *cells = use_src ? r->src : r->dst;
+		for (k = 0; k < nkey; k++)
+			tuples[i * nkey + k] = cells[key[k]];
+		rf_buf_reset(&a->enc);
+		rf_key_encode(&a->enc, cells, key, nkey);
+		rf_keyset_put(&a->keys, a->enc.data, a->enc.len, ops[i], NULL);
+	}
+	return n;
+}
+
+/* How the target is searched by a key of shape columns. */
+static void lookup_key(const struct apply *a, const size_t *key, size_t nkey, size_t *cols,
+                       enum rf_type_class *classes)
+{
+	size_t i;
+	for (i = 0; i < nkey; i++) {
+		const struct rf_diff_col *c = &a->sh->cols[key[i]];
+		cols[i] = (size_t)c->dst;
+		classes[i] = rf_lookup_class(c->tclass, a->dt->cols[c->dst].tclass);
+	}
+}
+
+/* A row to update or delete, locked: it must still be what the diff saw. */
+static int recheck_existing(void *ctx, const struct rf_row *row, struct rf_error *err)
+{
+	struct apply *a = ctx;
+	const struct rf_diff_shape *sh = a->sh;
+	struct rf_buf changed = RF_BUF_INIT;
+	const struct rf_op *op;
+	size_t i, j;
+	(void)err;
+
+	rf_diff_canon_row(sh, 1, row, &a->canon, a->cells, NULL);
+	rf_buf_reset(&a->enc);
+	rf_key_encode(&a->enc, a->cells, a->p->target_key, a->p->ntarget_key);
+	if (!rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i) || a->seen[i])
+		return 0;
+	a->seen[i] = true;
+	op = &a->p->ops[i];
+	for (j = 0; j < sh->ncols; j++) {
+		const struct rf_diff_col *c = &sh->cols[j];
+		if (c->dst < 0 || rf_value_equal(c->tclass, &a->cells[j], &op->row->dst[j], &c->opts))
+			continue;
+		rf_buf_adds(&changed, changed.len ? ", " : "changed since the diff: ");
+		rf_buf_adds(&changed, c->name);
+	}
+	if (changed.len)
+		add_drift(a, op->row->dst, changed.data);
+	a->before[i] = make_image(a, row);
+	rf_buf_free(&changed);
+	return 0;
+}
+
+/* A row to insert must still be absent: any row with its key is drift. */
+static int recheck_absent(void *ctx, const struct rf_row *row, struct rf_error *err)
+{
+	struct apply *a = ctx;
+	size_t i;
+	(void)err;
+
+	rf_diff_canon_row(a->sh, 1, row, &a->canon, a->cells, NULL);
+	rf_buf_reset(&a->enc);
+	rf_key_encode(&a->enc, a->cells, a->sh->key, a->sh->nkey);
+	if (rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i) && !a->seen[i]) {
+		a->seen[i] = true;
+		add_drift(a, a->p->ops[i].row->src, "is now in the target (it was to be inserted)");
+	}
+	return 0;
+}
+
+/* Locks and re-checks the plan's rows in chunks: first the rows to update
+ * or delete, by target key, then the keys to insert, by match key. */
+static int recheck(struct apply *a, struct rf_error *err)
+{
+	const struct rf_plan *p = a->p;
+	size_t *group = rf_xcalloc(p->nops ? p->nops : 1, sizeof *group);
+	struct rf_cell *tuples = NULL;
+	size_t cols[64];
+	enum rf_type_class classes[64];
+	size_t pass, i, n, first;
+	int rc = -1;
+
+	if (p->ntarget_key > 64 || a->sh->nkey > 64) {
+		rf_error_set(err, a->db->name, "keys of more than 64 columns are not supported");
+		goto out;
+	}
+	tuples = rf_xcalloc(RF_LOOKUP_CHUNK * 64, sizeof *tuples);
+	for (pass = 0; pass < 2; pass++) {
+		bool inserts = pass == 1;
+		const size_t *key = inserts ? a->sh->key : p->target_key;
+		size_t nkey = inserts ? a->sh->nkey : p->ntarget_key;
+		struct rf_lookup_key lk = {nkey, cols, classes};
+
+		for (i = n = 0; i < p->nops; i++)
+			if ((p->ops[i].kind == RF_OP_INSERT) == inserts)
+				group[n++] = i;
+		lookup_key(a, key, nkey, cols, classes);
+		for (first = 0; first < n; first += RF_LOOKUP_CHUNK) {
+			size_t m = n - first < RF_LOOKUP_CHUNK ? n - first : RF_LOOKUP_CHUNK;
+			chunk_tuples(a, group + first, m, key, nkey, inserts, tuples);
+			if (rf_lookup_rows(a->db, a->dt, &lk, tuples, m, a->stream_cols, a->nstream,
+			                   true, inserts ? recheck_absent : recheck_existing, a,
+			                   err) != 0)
+				goto out;
+			for (i = first; !inserts && i < first + m; i++)
+				if (!a->seen[group[i]])
+					add_drift(a, p->ops[group[i]].row->dst,
+					          "is no longer in the target");
+			a->done += m;
+			if (cancelled(a, RF_APPLY_CHECKING, a->done, p->nops)) {
+				rc = 1;
+				goto out;
+			}
+		}
+	}
+	rc = 0;
+out:
+	free(tuples);
+	free(group);
+	return rc;
+}
+
+/* Journals inserted rows from their RETURNING rows (table column order),
+ * matched to the statement's ops by match key. */
+static int journal_returned(struct apply *a, const struct rf_stmt *s, const struct rf_result *r,
+                            struct rf_error *err)
+{
+	size_t row, k, i, matched = 0;
+
+	rf_keyset_free(&a->keys);
+	for (i = s->first; i < s->first + s->count; i++) {
+		rf_buf_reset(&a->enc);
+		rf_key_encode(&a->enc, a->p->ops[i].row->src, a->sh->key, a->sh->nkey);
+		rf_keyset_put(&a->keys, a->enc.data, a->enc.len, i, NULL);
+	}
+	if (r->ncols != a->dt->ncols)
+		return rf_error_set(err, a->db->name, "RETURNING gave %zu columns, expected %zu",
+		                    r->ncols, a->dt->ncols);
+	for (row = 0; row < r->nrows; row++) {
+		struct image im;
+		for (k = 0; k < a->nstream; k++)
+			a->tmp.cells[k] = r->cells[row * r->ncols + a->stream_cols[k]];
+		rf_diff_canon_row(a->sh, 1, &a->tmp, &a->canon, a->cells, NULL);
+		rf_buf_reset(&a->enc);
+		rf_key_encode(&a->enc, a->cells, a->sh->key, a->sh->nkey);
+		if (!rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i))
+			return rf_error_set(err, a->db->name,
+			                    "an inserted row came back with a key that was not "
+			                    "inserted (a trigger changed it?)");
+		im = make_image(a, &a->tmp);
+		k = (size_t)rf_journal_add(a->journal, RF_OP_INSERT, journal_key(a, &im), NULL,
+		                           im.cells, err);
+		image_free(&im);
+		if (k != 0)
+			return -1;
+		matched++;
+	}
+	if (matched != s->count)
+		return rf_error_set(err, a->db->name, "INSERT returned %zu rows for %zu inserted",
+		                    matched, s->count);
+	return 0;
+}
+
+/* Rows written without RETURNING are read back (under the transaction's
+ * own locks) for their after-images. */
+struct readback {
+	struct apply *a;
+	enum rf_op_kind kind;
+	const size_t *key;
+	size_t nkey;
+	size_t found;
+};
+
+static int readback_row(void *ctx, const struct rf_row *row, struct rf_error *err)
+{
+	struct readback *rb = ctx;
+	struct apply *a = rb->a;
+	struct image im;
+	size_t i;
+	int rc;
+
+	rf_diff_canon_row(a->sh, 1, row, &a->canon, a->cells, NULL);
+	rf_buf_reset(&a->enc);
+	rf_key_encode(&a->enc, a->cells, rb->key, rb->nkey);
+	if (!rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i) || a->seen[i])
+		return 0;
+	a->seen[i] = true;
+	rb->found++;
+	im = make_image(a, row);
+	rc = rf_journal_add(a->journal, rb->kind, journal_key(a, &im),
+	                    rb->kind == RF_OP_UPDATE ? a->before[i].cells : NULL, im.cells, err);
+	image_free(&im);
+	return rc;
+}
+
+/* Reads back ops[0..n) of one kind: inserts by match key, updates by
+ * their target key as updated. */
+static int readback(struct apply *a, enum rf_op_kind kind, const size_t *ops, size_t n,
+                    struct rf_error *err)
+{
+	const struct rf_plan *p = a->p;
+	const size_t *key = kind == RF_OP_INSERT ? a->sh->key : p->target_key;
+	size_t nkey = kind == RF_OP_INSERT ? a->sh->nkey : p->ntarget_key;
+	struct rf_cell *tuples = rf_xcalloc(n * nkey + 1, sizeof *tuples);
+	struct readback rb = {a, kind, key, nkey, 0};
+	size_t cols[64];
+	enum rf_type_class classes[64];
+	struct rf_lookup_key lk = {nkey, cols, classes};
+	size_t i, k;
+	int rc;
+
+	rf_keyset_free(&a->keys);
+	for (i = 0; i < n; i++) {
+		const struct rf_diff_row *r = p->ops[ops[i]].row;
+		for (k = 0; k < nkey; k++) {
+			size_t c = key[k];
+			/* an update may have changed a key column: find it as updated */
+			tuples[i * nkey + k] =
+				kind == RF_OP_INSERT ? r->src[c] : r->changed[c] ? r->src[c] : r->dst[c];
+		}
+		rf_buf_reset(&a->enc);
+		rf_key_encode(&a->enc, &tuples[i * nkey], NULL, nkey);
+		rf_keyset_put(&a->keys, a->enc.data, a->enc.len, ops[i], NULL);
+		a->seen[ops[i]] = false;
+	}
+	lookup_key(a, key, nkey, cols, classes);
+	rc = rf_lookup_rows(a->db, a->dt, &lk, tuples, n, a->stream_cols, a->nstream, false,
+	                    readback_row, &rb, err);
+	if (rc == 0 && rb.found != n)
+		rc = rf_error_set(err, a->db->name,
+		                  "%zu of %zu written rows could not be read back for the journal",
+		                  n - rb.found, n);
+	free(tuples);
+	return rc;
+}
+
+/* Runs one statement and journals what it did. */
+static int run_stmt(struct apply *a, const struct rf_stmt *s, struct rf_error *err)
+{
+	struct rf_result r;
+	int rc = -1;
+
+	if (a->db->ops->exec(a->db, s->sql, s->nparams, s->params, &r, err) != 0)
+		return -1;
+	if (r.affected != (long long)s->count) {
+		rf_error_set(err, a->db->name, "%s affected %lld rows where %zu were expected",
+		             rf_op_name(s->kind), r.affected, s->count);
+		goto out;
+	}
+	switch (s->kind) {
+	case RF_OP_DELETE: {
+		const struct image *b = &a->before[s->first];
+		if (rf_journal_add(a->journal, RF_OP_DELETE, journal_key(a, b), b->cells, NULL,
+		                   err) != 0)
+			goto out;
+		a->res->deleted += s->count;
+		break;
+	}
+	case RF_OP_UPDATE:
+		a->res->updated += s->count; /* journaled by readback() after all updates */
+		break;
+	case RF_OP_INSERT:
+		if (s->returning) {
+			if (journal_returned(a, s, &r, err) != 0)
+				goto out;
+		} else {
+			size_t *ops = rf_xcalloc(s->count, sizeof *ops), i;
+			for (i = 0; i < s->count; i++)
+				ops[i] = s->first + i;
+			rc = readback(a, RF_OP_INSERT, ops, s->count, err);
+			free(ops);
+			if (rc != 0)
+				goto out;
+		}
+		a->res->inserted += s->count;
+		break;
+	}
+	rc = 0;
+out:
+	rf_result_free(&r);
+	return rc;
+}
+
+/* Journals every update (read back once all have run, before the inserts
+ * so the journal lists ops in the order they took effect). */
+static int journal_updates(struct apply *a, struct rf_error *err)
+{
+	const struct rf_plan *p = a->p;
+	size_t *ops = rf_xcalloc(p->nops ? p->nops : 1, sizeof *ops), n = 0, i;
+	int rc = 0;
+
+	for (i = 0; i < p->nops; i++)
+		if (p->ops[i].kind == RF_OP_UPDATE)
+			ops[n++] = i;
+	for (i = 0; rc == 0 && i < n; i += RF_LOOKUP_CHUNK)
+		rc = readback(a, RF_OP_UPDATE, ops + i, n - i < RF_LOOKUP_CHUNK ? n - i : RF_LOOKUP_CHUNK,
+		              err);
+	free(ops);
+	return rc;
+}
+
+static int write_all(struct apply *a, struct rf_error *err)
+{
+	struct rf_stmts stmts;
+	size_t i, batch = a->o->batch_rows ? a->o->batch_rows : RF_APPLY_BATCH_ROWS;
+	bool updates_journaled = false;
+	int rc = -1;
+
+	rf_plan_render_stmts(a->p, a->db, batch, false, &stmts);
+	a->done = 0;
+	for (i = 0; i <= stmts.len; i++) {
+		const struct rf_stmt *s = i < stmts.len ? &stmts.items[i] : NULL;
+		if (!updates_journaled && (!s || s->kind == RF_OP_INSERT)) {
+			if (journal_updates(a, err) != 0)
+				goto out;
+			updates_journaled = true;
+		}
+		if (!s)
+			break;
+		if (cancelled(a, RF_APPLY_WRITING, a->done, a->p->nops)) {
+			rc = 1;
+			goto out;
+		}
+		if (run_stmt(a, s, err) != 0)
+			goto out;
+		a->done += s->count;
+	}
+	rc = cancelled(a, RF_APPLY_WRITING, a->done, a->p->nops) ? 1 : 0;
+out:
+	rf_stmts_free(&stmts);
+	return rc;
+}
+
+static int open_journal(struct apply *a, const struct rf_db *source, struct rf_error *err)
+{
+	const struct rf_table_info *dt = a->dt;
+	const char **key = rf_xcalloc(a->njkey + 1, sizeof *key);
+	const char **cols = rf_xcalloc(dt->ncols + 1, sizeof *cols);
+	char *src = rf_xasprintf("%s (%s)", source->name, source->display_url);
+	char *dst = rf_xasprintf("%s (%s)", a->db->name, a->db->display_url);
+	struct rf_journal_header h;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < a->njkey; i++)
+		key[i] = dt->cols[a->jkey[i]].name;
+	for (i = 0; i < dt->ncols; i++)
+		cols[i] = dt->cols[i].name;
+	h.source = src;
+	h.target = dst;
+	h.target_name = a->db->name;
+	h.table = dt->display;
+	h.nkey = a->njkey;
+	h.key = key;
+	h.ncols = dt->ncols;
+	h.cols = cols;
+	rc = rf_journal_create(a->o->undo_dir, &h, &a->journal, err);
+	if (rc == 0)
+		a->res->journal = rf_xstrdup(rf_journal_writer_path(a->journal));
+	free(src);
+	free(dst);
+	free(key);
+	free(cols);
+	return rc;
+}
+
+static void apply_init(struct apply *a, const struct rf_plan *p, struct rf_db *target,
+                       const struct rf_apply_opts *o, struct rf_apply_result *res)
+{
+	const struct rf_table_info *dt = &p->shape->dst_table;
+	size_t i;
+
+	memset(a, 0, sizeof *a);
+	a->p = p;
+	a->sh = p->shape;
+	a->dt = dt;
+	a->db = target;
+	a->o = o;
+	a->res = res;
+	rf_diff_stream_cols(a->sh, 1, &a->stream_cols, &a->stream_shape, &a->nstream);
+	a->before = rf_xcalloc(p->nops ? p->nops : 1, sizeof *a->before);
+	a->seen = rf_xcalloc(p->nops ? p->nops : 1, sizeof *a->seen);
+	a->cells = rf_xcalloc(a->sh->ncols ? a->sh->ncols : 1, sizeof *a->cells);
+	a->tmp.ncols = a->nstream;
+	a->tmp.cells = rf_xcalloc(a->nstream ? a->nstream : 1, sizeof *a->tmp.cells);
+	/* the journal is keyed by the target's primary key: it holds the
+	 * values the target generated, and undo finds rows by it */
+	a->jkey = rf_xcalloc(dt->ncols ? dt->ncols : 1, sizeof *a->jkey);
+	if (dt->npk) {
+		for (i = 0; i < dt->npk; i++)
+			a->jkey[a->njkey++] = dt->pk[i];
+	} else {
+		for (i = 0; i < p->ntarget_key; i++)
+			a->jkey[a->njkey++] = (size_t)a->sh->cols[p->target_key[i]].dst;
+	}
+	a->jkey_cells = rf_xcalloc(a->njkey ? a->njkey : 1, sizeof *a->jkey_cells);
+}
+
+static void apply_free(struct apply *a)
+{
+	size_t i;
+	for (i = 0; i < a->p->nops; i++)
+		image_free(&a->before[i]);
+	free(a->before);
+	free(a->seen);
+	free(a->cells);
+	free(a->tmp.cells);
+	free(a->stream_cols);
+	free(a->stream_shape);
+	free(a->jkey);
+	free(a->jkey_cells);
+	rf_keyset_free(&a->keys);
+	rf_buf_free(&a->canon);
+	rf_buf_free(&a->enc);
+	rf_journal_writer_free(a->journal);
+}
+
+/* Ends a failed or cancelled apply: rollback, journal aborted. */
+static void abandon(struct apply *a, const struct rf_error *cause)
+{
+	char text[1300];
+	rf_db_rollback(a->db, NULL);
+	if (a->journal)
+		rf_journal_abort(a->journal,
+		                 cause && cause->set ? rf_error_text(cause, text, sizeof text)
+		                                     : "cancelled",
+		                 NULL);
+}
+
+int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *target,
+             const struct rf_apply_opts *o, struct rf_apply_result *res, struct rf_error *err)
+{
+	struct rf_tx_opts tx = {o->lock_timeout_ms, o->statement_timeout_ms};
+	struct apply a;
+	double start = now_seconds();
+	int r, rc = -1;
+
+	memset(res, 0, sizeof *res);
+	if (p->errors.len) {
+		res->status = RF_APPLY_REFUSED;
+		rf_error_set(err, target->name, "the plan cannot be applied: %s", p->errors.items[0]);
+		return 1;
+	}
+	if (p->nops == 0) {
+		res->status = RF_APPLY_NOTHING;
+		return 0;
+	}
+	if (target->in_tx)
+		return rf_error_set(err, target->name,
+		                    "a transaction is still open on the target (close the diff "
+		                    "before applying)");
+	apply_init(&a, p, target, o, res);
+	res->status = RF_APPLY_FAILED;
+	if (rf_db_begin(target, RF_TX_WRITE, &tx, err) != 0)
+		goto out;
+	r = recheck(&a, err);
+	if (r != 0 || res->drift.len) {
+		rf_db_rollback(target, NULL);
+		if (r < 0)
+			goto out;
+		res->status = r > 0 ? RF_APPLY_CANCELLED : RF_APPLY_REFUSED;
+		rf_error_set(err, target->name,
+		             r > 0 ? "cancelled: nothing written"
+		                   : "%zu row%s changed since the diff: nothing written",
+		             res->drift.len, res->drift.len == 1 ? "" : "s");
+		rc = 1;
+		goto out;
+	}
+	if (open_journal(&a, source, err) != 0) {
+		rf_db_rollback(target, NULL);
+		goto out;
+	}
+	r = write_all(&a, err);
+	if (r != 0 || rf_journal_sync(a.journal, err) != 0) {
+		abandon(&a, r > 0 ? NULL : err);
+		res->status = r > 0 ? RF_APPLY_CANCELLED : RF_APPLY_FAILED;
+		if (r > 0)
+			rf_error_set(err, target->name, "cancelled: rolled back, nothing written");
+		rc = r > 0 ? 1 : -1;
+		goto out;
+	}
+	if (cancelled(&a, RF_APPLY_COMMITTING, p->nops, p->nops)) {
+		abandon(&a, NULL);
+		res->status = RF_APPLY_CANCELLED;
+		rf_error_set(err, target->name, "cancelled: rolled back, nothing written");
+		rc = 1;
+		goto out;
+	}
+	if (rf_db_commit(target, err) != 0) {
+		/* the server may or may not have committed: the journal stays
+		 * pending, and undo resolves it by looking for the after-images */
+		rf_db_rollback(target, NULL);
+		goto out;
+	}
+	res->status = RF_APPLY_DONE;
+	/* committed; a failure to seal the journal is reported, not undone */
+	rc = rf_journal_commit(a.journal, err) == 0 ? 0 : -1;
+out:
+	res->seconds = now_seconds() - start;
+	apply_free(&a);
+	return rc;
+}

@@ -1,0 +1,71 @@
+/* cli_select.h - the selection flags `diff` and `copy` share (DESIGN §7). */
+#ifndef ROWFERRY_CLI_SELECT_H
+#define ROWFERRY_CLI_SELECT_H
+
+#include <getopt.h>
+
+#include "rowferry/config.h"
+#include "rowferry/diff.h"
+
+enum {
+	CLI_OPT_FROM = 1000,
+	CLI_OPT_TO,
+	CLI_OPT_WHERE,
+	CLI_OPT_SOURCE_WHERE,
+	CLI_OPT_TARGET_WHERE,
+	CLI_OPT_KEY,
+	CLI_OPT_EXCLUDE,
+	CLI_OPT_IGNORE,
+	CLI_OPT_TOLERANCE,
+	CLI_OPT_TS_PRECISION,
+	CLI_OPT_TRIM,
+	CLI_OPT__SELECTION_END
+};
+
+/* getopt_long entries for the flags above; put them first in a command's
+ * option table. */
+#define CLI_SELECTION_LONGOPTS                                                                     \
+	{"from", required_argument, NULL, CLI_OPT_FROM},                                           \
+	{"to", required_argument, NULL, CLI_OPT_TO},                                               \
+	{"where", required_argument, NULL, CLI_OPT_WHERE},                                         \
+	{"source-where", required_argument, NULL, CLI_OPT_SOURCE_WHERE},                           \
+	{"target-where", required_argument, NULL, CLI_OPT_TARGET_WHERE},                           \
+	{"key", required_argument, NULL, CLI_OPT_KEY},                                             \
+	{"exclude", required_argument, NULL, CLI_OPT_EXCLUDE},                                     \
+	{"ignore", required_argument, NULL, CLI_OPT_IGNORE},                                       \
+	{"tolerance", required_argument, NULL, CLI_OPT_TOLERANCE},                                 \
+	{"ts-precision", required_argument, NULL, CLI_OPT_TS_PRECISION},                           \
+	{"trim", required_argument, NULL, CLI_OPT_TRIM}
+
+#define CLI_SELECTION_HELP                                                                         \
+	"  --from A               source connection (default: [defaults] source)\n"             \
+	"  --to B                 target connection (default: [defaults] target)\n"             \
+	"  --where SQL            filter rows on both sides (one SQL expression)\n"             \
+	"  --source-where SQL     filter for the source only (overrides --where there)\n"       \
+	"  --target-where SQL     filter for the target only\n"                                 \
+	"  --key COLS             match rows by these columns (default: primary key);\n"        \
+	"                         needed when the primary key is a surrogate such as a GUID\n" \
+	"  --exclude COLS         neither compare nor copy these columns\n"                     \
+	"  --ignore COLS          do not compare these columns (still copied)\n"                \
+	"  --tolerance COL=N      numbers within N compare equal (repeatable)\n"                \
+	"  --ts-precision COL=N   compare timestamps to N fractional digits (0-6)\n"           \
+	"  --trim COLS            ignore leading/trailing blanks in these text columns\n"      \
+	"Defaults for these may come from a [compare TABLE] section of the config.\n"
+
+/* Selection flags as given, before config defaults are applied. */
+struct cli_selection_args {
+	const char *from, *to;
+	const char *where, *source_where, *target_where;
+	const char *key, *exclude, *ignore, *trim;
+	struct rf_strlist tolerance, ts_precision; /* repeatable */
+};
+
+/* Handles one getopt result; returns 1 if it was a selection flag, 0 if not. */
+int cli_selection_option(struct cli_selection_args *a, int opt, const char *arg);
+/* Builds sel for TABLE from the flags and [compare TABLE] of cfg (flags win).
+ * Returns 0, or prints the error and returns -1. */
+int cli_selection_build(const struct cli_selection_args *a, const struct rf_config *cfg,
+                        const char *table, struct rf_selection *sel);
+void cli_selection_args_free(struct cli_selection_args *a);
+
+#endif

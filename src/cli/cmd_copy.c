@@ -1,0 +1,288 @@
+/* cmd_copy.c - `rowferry copy TABLE`: make the target's rows match the
+ * source's, in one transaction, with an undo journal (DESIGN §5-§7). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli_select.h"
+#include "cli_write.h"
+#include "rowferry/apply.h"
+#include "rowferry/preview.h"
+
+/* Statements shown before the confirmation on a terminal; --dry-run shows
+ * them all. */
+#define COPY_SHOWN_STATEMENTS 20
+
+static const char copy_usage[] =
+	"usage: rowferry copy TABLE [OPTIONS]\n"
+	"\n"
+	"Diffs TABLE like `rowferry diff`, then makes the target match the source\n"
+	"for the selected rows: INSERT rows only in the source, UPDATE the changed\n"
+	"columns of changed rows, and DELETE rows only in the target when --ops\n"
+	"says so. Excluded columns are left out, so the target's defaults (a GUID,\n"
+	"an auto-increment) fill them. Before writing it shows the warnings (missing\n"
+	"foreign key parents, unique keys the inserts would break, ...) and asks;\n"
+	"then it writes in one transaction, after checking that the target rows are\n"
+	"still as the diff saw them, and keeps an undo journal.\n"
+	"\n"
+	"options:\n" CLI_SELECTION_HELP
+	"  --ops LIST             operations to carry out: insert,update,delete\n"
+	"                         (default insert,update)\n"
+	"  --dry-run              print the warnings and the exact SQL; write nothing\n"
+	"  --yes                  do not ask (needed when no terminal is attached)\n"
+	"  --undo-dir DIR         where the journal goes (default: [safety] undo_dir)\n"
+	"  --config FILE          config file\n"
+	"\n"
+	"On a terminal, you confirm by typing the target connection's name.\n"
+	"The last line of output names the journal: `journal: PATH`.\n"
+	"exit status: 0 done (or nothing to do, or --dry-run), 2 error,\n"
+	"3 refused (not confirmed, the target changed since the diff, or the copy\n"
+	"cannot succeed as planned); nothing is written unless the status is 0.\n"
+	"\n"
+	"example:\n"
+	"  rowferry copy siteflow_orders --key job_number,order_ref --exclude guid \\\n"
+	"      --where \"job_number = '0000065'\"\n";
+
+struct copy_args {
+	struct cli_selection_args sel;
+	const char *ops;
+	const char *undo_dir;
+	bool dry_run, yes;
+};
+
+/* Options parsed; returns -1 to exit with *rc. */
+static int parse_args(int argc, char **argv, struct copy_args *a, const char **table, int *rc)
+{
+	static const struct option longopts[] = {CLI_SELECTION_LONGOPTS,
+	                                         {"ops", required_argument, NULL, 'o'},
+	                                         {"dry-run", no_argument, NULL, 'n'},
+	                                         {"yes", no_argument, NULL, 'y'},
+	                                         {"undo-dir", required_argument, NULL, 'u'},
+	                                         {"help", no_argument, NULL, 'h'},
+	                                         {NULL, 0, NULL, 0}};
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "hny", longopts, NULL)) != -1) {
+		if (cli_selection_option(&a->sel, opt, optarg))
+			continue;
+		switch (opt) {
+		case 'o':
+			a->ops = optarg;
+			break;
+		case 'n':
+			a->dry_run = true;
+			break;
+		case 'y':
+			a->yes = true;
+			break;
+		case 'u':
+			a->undo_dir = optarg;
+			break;
+		case 'h':
+			fputs(copy_usage, stdout);
+			*rc = 0;
+			return -1;
+		default:
+			fputs(copy_usage, stderr);
+			*rc = CLI_EXIT_ERROR;
+			return -1;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "rowferry: copy: %s\n",
+		        optind >= argc ? "which table? (rowferry copy TABLE)" : "one table at a time");
+		*rc = CLI_EXIT_ERROR;
+		return -1;
+	}
+	*table = argv[optind];
+	return 0;
+}
+
+/* What the copy will do, as lines each starting with prefix ("" or "-- "
+ * when the output is an SQL script). */
+static void print_summary(FILE *out, const char *prefix, const struct rf_plan *p,
+                          const struct rf_db *src, const struct rf_db *dst,
+                          const struct rf_diff_stats *st, const struct rf_warnings *w)
+{
+	size_t i;
+	fprintf(out, "%scopy %s: %s (%s) -> %s (%s)\n", prefix, p->shape->dst_table.display,
+	        src->name, src->display_url, dst->name, dst->display_url);
+	fprintf(out, "%s%zu to insert, %zu to update, %zu to delete; %llu identical\n", prefix,
+	        rf_plan_count(p, RF_OP_INSERT), rf_plan_count(p, RF_OP_UPDATE),
+	        rf_plan_count(p, RF_OP_DELETE), st->identical);
+	for (i = 0; i < w->len; i++)
+		fprintf(out, "%s%s: %s\n", prefix, rf_severity_name(w->items[i].severity),
+		        w->items[i].text);
+}
+
+/* The statements apply will run, as text; at most `max` (0: all). */
+static void print_sql(FILE *out, const struct rf_plan *p, struct rf_db *dst, size_t max)
+{
+	struct rf_stmts s;
+	size_t i;
+
+	rf_plan_render_stmts(p, dst, RF_APPLY_BATCH_ROWS, true, &s);
+	fputs("BEGIN;\n", out);
+	for (i = 0; i < s.len && (max == 0 || i < max); i++)
+		fprintf(out, "%s;\n", s.items[i].text);
+	if (i < s.len)
+		fprintf(out, "-- ... %zu more statements (--dry-run shows them all)\n", s.len - i);
+	else
+		fputs("COMMIT;\n", out);
+	rf_stmts_free(&s);
+}
+
+/* Reports the outcome; returns the exit status. */
+static int report(const struct rf_apply_result *res, const struct rf_db *dst,
+                  const struct rf_error *err)
+{
+	size_t i;
+	switch (res->status) {
+	case RF_APPLY_DONE:
+		printf("copied to %s: %zu inserted, %zu updated, %zu deleted in %.2f s\n", dst->name,
+		       res->inserted, res->updated, res->deleted, res->seconds);
+		printf("journal: %s\n", res->journal);
+		return CLI_EXIT_DONE;
+	case RF_APPLY_NOTHING:
+		printf("nothing to do: %s already matches\n", dst->name);
+		return CLI_EXIT_DONE;
+	case RF_APPLY_REFUSED:
+		for (i = 0; i < res->drift.len && i < 20; i++)
+			fprintf(stderr, "  %s\n", res->drift.items[i]);
+		if (res->drift.len > 20)
+			fprintf(stderr, "  ... and %zu more\n", res->drift.len - 20);
+		cli_print_error(err);
+		return CLI_EXIT_REFUSED;
+	case RF_APPLY_CANCELLED:
+	case RF_APPLY_FAILED:
+		cli_print_error(err);
+		if (res->journal)
+			printf("journal: %s\n", res->journal);
+		return res->status == RF_APPLY_CANCELLED ? CLI_EXIT_REFUSED : CLI_EXIT_ERROR;
+	}
+	return CLI_EXIT_ERROR;
+}
+
+static int run_apply(const struct rf_plan *plan, struct rf_db *src, struct rf_db *dst,
+                     const struct rf_config *cfg, const char *undo_dir)
+{
+	struct rf_apply_opts o;
+	struct rf_apply_result res;
+	struct cli_progress prog;
+	struct rf_error err;
+	int rc;
+
+	rf_error_clear(&err);
+	memset(&o, 0, sizeof o);
+	cli_progress_init(&prog, "copy");
+	o.undo_dir = undo_dir ? undo_dir : cfg->undo_dir;
+	o.lock_timeout_ms = cfg->lock_timeout_ms;
+	o.statement_timeout_ms = cfg->statement_timeout_ms;
+	o.progress = cli_progress_cb;
+	o.progress_ctx = &prog;
+	o.cancel = &cli_interrupted;
+	cli_catch_interrupt(true);
+	rf_apply(plan, src, dst, &o, &res, &err);
+	cli_catch_interrupt(false);
+	cli_progress_done(&prog);
+	rc = report(&res, dst, &err);
+	rf_apply_result_free(&res);
+	return rc;
+}
+
+int cmd_copy(int argc, char **argv, const struct cli_common *common)
+{
+	struct copy_args args;
+	struct rf_selection sel;
+	struct rf_config cfg;
+	struct rf_db *src = NULL, *dst = NULL;
+	const struct rf_conn_config *dst_conn = NULL;
+	struct rf_diff *diff = NULL;
+	struct rf_plan *plan = NULL;
+	struct rf_diff_stats stats;
+	struct rf_warnings warn = RF_WARNINGS_INIT;
+	struct rf_preview_opts popts = {false, 0, 0};
+	struct rf_error err;
+	const char *table = NULL;
+	bool cfg_loaded = false, sel_built = false;
+	int mask, rc = CLI_EXIT_ERROR;
+
+	memset(&args, 0, sizeof args);
+	rf_error_clear(&err);
+	if (parse_args(argc, argv, &args, &table, &rc) != 0)
+		goto out;
+	mask = rf_ops_parse(args.ops ? args.ops : "insert,update", &err);
+	if (mask < 0) {
+		cli_print_error(&err);
+		goto out;
+	}
+	if (cli_load_config(&cfg, common) != 0)
+		goto out;
+	cfg_loaded = true;
+	if (cli_selection_build(&args.sel, &cfg, table, &sel) != 0)
+		goto out;
+	sel_built = true;
+	if (!(src = cli_connect(&cfg, args.sel.from, "source", NULL)) ||
+	    !(dst = cli_connect(&cfg, args.sel.to, "target", &dst_conn)))
+		goto out;
+	diff = rf_diff_open(src, dst, &sel, &err);
+	if (diff)
+		plan = rf_plan_from_diff(diff, (unsigned)mask, &err);
+	if (!plan) {
+		cli_print_error(&err);
+		goto out;
+	}
+	stats = *rf_diff_stats(diff);
+	/* ends the read transactions; the plan keeps the shape */
+	rf_diff_close(diff);
+	diff = NULL;
+	popts.filtered = sel.where || sel.source_where || sel.target_where;
+	if (rf_preview_warnings(plan, dst, &popts, &warn, &err) != 0) {
+		cli_print_error(&err);
+		goto out;
+	}
+
+	if (args.dry_run) {
+		/* an SQL script: everything but the statements is a comment */
+		print_summary(stdout, "-- ", plan, src, dst, &stats, &warn);
+		if (plan->nops)
+			print_sql(stdout, plan, dst, 0);
+		rc = CLI_EXIT_DONE;
+		goto out;
+	}
+	print_summary(stdout, "", plan, src, dst, &stats, &warn);
+	if (plan->nops == 0) {
+		printf("nothing to do: %s already matches\n", dst->name);
+		rc = CLI_EXIT_DONE;
+		goto out;
+	}
+	if (plan->errors.len || rf_warnings_count(&warn, RF_SEV_ERROR)) {
+		fprintf(stderr, "rowferry: copy: refused: the copy cannot succeed as planned "
+		                "(errors above); nothing written\n");
+		rc = CLI_EXIT_REFUSED;
+		goto out;
+	}
+	if (!args.yes && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		print_sql(stdout, plan, dst, COPY_SHOWN_STATEMENTS);
+	if (!cli_confirm_write(dst->name, dst_conn, args.yes, "copy")) {
+		rc = CLI_EXIT_REFUSED;
+		goto out;
+	}
+	fflush(stdout);
+	rc = run_apply(plan, src, dst, &cfg, args.undo_dir);
+out:
+	rf_diff_close(diff);
+	rf_plan_free(plan);
+	rf_warnings_free(&warn);
+	rf_db_close(src);
+	rf_db_close(dst);
+	if (sel_built)
+		rf_selection_free(&sel);
+	if (cfg_loaded)
+		rf_config_free(&cfg);
+	cli_selection_args_free(&args.sel);
+	return rc;
+}

@@ -1,0 +1,181 @@
+/* cmd_log.c - `rowferry log [JOURNAL]`: the undo journals, or one of them
+ * (DESIGN §6, §7). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "rowferry/journal.h"
+
+static const char log_usage[] =
+	"usage: rowferry log [JOURNAL] [--undo-dir DIR]\n"
+	"\n"
+	"Without JOURNAL, lists the undo journals in the undo directory, newest\n"
+	"first: when, the state (committed, aborted, undone, pending), how many\n"
+	"rows, the target and the table. With JOURNAL (a path, a file name in the\n"
+	"undo directory, or the start of its name or id), shows that journal:\n"
+	"its header, whether its seal verifies, and every row it recorded.\n"
+	"\n"
+	"options:\n"
+	"  --undo-dir DIR         the undo directory (default: [safety] undo_dir)\n"
+	"  --config FILE          config file\n";
+
+/* The connection name of a journal's "prod (postgres://...)". */
+static void target_name(const char *target, char *out, size_t outlen)
+{
+	const char *open = target ? strstr(target, " (") : NULL;
+	if (!target)
+		snprintf(out, outlen, "?");
+	else
+		snprintf(out, outlen, "%.*s", open ? (int)(open - target) : (int)strlen(target),
+		         target);
+}
+
+static const char *state_text(const struct rf_journal *j)
+{
+	if (!j->id)
+		return "unreadable";
+	if (j->busy && j->state == RF_JOURNAL_PENDING)
+		return "running";
+	if (j->sealed && !j->seal_ok)
+		return "TAMPERED";
+	return rf_journal_state_name(j->state);
+}
+
+static int list_journals(const char *dir)
+{
+	struct rf_journal_list l;
+	struct rf_error err;
+	size_t i;
+
+	rf_error_clear(&err);
+	if (rf_journal_list(dir, &l, &err) != 0) {
+		cli_print_error(&err);
+		return 2;
+	}
+	if (l.len == 0) {
+		printf("no journals in %s\n", dir);
+		rf_journal_list_free(&l);
+		return 0;
+	}
+	printf("%-20s  %-10s  %7s  %-12s  %-28s  %s\n", "CREATED", "STATE", "ROWS", "TARGET",
+	       "TABLE", "JOURNAL");
+	for (i = 0; i < l.len; i++) {
+		const struct rf_journal *j = &l.items[i];
+		const char *base = strrchr(j->path, '/');
+		char name[64];
+		target_name(j->target, name, sizeof name);
+		printf("%-20s  %-10s  %7zu  %-12s  %-28s  %s\n", j->created ? j->created : "?",
+		       state_text(j), j->nops, name, j->table ? j->table : "?",
+		       base ? base + 1 : j->path);
+		if (!j->id && j->note)
+			printf("    %s\n", j->note);
+	}
+	printf("\n%zu journal%s in %s\n", l.len, l.len == 1 ? "" : "s", dir);
+	rf_journal_list_free(&l);
+	return 0;
+}
+
+static void print_image(const struct rf_journal *j, const char *label, const struct rf_cell *c)
+{
+	size_t i;
+	printf("    %s:", label);
+	for (i = 0; i < j->cols.len; i++) {
+		printf(" %s=", j->cols.items[i]);
+		if (c[i].is_null)
+			printf("NULL");
+		else
+			printf("%.*s", (int)(c[i].len > 80 ? 80 : c[i].len), c[i].data);
+	}
+	putchar('\n');
+}
+
+static void print_key(const struct rf_journal *j, const struct rf_cell *key)
+{
+	size_t i;
+	putchar('(');
+	for (i = 0; i < j->key.len; i++)
+		printf("%s%s=%.*s", i ? ", " : "", j->key.items[i], key[i].is_null ? 4 : (int)key[i].len,
+		       key[i].is_null ? "NULL" : key[i].data);
+	putchar(')');
+}
+
+static int show_journal(const char *dir, const char *spec)
+{
+	struct rf_journal j;
+	struct rf_error err;
+	char *path;
+	size_t i, n[5] = {0};
+
+	rf_error_clear(&err);
+	path = rf_journal_find(dir, spec, &err);
+	if (!path || rf_journal_load(path, false, &j, &err) != 0) {
+		cli_print_error(&err);
+		free(path);
+		return 2;
+	}
+	for (i = 0; i < j.nops; i++)
+		n[j.ops[i].kind]++;
+	printf("journal: %s\n", path);
+	printf("id:      %s\ncreated: %s\nsource:  %s\ntarget:  %s\ntable:   %s\n", j.id, j.created,
+	       j.source ? j.source : "?", j.target, j.table);
+	printf("state:   %s%s%s%s%s\n", state_text(&j), j.state_at ? " at " : "",
+	       j.state_at ? j.state_at : "", j.note ? ": " : "", j.note ? j.note : "");
+	if (j.sealed)
+		printf("seal:    %s\n", j.seal_ok ? "sha256 verifies" : j.seal_problem);
+	else
+		printf("seal:    none (the copy never recorded committing)\n");
+	printf("rows:    %zu (%zu inserted, %zu updated, %zu deleted)\n\n", j.nops, n[RF_OP_INSERT],
+	       n[RF_OP_UPDATE], n[RF_OP_DELETE]);
+	for (i = 0; i < j.nops; i++) {
+		const struct rf_journal_op *op = &j.ops[i];
+		printf("%c %s ", op->kind == RF_OP_INSERT ? '+' : op->kind == RF_OP_DELETE ? '-' : '~',
+		       rf_op_name(op->kind));
+		print_key(&j, op->key);
+		putchar('\n');
+		if (op->before)
+			print_image(&j, "before", op->before);
+		if (op->after)
+			print_image(&j, "after ", op->after);
+	}
+	rf_journal_free(&j);
+	free(path);
+	return 0;
+}
+
+int cmd_log(int argc, char **argv, const struct cli_common *common)
+{
+	static const struct option longopts[] = {{"undo-dir", required_argument, NULL, 'u'},
+	                                         {"help", no_argument, NULL, 'h'},
+	                                         {NULL, 0, NULL, 0}};
+	const char *undo_dir = NULL;
+	struct rf_config cfg;
+	int opt, rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'u':
+			undo_dir = optarg;
+			break;
+		case 'h':
+			fputs(log_usage, stdout);
+			return 0;
+		default:
+			fputs(log_usage, stderr);
+			return 2;
+		}
+	}
+	if (argc - optind > 1) {
+		fprintf(stderr, "rowferry: log: one journal at a time\n");
+		return 2;
+	}
+	if (cli_load_config(&cfg, common) != 0)
+		return 2;
+	if (!undo_dir)
+		undo_dir = cfg.undo_dir;
+	rc = optind < argc ? show_journal(undo_dir, argv[optind]) : list_journals(undo_dir);
+	rf_config_free(&cfg);
+	return rc;
+}

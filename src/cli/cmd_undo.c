@@ -1,0 +1,282 @@
+/* cmd_undo.c - `rowferry undo JOURNAL`: roll a copy back from its journal,
+ * checked and guided (DESIGN §6, §7). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli_write.h"
+#include "rowferry/undo.h"
+
+#define UNDO_SHOWN_STATEMENTS 20
+#define UNDO_SHOWN_DRIFT      20
+
+static const char undo_usage[] =
+	"usage: rowferry undo JOURNAL [--dry-run] [--yes] [--force] [--to B]\n"
+	"\n"
+	"Rolls back the copy that wrote JOURNAL (a path, a file name in the undo\n"
+	"directory, or the start of its name or id; see rowferry log): deletes the\n"
+	"rows it inserted, restores the rows it updated, re-inserts the rows it\n"
+	"deleted, in one transaction on the target. First it verifies the journal's\n"
+	"seal and checks that every row is still as the copy left it; rows changed\n"
+	"since are listed and the undo is refused, unless --force.\n"
+	"\n"
+	"options:\n"
+	"  --dry-run              show the check and the SQL; write nothing\n"
+	"  --yes                  do not ask (needed when no terminal is attached)\n"
+	"  --force                leave the changed rows alone and restore the rest\n"
+	"  --to B                 the target connection (default: the one the journal\n"
+	"                         names, looked up in the config)\n"
+	"  --undo-dir DIR         the undo directory (default: [safety] undo_dir)\n"
+	"  --config FILE          config file\n"
+	"\n"
+	"exit status: 0 done (or --dry-run, or nothing to undo), 2 error,\n"
+	"3 refused (journal edited, already undone, rows changed, not confirmed).\n";
+
+struct undo_args {
+	const char *journal, *to, *undo_dir;
+	bool dry_run, yes, force;
+};
+
+static int parse_args(int argc, char **argv, struct undo_args *a, int *rc)
+{
+	static const struct option longopts[] = {{"dry-run", no_argument, NULL, 'n'},
+	                                         {"yes", no_argument, NULL, 'y'},
+	                                         {"force", no_argument, NULL, 'f'},
+	                                         {"to", required_argument, NULL, 't'},
+	                                         {"undo-dir", required_argument, NULL, 'u'},
+	                                         {"help", no_argument, NULL, 'h'},
+	                                         {NULL, 0, NULL, 0}};
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "hnyf", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'n':
+			a->dry_run = true;
+			break;
+		case 'y':
+			a->yes = true;
+			break;
+		case 'f':
+			a->force = true;
+			break;
+		case 't':
+			a->to = optarg;
+			break;
+		case 'u':
+			a->undo_dir = optarg;
+			break;
+		case 'h':
+			fputs(undo_usage, stdout);
+			*rc = 0;
+			return -1;
+		default:
+			fputs(undo_usage, stderr);
+			*rc = CLI_EXIT_ERROR;
+			return -1;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "rowferry: undo: %s\n",
+		        optind >= argc ? "which journal? (rowferry undo JOURNAL; rowferry log lists them)"
+		                       : "one journal at a time");
+		*rc = CLI_EXIT_ERROR;
+		return -1;
+	}
+	a->journal = argv[optind];
+	return 0;
+}
+
+/* The target the journal names: its connection in the config, else the
+ * (password-less) URL it recorded, which may work through .pgpass etc. */
+static struct rf_db *connect_target(const struct rf_config *cfg, const struct rf_undo *u,
+                                    const char *to, const struct rf_conn_config **conn)
+{
+	const char *spec = to;
+	struct rf_db *db;
+
+	if (!spec)
+		spec = rf_config_conn(cfg, u->target_name) || !u->target_url ? u->target_name
+		                                                           : u->target_url;
+	db = cli_connect(cfg, spec, "target", conn);
+	/* db->name, not `to`: a URL given with --to may hold a password */
+	if (db && strcmp(db->name, u->target_name) != 0)
+		fprintf(stderr, "rowferry: undo: note: the journal was written on %s; undoing on %s\n",
+		        u->target_name, db->name);
+	return db;
+}
+
+static void print_drift(const struct rf_undo *u)
+{
+	size_t i;
+	for (i = 0; i < u->drift.len && i < UNDO_SHOWN_DRIFT; i++)
+		fprintf(stderr, "  %s\n", u->drift.items[i]);
+	if (u->drift.len > UNDO_SHOWN_DRIFT)
+		fprintf(stderr, "  ... and %zu more\n", u->drift.len - UNDO_SHOWN_DRIFT);
+}
+
+static void print_sql(const struct rf_undo *u, struct rf_db *db, size_t max)
+{
+	struct rf_stmts s;
+	size_t i;
+
+	rf_undo_render(u, db, RF_APPLY_BATCH_ROWS, true, &s);
+	fputs("BEGIN;\n", stdout);
+	for (i = 0; i < s.len && (max == 0 || i < max); i++)
+		printf("%s;\n", s.items[i].text);
+	if (i < s.len)
+		printf("-- ... %zu more statements (--dry-run shows them all)\n", s.len - i);
+	else
+		fputs("COMMIT;\n", stdout);
+	rf_stmts_free(&s);
+}
+
+/* Pending: settle it first. Returns 0 to go on, else the exit status + 1. */
+static int resolve(struct rf_undo *u, struct rf_db *db)
+{
+	struct rf_error err;
+	bool committed = false;
+
+	rf_error_clear(&err);
+	if (u->journal.busy) {
+		fprintf(stderr, "rowferry: undo: the copy is still writing %s\n", u->journal.path);
+		return CLI_EXIT_REFUSED + 1;
+	}
+	printf("-- the journal is pending (the copy never recorded its outcome): checking %s\n",
+	       db->name);
+	if (rf_undo_resolve(u, db, &committed, &err) != 0) {
+		cli_print_error(&err);
+		return CLI_EXIT_ERROR + 1;
+	}
+	printf("-- resolved: the copy %s\n",
+	       committed ? "committed (its rows are in the target)" : "did not commit");
+	if (!committed) {
+		printf("nothing to undo\njournal: %s\n", u->journal.path);
+		return CLI_EXIT_DONE + 1;
+	}
+	return 0;
+}
+
+static int run_undo(struct rf_undo *u, struct rf_db *db, const struct rf_config *cfg, bool force)
+{
+	struct rf_undo_opts o;
+	struct cli_progress prog;
+	struct rf_error err;
+	size_t undone = 0;
+	int r;
+
+	rf_error_clear(&err);
+	memset(&o, 0, sizeof o);
+	cli_progress_init(&prog, "undo");
+	o.force = force;
+	o.lock_timeout_ms = cfg->lock_timeout_ms;
+	o.statement_timeout_ms = cfg->statement_timeout_ms;
+	o.progress = cli_progress_cb;
+	o.progress_ctx = &prog;
+	o.cancel = &cli_interrupted;
+	cli_catch_interrupt(true);
+	r = rf_undo_apply(u, db, &o, &undone, &err);
+	cli_catch_interrupt(false);
+	cli_progress_done(&prog);
+	if (r != 0) {
+		print_drift(u);
+		cli_print_error(&err);
+		return r > 0 ? CLI_EXIT_REFUSED : CLI_EXIT_ERROR;
+	}
+	printf("undone on %s: %zu row%s restored", db->name, undone, undone == 1 ? "" : "s");
+	if (u->ndrifted)
+		printf(", %zu changed row%s left alone", u->ndrifted, u->ndrifted == 1 ? "" : "s");
+	printf("\njournal: %s\n", u->journal.path);
+	return CLI_EXIT_DONE;
+}
+
+int cmd_undo(int argc, char **argv, const struct cli_common *common)
+{
+	struct undo_args args;
+	struct rf_config cfg;
+	struct rf_undo *u = NULL;
+	struct rf_db *db = NULL;
+	const struct rf_conn_config *conn = NULL;
+	struct rf_error err;
+	char *path = NULL;
+	bool cfg_loaded = false;
+	int r, rc = CLI_EXIT_ERROR;
+
+	memset(&args, 0, sizeof args);
+	rf_error_clear(&err);
+	if (parse_args(argc, argv, &args, &rc) != 0)
+		goto out;
+	if (cli_load_config(&cfg, common) != 0)
+		goto out;
+	cfg_loaded = true;
+	path = rf_journal_find(args.undo_dir ? args.undo_dir : cfg.undo_dir, args.journal, &err);
+	if (path) {
+		/* absolute, so the journal line names it wherever it is read */
+		char *abs = realpath(path, NULL);
+		if (abs) {
+			free(path);
+			path = abs;
+		}
+	}
+	if (!path || !(u = rf_undo_open(path, &err))) {
+		cli_print_error(&err);
+		goto out;
+	}
+	printf("-- undo %s: %zu row%s of %s on %s, copied %s\n", path, u->journal.nops,
+	       u->journal.nops == 1 ? "" : "s", u->journal.table, u->journal.target,
+	       u->journal.created);
+	/* what can be refused without the target */
+	if (u->journal.state != RF_JOURNAL_PENDING && rf_undo_allowed(u, &err) != 0) {
+		cli_print_error(&err);
+		rc = CLI_EXIT_REFUSED;
+		goto out;
+	}
+	if (!(db = connect_target(&cfg, u, args.to, &conn)))
+		goto out;
+	if (u->journal.state == RF_JOURNAL_PENDING && (r = resolve(u, db)) != 0) {
+		rc = r - 1;
+		goto out;
+	}
+	if (rf_undo_allowed(u, &err) != 0) {
+		cli_print_error(&err);
+		rc = CLI_EXIT_REFUSED;
+		goto out;
+	}
+	if (rf_undo_check(u, db, &err) != 0) {
+		cli_print_error(&err);
+		goto out;
+	}
+	if (u->ndrifted) {
+		fprintf(stderr, "rowferry: undo: %zu row%s changed since the copy:\n", u->ndrifted,
+		        u->ndrifted == 1 ? "" : "s");
+		print_drift(u);
+		if (!args.force && !args.dry_run) {
+			fprintf(stderr, "rowferry: undo: refused, nothing written (--force restores "
+			                "the other rows and leaves these alone)\n");
+			rc = CLI_EXIT_REFUSED;
+			goto out;
+		}
+	}
+	if (args.dry_run || (!args.yes && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)))
+		print_sql(u, db, args.dry_run ? 0 : UNDO_SHOWN_STATEMENTS);
+	if (args.dry_run) {
+		rc = CLI_EXIT_DONE;
+		goto out;
+	}
+	if (!cli_confirm_write(db->name, conn, args.yes, "undo")) {
+		rc = CLI_EXIT_REFUSED;
+		goto out;
+	}
+	fflush(stdout);
+	rc = run_undo(u, db, &cfg, args.force);
+out:
+	rf_undo_free(u);
+	rf_db_close(db);
+	free(path);
+	if (cfg_loaded)
+		rf_config_free(&cfg);
+	return rc;
+}

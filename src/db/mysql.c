@@ -1,0 +1,1241 @@
+/* mysql.c - the MySQL/MariaDB driver over MariaDB Connector/C (DESIGN §2, §3).
+ *
+ * Reads stream with mysql_use_result(): rows come off the socket one at a
+ * time and cells point into the library's row buffer, so a 1M-row diff runs
+ * in flat memory with no allocation per row. Writes go through prepared
+ * statements with every value bound, never pasted into SQL.
+ *
+ * Session: utf8mb4, time_zone UTC (TIMESTAMP columns are instants and come
+ * out in UTC; DATETIME is untouched by it), and a fixed sql_mode that is
+ * strict and does NOT contain NO_BACKSLASH_ESCAPES or ANSI_QUOTES, so the
+ * backslash escaping of quote_literal() and backtick quoting always match
+ * what the server parses.
+ */
+#include <errmsg.h>
+#include <mysql.h>
+#include <mysqld_error.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rowferry/db.h"
+
+struct my_db {
+	struct rf_db base; /* first: the core only sees a struct rf_db * */
+	MYSQL *conn;
+	char *database; /* from the URL; NULL when none was given */
+	bool mariadb;   /* MariaDB, as opposed to Oracle MySQL */
+};
+
+/* A row stream. The cells point into libmariadb's buffer of the current
+ * row, which the next mysql_fetch_row() overwrites: exactly the lifetime
+ * db.h promises for struct rf_row. */
+struct my_stream {
+	struct my_db *db;
+	MYSQL_RES *res;
+	struct rf_row row;
+};
+
+enum my_ssl { MY_SSL_DEFAULT, MY_SSL_REQUIRED, MY_SSL_VERIFY };
+
+struct my_url {
+	char *user, *password, *host, *database, *socket; /* owned, decoded */
+	unsigned int port;
+	enum my_ssl ssl;
+};
+
+/* One round trip of session setup. UTC: see top. Strict so a bad value is
+ * an error instead of a silently truncated row; NO_AUTO_VALUE_ON_ZERO so an
+ * explicit 0 in an auto_increment column is copied as 0 (as mysqldump
+ * does); backslash escapes stay on (see top). net_write_timeout: a stream
+ * is read at the pace of its consumer, which may pause longer than the
+ * default 60 s before the server gives up on it. */
+#define MY_SESSION_SETUP                                                                           \
+	"SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,"           \
+	"ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', net_write_timeout = 3600"
+
+/* information_schema compares names case-insensitively; the BINARY halves
+ * make the match exact while the plain halves still let the server open
+ * only the one table's metadata. Parameters: schema, schema, table, table. */
+#define MY_TABLE_FILTER                                                                            \
+	"TABLE_SCHEMA = ? AND BINARY TABLE_SCHEMA = ? "                                            \
+	"AND TABLE_NAME = ? AND BINARY TABLE_NAME = ?"
+
+static void my_quote_ident(struct rf_db *base, const char *ident, struct rf_buf *out);
+static int my_exec(struct rf_db *base, const char *sql, size_t nparams,
+                   const struct rf_param *params, struct rf_result *out, struct rf_error *err);
+
+/* Sets err to msg as one line naming the connection. */
+static int fail(const struct my_db *db, struct rf_error *err, const char *msg)
+{
+	char line[1024];
+	size_t i;
+
+	snprintf(line, sizeof line, "%s", msg && *msg ? msg : "unknown MySQL error");
+	for (i = 0; line[i]; i++)
+		if (line[i] == '\n' || line[i] == '\r')
+			line[i] = ' ';
+	return rf_error_set(err, db->base.name, "%s", line);
+}
+
+/* Runs a statement that returns no rows (SET, START TRANSACTION, ...). */
+static int run(struct my_db *db, const char *sql, struct rf_error *err)
+{
+	MYSQL_RES *res;
+
+	if (mysql_real_query(db->conn, sql, strlen(sql)) != 0)
+		return fail(db, err, mysql_error(db->conn));
+	res = mysql_store_result(db->conn);
+	if (res)
+		mysql_free_result(res);
+	else if (mysql_field_count(db->conn) != 0)
+		return fail(db, err, mysql_error(db->conn));
+	return 0;
+}
+
+static void wipe(char *s)
+{
+	volatile char *p = s;
+	while (p && *p)
+		*p++ = '\0';
+}
+
+/* ---- URL: mysql://user[:pw]@host[:port]/db?socket=/path&ssl-mode=REQUIRED ---- */
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decodes s[0..n) into a new string (caller frees). */
+static char *pct_decode(const char *s, size_t n)
+{
+	char *out = rf_xmalloc(n + 1), *o = out;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0 &&
+		    hexval((unsigned char)s[i + 2]) >= 0) {
+			*o++ = (char)(hexval((unsigned char)s[i + 1]) * 16 +
+			              hexval((unsigned char)s[i + 2]));
+			i += 2;
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static void url_free(struct my_url *u)
+{
+	wipe(u->password);
+	free(u->user);
+	free(u->password);
+	free(u->host);
+	free(u->database);
+	free(u->socket);
+	memset(u, 0, sizeof *u);
+}
+
+static int url_query_item(struct my_url *u, const char *item, size_t n, const char *who,
+                          struct rf_error *err)
+{
+	const char *eq = memchr(item, '=', n);
+	size_t klen = eq ? (size_t)(eq - item) : n;
+	char *val = eq ? pct_decode(eq + 1, n - klen - 1) : rf_xstrdup("");
+	int rc = 0;
+
+	if (klen == 6 && strncmp(item, "socket", 6) == 0) {
+		free(u->socket);
+		u->socket = val;
+		return 0;
+	}
+	if (klen == 8 && strncmp(item, "ssl-mode", 8) == 0) {
+		/* Connector/C 3.3 asks for TLS only when told to: DISABLED and
+		 * PREFERRED both leave it off */
+		if (strcasecmp(val, "DISABLED") == 0 || strcasecmp(val, "PREFERRED") == 0)
+			u->ssl = MY_SSL_DEFAULT;
+		else if (strcasecmp(val, "REQUIRED") == 0)
+			u->ssl = MY_SSL_REQUIRED;
+		else if (strcasecmp(val, "VERIFY_CA") == 0 ||
+		         strcasecmp(val, "VERIFY_IDENTITY") == 0)
+			u->ssl = MY_SSL_VERIFY;
+		else
+			rc = rf_error_set(
+			    err, who,
+			    "ssl-mode must be DISABLED, PREFERRED, REQUIRED, VERIFY_CA "
+			    "or VERIFY_IDENTITY, not '%s'",
+			    val);
+	} else {
+		rc =
+		    rf_error_set(err, who, "unknown URL parameter '%.*s' (known: socket, ssl-mode)",
+		                 (int)klen, item);
+	}
+	free(val);
+	return rc;
+}
+
+/* Parses a mysql:// or mariadb:// URL into u (url_free() it, also on error). */
+static int url_parse(const char *url, struct my_url *u, const char *who, struct rf_error *err)
+{
+	const char *p = strstr(url, "://"), *end, *at, *hp, *colon, *q;
+
+	memset(u, 0, sizeof *u);
+	if (!p)
+		return rf_error_set(err, who, "not a mysql:// URL");
+	p += 3;
+	end = p + strcspn(p, "/?");
+	/* the last '@' ends the user part: an unencoded '@' in a password is common */
+	for (at = NULL, q = p; q < end; q++)
+		if (*q == '@')
+			at = q;
+	if (at) {
+		colon = memchr(p, ':', (size_t)(at - p));
+		u->user = pct_decode(p, (size_t)((colon ? colon : at) - p));
+		if (colon)
+			u->password = pct_decode(colon + 1, (size_t)(at - colon - 1));
+		hp = at + 1;
+	} else {
+		hp = p;
+	}
+	if (*hp == '[') { /* [::1]:3306 */
+		const char *close = memchr(hp, ']', (size_t)(end - hp));
+		if (!close)
+			return rf_error_set(err, who, "unbalanced '[' in the URL host");
+		u->host = rf_xstrndup(hp + 1, (size_t)(close - hp - 1));
+		colon = close + 1 < end && close[1] == ':' ? close + 1 : NULL;
+	} else {
+		colon = memchr(hp, ':', (size_t)(end - hp));
+		u->host = pct_decode(hp, (size_t)((colon ? colon : end) - hp));
+	}
+	if (colon) {
+		char *stop;
+		unsigned long port;
+		errno = 0;
+		port = strtoul(colon + 1, &stop, 10);
+		if (stop != end || port == 0 || port > 65535 || errno)
+			return rf_error_set(err, who, "bad port in the URL: '%.*s'",
+			                    (int)(end - colon - 1), colon + 1);
+		u->port = (unsigned int)port;
+	}
+	p = end;
+	if (*p == '/') {
+		size_t n = strcspn(p + 1, "?");
+		if (n)
+			u->database = pct_decode(p + 1, n);
+		p += 1 + n;
+	}
+	if (*p == '?') {
+		for (p++; *p;) {
+			size_t n = strcspn(p, "&");
+			if (n && url_query_item(u, p, n, who, err) != 0)
+				return -1;
+			p += n + (p[n] == '&');
+		}
+	}
+	return 0;
+}
+
+/* ---- connect ---- */
+
+/* One connection attempt. Returns the handle, or NULL with *errnum and msg
+ * filled (msg never holds the password: the server does not echo it). */
+static MYSQL *try_connect(const struct my_url *u, const char *password, unsigned int *errnum,
+                          char *msg, size_t msglen)
+{
+	MYSQL *m = mysql_init(NULL);
+	my_bool yes = 1;
+	unsigned int timeout = 10, no = 0, proto;
+	const char *host = u->host && *u->host ? u->host : "localhost";
+
+	if (!m) {
+		snprintf(msg, msglen, "out of memory");
+		return NULL;
+	}
+	mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &no); /* a server must not read our files */
+	if (u->socket) {
+		proto = MYSQL_PROTOCOL_SOCKET;
+		mysql_optionsv(m, MYSQL_OPT_PROTOCOL, &proto);
+		host = "localhost";
+	} else if (strcmp(host, "localhost") != 0) {
+		proto = MYSQL_PROTOCOL_TCP;
+		mysql_optionsv(m, MYSQL_OPT_PROTOCOL, &proto);
+	}
+	if (u->ssl == MY_SSL_REQUIRED || u->ssl == MY_SSL_VERIFY)
+		mysql_optionsv(m, MYSQL_OPT_SSL_ENFORCE, &yes);
+	if (u->ssl == MY_SSL_VERIFY)
+		mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
+	/* CLIENT_FOUND_ROWS: UPDATE reports rows matched, not rows changed, as
+	 * PostgreSQL does; apply compares it with the rows it meant to touch. */
+	if (!mysql_real_connect(m, host, u->user, password ? password : "", u->database, u->port,
+	                        u->socket, CLIENT_FOUND_ROWS)) {
+		*errnum = mysql_errno(m);
+		/* the library names the host but not the port or socket tried */
+		if ((*errnum == CR_CONNECTION_ERROR || *errnum == CR_CONN_HOST_ERROR) && u->socket)
+			snprintf(msg, msglen, "%s [socket %s]", mysql_error(m), u->socket);
+		else if (*errnum == CR_CONNECTION_ERROR || *errnum == CR_CONN_HOST_ERROR)
+			snprintf(msg, msglen, "%s [%s port %u]", mysql_error(m), host,
+			         u->port ? u->port : MYSQL_PORT);
+		else
+			snprintf(msg, msglen, "%s", mysql_error(m));
+		mysql_close(m);
+		return NULL;
+	}
+	return m;
+}
+
+static void my_close(struct rf_db *base)
+{
+	struct my_db *db = (struct my_db *)base;
+	if (!db)
+		return;
+	if (db->conn)
+		mysql_close(db->conn);
+	free(db->database);
+	rf_db_free_base(&db->base);
+	free(db);
+}
+
+static int my_connect(const struct rf_connect_opts *o, struct rf_db **out, struct rf_error *err)
+{
+	struct my_db *db = rf_xcalloc(1, sizeof *db);
+	struct my_url u;
+	const char *password;
+	char *prompted = NULL, msg[1024] = "";
+	unsigned int errnum = 0;
+	int rc = -1;
+
+	*out = NULL;
+	rf_db_init_base(&db->base, &rf_mysql_ops, o);
+	if (url_parse(o->url, &u, db->base.name, err) != 0)
+		goto out;
+	/* DESIGN §2 order: password_env, the URL, MYSQL_PWD, then a prompt */
+	password = o->password ? o->password : u.password ? u.password : getenv("MYSQL_PWD");
+	db->conn = try_connect(&u, password, &errnum, msg, sizeof msg);
+	if (!db->conn && errnum == ER_ACCESS_DENIED_ERROR && (!password || !*password) &&
+	    o->allow_prompt && (prompted = rf_db_prompt_password(db->base.name)) != NULL)
+		db->conn = try_connect(&u, prompted, &errnum, msg, sizeof msg);
+	if (!db->conn) {
+		fail(db, err, msg);
+		goto out;
+	}
+	/* Connector/C 3.3 quietly falls back to plain text when the server
+	 * has no TLS unless certificates are verified; REQUIRED means TLS.
+	 * A Unix socket never leaves the host, so it counts as secure, as
+	 * MySQL's require_secure_transport has it. */
+	if (u.ssl == MY_SSL_REQUIRED && !u.socket && !mysql_get_ssl_cipher(db->conn)) {
+		rf_error_set(err, db->base.name,
+		             "ssl-mode=REQUIRED, but the server does not support TLS");
+		goto out;
+	}
+	db->database = u.database ? rf_xstrdup(u.database) : NULL;
+	db->mariadb = strstr(mysql_get_server_info(db->conn), "MariaDB") != NULL;
+	if (run(db, MY_SESSION_SETUP, err) != 0)
+		goto out;
+	*out = &db->base;
+	rc = 0;
+out:
+	if (prompted) {
+		wipe(prompted);
+		free(prompted);
+	}
+	url_free(&u);
+	if (rc != 0)
+		my_close(&db->base);
+	return rc;
+}
+
+/* ---- transactions ---- */
+
+static int my_begin(struct rf_db *base, enum rf_tx_mode mode, const struct rf_tx_opts *opts,
+                    struct rf_error *err)
+{
+	struct my_db *db = (struct my_db *)base;
+	char sql[128];
+
+	if (base->in_tx)
+		return rf_error_set(err, base->name, "a transaction is already open");
+	if (mode == RF_TX_READ) {
+		/* READ ONLY is enforced by the server; the consistent snapshot makes
+		 * every stream of this transaction see the same data. */
+		if (run(db, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", err) != 0 ||
+		    run(db, "START TRANSACTION READ ONLY, WITH CONSISTENT SNAPSHOT", err) != 0)
+			return -1;
+	} else {
+		/* whole seconds, rounded up so 1 ms never means "wait forever" (0) */
+		int lock_s = (opts->lock_timeout_ms + 999) / 1000;
+		int stmt_ms = opts->statement_timeout_ms;
+		if (lock_s > 0)
+			snprintf(sql, sizeof sql, "SET SESSION innodb_lock_wait_timeout = %d",
+			         lock_s);
+		else
+			snprintf(sql, sizeof sql, "SET SESSION innodb_lock_wait_timeout = DEFAULT");
+		if (run(db, sql, err) != 0)
+			return -1;
+		if (stmt_ms > 0 && db->mariadb)
+			snprintf(sql, sizeof sql, "SET SESSION max_statement_time = %d.%03d",
+			         stmt_ms / 1000, stmt_ms % 1000);
+		else if (stmt_ms > 0) /* MySQL: only bounds SELECTs */
+			snprintf(sql, sizeof sql, "SET SESSION max_execution_time = %d", stmt_ms);
+		else
+			snprintf(sql, sizeof sql, "SET SESSION %s = DEFAULT",
+			         db->mariadb ? "max_statement_time" : "max_execution_time");
+		if (run(db, sql, err) != 0 || run(db, "START TRANSACTION", err) != 0)
+			return -1;
+	}
+	base->in_tx = true;
+	base->tx_mode = mode;
+	return 0;
+}
+
+static int my_commit(struct rf_db *base, struct rf_error *err)
+{
+	if (run((struct my_db *)base, "COMMIT", err) != 0)
+		return -1; /* still in the transaction: the caller rolls back */
+	base->in_tx = false;
+	return 0;
+}
+
+static int my_rollback(struct rf_db *base, struct rf_error *err)
+{
+	base->in_tx = false;
+	return run((struct my_db *)base, "ROLLBACK", err);
+}
+
+/* ---- introspection ---- */
+
+/* Runs an internal query with text parameters bound. *r is the caller's
+ * (rf_result_free); each non-NULL cell is NUL-terminated. */
+static int query(struct my_db *db, const char *sql, size_t n, const char *const *vals,
+                 struct rf_result *r, struct rf_error *err)
+{
+	struct rf_param p[8];
+	size_t i;
+
+	for (i = 0; i < n && i < 8; i++) {
+		p[i].value.data = vals[i];
+		p[i].value.len = strlen(vals[i]);
+		p[i].value.is_null = false;
+		p[i].tclass = RF_T_TEXT;
+	}
+	return my_exec(&db->base, sql, i, p, r, err);
+}
+
+static const char *cell(const struct rf_result *r, size_t row, size_t col)
+{
+	const struct rf_cell *c = &r->cells[row * r->ncols + col];
+	return c->is_null ? NULL : c->data;
+}
+
+static int my_list_tables(struct rf_db *base, struct rf_table_list *out, struct rf_error *err)
+{
+	struct my_db *db = (struct my_db *)base;
+	struct rf_result r = {0}, count = {0};
+	struct rf_buf sql = RF_BUF_INIT;
+	size_t i;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (!db->database) {
+		rf_error_set(err, base->name,
+		             "no database in the URL (mysql://user@host/DATABASE)");
+		goto out;
+	}
+	if (query(db,
+	          "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? "
+	          "AND BINARY TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY BINARY "
+	          "TABLE_NAME",
+	          2, (const char *const[]){db->database, db->database}, &r, err) != 0)
+		goto out;
+	out->items = rf_xcalloc(r.nrows, sizeof *out->items);
+	for (i = 0; i < r.nrows; i++) {
+		struct rf_table_entry *e = &out->items[out->len++];
+		e->name = rf_xstrdup(cell(&r, i, 0));
+		rf_buf_reset(&sql);
+		rf_buf_adds(&sql, "SELECT COUNT(*) FROM ");
+		my_quote_ident(base, db->database, &sql);
+		rf_buf_addc(&sql, '.');
+		my_quote_ident(base, e->name, &sql);
+		/* a table we may not read is listed uncounted, not a failed list */
+		e->rows = my_exec(base, sql.data, 0, NULL, &count, NULL) == 0 && count.nrows == 1 &&
+		                  cell(&count, 0, 0)
+		              ? strtoll(cell(&count, 0, 0), NULL, 10)
+		              : -1;
+		rf_result_free(&count);
+	}
+	rc = 0;
+out:
+	rf_result_free(&r);
+	rf_buf_free(&sql);
+	if (rc != 0)
+		rf_table_list_free(out);
+	return rc;
+}
+
+/* DESIGN §3 classes from information_schema's DATA_TYPE and COLUMN_TYPE. */
+static enum rf_type_class class_of(const char *data_type, const char *column_type, bool json_check)
+{
+	static const struct {
+		enum rf_type_class c;
+		const char *types; /* blank-separated DATA_TYPE values */
+	} map[] = {
+	    {RF_T_INTEGER, " tinyint smallint mediumint int integer bigint year bit "},
+	    {RF_T_DECIMAL, " decimal numeric "},
+	    {RF_T_FLOAT, " float double real "},
+	    {RF_T_TEXT, " char varchar tinytext text mediumtext longtext enum set "},
+	    {RF_T_BYTES, " binary varbinary tinyblob blob mediumblob longblob "},
+	    {RF_T_DATE, " date "},
+	    {RF_T_TIME, " time "},
+	    {RF_T_TIMESTAMP, " datetime "},    /* wall-clock, no zone */
+	    {RF_T_TIMESTAMPTZ, " timestamp "}, /* an instant, stored as UTC */
+	    {RF_T_JSON, " json "},             /* MySQL's; MariaDB's is below */
+	    {RF_T_UUID, " uuid "},             /* MariaDB 10.7+ */
+	};
+	char word[32];
+	size_t i;
+
+	/* tinyint(1) and bit(1) are how MySQL spells boolean */
+	if (strncasecmp(column_type, "tinyint(1)", 10) == 0 ||
+	    strncasecmp(column_type, "bit(1)", 6) == 0)
+		return RF_T_BOOLEAN;
+	/* MariaDB's JSON is LONGTEXT plus CHECK (json_valid(col)) */
+	if (json_check && strcasecmp(data_type, "longtext") == 0)
+		return RF_T_JSON;
+	snprintf(word, sizeof word, " %s ", data_type);
+	for (i = 0; word[i]; i++)
+		word[i] = (char)tolower((unsigned char)word[i]);
+	for (i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strstr(map[i].types, word))
+			return map[i].c;
+	return RF_T_OTHER;
+}
+
+static bool is_bit(const struct rf_column *c)
+{
+	return strncasecmp(c->decl_type, "bit", 3) == 0 &&
+	       (c->decl_type[3] == '(' || !c->decl_type[3]);
+}
+
+/* COLUMN_DEFAULT as an SQL expression, or NULL for "no default" (caller
+ * frees). MariaDB reports literals quoted and "no default" as NULL or the
+ * string NULL; MySQL reports literals bare and flags expressions with
+ * DEFAULT_GENERATED in EXTRA. */
+static char *default_of(const struct my_db *db, const char *raw, const char *extra,
+                        enum rf_type_class c)
+{
+	struct rf_buf b = RF_BUF_INIT;
+	const char *p;
+
+	if (!raw || strcmp(raw, "NULL") == 0)
+		return NULL;
+	if (db->mariadb || strstr(extra, "DEFAULT_GENERATED") || c == RF_T_INTEGER ||
+	    c == RF_T_DECIMAL || c == RF_T_FLOAT || c == RF_T_BOOLEAN ||
+	    strncasecmp(raw, "CURRENT_TIMESTAMP", 17) == 0)
+		return rf_xstrdup(raw);
+	rf_buf_addc(&b, '\'');
+	for (p = raw; *p; p++) {
+		if (*p == '\'' || *p == '\\')
+			rf_buf_addc(&b, *p);
+		rf_buf_addc(&b, *p);
+	}
+	rf_buf_addc(&b, '\'');
+	return rf_buf_steal(&b);
+}
+
+static bool has_json_check(struct my_db *db, const struct rf_result *checks, const char *col)
+{
+	struct rf_buf want = RF_BUF_INIT;
+	size_t i;
+	bool found = false;
+
+	rf_buf_adds(&want, "json_valid(");
+	my_quote_ident(&db->base, col, &want);
+	rf_buf_addc(&want, ')');
+	for (i = 0; i < checks->nrows && !found; i++)
+		found = cell(checks, i, 0) && strcmp(cell(checks, i, 0), want.data) == 0;
+	rf_buf_free(&want);
+	return found;
+}
+
+static int load_columns(struct my_db *db, struct rf_table_info *t, struct rf_error *err)
+{
+	const char *const where[] = {t->schema, t->schema, t->name, t->name};
+	struct rf_result checks = {0}, r = {0};
+	size_t i;
+	int rc = -1;
+
+	if (db->mariadb && query(db,
+	                         "SELECT CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
+	                         "WHERE CONSTRAINT_SCHEMA = ? AND BINARY CONSTRAINT_SCHEMA = ? "
+	                         "AND TABLE_NAME = ? AND BINARY TABLE_NAME = ?",
+	                         4, where, &checks, err) != 0)
+		goto out;
+	if (query(db,
+	          "SELECT COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA "
+	          "FROM information_schema.COLUMNS WHERE " MY_TABLE_FILTER
+	          " ORDER BY ORDINAL_POSITION",
+	          4, where, &r, err) != 0)
+		goto out;
+	for (i = 0; i < r.nrows; i++) {
+		const char *extra = cell(&r, i, 5) ? cell(&r, i, 5) : "";
+		struct rf_column c = {0};
+		c.name = (char *)cell(&r, i, 0);
+		c.decl_type = (char *)cell(&r, i, 1);
+		c.tclass = class_of(cell(&r, i, 2), c.decl_type,
+		                    db->mariadb && has_json_check(db, &checks, c.name));
+		c.nullable = strcmp(cell(&r, i, 3), "YES") == 0;
+		/* computed columns, and MariaDB's system-versioning ROW START/END */
+		c.generated = strstr(extra, "VIRTUAL") || strstr(extra, "STORED") ||
+		              strstr(extra, "PERSISTENT") || strstr(extra, "ROW ");
+		c.identity = strstr(extra, "auto_increment") != NULL;
+		c.default_expr =
+		    c.generated ? NULL : default_of(db, cell(&r, i, 4), extra, c.tclass);
+		rf_table_info_add_column(t, &c);
+		free(c.default_expr);
+	}
+	if (t->ncols == 0)
+		rf_error_set(err, db->base.name, "%s: no columns visible", t->display);
+	else
+		rc = 0;
+out:
+	rf_result_free(&checks);
+	rf_result_free(&r);
+	return rc;
+}
+
+/* Collects rows [from, to) of column `col` of r as an owned array of names. */
+static char **names(const struct rf_result *r, size_t from, size_t to, size_t col)
+{
+	char **v = rf_xcalloc(to - from, sizeof *v);
+	size_t i;
+	for (i = from; i < to; i++)
+		v[i - from] = rf_xstrdup(cell(r, i, col));
+	return v;
+}
+
+/* Primary key and unique keys (constraints and unique indexes alike). */
+static int load_keys(struct my_db *db, struct rf_table_info *t, struct rf_error *err)
+{
+	const char *const where[] = {t->schema, t->schema, t->name, t->name};
+	struct rf_result r = {0};
+	size_t i, j, k;
+
+	if (query(db,
+	          "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS "
+	          "WHERE " MY_TABLE_FILTER " AND NON_UNIQUE = 0 ORDER BY INDEX_NAME <> 'PRIMARY', "
+	          "BINARY INDEX_NAME, SEQ_IN_INDEX",
+	          4, where, &r, err) != 0)
+		return -1;
+	for (i = 0; i < r.nrows; i = j) {
+		bool usable = true;
+		for (j = i; j < r.nrows && strcmp(cell(&r, j, 0), cell(&r, i, 0)) == 0; j++)
+			/* functional index parts have no column: not a key we can match on */
+			usable =
+			    usable && cell(&r, j, 1) && rf_table_info_col(t, cell(&r, j, 1)) >= 0;
+		if (!usable)
+			continue;
+		if (strcmp(cell(&r, i, 0), "PRIMARY") == 0) {
+			t->npk = j - i;
+			t->pk = rf_xcalloc(t->npk, sizeof *t->pk);
+			for (k = 0; k < t->npk; k++) {
+				t->pk[k] = (size_t)rf_table_info_col(t, cell(&r, i + k, 1));
+				t->cols[t->pk[k]].pk_pos = (int)k + 1;
+			}
+		} else {
+			struct rf_key *key;
+			t->uniques = rf_xrealloc(t->uniques, (t->nunique + 1) * sizeof *t->uniques);
+			key = &t->uniques[t->nunique++];
+			key->name = rf_xstrdup(cell(&r, i, 0));
+			key->ncols = j - i;
+			key->cols = names(&r, i, j, 1);
+		}
+	}
+	rf_result_free(&r);
+	return 0;
+}
+
+static int load_fkeys(struct my_db *db, struct rf_table_info *t, struct rf_error *err)
+{
+	const char *const where[] = {t->schema, t->schema, t->name, t->name};
+	struct rf_result r = {0};
+	size_t i, j;
+
+	if (query(db,
+	          "SELECT CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, "
+	          "REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME FROM "
+	          "information_schema.KEY_COLUMN_USAGE WHERE " MY_TABLE_FILTER
+	          " AND REFERENCED_TABLE_NAME IS NOT NULL "
+	          "ORDER BY BINARY CONSTRAINT_NAME, ORDINAL_POSITION",
+	          4, where, &r, err) != 0)
+		return -1;
+	for (i = 0; i < r.nrows; i = j) {
+		struct rf_fkey *f;
+		const char *ref_schema = cell(&r, i, 2);
+		for (j = i; j < r.nrows && strcmp(cell(&r, j, 0), cell(&r, i, 0)) == 0; j++)
+			;
+		t->fkeys = rf_xrealloc(t->fkeys, (t->nfkeys + 1) * sizeof *t->fkeys);
+		f = &t->fkeys[t->nfkeys++];
+		f->name = rf_xstrdup(cell(&r, i, 0));
+		f->ncols = j - i;
+		f->cols = names(&r, i, j, 1);
+		f->ref_cols = names(&r, i, j, 4);
+		/* named as describe() resolves it: bare within the connected database */
+		f->ref_table = db->database && strcmp(ref_schema, db->database) == 0
+		                   ? rf_xstrdup(cell(&r, i, 3))
+		                   : rf_xasprintf("%s.%s", ref_schema, cell(&r, i, 3));
+	}
+	rf_result_free(&r);
+	return 0;
+}
+
+/* 1 if schema.table exists (exact names), 0 if not, -1 on error. */
+static int table_exists(struct my_db *db, const char *schema, const char *table,
+                        struct rf_error *err)
+{
+	struct rf_result r = {0};
+	int found;
+
+	if (query(db, "SELECT 1 FROM information_schema.TABLES WHERE " MY_TABLE_FILTER, 4,
+	          (const char *const[]){schema, schema, table, table}, &r, err) != 0)
+		return -1;
+	found = r.nrows > 0;
+	rf_result_free(&r);
+	return found;
+}
+
+/* "table" is looked up in the connected database; "db.table" elsewhere. A
+ * dot may also be part of a table name, so the whole name is tried first. */
+static int my_describe(struct rf_db *base, const char *name, struct rf_table_info *out,
+                       struct rf_error *err)
+{
+	struct my_db *db = (struct my_db *)base;
+	const char *dot = strchr(name, '.');
+	int found = 0, rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (db->database && (found = table_exists(db, db->database, name, err)) == 1) {
+		out->schema = rf_xstrdup(db->database);
+		out->name = rf_xstrdup(name);
+	} else if (found == 0 && dot) {
+		out->schema = rf_xstrndup(name, (size_t)(dot - name));
+		out->name = rf_xstrdup(dot + 1);
+		found = table_exists(db, out->schema, out->name, err);
+	}
+	if (found != 1) {
+		if (found == 0)
+			rf_error_set(err, base->name, "table '%s' does not exist%s%s", name,
+			             db->database && !dot ? " in database " : "",
+			             db->database && !dot ? db->database : "");
+		goto out;
+	}
+	out->display = db->database && strcmp(out->schema, db->database) == 0
+	                   ? rf_xstrdup(out->name)
+	                   : rf_xasprintf("%s.%s", out->schema, out->name);
+	if (load_columns(db, out, err) != 0 || load_keys(db, out, err) != 0 ||
+	    load_fkeys(db, out, err) != 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc != 0)
+		rf_table_info_free(out);
+	return rc;
+}
+
+/* ---- streaming ---- */
+
+static void add_table(struct rf_db *base, const struct rf_table_info *t, struct rf_buf *sql)
+{
+	if (t->schema) {
+		my_quote_ident(base, t->schema, sql);
+		rf_buf_addc(sql, '.');
+	}
+	my_quote_ident(base, t->name, sql);
+}
+
+static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
+                          struct rf_stream **out, struct rf_error *err)
+{
+	struct my_db *db = (struct my_db *)base;
+	const struct rf_table_info *t = spec->table;
+	struct rf_buf sql = RF_BUF_INIT;
+	struct my_stream *s = NULL;
+	MYSQL_RES *res;
+	size_t i;
+	int rc = -1;
+
+	*out = NULL;
+	if (spec->ncols == 0) {
+		rf_error_set(err, base->name, "%s: no columns to stream", t->display);
+		goto out;
+	}
+	if (rf_db_check_where(spec->where, base->name, err) != 0)
+		goto out;
+	rf_buf_adds(&sql, "SELECT ");
+	for (i = 0; i < spec->ncols; i++) {
+		const struct rf_column *c = &t->cols[spec->cols[i]];
+		if (i)
+			rf_buf_adds(&sql, ", ");
+		/* BIT comes over the wire as raw bytes; +0 makes it a number */
+		if (is_bit(c))
+			rf_buf_addc(&sql, '(');
+		my_quote_ident(base, c->name, &sql);
+		if (is_bit(c))
+			rf_buf_adds(&sql, "+0)");
+	}
+	rf_buf_adds(&sql, " FROM ");
+	add_table(base, t, &sql);
+	if (spec->where)
+		rf_buf_printf(&sql, " WHERE (%s)", spec->where);
+	for (i = 0; i < spec->nkey; i++) {
+		const struct rf_column *c = &t->cols[spec->key[i]];
+		/* The collation trap: utf8mb4_general_ci sorts 'a' = 'A' and even
+		 * utf8mb4_bin pads with spaces ('a\t' < 'a'), while the merge join
+		 * needs plain byte order. Bytes of the utf8mb4 form order like
+		 * code points, which is what every other driver produces. UUIDs
+		 * too: MariaDB's UUID type sorts by swapped segments. */
+		bool text =
+		    c->tclass == RF_T_TEXT || c->tclass == RF_T_JSON || c->tclass == RF_T_UUID;
+		rf_buf_adds(&sql, i ? ", " : " ORDER BY ");
+		if (text)
+			rf_buf_adds(&sql, "CAST(CONVERT(");
+		my_quote_ident(base, c->name, &sql);
+		if (text)
+			rf_buf_adds(&sql, " USING utf8mb4) AS BINARY)");
+	}
+	if (spec->lock)
+		rf_buf_adds(&sql, " FOR UPDATE");
+	if (mysql_real_query(db->conn, sql.data, sql.len) != 0 ||
+	    !(res = mysql_use_result(db->conn))) {
+		fail(db, err, mysql_error(db->conn));
+		goto out;
+	}
+	s = rf_xcalloc(1, sizeof *s);
+	s->db = db;
+	s->res = res;
+	s->row.ncols = spec->ncols;
+	s->row.cells = rf_xcalloc(spec->ncols, sizeof *s->row.cells);
+	*out = (struct rf_stream *)s;
+	rc = 0;
+out:
+	rf_buf_free(&sql);
+	return rc;
+}
+
+static int my_stream_next(struct rf_stream *stream, const struct rf_row **row, struct rf_error *err)
+{
+	struct my_stream *s = (struct my_stream *)stream;
+	MYSQL_ROW r = mysql_fetch_row(s->res);
+	unsigned long *len;
+	size_t i;
+
+	if (!r) {
+		if (mysql_errno(s->db->conn))
+			return fail(s->db, err, mysql_error(s->db->conn));
+		return 0;
+	}
+	len = mysql_fetch_lengths(s->res);
+	for (i = 0; i < s->row.ncols; i++) {
+		s->row.cells[i].is_null = r[i] == NULL;
+		s->row.cells[i].data = r[i];
+		s->row.cells[i].len = r[i] ? len[i] : 0;
+	}
+	*row = &s->row;
+	return 1;
+}
+
+/* Frees the stream; unread rows are drained from the connection first. */
+static void my_stream_close(struct rf_stream *stream)
+{
+	struct my_stream *s = (struct my_stream *)stream;
+	if (!s)
+		return;
+	mysql_free_result(s->res);
+	free(s->row.cells);
+	free(s);
+}
+
+/* ---- writing ---- */
+
+/* "true"/"false" and the other boolean spellings: 1, 0, or -1. */
+static int parse_bool(const char *s, size_t n)
+{
+	static const char *const yes[] = {"true", "t", "1", "yes", "y", "on"};
+	static const char *const no[] = {"false", "f", "0", "no", "n", "off"};
+	size_t i;
+	for (i = 0; i < 6; i++) {
+		if (strlen(yes[i]) == n && strncasecmp(s, yes[i], n) == 0)
+			return 1;
+		if (strlen(no[i]) == n && strncasecmp(s, no[i], n) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* Canonical timestamps to MySQL's literal form (caller frees): the 'T'
+ * becomes ' ' and the UTC 'Z' goes, the session time zone being UTC. */
+static char *mysql_timestamp(const char *s, size_t n)
+{
+	char *out = rf_xstrndup(s, n);
+	if (n > 10 && out[10] == 'T')
+		out[10] = ' ';
+	if (n && out[n - 1] == 'Z')
+		out[n - 1] = '\0';
+	return out;
+}
+
+static bool is_hex(const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		if (hexval((unsigned char)s[i]) < 0)
+			return false;
+	return n % 2 == 0;
+}
+
+/* Points b at parameter p, converted from its canonical form to what the
+ * server accepts for that class. Conversions that need memory put it in
+ * *owned (caller frees); integers live in *num. */
+static int bind_param(struct my_db *db, size_t n, const struct rf_param *p, MYSQL_BIND *b,
+                      unsigned long long *num, char **owned, struct rf_error *err)
+{
+	const char *s = p->value.data ? p->value.data : "";
+	size_t len = p->value.len, i;
+	char digits[32], *end;
+	int v;
+
+	if (p->value.is_null) {
+		b->buffer_type = MYSQL_TYPE_NULL;
+		return 0;
+	}
+	b->buffer_type = MYSQL_TYPE_STRING;
+	b->buffer = (void *)s; /* read only: libmariadb never writes input buffers */
+	b->buffer_length = len;
+	switch (p->tclass) {
+	case RF_T_BOOLEAN:
+		/* as a number: "1" as text would be a character in a BIT(1) */
+		if ((v = parse_bool(s, len)) >= 0) {
+			*num = (unsigned long long)v;
+			b->buffer_type = MYSQL_TYPE_LONGLONG;
+			b->buffer = num;
+		}
+		break;
+	case RF_T_INTEGER:
+		if (len > 0 && len < sizeof digits) {
+			memcpy(digits, s, len);
+			digits[len] = '\0';
+			errno = 0;
+			if (digits[0] == '-') {
+				long long ll = strtoll(digits, &end, 10);
+				memcpy(num, &ll, sizeof ll);
+			} else {
+				*num = strtoull(digits, &end, 10);
+				b->is_unsigned = 1;
+			}
+			if (!*end && !errno) {
+				b->buffer_type = MYSQL_TYPE_LONGLONG;
+				b->buffer = num;
+			}
+		}
+		break;
+	case RF_T_BYTES:
+		if (!is_hex(s, len))
+			return rf_error_set(err, db->base.name,
+			                    "parameter %zu: bytes value is not hexadecimal", n);
+		*owned = rf_xmalloc(len / 2 + 1);
+		for (i = 0; i < len / 2; i++)
+			(*owned)[i] = (char)(hexval((unsigned char)s[2 * i]) * 16 +
+			                     hexval((unsigned char)s[2 * i + 1]));
+		b->buffer_type = MYSQL_TYPE_BLOB;
+		b->buffer = *owned;
+		b->buffer_length = len / 2;
+		break;
+	case RF_T_TIMESTAMP:
+	case RF_T_TIMESTAMPTZ:
+		*owned = mysql_timestamp(s, len);
+		b->buffer = *owned;
+		b->buffer_length = strlen(*owned);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* Fetches every result row into r as owned, NUL-terminated copies. */
+static int fetch_rows(struct my_db *db, MYSQL_STMT *stmt, struct rf_result *r, struct rf_error *err)
+{
+	enum { SMALL = 64 };
+	unsigned int n = mysql_stmt_field_count(stmt), i;
+	MYSQL_BIND *b = rf_xcalloc(n, sizeof *b);
+	unsigned long *len = rf_xcalloc(n, sizeof *len);
+	my_bool *isnull = rf_xcalloc(n, sizeof *isnull), *trunc = rf_xcalloc(n, sizeof *trunc);
+	char *small = rf_xcalloc(n, SMALL);
+	int status, rc = -1;
+
+	r->ncols = n;
+	for (i = 0; i < n; i++) {
+		b[i].buffer_type = MYSQL_TYPE_STRING; /* the text form, as a stream gives */
+		b[i].buffer = small + (size_t)i * SMALL;
+		b[i].buffer_length = SMALL;
+		b[i].length = &len[i];
+		b[i].is_null = &isnull[i];
+		b[i].error = &trunc[i];
+	}
+	if (mysql_stmt_bind_result(stmt, b) != 0) {
+		fail(db, err, mysql_stmt_error(stmt));
+		goto out;
+	}
+	while ((status = mysql_stmt_fetch(stmt)) == 0 || status == MYSQL_DATA_TRUNCATED) {
+		struct rf_cell *row;
+		r->cells = rf_xrealloc(r->cells, (r->nrows + 1) * n * sizeof *r->cells);
+		row = &r->cells[r->nrows++ * n];
+		for (i = 0; i < n; i++) {
+			char *copy = NULL;
+			if (!isnull[i]) {
+				copy = rf_xmalloc(len[i] + 1);
+				if (len[i] <= SMALL) {
+					memcpy(copy, b[i].buffer, len[i]);
+				} else { /* too long for the first buffer: fetch it whole */
+					MYSQL_BIND whole = b[i];
+					whole.buffer = copy;
+					whole.buffer_length = len[i];
+					if (mysql_stmt_fetch_column(stmt, &whole, i, 0) != 0) {
+						free(copy);
+						copy = NULL;
+						isnull[i] = 1;
+						status = 1;
+					}
+				}
+				if (copy)
+					copy[len[i]] = '\0';
+			}
+			row[i].data = copy;
+			row[i].len = copy ? len[i] : 0;
+			row[i].is_null = isnull[i];
+		}
+		if (status == 1)
+			break;
+	}
+	if (status == 1) {
+		fail(db, err, mysql_stmt_error(stmt));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(b);
+	free(len);
+	free(isnull);
+	free(trunc);
+	free(small);
+	return rc;
+}
+
+static bool is_insert(const char *sql)
+{
+	sql += strspn(sql, " \t\r\n(");
+	return strncasecmp(sql, "INSERT", 6) == 0 || strncasecmp(sql, "REPLACE", 7) == 0;
+}
+
+/* INSERT ... RETURNING ends with an EOF packet that carries no insert id,
+ * so the statement handle reports 0; LAST_INSERT_ID() still has it (and, as
+ * db.h defines the field, keeps the session's last one otherwise). */
+static int last_insert_id(struct my_db *db, unsigned long long *id, struct rf_error *err)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	if (mysql_real_query(db->conn, "SELECT LAST_INSERT_ID()", 23) != 0 ||
+	    !(res = mysql_store_result(db->conn)))
+		return fail(db, err, mysql_error(db->conn));
+	row = mysql_fetch_row(res);
+	*id = row && row[0] ? strtoull(row[0], NULL, 10) : 0;
+	mysql_free_result(res);
+	return 0;
+}
+
+static int my_exec(struct rf_db *base, const char *sql, size_t nparams,
+                   const struct rf_param *params, struct rf_result *out, struct rf_error *err)
+{
+	struct my_db *db = (struct my_db *)base;
+	struct rf_result r = {0};
+	MYSQL_STMT *stmt = mysql_stmt_init(db->conn);
+	MYSQL_BIND *b = rf_xcalloc(nparams, sizeof *b);
+	unsigned long long *nums = rf_xcalloc(nparams, sizeof *nums);
+	char **owned = rf_xcalloc(nparams, sizeof *owned);
+	size_t i;
+	int rc = -1;
+
+	if (out)
+		memset(out, 0, sizeof *out);
+	if (!stmt) {
+		fail(db, err, mysql_error(db->conn));
+		goto out;
+	}
+	if (mysql_stmt_prepare(stmt, sql, strlen(sql)) != 0) {
+		fail(db, err, mysql_stmt_error(stmt));
+		goto out;
+	}
+	if (mysql_stmt_param_count(stmt) != nparams) {
+		rf_error_set(err, base->name, "statement has %lu placeholders but %zu parameters",
+		             mysql_stmt_param_count(stmt), nparams);
+		goto out;
+	}
+	for (i = 0; i < nparams; i++)
+		if (bind_param(db, i + 1, &params[i], &b[i], &nums[i], &owned[i], err) != 0)
+			goto out;
+	if ((nparams && mysql_stmt_bind_param(stmt, b) != 0) || mysql_stmt_execute(stmt) != 0) {
+		fail(db, err, mysql_stmt_error(stmt));
+		goto out;
+	}
+	if (mysql_stmt_field_count(stmt) > 0) { /* SELECT, or ... RETURNING */
+		if (fetch_rows(db, stmt, &r, err) != 0)
+			goto out;
+		r.affected = (long long)r.nrows;
+	} else {
+		r.affected = (long long)mysql_stmt_affected_rows(stmt);
+	}
+	r.last_insert_id = mysql_stmt_insert_id(stmt);
+	if (r.last_insert_id == 0 && r.ncols > 0 && is_insert(sql) &&
+	    last_insert_id(db, &r.last_insert_id, err) != 0)
+		goto out;
+	if (out) {
+		*out = r;
+		memset(&r, 0, sizeof r);
+	}
+	rc = 0;
+out:
+	rf_result_free(&r);
+	if (stmt)
+		mysql_stmt_close(stmt);
+	for (i = 0; i < nparams; i++)
+		free(owned[i]);
+	free(owned);
+	free(nums);
+	free(b);
+	return rc;
+}
+
+/* ---- quoting ---- */
+
+static void my_quote_ident(struct rf_db *base, const char *ident, struct rf_buf *out)
+{
+	const char *p;
+	rf_buf_addc(out, '`');
+	for (p = ident; *p; p++) {
+		if (*p == '`')
+			rf_buf_addc(out, '`');
+		rf_buf_addc(out, *p);
+	}
+	rf_buf_addc(out, '`');
+}
+
+/* The one place text becomes an SQL string literal. */
+static void add_string(struct my_db *db, const char *s, size_t n, struct rf_buf *out)
+{
+	rf_buf_reserve(out, 2 * n + 2);
+	out->data[out->len++] = '\'';
+	out->len += mysql_real_escape_string(db->conn, out->data + out->len, s, (unsigned long)n);
+	out->data[out->len++] = '\'';
+	out->data[out->len] = '\0';
+}
+
+static bool is_number(const char *s, size_t n)
+{
+	size_t i, digits = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (!strchr("+-.eE", s[i]) || !s[i])
+			return false;
+	}
+	return digits > 0;
+}
+
+static void my_quote_literal(struct rf_db *base, enum rf_type_class c, const struct rf_cell *v,
+                             struct rf_buf *out)
+{
+	struct my_db *db = (struct my_db *)base;
+	const char *s = v->data ? v->data : "";
+	int b;
+
+	if (v->is_null) {
+		rf_buf_adds(out, "NULL");
+		return;
+	}
+	switch (c) {
+	case RF_T_BOOLEAN:
+		if ((b = parse_bool(s, v->len)) >= 0) {
+			rf_buf_adds(out, b ? "1" : "0");
+			return;
+		}
+		break;
+	case RF_T_INTEGER:
+	case RF_T_DECIMAL:
+	case RF_T_FLOAT:
+		if (is_number(s, v->len)) {
+			rf_buf_add(out, s, v->len);
+			return;
+		}
+		break;
+	case RF_T_BYTES:
+		rf_buf_adds(out, "x'");
+		if (is_hex(s, v->len))
+			rf_buf_add(out, s, v->len);
+		else /* not canonical: quote the bytes themselves */
+			rf_buf_addhex(out, (const unsigned char *)s, v->len);
+		rf_buf_addc(out, '\'');
+		return;
+	case RF_T_TIMESTAMP:
+	case RF_T_TIMESTAMPTZ: {
+		char *ts = mysql_timestamp(s, v->len);
+		add_string(db, ts, strlen(ts), out);
+		free(ts);
+		return;
+	}
+	default:
+		break;
+	}
+	add_string(db, s, v->len, out);
+}
+
+static void my_placeholder(struct rf_db *base, size_t n, struct rf_buf *out)
+{
+	rf_buf_addc(out, '?');
+}
+
+/* has_returning: MariaDB 10.5+ has INSERT/DELETE ... RETURNING (not UPDATE);
+ * Oracle MySQL has none and fails such a statement with a syntax error. The
+ * ops table is shared and const, so this cannot vary by server; generated
+ * keys also come back as last_insert_id on both. */
+const struct rf_db_ops rf_mysql_ops = {
+    .engine = "mysql",
+    .has_returning = true,
+    .has_schemas = false,
+    .connect = my_connect,
+    .close = my_close,
+    .list_tables = my_list_tables,
+    .describe = my_describe,
+    .stream_open = my_stream_open,
+    .stream_next = my_stream_next,
+    .stream_close = my_stream_close,
+    .exec = my_exec,
+    .begin = my_begin,
+    .commit = my_commit,
+    .rollback = my_rollback,
+    .quote_ident = my_quote_ident,
+    .quote_literal = my_quote_literal,
+    .placeholder = my_placeholder,
+};

@@ -1,0 +1,1124 @@
+/* sqlite.c - the SQLite driver (DESIGN §1, §2).
+ *
+ * URLs: sqlite:relative/file.db, sqlite:/abs/file.db, sqlite:///abs/file.db.
+ * The file must exist: a typo in a URL must not silently create an empty
+ * database that then diffs as "every row missing".
+ *
+ * Read-only is enforced by the engine: the connection keeps
+ * PRAGMA query_only=ON at all times except inside a write transaction, so a
+ * write outside apply/undo fails with "attempt to write a readonly database".
+ * A write transaction is BEGIN IMMEDIATE: it takes the write lock up front
+ * (waiting at most lock_timeout_ms), which is also what makes the re-check
+ * of the target rows under lock valid; streams therefore need no FOR UPDATE.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "rowferry/db.h"
+
+/* How long a reader waits for a writer's lock outside write transactions. */
+#define SQLITE_DEFAULT_BUSY_MS 5000
+
+struct sqlite_db {
+	struct rf_db base; /* first: the core holds a struct rf_db * */
+	sqlite3 *conn;
+	char *path;
+	int statement_timeout_ms; /* inside a write transaction, else 0 */
+	long long deadline_ms;    /* CLOCK_MONOTONIC; the running step stops after it */
+};
+
+struct sqlite_stream {
+	struct sqlite_db *db;
+	sqlite3_stmt *stmt;
+	bool *raw; /* per output column: deliver the raw bytes (RF_T_BYTES) */
+	struct rf_cell *cells;
+	struct rf_row row;
+	bool done; /* stepping a finished statement would restart it */
+};
+
+static struct sqlite_db *sqlite_of(struct rf_db *db)
+{
+	return (struct sqlite_db *)db;
+}
+
+static struct sqlite_stream *stream_of(struct rf_stream *s)
+{
+	return (struct sqlite_stream *)(void *)s;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Progress handler: interrupts a statement that runs past the deadline. */
+static int on_progress(void *arg)
+{
+	struct sqlite_db *db = arg;
+	return db->deadline_ms && now_ms() > db->deadline_ms;
+}
+
+static void arm_deadline(struct sqlite_db *db)
+{
+	db->deadline_ms = db->statement_timeout_ms ? now_ms() + db->statement_timeout_ms : 0;
+}
+
+/* Sets err from the connection's last error, as one line naming the
+ * connection; `what` (may be NULL) says what was being done. Returns -1. */
+static int sqlite_fail(struct sqlite_db *db, struct rf_error *err, const char *what)
+{
+	char msg[900];
+	char *p;
+
+	if (db->conn && sqlite3_errcode(db->conn) == SQLITE_INTERRUPT && db->statement_timeout_ms)
+		snprintf(msg, sizeof msg, "statement timeout (%d ms) exceeded",
+		         db->statement_timeout_ms);
+	else
+		snprintf(msg, sizeof msg, "%s",
+		         db->conn ? sqlite3_errmsg(db->conn)
+		                  : "out of memory opening the database");
+	for (p = msg; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	if (what)
+		return rf_error_set(err, db->base.name, "%s: %s", what, msg);
+	return rf_error_set(err, db->base.name, "%s", msg);
+}
+
+/* Runs statements that take no parameters and return nothing we need. */
+static int exec_simple(struct sqlite_db *db, const char *sql, struct rf_error *err)
+{
+	if (sqlite3_exec(db->conn, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return sqlite_fail(db, err, NULL);
+	return 0;
+}
+
+static int prepare(struct sqlite_db *db, const char *sql, sqlite3_stmt **st, struct rf_error *err)
+{
+	if (sqlite3_prepare_v2(db->conn, sql, -1, st, NULL) != SQLITE_OK)
+		return sqlite_fail(db, err, NULL);
+	return 0;
+}
+
+static const char *skip_space(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* ---- connect / close ---- */
+
+/* The file path of a sqlite: URL (caller frees), or NULL with err. */
+static char *path_from_url(const char *url, const char *who, struct rf_error *err)
+{
+	const char *p;
+	const char *home = getenv("HOME");
+
+	if (!url || strncmp(url, "sqlite:", 7) != 0) {
+		rf_error_set(err, who, "not a sqlite: URL");
+		return NULL;
+	}
+	p = url + 7;
+	if (strncmp(p, "//", 2) == 0) {
+		p += 2;
+		if (*p != '/') {
+			rf_error_set(err, who,
+			             "sqlite:// must be followed by an absolute path "
+			             "(sqlite:///abs/file.db), or use sqlite:relative/file.db");
+			return NULL;
+		}
+	}
+	if (!*p) {
+		rf_error_set(err, who, "the sqlite: URL names no file");
+		return NULL;
+	}
+	if (p[0] == '~' && p[1] == '/' && home)
+		return rf_xasprintf("%s%s", home, p + 1);
+	return rf_xstrdup(p);
+}
+
+static void sqlite_close(struct rf_db *base)
+{
+	struct sqlite_db *db = sqlite_of(base);
+	if (!db)
+		return;
+	/* v2: statements still open are finalized with the connection; an
+	 * open transaction is rolled back by the engine */
+	if (db->conn)
+		sqlite3_close_v2(db->conn);
+	free(db->path);
+	rf_db_free_base(&db->base);
+	free(db);
+}
+
+static int sqlite_connect(const struct rf_connect_opts *o, struct rf_db **out, struct rf_error *err)
+{
+	struct sqlite_db *db = rf_xcalloc(1, sizeof *db);
+	struct stat st;
+	int rc = -1;
+
+	*out = NULL;
+	rf_db_init_base(&db->base, &rf_sqlite_ops, o);
+	db->path = path_from_url(o->url, db->base.name, err);
+	if (!db->path)
+		goto out;
+	/* No SQLITE_OPEN_CREATE: a missing file is an error, never a new database. */
+	if (stat(db->path, &st) != 0) {
+		rf_error_set(err, db->base.name, "cannot open %s: %s", db->path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rf_error_set(err, db->base.name, "cannot open %s: not a regular file", db->path);
+		goto out;
+	}
+	if (sqlite3_open_v2(db->path, &db->conn, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		sqlite_fail(db, err, db->path);
+		goto out;
+	}
+	sqlite3_busy_timeout(db->conn, SQLITE_DEFAULT_BUSY_MS);
+	/* A file that is not a database only fails on the first read: read now,
+	 * so the error names the connection at connect time. */
+	if (exec_simple(db, "PRAGMA foreign_keys=ON; PRAGMA query_only=ON", err) != 0 ||
+	    exec_simple(db, "SELECT count(*) FROM sqlite_schema", err) != 0)
+		goto out;
+	*out = &db->base;
+	rc = 0;
+out:
+	if (rc != 0)
+		sqlite_close(&db->base);
+	return rc;
+}
+
+/* ---- quoting ---- */
+
+static void quote_ident(struct rf_buf *out, const char *ident)
+{
+	const char *p;
+	rf_buf_addc(out, '"');
+	for (p = ident; *p; p++) {
+		if (*p == '"')
+			rf_buf_addc(out, '"');
+		rf_buf_addc(out, *p);
+	}
+	rf_buf_addc(out, '"');
+}
+
+static void sqlite_quote_ident(struct rf_db *db, const char *ident, struct rf_buf *out)
+{
+	(void)db;
+	quote_ident(out, ident);
+}
+
+static void sqlite_placeholder(struct rf_db *db, size_t n, struct rf_buf *out)
+{
+	(void)db;
+	rf_buf_printf(out, "?%zu", n);
+}
+
+/* ---- canonical values -> what SQLite stores ----
+ * One conversion serves both exec() (bound) and quote_literal() (preview),
+ * so the preview shows exactly what apply writes. */
+
+enum engine_kind { ENGINE_TEXT, ENGINE_INT, ENGINE_FLOAT, ENGINE_BLOB };
+
+struct engine_value {
+	enum engine_kind kind;
+	sqlite3_int64 i;
+	double d;
+	struct rf_buf bytes; /* TEXT and BLOB */
+};
+
+static bool cell_is(const struct rf_cell *v, const char *s)
+{
+	return v->len == strlen(s) && strncasecmp(v->data, s, v->len) == 0;
+}
+
+static bool parse_int64(const struct rf_cell *v, sqlite3_int64 *out)
+{
+	char buf[32];
+	char *end;
+	long long n;
+
+	if (v->len == 0 || v->len >= sizeof buf)
+		return false;
+	memcpy(buf, v->data, v->len);
+	buf[v->len] = '\0';
+	if (!(buf[0] == '-' || (buf[0] >= '0' && buf[0] <= '9')))
+		return false;
+	errno = 0;
+	n = strtoll(buf, &end, 10);
+	if (errno || *end)
+		return false;
+	*out = n;
+	return true;
+}
+
+/* -?digits[.digits][e[+-]digits]: safe to write unquoted in SQL. */
+static bool looks_numeric(const struct rf_cell *v)
+{
+	size_t i = 0, digits = 0;
+	const char *s = v->data;
+
+	if (i < v->len && s[i] == '-')
+		i++;
+	for (; i < v->len && s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (i < v->len && s[i] == '.')
+		for (i++; i < v->len && s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+	if (!digits)
+		return false;
+	if (i < v->len && (s[i] == 'e' || s[i] == 'E')) {
+		size_t exp = 0;
+		i++;
+		if (i < v->len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (; i < v->len && s[i] >= '0' && s[i] <= '9'; i++)
+			exp++;
+		if (!exp)
+			return false;
+	}
+	return i == v->len;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool hex_decode(const struct rf_cell *v, struct rf_buf *out)
+{
+	size_t i;
+	if (v->len % 2)
+		return false;
+	for (i = 0; i < v->len; i += 2) {
+		int hi = hex_digit(v->data[i]), lo = hex_digit(v->data[i + 1]);
+		if (hi < 0 || lo < 0)
+			return false;
+		rf_buf_addc(out, (char)(hi << 4 | lo));
+	}
+	return true;
+}
+
+/* Canonical times carry 'T' and six fractional digits; SQLite's own
+ * functions (CURRENT_TIMESTAMP, datetime()) write "YYYY-MM-DD HH:MM:SS".
+ * Writing that form keeps copied rows indistinguishable from native ones,
+ * and string comparisons in the application's queries working. */
+static void add_sqlite_time(struct rf_buf *out, enum rf_type_class c, const struct rf_cell *v)
+{
+	size_t start = out->len, frac, end, i;
+
+	rf_buf_add(out, v->data, v->len);
+	if (c != RF_T_TIME && out->len > 10 + start && out->data[start + 10] == 'T')
+		out->data[start + 10] = ' ';
+	frac = start + (c == RF_T_TIME ? 8 : 19);
+	if (frac >= out->len || out->data[frac] != '.')
+		return;
+	for (end = frac + 1; end < out->len && out->data[end] >= '0' && out->data[end] <= '9';)
+		end++;
+	i = end;
+	while (i > frac + 1 && out->data[i - 1] == '0')
+		i--;
+	if (i == frac + 1)
+		i = frac; /* ".000000": drop the point too */
+	memmove(out->data + i, out->data + end, out->len - end);
+	out->len -= end - i;
+	out->data[out->len] = '\0';
+}
+
+/* Fills ev (ev->bytes must be empty) with the value SQLite should store for
+ * canonical value v of class c. Never fails: what does not parse as its
+ * class is stored as the text it is. v must not be NULL. */
+static void engine_value(enum rf_type_class c, const struct rf_cell *v, struct engine_value *ev)
+{
+	ev->kind = ENGINE_TEXT;
+	switch (c) {
+	case RF_T_INTEGER:
+		if (parse_int64(v, &ev->i)) {
+			ev->kind = ENGINE_INT;
+			return;
+		}
+		break;
+	case RF_T_BOOLEAN:
+		if (cell_is(v, "true") || cell_is(v, "t") || cell_is(v, "1") || cell_is(v, "yes") ||
+		    cell_is(v, "on")) {
+			ev->kind = ENGINE_INT;
+			ev->i = 1;
+			return;
+		}
+		if (cell_is(v, "false") || cell_is(v, "f") || cell_is(v, "0") || cell_is(v, "no") ||
+		    cell_is(v, "off")) {
+			ev->kind = ENGINE_INT;
+			ev->i = 0;
+			return;
+		}
+		break;
+	case RF_T_FLOAT:
+		if (cell_is(v, "Infinity") || cell_is(v, "-Infinity")) {
+			ev->kind = ENGINE_FLOAT;
+			ev->d = v->data[0] == '-' ? -HUGE_VAL : HUGE_VAL;
+			return;
+		}
+		break;
+	case RF_T_BYTES:
+		if (hex_decode(v, &ev->bytes)) {
+			ev->kind = ENGINE_BLOB;
+			return;
+		}
+		rf_buf_reset(&ev->bytes);
+		break;
+	case RF_T_TIME:
+	case RF_T_TIMESTAMP:
+	case RF_T_TIMESTAMPTZ:
+		add_sqlite_time(&ev->bytes, c, v);
+		return;
+	default:
+		break;
+	}
+	/* decimals and floats stay text: the column's NUMERIC/REAL affinity
+	 * converts them, and a TEXT column keeps every digit */
+	rf_buf_add(&ev->bytes, v->data, v->len);
+}
+
+static void sqlite_quote_literal(struct rf_db *db, enum rf_type_class c, const struct rf_cell *v,
+                                 struct rf_buf *out)
+{
+	struct engine_value ev = {ENGINE_TEXT, 0, 0.0, RF_BUF_INIT};
+	size_t i;
+	(void)db;
+
+	if (v->is_null) {
+		rf_buf_adds(out, "NULL");
+		return;
+	}
+	engine_value(c, v, &ev);
+	switch (ev.kind) {
+	case ENGINE_INT:
+		rf_buf_printf(out, "%lld", (long long)ev.i);
+		break;
+	case ENGINE_FLOAT:
+		rf_buf_adds(out, ev.d < 0 ? "-9e999" : "9e999"); /* SQLite's infinity */
+		break;
+	case ENGINE_BLOB:
+		rf_buf_adds(out, "X'");
+		rf_buf_addhex(out, (const unsigned char *)ev.bytes.data, ev.bytes.len);
+		rf_buf_addc(out, '\'');
+		break;
+	case ENGINE_TEXT:
+		if ((c == RF_T_INTEGER || c == RF_T_DECIMAL || c == RF_T_FLOAT) &&
+		    looks_numeric(v)) {
+			rf_buf_add(out, ev.bytes.data, ev.bytes.len);
+		} else if (memchr(ev.bytes.data ? ev.bytes.data : "", '\0', ev.bytes.len)) {
+			/* SQL text ends at a NUL byte; spell such text as a blob */
+			rf_buf_adds(out, "CAST(X'");
+			rf_buf_addhex(out, (const unsigned char *)ev.bytes.data, ev.bytes.len);
+			rf_buf_adds(out, "' AS TEXT)");
+		} else {
+			rf_buf_addc(out, '\'');
+			for (i = 0; i < ev.bytes.len; i++) {
+				if (ev.bytes.data[i] == '\'')
+					rf_buf_addc(out, '\'');
+				rf_buf_addc(out, ev.bytes.data[i]);
+			}
+			rf_buf_addc(out, '\'');
+		}
+		break;
+	}
+	rf_buf_free(&ev.bytes);
+}
+
+static int bind_param(struct sqlite_db *db, sqlite3_stmt *st, int n, const struct rf_param *p,
+                      struct rf_error *err)
+{
+	struct engine_value ev = {ENGINE_TEXT, 0, 0.0, RF_BUF_INIT};
+	int rc;
+
+	if (p->value.is_null)
+		return sqlite3_bind_null(st, n) == SQLITE_OK ? 0 : sqlite_fail(db, err, "bind");
+	engine_value(p->tclass, &p->value, &ev);
+	switch (ev.kind) {
+	case ENGINE_INT:
+		rc = sqlite3_bind_int64(st, n, ev.i);
+		break;
+	case ENGINE_FLOAT:
+		rc = sqlite3_bind_double(st, n, ev.d);
+		break;
+	case ENGINE_BLOB:
+		rc = sqlite3_bind_blob64(st, n, ev.bytes.len ? ev.bytes.data : "", ev.bytes.len,
+		                         SQLITE_TRANSIENT);
+		break;
+	default:
+		rc = sqlite3_bind_text64(st, n, ev.bytes.len ? ev.bytes.data : "", ev.bytes.len,
+		                         SQLITE_TRANSIENT, SQLITE_UTF8);
+		break;
+	}
+	rf_buf_free(&ev.bytes);
+	return rc == SQLITE_OK ? 0 : sqlite_fail(db, err, "bind");
+}
+
+/* ---- introspection ---- */
+
+static bool has_word(const char *upper, const char *w)
+{
+	return strstr(upper, w) != NULL;
+}
+
+/* The type class of a declared type. SQLite itself only knows affinities
+ * (INT -> INTEGER, CHAR/CLOB/TEXT -> TEXT, BLOB or none -> BLOB,
+ * REAL/FLOA/DOUB -> REAL, else NUMERIC); the declared name says more, so the
+ * specific names are tested before the affinity rules they would match. */
+static enum rf_type_class sqlite_type_class(const char *decl)
+{
+	char up[128];
+	size_t i;
+
+	for (i = 0; decl[i] && i < sizeof up - 1; i++)
+		up[i] = (char)((decl[i] >= 'a' && decl[i] <= 'z') ? decl[i] - 32 : decl[i]);
+	up[i] = '\0';
+	if (!*skip_space(up))
+		return RF_T_BYTES;
+	if (has_word(up, "BOOL"))
+		return RF_T_BOOLEAN;
+	if (has_word(up, "INT"))
+		return RF_T_INTEGER;
+	if (has_word(up, "UUID") || has_word(up, "GUID"))
+		return RF_T_UUID;
+	if (has_word(up, "JSON"))
+		return RF_T_JSON;
+	if (has_word(up, "TIMESTAMPTZ") || has_word(up, "WITH TIME ZONE"))
+		return RF_T_TIMESTAMPTZ;
+	if (has_word(up, "DATETIME") || has_word(up, "TIMESTAMP"))
+		return RF_T_TIMESTAMP;
+	if (has_word(up, "DATE"))
+		return RF_T_DATE;
+	if (has_word(up, "TIME"))
+		return RF_T_TIME;
+	if (has_word(up, "CHAR") || has_word(up, "CLOB") || has_word(up, "TEXT"))
+		return RF_T_TEXT;
+	if (has_word(up, "BLOB"))
+		return RF_T_BYTES;
+	if (has_word(up, "DECIMAL") || has_word(up, "NUMERIC"))
+		return RF_T_DECIMAL;
+	if (has_word(up, "REAL") || has_word(up, "FLOA") || has_word(up, "DOUB"))
+		return RF_T_FLOAT;
+	return RF_T_OTHER;
+}
+
+static const char *column_str(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* Collects column 0 of a query into names; arg (may be NULL) is bound to
+ * ?1. Returns 0 or -1. Sets *had_null when a row held NULL (an index on an
+ * expression). */
+static int query_names(struct sqlite_db *db, const char *sql, const char *arg,
+                       struct rf_strlist *names, bool *had_null, struct rf_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int step, rc = -1;
+
+	if (prepare(db, sql, &st, err) != 0)
+		return -1;
+	if (arg)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+			if (had_null)
+				*had_null = true;
+			continue;
+		}
+		rf_strlist_add(names, column_str(st, 0));
+	}
+	if (step != SQLITE_DONE) {
+		sqlite_fail(db, err, NULL);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The stored name of table `name`: exact first; then, since SQLite itself
+ * resolves names case-insensitively, a unique case-insensitive match; a
+ * "main." prefix is accepted. Caller frees; NULL with err if absent. */
+static char *find_table(struct sqlite_db *db, const char *name, struct rf_error *err)
+{
+	static const char *const lookups[] = {
+	    "SELECT name FROM sqlite_schema WHERE type IN ('table','view') AND name = ?1",
+	    "SELECT name FROM sqlite_schema WHERE type IN ('table','view') "
+	    "AND name = ?1 COLLATE NOCASE",
+	};
+	const char *bare = strncmp(name, "main.", 5) == 0 ? name + 5 : name;
+	const char *tries[2] = {name, bare};
+	size_t i, j;
+
+	for (j = 0; j < 2; j++) {
+		for (i = 0; i < 2; i++) {
+			struct rf_strlist found = RF_STRLIST_INIT;
+			char *hit = NULL;
+			if (query_names(db, lookups[i], tries[j], &found, NULL, err) != 0)
+				return NULL;
+			if (found.len == 1)
+				hit = rf_xstrdup(found.items[0]);
+			rf_strlist_free(&found);
+			if (hit)
+				return hit;
+		}
+	}
+	rf_error_set(err, db->base.name, "no such table: %s", name);
+	return NULL;
+}
+
+static int describe_columns(struct sqlite_db *db, struct rf_table_info *t, struct rf_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct rf_strlist pk_index = RF_STRLIST_INIT;
+	int step, rc = -1;
+	size_t i;
+
+	if (prepare(db,
+	            "SELECT name, type, \"notnull\", dflt_value, pk, hidden "
+	            "FROM pragma_table_xinfo(?1) ORDER BY cid",
+	            &st, err) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_TRANSIENT);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct rf_column c;
+		int hidden = sqlite3_column_int(st, 5);
+		if (hidden == 1) /* a virtual table's hidden column, not data */
+			continue;
+		memset(&c, 0, sizeof c);
+		c.name = (char *)column_str(st, 0);
+		c.decl_type = (char *)(column_str(st, 1) ? column_str(st, 1) : "");
+		c.tclass = sqlite_type_class(c.decl_type);
+		c.nullable = sqlite3_column_int(st, 2) == 0;
+		c.default_expr = (char *)column_str(st, 3);
+		c.pk_pos = sqlite3_column_int(st, 4);
+		c.generated = hidden == 2 || hidden == 3; /* VIRTUAL, STORED */
+		rf_table_info_add_column(t, &c);
+	}
+	if (step != SQLITE_DONE) {
+		sqlite_fail(db, err, NULL);
+		goto out;
+	}
+	for (i = 0; i < t->ncols; i++)
+		if (t->cols[i].pk_pos > 0)
+			t->npk++;
+	t->pk = rf_xcalloc(t->npk ? t->npk : 1, sizeof *t->pk);
+	for (i = 0; i < t->ncols; i++) {
+		int pos = t->cols[i].pk_pos;
+		if (pos > 0 && (size_t)pos <= t->npk)
+			t->pk[pos - 1] = i;
+	}
+	/* INTEGER PRIMARY KEY is an alias of the rowid (SQLite assigns it,
+	 * with or without AUTOINCREMENT) unless the table is WITHOUT ROWID,
+	 * where the key gets an index of origin 'pk' like any other type. */
+	if (t->npk == 1 && strcasecmp(t->cols[t->pk[0]].decl_type, "INTEGER") == 0) {
+		if (query_names(db, "SELECT name FROM pragma_index_list(?1) WHERE origin = 'pk'",
+		                t->name, &pk_index, NULL, err) != 0)
+			goto out;
+		if (pk_index.len == 0) {
+			t->cols[t->pk[0]].identity = true;
+			t->cols[t->pk[0]].nullable = false;
+		}
+	}
+	rc = 0;
+out:
+	rf_strlist_free(&pk_index);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Unique constraints and unique indexes other than the primary key's.
+ * Partial indexes are left out: they are unique only where their WHERE
+ * holds, so they cannot identify rows; so are indexes on expressions. */
+static int describe_uniques(struct sqlite_db *db, struct rf_table_info *t, struct rf_error *err)
+{
+	struct rf_strlist indexes = RF_STRLIST_INIT;
+	size_t i;
+	int rc = -1;
+
+	if (query_names(db,
+	                "SELECT name FROM pragma_index_list(?1) "
+	                "WHERE \"unique\" = 1 AND origin <> 'pk' AND partial = 0 ORDER BY name",
+	                t->name, &indexes, NULL, err) != 0)
+		goto out;
+	for (i = 0; i < indexes.len; i++) {
+		struct rf_strlist cols = RF_STRLIST_INIT;
+		struct rf_key *k;
+		bool on_expression = false;
+		if (query_names(db, "SELECT name FROM pragma_index_info(?1) ORDER BY seqno",
+		                indexes.items[i], &cols, &on_expression, err) != 0) {
+			rf_strlist_free(&cols);
+			goto out;
+		}
+		if (on_expression || cols.len == 0) {
+			rf_strlist_free(&cols);
+			continue;
+		}
+		t->uniques = rf_xrealloc(t->uniques, (t->nunique + 1) * sizeof *t->uniques);
+		k = &t->uniques[t->nunique++];
+		k->name = rf_xstrdup(indexes.items[i]);
+		k->ncols = cols.len;
+		k->cols = cols.items; /* the list's strings move into the key */
+	}
+	rc = 0;
+out:
+	rf_strlist_free(&indexes);
+	return rc;
+}
+
+/* Foreign keys. SQLite numbers them in reverse order of declaration, so
+ * they are read by descending id to come out as written; a reference
+ * without column names means the parent's primary key. */
+static int describe_fkeys(struct sqlite_db *db, struct rf_table_info *t, struct rf_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct rf_strlist parent_pk = RF_STRLIST_INIT;
+	struct rf_fkey *fk = NULL;
+	int step, id = -1, rc = -1;
+	size_t i;
+
+	if (prepare(db,
+	            "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1) "
+	            "ORDER BY id DESC, seq",
+	            &st, err) != 0)
+		return -1;
+	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_TRANSIENT);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *to = column_str(st, 3);
+		char *ref;
+		if (!fk || sqlite3_column_int(st, 0) != id) {
+			id = sqlite3_column_int(st, 0);
+			t->fkeys = rf_xrealloc(t->fkeys, (t->nfkeys + 1) * sizeof *t->fkeys);
+			fk = &t->fkeys[t->nfkeys++];
+			memset(fk, 0, sizeof *fk);
+			fk->ref_table = rf_xstrdup(column_str(st, 1));
+			rf_strlist_free(&parent_pk);
+			if (!to &&
+			    query_names(db,
+			                "SELECT name FROM pragma_table_info(?1) WHERE pk > 0 "
+			                "ORDER BY pk",
+			                fk->ref_table, &parent_pk, NULL, err) != 0)
+				goto out;
+		}
+		if (to)
+			ref = rf_xstrdup(to);
+		else if (fk->ncols < parent_pk.len)
+			ref = rf_xstrdup(parent_pk.items[fk->ncols]);
+		else
+			ref = rf_xstrdup("rowid"); /* a parent without a declared key */
+		fk->cols = rf_xrealloc(fk->cols, (fk->ncols + 1) * sizeof *fk->cols);
+		fk->ref_cols = rf_xrealloc(fk->ref_cols, (fk->ncols + 1) * sizeof *fk->ref_cols);
+		fk->cols[fk->ncols] = rf_xstrdup(column_str(st, 2));
+		fk->ref_cols[fk->ncols] = ref;
+		fk->ncols++;
+	}
+	if (step != SQLITE_DONE) {
+		sqlite_fail(db, err, NULL);
+		goto out;
+	}
+	/* SQLite keeps no names for foreign keys: name them as PostgreSQL
+	 * would by default */
+	for (i = 0; i < t->nfkeys; i++) {
+		struct rf_strlist cols = {t->fkeys[i].cols, t->fkeys[i].ncols, t->fkeys[i].ncols};
+		char *joined = rf_strlist_join(&cols, "_");
+		t->fkeys[i].name = rf_xasprintf("%s_%s_fkey", t->name, joined);
+		free(joined);
+	}
+	rc = 0;
+out:
+	rf_strlist_free(&parent_pk);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sqlite_describe(struct rf_db *base, const char *name, struct rf_table_info *out,
+                           struct rf_error *err)
+{
+	struct sqlite_db *db = sqlite_of(base);
+
+	memset(out, 0, sizeof *out);
+	out->name = find_table(db, name, err);
+	if (!out->name)
+		return -1;
+	out->display = rf_xstrdup(out->name);
+	if (describe_columns(db, out, err) != 0 || describe_uniques(db, out, err) != 0 ||
+	    describe_fkeys(db, out, err) != 0) {
+		rf_table_info_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+static long long count_rows(struct sqlite_db *db, const char *table)
+{
+	struct rf_buf sql = RF_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	long long n = -1;
+
+	rf_buf_adds(&sql, "SELECT count(*) FROM ");
+	quote_ident(&sql, table);
+	if (sqlite3_prepare_v2(db->conn, sql.data, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	rf_buf_free(&sql);
+	return n;
+}
+
+static int sqlite_list_tables(struct rf_db *base, struct rf_table_list *out, struct rf_error *err)
+{
+	struct sqlite_db *db = sqlite_of(base);
+	struct rf_strlist names = RF_STRLIST_INIT;
+	size_t i;
+
+	out->len = 0;
+	out->items = NULL;
+	/* sqlite_% are the engine's own (sqlite_sequence, sqlite_stat1) */
+	if (query_names(db,
+	                "SELECT name FROM sqlite_schema WHERE type = 'table' "
+	                "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+	                NULL, &names, NULL, err) != 0) {
+		rf_strlist_free(&names);
+		return -1;
+	}
+	out->items = rf_xcalloc(names.len ? names.len : 1, sizeof *out->items);
+	for (i = 0; i < names.len; i++) {
+		out->items[i].name = rf_xstrdup(names.items[i]);
+		out->items[i].rows = count_rows(db, names.items[i]);
+		out->len++;
+	}
+	rf_strlist_free(&names);
+	return 0;
+}
+
+/* ---- streaming ---- */
+
+static void sqlite_stream_close(struct rf_stream *handle)
+{
+	struct sqlite_stream *s = stream_of(handle);
+	if (!s)
+		return;
+	sqlite3_finalize(s->stmt);
+	free(s->raw);
+	free(s->cells);
+	free(s);
+}
+
+static int sqlite_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
+                              struct rf_stream **out, struct rf_error *err)
+{
+	struct sqlite_db *db = sqlite_of(base);
+	const struct rf_table_info *t = spec->table;
+	struct rf_buf sql = RF_BUF_INIT;
+	struct sqlite_stream *s = NULL;
+	const char *tail = NULL;
+	size_t i;
+	int rc = -1;
+
+	*out = NULL;
+	if (spec->ncols == 0) {
+		rf_error_set(err, base->name, "stream of %s: no columns", t->display);
+		goto out;
+	}
+	for (i = 0; i < spec->ncols; i++)
+		if (spec->cols[i] >= t->ncols) {
+			rf_error_set(err, base->name, "stream of %s: bad column index", t->display);
+			goto out;
+		}
+	for (i = 0; i < spec->nkey; i++)
+		if (spec->key[i] >= t->ncols) {
+			rf_error_set(err, base->name, "stream of %s: bad key index", t->display);
+			goto out;
+		}
+	if (spec->where && rf_db_check_where(spec->where, base->name, err) != 0)
+		goto out;
+
+	rf_buf_adds(&sql, "SELECT ");
+	for (i = 0; i < spec->ncols; i++) {
+		if (i)
+			rf_buf_adds(&sql, ", ");
+		quote_ident(&sql, t->cols[spec->cols[i]].name);
+	}
+	rf_buf_adds(&sql, " FROM ");
+	quote_ident(&sql, t->name);
+	if (spec->where)
+		rf_buf_printf(&sql, " WHERE (%s)", spec->where);
+	/* Byte order whatever the column's declared collation (a NOCASE key
+	 * would otherwise interleave 'B' and 'b' and break the merge join);
+	 * NULLs sort first in SQLite's ascending order already. */
+	for (i = 0; i < spec->nkey; i++) {
+		rf_buf_adds(&sql, i ? ", " : " ORDER BY ");
+		quote_ident(&sql, t->cols[spec->key[i]].name);
+		rf_buf_adds(&sql, " COLLATE BINARY");
+	}
+
+	s = rf_xcalloc(1, sizeof *s);
+	s->db = db;
+	arm_deadline(db);
+	if (sqlite3_prepare_v2(db->conn, sql.data, -1, &s->stmt, &tail) != SQLITE_OK) {
+		sqlite_fail(db, err, NULL);
+		goto out;
+	}
+	/* a second statement smuggled through the WHERE text */
+	if (tail && *skip_space(tail)) {
+		rf_error_set(err, base->name, "--where must be a single expression: %s",
+		             spec->where ? spec->where : "");
+		goto out;
+	}
+	s->raw = rf_xcalloc(spec->ncols, sizeof *s->raw);
+	s->cells = rf_xcalloc(spec->ncols, sizeof *s->cells);
+	for (i = 0; i < spec->ncols; i++)
+		s->raw[i] = t->cols[spec->cols[i]].tclass == RF_T_BYTES;
+	s->row.ncols = spec->ncols;
+	s->row.cells = s->cells;
+	*out = (struct rf_stream *)(void *)s;
+	s = NULL;
+	rc = 0;
+out:
+	sqlite_stream_close((struct rf_stream *)(void *)s);
+	rf_buf_free(&sql);
+	return rc;
+}
+
+/* Points cell at column i of the current row: raw bytes for blobs and
+ * bytes-class columns, SQLite's text form for everything else. The data
+ * stays valid until the next step. */
+static void read_cell(sqlite3_stmt *st, int i, bool raw, struct rf_cell *cell)
+{
+	int type = sqlite3_column_type(st, i);
+	const void *p;
+
+	if (type == SQLITE_NULL) {
+		cell->is_null = true;
+		cell->data = NULL;
+		cell->len = 0;
+		return;
+	}
+	/* _blob/_text before _bytes: the length is that of the form asked for */
+	if (raw || type == SQLITE_BLOB)
+		p = sqlite3_column_blob(st, i);
+	else
+		p = sqlite3_column_text(st, i);
+	cell->is_null = false;
+	cell->len = (size_t)sqlite3_column_bytes(st, i);
+	cell->data = p ? p : ""; /* an empty blob comes back as NULL */
+}
+
+static int sqlite_stream_next(struct rf_stream *handle, const struct rf_row **row,
+                              struct rf_error *err)
+{
+	struct sqlite_stream *s = stream_of(handle);
+	size_t i;
+	int step;
+
+	if (s->done)
+		return 0;
+	arm_deadline(s->db);
+	step = sqlite3_step(s->stmt);
+	if (step == SQLITE_DONE) {
+		s->done = true;
+		return 0;
+	}
+	if (step != SQLITE_ROW) {
+		s->done = true;
+		return sqlite_fail(s->db, err, NULL);
+	}
+	for (i = 0; i < s->row.ncols; i++)
+		read_cell(s->stmt, (int)i, s->raw[i], &s->cells[i]);
+	*row = &s->row;
+	return 1;
+}
+
+/* ---- writing ---- */
+
+static bool starts_with_word(const char *sql, const char *word)
+{
+	size_t n = strlen(word);
+	sql = skip_space(sql);
+	return strncasecmp(sql, word, n) == 0 &&
+	       !((sql[n] >= 'a' && sql[n] <= 'z') || (sql[n] >= 'A' && sql[n] <= 'Z') ||
+	         sql[n] == '_');
+}
+
+/* Appends the current row of st to r, copying every value (r owns them). */
+static void collect_row(sqlite3_stmt *st, struct rf_result *r)
+{
+	size_t i, base = r->nrows * r->ncols;
+
+	r->cells = rf_xrealloc(r->cells, (base + r->ncols) * sizeof *r->cells);
+	for (i = 0; i < r->ncols; i++) {
+		struct rf_cell c;
+		char *copy = NULL;
+		read_cell(st, (int)i, false, &c);
+		if (!c.is_null) {
+			copy = rf_xmalloc(c.len + 1);
+			memcpy(copy, c.data, c.len);
+			copy[c.len] = '\0';
+		}
+		r->cells[base + i].data = copy;
+		r->cells[base + i].len = c.len;
+		r->cells[base + i].is_null = c.is_null;
+	}
+	r->nrows++;
+}
+
+static int sqlite_exec(struct rf_db *base, const char *sql, size_t nparams,
+                       const struct rf_param *params, struct rf_result *out, struct rf_error *err)
+{
+	struct sqlite_db *db = sqlite_of(base);
+	struct rf_result local;
+	struct rf_result *r = out ? out : &local;
+	sqlite3_stmt *st = NULL;
+	const char *tail = NULL;
+	size_t i;
+	int step, rc = -1;
+
+	memset(r, 0, sizeof *r);
+	arm_deadline(db);
+	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, &tail) != SQLITE_OK) {
+		sqlite_fail(db, err, NULL);
+		goto out;
+	}
+	if (!st) {
+		rf_error_set(err, base->name, "empty statement");
+		goto out;
+	}
+	if (tail && *skip_space(tail)) {
+		rf_error_set(err, base->name, "one statement at a time: %.60s", skip_space(tail));
+		goto out;
+	}
+	if ((size_t)sqlite3_bind_parameter_count(st) != nparams) {
+		rf_error_set(err, base->name, "the statement has %d placeholders, %zu values given",
+		             sqlite3_bind_parameter_count(st), nparams);
+		goto out;
+	}
+	for (i = 0; i < nparams; i++)
+		if (bind_param(db, st, (int)i + 1, &params[i], err) != 0)
+			goto out;
+	r->ncols = (size_t)sqlite3_column_count(st);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		collect_row(st, r);
+	if (step != SQLITE_DONE) {
+		sqlite_fail(db, err, NULL);
+		goto out;
+	}
+	r->affected = sqlite3_stmt_readonly(st) ? (long long)r->nrows : sqlite3_changes64(db->conn);
+	if (starts_with_word(sql, "INSERT") || starts_with_word(sql, "REPLACE"))
+		r->last_insert_id = (unsigned long long)sqlite3_last_insert_rowid(db->conn);
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	if (rc != 0 || !out)
+		rf_result_free(r);
+	return rc;
+}
+
+/* ---- transactions ---- */
+
+static int sqlite_begin(struct rf_db *base, enum rf_tx_mode mode, const struct rf_tx_opts *opts,
+                        struct rf_error *err)
+{
+	struct sqlite_db *db = sqlite_of(base);
+
+	if (base->in_tx)
+		return rf_error_set(err, base->name, "a transaction is already open");
+	if (mode == RF_TX_READ) {
+		if (exec_simple(db, "PRAGMA query_only=ON; BEGIN", err) != 0)
+			return -1;
+	} else {
+		sqlite3_busy_timeout(db->conn, opts && opts->lock_timeout_ms > 0
+		                                   ? opts->lock_timeout_ms
+		                                   : SQLITE_DEFAULT_BUSY_MS);
+		if (exec_simple(db, "PRAGMA query_only=OFF", err) != 0)
+			return -1;
+		/* IMMEDIATE takes the write lock now, so two appliers cannot both
+		 * pass the re-check and then collide at the first write */
+		if (sqlite3_exec(db->conn, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+			sqlite_fail(db, err, "cannot start a write transaction");
+			exec_simple(db, "PRAGMA query_only=ON", NULL);
+			sqlite3_busy_timeout(db->conn, SQLITE_DEFAULT_BUSY_MS);
+			return -1;
+		}
+		if (opts && opts->statement_timeout_ms > 0) {
+			db->statement_timeout_ms = opts->statement_timeout_ms;
+			sqlite3_progress_handler(db->conn, 1000, on_progress, db);
+		}
+	}
+	base->in_tx = true;
+	base->tx_mode = mode;
+	return 0;
+}
+
+/* Ends the transaction with sql (COMMIT or ROLLBACK) and returns to the
+ * read-only state. A COMMIT that fails (e.g. the lock wait ran out) is
+ * rolled back here: a failed apply must leave nothing half-written. */
+static int end_tx(struct sqlite_db *db, const char *sql, struct rf_error *err)
+{
+	int rc = 0;
+
+	if (!sqlite3_get_autocommit(db->conn))
+		rc = exec_simple(db, sql, err);
+	if (rc != 0 && !sqlite3_get_autocommit(db->conn))
+		sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_progress_handler(db->conn, 0, NULL, NULL);
+	db->statement_timeout_ms = 0;
+	db->deadline_ms = 0;
+	sqlite3_busy_timeout(db->conn, SQLITE_DEFAULT_BUSY_MS);
+	if (exec_simple(db, "PRAGMA query_only=ON", err) != 0)
+		rc = -1;
+	db->base.in_tx = false;
+	db->base.tx_mode = RF_TX_READ;
+	return rc;
+}
+
+static int sqlite_commit(struct rf_db *base, struct rf_error *err)
+{
+	return end_tx(sqlite_of(base), "COMMIT", err);
+}
+
+static int sqlite_rollback(struct rf_db *base, struct rf_error *err)
+{
+	return end_tx(sqlite_of(base), "ROLLBACK", err);
+}
+
+const struct rf_db_ops rf_sqlite_ops = {
+    .engine = "sqlite",
+    .has_returning = true, /* SQLite 3.35+ */
+    .has_schemas = false,
+    .connect = sqlite_connect,
+    .close = sqlite_close,
+    .list_tables = sqlite_list_tables,
+    .describe = sqlite_describe,
+    .stream_open = sqlite_stream_open,
+    .stream_next = sqlite_stream_next,
+    .stream_close = sqlite_stream_close,
+    .exec = sqlite_exec,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .quote_ident = sqlite_quote_ident,
+    .quote_literal = sqlite_quote_literal,
+    .placeholder = sqlite_placeholder,
+};

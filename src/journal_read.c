@@ -1,0 +1,514 @@
+/* journal_read.c - reading undo journals back, marking their state,
+ * listing and finding them (journal.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "journal_internal.h"
+#include "rowferry/journal.h"
+#include "rowferry/sha256.h"
+
+static char *dup_string(json_t *o, const char *field)
+{
+	const char *s = json_string_value(json_object_get(o, field));
+	return s ? rf_xstrdup(s) : NULL;
+}
+
+static int hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Appends the bytes of JSON value v to block, recording where they start
+ * in cell (data is fixed up once the block stops moving). */
+static int add_value(json_t *v, struct rf_buf *block, struct rf_cell *cell)
+{
+	memset(cell, 0, sizeof *cell);
+	if (!v || json_is_null(v)) {
+		cell->is_null = true;
+		return 0;
+	}
+	cell->data = (const char *)(uintptr_t)block->len; /* an offset until fixed up */
+	if (json_is_string(v)) {
+		rf_buf_add(block, json_string_value(v), json_string_length(v));
+	} else if (json_is_object(v) && json_is_string(json_object_get(v, "hex"))) {
+		const char *h = json_string_value(json_object_get(v, "hex"));
+		size_t i, n = strlen(h);
+		for (i = 0; i + 1 < n; i += 2) {
+			int hi = hex_nibble(h[i]), lo = hex_nibble(h[i + 1]);
+			if (hi < 0 || lo < 0)
+				return -1;
+			rf_buf_addc(block, (char)(hi << 4 | lo));
+		}
+	} else {
+		return -1;
+	}
+	cell->len = block->len - (size_t)(uintptr_t)cell->data;
+	return 0;
+}
+
+static void fix_cells(struct rf_cell *c, size_t n, const char *base)
+{
+	size_t i;
+	for (i = 0; c && i < n; i++)
+		c[i].data = c[i].is_null ? NULL : base + (size_t)(uintptr_t)c[i].data;
+}
+
+/* Cells for `names` from a JSON object; a missing name is an error. */
+static struct rf_cell *read_image(json_t *obj, const struct rf_strlist *names, struct rf_buf *block,
+                                  const char **missing)
+{
+	struct rf_cell *cells = rf_xcalloc(names->len ? names->len : 1, sizeof *cells);
+	size_t i;
+	for (i = 0; i < names->len; i++) {
+		json_t *v = json_object_get(obj, names->items[i]);
+		if (!v || add_value(v, block, &cells[i]) != 0) {
+			*missing = names->items[i];
+			free(cells);
+			return NULL;
+		}
+	}
+	return cells;
+}
+
+static int parse_op(struct rf_journal *j, json_t *o, size_t lineno, struct rf_error *err)
+{
+	const char *op = json_string_value(json_object_get(o, "op"));
+	json_t *key = json_object_get(o, "key"), *before = json_object_get(o, "before");
+	json_t *after = json_object_get(o, "after");
+	struct rf_journal_op *jo;
+	struct rf_buf block = RF_BUF_INIT;
+	const char *missing = NULL, *k;
+	json_t *v;
+
+	if (!j->cols.len && (after || before)) {
+		/* the columns, in the order the first image has them */
+		json_object_foreach(after ? after : before, k, v)
+		{
+			rf_strlist_add(&j->cols, k);
+		}
+	}
+	j->ops = rf_xrealloc(j->ops, (j->nops + 1) * sizeof *j->ops);
+	jo = &j->ops[j->nops];
+	memset(jo, 0, sizeof *jo);
+	if (op && strcmp(op, "insert") == 0)
+		jo->kind = RF_OP_INSERT;
+	else if (op && strcmp(op, "update") == 0)
+		jo->kind = RF_OP_UPDATE;
+	else if (op && strcmp(op, "delete") == 0)
+		jo->kind = RF_OP_DELETE;
+	else
+		return rf_error_set(err, j->path, "line %zu: unknown op '%s'", lineno, op ? op : "");
+	if (!json_is_object(key) || (jo->kind != RF_OP_DELETE && !json_is_object(after)) ||
+	    (jo->kind != RF_OP_INSERT && !json_is_object(before)))
+		return rf_error_set(err, j->path, "line %zu: %s without its key or images", lineno,
+		                    op);
+	jo->key = read_image(key, &j->key, &block, &missing);
+	if (jo->key && before)
+		jo->before = read_image(before, &j->cols, &block, &missing);
+	if (jo->key && after && (!before || jo->before))
+		jo->after = read_image(after, &j->cols, &block, &missing);
+	if (missing) {
+		free(jo->key);
+		free(jo->before);
+		free(jo->after);
+		rf_buf_free(&block);
+		return rf_error_set(err, j->path, "line %zu: no usable value for column %s", lineno,
+		                    missing);
+	}
+	jo->block = rf_buf_steal(&block);
+	fix_cells(jo->key, j->key.len, jo->block);
+	fix_cells(jo->before, j->cols.len, jo->block);
+	fix_cells(jo->after, j->cols.len, jo->block);
+	j->nops++;
+	return 0;
+}
+
+static int parse_header(struct rf_journal *j, json_t *o, struct rf_error *err)
+{
+	json_t *key = json_object_get(o, "key"), *v;
+	size_t i;
+
+	if (json_integer_value(json_object_get(o, "rowferry_undo")) != 1)
+		return rf_error_set(err, j->path, "not a rowferry undo journal (version 1)");
+	j->id = dup_string(o, "id");
+	j->created = dup_string(o, "created");
+	j->source = dup_string(o, "source");
+	j->target = dup_string(o, "target");
+	j->table = dup_string(o, "table");
+	if (!j->id || !j->created || !j->target || !j->table || !json_is_array(key))
+		return rf_error_set(err, j->path, "line 1: the journal header is incomplete");
+	json_array_foreach(key, i, v)
+	{
+		if (!json_is_string(v))
+			return rf_error_set(err, j->path, "line 1: bad key column");
+		rf_strlist_add(&j->key, json_string_value(v));
+	}
+	j->state = RF_JOURNAL_PENDING;
+	return 0;
+}
+
+/* A state line; the committed one is checked against the seal so far. */
+static void parse_state(struct rf_journal *j, json_t *o, const char *seal_hex, size_t nops)
+{
+	const char *st = json_string_value(json_object_get(o, "state"));
+	const char *note = json_string_value(json_object_get(o, "reason"));
+
+	if (!note)
+		note = json_string_value(json_object_get(o, "resolved"));
+	if (strcmp(st, "committed") == 0) {
+		const char *sha = json_string_value(json_object_get(o, "sha256"));
+		json_int_t ops = json_integer_value(json_object_get(o, "ops"));
+		if (!j->sealed) {
+			j->sealed = true;
+			j->seal_ok = sha && strcmp(sha, seal_hex) == 0 && ops == (json_int_t)nops;
+			if (!j->seal_ok)
+				j->seal_problem = rf_xstrdup(
+					!sha || strcmp(sha, seal_hex) != 0
+						? "its sha256 does not match its content: it was edited "
+						  "after the copy"
+						: "its op count does not match its op lines");
+		}
+		j->state = RF_JOURNAL_COMMITTED;
+	} else if (strcmp(st, "aborted") == 0) {
+		j->state = RF_JOURNAL_ABORTED;
+	} else if (strcmp(st, "undone") == 0) {
+		j->state = RF_JOURNAL_UNDONE;
+		j->undo_skipped = (size_t)json_integer_value(json_object_get(o, "skipped"));
+	} else if (strcmp(st, "pending") == 0) {
+		j->state = RF_JOURNAL_PENDING;
+	}
+	free(j->state_at);
+	free(j->note);
+	j->state_at = dup_string(o, "at");
+	j->note = note ? rf_xstrdup(note) : NULL;
+}
+
+int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct rf_error *err)
+{
+	struct rf_sha256 seal;
+	char seal_hex[RF_SHA256_HEX_LEN + 1] = "";
+	char *line = NULL;
+	size_t cap = 0, lineno = 0, nops = 0;
+	ssize_t n;
+	FILE *f;
+	int rc = -1;
+
+	memset(j, 0, sizeof *j);
+	j->path = rf_xstrdup(path);
+	f = fopen(path, "r");
+	if (!f)
+		return rf_error_set(err, path, "cannot open the journal: %s", strerror(errno));
+	/* a running apply or undo holds an exclusive lock on it */
+	if (flock(fileno(f), LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK)
+		j->busy = true;
+	rf_sha256_init(&seal);
+	while ((n = getline(&line, &cap, f)) > 0) {
+		bool complete = line[n - 1] == '\n';
+		json_error_t jerr;
+		json_t *o;
+
+		lineno++;
+		o = json_loadb(line, (size_t)n, JSON_ALLOW_NUL, &jerr);
+		if (!o || !json_is_object(o)) {
+			json_decref(o);
+			if (!complete && lineno > 1)
+				break; /* a torn last line: the apply died writing it */
+			rf_error_set(err, path, "line %zu: not a JSON object (%s)", lineno, jerr.text);
+			goto out;
+		}
+		if (lineno == 1) {
+			if (parse_header(j, o, err) != 0) {
+				json_decref(o);
+				goto out;
+			}
+		} else if (json_object_get(o, "op")) {
+			if (j->sealed && !j->seal_problem)
+				j->seal_problem = rf_xstrdup("it has op lines after its committed line");
+			if (j->sealed)
+				j->seal_ok = false;
+			nops++;
+			if (summary) {
+				j->nops++;
+			} else if (parse_op(j, o, lineno, err) != 0) {
+				json_decref(o);
+				goto out;
+			}
+		} else if (json_is_string(json_object_get(o, "state"))) {
+			if (!j->sealed && strcmp(json_string_value(json_object_get(o, "state")),
+			                         "committed") == 0) {
+				struct rf_sha256 copy = seal;
+				rf_sha256_final_hex(&copy, seal_hex);
+			}
+			parse_state(j, o, seal_hex, nops);
+		} else {
+			json_decref(o);
+			rf_error_set(err, path, "line %zu: neither an op nor a state", lineno);
+			goto out;
+		}
+		if (!j->sealed)
+			rf_sha256_update(&seal, line, (size_t)n);
+		json_decref(o);
+	}
+	if (lineno == 0) {
+		rf_error_set(err, path, "the journal is empty");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+void rf_journal_free(struct rf_journal *j)
+{
+	size_t i;
+	for (i = 0; j->ops && i < j->nops; i++) {
+		free(j->ops[i].key);
+		free(j->ops[i].before);
+		free(j->ops[i].after);
+		free(j->ops[i].block);
+	}
+	free(j->ops);
+	free(j->path);
+	free(j->id);
+	free(j->created);
+	free(j->source);
+	free(j->target);
+	free(j->table);
+	free(j->state_at);
+	free(j->note);
+	free(j->seal_problem);
+	rf_strlist_free(&j->key);
+	rf_strlist_free(&j->cols);
+	memset(j, 0, sizeof *j);
+}
+
+int rf_journal_col(const struct rf_journal *j, const char *name)
+{
+	return rf_strlist_index(&j->cols, name);
+}
+
+/* Reads fd from the start and calls fn on each chunk of the first `limit`
+ * bytes (all when limit is -1); returns the offset just past the last
+ * '\n' seen, or -1 with err. */
+static off_t scan_file(int fd, const char *path, off_t limit, struct rf_sha256 *s,
+                       struct rf_error *err)
+{
+	char buf[65536];
+	off_t pos = 0, end = 0;
+	ssize_t n, i;
+
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return rf_error_set(err, path, "cannot read: %s", strerror(errno));
+	while ((n = read(fd, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return rf_error_set(err, path, "cannot read: %s", strerror(errno));
+		for (i = 0; i < n; i++)
+			if (buf[i] == '\n')
+				end = pos + i + 1;
+		if (s) {
+			off_t take = limit < 0 || pos + n <= limit ? n : limit - pos;
+			if (take > 0)
+				rf_sha256_update(s, buf, (size_t)take);
+		}
+		pos += n;
+	}
+	return end;
+}
+
+/* The seal of the journal's complete lines. A torn last line (the apply
+ * died writing it, before any COMMIT) is cut off, so the line appended
+ * next stands on its own and the journal still parses. */
+static int seal_file(int fd, const char *path, char hex[RF_SHA256_HEX_LEN + 1],
+                     struct rf_error *err)
+{
+	struct rf_sha256 s;
+	off_t end = scan_file(fd, path, -1, NULL, err);
+
+	if (end < 0)
+		return -1;
+	if (lseek(fd, 0, SEEK_END) > end && ftruncate(fd, end) != 0)
+		return rf_error_set(err, path, "cannot cut the torn last line: %s", strerror(errno));
+	rf_sha256_init(&s);
+	if (scan_file(fd, path, end, &s, err) < 0)
+		return -1;
+	rf_sha256_final_hex(&s, hex);
+	return 0;
+}
+
+int rf_journal_mark(const char *path, enum rf_journal_state state, size_t ops, size_t skipped,
+                    const char *note, struct rf_error *err)
+{
+	char at[32], hex[RF_SHA256_HEX_LEN + 1];
+	struct rf_buf line = RF_BUF_INIT;
+	json_t *o = NULL;
+	int fd, rc = -1;
+
+	fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return rf_error_set(err, path, "cannot open the journal: %s", strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		rf_error_set(err, path, "another rowferry process is using this journal");
+		goto out;
+	}
+	if (seal_file(fd, path, hex, err) != 0)
+		goto out;
+	rf_journal_now(at, sizeof at, false);
+	o = json_pack("{s:s,s:s}", "state", rf_journal_state_name(state), "at", at);
+	if (state == RF_JOURNAL_COMMITTED || state == RF_JOURNAL_UNDONE)
+		json_object_set_new(o, "ops", json_integer((json_int_t)ops));
+	if (state == RF_JOURNAL_UNDONE)
+		json_object_set_new(o, "skipped", json_integer((json_int_t)skipped));
+	if (state == RF_JOURNAL_COMMITTED) {
+		/* the apply fsyncs every op line before COMMIT, so a journal
+		 * found committed has all its lines: the seal covers them */
+		json_object_set_new(o, "sha256", json_string(hex));
+	}
+	if (note)
+		json_object_set_new(o, state == RF_JOURNAL_UNDONE ? "note" : "resolved",
+		                    json_string(note));
+	rf_journal_dump_line(o, &line);
+	if (rf_journal_write_all(fd, line.data, line.len, path, err) != 0)
+		goto out;
+	if (fsync(fd) != 0) {
+		rf_error_set(err, path, "cannot sync the journal: %s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(o);
+	rf_buf_free(&line);
+	close(fd);
+	return rc;
+}
+
+static bool is_journal_name(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 6 && strcmp(name + n - 6, ".jsonl") == 0 && name[0] != '.';
+}
+
+static int name_cmp_desc(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)b, *(char *const *)a);
+}
+
+/* The journal file names in dir, newest first. */
+static int list_names(const char *dir, struct rf_strlist *names, struct rf_error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d) {
+		if (errno == ENOENT)
+			return 0; /* no copy yet */
+		return rf_error_set(err, dir, "cannot read the undo directory: %s", strerror(errno));
+	}
+	while ((e = readdir(d)))
+		if (is_journal_name(e->d_name))
+			rf_strlist_add(names, e->d_name);
+	closedir(d);
+	if (names->len)
+		qsort(names->items, names->len, sizeof *names->items, name_cmp_desc);
+	return 0;
+}
+
+int rf_journal_list(const char *dir, struct rf_journal_list *out, struct rf_error *err)
+{
+	struct rf_strlist names = RF_STRLIST_INIT;
+	size_t i;
+
+	out->len = 0;
+	out->items = NULL;
+	if (list_names(dir, &names, err) != 0)
+		return -1;
+	out->items = rf_xcalloc(names.len ? names.len : 1, sizeof *out->items);
+	for (i = 0; i < names.len; i++) {
+		char *path = rf_xasprintf("%s/%s", dir, names.items[i]);
+		struct rf_journal *j = &out->items[out->len++];
+		struct rf_error e;
+		rf_error_clear(&e);
+		if (rf_journal_load(path, true, j, &e) != 0) {
+			char text[1300];
+			free(j->note);
+			j->note = rf_xstrdup(rf_error_text(&e, text, sizeof text));
+			if (!j->path)
+				j->path = rf_xstrdup(path);
+		}
+		free(path);
+	}
+	rf_strlist_free(&names);
+	return 0;
+}
+
+void rf_journal_list_free(struct rf_journal_list *l)
+{
+	size_t i;
+	for (i = 0; i < l->len; i++)
+		rf_journal_free(&l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->len = 0;
+}
+
+/* The id part of a journal file name: after the last '-', before ".jsonl". */
+static bool id_starts_with(const char *name, const char *prefix)
+{
+	const char *dash = strrchr(name, '-');
+	return dash && strncmp(dash + 1, prefix, strlen(prefix)) == 0;
+}
+
+char *rf_journal_find(const char *dir, const char *spec, struct rf_error *err)
+{
+	struct rf_strlist names = RF_STRLIST_INIT;
+	struct stat st;
+	char *found = NULL, *path;
+	size_t i, nfound = 0;
+
+	if (stat(spec, &st) == 0 && S_ISREG(st.st_mode))
+		return rf_xstrdup(spec);
+	if (strchr(spec, '/')) {
+		rf_error_set(err, spec, "no such journal: %s", strerror(errno));
+		return NULL;
+	}
+	path = rf_xasprintf("%s/%s", dir, spec);
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		return path;
+	free(path);
+	if (list_names(dir, &names, err) != 0)
+		return NULL;
+	for (i = 0; i < names.len; i++) {
+		if (strncmp(names.items[i], spec, strlen(spec)) != 0 &&
+		    !id_starts_with(names.items[i], spec))
+			continue;
+		if (nfound++ == 0)
+			found = rf_xasprintf("%s/%s", dir, names.items[i]);
+	}
+	rf_strlist_free(&names);
+	if (nfound == 1)
+		return found;
+	free(found);
+	if (nfound == 0)
+		rf_error_set(err, spec, "no such journal in %s (see rowferry log)", dir);
+	else
+		rf_error_set(err, spec, "%zu journals in %s match; give more of the name", nfound, dir);
+	return NULL;
+}

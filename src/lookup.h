@@ -1,0 +1,83 @@
+/* lookup.h - finding target rows by key values, for preview, apply and undo
+ * (internal to the core).
+ *
+ * Every read of the target goes through the driver's stream (STYLE.md 4):
+ * the WHERE is built here from identifiers quoted by the driver's
+ * quote_ident and values quoted by its quote_literal, a bounded number of
+ * key tuples per stream. The WHERE only narrows what the server sends;
+ * rows are then matched exactly, by canonical bytes, through a key set, so
+ * a case-insensitive collation on the server cannot make two keys "equal".
+ */
+#ifndef ROWFERRY_LOOKUP_H
+#define ROWFERRY_LOOKUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rowferry/db.h"
+
+/* Key tuples per stream: keeps each statement a few tens of KB. */
+#define RF_LOOKUP_CHUNK 500
+
+/* A hash set of byte strings (encoded key tuples), each with a value
+ * (usually an op index). Owns copies of its keys. */
+struct rf_keyset_slot {
+	char *key;                /* NULL: empty slot */
+	size_t klen;
+	uint64_t hash;
+	size_t value;
+};
+struct rf_keyset {
+	size_t cap, len;
+	struct rf_keyset_slot *slots;
+};
+#define RF_KEYSET_INIT {0, 0, NULL}
+void rf_keyset_free(struct rf_keyset *s);
+/* Adds key (copied) unless present. Returns the slot's value: the new
+ * `value` when added (*added = true), else the value already there. */
+size_t rf_keyset_put(struct rf_keyset *s, const char *key, size_t klen, size_t value,
+                     bool *added);
+/* Looks key up: true and *value set when present. */
+bool rf_keyset_get(const struct rf_keyset *s, const char *key, size_t klen, size_t *value);
+
+/* Appends an unambiguous encoding of n cells (cells[idx[i]], or cells[i]
+ * when idx is NULL) to out: a tuple key for rf_keyset. */
+void rf_key_encode(struct rf_buf *out, const struct rf_cell *cells, const size_t *idx, size_t n);
+
+/* Which table columns to match and how their values are quoted. */
+struct rf_lookup_key {
+	size_t n;
+	const size_t *cols;                /* table column indexes */
+	const enum rf_type_class *classes; /* class of the canonical values given */
+};
+
+/* The class to quote a key value with in a WHERE on a column of class
+ * column_class, for a canonical value of value_class: a string column gets
+ * a string literal even when the value's class is numeric (PostgreSQL has
+ * no text = integer), everything else the value's own class. */
+enum rf_type_class rf_lookup_class(enum rf_type_class value_class,
+                                   enum rf_type_class column_class);
+
+/* Canonicalizes row->cells[first .. first+n) with classes[i] and opts[i]
+ * (opts may be NULL: defaults) into out[0..n), bytes in buf (reset here).
+ * Returns out. */
+struct rf_cell *rf_lookup_canon(const struct rf_row *row, size_t first, size_t n,
+                                const enum rf_type_class *classes,
+                                const struct rf_col_opts *opts, struct rf_buf *buf,
+                                struct rf_cell *out);
+
+/* Called for each streamed row; return 0 to go on, -1 (with err) to stop. */
+typedef int (*rf_lookup_fn)(void *ctx, const struct rf_row *row, struct rf_error *err);
+
+/* Streams the rows of t whose key columns equal one of the ntuples tuples
+ * (tuples: ntuples * key->n canonical cells, row-major), with columns
+ * stream_cols[0..nstream) in that order, in chunks of RF_LOOKUP_CHUNK
+ * tuples; lock adds FOR UPDATE (inside a write transaction). Rows come in no
+ * particular order and may include rows the server merely considers equal:
+ * match them exactly. Returns 0 or -1 with err. */
+int rf_lookup_rows(struct rf_db *db, const struct rf_table_info *t, const struct rf_lookup_key *key,
+                   const struct rf_cell *tuples, size_t ntuples, const size_t *stream_cols,
+                   size_t nstream, bool lock, rf_lookup_fn fn, void *ctx, struct rf_error *err);
+
+#endif

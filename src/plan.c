@@ -1,0 +1,441 @@
+/* plan.c - operations and the one SQL renderer (plan.h, DESIGN §5). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+#include "rowferry/plan.h"
+#include "render.h"
+
+int rf_ops_parse(const char *spec, struct rf_error *err)
+{
+	struct rf_strlist l = RF_STRLIST_INIT;
+	size_t i;
+	int mask = 0;
+
+	rf_strlist_split(&l, spec);
+	for (i = 0; i < l.len; i++) {
+		if (strcmp(l.items[i], "insert") == 0)
+			mask |= RF_OP_INSERT;
+		else if (strcmp(l.items[i], "update") == 0)
+			mask |= RF_OP_UPDATE;
+		else if (strcmp(l.items[i], "delete") == 0)
+			mask |= RF_OP_DELETE;
+		else {
+			rf_error_set(err, "--ops", "unknown operation '%s' (insert, update, delete)",
+			             l.items[i]);
+			mask = -1;
+			break;
+		}
+	}
+	if (mask == 0)
+		mask = rf_error_set(err, "--ops", "no operation given (insert, update, delete)");
+	rf_strlist_free(&l);
+	return mask;
+}
+
+const char *rf_op_name(enum rf_op_kind k)
+{
+	return k == RF_OP_INSERT ? "insert" : k == RF_OP_UPDATE ? "update" : "delete";
+}
+
+static bool contains_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *hay; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return true;
+	return false;
+}
+
+/* Whether a column holds UUIDs, so a client-side UUID is a sensible value
+ * for it when it is excluded and the target has no default. */
+static bool holds_uuids(const struct rf_column *c)
+{
+	if (c->tclass == RF_T_UUID)
+		return true;
+	if (c->tclass != RF_T_TEXT && c->tclass != RF_T_OTHER)
+		return false;
+	return contains_ci(c->decl_type, "uuid") || contains_ci(c->decl_type, "char(36)") ||
+	       contains_ci(c->name, "guid") || contains_ci(c->name, "uuid");
+}
+
+static bool target_supplies(const struct rf_column *c)
+{
+	return c->default_expr || c->identity || c->generated;
+}
+
+struct rf_plan *rf_plan_new(struct rf_diff_shape *shape, unsigned ops_mask)
+{
+	struct rf_plan *p = rf_xcalloc(1, sizeof *p);
+	const struct rf_table_info *dt = &shape->dst_table;
+	size_t i;
+
+	p->shape = shape;
+	p->owns_shape = true;
+	p->ops_mask = ops_mask;
+	p->insert_cols = rf_xcalloc(shape->ncols, sizeof *p->insert_cols);
+	for (i = 0; i < shape->ncols; i++) {
+		const struct rf_diff_col *c = &shape->cols[i];
+		const struct rf_column *tc = c->dst >= 0 ? &dt->cols[c->dst] : NULL;
+		if (!tc || tc->generated)
+			continue;
+		if (c->copy) {
+			p->insert_cols[p->ninsert_cols++] = i;
+		} else if (!tc->nullable && !target_supplies(tc)) {
+			/* left out of the INSERT, and the target cannot fill it */
+			if (holds_uuids(tc)) {
+				p->insert_cols[p->ninsert_cols++] = i;
+			} else {
+				char *e = rf_xasprintf(
+					"column %s is excluded (or not in the source), NOT NULL and has no "
+					"default in the target: inserts would fail; copy it or give it a "
+					"default",
+					c->name);
+				rf_strlist_add(&p->errors, e);
+				free(e);
+			}
+		}
+	}
+	/* rows are addressed by the target's primary key where it has one: that
+	 * is what the journal records and what undo finds rows by */
+	p->target_key = rf_xcalloc(shape->ncols, sizeof *p->target_key);
+	for (i = 0; i < dt->npk; i++)
+		for (size_t j = 0; j < shape->ncols; j++)
+			if (shape->cols[j].dst == (int)dt->pk[i])
+				p->target_key[p->ntarget_key++] = j;
+	if (p->ntarget_key == 0)
+		for (i = 0; i < shape->nkey; i++)
+			p->target_key[p->ntarget_key++] = shape->key[i];
+	return p;
+}
+
+void rf_plan_free(struct rf_plan *p)
+{
+	size_t i, j;
+	if (!p)
+		return;
+	for (i = 0; i < p->nops; i++) {
+		rf_diff_row_free(p->ops[i].row, p->shape->ncols);
+		if (p->ops[i].gen) {
+			for (j = 0; j < p->shape->ncols; j++)
+				free((void *)p->ops[i].gen[j].data);
+			free(p->ops[i].gen);
+		}
+	}
+	free(p->ops);
+	free(p->insert_cols);
+	free(p->target_key);
+	rf_strlist_free(&p->errors);
+	if (p->owns_shape)
+		rf_diff_shape_free(p->shape);
+	free(p);
+}
+
+static enum rf_op_kind op_kind_for(enum rf_diff_status status)
+{
+	return status == RF_ONLY_SOURCE ? RF_OP_INSERT
+	       : status == RF_CHANGED   ? RF_OP_UPDATE
+	                                : RF_OP_DELETE;
+}
+
+/* Client-side values for an INSERT's columns the target cannot fill,
+ * generated now, not at apply time, so the preview shows the very values
+ * apply writes and the journal records. */
+static void generate_values(const struct rf_plan *p, struct rf_op *op)
+{
+	size_t i, j;
+	for (i = 0; i < p->ninsert_cols; i++) {
+		const struct rf_diff_col *c = &p->shape->cols[p->insert_cols[i]];
+		uuid_t u;
+		char text[37];
+		if (c->copy)
+			continue;
+		if (!op->gen) {
+			op->gen = rf_xcalloc(p->shape->ncols, sizeof *op->gen);
+			for (j = 0; j < p->shape->ncols; j++)
+				op->gen[j].is_null = true;
+		}
+		uuid_generate_random(u);
+		uuid_unparse_lower(u, text);
+		op->gen[p->insert_cols[i]].data = rf_xstrdup(text);
+		op->gen[p->insert_cols[i]].len = 36;
+		op->gen[p->insert_cols[i]].is_null = false;
+	}
+}
+
+/* A column the target computes (GENERATED ALWAYS AS) cannot be assigned:
+ * an UPDATE leaves it out, and a row that differs only there has nothing
+ * to write. Returns the number of columns left to update. */
+static size_t drop_generated(const struct rf_plan *p, struct rf_diff_row *row)
+{
+	const struct rf_table_info *dt = &p->shape->dst_table;
+	size_t j;
+	row->nchanged = 0;
+	for (j = 0; j < p->shape->ncols; j++) {
+		int dst = p->shape->cols[j].dst;
+		if (row->changed[j] && dst >= 0 && dt->cols[dst].generated)
+			row->changed[j] = false;
+		row->nchanged += row->changed[j];
+	}
+	return row->nchanged;
+}
+
+/* Adds the op for a diff row the plan takes ownership of (freed here when
+ * no op results). */
+static void add_owned(struct rf_plan *p, struct rf_diff_row *row)
+{
+	enum rf_op_kind k = op_kind_for(row->status);
+	struct rf_op *op;
+
+	if (k == RF_OP_UPDATE && drop_generated(p, row) == 0) {
+		p->unwritable++;
+		rf_diff_row_free(row, p->shape->ncols);
+		return;
+	}
+	if (p->nops == p->ops_cap) {
+		p->ops_cap = p->ops_cap ? p->ops_cap * 2 : 64;
+		p->ops = rf_xrealloc(p->ops, p->ops_cap * sizeof *p->ops);
+	}
+	op = &p->ops[p->nops++];
+	op->kind = k;
+	op->row = row;
+	op->gen = NULL;
+	if (k == RF_OP_INSERT)
+		generate_values(p, op);
+}
+
+void rf_plan_add(struct rf_plan *p, const struct rf_diff_row *row)
+{
+	if (row->status == RF_IDENTICAL)
+		return;
+	if (!(p->ops_mask & op_kind_for(row->status))) {
+		p->skipped++;
+		return;
+	}
+	add_owned(p, rf_diff_row_dup(row, p->shape->ncols));
+}
+
+/* Rows kept while the diff runs, one list per kind, so the plan can group
+ * them in the order the statements run: deletes, updates, inserts (then
+ * INSERTs of consecutive ops batch into one statement). */
+struct row_list {
+	size_t len, cap;
+	struct rf_diff_row **items;
+};
+
+static void row_list_add(struct row_list *l, struct rf_diff_row *r)
+{
+	if (l->len == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->items = rf_xrealloc(l->items, l->cap * sizeof *l->items);
+	}
+	l->items[l->len++] = r;
+}
+
+struct rf_plan *rf_plan_from_diff(struct rf_diff *d, unsigned ops_mask, struct rf_error *err)
+{
+	struct row_list lists[3] = {{0, 0, NULL}, {0, 0, NULL}, {0, 0, NULL}};
+	const size_t ncols = rf_diff_shape(d)->ncols;
+	const struct rf_diff_row *row;
+	struct rf_plan *p = NULL;
+	size_t skipped = 0, i, k;
+	int r;
+
+	/* the plan cannot own the shape while the diff still reads rows with
+	 * it, so rows are kept aside and the shape detached at the end */
+	while ((r = rf_diff_next(d, &row, err)) == 1) {
+		enum rf_op_kind kind;
+		if (row->status == RF_IDENTICAL)
+			continue;
+		kind = op_kind_for(row->status);
+		if (!(ops_mask & kind)) {
+			skipped++;
+			continue;
+		}
+		row_list_add(&lists[kind == RF_OP_DELETE ? 0 : kind == RF_OP_UPDATE ? 1 : 2],
+		             rf_diff_row_dup(row, ncols));
+	}
+	if (r == 0) {
+		p = rf_plan_new(rf_diff_detach_shape(d), ops_mask);
+		p->skipped = skipped;
+	}
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < lists[k].len; i++) {
+			if (p)
+				add_owned(p, lists[k].items[i]);
+			else
+				rf_diff_row_free(lists[k].items[i], ncols);
+		}
+		free(lists[k].items);
+	}
+	return p;
+}
+
+size_t rf_plan_count(const struct rf_plan *p, enum rf_op_kind k)
+{
+	size_t i, n = 0;
+	for (i = 0; i < p->nops; i++)
+		n += p->ops[i].kind == k;
+	return n;
+}
+
+/* "a" = $1 AND "b" IS NULL ... for the target key of a row */
+static void r_where_key(struct rf_render *r, const struct rf_plan *p, const struct rf_cell *cells)
+{
+	size_t i;
+	rf_render_add(r, " WHERE ");
+	for (i = 0; i < p->ntarget_key; i++) {
+		const struct rf_diff_col *c = &p->shape->cols[p->target_key[i]];
+		if (i)
+			rf_render_add(r, " AND ");
+		rf_render_ident(r, c->name);
+		if (cells[p->target_key[i]].is_null) {
+			rf_render_add(r, " IS NULL");
+		} else {
+			rf_render_add(r, " = ");
+			rf_render_value(r, c->tclass, &cells[p->target_key[i]]);
+		}
+	}
+}
+
+static const struct rf_cell *insert_value(const struct rf_op *op, size_t col)
+{
+	if (op->gen && !op->gen[col].is_null)
+		return &op->gen[col];
+	return &op->row->src[col];
+}
+
+/* Rows per INSERT: as asked, but never more parameters than every engine
+ * accepts in one statement. */
+static size_t insert_batch(const struct rf_plan *p, size_t batch)
+{
+	size_t most = p->ninsert_cols ? RF_RENDER_MAX_PARAMS / p->ninsert_cols : batch;
+	if (batch > most)
+		batch = most;
+	return batch ? batch : 1;
+}
+
+static void render_inserts(const struct rf_plan *p, struct rf_render *r, size_t batch,
+                           struct rf_stmts *out)
+{
+	size_t i = 0, j, n;
+	bool returning;
+
+	batch = insert_batch(p, batch);
+	while (i < p->nops) {
+		if (p->ops[i].kind != RF_OP_INSERT) {
+			i++;
+			continue;
+		}
+		rf_render_add(r, "INSERT INTO ");
+		rf_render_table(r, &p->shape->dst_table);
+		rf_render_add(r, " (");
+		for (j = 0; j < p->ninsert_cols; j++) {
+			if (j)
+				rf_render_add(r, ", ");
+			rf_render_ident(r, p->shape->cols[p->insert_cols[j]].name);
+		}
+		rf_render_add(r, ") VALUES");
+		/* consecutive inserts only, so first/count name a range of ops */
+		for (n = 0; i + n < p->nops && n < batch && p->ops[i + n].kind == RF_OP_INSERT; n++) {
+			const struct rf_op *op = &p->ops[i + n];
+			rf_render_add(r, n ? ",\n  (" : "\n  (");
+			for (j = 0; j < p->ninsert_cols; j++) {
+				size_t col = p->insert_cols[j];
+				if (j)
+					rf_render_add(r, ", ");
+				rf_render_value(r, p->shape->cols[col].tclass, insert_value(op, col));
+			}
+			rf_render_add(r, ")");
+		}
+		returning = !p->no_returning && rf_render_returning(r, &p->shape->dst_table);
+		rf_render_finish(r, out, RF_OP_INSERT, i, n, returning);
+		i += n;
+	}
+}
+
+/* UPDATE and DELETE carry no RETURNING: MariaDB has none for UPDATE, and
+ * apply reads before- and after-images under its row locks anyway. */
+static void render_update(const struct rf_plan *p, struct rf_render *r, size_t i,
+                          struct rf_stmts *out)
+{
+	const struct rf_op *op = &p->ops[i];
+	size_t j, n = 0;
+
+	rf_render_add(r, "UPDATE ");
+	rf_render_table(r, &p->shape->dst_table);
+	rf_render_add(r, " SET ");
+	for (j = 0; j < p->shape->ncols; j++) {
+		if (!op->row->changed[j])
+			continue;
+		if (n++)
+			rf_render_add(r, ", ");
+		rf_render_ident(r, p->shape->cols[j].name);
+		rf_render_add(r, " = ");
+		rf_render_value(r, p->shape->cols[j].tclass, &op->row->src[j]);
+	}
+	r_where_key(r, p, op->row->dst);
+	rf_render_finish(r, out, RF_OP_UPDATE, i, 1, false);
+}
+
+static void render_delete(const struct rf_plan *p, struct rf_render *r, size_t i,
+                          struct rf_stmts *out)
+{
+	rf_render_add(r, "DELETE FROM ");
+	rf_render_table(r, &p->shape->dst_table);
+	r_where_key(r, p, p->ops[i].row->dst);
+	rf_render_finish(r, out, RF_OP_DELETE, i, 1, false);
+}
+
+void rf_plan_render_stmts(const struct rf_plan *p, struct rf_db *target, size_t batch_rows,
+                          bool with_text, struct rf_stmts *out)
+{
+	struct rf_render r;
+	size_t i;
+
+	rf_render_init(&r, target, with_text);
+	out->len = 0;
+	out->items = NULL;
+	if (batch_rows == 0)
+		batch_rows = 1;
+	for (i = 0; i < p->nops; i++)
+		if (p->ops[i].kind == RF_OP_DELETE)
+			render_delete(p, &r, i, out);
+	for (i = 0; i < p->nops; i++)
+		if (p->ops[i].kind == RF_OP_UPDATE)
+			render_update(p, &r, i, out);
+	render_inserts(p, &r, batch_rows, out);
+	rf_render_free(&r);
+}
+
+void rf_plan_render(const struct rf_plan *p, struct rf_db *target, size_t batch_rows,
+                    struct rf_stmts *out)
+{
+	rf_plan_render_stmts(p, target, batch_rows, true, out);
+}
+
+void rf_stmts_free(struct rf_stmts *s)
+{
+	size_t i;
+	for (i = 0; i < s->len; i++) {
+		free(s->items[i].sql);
+		free(s->items[i].text);
+		free(s->items[i].params);
+	}
+	free(s->items);
+	s->items = NULL;
+	s->len = 0;
+}
+
+void rf_plan_render_text(const struct rf_plan *p, struct rf_db *target, struct rf_buf *out)
+{
+	struct rf_stmts s;
+	size_t i;
+	rf_plan_render(p, target, 1, &s);
+	for (i = 0; i < s.len; i++) {
+		rf_buf_adds(out, s.items[i].text);
+		rf_buf_adds(out, ";\n");
+	}
+	rf_stmts_free(&s);
+}

@@ -1,0 +1,399 @@
+/* undo.c - checking a journal against the target and rolling it back
+ * (undo.h, DESIGN §6). The reverse SQL is built in undo_render.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lookup.h"
+#include "rowferry/undo.h"
+#include "undo_internal.h"
+
+/* "prod (postgres://app@db/wg)" -> name "prod", url "postgres://app@db/wg" */
+static void split_target(const char *target, char **name, char **url)
+{
+	const char *open = strstr(target, " (");
+	size_t n = strlen(target);
+
+	if (open && n > 0 && target[n - 1] == ')') {
+		*name = rf_xstrndup(target, (size_t)(open - target));
+		*url = rf_xstrndup(open + 2, n - (size_t)(open - target) - 3);
+	} else {
+		*name = rf_xstrdup(target);
+		*url = NULL;
+	}
+}
+
+struct rf_undo *rf_undo_open(const char *path, struct rf_error *err)
+{
+	struct rf_undo *u = rf_xcalloc(1, sizeof *u);
+	if (rf_journal_load(path, false, &u->journal, err) != 0) {
+		rf_undo_free(u);
+		return NULL;
+	}
+	split_target(u->journal.target, &u->target_name, &u->target_url);
+	return u;
+}
+
+void rf_undo_free(struct rf_undo *u)
+{
+	if (!u)
+		return;
+	rf_journal_free(&u->journal);
+	rf_table_info_free(&u->table);
+	free(u->target_name);
+	free(u->target_url);
+	free(u->col_of);
+	free(u->key_of);
+	free(u->drifted);
+	rf_strlist_free(&u->drift);
+	free(u);
+}
+
+int rf_undo_allowed(const struct rf_undo *u, struct rf_error *err)
+{
+	const struct rf_journal *j = &u->journal;
+
+	if (j->busy)
+	{
+		rf_error_set(err, j->path, "another rowferry process is writing this journal");
+		return 1;
+	}
+	switch (j->state) {
+	case RF_JOURNAL_PENDING:
+		rf_error_set(err, j->path,
+		             "the copy never recorded its outcome (state pending): resolve it "
+		             "against the target first");
+		return 1;
+	case RF_JOURNAL_ABORTED:
+		rf_error_set(err, j->path, "the copy was aborted and rolled back: nothing to undo");
+		return 1;
+	case RF_JOURNAL_UNDONE:
+		rf_error_set(err, j->path, "already undone%s%s: a journal is undone only once",
+		             j->state_at ? " at " : "", j->state_at ? j->state_at : "");
+		return 1;
+	case RF_JOURNAL_COMMITTED:
+		break;
+	}
+	if (!j->seal_ok) {
+		rf_error_set(err, j->path, "refusing a journal that does not verify: %s",
+		             j->seal_problem ? j->seal_problem : "no seal");
+		return 1;
+	}
+	return 0;
+}
+
+/* Describes the journal's table on the target and maps its columns. */
+static int map_table(struct rf_undo *u, struct rf_db *db, struct rf_error *err)
+{
+	const struct rf_journal *j = &u->journal;
+	size_t i;
+
+	if (u->col_of)
+		return 0;
+	if (db->ops->describe(db, j->table, &u->table, err) != 0) {
+		/* a journal written against PostgreSQL names "public.t" */
+		const char *dot = strchr(j->table, '.');
+		struct rf_error again;
+		rf_error_clear(&again);
+		memset(&u->table, 0, sizeof u->table);
+		if (!dot || db->ops->describe(db, dot + 1, &u->table, &again) != 0)
+			return -1;
+		rf_error_clear(err);
+	}
+	u->col_of = rf_xcalloc(j->cols.len + 1, sizeof *u->col_of);
+	u->key_of = rf_xcalloc(j->key.len + 1, sizeof *u->key_of);
+	for (i = 0; i < j->cols.len; i++) {
+		int c = rf_table_info_col(&u->table, j->cols.items[i]);
+		if (c < 0)
+			return rf_error_set(err, db->name,
+			                    "%s has no column %s any more: the table changed since "
+			                    "the copy",
+			                    u->table.display, j->cols.items[i]);
+		u->col_of[i] = (size_t)c;
+	}
+	for (i = 0; i < j->key.len; i++) {
+		int c = rf_table_info_col(&u->table, j->key.items[i]);
+		if (c < 0)
+			return rf_error_set(err, db->name, "%s has no key column %s any more",
+			                    u->table.display, j->key.items[i]);
+		u->key_of[i] = (size_t)c;
+	}
+	return 0;
+}
+
+void rf_undo_format_key(const struct rf_undo *u, const struct rf_cell *key, struct rf_buf *out)
+{
+	size_t i;
+	rf_buf_addc(out, '(');
+	for (i = 0; i < u->journal.key.len; i++) {
+		rf_buf_printf(out, "%s%s=", i ? ", " : "", u->journal.key.items[i]);
+		if (key[i].is_null)
+			rf_buf_adds(out, "NULL");
+		else
+			rf_buf_add(out, key[i].data, key[i].len);
+	}
+	rf_buf_addc(out, ')');
+}
+
+/* One pass over the target rows of every journaled op. */
+struct visit {
+	struct rf_undo *u;
+	struct rf_keyset keys;  /* encoded key -> op */
+	bool *seen;
+	struct rf_buf canon, enc;
+	struct rf_cell *cur;    /* the current row, per table column */
+	struct rf_cell *key;
+	enum rf_type_class *classes; /* per table column */
+	/* resolve: */
+	size_t as_after, as_before;
+	int (*on_row)(struct visit *v, size_t op, const struct rf_cell *cur);
+};
+
+/* Whether the current row equals the journal image (journal columns). */
+static bool same_as(const struct rf_undo *u, const struct rf_cell *cur, const struct rf_cell *img,
+                    struct rf_buf *diffs)
+{
+	size_t c;
+	bool same = true, same_prefix = true;
+	for (c = 0; c < u->journal.cols.len; c++) {
+		size_t t = u->col_of[c];
+		if (rf_journal_equal(u->table.cols[t].tclass, &cur[t], &img[c]))
+			continue;
+		same = false;
+		if (diffs) {
+			rf_buf_adds(diffs, same_prefix ? "" : ", ");
+			same_prefix = false;
+			rf_buf_adds(diffs, u->journal.cols.items[c]);
+		}
+	}
+	return same;
+}
+
+/* Records that op's row drifted: "(key) WHAT". */
+static void drift(struct rf_undo *u, size_t op, const char *what)
+{
+	struct rf_buf b = RF_BUF_INIT;
+	rf_undo_format_key(u, u->journal.ops[op].key, &b);
+	rf_buf_addc(&b, ' ');
+	rf_buf_adds(&b, what);
+	rf_strlist_add(&u->drift, b.data);
+	rf_buf_free(&b);
+	if (!u->drifted[op]) {
+		u->drifted[op] = true;
+		u->ndrifted++;
+	}
+}
+
+static int check_row(struct visit *v, size_t i, const struct rf_cell *cur)
+{
+	struct rf_undo *u = v->u;
+	const struct rf_journal_op *op = &u->journal.ops[i];
+	struct rf_buf diffs = RF_BUF_INIT;
+
+	rf_buf_adds(&diffs, "changed since the copy: ");
+	if (op->kind == RF_OP_DELETE)
+		drift(u, i, "was deleted by the copy but exists again");
+	else if (!same_as(u, cur, op->after, &diffs))
+		drift(u, i, diffs.data);
+	rf_buf_free(&diffs);
+	return 0;
+}
+
+static int resolve_row(struct visit *v, size_t i, const struct rf_cell *cur)
+{
+	const struct rf_journal_op *op = &v->u->journal.ops[i];
+	if (op->after && same_as(v->u, cur, op->after, NULL) &&
+	    !(op->before && same_as(v->u, cur, op->before, NULL)))
+		v->as_after++;
+	else if (op->before && same_as(v->u, cur, op->before, NULL))
+		v->as_before++;
+	return 0;
+}
+
+/* The journal forms of a streamed row (all table columns, in order), so
+ * it compares with the journal's images. */
+static void journal_row(const struct rf_row *row, size_t n, const enum rf_type_class *classes,
+                        struct rf_buf *buf, struct rf_cell *out)
+{
+	size_t i, off;
+	rf_buf_reset(buf);
+	for (i = 0; i < n; i++) {
+		out[i].is_null = row->cells[i].is_null;
+		out[i].len = buf->len;
+		if (!out[i].is_null)
+			rf_journal_form(classes[i], &row->cells[i], buf);
+		out[i].len = buf->len - out[i].len;
+	}
+	for (i = 0, off = 0; i < n; off += out[i].len, i++)
+		out[i].data = out[i].is_null ? NULL : buf->data + off;
+}
+
+static int visit_row(void *ctx, const struct rf_row *row, struct rf_error *err)
+{
+	struct visit *v = ctx;
+	struct rf_undo *u = v->u;
+	size_t i, k;
+	(void)err;
+
+	journal_row(row, u->table.ncols, v->classes, &v->canon, v->cur);
+	for (k = 0; k < u->journal.key.len; k++)
+		v->key[k] = v->cur[u->key_of[k]];
+	rf_buf_reset(&v->enc);
+	rf_key_encode(&v->enc, v->key, NULL, u->journal.key.len);
+	if (!rf_keyset_get(&v->keys, v->enc.data, v->enc.len, &i) || v->seen[i])
+		return 0;
+	v->seen[i] = true;
+	return v->on_row(v, i, v->cur);
+}
+
+/* Streams the target row of every op (by journal key) through on_row;
+ * ops with no row are left unseen in v->seen. */
+static int visit_all(struct visit *v, struct rf_db *db, bool lock, struct rf_error *err)
+{
+	struct rf_undo *u = v->u;
+	const struct rf_journal *j = &u->journal;
+	size_t nk = j->key.len, i, k;
+	struct rf_cell *tuples = rf_xcalloc(j->nops * nk + 1, sizeof *tuples);
+	size_t *cols = rf_xcalloc(u->table.ncols + 1, sizeof *cols);
+	enum rf_type_class *classes = rf_xcalloc(nk + 1, sizeof *classes);
+	struct rf_lookup_key lk = {nk, u->key_of, classes};
+	int rc;
+
+	v->seen = rf_xcalloc(j->nops + 1, sizeof *v->seen);
+	v->cur = rf_xcalloc(u->table.ncols + 1, sizeof *v->cur);
+	v->key = rf_xcalloc(nk + 1, sizeof *v->key);
+	v->classes = rf_xcalloc(u->table.ncols + 1, sizeof *v->classes);
+	for (k = 0; k < u->table.ncols; k++)
+		v->classes[k] = u->table.cols[k].tclass;
+	for (k = 0; k < nk; k++)
+		classes[k] = u->table.cols[u->key_of[k]].tclass;
+	for (k = 0; k < u->table.ncols; k++)
+		cols[k] = k;
+	for (i = 0; i < j->nops; i++) {
+		for (k = 0; k < nk; k++)
+			tuples[i * nk + k] = j->ops[i].key[k];
+		rf_buf_reset(&v->enc);
+		rf_key_encode(&v->enc, j->ops[i].key, NULL, nk);
+		rf_keyset_put(&v->keys, v->enc.data, v->enc.len, i, NULL);
+	}
+	rc = rf_lookup_rows(db, &u->table, &lk, tuples, j->nops, cols, u->table.ncols, lock,
+	                    visit_row, v, err);
+	free(tuples);
+	free(cols);
+	free(classes);
+	return rc;
+}
+
+static void visit_free(struct visit *v)
+{
+	rf_keyset_free(&v->keys);
+	rf_buf_free(&v->canon);
+	rf_buf_free(&v->enc);
+	free(v->seen);
+	free(v->cur);
+	free(v->key);
+	free(v->classes);
+}
+
+/* The check itself, in whatever transaction is open. */
+int rf_undo_check_locked(struct rf_undo *u, struct rf_db *db, bool lock, struct rf_error *err)
+{
+	struct visit v;
+	size_t i;
+	int rc;
+
+	memset(&v, 0, sizeof v);
+	v.u = u;
+	v.on_row = check_row;
+	if (map_table(u, db, err) != 0)
+		return -1;
+	rf_strlist_free(&u->drift);
+	free(u->drifted);
+	u->drifted = rf_xcalloc(u->journal.nops + 1, sizeof *u->drifted);
+	u->ndrifted = 0;
+	rc = visit_all(&v, db, lock, err);
+	for (i = 0; rc == 0 && i < u->journal.nops; i++)
+		if (!v.seen[i] && u->journal.ops[i].kind != RF_OP_DELETE)
+			drift(u, i, "is no longer in the target");
+	u->checked = rc == 0;
+	visit_free(&v);
+	return rc;
+}
+
+int rf_undo_check(struct rf_undo *u, struct rf_db *target, struct rf_error *err)
+{
+	bool began = false;
+	int rc;
+
+	if (!target->in_tx) {
+		if (rf_db_begin(target, RF_TX_READ, NULL, err) != 0)
+			return -1;
+		began = true;
+	}
+	rc = rf_undo_check_locked(u, target, false, err);
+	if (began)
+		rf_db_rollback(target, NULL);
+	return rc;
+}
+
+int rf_undo_resolve(struct rf_undo *u, struct rf_db *target, bool *committed,
+                    struct rf_error *err)
+{
+	const struct rf_journal *j = &u->journal;
+	struct visit v;
+	size_t i;
+	bool began = false;
+	int rc = -1;
+
+	memset(&v, 0, sizeof v);
+	v.u = u;
+	v.on_row = resolve_row;
+	if (!target->in_tx) {
+		if (rf_db_begin(target, RF_TX_READ, NULL, err) != 0)
+			return -1;
+		began = true;
+	}
+	if (map_table(u, target, err) != 0 || visit_all(&v, target, false, err) != 0)
+		goto out;
+	/* a row a delete removed that is absent counts as "after" */
+	for (i = 0; i < j->nops; i++) {
+		if (v.seen[i])
+			continue;
+		if (j->ops[i].kind == RF_OP_DELETE)
+			v.as_after++;
+		else
+			v.as_before++;
+	}
+	if (v.as_after == v.as_before) {
+		rf_error_set(err, j->path,
+		             "cannot tell whether the copy committed: the target has as many "
+		             "rows as it left them (%zu) as rows as they were before (%zu)",
+		             v.as_after, v.as_before);
+		goto out;
+	}
+	*committed = v.as_after > v.as_before;
+	{
+		char *note = rf_xasprintf("%s in %s: %zu of %zu rows as the copy left them",
+		                          *committed ? "after-images found" : "after-images absent",
+		                          target->name, v.as_after, j->nops);
+		char *path = rf_xstrdup(j->path);
+		rc = rf_journal_mark(path, *committed ? RF_JOURNAL_COMMITTED : RF_JOURNAL_ABORTED,
+		                     j->nops, 0, note, err);
+		free(note);
+		if (rc == 0) {
+			/* re-read: the new line carries the seal */
+			struct rf_journal fresh;
+			if (rf_journal_load(path, false, &fresh, err) == 0) {
+				rf_journal_free(&u->journal);
+				u->journal = fresh;
+			} else {
+				rc = -1;
+			}
+		}
+		free(path);
+	}
+out:
+	if (began)
+		rf_db_rollback(target, NULL);
+	visit_free(&v);
+	return rc;
+}

@@ -1,0 +1,258 @@
+/* undo_apply.c - the reverse statements of a journal and the transaction
+ * that runs them (undo.h). Statements are built by the same renderer as a
+ * copy's (render.h): placeholders for execution, literals for showing. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+#include "rowferry/undo.h"
+#include "undo_internal.h"
+
+/* key columns = values of one row: "(a = $1 AND b IS NULL)" */
+static void where_row(struct rf_render *r, const struct rf_undo *u, const struct rf_cell *key)
+{
+	size_t k;
+	for (k = 0; k < u->journal.key.len; k++) {
+		const struct rf_column *c = &u->table.cols[u->key_of[k]];
+		if (k)
+			rf_render_add(r, " AND ");
+		rf_render_ident(r, c->name);
+		if (key[k].is_null) {
+			rf_render_add(r, " IS NULL");
+		} else {
+			rf_render_add(r, " = ");
+			rf_render_value(r, c->tclass, &key[k]);
+		}
+	}
+}
+
+static bool any_null_key(const struct rf_undo *u, const size_t *ops, size_t n)
+{
+	size_t i, k;
+	for (i = 0; i < n; i++)
+		for (k = 0; k < u->journal.key.len; k++)
+			if (u->journal.ops[ops[i]].key[k].is_null)
+				return true;
+	return false;
+}
+
+/* Removes the rows the copy inserted: one DELETE for a batch of keys. */
+static void render_delete(const struct rf_undo *u, struct rf_render *r, const size_t *ops,
+                          size_t n, struct rf_stmts *out)
+{
+	const struct rf_journal *j = &u->journal;
+	size_t i;
+
+	rf_render_add(r, "DELETE FROM ");
+	rf_render_table(r, &u->table);
+	rf_render_add(r, " WHERE ");
+	if (j->key.len == 1 && !any_null_key(u, ops, n)) {
+		const struct rf_column *c = &u->table.cols[u->key_of[0]];
+		rf_render_ident(r, c->name);
+		rf_render_add(r, " IN (");
+		for (i = 0; i < n; i++) {
+			if (i)
+				rf_render_add(r, ", ");
+			rf_render_value(r, c->tclass, &j->ops[ops[i]].key[0]);
+		}
+		rf_render_add(r, ")");
+	} else {
+		for (i = 0; i < n; i++) {
+			rf_render_add(r, i ? " OR (" : "(");
+			where_row(r, u, j->ops[ops[i]].key);
+			rf_render_add(r, ")");
+		}
+	}
+	rf_render_finish(r, out, RF_OP_DELETE, ops[0], n, false);
+}
+
+/* Columns a restoring INSERT or UPDATE may write: not generated ones. */
+static bool writable(const struct rf_undo *u, size_t c)
+{
+	return !u->table.cols[u->col_of[c]].generated;
+}
+
+/* Puts back the rows the copy deleted, from their before-images. */
+static void render_insert(const struct rf_undo *u, struct rf_render *r, const size_t *ops,
+                          size_t n, struct rf_stmts *out)
+{
+	const struct rf_journal *j = &u->journal;
+	size_t i, c, ncol = 0;
+
+	rf_render_add(r, "INSERT INTO ");
+	rf_render_table(r, &u->table);
+	rf_render_add(r, " (");
+	for (c = 0; c < j->cols.len; c++) {
+		if (!writable(u, c))
+			continue;
+		rf_render_add(r, ncol++ ? ", " : "");
+		rf_render_ident(r, u->table.cols[u->col_of[c]].name);
+	}
+	rf_render_add(r, ") VALUES");
+	for (i = 0; i < n; i++) {
+		const struct rf_cell *b = j->ops[ops[i]].before;
+		rf_render_add(r, i ? ",\n  (" : "\n  (");
+		for (c = 0, ncol = 0; c < j->cols.len; c++) {
+			if (!writable(u, c))
+				continue;
+			rf_render_add(r, ncol++ ? ", " : "");
+			rf_render_value(r, u->table.cols[u->col_of[c]].tclass, &b[c]);
+		}
+		rf_render_add(r, ")");
+	}
+	rf_render_finish(r, out, RF_OP_INSERT, ops[0], n, false);
+}
+
+/* Gives an updated row its before-image back, in the columns the copy
+ * changed. Returns false when there is nothing to set. */
+static bool render_update(const struct rf_undo *u, struct rf_render *r, size_t op,
+                          struct rf_stmts *out)
+{
+	const struct rf_journal_op *jo = &u->journal.ops[op];
+	size_t c, n = 0;
+
+	for (c = 0; c < u->journal.cols.len; c++) {
+		const struct rf_column *tc = &u->table.cols[u->col_of[c]];
+		if (!writable(u, c) || rf_journal_equal(tc->tclass, &jo->before[c], &jo->after[c]))
+			continue;
+		rf_render_add(r, n++ ? ", " : "UPDATE ");
+		if (n == 1) {
+			rf_render_table(r, &u->table);
+			rf_render_add(r, " SET ");
+		}
+		rf_render_ident(r, tc->name);
+		rf_render_add(r, " = ");
+		rf_render_value(r, tc->tclass, &jo->before[c]);
+	}
+	if (n == 0)
+		return false;
+	rf_render_add(r, " WHERE ");
+	where_row(r, u, jo->key);
+	rf_render_finish(r, out, RF_OP_UPDATE, op, 1, false);
+	return true;
+}
+
+void rf_undo_render(const struct rf_undo *u, struct rf_db *target, size_t batch_rows,
+                    bool with_text, struct rf_stmts *out)
+{
+	const struct rf_journal *j = &u->journal;
+	size_t *ops = rf_xcalloc(j->nops + 1, sizeof *ops);
+	size_t widest = j->cols.len > j->key.len ? j->cols.len : j->key.len;
+	size_t i = j->nops, n;
+	struct rf_render r;
+
+	out->len = 0;
+	out->items = NULL;
+	if (batch_rows == 0)
+		batch_rows = RF_APPLY_BATCH_ROWS;
+	if (widest && batch_rows > RF_RENDER_MAX_PARAMS / widest)
+		batch_rows = RF_RENDER_MAX_PARAMS / widest;
+	if (batch_rows == 0)
+		batch_rows = 1;
+	rf_render_init(&r, target, with_text);
+	/* backwards: the last change is taken back first */
+	while (i > 0) {
+		enum rf_op_kind kind = j->ops[i - 1].kind;
+		if (u->drifted && u->drifted[i - 1]) {
+			i--;
+			continue;
+		}
+		if (kind == RF_OP_UPDATE) {
+			render_update(u, &r, i - 1, out);
+			i--;
+			continue;
+		}
+		for (n = 0; i > 0 && n < batch_rows && j->ops[i - 1].kind == kind; i--)
+			if (!(u->drifted && u->drifted[i - 1]))
+				ops[n++] = i - 1;
+		if (kind == RF_OP_INSERT)
+			render_delete(u, &r, ops, n, out);
+		else
+			render_insert(u, &r, ops, n, out);
+	}
+	rf_render_free(&r);
+	free(ops);
+}
+
+/* Reports progress; true when the caller wants to stop. */
+static bool cancelled(const struct rf_undo_opts *o, size_t done, size_t total)
+{
+	if (o->cancel && *o->cancel)
+		return true;
+	return o->progress && o->progress(o->progress_ctx, RF_APPLY_WRITING, done, total) != 0;
+}
+
+static int run(struct rf_db *db, const struct rf_stmts *stmts, const struct rf_undo_opts *o,
+               size_t total, size_t *done, struct rf_error *err)
+{
+	size_t i;
+	for (i = 0; i < stmts->len; i++) {
+		const struct rf_stmt *s = &stmts->items[i];
+		struct rf_result r;
+		long long affected;
+		if (cancelled(o, *done, total))
+			return 1;
+		if (db->ops->exec(db, s->sql, s->nparams, s->params, &r, err) != 0)
+			return -1;
+		affected = r.affected;
+		rf_result_free(&r);
+		if (affected != (long long)s->count)
+			return rf_error_set(err, db->name,
+			                    "undo %s affected %lld rows where %zu were expected",
+			                    rf_op_name(s->kind), affected, s->count);
+		*done += s->count;
+	}
+	return cancelled(o, *done, total) ? 1 : 0;
+}
+
+int rf_undo_apply(struct rf_undo *u, struct rf_db *target, const struct rf_undo_opts *o,
+                  size_t *undone, struct rf_error *err)
+{
+	struct rf_tx_opts tx = {o->lock_timeout_ms, o->statement_timeout_ms};
+	struct rf_stmts stmts = {0, NULL};
+	char *path = NULL;
+	size_t total;
+	int rc = -1, r;
+
+	*undone = 0;
+	if (rf_undo_allowed(u, err) != 0)
+		return 1;
+	if (rf_db_begin(target, RF_TX_WRITE, &tx, err) != 0)
+		return -1;
+	/* again, under lock: the rows must not change between check and write */
+	if (rf_undo_check_locked(u, target, true, err) != 0)
+		goto fail;
+	if (u->ndrifted && !o->force) {
+		rf_error_set(err, target->name,
+		             "%zu row%s changed since the copy: undo refused, nothing written "
+		             "(--force restores the others and leaves these alone)",
+		             u->ndrifted, u->ndrifted == 1 ? "" : "s");
+		rc = 1;
+		goto fail;
+	}
+	total = u->journal.nops - u->ndrifted;
+	rf_undo_render(u, target, o->batch_rows, false, &stmts);
+	r = run(target, &stmts, o, total, undone, err);
+	if (r != 0) {
+		if (r > 0)
+			rf_error_set(err, target->name, "cancelled: rolled back, nothing written");
+		rc = r;
+		goto fail;
+	}
+	if (rf_db_commit(target, err) != 0)
+		goto fail;
+	path = rf_xstrdup(u->journal.path);
+	rc = rf_journal_mark(path, RF_JOURNAL_UNDONE, *undone, u->ndrifted,
+	                     u->ndrifted ? "forced: rows changed since the copy were left alone"
+	                                 : NULL,
+	                     err);
+	u->journal.state = RF_JOURNAL_UNDONE;
+	free(path);
+	rf_stmts_free(&stmts);
+	return rc;
+fail:
+	rf_db_rollback(target, NULL);
+	rf_stmts_free(&stmts);
+	*undone = 0;
+	return rc;
+}

@@ -1,0 +1,13 @@
+/* undo_internal.h - what undo.c (checking) and undo_apply.c (reverse SQL,
+ * the transaction) share. */
+#ifndef ROWFERRY_UNDO_INTERNAL_H
+#define ROWFERRY_UNDO_INTERNAL_H
+
+#include "rowferry/undo.h"
+
+/* rf_undo_check inside the caller's transaction; lock: FOR UPDATE. */
+int rf_undo_check_locked(struct rf_undo *u, struct rf_db *db, bool lock, struct rf_error *err);
+/* "(guid=1b4e...)" for a journal key */
+void rf_undo_format_key(const struct rf_undo *u, const struct rf_cell *key, struct rf_buf *out);
+
+#endif

@@ -1,0 +1,87 @@
+#!/bin/bash
+# test_console_journals.sh - the journals screen (u): the list in undo_dir,
+# a journal's details, the guided rollback refused while rows drifted (with
+# the rows listed) and done once they are back, and a journal that was
+# edited afterwards refused for its broken seal.
+. "$(dirname "$0")/console_lib.sh"
+
+make_demo
+
+console --config "$CFG" <<EOF
+:key u
+:dump $T/empty
+:key q
+$DEMO_SELECT
+:key A
+:type prod
+:enter
+:wait-idle
+:key q
+EOF
+assert_eq "apply run exits 0" 0 "$rc"
+assert_contains "no journals at first" "no journals in $T/demo/undo yet" "$(screen empty)"
+journal=$(ls "$T"/demo/undo/*.jsonl)
+
+echo "# someone edits one of the copied rows in prod"
+sq "$PROD" "UPDATE siteflow_orders SET qty = 999 WHERE order_ref = 'SF-0000065-03'"
+console --config "$CFG" <<EOF
+:key u
+:dump $T/list
+:enter
+:dump $T/details
+:key r
+:dump $T/drift
+:key q q q
+EOF
+assert_contains "listed" "committed" "$(line list 4)"
+assert_contains "file name" "$(basename "$journal" | cut -c1-30)" "$(line list 4)"
+assert_contains "details: source" "source    dev (sqlite:$T/demo/dev.db)" "$(screen details)"
+assert_contains "details: table" "table     siteflow_orders" "$(screen details)"
+assert_contains "details: ops" "ops       12" "$(screen details)"
+assert_contains "drift listed" "1 row(s) changed since the copy" "$(screen drift)"
+assert_contains "drifted column" "qty" "$(screen drift)"
+assert_contains "refused" "Rollback refused: rows drifted" "$(screen drift)"
+assert_not_contains "no confirmation offered" "Type prod to roll back" "$(screen drift)"
+assert_eq "prod untouched" 12 "$(sq "$PROD" "SELECT count(*) FROM siteflow_orders WHERE job_number = '0000065'")"
+
+echo "# the row is put back: the rollback goes through"
+sq "$PROD" "UPDATE siteflow_orders SET qty = 1 WHERE order_ref = 'SF-0000065-03'"
+console --config "$CFG" <<EOF
+:key u r
+:dump $T/ready
+:type prod
+:enter
+:dump $T/done
+:key q
+:dump $T/list_after
+:key r
+:dump $T/twice
+EOF
+assert_contains "ready" "Every row is as the copy left it" "$(screen ready)"
+assert_contains "done" "12 row(s) restored" "$(screen done)"
+assert_contains "list shows undone" "undone" "$(line list_after 4)"
+assert_contains "cannot undo twice" "Rollback refused" "$(screen twice)"
+assert_eq "prod back as before" 0 "$(sq "$PROD" "SELECT count(*) FROM siteflow_orders WHERE job_number = '0000065'")"
+
+echo "# an edited journal is refused"
+rm -rf "$T/demo"
+make_demo
+console --config "$CFG" <<EOF
+$DEMO_SELECT
+:key A
+:type prod
+:enter
+:wait-idle
+EOF
+journal=$(ls "$T"/demo/undo/*.jsonl)
+sed -i '2s/"SF-0000065-01"/"SF-0000065-99"/' "$journal"
+console --config "$CFG" <<EOF
+:key u
+:dump $T/edited_list
+:key r
+:dump $T/edited
+EOF
+assert_contains "list flags it" "EDITED" "$(line edited_list 4)"
+assert_contains "refused" "Rollback refused" "$(screen edited)"
+
+finish

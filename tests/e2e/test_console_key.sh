@@ -1,0 +1,37 @@
+#!/bin/bash
+# test_console_key.sh - the key picker (K): the primary key preselected,
+# Space picking columns in order, Enter re-running the diff matched by them,
+# and a picked key that is not unique reported as the diff's error.
+. "$(dirname "$0")/console_lib.sh"
+
+make_demo
+
+console --config "$CFG" <<EOF
+:key G Enter
+:wait-idle
+:key K
+:dump $T/picker
+:key Space j Space j Space
+:dump $T/picked
+:enter
+:wait-idle
+:dump $T/rekeyed
+:key K j Space j Space j Space Enter
+:wait-idle
+:dump $T/notunique
+EOF
+assert_eq "exit 0" 0 "$rc"
+
+assert_contains "picker title" "Key columns: rows are matched by these" "$(screen picker)"
+assert_contains "guid preselected" "[1] guid" "$(screen picker)"
+assert_contains "markers" "PK" "$(grep '\[1\] guid' "$T/picker")"
+assert_contains "order of picking" "[1] job_number" "$(screen picked)"
+assert_contains "order of picking" "[2] order_ref" "$(screen picked)"
+assert_contains "status shows the key" "key: job_number,order_ref" "$(status picked)"
+assert_contains "diff by the new key" "key job_number,order_ref" "$(line rekeyed 2)"
+assert_contains "key columns first" "   job_number   order_ref" "$(line rekeyed 4)"
+assert_contains "same counts by business key" "+12 -2 ~3 =23" "$(status rekeyed)"
+assert_contains "a key that is not unique" "the key is not unique" "$(screen notunique)"
+assert_contains "the error names the key" "sku=BAN-PVC-1X3" "$(screen notunique)"
+
+finish

@@ -1,0 +1,61 @@
+#!/bin/bash
+# test_console_where.sh - the WHERE editor (w): the server's own message when
+# the condition is wrong, the editor staying open to fix it, Enter running
+# the diff with it, the history recalling earlier conditions, and Esc after a
+# failed attempt going back to the condition that worked.
+. "$(dirname "$0")/console_lib.sh"
+
+make_demo
+
+console --config "$CFG" <<EOF
+:key G Enter
+:wait-idle
+:key w
+:dump $T/editor
+:type job_numbr = '0000065'
+:enter
+:wait-idle
+:dump $T/invalid
+:key Home Right Right Right Right Right Right Right Right
+:type e
+:enter
+:wait-idle
+:dump $T/fixed
+:key w ^U
+:type status = 'on_hold'
+:enter
+:wait-idle
+:dump $T/second
+:key w ^U Up
+:dump $T/history
+:key Up
+:dump $T/history2
+:key ^U
+:type nonsense(
+:enter
+:wait-idle
+:key Esc
+:wait-idle
+:dump $T/restored
+EOF
+assert_eq "exit 0" 0 "$rc"
+
+assert_contains "editor box" "WHERE (both sides)" "$(screen editor)"
+assert_contains "editor hint" "Enter runs the diff" "$(screen editor)"
+echo "# a wrong condition: the server's message, the editor stays"
+assert_contains "server error in the editor" "dev: no such column: job_numbr" "$(screen invalid)"
+assert_contains "still editing" "WHERE job_numbr = '0000065'" "$(screen invalid)"
+assert_contains "the diff screen says it too" "the diff could not run" "$(screen invalid)"
+echo "# fixed: the diff runs with it"
+assert_contains "title" "WHERE job_number = '0000065'" "$(line fixed 2)"
+assert_contains "12 rows" "+12 -0 ~0 =0" "$(status fixed)"
+assert_not_contains "editor closed" "WHERE (both sides)" "$(screen fixed)"
+assert_contains "second condition (prod alone has on_hold)" "+0 -1 ~0 =0" "$(status second)"
+echo "# history"
+assert_contains "Up recalls the last" "WHERE status = 'on_hold'" "$(screen history)"
+assert_contains "Up again, the one before" "WHERE job_number = '0000065'" "$(screen history2)"
+echo "# Esc after a failure restores the last good condition"
+assert_contains "restored" "WHERE status = 'on_hold'" "$(line restored 2)"
+assert_contains "restored counts" "+0 -1 ~0 =0" "$(status restored)"
+
+finish

@@ -1,0 +1,841 @@
+/* test_mysql_driver.c - the MySQL/MariaDB driver against the fixture's
+ * throwaway MariaDB 10.11 (tests/support/servers.sh): introspection, values
+ * surviving a write and a read byte for byte, awkward identifiers, the
+ * server-enforced read-only transaction, byte-order keys, WHERE injection,
+ * a 1M-row stream in flat memory, and connection errors that name the
+ * connection and never show the password. */
+/* cmocka.h needs these four first */
+/* clang-format off */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rf_test.h"
+
+static const char *my_url(void)
+{
+	return rf_test_env("RF_TEST_MY_URL");
+}
+
+static struct rf_db *connect_test(void)
+{
+	return rf_test_connect("test", my_url());
+}
+
+static struct rf_param param_n(enum rf_type_class c, const char *s, size_t n)
+{
+	struct rf_param p = {{s, n, s == NULL}, c};
+	return p;
+}
+
+/* a canonical value of class c; NULL for SQL NULL */
+static struct rf_param param(enum rf_type_class c, const char *s)
+{
+	return param_n(c, s, s ? strlen(s) : 0);
+}
+
+static void exec_ok(struct rf_db *db, const char *sql, size_t n, const struct rf_param *p,
+                    struct rf_result *out)
+{
+	struct rf_error err;
+	char msg[1200];
+
+	rf_error_clear(&err);
+	if (db->ops->exec(db, sql, n, p, out, &err) != 0)
+		fail_msg("exec %s: %s", sql, rf_error_text(&err, msg, sizeof msg));
+}
+
+static void describe_ok(struct rf_db *db, const char *name, struct rf_table_info *t)
+{
+	struct rf_error err;
+	char msg[1200];
+
+	rf_error_clear(&err);
+	if (db->ops->describe(db, name, t, &err) != 0)
+		fail_msg("describe %s: %s", name, rf_error_text(&err, msg, sizeof msg));
+}
+
+/* "INSERT INTO `t` (`a`, `b`) VALUES (?, ?)" through the driver's own quoting */
+static char *insert_sql(struct rf_db *db, const char *table, const char *const *cols, size_t n)
+{
+	struct rf_buf b = RF_BUF_INIT;
+	size_t i;
+
+	rf_buf_adds(&b, "INSERT INTO ");
+	db->ops->quote_ident(db, table, &b);
+	rf_buf_adds(&b, " (");
+	for (i = 0; i < n; i++) {
+		if (i)
+			rf_buf_adds(&b, ", ");
+		db->ops->quote_ident(db, cols[i], &b);
+	}
+	rf_buf_adds(&b, ") VALUES (");
+	for (i = 0; i < n; i++) {
+		if (i)
+			rf_buf_adds(&b, ", ");
+		db->ops->placeholder(db, i + 1, &b);
+	}
+	rf_buf_addc(&b, ')');
+	return rf_buf_steal(&b);
+}
+
+/* Streams all columns of t ordered by the columns named in key. */
+struct streamed {
+	size_t *cols;
+	size_t key[4];
+	struct rf_stream *s;
+};
+
+static int stream_open(struct rf_db *db, const struct rf_table_info *t, const char *key,
+                       const char *where, struct streamed *st, struct rf_error *err)
+{
+	struct rf_stream_spec spec;
+	size_t i;
+
+	st->cols = calloc(t->ncols, sizeof *st->cols);
+	for (i = 0; i < t->ncols; i++)
+		st->cols[i] = i;
+	st->key[0] = (size_t)rf_table_info_col(t, key);
+	assert_true(rf_table_info_col(t, key) >= 0);
+	spec = (struct rf_stream_spec){.table = t,
+	                               .ncols = t->ncols,
+	                               .cols = st->cols,
+	                               .where = where,
+	                               .nkey = 1,
+	                               .key = st->key,
+	                               .lock = false};
+	rf_error_clear(err);
+	st->s = NULL;
+	return db->ops->stream_open(db, &spec, &st->s, err);
+}
+
+static void stream_open_ok(struct rf_db *db, const struct rf_table_info *t, const char *key,
+                           const char *where, struct streamed *st)
+{
+	struct rf_error err;
+	char msg[1200];
+	if (stream_open(db, t, key, where, st, &err) != 0)
+		fail_msg("stream_open %s: %s", t->display, rf_error_text(&err, msg, sizeof msg));
+}
+
+static const struct rf_row *next_row(struct rf_db *db, struct streamed *st)
+{
+	const struct rf_row *row = NULL;
+	struct rf_error err;
+	char msg[1200];
+	int rc;
+
+	rf_error_clear(&err);
+	rc = db->ops->stream_next(st->s, &row, &err);
+	if (rc < 0)
+		fail_msg("stream_next: %s", rf_error_text(&err, msg, sizeof msg));
+	return rc == 1 ? row : NULL;
+}
+
+static void stream_close(struct rf_db *db, struct streamed *st)
+{
+	db->ops->stream_close(st->s);
+	free(st->cols);
+}
+
+/* want == NULL means SQL NULL; otherwise exactly want[0..n) */
+static void assert_cell_n(const struct rf_cell *c, const char *want, size_t n)
+{
+	if (!want) {
+		assert_true(c->is_null);
+		return;
+	}
+	assert_false(c->is_null);
+	if (c->len != n || memcmp(c->data, want, n) != 0)
+		fail_msg("cell is '%.*s' (%zu bytes), want '%.*s' (%zu bytes)", (int)c->len,
+		         c->data, c->len, (int)n, want, n);
+}
+
+static void assert_cell(const struct rf_cell *c, const char *want)
+{
+	assert_cell_n(c, want, want ? strlen(want) : 0);
+}
+
+/* ---- introspection ---- */
+
+static void introspection_reports_declared_columns_keys_and_references(void **state)
+{
+	static const struct {
+		const char *name, *decl;
+		enum rf_type_class tclass;
+		bool nullable;
+		const char *dflt;
+		bool generated, identity;
+		int pk_pos;
+	} want[] = {
+	    {"id", "bigint(20)", RF_T_INTEGER, false, NULL, false, true, 1},
+	    {"guid", "uuid", RF_T_UUID, false, "uuid()", false, false, 0},
+	    {"name", "varchar(50)", RF_T_TEXT, false, "'it''s'", false, false, 0},
+	    {"note", "text", RF_T_TEXT, true, NULL, false, false, 0},
+	    {"flag", "tinyint(1)", RF_T_BOOLEAN, false, "0", false, false, 0},
+	    {"price", "decimal(12,2)", RF_T_DECIMAL, true, "1.50", false, false, 0},
+	    {"ratio", "double", RF_T_FLOAT, true, NULL, false, false, 0},
+	    {"born", "date", RF_T_DATE, true, NULL, false, false, 0},
+	    {"at_time", "time", RF_T_TIME, true, NULL, false, false, 0},
+	    {"created", "datetime(6)", RF_T_TIMESTAMP, false, "current_timestamp(6)", false, false,
+	     0},
+	    {"seen", "timestamp(6)", RF_T_TIMESTAMPTZ, true, NULL, false, false, 0},
+	    {"doc", "longtext", RF_T_JSON, true, NULL, false, false, 0},
+	    {"plain_long", "longtext", RF_T_TEXT, true, NULL, false, false, 0},
+	    {"raw", "varbinary(16)", RF_T_BYTES, true, NULL, false, false, 0},
+	    {"total", "decimal(13,2)", RF_T_DECIMAL, true, NULL, true, false, 0},
+	    {"parent_id", "int(11)", RF_T_INTEGER, true, NULL, false, false, 0},
+	    {"parent_code", "varchar(10)", RF_T_TEXT, true, NULL, false, false, 0},
+	    {"ext_id", "int(11)", RF_T_INTEGER, true, NULL, false, false, 0},
+	    {"status", "enum('new','done')", RF_T_TEXT, false, "'new'", false, false, 0},
+	    {"bits", "bit(4)", RF_T_INTEGER, true, NULL, false, false, 0},
+	    {"active", "bit(1)", RF_T_BOOLEAN, true, NULL, false, false, 0},
+	    {"pt", "point", RF_T_OTHER, true, NULL, false, false, 0},
+	};
+	struct rf_db *db = connect_test();
+	struct rf_table_info t, parent;
+	size_t i;
+
+	rf_test_sql(
+	    my_url(),
+	    "DROP TABLE IF EXISTS intro_child, intro_parent, rf_dev.intro_ext;\n"
+	    "CREATE TABLE rf_dev.intro_ext (id INT PRIMARY KEY);\n"
+	    "CREATE TABLE intro_parent (id INT NOT NULL, code VARCHAR(10) NOT NULL,\n"
+	    "  PRIMARY KEY (code, id));\n"
+	    "CREATE TABLE intro_child (\n"
+	    "  id BIGINT NOT NULL AUTO_INCREMENT,\n"
+	    "  guid UUID NOT NULL DEFAULT uuid(),\n"
+	    "  name VARCHAR(50) NOT NULL DEFAULT 'it''s',\n"
+	    "  note TEXT NULL,\n"
+	    "  flag TINYINT(1) NOT NULL DEFAULT 0,\n"
+	    "  price DECIMAL(12,2) NULL DEFAULT 1.50,\n"
+	    "  ratio DOUBLE NULL,\n"
+	    "  born DATE NULL,\n"
+	    "  at_time TIME NULL,\n"
+	    "  created DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),\n"
+	    "  seen TIMESTAMP(6) NULL,\n"
+	    "  doc JSON NULL,\n"
+	    "  plain_long LONGTEXT NULL,\n"
+	    "  raw VARBINARY(16) NULL,\n"
+	    "  total DECIMAL(13,2) AS (price * 2) VIRTUAL,\n"
+	    "  parent_id INT NULL,\n"
+	    "  parent_code VARCHAR(10) NULL,\n"
+	    "  ext_id INT NULL,\n"
+	    "  status ENUM('new','done') NOT NULL DEFAULT 'new',\n"
+	    "  bits BIT(4) NULL,\n"
+	    "  active BIT(1) NULL,\n"
+	    "  pt POINT NULL,\n"
+	    "  PRIMARY KEY (id),\n"
+	    "  UNIQUE KEY uq_name_born (name, born),\n"
+	    "  UNIQUE KEY uq_guid (guid),\n"
+	    "  KEY ix_note (note(10)),\n"
+	    "  CONSTRAINT fk_parent FOREIGN KEY (parent_code, parent_id)\n"
+	    "    REFERENCES intro_parent (code, id),\n"
+	    "  CONSTRAINT fk_ext FOREIGN KEY (ext_id) REFERENCES rf_dev.intro_ext (id));\n");
+
+	describe_ok(db, "intro_child", &t);
+	assert_string_equal(t.schema, "rf_test");
+	assert_string_equal(t.name, "intro_child");
+	assert_string_equal(t.display, "intro_child");
+	assert_int_equal(t.ncols, sizeof want / sizeof want[0]);
+	for (i = 0; i < t.ncols; i++) {
+		const struct rf_column *c = &t.cols[i];
+		assert_string_equal(c->name, want[i].name);
+		assert_string_equal(c->decl_type, want[i].decl);
+		if (c->tclass != want[i].tclass)
+			fail_msg("%s: class %s, want %s", c->name, rf_type_class_name(c->tclass),
+			         rf_type_class_name(want[i].tclass));
+		assert_int_equal(c->nullable, want[i].nullable);
+		if (want[i].dflt)
+			assert_string_equal(c->default_expr ? c->default_expr : "(none)",
+			                    want[i].dflt);
+		else if (c->default_expr)
+			fail_msg("%s: default %s, want none", c->name, c->default_expr);
+		assert_int_equal(c->generated, want[i].generated);
+		assert_int_equal(c->identity, want[i].identity);
+		assert_int_equal(c->pk_pos, want[i].pk_pos);
+	}
+	assert_int_equal(t.npk, 1);
+	assert_int_equal(t.pk[0], 0);
+
+	/* unique keys only (not the PK, not the plain index), sorted by name */
+	assert_int_equal(t.nunique, 2);
+	assert_string_equal(t.uniques[0].name, "uq_guid");
+	assert_int_equal(t.uniques[0].ncols, 1);
+	assert_string_equal(t.uniques[0].cols[0], "guid");
+	assert_string_equal(t.uniques[1].name, "uq_name_born");
+	assert_int_equal(t.uniques[1].ncols, 2);
+	assert_string_equal(t.uniques[1].cols[0], "name");
+	assert_string_equal(t.uniques[1].cols[1], "born");
+
+	/* a reference into the same database is bare, into another qualified */
+	assert_int_equal(t.nfkeys, 2);
+	assert_string_equal(t.fkeys[0].name, "fk_ext");
+	assert_string_equal(t.fkeys[0].ref_table, "rf_dev.intro_ext");
+	assert_int_equal(t.fkeys[0].ncols, 1);
+	assert_string_equal(t.fkeys[0].cols[0], "ext_id");
+	assert_string_equal(t.fkeys[0].ref_cols[0], "id");
+	assert_string_equal(t.fkeys[1].name, "fk_parent");
+	assert_string_equal(t.fkeys[1].ref_table, "intro_parent");
+	assert_int_equal(t.fkeys[1].ncols, 2);
+	assert_string_equal(t.fkeys[1].cols[0], "parent_code");
+	assert_string_equal(t.fkeys[1].cols[1], "parent_id");
+	assert_string_equal(t.fkeys[1].ref_cols[0], "code");
+	assert_string_equal(t.fkeys[1].ref_cols[1], "id");
+
+	/* the referenced tables resolve under the names the FKs give */
+	describe_ok(db, t.fkeys[1].ref_table, &parent);
+	assert_int_equal(parent.npk, 2);
+	assert_string_equal(parent.cols[parent.pk[0]].name, "code");
+	assert_string_equal(parent.cols[parent.pk[1]].name, "id");
+	assert_int_equal(parent.cols[0].pk_pos, 2); /* id */
+	assert_int_equal(parent.cols[1].pk_pos, 1); /* code */
+	rf_table_info_free(&parent);
+	describe_ok(db, t.fkeys[0].ref_table, &parent);
+	assert_string_equal(parent.schema, "rf_dev");
+	assert_string_equal(parent.display, "rf_dev.intro_ext");
+	rf_table_info_free(&parent);
+
+	rf_table_info_free(&t);
+	rf_db_close(db);
+}
+
+/* ---- values ---- */
+
+#define EMOJI_TEXT   "h\xC3\xA9llo w\xC3\xB6rld \xF0\x9F\x98\x80 e\xCC\x81 \xE2\x80\x8B end"
+#define CONTROL_TEXT "tab\there\r\nCRLF\nLF\rCR"
+#define QUOTE_TEXT   "it's \"quoted\" back\\slash \\\\ \\' \\n `tick` %_ end"
+#define NUL_TEXT     "nul\0inside"
+
+static void tricky_values_survive_bound_write_and_streamed_read_byte_for_byte(void **state)
+{
+	static const char *const cols[] = {"id", "t", "b",    "d",    "dt", "ts",
+	                                   "j",  "u", "flag", "bits", "big"};
+	struct rf_db *db = connect_test();
+	struct rf_table_info t;
+	struct streamed st;
+	struct rf_result r;
+	const struct rf_row *row;
+	char *sql = insert_sql(db, "tricky", cols, 11), *big = malloc(1 << 20);
+	size_t i;
+
+	for (i = 0; i < (1 << 20); i++) /* 1 MiB of multi-byte text, a 3-byte char at the end */
+		big[i] = (char)('a' + i % 26);
+	memcpy(big + (1 << 20) - 3, "\xE2\x82\xAC", 3);
+	rf_test_sql(my_url(),
+	            "DROP TABLE IF EXISTS tricky;\n"
+	            "CREATE TABLE tricky (id INT PRIMARY KEY, t TEXT NULL, b LONGBLOB NULL,\n"
+	            "  d DECIMAL(12,2) NULL, dt DATETIME(6) NULL, ts TIMESTAMP(6) NULL,\n"
+	            "  j JSON NULL, u UUID NULL, flag TINYINT(1) NULL, bits BIT(1) NULL,\n"
+	            "  big LONGTEXT NULL);\n");
+	{
+		const struct rf_param rows[][11] = {
+		    {param(RF_T_INTEGER, "1"), param(RF_T_TEXT, NULL),
+		     param(RF_T_BYTES, "00010000ff"), param(RF_T_DECIMAL, "1.5"),
+		     param(RF_T_TIMESTAMP, "2024-02-29T13:45:59.123456"),
+		     param(RF_T_TIMESTAMPTZ, "2024-02-29T23:59:59.000001Z"),
+		     param(RF_T_JSON, "{\"a\": [1, 2.50], \"b\": \"x\\\"y\"}"),
+		     param(RF_T_UUID, "1b4e28ba-2fa1-11d2-883f-0016d3cca427"),
+		     param(RF_T_BOOLEAN, "true"), param(RF_T_BOOLEAN, "true"),
+		     param_n(RF_T_TEXT, big, 1 << 20)},
+		    {param(RF_T_INTEGER, "2"), param(RF_T_TEXT, ""), param(RF_T_BYTES, ""),
+		     param(RF_T_DECIMAL, "-0.05"), param(RF_T_TIMESTAMP, NULL),
+		     param(RF_T_TIMESTAMPTZ, NULL), param(RF_T_JSON, NULL), param(RF_T_UUID, NULL),
+		     param(RF_T_BOOLEAN, "false"), param(RF_T_BOOLEAN, "false"),
+		     param(RF_T_TEXT, "")},
+		    {param(RF_T_INTEGER, "3"), param(RF_T_TEXT, EMOJI_TEXT)},
+		    {param(RF_T_INTEGER, "4"), param(RF_T_TEXT, CONTROL_TEXT)},
+		    {param(RF_T_INTEGER, "5"), param(RF_T_TEXT, QUOTE_TEXT)},
+		    {param(RF_T_INTEGER, "6"), param_n(RF_T_TEXT, NUL_TEXT, sizeof NUL_TEXT - 1)},
+		};
+		for (i = 0; i < 6; i++) {
+			struct rf_param p[11];
+			size_t k;
+			for (k = 0; k < 11; k++) /* unset trailing columns are NULL */
+				p[k] = k < 2 || i < 2 ? rows[i][k] : param(RF_T_TEXT, NULL);
+			exec_ok(db, sql, 11, p, &r);
+			assert_int_equal(r.affected, 1);
+			rf_result_free(&r);
+		}
+	}
+	/* the same values once more as literals, as the preview renders them */
+	{
+		static const struct rf_cell lit_text = {QUOTE_TEXT "\n" NUL_TEXT,
+		                                        sizeof QUOTE_TEXT "\n" NUL_TEXT - 1, false};
+		static const struct rf_cell lit_bytes = {"00ff5c27", 8, false};
+		static const struct rf_cell lit_ts = {"2001-02-03T04:05:06.7Z", 22, false};
+		static const struct rf_cell lit_true = {"true", 4, false};
+		struct rf_buf b = RF_BUF_INIT;
+		rf_buf_adds(&b, "INSERT INTO tricky (id, t, b, ts, flag, bits) VALUES (7, ");
+		db->ops->quote_literal(db, RF_T_TEXT, &lit_text, &b);
+		rf_buf_adds(&b, ", ");
+		db->ops->quote_literal(db, RF_T_BYTES, &lit_bytes, &b);
+		rf_buf_adds(&b, ", ");
+		db->ops->quote_literal(db, RF_T_TIMESTAMPTZ, &lit_ts, &b);
+		rf_buf_adds(&b, ", ");
+		db->ops->quote_literal(db, RF_T_BOOLEAN, &lit_true, &b);
+		rf_buf_adds(&b, ", ");
+		db->ops->quote_literal(db, RF_T_BOOLEAN, &lit_true, &b);
+		rf_buf_addc(&b, ')');
+		exec_ok(db, b.data, 0, NULL, NULL);
+		rf_buf_free(&b);
+	}
+
+	describe_ok(db, "tricky", &t);
+	stream_open_ok(db, &t, "id", NULL, &st);
+	row = next_row(db, &st);
+	assert_non_null(row);
+	assert_int_equal(row->ncols, 11);
+	assert_cell(&row->cells[0], "1");
+	assert_cell(&row->cells[1], NULL);
+	assert_cell_n(&row->cells[2], "\0\1\0\0\xff", 5);
+	assert_cell(&row->cells[3], "1.50");
+	assert_cell(&row->cells[4], "2024-02-29 13:45:59.123456");
+	assert_cell(&row->cells[5], "2024-02-29 23:59:59.000001");
+	assert_cell(&row->cells[6], "{\"a\": [1, 2.50], \"b\": \"x\\\"y\"}");
+	assert_cell(&row->cells[7], "1b4e28ba-2fa1-11d2-883f-0016d3cca427");
+	assert_cell(&row->cells[8], "1");
+	assert_cell(&row->cells[9], "1");
+	assert_cell_n(&row->cells[10], big, 1 << 20);
+
+	row = next_row(db, &st); /* empty, not NULL */
+	assert_non_null(row);
+	assert_cell(&row->cells[1], "");
+	assert_cell(&row->cells[2], "");
+	assert_cell(&row->cells[3], "-0.05");
+	assert_cell(&row->cells[4], NULL);
+	assert_cell(&row->cells[8], "0");
+	assert_cell(&row->cells[9], "0");
+	assert_cell(&row->cells[10], "");
+
+	assert_cell(&next_row(db, &st)->cells[1], EMOJI_TEXT);
+	assert_cell(&next_row(db, &st)->cells[1], CONTROL_TEXT);
+	assert_cell(&next_row(db, &st)->cells[1], QUOTE_TEXT);
+	assert_cell_n(&next_row(db, &st)->cells[1], NUL_TEXT, sizeof NUL_TEXT - 1);
+
+	row = next_row(db, &st);
+	assert_non_null(row);
+	assert_cell(&row->cells[0], "7");
+	assert_cell_n(&row->cells[1], QUOTE_TEXT "\n" NUL_TEXT,
+	              sizeof QUOTE_TEXT "\n" NUL_TEXT - 1);
+	assert_cell_n(&row->cells[2], "\0\xff\\'", 4);
+	assert_cell(&row->cells[5], "2001-02-03 04:05:06.700000");
+	assert_cell(&row->cells[8], "1");
+	assert_cell(&row->cells[9], "1");
+	assert_null(next_row(db, &st));
+	stream_close(db, &st);
+
+	/* the session is UTC whatever the server's default, so the TIMESTAMP
+	 * is the instant that was written */
+	exec_ok(db, "SELECT @@session.time_zone, UNIX_TIMESTAMP(ts) FROM tricky WHERE id = ?", 1,
+	        (struct rf_param[]){param(RF_T_INTEGER, "1")}, &r);
+	assert_int_equal(r.nrows, 1);
+	assert_cell(&r.cells[0], "+00:00");
+	assert_cell(&r.cells[1], "1709251199.000001");
+	rf_result_free(&r);
+	/* strict: a value that does not fit is an error, never truncated */
+	exec_ok(db, "SELECT @@session.sql_mode", 0, NULL, &r);
+	assert_non_null(strstr(r.cells[0].data, "STRICT_ALL_TABLES"));
+	rf_result_free(&r);
+
+	rf_table_info_free(&t);
+	free(sql);
+	free(big);
+	rf_db_close(db);
+}
+
+static void insert_returning_and_last_insert_id_report_generated_keys(void **state)
+{
+	struct rf_db *db = connect_test();
+	struct rf_result r;
+	char name[301];
+
+	memset(name, 'n', 300); /* longer than the driver's first fetch buffer */
+	name[300] = '\0';
+	rf_test_sql(my_url(), "DROP TABLE IF EXISTS gen;\n"
+	                      "CREATE TABLE gen (id INT AUTO_INCREMENT PRIMARY KEY, name TEXT);\n");
+	assert_true(db->ops->has_returning);
+	exec_ok(db, "INSERT INTO gen (name) VALUES (?) RETURNING id, name", 1,
+	        (struct rf_param[]){param(RF_T_TEXT, name)}, &r);
+	assert_int_equal(r.affected, 1);
+	assert_int_equal(r.nrows, 1);
+	assert_int_equal(r.ncols, 2);
+	assert_cell(&r.cells[0], "1");
+	assert_cell(&r.cells[1], name);
+	assert_int_equal(r.last_insert_id, 1);
+	rf_result_free(&r);
+
+	exec_ok(db, "INSERT INTO gen (name) VALUES (?)", 1,
+	        (struct rf_param[]){param(RF_T_TEXT, "b")}, &r);
+	assert_int_equal(r.last_insert_id, 2);
+	assert_int_equal(r.nrows, 0);
+	rf_result_free(&r);
+
+	/* rows matched, not rows changed: rewriting a row to itself counts */
+	exec_ok(db, "UPDATE gen SET name = ? WHERE id = ?", 2,
+	        (struct rf_param[]){param(RF_T_TEXT, "b"), param(RF_T_INTEGER, "2")}, &r);
+	assert_int_equal(r.affected, 1);
+	rf_result_free(&r);
+	rf_db_close(db);
+}
+
+/* ---- identifiers, transactions, ordering, injection ---- */
+
+static void reserved_and_spaced_identifiers_work_everywhere(void **state)
+{
+	static const char *const cols[] = {"group", "line item", "we`ird"};
+	struct rf_db *db = connect_test();
+	struct rf_table_info t;
+	struct rf_table_list list;
+	struct rf_error err;
+	struct streamed st;
+	const struct rf_row *row;
+	char *sql = insert_sql(db, "Order", cols, 3);
+	size_t i;
+	bool listed = false;
+
+	rf_test_sql(my_url(), "DROP TABLE IF EXISTS `Order`;\n"
+	                      "CREATE TABLE `Order` (`group` INT PRIMARY KEY,\n"
+	                      "  `line item` VARCHAR(20) NOT NULL, `we``ird` INT NULL);\n");
+	exec_ok(db, sql, 3,
+	        (struct rf_param[]){param(RF_T_INTEGER, "1"), param(RF_T_TEXT, "first"),
+	                            param(RF_T_INTEGER, "-7")},
+	        NULL);
+	exec_ok(db, sql, 3,
+	        (struct rf_param[]){param(RF_T_INTEGER, "2"), param(RF_T_TEXT, "second"),
+	                            param(RF_T_INTEGER, NULL)},
+	        NULL);
+
+	describe_ok(db, "Order", &t);
+	assert_int_equal(t.ncols, 3);
+	for (i = 0; i < 3; i++)
+		assert_string_equal(t.cols[i].name, cols[i]);
+	assert_int_equal(t.cols[0].pk_pos, 1);
+
+	stream_open_ok(db, &t, "line item", "`line item` = 'second' OR `we``ird` < 0", &st);
+	row = next_row(db, &st);
+	assert_cell(&row->cells[1], "first");
+	assert_cell(&row->cells[2], "-7");
+	row = next_row(db, &st);
+	assert_cell(&row->cells[1], "second");
+	assert_cell(&row->cells[2], NULL);
+	assert_null(next_row(db, &st));
+	stream_close(db, &st);
+
+	rf_error_clear(&err);
+	assert_int_equal(db->ops->list_tables(db, &list, &err), 0);
+	for (i = 0; i < list.len; i++)
+		if (strcmp(list.items[i].name, "Order") == 0) {
+			assert_int_equal(list.items[i].rows, 2);
+			listed = true;
+		}
+	assert_true(listed);
+	rf_table_list_free(&list);
+
+	/* names are exact: `order` is another table, and there is none */
+	rf_table_info_free(&t);
+	assert_int_equal(db->ops->describe(db, "order", &t, &err), -1);
+	assert_non_null(strstr(err.msg, "order"));
+	free(sql);
+	rf_db_close(db);
+}
+
+static void read_transaction_refuses_writes_and_write_transaction_sets_timeouts(void **state)
+{
+	struct rf_db *db = connect_test();
+	const struct rf_tx_opts opts = {.lock_timeout_ms = 1500, .statement_timeout_ms = 2500};
+	struct rf_error err;
+	struct rf_result r;
+
+	rf_test_sql(my_url(), "DROP TABLE IF EXISTS tx_probe;\n"
+	                      "CREATE TABLE tx_probe (id INT PRIMARY KEY);\n");
+	rf_error_clear(&err);
+	assert_int_equal(rf_db_begin(db, RF_TX_READ, NULL, &err), 0);
+	assert_true(db->in_tx);
+	assert_int_equal(db->tx_mode, RF_TX_READ);
+	assert_int_equal(db->ops->exec(db, "INSERT INTO tx_probe VALUES (1)", 0, NULL, NULL, &err),
+	                 -1);
+	assert_non_null(strstr(err.msg, "READ ONLY"));
+	assert_string_equal(err.where, "test");
+	rf_error_clear(&err);
+	assert_int_equal(rf_db_begin(db, RF_TX_READ, NULL, &err), -1); /* no nesting */
+	rf_error_clear(&err);
+	assert_int_equal(rf_db_rollback(db, &err), 0);
+	assert_false(db->in_tx);
+
+	assert_int_equal(rf_db_begin(db, RF_TX_WRITE, &opts, &err), 0);
+	exec_ok(db, "SELECT @@innodb_lock_wait_timeout, @@max_statement_time", 0, NULL, &r);
+	assert_cell(&r.cells[0], "2"); /* 1.5 s rounded up */
+	assert_cell(&r.cells[1], "2.500000");
+	rf_result_free(&r);
+	exec_ok(db, "INSERT INTO tx_probe VALUES (1)", 0, NULL, NULL);
+	assert_int_equal(rf_db_commit(db, &err), 0);
+	assert_false(db->in_tx);
+	exec_ok(db, "SELECT COUNT(*) FROM tx_probe", 0, NULL, &r);
+	assert_cell(&r.cells[0], "1");
+	rf_result_free(&r);
+	rf_db_close(db);
+}
+
+static void text_and_uuid_keys_stream_in_byte_order(void **state)
+{
+	/* utf8mb4_general_ci would say 'a' = 'A' and utf8mb4_bin 'a\t' < 'a';
+	 * the merge join needs memcmp order, NULL first */
+	static const char *const text_order[] = {NULL,  "",   "A", "B",       "a",
+	                                         "a\t", "a ", "b", "\xC3\xA9"};
+	static const char *const uuid_order[] = {"aaaaaaaa-0000-11ee-8000-000000000001",
+	                                         "bbbbbbbb-0000-11ee-8000-000000000000"};
+	struct rf_db *db = connect_test();
+	struct rf_table_info t;
+	struct streamed st;
+	const struct rf_row *row;
+	size_t i;
+
+	rf_test_sql(
+	    my_url(),
+	    "DROP TABLE IF EXISTS byte_order;\n"
+	    "CREATE TABLE byte_order (id INT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(10)\n"
+	    "  COLLATE utf8mb4_general_ci NULL, u UUID NULL, KEY (k));\n"
+	    "INSERT INTO byte_order (k) VALUES ('b'), ('\xC3\xA9'), ('a\t'), ('a'), ('B'),\n"
+	    "  ('A'), (''), (NULL), ('a ');\n"
+	    "INSERT INTO byte_order (u) VALUES ('bbbbbbbb-0000-11ee-8000-000000000000'),\n"
+	    "  ('aaaaaaaa-0000-11ee-8000-000000000001');\n");
+	describe_ok(db, "byte_order", &t);
+	stream_open_ok(db, &t, "k", "u IS NULL", &st);
+	for (i = 0; i < sizeof text_order / sizeof text_order[0]; i++) {
+		row = next_row(db, &st);
+		assert_non_null(row);
+		assert_cell(&row->cells[1], text_order[i]);
+	}
+	assert_null(next_row(db, &st));
+	stream_close(db, &st);
+
+	stream_open_ok(db, &t, "u", "u IS NOT NULL", &st);
+	for (i = 0; i < 2; i++)
+		assert_cell(&next_row(db, &st)->cells[2], uuid_order[i]);
+	assert_null(next_row(db, &st));
+	stream_close(db, &st);
+	rf_table_info_free(&t);
+	rf_db_close(db);
+}
+
+static void where_injection_is_an_error_and_the_table_survives(void **state)
+{
+	static const char *const bad[] = {"1=1; DROP TABLE inj", "1=1 -- x", "1=1 /* x */", "(1=1",
+	                                  "k = 'open"};
+	struct rf_db *db = connect_test();
+	struct rf_table_info t;
+	struct rf_result r;
+	struct rf_error err;
+	struct streamed st;
+	size_t i;
+
+	rf_test_sql(my_url(), "DROP TABLE IF EXISTS inj;\n"
+	                      "CREATE TABLE inj (id INT PRIMARY KEY, k VARCHAR(10));\n"
+	                      "INSERT INTO inj VALUES (1, 'a;b'), (2, 'c');\n");
+	describe_ok(db, "inj", &t);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(stream_open(db, &t, "id", bad[i], &st, &err), -1);
+		assert_null(st.s);
+		assert_string_equal(err.where, "test");
+		free(st.cols);
+	}
+	/* a ';' inside a string literal is data */
+	stream_open_ok(db, &t, "id", "k = 'a;b'", &st);
+	assert_cell(&next_row(db, &st)->cells[0], "1");
+	assert_null(next_row(db, &st));
+	stream_close(db, &st);
+	rf_table_info_free(&t);
+	describe_ok(db, "inj", &t);
+	exec_ok(db, "SELECT COUNT(*) FROM inj", 0, NULL, &r);
+	assert_cell(&r.cells[0], "2");
+	rf_result_free(&r);
+	rf_table_info_free(&t);
+	rf_db_close(db);
+}
+
+/* ---- scale ---- */
+
+static void million_row_stream_runs_in_flat_memory(void **state)
+{
+	struct rf_db *db = connect_test();
+	struct rf_table_info t;
+	struct rf_error err;
+	struct streamed st;
+	const struct rf_row *row;
+	struct timespec t0, t1;
+	long long n = 0, prev = 0, bytes = 0;
+	long rss;
+	double secs;
+	char id[16];
+	size_t i;
+
+	rf_test_sql(
+	    my_url(),
+	    "DROP TABLE IF EXISTS big;\n"
+	    "CREATE TABLE big (id INT PRIMARY KEY, a INT NOT NULL, b BIGINT, c VARCHAR(40),\n"
+	    "  d DECIMAL(12,2), e DATETIME(6), f DOUBLE, g CHAR(32), h TINYINT(1), i TEXT);\n"
+	    "INSERT INTO big SELECT seq, seq % 1000, seq * 7, CONCAT('name-', seq),\n"
+	    "  seq / 100, TIMESTAMP'2024-01-01 00:00:00' + INTERVAL seq SECOND, seq / 3,\n"
+	    "  MD5(seq), seq % 2, REPEAT('x', seq % 50) FROM seq_1_to_1000000;\n");
+	describe_ok(db, "big", &t);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rf_error_clear(&err);
+	assert_int_equal(rf_db_begin(db, RF_TX_READ, NULL, &err), 0);
+	stream_open_ok(db, &t, "id", NULL, &st);
+	while ((row = next_row(db, &st)) != NULL) {
+		const struct rf_cell *c = &row->cells[0];
+		assert_true(c->len < sizeof id);
+		memcpy(id, c->data, c->len);
+		id[c->len] = '\0';
+		if (atoll(id) <= prev)
+			fail_msg("row %lld: id %s out of order", n, id);
+		prev = atoll(id);
+		for (i = 0; i < row->ncols; i++)
+			bytes += (long long)row->cells[i].len;
+		n++;
+	}
+	stream_close(db, &st);
+	assert_int_equal(rf_db_commit(db, &err), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	rss = rf_test_peak_rss_kib();
+	printf("mysql 1M-row stream: %lld rows, %lld bytes, %.2f s, peak RSS %ld KiB\n", n, bytes,
+	       secs, rss);
+	assert_int_equal(n, 1000000);
+	assert_true(rss > 0 && rss < 65536);
+	rf_table_info_free(&t);
+	rf_db_close(db);
+}
+
+/* ---- connecting ---- */
+
+static int free_tcp_port(void)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	port = ntohs(a.sin_port);
+	close(fd); /* nothing listens there now */
+	return port;
+}
+
+/* Connecting to url fails with one line that names "prod" and shows
+ * neither the real nor the attempted password. */
+static void assert_connect_fails(const char *url, const char *attempted, const char *expect)
+{
+	struct rf_connect_opts o = {.name = "prod", .url = url, .allow_prompt = false};
+	struct rf_db *db = NULL;
+	struct rf_error err;
+	char text[1300];
+
+	rf_error_clear(&err);
+	assert_int_equal(rf_db_connect(&o, &db, &err), -1);
+	assert_null(db);
+	rf_error_text(&err, text, sizeof text);
+	printf("  %s\n", text);
+	assert_string_equal(err.where, "prod");
+	assert_null(strchr(text, '\n'));
+	assert_null(strstr(text, rf_test_env("RF_TEST_MY_PASSWORD")));
+	if (attempted)
+		assert_null(strstr(text, attempted));
+	if (expect && !strstr(text, expect))
+		fail_msg("'%s' does not mention '%s'", text, expect);
+}
+
+static void connection_errors_name_the_connection_and_hide_the_password(void **state)
+{
+	const char *pw = rf_test_env("RF_TEST_MY_PASSWORD");
+	const char *sock = rf_test_env("RF_TEST_MY_SOCKET");
+	char url[1024];
+
+	snprintf(url, sizeof url, "mysql://rowferry:%s@127.0.0.1:%d/rf_test", pw, free_tcp_port());
+	assert_connect_fails(url, NULL, "127.0.0.1 port");
+	snprintf(url, sizeof url, "mysql://rowferry:Wr0ng-pass@localhost/rf_test?socket=%s", sock);
+	assert_connect_fails(url, "Wr0ng-pass", "Access denied");
+	snprintf(url, sizeof url, "mysql://rowferry:%s@localhost/rf_nope?socket=%s", pw, sock);
+	assert_connect_fails(url, NULL, "rf_nope");
+	/* the fixture server has no TLS, and REQUIRED must not fall back */
+	snprintf(url, sizeof url, "mysql://rowferry:%s@127.0.0.1:%s/rf_test?ssl-mode=REQUIRED", pw,
+	         rf_test_env("RF_TEST_MY_PORT"));
+	assert_connect_fails(url, NULL, "TLS");
+	snprintf(url, sizeof url, "mysql://rowferry:%s@localhost/rf_test?sokcet=%s", pw, sock);
+	assert_connect_fails(url, NULL, "sokcet");
+}
+
+static void passwords_come_from_options_url_or_mysql_pwd(void **state)
+{
+	const char *pw = rf_test_env("RF_TEST_MY_PASSWORD");
+	const char *sock = rf_test_env("RF_TEST_MY_SOCKET");
+	struct rf_connect_opts o = {.name = "dev", .allow_prompt = false};
+	struct rf_db *db = NULL;
+	struct rf_error err;
+	char url[1024], msg[1200];
+
+	rf_test_sql(my_url(), "DROP USER IF EXISTS 'rf user'@'localhost';\n"
+	                      "CREATE USER 'rf user'@'localhost' IDENTIFIED BY 'p@ss:w/rd%';\n"
+	                      "GRANT SELECT ON rf_test.* TO 'rf user'@'localhost';\n");
+	o.url = url;
+	/* percent-encoded user and password */
+	snprintf(url, sizeof url,
+	         "mariadb://rf%%20user:p%%40ss%%3Aw%%2Frd%%25@localhost/rf_test?socket=%s", sock);
+	rf_error_clear(&err);
+	if (rf_db_connect(&o, &db, &err) != 0)
+		fail_msg("%s", rf_error_text(&err, msg, sizeof msg));
+	assert_string_equal(db->ops->engine, "mysql");
+	assert_null(strstr(db->display_url, "p%40ss"));
+	rf_db_close(db);
+
+	/* password_env wins over a (wrong) URL password */
+	snprintf(url, sizeof url, "mysql://rowferry:nope@localhost/rf_test?socket=%s", sock);
+	o.password = pw;
+	assert_int_equal(rf_db_connect(&o, &db, &err), 0);
+	rf_db_close(db);
+
+	/* MYSQL_PWD when neither gives one; TCP with an explicit port */
+	snprintf(url, sizeof url, "mysql://rowferry@127.0.0.1:%s/rf_test",
+	         rf_test_env("RF_TEST_MY_PORT"));
+	o.password = NULL;
+	setenv("MYSQL_PWD", pw, 1);
+	rf_error_clear(&err);
+	if (rf_db_connect(&o, &db, &err) != 0)
+		fail_msg("%s", rf_error_text(&err, msg, sizeof msg));
+	unsetenv("MYSQL_PWD");
+	rf_db_close(db);
+	rf_error_clear(&err);
+	assert_int_equal(rf_db_connect(&o, &db, &err), -1); /* and without it, refused */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(introspection_reports_declared_columns_keys_and_references),
+	    cmocka_unit_test(tricky_values_survive_bound_write_and_streamed_read_byte_for_byte),
+	    cmocka_unit_test(insert_returning_and_last_insert_id_report_generated_keys),
+	    cmocka_unit_test(reserved_and_spaced_identifiers_work_everywhere),
+	    cmocka_unit_test(read_transaction_refuses_writes_and_write_transaction_sets_timeouts),
+	    cmocka_unit_test(text_and_uuid_keys_stream_in_byte_order),
+	    cmocka_unit_test(where_injection_is_an_error_and_the_table_survives),
+	    cmocka_unit_test(connection_errors_name_the_connection_and_hide_the_password),
+	    cmocka_unit_test(passwords_come_from_options_url_or_mysql_pwd),
+	    cmocka_unit_test(million_row_stream_runs_in_flat_memory),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,275 @@
+/* test_journal.c - the undo journal file, without a database: its name,
+ * mode, lines, seal and states (DESIGN §6). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rf_test.h"
+#include "rowferry/journal.h"
+
+static const char *const cols[] = {"guid", "name", "blob", "doc"};
+static const char *const key[] = {"guid"};
+
+static struct rf_cell cell(const char *s)
+{
+	struct rf_cell c = {s, s ? strlen(s) : 0, s == NULL};
+	return c;
+}
+
+/* Writes a journal with an insert, an update and a delete; returns its
+ * path (caller frees). commit: seal it. */
+static char *write_journal(const char *dir, bool commit)
+{
+	struct rf_journal_header h = {"dev (postgres://app@localhost/wg_dev)",
+	                              "prod (postgres://app@db/wg)",
+	                              "prod",
+	                              "public.siteflow_orders",
+	                              1,
+	                              key,
+	                              4,
+	                              cols};
+	struct rf_journal_writer *w;
+	struct rf_error err;
+	/* "caf\xe9" is Latin-1, not UTF-8: it must survive as hex */
+	struct rf_cell a1[4] = {cell("g-1"), cell("Ann"), cell("caf\xe9"), cell("{\"b\": 1, \"a\": 2}")};
+	struct rf_cell b2[4] = {cell("g-2"), cell("Bo"), cell(NULL), cell(NULL)};
+	struct rf_cell a2[4] = {cell("g-2"), cell("Bob"), cell(NULL), cell("[]")};
+	struct rf_cell b3[4] = {cell("g-3"), cell("line\nbreak \"quoted\""), cell(""), cell(NULL)};
+	struct rf_cell nul = {"a\0b", 3, false};
+	char *path;
+
+	rf_error_clear(&err);
+	a2[2] = nul; /* a NUL inside a value */
+	assert_int_equal(rf_journal_create(dir, &h, &w, &err), 0);
+	assert_int_equal(rf_journal_add(w, RF_OP_INSERT, &a1[0], NULL, a1, &err), 0);
+	assert_int_equal(rf_journal_add(w, RF_OP_UPDATE, &a2[0], b2, a2, &err), 0);
+	assert_int_equal(rf_journal_add(w, RF_OP_DELETE, &b3[0], b3, NULL, &err), 0);
+	assert_int_equal(rf_journal_sync(w, &err), 0);
+	if (commit)
+		assert_int_equal(rf_journal_commit(w, &err), 0);
+	path = strdup(rf_journal_writer_path(w));
+	rf_journal_writer_free(w);
+	return path;
+}
+
+static bool cell_is(const struct rf_cell *c, const char *s, size_t n)
+{
+	return !c->is_null && c->len == n && memcmp(c->data, s, n) == 0;
+}
+
+static void journal_is_private_named_and_reads_back(void **state)
+{
+	char *tmp = rf_test_tmpdir(), *dir, *path, *base;
+	struct rf_journal j;
+	struct rf_error err;
+	struct stat st;
+	regex_t re;
+	(void)state;
+
+	rf_error_clear(&err);
+	dir = rf_xasprintf("%s/state/rowferry/undo", tmp);
+	path = write_journal(dir, true);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	base = strrchr(path, '/') + 1;
+	assert_int_equal(regcomp(&re,
+	                         "^[0-9]{8}T[0-9]{6}Z-prod-public\\.siteflow_orders-[0-9a-f]{8}\\.jsonl$",
+	                         REG_EXTENDED | REG_NOSUB),
+	                 0);
+	assert_int_equal(regexec(&re, base, 0, NULL, 0), 0);
+	regfree(&re);
+
+	assert_int_equal(rf_journal_load(path, false, &j, &err), 0);
+	assert_string_equal(j.table, "public.siteflow_orders");
+	assert_string_equal(j.source, "dev (postgres://app@localhost/wg_dev)");
+	assert_string_equal(j.target, "prod (postgres://app@db/wg)");
+	assert_int_equal(strncmp(base + 17 + 4 + 1 + 22 + 1, j.id, 8), 0); /* name ends with id8 */
+	assert_int_equal(j.state, RF_JOURNAL_COMMITTED);
+	assert_true(j.sealed);
+	assert_true(j.seal_ok);
+	assert_false(j.busy);
+	assert_int_equal(j.nops, 3);
+	assert_int_equal(j.cols.len, 4);
+	assert_int_equal(j.ops[0].kind, RF_OP_INSERT);
+	assert_null(j.ops[0].before);
+	assert_true(cell_is(&j.ops[0].after[2], "caf\xe9", 4));
+	assert_true(cell_is(&j.ops[0].after[3], "{\"b\": 1, \"a\": 2}", 16));
+	assert_true(cell_is(&j.ops[1].key[0], "g-2", 3));
+	assert_true(j.ops[1].before[2].is_null);
+	assert_true(cell_is(&j.ops[1].after[2], "a\0b", 3));
+	assert_int_equal(j.ops[2].kind, RF_OP_DELETE);
+	assert_null(j.ops[2].after);
+	assert_true(cell_is(&j.ops[2].before[1], "line\nbreak \"quoted\"", 19));
+	assert_true(cell_is(&j.ops[2].before[2], "", 0)); /* "" is not NULL */
+	rf_journal_free(&j);
+
+	/* state lines: undone, and the log's list */
+	assert_int_equal(rf_journal_mark(path, RF_JOURNAL_UNDONE, 3, 0, NULL, &err), 0);
+	assert_int_equal(rf_journal_load(path, true, &j, &err), 0);
+	assert_int_equal(j.state, RF_JOURNAL_UNDONE);
+	assert_true(j.seal_ok);
+	assert_null(j.ops);
+	assert_int_equal(j.nops, 3);
+	rf_journal_free(&j);
+	{
+		struct rf_journal_list l;
+		char *found, prefix[9];
+		assert_int_equal(rf_journal_list(dir, &l, &err), 0);
+		assert_int_equal(l.len, 1);
+		memcpy(prefix, strrchr(path, '-') + 1, 8);
+		prefix[8] = '\0';
+		rf_journal_list_free(&l);
+		found = rf_journal_find(dir, prefix, &err);
+		assert_non_null(found);
+		assert_string_equal(found, path);
+		free(found);
+		assert_null(rf_journal_find(dir, "zzzz", &err));
+	}
+	free(path);
+	free(dir);
+	free(tmp);
+}
+
+static void edited_journal_does_not_verify(void **state)
+{
+	char *tmp = rf_test_tmpdir(), *path;
+	struct rf_journal j;
+	struct rf_error err;
+	FILE *f;
+	long size;
+	char *text, *p;
+	(void)state;
+
+	rf_error_clear(&err);
+	path = write_journal(tmp, true);
+	f = fopen(path, "r+");
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	text = calloc(1, (size_t)size + 1);
+	fseek(f, 0, SEEK_SET);
+	assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
+	p = strstr(text, "\"Bob\"");
+	assert_non_null(p);
+	p[3] = 'x'; /* "Box" */
+	fseek(f, 0, SEEK_SET);
+	fwrite(text, 1, (size_t)size, f);
+	fclose(f);
+	assert_int_equal(rf_journal_load(path, false, &j, &err), 0);
+	assert_true(j.sealed);
+	assert_false(j.seal_ok);
+	assert_non_null(strstr(j.seal_problem, "sha256 does not match"));
+	rf_journal_free(&j);
+	free(text);
+	free(path);
+	free(tmp);
+}
+
+static void pending_journal_is_busy_while_written_then_resolved(void **state)
+{
+	char *tmp = rf_test_tmpdir(), *path;
+	struct rf_journal_header h = {"dev (sqlite:dev.db)", "prod (sqlite:prod.db)", "prod", "t",
+	                              1, key, 1, cols};
+	struct rf_journal_writer *w;
+	struct rf_journal j;
+	struct rf_error err;
+	struct rf_cell k = cell("g-1");
+	FILE *f;
+	(void)state;
+
+	rf_error_clear(&err);
+	assert_int_equal(rf_journal_create(tmp, &h, &w, &err), 0);
+	assert_int_equal(rf_journal_add(w, RF_OP_INSERT, &k, NULL, &k, &err), 0);
+	assert_int_equal(rf_journal_sync(w, &err), 0);
+	path = strdup(rf_journal_writer_path(w));
+	assert_int_equal(rf_journal_load(path, true, &j, &err), 0);
+	assert_true(j.busy); /* the writer holds its lock */
+	assert_int_equal(j.state, RF_JOURNAL_PENDING);
+	rf_journal_free(&j);
+	assert_int_not_equal(rf_journal_mark(path, RF_JOURNAL_ABORTED, 0, 0, "x", &err), 0);
+	rf_journal_writer_free(w); /* a crash: no committed line */
+
+	/* a torn line at the end, as a crash mid-write leaves it */
+	f = fopen(path, "a");
+	fputs("{\"op\":\"ins", f);
+	fclose(f);
+	rf_error_clear(&err);
+	if (rf_journal_load(path, false, &j, &err) != 0) {
+		char text[1300];
+		fail_msg("%s", rf_error_text(&err, text, sizeof text));
+	}
+	assert_false(j.busy);
+	assert_int_equal(j.state, RF_JOURNAL_PENDING);
+	assert_false(j.sealed);
+	assert_int_equal(j.nops, 1);
+	rf_journal_free(&j);
+	assert_int_equal(rf_journal_mark(path, RF_JOURNAL_COMMITTED, 1, 0, "found", &err), 0);
+	assert_int_equal(rf_journal_load(path, false, &j, &err), 0);
+	assert_int_equal(j.state, RF_JOURNAL_COMMITTED);
+	assert_true(j.seal_ok);
+	assert_string_equal(j.note, "found");
+	rf_journal_free(&j);
+	free(path);
+	free(tmp);
+}
+
+static void aborted_journal_keeps_its_reason(void **state)
+{
+	char *tmp = rf_test_tmpdir(), *path;
+	struct rf_journal_header h = {"a", "b", "b", "t", 1, key, 1, cols};
+	struct rf_journal_writer *w;
+	struct rf_journal j;
+	struct rf_error err;
+	(void)state;
+
+	rf_error_clear(&err);
+	assert_int_equal(rf_journal_create(tmp, &h, &w, &err), 0);
+	path = strdup(rf_journal_writer_path(w));
+	assert_int_equal(rf_journal_abort(w, "prod: duplicate key", &err), 0);
+	rf_journal_writer_free(w);
+	assert_int_equal(rf_journal_load(path, false, &j, &err), 0);
+	assert_int_equal(j.state, RF_JOURNAL_ABORTED);
+	assert_string_equal(j.note, "prod: duplicate key");
+	assert_int_equal(j.nops, 0);
+	rf_journal_free(&j);
+	free(path);
+	free(tmp);
+}
+
+static void journal_form_keeps_json_text_and_compares_canonically(void **state)
+{
+	struct rf_buf b = RF_BUF_INIT;
+	struct rf_cell json = cell("{\"b\": 1, \"a\": 2}"), other = cell("{\"a\":2,\"b\":1}");
+	struct rf_cell ts = cell("2026-11-09 09:00:00+00");
+	(void)state;
+
+	rf_journal_form(RF_T_JSON, &json, &b);
+	assert_string_equal(b.data, "{\"b\": 1, \"a\": 2}");
+	assert_true(rf_journal_equal(RF_T_JSON, &json, &other));
+	rf_buf_reset(&b);
+	rf_journal_form(RF_T_TIMESTAMPTZ, &ts, &b);
+	assert_string_equal(b.data, "2026-11-09T09:00:00.000000Z");
+	rf_buf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(journal_is_private_named_and_reads_back),
+		cmocka_unit_test(edited_journal_does_not_verify),
+		cmocka_unit_test(pending_journal_is_busy_while_written_then_resolved),
+		cmocka_unit_test(aborted_journal_keeps_its_reason),
+		cmocka_unit_test(journal_form_keeps_json_text_and_compares_canonically),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

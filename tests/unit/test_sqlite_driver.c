@@ -1,0 +1,876 @@
+/* test_sqlite_driver.c - the SQLite driver against real database files:
+ * introspection, values that must survive byte for byte, quoting, the
+ * read-only guarantee, byte-order streaming and the WHERE guard. SQLite
+ * needs no server, so this is a unit test. */
+/* cmocka needs these first, in this order. */
+/* clang-format off */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rf_test.h"
+#include "rowferry/db.h"
+
+/* Every kind of column the driver has to classify, keys of every kind, and
+ * names that need quoting. */
+static const char fixture_sql[] =
+    "CREATE TABLE customers (\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  code TEXT NOT NULL UNIQUE,\n"
+    "  name VARCHAR(80) NOT NULL DEFAULT 'anon',\n"
+    "  region CHAR(2),\n"
+    "  active BOOLEAN NOT NULL DEFAULT 1\n"
+    ");\n"
+    "CREATE TABLE \"Order\" (\n"
+    "  \"group\" TEXT NOT NULL,\n"
+    "  \"line item\" INTEGER NOT NULL,\n"
+    "  customer_code TEXT REFERENCES customers(code),\n"
+    "  customer_id INTEGER REFERENCES customers,\n"
+    "  amount DECIMAL(12,2),\n"
+    "  ratio DOUBLE PRECISION,\n"
+    "  placed_at DATETIME DEFAULT CURRENT_TIMESTAMP,\n"
+    "  placed_tz TIMESTAMPTZ,\n"
+    "  ship_date DATE,\n"
+    "  ship_time TIME,\n"
+    "  ref UUID,\n"
+    "  meta JSON,\n"
+    "  photo BLOB,\n"
+    "  untyped,\n"
+    "  price MONEY,\n"
+    "  amount_x2 REAL GENERATED ALWAYS AS (amount * 2) VIRTUAL,\n"
+    "  group_len INTEGER GENERATED ALWAYS AS (length(\"group\")) STORED,\n"
+    "  PRIMARY KEY (\"group\", \"line item\"),\n"
+    "  UNIQUE (customer_code, ship_date)\n"
+    ");\n"
+    "CREATE UNIQUE INDEX order_ref_idx ON \"Order\"(ref);\n"
+    "CREATE INDEX order_placed_idx ON \"Order\"(placed_at);\n"
+    "CREATE UNIQUE INDEX order_ratio_partial ON \"Order\"(ratio) WHERE ratio > 0;\n"
+    "CREATE UNIQUE INDEX order_lower_ref ON \"Order\"(lower(ref));\n"
+    "CREATE TABLE vals (id INTEGER PRIMARY KEY, t TEXT, d DECIMAL(12,2), ts DATETIME,\n"
+    "  j JSON, u UUID, b BLOB, flag BOOLEAN);\n"
+    "CREATE TABLE names (k TEXT PRIMARY KEY COLLATE NOCASE, n INTEGER);\n"
+    "CREATE TABLE wr (id INTEGER PRIMARY KEY, v TEXT) WITHOUT ROWID;\n"
+    "CREATE TABLE x (id INTEGER PRIMARY KEY);\n"
+    "INSERT INTO customers (code, name) VALUES ('ACME', 'Acme Ltd'), ('GLOBEX', 'Globex');\n"
+    "INSERT INTO names VALUES ('a', 1), ('B', 2), ('_', 3), ('c', 4), ('D', 5);\n"
+    "INSERT INTO x VALUES (1), (2), (3);\n";
+
+struct fixture {
+	char *dir;
+	char *path;
+	char *url;
+	struct rf_db *db;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	f->dir = rf_test_tmpdir();
+	f->path = rf_xasprintf("%s/fixture.db", f->dir);
+	f->url = rf_xasprintf("sqlite:%s", f->path);
+	rf_test_sql(f->url, fixture_sql);
+	f->db = rf_test_connect("dev", f->url);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char *cmd = rf_xasprintf("rm -rf '%s'", f->dir);
+	rf_db_close(f->db);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", f->dir);
+	free(cmd);
+	free(f->dir);
+	free(f->path);
+	free(f->url);
+	free(f);
+	return 0;
+}
+
+static const char *errtext(const struct rf_error *err)
+{
+	static char buf[1300];
+	return rf_error_text(err, buf, sizeof buf);
+}
+
+static const struct rf_column *col(const struct rf_table_info *t, const char *name)
+{
+	int i = rf_table_info_col(t, name);
+	if (i < 0)
+		fail_msg("no column %s", name);
+	return &t->cols[i];
+}
+
+static void assert_cell(const struct rf_cell *c, const char *want, size_t wantlen)
+{
+	if (!want) {
+		assert_true(c->is_null);
+		return;
+	}
+	assert_false(c->is_null);
+	assert_int_equal(c->len, wantlen);
+	if (wantlen)
+		assert_memory_equal(c->data, want, wantlen);
+}
+
+/* Streams the comma-separated columns `cols` of `table`, ordered by `key`,
+ * filtered by `where`, into r (copies owned by r, freed by rf_result_free).
+ * Returns what the stream returned: 0 done, -1 error (in err). */
+static int collect(struct rf_db *db, const char *table, const char *cols, const char *key,
+                   const char *where, struct rf_result *r, struct rf_error *err)
+{
+	struct rf_table_info t;
+	struct rf_strlist cl = RF_STRLIST_INIT, kl = RF_STRLIST_INIT;
+	size_t ci[32], ki[8], i;
+	struct rf_stream_spec spec;
+	struct rf_stream *s = NULL;
+	const struct rf_row *row;
+	int rc, next = 0;
+
+	memset(r, 0, sizeof *r);
+	rf_error_clear(err);
+	assert_int_equal(db->ops->describe(db, table, &t, err), 0);
+	rf_strlist_split(&cl, cols);
+	rf_strlist_split(&kl, key);
+	for (i = 0; i < cl.len; i++)
+		ci[i] = (size_t)rf_table_info_col(&t, cl.items[i]);
+	for (i = 0; i < kl.len; i++)
+		ki[i] = (size_t)rf_table_info_col(&t, kl.items[i]);
+	memset(&spec, 0, sizeof spec);
+	spec.table = &t;
+	spec.ncols = cl.len;
+	spec.cols = ci;
+	spec.where = where;
+	spec.nkey = kl.len;
+	spec.key = ki;
+	rc = db->ops->stream_open(db, &spec, &s, err);
+	r->ncols = cl.len;
+	while (rc == 0 && (next = db->ops->stream_next(s, &row, err)) == 1) {
+		r->cells = realloc(r->cells, (r->nrows + 1) * r->ncols * sizeof *r->cells);
+		for (i = 0; i < r->ncols; i++) {
+			struct rf_cell *c = &r->cells[r->nrows * r->ncols + i];
+			*c = row->cells[i];
+			if (!c->is_null) {
+				char *copy = malloc(c->len + 1);
+				memcpy(copy, c->data, c->len);
+				copy[c->len] = '\0';
+				c->data = copy;
+			}
+		}
+		r->nrows++;
+	}
+	if (rc == 0)
+		rc = next;
+	db->ops->stream_close(s);
+	rf_strlist_free(&cl);
+	rf_strlist_free(&kl);
+	rf_table_info_free(&t);
+	return rc;
+}
+
+static int exec_sql(struct rf_db *db, const char *sql, size_t n, const struct rf_param *p,
+                    struct rf_result *out, struct rf_error *err)
+{
+	rf_error_clear(err);
+	return db->ops->exec(db, sql, n, p, out, err);
+}
+
+static void begin_write(struct rf_db *db)
+{
+	struct rf_error err;
+	rf_error_clear(&err);
+	if (rf_db_begin(db, RF_TX_WRITE, NULL, &err) != 0)
+		fail_msg("begin write: %s", errtext(&err));
+}
+
+static void commit(struct rf_db *db)
+{
+	struct rf_error err;
+	rf_error_clear(&err);
+	if (rf_db_commit(db, &err) != 0)
+		fail_msg("commit: %s", errtext(&err));
+}
+
+static void engine_flags_and_url_dispatch(void **state)
+{
+	struct rf_error err;
+	(void)state;
+	rf_error_clear(&err);
+	assert_string_equal(rf_sqlite_ops.engine, "sqlite");
+	assert_true(rf_sqlite_ops.has_returning);
+	assert_false(rf_sqlite_ops.has_schemas);
+	assert_ptr_equal(rf_db_ops_for_url("sqlite:x.db", &err), &rf_sqlite_ops);
+	assert_ptr_equal(rf_db_ops_for_url("sqlite:///tmp/x.db", &err), &rf_sqlite_ops);
+}
+
+static void describe_reports_columns_types_defaults_and_generated(void **state)
+{
+	struct fixture *f = *state;
+	struct rf_table_info t;
+	struct rf_error err;
+	static const struct {
+		const char *name, *decl;
+		enum rf_type_class tclass;
+	} want[] = {
+	    {"group", "TEXT", RF_T_TEXT},
+	    {"line item", "INTEGER", RF_T_INTEGER},
+	    {"customer_code", "TEXT", RF_T_TEXT},
+	    {"customer_id", "INTEGER", RF_T_INTEGER},
+	    {"amount", "DECIMAL(12,2)", RF_T_DECIMAL},
+	    {"ratio", "DOUBLE PRECISION", RF_T_FLOAT},
+	    {"placed_at", "DATETIME", RF_T_TIMESTAMP},
+	    {"placed_tz", "TIMESTAMPTZ", RF_T_TIMESTAMPTZ},
+	    {"ship_date", "DATE", RF_T_DATE},
+	    {"ship_time", "TIME", RF_T_TIME},
+	    {"ref", "UUID", RF_T_UUID},
+	    {"meta", "JSON", RF_T_JSON},
+	    {"photo", "BLOB", RF_T_BYTES},
+	    {"untyped", "", RF_T_BYTES},
+	    {"price", "MONEY", RF_T_OTHER},
+	    {"amount_x2", "REAL", RF_T_FLOAT},
+	    {"group_len", "INTEGER", RF_T_INTEGER},
+	};
+	size_t i;
+
+	rf_error_clear(&err);
+	assert_int_equal(f->db->ops->describe(f->db, "Order", &t, &err), 0);
+	assert_string_equal(t.name, "Order");
+	assert_string_equal(t.display, "Order");
+	assert_null(t.schema);
+	assert_int_equal(t.ncols, sizeof want / sizeof want[0]);
+	for (i = 0; i < t.ncols; i++) {
+		assert_string_equal(t.cols[i].name, want[i].name);
+		assert_string_equal(t.cols[i].decl_type, want[i].decl);
+		assert_int_equal(t.cols[i].tclass, want[i].tclass);
+	}
+	assert_false(col(&t, "group")->nullable);
+	assert_false(col(&t, "line item")->nullable);
+	assert_true(col(&t, "amount")->nullable);
+	assert_string_equal(col(&t, "placed_at")->default_expr, "CURRENT_TIMESTAMP");
+	assert_null(col(&t, "amount")->default_expr);
+	assert_true(col(&t, "amount_x2")->generated);
+	assert_true(col(&t, "group_len")->generated);
+	assert_false(col(&t, "amount")->generated);
+	/* a composite text key is no rowid alias */
+	assert_false(col(&t, "line item")->identity);
+	rf_table_info_free(&t);
+
+	assert_int_equal(f->db->ops->describe(f->db, "customers", &t, &err), 0);
+	assert_string_equal(col(&t, "name")->default_expr, "'anon'");
+	assert_string_equal(col(&t, "name")->decl_type, "VARCHAR(80)");
+	assert_int_equal(col(&t, "name")->tclass, RF_T_TEXT);
+	assert_int_equal(col(&t, "region")->tclass, RF_T_TEXT);
+	assert_int_equal(col(&t, "active")->tclass, RF_T_BOOLEAN);
+	assert_string_equal(col(&t, "active")->default_expr, "1");
+	assert_true(col(&t, "id")->identity);
+	assert_false(col(&t, "id")->nullable);
+	rf_table_info_free(&t);
+}
+
+static void describe_reports_primary_unique_and_foreign_keys(void **state)
+{
+	struct fixture *f = *state;
+	struct rf_table_info t;
+	struct rf_error err;
+
+	rf_error_clear(&err);
+	assert_int_equal(f->db->ops->describe(f->db, "Order", &t, &err), 0);
+	assert_int_equal(t.npk, 2);
+	assert_string_equal(t.cols[t.pk[0]].name, "group");
+	assert_string_equal(t.cols[t.pk[1]].name, "line item");
+	assert_int_equal(col(&t, "group")->pk_pos, 1);
+	assert_int_equal(col(&t, "line item")->pk_pos, 2);
+	assert_int_equal(col(&t, "amount")->pk_pos, 0);
+
+	/* not the PK's index, not the plain index, not the partial one, not
+	 * the one on an expression: ordered by index name */
+	assert_int_equal(t.nunique, 2);
+	assert_string_equal(t.uniques[0].name, "order_ref_idx");
+	assert_int_equal(t.uniques[0].ncols, 1);
+	assert_string_equal(t.uniques[0].cols[0], "ref");
+	assert_int_equal(t.uniques[1].ncols, 2);
+	assert_string_equal(t.uniques[1].cols[0], "customer_code");
+	assert_string_equal(t.uniques[1].cols[1], "ship_date");
+
+	/* in declaration order; REFERENCES customers names no column: the
+	 * parent's primary key is meant */
+	assert_int_equal(t.nfkeys, 2);
+	assert_int_equal(t.fkeys[0].ncols, 1);
+	assert_string_equal(t.fkeys[0].cols[0], "customer_code");
+	assert_string_equal(t.fkeys[0].ref_table, "customers");
+	assert_string_equal(t.fkeys[0].ref_cols[0], "code");
+	assert_string_equal(t.fkeys[0].name, "Order_customer_code_fkey");
+	assert_string_equal(t.fkeys[1].cols[0], "customer_id");
+	assert_string_equal(t.fkeys[1].ref_table, "customers");
+	assert_string_equal(t.fkeys[1].ref_cols[0], "id");
+	rf_table_info_free(&t);
+
+	/* WITHOUT ROWID: INTEGER PRIMARY KEY is an ordinary key there */
+	assert_int_equal(f->db->ops->describe(f->db, "wr", &t, &err), 0);
+	assert_int_equal(t.npk, 1);
+	assert_false(col(&t, "id")->identity);
+	rf_table_info_free(&t);
+
+	assert_int_equal(f->db->ops->describe(f->db, "customers", &t, &err), 0);
+	assert_int_equal(t.nunique, 1);
+	assert_string_equal(t.uniques[0].cols[0], "code");
+	assert_int_equal(t.nfkeys, 0);
+	rf_table_info_free(&t);
+}
+
+static void describe_of_a_missing_table_names_it(void **state)
+{
+	struct fixture *f = *state;
+	struct rf_table_info t;
+	struct rf_error err;
+
+	rf_error_clear(&err);
+	assert_int_equal(f->db->ops->describe(f->db, "siteflow_order", &t, &err), -1);
+	assert_string_equal(err.where, "dev");
+	assert_non_null(strstr(err.msg, "siteflow_order"));
+	/* SQLite resolves names case-insensitively, so the driver does too */
+	assert_int_equal(f->db->ops->describe(f->db, "ORDER", &t, &err), 0);
+	assert_string_equal(t.name, "Order");
+	rf_table_info_free(&t);
+}
+
+static void list_tables_counts_rows_and_hides_internal_tables(void **state)
+{
+	struct fixture *f = *state;
+	struct rf_table_list l;
+	struct rf_error err;
+	static const struct {
+		const char *name;
+		long long rows;
+	} want[] = {{"Order", 0}, {"customers", 2}, {"names", 5}, {"vals", 0}, {"wr", 0}, {"x", 3}};
+	size_t i;
+
+	rf_error_clear(&err);
+	/* AUTOINCREMENT made sqlite_sequence; it is the engine's, not the user's */
+	assert_int_equal(f->db->ops->list_tables(f->db, &l, &err), 0);
+	assert_int_equal(l.len, sizeof want / sizeof want[0]);
+	for (i = 0; i < l.len; i++) {
+		assert_string_equal(l.items[i].name, want[i].name);
+		assert_int_equal(l.items[i].rows, want[i].rows);
+	}
+	rf_table_list_free(&l);
+}
+
+struct value_case {
+	const char *column;
+	enum rf_type_class tclass;
+	const char *in; /* canonical form handed to exec; NULL: SQL NULL */
+	size_t inlen;
+	const char *want; /* what the stream must deliver */
+	size_t wantlen;
+};
+#define S(s) s, sizeof(s) - 1
+
+static void tricky_values_round_trip_byte_for_byte(void **state)
+{
+	struct fixture *f = *state;
+	size_t big_len = 1024 * 1024, i;
+	char *big = malloc(big_len);
+	struct value_case cases[] = {
+	    {"t", RF_T_TEXT, NULL, 0, NULL, 0},
+	    {"t", RF_T_TEXT, S(""), S("")},
+	    {"t", RF_T_TEXT, S("emoji \xf0\x9f\x9a\x80, e\xcc\x81 combining"),
+	     S("emoji \xf0\x9f\x9a\x80, e\xcc\x81 combining")},
+	    {"t", RF_T_TEXT, S("tab\there\r\nCR LF\n"), S("tab\there\r\nCR LF\n")},
+	    {"t", RF_T_TEXT, S("it's \"quoted\" back\\slash"), S("it's \"quoted\" back\\slash")},
+	    {"t", RF_T_TEXT, S("nul\0inside"), S("nul\0inside")},
+	    {"t", RF_T_TEXT, S("  padded  "), S("  padded  ")},
+	    {"t", RF_T_TEXT, S("1.50"), S("1.50")},
+	    {"t", RF_T_TEXT, big, big_len, big, big_len},
+	    {"b", RF_T_BYTES, S("00ff000102"), S("\x00\xff\x00\x01\x02")},
+	    {"b", RF_T_BYTES, S(""), S("")},
+	    /* DECIMAL has NUMERIC affinity: SQLite keeps the number, not the text */
+	    {"d", RF_T_DECIMAL, S("1.50"), S("1.5")},
+	    {"d", RF_T_DECIMAL, S("-12345678.90"), S("-12345678.9")},
+	    {"ts", RF_T_TIMESTAMP, S("2026-11-21 10:00:00.123456"),
+	     S("2026-11-21 10:00:00.123456")},
+	    /* canonical timestamps are written the way SQLite writes them */
+	    {"ts", RF_T_TIMESTAMP, S("2026-11-21T10:00:00.123456"),
+	     S("2026-11-21 10:00:00.123456")},
+	    {"ts", RF_T_TIMESTAMP, S("2026-11-21T10:00:00.000000"), S("2026-11-21 10:00:00")},
+	    {"j", RF_T_JSON, S("{\"b\":[1,2.50,{\"c\":null}],\"a\":\"x\\u00e9\"}"),
+	     S("{\"b\":[1,2.50,{\"c\":null}],\"a\":\"x\\u00e9\"}")},
+	    {"u", RF_T_UUID, S("1b4e28ba-2fa1-41d2-883f-0016d3cca427"),
+	     S("1b4e28ba-2fa1-41d2-883f-0016d3cca427")},
+	    {"flag", RF_T_BOOLEAN, S("true"), S("1")},
+	    {"flag", RF_T_BOOLEAN, S("false"), S("0")},
+	};
+	struct rf_error err;
+
+	for (i = 0; i < big_len; i++)
+		big[i] = (char)('a' + i % 26);
+	big[big_len / 2] = '\n';
+	begin_write(f->db);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct value_case *c = &cases[i];
+		char id[16], sql[128];
+		struct rf_param p[2];
+		snprintf(id, sizeof id, "%zu", i + 1);
+		snprintf(sql, sizeof sql, "INSERT INTO vals (id, %s) VALUES (?1, ?2)", c->column);
+		p[0].tclass = RF_T_INTEGER;
+		p[0].value = (struct rf_cell){id, strlen(id), false};
+		p[1].tclass = c->tclass;
+		p[1].value = (struct rf_cell){c->in, c->inlen, c->in == NULL};
+		if (exec_sql(f->db, sql, 2, p, NULL, &err) != 0)
+			fail_msg("case %zu: %s", i, errtext(&err));
+	}
+	commit(f->db);
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct rf_result r;
+		char where[32];
+		snprintf(where, sizeof where, "id = %zu", i + 1);
+		assert_int_equal(collect(f->db, "vals", cases[i].column, "id", where, &r, &err), 0);
+		assert_int_equal(r.nrows, 1);
+		assert_cell(&r.cells[0], cases[i].want, cases[i].wantlen);
+		rf_result_free(&r);
+	}
+	free(big);
+}
+
+/* The preview shows literals; apply binds parameters. Both must store the
+ * same thing or the preview lies. */
+static void literal_and_bound_parameter_store_the_same_value(void **state)
+{
+	struct fixture *f = *state;
+	struct value_case cases[] = {
+	    {"t", RF_T_TEXT, NULL, 0, NULL, 0},
+	    {"t", RF_T_TEXT, S("it's"), NULL, 0},
+	    {"t", RF_T_TEXT, S("tab\tCR\rLF\n"), NULL, 0},
+	    {"t", RF_T_TEXT, S("nul\0inside"), NULL, 0},
+	    {"b", RF_T_BYTES, S("00ff00"), NULL, 0},
+	    {"d", RF_T_DECIMAL, S("1.50"), NULL, 0},
+	    {"ts", RF_T_TIMESTAMP, S("2026-11-21T10:00:00.500000"), NULL, 0},
+	    {"flag", RF_T_BOOLEAN, S("true"), NULL, 0},
+	    {"u", RF_T_UUID, S("1b4e28ba-2fa1-41d2-883f-0016d3cca427"), NULL, 0},
+	};
+	struct rf_error err;
+	size_t i;
+
+	begin_write(f->db);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct value_case *c = &cases[i];
+		struct rf_buf sql = RF_BUF_INIT;
+		struct rf_param p = {{c->in, c->inlen, c->in == NULL}, c->tclass};
+		struct rf_cell v = p.value;
+
+		rf_buf_printf(&sql, "INSERT INTO vals (id, %s) VALUES (%zu, ?1)", c->column, i + 1);
+		assert_int_equal(exec_sql(f->db, sql.data, 1, &p, NULL, &err), 0);
+		rf_buf_reset(&sql);
+		rf_buf_printf(&sql, "INSERT INTO vals (id, %s) VALUES (%zu, ", c->column, i + 101);
+		f->db->ops->quote_literal(f->db, c->tclass, &v, &sql);
+		rf_buf_addc(&sql, ')');
+		if (exec_sql(f->db, sql.data, 0, NULL, NULL, &err) != 0)
+			fail_msg("%s: %s", sql.data, errtext(&err));
+		rf_buf_free(&sql);
+	}
+	commit(f->db);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct rf_result bound, literal;
+		char where[64];
+		snprintf(where, sizeof where, "id = %zu", i + 1);
+		assert_int_equal(collect(f->db, "vals", cases[i].column, "id", where, &bound, &err),
+		                 0);
+		snprintf(where, sizeof where, "id = %zu", i + 101);
+		assert_int_equal(
+		    collect(f->db, "vals", cases[i].column, "id", where, &literal, &err), 0);
+		assert_int_equal(bound.nrows, 1);
+		assert_int_equal(literal.nrows, 1);
+		assert_cell(&literal.cells[0], bound.cells[0].data, bound.cells[0].len);
+		rf_result_free(&bound);
+		rf_result_free(&literal);
+	}
+}
+
+static void quote_literal_and_ident_use_sqlite_dialect(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		enum rf_type_class tclass;
+		const char *in;
+		size_t len;
+		const char *want;
+	} cases[] = {
+	    {RF_T_TEXT, NULL, 0, "NULL"},
+	    {RF_T_TEXT, S("it's"), "'it''s'"},
+	    {RF_T_TEXT, S(""), "''"},
+	    {RF_T_BYTES, S("00ff"), "X'00ff'"},
+	    {RF_T_BOOLEAN, S("true"), "1"},
+	    {RF_T_BOOLEAN, S("false"), "0"},
+	    {RF_T_INTEGER, S("42"), "42"},
+	    {RF_T_DECIMAL, S("-1.5"), "-1.5"},
+	    {RF_T_DECIMAL, S("1; DROP TABLE x"), "'1; DROP TABLE x'"},
+	    {RF_T_FLOAT, S("Infinity"), "9e999"},
+	    {RF_T_TIMESTAMP, S("2026-11-21T10:00:00.000000"), "'2026-11-21 10:00:00'"},
+	    {RF_T_TIME, S("10:00:00.250000"), "'10:00:00.25'"},
+	    {RF_T_TEXT, S("a\0b"), "CAST(X'610062' AS TEXT)"},
+	};
+	struct rf_buf b = RF_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct rf_cell v = {cases[i].in, cases[i].len, cases[i].in == NULL};
+		rf_buf_reset(&b);
+		f->db->ops->quote_literal(f->db, cases[i].tclass, &v, &b);
+		assert_string_equal(b.data, cases[i].want);
+	}
+	rf_buf_reset(&b);
+	f->db->ops->quote_ident(f->db, "line item", &b);
+	f->db->ops->quote_ident(f->db, "we\"ird", &b);
+	assert_string_equal(b.data, "\"line item\"\"we\"\"ird\"");
+	rf_buf_reset(&b);
+	f->db->ops->placeholder(f->db, 3, &b);
+	assert_string_equal(b.data, "?3");
+	rf_buf_free(&b);
+}
+
+static void identifiers_that_are_keywords_or_have_spaces_work(void **state)
+{
+	struct fixture *f = *state;
+	struct rf_buf sql = RF_BUF_INIT;
+	struct rf_param p[3] = {
+	    {{S("g1"), false}, RF_T_TEXT},
+	    {{S("7"), false}, RF_T_INTEGER},
+	    {{S("12.50"), false}, RF_T_DECIMAL},
+	};
+	struct rf_result r;
+	struct rf_error err;
+
+	rf_buf_adds(&sql, "INSERT INTO ");
+	f->db->ops->quote_ident(f->db, "Order", &sql);
+	rf_buf_adds(&sql, " (");
+	f->db->ops->quote_ident(f->db, "group", &sql);
+	rf_buf_adds(&sql, ", ");
+	f->db->ops->quote_ident(f->db, "line item", &sql);
+	rf_buf_adds(&sql, ", amount) VALUES (?1, ?2, ?3)");
+	begin_write(f->db);
+	assert_int_equal(exec_sql(f->db, sql.data, 3, p, NULL, &err), 0);
+	commit(f->db);
+	rf_buf_free(&sql);
+
+	assert_int_equal(collect(f->db, "Order", "group, line item, amount, amount_x2, group_len",
+	                         "group, line item", "\"group\" = 'g1'", &r, &err),
+	                 0);
+	assert_int_equal(r.nrows, 1);
+	assert_cell(&r.cells[0], S("g1"));
+	assert_cell(&r.cells[1], S("7"));
+	assert_cell(&r.cells[2], S("12.5"));
+	assert_cell(&r.cells[3], S("25.0"));
+	assert_cell(&r.cells[4], S("2"));
+	rf_result_free(&r);
+}
+
+static void write_inside_read_transaction_is_refused_by_the_engine(void **state)
+{
+	struct fixture *f = *state;
+	struct rf_error err;
+	struct rf_result r;
+
+	rf_error_clear(&err);
+	assert_int_equal(rf_db_begin(f->db, RF_TX_READ, NULL, &err), 0);
+	assert_true(f->db->in_tx);
+	assert_int_equal(exec_sql(f->db, "DELETE FROM x", 0, NULL, NULL, &err), -1);
+	assert_string_equal(err.where, "dev");
+	assert_non_null(strstr(err.msg, "attempt to write a readonly database"));
+	assert_int_equal(rf_db_rollback(f->db, &err), 0);
+	assert_false(f->db->in_tx);
+
+	/* outside any transaction the connection is read-only too */
+	assert_int_equal(exec_sql(f->db, "DROP TABLE x", 0, NULL, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "readonly"));
+	assert_int_equal(collect(f->db, "x", "id", "id", NULL, &r, &err), 0);
+	assert_int_equal(r.nrows, 3);
+	rf_result_free(&r);
+}
+
+static void write_transaction_returns_generated_keys_and_commits(void **state)
+{
+	struct fixture *f = *state;
+	struct rf_param p[2] = {{{S("INITECH"), false}, RF_T_TEXT},
+	                        {{S("Initech"), false}, RF_T_TEXT}};
+	struct rf_result r;
+	struct rf_error err;
+
+	begin_write(f->db);
+	assert_int_equal(exec_sql(f->db,
+	                          "INSERT INTO customers (code, name) VALUES (?1, ?2) "
+	                          "RETURNING id, code, region",
+	                          2, p, &r, &err),
+	                 0);
+	assert_int_equal(r.affected, 1);
+	assert_int_equal(r.last_insert_id, 3);
+	assert_int_equal(r.nrows, 1);
+	assert_int_equal(r.ncols, 3);
+	assert_cell(&r.cells[0], S("3"));
+	assert_cell(&r.cells[1], S("INITECH"));
+	assert_cell(&r.cells[2], NULL, 0);
+	rf_result_free(&r);
+	assert_int_equal(exec_sql(f->db, "UPDATE customers SET region = 'EU'", 0, NULL, &r, &err),
+	                 0);
+	assert_int_equal(r.affected, 3);
+	assert_int_equal(r.last_insert_id, 0);
+	rf_result_free(&r);
+	commit(f->db);
+
+	/* a rolled-back write leaves nothing */
+	begin_write(f->db);
+	assert_int_equal(exec_sql(f->db, "DELETE FROM customers", 0, NULL, NULL, &err), 0);
+	assert_int_equal(rf_db_rollback(f->db, &err), 0);
+	assert_int_equal(collect(f->db, "customers", "code, region", "code", NULL, &r, &err), 0);
+	assert_int_equal(r.nrows, 3);
+	assert_cell(&r.cells[4], S("INITECH"));
+	assert_cell(&r.cells[5], S("EU"));
+	rf_result_free(&r);
+
+	/* after commit the connection is read-only again */
+	assert_int_equal(exec_sql(f->db, "DELETE FROM customers", 0, NULL, NULL, &err), -1);
+	/* foreign keys are enforced */
+	begin_write(f->db);
+	assert_int_equal(exec_sql(f->db,
+	                          "INSERT INTO \"Order\" (\"group\", \"line item\", customer_code) "
+	                          "VALUES ('g', 1, 'NOSUCH')",
+	                          0, NULL, NULL, &err),
+	                 -1);
+	assert_non_null(strstr(err.msg, "FOREIGN KEY"));
+	assert_int_equal(rf_db_rollback(f->db, &err), 0);
+}
+
+static void exec_refuses_two_statements_and_wrong_parameter_counts(void **state)
+{
+	struct fixture *f = *state;
+	struct rf_param p = {{S("1"), false}, RF_T_INTEGER};
+	struct rf_error err;
+
+	begin_write(f->db);
+	assert_int_equal(
+	    exec_sql(f->db, "DELETE FROM x WHERE id = 1; DROP TABLE x", 0, NULL, NULL, &err), -1);
+	assert_int_equal(
+	    exec_sql(f->db, "DELETE FROM x WHERE id = ?1 OR id = ?2", 1, &p, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "placeholders"));
+	assert_int_equal(rf_db_rollback(f->db, &err), 0);
+}
+
+static void text_keys_stream_in_byte_order(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const want[] = {"B", "D", "_", "a", "c"};
+	struct rf_result r;
+	struct rf_error err;
+	size_t i;
+
+	/* the column is COLLATE NOCASE (a, B, c, D, _); the merge join needs
+	 * byte order, where 'B' < 'a' */
+	assert_int_equal(collect(f->db, "names", "k", "k", NULL, &r, &err), 0);
+	assert_int_equal(r.nrows, 5);
+	for (i = 0; i < 5; i++)
+		assert_cell(&r.cells[i], want[i], 1);
+	rf_result_free(&r);
+}
+
+static void where_injection_is_refused_and_table_survives(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const bad[] = {
+	    "1=1; DROP TABLE x",
+	    "1=1) UNION SELECT sql FROM sqlite_schema WHERE (1",
+	    "1=1 -- comment",
+	    "id = 'unterminated",
+	};
+	struct rf_result r;
+	struct rf_error err;
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(collect(f->db, "x", "id", "id", bad[i], &r, &err), -1);
+		assert_string_equal(err.where, "dev");
+		rf_result_free(&r);
+	}
+	assert_int_equal(collect(f->db, "x", "id", "id", "id >= 2", &r, &err), 0);
+	assert_int_equal(r.nrows, 2);
+	rf_result_free(&r);
+	assert_int_equal(collect(f->db, "x", "id", "id", NULL, &r, &err), 0);
+	assert_int_equal(r.nrows, 3);
+	rf_result_free(&r);
+}
+
+static void missing_file_error_names_the_connection_and_creates_nothing(void **state)
+{
+	struct fixture *f = *state;
+	char *path = rf_xasprintf("%s/missing.db", f->dir);
+	char *url = rf_xasprintf("sqlite:%s", path);
+	char *junk = rf_xasprintf("%s/junk.db", f->dir);
+	char *junk_url = rf_xasprintf("sqlite:%s", junk);
+	struct rf_connect_opts o = {.name = "prod", .url = url};
+	struct rf_db *db = NULL;
+	struct rf_error err;
+	FILE *fp;
+
+	rf_error_clear(&err);
+	assert_int_equal(rf_db_connect(&o, &db, &err), -1);
+	assert_null(db);
+	assert_string_equal(err.where, "prod");
+	assert_non_null(strstr(err.msg, path));
+	assert_int_not_equal(access(path, F_OK), 0);
+
+	/* a file that is no database fails at connect, not at the first diff */
+	fp = fopen(junk, "w");
+	assert_non_null(fp);
+	fputs("this is not a database, just some text that is long enough......\n", fp);
+	fclose(fp);
+	o.url = junk_url;
+	rf_error_clear(&err);
+	assert_int_equal(rf_db_connect(&o, &db, &err), -1);
+	assert_string_equal(err.where, "prod");
+	assert_non_null(strstr(err.msg, "not a database"));
+
+	o.url = "sqlite://relative/file.db";
+	rf_error_clear(&err);
+	assert_int_equal(rf_db_connect(&o, &db, &err), -1);
+	free(path);
+	free(url);
+	free(junk);
+	free(junk_url);
+}
+
+static void url_forms_all_open_the_file(void **state)
+{
+	struct fixture *f = *state;
+	char cwd[PATH_MAX];
+	char *forms[3];
+	size_t i;
+
+	forms[0] = rf_xasprintf("sqlite://%s", f->path); /* sqlite:///abs */
+	forms[1] = rf_xasprintf("sqlite:%s", f->path);   /* sqlite:/abs */
+	forms[2] = rf_xstrdup("sqlite:fixture.db");      /* relative to the cwd */
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	assert_int_equal(chdir(f->dir), 0);
+	for (i = 0; i < 3; i++) {
+		struct rf_db *db = rf_test_connect("dev", forms[i]);
+		struct rf_table_list l;
+		struct rf_error err;
+		rf_error_clear(&err);
+		assert_int_equal(db->ops->list_tables(db, &l, &err), 0);
+		assert_int_equal(l.len, 6);
+		assert_string_equal(db->display_url, forms[i]);
+		rf_table_list_free(&l);
+		rf_db_close(db);
+		free(forms[i]);
+	}
+	assert_int_equal(chdir(cwd), 0);
+}
+
+static void lock_timeout_bounds_the_wait_for_another_writer(void **state)
+{
+	struct fixture *f = *state;
+	struct rf_db *other = rf_test_connect("prod", f->url);
+	struct rf_tx_opts opts = {.lock_timeout_ms = 200, .statement_timeout_ms = 0};
+	struct rf_error err;
+	struct timespec t0, t1;
+	double secs;
+
+	begin_write(f->db);
+	rf_error_clear(&err);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(rf_db_begin(other, RF_TX_WRITE, &opts, &err), -1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_true(secs < 3.0);
+	assert_string_equal(err.where, "prod");
+	assert_non_null(strstr(err.msg, "locked"));
+	assert_false(other->in_tx);
+	/* and the loser is read-only again */
+	assert_int_equal(exec_sql(other, "DELETE FROM x", 0, NULL, NULL, &err), -1);
+	assert_int_equal(rf_db_rollback(f->db, &err), 0);
+	rf_db_close(other);
+}
+
+static void statement_timeout_interrupts_a_runaway_statement(void **state)
+{
+	struct fixture *f = *state;
+	struct rf_tx_opts opts = {.lock_timeout_ms = 0, .statement_timeout_ms = 100};
+	struct rf_error err;
+
+	rf_error_clear(&err);
+	assert_int_equal(rf_db_begin(f->db, RF_TX_WRITE, &opts, &err), 0);
+	assert_int_equal(exec_sql(f->db,
+	                          "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) "
+	                          "SELECT count(*) FROM c",
+	                          0, NULL, NULL, &err),
+	                 -1);
+	assert_non_null(strstr(err.msg, "statement timeout"));
+	assert_int_equal(rf_db_rollback(f->db, &err), 0);
+}
+
+static void streaming_memory_does_not_grow_with_the_table(void **state)
+{
+	struct fixture *f = *state;
+	struct rf_table_info t;
+	struct rf_stream *s = NULL;
+	const struct rf_row *row;
+	struct rf_error err;
+	size_t cols[2] = {0, 1}, key = 0, n = 0;
+	struct rf_stream_spec spec = {
+	    .table = &t, .ncols = 2, .cols = cols, .nkey = 1, .key = &key};
+	long before;
+
+	rf_test_sql(f->url,
+	            "CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT);\n"
+	            "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c "
+	            "LIMIT 300000) INSERT INTO big SELECT n, printf('%0200d', n) FROM c;\n");
+	rf_error_clear(&err);
+	assert_int_equal(f->db->ops->describe(f->db, "big", &t, &err), 0);
+	before = rf_test_peak_rss_kib();
+	assert_int_equal(f->db->ops->stream_open(f->db, &spec, &s, &err), 0);
+	while (f->db->ops->stream_next(s, &row, &err) == 1)
+		n++;
+	f->db->ops->stream_close(s);
+	rf_table_info_free(&t);
+	assert_int_equal(n, 300000);
+	/* ~60 MB of rows; the stream may hold SQLite's page cache, not the rows */
+	assert_true(rf_test_peak_rss_kib() - before < 16 * 1024);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(engine_flags_and_url_dispatch),
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	    T(describe_reports_columns_types_defaults_and_generated),
+	    T(describe_reports_primary_unique_and_foreign_keys),
+	    T(describe_of_a_missing_table_names_it),
+	    T(list_tables_counts_rows_and_hides_internal_tables),
+	    T(tricky_values_round_trip_byte_for_byte),
+	    T(literal_and_bound_parameter_store_the_same_value),
+	    T(quote_literal_and_ident_use_sqlite_dialect),
+	    T(identifiers_that_are_keywords_or_have_spaces_work),
+	    T(write_inside_read_transaction_is_refused_by_the_engine),
+	    T(write_transaction_returns_generated_keys_and_commits),
+	    T(exec_refuses_two_statements_and_wrong_parameter_counts),
+	    T(text_keys_stream_in_byte_order),
+	    T(where_injection_is_refused_and_table_survives),
+	    T(missing_file_error_names_the_connection_and_creates_nothing),
+	    T(url_forms_all_open_the_file),
+	    T(lock_timeout_bounds_the_wait_for_another_writer),
+	    T(statement_timeout_interrupts_a_runaway_statement),
+	    T(streaming_memory_does_not_grow_with_the_table),
+#undef T
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

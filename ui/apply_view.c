@@ -1,0 +1,265 @@
+/* apply_view.c - applying the copy (A): what will happen, a typed
+ * confirmation of the target's name, progress while rf_apply runs its one
+ * transaction (Esc cancels: it rolls back, nothing is written), and the
+ * result with the journal path. The writing itself is rf_apply's alone. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "lineedit.h"
+#include "rowferry/apply.h"
+#include "rowferry/preview.h"
+#include "session.h"
+#include "theme.h"
+#include "view.h"
+
+enum apply_state { APPLY_CONFIRM, APPLY_RUNNING, APPLY_RESULT };
+
+struct apply_view {
+	enum apply_state state;
+	struct rf_plan *plan;        /* until applied; borrows the session's shape */
+	struct text_lines lines;     /* summary, then the result */
+	size_t nerrors;
+	bool type_name;              /* confirm by typing the target's name */
+	struct lineedit confirm;
+	struct progress progress;    /* while running */
+};
+
+static void summarize(struct view *v)
+{
+	struct apply_view *a = v->priv;
+	struct console *con = v->con;
+	struct session *s = con->session;
+	struct rf_warnings w = RF_WARNINGS_INIT;
+	struct rf_preview_opts o = {s->sel.where || s->sel.source_where || s->sel.target_where, 0, 0};
+	struct rf_error err;
+	char text[1300];
+	size_t i;
+
+	rf_error_clear(&err);
+	text_lines_addf(&a->lines, COLOR_TITLE, "Apply to %s: %s", con->dst->name,
+	                con->dst->display_url);
+	text_lines_addf(&a->lines, COLOR_NORMAL, "  table     %s", s->sel.table);
+	text_lines_addf(&a->lines, COLOR_NORMAL, "  rows      %s (%zu)",
+	                s->nmarked ? "the marked rows" : "every differing row", a->plan->nops);
+	text_lines_addf(&a->lines, COLOR_NORMAL, "  insert    %zu", rf_plan_count(a->plan, RF_OP_INSERT));
+	text_lines_addf(&a->lines, COLOR_NORMAL, "  update    %zu", rf_plan_count(a->plan, RF_OP_UPDATE));
+	text_lines_addf(&a->lines, COLOR_NORMAL, "  delete    %zu%s",
+	                rf_plan_count(a->plan, RF_OP_DELETE),
+	                s->ops_mask & RF_OP_DELETE ? "" : " (deletes are off: D in the preview)");
+	if (s->sel.exclude.len) {
+		char *j = rf_strlist_join(&s->sel.exclude, ", ");
+		text_lines_addf(&a->lines, COLOR_NORMAL, "  excluded  %s (the target supplies them)", j);
+		free(j);
+	}
+	text_lines_addf(&a->lines, COLOR_NORMAL, "  journal   in %s", con->cfg.undo_dir);
+	text_lines_add(&a->lines, COLOR_NORMAL, "", 0);
+	if (rf_preview_warnings(a->plan, con->dst, &o, &w, &err) != 0)
+		text_lines_addf(&a->lines, COLOR_ERROR, "error: the checks could not run: %s",
+		                rf_error_text(&err, text, sizeof text));
+	a->nerrors = rf_warnings_count(&w, RF_SEV_ERROR) + (err.set ? 1 : 0);
+	for (i = 0; i < w.len; i++)
+		if (w.items[i].severity != RF_SEV_INFO)
+			text_lines_addf(&a->lines,
+			                w.items[i].severity == RF_SEV_ERROR ? COLOR_ERROR : COLOR_WARNING,
+			                "%s: %s", rf_severity_name(w.items[i].severity), w.items[i].text);
+	rf_warnings_free(&w);
+}
+
+static void apply_draw(struct view *v, int top, int height)
+{
+	struct apply_view *a = v->priv;
+	struct console *con = v->con;
+	int n = (int)a->lines.n, y = top + n + 1;
+
+	v->list.height = height;
+	text_lines_draw(&a->lines, 0, top, height - 3);
+	if (a->state == APPLY_CONFIRM) {
+		char prompt[256];
+		if (a->nerrors) {
+			draw_line(y, 2, COLS - 2, "Cannot apply: the errors above must be fixed first "
+			                          "(q goes back).",
+			          theme_attr(COLOR_ERROR));
+			return;
+		}
+		if (!a->plan->nops) {
+			draw_line(y, 2, COLS - 2, "Nothing to apply (q goes back).", theme_attr(COLOR_DIM));
+			return;
+		}
+		if (a->type_name)
+			snprintf(prompt, sizeof prompt, "Type %s to apply, Esc cancels: ", con->dst->name);
+		else
+			snprintf(prompt, sizeof prompt, "Press Enter to apply, Esc cancels: ");
+		draw_line(y, 2, COLS - 2, prompt, theme_attr(COLOR_WARNING));
+		if (a->type_name) {
+			int x = 2 + (int)strlen(prompt);
+			con->cursor_y = y;
+			con->cursor_x = lineedit_draw(&a->confirm, y, x, COLS - x - 1, theme_attr(COLOR_INPUT));
+		}
+	} else if (a->state == APPLY_RUNNING) {
+		progress_draw(&a->progress, y);
+	}
+}
+
+static void apply_title(struct view *v, struct rf_buf *out)
+{
+	rf_buf_printf(out, "Apply: copy %s rows from %s to %s", v->con->session->sel.table,
+	              v->con->src->name, v->con->dst->name);
+}
+
+static int on_progress(void *ctx, enum rf_apply_phase phase, size_t done, size_t total)
+{
+	struct view *v = ctx;
+	struct apply_view *a = v->priv;
+	return progress_report(v->con, &a->progress, phase, done, total);
+}
+
+static void show_result(struct view *v, const struct rf_apply_result *res,
+                        const struct rf_error *err)
+{
+	struct apply_view *a = v->priv;
+	struct console *con = v->con;
+	char text[1300];
+	size_t i;
+
+	text_lines_reset(&a->lines);
+	switch (res->status) {
+	case RF_APPLY_DONE:
+		text_lines_addf(&a->lines, COLOR_TITLE,
+		                "Applied to %s in one transaction: %zu inserted, %zu updated, "
+		                "%zu deleted (%.2f s).",
+		                con->dst->name, res->inserted, res->updated, res->deleted, res->seconds);
+		break;
+	case RF_APPLY_NOTHING:
+		text_lines_adds(&a->lines, COLOR_NORMAL, "Nothing to apply.");
+		break;
+	case RF_APPLY_REFUSED:
+		text_lines_addf(&a->lines, COLOR_ERROR, "Refused, nothing written: %s",
+		                rf_error_text(err, text, sizeof text));
+		for (i = 0; i < res->drift.len; i++)
+			text_lines_addf(&a->lines, COLOR_WARNING, "  %s", res->drift.items[i]);
+		break;
+	case RF_APPLY_CANCELLED:
+		text_lines_adds(&a->lines, COLOR_WARNING, "Cancelled: rolled back, nothing written.");
+		break;
+	case RF_APPLY_FAILED:
+		text_lines_addf(&a->lines, COLOR_ERROR, "Failed, rolled back, nothing written: %s",
+		                rf_error_text(err, text, sizeof text));
+		break;
+	}
+	if (res->journal)
+		text_lines_addf(&a->lines, COLOR_NORMAL, "Journal: %s", res->journal);
+	text_lines_add(&a->lines, COLOR_NORMAL, "", 0);
+	text_lines_adds(&a->lines, COLOR_DIM,
+	                res->status == RF_APPLY_DONE
+	                    ? "The diff has run again. q goes back to it; u lists the journals "
+	                      "(rollback)."
+	                    : "q goes back to the diff.");
+	if (res->status == RF_APPLY_DONE)
+		console_message(con, MSG_INFO, "applied; journal %s", res->journal ? res->journal : "");
+}
+
+static void run_apply(struct view *v)
+{
+	struct apply_view *a = v->priv;
+	struct console *con = v->con;
+	struct rf_apply_opts o;
+	struct rf_apply_result res;
+	struct rf_error err;
+
+	memset(&o, 0, sizeof o);
+	memset(&res, 0, sizeof res);
+	rf_error_clear(&err);
+	o.undo_dir = con->cfg.undo_dir;
+	o.lock_timeout_ms = con->cfg.lock_timeout_ms;
+	o.statement_timeout_ms = con->cfg.statement_timeout_ms;
+	o.progress = on_progress;
+	o.progress_ctx = v;
+	a->state = APPLY_RUNNING;
+	con->writing = true;
+	screen_draw(con);
+	rf_apply(a->plan, con->src, con->dst, &o, &res, &err);
+	con->writing = false;
+	/* the plan borrows the session's shape: free it before the re-run */
+	rf_plan_free(a->plan);
+	a->plan = NULL;
+	a->state = APPLY_RESULT;
+	show_result(v, &res, &err);
+	if (res.status == RF_APPLY_DONE) {
+		session_run(con->session);
+		con->tables_stale = true;
+	}
+	rf_apply_result_free(&res);
+}
+
+static bool apply_key(struct view *v, int key)
+{
+	struct apply_view *a = v->priv;
+	char *typed;
+
+	if (a->state != APPLY_CONFIRM || a->nerrors || !a->plan->nops)
+		return false;
+	if (!a->type_name) {
+		if (key == RF_KEY_ENTER || key == '\n')
+			run_apply(v);
+		return key == RF_KEY_ENTER || key == '\n';
+	}
+	switch (lineedit_key(&a->confirm, key)) {
+	case LE_ACCEPT:
+		typed = lineedit_text(&a->confirm);
+		if (strcmp(typed, v->con->dst->name) == 0)
+			run_apply(v);
+		else
+			console_message(v->con, MSG_WARNING, "type %s exactly to apply (or Esc)",
+			                v->con->dst->name);
+		free(typed);
+		return true;
+	case LE_CANCEL:
+		view_pop(v->con);
+		return true;
+	default:
+		return true;
+	}
+}
+
+static bool apply_action(struct view *v, enum action a)
+{
+	if (a == ACT_CANCEL || a == ACT_BACK || a == ACT_OPEN) {
+		view_pop(v->con);
+		return true;
+	}
+	return a != ACT_QUIT && a != ACT_HELP;
+}
+
+static void apply_free(struct view *v)
+{
+	struct apply_view *a = v->priv;
+	rf_plan_free(a->plan);
+	text_lines_free(&a->lines);
+	lineedit_free(&a->confirm);
+	free(a);
+}
+
+static const struct view_ops apply_ops = {
+    .name = "apply",
+    .draw = apply_draw,
+    .title = apply_title,
+    .key = apply_key,
+    .action = apply_action,
+    .free = apply_free,
+};
+
+void apply_view_open(struct console *con)
+{
+	struct apply_view *a = rf_xcalloc(1, sizeof *a);
+	struct view *v = view_new(con, &apply_ops, a);
+	const struct rf_conn_config *c = con->dst_conn;
+
+	a->plan = session_plan(con->session);
+	a->type_name = !c || !c->confirm || strcmp(c->confirm, "none") != 0;
+	lineedit_init(&a->confirm, NULL, NULL);
+	summarize(v);
+	view_push(con, v);
+}

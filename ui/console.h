@@ -1,0 +1,82 @@
+/* console.h - the state every screen of the console shares.
+ *
+ * One struct console per run (console.c). It owns the config, both
+ * connections, the key map, the stack of open screens (view.h) and the
+ * session of the table being compared (session.h). Screens reach the
+ * databases only through the core API (include/rowferry/); none of them
+ * writes SQL.
+ */
+#ifndef RF_UI_CONSOLE_H
+#define RF_UI_CONSOLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "actions.h"
+#include "rowferry/config.h"
+#include "rowferry/db.h"
+#include "rowferry/table_pairs.h"
+#include "rowferry/util.h"
+
+struct view;
+struct session;
+struct input;
+struct cli_selection_args;
+
+enum msg_kind { MSG_INFO, MSG_WARNING, MSG_ERROR };
+
+#define CONSOLE_MAX_VIEWS 16
+
+struct console {
+	struct rf_config cfg;
+	bool cfg_loaded;
+	char *config_dir;                   /* directory of the config file, or NULL */
+	struct rf_db *src, *dst;
+	const struct rf_conn_config *src_conn; /* NULL for a bare URL */
+	const struct rf_conn_config *dst_conn;
+	unsigned long src_attr, dst_attr;   /* header colours of the two sides */
+	struct keymap keys;
+	struct input *input;
+	struct view *views[CONSOLE_MAX_VIEWS];
+	size_t nviews;
+	struct session *session;            /* the table being compared, or NULL */
+	struct rf_table_pairs tables;       /* both sides' tables with row counts */
+	const struct cli_selection_args *cli_args; /* selection flags of the command line */
+	const char *cli_table;              /* the table they are for (--table) */
+
+	char msg[1024];                     /* status bar message */
+	enum msg_kind msg_kind;
+	struct rf_strlist warnings;         /* config/theme/keys problems, shown in turn */
+	struct rf_strlist where_history;    /* WHERE editor history, oldest first */
+
+	int cursor_y, cursor_x;             /* terminal cursor after a draw (text entry); -1 hides */
+	bool quit;
+	bool writing;                       /* apply/undo holds a write transaction */
+	bool tables_stale;                  /* row counts changed since the list was read */
+	bool mouse;
+	int exit_code;
+};
+
+/* Sets the status bar message (replacing the previous one). */
+void console_message(struct console *con, enum msg_kind kind, const char *fmt, ...) RF_PRINTF(3, 4);
+/* The status bar shows "error: WHERE: MSG". */
+void console_error(struct console *con, const struct rf_error *err);
+/* Row count of a table on one side (0 source, 1 target) from the table
+ * list, -1 when unknown. */
+long long console_table_rows(const struct console *con, int side, const char *table);
+/* Lists both sides' tables into con->tables (in a read-only transaction
+ * each, ended at once). */
+int console_load_tables(struct console *con, struct rf_error *err);
+/* Starts comparing table (its [compare TABLE] defaults, the command line's
+ * flags when it is --table) and opens the diff screen. */
+void console_open_table(struct console *con, const char *table);
+/* Background work (a diff running in slices): whether there is some, and
+ * doing some for about budget_ms. */
+bool console_busy(struct console *con);
+void console_work(struct console *con, int budget_ms);
+/* Applies one action the top view did not handle (help, quit, back, ...). */
+void console_global_action(struct console *con, enum action a);
+/* Runs one key through the top view and the key map. */
+void console_handle_key(struct console *con, int key);
+
+#endif

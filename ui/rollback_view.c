@@ -1,0 +1,260 @@
+/* rollback_view.c - the guided rollback of one journal (r on the journals
+ * screen): what undo will do, the rows changed since the copy (drift: undo
+ * is refused while there are any), the reverse SQL, a typed confirmation of
+ * the target's name, progress, result. All of it is the core's undo
+ * (undo.h); this screen only shows it and asks. */
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "lineedit.h"
+#include "rowferry/undo.h"
+#include "session.h"
+#include "theme.h"
+#include "view.h"
+
+enum rollback_state { RB_REFUSED, RB_CONFIRM, RB_RUNNING, RB_RESULT };
+
+struct rollback_view {
+	enum rollback_state state;
+	struct rf_undo *undo;
+	struct text_lines lines;
+	bool type_name;
+	struct lineedit confirm;
+	struct progress progress;
+};
+
+static void refuse(struct rollback_view *r, const char *why)
+{
+	text_lines_add(&r->lines, COLOR_NORMAL, "", 0);
+	text_lines_addf(&r->lines, COLOR_ERROR, "Rollback refused: %s", why);
+	r->state = RB_REFUSED;
+}
+
+static void refuse_err(struct rollback_view *r, const struct rf_error *err)
+{
+	char text[1300];
+	refuse(r, rf_error_text(err, text, sizeof text));
+}
+
+/* Runs the checks and fills the screen: the plan of the rollback, or why
+ * there will be none. */
+static void prepare(struct view *v, const char *path)
+{
+	struct rollback_view *r = v->priv;
+	struct console *con = v->con;
+	struct rf_stmts stmts;
+	struct rf_error err;
+	size_t i, n[5] = {0};
+	bool committed;
+
+	rf_error_clear(&err);
+	text_lines_addf(&r->lines, COLOR_TITLE, "Rollback of %s", path);
+	if (!(r->undo = rf_undo_open(path, &err))) {
+		refuse_err(r, &err);
+		return;
+	}
+	if (strcmp(r->undo->target_name, con->dst->name) != 0) {
+		char *why = rf_xasprintf("the journal is for %s, the console's target is %s "
+		                         "(open rowferry with --to %s)",
+		                         r->undo->target_name, con->dst->name, r->undo->target_name);
+		refuse(r, why);
+		free(why);
+		return;
+	}
+	if (r->undo->journal.state == RF_JOURNAL_PENDING) {
+		/* a crash left it pending: settle it against the target first */
+		if (rf_undo_resolve(r->undo, con->dst, &committed, &err) != 0) {
+			refuse_err(r, &err);
+			return;
+		}
+		text_lines_addf(&r->lines, COLOR_WARNING,
+		                "The journal was left pending; the target shows the copy %s.",
+		                committed ? "committed" : "never committed");
+	}
+	if (rf_undo_allowed(r->undo, &err) != 0 || rf_undo_check(r->undo, con->dst, &err) != 0) {
+		refuse_err(r, &err);
+		return;
+	}
+	for (i = 0; i < r->undo->journal.nops; i++)
+		n[r->undo->journal.ops[i].kind]++;
+	text_lines_addf(&r->lines, COLOR_NORMAL,
+	                "  on %s, table %s: delete %zu inserted row(s), restore %zu updated, "
+	                "re-insert %zu deleted",
+	                con->dst->name, r->undo->journal.table, n[RF_OP_INSERT], n[RF_OP_UPDATE],
+	                n[RF_OP_DELETE]);
+	text_lines_add(&r->lines, COLOR_NORMAL, "", 0);
+	if (r->undo->ndrifted) {
+		text_lines_addf(&r->lines, COLOR_ERROR,
+		                "%zu row(s) changed since the copy; rolling back would overwrite "
+		                "those changes:",
+		                r->undo->ndrifted);
+		for (i = 0; i < r->undo->drift.len; i++)
+			text_lines_addf(&r->lines, COLOR_WARNING, "  %s", r->undo->drift.items[i]);
+		refuse(r, "rows drifted (rowferry undo --force rolls back the others)");
+		return;
+	}
+	text_lines_adds(&r->lines, COLOR_TITLE, "Every row is as the copy left it. The rollback runs:");
+	rf_undo_render(r->undo, con->dst, RF_APPLY_BATCH_ROWS, true, &stmts);
+	for (i = 0; i < stmts.len; i++) {
+		struct rf_buf b = RF_BUF_INIT;
+		rf_buf_printf(&b, "%s;", stmts.items[i].text);
+		text_lines_add_wrapped(&r->lines, COLOR_NORMAL, b.data, b.len, COLS - 1, 2);
+		rf_buf_free(&b);
+	}
+	rf_stmts_free(&stmts);
+	r->state = RB_CONFIRM;
+}
+
+static void rollback_draw(struct view *v, int top, int height)
+{
+	struct rollback_view *r = v->priv;
+	struct console *con = v->con;
+	int y = top + height - 1;
+
+	v->list.height = height - 2;
+	v->list.count = r->lines.n;
+	text_lines_draw(&r->lines, v->list.top, top, height - 2);
+	if (r->state == RB_CONFIRM) {
+		char prompt[256];
+		if (r->type_name)
+			snprintf(prompt, sizeof prompt, "Type %s to roll back, Esc cancels: ",
+			         con->dst->name);
+		else
+			snprintf(prompt, sizeof prompt, "Press Enter to roll back, Esc cancels");
+		draw_line(y, 0, COLS, prompt, theme_attr(COLOR_WARNING));
+		if (r->type_name) {
+			int x = (int)strlen(prompt);
+			con->cursor_y = y;
+			con->cursor_x = lineedit_draw(&r->confirm, y, x, COLS - x - 1,
+			                              theme_attr(COLOR_INPUT));
+		}
+	} else if (r->state == RB_RUNNING) {
+		progress_draw(&r->progress, y);
+	}
+}
+
+static void rollback_title(struct view *v, struct rf_buf *out)
+{
+	rf_buf_printf(out, "Rollback on %s", v->con->dst->name);
+}
+
+static int on_progress(void *ctx, enum rf_apply_phase phase, size_t done, size_t total)
+{
+	struct view *v = ctx;
+	struct rollback_view *r = v->priv;
+	return progress_report(v->con, &r->progress, phase, done, total);
+}
+
+static void run(struct view *v)
+{
+	struct rollback_view *r = v->priv;
+	struct console *con = v->con;
+	struct rf_undo_opts o;
+	struct rf_error err;
+	size_t undone = 0;
+	char text[1300];
+	int rc;
+
+	memset(&o, 0, sizeof o);
+	rf_error_clear(&err);
+	o.lock_timeout_ms = con->cfg.lock_timeout_ms;
+	o.statement_timeout_ms = con->cfg.statement_timeout_ms;
+	o.progress = on_progress;
+	o.progress_ctx = v;
+	r->state = RB_RUNNING;
+	con->writing = true;
+	screen_draw(con);
+	rc = rf_undo_apply(r->undo, con->dst, &o, &undone, &err);
+	con->writing = false;
+	r->state = RB_RESULT;
+	text_lines_reset(&r->lines);
+	if (rc == 0) {
+		text_lines_addf(&r->lines, COLOR_TITLE,
+		                "Rolled back on %s in one transaction: %zu row(s) restored. The "
+		                "journal is marked undone.",
+		                con->dst->name, undone);
+		console_message(con, MSG_INFO, "rolled back %zu row(s)", undone);
+		con->tables_stale = true;
+		if (con->session)
+			session_run(con->session);
+	} else {
+		text_lines_addf(&r->lines, COLOR_ERROR, "%s, nothing written: %s",
+		                rc > 0 ? "Refused or cancelled" : "Failed, rolled back",
+		                rf_error_text(&err, text, sizeof text));
+	}
+	text_lines_adds(&r->lines, COLOR_DIM, "q goes back.");
+}
+
+static bool rollback_key(struct view *v, int key)
+{
+	struct rollback_view *r = v->priv;
+	char *typed;
+
+	if (r->state != RB_CONFIRM)
+		return false;
+	if (!r->type_name) {
+		if (key == RF_KEY_ENTER || key == '\n')
+			run(v);
+		return key == RF_KEY_ENTER || key == '\n';
+	}
+	switch (lineedit_key(&r->confirm, key)) {
+	case LE_ACCEPT:
+		typed = lineedit_text(&r->confirm);
+		if (strcmp(typed, v->con->dst->name) == 0)
+			run(v);
+		else
+			console_message(v->con, MSG_WARNING, "type %s exactly to roll back (or Esc)",
+			                v->con->dst->name);
+		free(typed);
+		return true;
+	case LE_CANCEL:
+		view_pop(v->con);
+		return true;
+	default:
+		return true;
+	}
+}
+
+static bool rollback_action(struct view *v, enum action a)
+{
+	if (pager_move(&v->list, a))
+		return true;
+	if (a == ACT_CANCEL || a == ACT_BACK || a == ACT_OPEN) {
+		view_pop(v->con);
+		return true;
+	}
+	return false;
+}
+
+static void rollback_free(struct view *v)
+{
+	struct rollback_view *r = v->priv;
+	rf_undo_free(r->undo);
+	text_lines_free(&r->lines);
+	lineedit_free(&r->confirm);
+	free(r);
+}
+
+static const struct view_ops rollback_ops = {
+    .name = "rollback",
+    .draw = rollback_draw,
+    .title = rollback_title,
+    .key = rollback_key,
+    .action = rollback_action,
+    .free = rollback_free,
+};
+
+void rollback_view_open(struct console *con, const char *path)
+{
+	struct rollback_view *r = rf_xcalloc(1, sizeof *r);
+	struct view *v = view_new(con, &rollback_ops, r);
+	const struct rf_conn_config *c = con->dst_conn;
+
+	r->type_name = !c || !c->confirm || strcmp(c->confirm, "none") != 0;
+	lineedit_init(&r->confirm, NULL, NULL);
+	view_push(con, v);
+	prepare(v, path);
+}

@@ -1,0 +1,110 @@
+/* view.h - one screen of the console behind one ops table (tig's view_ops).
+ *
+ * Each screen is one file in ui/ that ends with its `struct view_ops`. The
+ * main loop reads a key, lets the top view take it raw (text entry), else
+ * maps it to an action (actions.h) and hands that to the view; what the view
+ * does not handle falls to console_global_action(). Views draw only their
+ * body: the header (connections, READ-ONLY badge), the title line and the
+ * status bar are drawn here for all of them.
+ */
+#ifndef RF_UI_VIEW_H
+#define RF_UI_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "actions.h"
+#include "console.h"
+#include "rowferry/apply.h"
+#include "rowferry/util.h"
+
+struct view;
+
+struct view_ops {
+	const char *name;            /* "diff", "columns", ... */
+	/* Draws the body into screen lines [top, top + height). */
+	void (*draw)(struct view *v, int top, int height);
+	/* The title line: what this screen is about. */
+	void (*title)(struct view *v, struct rf_buf *out);
+	/* The right part of the status bar: counts, position (may be NULL). */
+	void (*status)(struct view *v, struct rf_buf *out);
+	/* A raw key, before the key map (text entry); true if consumed. May be NULL. */
+	bool (*key)(struct view *v, int key);
+	/* An action; true if handled. */
+	bool (*action)(struct view *v, enum action a);
+	/* The view is on top again after the one above it closed. May be NULL. */
+	void (*resume)(struct view *v);
+	/* Frees priv. */
+	void (*free)(struct view *v);
+	/* Drawn over the view below it (prompts, pickers): the view below is
+	 * drawn first and this one draws only its box. */
+	bool overlay;
+};
+
+/* Cursor and scroll position of a list of `count` lines. */
+struct list_state {
+	size_t cursor, top, count;
+	int height;                  /* lines visible, set by the last draw */
+};
+
+struct view {
+	const struct view_ops *ops;
+	struct console *con;
+	void *priv;                  /* the view's own state, freed by ops->free */
+	struct list_state list;
+};
+
+/* Makes a view (the console does not own it until view_push). */
+struct view *view_new(struct console *con, const struct view_ops *ops, void *priv);
+/* Puts v on top of the stack (takes ownership). */
+void view_push(struct console *con, struct view *v);
+/* Closes and frees the top view; the one below it gets resume(). */
+void view_pop(struct console *con);
+struct view *view_top(struct console *con);
+/* The topmost view with these ops, or NULL. */
+struct view *view_find(struct console *con, const struct view_ops *ops);
+
+/* Draws the whole screen and refreshes it. */
+void screen_draw(struct console *con);
+
+/* Moves l for the movement actions (j k g G ^D ^U); true if a was one. */
+bool list_move(struct list_state *l, enum action a);
+/* Moves a text pager (the top line is the position) for the movement
+ * actions; true if a was one. */
+bool pager_move(struct list_state *l, enum action a);
+/* Keeps cursor inside [0, count) and visible in height lines. */
+void list_clamp(struct list_state *l);
+/* Draws a bordered box of h x w centred in the body; returns its top-left
+ * corner in *y, *x. */
+void draw_box(int h, int w, int *y, int *x, const char *title);
+
+/* Progress of a write transaction (rf_apply, rf_undo_apply). */
+struct progress {
+	const char *phase;           /* "checking", "writing", "committing" */
+	size_t done, total;
+	double last_draw;            /* ms */
+};
+/* The body of an rf_apply_progress_fn: records where the work is, redraws
+ * the screen at most every 50 ms and returns 1 when Esc or ^C was pressed
+ * (the caller's transaction then rolls back). */
+int progress_report(struct console *con, struct progress *p, enum rf_apply_phase phase,
+                    size_t done, size_t total);
+/* A progress bar with its phase and "Esc cancels" on screen line y. */
+void progress_draw(const struct progress *p, int y);
+
+/* The views (one file each). Each constructor pushes its view. */
+void tables_view_open(struct console *con);
+void diff_view_open(struct console *con);
+void columns_view_open(struct console *con);
+void where_view_open(struct console *con);
+void key_view_open(struct console *con);
+/* col: shape column; row: index into the session's rows */
+void cell_view_open(struct console *con, size_t row, size_t col);
+void preview_view_open(struct console *con);
+void apply_view_open(struct console *con);
+void journals_view_open(struct console *con);
+/* path: the journal to roll back */
+void rollback_view_open(struct console *con, const char *path);
+void help_view_open(struct console *con);
+
+#endif
