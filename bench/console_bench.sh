@@ -6,8 +6,8 @@
 #
 #   bench/console_bench.sh [BUILD_DIR]
 #
-# BUILD_DIR holds a built rowferry (default build-ui-bench, configured and built
-# in Release when missing). The console measures itself: with
+# BUILD_DIR is where rowferry is built (default build-ui-bench, configured in
+# Release when new). The console measures itself: with
 # ROWFERRY_TIMING=FILE it appends, per key, the milliseconds from the key's
 # arrival to the end of the redraw it caused (ui/console.c, run()). Two runs:
 #
@@ -30,10 +30,9 @@ RESULTS=${RF_BENCH_RESULTS:-$ROOT/bench/RESULTS.md}
 export LC_ALL=C.UTF-8 TZ=UTC
 unset NO_COLOR ROWFERRY_SCRIPT ROWFERRY_TIMING ROWFERRY_CONFIG TMUX
 
-if [ ! -x "$ROOT/$BUILD/rowferry" ]; then
+[ -f "$ROOT/$BUILD/CMakeCache.txt" ] ||
 	cmake -S "$ROOT" -B "$ROOT/$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-	cmake --build "$ROOT/$BUILD" -j"$(nproc)" --target rowferry >/dev/null
-fi
+cmake --build "$ROOT/$BUILD" -j"$(nproc)" --target rowferry >/dev/null
 RF=$ROOT/$BUILD/rowferry
 
 W=$(mktemp -d /tmp/rf_console_bench_XXXXXX)

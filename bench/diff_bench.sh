@@ -7,21 +7,22 @@
 #
 #   bench/diff_bench.sh [--data-only] [BUILD_DIR]
 #
-# BUILD_DIR holds a built rowferry (relative to the repository root); without
-# it, build-bench is configured and built in Release. See bench/README.md for
-# the environment variables (rows, runs, cache, servers).
+# BUILD_DIR (relative to the repository root; default build-bench) is built
+# incrementally, and configured in Release first when it is new. See
+# bench/README.md for the environment variables (rows, runs, cache, servers).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench
 ROWS=${RF_BENCH_ROWS:-1000000}
 RUNS_FAST=${RF_BENCH_RUNS_FAST:-5}      # rowferry, COPY, sqldiff: seconds each
-RUNS_SLOW=${RF_BENCH_RUNS_SLOW:-3}      # pt-table-sync: a minute or more each
+RUNS_SLOW=${RF_BENCH_RUNS_SLOW:-3}      # MariaDB full diffs, pt-table-sync: 20 s to minutes each
 RUNS_TARGETED=${RF_BENCH_RUNS_TARGETED:-40}
 SRV=${RF_BENCH_SRV:-/tmp/rfbench-srv}
 CACHE=${RF_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rowferry-bench}
 RESULTS=${RF_BENCH_RESULTS:-$BENCH/RESULTS.md}
 KEEP_SERVERS=${RF_BENCH_KEEP_SERVERS:-0}
+PT_DEFAULT=${RF_BENCH_PT_DEFAULT:-0}     # also time pt-table-sync's own index choice (slow)
 JOB=${RF_BENCH_JOB:-0000065}            # the job of the targeted diff (20 rows)
 TABLE=siteflow_orders
 DATA_VERSION=1
@@ -48,23 +49,29 @@ need_tools() {
 RF=""
 RF_BUILD_NOTE=""
 build_rowferry() {
-	local dir=${1:-}
-	if [ -n "$dir" ]; then
-		case $dir in /*) ;; *) dir=$ROOT/$dir ;; esac
-	else
-		dir=$ROOT/build-bench
+	local dir=${1:-build-bench}
+	case $dir in /*) ;; *) dir=$ROOT/$dir ;; esac
+	log "building rowferry in $dir"
+	if [ ! -f "$dir/CMakeCache.txt" ]; then
+		cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release >"$WORK/build.log" 2>&1 ||
+			{ RF_BUILD_NOTE="cmake failed: $(grep -m1 -i error "$WORK/build.log")"; log "$RF_BUILD_NOTE"; }
 	fi
-	if [ -z "${1:-}" ] || [ ! -x "$dir/rowferry" ]; then
-		log "building rowferry (Release) in $dir"
-		if ! { cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release >"$WORK/build.log" 2>&1 &&
-			cmake --build "$dir" -j"$(nproc)" --target rowferry >>"$WORK/build.log" 2>&1; }; then
-			RF_BUILD_NOTE="the build failed: $(grep -m1 -E 'error|Error' "$WORK/build.log" || tail -n1 "$WORK/build.log")"
-			log "rowferry: $RF_BUILD_NOTE (peers are still measured)"
+	# incremental: a no-op when `make bench` has just built it
+	if ! cmake --build "$dir" -j"$(nproc)" --target rowferry >>"$WORK/build.log" 2>&1; then
+		local why
+		why=$(grep -m1 -E 'error|Error' "$WORK/build.log" || tail -n1 "$WORK/build.log")
+		if [ -x "$dir/rowferry" ]; then
+			RF_BUILD_NOTE="the build failed ($why); measured the binary of an earlier build ($(date -r "$dir/rowferry" '+%Y-%m-%d %H:%M'))"
+		else
+			RF_BUILD_NOTE="the build failed: $why"
+			log "rowferry: $RF_BUILD_NOTE (the peers are still measured)"
 			return 0
 		fi
+		log "rowferry: $RF_BUILD_NOTE"
 	fi
 	RF=$dir/rowferry
 	RF_BUILD_TYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$dir/CMakeCache.txt" 2>/dev/null || true)
+	[ "$RF_BUILD_TYPE" = Release ] || log "warning: $dir is a ${RF_BUILD_TYPE:-?} build, not Release"
 }
 
 # ---------------------------------------------------------------- servers
@@ -99,7 +106,7 @@ stop_servers() {
 # and marks every copy of it (CSV cache, SQLite files, a table COMMENT in
 # PostgreSQL and MariaDB), so each is rebuilt only when it is missing or stale.
 STAMP=""
-pg() { psql -X -q -v ON_ERROR_STOP=1 -d "$1" "${@:2}"; }
+pg() { PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -d "$1" "${@:2}"; }
 my() {
 	mariadb --no-defaults -urowferry -p"$RF_TEST_MY_PASSWORD" --socket="$RF_TEST_MY_SOCKET" \
 		--local-infile=1 -N -B "$@"
@@ -228,7 +235,7 @@ load_data() {
 		              WHERE TABLE_SCHEMA = 'rf_$side' AND TABLE_NAME = '$TABLE'" 2>/dev/null || true)
 		if [ "$have" != "$STAMP" ]; then
 			log "loading MariaDB rf_$side"
-			create_my "rf_$side" "$CACHE/$side.csv" &
+			create_my "rf_$side" "$CACHE/$side.csv" >/dev/null &
 		fi
 	done
 	wait_all
@@ -236,7 +243,7 @@ load_data() {
 		have=$(sqlite3 "$CACHE/$side.db" 'SELECT stamp FROM bench_stamp' 2>/dev/null || true)
 		if [ "$have" != "$STAMP" ]; then
 			log "building SQLite $CACHE/$side.db"
-			create_sqlite "$CACHE/$side.db" "$CACHE/$side.csv" &
+			create_sqlite "$CACHE/$side.db" "$CACHE/$side.csv" >/dev/null &
 		fi
 	done
 	wait_all
@@ -306,7 +313,7 @@ rf_check() {
 	log "checking $name"
 	/usr/bin/time -o "$WORK/$name.check.rss" -f %M "$WORK/cmd/$name" >"$WORK/$name.out" \
 		2>"$WORK/$name.err" || rc=$?
-	out=$(tr -s '\n' ' ' <"$WORK/$name.out")
+	out=$(tr -s '\n' ' ' <"$WORK/$name.out" | sed 's/ $//')
 	RF_RC[$e]=$rc
 	RF_OUT[$e]=$out
 	RF_RSS1[$e]=$(grep -E '^[0-9]+$' "$WORK/$name.check.rss" | awk '{printf "%.1f", $1 / 1024}')
@@ -339,6 +346,7 @@ main() {
 	export XDG_CONFIG_HOME=$WORK/xdg XDG_STATE_HOME=$WORK/xdg XDG_DATA_HOME=$WORK/xdg
 	trap 'stop_servers' EXIT
 	local t0=$SECONDS
+	LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 	need_tools
 	[ "$data_only" = 1 ] || build_rowferry "$build_dir"
@@ -359,9 +367,11 @@ main() {
 /usr/bin/time -a -o $WORK/pg_copy.psql.rss -f %M psql -X -q -d '${PG_URL[prod]}' -c \"$q\" >/dev/null & b=\$!
 wait \$a; ra=\$?; wait \$b; rb=\$?; exit \$((ra | rb))"
 	mkcmd sq_sqldiff "sqldiff --primarykey --table $TABLE '$CACHE/dev.db' '$CACHE/prod.db' >$WORK/sqldiff.sql"
-	mkcmd my_ptsync "pt-table-sync --print --ignore-columns guid \
-h=localhost,S=$RF_TEST_MY_SOCKET,u=rowferry,p=$RF_TEST_MY_PASSWORD,D=rf_dev,t=$TABLE \
-D=rf_prod,t=$TABLE >$WORK/ptsync.sql"
+	local dsn="h=localhost,S=$RF_TEST_MY_SOCKET,u=rowferry,p=$RF_TEST_MY_PASSWORD,D=rf_dev,t=$TABLE D=rf_prod,t=$TABLE"
+	# by the natural key, as rowferry matches rows (see README: left to
+	# itself pt-table-sync chunks on the guid index, ~13 min a run)
+	mkcmd my_ptsync "pt-table-sync --print --ignore-columns guid --chunk-index PRIMARY $dsn >$WORK/ptsync.sql"
+	[ "$PT_DEFAULT" = 1 ] && mkcmd my_ptsync_default "pt-table-sync --print --ignore-columns guid $dsn >$WORK/ptsync_default.sql"
 
 	# rowferry: the full diffs (the same command on every engine; on MariaDB
 	# also with --exclude guid, the like-for-like of --ignore-columns guid)
@@ -389,16 +399,17 @@ D=rf_prod,t=$TABLE >$WORK/ptsync.sql"
 	hyperfine_run sq_sqldiff "$RUNS_FAST" 1
 	[ "${RF_OK[sq]:-}" = yes ] && hyperfine_run sq_rowferry "$RUNS_FAST" 0
 	# MariaDB
-	[ "${RF_OK[my]:-}" = yes ] && hyperfine_run my_rowferry "$RUNS_FAST" 0
-	[ "${RF_OK[my_x]:-}" = yes ] && hyperfine_run my_rowferry_x "$RUNS_FAST" 0
+	[ "${RF_OK[my_x]:-}" = yes ] && hyperfine_run my_rowferry_x "$RUNS_SLOW" 0
+	[ "${RF_OK[my]:-}" = yes ] && hyperfine_run my_rowferry "$RUNS_SLOW" 0
 	hyperfine_run my_ptsync "$RUNS_SLOW" 0
+	[ "$PT_DEFAULT" = 1 ] && hyperfine_run my_ptsync_default 1 0
 	# targeted, connection included
 	if [ -n "$RF" ]; then
 		for e in pg my sq; do
 			local rc=0
 			"$WORK/cmd/${e}_targeted" >"$WORK/${e}_targeted.out" 2>&1 || rc=$?
 			RF_RC[${e}_t]=$rc
-			RF_OUT[${e}_t]=$(tr -s '\n' ' ' <"$WORK/${e}_targeted.out")
+			RF_OUT[${e}_t]=$(tr -s '\n' ' ' <"$WORK/${e}_targeted.out" | sed 's/ $//')
 			if [ "$rc" = 1 ]; then hyperfine_quick "${e}_targeted" "$RUNS_TARGETED" 3; fi
 		done
 	fi
@@ -408,6 +419,13 @@ D=rf_prod,t=$TABLE >$WORK/ptsync.sql"
 	. "$BENCH/diff_report.sh"
 	write_report
 	log "done in ${TOTAL}s; results in $RESULTS (raw: $WORK)"
+	# a wrong diff is a bug: fail; missed speed targets are only reported
+	for e in pg my my_x sq; do
+		if [ -n "$RF" ] && [ "${RF_OK[$e]:-}" != yes ]; then
+			log "rowferry's diff ($e) did not find the planted differences"
+			exit 1
+		fi
+	done
 }
 
 main "$@"

@@ -15,6 +15,9 @@
 #include "rowferry/apply.h"
 #include "rowferry/journal.h"
 
+/* Keys per stream when reading written rows back (see readback()). */
+#define APPLY_READBACK_CHUNK 5000
+
 /* A whole target row, canonical per target column, in table order. */
 struct image {
 	struct rf_cell *cells;
@@ -31,11 +34,13 @@ struct apply {
 	size_t nstream;           /* target columns streamed, in shape order */
 	size_t *stream_cols;      /* their table indexes */
 	size_t *stream_shape;     /* their shape columns */
+	size_t *stream_of;        /* per shape column: its stream position */
 	struct image *before;     /* per op: the locked row (updates, deletes) */
 	bool *seen;               /* per op: found by the current lookup */
 	struct rf_keyset keys;    /* encoded key -> op, for the current lookup */
 	struct rf_buf canon, enc;
 	struct rf_cell *cells;    /* one row in shape terms (into canon) */
+	struct rf_cell key[64];   /* one row's key cells (into canon) */
 	struct rf_row tmp;        /* a RETURNING row reordered as a stream row */
 	struct rf_journal_writer *journal;
 	size_t njkey;
@@ -126,6 +131,29 @@ static void add_drift(struct apply *a, const struct rf_cell *shape_cells, const 
 	rf_buf_free(&b);
 }
 
+/* Encodes into a->enc the key (shape columns key[0..nkey)) of a row
+ * streamed in stream_cols order, canonical as the diff made it: only the
+ * key is canonicalized, the rest of the row is not looked at. */
+static void encode_row_key(struct apply *a, const struct rf_row *row, const size_t *key,
+                           size_t nkey)
+{
+	size_t i, off;
+	rf_buf_reset(&a->canon);
+	for (i = 0; i < nkey; i++) {
+		const struct rf_diff_col *c = &a->sh->cols[key[i]];
+		const struct rf_cell *in = &row->cells[a->stream_of[key[i]]];
+		a->key[i].is_null = in->is_null;
+		a->key[i].len = a->canon.len;
+		if (!in->is_null)
+			rf_value_canon(c->tclass, in, &c->opts, &a->canon);
+		a->key[i].len = a->canon.len - a->key[i].len;
+	}
+	for (i = 0, off = 0; i < nkey; off += a->key[i].len, i++)
+		a->key[i].data = a->key[i].is_null ? NULL : a->canon.data + off;
+	rf_buf_reset(&a->enc);
+	rf_key_encode(&a->enc, a->key, NULL, nkey);
+}
+
 /* Fills tuples with the cells[key[i]] of ops [first, first+n) of one kind
  * group, and a->keys with their encodings. Returns the tuple count. */
 static size_t chunk_tuples(struct apply *a, const size_t *ops, size_t n, const size_t *key,
@@ -195,9 +223,7 @@ static int recheck_absent(void *ctx, const struct rf_row *row, struct rf_error *
 	size_t i;
 	(void)err;
 
-	rf_diff_canon_row(a->sh, 1, row, &a->canon, a->cells, NULL);
-	rf_buf_reset(&a->enc);
-	rf_key_encode(&a->enc, a->cells, a->sh->key, a->sh->nkey);
+	encode_row_key(a, row, a->sh->key, a->sh->nkey);
 	if (rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i) && !a->seen[i]) {
 		a->seen[i] = true;
 		add_drift(a, a->p->ops[i].row->src, "is now in the target (it was to be inserted)");
@@ -226,7 +252,7 @@ static int recheck(struct apply *a, struct rf_error *err)
 		bool inserts = pass == 1;
 		const size_t *key = inserts ? a->sh->key : p->target_key;
 		size_t nkey = inserts ? a->sh->nkey : p->ntarget_key;
-		struct rf_lookup_key lk = {nkey, cols, classes};
+		struct rf_lookup_key lk = {nkey, cols, classes, 0};
 
 		for (i = n = 0; i < p->nops; i++)
 			if ((p->ops[i].kind == RF_OP_INSERT) == inserts)
@@ -316,11 +342,23 @@ static int readback_row(void *ctx, const struct rf_row *row, struct rf_error *er
 	size_t i;
 	int rc;
 
-	rf_diff_canon_row(a->sh, 1, row, &a->canon, a->cells, NULL);
-	rf_buf_reset(&a->enc);
-	rf_key_encode(&a->enc, a->cells, rb->key, rb->nkey);
-	if (!rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i) || a->seen[i])
+	encode_row_key(a, row, rb->key, rb->nkey);
+	if (!rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i))
 		return 0;
+	if (a->seen[i]) {
+		/* two rows with the key just written: which one is ours cannot be
+		 * told, and a journal that might name the wrong row is worse than
+		 * no copy */
+		struct rf_buf key = RF_BUF_INIT;
+		rf_diff_canon_row(a->sh, 1, row, &a->canon, a->cells, NULL);
+		rf_diff_format_key(a->sh, a->cells, &key);
+		rf_error_set(err, a->db->name,
+		             "(%s) is in the target twice after the %s: the key does not "
+		             "identify one row, so the journal could not; rolled back",
+		             key.data, rf_op_name(rb->kind));
+		rf_buf_free(&key);
+		return -1;
+	}
 	a->seen[i] = true;
 	rb->found++;
 	im = make_image(a, row);
@@ -342,7 +380,9 @@ static int readback(struct apply *a, enum rf_op_kind kind, const size_t *ops, si
 	struct readback rb = {a, kind, key, nkey, 0};
 	size_t cols[64];
 	enum rf_type_class classes[64];
-	struct rf_lookup_key lk = {nkey, cols, classes};
+	/* rows just written: a table that was small when the transaction began
+	 * may be scanned rather than probed, so fewer, larger lookups */
+	struct rf_lookup_key lk = {nkey, cols, classes, APPLY_READBACK_CHUNK};
 	size_t i, k;
 	int rc;
 
@@ -397,18 +437,9 @@ static int run_stmt(struct apply *a, const struct rf_stmt *s, struct rf_error *e
 		a->res->updated += s->count; /* journaled by readback() after all updates */
 		break;
 	case RF_OP_INSERT:
-		if (s->returning) {
-			if (journal_returned(a, s, &r, err) != 0)
-				goto out;
-		} else {
-			size_t *ops = rf_xcalloc(s->count, sizeof *ops), i;
-			for (i = 0; i < s->count; i++)
-				ops[i] = s->first + i;
-			rc = readback(a, RF_OP_INSERT, ops, s->count, err);
-			free(ops);
-			if (rc != 0)
-				goto out;
-		}
+		/* without RETURNING, journaled by readback() after all inserts */
+		if (s->returning && journal_returned(a, s, &r, err) != 0)
+			goto out;
 		a->res->inserted += s->count;
 		break;
 	}
@@ -418,20 +449,20 @@ out:
 	return rc;
 }
 
-/* Journals every update (read back once all have run, before the inserts
- * so the journal lists ops in the order they took effect). */
-static int journal_updates(struct apply *a, struct rf_error *err)
+/* Journals every op of one kind by reading the rows back: updates once
+ * all have run (before the inserts, so the journal lists ops in the order
+ * they took effect), inserts at the end. */
+static int journal_read_back(struct apply *a, enum rf_op_kind kind, struct rf_error *err)
 {
 	const struct rf_plan *p = a->p;
 	size_t *ops = rf_xcalloc(p->nops ? p->nops : 1, sizeof *ops), n = 0, i;
 	int rc = 0;
 
 	for (i = 0; i < p->nops; i++)
-		if (p->ops[i].kind == RF_OP_UPDATE)
+		if (p->ops[i].kind == kind)
 			ops[n++] = i;
-	for (i = 0; rc == 0 && i < n; i += RF_LOOKUP_CHUNK)
-		rc = readback(a, RF_OP_UPDATE, ops + i, n - i < RF_LOOKUP_CHUNK ? n - i : RF_LOOKUP_CHUNK,
-		              err);
+	if (n)
+		rc = readback(a, kind, ops, n, err);
 	free(ops);
 	return rc;
 }
@@ -440,7 +471,7 @@ static int write_all(struct apply *a, struct rf_error *err)
 {
 	struct rf_stmts stmts;
 	size_t i, batch = a->o->batch_rows ? a->o->batch_rows : RF_APPLY_BATCH_ROWS;
-	bool updates_journaled = false;
+	bool updates_journaled = false, returned = false;
 	int rc = -1;
 
 	rf_plan_render_stmts(a->p, a->db, batch, false, &stmts);
@@ -448,7 +479,7 @@ static int write_all(struct apply *a, struct rf_error *err)
 	for (i = 0; i <= stmts.len; i++) {
 		const struct rf_stmt *s = i < stmts.len ? &stmts.items[i] : NULL;
 		if (!updates_journaled && (!s || s->kind == RF_OP_INSERT)) {
-			if (journal_updates(a, err) != 0)
+			if (journal_read_back(a, RF_OP_UPDATE, err) != 0)
 				goto out;
 			updates_journaled = true;
 		}
@@ -460,8 +491,11 @@ static int write_all(struct apply *a, struct rf_error *err)
 		}
 		if (run_stmt(a, s, err) != 0)
 			goto out;
+		returned = returned || s->returning;
 		a->done += s->count;
 	}
+	if (!returned && journal_read_back(a, RF_OP_INSERT, err) != 0)
+		goto out;
 	rc = cancelled(a, RF_APPLY_WRITING, a->done, a->p->nops) ? 1 : 0;
 out:
 	rf_stmts_free(&stmts);
@@ -515,6 +549,9 @@ static void apply_init(struct apply *a, const struct rf_plan *p, struct rf_db *t
 	a->o = o;
 	a->res = res;
 	rf_diff_stream_cols(a->sh, 1, &a->stream_cols, &a->stream_shape, &a->nstream);
+	a->stream_of = rf_xcalloc(a->sh->ncols ? a->sh->ncols : 1, sizeof *a->stream_of);
+	for (i = 0; i < a->nstream; i++)
+		a->stream_of[a->stream_shape[i]] = i;
 	a->before = rf_xcalloc(p->nops ? p->nops : 1, sizeof *a->before);
 	a->seen = rf_xcalloc(p->nops ? p->nops : 1, sizeof *a->seen);
 	a->cells = rf_xcalloc(a->sh->ncols ? a->sh->ncols : 1, sizeof *a->cells);
@@ -544,6 +581,7 @@ static void apply_free(struct apply *a)
 	free(a->tmp.cells);
 	free(a->stream_cols);
 	free(a->stream_shape);
+	free(a->stream_of);
 	free(a->jkey);
 	free(a->jkey_cells);
 	rf_keyset_free(&a->keys);

@@ -16,9 +16,6 @@ int rf_journal_write_all(int fd, const char *data, size_t len, const char *path,
                          struct rf_error *err);
 /* Appends obj as one compact JSON line (with '\n') to out. */
 int rf_journal_dump_line(json_t *obj, struct rf_buf *out);
-/* A cell as a JSON value: null, a string, or {"hex":..} for bytes that are
- * not UTF-8. New reference. */
-json_t *rf_journal_value(const struct rf_cell *c);
 /* fsync of a directory, so a new file's entry survives a crash. */
 int rf_journal_fsync_dir(const char *dir);
 

@@ -96,8 +96,17 @@ void rf_key_encode(struct rf_buf *out, const struct rf_cell *cells, const size_t
 			rf_buf_addc(out, 'N');
 			continue;
 		}
-		/* length first, so ("ab","c") and ("a","bc") differ */
-		rf_buf_printf(out, "V%zu:", c->len);
+		/* length first, so ("ab","c") and ("a","bc") differ; no printf:
+		 * this runs for every row apply and preview look at */
+		char len[24];
+		size_t at = sizeof len, v = c->len;
+		do {
+			len[--at] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		rf_buf_addc(out, 'V');
+		rf_buf_add(out, len + at, sizeof len - at);
+		rf_buf_addc(out, ':');
 		rf_buf_add(out, c->data, c->len);
 	}
 }
@@ -170,11 +179,11 @@ int rf_lookup_rows(struct rf_db *db, const struct rf_table_info *t, const struct
 {
 	struct rf_buf where = RF_BUF_INIT;
 	struct rf_stream *st = NULL;
-	size_t first;
+	size_t first, chunk = key->chunk ? key->chunk : RF_LOOKUP_CHUNK;
 	int rc = 0;
 
-	for (first = 0; rc == 0 && first < ntuples; first += RF_LOOKUP_CHUNK) {
-		size_t n = ntuples - first < RF_LOOKUP_CHUNK ? ntuples - first : RF_LOOKUP_CHUNK;
+	for (first = 0; rc == 0 && first < ntuples; first += chunk) {
+		size_t n = ntuples - first < chunk ? ntuples - first : chunk;
 		struct rf_stream_spec spec;
 		const struct rf_row *row;
 		int r;

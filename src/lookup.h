@@ -17,8 +17,9 @@
 
 #include "rowferry/db.h"
 
-/* Key tuples per stream: keeps each statement a few tens of KB. */
-#define RF_LOOKUP_CHUNK 500
+/* Key tuples per stream: keeps each statement a few tens of KB, and small
+ * enough that servers look the keys up in an index. */
+#define RF_LOOKUP_CHUNK 1000
 
 /* A hash set of byte strings (encoded key tuples), each with a value
  * (usually an op index). Owns copies of its keys. */
@@ -50,6 +51,7 @@ struct rf_lookup_key {
 	size_t n;
 	const size_t *cols;                /* table column indexes */
 	const enum rf_type_class *classes; /* class of the canonical values given */
+	size_t chunk;                      /* tuples per stream; 0: RF_LOOKUP_CHUNK */
 };
 
 /* The class to quote a key value with in a WHERE on a column of class
@@ -72,7 +74,7 @@ typedef int (*rf_lookup_fn)(void *ctx, const struct rf_row *row, struct rf_error
 
 /* Streams the rows of t whose key columns equal one of the ntuples tuples
  * (tuples: ntuples * key->n canonical cells, row-major), with columns
- * stream_cols[0..nstream) in that order, in chunks of RF_LOOKUP_CHUNK
+ * stream_cols[0..nstream) in that order, in chunks of key->chunk
  * tuples; lock adds FOR UPDATE (inside a write transaction). Rows come in no
  * particular order and may include rows the server merely considers equal:
  * match them exactly. Returns 0 or -1 with err. */

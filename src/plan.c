@@ -73,6 +73,11 @@ struct rf_plan *rf_plan_new(struct rf_diff_shape *shape, unsigned ops_mask)
 
 	p->shape = shape;
 	p->owns_shape = true;
+	/* Apply reads inserted rows back by key under its own locks instead:
+	 * measured on 100k rows, RETURNING made the INSERTs 3-4x slower on
+	 * MariaDB and ~1.5x on PostgreSQL, and reading back works the same on
+	 * every engine. Set false to have INSERTs return their rows. */
+	p->no_returning = true;
 	p->ops_mask = ops_mask;
 	p->insert_cols = rf_xcalloc(shape->ncols, sizeof *p->insert_cols);
 	for (i = 0; i < shape->ncols; i++) {

@@ -332,7 +332,7 @@ static int check_fkey(const struct rf_plan *p, struct rf_db *db, const struct rf
 	struct rf_keyset own = RF_KEYSET_INIT;
 	enum rf_type_class classes[16], quote[16];
 	size_t cols[16], i;
-	struct rf_lookup_key key = {fk->ncols, cols, quote};
+	struct rf_lookup_key key = {fk->ncols, cols, quote, 0};
 	struct rf_buf list = RF_BUF_INIT;
 	bool self = same_table(dt, fk->ref_table);
 	int rc = -1;
@@ -392,6 +392,22 @@ out:
 	return rc;
 }
 
+/* Whether names are the match key's columns (in any order). */
+static bool is_match_key(const struct rf_plan *p, const char *const *names, size_t n)
+{
+	size_t i, k;
+	if (n != p->shape->nkey)
+		return false;
+	for (i = 0; i < n; i++) {
+		bool found = false;
+		for (k = 0; k < p->shape->nkey; k++)
+			found = found || strcmp(p->shape->cols[p->shape->key[k]].name, names[i]) == 0;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
 /* Target keys of rows that give up their unique values before the inserts
  * run: deleted rows and rows updated in one of the key's columns. */
 static void leaving_rows(const struct rf_plan *p, const int *cols, size_t n,
@@ -416,8 +432,8 @@ static void leaving_rows(const struct rf_plan *p, const int *cols, size_t n,
 /* A unique key (or the primary key): the values the plan writes must not
  * exist in the target already, nor repeat within the plan. */
 static int check_unique(const struct rf_plan *p, struct rf_db *db, const char *what,
-                        const char *const *names, size_t n, size_t max, struct rf_warnings *out,
-                        struct rf_error *err)
+                        const char *const *names, size_t n, bool whole_table, size_t max,
+                        struct rf_warnings *out, struct rf_error *err)
 {
 	const struct rf_diff_shape *sh = p->shape;
 	const struct rf_table_info *dt = &sh->dst_table;
@@ -428,7 +444,7 @@ static int check_unique(const struct rf_plan *p, struct rf_db *db, const char *w
 	struct rf_col_opts tk_opts[16];
 	size_t cols[32], i;
 	int scols[16];
-	struct rf_lookup_key key = {n, cols, quote};
+	struct rf_lookup_key key = {n, cols, quote, 0};
 	struct rf_buf list = RF_BUF_INIT;
 	int rc = -1;
 
@@ -440,7 +456,10 @@ static int check_unique(const struct rf_plan *p, struct rf_db *db, const char *w
 		                "%s: %zu value%s repeat within the copy: %s%s", what, t.repeats,
 		                t.repeats == 1 ? "" : "s", t.listed.data,
 		                t.repeats > max ? " ..." : "");
-	if (t.len == 0) {
+	/* the diff read every target row and matched by this very key: the
+	 * values it inserts are not in the target (the apply re-checks that
+	 * under lock), so asking the target again would only cost time */
+	if (t.len == 0 || (whole_table && is_match_key(p, names, n))) {
 		rc = 0;
 		goto out;
 	}
@@ -479,8 +498,8 @@ out:
 	return rc;
 }
 
-static int target_warnings(const struct rf_plan *p, struct rf_db *db, size_t max,
-                           struct rf_warnings *out, struct rf_error *err)
+static int target_warnings(const struct rf_plan *p, struct rf_db *db, bool whole_table,
+                           size_t max, struct rf_warnings *out, struct rf_error *err)
 {
 	const struct rf_table_info *dt = &p->shape->dst_table;
 	const char *pk[16];
@@ -492,13 +511,13 @@ static int target_warnings(const struct rf_plan *p, struct rf_db *db, size_t max
 	if (dt->npk && dt->npk <= 16) {
 		for (i = 0; i < dt->npk; i++)
 			pk[i] = dt->cols[dt->pk[i]].name;
-		if (check_unique(p, db, "primary key", pk, dt->npk, max, out, err) != 0)
+		if (check_unique(p, db, "primary key", pk, dt->npk, whole_table, max, out, err) != 0)
 			return -1;
 	}
 	for (i = 0; i < dt->nunique; i++) {
 		char *what = rf_xasprintf("unique key %s", dt->uniques[i].name);
 		int r = check_unique(p, db, what, (const char *const *)dt->uniques[i].cols,
-		                     dt->uniques[i].ncols, max, out, err);
+		                     dt->uniques[i].ncols, whole_table, max, out, err);
 		free(what);
 		if (r != 0)
 			return -1;
@@ -526,7 +545,7 @@ int rf_preview_warnings(const struct rf_plan *p, struct rf_db *target,
 			return -1;
 		began = true;
 	}
-	rc = target_warnings(p, target, max, out, err);
+	rc = target_warnings(p, target, !o->filtered, max, out, err);
 	if (began)
 		rf_db_rollback(target, NULL);
 	return rc;

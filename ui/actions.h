@@ -16,19 +16,19 @@
 #include "rowferry/util.h"
 
 #define RF_ACTIONS(X)                                                                              \
-	X(MOVE_DOWN, "move-down", "j", "Down", "Move the cursor down one line")                   \
-	X(MOVE_UP, "move-up", "k", "Up", "Move the cursor up one line")                           \
-	X(MOVE_FIRST, "move-first", "g", "Home", "Jump to the first line")                        \
-	X(MOVE_LAST, "move-last", "G", "End", "Jump to the last line")                            \
+	X(MOVE_DOWN, "move-down", "j", "Down", "Move the cursor down one line")                    \
+	X(MOVE_UP, "move-up", "k", "Up", "Move the cursor up one line")                            \
+	X(MOVE_FIRST, "move-first", "g", "Home", "Jump to the first line")                         \
+	X(MOVE_LAST, "move-last", "G", "End", "Jump to the last line")                             \
 	X(PAGE_DOWN, "page-down", "^D", "PgDn", "Move down half a screen")                         \
 	X(PAGE_UP, "page-up", "^U", "PgUp", "Move up half a screen")                               \
-	X(SCROLL_LEFT, "scroll-left", "h", "Left", "Previous column (scrolls the panes)")         \
-	X(SCROLL_RIGHT, "scroll-right", "l", "Right", "Next column (scrolls the panes)")          \
-	X(SWITCH_PANE, "switch-pane", "Tab", NULL, "Switch between the source and target pane")   \
+	X(SCROLL_LEFT, "scroll-left", "h", "Left", "Previous column (scrolls the panes)")          \
+	X(SCROLL_RIGHT, "scroll-right", "l", "Right", "Next column (scrolls the panes)")           \
+	X(SWITCH_PANE, "switch-pane", "Tab", NULL, "Switch between the source and target pane")    \
 	X(OPEN, "open", "Enter", NULL, "Open the table, cell, journal or choice under the cursor") \
 	X(MARK, "mark", "Space", NULL, "Mark or unmark a row (the copy takes marked rows)")        \
-	X(NEXT_DIFF, "next-diff", "]", NULL, "Next difference")                                     \
-	X(PREV_DIFF, "prev-diff", "[", NULL, "Previous difference")                                 \
+	X(NEXT_DIFF, "next-diff", "]", NULL, "Next difference")                                    \
+	X(PREV_DIFF, "prev-diff", "[", NULL, "Previous difference")                                \
 	X(SEARCH, "search", "/", NULL, "Filter tables / search rows")                              \
 	X(EDIT_WHERE, "edit-where", "w", NULL, "Edit the WHERE condition of the diff")             \
 	X(PICK_KEY, "pick-key", "K", NULL, "Choose the key columns rows are matched by")           \
@@ -37,17 +37,17 @@
 	X(APPLY, "apply", "A", NULL, "Apply the copy to the target (asks first)")                  \
 	X(JOURNALS, "journals", "u", NULL, "Undo journals: list, details, rollback")               \
 	X(TOGGLE_IDENTICAL, "toggle-identical", "=", NULL, "Show or hide identical rows")          \
-	X(TOGGLE_COPY, "toggle-copy", "x", NULL, "Columns: copy (and compare) this column or not")  \
+	X(TOGGLE_COPY, "toggle-copy", "x", NULL, "Columns: copy (and compare) this column or not") \
 	X(TOGGLE_COMPARE, "toggle-compare", "i", NULL, "Columns: compare this column or not")      \
 	X(ROLLBACK, "rollback", "r", NULL, "Journals: preview the rollback of this journal")       \
 	X(TOGGLE_DELETES, "toggle-deletes", "D", NULL,                                             \
-	  "Preview/apply: also delete rows only in the target (- rows)")                          \
+	  "Preview/apply: also delete rows only in the target (- rows)")                           \
 	X(SAVE, "save", "s", NULL, "Preview: save the SQL to a file")                              \
-	X(RELOAD, "reload", "R", NULL, "Run the diff again / reload the list")                      \
-	X(REDRAW, "redraw", "^L", NULL, "Redraw the screen")                                        \
-	X(HELP, "help", "?", "F1", "This help")                                                     \
+	X(RELOAD, "reload", "R", NULL, "Run the diff again / reload the list")                     \
+	X(REDRAW, "redraw", "^L", NULL, "Redraw the screen")                                       \
+	X(HELP, "help", "?", "F1", "This help")                                                    \
 	X(CANCEL, "cancel", "Esc", "^C", "Cancel the running operation or the prompt")             \
-	X(BACK, "back", "q", NULL, "Back to the previous screen")                                   \
+	X(BACK, "back", "q", NULL, "Back to the previous screen")                                  \
 	X(QUIT, "quit", "Q", NULL, "Quit rowferry")
 
 enum action {
@@ -76,8 +76,8 @@ enum action action_by_name(const char *name);
  * (KEY_UP, ...) moved above Unicode so the two never collide. */
 #define RF_KEY_FN(k) (0x110000 + (k))
 #define RF_KEY_ENTER '\r'
-#define RF_KEY_ESC 27
-#define RF_KEY_NONE (-1)
+#define RF_KEY_ESC   27
+#define RF_KEY_NONE  (-1)
 
 /* Parses a key spec: "j", "^D" (Ctrl-D), "Enter", "Tab", "Space", "Esc",
  * "Backspace", "Up", "Down", "Left", "Right", "PgUp", "PgDn", "Home",
@@ -93,7 +93,7 @@ struct keymap {
 	struct keymap_entry {
 		int key;
 		enum action action;
-	} *items;
+	} * items;
 };
 /* Fills map with the defaults and applies cfg's [keys] (cfg may be NULL).
  * Each problem is added to warnings as "FILE:LINE: message". A rebound

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confirm.h"
 #include "draw.h"
-#include "lineedit.h"
 #include "rowferry/apply.h"
 #include "rowferry/preview.h"
 #include "session.h"
@@ -19,12 +19,11 @@ enum apply_state { APPLY_CONFIRM, APPLY_RUNNING, APPLY_RESULT };
 
 struct apply_view {
 	enum apply_state state;
-	struct rf_plan *plan;        /* until applied; borrows the session's shape */
-	struct text_lines lines;     /* summary, then the result */
+	struct rf_plan *plan;    /* until applied; borrows the session's shape */
+	struct text_lines lines; /* summary, then the result */
 	size_t nerrors;
-	bool type_name;              /* confirm by typing the target's name */
-	struct lineedit confirm;
-	struct progress progress;    /* while running */
+	struct confirm confirm;
+	struct progress progress; /* while running */
 };
 
 static void summarize(struct view *v)
@@ -33,7 +32,8 @@ static void summarize(struct view *v)
 	struct console *con = v->con;
 	struct session *s = con->session;
 	struct rf_warnings w = RF_WARNINGS_INIT;
-	struct rf_preview_opts o = {s->sel.where || s->sel.source_where || s->sel.target_where, 0, 0};
+	struct rf_preview_opts o = {s->sel.where || s->sel.source_where || s->sel.target_where, 0,
+	                            0};
 	struct rf_error err;
 	char text[1300];
 	size_t i;
@@ -44,14 +44,17 @@ static void summarize(struct view *v)
 	text_lines_addf(&a->lines, COLOR_NORMAL, "  table     %s", s->sel.table);
 	text_lines_addf(&a->lines, COLOR_NORMAL, "  rows      %s (%zu)",
 	                s->nmarked ? "the marked rows" : "every differing row", a->plan->nops);
-	text_lines_addf(&a->lines, COLOR_NORMAL, "  insert    %zu", rf_plan_count(a->plan, RF_OP_INSERT));
-	text_lines_addf(&a->lines, COLOR_NORMAL, "  update    %zu", rf_plan_count(a->plan, RF_OP_UPDATE));
+	text_lines_addf(&a->lines, COLOR_NORMAL, "  insert    %zu",
+	                rf_plan_count(a->plan, RF_OP_INSERT));
+	text_lines_addf(&a->lines, COLOR_NORMAL, "  update    %zu",
+	                rf_plan_count(a->plan, RF_OP_UPDATE));
 	text_lines_addf(&a->lines, COLOR_NORMAL, "  delete    %zu%s",
 	                rf_plan_count(a->plan, RF_OP_DELETE),
 	                s->ops_mask & RF_OP_DELETE ? "" : " (deletes are off: D in the preview)");
 	if (s->sel.exclude.len) {
 		char *j = rf_strlist_join(&s->sel.exclude, ", ");
-		text_lines_addf(&a->lines, COLOR_NORMAL, "  excluded  %s (the target supplies them)", j);
+		text_lines_addf(&a->lines, COLOR_NORMAL,
+		                "  excluded  %s (the target supplies them)", j);
 		free(j);
 	}
 	text_lines_addf(&a->lines, COLOR_NORMAL, "  journal   in %s", con->cfg.undo_dir);
@@ -62,9 +65,10 @@ static void summarize(struct view *v)
 	a->nerrors = rf_warnings_count(&w, RF_SEV_ERROR) + (err.set ? 1 : 0);
 	for (i = 0; i < w.len; i++)
 		if (w.items[i].severity != RF_SEV_INFO)
-			text_lines_addf(&a->lines,
-			                w.items[i].severity == RF_SEV_ERROR ? COLOR_ERROR : COLOR_WARNING,
-			                "%s: %s", rf_severity_name(w.items[i].severity), w.items[i].text);
+			text_lines_addf(
+			    &a->lines,
+			    w.items[i].severity == RF_SEV_ERROR ? COLOR_ERROR : COLOR_WARNING,
+			    "%s: %s", rf_severity_name(w.items[i].severity), w.items[i].text);
 	rf_warnings_free(&w);
 }
 
@@ -77,27 +81,19 @@ static void apply_draw(struct view *v, int top, int height)
 	v->list.height = height;
 	text_lines_draw(&a->lines, 0, top, height - 3);
 	if (a->state == APPLY_CONFIRM) {
-		char prompt[256];
 		if (a->nerrors) {
-			draw_line(y, 2, COLS - 2, "Cannot apply: the errors above must be fixed first "
-			                          "(q goes back).",
-			          theme_attr(COLOR_ERROR));
+			draw_line(
+			    y, 2, COLS - 2,
+			    "Cannot apply: the errors above must be fixed first (q goes back).",
+			    theme_attr(COLOR_ERROR));
 			return;
 		}
 		if (!a->plan->nops) {
-			draw_line(y, 2, COLS - 2, "Nothing to apply (q goes back).", theme_attr(COLOR_DIM));
+			draw_line(y, 2, COLS - 2, "Nothing to apply (q goes back).",
+			          theme_attr(COLOR_DIM));
 			return;
 		}
-		if (a->type_name)
-			snprintf(prompt, sizeof prompt, "Type %s to apply, Esc cancels: ", con->dst->name);
-		else
-			snprintf(prompt, sizeof prompt, "Press Enter to apply, Esc cancels: ");
-		draw_line(y, 2, COLS - 2, prompt, theme_attr(COLOR_WARNING));
-		if (a->type_name) {
-			int x = 2 + (int)strlen(prompt);
-			con->cursor_y = y;
-			con->cursor_x = lineedit_draw(&a->confirm, y, x, COLS - x - 1, theme_attr(COLOR_INPUT));
-		}
+		confirm_draw(&a->confirm, con, y, "apply");
 	} else if (a->state == APPLY_RUNNING) {
 		progress_draw(&a->progress, y);
 	}
@@ -130,7 +126,8 @@ static void show_result(struct view *v, const struct rf_apply_result *res,
 		text_lines_addf(&a->lines, COLOR_TITLE,
 		                "Applied to %s in one transaction: %zu inserted, %zu updated, "
 		                "%zu deleted (%.2f s).",
-		                con->dst->name, res->inserted, res->updated, res->deleted, res->seconds);
+		                con->dst->name, res->inserted, res->updated, res->deleted,
+		                res->seconds);
 		break;
 	case RF_APPLY_NOTHING:
 		text_lines_adds(&a->lines, COLOR_NORMAL, "Nothing to apply.");
@@ -142,7 +139,8 @@ static void show_result(struct view *v, const struct rf_apply_result *res,
 			text_lines_addf(&a->lines, COLOR_WARNING, "  %s", res->drift.items[i]);
 		break;
 	case RF_APPLY_CANCELLED:
-		text_lines_adds(&a->lines, COLOR_WARNING, "Cancelled: rolled back, nothing written.");
+		text_lines_adds(&a->lines, COLOR_WARNING,
+		                "Cancelled: rolled back, nothing written.");
 		break;
 	case RF_APPLY_FAILED:
 		text_lines_addf(&a->lines, COLOR_ERROR, "Failed, rolled back, nothing written: %s",
@@ -158,7 +156,8 @@ static void show_result(struct view *v, const struct rf_apply_result *res,
 	                      "(rollback)."
 	                    : "q goes back to the diff.");
 	if (res->status == RF_APPLY_DONE)
-		console_message(con, MSG_INFO, "applied; journal %s", res->journal ? res->journal : "");
+		console_message(con, MSG_INFO, "applied; journal %s",
+		                res->journal ? res->journal : "");
 }
 
 static void run_apply(struct view *v)
@@ -197,31 +196,20 @@ static void run_apply(struct view *v)
 static bool apply_key(struct view *v, int key)
 {
 	struct apply_view *a = v->priv;
-	char *typed;
 
 	if (a->state != APPLY_CONFIRM || a->nerrors || !a->plan->nops)
 		return false;
-	if (!a->type_name) {
-		if (key == RF_KEY_ENTER || key == '\n')
-			run_apply(v);
-		return key == RF_KEY_ENTER || key == '\n';
-	}
-	switch (lineedit_key(&a->confirm, key)) {
-	case LE_ACCEPT:
-		typed = lineedit_text(&a->confirm);
-		if (strcmp(typed, v->con->dst->name) == 0)
-			run_apply(v);
-		else
-			console_message(v->con, MSG_WARNING, "type %s exactly to apply (or Esc)",
-			                v->con->dst->name);
-		free(typed);
-		return true;
-	case LE_CANCEL:
+	switch (confirm_key(&a->confirm, v->con, key, "apply")) {
+	case CONFIRM_YES:
+		run_apply(v);
+		break;
+	case CONFIRM_NO:
 		view_pop(v->con);
-		return true;
-	default:
-		return true;
+		break;
+	case CONFIRM_PENDING:
+		break;
 	}
+	return true;
 }
 
 static bool apply_action(struct view *v, enum action a)
@@ -238,7 +226,7 @@ static void apply_free(struct view *v)
 	struct apply_view *a = v->priv;
 	rf_plan_free(a->plan);
 	text_lines_free(&a->lines);
-	lineedit_free(&a->confirm);
+	confirm_free(&a->confirm);
 	free(a);
 }
 
@@ -255,11 +243,9 @@ void apply_view_open(struct console *con)
 {
 	struct apply_view *a = rf_xcalloc(1, sizeof *a);
 	struct view *v = view_new(con, &apply_ops, a);
-	const struct rf_conn_config *c = con->dst_conn;
 
 	a->plan = session_plan(con->session);
-	a->type_name = !c || !c->confirm || strcmp(c->confirm, "none") != 0;
-	lineedit_init(&a->confirm, NULL, NULL);
+	confirm_init(&a->confirm, con);
 	summarize(v);
 	view_push(con, v);
 }

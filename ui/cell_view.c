@@ -40,9 +40,10 @@ static void add_side(struct text_lines *t, struct rf_db *db, const char *role,
 	if (cells[col].is_null)
 		text_lines_addf(t, COLOR_TITLE, "%s (%s): NULL", db->name, role);
 	else
-		text_lines_addf(t, COLOR_TITLE, "%s (%s), canonical form, %zu bytes%s", db->name, role,
-		         cells[col].len,
-		         flagged ? " (did not parse as its type: compared as raw bytes)" : "");
+		text_lines_addf(t, COLOR_TITLE, "%s (%s), canonical form, %zu bytes%s", db->name,
+		                role, cells[col].len,
+		                flagged ? " (did not parse as its type: compared as raw bytes)"
+		                        : "");
 	if (!cells[col].is_null) {
 		rf_format_value_display(&cells[col], 0, &b);
 		text_lines_add_wrapped(t, COLOR_NORMAL, b.data, b.len, width, 2);
@@ -61,11 +62,12 @@ static void build(struct view *v, struct text_lines *t)
 	int width = COLS - 2;
 
 	rf_diff_format_key(sh, r->src ? r->src : r->dst, &b);
-	text_lines_addf(t, COLOR_NORMAL, "row     %s   (%c %s)", b.data, rf_diff_status_glyph(r->status),
-	         rf_diff_status_name(r->status));
-	text_lines_addf(t, COLOR_NORMAL, "column  %s: %s%s%s%s", dc->name, rf_type_class_name(dc->tclass),
-	         dc->key_pos ? ", key column" : "", dc->excluded ? ", excluded" : "",
-	         !dc->excluded && !dc->compare ? ", not compared (ignored)" : "");
+	text_lines_addf(t, COLOR_NORMAL, "row     %s   (%c %s)", b.data,
+	                rf_diff_status_glyph(r->status), rf_diff_status_name(r->status));
+	text_lines_addf(t, COLOR_NORMAL, "column  %s: %s%s%s%s", dc->name,
+	                rf_type_class_name(dc->tclass), dc->key_pos ? ", key column" : "",
+	                dc->excluded ? ", excluded" : "",
+	                !dc->excluded && !dc->compare ? ", not compared (ignored)" : "");
 	if (dc->opts.has_tolerance || dc->opts.ts_precision >= 0 || dc->opts.trim) {
 		rf_buf_reset(&b);
 		if (dc->opts.has_tolerance)

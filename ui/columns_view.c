@@ -41,7 +41,8 @@ static bool guid_like_pk(const struct rf_column *c)
 		return false;
 	return c->tclass == RF_T_UUID || contains_ci(c->name, "guid") ||
 	       contains_ci(c->name, "uuid") || contains_ci(c->decl_type, "uuid") ||
-	       contains_ci(c->decl_type, "char(36)") || contains_ci(c->decl_type, "uniqueidentifier");
+	       contains_ci(c->decl_type, "char(36)") ||
+	       contains_ci(c->decl_type, "uniqueidentifier");
 }
 
 static void markers(const struct rf_table_info *t, const struct rf_column *c, struct rf_buf *out)
@@ -87,23 +88,44 @@ static void note(struct view *v, size_t i, struct rf_buf *out)
 	if (cv->exclude[i] && c->pk_pos && !v->con->session->sel.key.len)
 		rf_buf_adds(out, "excluded key: pick other key columns with K");
 	else if (!cv->exclude[i] && guid_like_pk(c))
-		rf_buf_adds(out, "suggest: exclude it (x) so the target makes its own GUIDs");
+		rf_buf_printf(out, "suggest: exclude it (x), %s makes its own", v->con->dst->name);
 	else if (cv->exclude[i] && !c->nullable && !c->default_expr && !c->identity)
 		rf_buf_adds(out, "NOT NULL without default: inserts need a value");
+}
+
+/* Where the fields of a line start: after the two toggles, the width left
+ * is shared out so a narrow terminal still shows every field, cut. */
+struct layout {
+	int name, type, markers, note, end;
+};
+
+static struct layout layout_for(int cols)
+{
+	struct layout l;
+	int rest = cols - 16 > 40 ? cols - 16 : 40;
+	l.name = 16;
+	l.type = l.name + rest * 20 / 100;
+	l.markers = l.type + rest * 24 / 100;
+	l.note = l.markers + rest * 19 / 100;
+	l.end = cols;
+	return l;
 }
 
 static void columns_draw(struct view *v, int top, int height)
 {
 	struct columns_view *cv = v->priv;
 	const struct rf_table_info *t = cv->info;
-	struct rf_buf b = RF_BUF_INIT, m = RF_BUF_INIT, n = RF_BUF_INIT;
-	char line[512], type[64];
+	struct layout l = layout_for(COLS);
+	struct rf_buf m = RF_BUF_INIT, n = RF_BUF_INIT;
+	unsigned long hdr = theme_attr(COLOR_COLUMN_HEADER);
+	char toggles[32], type[96];
 	int i;
 
-	draw_line(top, 0, COLS,
-	          "  compare copy  column                    type                    markers"
-	          "              note",
-	          theme_attr(COLOR_COLUMN_HEADER));
+	draw_line(top, 0, COLS, "  compare copy", hdr);
+	draw_text(top, l.name, l.type - l.name, "column", 6, hdr, true);
+	draw_text(top, l.type, l.markers - l.type, "type", 4, hdr, true);
+	draw_text(top, l.markers, l.note - l.markers, "markers", 7, hdr, true);
+	draw_text(top, l.note, l.end - l.note, "note", 4, hdr, true);
 	v->list.height = height - 1;
 	v->list.count = t->ncols;
 	list_clamp(&v->list);
@@ -112,7 +134,7 @@ static void columns_draw(struct view *v, int top, int height)
 		const struct rf_column *col = &t->cols[c];
 		bool cmp = !cv->exclude[c] && !cv->ignore[c];
 		unsigned long a = theme_attr(cv->exclude[c] ? COLOR_EXCLUDED : COLOR_NORMAL);
-		int y = top + 1 + i, x;
+		int y = top + 1 + i;
 
 		if (c == v->list.cursor)
 			a = theme_attr(COLOR_CURSOR);
@@ -122,25 +144,25 @@ static void columns_draw(struct view *v, int top, int height)
 		note(v, c, &n);
 		snprintf(type, sizeof type, "%s (%s)", col->decl_type ? col->decl_type : "?",
 		         rf_type_class_name(col->tclass));
-		draw_fill(y, 0, COLS, a);
-		snprintf(line, sizeof line, "  [%c]     [%c]   ", cmp ? 'x' : ' ', cv->exclude[c] ? ' ' : 'x');
-		x = draw_text(y, 0, COLS, line, strlen(line), a, false);
-		x += draw_text(y, x, 25, col->name, strlen(col->name), a, true);
-		x = 42;
-		draw_text(y, x, 23, type, strlen(type), a, true);
-		draw_text(y, 66, 20, m.data ? m.data : "", m.len, a, true);
-		draw_text(y, 87, COLS - 87, n.data ? n.data : "", n.len,
+		snprintf(toggles, sizeof toggles, "  [%c]     [%c]", cmp ? 'x' : ' ',
+		         cv->exclude[c] ? ' ' : 'x');
+		draw_line(y, 0, COLS, toggles, a);
+		draw_text(y, l.name, l.type - l.name - 1, col->name, strlen(col->name), a, true);
+		draw_text(y, l.type, l.markers - l.type - 1, type, strlen(type), a, true);
+		draw_text(y, l.markers, l.note - l.markers - 1, m.data ? m.data : "", m.len, a,
+		          true);
+		draw_text(y, l.note, l.end - l.note, n.data ? n.data : "", n.len,
 		          c == v->list.cursor ? a : theme_attr(COLOR_SUGGESTION), true);
 	}
-	rf_buf_free(&b);
 	rf_buf_free(&m);
 	rf_buf_free(&n);
 }
 
 static void columns_title(struct view *v, struct rf_buf *out)
 {
-	rf_buf_printf(out, "Columns of %s: x copy (exclude), i compare (ignore); Enter or q applies, "
-	                   "Esc drops",
+	rf_buf_printf(out,
+	              "Columns of %s: x copy (exclude), i compare (ignore); Enter or q applies, "
+	              "Esc drops",
 	              v->con->session->sel.table);
 }
 
@@ -152,7 +174,8 @@ static void columns_status(struct view *v, struct rf_buf *out)
 		ex += cv->exclude[i];
 		ig += cv->ignore[i] && !cv->exclude[i];
 	}
-	rf_buf_printf(out, "%zu excluded, %zu ignored%s", ex, ig, cv->changed ? " (not applied)" : "");
+	rf_buf_printf(out, "%zu excluded, %zu ignored%s", ex, ig,
+	              cv->changed ? " (not applied)" : "");
 }
 
 /* Rebuilds the selection's lists from the pending flags, keeping names

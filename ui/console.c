@@ -27,16 +27,18 @@
 #include "view.h"
 
 #define SCRIPT_LINES 30
-#define SCRIPT_COLS 120
+#define SCRIPT_COLS  120
 
 static const char console_usage[] =
-	"usage: rowferry [--from A] [--to B] [--table TABLE] [--where SQL] [--key COLS]\n"
-	"                [--exclude COLS] [--ignore COLS] [--theme NAME] [--config FILE]\n"
-	"\n"
-	"Opens the console on the source A and the target B (default: [defaults] of\n"
-	"the config). --table opens that table's diff at once; the other selection\n"
-	"flags (as for `rowferry diff`) apply to it. Press ? in the console for its\n"
-	"keys. NO_COLOR turns colours off; [ui] mouse = true turns the mouse on.\n";
+    "usage: rowferry [--from A] [--to B] [--table TABLE] [--where SQL] [--key COLS]\n"
+    "                [--exclude COLS] [--ignore COLS] [--theme NAME] [--config FILE]\n"
+    "\n"
+    "Opens the console on the source A and the target B (default: [defaults] of\n"
+    "the config). --table opens that table's diff at once; the other selection\n"
+    "flags (as for `rowferry diff`) apply to it. Press ? in the console for its\n"
+    "keys; `rowferry --keys` prints them as a table and [keys] in the config\n"
+    "rebinds them. NO_COLOR turns colours off; [ui] mouse = true turns the\n"
+    "mouse on.\n";
 
 void console_message(struct console *con, enum msg_kind kind, const char *fmt, ...)
 {
@@ -80,8 +82,8 @@ int console_load_tables(struct console *con, struct rf_error *err)
 
 	if (list_side(con->src, &sl, err) == 0 && list_side(con->dst, &dl, err) == 0) {
 		rf_table_pairs_free(&con->tables);
-		rf_table_pairs_make(&sl, con->src->ops->has_schemas, &dl, con->dst->ops->has_schemas,
-		                    &con->tables);
+		rf_table_pairs_make(&sl, con->src->ops->has_schemas, &dl,
+		                    con->dst->ops->has_schemas, &con->tables);
 		rc = 0;
 	}
 	rf_table_list_free(&sl);
@@ -157,14 +159,15 @@ void console_global_action(struct console *con, enum action a)
 	case ACT_CANCEL:
 		if (console_busy(con)) {
 			session_cancel(con->session);
-			console_message(con, MSG_WARNING, "diff cancelled: the rows so far are shown; "
-			                                  "R runs it again");
+			console_message(con, MSG_WARNING,
+			                "diff cancelled: the rows so far are shown; "
+			                "R runs it again");
 		}
 		break;
 	default:
 		if (info)
-			console_message(con, MSG_INFO, "%s: not available on the %s screen", info->name,
-			                top ? top->ops->name : "");
+			console_message(con, MSG_INFO, "%s: not available on the %s screen",
+			                info->name, top ? top->ops->name : "");
 		break;
 	}
 }
@@ -232,22 +235,22 @@ static unsigned long side_attr(struct console *con, const struct rf_conn_config 
 	unsigned long a = theme_attr(fallback);
 	if (conn && conn->color && !theme_named_attr(conn->color, &a)) {
 		char *w = rf_xasprintf("%s:%d: [connection %s]: unknown color '%s'",
-		                       con->cfg.path ? con->cfg.path : "config", conn->line, conn->name,
-		                       conn->color);
+		                       con->cfg.path ? con->cfg.path : "config", conn->line,
+		                       conn->name, conn->color);
 		rf_strlist_add(&con->warnings, w);
 		free(w);
 	}
 	return a;
 }
 
-static int connect_side(struct console *con, const char *spec, const char *which,
-                        struct rf_db **db, const struct rf_conn_config **conn)
+static int connect_side(struct console *con, const char *spec, const char *which, struct rf_db **db,
+                        const struct rf_conn_config **conn)
 {
 	*db = cli_connect(&con->cfg, spec, which, conn);
 	return *db ? 0 : -1;
 }
 
-static double now_ms(void)
+double console_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -268,14 +271,29 @@ static void run(struct console *con)
 		screen_draw(con);
 		if (timing && t0 >= 0) {
 			char name[32];
-			fprintf(timing, "%s %.3f\n", keys_name(key, name, sizeof name), now_ms() - t0);
+			fprintf(timing, "%s %.3f\n", keys_name(key, name, sizeof name),
+			        console_now_ms() - t0);
 		}
 		key = input_next(con);
-		t0 = now_ms();
+		t0 = console_now_ms();
 		console_handle_key(con, key);
 	}
 	if (timing)
 		fclose(timing);
+}
+
+/* `rowferry --keys`: the default keys as a Markdown table, generated from
+ * the action declaration like the help screen (for the README). */
+static void print_keys(void)
+{
+	size_t n, i;
+	const struct action_info *t = actions_table(&n);
+
+	printf("| key | action | what it does |\n|---|---|---|\n");
+	for (i = 0; i < n; i++)
+		printf("| `%s`%s%s%s | %s | %s |\n", t[i].default_key, t[i].alt_key ? ", `" : "",
+		       t[i].alt_key ? t[i].alt_key : "", t[i].alt_key ? "`" : "", t[i].name,
+		       t[i].help);
 }
 
 /* Builds the argv getopt expects: the program name first. main() hands
@@ -315,6 +333,7 @@ int cmd_console(int argc, char **argv, const struct cli_common *common)
 	                                         {"config", required_argument, NULL, 'C'},
 	                                         {"theme", required_argument, NULL, 'H'},
 	                                         {"help", no_argument, NULL, 'h'},
+	                                         {"keys", no_argument, NULL, 'k'},
 	                                         {NULL, 0, NULL, 0}};
 	struct console con;
 	struct cli_selection_args args;
@@ -344,6 +363,10 @@ int cmd_console(int argc, char **argv, const struct cli_common *common)
 			break;
 		case 'h':
 			fputs(console_usage, stdout);
+			rc = 0;
+			goto out;
+		case 'k':
+			print_keys();
 			rc = 0;
 			goto out;
 		default:

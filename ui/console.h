@@ -30,29 +30,29 @@ enum msg_kind { MSG_INFO, MSG_WARNING, MSG_ERROR };
 struct console {
 	struct rf_config cfg;
 	bool cfg_loaded;
-	char *config_dir;                   /* directory of the config file, or NULL */
+	char *config_dir; /* directory of the config file, or NULL */
 	struct rf_db *src, *dst;
 	const struct rf_conn_config *src_conn; /* NULL for a bare URL */
 	const struct rf_conn_config *dst_conn;
-	unsigned long src_attr, dst_attr;   /* header colours of the two sides */
+	unsigned long src_attr, dst_attr; /* header colours of the two sides */
 	struct keymap keys;
 	struct input *input;
 	struct view *views[CONSOLE_MAX_VIEWS];
 	size_t nviews;
-	struct session *session;            /* the table being compared, or NULL */
-	struct rf_table_pairs tables;       /* both sides' tables with row counts */
+	struct session *session;                   /* the table being compared, or NULL */
+	struct rf_table_pairs tables;              /* both sides' tables with row counts */
 	const struct cli_selection_args *cli_args; /* selection flags of the command line */
-	const char *cli_table;              /* the table they are for (--table) */
+	const char *cli_table;                     /* the table they are for (--table) */
 
-	char msg[1024];                     /* status bar message */
+	char msg[1024]; /* status bar message */
 	enum msg_kind msg_kind;
-	struct rf_strlist warnings;         /* config/theme/keys problems, shown in turn */
-	struct rf_strlist where_history;    /* WHERE editor history, oldest first */
+	struct rf_strlist warnings;      /* config/theme/keys problems, shown in turn */
+	struct rf_strlist where_history; /* WHERE editor history, oldest first */
 
-	int cursor_y, cursor_x;             /* terminal cursor after a draw (text entry); -1 hides */
+	int cursor_y, cursor_x; /* terminal cursor after a draw (text entry); -1 hides */
 	bool quit;
-	bool writing;                       /* apply/undo holds a write transaction */
-	bool tables_stale;                  /* row counts changed since the list was read */
+	bool writing;      /* apply/undo holds a write transaction */
+	bool tables_stale; /* row counts changed since the list was read */
 	bool mouse;
 	int exit_code;
 };
@@ -70,6 +70,8 @@ int console_load_tables(struct console *con, struct rf_error *err);
 /* Starts comparing table (its [compare TABLE] defaults, the command line's
  * flags when it is --table) and opens the diff screen. */
 void console_open_table(struct console *con, const char *table);
+/* Milliseconds on the monotonic clock (timing slices, redraws, benchmark). */
+double console_now_ms(void);
 /* Background work (a diff running in slices): whether there is some, and
  * doing some for about budget_ms. */
 bool console_busy(struct console *con);

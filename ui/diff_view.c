@@ -21,12 +21,12 @@
 #define GUTTER 3 /* mark, glyph, blank */
 
 struct diff_view {
-	unsigned generation;   /* of the session the layout below was made for */
-	size_t *order;         /* shape columns in display order: key first */
+	unsigned generation; /* of the session the layout below was made for */
+	size_t *order;       /* shape columns in display order: key first */
 	size_t norder, nkey;
-	size_t col;            /* column cursor: index into order */
-	size_t hscroll;        /* first non-key column shown: index into order */
-	int focus;             /* 0 source pane, 1 target pane */
+	size_t col;     /* column cursor: index into order */
+	size_t hscroll; /* first non-key column shown: index into order */
+	int focus;      /* 0 source pane, 1 target pane */
 	struct lineedit search;
 	bool searching;
 	char *last_search;
@@ -188,6 +188,27 @@ static void draw_progress(struct view *v, int y)
 	draw_text(y, x + bar, COLS - x - bar, text, strlen(text), theme_attr(COLOR_NORMAL), true);
 }
 
+/* The cursor row's changed columns in words, at the right of the pane
+ * titles: the highlight of the cells alone would say it by colour only. */
+static void draw_changed_names(struct view *v, int y, int pw)
+{
+	struct session *s = sess(v);
+	const struct rf_diff_row *r = s->rows[v->list.cursor];
+	struct rf_buf b = RF_BUF_INIT;
+	size_t k, n = 0;
+	int w;
+
+	rf_buf_adds(&b, "changed: ");
+	for (k = 0; k < s->shape->ncols; k++)
+		if (r->changed[k])
+			rf_buf_printf(&b, "%s%s", n++ ? ", " : "", s->shape->cols[k].name);
+	w = (int)text_width(b.data, b.len);
+	if (w > pw - 20)
+		w = pw - 20;
+	draw_text(y, COLS - w - 1, w, b.data, b.len, theme_attr(COLOR_ROW_CHANGED), true);
+	rf_buf_free(&b);
+}
+
 static void draw_pane_titles(struct view *v, int y, int pw)
 {
 	struct diff_view *d = v->priv;
@@ -203,22 +224,8 @@ static void draw_pane_titles(struct view *v, int y, int pw)
 		         i == 0 ? "source" : "target");
 		draw_text(y, i == 0 ? GUTTER : GUTTER + pw + 1, pw, t, strlen(t), a, true);
 	}
-	/* the cursor row's changed columns in words: the highlight alone would
-	 * say it by colour only */
-	if (v->list.cursor < s->nrows && s->rows[v->list.cursor]->nchanged) {
-		const struct rf_diff_row *r = s->rows[v->list.cursor];
-		struct rf_buf b = RF_BUF_INIT;
-		size_t k, n = 0;
-		rf_buf_adds(&b, "changed: ");
-		for (k = 0; k < s->shape->ncols; k++)
-			if (r->changed[k])
-				rf_buf_printf(&b, "%s%s", n++ ? ", " : "", s->shape->cols[k].name);
-		int w = (int)text_width(b.data, b.len);
-		if (w > pw - 20)
-			w = pw - 20;
-		draw_text(y, COLS - w - 1, w, b.data, b.len, theme_attr(COLOR_ROW_CHANGED), true);
-		rf_buf_free(&b);
-	}
+	if (v->list.cursor < s->nrows && s->rows[v->list.cursor]->nchanged)
+		draw_changed_names(v, y, pw);
 	if (s->state == SESSION_RUNNING && v->list.count == 0)
 		draw_progress(v, y);
 }
@@ -242,14 +249,15 @@ static void draw_row(struct view *v, int y, size_t idx, int pw)
 	if (r->src)
 		each_visible(v, GUTTER, pw, draw_cell, &c);
 	else
-		draw_text(y, GUTTER, pw, "(no row)", 8, cursor ? line : theme_attr(COLOR_DIM), false);
+		draw_text(y, GUTTER, pw, "(no row)", 8, cursor ? line : theme_attr(COLOR_DIM),
+		          false);
 	draw_text(y, GUTTER + pw, 1, "\u2502", 3, theme_attr(COLOR_DIM), false);
 	c.side = 1;
 	if (r->dst)
 		each_visible(v, GUTTER + pw + 1, COLS - GUTTER - pw - 1, draw_cell, &c);
 	else
-		draw_text(y, GUTTER + pw + 1, 8, "(no row)", 8, cursor ? line : theme_attr(COLOR_DIM),
-		          false);
+		draw_text(y, GUTTER + pw + 1, 8, "(no row)", 8,
+		          cursor ? line : theme_attr(COLOR_DIM), false);
 }
 
 static void draw_empty(struct view *v, int y, int h)
@@ -267,16 +275,17 @@ static void draw_empty(struct view *v, int y, int h)
 			off += n ? n : 1;
 		}
 		if (h > 1)
-			draw_line(y + 1, 2, COLS - 4,
-			          "w edits the WHERE, K the key columns, c the columns; q goes back",
-			          theme_attr(COLOR_DIM));
+			draw_line(
+			    y + 1, 2, COLS - 4,
+			    "w edits the WHERE, K the key columns, c the columns; q goes back",
+			    theme_attr(COLOR_DIM));
 		return;
 	}
 	if (s->state == SESSION_RUNNING)
 		return;
 	if (s->stats.identical && !s->show_identical)
-		snprintf(text, sizeof text,
-		         "no differences: %llu identical rows (= shows them)", s->stats.identical);
+		snprintf(text, sizeof text, "no differences: %llu identical rows (= shows them)",
+		         s->stats.identical);
 	else
 		snprintf(text, sizeof text, "no rows%s", s->sel.where ? " match the WHERE" : "");
 	draw_line(y, 2, COLS - 4, text, theme_attr(COLOR_DIM));
@@ -307,7 +316,8 @@ static void diff_draw(struct view *v, int top, int height)
 		y = top + height - 1;
 		draw_line(y, 0, COLS, "/", theme_attr(COLOR_INPUT));
 		v->con->cursor_y = y;
-		v->con->cursor_x = lineedit_draw(&d->search, y, 1, COLS - 1, theme_attr(COLOR_INPUT));
+		v->con->cursor_x =
+		    lineedit_draw(&d->search, y, 1, COLS - 1, theme_attr(COLOR_INPUT));
 	}
 }
 
@@ -388,7 +398,8 @@ static void jump_diff(struct view *v, int dir)
 
 	for (;;) {
 		if (dir > 0 ? i + 1 >= s->nrows : i == 0) {
-			console_message(v->con, MSG_INFO, "no %s difference", dir > 0 ? "next" : "previous");
+			console_message(v->con, MSG_INFO, "no %s difference",
+			                dir > 0 ? "next" : "previous");
 			return;
 		}
 		i = dir > 0 ? i + 1 : i - 1;
@@ -535,6 +546,9 @@ static bool diff_action(struct view *v, enum action a)
 static void diff_free(struct view *v)
 {
 	struct diff_view *d = v->priv;
+	/* leaving the table stops its diff: nobody is looking at it, and its
+	 * read transactions would stand in the way of the next screen's reads */
+	session_cancel(sess(v));
 	lineedit_free(&d->search);
 	free(d->last_search);
 	free(d->order);

@@ -71,8 +71,7 @@ size_t text_prefix(const char *s, size_t len, size_t cols)
 	return i;
 }
 
-int draw_text(int y, int x, int width, const char *s, size_t len, unsigned long attr,
-              bool ellipsis)
+int draw_text(int y, int x, int width, const char *s, size_t len, unsigned long attr, bool ellipsis)
 {
 	wchar_t buf[512];
 	size_t i = 0, nbuf = 0;
@@ -109,8 +108,10 @@ void draw_fill(int y, int x, int width, unsigned long attr)
 {
 	if (width <= 0)
 		return;
-	/* hline takes the attributes with the character, not from attrset */
-	mvhline(y, x, ' ' | (chtype)attr, width);
+	/* curses ORs the window's current attributes into what hline draws:
+	 * set exactly these, and draw plain blanks */
+	attrset((int)attr);
+	mvhline(y, x, ' ', width);
 }
 
 void draw_line(int y, int x, int width, const char *s, unsigned long attr)
@@ -149,8 +150,8 @@ void text_lines_addf(struct text_lines *t, int color, const char *fmt, ...)
 	rf_buf_free(&b);
 }
 
-void text_lines_add_wrapped(struct text_lines *t, int color, const char *s, size_t len,
-                            int width, int indent)
+void text_lines_add_wrapped(struct text_lines *t, int color, const char *s, size_t len, int width,
+                            int indent)
 {
 	struct rf_buf line = RF_BUF_INIT;
 	size_t off = 0;

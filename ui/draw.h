@@ -31,7 +31,7 @@ size_t text_prefix(const char *s, size_t len, size_t cols);
 /* Lines of text with a colour meaning each (enum color_meaning), for the
  * screens that page through text: inspector, preview, journal details. */
 struct text_lines {
-	struct rf_buf text;  /* every line, each followed by a NUL */
+	struct rf_buf text; /* every line, each followed by a NUL */
 	size_t n, cap;
 	size_t *off;
 	int *color;
@@ -41,8 +41,8 @@ void text_lines_adds(struct text_lines *t, int color, const char *s);
 void text_lines_addf(struct text_lines *t, int color, const char *fmt, ...) RF_PRINTF(3, 4);
 /* Adds s cut into lines of at most width columns, each after `indent`
  * blanks; '\n' in s starts a new line. */
-void text_lines_add_wrapped(struct text_lines *t, int color, const char *s, size_t len,
-                            int width, int indent);
+void text_lines_add_wrapped(struct text_lines *t, int color, const char *s, size_t len, int width,
+                            int indent);
 const char *text_lines_get(const struct text_lines *t, size_t i);
 void text_lines_reset(struct text_lines *t);
 void text_lines_free(struct text_lines *t);

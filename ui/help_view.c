@@ -11,7 +11,7 @@
 #include "view.h"
 
 struct help_line {
-	char *keys;     /* NULL for a plain text line */
+	char *keys; /* NULL for a plain text line */
 	char *text;
 	enum color_meaning color;
 };

@@ -1,11 +1,10 @@
 /* input.c - keys from the terminal or from a script (input.h). */
 #include <curses.h>
-#include <limits.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -13,25 +12,18 @@
 #include "term.h"
 #include "view.h"
 
-#define WORK_SLICE_MS 12    /* diff work between two looks at the keyboard */
-#define PROGRESS_EVERY_MS 100
+#define WORK_SLICE_MS      12 /* diff work between two looks at the keyboard */
+#define PROGRESS_EVERY_MS  100
 #define WAIT_IDLE_LIMIT_MS (30 * 60 * 1000)
 
 struct input {
-	FILE *script;           /* NULL: the terminal */
+	FILE *script; /* NULL: the terminal */
 	char *path;
 	int line;
-	int *queue;             /* keys of the current script line not yet read */
+	int *queue; /* keys of the current script line not yet read */
 	size_t nqueue, qpos, qcap;
-	int pushed_back;        /* a terminal key read while polling for Esc */
+	int pushed_back; /* a terminal key read while polling for Esc */
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 struct input *input_open(const char *path, struct rf_error *err)
 {
@@ -58,11 +50,6 @@ void input_free(struct input *in)
 	free(in->path);
 	free(in->queue);
 	free(in);
-}
-
-bool input_scripted(const struct input *in)
-{
-	return in && in->script;
 }
 
 static void queue_key(struct input *in, int key)
@@ -130,8 +117,8 @@ static void script_fail(struct console *con, struct input *in, const char *what)
 
 static void wait_idle(struct console *con)
 {
-	double start = now_ms();
-	while (console_busy(con) && now_ms() - start < WAIT_IDLE_LIMIT_MS)
+	double start = console_now_ms();
+	while (console_busy(con) && console_now_ms() - start < WAIT_IDLE_LIMIT_MS)
 		console_work(con, 50);
 }
 
@@ -155,7 +142,8 @@ static bool script_read(struct console *con, struct input *in)
 			arg = cmd + strlen(cmd);
 		if (strcmp(cmd, ":key") == 0) {
 			char *save = NULL, *spec;
-			for (spec = strtok_r(arg, " ", &save); spec; spec = strtok_r(NULL, " ", &save)) {
+			for (spec = strtok_r(arg, " ", &save); spec;
+			     spec = strtok_r(NULL, " ", &save)) {
 				int key = keys_parse(spec);
 				if (key == RF_KEY_NONE) {
 					script_fail(con, in, "unknown key spec");
@@ -186,8 +174,9 @@ static bool script_read(struct console *con, struct input *in)
 		} else if (strcmp(cmd, ":sleep") == 0) {
 			usleep((useconds_t)atoi(arg) * 1000);
 		} else {
-			script_fail(con, in, "unknown command (:key :type :enter :wait-idle :dump "
-			                     ":resize :sleep)");
+			script_fail(con, in,
+			            "unknown command (:key :type :enter :wait-idle :dump "
+			            ":resize :sleep)");
 			return false;
 		}
 		if (in->qpos < in->nqueue)
@@ -226,7 +215,7 @@ static int read_key(void)
 int input_next(struct console *con)
 {
 	struct input *in = con->input;
-	double last_draw = now_ms();
+	double last_draw = console_now_ms();
 	int key;
 
 	if (in->script)
@@ -245,9 +234,9 @@ int input_next(struct console *con)
 		if (!busy)
 			continue;
 		console_work(con, WORK_SLICE_MS);
-		if (now_ms() - last_draw >= PROGRESS_EVERY_MS || !console_busy(con)) {
+		if (console_now_ms() - last_draw >= PROGRESS_EVERY_MS || !console_busy(con)) {
 			screen_draw(con);
-			last_draw = now_ms();
+			last_draw = console_now_ms();
 		}
 	}
 }
@@ -259,8 +248,8 @@ bool input_cancel_requested(struct console *con)
 
 	if (in->script) {
 		/* a script cancels by having Esc next */
-		if (in->qpos < in->nqueue && (in->queue[in->qpos] == RF_KEY_ESC ||
-		                              in->queue[in->qpos] == 3)) {
+		if (in->qpos < in->nqueue &&
+		    (in->queue[in->qpos] == RF_KEY_ESC || in->queue[in->qpos] == 3)) {
 			in->qpos++;
 			return true;
 		}

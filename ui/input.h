@@ -26,7 +26,6 @@
  * cannot be read. */
 struct input *input_open(const char *path, struct rf_error *err);
 void input_free(struct input *in);
-bool input_scripted(const struct input *in);
 /* Waits for the next key, running background work (the diff) in slices
  * meanwhile and redrawing its progress. Script commands run here. Returns
  * RF_KEY_NONE when the script has ended (con->quit is then set). */

@@ -51,8 +51,8 @@ static void journals_draw(struct view *v, int top, int height)
 	char line[1024];
 	int i;
 
-	snprintf(line, sizeof line, "  %-20s  %-9s  %5s  %-12s  %-24s  %s", "CREATED", "STATE", "OPS",
-	         "TARGET", "TABLE", "FILE");
+	snprintf(line, sizeof line, "  %-20s  %-9s  %5s  %-12s  %-24s  %s", "CREATED", "STATE",
+	         "OPS", "TARGET", "TABLE", "FILE");
 	draw_line(top, 0, COLS, line, theme_attr(COLOR_COLUMN_HEADER));
 	v->list.height = height - 1;
 	v->list.count = jv->list.len;
@@ -67,7 +67,7 @@ static void journals_draw(struct view *v, int top, int height)
 		const struct rf_journal *j = &jv->list.items[k];
 		const char *file = strrchr(j->path, '/') ? strrchr(j->path, '/') + 1 : j->path;
 		char target[64];
-		unsigned long a = theme_attr(k == v->list.cursor ? COLOR_CURSOR
+		unsigned long a = theme_attr(k == v->list.cursor                ? COLOR_CURSOR
 		                             : j->state == RF_JOURNAL_COMMITTED ? COLOR_NORMAL
 		                                                                : COLOR_DIM);
 		/* "prod (sqlite:...)": the name is enough in a column */
@@ -183,7 +183,8 @@ static void detail_build(struct detail_view *d)
 	memset(&j, 0, sizeof j);
 	text_lines_reset(&d->lines);
 	if (rf_journal_load(d->path, false, &j, &err) != 0) {
-		text_lines_addf(&d->lines, COLOR_ERROR, "%s", rf_error_text(&err, text, sizeof text));
+		text_lines_addf(&d->lines, COLOR_ERROR, "%s",
+		                rf_error_text(&err, text, sizeof text));
 		return;
 	}
 	text_lines_addf(&d->lines, COLOR_NORMAL, "file      %s", j.path);
@@ -196,9 +197,10 @@ static void detail_build(struct detail_view *d)
 	                "state     %s%s%s%s%s", state_text(&j), j.state_at ? " at " : "",
 	                j.state_at ? j.state_at : "", j.note ? ": " : "", j.note ? j.note : "");
 	text_lines_addf(&d->lines, j.sealed && !j.seal_ok ? COLOR_ERROR : COLOR_NORMAL,
-	                "seal      %s", !j.sealed     ? "none (not committed)"
-	                                : j.seal_ok ? "intact (sha256 matches)"
-	                                            : (j.seal_problem ? j.seal_problem : "broken"));
+	                "seal      %s",
+	                !j.sealed   ? "none (not committed)"
+	                : j.seal_ok ? "intact (sha256 matches)"
+	                            : (j.seal_problem ? j.seal_problem : "broken"));
 	text_lines_addf(&d->lines, COLOR_NORMAL, "ops       %zu", j.nops);
 	text_lines_add(&d->lines, COLOR_NORMAL, "", 0);
 	for (i = 0; i < j.nops && i < DETAIL_MAX_OPS && j.ops; i++) {

@@ -89,7 +89,8 @@ static void toggle(struct key_view *k, size_t col)
 {
 	int pos = pick_pos(k, col);
 	if (pos) {
-		memmove(&k->pick[pos - 1], &k->pick[pos], (k->npick - (size_t)pos) * sizeof *k->pick);
+		memmove(&k->pick[pos - 1], &k->pick[pos],
+		        (k->npick - (size_t)pos) * sizeof *k->pick);
 		k->npick--;
 	} else {
 		k->pick[k->npick++] = col;
@@ -130,7 +131,8 @@ static bool key_action(struct view *v, enum action a)
 		view_pop(v->con);
 		return true;
 	default:
-		return true; /* the picker is modal */
+		/* the picker is modal, but help and quit still work */
+		return a != ACT_QUIT && a != ACT_HELP;
 	}
 }
 

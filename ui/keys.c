@@ -201,7 +201,8 @@ void keymap_describe(const struct keymap *map, enum action a, struct rf_buf *out
 	for (j = 0; j < 2; j++) {
 		int key = order[j] ? keys_parse(order[j]) : RF_KEY_NONE;
 		if (key != RF_KEY_NONE && keymap_lookup(map, key) == a) {
-			rf_buf_printf(out, "%s%s", shown++ ? ", " : "", keys_name(key, name, sizeof name));
+			rf_buf_printf(out, "%s%s", shown++ ? ", " : "",
+			              keys_name(key, name, sizeof name));
 		}
 	}
 	for (i = 0; i < map->len; i++) {
@@ -212,6 +213,7 @@ void keymap_describe(const struct keymap *map, enum action a, struct rf_buf *out
 		for (j = 0; j < 2; j++)
 			declared = declared || (order[j] && keys_parse(order[j]) == key);
 		if (!declared)
-			rf_buf_printf(out, "%s%s", shown++ ? ", " : "", keys_name(key, name, sizeof name));
+			rf_buf_printf(out, "%s%s", shown++ ? ", " : "",
+			              keys_name(key, name, sizeof name));
 	}
 }

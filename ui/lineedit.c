@@ -191,7 +191,7 @@ int lineedit_draw(const struct lineedit *e, int y, int x, int width, unsigned lo
 	while (before > width - 1 && start < e->cursor)
 		before -= wc_width(e->buf[start++]);
 	attrset((int)attr);
-	mvhline(y, x, ' ' | (chtype)attr, width);
+	mvhline(y, x, ' ', width);
 	for (i = start; i < e->len; i++) {
 		int w = wc_width(e->buf[i]);
 		wchar_t c = e->buf[i] < ' ' ? L'?' : e->buf[i];

@@ -16,11 +16,11 @@
 #include "rowferry/util.h"
 
 struct lineedit {
-	wchar_t *buf;                      /* owned, NUL-terminated */
+	wchar_t *buf; /* owned, NUL-terminated */
 	size_t len, cap, cursor;
-	const struct rf_strlist *history;  /* borrowed, may be NULL; oldest first */
-	size_t hist_pos;                   /* == history->len: the line being typed */
-	char *typed;                       /* the line being typed while browsing history */
+	const struct rf_strlist *history; /* borrowed, may be NULL; oldest first */
+	size_t hist_pos;                  /* == history->len: the line being typed */
+	char *typed;                      /* the line being typed while browsing history */
 };
 
 enum lineedit_result { LE_CONTINUE, LE_ACCEPT, LE_CANCEL, LE_IGNORED };

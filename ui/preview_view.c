@@ -20,10 +20,10 @@
 
 struct preview_view {
 	struct text_lines lines;
-	struct rf_buf sql;        /* the statements alone, for saving */
+	struct rf_buf sql; /* the statements alone, for saving */
 	size_t nops, nerrors;
-	size_t hscroll;           /* columns scrolled off the left (h/l) */
-	struct lineedit path;     /* the save prompt */
+	size_t hscroll;       /* columns scrolled off the left (h/l) */
+	struct lineedit path; /* the save prompt */
 	bool saving;
 };
 
@@ -40,7 +40,8 @@ static void build(struct view *v)
 	struct session *s = con->session;
 	struct rf_plan *plan = session_plan(s);
 	struct rf_warnings w = RF_WARNINGS_INIT;
-	struct rf_preview_opts o = {s->sel.where || s->sel.source_where || s->sel.target_where, 0, 0};
+	struct rf_preview_opts o = {s->sel.where || s->sel.source_where || s->sel.target_where, 0,
+	                            0};
 	struct rf_stmts stmts;
 	struct rf_error err;
 	size_t i;
@@ -100,7 +101,8 @@ static void preview_draw(struct view *v, int top, int height)
 		const char *line = text_lines_get(&p->lines, k);
 		size_t len = strlen(line), skip = text_prefix(line, len, p->hscroll);
 		int y = top + i;
-		draw_line(y, 0, COLS, line + skip, theme_attr((enum color_meaning)p->lines.color[k]));
+		draw_line(y, 0, COLS, line + skip,
+		          theme_attr((enum color_meaning)p->lines.color[k]));
 		/* the statement's verb stands out, so the eye finds each one */
 		if (!skip && (!strncmp(line, "INSERT", 6) || !strncmp(line, "UPDATE", 6) ||
 		              !strncmp(line, "DELETE", 6)))
@@ -116,7 +118,8 @@ static void preview_draw(struct view *v, int top, int height)
 
 static void preview_title(struct view *v, struct rf_buf *out)
 {
-	rf_buf_printf(out, "Preview: the SQL apply would run on %s   h/l scroll, s saves, A applies",
+	rf_buf_printf(out,
+	              "Preview: the SQL apply would run on %s   h/l scroll, s saves, A applies",
 	              v->con->dst->name);
 }
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confirm.h"
 #include "draw.h"
-#include "lineedit.h"
 #include "rowferry/undo.h"
 #include "session.h"
 #include "theme.h"
@@ -21,8 +21,7 @@ struct rollback_view {
 	enum rollback_state state;
 	struct rf_undo *undo;
 	struct text_lines lines;
-	bool type_name;
-	struct lineedit confirm;
+	struct confirm confirm;
 	struct progress progress;
 };
 
@@ -52,14 +51,21 @@ static void prepare(struct view *v, const char *path)
 
 	rf_error_clear(&err);
 	text_lines_addf(&r->lines, COLOR_TITLE, "Rollback of %s", path);
+	if (console_busy(con)) {
+		/* the diff's read transaction on the target would be in the way */
+		session_cancel(con->session);
+		text_lines_adds(&r->lines, COLOR_WARNING,
+		                "The running diff was stopped (R reruns it).");
+	}
 	if (!(r->undo = rf_undo_open(path, &err))) {
 		refuse_err(r, &err);
 		return;
 	}
 	if (strcmp(r->undo->target_name, con->dst->name) != 0) {
-		char *why = rf_xasprintf("the journal is for %s, the console's target is %s "
-		                         "(open rowferry with --to %s)",
-		                         r->undo->target_name, con->dst->name, r->undo->target_name);
+		char *why =
+		    rf_xasprintf("the journal is for %s, the console's target is %s "
+		                 "(open rowferry with --to %s)",
+		                 r->undo->target_name, con->dst->name, r->undo->target_name);
 		refuse(r, why);
 		free(why);
 		return;
@@ -96,7 +102,8 @@ static void prepare(struct view *v, const char *path)
 		refuse(r, "rows drifted (rowferry undo --force rolls back the others)");
 		return;
 	}
-	text_lines_adds(&r->lines, COLOR_TITLE, "Every row is as the copy left it. The rollback runs:");
+	text_lines_adds(&r->lines, COLOR_TITLE,
+	                "Every row is as the copy left it. The rollback runs:");
 	rf_undo_render(r->undo, con->dst, RF_APPLY_BATCH_ROWS, true, &stmts);
 	for (i = 0; i < stmts.len; i++) {
 		struct rf_buf b = RF_BUF_INIT;
@@ -118,19 +125,7 @@ static void rollback_draw(struct view *v, int top, int height)
 	v->list.count = r->lines.n;
 	text_lines_draw(&r->lines, v->list.top, top, height - 2);
 	if (r->state == RB_CONFIRM) {
-		char prompt[256];
-		if (r->type_name)
-			snprintf(prompt, sizeof prompt, "Type %s to roll back, Esc cancels: ",
-			         con->dst->name);
-		else
-			snprintf(prompt, sizeof prompt, "Press Enter to roll back, Esc cancels");
-		draw_line(y, 0, COLS, prompt, theme_attr(COLOR_WARNING));
-		if (r->type_name) {
-			int x = (int)strlen(prompt);
-			con->cursor_y = y;
-			con->cursor_x = lineedit_draw(&r->confirm, y, x, COLS - x - 1,
-			                              theme_attr(COLOR_INPUT));
-		}
+		confirm_draw(&r->confirm, con, y, "roll back");
 	} else if (r->state == RB_RUNNING) {
 		progress_draw(&r->progress, y);
 	}
@@ -191,31 +186,20 @@ static void run(struct view *v)
 static bool rollback_key(struct view *v, int key)
 {
 	struct rollback_view *r = v->priv;
-	char *typed;
 
 	if (r->state != RB_CONFIRM)
 		return false;
-	if (!r->type_name) {
-		if (key == RF_KEY_ENTER || key == '\n')
-			run(v);
-		return key == RF_KEY_ENTER || key == '\n';
-	}
-	switch (lineedit_key(&r->confirm, key)) {
-	case LE_ACCEPT:
-		typed = lineedit_text(&r->confirm);
-		if (strcmp(typed, v->con->dst->name) == 0)
-			run(v);
-		else
-			console_message(v->con, MSG_WARNING, "type %s exactly to roll back (or Esc)",
-			                v->con->dst->name);
-		free(typed);
-		return true;
-	case LE_CANCEL:
+	switch (confirm_key(&r->confirm, v->con, key, "roll back")) {
+	case CONFIRM_YES:
+		run(v);
+		break;
+	case CONFIRM_NO:
 		view_pop(v->con);
-		return true;
-	default:
-		return true;
+		break;
+	case CONFIRM_PENDING:
+		break;
 	}
+	return true;
 }
 
 static bool rollback_action(struct view *v, enum action a)
@@ -234,7 +218,7 @@ static void rollback_free(struct view *v)
 	struct rollback_view *r = v->priv;
 	rf_undo_free(r->undo);
 	text_lines_free(&r->lines);
-	lineedit_free(&r->confirm);
+	confirm_free(&r->confirm);
 	free(r);
 }
 
@@ -251,10 +235,8 @@ void rollback_view_open(struct console *con, const char *path)
 {
 	struct rollback_view *r = rf_xcalloc(1, sizeof *r);
 	struct view *v = view_new(con, &rollback_ops, r);
-	const struct rf_conn_config *c = con->dst_conn;
 
-	r->type_name = !c || !c->confirm || strcmp(c->confirm, "none") != 0;
-	lineedit_init(&r->confirm, NULL, NULL);
+	confirm_init(&r->confirm, con);
 	view_push(con, v);
 	prepare(v, path);
 }

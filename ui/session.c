@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "draw.h"
 #include "rowferry/output.h"
@@ -12,13 +11,9 @@
 #define MIN_COL_WIDTH 3
 /* rows between looks at the clock: cheap enough, fine enough */
 #define CLOCK_EVERY 256
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
+/* identical rows kept for `=`: enough to look around in, while a table of
+ * millions of identical rows does not fill the memory */
+#define MAX_IDENTICAL_KEPT 100000
 
 static void free_rows(struct session *s)
 {
@@ -43,7 +38,6 @@ static void end_diff(struct session *s)
 	}
 	rf_diff_close(s->diff);
 	s->diff = NULL;
-	s->elapsed_ms = now_ms() - s->started_ms;
 }
 
 static void drop_shape(struct session *s)
@@ -126,7 +120,9 @@ static void start_widths(struct session *s)
 	for (i = 0; i < s->shape->ncols; i++) {
 		/* the header shows markers around the name: "(guid)" when excluded */
 		size_t w = text_width(s->shape->cols[i].name, strlen(s->shape->cols[i].name)) + 2;
-		s->width[i] = w < MIN_COL_WIDTH ? MIN_COL_WIDTH : w > MAX_COL_WIDTH ? MAX_COL_WIDTH : w;
+		s->width[i] = w < MIN_COL_WIDTH   ? MIN_COL_WIDTH
+		              : w > MAX_COL_WIDTH ? MAX_COL_WIDTH
+		                                  : w;
 	}
 }
 
@@ -141,7 +137,8 @@ static void keep_row(struct session *s, const struct rf_diff_row *r)
 	s->marked[s->nrows] = 0;
 	if (s->marked_keys.len) {
 		char *k = row_key(s->shape, r);
-		if (bsearch(&k, s->marked_keys.items, s->marked_keys.len, sizeof(char *), cmp_str)) {
+		if (bsearch(&k, s->marked_keys.items, s->marked_keys.len, sizeof(char *),
+		            cmp_str)) {
 			s->marked[s->nrows] = 1;
 			s->nmarked++;
 		}
@@ -170,9 +167,8 @@ int session_run(struct session *s)
 	memset(&s->stats, 0, sizeof s->stats);
 	rf_error_clear(&s->err);
 	s->generation++;
+	s->identical_kept = 0;
 	s->expected = expected_rows(s);
-	s->started_ms = now_ms();
-	s->elapsed_ms = 0;
 	s->diff = rf_diff_open(s->con->src, s->con->dst, &s->sel, &s->err);
 	if (!s->diff) {
 		s->state = SESSION_FAILED;
@@ -188,7 +184,7 @@ int session_run(struct session *s)
 
 bool session_step(struct session *s, int budget_ms)
 {
-	double until = now_ms() + budget_ms;
+	double until = console_now_ms() + budget_ms;
 	const struct rf_diff_row *r;
 	unsigned n = 0;
 
@@ -209,9 +205,15 @@ bool session_step(struct session *s, int budget_ms)
 			rf_strlist_free(&s->marked_keys);
 			break;
 		}
-		if (r->status != RF_IDENTICAL || s->show_identical)
+		if (r->status != RF_IDENTICAL) {
 			keep_row(s, r);
-		if (++n % CLOCK_EVERY == 0 && now_ms() >= until)
+		} else if (s->show_identical) {
+			if (s->identical_kept < MAX_IDENTICAL_KEPT) {
+				keep_row(s, r);
+				s->identical_kept++;
+			}
+		}
+		if (++n % CLOCK_EVERY == 0 && console_now_ms() >= until)
 			break;
 	}
 	if (s->diff)
@@ -262,12 +264,15 @@ void session_counts(const struct session *s, struct rf_buf *out)
 	const struct rf_diff_stats *st = &s->stats;
 	rf_buf_printf(out, "+%llu -%llu ~%llu", st->only_source, st->only_target, st->changed);
 	rf_buf_printf(out, " =%llu", st->identical);
+	if (s->show_identical && st->identical > s->identical_kept)
+		rf_buf_printf(out, " (%zu shown)", s->identical_kept);
 	if (s->nmarked)
 		rf_buf_printf(out, "  %zu marked", s->nmarked);
 	if (s->state == SESSION_RUNNING) {
 		unsigned long long seen = st->src_rows + st->dst_rows;
 		if (s->expected > 0)
-			rf_buf_printf(out, "  diff %llu%%", seen * 100 / (unsigned long long)s->expected);
+			rf_buf_printf(out, "  diff %llu%%",
+			              seen * 100 / (unsigned long long)s->expected);
 		else
 			rf_buf_printf(out, "  diff %llu rows", seen);
 	} else if (s->state == SESSION_CANCELLED) {
@@ -306,11 +311,19 @@ struct rf_plan *session_plan(struct session *s)
 	struct rf_plan *p;
 	size_t i, n;
 
+	/* ops grouped in the order their statements run (deletes, updates,
+	 * inserts), as rf_plan_from_diff does: consecutive inserts batch into
+	 * one statement, so preview and apply run few, large INSERTs */
+	static const enum rf_diff_status order[] = {RF_ONLY_TARGET, RF_CHANGED, RF_ONLY_SOURCE};
+	size_t k;
+
 	p = rf_plan_new(s->shape, s->ops_mask);
 	p->owns_shape = false;
 	session_copy_rows(s, &rows, &n);
-	for (i = 0; i < n; i++)
-		rf_plan_add(p, rows[i]);
+	for (k = 0; k < sizeof order / sizeof order[0]; k++)
+		for (i = 0; i < n; i++)
+			if (rows[i]->status == order[k])
+				rf_plan_add(p, rows[i]);
 	free(rows);
 	return p;
 }
@@ -321,11 +334,13 @@ bool session_ready(struct session *s)
 	case SESSION_DONE:
 		return true;
 	case SESSION_RUNNING:
-		console_message(s->con, MSG_WARNING, "the diff is still running; wait for it or Esc");
+		console_message(s->con, MSG_WARNING,
+		                "the diff is still running; wait for it or Esc");
 		return false;
 	case SESSION_CANCELLED:
-		console_message(s->con, MSG_WARNING,
-		                "the diff was cancelled, so its rows are incomplete; R runs it again");
+		console_message(
+		    s->con, MSG_WARNING,
+		    "the diff was cancelled, so its rows are incomplete; R runs it again");
 		return false;
 	case SESSION_FAILED:
 		console_error(s->con, &s->err);

@@ -26,25 +26,25 @@ enum session_state {
 
 struct session {
 	struct console *con;
-	struct rf_selection sel;         /* owned */
+	struct rf_selection sel; /* owned */
 	enum session_state state;
 	struct rf_error err;
-	struct rf_diff *diff;            /* while running */
-	struct rf_diff_shape *shape;     /* NULL when the diff could not start */
-	bool owns_shape;                 /* detached from the diff once it ended */
-	struct rf_diff_row **rows;       /* owned, in key order */
+	struct rf_diff *diff;        /* while running */
+	struct rf_diff_shape *shape; /* NULL when the diff could not start */
+	bool owns_shape;             /* detached from the diff once it ended */
+	struct rf_diff_row **rows;   /* owned, in key order */
 	size_t nrows, cap;
-	unsigned char *marked;           /* per row */
+	unsigned char *marked; /* per row */
 	size_t nmarked;
-	bool show_identical;             /* keep identical rows too */
-	unsigned ops_mask;               /* what the copy does: RF_OPS_DEFAULT, D adds deletes */
+	bool show_identical;   /* keep identical rows too, up to a limit */
+	size_t identical_kept; /* how many were kept */
+	unsigned ops_mask;     /* what the copy does: RF_OPS_DEFAULT, D adds deletes */
 	struct rf_diff_stats stats;
-	size_t *width;                   /* display columns per shape column */
-	unsigned generation;             /* bumped by every run: views reset cursors */
-	long long expected;              /* rows both sides will stream, -1 unknown */
-	double started_ms, elapsed_ms;
-	struct rf_strlist marked_keys;   /* marks carried over a re-run, sorted */
-	struct rf_table_info info;       /* the source table, see session_table_info */
+	size_t *width;                 /* display columns per shape column */
+	unsigned generation;           /* bumped by every run: views reset cursors */
+	long long expected;            /* rows both sides will stream, -1 unknown */
+	struct rf_strlist marked_keys; /* marks carried over a re-run, sorted */
+	struct rf_table_info info;     /* the source table, see session_table_info */
 	bool have_info;
 };
 

@@ -11,9 +11,9 @@
 #include "view.h"
 
 struct tables_view {
-	char *filter;          /* substring the names must contain, or NULL */
-	size_t *shown;         /* indexes into con->tables that pass the filter */
-	struct lineedit edit;  /* the filter prompt */
+	char *filter;         /* substring the names must contain, or NULL */
+	size_t *shown;        /* indexes into con->tables that pass the filter */
+	struct lineedit edit; /* the filter prompt */
 	bool editing;
 };
 
@@ -112,7 +112,8 @@ static void tables_draw(struct view *v, int top, int height)
 		(void)x;
 	}
 	if (v->list.count == 0)
-		draw_line(top + 1, 2, COLS - 2, p->len ? "no table matches the filter" : "no tables",
+		draw_line(top + 1, 2, COLS - 2,
+		          p->len ? "no table matches the filter" : "no tables",
 		          theme_attr(COLOR_DIM));
 	if (t->editing) {
 		y = top + height - 1;
@@ -195,11 +196,12 @@ static bool tables_action(struct view *v, enum action a)
 			return true;
 		tp = &v->con->tables.items[t->shown[v->list.cursor]];
 		if (tp->src_rows == RF_TABLE_ABSENT || tp->dst_rows == RF_TABLE_ABSENT) {
-			console_message(v->con, MSG_WARNING,
-			                "%s is only in %s: create it there first, rowferry copies rows",
-			                tp->name,
-			                tp->src_rows == RF_TABLE_ABSENT ? v->con->dst->name
-			                                                : v->con->src->name);
+			console_message(
+			    v->con, MSG_WARNING,
+			    "%s is only in %s: create it there first, rowferry copies rows",
+			    tp->name,
+			    tp->src_rows == RF_TABLE_ABSENT ? v->con->dst->name
+			                                    : v->con->src->name);
 			return true;
 		}
 		console_open_table(v->con, tp->name);

@@ -11,11 +11,11 @@
 
 #include "term.h"
 
-static volatile sig_atomic_t active;   /* curses owns the terminal */
+static volatile sig_atomic_t active; /* curses owns the terminal */
 static SCREEN *screen;
 static FILE *script_out, *script_in;
-static int saved_stderr = -1;           /* the real stderr while redirected */
-static int stderr_file = -1;            /* where stderr went meanwhile */
+static int saved_stderr = -1; /* the real stderr while redirected */
+static int stderr_file = -1;  /* where stderr went meanwhile */
 
 static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
                                     SIGTERM, SIGINT, SIGHUP, SIGQUIT};

@@ -22,8 +22,8 @@
 #endif
 
 struct color_spec {
-	short fg, bg;         /* -1: the terminal's default */
-	unsigned long attrs;  /* A_BOLD | ... */
+	short fg, bg;        /* -1: the terminal's default */
+	unsigned long attrs; /* A_BOLD | ... */
 };
 
 static const char *const meaning_names[COLOR__COUNT] = {
@@ -86,7 +86,7 @@ static unsigned long parse_attr(const char *w)
 	static const struct {
 		const char *name;
 		unsigned long attr;
-	} names[] = {{"normal", A_NORMAL},     {"bold", A_BOLD},       {"dim", A_DIM},
+	} names[] = {{"normal", A_NORMAL},       {"bold", A_BOLD},       {"dim", A_DIM},
 	             {"underline", A_UNDERLINE}, {"reverse", A_REVERSE}, {"standout", A_STANDOUT},
 	             {"blink", A_BLINK},         {"italic", A_ITALIC}};
 	size_t i;
@@ -130,7 +130,8 @@ static void parse_spec(const char *text, bool attrs_only, struct color_spec *out
 			int c = parse_color(w);
 			if (c == -2)
 				warn(warnings, file, line,
-				     "unknown colour '%s' (default, black, red, green, yellow, blue, "
+				     "unknown colour '%s' (default, black, red, green, yellow, "
+				     "blue, "
 				     "magenta, cyan, white, bright-RED..., color0-255)",
 				     w);
 			else if (pos == 0)
@@ -141,7 +142,8 @@ static void parse_spec(const char *text, bool attrs_only, struct color_spec *out
 			unsigned long a = parse_attr(w);
 			if (a == (unsigned long)-1)
 				warn(warnings, file, line,
-				     "unknown attribute '%s' (bold, dim, underline, reverse, standout, "
+				     "unknown attribute '%s' (bold, dim, underline, reverse, "
+				     "standout, "
 				     "blink, italic, normal)",
 				     w);
 			else
@@ -179,7 +181,8 @@ static void parse_file(FILE *f, const char *file, struct rf_strlist *warnings)
 		if (*s == '[') {
 			in_colors = strncmp(s, "[colors]", 8) == 0;
 			if (!in_colors)
-				warn(warnings, file, lineno, "unknown section %s (themes have [colors])", s);
+				warn(warnings, file, lineno,
+				     "unknown section %s (themes have [colors])", s);
 			continue;
 		}
 		if (!in_colors)
@@ -195,8 +198,8 @@ static void parse_file(FILE *f, const char *file, struct rf_strlist *warnings)
 			*c = '\0';
 		value = rf_strtrim(value);
 		if ((m = meaning_by_name(name)) < 0) {
-			warn(warnings, file, lineno, "unknown colour meaning '%s' (see themes/default.ini)",
-			     name);
+			warn(warnings, file, lineno,
+			     "unknown colour meaning '%s' (see themes/default.ini)", name);
 			continue;
 		}
 		parse_spec(value, false, &specs[m], warnings, file, lineno);
@@ -211,7 +214,8 @@ static bool find_theme(const char *name, const char *config_dir, char *path, siz
 	size_t i, n = 0;
 	ssize_t r;
 
-	if (strchr(name, '/') || (strlen(name) > 4 && strcmp(name + strlen(name) - 4, ".ini") == 0)) {
+	if (strchr(name, '/') ||
+	    (strlen(name) > 4 && strcmp(name + strlen(name) - 4, ".ini") == 0)) {
 		snprintf(path, len, "%s", name);
 		return access(path, R_OK) == 0;
 	}

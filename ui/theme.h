@@ -20,7 +20,7 @@
 
 /* X(ID, name, colour spec, monochrome spec) */
 #define RF_COLORS(X)                                                                               \
-	X(NORMAL, "normal", "default default", "normal")                                          \
+	X(NORMAL, "normal", "default default", "normal")                                           \
 	X(HEADER, "header", "white blue bold", "reverse")                                          \
 	X(TITLE, "title", "cyan default bold", "bold")                                             \
 	X(STATUS, "status", "black white", "reverse")                                              \
@@ -32,19 +32,19 @@
 	X(ROW_CHANGED, "row_changed", "yellow default", "normal")                                  \
 	X(ROW_IDENTICAL, "row_identical", "default default dim", "dim")                            \
 	X(CELL_CHANGED, "cell_changed", "black yellow", "bold underline")                          \
-	X(EXCLUDED, "excluded", "blue default dim", "dim")                                          \
+	X(EXCLUDED, "excluded", "blue default dim", "dim")                                         \
 	X(MARKED, "marked", "magenta default bold", "bold")                                        \
 	X(KEY_COLUMN, "key_column", "default default bold", "bold")                                \
 	X(COLUMN_HEADER, "column_header", "default default underline", "underline")                \
 	X(SOURCE, "source", "black green bold", "reverse bold")                                    \
 	X(TARGET, "target", "white red bold", "reverse bold")                                      \
 	X(PROD_BADGE, "prod_badge", "white red bold", "reverse bold")                              \
-	X(WRITE_BADGE, "write_badge", "black yellow bold", "reverse bold")                          \
+	X(WRITE_BADGE, "write_badge", "black yellow bold", "reverse bold")                         \
 	X(SQL_KEYWORD, "sql_keyword", "cyan default bold", "bold")                                 \
 	X(HELP_KEY, "help_key", "cyan default bold", "bold")                                       \
 	X(PROGRESS, "progress", "black green", "reverse")                                          \
 	X(INPUT, "input", "default default", "normal")                                             \
-	X(DIM, "dim", "default default dim", "dim")                                                 \
+	X(DIM, "dim", "default default dim", "dim")                                                \
 	X(SUGGESTION, "suggestion", "magenta default", "underline")
 
 enum color_meaning {
@@ -63,8 +63,8 @@ void theme_load(const char *name, const char *config_dir, struct rf_strlist *war
 /* The curses attributes (A_* | COLOR_PAIR) of a meaning. */
 unsigned long theme_attr(enum color_meaning m);
 /* A connection's `color = NAME`: a meaning ("prod_badge") or a colour name
- * ("red"): the header shows the connection's name on that background. Returns false (and keeps *attr) when the
- * name is neither, so the caller can warn. */
+ * ("red"): the header shows the connection's name on that background. Returns false (and keeps
+ * *attr) when the name is neither, so the caller can warn. */
 bool theme_named_attr(const char *name, unsigned long *attr);
 /* The file the theme came from, or "built-in". */
 const char *theme_source(void);

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "draw.h"
 #include "input.h"
@@ -12,7 +11,7 @@
 #include "view.h"
 
 #define MIN_LINES 8
-#define MIN_COLS 40
+#define MIN_COLS  40
 
 struct view *view_new(struct console *con, const struct view_ops *ops, void *priv)
 {
@@ -181,23 +180,16 @@ void draw_box(int h, int w, int *y, int *x, const char *title)
 	}
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
-
-int progress_report(struct console *con, struct progress *p, enum rf_apply_phase phase,
-                    size_t done, size_t total)
+int progress_report(struct console *con, struct progress *p, enum rf_apply_phase phase, size_t done,
+                    size_t total)
 {
 	static const char *const names[] = {"checking", "writing", "committing"};
 	p->phase = names[phase];
 	p->done = done;
 	p->total = total;
-	if (now_ms() - p->last_draw > 50) {
+	if (console_now_ms() - p->last_draw > 50) {
 		screen_draw(con);
-		p->last_draw = now_ms();
+		p->last_draw = console_now_ms();
 	}
 	return input_cancel_requested(con) ? 1 : 0;
 }
@@ -210,8 +202,8 @@ void progress_draw(const struct progress *p, int y)
 	fill = p->total ? (int)((double)p->done / (double)p->total * bar) : 0;
 	if (fill > bar)
 		fill = bar;
-	snprintf(t, sizeof t, " %s %zu/%zu  Esc cancels", p->phase ? p->phase : "starting",
-	         p->done, p->total);
+	snprintf(t, sizeof t, " %s %zu/%zu  Esc cancels", p->phase ? p->phase : "starting", p->done,
+	         p->total);
 	draw_fill(y, 2, fill, theme_attr(COLOR_PROGRESS));
 	draw_fill(y, 2 + fill, bar - fill, theme_attr(COLOR_DIM) | A_REVERSE);
 	draw_text(y, 2 + bar, COLS - bar - 2, t, strlen(t), theme_attr(COLOR_NORMAL), true);
@@ -267,18 +259,16 @@ static void draw_status(struct console *con, struct view *top)
 	if (rw > COLS / 2)
 		rw = COLS / 2;
 	draw_fill(y, 0, COLS, a);
-	if (!*msg && con->warnings.len)
-		msg = con->warnings.items[0];
 	if (*msg) {
 		enum color_meaning m = con->msg_kind == MSG_ERROR     ? COLOR_ERROR
 		                       : con->msg_kind == MSG_WARNING ? COLOR_WARNING
 		                                                      : COLOR_STATUS;
-		if (!*con->msg)
-			m = COLOR_WARNING;
 		draw_text(y, 0, COLS - rw - 1, msg, strlen(msg), theme_attr(m), true);
 	} else {
 		struct rf_buf hint = RF_BUF_INIT;
-		rf_buf_adds(&hint, "? help  ");
+		/* the keys as bound now: [keys] may have moved them */
+		keymap_describe(&con->keys, ACT_HELP, &hint);
+		rf_buf_adds(&hint, " help  ");
 		keymap_describe(&con->keys, ACT_BACK, &hint);
 		rf_buf_adds(&hint, " back  ");
 		keymap_describe(&con->keys, ACT_QUIT, &hint);
@@ -301,7 +291,8 @@ void screen_draw(struct console *con)
 	con->cursor_y = con->cursor_x = -1;
 	erase();
 	if (LINES < MIN_LINES || COLS < MIN_COLS) {
-		draw_line(0, 0, COLS, "rowferry: the terminal is too small", theme_attr(COLOR_ERROR));
+		draw_line(0, 0, COLS, "rowferry: the terminal is too small",
+		          theme_attr(COLOR_ERROR));
 		refresh();
 		return;
 	}

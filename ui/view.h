@@ -21,7 +21,7 @@
 struct view;
 
 struct view_ops {
-	const char *name;            /* "diff", "columns", ... */
+	const char *name; /* "diff", "columns", ... */
 	/* Draws the body into screen lines [top, top + height). */
 	void (*draw)(struct view *v, int top, int height);
 	/* The title line: what this screen is about. */
@@ -44,13 +44,13 @@ struct view_ops {
 /* Cursor and scroll position of a list of `count` lines. */
 struct list_state {
 	size_t cursor, top, count;
-	int height;                  /* lines visible, set by the last draw */
+	int height; /* lines visible, set by the last draw */
 };
 
 struct view {
 	const struct view_ops *ops;
 	struct console *con;
-	void *priv;                  /* the view's own state, freed by ops->free */
+	void *priv; /* the view's own state, freed by ops->free */
 	struct list_state list;
 };
 
@@ -80,15 +80,15 @@ void draw_box(int h, int w, int *y, int *x, const char *title);
 
 /* Progress of a write transaction (rf_apply, rf_undo_apply). */
 struct progress {
-	const char *phase;           /* "checking", "writing", "committing" */
+	const char *phase; /* "checking", "writing", "committing" */
 	size_t done, total;
-	double last_draw;            /* ms */
+	double last_draw; /* ms */
 };
 /* The body of an rf_apply_progress_fn: records where the work is, redraws
  * the screen at most every 50 ms and returns 1 when Esc or ^C was pressed
  * (the caller's transaction then rolls back). */
-int progress_report(struct console *con, struct progress *p, enum rf_apply_phase phase,
-                    size_t done, size_t total);
+int progress_report(struct console *con, struct progress *p, enum rf_apply_phase phase, size_t done,
+                    size_t total);
 /* A progress bar with its phase and "Esc cancels" on screen line y. */
 void progress_draw(const struct progress *p, int y);
 

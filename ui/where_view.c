@@ -15,8 +15,8 @@
 
 struct where_view {
 	struct lineedit edit;
-	char *old_where;    /* to go back to when the user gives up on a failed one */
-	bool failed;        /* the last Enter was rejected: s->err says why */
+	char *old_where; /* to go back to when the user gives up on a failed one */
+	bool failed;     /* the last Enter was rejected: s->err says why */
 };
 
 static void where_draw(struct view *v, int top, int height)

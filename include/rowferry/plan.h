@@ -43,7 +43,8 @@ struct rf_plan {
 	size_t *target_key;       /* shape columns addressing a target row:
 	                             the target's primary key, else the match key */
 	size_t ntarget_key;
-	bool no_returning;        /* render without RETURNING (diff --format sql) */
+	bool no_returning;        /* render without RETURNING; rf_plan_new sets it
+	                             (apply reads inserted rows back instead) */
 	size_t ops_cap;           /* allocated length of ops */
 	size_t unwritable;        /* changed rows whose differences are all in
 	                             columns the target computes (generated):
@@ -73,10 +74,10 @@ size_t rf_plan_count(const struct rf_plan *p, enum rf_op_kind k);
 /* A rendered statement covering ops [first, first+count). `sql` has
  * placeholders for `params`; `text` is the same statement with the values
  * inlined as literals, for previews and `diff --format sql`. INSERTs get
- * RETURNING (every target column) when the target supports it, so apply can
- * journal the rows as written (generated keys included); UPDATE and DELETE
- * never do (MariaDB has no UPDATE ... RETURNING; apply reads those rows under
- * its locks). */
+ * RETURNING (every target column) only when the target supports it and
+ * p->no_returning is false (not the default: apply journals the rows as
+ * written, generated keys included, by reading them back under its locks);
+ * UPDATE and DELETE never do (MariaDB has no UPDATE ... RETURNING). */
 struct rf_stmt {
 	enum rf_op_kind kind;
 	size_t first, count;

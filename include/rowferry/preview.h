@@ -45,7 +45,9 @@ void rf_warnings_add(struct rf_warnings *w, enum rf_severity s, const char *kind
 size_t rf_warnings_count(const struct rf_warnings *w, enum rf_severity s);
 
 struct rf_preview_opts {
-	bool filtered;     /* the selection has a WHERE (either side) */
+	bool filtered;     /* the diff had a WHERE on either side; false says it
+	                      read every target row, so keys it matched need no
+	                      second look */
 	size_t many_rows;  /* UPDATE+DELETE rows that warn when not filtered; 0: 100 */
 	size_t max_listed; /* keys listed in one warning; 0: 10 */
 };

@@ -17,8 +17,8 @@
 #define RF_TABLE_ABSENT (-2) /* rows value of a side the table is not on */
 
 struct rf_table_pair {
-	char *name;               /* as the diff takes it: matched name */
-	long long src_rows;       /* count, -1 unknown, RF_TABLE_ABSENT */
+	char *name;         /* as the diff takes it: matched name */
+	long long src_rows; /* count, -1 unknown, RF_TABLE_ABSENT */
 	long long dst_rows;
 };
 

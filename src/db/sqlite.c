@@ -23,18 +23,10 @@
 
 #include <sqlite3.h>
 
-#include "rowferry/db.h"
+#include "sqlite_internal.h"
 
 /* How long a reader waits for a writer's lock outside write transactions. */
 #define SQLITE_DEFAULT_BUSY_MS 5000
-
-struct sqlite_db {
-	struct rf_db base; /* first: the core holds a struct rf_db * */
-	sqlite3 *conn;
-	char *path;
-	int statement_timeout_ms; /* inside a write transaction, else 0 */
-	long long deadline_ms;    /* CLOCK_MONOTONIC; the running step stops after it */
-};
 
 struct sqlite_stream {
 	struct sqlite_db *db;
@@ -44,11 +36,6 @@ struct sqlite_stream {
 	struct rf_row row;
 	bool done; /* stepping a finished statement would restart it */
 };
-
-static struct sqlite_db *sqlite_of(struct rf_db *db)
-{
-	return (struct sqlite_db *)db;
-}
 
 static struct sqlite_stream *stream_of(struct rf_stream *s)
 {
@@ -76,7 +63,7 @@ static void arm_deadline(struct sqlite_db *db)
 
 /* Sets err from the connection's last error, as one line naming the
  * connection; `what` (may be NULL) says what was being done. Returns -1. */
-static int sqlite_fail(struct sqlite_db *db, struct rf_error *err, const char *what)
+int sq_fail(struct sqlite_db *db, struct rf_error *err, const char *what)
 {
 	char msg[900];
 	char *p;
@@ -100,18 +87,18 @@ static int sqlite_fail(struct sqlite_db *db, struct rf_error *err, const char *w
 static int exec_simple(struct sqlite_db *db, const char *sql, struct rf_error *err)
 {
 	if (sqlite3_exec(db->conn, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return sqlite_fail(db, err, NULL);
+		return sq_fail(db, err, NULL);
 	return 0;
 }
 
-static int prepare(struct sqlite_db *db, const char *sql, sqlite3_stmt **st, struct rf_error *err)
+int sq_prepare(struct sqlite_db *db, const char *sql, sqlite3_stmt **st, struct rf_error *err)
 {
 	if (sqlite3_prepare_v2(db->conn, sql, -1, st, NULL) != SQLITE_OK)
-		return sqlite_fail(db, err, NULL);
+		return sq_fail(db, err, NULL);
 	return 0;
 }
 
-static const char *skip_space(const char *p)
+const char *sq_skip_space(const char *p)
 {
 	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 		p++;
@@ -184,7 +171,7 @@ static int sqlite_connect(const struct rf_connect_opts *o, struct rf_db **out, s
 		goto out;
 	}
 	if (sqlite3_open_v2(db->path, &db->conn, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-		sqlite_fail(db, err, db->path);
+		sq_fail(db, err, db->path);
 		goto out;
 	}
 	sqlite3_busy_timeout(db->conn, SQLITE_DEFAULT_BUSY_MS);
@@ -203,7 +190,7 @@ out:
 
 /* ---- quoting ---- */
 
-static void quote_ident(struct rf_buf *out, const char *ident)
+void sq_quote_ident(struct rf_buf *out, const char *ident)
 {
 	const char *p;
 	rf_buf_addc(out, '"');
@@ -218,7 +205,7 @@ static void quote_ident(struct rf_buf *out, const char *ident)
 static void sqlite_quote_ident(struct rf_db *db, const char *ident, struct rf_buf *out)
 {
 	(void)db;
-	quote_ident(out, ident);
+	sq_quote_ident(out, ident);
 }
 
 static void sqlite_placeholder(struct rf_db *db, size_t n, struct rf_buf *out)
@@ -452,7 +439,7 @@ static int bind_param(struct sqlite_db *db, sqlite3_stmt *st, int n, const struc
 	int rc;
 
 	if (p->value.is_null)
-		return sqlite3_bind_null(st, n) == SQLITE_OK ? 0 : sqlite_fail(db, err, "bind");
+		return sqlite3_bind_null(st, n) == SQLITE_OK ? 0 : sq_fail(db, err, "bind");
 	engine_value(p->tclass, &p->value, &ev);
 	switch (ev.kind) {
 	case ENGINE_INT:
@@ -471,346 +458,7 @@ static int bind_param(struct sqlite_db *db, sqlite3_stmt *st, int n, const struc
 		break;
 	}
 	rf_buf_free(&ev.bytes);
-	return rc == SQLITE_OK ? 0 : sqlite_fail(db, err, "bind");
-}
-
-/* ---- introspection ---- */
-
-static bool has_word(const char *upper, const char *w)
-{
-	return strstr(upper, w) != NULL;
-}
-
-/* The type class of a declared type. SQLite itself only knows affinities
- * (INT -> INTEGER, CHAR/CLOB/TEXT -> TEXT, BLOB or none -> BLOB,
- * REAL/FLOA/DOUB -> REAL, else NUMERIC); the declared name says more, so the
- * specific names are tested before the affinity rules they would match. */
-static enum rf_type_class sqlite_type_class(const char *decl)
-{
-	char up[128];
-	size_t i;
-
-	for (i = 0; decl[i] && i < sizeof up - 1; i++)
-		up[i] = (char)((decl[i] >= 'a' && decl[i] <= 'z') ? decl[i] - 32 : decl[i]);
-	up[i] = '\0';
-	if (!*skip_space(up))
-		return RF_T_BYTES;
-	if (has_word(up, "BOOL"))
-		return RF_T_BOOLEAN;
-	if (has_word(up, "INT"))
-		return RF_T_INTEGER;
-	if (has_word(up, "UUID") || has_word(up, "GUID"))
-		return RF_T_UUID;
-	if (has_word(up, "JSON"))
-		return RF_T_JSON;
-	if (has_word(up, "TIMESTAMPTZ") || has_word(up, "WITH TIME ZONE"))
-		return RF_T_TIMESTAMPTZ;
-	if (has_word(up, "DATETIME") || has_word(up, "TIMESTAMP"))
-		return RF_T_TIMESTAMP;
-	if (has_word(up, "DATE"))
-		return RF_T_DATE;
-	if (has_word(up, "TIME"))
-		return RF_T_TIME;
-	if (has_word(up, "CHAR") || has_word(up, "CLOB") || has_word(up, "TEXT"))
-		return RF_T_TEXT;
-	if (has_word(up, "BLOB"))
-		return RF_T_BYTES;
-	if (has_word(up, "DECIMAL") || has_word(up, "NUMERIC"))
-		return RF_T_DECIMAL;
-	if (has_word(up, "REAL") || has_word(up, "FLOA") || has_word(up, "DOUB"))
-		return RF_T_FLOAT;
-	return RF_T_OTHER;
-}
-
-static const char *column_str(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
-/* Collects column 0 of a query into names; arg (may be NULL) is bound to
- * ?1. Returns 0 or -1. Sets *had_null when a row held NULL (an index on an
- * expression). */
-static int query_names(struct sqlite_db *db, const char *sql, const char *arg,
-                       struct rf_strlist *names, bool *had_null, struct rf_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	int step, rc = -1;
-
-	if (prepare(db, sql, &st, err) != 0)
-		return -1;
-	if (arg)
-		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
-			if (had_null)
-				*had_null = true;
-			continue;
-		}
-		rf_strlist_add(names, column_str(st, 0));
-	}
-	if (step != SQLITE_DONE) {
-		sqlite_fail(db, err, NULL);
-		goto out;
-	}
-	rc = 0;
-out:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* The stored name of table `name`: exact first; then, since SQLite itself
- * resolves names case-insensitively, a unique case-insensitive match; a
- * "main." prefix is accepted. Caller frees; NULL with err if absent. */
-static char *find_table(struct sqlite_db *db, const char *name, struct rf_error *err)
-{
-	static const char *const lookups[] = {
-	    "SELECT name FROM sqlite_schema WHERE type IN ('table','view') AND name = ?1",
-	    "SELECT name FROM sqlite_schema WHERE type IN ('table','view') "
-	    "AND name = ?1 COLLATE NOCASE",
-	};
-	const char *bare = strncmp(name, "main.", 5) == 0 ? name + 5 : name;
-	const char *tries[2] = {name, bare};
-	size_t i, j;
-
-	for (j = 0; j < 2; j++) {
-		for (i = 0; i < 2; i++) {
-			struct rf_strlist found = RF_STRLIST_INIT;
-			char *hit = NULL;
-			if (query_names(db, lookups[i], tries[j], &found, NULL, err) != 0)
-				return NULL;
-			if (found.len == 1)
-				hit = rf_xstrdup(found.items[0]);
-			rf_strlist_free(&found);
-			if (hit)
-				return hit;
-		}
-	}
-	rf_error_set(err, db->base.name, "no such table: %s", name);
-	return NULL;
-}
-
-static int describe_columns(struct sqlite_db *db, struct rf_table_info *t, struct rf_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	struct rf_strlist pk_index = RF_STRLIST_INIT;
-	int step, rc = -1;
-	size_t i;
-
-	if (prepare(db,
-	            "SELECT name, type, \"notnull\", dflt_value, pk, hidden "
-	            "FROM pragma_table_xinfo(?1) ORDER BY cid",
-	            &st, err) != 0)
-		return -1;
-	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_TRANSIENT);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		struct rf_column c;
-		int hidden = sqlite3_column_int(st, 5);
-		if (hidden == 1) /* a virtual table's hidden column, not data */
-			continue;
-		memset(&c, 0, sizeof c);
-		c.name = (char *)column_str(st, 0);
-		c.decl_type = (char *)(column_str(st, 1) ? column_str(st, 1) : "");
-		c.tclass = sqlite_type_class(c.decl_type);
-		c.nullable = sqlite3_column_int(st, 2) == 0;
-		c.default_expr = (char *)column_str(st, 3);
-		c.pk_pos = sqlite3_column_int(st, 4);
-		c.generated = hidden == 2 || hidden == 3; /* VIRTUAL, STORED */
-		rf_table_info_add_column(t, &c);
-	}
-	if (step != SQLITE_DONE) {
-		sqlite_fail(db, err, NULL);
-		goto out;
-	}
-	for (i = 0; i < t->ncols; i++)
-		if (t->cols[i].pk_pos > 0)
-			t->npk++;
-	t->pk = rf_xcalloc(t->npk ? t->npk : 1, sizeof *t->pk);
-	for (i = 0; i < t->ncols; i++) {
-		int pos = t->cols[i].pk_pos;
-		if (pos > 0 && (size_t)pos <= t->npk)
-			t->pk[pos - 1] = i;
-	}
-	/* INTEGER PRIMARY KEY is an alias of the rowid (SQLite assigns it,
-	 * with or without AUTOINCREMENT) unless the table is WITHOUT ROWID,
-	 * where the key gets an index of origin 'pk' like any other type. */
-	if (t->npk == 1 && strcasecmp(t->cols[t->pk[0]].decl_type, "INTEGER") == 0) {
-		if (query_names(db, "SELECT name FROM pragma_index_list(?1) WHERE origin = 'pk'",
-		                t->name, &pk_index, NULL, err) != 0)
-			goto out;
-		if (pk_index.len == 0) {
-			t->cols[t->pk[0]].identity = true;
-			t->cols[t->pk[0]].nullable = false;
-		}
-	}
-	rc = 0;
-out:
-	rf_strlist_free(&pk_index);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Unique constraints and unique indexes other than the primary key's.
- * Partial indexes are left out: they are unique only where their WHERE
- * holds, so they cannot identify rows; so are indexes on expressions. */
-static int describe_uniques(struct sqlite_db *db, struct rf_table_info *t, struct rf_error *err)
-{
-	struct rf_strlist indexes = RF_STRLIST_INIT;
-	size_t i;
-	int rc = -1;
-
-	if (query_names(db,
-	                "SELECT name FROM pragma_index_list(?1) "
-	                "WHERE \"unique\" = 1 AND origin <> 'pk' AND partial = 0 ORDER BY name",
-	                t->name, &indexes, NULL, err) != 0)
-		goto out;
-	for (i = 0; i < indexes.len; i++) {
-		struct rf_strlist cols = RF_STRLIST_INIT;
-		struct rf_key *k;
-		bool on_expression = false;
-		if (query_names(db, "SELECT name FROM pragma_index_info(?1) ORDER BY seqno",
-		                indexes.items[i], &cols, &on_expression, err) != 0) {
-			rf_strlist_free(&cols);
-			goto out;
-		}
-		if (on_expression || cols.len == 0) {
-			rf_strlist_free(&cols);
-			continue;
-		}
-		t->uniques = rf_xrealloc(t->uniques, (t->nunique + 1) * sizeof *t->uniques);
-		k = &t->uniques[t->nunique++];
-		k->name = rf_xstrdup(indexes.items[i]);
-		k->ncols = cols.len;
-		k->cols = cols.items; /* the list's strings move into the key */
-	}
-	rc = 0;
-out:
-	rf_strlist_free(&indexes);
-	return rc;
-}
-
-/* Foreign keys. SQLite numbers them in reverse order of declaration, so
- * they are read by descending id to come out as written; a reference
- * without column names means the parent's primary key. */
-static int describe_fkeys(struct sqlite_db *db, struct rf_table_info *t, struct rf_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	struct rf_strlist parent_pk = RF_STRLIST_INIT;
-	struct rf_fkey *fk = NULL;
-	int step, id = -1, rc = -1;
-	size_t i;
-
-	if (prepare(db,
-	            "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1) "
-	            "ORDER BY id DESC, seq",
-	            &st, err) != 0)
-		return -1;
-	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_TRANSIENT);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *to = column_str(st, 3);
-		char *ref;
-		if (!fk || sqlite3_column_int(st, 0) != id) {
-			id = sqlite3_column_int(st, 0);
-			t->fkeys = rf_xrealloc(t->fkeys, (t->nfkeys + 1) * sizeof *t->fkeys);
-			fk = &t->fkeys[t->nfkeys++];
-			memset(fk, 0, sizeof *fk);
-			fk->ref_table = rf_xstrdup(column_str(st, 1));
-			rf_strlist_free(&parent_pk);
-			if (!to &&
-			    query_names(db,
-			                "SELECT name FROM pragma_table_info(?1) WHERE pk > 0 "
-			                "ORDER BY pk",
-			                fk->ref_table, &parent_pk, NULL, err) != 0)
-				goto out;
-		}
-		if (to)
-			ref = rf_xstrdup(to);
-		else if (fk->ncols < parent_pk.len)
-			ref = rf_xstrdup(parent_pk.items[fk->ncols]);
-		else
-			ref = rf_xstrdup("rowid"); /* a parent without a declared key */
-		fk->cols = rf_xrealloc(fk->cols, (fk->ncols + 1) * sizeof *fk->cols);
-		fk->ref_cols = rf_xrealloc(fk->ref_cols, (fk->ncols + 1) * sizeof *fk->ref_cols);
-		fk->cols[fk->ncols] = rf_xstrdup(column_str(st, 2));
-		fk->ref_cols[fk->ncols] = ref;
-		fk->ncols++;
-	}
-	if (step != SQLITE_DONE) {
-		sqlite_fail(db, err, NULL);
-		goto out;
-	}
-	/* SQLite keeps no names for foreign keys: name them as PostgreSQL
-	 * would by default */
-	for (i = 0; i < t->nfkeys; i++) {
-		struct rf_strlist cols = {t->fkeys[i].cols, t->fkeys[i].ncols, t->fkeys[i].ncols};
-		char *joined = rf_strlist_join(&cols, "_");
-		t->fkeys[i].name = rf_xasprintf("%s_%s_fkey", t->name, joined);
-		free(joined);
-	}
-	rc = 0;
-out:
-	rf_strlist_free(&parent_pk);
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static int sqlite_describe(struct rf_db *base, const char *name, struct rf_table_info *out,
-                           struct rf_error *err)
-{
-	struct sqlite_db *db = sqlite_of(base);
-
-	memset(out, 0, sizeof *out);
-	out->name = find_table(db, name, err);
-	if (!out->name)
-		return -1;
-	out->display = rf_xstrdup(out->name);
-	if (describe_columns(db, out, err) != 0 || describe_uniques(db, out, err) != 0 ||
-	    describe_fkeys(db, out, err) != 0) {
-		rf_table_info_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-static long long count_rows(struct sqlite_db *db, const char *table)
-{
-	struct rf_buf sql = RF_BUF_INIT;
-	sqlite3_stmt *st = NULL;
-	long long n = -1;
-
-	rf_buf_adds(&sql, "SELECT count(*) FROM ");
-	quote_ident(&sql, table);
-	if (sqlite3_prepare_v2(db->conn, sql.data, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	rf_buf_free(&sql);
-	return n;
-}
-
-static int sqlite_list_tables(struct rf_db *base, struct rf_table_list *out, struct rf_error *err)
-{
-	struct sqlite_db *db = sqlite_of(base);
-	struct rf_strlist names = RF_STRLIST_INIT;
-	size_t i;
-
-	out->len = 0;
-	out->items = NULL;
-	/* sqlite_% are the engine's own (sqlite_sequence, sqlite_stat1) */
-	if (query_names(db,
-	                "SELECT name FROM sqlite_schema WHERE type = 'table' "
-	                "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
-	                NULL, &names, NULL, err) != 0) {
-		rf_strlist_free(&names);
-		return -1;
-	}
-	out->items = rf_xcalloc(names.len ? names.len : 1, sizeof *out->items);
-	for (i = 0; i < names.len; i++) {
-		out->items[i].name = rf_xstrdup(names.items[i]);
-		out->items[i].rows = count_rows(db, names.items[i]);
-		out->len++;
-	}
-	rf_strlist_free(&names);
-	return 0;
+	return rc == SQLITE_OK ? 0 : sq_fail(db, err, "bind");
 }
 
 /* ---- streaming ---- */
@@ -859,10 +507,10 @@ static int sqlite_stream_open(struct rf_db *base, const struct rf_stream_spec *s
 	for (i = 0; i < spec->ncols; i++) {
 		if (i)
 			rf_buf_adds(&sql, ", ");
-		quote_ident(&sql, t->cols[spec->cols[i]].name);
+		sq_quote_ident(&sql, t->cols[spec->cols[i]].name);
 	}
 	rf_buf_adds(&sql, " FROM ");
-	quote_ident(&sql, t->name);
+	sq_quote_ident(&sql, t->name);
 	if (spec->where)
 		rf_buf_printf(&sql, " WHERE (%s)", spec->where);
 	/* Byte order whatever the column's declared collation (a NOCASE key
@@ -870,7 +518,7 @@ static int sqlite_stream_open(struct rf_db *base, const struct rf_stream_spec *s
 	 * NULLs sort first in SQLite's ascending order already. */
 	for (i = 0; i < spec->nkey; i++) {
 		rf_buf_adds(&sql, i ? ", " : " ORDER BY ");
-		quote_ident(&sql, t->cols[spec->key[i]].name);
+		sq_quote_ident(&sql, t->cols[spec->key[i]].name);
 		rf_buf_adds(&sql, " COLLATE BINARY");
 	}
 
@@ -878,11 +526,11 @@ static int sqlite_stream_open(struct rf_db *base, const struct rf_stream_spec *s
 	s->db = db;
 	arm_deadline(db);
 	if (sqlite3_prepare_v2(db->conn, sql.data, -1, &s->stmt, &tail) != SQLITE_OK) {
-		sqlite_fail(db, err, NULL);
+		sq_fail(db, err, NULL);
 		goto out;
 	}
 	/* a second statement smuggled through the WHERE text */
-	if (tail && *skip_space(tail)) {
+	if (tail && *sq_skip_space(tail)) {
 		rf_error_set(err, base->name, "--where must be a single expression: %s",
 		             spec->where ? spec->where : "");
 		goto out;
@@ -943,7 +591,7 @@ static int sqlite_stream_next(struct rf_stream *handle, const struct rf_row **ro
 	}
 	if (step != SQLITE_ROW) {
 		s->done = true;
-		return sqlite_fail(s->db, err, NULL);
+		return sq_fail(s->db, err, NULL);
 	}
 	for (i = 0; i < s->row.ncols; i++)
 		read_cell(s->stmt, (int)i, s->raw[i], &s->cells[i]);
@@ -956,7 +604,7 @@ static int sqlite_stream_next(struct rf_stream *handle, const struct rf_row **ro
 static bool starts_with_word(const char *sql, const char *word)
 {
 	size_t n = strlen(word);
-	sql = skip_space(sql);
+	sql = sq_skip_space(sql);
 	return strncasecmp(sql, word, n) == 0 &&
 	       !((sql[n] >= 'a' && sql[n] <= 'z') || (sql[n] >= 'A' && sql[n] <= 'Z') ||
 	         sql[n] == '_');
@@ -998,15 +646,16 @@ static int sqlite_exec(struct rf_db *base, const char *sql, size_t nparams,
 	memset(r, 0, sizeof *r);
 	arm_deadline(db);
 	if (sqlite3_prepare_v2(db->conn, sql, -1, &st, &tail) != SQLITE_OK) {
-		sqlite_fail(db, err, NULL);
+		sq_fail(db, err, NULL);
 		goto out;
 	}
 	if (!st) {
 		rf_error_set(err, base->name, "empty statement");
 		goto out;
 	}
-	if (tail && *skip_space(tail)) {
-		rf_error_set(err, base->name, "one statement at a time: %.60s", skip_space(tail));
+	if (tail && *sq_skip_space(tail)) {
+		rf_error_set(err, base->name, "one statement at a time: %.60s",
+		             sq_skip_space(tail));
 		goto out;
 	}
 	if ((size_t)sqlite3_bind_parameter_count(st) != nparams) {
@@ -1021,7 +670,7 @@ static int sqlite_exec(struct rf_db *base, const char *sql, size_t nparams,
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		collect_row(st, r);
 	if (step != SQLITE_DONE) {
-		sqlite_fail(db, err, NULL);
+		sq_fail(db, err, NULL);
 		goto out;
 	}
 	r->affected = sqlite3_stmt_readonly(st) ? (long long)r->nrows : sqlite3_changes64(db->conn);
@@ -1056,7 +705,7 @@ static int sqlite_begin(struct rf_db *base, enum rf_tx_mode mode, const struct r
 		/* IMMEDIATE takes the write lock now, so two appliers cannot both
 		 * pass the re-check and then collide at the first write */
 		if (sqlite3_exec(db->conn, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-			sqlite_fail(db, err, "cannot start a write transaction");
+			sq_fail(db, err, "cannot start a write transaction");
 			exec_simple(db, "PRAGMA query_only=ON", NULL);
 			sqlite3_busy_timeout(db->conn, SQLITE_DEFAULT_BUSY_MS);
 			return -1;
@@ -1109,8 +758,8 @@ const struct rf_db_ops rf_sqlite_ops = {
     .has_schemas = false,
     .connect = sqlite_connect,
     .close = sqlite_close,
-    .list_tables = sqlite_list_tables,
-    .describe = sqlite_describe,
+    .list_tables = sq_list_tables,
+    .describe = sq_describe,
     .stream_open = sqlite_stream_open,
     .stream_next = sqlite_stream_next,
     .stream_close = sqlite_stream_close,

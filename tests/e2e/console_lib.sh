@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # console_lib.sh - helpers for the console's screen tests (sourced).
 #
 # The console reads keys from a script (ROWFERRY_SCRIPT, ui/input.h) and
@@ -68,6 +69,3 @@ cols = {width(l[:l.index("\u2502")]) for l in lines[int(sys.argv[2]) - 1:int(sys
 print(" ".join(str(c) for c in sorted(cols)))
 PY
 }
-
-# show NAME: prints a dump into the test log (for failures)
-show() { sed "s/^/#   |/" "$T/$1"; }

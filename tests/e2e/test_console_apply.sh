@@ -19,7 +19,7 @@ $DEMO_SELECT
 :type prod
 :enter
 :wait-idle
-:dump $T/done
+:dump $T/applied_ok
 :key q
 :dump $T/after
 EOF
@@ -29,9 +29,9 @@ assert_contains "summary: inserts" "insert    12" "$(screen summary)"
 assert_contains "summary: excluded" "excluded  guid (the target supplies them)" "$(screen summary)"
 assert_contains "summary: journal dir" "journal   in $T/demo/undo" "$(screen summary)"
 assert_contains "wrong name refused" "type prod exactly to apply" "$(status wrong)"
-assert_contains "done" "Applied to prod in one transaction: 12 inserted, 0 updated, 0 deleted" "$(screen done)"
-assert_contains "journal" "Journal: $T/demo/undo/" "$(screen done)"
-assert_contains "badge back to read-only" "READ-ONLY" "$(line done 1)"
+assert_contains "done" "Applied to prod in one transaction: 12 inserted, 0 updated, 0 deleted" "$(screen applied_ok)"
+assert_contains "journal" "Journal: $T/demo/undo/" "$(screen applied_ok)"
+assert_contains "badge back to read-only" "READ-ONLY" "$(line applied_ok 1)"
 assert_contains "diff ran again" "no differences: 12 identical rows" "$(screen after)"
 assert_eq "prod has them" 12 "$(sq "$PROD" "SELECT count(*) FROM siteflow_orders WHERE job_number = '0000065'")"
 
@@ -57,5 +57,20 @@ guid=$(sq "$PROD" "SELECT guid FROM siteflow_orders WHERE order_ref = 'SF-000006
 assert_contains "the drifted row named by its key" "guid=$guid" "$(screen drift)"
 assert_eq "nothing inserted" 0 "$(sq "$PROD" "SELECT count(*) FROM siteflow_orders WHERE job_number = '0000065'")"
 assert_eq "the other change kept" 77 "$(sq "$PROD" "SELECT qty FROM siteflow_orders WHERE order_ref = 'SF-0000062-02'")"
+
+echo "# confirm = none: Enter applies"
+rm -rf "$T/demo"
+make_demo
+sed -i 's/^confirm = name$/confirm = none/' "$CFG"
+console --config "$CFG" <<EOF
+$DEMO_SELECT
+:key A
+:dump $T/enter_prompt
+:key Enter
+:wait-idle
+:dump $T/enter_done
+EOF
+assert_contains "asks for Enter only" "Press Enter to apply, Esc cancels" "$(screen enter_prompt)"
+assert_contains "applied" "12 inserted" "$(screen enter_done)"
 
 finish

@@ -2,7 +2,8 @@
 # test_console_cancel.sh - a long diff runs in slices between key presses:
 # its progress shows, keys keep working, Esc stops it (the rows so far stay,
 # marked CANCELLED, and nothing can be copied from an incomplete diff), and
-# R runs it again to the end.
+# R runs it again to the end. A long apply cancelled with Esc rolls back:
+# nothing is written.
 . "$(dirname "$0")/console_lib.sh"
 
 mkdir -p "$T/big"
@@ -19,6 +20,8 @@ url = sqlite:$T/big/prod.db
 [defaults]
 source = dev
 target = prod
+[safety]
+undo_dir = $T/big/undo
 EOF
 
 console --config "$T/big/config.ini" <<EOF
@@ -50,5 +53,24 @@ echo "# R runs it again, to the end"
 assert_contains "running again" " diff " "$(status rerun)"
 assert_contains "finished" "+300000 -0 ~0 =0" "$(status finished)"
 assert_not_contains "no longer cancelled" "CANCELLED" "$(status finished)"
+
+echo "# Esc during the apply: rolled back, nothing written"
+# Esc queued right behind the Enter that starts the apply: the apply's
+# progress callback finds it while the transaction is open
+console --config "$T/big/config.ini" <<EOF
+:key Enter
+:wait-idle
+:key A
+:type prod
+:key Enter Esc
+:dump $T/apply_cancelled
+EOF
+assert_eq "exit 0" 0 "$rc"
+assert_contains "cancelled" "Cancelled: rolled back, nothing written." "$(screen apply_cancelled)"
+assert_eq "prod still empty" 0 "$(sq "$T/big/prod.db" "SELECT count(*) FROM items")"
+for j in "$T"/big/undo/*.jsonl; do
+	# a journal begun before the cancel is closed as aborted
+	[ -f "$j" ] && assert_contains "the journal says aborted" '"state":"aborted"' "$(tail -n 1 "$j")"
+done
 
 finish

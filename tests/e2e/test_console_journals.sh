@@ -51,14 +51,14 @@ console --config "$CFG" <<EOF
 :dump $T/ready
 :type prod
 :enter
-:dump $T/done
+:dump $T/applied_ok
 :key q
 :dump $T/list_after
 :key r
 :dump $T/twice
 EOF
 assert_contains "ready" "Every row is as the copy left it" "$(screen ready)"
-assert_contains "done" "12 row(s) restored" "$(screen done)"
+assert_contains "done" "12 row(s) restored" "$(screen applied_ok)"
 assert_contains "list shows undone" "undone" "$(line list_after 4)"
 assert_contains "cannot undo twice" "Rollback refused" "$(screen twice)"
 assert_eq "prod back as before" 0 "$(sq "$PROD" "SELECT count(*) FROM siteflow_orders WHERE job_number = '0000065'")"

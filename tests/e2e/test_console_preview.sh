@@ -5,7 +5,7 @@
 . "$(dirname "$0")/console_lib.sh"
 
 make_demo
-cd "$T"
+cd "$T" || exit 1
 # a dev row whose job prod does not have: the checks find the missing parent
 sq "$DEV" "INSERT INTO jobs (job_number, customer) VALUES ('0000099', 'Nobody Ltd');
 	INSERT INTO siteflow_orders (guid, job_number, order_ref) VALUES

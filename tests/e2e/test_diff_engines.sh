@@ -7,6 +7,12 @@ PGD=$RF_TEST_PG_DEV_URL PGP=$RF_TEST_PG_PROD_URL
 MYD=$RF_TEST_MY_DEV_URL MYP=$RF_TEST_MY_PROD_URL
 SQD=$T/dev.db SQP=$T/prod.db
 
+# rf_dev/rf_prod are shared with other tests: start from our own clean tables
+for t in orders_t orders_copy nopk coll_t typed_t; do
+	for u in "$PGD" "$PGP"; do pg "$u" "DROP TABLE IF EXISTS $t" >/dev/null; done
+	for u in "$MYD" "$MYP"; do my "$u" "DROP TABLE IF EXISTS $t"; done
+done
+
 # --- the same planted differences in each engine -------------------------
 schema='CREATE TABLE orders_t (region VARCHAR(20) NOT NULL, order_no INTEGER NOT NULL,
   sku VARCHAR(40), qty INTEGER, price DECIMAL(12,2), note TEXT, PRIMARY KEY (region, order_no));'

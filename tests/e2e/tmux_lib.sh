@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # tmux_lib.sh - driving the console in a real terminal: tmux (sourced).
 # A private tmux server per test (-L), 120x30, keys by send-keys, the screen
 # by capture-pane, as a user would see it.

@@ -331,7 +331,7 @@ static void tricky_values_survive_bound_write_and_streamed_read_byte_for_byte(vo
 	char *sql = insert_sql(db, "tricky", cols, 11), *big = malloc(1 << 20);
 	size_t i;
 
-	for (i = 0; i < (1 << 20); i++) /* 1 MiB of multi-byte text, a 3-byte char at the end */
+	for (i = 0; i < (1 << 20); i++) /* 1 MiB of text ending in a 3-byte character */
 		big[i] = (char)('a' + i % 26);
 	memcpy(big + (1 << 20) - 3, "\xE2\x82\xAC", 3);
 	rf_test_sql(my_url(),

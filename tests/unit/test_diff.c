@@ -257,7 +257,7 @@ static void plan_renders_insert_update_delete_for_the_target(void **state)
 	/* guid is written with a generated UUID, in the table's column order */
 	assert_non_null(strstr(sql.data, "INSERT INTO \"items\" (\"id\", \"guid\", \"sku\", \"qty\", "
 	                                 "\"note\", \"price\") VALUES\n  (2, '"));
-	assert_non_null(strstr(sql.data, "', 'B', 2, 'y', 2) RETURNING"));
+	assert_non_null(strstr(sql.data, "', 'B', 2, 'y', 2)"));
 	/* deletes come first, inserts last */
 	assert_true(strstr(sql.data, "DELETE") < strstr(sql.data, "UPDATE"));
 	assert_true(strstr(sql.data, "UPDATE") < strstr(sql.data, "INSERT"));

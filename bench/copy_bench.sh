@@ -1,0 +1,190 @@
+#!/bin/bash
+# copy_bench.sh - `rowferry copy` of 100k rows against the engine's own bulk
+# load, in one run (DESIGN §9: at least half its speed): PostgreSQL
+# COPY FROM (psql \copy, i.e. COPY ... FROM STDIN) and MariaDB
+# LOAD DATA LOCAL INFILE, into the same empty table (primary key included),
+# from the same rows, on the same servers. The rowferry figure is the whole
+# command: connect, diff, preview, the checked transaction, the journal.
+# Appends the figures to bench/RESULTS.md (date, machine, commands, medians,
+# ratio).
+#
+#   bench/copy_bench.sh [BUILD_DIR]
+#
+# BUILD_DIR holds a built rowferry (relative to the repository root or
+# absolute); without it, build-bench is configured and built in Release.
+# Environment: RF_BENCH_COPY_ROWS (100000), RF_BENCH_COPY_RUNS (5),
+# RF_BENCH_SRV (servers to reuse or start, /tmp/rfbench-srv),
+# RF_BENCH_KEEP_SERVERS=1 (leave servers it started running),
+# RF_BENCH_RESULTS (bench/RESULTS.md).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+ROWS=${RF_BENCH_COPY_ROWS:-100000}
+RUNS=${RF_BENCH_COPY_RUNS:-5}
+SRV=${RF_BENCH_SRV:-/tmp/rfbench-srv}
+RESULTS=${RF_BENCH_RESULTS:-$ROOT/bench/RESULTS.md}
+KEEP_SERVERS=${RF_BENCH_KEEP_SERVERS:-0}
+export LC_ALL=C.UTF-8 TZ=UTC PGTZ=UTC PGOPTIONS="-c client_min_messages=warning"
+
+log() { printf '%s copy_bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 2; }
+
+WORK=$(mktemp -d /tmp/rf_copy_bench_XXXXXX)
+chmod 755 "$WORK"
+STARTED_SERVERS=0
+cleanup() {
+	if [ "$STARTED_SERVERS" = 1 ] && [ "$KEEP_SERVERS" != 1 ]; then
+		"$ROOT/tests/support/servers.sh" stop "$SRV" >&2 || true
+	fi
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for t in psql mariadb hyperfine jq awk cmake; do
+	command -v "$t" >/dev/null || die "$t is missing (scripts/install-deps.sh --bench)"
+done
+
+# ---------------------------------------------------------------- build
+dir=${1:-$ROOT/build-bench}
+case $dir in /*) ;; *) dir=$ROOT/$dir ;; esac
+if [ -z "${1:-}" ] || [ ! -x "$dir/rowferry" ]; then
+	log "building rowferry (Release) in $dir"
+	cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=Release >"$WORK/build.log" 2>&1 &&
+		cmake --build "$dir" -j"$(nproc)" --target rowferry >>"$WORK/build.log" 2>&1 ||
+		die "build failed, see $WORK/build.log"
+fi
+RF=$dir/rowferry
+BUILD_TYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$dir/CMakeCache.txt" 2>/dev/null || echo '?')
+
+# ---------------------------------------------------------------- servers
+servers_up() {
+	[ -f "$SRV/env" ] || return 1
+	# shellcheck disable=SC1091
+	. "$SRV/env"
+	psql -X -q -d "$RF_TEST_PG_URL" -c 'SELECT 1' >/dev/null 2>&1 &&
+		mariadb --no-defaults -urowferry -p"$RF_TEST_MY_PASSWORD" --socket="$RF_TEST_MY_SOCKET" \
+			-e 'SELECT 1' >/dev/null 2>&1
+}
+if servers_up; then
+	log "reusing the servers in $SRV"
+else
+	log "starting PostgreSQL and MariaDB in $SRV"
+	"$ROOT/tests/support/servers.sh" start "$SRV" >&2
+	STARTED_SERVERS=1
+	servers_up || die "the servers in $SRV do not answer"
+fi
+pg() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+my() {
+	mariadb --no-defaults -urowferry -p"$RF_TEST_MY_PASSWORD" --socket="$RF_TEST_MY_SOCKET" \
+		--local-infile=1 -N -B "$@"
+}
+PG_DEV=${RF_TEST_PG_URL/\/rf_test\?//rfb_copy_dev?}
+PG_PROD=${RF_TEST_PG_URL/\/rf_test\?//rfb_copy_prod?}
+MY_DEV=${RF_TEST_MY_URL/\/rf_test\?//rfb_copy_dev?}
+MY_PROD=${RF_TEST_MY_URL/\/rf_test\?//rfb_copy_prod?}
+
+# ---------------------------------------------------------------- data
+# 10 columns of the kinds a real table has: a bigint key, short texts, an
+# integer, a decimal, JSON, an instant, a nullable note. Tab-separated with
+# \N for NULL: the text format both COPY and LOAD DATA read.
+log "generating $ROWS rows"
+awk -v n="$ROWS" 'BEGIN {
+	split("received printing printed shipped on_hold", st, " ");
+	for (i = 1; i <= n; i++) {
+		job = sprintf("%07d", int(i / 20));
+		note = (i % 17 == 0) ? "\\N" : "note " i;
+		printf "%d\t%s\tSF-%s-%02d\tSKU-%d\t%d\t%s\t%d.%02d\t{\"packs\": %d, \"finish\": \"matt\"}\t2026-01-%02d %02d:%02d:%02d\t%s\n",
+			i, job, job, i % 20, i % 311, i % 50 + 1, st[i % 5 + 1], i % 1000, i % 100,
+			i % 9, i % 28 + 1, i % 24, i % 60, (i * 7) % 60, note;
+	}
+}' >"$WORK/rows.tsv"
+
+PG_TABLE="CREATE TABLE copy_bench (id bigint PRIMARY KEY, job_number text NOT NULL,
+  order_ref text NOT NULL, sku text, qty integer, status text, price numeric(12,2),
+  payload jsonb, created_at timestamptz, note text)"
+MY_TABLE="CREATE TABLE copy_bench (id bigint PRIMARY KEY, job_number varchar(16) NOT NULL,
+  order_ref varchar(32) NOT NULL, sku varchar(40), qty int, status varchar(20),
+  price decimal(12,2), payload json, created_at datetime(6), note varchar(100))"
+log "loading the source tables"
+for db in rfb_copy_dev rfb_copy_prod; do
+	pg "$RF_TEST_PG_URL" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
+	my -e "DROP DATABASE IF EXISTS $db; CREATE DATABASE $db"
+done
+pg "$PG_DEV" -c "$PG_TABLE" -c "\\copy copy_bench FROM '$WORK/rows.tsv'" -c "ANALYZE copy_bench"
+pg "$PG_PROD" -c "$PG_TABLE"
+my rfb_copy_dev -e "$MY_TABLE; LOAD DATA LOCAL INFILE '$WORK/rows.tsv' INTO TABLE copy_bench; ANALYZE TABLE copy_bench" >/dev/null
+my rfb_copy_prod -e "$MY_TABLE"
+
+# ---------------------------------------------------------------- runs
+# Each run starts from an empty target table (prepare, not timed).
+RF_ARGS="copy copy_bench --yes --undo-dir $WORK/undo"
+PG_BULK="psql -X -q '$PG_PROD' -c \"\\copy copy_bench FROM '$WORK/rows.tsv'\""
+PG_RF="'$RF' $RF_ARGS --from '$PG_DEV' --to '$PG_PROD'"
+PG_EMPTY="psql -X -q '$PG_PROD' -c 'TRUNCATE copy_bench'; rm -rf '$WORK/undo'"
+MY_BULK="mariadb --no-defaults -urowferry -p'$RF_TEST_MY_PASSWORD' --socket='$RF_TEST_MY_SOCKET' --local-infile=1 rfb_copy_prod -e \"LOAD DATA LOCAL INFILE '$WORK/rows.tsv' INTO TABLE copy_bench\""
+MY_RF="'$RF' $RF_ARGS --from '$MY_DEV' --to '$MY_PROD'"
+MY_EMPTY="mariadb --no-defaults -urowferry -p'$RF_TEST_MY_PASSWORD' --socket='$RF_TEST_MY_SOCKET' rfb_copy_prod -e 'TRUNCATE copy_bench'; rm -rf '$WORK/undo'"
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+measure() { # NAME BULK RF EMPTY -> $WORK/NAME.json
+	log "$1: $RUNS runs each"
+	hyperfine --style none --runs "$RUNS" --prepare "$4" --export-json "$WORK/$1.json" \
+		-n bulk "$2" -n rowferry "$3" >&2
+}
+measure pg "$PG_BULK" "$PG_RF" "$PG_EMPTY"
+measure my "$MY_BULK" "$MY_RF" "$MY_EMPTY"
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# the copies were complete and right: the last run's target matches
+bash -c "$PG_EMPTY; $PG_RF >/dev/null; $MY_EMPTY; $MY_RF >/dev/null"
+pg_rows=$(psql -X -At "$PG_PROD" -c 'SELECT count(*) FROM copy_bench')
+my_rows=$(my rfb_copy_prod -e 'SELECT count(*) FROM copy_bench')
+"$RF" diff copy_bench --from "$PG_DEV" --to "$PG_PROD" --summary >/dev/null && pg_diff=empty || pg_diff=DIFFERS
+"$RF" diff copy_bench --from "$MY_DEV" --to "$MY_PROD" --summary >/dev/null && my_diff=empty || my_diff=DIFFERS
+
+median() { jq -r ".results[] | select(.command == \"$2\") | .median" "$WORK/$1.json"; }
+row() { # ENGINE NAME BULK_LABEL
+	local b r
+	b=$(median "$1" bulk)
+	r=$(median "$1" rowferry)
+	printf '| %s | %s | %.3f s | %.3f s | %.2f | %s |\n' "$2" "$3" "$b" "$r" \
+		"$(echo "$b / $r" | bc -l)" \
+		"$(echo "$b / $r >= 0.5" | bc -l | sed 's/1/met/; s/0/not met/')"
+}
+
+{
+	echo
+	echo "## copy of $ROWS rows vs the engine's bulk load ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
+	echo
+	echo "bench/copy_bench.sh, rowferry $("$RF" --version | cut -d' ' -f2) ($BUILD_TYPE build)."
+	echo "Machine: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1), $(nproc) CPUs,"
+	echo "$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, Linux $(uname -r);"
+	echo "$(psql -X -At "$PG_DEV" -c 'SHOW server_version' | cut -d' ' -f1) PostgreSQL,"
+	echo "MariaDB $(my -e 'SELECT version()' | cut -d- -f1), both from tests/support/servers.sh"
+	echo "(fsync off). Load average $LOAD_BEFORE before, $LOAD_AFTER after."
+	echo
+	echo "Table copy_bench: 10 columns (bigint primary key, texts, integer, decimal,"
+	echo "JSON, timestamp, a nullable note), $ROWS rows; every run fills the empty"
+	echo "target table, primary key in place. Medians of $RUNS runs (hyperfine; the"
+	echo "TRUNCATE before each run is not timed). rowferry's time is the whole"
+	echo "command: connect, diff, preview warnings, lock and re-check, INSERTs of"
+	echo "500 rows with bound values, read-back for the journal, fsync, COMMIT."
+	echo
+	echo "| engine | bulk load | bulk median | rowferry copy median | speed ratio (bulk time / copy time) | target >= 0.5 |"
+	echo "|---|---|---|---|---|---|"
+	row pg PostgreSQL 'COPY FROM (psql \copy)'
+	row my MariaDB 'LOAD DATA LOCAL INFILE'
+	echo
+	echo "Checks after the last run: PostgreSQL $pg_rows rows, re-diff $pg_diff;"
+	echo "MariaDB $my_rows rows, re-diff $my_diff."
+	echo
+	echo "Commands:"
+	echo
+	echo '```'
+	echo "psql -X -q PROD -c \"\\copy copy_bench FROM 'rows.tsv'\""
+	echo "rowferry copy copy_bench --from PG_DEV --to PG_PROD --yes --undo-dir DIR"
+	echo "mariadb --local-infile=1 rfb_copy_prod -e \"LOAD DATA LOCAL INFILE 'rows.tsv' INTO TABLE copy_bench\""
+	echo "rowferry copy copy_bench --from MY_DEV --to MY_PROD --yes --undo-dir DIR"
+	echo '```'
+} | tee -a "$RESULTS"
+log "appended to $RESULTS"

@@ -1,0 +1,57 @@
+/* pg_internal.h - what the three files of the PostgreSQL driver share:
+ * pg.c (connection, transactions, quoting, exec, and the ops table),
+ * pg_catalog.c (list_tables and describe) and pg_stream.c (COPY and cursor
+ * streams). Private to src/db/; the core sees only rf_pg_ops.
+ */
+#ifndef ROWFERRY_DB_PG_INTERNAL_H
+#define ROWFERRY_DB_PG_INTERNAL_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+
+#include "rowferry/db.h"
+
+struct pg_db {
+	struct rf_db base; /* first: the core only sees this part */
+	PGconn *conn;
+	struct rf_stream *copy_stream; /* the COPY that holds the connection, or NULL */
+	unsigned cursor_seq;           /* names cursors uniquely per connection */
+};
+
+static inline struct pg_db *pg(struct rf_db *db)
+{
+	return (struct pg_db *)db;
+}
+
+/* pg.c: every internal statement goes through pg_query() (or pg_run(),
+ * which discards the result); pg_fail() turns a failed result into err;
+ * pg_busy() fails while a COPY holds the connection. */
+int pg_fail(struct pg_db *db, const PGresult *res, struct rf_error *err);
+int pg_busy(struct pg_db *db, struct rf_error *err);
+PGresult *pg_query(struct pg_db *db, const char *sql, int nparams, const char *const *params,
+                   struct rf_error *err);
+int pg_run(struct pg_db *db, const char *sql, struct rf_error *err);
+
+/* pg.c: bytea arrives as hex (bytea_output = 'hex'). pg_hex_value() is a
+ * digit's value or -1; pg_hex_decode() decodes n digits at src into dst
+ * (which may equal src) and returns the byte count, or -1 when src is not
+ * an even run of hex digits. */
+int pg_hex_value(char c);
+long pg_hex_decode(char *dst, const char *src, size_t n);
+
+/* pg.c: the op quote_ident (contract in db.h). */
+void pg_quote_ident(struct rf_db *dbp, const char *ident, struct rf_buf *out);
+
+/* pg_catalog.c: the ops list_tables and describe (contracts in db.h). */
+int pg_list_tables(struct rf_db *dbp, struct rf_table_list *out, struct rf_error *err);
+int pg_describe(struct rf_db *dbp, const char *name, struct rf_table_info *out,
+                struct rf_error *err);
+
+/* pg_stream.c: the ops stream_open, stream_next and stream_close
+ * (contracts in db.h). */
+int pg_stream_open(struct rf_db *dbp, const struct rf_stream_spec *spec, struct rf_stream **out,
+                   struct rf_error *err);
+int pg_stream_next(struct rf_stream *s, const struct rf_row **row, struct rf_error *err);
+void pg_stream_close(struct rf_stream *s);
+
+#endif

@@ -1,0 +1,42 @@
+/* sqlite_internal.h - what the two halves of the SQLite driver share:
+ * sqlite.c (connect, quoting, values, streaming, writing, transactions, and
+ * the ops table) and sqlite_schema.c (list_tables and describe). Private to
+ * src/db/; the core sees only rf_sqlite_ops.
+ */
+#ifndef ROWFERRY_DB_SQLITE_INTERNAL_H
+#define ROWFERRY_DB_SQLITE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "rowferry/db.h"
+
+struct sqlite_db {
+	struct rf_db base; /* first: the core holds a struct rf_db * */
+	sqlite3 *conn;
+	char *path;
+	int statement_timeout_ms; /* inside a write transaction, else 0 */
+	long long deadline_ms;    /* CLOCK_MONOTONIC; the running step stops after it */
+};
+
+static inline struct sqlite_db *sqlite_of(struct rf_db *db)
+{
+	return (struct sqlite_db *)db;
+}
+
+/* sqlite.c */
+/* Sets err from the connection's last error, as one line naming the
+ * connection; `what` (may be NULL) says what was being done. Returns -1. */
+int sq_fail(struct sqlite_db *db, struct rf_error *err, const char *what);
+/* Prepares one statement into *st (caller finalizes), or -1 with err. */
+int sq_prepare(struct sqlite_db *db, const char *sql, sqlite3_stmt **st, struct rf_error *err);
+/* p past blanks, tabs and line ends. */
+const char *sq_skip_space(const char *p);
+/* Appends ident as a double-quoted identifier. */
+void sq_quote_ident(struct rf_buf *out, const char *ident);
+
+/* sqlite_schema.c: the ops list_tables and describe (contracts in db.h). */
+int sq_list_tables(struct rf_db *base, struct rf_table_list *out, struct rf_error *err);
+int sq_describe(struct rf_db *base, const char *name, struct rf_table_info *out,
+                struct rf_error *err);
+
+#endif
