@@ -90,14 +90,15 @@ start_servers() {
 		return
 	fi
 	log "starting PostgreSQL and MariaDB in $SRV"
-	"$ROOT/tests/support/servers.sh" start "$SRV" >&2
+	# from / : as root the servers run as postgres/mysql, who cannot enter $WORK
+	(cd / && "$ROOT/tests/support/servers.sh" start "$SRV") >&2
 	STARTED_SERVERS=1
 	servers_up || die "servers in $SRV do not answer"
 }
 stop_servers() {
 	if [ "$STARTED_SERVERS" = 1 ] && [ "$KEEP_SERVERS" != 1 ]; then
 		log "stopping the servers in $SRV"
-		"$ROOT/tests/support/servers.sh" stop "$SRV" >&2 || true
+		(cd / && "$ROOT/tests/support/servers.sh" stop "$SRV") >&2 || true
 	fi
 }
 
@@ -428,4 +429,5 @@ wait \$a; ra=\$?; wait \$b; rb=\$?; exit \$((ra | rb))"
 	done
 }
 
-main "$@"
+# on one line, so that editing this file while it runs cannot change the run
+main "$@"; exit $?

@@ -15,7 +15,7 @@ met() { # met VALUE OP LIMIT -> "met" / "**missed**" / "not measured"
 	[ -n "${1:-}" ] || { echo "not measured"; return; }
 	awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN {
 		ok = (op == "<=" && v <= l) || (op == "<" && v < l) || (op == ">=" && v >= l)
-		print ok ? "met" : "**missed**" }'
+		print ok ? "**met**" : "**missed**" }'
 }
 stats() { # stats NAME -> "median (min–max, N runs)"
 	local f=$WORK/$1.json
@@ -112,7 +112,7 @@ write_report() {
 		echo "| rowferry diff | ${rss_pg:-${RF_RSS1[pg]:-n/a}} MiB | ${rss_my:-${RF_RSS1[my]:-n/a}} MiB (\`--exclude guid\`: ${rss_myx:-${RF_RSS1[my_x]:-n/a}} MiB) | ${rss_sq:-${RF_RSS1[sq]:-n/a}} MiB |"
 		echo "| peer | psql COPY: $(rss_max pg_copy.psql) MiB each | pt-table-sync: $(rss_max my_ptsync) MiB | sqldiff: $(rss_max sq_sqldiff) MiB |"
 		echo
-		echo "Target: rowferry under 64 MiB — **$(met "$rss_max" '<' 64)** (largest: ${rss_max:-n/a} MiB). Client processes only; the servers' memory is not counted."
+		echo "Target: rowferry under 64 MiB — $(met "$rss_max" '<' 64) (largest: ${rss_max:-n/a} MiB). Client processes only; the servers' memory is not counted."
 		echo
 		echo "### Targeted diff: one job (20 rows) by an indexed WHERE, connection included"
 		echo
@@ -130,7 +130,7 @@ write_report() {
 			fi
 		done
 		echo
-		echo "Target: under 50 ms — **$(met "$t_worst" '<' 0.050)**$([ -n "$t_worst" ] && echo " (slowest median $(fmt_s "$t_worst"))")."
+		echo "Target: under 50 ms — $(met "$t_worst" '<' 0.050)$([ -n "$t_worst" ] && echo " (slowest median $(fmt_s "$t_worst"))")."
 		echo
 		echo "### Correctness (same run)"
 		echo

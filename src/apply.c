@@ -31,20 +31,20 @@ struct apply {
 	struct rf_db *db;
 	const struct rf_apply_opts *o;
 	struct rf_apply_result *res;
-	size_t nstream;           /* target columns streamed, in shape order */
-	size_t *stream_cols;      /* their table indexes */
-	size_t *stream_shape;     /* their shape columns */
-	size_t *stream_of;        /* per shape column: its stream position */
-	struct image *before;     /* per op: the locked row (updates, deletes) */
-	bool *seen;               /* per op: found by the current lookup */
-	struct rf_keyset keys;    /* encoded key -> op, for the current lookup */
+	size_t nstream;        /* target columns streamed, in shape order */
+	size_t *stream_cols;   /* their table indexes */
+	size_t *stream_shape;  /* their shape columns */
+	size_t *stream_of;     /* per shape column: its stream position */
+	struct image *before;  /* per op: the locked row (updates, deletes) */
+	bool *seen;            /* per op: found by the current lookup */
+	struct rf_keyset keys; /* encoded key -> op, for the current lookup */
 	struct rf_buf canon, enc;
-	struct rf_cell *cells;    /* one row in shape terms (into canon) */
-	struct rf_cell key[64];   /* one row's key cells (into canon) */
-	struct rf_row tmp;        /* a RETURNING row reordered as a stream row */
+	struct rf_cell *cells;  /* one row in shape terms (into canon) */
+	struct rf_cell key[64]; /* one row's key cells (into canon) */
+	struct rf_row tmp;      /* a RETURNING row reordered as a stream row */
 	struct rf_journal_writer *journal;
 	size_t njkey;
-	size_t *jkey;             /* table indexes of the journal's key */
+	size_t *jkey; /* table indexes of the journal's key */
 	struct rf_cell *jkey_cells;
 	size_t done;
 };
@@ -204,7 +204,8 @@ static int recheck_existing(void *ctx, const struct rf_row *row, struct rf_error
 	op = &a->p->ops[i];
 	for (j = 0; j < sh->ncols; j++) {
 		const struct rf_diff_col *c = &sh->cols[j];
-		if (c->dst < 0 || rf_value_equal(c->tclass, &a->cells[j], &op->row->dst[j], &c->opts))
+		if (c->dst < 0 ||
+		    rf_value_equal(c->tclass, &a->cells[j], &op->row->dst[j], &c->opts))
 			continue;
 		rf_buf_adds(&changed, changed.len ? ", " : "changed since the diff: ");
 		rf_buf_adds(&changed, c->name);
@@ -392,8 +393,9 @@ static int readback(struct apply *a, enum rf_op_kind kind, const size_t *ops, si
 		for (k = 0; k < nkey; k++) {
 			size_t c = key[k];
 			/* an update may have changed a key column: find it as updated */
-			tuples[i * nkey + k] =
-				kind == RF_OP_INSERT ? r->src[c] : r->changed[c] ? r->src[c] : r->dst[c];
+			tuples[i * nkey + k] = kind == RF_OP_INSERT ? r->src[c]
+			                       : r->changed[c]      ? r->src[c]
+			                                            : r->dst[c];
 		}
 		rf_buf_reset(&a->enc);
 		rf_key_encode(&a->enc, &tuples[i * nkey], NULL, nkey);
@@ -611,15 +613,21 @@ int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *
 	int r, rc = -1;
 
 	memset(res, 0, sizeof *res);
+	res->status = RF_APPLY_FAILED;
 	if (p->errors.len) {
 		res->status = RF_APPLY_REFUSED;
-		rf_error_set(err, target->name, "the plan cannot be applied: %s", p->errors.items[0]);
+		rf_error_set(err, target->name, "the plan cannot be applied: %s",
+		             p->errors.items[0]);
 		return 1;
 	}
 	if (p->nops == 0) {
 		res->status = RF_APPLY_NOTHING;
 		return 0;
 	}
+	if (!o->undo_dir || !*o->undo_dir)
+		return rf_error_set(err, target->name,
+		                    "no undo directory: nothing is written "
+		                    "without a journal");
 	if (target->in_tx)
 		return rf_error_set(err, target->name,
 		                    "a transaction is still open on the target (close the diff "

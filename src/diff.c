@@ -1,4 +1,5 @@
 /* diff.c - streaming merge-join diff (diff.h, DESIGN §4). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,9 @@ struct diff_side {
 	size_t *stream_cols;      /* table column indexes streamed */
 	size_t *shape_cols;       /* shape column each streamed cell fills */
 	size_t *offs;             /* scratch for canon_cells */
+	int *stream_of;           /* per shape column: its index in the stream, or -1 */
+	const struct rf_row *raw; /* the current row as the driver gave it */
+	struct rf_buf scratch;    /* canonical forms of single cells being compared */
 	struct rf_buf buf;        /* canonical bytes of the current row */
 	struct rf_cell *cells;    /* shape->ncols canonical cells of the current row */
 	unsigned char *flagged;
@@ -33,6 +37,7 @@ struct rf_diff {
 	struct rf_diff_row row;
 	struct rf_diff_stats stats;
 	bool consume[2];          /* advance this side before the next merge step */
+	bool full_identical;      /* canonicalize every cell of identical rows too */
 };
 
 const char *rf_diff_status_name(enum rf_diff_status s)
@@ -222,14 +227,64 @@ out:
 	return rc;
 }
 
+/* One side's preparation: its read-only transaction first, so that the
+ * table is described in the same snapshot its rows are read from. */
+struct side_prep {
+	struct rf_db *db;
+	const char *table;
+	struct rf_table_info *info;
+	bool started_tx;
+	struct rf_error err;
+	int rc;
+};
+
+static void *side_prepare(void *arg)
+{
+	struct side_prep *j = arg;
+	rf_error_clear(&j->err);
+	j->rc = 0;
+	if (!j->db->in_tx) {
+		j->rc = rf_db_begin(j->db, RF_TX_READ, NULL, &j->err);
+		j->started_tx = j->rc == 0;
+	}
+	if (j->rc == 0)
+		j->rc = describe(j->db, j->table, j->info, &j->err);
+	return NULL;
+}
+
+/* Prepares both sides at once: two servers answer in the time of the slower
+ * one rather than the sum, which is most of a targeted diff's latency. Each
+ * thread uses only its own connection. */
+static int prepare_sides(struct rf_diff *d, struct rf_db *src, struct rf_db *dst,
+                         const char *table, struct rf_error *err)
+{
+	struct side_prep jobs[2] = {{src, table, &d->shape->src_table, false, {0, "", ""}, 0},
+	                            {dst, table, &d->shape->dst_table, false, {0, "", ""}, 0}};
+	pthread_t th;
+	bool threaded = src != dst && pthread_create(&th, NULL, side_prepare, &jobs[1]) == 0;
+
+	side_prepare(&jobs[0]);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		side_prepare(&jobs[1]);
+	d->side[0].db = src;
+	d->side[1].db = dst;
+	d->side[0].started_tx = jobs[0].started_tx;
+	d->side[1].started_tx = jobs[1].started_tx;
+	if (jobs[0].rc != 0 || jobs[1].rc != 0) {
+		if (err && !err->set)
+			*err = jobs[0].rc != 0 ? jobs[0].err : jobs[1].err;
+		return -1;
+	}
+	return 0;
+}
+
 static int build_shape(struct rf_diff_shape *sh, struct rf_db *src, struct rf_db *dst,
                        const struct rf_selection *sel, struct rf_error *err)
 {
 	size_t i;
 
-	if (describe(src, sel->table, &sh->src_table, err) != 0 ||
-	    describe(dst, sel->table, &sh->dst_table, err) != 0)
-		return -1;
 	for (i = 0; i < sh->src_table.ncols; i++) {
 		struct rf_diff_col *c = add_col(sh, sh->src_table.cols[i].name);
 		c->src = (int)i;
@@ -363,6 +418,63 @@ static int key_cmp(const struct rf_diff_shape *sh, const struct rf_cell *a, cons
 	return 0;
 }
 
+/* Canonicalizes only the key columns of a side's current row: the merge
+ * needs them for every row, the other columns only when their raw bytes
+ * differ (canonicalization is a function of class, bytes and options, so
+ * equal bytes always mean equal canonical forms) or the row is shown. */
+static void canon_key_cells(const struct rf_diff_shape *sh, struct diff_side *s)
+{
+	size_t i;
+	rf_buf_reset(&s->buf);
+	for (i = 0; i < sh->nkey; i++) {
+		size_t c = sh->key[i];
+		const struct rf_cell *in = &s->raw->cells[s->stream_of[c]];
+		s->offs[i] = s->buf.len;
+		s->flagged[c] = 0;
+		s->cells[c].is_null = in->is_null;
+		if (!in->is_null &&
+		    rf_value_canon(sh->cols[c].tclass, in, &sh->cols[c].opts, &s->buf) != 0)
+			s->flagged[c] = 1;
+		s->cells[c].len = s->buf.len - s->offs[i];
+	}
+	for (i = 0; i < sh->nkey; i++) {
+		struct rf_cell *c = &s->cells[sh->key[i]];
+		c->data = c->is_null ? NULL : s->buf.data + s->offs[i];
+	}
+}
+
+/* Canonicalizes every cell of a side's current row (rows that are shown). */
+static void canon_full(const struct rf_diff_shape *sh, struct diff_side *s)
+{
+	canon_cells(sh, s->shape_cols, s->nstream, s->raw, &s->buf, s->cells, s->flagged, s->offs);
+}
+
+/* Whether column c holds the same value on both sides: raw bytes first,
+ * canonical forms only when the bytes differ. */
+static bool cells_equal(const struct rf_diff_shape *sh, size_t c, struct diff_side *s,
+                        struct diff_side *t)
+{
+	const struct rf_diff_col *col = &sh->cols[c];
+	const struct rf_cell *x = &s->raw->cells[s->stream_of[c]];
+	const struct rf_cell *y = &t->raw->cells[t->stream_of[c]];
+	struct rf_cell cx, cy;
+
+	if (x->is_null || y->is_null)
+		return x->is_null && y->is_null;
+	if (x->len == y->len && memcmp(x->data, y->data, x->len) == 0)
+		return true;
+	rf_buf_reset(&s->scratch);
+	rf_buf_reset(&t->scratch);
+	rf_value_canon(col->tclass, x, &col->opts, &s->scratch);
+	rf_value_canon(col->tclass, y, &col->opts, &t->scratch);
+	cx.is_null = cy.is_null = false;
+	cx.data = s->scratch.data;
+	cx.len = s->scratch.len;
+	cy.data = t->scratch.data;
+	cy.len = t->scratch.len;
+	return rf_value_equal(col->tclass, &cx, &cy, &col->opts);
+}
+
 /* Reads the next row of a side into its canonical cells and checks that its
  * key is greater than the previous one: the merge is only right if both
  * streams are sorted the way key_cmp sorts, and a server collation, a
@@ -384,7 +496,8 @@ static int side_advance(struct rf_diff *d, struct diff_side *s, struct rf_error 
 		s->eof = true;
 		return 0;
 	}
-	canon_cells(sh, s->shape_cols, s->nstream, row, &s->buf, s->cells, s->flagged, s->offs);
+	s->raw = row;
+	canon_key_cells(sh, s);
 	if (s->have_prev) {
 		int c = key_cmp(sh, s->prev_key, s->cells, &col);
 		if (c >= 0) {
@@ -447,6 +560,11 @@ static int side_open(struct rf_diff *d, int idx, struct rf_db *db, const char *w
 	s->prev_key = rf_xcalloc(sh->ncols, sizeof *s->prev_key);
 	rf_diff_stream_cols(sh, idx, &s->stream_cols, &s->shape_cols, &s->nstream);
 	s->offs = rf_xcalloc(s->nstream ? s->nstream : 1, sizeof *s->offs);
+	s->stream_of = rf_xcalloc(sh->ncols ? sh->ncols : 1, sizeof *s->stream_of);
+	for (i = 0; i < sh->ncols; i++)
+		s->stream_of[i] = -1;
+	for (i = 0; i < s->nstream; i++)
+		s->stream_of[s->shape_cols[i]] = (int)i;
 	for (i = 0; i < sh->nkey; i++) {
 		const struct rf_diff_col *c = &sh->cols[sh->key[i]];
 		key[i] = (size_t)(idx == 0 ? c->src : c->dst);
@@ -459,10 +577,6 @@ static int side_open(struct rf_diff *d, int idx, struct rf_db *db, const char *w
 	spec.nkey = sh->nkey;
 	spec.key = key;
 	rc = rf_db_check_where(where, db->name, err);
-	if (rc == 0 && !db->in_tx) {
-		rc = rf_db_begin(db, RF_TX_READ, NULL, err);
-		s->started_tx = rc == 0;
-	}
 	if (rc == 0)
 		rc = db->ops->stream_open(db, &spec, &s->stream, err);
 	free(key);
@@ -478,6 +592,8 @@ static void side_close(struct diff_side *s)
 	free(s->stream_cols);
 	free(s->shape_cols);
 	free(s->offs);
+	free(s->stream_of);
+	rf_buf_free(&s->scratch);
 	free(s->cells);
 	free(s->flagged);
 	free(s->prev_key);
@@ -491,6 +607,7 @@ struct rf_diff *rf_diff_open(struct rf_db *src, struct rf_db *dst, const struct 
 	struct rf_diff *d = rf_xcalloc(1, sizeof *d);
 	d->shape = rf_xcalloc(1, sizeof *d->shape);
 	d->owns_shape = true;
+	d->full_identical = true;
 	const char *sw = sel->source_where ? sel->source_where : sel->where;
 	const char *tw = sel->target_where ? sel->target_where : sel->where;
 
@@ -498,7 +615,8 @@ struct rf_diff *rf_diff_open(struct rf_db *src, struct rf_db *dst, const struct 
 		rf_error_set(err, "diff", "no table given");
 		goto fail;
 	}
-	if (build_shape(d->shape, src, dst, sel, err) != 0)
+	if (prepare_sides(d, src, dst, sel->table, err) != 0 ||
+	    build_shape(d->shape, src, dst, sel, err) != 0)
 		goto fail;
 	d->row.changed = rf_xcalloc(d->shape->ncols, sizeof *d->row.changed);
 	d->row.flagged = rf_xcalloc(d->shape->ncols, 1);
@@ -514,6 +632,11 @@ fail:
 const struct rf_diff_shape *rf_diff_shape(const struct rf_diff *d)
 {
 	return d->shape;
+}
+
+void rf_diff_set_identical_rows(struct rf_diff *d, bool full)
+{
+	d->full_identical = full;
 }
 
 const struct rf_diff_stats *rf_diff_stats(const struct rf_diff *d)
@@ -543,28 +666,20 @@ int rf_diff_next(struct rf_diff *d, const struct rf_diff_row **out, struct rf_er
 
 	memset(row->changed, 0, sh->ncols * sizeof *row->changed);
 	row->nchanged = 0;
-	for (i = 0; i < sh->ncols; i++)
-		row->flagged[i] = (unsigned char)((c <= 0 && s->flagged[i]) || (c >= 0 && t->flagged[i]));
 	if (c < 0) {
 		row->status = RF_ONLY_SOURCE;
-		row->src = s->cells;
-		row->dst = NULL;
 		d->consume[0] = true;
 		d->stats.only_source++;
 	} else if (c > 0) {
 		row->status = RF_ONLY_TARGET;
-		row->src = NULL;
-		row->dst = t->cells;
 		d->consume[1] = true;
 		d->stats.only_target++;
 	} else {
-		row->src = s->cells;
-		row->dst = t->cells;
 		for (i = 0; i < sh->ncols; i++) {
 			const struct rf_diff_col *col = &sh->cols[i];
 			if (!col->compare || col->key_pos)
 				continue;
-			if (!rf_value_equal(col->tclass, &s->cells[i], &t->cells[i], &col->opts)) {
+			if (!cells_equal(sh, i, s, t)) {
 				row->changed[i] = true;
 				row->nchanged++;
 			}
@@ -576,6 +691,21 @@ int rf_diff_next(struct rf_diff *d, const struct rf_diff_row **out, struct rf_er
 			d->stats.identical++;
 		d->consume[0] = d->consume[1] = true;
 	}
+	if (row->status != RF_IDENTICAL || d->full_identical) {
+		if (c <= 0)
+			canon_full(sh, s);
+		if (c >= 0)
+			canon_full(sh, t);
+	} else {
+		/* identical and nobody asked for its cells: only the key is set */
+		for (i = 0; i < sh->ncols; i++)
+			if (!sh->cols[i].key_pos)
+				s->cells[i].is_null = t->cells[i].is_null = true;
+	}
+	row->src = c <= 0 ? s->cells : NULL;
+	row->dst = c >= 0 ? t->cells : NULL;
+	for (i = 0; i < sh->ncols; i++)
+		row->flagged[i] = (unsigned char)((c <= 0 && s->flagged[i]) || (c >= 0 && t->flagged[i]));
 	*out = row;
 	return 1;
 }

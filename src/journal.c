@@ -23,11 +23,11 @@ struct rf_journal_writer {
 	char *path;
 	char *dir;
 	size_t nkey, ncols;
-	char **key;               /* copies of the header's names */
+	char **key; /* copies of the header's names */
 	char **cols;
-	struct rf_sha256 seal;    /* over every byte written so far */
-	struct rf_buf pending;    /* lines not yet written */
-	struct rf_buf line;       /* scratch for one line */
+	struct rf_sha256 seal; /* over every byte written so far */
+	struct rf_buf pending; /* lines not yet written */
+	struct rf_buf line;    /* scratch for one line */
 	size_t nops;
 	bool dir_synced;
 };
@@ -149,8 +149,8 @@ static void add_safe(struct rf_buf *b, const char *s, size_t max)
 	size_t n;
 	for (n = 0; *s && n < max; s++, n++) {
 		char c = *s;
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		          c == '.' || c == '_' || c == '-';
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		          (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 		rf_buf_addc(b, ok ? c : '_');
 	}
 }
@@ -365,8 +365,7 @@ const char *rf_journal_writer_path(const struct rf_journal_writer *w)
 }
 
 int rf_journal_add(struct rf_journal_writer *w, enum rf_op_kind kind, const struct rf_cell *key,
-                   const struct rf_cell *before, const struct rf_cell *after,
-                   struct rf_error *err)
+                   const struct rf_cell *before, const struct rf_cell *after, struct rf_error *err)
 {
 	rf_buf_reset(&w->line);
 	rf_buf_printf(&w->line, "{\"op\":\"%s\"", rf_op_name(kind));
@@ -399,7 +398,8 @@ int rf_journal_sync(struct rf_journal_writer *w, struct rf_error *err)
 	if (flush(w, err) != 0)
 		return -1;
 	if (fsync(w->fd) != 0)
-		return rf_error_set(err, w->path, "cannot sync the undo journal: %s", strerror(errno));
+		return rf_error_set(err, w->path, "cannot sync the undo journal: %s",
+		                    strerror(errno));
 	/* the file's directory entry must be durable too, or a crash could
 	 * lose the whole journal of a committed copy */
 	if (!w->dir_synced && rf_journal_fsync_dir(w->dir) != 0)

@@ -4,11 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -112,7 +112,8 @@ static int parse_op(struct rf_journal *j, json_t *o, size_t lineno, struct rf_er
 	else if (op && strcmp(op, "delete") == 0)
 		jo->kind = RF_OP_DELETE;
 	else
-		return rf_error_set(err, j->path, "line %zu: unknown op '%s'", lineno, op ? op : "");
+		return rf_error_set(err, j->path, "line %zu: unknown op '%s'", lineno,
+		                    op ? op : "");
 	if (!json_is_object(key) || (jo->kind != RF_OP_DELETE && !json_is_object(after)) ||
 	    (jo->kind != RF_OP_INSERT && !json_is_object(before)))
 		return rf_error_set(err, j->path, "line %zu: %s without its key or images", lineno,
@@ -178,10 +179,10 @@ static void parse_state(struct rf_journal *j, json_t *o, const char *seal_hex, s
 			j->seal_ok = sha && strcmp(sha, seal_hex) == 0 && ops == (json_int_t)nops;
 			if (!j->seal_ok)
 				j->seal_problem = rf_xstrdup(
-					!sha || strcmp(sha, seal_hex) != 0
-						? "its sha256 does not match its content: it was edited "
-						  "after the copy"
-						: "its op count does not match its op lines");
+				    !sha || strcmp(sha, seal_hex) != 0
+				        ? "its sha256 does not match its content: it was edited "
+				          "after the copy"
+				        : "its op count does not match its op lines");
 		}
 		j->state = RF_JOURNAL_COMMITTED;
 	} else if (strcmp(st, "aborted") == 0) {
@@ -228,7 +229,8 @@ int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct
 			json_decref(o);
 			if (!complete && lineno > 1)
 				break; /* a torn last line: the apply died writing it */
-			rf_error_set(err, path, "line %zu: not a JSON object (%s)", lineno, jerr.text);
+			rf_error_set(err, path, "line %zu: not a JSON object (%s)", lineno,
+			             jerr.text);
 			goto out;
 		}
 		if (lineno == 1) {
@@ -238,7 +240,8 @@ int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct
 			}
 		} else if (json_object_get(o, "op")) {
 			if (j->sealed && !j->seal_problem)
-				j->seal_problem = rf_xstrdup("it has op lines after its committed line");
+				j->seal_problem =
+				    rf_xstrdup("it has op lines after its committed line");
 			if (j->sealed)
 				j->seal_ok = false;
 			nops++;
@@ -346,7 +349,8 @@ static int seal_file(int fd, const char *path, char hex[RF_SHA256_HEX_LEN + 1],
 	if (end < 0)
 		return -1;
 	if (lseek(fd, 0, SEEK_END) > end && ftruncate(fd, end) != 0)
-		return rf_error_set(err, path, "cannot cut the torn last line: %s", strerror(errno));
+		return rf_error_set(err, path, "cannot cut the torn last line: %s",
+		                    strerror(errno));
 	rf_sha256_init(&s);
 	if (scan_file(fd, path, end, &s, err) < 0)
 		return -1;
@@ -420,7 +424,8 @@ static int list_names(const char *dir, struct rf_strlist *names, struct rf_error
 	if (!d) {
 		if (errno == ENOENT)
 			return 0; /* no copy yet */
-		return rf_error_set(err, dir, "cannot read the undo directory: %s", strerror(errno));
+		return rf_error_set(err, dir, "cannot read the undo directory: %s",
+		                    strerror(errno));
 	}
 	while ((e = readdir(d)))
 		if (is_journal_name(e->d_name))
@@ -509,6 +514,7 @@ char *rf_journal_find(const char *dir, const char *spec, struct rf_error *err)
 	if (nfound == 0)
 		rf_error_set(err, spec, "no such journal in %s (see rowferry log)", dir);
 	else
-		rf_error_set(err, spec, "%zu journals in %s match; give more of the name", nfound, dir);
+		rf_error_set(err, spec, "%zu journals in %s match; give more of the name", nfound,
+		             dir);
 	return NULL;
 }

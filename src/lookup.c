@@ -31,7 +31,8 @@ static struct rf_keyset_slot *find_slot(struct rf_keyset_slot *slots, size_t cap
 	size_t i = (size_t)hash & (cap - 1);
 	for (;; i = (i + 1) & (cap - 1)) {
 		struct rf_keyset_slot *s = &slots[i];
-		if (!s->key || (s->hash == hash && s->klen == klen && memcmp(s->key, key, klen) == 0))
+		if (!s->key ||
+		    (s->hash == hash && s->klen == klen && memcmp(s->key, key, klen) == 0))
 			return s;
 	}
 }
@@ -43,14 +44,13 @@ static void grow(struct rf_keyset *s)
 	for (i = 0; i < s->cap; i++)
 		if (s->slots[i].key)
 			*find_slot(n, ncap, s->slots[i].key, s->slots[i].klen, s->slots[i].hash) =
-				s->slots[i];
+			    s->slots[i];
 	free(s->slots);
 	s->slots = n;
 	s->cap = ncap;
 }
 
-size_t rf_keyset_put(struct rf_keyset *s, const char *key, size_t klen, size_t value,
-                     bool *added)
+size_t rf_keyset_put(struct rf_keyset *s, const char *key, size_t klen, size_t value, bool *added)
 {
 	uint64_t hash = fnv1a(key, klen);
 	struct rf_keyset_slot *slot;
@@ -124,14 +124,41 @@ static void add_equal(struct rf_db *db, const char *name, enum rf_type_class c,
 	db->ops->quote_literal(db, c, v, out);
 }
 
+/* (a = x AND b = y) OR ... for tuples [lo, hi), as a balanced tree of
+ * ORs: a flat chain of a thousand is an expression a thousand deep, past
+ * SQLite's limit (SQLITE_MAX_EXPR_DEPTH); balanced, it is ten deep. */
+static void add_or_tree(struct rf_db *db, const struct rf_table_info *t,
+                        const struct rf_lookup_key *key, const struct rf_cell *tuples, size_t lo,
+                        size_t hi, struct rf_buf *out)
+{
+	size_t j, mid;
+	if (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		rf_buf_addc(out, '(');
+		add_or_tree(db, t, key, tuples, lo, mid, out);
+		rf_buf_adds(out, " OR ");
+		add_or_tree(db, t, key, tuples, mid, hi, out);
+		rf_buf_addc(out, ')');
+		return;
+	}
+	rf_buf_addc(out, '(');
+	for (j = 0; j < key->n; j++) {
+		if (j)
+			rf_buf_adds(out, " AND ");
+		add_equal(db, t->cols[key->cols[j]].name, key->classes[j], &tuples[lo * key->n + j],
+		          out);
+	}
+	rf_buf_addc(out, ')');
+}
+
 /* The condition for tuples [first, first+n): "k IN (a, b) OR k IS NULL"
  * for a one-column key (an index lookup every engine plans well), else
  * "(a = x AND b = y) OR ...". */
 static void build_where(struct rf_db *db, const struct rf_table_info *t,
-                        const struct rf_lookup_key *key, const struct rf_cell *tuples,
-                        size_t first, size_t n, struct rf_buf *out)
+                        const struct rf_lookup_key *key, const struct rf_cell *tuples, size_t first,
+                        size_t n, struct rf_buf *out)
 {
-	size_t i, j, nvalues = 0;
+	size_t i, nvalues = 0;
 	bool has_null = false;
 
 	rf_buf_reset(out);
@@ -161,16 +188,7 @@ static void build_where(struct rf_db *db, const struct rf_table_info *t,
 		}
 		return;
 	}
-	for (i = first; i < first + n; i++) {
-		rf_buf_adds(out, i > first ? " OR (" : "(");
-		for (j = 0; j < key->n; j++) {
-			if (j)
-				rf_buf_adds(out, " AND ");
-			add_equal(db, t->cols[key->cols[j]].name, key->classes[j],
-			          &tuples[i * key->n + j], out);
-		}
-		rf_buf_adds(out, ")");
-	}
+	add_or_tree(db, t, key, tuples, first, first + n, out);
 }
 
 int rf_lookup_rows(struct rf_db *db, const struct rf_table_info *t, const struct rf_lookup_key *key,
@@ -213,8 +231,7 @@ int rf_lookup_rows(struct rf_db *db, const struct rf_table_info *t, const struct
 	return rc;
 }
 
-enum rf_type_class rf_lookup_class(enum rf_type_class value_class,
-                                   enum rf_type_class column_class)
+enum rf_type_class rf_lookup_class(enum rf_type_class value_class, enum rf_type_class column_class)
 {
 	if (column_class == RF_T_TEXT || column_class == RF_T_OTHER)
 		return column_class;
@@ -222,9 +239,8 @@ enum rf_type_class rf_lookup_class(enum rf_type_class value_class,
 }
 
 struct rf_cell *rf_lookup_canon(const struct rf_row *row, size_t first, size_t n,
-                                const enum rf_type_class *classes,
-                                const struct rf_col_opts *opts, struct rf_buf *buf,
-                                struct rf_cell *out)
+                                const enum rf_type_class *classes, const struct rf_col_opts *opts,
+                                struct rf_buf *buf, struct rf_cell *out)
 {
 	static const struct rf_col_opts defaults = RF_COL_OPTS_INIT;
 	size_t i, off;

@@ -24,7 +24,7 @@
 /* A hash set of byte strings (encoded key tuples), each with a value
  * (usually an op index). Owns copies of its keys. */
 struct rf_keyset_slot {
-	char *key;                /* NULL: empty slot */
+	char *key; /* NULL: empty slot */
 	size_t klen;
 	uint64_t hash;
 	size_t value;
@@ -33,12 +33,14 @@ struct rf_keyset {
 	size_t cap, len;
 	struct rf_keyset_slot *slots;
 };
-#define RF_KEYSET_INIT {0, 0, NULL}
+#define RF_KEYSET_INIT                                                                             \
+	{                                                                                          \
+		0, 0, NULL                                                                         \
+	}
 void rf_keyset_free(struct rf_keyset *s);
 /* Adds key (copied) unless present. Returns the slot's value: the new
  * `value` when added (*added = true), else the value already there. */
-size_t rf_keyset_put(struct rf_keyset *s, const char *key, size_t klen, size_t value,
-                     bool *added);
+size_t rf_keyset_put(struct rf_keyset *s, const char *key, size_t klen, size_t value, bool *added);
 /* Looks key up: true and *value set when present. */
 bool rf_keyset_get(const struct rf_keyset *s, const char *key, size_t klen, size_t *value);
 
@@ -58,16 +60,14 @@ struct rf_lookup_key {
  * column_class, for a canonical value of value_class: a string column gets
  * a string literal even when the value's class is numeric (PostgreSQL has
  * no text = integer), everything else the value's own class. */
-enum rf_type_class rf_lookup_class(enum rf_type_class value_class,
-                                   enum rf_type_class column_class);
+enum rf_type_class rf_lookup_class(enum rf_type_class value_class, enum rf_type_class column_class);
 
 /* Canonicalizes row->cells[first .. first+n) with classes[i] and opts[i]
  * (opts may be NULL: defaults) into out[0..n), bytes in buf (reset here).
  * Returns out. */
 struct rf_cell *rf_lookup_canon(const struct rf_row *row, size_t first, size_t n,
-                                const enum rf_type_class *classes,
-                                const struct rf_col_opts *opts, struct rf_buf *buf,
-                                struct rf_cell *out);
+                                const enum rf_type_class *classes, const struct rf_col_opts *opts,
+                                struct rf_buf *buf, struct rf_cell *out);
 
 /* Called for each streamed row; return 0 to go on, -1 (with err) to stop. */
 typedef int (*rf_lookup_fn)(void *ctx, const struct rf_row *row, struct rf_error *err);

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <uuid/uuid.h>
 
-#include "rowferry/plan.h"
 #include "render.h"
+#include "rowferry/plan.h"
 
 int rf_ops_parse(const char *spec, struct rf_error *err)
 {
@@ -22,8 +22,8 @@ int rf_ops_parse(const char *spec, struct rf_error *err)
 		else if (strcmp(l.items[i], "delete") == 0)
 			mask |= RF_OP_DELETE;
 		else {
-			rf_error_set(err, "--ops", "unknown operation '%s' (insert, update, delete)",
-			             l.items[i]);
+			rf_error_set(err, "--ops",
+			             "unknown operation '%s' (insert, update, delete)", l.items[i]);
 			mask = -1;
 			break;
 		}
@@ -92,11 +92,12 @@ struct rf_plan *rf_plan_new(struct rf_diff_shape *shape, unsigned ops_mask)
 			if (holds_uuids(tc)) {
 				p->insert_cols[p->ninsert_cols++] = i;
 			} else {
-				char *e = rf_xasprintf(
-					"column %s is excluded (or not in the source), NOT NULL and has no "
-					"default in the target: inserts would fail; copy it or give it a "
-					"default",
-					c->name);
+				char *e = rf_xasprintf("column %s is excluded (or not in the "
+				                       "source), NOT NULL and has no "
+				                       "default in the target: inserts would fail; "
+				                       "copy it or give it a "
+				                       "default",
+				                       c->name);
 				rf_strlist_add(&p->errors, e);
 				free(e);
 			}
@@ -244,11 +245,12 @@ struct rf_plan *rf_plan_from_diff(struct rf_diff *d, unsigned ops_mask, struct r
 	const size_t ncols = rf_diff_shape(d)->ncols;
 	const struct rf_diff_row *row;
 	struct rf_plan *p = NULL;
-	size_t skipped = 0, i, k;
+	size_t skipped = 0, i, k, list;
 	int r;
 
 	/* the plan cannot own the shape while the diff still reads rows with
 	 * it, so rows are kept aside and the shape detached at the end */
+	rf_diff_set_identical_rows(d, false); /* a plan never holds them */
 	while ((r = rf_diff_next(d, &row, err)) == 1) {
 		enum rf_op_kind kind;
 		if (row->status == RF_IDENTICAL)
@@ -258,8 +260,8 @@ struct rf_plan *rf_plan_from_diff(struct rf_diff *d, unsigned ops_mask, struct r
 			skipped++;
 			continue;
 		}
-		row_list_add(&lists[kind == RF_OP_DELETE ? 0 : kind == RF_OP_UPDATE ? 1 : 2],
-		             rf_diff_row_dup(row, ncols));
+		list = kind == RF_OP_DELETE ? 0 : kind == RF_OP_UPDATE ? 1 : 2;
+		row_list_add(&lists[list], rf_diff_row_dup(row, ncols));
 	}
 	if (r == 0) {
 		p = rf_plan_new(rf_diff_detach_shape(d), ops_mask);
@@ -343,14 +345,16 @@ static void render_inserts(const struct rf_plan *p, struct rf_render *r, size_t 
 		}
 		rf_render_add(r, ") VALUES");
 		/* consecutive inserts only, so first/count name a range of ops */
-		for (n = 0; i + n < p->nops && n < batch && p->ops[i + n].kind == RF_OP_INSERT; n++) {
+		for (n = 0; i + n < p->nops && n < batch && p->ops[i + n].kind == RF_OP_INSERT;
+		     n++) {
 			const struct rf_op *op = &p->ops[i + n];
 			rf_render_add(r, n ? ",\n  (" : "\n  (");
 			for (j = 0; j < p->ninsert_cols; j++) {
 				size_t col = p->insert_cols[j];
 				if (j)
 					rf_render_add(r, ", ");
-				rf_render_value(r, p->shape->cols[col].tclass, insert_value(op, col));
+				rf_render_value(r, p->shape->cols[col].tclass,
+				                insert_value(op, col));
 			}
 			rf_render_add(r, ")");
 		}

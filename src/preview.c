@@ -24,8 +24,8 @@ void rf_warnings_free(struct rf_warnings *w)
 	w->len = 0;
 }
 
-void rf_warnings_add(struct rf_warnings *w, enum rf_severity s, const char *kind,
-                     const char *fmt, ...)
+void rf_warnings_add(struct rf_warnings *w, enum rf_severity s, const char *kind, const char *fmt,
+                     ...)
 {
 	struct rf_buf b = RF_BUF_INIT;
 	va_list ap;
@@ -138,13 +138,13 @@ static void plan_warnings(const struct rf_plan *p, const struct rf_preview_opts 
 /* Tuples of values collected from the plan, deduplicated. The cells point
  * into the plan's rows. */
 struct tuples {
-	size_t n;                 /* columns per tuple */
+	size_t n; /* columns per tuple */
 	size_t len;
-	struct rf_cell *cells;    /* len * n */
-	size_t *op;               /* the first op each tuple came from */
+	struct rf_cell *cells; /* len * n */
+	size_t *op;            /* the first op each tuple came from */
 	struct rf_keyset seen;
-	size_t repeats;           /* tuples given by more than one op */
-	struct rf_buf listed;     /* the first repeated tuples, formatted */
+	size_t repeats;       /* tuples given by more than one op */
+	struct rf_buf listed; /* the first repeated tuples, formatted */
 	size_t nlisted;
 };
 
@@ -266,7 +266,8 @@ static int found_row(void *ctx, const struct rf_row *row, struct rf_error *err)
 	struct found *f = ctx;
 	(void)err;
 	if (f->ntk && f->leaving) {
-		rf_lookup_canon(row, f->nkey, f->ntk, f->tk_classes, f->tk_opts, &f->canon, f->cells);
+		rf_lookup_canon(row, f->nkey, f->ntk, f->tk_classes, f->tk_opts, &f->canon,
+		                f->cells);
 		rf_buf_reset(&f->enc);
 		rf_key_encode(&f->enc, f->cells, NULL, f->ntk);
 		if (rf_keyset_get(f->leaving, f->enc.data, f->enc.len, NULL))
@@ -401,7 +402,8 @@ static bool is_match_key(const struct rf_plan *p, const char *const *names, size
 	for (i = 0; i < n; i++) {
 		bool found = false;
 		for (k = 0; k < p->shape->nkey; k++)
-			found = found || strcmp(p->shape->cols[p->shape->key[k]].name, names[i]) == 0;
+			found =
+			    found || strcmp(p->shape->cols[p->shape->key[k]].name, names[i]) == 0;
 		if (!found)
 			return false;
 	}
@@ -410,8 +412,7 @@ static bool is_match_key(const struct rf_plan *p, const char *const *names, size
 
 /* Target keys of rows that give up their unique values before the inserts
  * run: deleted rows and rows updated in one of the key's columns. */
-static void leaving_rows(const struct rf_plan *p, const int *cols, size_t n,
-                         struct rf_keyset *out)
+static void leaving_rows(const struct rf_plan *p, const int *cols, size_t n, struct rf_keyset *out)
 {
 	struct rf_buf k = RF_BUF_INIT;
 	size_t i, j;
@@ -498,8 +499,8 @@ out:
 	return rc;
 }
 
-static int target_warnings(const struct rf_plan *p, struct rf_db *db, bool whole_table,
-                           size_t max, struct rf_warnings *out, struct rf_error *err)
+static int target_warnings(const struct rf_plan *p, struct rf_db *db, bool whole_table, size_t max,
+                           struct rf_warnings *out, struct rf_error *err)
 {
 	const struct rf_table_info *dt = &p->shape->dst_table;
 	const char *pk[16];
@@ -511,7 +512,8 @@ static int target_warnings(const struct rf_plan *p, struct rf_db *db, bool whole
 	if (dt->npk && dt->npk <= 16) {
 		for (i = 0; i < dt->npk; i++)
 			pk[i] = dt->cols[dt->pk[i]].name;
-		if (check_unique(p, db, "primary key", pk, dt->npk, whole_table, max, out, err) != 0)
+		if (check_unique(p, db, "primary key", pk, dt->npk, whole_table, max, out, err) !=
+		    0)
 			return -1;
 	}
 	for (i = 0; i < dt->nunique; i++) {

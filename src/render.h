@@ -21,10 +21,10 @@
 
 struct rf_render {
 	struct rf_db *db;
-	bool with_text;           /* false: skip the literal text (apply needs none) */
+	bool with_text; /* false: skip the literal text (apply needs none) */
 	struct rf_buf sql, text;
 	size_t nparams, cap;
-	struct rf_param *params;  /* cells are borrowed from the caller's rows */
+	struct rf_param *params; /* cells are borrowed from the caller's rows */
 };
 
 void rf_render_init(struct rf_render *r, struct rf_db *db, bool with_text);

@@ -52,8 +52,7 @@ int rf_undo_allowed(const struct rf_undo *u, struct rf_error *err)
 {
 	const struct rf_journal *j = &u->journal;
 
-	if (j->busy)
-	{
+	if (j->busy) {
 		rf_error_set(err, j->path, "another rowferry process is writing this journal");
 		return 1;
 	}
@@ -137,10 +136,10 @@ void rf_undo_format_key(const struct rf_undo *u, const struct rf_cell *key, stru
 /* One pass over the target rows of every journaled op. */
 struct visit {
 	struct rf_undo *u;
-	struct rf_keyset keys;  /* encoded key -> op */
+	struct rf_keyset keys; /* encoded key -> op */
 	bool *seen;
 	struct rf_buf canon, enc;
-	struct rf_cell *cur;    /* the current row, per table column */
+	struct rf_cell *cur; /* the current row, per table column */
 	struct rf_cell *key;
 	enum rf_type_class *classes; /* per table column */
 	/* resolve: */
@@ -335,8 +334,7 @@ int rf_undo_check(struct rf_undo *u, struct rf_db *target, struct rf_error *err)
 	return rc;
 }
 
-int rf_undo_resolve(struct rf_undo *u, struct rf_db *target, bool *committed,
-                    struct rf_error *err)
+int rf_undo_resolve(struct rf_undo *u, struct rf_db *target, bool *committed, struct rf_error *err)
 {
 	const struct rf_journal *j = &u->journal;
 	struct visit v;

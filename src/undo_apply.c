@@ -36,9 +36,26 @@ static bool any_null_key(const struct rf_undo *u, const size_t *ops, size_t n)
 	return false;
 }
 
+/* (key = row 1) OR (key = row 2) ... as a balanced tree: a flat chain of
+ * hundreds of ORs is deeper than SQLite parses (SQLITE_MAX_EXPR_DEPTH). */
+static void or_tree(struct rf_render *r, const struct rf_undo *u, const size_t *ops, size_t lo,
+                    size_t hi)
+{
+	size_t mid = lo + (hi - lo) / 2;
+	rf_render_add(r, "(");
+	if (hi - lo > 1) {
+		or_tree(r, u, ops, lo, mid);
+		rf_render_add(r, " OR ");
+		or_tree(r, u, ops, mid, hi);
+	} else {
+		where_row(r, u, u->journal.ops[ops[lo]].key);
+	}
+	rf_render_add(r, ")");
+}
+
 /* Removes the rows the copy inserted: one DELETE for a batch of keys. */
-static void render_delete(const struct rf_undo *u, struct rf_render *r, const size_t *ops,
-                          size_t n, struct rf_stmts *out)
+static void render_delete(const struct rf_undo *u, struct rf_render *r, const size_t *ops, size_t n,
+                          struct rf_stmts *out)
 {
 	const struct rf_journal *j = &u->journal;
 	size_t i;
@@ -57,11 +74,7 @@ static void render_delete(const struct rf_undo *u, struct rf_render *r, const si
 		}
 		rf_render_add(r, ")");
 	} else {
-		for (i = 0; i < n; i++) {
-			rf_render_add(r, i ? " OR (" : "(");
-			where_row(r, u, j->ops[ops[i]].key);
-			rf_render_add(r, ")");
-		}
+		or_tree(r, u, ops, 0, n);
 	}
 	rf_render_finish(r, out, RF_OP_DELETE, ops[0], n, false);
 }
@@ -73,8 +86,8 @@ static bool writable(const struct rf_undo *u, size_t c)
 }
 
 /* Puts back the rows the copy deleted, from their before-images. */
-static void render_insert(const struct rf_undo *u, struct rf_render *r, const size_t *ops,
-                          size_t n, struct rf_stmts *out)
+static void render_insert(const struct rf_undo *u, struct rf_render *r, const size_t *ops, size_t n,
+                          struct rf_stmts *out)
 {
 	const struct rf_journal *j = &u->journal;
 	size_t i, c, ncol = 0;
@@ -242,10 +255,9 @@ int rf_undo_apply(struct rf_undo *u, struct rf_db *target, const struct rf_undo_
 	if (rf_db_commit(target, err) != 0)
 		goto fail;
 	path = rf_xstrdup(u->journal.path);
-	rc = rf_journal_mark(path, RF_JOURNAL_UNDONE, *undone, u->ndrifted,
-	                     u->ndrifted ? "forced: rows changed since the copy were left alone"
-	                                 : NULL,
-	                     err);
+	rc = rf_journal_mark(
+	    path, RF_JOURNAL_UNDONE, *undone, u->ndrifted,
+	    u->ndrifted ? "forced: rows changed since the copy were left alone" : NULL, err);
 	u->journal.state = RF_JOURNAL_UNDONE;
 	free(path);
 	rf_stmts_free(&stmts);

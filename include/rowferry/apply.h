@@ -29,9 +29,9 @@
 #define RF_APPLY_BATCH_ROWS 500
 
 enum rf_apply_phase {
-	RF_APPLY_CHECKING,   /* locking and re-checking target rows */
-	RF_APPLY_WRITING,    /* running the statements */
-	RF_APPLY_COMMITTING  /* journal synced, COMMIT sent */
+	RF_APPLY_CHECKING,  /* locking and re-checking target rows */
+	RF_APPLY_WRITING,   /* running the statements */
+	RF_APPLY_COMMITTING /* journal synced, COMMIT sent */
 };
 
 /* Called between steps with how far the phase has come (rows). Returning
@@ -40,29 +40,29 @@ typedef int (*rf_apply_progress_fn)(void *ctx, enum rf_apply_phase phase, size_t
                                     size_t total);
 
 struct rf_apply_opts {
-	const char *undo_dir;            /* where the journal goes (required) */
-	int lock_timeout_ms;             /* [safety]; 0: the server's default */
+	const char *undo_dir; /* where the journal goes (required) */
+	int lock_timeout_ms;  /* [safety]; 0: the server's default */
 	int statement_timeout_ms;
-	size_t batch_rows;               /* 0: RF_APPLY_BATCH_ROWS */
-	rf_apply_progress_fn progress;   /* may be NULL */
+	size_t batch_rows;             /* 0: RF_APPLY_BATCH_ROWS */
+	rf_apply_progress_fn progress; /* may be NULL */
 	void *progress_ctx;
 	const volatile sig_atomic_t *cancel; /* set nonzero (e.g. by SIGINT or Esc)
 	                                        to cancel; may be NULL */
 };
 
 enum rf_apply_status {
-	RF_APPLY_DONE,       /* committed, journal committed */
-	RF_APPLY_NOTHING,    /* the plan has no operation */
-	RF_APPLY_REFUSED,    /* the plan has errors, or the target changed since
-	                        the diff: nothing written, no journal */
-	RF_APPLY_CANCELLED,  /* cancelled: rolled back (journal aborted if begun) */
-	RF_APPLY_FAILED      /* an error: rolled back, journal aborted */
+	RF_APPLY_DONE,      /* committed, journal committed */
+	RF_APPLY_NOTHING,   /* the plan has no operation */
+	RF_APPLY_REFUSED,   /* the plan has errors, or the target changed since
+	                       the diff: nothing written, no journal */
+	RF_APPLY_CANCELLED, /* cancelled: rolled back (journal aborted if begun) */
+	RF_APPLY_FAILED     /* an error: rolled back, journal aborted */
 };
 const char *rf_apply_status_name(enum rf_apply_status s); /* "done", ... */
 
 struct rf_apply_result {
 	enum rf_apply_status status;
-	char *journal;           /* the journal written (even when aborted), or NULL */
+	char *journal; /* the journal written (even when aborted), or NULL */
 	size_t inserted, updated, deleted;
 	struct rf_strlist drift; /* REFUSED: one line per row that changed since the diff */
 	double seconds;          /* wall time of the transaction */

@@ -203,6 +203,12 @@ const struct rf_db_ops *rf_db_ops_for_url(const char *url, struct rf_error *err)
 /* Resolves the driver and connects. */
 int rf_db_connect(const struct rf_connect_opts *o, struct rf_db **out, struct rf_error *err);
 
+/* Connects a and b at the same time (two threads, each with its own
+ * connection): a diff's latency is then one connection setup, not two. On
+ * failure neither stays open and err holds the first side's error. */
+int rf_db_connect_pair(const struct rf_connect_opts *a, const struct rf_connect_opts *b,
+                       struct rf_db **out_a, struct rf_db **out_b, struct rf_error *err);
+
 /* Thin wrappers so callers read naturally: rf_db_exec(db, ...) etc. */
 void rf_db_close(struct rf_db *db);
 int rf_db_begin(struct rf_db *db, enum rf_tx_mode mode, const struct rf_tx_opts *opts,

@@ -117,6 +117,11 @@ const struct rf_diff_shape *rf_diff_shape(const struct rf_diff *d);
  * caller can count or show them; callers filter. */
 int rf_diff_next(struct rf_diff *d, const struct rf_diff_row **row, struct rf_error *err);
 const struct rf_diff_stats *rf_diff_stats(const struct rf_diff *d);
+/* By default every cell of every row is canonicalized. With full = false,
+ * identical rows come back with only their key cells set (the others NULL):
+ * callers that skip identical rows save most of the work, since cells are
+ * then canonicalized only where the raw bytes of the two sides differ. */
+void rf_diff_set_identical_rows(struct rf_diff *d, bool full);
 /* Closes the streams and ends the read transactions; frees d. */
 void rf_diff_close(struct rf_diff *d);
 

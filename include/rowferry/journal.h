@@ -14,10 +14,10 @@
  * values), images are whole target rows, values are canonical strings
  * (value.h) or null (rf_journal_form: json, uuid and decimal values keep
  * the engine's own text, which their canonical forms would change); a value
- * that is not valid UTF-8 is written as {"hex":"..."}. The sha256 is that of every byte above the committed line
- * (header and op lines, newlines included): a journal edited afterwards is
- * refused by undo. Later lines record what happened since ("aborted",
- * "undone", or the resolution of a journal a crash left "pending").
+ * that is not valid UTF-8 is written as {"hex":"..."}. The sha256 is that of every byte above the
+ * committed line (header and op lines, newlines included): a journal edited afterwards is refused
+ * by undo. Later lines record what happened since ("aborted", "undone", or the resolution of a
+ * journal a crash left "pending").
  *
  * Why the fsyncs: the op lines are on disk, state pending, BEFORE the
  * target commits, so a crash between COMMIT and the committed line leaves a
@@ -57,14 +57,14 @@ bool rf_journal_equal(enum rf_type_class c, const struct rf_cell *a, const struc
 /* ---- writing (apply) ---- */
 
 struct rf_journal_header {
-	const char *source;       /* "dev (postgres://app@localhost/wg_dev)": redacted */
-	const char *target;       /* "prod (postgres://app@db.internal/wg)" */
-	const char *target_name;  /* "prod", for the file name */
-	const char *table;        /* "public.siteflow_orders" */
+	const char *source;      /* "dev (postgres://app@localhost/wg_dev)": redacted */
+	const char *target;      /* "prod (postgres://app@db.internal/wg)" */
+	const char *target_name; /* "prod", for the file name */
+	const char *table;       /* "public.siteflow_orders" */
 	size_t nkey;
-	const char *const *key;   /* the target's primary key columns */
+	const char *const *key; /* the target's primary key columns */
 	size_t ncols;
-	const char *const *cols;  /* the columns of every image, in table order */
+	const char *const *cols; /* the columns of every image, in table order */
 };
 
 struct rf_journal_writer;
@@ -82,8 +82,7 @@ const char *rf_journal_writer_path(const struct rf_journal_writer *w);
  * cells each, or NULL where the op has no such image. Cells are canonical
  * forms and are copied. */
 int rf_journal_add(struct rf_journal_writer *w, enum rf_op_kind kind, const struct rf_cell *key,
-                   const struct rf_cell *before, const struct rf_cell *after,
-                   struct rf_error *err);
+                   const struct rf_cell *before, const struct rf_cell *after, struct rf_error *err);
 /* Writes what is buffered and fsyncs the file: call before COMMIT. */
 int rf_journal_sync(struct rf_journal_writer *w, struct rf_error *err);
 /* After COMMIT: appends the committed line with the op count and seal,
@@ -99,29 +98,29 @@ void rf_journal_writer_free(struct rf_journal_writer *w);
 
 struct rf_journal_op {
 	enum rf_op_kind kind;
-	struct rf_cell *key;      /* nkey cells */
-	struct rf_cell *before;   /* ncols cells, or NULL */
-	struct rf_cell *after;    /* ncols cells, or NULL */
-	char *block;              /* owns the bytes of all cells above */
+	struct rf_cell *key;    /* nkey cells */
+	struct rf_cell *before; /* ncols cells, or NULL */
+	struct rf_cell *after;  /* ncols cells, or NULL */
+	char *block;            /* owns the bytes of all cells above */
 };
 
 /* A loaded journal. Owns everything; rf_journal_free. */
 struct rf_journal {
 	char *path;
 	char *id, *created, *source, *target, *table;
-	struct rf_strlist key;    /* primary key column names */
-	struct rf_strlist cols;   /* image columns (of the first image) */
-	size_t nops;              /* op lines (counted even when not kept) */
-	struct rf_journal_op *ops;/* NULL when loaded as a summary */
+	struct rf_strlist key;       /* primary key column names */
+	struct rf_strlist cols;      /* image columns (of the first image) */
+	size_t nops;                 /* op lines (counted even when not kept) */
+	struct rf_journal_op *ops;   /* NULL when loaded as a summary */
 	enum rf_journal_state state; /* the last state line's */
-	char *state_at;           /* when that line was written, if recorded */
-	char *note;               /* its reason/resolution text, if any */
-	size_t undo_skipped;      /* rows an `undone --force` left alone */
-	bool sealed;              /* a committed line with a sha256 was found */
-	bool seal_ok;             /* ... and it matches the bytes above it */
-	char *seal_problem;       /* why the seal does not hold, or NULL */
-	bool busy;                /* another process (a running apply or undo)
-	                             holds the journal's lock */
+	char *state_at;              /* when that line was written, if recorded */
+	char *note;                  /* its reason/resolution text, if any */
+	size_t undo_skipped;         /* rows an `undone --force` left alone */
+	bool sealed;                 /* a committed line with a sha256 was found */
+	bool seal_ok;                /* ... and it matches the bytes above it */
+	char *seal_problem;          /* why the seal does not hold, or NULL */
+	bool busy;                   /* another process (a running apply or undo)
+	                                holds the journal's lock */
 };
 
 /* Reads a journal. summary: count the op lines but keep none (for

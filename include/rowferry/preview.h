@@ -26,10 +26,10 @@ const char *rf_severity_name(enum rf_severity s); /* "info", "warning", "error" 
 
 struct rf_warning {
 	enum rf_severity severity;
-	const char *kind;  /* static: "plan", "columns", "client_uuid", "fk_parent_missing",
-	                      "unique_violation", "generated", "identity", "unfiltered",
-	                      "skipped" */
-	char *text;        /* one line, owned */
+	const char *kind; /* static: "plan", "columns", "client_uuid", "fk_parent_missing",
+	                     "unique_violation", "generated", "identity", "unfiltered",
+	                     "skipped" */
+	char *text;       /* one line, owned */
 };
 
 /* Owns its items. */
@@ -37,10 +37,13 @@ struct rf_warnings {
 	size_t len;
 	struct rf_warning *items;
 };
-#define RF_WARNINGS_INIT {0, NULL}
+#define RF_WARNINGS_INIT                                                                           \
+	{                                                                                          \
+		0, NULL                                                                            \
+	}
 void rf_warnings_free(struct rf_warnings *w);
-void rf_warnings_add(struct rf_warnings *w, enum rf_severity s, const char *kind,
-                     const char *fmt, ...) RF_PRINTF(4, 5);
+void rf_warnings_add(struct rf_warnings *w, enum rf_severity s, const char *kind, const char *fmt,
+                     ...) RF_PRINTF(4, 5);
 /* Number of warnings of severity s. */
 size_t rf_warnings_count(const struct rf_warnings *w, enum rf_severity s);
 

@@ -11,13 +11,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RF_SHA256_LEN 32
+#define RF_SHA256_LEN     32
 #define RF_SHA256_HEX_LEN 64
 
 struct rf_sha256 {
 	uint32_t state[8];
-	uint64_t bytes;           /* total length hashed so far */
-	unsigned char block[64];  /* pending input, `bytes % 64` of it used */
+	uint64_t bytes;          /* total length hashed so far */
+	unsigned char block[64]; /* pending input, `bytes % 64` of it used */
 };
 
 void rf_sha256_init(struct rf_sha256 *c);

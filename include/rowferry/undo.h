@@ -32,21 +32,21 @@ struct rf_undo {
 	char *target_name;         /* the connection name the journal names ("prod") */
 	char *target_url;          /* the redacted URL it names, or NULL */
 	/* filled by rf_undo_check / rf_undo_resolve: */
-	struct rf_table_info table;/* the target table as it is now */
-	size_t *col_of;            /* per journal column: index in table */
-	size_t *key_of;            /* per journal key column: index in table */
-	struct rf_strlist drift;   /* one line per row changed since the copy */
-	bool *drifted;             /* per journal op */
+	struct rf_table_info table; /* the target table as it is now */
+	size_t *col_of;             /* per journal column: index in table */
+	size_t *key_of;             /* per journal key column: index in table */
+	struct rf_strlist drift;    /* one line per row changed since the copy */
+	bool *drifted;              /* per journal op */
 	size_t ndrifted;
 	bool checked;
 };
 
 struct rf_undo_opts {
-	bool force;                      /* skip drifted rows instead of refusing */
+	bool force; /* skip drifted rows instead of refusing */
 	int lock_timeout_ms;
 	int statement_timeout_ms;
-	size_t batch_rows;               /* 0: RF_APPLY_BATCH_ROWS */
-	rf_apply_progress_fn progress;   /* may be NULL; nonzero return cancels */
+	size_t batch_rows;             /* 0: RF_APPLY_BATCH_ROWS */
+	rf_apply_progress_fn progress; /* may be NULL; nonzero return cancels */
 	void *progress_ctx;
 	const volatile sig_atomic_t *cancel;
 };
@@ -65,8 +65,7 @@ int rf_undo_allowed(const struct rf_undo *u, struct rf_error *err);
  * appends the outcome (committed or aborted) to the journal. Returns 0 and
  * *committed, or -1 with err (also when the rows changed so much that the
  * outcome cannot be told). */
-int rf_undo_resolve(struct rf_undo *u, struct rf_db *target, bool *committed,
-                    struct rf_error *err);
+int rf_undo_resolve(struct rf_undo *u, struct rf_db *target, bool *committed, struct rf_error *err);
 
 /* Compares every journaled row with the target (in a read-only
  * transaction of its own unless one is open) and fills drift/drifted.

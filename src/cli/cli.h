@@ -32,4 +32,11 @@ void cli_print_error(const struct rf_error *err);
 struct rf_db *cli_connect(const struct rf_config *cfg, const char *spec, const char *which,
                           const struct rf_conn_config **conn_out);
 
+/* Connects source and target at once (rf_db_connect_pair); prints the
+ * error and returns -1 on failure. conn outputs may be NULL. */
+int cli_connect_pair(const struct rf_config *cfg, const char *from, const char *to,
+                     struct rf_db **src, struct rf_db **dst,
+                     const struct rf_conn_config **src_conn,
+                     const struct rf_conn_config **dst_conn);
+
 #endif

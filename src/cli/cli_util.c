@@ -45,3 +45,27 @@ struct rf_db *cli_connect(const struct rf_config *cfg, const char *spec, const c
 		*conn_out = conn;
 	return db;
 }
+
+int cli_connect_pair(const struct rf_config *cfg, const char *from, const char *to,
+                     struct rf_db **src, struct rf_db **dst,
+                     const struct rf_conn_config **src_conn,
+                     const struct rf_conn_config **dst_conn)
+{
+	struct rf_connect_opts a, b;
+	const struct rf_conn_config *ca = NULL, *cb = NULL;
+	struct rf_error err;
+
+	rf_error_clear(&err);
+	*src = *dst = NULL;
+	if (rf_config_resolve(cfg, from, "source", &a, &ca, &err) != 0 ||
+	    rf_config_resolve(cfg, to, "target", &b, &cb, &err) != 0 ||
+	    rf_db_connect_pair(&a, &b, src, dst, &err) != 0) {
+		cli_print_error(&err);
+		return -1;
+	}
+	if (src_conn)
+		*src_conn = ca;
+	if (dst_conn)
+		*dst_conn = cb;
+	return 0;
+}

@@ -35,7 +35,8 @@ bool cli_confirm_write(const char *target, const struct rf_conn_config *conn, bo
 	n = strlen(line);
 	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
-	if (by_name ? strcmp(line, target) == 0 : (strcmp(line, "y") == 0 || strcmp(line, "yes") == 0))
+	if (by_name ? strcmp(line, target) == 0
+	            : (strcmp(line, "y") == 0 || strcmp(line, "yes") == 0))
 		return true;
 	fprintf(stderr, "rowferry: %s: not confirmed; nothing written\n", what);
 	return false;

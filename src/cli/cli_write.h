@@ -27,7 +27,7 @@ struct cli_progress {
 	bool on;
 	bool shown;
 	double last;
-	const char *verb;          /* "copy", "undo" */
+	const char *verb; /* "copy", "undo" */
 };
 void cli_progress_init(struct cli_progress *p, const char *verb);
 int cli_progress_cb(void *ctx, enum rf_apply_phase phase, size_t done, size_t total);

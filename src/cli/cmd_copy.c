@@ -16,34 +16,34 @@
 #define COPY_SHOWN_STATEMENTS 20
 
 static const char copy_usage[] =
-	"usage: rowferry copy TABLE [OPTIONS]\n"
-	"\n"
-	"Diffs TABLE like `rowferry diff`, then makes the target match the source\n"
-	"for the selected rows: INSERT rows only in the source, UPDATE the changed\n"
-	"columns of changed rows, and DELETE rows only in the target when --ops\n"
-	"says so. Excluded columns are left out, so the target's defaults (a GUID,\n"
-	"an auto-increment) fill them. Before writing it shows the warnings (missing\n"
-	"foreign key parents, unique keys the inserts would break, ...) and asks;\n"
-	"then it writes in one transaction, after checking that the target rows are\n"
-	"still as the diff saw them, and keeps an undo journal.\n"
-	"\n"
-	"options:\n" CLI_SELECTION_HELP
-	"  --ops LIST             operations to carry out: insert,update,delete\n"
-	"                         (default insert,update)\n"
-	"  --dry-run              print the warnings and the exact SQL; write nothing\n"
-	"  --yes                  do not ask (needed when no terminal is attached)\n"
-	"  --undo-dir DIR         where the journal goes (default: [safety] undo_dir)\n"
-	"  --config FILE          config file\n"
-	"\n"
-	"On a terminal, you confirm by typing the target connection's name.\n"
-	"The last line of output names the journal: `journal: PATH`.\n"
-	"exit status: 0 done (or nothing to do, or --dry-run), 2 error,\n"
-	"3 refused (not confirmed, the target changed since the diff, or the copy\n"
-	"cannot succeed as planned); nothing is written unless the status is 0.\n"
-	"\n"
-	"example:\n"
-	"  rowferry copy siteflow_orders --key job_number,order_ref --exclude guid \\\n"
-	"      --where \"job_number = '0000065'\"\n";
+    "usage: rowferry copy TABLE [OPTIONS]\n"
+    "\n"
+    "Diffs TABLE like `rowferry diff`, then makes the target match the source\n"
+    "for the selected rows: INSERT rows only in the source, UPDATE the changed\n"
+    "columns of changed rows, and DELETE rows only in the target when --ops\n"
+    "says so. Excluded columns are left out, so the target's defaults (a GUID,\n"
+    "an auto-increment) fill them. Before writing it shows the warnings (missing\n"
+    "foreign key parents, unique keys the inserts would break, ...) and asks;\n"
+    "then it writes in one transaction, after checking that the target rows are\n"
+    "still as the diff saw them, and keeps an undo journal.\n"
+    "\n"
+    "options:\n" CLI_SELECTION_HELP
+    "  --ops LIST             operations to carry out: insert,update,delete\n"
+    "                         (default insert,update)\n"
+    "  --dry-run              print the warnings and the exact SQL; write nothing\n"
+    "  --yes                  do not ask (needed when no terminal is attached)\n"
+    "  --undo-dir DIR         where the journal goes (default: [safety] undo_dir)\n"
+    "  --config FILE          config file\n"
+    "\n"
+    "On a terminal, you confirm by typing the target connection's name.\n"
+    "The last line of output names the journal: `journal: PATH`.\n"
+    "exit status: 0 done (or nothing to do, or --dry-run), 2 error,\n"
+    "3 refused (not confirmed, the target changed since the diff, or the copy\n"
+    "cannot succeed as planned); nothing is written unless the status is 0.\n"
+    "\n"
+    "example:\n"
+    "  rowferry copy siteflow_orders --key job_number,order_ref --exclude guid \\\n"
+    "      --where \"job_number = '0000065'\"\n";
 
 struct copy_args {
 	struct cli_selection_args sel;
@@ -93,7 +93,8 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "rowferry: copy: %s\n",
-		        optind >= argc ? "which table? (rowferry copy TABLE)" : "one table at a time");
+		        optind >= argc ? "which table? (rowferry copy TABLE)"
+		                       : "one table at a time");
 		*rc = CLI_EXIT_ERROR;
 		return -1;
 	}
@@ -142,8 +143,8 @@ static int report(const struct rf_apply_result *res, const struct rf_db *dst,
 	size_t i;
 	switch (res->status) {
 	case RF_APPLY_DONE:
-		printf("copied to %s: %zu inserted, %zu updated, %zu deleted in %.2f s\n", dst->name,
-		       res->inserted, res->updated, res->deleted, res->seconds);
+		printf("copied to %s: %zu inserted, %zu updated, %zu deleted in %.2f s\n",
+		       dst->name, res->inserted, res->updated, res->deleted, res->seconds);
 		printf("journal: %s\n", res->journal);
 		return CLI_EXIT_DONE;
 	case RF_APPLY_NOTHING:
@@ -225,8 +226,7 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 	if (cli_selection_build(&args.sel, &cfg, table, &sel) != 0)
 		goto out;
 	sel_built = true;
-	if (!(src = cli_connect(&cfg, args.sel.from, "source", NULL)) ||
-	    !(dst = cli_connect(&cfg, args.sel.to, "target", &dst_conn)))
+	if (cli_connect_pair(&cfg, args.sel.from, args.sel.to, &src, &dst, NULL, &dst_conn) != 0)
 		goto out;
 	diff = rf_diff_open(src, dst, &sel, &err);
 	if (diff)

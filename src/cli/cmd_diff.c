@@ -117,8 +117,7 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	if (cli_selection_build(&args, &cfg, argv[optind], &sel) != 0)
 		goto out;
 	sel_built = true;
-	if (!(src = cli_connect(&cfg, args.from, "source", NULL)) ||
-	    !(dst = cli_connect(&cfg, args.to, "target", NULL)))
+	if (cli_connect_pair(&cfg, args.from, args.to, &src, &dst, NULL, NULL) != 0)
 		goto out;
 	diff = rf_diff_open(src, dst, &sel, &err);
 	if (!diff) {
@@ -126,6 +125,7 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 		goto out;
 	}
 
+	rf_diff_set_identical_rows(diff, false); /* never printed */
 	w.out = stdout;
 	w.shape = rf_diff_shape(diff);
 	w.src = src;

@@ -9,17 +9,17 @@
 #include "rowferry/journal.h"
 
 static const char log_usage[] =
-	"usage: rowferry log [JOURNAL] [--undo-dir DIR]\n"
-	"\n"
-	"Without JOURNAL, lists the undo journals in the undo directory, newest\n"
-	"first: when, the state (committed, aborted, undone, pending), how many\n"
-	"rows, the target and the table. With JOURNAL (a path, a file name in the\n"
-	"undo directory, or the start of its name or id), shows that journal:\n"
-	"its header, whether its seal verifies, and every row it recorded.\n"
-	"\n"
-	"options:\n"
-	"  --undo-dir DIR         the undo directory (default: [safety] undo_dir)\n"
-	"  --config FILE          config file\n";
+    "usage: rowferry log [JOURNAL] [--undo-dir DIR]\n"
+    "\n"
+    "Without JOURNAL, lists the undo journals in the undo directory, newest\n"
+    "first: when, the state (committed, aborted, undone, pending), how many\n"
+    "rows, the target and the table. With JOURNAL (a path, a file name in the\n"
+    "undo directory, or the start of its name or id), shows that journal:\n"
+    "its header, whether its seal verifies, and every row it recorded.\n"
+    "\n"
+    "options:\n"
+    "  --undo-dir DIR         the undo directory (default: [safety] undo_dir)\n"
+    "  --config FILE          config file\n";
 
 /* The connection name of a journal's "prod (postgres://...)". */
 static void target_name(const char *target, char *out, size_t outlen)
@@ -96,8 +96,8 @@ static void print_key(const struct rf_journal *j, const struct rf_cell *key)
 	size_t i;
 	putchar('(');
 	for (i = 0; i < j->key.len; i++)
-		printf("%s%s=%.*s", i ? ", " : "", j->key.items[i], key[i].is_null ? 4 : (int)key[i].len,
-		       key[i].is_null ? "NULL" : key[i].data);
+		printf("%s%s=%.*s", i ? ", " : "", j->key.items[i],
+		       key[i].is_null ? 4 : (int)key[i].len, key[i].is_null ? "NULL" : key[i].data);
 	putchar(')');
 }
 
@@ -130,7 +130,10 @@ static int show_journal(const char *dir, const char *spec)
 	       n[RF_OP_UPDATE], n[RF_OP_DELETE]);
 	for (i = 0; i < j.nops; i++) {
 		const struct rf_journal_op *op = &j.ops[i];
-		printf("%c %s ", op->kind == RF_OP_INSERT ? '+' : op->kind == RF_OP_DELETE ? '-' : '~',
+		printf("%c %s ",
+		       op->kind == RF_OP_INSERT   ? '+'
+		       : op->kind == RF_OP_DELETE ? '-'
+		                                  : '~',
 		       rf_op_name(op->kind));
 		print_key(&j, op->key);
 		putchar('\n');

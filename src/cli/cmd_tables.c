@@ -94,8 +94,7 @@ int cmd_tables(int argc, char **argv, const struct cli_common *common)
 	if (cli_load_config(&cfg, common) != 0)
 		return 2;
 	cfg_loaded = true;
-	if (!(src = cli_connect(&cfg, from, "source", NULL)) ||
-	    !(dst = cli_connect(&cfg, to, "target", NULL)))
+	if (cli_connect_pair(&cfg, from, to, &src, &dst, NULL, NULL) != 0)
 		goto out;
 	if (rf_db_begin(src, RF_TX_READ, NULL, &err) != 0 ||
 	    src->ops->list_tables(src, &sl, &err) != 0 ||

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "cli_write.h"
@@ -14,26 +13,26 @@
 #define UNDO_SHOWN_DRIFT      20
 
 static const char undo_usage[] =
-	"usage: rowferry undo JOURNAL [--dry-run] [--yes] [--force] [--to B]\n"
-	"\n"
-	"Rolls back the copy that wrote JOURNAL (a path, a file name in the undo\n"
-	"directory, or the start of its name or id; see rowferry log): deletes the\n"
-	"rows it inserted, restores the rows it updated, re-inserts the rows it\n"
-	"deleted, in one transaction on the target. First it verifies the journal's\n"
-	"seal and checks that every row is still as the copy left it; rows changed\n"
-	"since are listed and the undo is refused, unless --force.\n"
-	"\n"
-	"options:\n"
-	"  --dry-run              show the check and the SQL; write nothing\n"
-	"  --yes                  do not ask (needed when no terminal is attached)\n"
-	"  --force                leave the changed rows alone and restore the rest\n"
-	"  --to B                 the target connection (default: the one the journal\n"
-	"                         names, looked up in the config)\n"
-	"  --undo-dir DIR         the undo directory (default: [safety] undo_dir)\n"
-	"  --config FILE          config file\n"
-	"\n"
-	"exit status: 0 done (or --dry-run, or nothing to undo), 2 error,\n"
-	"3 refused (journal edited, already undone, rows changed, not confirmed).\n";
+    "usage: rowferry undo JOURNAL [--dry-run] [--yes] [--force] [--to B]\n"
+    "\n"
+    "Rolls back the copy that wrote JOURNAL (a path, a file name in the undo\n"
+    "directory, or the start of its name or id; see rowferry log): deletes the\n"
+    "rows it inserted, restores the rows it updated, re-inserts the rows it\n"
+    "deleted, in one transaction on the target. First it verifies the journal's\n"
+    "seal and checks that every row is still as the copy left it; rows changed\n"
+    "since are listed and the undo is refused, unless --force.\n"
+    "\n"
+    "options:\n"
+    "  --dry-run              show the check and the SQL; write nothing\n"
+    "  --yes                  do not ask (needed when no terminal is attached)\n"
+    "  --force                leave the changed rows alone and restore the rest\n"
+    "  --to B                 the target connection (default: the one the journal\n"
+    "                         names, looked up in the config)\n"
+    "  --undo-dir DIR         the undo directory (default: [safety] undo_dir)\n"
+    "  --config FILE          config file\n"
+    "\n"
+    "exit status: 0 done (or --dry-run, or nothing to undo), 2 error,\n"
+    "3 refused (journal edited, already undone, rows changed, not confirmed).\n";
 
 struct undo_args {
 	const char *journal, *to, *undo_dir;
@@ -81,8 +80,9 @@ static int parse_args(int argc, char **argv, struct undo_args *a, int *rc)
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "rowferry: undo: %s\n",
-		        optind >= argc ? "which journal? (rowferry undo JOURNAL; rowferry log lists them)"
-		                       : "one journal at a time");
+		        optind >= argc
+		            ? "which journal? (rowferry undo JOURNAL; rowferry log lists them)"
+		            : "one journal at a time");
 		*rc = CLI_EXIT_ERROR;
 		return -1;
 	}
@@ -100,11 +100,12 @@ static struct rf_db *connect_target(const struct rf_config *cfg, const struct rf
 
 	if (!spec)
 		spec = rf_config_conn(cfg, u->target_name) || !u->target_url ? u->target_name
-		                                                           : u->target_url;
+		                                                             : u->target_url;
 	db = cli_connect(cfg, spec, "target", conn);
 	/* db->name, not `to`: a URL given with --to may hold a password */
 	if (db && strcmp(db->name, u->target_name) != 0)
-		fprintf(stderr, "rowferry: undo: note: the journal was written on %s; undoing on %s\n",
+		fprintf(stderr,
+		        "rowferry: undo: note: the journal was written on %s; undoing on %s\n",
 		        u->target_name, db->name);
 	return db;
 }
@@ -254,14 +255,15 @@ int cmd_undo(int argc, char **argv, const struct cli_common *common)
 		        u->ndrifted == 1 ? "" : "s");
 		print_drift(u);
 		if (!args.force && !args.dry_run) {
-			fprintf(stderr, "rowferry: undo: refused, nothing written (--force restores "
-			                "the other rows and leaves these alone)\n");
+			fprintf(stderr,
+			        "rowferry: undo: refused, nothing written (--force restores "
+			        "the other rows and leaves these alone)\n");
 			rc = CLI_EXIT_REFUSED;
 			goto out;
 		}
 	}
-	if (args.dry_run || (!args.yes && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)))
-		print_sql(u, db, args.dry_run ? 0 : UNDO_SHOWN_STATEMENTS);
+	/* the reverse SQL is always shown: all of it for a dry run */
+	print_sql(u, db, args.dry_run ? 0 : UNDO_SHOWN_STATEMENTS);
 	if (args.dry_run) {
 		rc = CLI_EXIT_DONE;
 		goto out;

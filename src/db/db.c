@@ -1,6 +1,7 @@
 /* db.c - driver selection and the parts of db.h every driver shares. */
 #include "rowferry/db.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,46 @@ int rf_db_connect(const struct rf_connect_opts *o, struct rf_db **out, struct rf
 	if (!ops)
 		return -1;
 	return ops->connect(o, out, err);
+}
+
+struct connect_job {
+	const struct rf_connect_opts *o;
+	struct rf_db *db;
+	struct rf_error err;
+	int rc;
+};
+
+static void *connect_job_run(void *arg)
+{
+	struct connect_job *j = arg;
+	rf_error_clear(&j->err);
+	j->rc = rf_db_connect(j->o, &j->db, &j->err);
+	return NULL;
+}
+
+int rf_db_connect_pair(const struct rf_connect_opts *a, const struct rf_connect_opts *b,
+                       struct rf_db **out_a, struct rf_db **out_b, struct rf_error *err)
+{
+	struct connect_job jobs[2] = {{a, NULL, {0, "", ""}, 0}, {b, NULL, {0, "", ""}, 0}};
+	pthread_t th;
+	bool threaded = pthread_create(&th, NULL, connect_job_run, &jobs[1]) == 0;
+
+	connect_job_run(&jobs[0]);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		connect_job_run(&jobs[1]);
+	if (jobs[0].rc != 0 || jobs[1].rc != 0) {
+		if (err && !err->set)
+			*err = jobs[0].rc != 0 ? jobs[0].err : jobs[1].err;
+		rf_db_close(jobs[0].db);
+		rf_db_close(jobs[1].db);
+		*out_a = *out_b = NULL;
+		return -1;
+	}
+	*out_a = jobs[0].db;
+	*out_b = jobs[1].db;
+	return 0;
 }
 
 void rf_db_close(struct rf_db *db)
@@ -148,7 +189,22 @@ int rf_db_check_where(const char *where, const char *who, struct rf_error *err)
 	return 0;
 }
 
+/* Two connections may be opened at once (rf_db_connect_pair): prompts take
+ * turns on the terminal. */
+static pthread_mutex_t prompt_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static char *prompt_password_locked(const char *who);
+
 char *rf_db_prompt_password(const char *who)
+{
+	char *pw;
+	pthread_mutex_lock(&prompt_lock);
+	pw = prompt_password_locked(who);
+	pthread_mutex_unlock(&prompt_lock);
+	return pw;
+}
+
+static char *prompt_password_locked(const char *who)
 {
 	struct termios old, quiet;
 	char line[1024];

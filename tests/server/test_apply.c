@@ -5,7 +5,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
+
+#include <cmocka.h> /* after the four above, which it needs */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,17 +48,28 @@ static int setup_engines(void **state)
 	                "CREATE DATABASE rfc_lib_dev; CREATE DATABASE rfc_lib_prod;");
 	rf_test_sql(my, "DROP DATABASE IF EXISTS rfc_lib_dev; DROP DATABASE IF EXISTS rfc_lib_prod;"
 	                "CREATE DATABASE rfc_lib_dev; CREATE DATABASE rfc_lib_prod;");
-	engines[0] = (struct engine){"postgres", "", "", "uuid", "gen_random_uuid()", "jsonb",
+	engines[0] = (struct engine){"postgres",
+	                             "",
+	                             "",
+	                             "uuid",
+	                             "gen_random_uuid()",
+	                             "jsonb",
 	                             "total integer GENERATED ALWAYS AS (qty * 2) STORED",
 	                             "SET client_min_messages = warning;"};
 	url_for(engines[0].dev, sizeof engines[0].dev, pg, "rfc_lib_dev");
 	url_for(engines[0].prod, sizeof engines[0].prod, pg, "rfc_lib_prod");
-	engines[1] = (struct engine){"mariadb", "", "", "char(36)", "(uuid())", "json",
-	                             "total int AS (qty * 2) STORED", ""};
+	engines[1] = (struct engine){
+	    "mariadb", "", "", "char(36)", "(uuid())", "json", "total int AS (qty * 2) STORED", ""};
 	url_for(engines[1].dev, sizeof engines[1].dev, my, "rfc_lib_dev");
 	url_for(engines[1].prod, sizeof engines[1].prod, my, "rfc_lib_prod");
-	engines[2] = (struct engine){"sqlite", "", "", "TEXT", "(lower(hex(randomblob(16))))", "JSON",
-	                             "total INTEGER GENERATED ALWAYS AS (qty * 2) STORED", ""};
+	engines[2] = (struct engine){"sqlite",
+	                             "",
+	                             "",
+	                             "TEXT",
+	                             "(lower(hex(randomblob(16))))",
+	                             "JSON",
+	                             "total INTEGER GENERATED ALWAYS AS (qty * 2) STORED",
+	                             ""};
 	snprintf(engines[2].dev, sizeof engines[2].dev, "sqlite:%s/dev.db", tmpdir);
 	snprintf(engines[2].prod, sizeof engines[2].prod, "sqlite:%s/prod.db", tmpdir);
 	return 0;
@@ -70,8 +82,9 @@ static void make_tables(const struct engine *e, const char *dev_rows, const char
 {
 	char sql[8192];
 	const char *drop = "DROP TABLE IF EXISTS ap_orders; DROP TABLE IF EXISTS ap_jobs;";
-	const char *jobs = "CREATE TABLE ap_jobs (job varchar(16) PRIMARY KEY, customer varchar(40));"
-	                   "INSERT INTO ap_jobs VALUES ('J1', 'Acme'), ('J2', 'Globex');";
+	const char *jobs =
+	    "CREATE TABLE ap_jobs (job varchar(16) PRIMARY KEY, customer varchar(40));"
+	    "INSERT INTO ap_jobs VALUES ('J1', 'Acme'), ('J2', 'Globex');";
 	snprintf(sql, sizeof sql,
 	         "%s%s%sCREATE TABLE ap_orders (guid %s NOT NULL DEFAULT %s PRIMARY KEY, "
 	         "job varchar(16) NOT NULL REFERENCES ap_jobs (job), ref varchar(16) NOT NULL, "
@@ -82,7 +95,8 @@ static void make_tables(const struct engine *e, const char *dev_rows, const char
 	         "%s%s%sCREATE TABLE ap_orders (guid %s NOT NULL DEFAULT %s PRIMARY KEY, "
 	         "job varchar(16) NOT NULL REFERENCES ap_jobs (job), ref varchar(16) NOT NULL, "
 	         "ext_ref varchar(16) UNIQUE, qty int, note %s, %s, UNIQUE (job, ref));%s",
-	         e->quiet, drop, jobs, e->guid_type, e->guid_default, e->json_type, e->generated, prod_rows);
+	         e->quiet, drop, jobs, e->guid_type, e->guid_default, e->json_type, e->generated,
+	         prod_rows);
 	rf_test_sql(e->prod, sql);
 }
 
@@ -192,14 +206,12 @@ static bool has_warning(const struct rf_warnings *w, const char *kind, const cha
 	return false;
 }
 
-static const char seed_dev[] =
-	"INSERT INTO ap_orders (guid, job, ref, ext_ref, qty) VALUES "
-	"('00000000-0000-0000-0000-000000000001', 'J1', 'R1', 'X1', 1), "
-	"('00000000-0000-0000-0000-000000000002', 'J1', 'R2', 'X2', 2), "
-	"('00000000-0000-0000-0000-000000000003', 'J1', 'R3', 'X3', 3);";
-static const char seed_prod[] =
-	"INSERT INTO ap_orders (guid, job, ref, ext_ref, qty) VALUES "
-	"('aaaaaaaa-0000-0000-0000-000000000001', 'J1', 'R1', 'X1', 10);";
+static const char seed_dev[] = "INSERT INTO ap_orders (guid, job, ref, ext_ref, qty) VALUES "
+                               "('00000000-0000-0000-0000-000000000001', 'J1', 'R1', 'X1', 1), "
+                               "('00000000-0000-0000-0000-000000000002', 'J1', 'R2', 'X2', 2), "
+                               "('00000000-0000-0000-0000-000000000003', 'J1', 'R3', 'X3', 3);";
+static const char seed_prod[] = "INSERT INTO ap_orders (guid, job, ref, ext_ref, qty) VALUES "
+                                "('aaaaaaaa-0000-0000-0000-000000000001', 'J1', 'R1', 'X1', 10);";
 
 static void apply_refuses_when_the_target_changed_since_the_diff(void **state)
 {
@@ -288,7 +300,8 @@ static void apply_journals_generated_keys_and_cancel_rolls_back(void **state)
 			assert_false(j.ops[k].after[guid].is_null);
 			assert_int_equal(j.ops[k].key[0].len, j.ops[k].after[guid].len);
 			if (j.ops[k].kind == RF_OP_INSERT)
-				assert_int_not_equal(memcmp(j.ops[k].key[0].data, "00000000", 8), 0);
+				assert_int_not_equal(memcmp(j.ops[k].key[0].data, "00000000", 8),
+				                     0);
 		}
 		assert_int_equal(j.ops[0].kind, RF_OP_UPDATE); /* in the order they ran */
 		rf_journal_free(&j);
@@ -329,8 +342,10 @@ static void preview_warns_about_parents_uniques_and_generated_columns(void **sta
 			fail_msg("%s: preview: %s", e->name, rf_error_text(&err, msg, sizeof msg));
 		assert_true(has_warning(&w, "fk_parent_missing", "(job=J9)"));
 		assert_true(has_warning(&w, "unique_violation", "(ext_ref=X9)"));
-		assert_true(has_warning(&w, "unique_violation", "repeat within the copy: (ext_ref=X4)"));
-		assert_true(has_warning(&w, "generated", "column total is generated in the target"));
+		assert_true(
+		    has_warning(&w, "unique_violation", "repeat within the copy: (ext_ref=X4)"));
+		assert_true(
+		    has_warning(&w, "generated", "column total is generated in the target"));
 		assert_true(has_warning(&w, "unfiltered", "no --where"));
 		assert_int_equal(rf_warnings_count(&w, RF_SEV_ERROR), 3);
 		rf_warnings_free(&w);
@@ -382,10 +397,10 @@ static void undo_through_the_library_restores_and_refuses_twice(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(apply_refuses_when_the_target_changed_since_the_diff),
-		cmocka_unit_test(apply_journals_generated_keys_and_cancel_rolls_back),
-		cmocka_unit_test(preview_warns_about_parents_uniques_and_generated_columns),
-		cmocka_unit_test(undo_through_the_library_restores_and_refuses_twice),
+	    cmocka_unit_test(apply_refuses_when_the_target_changed_since_the_diff),
+	    cmocka_unit_test(apply_journals_generated_keys_and_cancel_rolls_back),
+	    cmocka_unit_test(preview_warns_about_parents_uniques_and_generated_columns),
+	    cmocka_unit_test(undo_through_the_library_restores_and_refuses_twice),
 	};
 	return cmocka_run_group_tests(tests, setup_engines, NULL);
 }

@@ -4,7 +4,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
+
+#include <cmocka.h> /* after the four above, which it needs */
 
 #include <regex.h>
 #include <stdio.h>
@@ -40,7 +41,8 @@ static char *write_journal(const char *dir, bool commit)
 	struct rf_journal_writer *w;
 	struct rf_error err;
 	/* "caf\xe9" is Latin-1, not UTF-8: it must survive as hex */
-	struct rf_cell a1[4] = {cell("g-1"), cell("Ann"), cell("caf\xe9"), cell("{\"b\": 1, \"a\": 2}")};
+	struct rf_cell a1[4] = {cell("g-1"), cell("Ann"), cell("caf\xe9"),
+	                        cell("{\"b\": 1, \"a\": 2}")};
 	struct rf_cell b2[4] = {cell("g-2"), cell("Bo"), cell(NULL), cell(NULL)};
 	struct rf_cell a2[4] = {cell("g-2"), cell("Bob"), cell(NULL), cell("[]")};
 	struct rf_cell b3[4] = {cell("g-3"), cell("line\nbreak \"quoted\""), cell(""), cell(NULL)};
@@ -83,10 +85,10 @@ static void journal_is_private_named_and_reads_back(void **state)
 	assert_int_equal(stat(dir, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
 	base = strrchr(path, '/') + 1;
-	assert_int_equal(regcomp(&re,
-	                         "^[0-9]{8}T[0-9]{6}Z-prod-public\\.siteflow_orders-[0-9a-f]{8}\\.jsonl$",
-	                         REG_EXTENDED | REG_NOSUB),
-	                 0);
+	assert_int_equal(
+	    regcomp(&re, "^[0-9]{8}T[0-9]{6}Z-prod-public\\.siteflow_orders-[0-9a-f]{8}\\.jsonl$",
+	            REG_EXTENDED | REG_NOSUB),
+	    0);
 	assert_int_equal(regexec(&re, base, 0, NULL, 0), 0);
 	regfree(&re);
 
@@ -178,8 +180,8 @@ static void edited_journal_does_not_verify(void **state)
 static void pending_journal_is_busy_while_written_then_resolved(void **state)
 {
 	char *tmp = rf_test_tmpdir(), *path;
-	struct rf_journal_header h = {"dev (sqlite:dev.db)", "prod (sqlite:prod.db)", "prod", "t",
-	                              1, key, 1, cols};
+	struct rf_journal_header h = {
+	    "dev (sqlite:dev.db)", "prod (sqlite:prod.db)", "prod", "t", 1, key, 1, cols};
 	struct rf_journal_writer *w;
 	struct rf_journal j;
 	struct rf_error err;
@@ -265,11 +267,11 @@ static void journal_form_keeps_json_text_and_compares_canonically(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(journal_is_private_named_and_reads_back),
-		cmocka_unit_test(edited_journal_does_not_verify),
-		cmocka_unit_test(pending_journal_is_busy_while_written_then_resolved),
-		cmocka_unit_test(aborted_journal_keeps_its_reason),
-		cmocka_unit_test(journal_form_keeps_json_text_and_compares_canonically),
+	    cmocka_unit_test(journal_is_private_named_and_reads_back),
+	    cmocka_unit_test(edited_journal_does_not_verify),
+	    cmocka_unit_test(pending_journal_is_busy_while_written_then_resolved),
+	    cmocka_unit_test(aborted_journal_keeps_its_reason),
+	    cmocka_unit_test(journal_form_keeps_json_text_and_compares_canonically),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
