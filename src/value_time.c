@@ -211,12 +211,33 @@ static long long truncate_usec(long long usec, int ts_precision)
 	return floor_div(usec, unit) * unit;
 }
 
+/* Writes v as exactly `width` decimal digits (v >= 0, fits). */
+static void put_digits(char *p, long long v, int width)
+{
+	while (width-- > 0) {
+		p[width] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 static void add_time_of_day(struct rf_buf *out, long long usec)
 {
 	long long sec = usec / USEC_PER_SEC;
+	char t[15];
 
-	rf_buf_printf(out, "%02lld:%02lld:%02lld.%06lld", sec / 3600, sec / 60 % 60, sec % 60,
-	              usec % USEC_PER_SEC);
+	if (usec < 0 || sec / 3600 > 99) { /* MySQL TIME: -838:59:59 .. 838:59:59 */
+		rf_buf_printf(out, "%02lld:%02lld:%02lld.%06lld", sec / 3600, sec / 60 % 60, sec % 60,
+		              usec % USEC_PER_SEC);
+		return;
+	}
+	put_digits(t, sec / 3600, 2);
+	t[2] = ':';
+	put_digits(t + 3, sec / 60 % 60, 2);
+	t[5] = ':';
+	put_digits(t + 6, sec % 60, 2);
+	t[8] = '.';
+	put_digits(t + 9, usec % USEC_PER_SEC, 6);
+	rf_buf_add(out, t, sizeof t);
 }
 
 /* Prints an instant (usec since the epoch) as date 'T' time; fails when the
@@ -225,11 +246,18 @@ static bool add_timestamp(struct rf_buf *out, long long usec)
 {
 	long long days = floor_div(usec, USEC_PER_DAY), y;
 	int m, d;
+	char t[11];
 
 	civil_from_days(days, &y, &m, &d);
 	if (y < 0 || y > 9999)
 		return false;
-	rf_buf_printf(out, "%04lld-%02d-%02dT", y, m, d);
+	put_digits(t, y, 4);
+	t[4] = '-';
+	put_digits(t + 5, m, 2);
+	t[7] = '-';
+	put_digits(t + 8, d, 2);
+	t[10] = 'T';
+	rf_buf_add(out, t, sizeof t);
 	add_time_of_day(out, usec - days * USEC_PER_DAY);
 	return true;
 }
