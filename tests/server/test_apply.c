@@ -1,6 +1,9 @@
 /* test_apply.c - preview, apply and undo through the library, against real
  * PostgreSQL, MariaDB and SQLite: what the console relies on without the
  * CLI around it. */
+/* nftw() */
+#define _XOPEN_SOURCE 700
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +11,7 @@
 
 #include <cmocka.h> /* after the four above, which it needs */
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -394,6 +398,20 @@ static void undo_through_the_library_restores_and_refuses_twice(void **state)
 	}
 }
 
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st, (void)type, (void)ftw;
+	return remove(path);
+}
+
+static int remove_tmpdir(void **state)
+{
+	(void)state;
+	nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(tmpdir);
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,5 +420,5 @@ int main(void)
 	    cmocka_unit_test(preview_warns_about_parents_uniques_and_generated_columns),
 	    cmocka_unit_test(undo_through_the_library_restores_and_refuses_twice),
 	};
-	return cmocka_run_group_tests(tests, setup_engines, NULL);
+	return cmocka_run_group_tests(tests, setup_engines, remove_tmpdir);
 }

@@ -1,5 +1,8 @@
 /* test_journal.c - the undo journal file, without a database: its name,
  * mode, lines, seal and states (DESIGN §6). */
+/* nftw() */
+#define _XOPEN_SOURCE 700
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +10,7 @@
 
 #include <cmocka.h> /* after the four above, which it needs */
 
+#include <ftw.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +20,19 @@
 
 #include "rf_test.h"
 #include "rowferry/journal.h"
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st, (void)type, (void)ftw;
+	return remove(path);
+}
+
+/* Removes a test's temporary directory and frees its name. */
+static void remove_tmp(char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(dir);
+}
 
 static const char *const cols[] = {"guid", "name", "blob", "doc"};
 static const char *const key[] = {"guid"};
@@ -140,7 +157,7 @@ static void journal_is_private_named_and_reads_back(void **state)
 	}
 	free(path);
 	free(dir);
-	free(tmp);
+	remove_tmp(tmp);
 }
 
 static void edited_journal_does_not_verify(void **state)
@@ -174,7 +191,7 @@ static void edited_journal_does_not_verify(void **state)
 	rf_journal_free(&j);
 	free(text);
 	free(path);
-	free(tmp);
+	remove_tmp(tmp);
 }
 
 static void pending_journal_is_busy_while_written_then_resolved(void **state)
@@ -222,7 +239,7 @@ static void pending_journal_is_busy_while_written_then_resolved(void **state)
 	assert_string_equal(j.note, "found");
 	rf_journal_free(&j);
 	free(path);
-	free(tmp);
+	remove_tmp(tmp);
 }
 
 static void aborted_journal_keeps_its_reason(void **state)
@@ -245,7 +262,7 @@ static void aborted_journal_keeps_its_reason(void **state)
 	assert_int_equal(j.nops, 0);
 	rf_journal_free(&j);
 	free(path);
-	free(tmp);
+	remove_tmp(tmp);
 }
 
 static void journal_form_keeps_json_text_and_compares_canonically(void **state)
