@@ -219,7 +219,7 @@ static int insert_jobs_and_orders(sqlite3 *db)
 		goto out;
 	for (j = 0; j < DEMO_NJOBS; j++) {
 		const struct demo_job *jb = &demo_jobs[j];
-		char when[24], ref[32], cust[16], money[24];
+		char when[40], ref[32], cust[16], money[24];
 		int k, norders = 1 + (int)(j % 2);
 
 		snprintf(when, sizeof when, "2026-11-%02d 08:%02d:00", jb->day, (int)(j * 7 % 60));

@@ -634,6 +634,11 @@ const struct rf_diff_shape *rf_diff_shape(const struct rf_diff *d)
 	return d->shape;
 }
 
+struct rf_db *rf_diff_target(const struct rf_diff *d)
+{
+	return d->side[1].db;
+}
+
 void rf_diff_set_identical_rows(struct rf_diff *d, bool full)
 {
 	d->full_identical = full;

@@ -266,6 +266,9 @@ struct rf_plan *rf_plan_from_diff(struct rf_diff *d, unsigned ops_mask, struct r
 	if (r == 0) {
 		p = rf_plan_new(rf_diff_detach_shape(d), ops_mask);
 		p->skipped = skipped;
+		/* where RETURNING is cheap, inserts journal from it (and the
+		 * preview shows it, being the same statements) */
+		p->no_returning = !rf_diff_target(d)->ops->fast_returning;
 	}
 	for (k = 0; k < 3; k++) {
 		for (i = 0; i < lists[k].len; i++) {

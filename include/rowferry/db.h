@@ -144,6 +144,9 @@ struct rf_connect_opts {
 struct rf_db_ops {
 	const char *engine;         /* "postgres", "mysql", "sqlite" */
 	bool has_returning;         /* INSERT/UPDATE/DELETE ... RETURNING supported */
+	bool fast_returning;        /* INSERT ... RETURNING costs about what the insert
+	                               does, so apply journals from it instead of
+	                               reading the rows back (not MariaDB: ~4x slower) */
 	bool has_schemas;
 
 	/* Returns 0 and *out, or -1 with err ("prod: connection refused ...").

@@ -226,6 +226,7 @@ static void pg_close(struct rf_db *dbp)
 	if (!db)
 		return;
 	PQfinish(db->conn);
+	free(db->prepared_sql);
 	rf_db_free_base(&db->base);
 	free(db);
 }
@@ -455,6 +456,37 @@ static void copy_result_rows(const PGresult *res, struct rf_result *out)
 	}
 }
 
+/* Statements with this many parameters are batches (apply's multi-row
+ * INSERTs): every full batch has the same text, so it is parsed and
+ * planned once and then only executed. One statement is kept prepared per
+ * connection; a different batch text replaces it. */
+#define PG_PREPARE_MIN_PARAMS 64
+
+static PGresult *exec_maybe_prepared(struct pg_db *db, const char *sql, int nparams,
+                                     const char *const *vals)
+{
+	PGresult *res;
+
+	if (db->prepared_sql && strcmp(db->prepared_sql, sql) == 0)
+		return PQexecPrepared(db->conn, db->prepared_name, nparams, vals, NULL, NULL, 0);
+	if (nparams < PG_PREPARE_MIN_PARAMS)
+		return PQexecParams(db->conn, sql, nparams, NULL, vals, NULL, NULL, 0);
+	if (db->prepared_sql) {
+		char drop[64];
+		snprintf(drop, sizeof drop, "DEALLOCATE %s", db->prepared_name);
+		PQclear(PQexec(db->conn, drop));
+		free(db->prepared_sql);
+		db->prepared_sql = NULL;
+	}
+	snprintf(db->prepared_name, sizeof db->prepared_name, "rf_exec_%u", ++db->prepared_seq);
+	res = PQprepare(db->conn, db->prepared_name, sql, nparams, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		return res; /* the caller reports the error */
+	PQclear(res);
+	db->prepared_sql = rf_xstrdup(sql);
+	return PQexecPrepared(db->conn, db->prepared_name, nparams, vals, NULL, NULL, 0);
+}
+
 static int pg_exec(struct rf_db *dbp, const char *sql, size_t nparams,
                    const struct rf_param *params, struct rf_result *out, struct rf_error *err)
 {
@@ -499,7 +531,7 @@ static int pg_exec(struct rf_db *dbp, const char *sql, size_t nparams,
 	}
 	for (size_t i = 0; i < nparams; i++)
 		vals[i] = offs[i] == SIZE_MAX ? NULL : text.data + offs[i];
-	res = PQexecParams(db->conn, sql, (int)nparams, NULL, vals, NULL, NULL, 0);
+	res = exec_maybe_prepared(db, sql, (int)nparams, vals);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
 		pg_fail(db, res, err);
 		goto cleanup;
@@ -520,6 +552,7 @@ cleanup:
 const struct rf_db_ops rf_pg_ops = {
     .engine = "postgres",
     .has_returning = true,
+    .fast_returning = true,
     .has_schemas = true,
     .connect = pg_connect,
     .close = pg_close,

@@ -16,6 +16,9 @@ struct pg_db {
 	PGconn *conn;
 	struct rf_stream *copy_stream; /* the COPY that holds the connection, or NULL */
 	unsigned cursor_seq;           /* names cursors uniquely per connection */
+	char *prepared_sql;            /* text of the statement prepared as prepared_name */
+	char prepared_name[32];
+	unsigned prepared_seq;
 };
 
 static inline struct pg_db *pg(struct rf_db *db)

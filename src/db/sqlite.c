@@ -786,7 +786,8 @@ static int sqlite_rollback(struct rf_db *base, struct rf_error *err)
 
 const struct rf_db_ops rf_sqlite_ops = {
     .engine = "sqlite",
-    .has_returning = true, /* SQLite 3.35+ */
+    .has_returning = true,
+    .fast_returning = true, /* SQLite 3.35+ */
     .has_schemas = false,
     .connect = sqlite_connect,
     .close = sqlite_close,
