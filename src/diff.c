@@ -25,9 +25,9 @@ struct diff_side {
 	struct rf_buf prev_buf;   /* canonical bytes of the previous key */
 	struct rf_cell *prev_key; /* shape->ncols cells, key columns set, bytes in prev_buf */
 	bool have_prev;
-	bool have_row;            /* cells hold a row not yet merged */
+	bool have_row; /* cells hold a row not yet merged */
 	bool eof;
-	const char *label;        /* "source" / "target" */
+	const char *label; /* "source" / "target" */
 };
 
 struct rf_diff {
@@ -36,8 +36,8 @@ struct rf_diff {
 	struct diff_side side[2];
 	struct rf_diff_row row;
 	struct rf_diff_stats stats;
-	bool consume[2];          /* advance this side before the next merge step */
-	bool full_identical;      /* canonicalize every cell of identical rows too */
+	bool consume[2];     /* advance this side before the next merge step */
+	bool full_identical; /* canonicalize every cell of identical rows too */
 };
 
 const char *rf_diff_status_name(enum rf_diff_status s)
@@ -142,8 +142,8 @@ static struct rf_diff_col *add_col(struct rf_diff_shape *sh, const char *name)
 }
 
 /* Checks every name of a column list flag against the shape. */
-static int check_names(const struct rf_diff_shape *sh, const struct rf_strlist *l,
-                       const char *flag, struct rf_error *err)
+static int check_names(const struct rf_diff_shape *sh, const struct rf_strlist *l, const char *flag,
+                       struct rf_error *err)
 {
 	size_t i;
 	for (i = 0; i < l->len; i++)
@@ -195,8 +195,9 @@ static int resolve_key(struct rf_diff_shape *sh, const struct rf_selection *sel,
 	}
 	if (key.len == 0) {
 		char *hint = suggest_key(sh);
-		rf_error_set(err, sh->src_table.display, "has no primary key: give --key COLS%s%s%s",
-		             hint ? " (a unique key: --key " : "", hint ? hint : "", hint ? ")" : "");
+		rf_error_set(
+		    err, sh->src_table.display, "has no primary key: give --key COLS%s%s%s",
+		    hint ? " (a unique key: --key " : "", hint ? hint : "", hint ? ")" : "");
 		free(hint);
 		goto out;
 	}
@@ -204,8 +205,8 @@ static int resolve_key(struct rf_diff_shape *sh, const struct rf_selection *sel,
 	for (i = 0; i < key.len; i++) {
 		int c = shape_col(sh, key.items[i]);
 		if (c < 0 || sh->cols[c].src < 0 || sh->cols[c].dst < 0) {
-			rf_error_set(err, "--key", "column '%s' is not in %s on both sides", key.items[i],
-			             sh->src_table.display);
+			rf_error_set(err, "--key", "column '%s' is not in %s on both sides",
+			             key.items[i], sh->src_table.display);
 			goto out;
 		}
 		if (sh->cols[c].excluded) {
@@ -255,8 +256,8 @@ static void *side_prepare(void *arg)
 /* Prepares both sides at once: two servers answer in the time of the slower
  * one rather than the sum, which is most of a targeted diff's latency. Each
  * thread uses only its own connection. */
-static int prepare_sides(struct rf_diff *d, struct rf_db *src, struct rf_db *dst,
-                         const char *table, struct rf_error *err)
+static int prepare_sides(struct rf_diff *d, struct rf_db *src, struct rf_db *dst, const char *table,
+                         struct rf_error *err)
 {
 	struct side_prep jobs[2] = {{src, table, &d->shape->src_table, false, {0, "", ""}, 0},
 	                            {dst, table, &d->shape->dst_table, false, {0, "", ""}, 0}};
@@ -299,7 +300,8 @@ static int build_shape(struct rf_diff_shape *sh, struct rf_db *src, struct rf_db
 		return -1;
 	for (i = 0; i < sel->nopts; i++)
 		if (shape_col(sh, sel->opts[i].col) < 0)
-			return rf_error_set(err, "diff", "no column '%s' in %s (given to --trim, "
+			return rf_error_set(err, "diff",
+			                    "no column '%s' in %s (given to --trim, "
 			                    "--tolerance or --ts-precision)",
 			                    sel->opts[i].col, sh->src_table.display);
 	for (i = 0; i < sh->ncols; i++) {
@@ -312,8 +314,8 @@ static int build_shape(struct rf_diff_shape *sh, struct rf_db *src, struct rf_db
 		c->copy = c->src >= 0 && c->dst >= 0 && !c->excluded;
 		c->compare = c->copy && !c->opts.ignore;
 		if (c->src >= 0 && c->dst < 0 && !c->excluded) {
-			char *w = rf_xasprintf("column %s is only in the source: not compared or copied",
-			                       c->name);
+			char *w = rf_xasprintf(
+			    "column %s is only in the source: not compared or copied", c->name);
 			rf_strlist_add(&sh->warnings, w);
 			free(w);
 		}
@@ -511,11 +513,12 @@ static int side_advance(struct rf_diff *d, struct diff_side *s, struct rf_error 
 				             "choose a unique --key",
 				             s->label, a.data);
 			else
-				rf_error_set(err, s->db->name,
-				             "%s rows arrive out of key order on column %s: (%s) "
-				             "before (%s); the diff stopped rather than give a wrong "
-				             "result",
-				             s->label, sh->cols[col].name, a.data, b.data);
+				rf_error_set(
+				    err, s->db->name,
+				    "%s rows arrive out of key order on column %s: (%s) "
+				    "before (%s); the diff stopped rather than give a wrong "
+				    "result",
+				    s->label, sh->cols[col].name, a.data, b.data);
 			rf_buf_free(&a);
 			rf_buf_free(&b);
 			return -1;
@@ -710,7 +713,8 @@ int rf_diff_next(struct rf_diff *d, const struct rf_diff_row **out, struct rf_er
 	row->src = c <= 0 ? s->cells : NULL;
 	row->dst = c >= 0 ? t->cells : NULL;
 	for (i = 0; i < sh->ncols; i++)
-		row->flagged[i] = (unsigned char)((c <= 0 && s->flagged[i]) || (c >= 0 && t->flagged[i]));
+		row->flagged[i] =
+		    (unsigned char)((c <= 0 && s->flagged[i]) || (c >= 0 && t->flagged[i]));
 	*out = row;
 	return 1;
 }
@@ -738,7 +742,8 @@ static struct rf_cell *dup_cells(const struct rf_cell *c, size_t n)
 	for (i = 0; i < n; i++) {
 		out[i].is_null = c[i].is_null;
 		out[i].len = c[i].len;
-		out[i].data = c[i].is_null ? NULL : rf_xstrndup(c[i].data ? c[i].data : "", c[i].len);
+		out[i].data =
+		    c[i].is_null ? NULL : rf_xstrndup(c[i].data ? c[i].data : "", c[i].len);
 	}
 	return out;
 }

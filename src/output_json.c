@@ -54,7 +54,8 @@ static void json_row(struct rf_diff_writer *w, const struct rf_diff_row *row)
 	o = json_object();
 	key = json_object();
 	for (i = 0; i < sh->nkey; i++)
-		json_object_set_new_nocheck(key, sh->cols[sh->key[i]].name, cell_json(&kc[sh->key[i]]));
+		json_object_set_new_nocheck(key, sh->cols[sh->key[i]].name,
+		                            cell_json(&kc[sh->key[i]]));
 	json_object_set_new_nocheck(o, "status", json_string(rf_diff_status_name(row->status)));
 	json_object_set_new_nocheck(o, "key", key);
 	json_object_set_new_nocheck(o, "source", side_json(sh, row->src, 0));
@@ -77,8 +78,8 @@ static void json_end(struct rf_diff_writer *w, const struct rf_diff_stats *st)
 }
 
 const struct rf_diff_writer_ops rf_diff_json_writer = {
-	.name = "json",
-	.begin = json_begin,
-	.row = json_row,
-	.end = json_end,
+    .name = "json",
+    .begin = json_begin,
+    .row = json_row,
+    .end = json_end,
 };

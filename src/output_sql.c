@@ -35,14 +35,15 @@ static void sql_end(struct rf_diff_writer *w, const struct rf_diff_stats *stats)
 	size_t i;
 
 	if (!w->summary_only) {
-		fprintf(w->out, "-- rowferry diff %s: make %s match %s\n", w->shape->src_table.display,
-		        w->dst->name, w->src->name);
+		fprintf(w->out, "-- rowferry diff %s: make %s match %s\n",
+		        w->shape->src_table.display, w->dst->name, w->src->name);
 		for (i = 0; i < st->plan->errors.len; i++)
 			fprintf(w->out, "-- warning: %s\n", st->plan->errors.items[i]);
 		rf_plan_render_text(st->plan, w->dst, &text);
 		fputs(text.data ? text.data : "", w->out);
 	}
-	fprintf(w->out, "-- %llu only in source, %llu only in target, %llu changed, %llu identical\n",
+	fprintf(w->out,
+	        "-- %llu only in source, %llu only in target, %llu changed, %llu identical\n",
 	        stats->only_source, stats->only_target, stats->changed, stats->identical);
 	rf_buf_free(&text);
 	rf_plan_free(st->plan);
@@ -51,8 +52,8 @@ static void sql_end(struct rf_diff_writer *w, const struct rf_diff_stats *stats)
 }
 
 const struct rf_diff_writer_ops rf_diff_sql_writer = {
-	.name = "sql",
-	.begin = sql_begin,
-	.row = sql_row,
-	.end = sql_end,
+    .name = "sql",
+    .begin = sql_begin,
+    .row = sql_row,
+    .end = sql_end,
 };

@@ -14,8 +14,9 @@ static const char *color_of(enum rf_diff_status s)
 
 static const char *status_words(enum rf_diff_status s)
 {
-	return s == RF_ONLY_SOURCE ? "only in source" : s == RF_ONLY_TARGET ? "only in target"
-	                                                                    : "changed";
+	return s == RF_ONLY_SOURCE   ? "only in source"
+	       : s == RF_ONLY_TARGET ? "only in target"
+	                             : "changed";
 }
 
 static void text_begin(struct rf_diff_writer *w)
@@ -24,7 +25,8 @@ static void text_begin(struct rf_diff_writer *w)
 	size_t i;
 	if (w->summary_only)
 		return;
-	fprintf(w->out, "table:  %s\nsource: %s (%s)\ntarget: %s (%s)\nkey:    ", sh->src_table.display,
+	fprintf(w->out,
+	        "table:  %s\nsource: %s (%s)\ntarget: %s (%s)\nkey:    ", sh->src_table.display,
 	        w->src->name, w->src->display_url, w->dst->name, w->dst->display_url);
 	for (i = 0; i < sh->nkey; i++)
 		fprintf(w->out, "%s%s", i ? ", " : "", sh->cols[sh->key[i]].name);
@@ -69,9 +71,10 @@ static void text_row(struct rf_diff_writer *w, const struct rf_diff_row *row)
 			rf_buf_reset(&b);
 			rf_format_value_display(&row->src[i], VALUE_WIDTH, &a);
 			rf_format_value_display(&row->dst[i], VALUE_WIDTH, &b);
-			pad = utf8_chars(a.data) < VALUE_WIDTH ? VALUE_WIDTH - utf8_chars(a.data) : 0;
-			fprintf(w->out, "    %-*s  %s%*s  ->  %s\n", (int)namew, sh->cols[i].name, a.data,
-			        (int)pad, "", b.data);
+			pad =
+			    utf8_chars(a.data) < VALUE_WIDTH ? VALUE_WIDTH - utf8_chars(a.data) : 0;
+			fprintf(w->out, "    %-*s  %s%*s  ->  %s\n", (int)namew, sh->cols[i].name,
+			        a.data, (int)pad, "", b.data);
 		}
 	}
 	rf_buf_free(&key);
@@ -81,14 +84,15 @@ static void text_row(struct rf_diff_writer *w, const struct rf_diff_row *row)
 
 static void text_end(struct rf_diff_writer *w, const struct rf_diff_stats *st)
 {
-	fprintf(w->out, "%s%s: %llu only in source, %llu only in target, %llu changed, %llu identical\n",
+	fprintf(w->out,
+	        "%s%s: %llu only in source, %llu only in target, %llu changed, %llu identical\n",
 	        w->summary_only ? "" : "\n", w->shape->src_table.display, st->only_source,
 	        st->only_target, st->changed, st->identical);
 }
 
 const struct rf_diff_writer_ops rf_diff_text_writer = {
-	.name = "text",
-	.begin = text_begin,
-	.row = text_row,
-	.end = text_end,
+    .name = "text",
+    .begin = text_begin,
+    .row = text_row,
+    .end = text_end,
 };

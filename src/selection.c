@@ -57,7 +57,8 @@ static int for_each_assignment(struct rf_selection *s, const char *spec, const c
 	for (i = 0; rc == 0 && i < items.len; i++) {
 		char *eq = strchr(items.items[i], '=');
 		if (!eq || eq == items.items[i] || !eq[1]) {
-			rc = rf_error_set(err, flag, "expected COLUMN=VALUE, got '%s'", items.items[i]);
+			rc = rf_error_set(err, flag, "expected COLUMN=VALUE, got '%s'",
+			                  items.items[i]);
 			break;
 		}
 		*eq = '\0';

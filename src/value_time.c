@@ -226,8 +226,8 @@ static void add_time_of_day(struct rf_buf *out, long long usec)
 	char t[15];
 
 	if (usec < 0 || sec / 3600 > 99) { /* MySQL TIME: -838:59:59 .. 838:59:59 */
-		rf_buf_printf(out, "%02lld:%02lld:%02lld.%06lld", sec / 3600, sec / 60 % 60, sec % 60,
-		              usec % USEC_PER_SEC);
+		rf_buf_printf(out, "%02lld:%02lld:%02lld.%06lld", sec / 3600, sec / 60 % 60,
+		              sec % 60, usec % USEC_PER_SEC);
 		return;
 	}
 	put_digits(t, sec / 3600, 2);

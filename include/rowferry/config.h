@@ -17,13 +17,13 @@
 #include "rowferry/value.h"
 
 struct rf_conn_config {
-	char *name;                 /* section name: [connection NAME] */
-	char *url;                  /* NULL if missing (error when used) */
-	char *password_env;         /* NULL if not set */
-	bool readonly;              /* default true */
-	char *color;                /* header colour; NULL for theme default */
-	char *confirm;              /* "name" (type the name) or "none"; default "name" */
-	int line;                   /* line of the section header, for messages */
+	char *name;         /* section name: [connection NAME] */
+	char *url;          /* NULL if missing (error when used) */
+	char *password_env; /* NULL if not set */
+	bool readonly;      /* default true */
+	char *color;        /* header colour; NULL for theme default */
+	char *confirm;      /* "name" (type the name) or "none"; default "name" */
+	int line;           /* line of the section header, for messages */
 };
 
 /* [compare TABLE]: per-table defaults for the selection flags. Every value
@@ -34,26 +34,26 @@ struct rf_compare_config {
 };
 
 struct rf_key_binding {
-	char *action;               /* action name, e.g. "preview" */
-	char *key;                  /* key spec, e.g. "P", "^P", "F5" */
+	char *action; /* action name, e.g. "preview" */
+	char *key;    /* key spec, e.g. "P", "^P", "F5" */
 	int line;
 };
 
 struct rf_config {
-	char *path;                 /* file loaded, or NULL if none was found */
+	char *path; /* file loaded, or NULL if none was found */
 	size_t nconns;
 	struct rf_conn_config *conns;
 	char *default_source, *default_target;
-	char *undo_dir;             /* expanded (~ and $XDG_STATE_HOME); never NULL */
-	int lock_timeout_ms;        /* default 5000 */
-	int statement_timeout_ms;   /* default 60000 */
-	char *theme;                /* default "default" */
-	bool mouse;                 /* default false */
+	char *undo_dir;           /* expanded (~ and $XDG_STATE_HOME); never NULL */
+	int lock_timeout_ms;      /* default 5000 */
+	int statement_timeout_ms; /* default 60000 */
+	char *theme;              /* default "default" */
+	bool mouse;               /* default false */
 	size_t ncompare;
 	struct rf_compare_config *compare;
 	size_t nkeys;
 	struct rf_key_binding *keys;
-	bool has_password;          /* a url in the file carries a password */
+	bool has_password; /* a url in the file carries a password */
 };
 
 typedef void (*rf_config_warn_fn)(void *ctx, const char *msg);

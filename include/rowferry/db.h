@@ -31,16 +31,16 @@ struct rf_stream;
 
 struct rf_column {
 	char *name;
-	char *decl_type;            /* as declared: "numeric(12,2)", "tinyint(1)", "TEXT" */
-	enum rf_type_class tclass;  /* DESIGN §3 */
+	char *decl_type;           /* as declared: "numeric(12,2)", "tinyint(1)", "TEXT" */
+	enum rf_type_class tclass; /* DESIGN §3 */
 	bool nullable;
-	char *default_expr;         /* NULL when the column has no default */
-	bool generated;             /* computed: GENERATED ALWAYS AS (expr) [STORED|VIRTUAL] */
-	bool identity;              /* identity / serial / auto_increment / SQLite rowid alias */
-	int pk_pos;                 /* 1-based position in the primary key, 0 if not in it */
+	char *default_expr; /* NULL when the column has no default */
+	bool generated;     /* computed: GENERATED ALWAYS AS (expr) [STORED|VIRTUAL] */
+	bool identity;      /* identity / serial / auto_increment / SQLite rowid alias */
+	int pk_pos;         /* 1-based position in the primary key, 0 if not in it */
 };
 
-struct rf_key {                     /* a unique key, or the columns of a foreign key */
+struct rf_key { /* a unique key, or the columns of a foreign key */
 	char *name;
 	size_t ncols;
 	char **cols;
@@ -49,23 +49,23 @@ struct rf_key {                     /* a unique key, or the columns of a foreign
 struct rf_fkey {
 	char *name;
 	size_t ncols;
-	char **cols;                /* referencing columns of this table */
-	char *ref_table;            /* referenced table, named as describe() accepts it */
-	char **ref_cols;            /* referenced columns, same count */
+	char **cols;     /* referencing columns of this table */
+	char *ref_table; /* referenced table, named as describe() accepts it */
+	char **ref_cols; /* referenced columns, same count */
 };
 
 /* Everything the core needs to know about one table. Owned by the caller of
  * describe(); free with rf_table_info_free(). Column order is the table's. */
 struct rf_table_info {
-	char *schema;               /* PostgreSQL schema / MySQL database; NULL for SQLite */
-	char *name;                 /* exact table name */
-	char *display;              /* "public.siteflow_orders", "siteflow_orders" */
+	char *schema;  /* PostgreSQL schema / MySQL database; NULL for SQLite */
+	char *name;    /* exact table name */
+	char *display; /* "public.siteflow_orders", "siteflow_orders" */
 	size_t ncols;
 	struct rf_column *cols;
 	size_t npk;
-	size_t *pk;                 /* indexes into cols, in key order */
+	size_t *pk; /* indexes into cols, in key order */
 	size_t nunique;
-	struct rf_key *uniques;     /* unique keys and unique indexes, not the PK */
+	struct rf_key *uniques; /* unique keys and unique indexes, not the PK */
 	size_t nfkeys;
 	struct rf_fkey *fkeys;
 };
@@ -74,8 +74,8 @@ void rf_table_info_free(struct rf_table_info *t);
 int rf_table_info_col(const struct rf_table_info *t, const char *name);
 
 struct rf_table_entry {
-	char *name;                 /* as describe() accepts it: "public.jobs" / "jobs" */
-	long long rows;             /* exact count; -1 if it could not be counted */
+	char *name;     /* as describe() accepts it: "public.jobs" / "jobs" */
+	long long rows; /* exact count; -1 if it could not be counted */
 };
 struct rf_table_list {
 	size_t len;
@@ -94,17 +94,17 @@ struct rf_row {
 struct rf_stream_spec {
 	const struct rf_table_info *table;
 	size_t ncols;
-	const size_t *cols;         /* column indexes into table->cols, in output order */
-	const char *where;          /* an SQL boolean expression, or NULL. The driver
-	                               wraps it in parentheses and must refuse input
-	                               that is not a single expression (';', unbalanced
-	                               parentheses or quotes, comments) */
+	const size_t *cols; /* column indexes into table->cols, in output order */
+	const char *where;  /* an SQL boolean expression, or NULL. The driver
+	                       wraps it in parentheses and must refuse input
+	                       that is not a single expression (';', unbalanced
+	                       parentheses or quotes, comments) */
 	size_t nkey;
-	const size_t *key;          /* ORDER BY these columns (indexes into table->cols),
-	                               ascending, text-class columns in byte order
-	                               (COLLATE "C" / binary), NULLs first */
-	bool lock;                  /* SELECT ... FOR UPDATE (only inside RF_TX_WRITE;
-	                               ignored where the engine locks otherwise) */
+	const size_t *key; /* ORDER BY these columns (indexes into table->cols),
+	                      ascending, text-class columns in byte order
+	                      (COLLATE "C" / binary), NULLs first */
+	bool lock;         /* SELECT ... FOR UPDATE (only inside RF_TX_WRITE;
+	                      ignored where the engine locks otherwise) */
 };
 
 /* Result of exec(): affected rows and, for statements with RETURNING, the
@@ -116,7 +116,7 @@ struct rf_result {
 	unsigned long long last_insert_id; /* MySQL LAST_INSERT_ID(), else 0 */
 	size_t nrows;
 	size_t ncols;
-	struct rf_cell *cells;      /* nrows * ncols, row-major */
+	struct rf_cell *cells; /* nrows * ncols, row-major */
 };
 void rf_result_free(struct rf_result *r);
 
@@ -129,24 +129,24 @@ struct rf_param {
 enum rf_tx_mode { RF_TX_READ, RF_TX_WRITE };
 
 struct rf_tx_opts {
-	int lock_timeout_ms;        /* 0: engine default */
-	int statement_timeout_ms;   /* 0: engine default */
+	int lock_timeout_ms;      /* 0: engine default */
+	int statement_timeout_ms; /* 0: engine default */
 };
 
 /* Connection parameters as resolved from config (config.h) or a bare URL. */
 struct rf_connect_opts {
-	const char *name;           /* "dev", "prod", or the redacted URL for bare URLs */
-	const char *url;            /* DESIGN §2 URL forms or a libpq conninfo / service */
-	const char *password;       /* from password_env, or NULL */
-	bool allow_prompt;          /* may prompt on the terminal (no echo) */
+	const char *name;     /* "dev", "prod", or the redacted URL for bare URLs */
+	const char *url;      /* DESIGN §2 URL forms or a libpq conninfo / service */
+	const char *password; /* from password_env, or NULL */
+	bool allow_prompt;    /* may prompt on the terminal (no echo) */
 };
 
 struct rf_db_ops {
-	const char *engine;         /* "postgres", "mysql", "sqlite" */
-	bool has_returning;         /* INSERT/UPDATE/DELETE ... RETURNING supported */
-	bool fast_returning;        /* INSERT ... RETURNING costs about what the insert
-	                               does, so apply journals from it instead of
-	                               reading the rows back (not MariaDB: ~4x slower) */
+	const char *engine;  /* "postgres", "mysql", "sqlite" */
+	bool has_returning;  /* INSERT/UPDATE/DELETE ... RETURNING supported */
+	bool fast_returning; /* INSERT ... RETURNING costs about what the insert
+	                        does, so apply journals from it instead of
+	                        reading the rows back (not MariaDB: ~4x slower) */
 	bool has_schemas;
 
 	/* Returns 0 and *out, or -1 with err ("prod: connection refused ...").
@@ -168,8 +168,8 @@ struct rf_db_ops {
 
 	/* Executes one statement with parameters bound (placeholders as rendered
 	 * by placeholder()). out may be NULL when no result is wanted. */
-	int (*exec)(struct rf_db *db, const char *sql, size_t nparams, const struct rf_param *params,
-	            struct rf_result *out, struct rf_error *err);
+	int (*exec)(struct rf_db *db, const char *sql, size_t nparams,
+	            const struct rf_param *params, struct rf_result *out, struct rf_error *err);
 
 	int (*begin)(struct rf_db *db, enum rf_tx_mode mode, const struct rf_tx_opts *opts,
 	             struct rf_error *err);
@@ -189,8 +189,8 @@ struct rf_db_ops {
 /* Common head of every driver's connection struct. */
 struct rf_db {
 	const struct rf_db_ops *ops;
-	char *name;                 /* connection name for messages */
-	char *display_url;          /* URL with the password removed */
+	char *name;        /* connection name for messages */
+	char *display_url; /* URL with the password removed */
 	bool in_tx;
 	enum rf_tx_mode tx_mode;
 };
@@ -226,12 +226,14 @@ int rf_db_rollback(struct rf_db *db, struct rf_error *err);
  * this makes "1=1; DROP TABLE x" a clear error instead of a server one. */
 int rf_db_check_where(const char *where, const char *who, struct rf_error *err);
 /* Fills the driver-common part of a connection. */
-void rf_db_init_base(struct rf_db *db, const struct rf_db_ops *ops, const struct rf_connect_opts *o);
+void rf_db_init_base(struct rf_db *db, const struct rf_db_ops *ops,
+                     const struct rf_connect_opts *o);
 void rf_db_free_base(struct rf_db *db);
 /* Reads a password from the terminal without echo; NULL if no terminal.
  * Caller frees (and should wipe) the result. */
 char *rf_db_prompt_password(const char *who);
 /* Helpers for building rf_table_info in drivers. */
-void rf_table_info_add_column(struct rf_table_info *t, const struct rf_column *c); /* copies strings */
+void rf_table_info_add_column(struct rf_table_info *t,
+                              const struct rf_column *c); /* copies strings */
 
 #endif

@@ -33,10 +33,10 @@ struct rf_colopt_item {
  * `rowferry diff` / `copy`. Owns its strings; rf_selection_free(). */
 struct rf_selection {
 	char *table;
-	char *where;              /* both sides unless overridden below */
+	char *where; /* both sides unless overridden below */
 	char *source_where;
 	char *target_where;
-	struct rf_strlist key;    /* empty: the source's primary key */
+	struct rf_strlist key; /* empty: the source's primary key */
 	struct rf_strlist exclude;
 	struct rf_strlist ignore;
 	size_t nopts;
@@ -59,13 +59,13 @@ char rf_diff_status_glyph(enum rf_diff_status s);       /* + - ~ = */
 
 struct rf_diff_col {
 	char *name;
-	int src;                  /* index in the source table, -1 if absent there */
-	int dst;                  /* index in the target table, -1 if absent there */
-	enum rf_type_class tclass;/* class both sides are canonicalized as */
-	int key_pos;              /* 1-based position in the match key, 0 if not */
-	bool excluded;            /* --exclude: neither compared nor copied */
-	bool compare;             /* on both sides, not excluded, not ignored */
-	bool copy;                /* on both sides, not excluded */
+	int src;                   /* index in the source table, -1 if absent there */
+	int dst;                   /* index in the target table, -1 if absent there */
+	enum rf_type_class tclass; /* class both sides are canonicalized as */
+	int key_pos;               /* 1-based position in the match key, 0 if not */
+	bool excluded;             /* --exclude: neither compared nor copied */
+	bool compare;              /* on both sides, not excluded, not ignored */
+	bool copy;                 /* on both sides, not excluded */
 	struct rf_col_opts opts;
 };
 
@@ -77,7 +77,7 @@ struct rf_diff_shape {
 	size_t ncols;
 	struct rf_diff_col *cols; /* source column order, then target-only ones */
 	size_t nkey;
-	size_t *key;              /* indexes into cols, in key order */
+	size_t *key;                /* indexes into cols, in key order */
 	struct rf_strlist warnings; /* "column x is only in the source: not compared" */
 };
 
@@ -89,10 +89,10 @@ struct rf_diff_row {
 	enum rf_diff_status status;
 	struct rf_cell *src;
 	struct rf_cell *dst;
-	bool *changed;            /* per column; true for compared columns that differ */
+	bool *changed; /* per column; true for compared columns that differ */
 	size_t nchanged;
-	unsigned char *flagged;   /* per column: 1 if a side's value did not parse
-	                             as its class (compared as raw bytes) */
+	unsigned char *flagged; /* per column: 1 if a side's value did not parse
+	                           as its class (compared as raw bytes) */
 };
 /* Deep copy (caller frees with rf_diff_row_free). */
 struct rf_diff_row *rf_diff_row_dup(const struct rf_diff_row *r, size_t ncols);

@@ -14,15 +14,15 @@ struct rf_diff_writer {
 	const struct rf_diff_writer_ops *ops;
 	FILE *out;
 	const struct rf_diff_shape *shape;
-	struct rf_db *src, *dst;  /* for names and (sql) the target's quoting */
+	struct rf_db *src, *dst; /* for names and (sql) the target's quoting */
 	const char *table;
-	bool color;               /* ANSI colour (text, on a terminal, NO_COLOR unset) */
+	bool color; /* ANSI colour (text, on a terminal, NO_COLOR unset) */
 	bool summary_only;
-	void *state;              /* the writer's own */
+	void *state; /* the writer's own */
 };
 
 struct rf_diff_writer_ops {
-	const char *name;         /* "text", "json", "sql" */
+	const char *name; /* "text", "json", "sql" */
 	void (*begin)(struct rf_diff_writer *w);
 	/* called for differing rows only */
 	void (*row)(struct rf_diff_writer *w, const struct rf_diff_row *row);

@@ -17,17 +17,17 @@
 
 enum rf_op_kind { RF_OP_INSERT = 1, RF_OP_UPDATE = 2, RF_OP_DELETE = 4 };
 #define RF_OPS_DEFAULT (RF_OP_INSERT | RF_OP_UPDATE)
-#define RF_OPS_ALL (RF_OP_INSERT | RF_OP_UPDATE | RF_OP_DELETE)
+#define RF_OPS_ALL     (RF_OP_INSERT | RF_OP_UPDATE | RF_OP_DELETE)
 /* "insert,update,delete" -> mask; -1 with err on an unknown word. */
 int rf_ops_parse(const char *spec, struct rf_error *err);
 const char *rf_op_name(enum rf_op_kind k); /* "insert" ... */
 
 struct rf_op {
 	enum rf_op_kind kind;
-	struct rf_diff_row *row;  /* owned copy of the diff row it came from */
-	struct rf_cell *gen;      /* per shape column: client-generated values
-	                             (UUIDs for excluded keys without default),
-	                             NULL cells where none; owned */
+	struct rf_diff_row *row; /* owned copy of the diff row it came from */
+	struct rf_cell *gen;     /* per shape column: client-generated values
+	                            (UUIDs for excluded keys without default),
+	                            NULL cells where none; owned */
 };
 
 struct rf_plan {
@@ -40,15 +40,15 @@ struct rf_plan {
 	struct rf_strlist errors; /* reasons the plan cannot be applied */
 	size_t *insert_cols;      /* shape columns an INSERT writes, in order */
 	size_t ninsert_cols;
-	size_t *target_key;       /* shape columns addressing a target row:
-	                             the target's primary key, else the match key */
+	size_t *target_key; /* shape columns addressing a target row:
+	                       the target's primary key, else the match key */
 	size_t ntarget_key;
-	bool no_returning;        /* render without RETURNING; rf_plan_new sets it
-	                             (apply reads inserted rows back instead) */
-	size_t ops_cap;           /* allocated length of ops */
-	size_t unwritable;        /* changed rows whose differences are all in
-	                             columns the target computes (generated):
-	                             nothing to write, so no op */
+	bool no_returning; /* render without RETURNING; rf_plan_new sets it
+	                      (apply reads inserted rows back instead) */
+	size_t ops_cap;    /* allocated length of ops */
+	size_t unwritable; /* changed rows whose differences are all in
+	                      columns the target computes (generated):
+	                      nothing to write, so no op */
 };
 
 /* Makes an empty plan over shape (taking ownership of it). Checks what can
@@ -84,7 +84,7 @@ struct rf_stmt {
 	char *sql;
 	char *text;
 	size_t nparams;
-	struct rf_param *params;  /* cells point into the plan's rows */
+	struct rf_param *params; /* cells point into the plan's rows */
 	bool returning;
 };
 struct rf_stmts {

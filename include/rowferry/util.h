@@ -49,7 +49,10 @@ struct rf_buf {
 	size_t len;
 	size_t cap;
 };
-#define RF_BUF_INIT {NULL, 0, 0}
+#define RF_BUF_INIT                                                                                \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 void rf_buf_reserve(struct rf_buf *b, size_t extra);
 void rf_buf_add(struct rf_buf *b, const void *data, size_t len);
 void rf_buf_adds(struct rf_buf *b, const char *s);
@@ -67,7 +70,10 @@ struct rf_strlist {
 	size_t len;
 	size_t cap;
 };
-#define RF_STRLIST_INIT {NULL, 0, 0}
+#define RF_STRLIST_INIT                                                                            \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 void rf_strlist_add(struct rf_strlist *l, const char *s);
 void rf_strlist_free(struct rf_strlist *l);
 int rf_strlist_index(const struct rf_strlist *l, const char *s); /* -1 if absent */

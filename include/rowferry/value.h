@@ -47,12 +47,15 @@ struct rf_cell {
 /* Per-column comparison options (--tolerance, --ts-precision, --trim). */
 struct rf_col_opts {
 	bool has_tolerance;
-	double tolerance;   /* |a-b| <= tolerance counts as equal (numbers) */
-	int ts_precision;   /* -1: full microseconds; 0..6: fractional digits kept */
-	bool trim;          /* text: leading/trailing blanks ignored */
-	bool ignore;        /* --ignore: never compared (still copied) */
+	double tolerance; /* |a-b| <= tolerance counts as equal (numbers) */
+	int ts_precision; /* -1: full microseconds; 0..6: fractional digits kept */
+	bool trim;        /* text: leading/trailing blanks ignored */
+	bool ignore;      /* --ignore: never compared (still copied) */
 };
-#define RF_COL_OPTS_INIT {false, 0.0, -1, false, false}
+#define RF_COL_OPTS_INIT                                                                           \
+	{                                                                                          \
+		false, 0.0, -1, false, false                                                       \
+	}
 
 /* Canonical forms, per class:
  *   integer      optional '-', digits, no leading zeros ("007" -> "7", "-0" -> "0")

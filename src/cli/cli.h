@@ -8,8 +8,8 @@
 
 /* Options common to every subcommand, parsed by main.c before dispatch. */
 struct cli_common {
-	const char *config_path;  /* --config FILE or NULL */
-	const char *theme;        /* --theme NAME or NULL */
+	const char *config_path; /* --config FILE or NULL */
+	const char *theme;       /* --theme NAME or NULL */
 };
 
 int cmd_tables(int argc, char **argv, const struct cli_common *common);
@@ -35,8 +35,7 @@ struct rf_db *cli_connect(const struct rf_config *cfg, const char *spec, const c
 /* Connects source and target at once (rf_db_connect_pair); prints the
  * error and returns -1 on failure. conn outputs may be NULL. */
 int cli_connect_pair(const struct rf_config *cfg, const char *from, const char *to,
-                     struct rf_db **src, struct rf_db **dst,
-                     const struct rf_conn_config **src_conn,
+                     struct rf_db **src, struct rf_db **dst, const struct rf_conn_config **src_conn,
                      const struct rf_conn_config **dst_conn);
 
 #endif

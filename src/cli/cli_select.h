@@ -26,30 +26,32 @@ enum {
  * option table. */
 #define CLI_SELECTION_LONGOPTS                                                                     \
 	{"from", required_argument, NULL, CLI_OPT_FROM},                                           \
-	{"to", required_argument, NULL, CLI_OPT_TO},                                               \
-	{"where", required_argument, NULL, CLI_OPT_WHERE},                                         \
-	{"source-where", required_argument, NULL, CLI_OPT_SOURCE_WHERE},                           \
-	{"target-where", required_argument, NULL, CLI_OPT_TARGET_WHERE},                           \
-	{"key", required_argument, NULL, CLI_OPT_KEY},                                             \
-	{"exclude", required_argument, NULL, CLI_OPT_EXCLUDE},                                     \
-	{"ignore", required_argument, NULL, CLI_OPT_IGNORE},                                       \
-	{"tolerance", required_argument, NULL, CLI_OPT_TOLERANCE},                                 \
-	{"ts-precision", required_argument, NULL, CLI_OPT_TS_PRECISION},                           \
-	{"trim", required_argument, NULL, CLI_OPT_TRIM}
+	    {"to", required_argument, NULL, CLI_OPT_TO},                                           \
+	    {"where", required_argument, NULL, CLI_OPT_WHERE},                                     \
+	    {"source-where", required_argument, NULL, CLI_OPT_SOURCE_WHERE},                       \
+	    {"target-where", required_argument, NULL, CLI_OPT_TARGET_WHERE},                       \
+	    {"key", required_argument, NULL, CLI_OPT_KEY},                                         \
+	    {"exclude", required_argument, NULL, CLI_OPT_EXCLUDE},                                 \
+	    {"ignore", required_argument, NULL, CLI_OPT_IGNORE},                                   \
+	    {"tolerance", required_argument, NULL, CLI_OPT_TOLERANCE},                             \
+	    {"ts-precision", required_argument, NULL, CLI_OPT_TS_PRECISION},                       \
+	{                                                                                          \
+		"trim", required_argument, NULL, CLI_OPT_TRIM                                      \
+	}
 
 #define CLI_SELECTION_HELP                                                                         \
-	"  --from A               source connection (default: [defaults] source)\n"             \
-	"  --to B                 target connection (default: [defaults] target)\n"             \
-	"  --where SQL            filter rows on both sides (one SQL expression)\n"             \
-	"  --source-where SQL     filter for the source only (overrides --where there)\n"       \
-	"  --target-where SQL     filter for the target only\n"                                 \
-	"  --key COLS             match rows by these columns (default: primary key);\n"        \
-	"                         needed when the primary key is a surrogate such as a GUID\n" \
-	"  --exclude COLS         neither compare nor copy these columns\n"                     \
-	"  --ignore COLS          do not compare these columns (still copied)\n"                \
-	"  --tolerance COL=N      numbers within N compare equal (repeatable)\n"                \
-	"  --ts-precision COL=N   compare timestamps to N fractional digits (0-6)\n"           \
-	"  --trim COLS            ignore leading/trailing blanks in these text columns\n"      \
+	"  --from A               source connection (default: [defaults] source)\n"                \
+	"  --to B                 target connection (default: [defaults] target)\n"                \
+	"  --where SQL            filter rows on both sides (one SQL expression)\n"                \
+	"  --source-where SQL     filter for the source only (overrides --where there)\n"          \
+	"  --target-where SQL     filter for the target only\n"                                    \
+	"  --key COLS             match rows by these columns (default: primary key);\n"           \
+	"                         needed when the primary key is a surrogate such as a GUID\n"     \
+	"  --exclude COLS         neither compare nor copy these columns\n"                        \
+	"  --ignore COLS          do not compare these columns (still copied)\n"                   \
+	"  --tolerance COL=N      numbers within N compare equal (repeatable)\n"                   \
+	"  --ts-precision COL=N   compare timestamps to N fractional digits (0-6)\n"               \
+	"  --trim COLS            ignore leading/trailing blanks in these text columns\n"          \
 	"Defaults for these may come from a [compare TABLE] section of the config.\n"
 
 /* Selection flags as given, before config defaults are applied. */

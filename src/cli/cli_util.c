@@ -47,8 +47,7 @@ struct rf_db *cli_connect(const struct rf_config *cfg, const char *spec, const c
 }
 
 int cli_connect_pair(const struct rf_config *cfg, const char *from, const char *to,
-                     struct rf_db **src, struct rf_db **dst,
-                     const struct rf_conn_config **src_conn,
+                     struct rf_db **src, struct rf_db **dst, const struct rf_conn_config **src_conn,
                      const struct rf_conn_config **dst_conn)
 {
 	struct rf_connect_opts a, b;

@@ -10,25 +10,25 @@
 #include "rowferry/output.h"
 
 static const char diff_usage[] =
-	"usage: rowferry diff TABLE [OPTIONS]\n"
-	"\n"
-	"Streams TABLE from the source and the target ordered by the match key and\n"
-	"reports every key that is only in the source (+), only in the target (-)\n"
-	"or changed (~). Values are compared in a canonical form per type, so the\n"
-	"same data in PostgreSQL, MariaDB and SQLite compares equal; NULL never\n"
-	"equals ''. Reads run in read-only transactions.\n"
-	"\n"
-	"options:\n" CLI_SELECTION_HELP
-	"  --format FORMAT        text (default), json (JSON Lines, summary last) or\n"
-	"                         sql (statements that make the target match)\n"
-	"  --summary              counts only\n"
-	"  --config FILE          config file\n"
-	"\n"
-	"exit status: 0 no differences, 1 differences, 2 error.\n"
-	"\n"
-	"example:\n"
-	"  rowferry diff siteflow_orders --key job_number,order_ref --exclude guid \\\n"
-	"      --where \"job_number = '0000065'\"\n";
+    "usage: rowferry diff TABLE [OPTIONS]\n"
+    "\n"
+    "Streams TABLE from the source and the target ordered by the match key and\n"
+    "reports every key that is only in the source (+), only in the target (-)\n"
+    "or changed (~). Values are compared in a canonical form per type, so the\n"
+    "same data in PostgreSQL, MariaDB and SQLite compares equal; NULL never\n"
+    "equals ''. Reads run in read-only transactions.\n"
+    "\n"
+    "options:\n" CLI_SELECTION_HELP
+    "  --format FORMAT        text (default), json (JSON Lines, summary last) or\n"
+    "                         sql (statements that make the target match)\n"
+    "  --summary              counts only\n"
+    "  --config FILE          config file\n"
+    "\n"
+    "exit status: 0 no differences, 1 differences, 2 error.\n"
+    "\n"
+    "example:\n"
+    "  rowferry diff siteflow_orders --key job_number,order_ref --exclude guid \\\n"
+    "      --where \"job_number = '0000065'\"\n";
 
 /* Progress on stderr while a long diff runs, only when someone can see it. */
 struct progress {
@@ -103,12 +103,14 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "rowferry: diff: %s\n",
-		        optind >= argc ? "which table? (rowferry diff TABLE)" : "one table at a time");
+		        optind >= argc ? "which table? (rowferry diff TABLE)"
+		                       : "one table at a time");
 		goto out;
 	}
 	w.ops = rf_diff_writer_find(format);
 	if (!w.ops) {
-		fprintf(stderr, "rowferry: diff: unknown --format '%s' (text, json, sql)\n", format);
+		fprintf(stderr, "rowferry: diff: unknown --format '%s' (text, json, sql)\n",
+		        format);
 		goto out;
 	}
 	if (cli_load_config(&cfg, common) != 0)

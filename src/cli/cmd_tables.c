@@ -7,13 +7,13 @@
 #include "cli.h"
 
 static const char tables_usage[] =
-	"usage: rowferry tables [--from A] [--to B] [--config FILE]\n"
-	"\n"
-	"Lists the tables of the source (A, default [defaults] source) and the\n"
-	"target (B, default [defaults] target) side by side with exact row counts.\n"
-	"A table present on one side only is marked. PostgreSQL tables are shown\n"
-	"schema-qualified; a table in schema public matches the same name on an\n"
-	"engine without schemas (SQLite, MySQL).\n";
+    "usage: rowferry tables [--from A] [--to B] [--config FILE]\n"
+    "\n"
+    "Lists the tables of the source (A, default [defaults] source) and the\n"
+    "target (B, default [defaults] target) side by side with exact row counts.\n"
+    "A table present on one side only is marked. PostgreSQL tables are shown\n"
+    "schema-qualified; a table in schema public matches the same name on an\n"
+    "engine without schemas (SQLite, MySQL).\n";
 
 /* The name a table is matched by across engines: "public.jobs" matches
  * "jobs" on an engine without schemas. */

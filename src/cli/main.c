@@ -6,38 +6,38 @@
 #include "cli.h"
 
 static const char usage_text[] =
-	"usage: rowferry [COMMAND] [OPTIONS]\n"
-	"\n"
-	"Targeted row migrations between two databases: diff the rows of a table,\n"
-	"copy the differing ones in one transaction, undo from a journal.\n"
-	"\n"
-	"commands:\n"
-	"  (none)                 open the console on [defaults] source and target\n"
-	"  demo [--no-open] [--force] [DIR]\n"
-	"                         make SQLite demo databases in DIR and open the console\n"
-	"  tables [--from A] [--to B]\n"
-	"                         tables of both sides with row counts\n"
-	"  diff TABLE [...]       rows that differ between source and target\n"
-	"  copy TABLE [...]       make the target's rows match the source's\n"
-	"  undo JOURNAL [...]     roll a copy back from its undo journal\n"
-	"  log [JOURNAL]          list undo journals, or show one\n"
-	"\n"
-	"common options:\n"
-	"  --config FILE          config file (else $ROWFERRY_CONFIG, ./config.ini,\n"
-	"                         $XDG_CONFIG_HOME/rowferry/config.ini)\n"
-	"  --theme NAME           console colour theme (themes/NAME.ini)\n"
-	"  --help                 this text; `rowferry COMMAND --help` for a command\n"
-	"  --version              print the version\n"
-	"\n"
-	"A connection (A, B) is a [connection NAME] of the config file or a URL:\n"
-	"  postgres://user@host:5432/db   host=... dbname=...   service=name\n"
-	"  mysql://user@host:3306/db?socket=/path   (also mariadb://)\n"
-	"  sqlite:relative/file.db   sqlite:///absolute/file.db\n"
-	"Passwords: password_env in the config, the URL, .pgpass/PGPASSWORD/MYSQL_PWD,\n"
-	"else a prompt on the terminal. They are never printed or journaled.\n"
-	"\n"
-	"exit status: diff 0 same, 1 differences; copy/undo 0 done, 3 refused;\n"
-	"2 on any error.\n";
+    "usage: rowferry [COMMAND] [OPTIONS]\n"
+    "\n"
+    "Targeted row migrations between two databases: diff the rows of a table,\n"
+    "copy the differing ones in one transaction, undo from a journal.\n"
+    "\n"
+    "commands:\n"
+    "  (none)                 open the console on [defaults] source and target\n"
+    "  demo [--no-open] [--force] [DIR]\n"
+    "                         make SQLite demo databases in DIR and open the console\n"
+    "  tables [--from A] [--to B]\n"
+    "                         tables of both sides with row counts\n"
+    "  diff TABLE [...]       rows that differ between source and target\n"
+    "  copy TABLE [...]       make the target's rows match the source's\n"
+    "  undo JOURNAL [...]     roll a copy back from its undo journal\n"
+    "  log [JOURNAL]          list undo journals, or show one\n"
+    "\n"
+    "common options:\n"
+    "  --config FILE          config file (else $ROWFERRY_CONFIG, ./config.ini,\n"
+    "                         $XDG_CONFIG_HOME/rowferry/config.ini)\n"
+    "  --theme NAME           console colour theme (themes/NAME.ini)\n"
+    "  --help                 this text; `rowferry COMMAND --help` for a command\n"
+    "  --version              print the version\n"
+    "\n"
+    "A connection (A, B) is a [connection NAME] of the config file or a URL:\n"
+    "  postgres://user@host:5432/db   host=... dbname=...   service=name\n"
+    "  mysql://user@host:3306/db?socket=/path   (also mariadb://)\n"
+    "  sqlite:relative/file.db   sqlite:///absolute/file.db\n"
+    "Passwords: password_env in the config, the URL, .pgpass/PGPASSWORD/MYSQL_PWD,\n"
+    "else a prompt on the terminal. They are never printed or journaled.\n"
+    "\n"
+    "exit status: diff 0 same, 1 differences; copy/undo 0 done, 3 refused;\n"
+    "2 on any error.\n";
 
 /* Takes --config/--theme out of argv wherever they stand, so every
  * subcommand sees only its own options. Returns the new argc. */
@@ -55,7 +55,8 @@ static int take_common(int argc, char **argv, struct cli_common *c, int *bad)
 		if (strcmp(argv[i], "--config") == 0 || strncmp(argv[i], "--config=", 9) == 0) {
 			slot = &c->config_path;
 			name = "--config";
-		} else if (strcmp(argv[i], "--theme") == 0 || strncmp(argv[i], "--theme=", 8) == 0) {
+		} else if (strcmp(argv[i], "--theme") == 0 ||
+		           strncmp(argv[i], "--theme=", 8) == 0) {
 			slot = &c->theme;
 			name = "--theme";
 		}
@@ -87,8 +88,8 @@ int main(int argc, char **argv)
 	if (bad)
 		return 2;
 	cmd = argc > 0 ? argv[0] : NULL;
-	if (cmd && (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
-	            strcmp(cmd, "help") == 0)) {
+	if (cmd &&
+	    (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)) {
 		fputs(usage_text, stdout);
 		return 0;
 	}

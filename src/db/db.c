@@ -161,29 +161,32 @@ int rf_db_check_where(const char *where, const char *who, struct rf_error *err)
 			break;
 		case ')':
 			if (--depth < 0)
-				return rf_error_set(err, who, "--where has an unbalanced ')': %s", where);
+				return rf_error_set(err, who, "--where has an unbalanced ')': %s",
+				                    where);
 			break;
 		case ';':
-			return rf_error_set(err, who,
-			                    "--where must be a single expression (found ';'): %s", where);
+			return rf_error_set(
+			    err, who, "--where must be a single expression (found ';'): %s", where);
 		case '-':
 			if (p[1] == '-')
-				return rf_error_set(err, who, "--where must not contain comments: %s",
-				                    where);
+				return rf_error_set(err, who,
+				                    "--where must not contain comments: %s", where);
 			break;
 		case '/':
 			if (p[1] == '*')
-				return rf_error_set(err, who, "--where must not contain comments: %s",
-				                    where);
+				return rf_error_set(err, who,
+				                    "--where must not contain comments: %s", where);
 			break;
 		case '#':
-			return rf_error_set(err, who, "--where must not contain '#' comments: %s", where);
+			return rf_error_set(err, who, "--where must not contain '#' comments: %s",
+			                    where);
 		default:
 			break;
 		}
 	}
 	if (quote)
-		return rf_error_set(err, who, "--where has an unterminated %c quote: %s", quote, where);
+		return rf_error_set(err, who, "--where has an unterminated %c quote: %s", quote,
+		                    where);
 	if (depth)
 		return rf_error_set(err, who, "--where has an unbalanced '(': %s", where);
 	return 0;

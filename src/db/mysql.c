@@ -31,15 +31,6 @@ struct my_stream {
 	MYSQL_RES *res;
 	struct rf_row row;
 };
-
-enum my_ssl { MY_SSL_DEFAULT, MY_SSL_REQUIRED, MY_SSL_VERIFY };
-
-struct my_url {
-	char *user, *password, *host, *database, *socket; /* owned, decoded */
-	unsigned int port;
-	enum my_ssl ssl;
-};
-
 /* One round trip of session setup. UTC: see top. Strict so a bad value is
  * an error instead of a silently truncated row; NO_AUTO_VALUE_ON_ZERO so an
  * explicit 0 in an auto_increment column is copied as 0 (as mysqldump
@@ -78,154 +69,12 @@ static int run(struct my_db *db, const char *sql, struct rf_error *err)
 	return 0;
 }
 
-static void wipe(char *s)
+/* See mysql_internal.h. */
+void my_wipe(char *s)
 {
 	volatile char *p = s;
 	while (p && *p)
 		*p++ = '\0';
-}
-
-/* ---- URL: mysql://user[:pw]@host[:port]/db?socket=/path&ssl-mode=REQUIRED ---- */
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decodes s[0..n) into a new string (caller frees). */
-static char *pct_decode(const char *s, size_t n)
-{
-	char *out = rf_xmalloc(n + 1), *o = out;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0 &&
-		    hexval((unsigned char)s[i + 2]) >= 0) {
-			*o++ = (char)(hexval((unsigned char)s[i + 1]) * 16 +
-			              hexval((unsigned char)s[i + 2]));
-			i += 2;
-		} else {
-			*o++ = s[i];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
-static void url_free(struct my_url *u)
-{
-	wipe(u->password);
-	free(u->user);
-	free(u->password);
-	free(u->host);
-	free(u->database);
-	free(u->socket);
-	memset(u, 0, sizeof *u);
-}
-
-static int url_query_item(struct my_url *u, const char *item, size_t n, const char *who,
-                          struct rf_error *err)
-{
-	const char *eq = memchr(item, '=', n);
-	size_t klen = eq ? (size_t)(eq - item) : n;
-	char *val = eq ? pct_decode(eq + 1, n - klen - 1) : rf_xstrdup("");
-	int rc = 0;
-
-	if (klen == 6 && strncmp(item, "socket", 6) == 0) {
-		free(u->socket);
-		u->socket = val;
-		return 0;
-	}
-	if (klen == 8 && strncmp(item, "ssl-mode", 8) == 0) {
-		/* Connector/C 3.3 asks for TLS only when told to: DISABLED and
-		 * PREFERRED both leave it off */
-		if (strcasecmp(val, "DISABLED") == 0 || strcasecmp(val, "PREFERRED") == 0)
-			u->ssl = MY_SSL_DEFAULT;
-		else if (strcasecmp(val, "REQUIRED") == 0)
-			u->ssl = MY_SSL_REQUIRED;
-		else if (strcasecmp(val, "VERIFY_CA") == 0 ||
-		         strcasecmp(val, "VERIFY_IDENTITY") == 0)
-			u->ssl = MY_SSL_VERIFY;
-		else
-			rc = rf_error_set(
-			    err, who,
-			    "ssl-mode must be DISABLED, PREFERRED, REQUIRED, VERIFY_CA "
-			    "or VERIFY_IDENTITY, not '%s'",
-			    val);
-	} else {
-		rc =
-		    rf_error_set(err, who, "unknown URL parameter '%.*s' (known: socket, ssl-mode)",
-		                 (int)klen, item);
-	}
-	free(val);
-	return rc;
-}
-
-/* Parses a mysql:// or mariadb:// URL into u (url_free() it, also on error). */
-static int url_parse(const char *url, struct my_url *u, const char *who, struct rf_error *err)
-{
-	const char *p = strstr(url, "://"), *end, *at, *hp, *colon, *q;
-
-	memset(u, 0, sizeof *u);
-	if (!p)
-		return rf_error_set(err, who, "not a mysql:// URL");
-	p += 3;
-	end = p + strcspn(p, "/?");
-	/* the last '@' ends the user part: an unencoded '@' in a password is common */
-	for (at = NULL, q = p; q < end; q++)
-		if (*q == '@')
-			at = q;
-	if (at) {
-		colon = memchr(p, ':', (size_t)(at - p));
-		u->user = pct_decode(p, (size_t)((colon ? colon : at) - p));
-		if (colon)
-			u->password = pct_decode(colon + 1, (size_t)(at - colon - 1));
-		hp = at + 1;
-	} else {
-		hp = p;
-	}
-	if (*hp == '[') { /* [::1]:3306 */
-		const char *close = memchr(hp, ']', (size_t)(end - hp));
-		if (!close)
-			return rf_error_set(err, who, "unbalanced '[' in the URL host");
-		u->host = rf_xstrndup(hp + 1, (size_t)(close - hp - 1));
-		colon = close + 1 < end && close[1] == ':' ? close + 1 : NULL;
-	} else {
-		colon = memchr(hp, ':', (size_t)(end - hp));
-		u->host = pct_decode(hp, (size_t)((colon ? colon : end) - hp));
-	}
-	if (colon) {
-		char *stop;
-		unsigned long port;
-		errno = 0;
-		port = strtoul(colon + 1, &stop, 10);
-		if (stop != end || port == 0 || port > 65535 || errno)
-			return rf_error_set(err, who, "bad port in the URL: '%.*s'",
-			                    (int)(end - colon - 1), colon + 1);
-		u->port = (unsigned int)port;
-	}
-	p = end;
-	if (*p == '/') {
-		size_t n = strcspn(p + 1, "?");
-		if (n)
-			u->database = pct_decode(p + 1, n);
-		p += 1 + n;
-	}
-	if (*p == '?') {
-		for (p++; *p;) {
-			size_t n = strcspn(p, "&");
-			if (n && url_query_item(u, p, n, who, err) != 0)
-				return -1;
-			p += n + (p[n] == '&');
-		}
-	}
-	return 0;
 }
 
 /* ---- connect ---- */
@@ -301,7 +150,7 @@ static int my_connect(const struct rf_connect_opts *o, struct rf_db **out, struc
 
 	*out = NULL;
 	rf_db_init_base(&db->base, &rf_mysql_ops, o);
-	if (url_parse(o->url, &u, db->base.name, err) != 0)
+	if (my_url_parse(o->url, &u, db->base.name, err) != 0)
 		goto out;
 	/* DESIGN §2 order: password_env, the URL, MYSQL_PWD, then a prompt */
 	password = o->password ? o->password : u.password ? u.password : getenv("MYSQL_PWD");
@@ -330,10 +179,10 @@ static int my_connect(const struct rf_connect_opts *o, struct rf_db **out, struc
 	rc = 0;
 out:
 	if (prompted) {
-		wipe(prompted);
+		my_wipe(prompted);
 		free(prompted);
 	}
-	url_free(&u);
+	my_url_free(&u);
 	if (rc != 0)
 		my_close(&db->base);
 	return rc;
@@ -548,7 +397,7 @@ static bool is_hex(const char *s, size_t n)
 {
 	size_t i;
 	for (i = 0; i < n; i++)
-		if (hexval((unsigned char)s[i]) < 0)
+		if (my_hexval((unsigned char)s[i]) < 0)
 			return false;
 	return n % 2 == 0;
 }
@@ -604,8 +453,8 @@ static int bind_param(struct my_db *db, size_t n, const struct rf_param *p, MYSQ
 			                    "parameter %zu: bytes value is not hexadecimal", n);
 		*owned = rf_xmalloc(len / 2 + 1);
 		for (i = 0; i < len / 2; i++)
-			(*owned)[i] = (char)(hexval((unsigned char)s[2 * i]) * 16 +
-			                     hexval((unsigned char)s[2 * i + 1]));
+			(*owned)[i] = (char)(my_hexval((unsigned char)s[2 * i]) * 16 +
+			                     my_hexval((unsigned char)s[2 * i + 1]));
 		b->buffer_type = MYSQL_TYPE_BLOB;
 		b->buffer = *owned;
 		b->buffer_length = len / 2;

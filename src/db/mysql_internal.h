@@ -1,7 +1,7 @@
-/* mysql_internal.h - what the two halves of the MySQL/MariaDB driver share:
+/* mysql_internal.h - what the parts of the MySQL/MariaDB driver share:
  * mysql.c (connect, transactions, streaming, writing, quoting, and the ops
- * table) and mysql_schema.c (list_tables and describe). Private to src/db/;
- * the core sees only rf_mysql_ops.
+ * table), mysql_schema.c (list_tables and describe) and mysql_url.c (the
+ * URL parser). Private to src/db/; the core sees only rf_mysql_ops.
  */
 #ifndef ROWFERRY_DB_MYSQL_INTERNAL_H
 #define ROWFERRY_DB_MYSQL_INTERNAL_H
@@ -16,6 +16,27 @@ struct my_db {
 	char *database; /* from the URL; NULL when none was given */
 	bool mariadb;   /* MariaDB, as opposed to Oracle MySQL */
 };
+
+/* ssl-mode of the URL: DISABLED and PREFERRED are MY_SSL_DEFAULT, VERIFY_CA
+ * and VERIFY_IDENTITY are MY_SSL_VERIFY. */
+enum my_ssl { MY_SSL_DEFAULT, MY_SSL_REQUIRED, MY_SSL_VERIFY };
+
+struct my_url {
+	char *user, *password, *host, *database, *socket; /* owned, decoded */
+	unsigned int port;
+	enum my_ssl ssl;
+};
+
+/* mysql_url.c: parses a mysql:// or mariadb:// URL into u; my_url_free() it,
+ * also on error. who names the connection in err. */
+int my_url_parse(const char *url, struct my_url *u, const char *who, struct rf_error *err);
+/* Frees u's strings, wiping the password first. */
+void my_url_free(struct my_url *u);
+/* The value of hex digit c, or -1. */
+int my_hexval(int c);
+
+/* mysql.c: overwrites a NUL-terminated secret (s may be NULL). */
+void my_wipe(char *s);
 
 /* mysql.c: the ops exec and quote_ident (contracts in db.h); introspection
  * runs its queries through the same prepared-statement path as writes. */

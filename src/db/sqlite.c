@@ -31,7 +31,7 @@
 struct sqlite_stream {
 	struct sqlite_db *db;
 	sqlite3_stmt *stmt;
-	bool *raw; /* per output column: deliver the raw bytes (RF_T_BYTES) */
+	bool *raw;        /* per output column: deliver the raw bytes (RF_T_BYTES) */
 	char (*ints)[24]; /* per output column: text of an INTEGER value */
 	struct rf_cell *cells;
 	struct rf_row row;
@@ -171,7 +171,8 @@ static int sqlite_connect(const struct rf_connect_opts *o, struct rf_db **out, s
 		rf_error_set(err, db->base.name, "cannot open %s: not a regular file", db->path);
 		goto out;
 	}
-	if (sqlite3_open_v2(db->path, &db->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(db->path, &db->conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK) {
 		sq_fail(db, err, db->path);
 		goto out;
 	}

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -71,7 +72,8 @@ const char *rf_test_env(const char *key)
 
 struct rf_db *rf_test_connect(const char *name, const char *url)
 {
-	struct rf_connect_opts o = {.name = name, .url = url, .password = NULL, .allow_prompt = false};
+	struct rf_connect_opts o = {
+	    .name = name, .url = url, .password = NULL, .allow_prompt = false};
 	struct rf_db *db = NULL;
 	struct rf_error err;
 	char msg[1200];
@@ -116,16 +118,17 @@ void rf_test_sql(const char *url, const char *sql)
 			snprintf(user, sizeof user, "%.*s", (int)(at - p), p);
 		}
 		if (slash)
-			snprintf(db, sizeof db, "%.*s", (int)((q ? q : slash + strlen(slash)) - slash - 1),
-			         slash + 1);
+			snprintf(db, sizeof db, "%.*s",
+			         (int)((q ? q : slash + strlen(slash)) - slash - 1), slash + 1);
 		if (q && strncmp(q, "?socket=", 8) == 0)
 			snprintf(sock, sizeof sock, "%s", q + 8);
 		snprintf(cmd, sizeof cmd,
-		         "MYSQL_PWD='%s' mariadb --no-defaults --binary-mode -u'%s' --socket='%s' '%s' < %s",
+		         "MYSQL_PWD='%s' mariadb --no-defaults --binary-mode -u'%s' --socket='%s' "
+		         "'%s' < %s",
 		         pw, user, sock, db, path);
 	} else {
-		snprintf(cmd, sizeof cmd, "psql -X -q -v ON_ERROR_STOP=1 '%s' -f %s >/dev/null", url,
-		         path);
+		snprintf(cmd, sizeof cmd, "psql -X -q -v ON_ERROR_STOP=1 '%s' -f %s >/dev/null",
+		         url, path);
 	}
 	rc = system(cmd);
 	unlink(path);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
 #include <cmocka.h>
 
 #include <sqlite3.h>
@@ -39,9 +40,9 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof *f);
 	char path[600];
 	const char *schema =
-		"CREATE TABLE items (id INTEGER PRIMARY KEY, guid TEXT NOT NULL, sku TEXT, qty INTEGER,"
-		" note TEXT, price DECIMAL(12,2));"
-		"CREATE TABLE nopk (a INTEGER, b TEXT);";
+	    "CREATE TABLE items (id INTEGER PRIMARY KEY, guid TEXT NOT NULL, sku TEXT, qty INTEGER,"
+	    " note TEXT, price DECIMAL(12,2));"
+	    "CREATE TABLE nopk (a INTEGER, b TEXT);";
 	f->dir = rf_test_tmpdir();
 	snprintf(path, sizeof path, "%s/dev.db", f->dir);
 	exec_file(path, schema);
@@ -255,8 +256,9 @@ static void plan_renders_insert_update_delete_for_the_target(void **state)
 	assert_non_null(strstr(sql.data, "UPDATE \"items\" SET \"qty\" = 3 WHERE \"id\" = 3"));
 	assert_non_null(strstr(sql.data, "UPDATE \"items\" SET \"note\" = NULL WHERE \"id\" = 4"));
 	/* guid is written with a generated UUID, in the table's column order */
-	assert_non_null(strstr(sql.data, "INSERT INTO \"items\" (\"id\", \"guid\", \"sku\", \"qty\", "
-	                                 "\"note\", \"price\") VALUES\n  (2, '"));
+	assert_non_null(strstr(sql.data,
+	                       "INSERT INTO \"items\" (\"id\", \"guid\", \"sku\", \"qty\", "
+	                       "\"note\", \"price\") VALUES\n  (2, '"));
 	assert_non_null(strstr(sql.data, "', 'B', 2, 'y', 2)"));
 	/* deletes come first, inserts last */
 	assert_true(strstr(sql.data, "DELETE") < strstr(sql.data, "UPDATE"));
@@ -275,8 +277,10 @@ static void plan_refuses_excluded_not_null_column_without_default(void **state)
 	struct rf_plan *p;
 
 	rf_error_clear(&err);
-	exec_file(strchr(f->src_url, ':') + 1, "CREATE TABLE t2 (id INTEGER PRIMARY KEY, code TEXT NOT NULL)");
-	exec_file(strchr(f->dst_url, ':') + 1, "CREATE TABLE t2 (id INTEGER PRIMARY KEY, code TEXT NOT NULL)");
+	exec_file(strchr(f->src_url, ':') + 1,
+	          "CREATE TABLE t2 (id INTEGER PRIMARY KEY, code TEXT NOT NULL)");
+	exec_file(strchr(f->dst_url, ':') + 1,
+	          "CREATE TABLE t2 (id INTEGER PRIMARY KEY, code TEXT NOT NULL)");
 	rf_selection_init(&sel, "t2");
 	rf_strlist_add(&sel.exclude, "code");
 	d = rf_diff_open(f->src, f->dst, &sel, &err);
@@ -326,19 +330,20 @@ static void selection_flags_parse_and_reject(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(diff_by_primary_key_reports_each_status, setup, teardown),
-		cmocka_unit_test_setup_teardown(unexcluded_guid_is_compared, setup, teardown),
-		cmocka_unit_test_setup_teardown(ignored_column_is_not_compared, setup, teardown),
-		cmocka_unit_test_setup_teardown(match_key_can_be_a_natural_key, setup, teardown),
-		cmocka_unit_test_setup_teardown(table_without_primary_key_needs_key, setup, teardown),
-		cmocka_unit_test_setup_teardown(excluded_key_column_is_an_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(duplicate_match_key_stops_the_diff, setup, teardown),
-		cmocka_unit_test_setup_teardown(plan_renders_insert_update_delete_for_the_target, setup,
-		                                teardown),
-		cmocka_unit_test_setup_teardown(plan_refuses_excluded_not_null_column_without_default,
-		                                setup, teardown),
-		cmocka_unit_test(ops_parse_accepts_known_words_only),
-		cmocka_unit_test(selection_flags_parse_and_reject),
+	    cmocka_unit_test_setup_teardown(diff_by_primary_key_reports_each_status, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(unexcluded_guid_is_compared, setup, teardown),
+	    cmocka_unit_test_setup_teardown(ignored_column_is_not_compared, setup, teardown),
+	    cmocka_unit_test_setup_teardown(match_key_can_be_a_natural_key, setup, teardown),
+	    cmocka_unit_test_setup_teardown(table_without_primary_key_needs_key, setup, teardown),
+	    cmocka_unit_test_setup_teardown(excluded_key_column_is_an_error, setup, teardown),
+	    cmocka_unit_test_setup_teardown(duplicate_match_key_stops_the_diff, setup, teardown),
+	    cmocka_unit_test_setup_teardown(plan_renders_insert_update_delete_for_the_target, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(plan_refuses_excluded_not_null_column_without_default,
+	                                    setup, teardown),
+	    cmocka_unit_test(ops_parse_accepts_known_words_only),
+	    cmocka_unit_test(selection_flags_parse_and_reject),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
