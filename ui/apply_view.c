@@ -218,7 +218,8 @@ static bool apply_action(struct view *v, enum action a)
 		view_pop(v->con);
 		return true;
 	}
-	return a != ACT_QUIT && a != ACT_HELP;
+	/* u (journals) is what the result screen offers next */
+	return a != ACT_QUIT && a != ACT_HELP && a != ACT_JOURNALS;
 }
 
 static void apply_free(struct view *v)

@@ -20,6 +20,9 @@ $DEMO_SELECT
 :enter
 :wait-idle
 :dump $T/applied_ok
+:key u
+:dump $T/journals_from_result
+:key q
 :key q
 :dump $T/after
 EOF
@@ -32,6 +35,7 @@ assert_contains "wrong name refused" "type prod exactly to apply" "$(status wron
 assert_contains "done" "Applied to prod in one transaction: 12 inserted, 0 updated, 0 deleted" "$(screen applied_ok)"
 assert_contains "journal" "Journal: $T/demo/undo/" "$(screen applied_ok)"
 assert_contains "badge back to read-only" "READ-ONLY" "$(line applied_ok 1)"
+assert_contains "u on the result screen opens the journals it offers" "committed     12  prod" "$(screen journals_from_result)"
 assert_contains "diff ran again" "no differences: 12 identical rows" "$(screen after)"
 assert_eq "prod has them" 12 "$(sq "$PROD" "SELECT count(*) FROM siteflow_orders WHERE job_number = '0000065'")"
 
