@@ -259,6 +259,24 @@ char *rf_strlist_join(const struct rf_strlist *l, const char *sep)
 	return rf_buf_steal(&b);
 }
 
+size_t rf_int64_text(long long v, char *buf)
+{
+	char tmp[24];
+	size_t n = 0, len = 0;
+	/* works on the negative value so LLONG_MIN needs no special case */
+	long long x = v < 0 ? v : -v;
+	do {
+		tmp[n++] = (char)('0' - (x % 10));
+		x /= 10;
+	} while (x);
+	if (v < 0)
+		buf[len++] = '-';
+	while (n)
+		buf[len++] = tmp[--n];
+	buf[len] = '\0';
+	return len;
+}
+
 char *rf_strtrim(char *s)
 {
 	char *start = s, *end;

@@ -82,6 +82,10 @@ void rf_strlist_split(struct rf_strlist *l, const char *csv);
 /* Joins with sep into a new string (caller frees). */
 char *rf_strlist_join(const struct rf_strlist *l, const char *sep);
 
+/* Writes v in decimal into buf (at least 21 bytes, NUL-terminated) without
+ * going through printf; returns the length. */
+size_t rf_int64_text(long long v, char *buf);
+
 /* Trims ASCII blanks in place; returns s. */
 char *rf_strtrim(char *s);
 /* Lower-case hex of n bytes appended to b. */
