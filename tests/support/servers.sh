@@ -117,8 +117,12 @@ stop)
 		as_user postgres "$PGBIN/pg_ctl" -D "$dir/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
 	fi
 	if [ -f "$dir/my/mariadbd.pid" ]; then
-		kill "$(cat "$dir/my/mariadbd.pid")" 2>/dev/null || true
-		for _ in $(seq 1 100); do [ -f "$dir/my/mariadbd.pid" ] || break; sleep 0.1; done
+		# wait on the process, not its pid file; a server that will not
+		# stop within 30 s is killed so no test run leaves one behind
+		mypid=$(cat "$dir/my/mariadbd.pid")
+		kill "$mypid" 2>/dev/null || true
+		for _ in $(seq 1 300); do kill -0 "$mypid" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$mypid" 2>/dev/null || true
 	fi
 	rm -rf "$dir"
 	;;
