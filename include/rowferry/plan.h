@@ -43,8 +43,10 @@ struct rf_plan {
 	size_t *target_key; /* shape columns addressing a target row:
 	                       the target's primary key, else the match key */
 	size_t ntarget_key;
-	bool no_returning; /* render without RETURNING; rf_plan_new sets it
-	                      (apply reads inserted rows back instead) */
+	bool no_returning; /* render INSERTs without RETURNING: rf_plan_new sets
+	                      it; rf_plan_from_diff clears it where the target's
+	                      RETURNING is cheap (fast_returning), otherwise
+	                      apply reads inserted rows back */
 	size_t ops_cap;    /* allocated length of ops */
 	size_t unwritable; /* changed rows whose differences are all in
 	                      columns the target computes (generated):
@@ -75,8 +77,9 @@ size_t rf_plan_count(const struct rf_plan *p, enum rf_op_kind k);
  * placeholders for `params`; `text` is the same statement with the values
  * inlined as literals, for previews and `diff --format sql`. INSERTs get
  * RETURNING (every target column) only when the target supports it and
- * p->no_returning is false (not the default: apply journals the rows as
- * written, generated keys included, by reading them back under its locks);
+ * p->no_returning is false (rf_plan_from_diff on PostgreSQL and SQLite;
+ * elsewhere apply journals the rows as written, generated keys included, by
+ * reading them back under its locks);
  * UPDATE and DELETE never do (MariaDB has no UPDATE ... RETURNING). */
 struct rf_stmt {
 	enum rf_op_kind kind;
