@@ -47,6 +47,11 @@ struct apply {
 	size_t *jkey; /* table indexes of the journal's key */
 	struct rf_cell *jkey_cells;
 	size_t done;
+	struct image img;     /* scratch image (cells only) for read-back rows */
+	struct rf_buf img_buf; /* its bytes */
+	size_t *img_offs;
+	char *insert_keys; /* the server-side table of the keys to insert,
+	                      between the re-check and the read-back */
 };
 
 const char *rf_apply_status_name(enum rf_apply_status s)
@@ -86,29 +91,46 @@ static void image_free(struct image *im)
 	im->block = NULL;
 }
 
-/* The journal image of a row streamed in stream_cols order. */
+/* The journal image of a row streamed in stream_cols order, into cells
+ * (one per table column) and b (reset here); offs: scratch, one per table
+ * column. */
+static void fill_image(const struct apply *a, const struct rf_row *row, struct rf_buf *b,
+                       struct rf_cell *cells, size_t *offs)
+{
+	size_t k, d;
+
+	rf_buf_reset(b);
+	for (d = 0; d < a->dt->ncols; d++) {
+		cells[d].is_null = true;
+		offs[d] = 0;
+	}
+	for (k = 0; k < a->nstream && k < row->ncols; k++) {
+		d = a->stream_cols[k];
+		offs[d] = b->len;
+		if (row->cells[k].is_null)
+			continue;
+		rf_journal_form(a->dt->cols[d].tclass, &row->cells[k], b);
+		cells[d].is_null = false;
+		cells[d].len = b->len - offs[d];
+	}
+	for (d = 0; d < a->dt->ncols; d++)
+		cells[d].data = cells[d].is_null ? NULL : b->data + offs[d];
+}
+
+/* fill_image() into memory of its own, for images kept (before-images). */
 static struct image make_image(const struct apply *a, const struct rf_row *row)
 {
 	struct image im;
 	struct rf_buf b = RF_BUF_INIT;
 	size_t *offs = rf_xcalloc(a->dt->ncols, sizeof *offs);
-	size_t k, d;
+	size_t d;
 
 	im.cells = rf_xcalloc(a->dt->ncols, sizeof *im.cells);
-	for (d = 0; d < a->dt->ncols; d++)
-		im.cells[d].is_null = true;
-	for (k = 0; k < a->nstream && k < row->ncols; k++) {
-		d = a->stream_cols[k];
-		offs[d] = b.len;
-		if (row->cells[k].is_null)
-			continue;
-		rf_journal_form(a->dt->cols[d].tclass, &row->cells[k], &b);
-		im.cells[d].is_null = false;
-		im.cells[d].len = b.len - offs[d];
-	}
+	fill_image(a, row, &b, im.cells, offs);
 	im.block = rf_buf_steal(&b);
 	for (d = 0; d < a->dt->ncols; d++)
-		im.cells[d].data = im.cells[d].is_null ? NULL : im.block + offs[d];
+		if (!im.cells[d].is_null)
+			im.cells[d].data = im.block + offs[d];
 	free(offs);
 	return im;
 }
@@ -241,26 +263,33 @@ static int recheck(struct apply *a, struct rf_error *err)
 	struct rf_cell *tuples = NULL;
 	size_t cols[64];
 	enum rf_type_class classes[64];
-	size_t pass, i, n, first;
+	size_t pass, i, n, first, span;
 	int rc = -1;
 
 	if (p->ntarget_key > 64 || a->sh->nkey > 64) {
 		rf_error_set(err, a->db->name, "keys of more than 64 columns are not supported");
 		goto out;
 	}
-	tuples = rf_xcalloc(RF_LOOKUP_CHUNK * 64, sizeof *tuples);
+	tuples = rf_xcalloc(rf_lookup_span(a->db, p->nops) *
+	                        (p->ntarget_key > a->sh->nkey ? p->ntarget_key : a->sh->nkey) +
+	                        1,
+	                    sizeof *tuples);
 	for (pass = 0; pass < 2; pass++) {
 		bool inserts = pass == 1;
 		const size_t *key = inserts ? a->sh->key : p->target_key;
 		size_t nkey = inserts ? a->sh->nkey : p->ntarget_key;
-		struct rf_lookup_key lk = {nkey, cols, classes, 0};
+		struct rf_lookup_key lk = {nkey, cols, classes, 0, NULL};
 
 		for (i = n = 0; i < p->nops; i++)
 			if ((p->ops[i].kind == RF_OP_INSERT) == inserts)
 				group[n++] = i;
 		lookup_key(a, key, nkey, cols, classes);
-		for (first = 0; first < n; first += RF_LOOKUP_CHUNK) {
-			size_t m = n - first < RF_LOOKUP_CHUNK ? n - first : RF_LOOKUP_CHUNK;
+		span = rf_lookup_span(a->db, n);
+		/* the keys to insert are looked up again after the inserts */
+		if (inserts)
+			lk.kept = &a->insert_keys;
+		for (first = 0; first < n; first += span) {
+			size_t m = n - first < span ? n - first : span;
 			chunk_tuples(a, group + first, m, key, nkey, inserts, tuples);
 			if (rf_lookup_rows(a->db, a->dt, &lk, tuples, m, a->stream_cols, a->nstream,
 			                   true, inserts ? recheck_absent : recheck_existing, a,
@@ -362,10 +391,11 @@ static int readback_row(void *ctx, const struct rf_row *row, struct rf_error *er
 	}
 	a->seen[i] = true;
 	rb->found++;
-	im = make_image(a, row);
+	/* written at once and forgotten: scratch memory, no allocation */
+	fill_image(a, row, &a->img_buf, a->img.cells, a->img_offs);
+	im = a->img;
 	rc = rf_journal_add(a->journal, rb->kind, journal_key(a, &im),
 	                    rb->kind == RF_OP_UPDATE ? a->before[i].cells : NULL, im.cells, err);
-	image_free(&im);
 	return rc;
 }
 
@@ -383,7 +413,8 @@ static int readback(struct apply *a, enum rf_op_kind kind, const size_t *ops, si
 	enum rf_type_class classes[64];
 	/* rows just written: a table that was small when the transaction began
 	 * may be scanned rather than probed, so fewer, larger lookups */
-	struct rf_lookup_key lk = {nkey, cols, classes, APPLY_READBACK_CHUNK};
+	struct rf_lookup_key lk = {nkey, cols, classes, APPLY_READBACK_CHUNK,
+	                           kind == RF_OP_INSERT ? &a->insert_keys : NULL};
 	size_t i, k;
 	int rc;
 
@@ -419,8 +450,14 @@ static int run_stmt(struct apply *a, const struct rf_stmt *s, struct rf_error *e
 	struct rf_result r;
 	int rc = -1;
 
-	if (a->db->ops->exec(a->db, s->sql, s->nparams, s->params, &r, err) != 0)
+	if (s->bulk) {
+		memset(&r, 0, sizeof r);
+		if (a->db->ops->bulk_load(a->db, s->sql, s->data, s->data_len, &r.affected, err) !=
+		    0)
+			return -1;
+	} else if (a->db->ops->exec(a->db, s->sql, s->nparams, s->params, &r, err) != 0) {
 		return -1;
+	}
 	if (r.affected != (long long)s->count) {
 		rf_error_set(err, a->db->name, "%s affected %lld rows where %zu were expected",
 		             rf_op_name(s->kind), r.affected, s->count);
@@ -465,6 +502,8 @@ static int journal_read_back(struct apply *a, enum rf_op_kind kind, struct rf_er
 			ops[n++] = i;
 	if (n)
 		rc = readback(a, kind, ops, n, err);
+	if (rc == 0 && kind == RF_OP_INSERT)
+		rc = rf_lookup_release(a->db, &a->insert_keys, err);
 	free(ops);
 	return rc;
 }
@@ -570,6 +609,8 @@ static void apply_init(struct apply *a, const struct rf_plan *p, struct rf_db *t
 			a->jkey[a->njkey++] = (size_t)a->sh->cols[p->target_key[i]].dst;
 	}
 	a->jkey_cells = rf_xcalloc(a->njkey ? a->njkey : 1, sizeof *a->jkey_cells);
+	a->img.cells = rf_xcalloc(dt->ncols ? dt->ncols : 1, sizeof *a->img.cells);
+	a->img_offs = rf_xcalloc(dt->ncols ? dt->ncols : 1, sizeof *a->img_offs);
 }
 
 static void apply_free(struct apply *a)
@@ -586,6 +627,10 @@ static void apply_free(struct apply *a)
 	free(a->stream_of);
 	free(a->jkey);
 	free(a->jkey_cells);
+	free(a->insert_keys); /* dropped with the transaction or the session */
+	free(a->img.cells);
+	free(a->img_offs);
+	rf_buf_free(&a->img_buf);
 	rf_keyset_free(&a->keys);
 	rf_buf_free(&a->canon);
 	rf_buf_free(&a->enc);

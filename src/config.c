@@ -9,6 +9,7 @@
  * gets its own "FILE:LINE: message" and loading goes on.
  */
 #include "rowferry/config.h"
+#include "rowferry/plan.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -38,6 +39,7 @@ enum value_kind {
 	V_ENVNAME, /* the name of an environment variable */
 	V_BOOL,
 	V_MSEC,    /* milliseconds, 0 or more */
+	V_COUNT,   /* a whole number, 0 or more (int) */
 	V_CONFIRM, /* "name" or "none" */
 	V_PATH,    /* ~ expanded, relative to the config file's directory */
 };
@@ -67,6 +69,7 @@ static const struct key_spec safety_keys[] = {
     {"undo_dir", V_PATH, offsetof(struct rf_config, undo_dir)},
     {"lock_timeout_ms", V_MSEC, offsetof(struct rf_config, lock_timeout_ms)},
     {"statement_timeout_ms", V_MSEC, offsetof(struct rf_config, statement_timeout_ms)},
+    {"bulk_rows", V_COUNT, offsetof(struct rf_config, bulk_rows)},
     {NULL, V_STRING, 0},
 };
 
@@ -176,6 +179,7 @@ static void set_defaults(struct rf_config *cfg)
 	cfg->undo_dir = rf_xasprintf("%s/rowferry/undo", state);
 	cfg->lock_timeout_ms = 5000;
 	cfg->statement_timeout_ms = 60000;
+	cfg->bulk_rows = RF_PLAN_BULK_ROWS;
 	cfg->theme = rf_xstrdup("default");
 	cfg->mouse = false;
 	free(state);
@@ -314,6 +318,11 @@ static void set_value(struct loader *ld, const struct key_spec *k, void *base, c
 			    ld, ld->line,
 			    "%s: expected a whole number of milliseconds (0 or more), not '%s'",
 			    k->name, value);
+		return;
+	case V_COUNT:
+		if (!parse_msec(value, field(base, k->offset)))
+			warn_line(ld, ld->line, "%s: expected a whole number (0 or more), not '%s'",
+			          k->name, value);
 		return;
 	case V_CONFIRM:
 		if (strcmp(value, "name") != 0 && strcmp(value, "none") != 0) {

@@ -254,7 +254,8 @@ int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct
 		} else if (json_is_string(json_object_get(o, "state"))) {
 			if (!j->sealed && strcmp(json_string_value(json_object_get(o, "state")),
 			                         "committed") == 0) {
-				struct rf_sha256 copy = seal;
+				struct rf_sha256 copy;
+				rf_sha256_copy(&copy, &seal);
 				rf_sha256_final_hex(&copy, seal_hex);
 			}
 			parse_state(j, o, seal_hex, nops);
@@ -273,6 +274,7 @@ int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct
 	}
 	rc = 0;
 out:
+	rf_sha256_free(&seal);
 	free(line);
 	fclose(f);
 	return rc;
@@ -352,8 +354,10 @@ static int seal_file(int fd, const char *path, char hex[RF_SHA256_HEX_LEN + 1],
 		return rf_error_set(err, path, "cannot cut the torn last line: %s",
 		                    strerror(errno));
 	rf_sha256_init(&s);
-	if (scan_file(fd, path, end, &s, err) < 0)
+	if (scan_file(fd, path, end, &s, err) < 0) {
+		rf_sha256_free(&s);
 		return -1;
+	}
 	rf_sha256_final_hex(&s, hex);
 	return 0;
 }

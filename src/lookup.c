@@ -1,4 +1,5 @@
 /* lookup.c - key sets and key lookups on the target (lookup.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,11 +16,40 @@ static uint64_t fnv1a(const char *p, size_t n)
 	return h;
 }
 
+/* Keys are copied into blocks, not malloc'ed one by one: apply and the
+ * preview put a key per row of the plan. */
+#define KEYSET_BLOCK 65536
+struct rf_keyset_block {
+	struct rf_keyset_block *next;
+	size_t used, size;
+	char bytes[];
+};
+
+static char *keyset_copy(struct rf_keyset *s, const char *key, size_t klen)
+{
+	struct rf_keyset_block *b = s->blocks;
+	char *at;
+	if (!b || b->size - b->used < klen) {
+		size_t size = klen > KEYSET_BLOCK ? klen : KEYSET_BLOCK;
+		b = rf_xmalloc(sizeof *b + size);
+		b->used = 0;
+		b->size = size;
+		b->next = s->blocks;
+		s->blocks = b;
+	}
+	at = b->bytes + b->used;
+	memcpy(at, key, klen);
+	b->used += klen;
+	return at;
+}
+
 void rf_keyset_free(struct rf_keyset *s)
 {
-	size_t i;
-	for (i = 0; i < s->cap; i++)
-		free(s->slots[i].key);
+	while (s->blocks) {
+		struct rf_keyset_block *next = s->blocks->next;
+		free(s->blocks);
+		s->blocks = next;
+	}
 	free(s->slots);
 	s->slots = NULL;
 	s->cap = s->len = 0;
@@ -63,8 +93,7 @@ size_t rf_keyset_put(struct rf_keyset *s, const char *key, size_t klen, size_t v
 			*added = false;
 		return slot->value;
 	}
-	slot->key = rf_xmalloc(klen ? klen : 1);
-	memcpy(slot->key, key, klen);
+	slot->key = keyset_copy(s, key, klen);
 	slot->klen = klen;
 	slot->hash = hash;
 	slot->value = value;
@@ -191,44 +220,147 @@ static void build_where(struct rf_db *db, const struct rf_table_info *t,
 	add_or_tree(db, t, key, tuples, first, first + n, out);
 }
 
-int rf_lookup_rows(struct rf_db *db, const struct rf_table_info *t, const struct rf_lookup_key *key,
-                   const struct rf_cell *tuples, size_t ntuples, const size_t *stream_cols,
-                   size_t nstream, bool lock, rf_lookup_fn fn, void *ctx, struct rf_error *err)
+static bool table_path(const struct rf_db *db, size_t n)
+{
+	return db->bulk && db->in_tx && db->tx_mode == RF_TX_WRITE &&
+	       n >= RF_LOOKUP_TABLE_MIN;
+}
+
+size_t rf_lookup_span(const struct rf_db *db, size_t n)
+{
+	return table_path(db, n) ? n : RF_LOOKUP_CHUNK;
+}
+
+/* One stream of the rows of t matching `where`, each passed to fn. */
+static int stream_where(struct rf_db *db, const struct rf_table_info *t, const char *where,
+                        const size_t *stream_cols, size_t nstream, bool lock, rf_lookup_fn fn,
+                        void *ctx, struct rf_error *err)
+{
+	struct rf_stream_spec spec;
+	struct rf_stream *st = NULL;
+	const struct rf_row *row;
+	int r;
+
+	memset(&spec, 0, sizeof spec);
+	spec.table = t;
+	spec.ncols = nstream;
+	spec.cols = stream_cols;
+	spec.where = where;
+	spec.lock = lock;
+	if (db->ops->stream_open(db, &spec, &st, err) != 0)
+		return -1;
+	while ((r = db->ops->stream_next(st, &row, err)) == 1)
+		if (fn(ctx, row, err) != 0) {
+			r = -1;
+			break;
+		}
+	db->ops->stream_close(st);
+	return r < 0 ? -1 : 0;
+}
+
+static int lookup_chunks(struct rf_db *db, const struct rf_table_info *t,
+                         const struct rf_lookup_key *key, const struct rf_cell *tuples,
+                         size_t ntuples, const size_t *stream_cols, size_t nstream, bool lock,
+                         rf_lookup_fn fn, void *ctx, struct rf_error *err)
 {
 	struct rf_buf where = RF_BUF_INIT;
-	struct rf_stream *st = NULL;
 	size_t first, chunk = key->chunk ? key->chunk : RF_LOOKUP_CHUNK;
 	int rc = 0;
 
 	for (first = 0; rc == 0 && first < ntuples; first += chunk) {
 		size_t n = ntuples - first < chunk ? ntuples - first : chunk;
-		struct rf_stream_spec spec;
-		const struct rf_row *row;
-		int r;
-
 		build_where(db, t, key, tuples, first, n, &where);
-		memset(&spec, 0, sizeof spec);
-		spec.table = t;
-		spec.ncols = nstream;
-		spec.cols = stream_cols;
-		spec.where = where.data;
-		spec.lock = lock;
-		if (db->ops->stream_open(db, &spec, &st, err) != 0) {
-			rc = -1;
-			break;
-		}
-		while ((r = db->ops->stream_next(st, &row, err)) == 1)
-			if (fn(ctx, row, err) != 0) {
-				r = -1;
-				break;
-			}
-		db->ops->stream_close(st);
-		st = NULL;
-		if (r < 0)
-			rc = -1;
+		rc = stream_where(db, t, where.data, stream_cols, nstream, lock, fn, ctx, err);
 	}
 	rf_buf_free(&where);
 	return rc;
+}
+
+/* The tuples without NULLs go to a temporary table and one stream joins
+ * it ("(a, b) IN (SELECT a, b FROM rowferry_keys_N)"); tuples with a NULL
+ * (which = never matches) are looked up in chunks as usual. */
+static int lookup_table(struct rf_db *db, const struct rf_table_info *t,
+                        const struct rf_lookup_key *key, const struct rf_cell *tuples,
+                        size_t ntuples, const size_t *stream_cols, size_t nstream, bool lock,
+                        rf_lookup_fn fn, void *ctx, struct rf_error *err)
+{
+	static unsigned seq;
+	struct rf_buf data = RF_BUF_INIT, cols = RF_BUF_INIT, where = RF_BUF_INIT;
+	struct rf_cell *nulls = NULL;
+	size_t i, j, nnull = 0;
+	char name[48];
+	int rc = -1;
+
+	for (i = 0; i < ntuples; i++) {
+		const struct rf_cell *tu = &tuples[i * key->n];
+		for (j = 0; j < key->n && !tu[j].is_null; j++)
+			;
+		if (j < key->n) {
+			if (!nulls)
+				nulls = rf_xcalloc(ntuples * key->n, sizeof *nulls);
+			memcpy(&nulls[nnull++ * key->n], tu, key->n * sizeof *tu);
+			continue;
+		}
+		for (j = 0; j < key->n && !(key->kept && *key->kept); j++)
+			db->ops->bulk_value(db, key->classes[j], &tu[j], j + 1 == key->n, &data);
+	}
+	if (nnull && lookup_chunks(db, t, key, nulls, nnull, stream_cols, nstream, lock, fn, ctx,
+	                           err) != 0)
+		goto out;
+	if (nnull == ntuples) {
+		rc = 0;
+		goto out;
+	}
+	if (key->kept && *key->kept) {
+		snprintf(name, sizeof name, "%s", *key->kept);
+	} else {
+		snprintf(name, sizeof name, "rowferry_keys_%u",
+		         __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
+		if (db->ops->temp_load(db, name, t, key->cols, key->n, data.data, data.len, err) !=
+		    0)
+			goto out;
+		if (key->kept)
+			*key->kept = rf_xstrdup(name);
+	}
+	for (j = 0; j < key->n; j++) {
+		if (j)
+			rf_buf_adds(&cols, ", ");
+		db->ops->quote_ident(db, t->cols[key->cols[j]].name, &cols);
+	}
+	rf_buf_printf(&where, key->n == 1 ? "%s IN (SELECT %s FROM %s)" : "(%s) IN (SELECT %s FROM %s)",
+	              cols.data, cols.data, name);
+	rc = stream_where(db, t, where.data, stream_cols, nstream, lock, fn, ctx, err);
+	/* on failure the transaction is rolled back, and the table with it */
+	if (rc == 0 && !key->kept)
+		rc = db->ops->temp_drop(db, name, err);
+out:
+	free(nulls);
+	rf_buf_free(&data);
+	rf_buf_free(&cols);
+	rf_buf_free(&where);
+	return rc;
+}
+
+int rf_lookup_release(struct rf_db *db, char **kept, struct rf_error *err)
+{
+	int rc = 0;
+	if (*kept) {
+		rc = db->ops->temp_drop(db, *kept, err);
+		free(*kept);
+		*kept = NULL;
+	}
+	return rc;
+}
+
+int rf_lookup_rows(struct rf_db *db, const struct rf_table_info *t, const struct rf_lookup_key *key,
+                   const struct rf_cell *tuples, size_t ntuples, const size_t *stream_cols,
+                   size_t nstream, bool lock, rf_lookup_fn fn, void *ctx, struct rf_error *err)
+{
+	if (table_path(db, ntuples))
+		return lookup_table(db, t, key, tuples, ntuples, stream_cols, nstream, lock, fn,
+		                    ctx, err);
+	return lookup_chunks(db, t, key, tuples, ntuples, stream_cols, nstream, lock, fn, ctx,
+	                     err);
 }
 
 enum rf_type_class rf_lookup_class(enum rf_type_class value_class, enum rf_type_class column_class)

@@ -20,6 +20,11 @@
 /* Key tuples per stream: keeps each statement a few tens of KB, and small
  * enough that servers look the keys up in an index. */
 #define RF_LOOKUP_CHUNK 1000
+/* From this many tuples on, inside a write transaction on a target with a
+ * bulk loader, the tuples go to the server once, into a temporary table
+ * (temp_load), and one stream joins it: one statement instead of one per
+ * chunk. */
+#define RF_LOOKUP_TABLE_MIN (2 * RF_LOOKUP_CHUNK)
 
 /* A hash set of byte strings (encoded key tuples), each with a value
  * (usually an op index). Owns copies of its keys. */
@@ -29,13 +34,15 @@ struct rf_keyset_slot {
 	uint64_t hash;
 	size_t value;
 };
+struct rf_keyset_block; /* where the keys' bytes live, a block at a time */
 struct rf_keyset {
 	size_t cap, len;
 	struct rf_keyset_slot *slots;
+	struct rf_keyset_block *blocks; /* newest first */
 };
 #define RF_KEYSET_INIT                                                                             \
 	{                                                                                          \
-		0, 0, NULL                                                                         \
+		0, 0, NULL, NULL                                                                   \
 	}
 void rf_keyset_free(struct rf_keyset *s);
 /* Adds key (copied) unless present. Returns the slot's value: the new
@@ -54,7 +61,15 @@ struct rf_lookup_key {
 	const size_t *cols;                /* table column indexes */
 	const enum rf_type_class *classes; /* class of the canonical values given */
 	size_t chunk;                      /* tuples per stream; 0: RF_LOOKUP_CHUNK */
+	char **kept; /* NULL, or where the temporary table of the tuples stays
+	                for another lookup of the same tuples: *kept NULL makes
+	                it (if the table path is taken) and names it there,
+	                otherwise it is used as it is; the caller ends it with
+	                rf_lookup_release() */
 };
+
+/* Drops the table a lookup kept in *kept (if any) and frees the name. */
+int rf_lookup_release(struct rf_db *db, char **kept, struct rf_error *err);
 
 /* The class to quote a key value with in a WHERE on a column of class
  * column_class, for a canonical value of value_class: a string column gets
@@ -72,10 +87,16 @@ struct rf_cell *rf_lookup_canon(const struct rf_row *row, size_t first, size_t n
 /* Called for each streamed row; return 0 to go on, -1 (with err) to stop. */
 typedef int (*rf_lookup_fn)(void *ctx, const struct rf_row *row, struct rf_error *err);
 
+/* How many tuples to hand rf_lookup_rows at once, out of n: all of them
+ * when they would go through a temporary table, else RF_LOOKUP_CHUNK
+ * (callers that report progress per call). */
+size_t rf_lookup_span(const struct rf_db *db, size_t n);
+
 /* Streams the rows of t whose key columns equal one of the ntuples tuples
  * (tuples: ntuples * key->n canonical cells, row-major), with columns
  * stream_cols[0..nstream) in that order, in chunks of key->chunk
- * tuples; lock adds FOR UPDATE (inside a write transaction). Rows come in no
+ * tuples, or all at once through a temporary table (see
+ * RF_LOOKUP_TABLE_MIN); lock adds FOR UPDATE (inside a write transaction). Rows come in no
  * particular order and may include rows the server merely considers equal:
  * match them exactly. Returns 0 or -1 with err. */
 int rf_lookup_rows(struct rf_db *db, const struct rf_table_info *t, const struct rf_lookup_key *key,

@@ -18,7 +18,8 @@ static void sql_begin(struct rf_diff_writer *w)
 	struct sql_state *st = rf_xcalloc(1, sizeof *st);
 	st->plan = rf_plan_new((struct rf_diff_shape *)w->shape, RF_OPS_ALL);
 	st->plan->owns_shape = false;
-	st->plan->no_returning = true; /* a script to run, like sqldiff's */
+	st->plan->no_returning = true; /* a script to run, like sqldiff's: */
+	st->plan->bulk_rows = 0;       /* plain statements, no COPY blocks */
 	w->state = st;
 }
 

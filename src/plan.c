@@ -78,6 +78,7 @@ struct rf_plan *rf_plan_new(struct rf_diff_shape *shape, unsigned ops_mask)
 	 * MariaDB and ~1.5x on PostgreSQL, and reading back works the same on
 	 * every engine. Set false to have INSERTs return their rows. */
 	p->no_returning = true;
+	p->bulk_rows = RF_PLAN_BULK_ROWS;
 	p->ops_mask = ops_mask;
 	p->insert_cols = rf_xcalloc(shape->ncols, sizeof *p->insert_cols);
 	for (i = 0; i < shape->ncols; i++) {
@@ -326,12 +327,58 @@ static size_t insert_batch(const struct rf_plan *p, size_t batch)
 	return batch ? batch : 1;
 }
 
+/* The n inserts from ops[i] as one bulk load (the target's loader). */
+static void render_bulk(const struct rf_plan *p, struct rf_render *r, size_t i, size_t n,
+                        struct rf_stmts *out)
+{
+	struct rf_db *db = r->db;
+	struct rf_buf table = RF_BUF_INIT, cols = RF_BUF_INIT, sql = RF_BUF_INIT;
+	struct rf_buf data = RF_BUF_INIT;
+	size_t k, j;
+
+	rf_render_table_to(db, &p->shape->dst_table, &table);
+	for (j = 0; j < p->ninsert_cols; j++) {
+		if (j)
+			rf_buf_adds(&cols, ", ");
+		db->ops->quote_ident(db, p->shape->cols[p->insert_cols[j]].name, &cols);
+	}
+	db->ops->bulk_statement(db, table.data, cols.data, &sql);
+	for (k = i; k < i + n; k++)
+		for (j = 0; j < p->ninsert_cols; j++) {
+			size_t col = p->insert_cols[j];
+			db->ops->bulk_value(db, p->shape->cols[col].tclass,
+			                    insert_value(&p->ops[k], col), j + 1 == p->ninsert_cols,
+			                    &data);
+		}
+	rf_render_bulk(r, sql.data, &data);
+	rf_render_finish(r, out, RF_OP_INSERT, i, n, false);
+	rf_buf_free(&table);
+	rf_buf_free(&cols);
+	rf_buf_free(&sql);
+}
+
 static void render_inserts(const struct rf_plan *p, struct rf_render *r, size_t batch,
                            struct rf_stmts *out)
 {
 	size_t i = 0, j, n;
 	bool returning;
 
+	if (r->db->bulk && p->bulk_rows && p->ninsert_cols &&
+	    rf_plan_count(p, RF_OP_INSERT) >= p->bulk_rows) {
+		/* plans group their inserts; a hand-built one may not, and
+		 * each run of consecutive inserts is then its own load */
+		while (i < p->nops) {
+			if (p->ops[i].kind != RF_OP_INSERT) {
+				i++;
+				continue;
+			}
+			for (n = 0; i + n < p->nops && p->ops[i + n].kind == RF_OP_INSERT; n++)
+				;
+			render_bulk(p, r, i, n, out);
+			i += n;
+		}
+		return;
+	}
 	batch = insert_batch(p, batch);
 	while (i < p->nops) {
 		if (p->ops[i].kind != RF_OP_INSERT) {
@@ -434,6 +481,7 @@ void rf_stmts_free(struct rf_stmts *s)
 		free(s->items[i].sql);
 		free(s->items[i].text);
 		free(s->items[i].params);
+		free(s->items[i].data);
 	}
 	free(s->items);
 	s->items = NULL;
@@ -447,7 +495,8 @@ void rf_plan_render_text(const struct rf_plan *p, struct rf_db *target, struct r
 	rf_plan_render(p, target, 1, &s);
 	for (i = 0; i < s.len; i++) {
 		rf_buf_adds(out, s.items[i].text);
-		rf_buf_adds(out, ";\n");
+		rf_buf_adds(out, rf_stmt_end(&s.items[i]));
+		rf_buf_addc(out, '\n');
 	}
 	rf_stmts_free(&s);
 }

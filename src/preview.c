@@ -333,7 +333,7 @@ static int check_fkey(const struct rf_plan *p, struct rf_db *db, const struct rf
 	struct rf_keyset own = RF_KEYSET_INIT;
 	enum rf_type_class classes[16], quote[16];
 	size_t cols[16], i;
-	struct rf_lookup_key key = {fk->ncols, cols, quote, 0};
+	struct rf_lookup_key key = {fk->ncols, cols, quote, 0, NULL};
 	struct rf_buf list = RF_BUF_INIT;
 	bool self = same_table(dt, fk->ref_table);
 	int rc = -1;
@@ -445,11 +445,17 @@ static int check_unique(const struct rf_plan *p, struct rf_db *db, const char *w
 	struct rf_col_opts tk_opts[16];
 	size_t cols[32], i;
 	int scols[16];
-	struct rf_lookup_key key = {n, cols, quote, 0};
+	struct rf_lookup_key key = {n, cols, quote, 0, NULL};
 	struct rf_buf list = RF_BUF_INIT;
 	int rc = -1;
 
 	memset(&f, 0, sizeof f);
+	/* the diff read every target row and matched by this very key: the
+	 * values it inserts are not in the target (the apply re-checks that
+	 * under lock), and the diff refuses a key twice on one side, so they
+	 * cannot repeat either */
+	if (whole_table && is_match_key(p, names, n))
+		return 0;
 	if (p->ntarget_key > 16 || !collect_written(p, names, n, max, &t))
 		return 0;
 	if (t.repeats)
@@ -457,10 +463,7 @@ static int check_unique(const struct rf_plan *p, struct rf_db *db, const char *w
 		                "%s: %zu value%s repeat within the copy: %s%s", what, t.repeats,
 		                t.repeats == 1 ? "" : "s", t.listed.data,
 		                t.repeats > max ? " ..." : "");
-	/* the diff read every target row and matched by this very key: the
-	 * values it inserts are not in the target (the apply re-checks that
-	 * under lock), so asking the target again would only cost time */
-	if (t.len == 0 || (whole_table && is_match_key(p, names, n))) {
+	if (t.len == 0) {
 		rc = 0;
 		goto out;
 	}

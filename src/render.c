@@ -15,6 +15,7 @@ void rf_render_free(struct rf_render *r)
 {
 	rf_buf_free(&r->sql);
 	rf_buf_free(&r->text);
+	rf_buf_free(&r->data);
 	free(r->params);
 	r->params = NULL;
 	r->nparams = r->cap = 0;
@@ -33,6 +34,33 @@ void rf_render_ident(struct rf_render *r, const char *name)
 	r->db->ops->quote_ident(r->db, name, &r->sql);
 	if (r->with_text)
 		rf_buf_add(&r->text, r->sql.data + before, r->sql.len - before);
+}
+
+void rf_render_table_to(struct rf_db *db, const struct rf_table_info *t, struct rf_buf *out)
+{
+	if (t->schema && db->ops->has_schemas) {
+		db->ops->quote_ident(db, t->schema, out);
+		rf_buf_addc(out, '.');
+	}
+	db->ops->quote_ident(db, t->name, out);
+}
+
+void rf_render_bulk(struct rf_render *r, const char *sql, struct rf_buf *data)
+{
+	rf_buf_reset(&r->sql);
+	rf_buf_adds(&r->sql, sql);
+	rf_buf_reset(&r->text);
+	if (r->with_text)
+		r->db->ops->bulk_script(r->db, sql, data->data, data->len, &r->text);
+	rf_buf_free(&r->data);
+	r->data = *data;
+	memset(data, 0, sizeof *data);
+	r->bulk = true;
+}
+
+const char *rf_stmt_end(const struct rf_stmt *s)
+{
+	return s->bulk ? "" : ";";
 }
 
 void rf_render_table(struct rf_render *r, const struct rf_table_info *t)
@@ -86,6 +114,10 @@ void rf_render_finish(struct rf_render *r, struct rf_stmts *out, enum rf_op_kind
 	s->nparams = r->nparams;
 	s->params = r->params;
 	s->returning = returning;
+	s->bulk = r->bulk;
+	s->data_len = r->data.len;
+	s->data = r->bulk ? rf_buf_steal(&r->data) : NULL;
+	r->bulk = false;
 	r->params = NULL;
 	r->nparams = r->cap = 0;
 }

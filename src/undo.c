@@ -254,7 +254,7 @@ static int visit_all(struct visit *v, struct rf_db *db, bool lock, struct rf_err
 	struct rf_cell *tuples = rf_xcalloc(j->nops * nk + 1, sizeof *tuples);
 	size_t *cols = rf_xcalloc(u->table.ncols + 1, sizeof *cols);
 	enum rf_type_class *classes = rf_xcalloc(nk + 1, sizeof *classes);
-	struct rf_lookup_key lk = {nk, u->key_of, classes, 0};
+	struct rf_lookup_key lk = {nk, u->key_of, classes, 0, NULL};
 	int rc;
 
 	v->seen = rf_xcalloc(j->nops + 1, sizeof *v->seen);

@@ -112,7 +112,7 @@ const char *rf_error_text(const struct rf_error *err, char *out, size_t outlen)
 	return out;
 }
 
-void rf_buf_reserve(struct rf_buf *b, size_t extra)
+void rf_buf_grow(struct rf_buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
@@ -122,27 +122,6 @@ void rf_buf_reserve(struct rf_buf *b, size_t extra)
 		cap *= 2;
 	b->data = rf_xrealloc(b->data, cap);
 	b->cap = cap;
-}
-
-void rf_buf_add(struct rf_buf *b, const void *data, size_t len)
-{
-	rf_buf_reserve(b, len);
-	if (len)
-		memcpy(b->data + b->len, data, len);
-	b->len += len;
-	b->data[b->len] = '\0';
-}
-
-void rf_buf_adds(struct rf_buf *b, const char *s)
-{
-	rf_buf_add(b, s, strlen(s));
-}
-
-void rf_buf_addc(struct rf_buf *b, char c)
-{
-	rf_buf_reserve(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
 }
 
 void rf_buf_vprintf(struct rf_buf *b, const char *fmt, va_list ap)

@@ -69,7 +69,8 @@ static void build(struct view *v)
 	rf_plan_render(plan, con->dst, RF_APPLY_BATCH_ROWS, &stmts);
 	for (i = 0; i < stmts.len; i++) {
 		rf_buf_adds(&p->sql, stmts.items[i].text);
-		rf_buf_adds(&p->sql, ";\n");
+		rf_buf_adds(&p->sql, rf_stmt_end(&stmts.items[i]));
+		rf_buf_addc(&p->sql, '\n');
 	}
 	/* one screen line per SQL line; long ones scroll with h/l */
 	if (p->sql.len)

@@ -184,6 +184,38 @@ struct rf_db_ops {
 	                      struct rf_buf *out);
 	/* Appends the placeholder for 1-based parameter n: "$n" or "?". */
 	void (*placeholder)(struct rf_db *db, size_t n, struct rf_buf *out);
+
+	/* Bulk load through the engine's own loader (COPY FROM STDIN on
+	 * PostgreSQL, LOAD DATA LOCAL INFILE on MySQL/MariaDB; NULL where there
+	 * is none, and then every op below is NULL too). Used only where
+	 * db->bulk is true. Rows travel as text: fields appended by bulk_value, one
+	 * row per line.
+	 *
+	 * bulk_statement appends the statement that loads rows into
+	 * `table_sql (cols_sql)` (both already quoted by quote_ident). */
+	void (*bulk_statement)(struct rf_db *db, const char *table_sql, const char *cols_sql,
+	                       struct rf_buf *out);
+	/* Appends one field for a canonical value of class c (like a
+	 * parameter), then a field separator, or the end of the row if last. */
+	void (*bulk_value)(struct rf_db *db, enum rf_type_class c, const struct rf_cell *v,
+	                   bool last, struct rf_buf *out);
+	/* Appends the statement and its rows as a script the engine's own
+	 * client runs (psql: the statement, the rows, "\."): the preview. */
+	void (*bulk_script)(struct rf_db *db, const char *sql, const char *data, size_t len,
+	                    struct rf_buf *out);
+	/* Runs a bulk_statement with the rows in data[0..len). *rows: rows the
+	 * server loaded. Inside the caller's transaction. */
+	int (*bulk_load)(struct rf_db *db, const char *sql, const char *data, size_t len,
+	                 long long *rows, struct rf_error *err);
+	/* Creates the temporary table `name` (plain word, no quoting needed)
+	 * with the types of t's columns cols[0..n) and their names, loads data
+	 * (bulk_value rows) into it and makes it ready to join (statistics).
+	 * Only inside RF_TX_WRITE; dropped by temp_drop or at the end of the
+	 * transaction, whichever comes first. */
+	int (*temp_load)(struct rf_db *db, const char *name, const struct rf_table_info *t,
+	                 const size_t *cols, size_t n, const char *data, size_t len,
+	                 struct rf_error *err);
+	int (*temp_drop)(struct rf_db *db, const char *name, struct rf_error *err);
 };
 
 /* Common head of every driver's connection struct. */
@@ -193,6 +225,9 @@ struct rf_db {
 	char *display_url; /* URL with the password removed */
 	bool in_tx;
 	enum rf_tx_mode tx_mode;
+	bool bulk; /* the bulk ops may be used on this connection: the driver
+	              has them and the server allows them (MySQL and MariaDB:
+	              local_infile); set by connect */
 };
 
 extern const struct rf_db_ops rf_pg_ops;
@@ -225,6 +260,10 @@ int rf_db_rollback(struct rf_db *db, struct rf_error *err);
  * or -1 with err naming the problem. The server enforces read-only anyway;
  * this makes "1=1; DROP TABLE x" a clear error instead of a server one. */
 int rf_db_check_where(const char *where, const char *who, struct rf_error *err);
+/* True for a name made only of ASCII letters, digits and '_' (not
+ * starting with a digit): the temporary tables rowferry names itself,
+ * which drivers put into SQL unquoted. */
+bool rf_db_plain_name(const char *name);
 /* Fills the driver-common part of a connection. */
 void rf_db_init_base(struct rf_db *db, const struct rf_db_ops *ops,
                      const struct rf_connect_opts *o);

@@ -30,6 +30,11 @@ struct rf_op {
 	                            NULL cells where none; owned */
 };
 
+/* INSERTs from which a plan loads in bulk by default: below it the
+ * preview's multi-row INSERTs are easier to read, above it the engine's
+ * loader is several times faster. */
+#define RF_PLAN_BULK_ROWS 1000
+
 struct rf_plan {
 	struct rf_diff_shape *shape; /* owned (rf_diff_detach_shape) unless !owns_shape */
 	bool owns_shape;
@@ -48,6 +53,9 @@ struct rf_plan {
 	                      RETURNING is cheap (fast_returning), otherwise
 	                      apply reads inserted rows back */
 	size_t ops_cap;    /* allocated length of ops */
+	size_t bulk_rows;  /* this many INSERTs or more go as one bulk load
+	                      where the target has one (COPY FROM STDIN);
+	                      0: never. rf_plan_new sets RF_PLAN_BULK_ROWS */
 	size_t unwritable; /* changed rows whose differences are all in
 	                      columns the target computes (generated):
 	                      nothing to write, so no op */
@@ -76,6 +84,8 @@ size_t rf_plan_count(const struct rf_plan *p, enum rf_op_kind k);
 /* A rendered statement covering ops [first, first+count). `sql` has
  * placeholders for `params`; `text` is the same statement with the values
  * inlined as literals, for previews and `diff --format sql`. INSERTs get
+ * With at least p->bulk_rows inserts and a target with a bulk loader, the
+ * inserts are one bulk stmt instead (no RETURNING: apply reads them back).
  * RETURNING (every target column) only when the target supports it and
  * p->no_returning is false (rf_plan_from_diff on PostgreSQL and SQLite;
  * elsewhere apply journals the rows as written, generated keys included, by
@@ -89,7 +99,17 @@ struct rf_stmt {
 	size_t nparams;
 	struct rf_param *params; /* cells point into the plan's rows */
 	bool returning;
+	/* A bulk load (the target's bulk_statement): sql is the statement,
+	 * data its rows in the driver's load format, and text the script the
+	 * engine's client runs (statement, rows, end marker), which ends
+	 * itself: print it followed by rf_stmt_end(). No params. */
+	bool bulk;
+	char *data;
+	size_t data_len;
 };
+/* What ends a statement's text in a script: ";" or, after a bulk load's
+ * rows, nothing. */
+const char *rf_stmt_end(const struct rf_stmt *s);
 struct rf_stmts {
 	size_t len;
 	struct rf_stmt *items;

@@ -1,31 +1,36 @@
-/* sha256.h - SHA-256 (FIPS 180-4), small and self-contained.
+/* sha256.h - SHA-256 for sealing undo journals (DESIGN §6).
  *
- * Used to seal undo journals (DESIGN §6): the `committed` line carries the
- * hash of every byte above it, so an edited journal is refused instead of
- * replayed. There is no crypto library among the dependencies (DESIGN §10)
- * and this needs no secret, only a collision-resistant digest.
+ * The `committed` line carries the hash of every byte above it, so an
+ * edited journal is refused instead of replayed. The digest is OpenSSL's
+ * (libcrypto, which libpq already links): on a 100k-row copy the journal is
+ * ~27 MB, and OpenSSL's assembly hashes it about twice as fast as portable
+ * C, on the critical path of every apply.
+ *
+ * A context holds an OpenSSL handle: every rf_sha256_init() or
+ * rf_sha256_copy() is ended by rf_sha256_final*() or rf_sha256_free()
+ * (free after final is harmless).
  */
 #ifndef ROWFERRY_SHA256_H
 #define ROWFERRY_SHA256_H
 
 #include <stddef.h>
-#include <stdint.h>
 
 #define RF_SHA256_LEN     32
 #define RF_SHA256_HEX_LEN 64
 
 struct rf_sha256 {
-	uint32_t state[8];
-	uint64_t bytes;          /* total length hashed so far */
-	unsigned char block[64]; /* pending input, `bytes % 64` of it used */
+	void *ctx; /* EVP_MD_CTX */
 };
 
 void rf_sha256_init(struct rf_sha256 *c);
 void rf_sha256_update(struct rf_sha256 *c, const void *data, size_t len);
-/* Writes the digest; c must be re-initialized before further use. */
+/* dst: a new context in the same state as src (src goes on). */
+void rf_sha256_copy(struct rf_sha256 *dst, const struct rf_sha256 *src);
+/* Writes the digest and frees the context. */
 void rf_sha256_final(struct rf_sha256 *c, unsigned char out[RF_SHA256_LEN]);
-/* Lower-case hex of the digest into out (NUL-terminated). */
+/* Lower-case hex of the digest into out (NUL-terminated); frees c. */
 void rf_sha256_final_hex(struct rf_sha256 *c, char out[RF_SHA256_HEX_LEN + 1]);
+void rf_sha256_free(struct rf_sha256 *c);
 /* One-shot hex digest of a buffer. */
 void rf_sha256_hex(const void *data, size_t len, char out[RF_SHA256_HEX_LEN + 1]);
 

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #if defined(__GNUC__)
 #define RF_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -53,10 +54,33 @@ struct rf_buf {
 	{                                                                                          \
 		NULL, 0, 0                                                                         \
 	}
-void rf_buf_reserve(struct rf_buf *b, size_t extra);
-void rf_buf_add(struct rf_buf *b, const void *data, size_t len);
-void rf_buf_adds(struct rf_buf *b, const char *s);
-void rf_buf_addc(struct rf_buf *b, char c);
+/* Grows b by at least extra bytes (+1 for the NUL) when needed. */
+void rf_buf_grow(struct rf_buf *b, size_t extra);
+/* The appends are inline: they run for every byte of every value that
+ * apply, the journal and the renderers write. */
+static inline void rf_buf_reserve(struct rf_buf *b, size_t extra)
+{
+	if (b->len + extra + 1 > b->cap)
+		rf_buf_grow(b, extra);
+}
+static inline void rf_buf_add(struct rf_buf *b, const void *data, size_t len)
+{
+	rf_buf_reserve(b, len);
+	if (len)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+static inline void rf_buf_adds(struct rf_buf *b, const char *s)
+{
+	rf_buf_add(b, s, strlen(s));
+}
+static inline void rf_buf_addc(struct rf_buf *b, char c)
+{
+	rf_buf_reserve(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
 void rf_buf_printf(struct rf_buf *b, const char *fmt, ...) RF_PRINTF(2, 3);
 void rf_buf_vprintf(struct rf_buf *b, const char *fmt, va_list ap) RF_PRINTF(2, 0);
 void rf_buf_reset(struct rf_buf *b); /* len = 0, keeps memory */

@@ -127,8 +127,22 @@ static void print_sql(FILE *out, const struct rf_plan *p, struct rf_db *dst, siz
 
 	rf_plan_render_stmts(p, dst, RF_APPLY_BATCH_ROWS, true, &s);
 	fputs("BEGIN;\n", out);
-	for (i = 0; i < s.len && (max == 0 || i < max); i++)
-		fprintf(out, "%s;\n", s.items[i].text);
+	for (i = 0; i < s.len && (max == 0 || i < max); i++) {
+		const struct rf_stmt *st = &s.items[i];
+		const char *text = st->text, *cut = text;
+		size_t line;
+		/* a bulk load on the terminal: the statement and its first rows */
+		for (line = 0; st->bulk && max && cut && line <= COPY_SHOWN_STATEMENTS; line++)
+			if ((cut = strchr(cut, '\n')))
+				cut++;
+		if (st->bulk && max && cut) {
+			fprintf(out, "%.*s-- ... and the rest of the %zu rows (--dry-run shows them "
+			             "all)\n",
+			        (int)(cut - text), text, st->count);
+			continue;
+		}
+		fprintf(out, "%s%s\n", text, rf_stmt_end(st));
+	}
 	if (i < s.len)
 		fprintf(out, "-- ... %zu more statements (--dry-run shows them all)\n", s.len - i);
 	else
@@ -235,6 +249,7 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 		cli_print_error(&err);
 		goto out;
 	}
+	plan->bulk_rows = (size_t)cfg.bulk_rows;
 	stats = *rf_diff_stats(diff);
 	/* ends the read transactions; the plan keeps the shape */
 	rf_diff_close(diff);

@@ -106,6 +106,18 @@ int rf_db_rollback(struct rf_db *db, struct rf_error *err)
 	return db->ops->rollback(db, err);
 }
 
+bool rf_db_plain_name(const char *name)
+{
+	const char *p;
+	if (!name || !*name || (*name >= '0' && *name <= '9'))
+		return false;
+	for (p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_'))
+			return false;
+	return true;
+}
+
 void rf_db_init_base(struct rf_db *db, const struct rf_db_ops *ops, const struct rf_connect_opts *o)
 {
 	db->ops = ops;

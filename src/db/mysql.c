@@ -42,7 +42,7 @@ struct my_stream {
 	"ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', net_write_timeout = 3600"
 
 /* Sets err to msg as one line naming the connection. */
-static int fail(const struct my_db *db, struct rf_error *err, const char *msg)
+int my_fail(const struct my_db *db, struct rf_error *err, const char *msg)
 {
 	char line[1024];
 	size_t i;
@@ -55,17 +55,17 @@ static int fail(const struct my_db *db, struct rf_error *err, const char *msg)
 }
 
 /* Runs a statement that returns no rows (SET, START TRANSACTION, ...). */
-static int run(struct my_db *db, const char *sql, struct rf_error *err)
+int my_run(struct my_db *db, const char *sql, struct rf_error *err)
 {
 	MYSQL_RES *res;
 
 	if (mysql_real_query(db->conn, sql, strlen(sql)) != 0)
-		return fail(db, err, mysql_error(db->conn));
+		return my_fail(db, err, mysql_error(db->conn));
 	res = mysql_store_result(db->conn);
 	if (res)
 		mysql_free_result(res);
 	else if (mysql_field_count(db->conn) != 0)
-		return fail(db, err, mysql_error(db->conn));
+		return my_fail(db, err, mysql_error(db->conn));
 	return 0;
 }
 
@@ -86,7 +86,7 @@ static MYSQL *try_connect(const struct my_url *u, const char *password, unsigned
 {
 	MYSQL *m = mysql_init(NULL);
 	my_bool yes = 1;
-	unsigned int timeout = 10, no = 0, proto;
+	unsigned int timeout = 10, yes_int = 1, proto;
 	const char *host = u->host && *u->host ? u->host : "localhost";
 
 	if (!m) {
@@ -95,7 +95,10 @@ static MYSQL *try_connect(const struct my_url *u, const char *password, unsigned
 	}
 	mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &no); /* a server must not read our files */
+	/* LOAD DATA LOCAL for bulk loads; the library never reads a file for
+	 * the server: my_bulk_install() replaces its handler before the first
+	 * query (mysql_bulk.c) */
+	mysql_optionsv(m, MYSQL_OPT_LOCAL_INFILE, &yes_int);
 	if (u->socket) {
 		proto = MYSQL_PROTOCOL_SOCKET;
 		mysql_optionsv(m, MYSQL_OPT_PROTOCOL, &proto);
@@ -159,7 +162,7 @@ static int my_connect(const struct rf_connect_opts *o, struct rf_db **out, struc
 	    o->allow_prompt && (prompted = rf_db_prompt_password(db->base.name)) != NULL)
 		db->conn = try_connect(&u, prompted, &errnum, msg, sizeof msg);
 	if (!db->conn) {
-		fail(db, err, msg);
+		my_fail(db, err, msg);
 		goto out;
 	}
 	/* Connector/C 3.3 quietly falls back to plain text when the server
@@ -173,7 +176,8 @@ static int my_connect(const struct rf_connect_opts *o, struct rf_db **out, struc
 	}
 	db->database = u.database ? rf_xstrdup(u.database) : NULL;
 	db->mariadb = strstr(mysql_get_server_info(db->conn), "MariaDB") != NULL;
-	if (run(db, MY_SESSION_SETUP, err) != 0)
+	my_bulk_install(db);
+	if (my_run(db, MY_SESSION_SETUP, err) != 0)
 		goto out;
 	*out = &db->base;
 	rc = 0;
@@ -201,8 +205,8 @@ static int my_begin(struct rf_db *base, enum rf_tx_mode mode, const struct rf_tx
 	if (mode == RF_TX_READ) {
 		/* READ ONLY is enforced by the server; the consistent snapshot makes
 		 * every stream of this transaction see the same data. */
-		if (run(db, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", err) != 0 ||
-		    run(db, "START TRANSACTION READ ONLY, WITH CONSISTENT SNAPSHOT", err) != 0)
+		if (my_run(db, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", err) != 0 ||
+		    my_run(db, "START TRANSACTION READ ONLY, WITH CONSISTENT SNAPSHOT", err) != 0)
 			return -1;
 	} else {
 		/* whole seconds, rounded up so 1 ms never means "wait forever" (0) */
@@ -213,7 +217,7 @@ static int my_begin(struct rf_db *base, enum rf_tx_mode mode, const struct rf_tx
 			         lock_s);
 		else
 			snprintf(sql, sizeof sql, "SET SESSION innodb_lock_wait_timeout = DEFAULT");
-		if (run(db, sql, err) != 0)
+		if (my_run(db, sql, err) != 0)
 			return -1;
 		if (stmt_ms > 0 && db->mariadb)
 			snprintf(sql, sizeof sql, "SET SESSION max_statement_time = %d.%03d",
@@ -223,7 +227,7 @@ static int my_begin(struct rf_db *base, enum rf_tx_mode mode, const struct rf_tx
 		else
 			snprintf(sql, sizeof sql, "SET SESSION %s = DEFAULT",
 			         db->mariadb ? "max_statement_time" : "max_execution_time");
-		if (run(db, sql, err) != 0 || run(db, "START TRANSACTION", err) != 0)
+		if (my_run(db, sql, err) != 0 || my_run(db, "START TRANSACTION", err) != 0)
 			return -1;
 	}
 	base->in_tx = true;
@@ -233,7 +237,7 @@ static int my_begin(struct rf_db *base, enum rf_tx_mode mode, const struct rf_tx
 
 static int my_commit(struct rf_db *base, struct rf_error *err)
 {
-	if (run((struct my_db *)base, "COMMIT", err) != 0)
+	if (my_run((struct my_db *)base, "COMMIT", err) != 0)
 		return -1; /* still in the transaction: the caller rolls back */
 	base->in_tx = false;
 	return 0;
@@ -242,7 +246,7 @@ static int my_commit(struct rf_db *base, struct rf_error *err)
 static int my_rollback(struct rf_db *base, struct rf_error *err)
 {
 	base->in_tx = false;
-	return run((struct my_db *)base, "ROLLBACK", err);
+	return my_run((struct my_db *)base, "ROLLBACK", err);
 }
 
 /* ---- streaming ---- */
@@ -316,7 +320,7 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 		rf_buf_adds(&sql, " FOR UPDATE");
 	if (mysql_real_query(db->conn, sql.data, sql.len) != 0 ||
 	    !(res = mysql_use_result(db->conn))) {
-		fail(db, err, mysql_error(db->conn));
+		my_fail(db, err, mysql_error(db->conn));
 		goto out;
 	}
 	s = rf_xcalloc(1, sizeof *s);
@@ -340,7 +344,7 @@ static int my_stream_next(struct rf_stream *stream, const struct rf_row **row, s
 
 	if (!r) {
 		if (mysql_errno(s->db->conn))
-			return fail(s->db, err, mysql_error(s->db->conn));
+			return my_fail(s->db, err, mysql_error(s->db->conn));
 		return 0;
 	}
 	len = mysql_fetch_lengths(s->res);
@@ -367,7 +371,7 @@ static void my_stream_close(struct rf_stream *stream)
 /* ---- writing ---- */
 
 /* "true"/"false" and the other boolean spellings: 1, 0, or -1. */
-static int parse_bool(const char *s, size_t n)
+int my_parse_bool(const char *s, size_t n)
 {
 	static const char *const yes[] = {"true", "t", "1", "yes", "y", "on"};
 	static const char *const no[] = {"false", "f", "0", "no", "n", "off"};
@@ -383,7 +387,7 @@ static int parse_bool(const char *s, size_t n)
 
 /* Canonical timestamps to MySQL's literal form (caller frees): the 'T'
  * becomes ' ' and the UTC 'Z' goes, the session time zone being UTC. */
-static char *mysql_timestamp(const char *s, size_t n)
+char *my_timestamp_text(const char *s, size_t n)
 {
 	char *out = rf_xstrndup(s, n);
 	if (n > 10 && out[10] == 'T')
@@ -393,7 +397,7 @@ static char *mysql_timestamp(const char *s, size_t n)
 	return out;
 }
 
-static bool is_hex(const char *s, size_t n)
+bool my_is_hex(const char *s, size_t n)
 {
 	size_t i;
 	for (i = 0; i < n; i++)
@@ -423,7 +427,7 @@ static int bind_param(struct my_db *db, size_t n, const struct rf_param *p, MYSQ
 	switch (p->tclass) {
 	case RF_T_BOOLEAN:
 		/* as a number: "1" as text would be a character in a BIT(1) */
-		if ((v = parse_bool(s, len)) >= 0) {
+		if ((v = my_parse_bool(s, len)) >= 0) {
 			*num = (unsigned long long)v;
 			b->buffer_type = MYSQL_TYPE_LONGLONG;
 			b->buffer = num;
@@ -448,7 +452,7 @@ static int bind_param(struct my_db *db, size_t n, const struct rf_param *p, MYSQ
 		}
 		break;
 	case RF_T_BYTES:
-		if (!is_hex(s, len))
+		if (!my_is_hex(s, len))
 			return rf_error_set(err, db->base.name,
 			                    "parameter %zu: bytes value is not hexadecimal", n);
 		*owned = rf_xmalloc(len / 2 + 1);
@@ -461,7 +465,7 @@ static int bind_param(struct my_db *db, size_t n, const struct rf_param *p, MYSQ
 		break;
 	case RF_T_TIMESTAMP:
 	case RF_T_TIMESTAMPTZ:
-		*owned = mysql_timestamp(s, len);
+		*owned = my_timestamp_text(s, len);
 		b->buffer = *owned;
 		b->buffer_length = strlen(*owned);
 		break;
@@ -492,7 +496,7 @@ static int fetch_rows(struct my_db *db, MYSQL_STMT *stmt, struct rf_result *r, s
 		b[i].error = &trunc[i];
 	}
 	if (mysql_stmt_bind_result(stmt, b) != 0) {
-		fail(db, err, mysql_stmt_error(stmt));
+		my_fail(db, err, mysql_stmt_error(stmt));
 		goto out;
 	}
 	while ((status = mysql_stmt_fetch(stmt)) == 0 || status == MYSQL_DATA_TRUNCATED) {
@@ -527,7 +531,7 @@ static int fetch_rows(struct my_db *db, MYSQL_STMT *stmt, struct rf_result *r, s
 			break;
 	}
 	if (status == 1) {
-		fail(db, err, mysql_stmt_error(stmt));
+		my_fail(db, err, mysql_stmt_error(stmt));
 		goto out;
 	}
 	rc = 0;
@@ -556,7 +560,7 @@ static int last_insert_id(struct my_db *db, unsigned long long *id, struct rf_er
 
 	if (mysql_real_query(db->conn, "SELECT LAST_INSERT_ID()", 23) != 0 ||
 	    !(res = mysql_store_result(db->conn)))
-		return fail(db, err, mysql_error(db->conn));
+		return my_fail(db, err, mysql_error(db->conn));
 	row = mysql_fetch_row(res);
 	*id = row && row[0] ? strtoull(row[0], NULL, 10) : 0;
 	mysql_free_result(res);
@@ -578,11 +582,11 @@ int my_exec(struct rf_db *base, const char *sql, size_t nparams, const struct rf
 	if (out)
 		memset(out, 0, sizeof *out);
 	if (!stmt) {
-		fail(db, err, mysql_error(db->conn));
+		my_fail(db, err, mysql_error(db->conn));
 		goto out;
 	}
 	if (mysql_stmt_prepare(stmt, sql, strlen(sql)) != 0) {
-		fail(db, err, mysql_stmt_error(stmt));
+		my_fail(db, err, mysql_stmt_error(stmt));
 		goto out;
 	}
 	if (mysql_stmt_param_count(stmt) != nparams) {
@@ -594,7 +598,7 @@ int my_exec(struct rf_db *base, const char *sql, size_t nparams, const struct rf
 		if (bind_param(db, i + 1, &params[i], &b[i], &nums[i], &owned[i], err) != 0)
 			goto out;
 	if ((nparams && mysql_stmt_bind_param(stmt, b) != 0) || mysql_stmt_execute(stmt) != 0) {
-		fail(db, err, mysql_stmt_error(stmt));
+		my_fail(db, err, mysql_stmt_error(stmt));
 		goto out;
 	}
 	if (mysql_stmt_field_count(stmt) > 0) { /* SELECT, or ... RETURNING */
@@ -674,7 +678,7 @@ static void my_quote_literal(struct rf_db *base, enum rf_type_class c, const str
 	}
 	switch (c) {
 	case RF_T_BOOLEAN:
-		if ((b = parse_bool(s, v->len)) >= 0) {
+		if ((b = my_parse_bool(s, v->len)) >= 0) {
 			rf_buf_adds(out, b ? "1" : "0");
 			return;
 		}
@@ -689,7 +693,7 @@ static void my_quote_literal(struct rf_db *base, enum rf_type_class c, const str
 		break;
 	case RF_T_BYTES:
 		rf_buf_adds(out, "x'");
-		if (is_hex(s, v->len))
+		if (my_is_hex(s, v->len))
 			rf_buf_add(out, s, v->len);
 		else /* not canonical: quote the bytes themselves */
 			rf_buf_addhex(out, (const unsigned char *)s, v->len);
@@ -697,7 +701,7 @@ static void my_quote_literal(struct rf_db *base, enum rf_type_class c, const str
 		return;
 	case RF_T_TIMESTAMP:
 	case RF_T_TIMESTAMPTZ: {
-		char *ts = mysql_timestamp(s, v->len);
+		char *ts = my_timestamp_text(s, v->len);
 		add_string(db, ts, strlen(ts), out);
 		free(ts);
 		return;
@@ -735,4 +739,10 @@ const struct rf_db_ops rf_mysql_ops = {
     .quote_ident = my_quote_ident,
     .quote_literal = my_quote_literal,
     .placeholder = my_placeholder,
+    .bulk_statement = my_bulk_statement,
+    .bulk_value = my_bulk_value,
+    .bulk_script = my_bulk_script,
+    .bulk_load = my_bulk_load,
+    .temp_load = my_temp_load,
+    .temp_drop = my_temp_drop,
 };

@@ -15,6 +15,9 @@ struct my_db {
 	MYSQL *conn;
 	char *database; /* from the URL; NULL when none was given */
 	bool mariadb;   /* MariaDB, as opposed to Oracle MySQL */
+	/* the rows of the LOAD DATA LOCAL in progress (mysql_bulk.c) */
+	const char *load_data;
+	size_t load_len, load_off;
 };
 
 /* ssl-mode of the URL: DISABLED and PREFERRED are MY_SSL_DEFAULT, VERIFY_CA
@@ -43,6 +46,35 @@ void my_wipe(char *s);
 int my_exec(struct rf_db *base, const char *sql, size_t nparams, const struct rf_param *params,
             struct rf_result *out, struct rf_error *err);
 void my_quote_ident(struct rf_db *base, const char *ident, struct rf_buf *out);
+
+/* mysql.c: shared helpers. my_fail() sets err from msg as one line naming
+ * the connection (returns -1); my_run() runs sql and discards any result;
+ * my_parse_bool() reads a boolean spelling (1, 0, or -1); my_is_hex() is
+ * an even run of hex digits; my_timestamp_text() turns a canonical
+ * timestamp into MySQL's literal form (caller frees). */
+int my_fail(const struct my_db *db, struct rf_error *err, const char *msg);
+int my_run(struct my_db *db, const char *sql, struct rf_error *err);
+int my_parse_bool(const char *s, size_t n);
+bool my_is_hex(const char *s, size_t n);
+char *my_timestamp_text(const char *s, size_t n);
+
+/* mysql_bulk.c: installs the infile handler and sets db->base.bulk from
+ * the server's local_infile; then the bulk ops (contracts in db.h). */
+void my_bulk_install(struct my_db *db);
+void my_bulk_statement(struct rf_db *base, const char *table_sql, const char *cols_sql,
+                       struct rf_buf *out);
+void my_bulk_value(struct rf_db *base, enum rf_type_class c, const struct rf_cell *v, bool last,
+                   struct rf_buf *out);
+void my_bulk_script(struct rf_db *base, const char *sql, const char *data, size_t len,
+                    struct rf_buf *out);
+int my_bulk_load(struct rf_db *base, const char *sql, const char *data, size_t len,
+                 long long *rows, struct rf_error *err);
+int my_temp_load(struct rf_db *base, const char *name, const struct rf_table_info *t,
+                 const size_t *cols, size_t n, const char *data, size_t len,
+                 struct rf_error *err);
+int my_temp_drop(struct rf_db *base, const char *name, struct rf_error *err);
+/* A temporary table name rowferry made: letters, digits, '_' only. */
+#define my_plain_name(name) rf_db_plain_name(name)
 
 /* mysql_schema.c: the ops list_tables and describe (contracts in db.h). */
 int my_list_tables(struct rf_db *base, struct rf_table_list *out, struct rf_error *err);

@@ -205,6 +205,7 @@ static int pg_connect(const struct rf_connect_opts *o, struct rf_db **out, struc
 	}
 	if (pg_run(db, pg_session_sql, err) != 0)
 		goto cleanup;
+	db->base.bulk = true; /* COPY FROM STDIN needs no server setting */
 	*out = &db->base;
 	rc = 0;
 cleanup:
@@ -568,4 +569,10 @@ const struct rf_db_ops rf_pg_ops = {
     .quote_ident = pg_quote_ident,
     .quote_literal = pg_quote_literal,
     .placeholder = pg_placeholder,
+    .bulk_statement = pg_bulk_statement,
+    .bulk_value = pg_bulk_value,
+    .bulk_script = pg_bulk_script,
+    .bulk_load = pg_bulk_load,
+    .temp_load = pg_temp_load,
+    .temp_drop = pg_temp_drop,
 };

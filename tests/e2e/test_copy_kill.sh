@@ -1,7 +1,7 @@
 #!/bin/bash
 # The target connection killed while a copy of 100k rows is being written
 # (pg_terminate_backend / KILL from a second connection, once the copy's
-# INSERT is seen running): the target is left unchanged and the journal
+# bulk load, COPY FROM STDIN / LOAD DATA LOCAL, is seen running): the target is left unchanged and the journal
 # says aborted (or stays pending, and undo resolves it as aborted).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/copy_lib.sh"
@@ -24,7 +24,7 @@ kill_mid_apply_leaves_target_unchanged() {
 		sleep 0.05
 	done
 	if [ -z "$id" ]; then
-		not_ok "$e: never saw the copy's INSERT running"
+		not_ok "$e: never saw the copy's load running"
 		wait "$pid" || true
 		return
 	fi
@@ -57,13 +57,13 @@ SQL
 pgf "$PGP" <<'SQL'
 CREATE TABLE big (id integer PRIMARY KEY, name text NOT NULL, qty integer, price numeric(12,2),
   note text, created_at timestamptz);
--- slows each INSERT a little, so the test can see the copy running
+-- slows the load a little (every fifth row), so the test can see it running
 CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN PERFORM pg_sleep(0.02); RETURN NULL; END $$;
-CREATE TRIGGER slow AFTER INSERT ON big FOR EACH STATEMENT EXECUTE FUNCTION slow();
+BEGIN IF NEW.id % 5 = 0 THEN PERFORM pg_sleep(0.0001); END IF; RETURN NEW; END $$;
+CREATE TRIGGER slow BEFORE INSERT ON big FOR EACH ROW EXECUTE FUNCTION slow();
 SQL
 kill_mid_apply_leaves_target_unchanged pg "$PGP" \
-	"SELECT pid FROM pg_stat_activity WHERE datname = 'rfc_kill_prod' AND application_name = 'rowferry' AND state = 'active' AND query LIKE 'INSERT%'" \
+	"SELECT pid FROM pg_stat_activity WHERE datname = 'rfc_kill_prod' AND application_name = 'rowferry' AND state = 'active' AND (query LIKE 'INSERT%' OR query LIKE 'COPY%FROM STDIN')" \
 	"SELECT pg_terminate_backend(ID)"
 
 myf "$MYD" <<SQL
@@ -78,7 +78,7 @@ CREATE TABLE big (id int PRIMARY KEY, name varchar(40) NOT NULL, qty int, price 
 CREATE TRIGGER slow BEFORE INSERT ON big FOR EACH ROW SET @x = IF(NEW.id % 5 = 0, SLEEP(0.0001), 0);
 SQL
 kill_mid_apply_leaves_target_unchanged my "$MYP" \
-	"SELECT id FROM information_schema.processlist WHERE db = 'rfc_kill_prod' AND info LIKE 'INSERT%' AND id <> connection_id()" \
+	"SELECT id FROM information_schema.processlist WHERE db = 'rfc_kill_prod' AND (info LIKE 'INSERT%' OR info LIKE 'LOAD DATA%') AND id <> connection_id()" \
 	"KILL ID"
 
 finish

@@ -1,0 +1,183 @@
+/* pg_bulk.c - PostgreSQL's bulk path (db.h: bulk_* and temp_* ops):
+ * COPY ... FROM STDIN in text format, and temporary key tables loaded the
+ * same way.
+ *
+ * Values are the same text exec() binds as parameters (canonical forms,
+ * bytes as \x hex), escaped for COPY's text format: backslash, tab, newline
+ * and carriage return get a backslash, NULL is \N.
+ */
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg_internal.h"
+#include "rowferry/db.h"
+
+/* Rows go to the server in pieces of this size. */
+#define PG_BULK_PIECE (256 * 1024)
+
+void pg_bulk_statement(struct rf_db *dbp, const char *table_sql, const char *cols_sql,
+                       struct rf_buf *out)
+{
+	(void)dbp;
+	rf_buf_printf(out, "COPY %s (%s) FROM STDIN", table_sql, cols_sql);
+}
+
+void pg_bulk_value(struct rf_db *dbp, enum rf_type_class c, const struct rf_cell *v, bool last,
+                   struct rf_buf *out)
+{
+	(void)dbp;
+	if (v->is_null) {
+		rf_buf_add(out, "\\N", 2);
+	} else {
+		const char *p = v->data, *end = p + v->len, *run = p;
+		if (c == RF_T_BYTES)
+			rf_buf_add(out, "\\\\x", 3); /* canonical bytes are hex */
+		for (; p < end; p++) {
+			char esc;
+			switch (*p) {
+			case '\\':
+				esc = '\\';
+				break;
+			case '\t':
+				esc = 't';
+				break;
+			case '\n':
+				esc = 'n';
+				break;
+			case '\r':
+				esc = 'r';
+				break;
+			default:
+				continue;
+			}
+			rf_buf_add(out, run, (size_t)(p - run));
+			rf_buf_addc(out, '\\');
+			rf_buf_addc(out, esc);
+			run = p + 1;
+		}
+		rf_buf_add(out, run, (size_t)(end - run));
+	}
+	rf_buf_addc(out, last ? '\n' : '\t');
+}
+
+void pg_bulk_script(struct rf_db *dbp, const char *sql, const char *data, size_t len,
+                    struct rf_buf *out)
+{
+	(void)dbp;
+	rf_buf_adds(out, sql);
+	rf_buf_adds(out, ";\n");
+	rf_buf_add(out, data, len);
+	rf_buf_adds(out, "\\.");
+}
+
+/* The error of a COPY that failed on the client side: the server's result
+ * when there is one, else the connection's message. */
+static int copy_fail(struct pg_db *db, struct rf_error *err)
+{
+	PGresult *res = PQgetResult(db->conn);
+	int rc = pg_fail(db, res, err);
+	while (res) {
+		PQclear(res);
+		res = PQgetResult(db->conn);
+	}
+	return rc;
+}
+
+int pg_bulk_load(struct rf_db *dbp, const char *sql, const char *data, size_t len, long long *rows,
+                 struct rf_error *err)
+{
+	struct pg_db *db = pg(dbp);
+	PGresult *res;
+	size_t off;
+	int rc = -1;
+
+	*rows = 0;
+	if (pg_busy(db, err))
+		return -1;
+	res = PQexec(db->conn, sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		pg_fail(db, res, err);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	for (off = 0; off < len; off += PG_BULK_PIECE) {
+		size_t n = len - off < PG_BULK_PIECE ? len - off : PG_BULK_PIECE;
+		if (PQputCopyData(db->conn, data + off, (int)n) != 1)
+			return copy_fail(db, err);
+	}
+	if (PQputCopyEnd(db->conn, NULL) != 1)
+		return copy_fail(db, err);
+	res = PQgetResult(db->conn);
+	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+		*rows = strtoll(PQcmdTuples(res), NULL, 10);
+		rc = 0;
+	} else {
+		pg_fail(db, res, err);
+	}
+	while (res) {
+		PQclear(res);
+		res = PQgetResult(db->conn);
+	}
+	return rc;
+}
+
+int pg_temp_load(struct rf_db *dbp, const char *name, const struct rf_table_info *t,
+                 const size_t *cols, size_t n, const char *data, size_t len, struct rf_error *err)
+{
+	struct pg_db *db = pg(dbp);
+	struct rf_buf sql = RF_BUF_INIT, list = RF_BUF_INIT, table = RF_BUF_INIT;
+	long long rows;
+	size_t i;
+	int rc = -1;
+
+	if (!rf_db_plain_name(name))
+		return rf_error_set(err, dbp->name, "bad temporary table name %s", name);
+	for (i = 0; i < n; i++) {
+		if (i)
+			rf_buf_adds(&list, ", ");
+		pg_quote_ident(dbp, t->cols[cols[i]].name, &list);
+	}
+	pg_quote_ident(dbp, t->schema, &table);
+	rf_buf_addc(&table, '.');
+	pg_quote_ident(dbp, t->name, &table);
+	/* the types of the target's own columns, so the join compares like
+	 * with like and can use the target's indexes */
+	rf_buf_printf(&sql,
+	              "CREATE TEMPORARY TABLE pg_temp.%s ON COMMIT DROP AS SELECT %s FROM %s "
+	              "WITH NO DATA",
+	              name, list.data, table.data);
+	if (pg_run(db, sql.data, err) != 0)
+		goto out;
+	rf_buf_reset(&sql);
+	rf_buf_printf(&sql, "pg_temp.%s", name);
+	rf_buf_reset(&table);
+	rf_buf_adds(&table, sql.data);
+	rf_buf_reset(&sql);
+	pg_bulk_statement(dbp, table.data, list.data, &sql);
+	if (pg_bulk_load(dbp, sql.data, data, len, &rows, err) != 0)
+		goto out;
+	rf_buf_reset(&sql);
+	/* without statistics the planner takes the table for empty and may
+	 * probe the target's index once per key, or scan it once per key */
+	rf_buf_printf(&sql, "ANALYZE pg_temp.%s", name);
+	rc = pg_run(db, sql.data, err);
+out:
+	rf_buf_free(&sql);
+	rf_buf_free(&list);
+	rf_buf_free(&table);
+	return rc;
+}
+
+int pg_temp_drop(struct rf_db *dbp, const char *name, struct rf_error *err)
+{
+	struct rf_buf sql = RF_BUF_INIT;
+	int rc;
+	if (!rf_db_plain_name(name))
+		return rf_error_set(err, dbp->name, "bad temporary table name %s", name);
+	rf_buf_printf(&sql, "DROP TABLE pg_temp.%s", name);
+	rc = pg_run(pg(dbp), sql.data, err);
+	rf_buf_free(&sql);
+	return rc;
+}
