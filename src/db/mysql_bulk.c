@@ -171,8 +171,8 @@ static int warning_fail(struct my_db *db, unsigned int count, struct rf_error *e
 	if (mysql_real_query(db->conn, "SHOW WARNINGS LIMIT 1", 21) == 0 &&
 	    (res = mysql_store_result(db->conn)))
 		row = mysql_fetch_row(res);
-	rf_error_set(err, db->base.name, "LOAD DATA: %s%s (%u warning%s; rolled back)",
-	             row && row[2] ? row[2] : "the server reported a problem", "", count,
+	rf_error_set(err, db->base.name, "LOAD DATA: %s (%u warning%s; rolled back)",
+	             row && row[2] ? row[2] : "the server reported a problem", count,
 	             count == 1 ? "" : "s");
 	if (res)
 		mysql_free_result(res);

@@ -720,6 +720,74 @@ static void million_row_stream_runs_in_flat_memory(void **state)
 	rf_db_close(db);
 }
 
+/* ---- bulk load ---- */
+
+/* LOAD DATA LOCAL serves only rowferry's own rows: a statement (or a
+ * server) asking for a file gets an error, never the file; the rows given
+ * to bulk_load land byte for byte, escapes included; a temporary key table
+ * loads and drops inside the write transaction. */
+static void load_data_local_serves_only_its_own_rows(void **state)
+{
+	static const char secret[] = "/tmp/rowferry-test-secret.txt";
+	struct rf_db *db = connect_test();
+	struct rf_error err;
+	struct rf_result r;
+	struct rf_buf sql = RF_BUF_INIT, data = RF_BUF_INIT;
+	struct rf_table_info t;
+	const struct rf_cell v[] = {{"1", 1, false},          {"tab\there\nand \\N", 15, false},
+	                            {"2", 1, false},          {NULL, 0, true},
+	                            {"3", 1, false},          {"", 0, false}};
+	const size_t key[] = {0};
+	long long rows = -1;
+	FILE *f = fopen(secret, "w");
+	(void)state;
+
+	assert_non_null(f);
+	fputs("1\tstolen\n", f);
+	fclose(f);
+	assert_true(db->bulk); /* the fixture server has local_infile on */
+	rf_test_sql(my_url(), "DROP TABLE IF EXISTS bulk_probe;\n"
+	                      "CREATE TABLE bulk_probe (id INT PRIMARY KEY, t TEXT);\n");
+	rf_error_clear(&err);
+	assert_int_equal(rf_db_begin(db, RF_TX_WRITE, NULL, &err), 0);
+	rf_buf_printf(&sql, "LOAD DATA LOCAL INFILE '%s' INTO TABLE bulk_probe", secret);
+	assert_int_equal(db->ops->exec(db, sql.data, 0, NULL, NULL, &err), -1);
+	printf("  asking for a file: %s\n", err.msg);
+	assert_non_null(strstr(err.msg, "rowferry sends only the rows"));
+	rf_error_clear(&err);
+	assert_int_equal(db->ops->bulk_load(db, sql.data, NULL, 0, &rows, &err), 0);
+	assert_int_equal(rows, 0); /* our (empty) rows, not the file */
+	for (size_t i = 0; i < 6; i++)
+		db->ops->bulk_value(db, i % 2 ? RF_T_TEXT : RF_T_INTEGER, &v[i], i % 2 == 1, &data);
+	rf_buf_reset(&sql);
+	db->ops->bulk_statement(db, "`bulk_probe`", "`id`, `t`", &sql);
+	assert_int_equal(db->ops->bulk_load(db, sql.data, data.data, data.len, &rows, &err), 0);
+	assert_int_equal(rows, 3);
+	exec_ok(db, "SELECT hex(t) FROM bulk_probe ORDER BY id", 0, NULL, &r);
+	assert_int_equal(r.nrows, 3);
+	assert_cell(&r.cells[0], "7461620968657265" "0A616E64205C4E"); /* tab\there\nand \N */
+	assert_true(r.cells[1].is_null);
+	assert_cell(&r.cells[2], "");
+	rf_result_free(&r);
+	describe_ok(db, "bulk_probe", &t);
+	assert_int_equal(db->ops->temp_load(db, "rowferry_keys_t", &t, key, 1, "2\n3\n", 4, &err), 0);
+	exec_ok(db, "SELECT count(*) FROM bulk_probe WHERE id IN (SELECT id FROM rowferry_keys_t)", 0,
+	        NULL, &r);
+	assert_cell(&r.cells[0], "2");
+	rf_result_free(&r);
+	assert_int_equal(db->ops->temp_drop(db, "rowferry_keys_t", &err), 0);
+	assert_int_equal(db->ops->temp_drop(db, "x; DROP TABLE bulk_probe", &err), -1);
+	assert_int_equal(rf_db_rollback(db, &err), 0);
+	exec_ok(db, "SELECT count(*) FROM bulk_probe", 0, NULL, &r);
+	assert_cell(&r.cells[0], "0"); /* the load was inside the transaction */
+	rf_result_free(&r);
+	rf_table_info_free(&t);
+	rf_buf_free(&sql);
+	rf_buf_free(&data);
+	unlink(secret);
+	rf_db_close(db);
+}
+
 /* ---- connecting ---- */
 
 static int free_tcp_port(void)
@@ -836,6 +904,7 @@ int main(void)
 	    cmocka_unit_test(connection_errors_name_the_connection_and_hide_the_password),
 	    cmocka_unit_test(passwords_come_from_options_url_or_mysql_pwd),
 	    cmocka_unit_test(million_row_stream_runs_in_flat_memory),
+	    cmocka_unit_test(load_data_local_serves_only_its_own_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

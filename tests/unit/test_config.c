@@ -150,6 +150,7 @@ static const char full_config[] = "[connection dev]\n"
                                   "undo_dir = /var/lib/rowferry/undo\n"
                                   "lock_timeout_ms = 2500\n"
                                   "statement_timeout_ms = 30000\n"
+                                  "bulk_rows = 250\n"
                                   "\n"
                                   "[ui]\n"
                                   "theme = solarized\n"
@@ -187,6 +188,7 @@ static void full_file_parses_into_config(void **state)
 	assert_string_equal(cfg.undo_dir, "/var/lib/rowferry/undo");
 	assert_int_equal(cfg.lock_timeout_ms, 2500);
 	assert_int_equal(cfg.statement_timeout_ms, 30000);
+	assert_int_equal(cfg.bulk_rows, 250);
 	assert_string_equal(cfg.theme, "solarized");
 	assert_true(cfg.mouse);
 	assert_int_equal(cfg.ncompare, 0);
@@ -211,6 +213,7 @@ static void no_file_found_gives_defaults(void **state)
 	assert_string_equal(cfg.undo_dir, expected);
 	assert_int_equal(cfg.lock_timeout_ms, 5000);
 	assert_int_equal(cfg.statement_timeout_ms, 60000);
+	assert_int_equal(cfg.bulk_rows, 1000);
 	assert_string_equal(cfg.theme, "default");
 	assert_false(cfg.mouse);
 	rf_config_free(&cfg);

@@ -242,6 +242,53 @@ static void pending_journal_is_busy_while_written_then_resolved(void **state)
 	remove_tmp(tmp);
 }
 
+/* A journal big enough for the writer thread (several MiB): values with a
+ * character JSON escapes (and a non-ASCII one) at every offset of the
+ * eight-byte scans, and invalid UTF-8 at every offset, all read back
+ * exactly, in order, under a seal that verifies. */
+static void big_journal_round_trips_every_escape_at_every_offset(void **state)
+{
+	static const char specials[] = {'"', '\\', '\n', '\t', '\x01', '\x1f', '\xc3'};
+	char *tmp = rf_test_tmpdir(), *path;
+	struct rf_journal_header h = {"dev (sqlite:dev.db)", "prod (sqlite:prod.db)", "prod", "t", 1,
+	                              key, 1, cols};
+	struct rf_journal_writer *w;
+	struct rf_journal j;
+	struct rf_error err;
+	enum { ROWS = 40000, LEN = 40 };
+	static char vals[ROWS][LEN + 1];
+	size_t i, n = 0;
+	(void)state;
+
+	rf_error_clear(&err);
+	assert_int_equal(rf_journal_create(tmp, &h, &w, &err), 0);
+	for (i = 0; i < ROWS; i++) {
+		size_t at = i % LEN, len = LEN;
+		char c = specials[(i / LEN) % sizeof specials];
+		memset(vals[i], 'a' + (char)(i % 26), LEN);
+		vals[i][at] = c;
+		if (c == '\xc3' && at + 1 < LEN)
+			vals[i][at + 1] = (i / LEN) % 2 ? '\xa9' : 'x'; /* é, or invalid */
+		vals[i][LEN] = '\0';
+		struct rf_cell v = {vals[i], len, false};
+		assert_int_equal(rf_journal_add(w, RF_OP_INSERT, &v, NULL, &v, &err), 0);
+	}
+	assert_int_equal(rf_journal_sync(w, &err), 0);
+	assert_int_equal(rf_journal_commit(w, &err), 0);
+	path = strdup(rf_journal_writer_path(w));
+	rf_journal_writer_free(w);
+	assert_int_equal(rf_journal_load(path, false, &j, &err), 0);
+	assert_true(j.sealed);
+	assert_true(j.seal_ok);
+	assert_int_equal(j.nops, ROWS);
+	for (i = 0; i < ROWS; i++)
+		n += cell_is(&j.ops[i].after[0], vals[i], LEN) && cell_is(&j.ops[i].key[0], vals[i], LEN);
+	assert_int_equal(n, ROWS);
+	rf_journal_free(&j);
+	free(path);
+	remove_tmp(tmp);
+}
+
 static void aborted_journal_keeps_its_reason(void **state)
 {
 	char *tmp = rf_test_tmpdir(), *path;
@@ -288,6 +335,7 @@ int main(void)
 	    cmocka_unit_test(edited_journal_does_not_verify),
 	    cmocka_unit_test(pending_journal_is_busy_while_written_then_resolved),
 	    cmocka_unit_test(aborted_journal_keeps_its_reason),
+	    cmocka_unit_test(big_journal_round_trips_every_escape_at_every_offset),
 	    cmocka_unit_test(journal_form_keeps_json_text_and_compares_canonically),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
