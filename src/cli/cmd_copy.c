@@ -25,7 +25,9 @@ static const char copy_usage[] =
     "an auto-increment) fill them. Before writing it shows the warnings (missing\n"
     "foreign key parents, unique keys the inserts would break, ...) and asks;\n"
     "then it writes in one transaction, after checking that the target rows are\n"
-    "still as the diff saw them, and keeps an undo journal.\n"
+    "still as the diff saw them, and keeps an undo journal. From [safety]\n"
+    "bulk_rows inserts on (1000) it loads them with COPY FROM STDIN / LOAD DATA\n"
+    "LOCAL, and the preview shows that statement and its rows.\n"
     "\n"
     "options:\n" CLI_SELECTION_HELP
     "  --ops LIST             operations to carry out: insert,update,delete\n"

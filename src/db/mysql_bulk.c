@@ -219,14 +219,30 @@ int my_temp_load(struct rf_db *base, const char *name, const struct rf_table_inf
 	}
 	my_quote_ident(base, t->name, &table);
 	/* the types of the target's own columns; TEMPORARY does not end the
-	 * transaction as other DDL does */
-	rf_buf_printf(&sql, "CREATE TEMPORARY TABLE %s AS SELECT %s FROM %s LIMIT 0", name,
-	              list.data, table.data);
-	if (my_run(db, sql.data, err) != 0)
-		goto out;
-	rf_buf_reset(&sql);
-	my_bulk_statement(base, name, list.data, &sql);
-	rc = my_bulk_load(base, sql.data, data, len, &rows, err);
+	 * transaction as other DDL does. MEMORY first: it loads 100k keys
+	 * several times faster than InnoDB. It takes no TEXT/BLOB columns and
+	 * holds max_heap_table_size: when it refuses the keys, the statement
+	 * fails alone (the transaction goes on) and the server's default
+	 * engine takes them. */
+	for (int memory = 1; memory >= 0; memory--) {
+		struct rf_error first;
+		rf_error_clear(&first);
+		rf_buf_reset(&sql);
+		rf_buf_printf(&sql, "CREATE TEMPORARY TABLE %s%s AS SELECT %s FROM %s LIMIT 0", name,
+		              memory ? " ENGINE=MEMORY" : "", list.data, table.data);
+		if (my_run(db, sql.data, memory ? &first : err) != 0) {
+			if (memory)
+				continue;
+			goto out;
+		}
+		rf_buf_reset(&sql);
+		my_bulk_statement(base, name, list.data, &sql);
+		rc = my_bulk_load(base, sql.data, data, len, &rows, memory ? &first : err);
+		if (rc == 0 || !memory)
+			break;
+		if (my_temp_drop(base, name, err) != 0)
+			goto out;
+	}
 out:
 	rf_buf_free(&sql);
 	rf_buf_free(&list);

@@ -737,7 +737,7 @@ static void load_data_local_serves_only_its_own_rows(void **state)
 	const struct rf_cell v[] = {{"1", 1, false},          {"tab\there\nand \\N", 15, false},
 	                            {"2", 1, false},          {NULL, 0, true},
 	                            {"3", 1, false},          {"", 0, false}};
-	const size_t key[] = {0};
+	const size_t key[] = {0}, text_key[] = {1};
 	long long rows = -1;
 	FILE *f = fopen(secret, "w");
 	(void)state;
@@ -776,6 +776,14 @@ static void load_data_local_serves_only_its_own_rows(void **state)
 	assert_cell(&r.cells[0], "2");
 	rf_result_free(&r);
 	assert_int_equal(db->ops->temp_drop(db, "rowferry_keys_t", &err), 0);
+	/* a TEXT key: MEMORY refuses it, and the default engine takes it */
+	assert_int_equal(db->ops->temp_load(db, "rowferry_keys_u", &t, text_key, 1, "\n", 1, &err),
+	                 0);
+	exec_ok(db, "SELECT count(*) FROM bulk_probe WHERE t IN (SELECT t FROM rowferry_keys_u)", 0,
+	        NULL, &r);
+	assert_cell(&r.cells[0], "1"); /* the row with '' */
+	rf_result_free(&r);
+	assert_int_equal(db->ops->temp_drop(db, "rowferry_keys_u", &err), 0);
 	assert_int_equal(db->ops->temp_drop(db, "x; DROP TABLE bulk_probe", &err), -1);
 	assert_int_equal(rf_db_rollback(db, &err), 0);
 	exec_ok(db, "SELECT count(*) FROM bulk_probe", 0, NULL, &r);
