@@ -50,6 +50,7 @@ struct apply {
 	struct image img;     /* scratch image (cells only) for read-back rows */
 	struct rf_buf img_buf; /* its bytes */
 	size_t *img_offs;
+	bool keys_hold_inserts; /* a->keys holds every insert's match key */
 	char *insert_keys; /* the server-side table of the keys to insert,
 	                      between the re-check and the read-back */
 };
@@ -176,13 +177,20 @@ static void encode_row_key(struct apply *a, const struct rf_row *row, const size
 	rf_key_encode(&a->enc, a->key, NULL, nkey);
 }
 
+/* Empties a->keys for a new lookup. */
+static void reset_keys(struct apply *a)
+{
+	rf_keyset_free(&a->keys);
+	a->keys_hold_inserts = false;
+}
+
 /* Fills tuples with the cells[key[i]] of ops [first, first+n) of one kind
  * group, and a->keys with their encodings. Returns the tuple count. */
 static size_t chunk_tuples(struct apply *a, const size_t *ops, size_t n, const size_t *key,
                            size_t nkey, bool use_src, struct rf_cell *tuples)
 {
 	size_t i, k;
-	rf_keyset_free(&a->keys);
+	reset_keys(a);
 	for (i = 0; i < n; i++) {
 		const struct rf_diff_row *r = a->p->ops[ops[i]].row;
 		const struct rf_cell *cells = use_src ? r->src : r->dst;
@@ -291,6 +299,7 @@ static int recheck(struct apply *a, struct rf_error *err)
 		for (first = 0; first < n; first += span) {
 			size_t m = n - first < span ? n - first : span;
 			chunk_tuples(a, group + first, m, key, nkey, inserts, tuples);
+			a->keys_hold_inserts = inserts && m == n;
 			if (rf_lookup_rows(a->db, a->dt, &lk, tuples, m, a->stream_cols, a->nstream,
 			                   true, inserts ? recheck_absent : recheck_existing, a,
 			                   err) != 0)
@@ -320,7 +329,7 @@ static int journal_returned(struct apply *a, const struct rf_stmt *s, const stru
 {
 	size_t row, k, i, matched = 0;
 
-	rf_keyset_free(&a->keys);
+	reset_keys(a);
 	for (i = s->first; i < s->first + s->count; i++) {
 		rf_buf_reset(&a->enc);
 		rf_key_encode(&a->enc, a->p->ops[i].row->src, a->sh->key, a->sh->nkey);
@@ -416,9 +425,14 @@ static int readback(struct apply *a, enum rf_op_kind kind, const size_t *ops, si
 	struct rf_lookup_key lk = {nkey, cols, classes, APPLY_READBACK_CHUNK,
 	                           kind == RF_OP_INSERT ? &a->insert_keys : NULL};
 	size_t i, k;
+	bool reuse;
 	int rc;
 
-	rf_keyset_free(&a->keys);
+	/* the re-check left exactly these keys in a->keys when it looked
+	 * them all up at once: no need to hash 100k keys again */
+	reuse = kind == RF_OP_INSERT && a->keys_hold_inserts;
+	if (!reuse)
+		reset_keys(a);
 	for (i = 0; i < n; i++) {
 		const struct rf_diff_row *r = p->ops[ops[i]].row;
 		for (k = 0; k < nkey; k++) {
@@ -427,6 +441,10 @@ static int readback(struct apply *a, enum rf_op_kind kind, const size_t *ops, si
 			tuples[i * nkey + k] = kind == RF_OP_INSERT ? r->src[c]
 			                       : r->changed[c]      ? r->src[c]
 			                                            : r->dst[c];
+		}
+		if (reuse) {
+			a->seen[ops[i]] = false;
+			continue;
 		}
 		rf_buf_reset(&a->enc);
 		rf_key_encode(&a->enc, &tuples[i * nkey], NULL, nkey);

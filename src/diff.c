@@ -732,57 +732,6 @@ void rf_diff_close(struct rf_diff *d)
 	free(d);
 }
 
-static struct rf_cell *dup_cells(const struct rf_cell *c, size_t n)
-{
-	struct rf_cell *out;
-	size_t i;
-	if (!c)
-		return NULL;
-	out = rf_xcalloc(n, sizeof *out);
-	for (i = 0; i < n; i++) {
-		out[i].is_null = c[i].is_null;
-		out[i].len = c[i].len;
-		out[i].data =
-		    c[i].is_null ? NULL : rf_xstrndup(c[i].data ? c[i].data : "", c[i].len);
-	}
-	return out;
-}
-
-static void free_cells(struct rf_cell *c, size_t n)
-{
-	size_t i;
-	if (!c)
-		return;
-	for (i = 0; i < n; i++)
-		free((void *)c[i].data);
-	free(c);
-}
-
-struct rf_diff_row *rf_diff_row_dup(const struct rf_diff_row *r, size_t ncols)
-{
-	struct rf_diff_row *o = rf_xcalloc(1, sizeof *o);
-	o->status = r->status;
-	o->src = dup_cells(r->src, ncols);
-	o->dst = dup_cells(r->dst, ncols);
-	o->changed = rf_xcalloc(ncols ? ncols : 1, sizeof *o->changed);
-	memcpy(o->changed, r->changed, ncols * sizeof *o->changed);
-	o->flagged = rf_xcalloc(ncols ? ncols : 1, 1);
-	memcpy(o->flagged, r->flagged, ncols);
-	o->nchanged = r->nchanged;
-	return o;
-}
-
-void rf_diff_row_free(struct rf_diff_row *r, size_t ncols)
-{
-	if (!r)
-		return;
-	free_cells(r->src, ncols);
-	free_cells(r->dst, ncols);
-	free(r->changed);
-	free(r->flagged);
-	free(r);
-}
-
 void rf_diff_shape_free(struct rf_diff_shape *sh)
 {
 	if (!sh)
