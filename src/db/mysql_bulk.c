@@ -8,8 +8,11 @@
  * file (/etc/passwd, say) gets an error, not the file.
  *
  * Rows are LOAD DATA's default text format (tab between fields, newline
- * after a row, backslash escapes, \N for NULL), in CHARACTER SET binary so
- * the server stores the UTF-8 it is sent as is. LOCAL turns what would be
+ * after a row, backslash escapes, \N for NULL) in CHARACTER SET utf8mb4,
+ * the connection's: the server converts text for columns in another
+ * character set (latin1, say) as it does for INSERTs, and stores bytes for
+ * binary columns as they are. (CHARACTER SET binary would store UTF-8
+ * bytes into a latin1 column unconverted.) LOCAL turns what would be
  * errors into warnings (the server cannot stop the client mid-file), so
  * any warning fails the load: apply then rolls back.
  */
@@ -77,7 +80,7 @@ void my_bulk_statement(struct rf_db *base, const char *table_sql, const char *co
 {
 	(void)base;
 	rf_buf_printf(out,
-	              "LOAD DATA LOCAL INFILE 'rowferry-rows' INTO TABLE %s CHARACTER SET binary "
+	              "LOAD DATA LOCAL INFILE 'rowferry-rows' INTO TABLE %s CHARACTER SET utf8mb4 "
 	              "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' "
 	              "(%s)",
 	              table_sql, cols_sql);

@@ -89,7 +89,9 @@ INSERT INTO odd VALUES
   (5, NULL, '\x0a'::bytea, false, NULL, 'null'),
   (6, 'Çelik ☃ "quoted" ''single''', '\xdeadbeef'::bytea, true, '2026-11-09 13:30:00+00', '{"k": "☃"}');
 SQL
-my "$MYP" "CREATE TABLE odd (id int PRIMARY KEY, t text, b blob, f tinyint(1), at datetime(6), j json)"
+my "$MYP" "CREATE TABLE odd (id int PRIMARY KEY, t text, b blob, f tinyint(1), at datetime(6), j json,
+  l varchar(40) CHARACTER SET latin1)"
+pg "$PGD" "ALTER TABLE odd ADD COLUMN l text; UPDATE odd SET l = 'Çelik ö' WHERE id IN (1, 6)"
 bulk_config "$T/odd1.ini" "$PGD" "$MYP" "$T/undo-odd1" 1
 rf --config "$T/odd1.ini" copy odd --yes
 assert_eq "postgres->mariadb LOAD DATA: exits 0" 0 "$rc"
@@ -104,10 +106,13 @@ assert_eq "postgres->mariadb: bytes land exactly" \
 assert_eq "postgres->mariadb: text with escapes lands exactly" \
 	"$(pg "$PGD" "SELECT id, coalesce(encode(convert_to(t, 'UTF8'), 'hex'), 'NULL') FROM odd ORDER BY id")" \
 	"$(my "$MYP" "SELECT id, IFNULL(lower(hex(t)), 'NULL') FROM odd ORDER BY id" | tr '\t' '|')"
+assert_eq "postgres->mariadb: a latin1 column gets latin1 (converted, not raw UTF-8 bytes)" \
+	"1|C7656C696B20F6" "$(my "$MYP" "SELECT id, hex(l) FROM odd WHERE id = 1" | tr '\t' '|')"
 rf --config "$T/odd1.ini" diff odd
 assert_eq "postgres->mariadb: re-diff is empty" 0 "$rc"
 
-pg "$PGP" "CREATE TABLE odd (id integer PRIMARY KEY, t text, b bytea, f boolean, at timestamptz, j jsonb)"
+pg "$PGP" "CREATE TABLE odd (id integer PRIMARY KEY, t text, b bytea, f boolean, at timestamptz, j jsonb,
+  l text)"
 bulk_config "$T/odd2.ini" "$MYP" "$PGP" "$T/undo-odd2" 1
 rf --config "$T/odd2.ini" copy odd --yes
 assert_eq "mariadb->postgres COPY: exits 0" 0 "$rc"
