@@ -5,8 +5,8 @@
 # LOAD DATA LOCAL INFILE, into the same empty table (primary key included),
 # from the same rows, on the same servers. The rowferry figure is the whole
 # command: connect, diff, preview, the checked transaction, the journal.
-# Appends the figures to bench/RESULTS.md (date, machine, commands, medians,
-# ratio).
+# Writes its section of bench/RESULTS.md, between <!-- copy-bench --> and
+# <!-- /copy-bench --> (date, machine, commands, medians, ratio).
 #
 #   bench/copy_bench.sh [BUILD_DIR]
 #
@@ -142,6 +142,19 @@ my_rows=$(my rfb_copy_prod -e 'SELECT count(*) FROM copy_bench')
 "$RF" diff copy_bench --from "$PG_DEV" --to "$PG_PROD" --summary >/dev/null && pg_diff=empty || pg_diff=DIFFERS
 "$RF" diff copy_bench --from "$MY_DEV" --to "$MY_PROD" --summary >/dev/null && my_diff=empty || my_diff=DIFFERS
 
+# The write phase alone, as rowferry reports it ("... in X s"): the
+# transaction (re-check, bulk load, read-back for the journal, fsync,
+# COMMIT), without connecting, diffing and the preview checks.
+apply_median() { # RF EMPTY -> median seconds
+	local i
+	for i in $(seq 1 "$RUNS"); do
+		bash -c "$2" >/dev/null 2>&1
+		bash -c "$1" 2>/dev/null | sed -n 's/.* in \([0-9.]*\) s$/\1/p'
+	done | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+}
+PG_APPLY=$(apply_median "$PG_RF" "$PG_EMPTY")
+MY_APPLY=$(apply_median "$MY_RF" "$MY_EMPTY")
+
 median() { jq -r ".results[] | select(.command == \"$2\") | .median" "$WORK/$1.json"; }
 row() { # ENGINE NAME BULK_LABEL
 	local b r
@@ -152,8 +165,9 @@ row() { # ENGINE NAME BULK_LABEL
 		"$(echo "$b / $r >= 0.5" | bc -l | sed 's/1/met/; s/0/not met/')"
 }
 
+sec=$WORK/section.md
 {
-	echo
+	echo "<!-- copy-bench -->"
 	echo "## copy of $ROWS rows vs the engine's bulk load ($(date -u +%Y-%m-%dT%H:%M:%SZ))"
 	echo
 	echo "bench/copy_bench.sh, rowferry $("$RF" --version | cut -d' ' -f2) ($BUILD_TYPE build)."
@@ -167,13 +181,20 @@ row() { # ENGINE NAME BULK_LABEL
 	echo "JSON, timestamp, a nullable note), $ROWS rows; every run fills the empty"
 	echo "target table, primary key in place. Medians of $RUNS runs (hyperfine; the"
 	echo "TRUNCATE before each run is not timed). rowferry's time is the whole"
-	echo "command: connect, diff, preview warnings, lock and re-check, INSERTs of"
-	echo "500 rows with bound values, read-back for the journal, fsync, COMMIT."
+	echo "command: connect, diff, preview warnings, then one transaction: re-check"
+	echo "(the keys go to a temporary table), the bulk load (COPY FROM STDIN / LOAD"
+	echo "DATA LOCAL, as bulk_rows = 1000 makes it), read-back of the rows for the"
+	echo "journal's after-images, fsync, COMMIT."
 	echo
 	echo "| engine | bulk load | bulk median | rowferry copy median | speed ratio (bulk time / copy time) | target >= 0.5 |"
 	echo "|---|---|---|---|---|---|"
 	row pg PostgreSQL 'COPY FROM (psql \copy)'
 	row my MariaDB 'LOAD DATA LOCAL INFILE'
+	echo
+	echo "The write phase alone (rowferry's own \"in X s\": the transaction, without"
+	echo "connecting, diffing and the preview checks), median of $RUNS more runs:"
+	printf 'PostgreSQL %s s (%.2fx bulk speed),\n' "$PG_APPLY" "$(echo "$(median pg bulk) / $PG_APPLY" | bc -l)"
+	printf 'MariaDB %s s (%.2fx bulk speed).\n' "$MY_APPLY" "$(echo "$(median my bulk) / $MY_APPLY" | bc -l)"
 	echo
 	echo "Checks after the last run: PostgreSQL $pg_rows rows, re-diff $pg_diff;"
 	echo "MariaDB $my_rows rows, re-diff $my_diff."
@@ -186,5 +207,20 @@ row() { # ENGINE NAME BULK_LABEL
 	echo "mariadb --local-infile=1 rfb_copy_prod -e \"LOAD DATA LOCAL INFILE 'rows.tsv' INTO TABLE copy_bench\""
 	echo "rowferry copy copy_bench --from MY_DEV --to MY_PROD --yes --undo-dir DIR"
 	echo '```'
-} | tee -a "$RESULTS"
-log "appended to $RESULTS"
+	echo "<!-- /copy-bench -->"
+} | tee "$sec"
+
+# this bench's section of RESULTS.md is replaced; the rest stays
+if [ ! -f "$RESULTS" ]; then
+	printf '# rowferry benchmark results\n\n' >"$RESULTS"
+fi
+if grep -q '^<!-- copy-bench -->' "$RESULTS" && grep -q '^<!-- /copy-bench -->' "$RESULTS"; then
+	awk -v sec="$sec" '
+		/^<!-- copy-bench -->/ { while ((getline l < sec) > 0) print l; skip = 1; next }
+		/^<!-- \/copy-bench -->/ { skip = 0; next }
+		!skip { print }' "$RESULTS" >"$RESULTS.tmp"
+else
+	{ cat "$RESULTS"; echo; cat "$sec"; } >"$RESULTS.tmp"
+fi
+mv "$RESULTS.tmp" "$RESULTS"
+log "wrote its section of $RESULTS"
