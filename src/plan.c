@@ -332,17 +332,13 @@ static void render_bulk(const struct rf_plan *p, struct rf_render *r, size_t i, 
                         struct rf_stmts *out)
 {
 	struct rf_db *db = r->db;
-	struct rf_buf table = RF_BUF_INIT, cols = RF_BUF_INIT, sql = RF_BUF_INIT;
-	struct rf_buf data = RF_BUF_INIT;
+	struct rf_buf sql = RF_BUF_INIT, data = RF_BUF_INIT;
+	size_t *cols = rf_xcalloc(p->ninsert_cols, sizeof *cols);
 	size_t k, j;
 
-	rf_render_table_to(db, &p->shape->dst_table, &table);
-	for (j = 0; j < p->ninsert_cols; j++) {
-		if (j)
-			rf_buf_adds(&cols, ", ");
-		db->ops->quote_ident(db, p->shape->cols[p->insert_cols[j]].name, &cols);
-	}
-	db->ops->bulk_statement(db, table.data, cols.data, &sql);
+	for (j = 0; j < p->ninsert_cols; j++)
+		cols[j] = (size_t)p->shape->cols[p->insert_cols[j]].dst;
+	db->ops->bulk_statement(db, &p->shape->dst_table, cols, p->ninsert_cols, &sql);
 	for (k = i; k < i + n; k++)
 		for (j = 0; j < p->ninsert_cols; j++) {
 			size_t col = p->insert_cols[j];
@@ -352,8 +348,7 @@ static void render_bulk(const struct rf_plan *p, struct rf_render *r, size_t i, 
 		}
 	rf_render_bulk(r, sql.data, &data);
 	rf_render_finish(r, out, RF_OP_INSERT, i, n, false);
-	rf_buf_free(&table);
-	rf_buf_free(&cols);
+	free(cols);
 	rf_buf_free(&sql);
 }
 

@@ -191,10 +191,10 @@ struct rf_db_ops {
 	 * db->bulk is true. Rows travel as text: fields appended by bulk_value, one
 	 * row per line.
 	 *
-	 * bulk_statement appends the statement that loads rows into
-	 * `table_sql (cols_sql)` (both already quoted by quote_ident). */
-	void (*bulk_statement)(struct rf_db *db, const char *table_sql, const char *cols_sql,
-	                       struct rf_buf *out);
+	 * bulk_statement appends the statement that loads rows into the
+	 * columns cols[0..n) of t (the driver quotes the names). */
+	void (*bulk_statement)(struct rf_db *db, const struct rf_table_info *t, const size_t *cols,
+	                       size_t n, struct rf_buf *out);
 	/* Appends one field for a canonical value of class c (like a
 	 * parameter), then a field separator, or the end of the row if last. */
 	void (*bulk_value)(struct rf_db *db, enum rf_type_class c, const struct rf_cell *v,

@@ -251,7 +251,7 @@ static int my_rollback(struct rf_db *base, struct rf_error *err)
 
 /* ---- streaming ---- */
 
-static bool is_bit(const struct rf_column *c)
+bool my_is_bit(const struct rf_column *c)
 {
 	return strncasecmp(c->decl_type, "bit", 3) == 0 &&
 	       (c->decl_type[3] == '(' || !c->decl_type[3]);
@@ -290,10 +290,10 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 		if (i)
 			rf_buf_adds(&sql, ", ");
 		/* BIT comes over the wire as raw bytes; +0 makes it a number */
-		if (is_bit(c))
+		if (my_is_bit(c))
 			rf_buf_addc(&sql, '(');
 		my_quote_ident(base, c->name, &sql);
-		if (is_bit(c))
+		if (my_is_bit(c))
 			rf_buf_adds(&sql, "+0)");
 	}
 	rf_buf_adds(&sql, " FROM ");

@@ -75,15 +75,42 @@ void my_bulk_install(struct my_db *db)
 	mysql_free_result(res);
 }
 
-void my_bulk_statement(struct rf_db *base, const char *table_sql, const char *cols_sql,
-                       struct rf_buf *out)
+/* LOAD DATA into table_sql, columns cols[0..n) of t. A BIT column takes its
+ * field through a variable: LOAD DATA would store the text "1" in it. */
+static void load_statement(struct rf_db *base, const char *table_sql,
+                           const struct rf_table_info *t, const size_t *cols, size_t n,
+                           struct rf_buf *out)
 {
-	(void)base;
+	size_t i, nbit = 0;
 	rf_buf_printf(out,
 	              "LOAD DATA LOCAL INFILE 'rowferry-rows' INTO TABLE %s CHARACTER SET utf8mb4 "
-	              "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' "
-	              "(%s)",
-	              table_sql, cols_sql);
+	              "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (",
+	              table_sql);
+	for (i = 0; i < n; i++) {
+		if (i)
+			rf_buf_adds(out, ", ");
+		if (my_is_bit(&t->cols[cols[i]]))
+			rf_buf_printf(out, "@rf_%zu", i);
+		else
+			my_quote_ident(base, t->cols[cols[i]].name, out);
+	}
+	rf_buf_addc(out, ')');
+	for (i = 0; i < n; i++) {
+		if (!my_is_bit(&t->cols[cols[i]]))
+			continue;
+		rf_buf_adds(out, nbit++ ? ", " : " SET ");
+		my_quote_ident(base, t->cols[cols[i]].name, out);
+		rf_buf_printf(out, " = CAST(@rf_%zu AS UNSIGNED)", i);
+	}
+}
+
+void my_bulk_statement(struct rf_db *base, const struct rf_table_info *t, const size_t *cols,
+                       size_t n, struct rf_buf *out)
+{
+	struct rf_buf table = RF_BUF_INIT;
+	my_quote_ident(base, t->name, &table);
+	load_statement(base, table.data, t, cols, n, out);
+	rf_buf_free(&table);
 }
 
 /* bytes with LOAD DATA's escapes */
@@ -239,7 +266,7 @@ int my_temp_load(struct rf_db *base, const char *name, const struct rf_table_inf
 			goto out;
 		}
 		rf_buf_reset(&sql);
-		my_bulk_statement(base, name, list.data, &sql);
+		load_statement(base, name, t, cols, n, &sql);
 		rc = my_bulk_load(base, sql.data, data, len, &rows, memory ? &first : err);
 		if (rc == 0 || !memory)
 			break;

@@ -57,12 +57,14 @@ int my_run(struct my_db *db, const char *sql, struct rf_error *err);
 int my_parse_bool(const char *s, size_t n);
 bool my_is_hex(const char *s, size_t n);
 char *my_timestamp_text(const char *s, size_t n);
+/* A BIT(n) column. */
+bool my_is_bit(const struct rf_column *c);
 
 /* mysql_bulk.c: installs the infile handler and sets db->base.bulk from
  * the server's local_infile; then the bulk ops (contracts in db.h). */
 void my_bulk_install(struct my_db *db);
-void my_bulk_statement(struct rf_db *base, const char *table_sql, const char *cols_sql,
-                       struct rf_buf *out);
+void my_bulk_statement(struct rf_db *base, const struct rf_table_info *t, const size_t *cols,
+                       size_t n, struct rf_buf *out);
 void my_bulk_value(struct rf_db *base, enum rf_type_class c, const struct rf_cell *v, bool last,
                    struct rf_buf *out);
 void my_bulk_script(struct rf_db *base, const char *sql, const char *data, size_t len,

@@ -16,11 +16,32 @@
 /* Rows go to the server in pieces of this size. */
 #define PG_BULK_PIECE (256 * 1024)
 
-void pg_bulk_statement(struct rf_db *dbp, const char *table_sql, const char *cols_sql,
-                       struct rf_buf *out)
+/* COPY table_sql (the quoted names of t's columns cols[0..n)) FROM STDIN */
+static void copy_statement(struct rf_db *dbp, const char *table_sql,
+                           const struct rf_table_info *t, const size_t *cols, size_t n,
+                           struct rf_buf *out)
 {
-	(void)dbp;
-	rf_buf_printf(out, "COPY %s (%s) FROM STDIN", table_sql, cols_sql);
+	size_t i;
+	rf_buf_printf(out, "COPY %s (", table_sql);
+	for (i = 0; i < n; i++) {
+		if (i)
+			rf_buf_adds(out, ", ");
+		pg_quote_ident(dbp, t->cols[cols[i]].name, out);
+	}
+	rf_buf_adds(out, ") FROM STDIN");
+}
+
+void pg_bulk_statement(struct rf_db *dbp, const struct rf_table_info *t, const size_t *cols,
+                       size_t n, struct rf_buf *out)
+{
+	struct rf_buf table = RF_BUF_INIT;
+	if (t->schema) {
+		pg_quote_ident(dbp, t->schema, &table);
+		rf_buf_addc(&table, '.');
+	}
+	pg_quote_ident(dbp, t->name, &table);
+	copy_statement(dbp, table.data, t, cols, n, out);
+	rf_buf_free(&table);
 }
 
 void pg_bulk_value(struct rf_db *dbp, enum rf_type_class c, const struct rf_cell *v, bool last,
@@ -150,12 +171,10 @@ int pg_temp_load(struct rf_db *dbp, const char *name, const struct rf_table_info
 	              name, list.data, table.data);
 	if (pg_run(db, sql.data, err) != 0)
 		goto out;
-	rf_buf_reset(&sql);
-	rf_buf_printf(&sql, "pg_temp.%s", name);
 	rf_buf_reset(&table);
-	rf_buf_adds(&table, sql.data);
+	rf_buf_printf(&table, "pg_temp.%s", name);
 	rf_buf_reset(&sql);
-	pg_bulk_statement(dbp, table.data, list.data, &sql);
+	copy_statement(dbp, table.data, t, cols, n, &sql);
 	if (pg_bulk_load(dbp, sql.data, data, len, &rows, err) != 0)
 		goto out;
 	rf_buf_reset(&sql);

@@ -58,8 +58,8 @@ int pg_stream_next(struct rf_stream *s, const struct rf_row **row, struct rf_err
 void pg_stream_close(struct rf_stream *s);
 
 /* pg_bulk.c: the bulk ops (contracts in db.h). */
-void pg_bulk_statement(struct rf_db *dbp, const char *table_sql, const char *cols_sql,
-                       struct rf_buf *out);
+void pg_bulk_statement(struct rf_db *dbp, const struct rf_table_info *t, const size_t *cols,
+                       size_t n, struct rf_buf *out);
 void pg_bulk_value(struct rf_db *dbp, enum rf_type_class c, const struct rf_cell *v, bool last,
                    struct rf_buf *out);
 void pg_bulk_script(struct rf_db *dbp, const char *sql, const char *data, size_t len,

@@ -734,10 +734,11 @@ static void load_data_local_serves_only_its_own_rows(void **state)
 	struct rf_result r;
 	struct rf_buf sql = RF_BUF_INIT, data = RF_BUF_INIT;
 	struct rf_table_info t;
-	const struct rf_cell v[] = {{"1", 1, false},          {"tab\there\nand \\N", 15, false},
-	                            {"2", 1, false},          {NULL, 0, true},
-	                            {"3", 1, false},          {"", 0, false}};
-	const size_t key[] = {0}, text_key[] = {1};
+	const struct rf_cell v[] = {{"1", 1, false}, {"tab\there\nand \\N", 15, false}, {"true", 4, false},
+	                            {"2", 1, false}, {NULL, 0, true},                   {"false", 5, false},
+	                            {"3", 1, false}, {"", 0, false},                    {NULL, 0, true}};
+	const enum rf_type_class classes[] = {RF_T_INTEGER, RF_T_TEXT, RF_T_BOOLEAN};
+	const size_t key[] = {0}, text_key[] = {1}, all[] = {0, 1, 2};
 	long long rows = -1;
 	FILE *f = fopen(secret, "w");
 	(void)state;
@@ -747,7 +748,8 @@ static void load_data_local_serves_only_its_own_rows(void **state)
 	fclose(f);
 	assert_true(db->bulk); /* the fixture server has local_infile on */
 	rf_test_sql(my_url(), "DROP TABLE IF EXISTS bulk_probe;\n"
-	                      "CREATE TABLE bulk_probe (id INT PRIMARY KEY, t TEXT);\n");
+	                      "CREATE TABLE bulk_probe (id INT PRIMARY KEY, t TEXT, f BIT(1));\n");
+	describe_ok(db, "bulk_probe", &t);
 	rf_error_clear(&err);
 	assert_int_equal(rf_db_begin(db, RF_TX_WRITE, NULL, &err), 0);
 	rf_buf_printf(&sql, "LOAD DATA LOCAL INFILE '%s' INTO TABLE bulk_probe", secret);
@@ -757,19 +759,22 @@ static void load_data_local_serves_only_its_own_rows(void **state)
 	rf_error_clear(&err);
 	assert_int_equal(db->ops->bulk_load(db, sql.data, NULL, 0, &rows, &err), 0);
 	assert_int_equal(rows, 0); /* our (empty) rows, not the file */
-	for (size_t i = 0; i < 6; i++)
-		db->ops->bulk_value(db, i % 2 ? RF_T_TEXT : RF_T_INTEGER, &v[i], i % 2 == 1, &data);
+	for (size_t i = 0; i < 9; i++)
+		db->ops->bulk_value(db, classes[i % 3], &v[i], i % 3 == 2, &data);
 	rf_buf_reset(&sql);
-	db->ops->bulk_statement(db, "`bulk_probe`", "`id`, `t`", &sql);
+	db->ops->bulk_statement(db, &t, all, 3, &sql);
+	printf("  %s\n", sql.data);
 	assert_int_equal(db->ops->bulk_load(db, sql.data, data.data, data.len, &rows, &err), 0);
 	assert_int_equal(rows, 3);
-	exec_ok(db, "SELECT hex(t) FROM bulk_probe ORDER BY id", 0, NULL, &r);
+	exec_ok(db, "SELECT hex(t), f + 0 FROM bulk_probe ORDER BY id", 0, NULL, &r);
 	assert_int_equal(r.nrows, 3);
 	assert_cell(&r.cells[0], "7461620968657265" "0A616E64205C4E"); /* tab\there\nand \N */
-	assert_true(r.cells[1].is_null);
-	assert_cell(&r.cells[2], "");
+	assert_cell(&r.cells[1], "1"); /* BIT(1) through a variable, not the text "1" */
+	assert_true(r.cells[2].is_null);
+	assert_cell(&r.cells[3], "0");
+	assert_cell(&r.cells[4], "");
+	assert_true(r.cells[5].is_null);
 	rf_result_free(&r);
-	describe_ok(db, "bulk_probe", &t);
 	assert_int_equal(db->ops->temp_load(db, "rowferry_keys_t", &t, key, 1, "2\n3\n", 4, &err), 0);
 	exec_ok(db, "SELECT count(*) FROM bulk_probe WHERE id IN (SELECT id FROM rowferry_keys_t)", 0,
 	        NULL, &r);
