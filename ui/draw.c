@@ -33,6 +33,12 @@ static size_t next_char(const char *s, size_t len, wchar_t *wc)
 static int char_width(wchar_t *wc)
 {
 	int w;
+	/* a tab is a field separator (a bulk load's rows in the preview):
+	 * shown as an arrow, so empty fields stay visible */
+	if (*wc == '\t') {
+		*wc = MB_CUR_MAX > 1 ? 0x2192 : ' ';
+		return 1;
+	}
 	if (*wc < 0x80)
 		w = (*wc < ' ' || *wc == 0x7f) ? -1 : 1;
 	else
