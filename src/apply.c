@@ -47,12 +47,12 @@ struct apply {
 	size_t *jkey; /* table indexes of the journal's key */
 	struct rf_cell *jkey_cells;
 	size_t done;
-	struct image img;     /* scratch image (cells only) for read-back rows */
+	struct image img;      /* scratch image (cells only) for read-back rows */
 	struct rf_buf img_buf; /* its bytes */
 	size_t *img_offs;
 	bool keys_hold_inserts; /* a->keys holds every insert's match key */
-	char *insert_keys; /* the server-side table of the keys to insert,
-	                      between the re-check and the read-back */
+	char *insert_keys;      /* the server-side table of the keys to insert,
+	                           between the re-check and the read-back */
 };
 
 const char *rf_apply_status_name(enum rf_apply_status s)
@@ -279,7 +279,7 @@ static int recheck(struct apply *a, struct rf_error *err)
 		goto out;
 	}
 	tuples = rf_xcalloc(rf_lookup_span(a->db, p->nops) *
-	                        (p->ntarget_key > a->sh->nkey ? p->ntarget_key : a->sh->nkey) +
+	                            (p->ntarget_key > a->sh->nkey ? p->ntarget_key : a->sh->nkey) +
 	                        1,
 	                    sizeof *tuples);
 	for (pass = 0; pass < 2; pass++) {

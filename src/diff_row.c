@@ -15,8 +15,7 @@ static size_t cells_bytes(const struct rf_cell *c, size_t n)
 }
 
 /* Copies n cells to out, their bytes to *at (advanced). */
-static struct rf_cell *copy_cells(const struct rf_cell *c, size_t n, struct rf_cell *out,
-                                  char **at)
+static struct rf_cell *copy_cells(const struct rf_cell *c, size_t n, struct rf_cell *out, char **at)
 {
 	size_t i;
 	if (!c)
@@ -44,8 +43,8 @@ struct rf_diff_row *rf_diff_row_dup(const struct rf_diff_row *r, size_t ncols)
 	size_t n = ncols ? ncols : 1;
 	size_t head = sizeof(struct rf_diff_row), cells = 2 * n * sizeof(struct rf_cell);
 	size_t flags = n * sizeof(bool) + n;
-	size_t total = head + cells + flags + cells_bytes(r->src, ncols) +
-	               cells_bytes(r->dst, ncols);
+	size_t total =
+	    head + cells + flags + cells_bytes(r->src, ncols) + cells_bytes(r->dst, ncols);
 	char *block = rf_xcalloc(1, total);
 	struct rf_diff_row *o = (struct rf_diff_row *)block;
 	struct rf_cell *cellmem = (struct rf_cell *)(block + head);

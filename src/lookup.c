@@ -222,8 +222,7 @@ static void build_where(struct rf_db *db, const struct rf_table_info *t,
 
 static bool table_path(const struct rf_db *db, size_t n)
 {
-	return db->bulk && db->in_tx && db->tx_mode == RF_TX_WRITE &&
-	       n >= RF_LOOKUP_TABLE_MIN;
+	return db->bulk && db->in_tx && db->tx_mode == RF_TX_WRITE && n >= RF_LOOKUP_TABLE_MIN;
 }
 
 size_t rf_lookup_span(const struct rf_db *db, size_t n)
@@ -304,8 +303,8 @@ static int lookup_table(struct rf_db *db, const struct rf_table_info *t,
 		for (j = 0; j < key->n && !(key->kept && *key->kept); j++)
 			db->ops->bulk_value(db, key->classes[j], &tu[j], j + 1 == key->n, &data);
 	}
-	if (nnull && lookup_chunks(db, t, key, nulls, nnull, stream_cols, nstream, lock, fn, ctx,
-	                           err) != 0)
+	if (nnull &&
+	    lookup_chunks(db, t, key, nulls, nnull, stream_cols, nstream, lock, fn, ctx, err) != 0)
 		goto out;
 	if (nnull == ntuples) {
 		rc = 0;
@@ -327,7 +326,8 @@ static int lookup_table(struct rf_db *db, const struct rf_table_info *t,
 			rf_buf_adds(&cols, ", ");
 		db->ops->quote_ident(db, t->cols[key->cols[j]].name, &cols);
 	}
-	rf_buf_printf(&where, key->n == 1 ? "%s IN (SELECT %s FROM %s)" : "(%s) IN (SELECT %s FROM %s)",
+	rf_buf_printf(&where,
+	              key->n == 1 ? "%s IN (SELECT %s FROM %s)" : "(%s) IN (SELECT %s FROM %s)",
 	              cols.data, cols.data, name);
 	rc = stream_where(db, t, where.data, stream_cols, nstream, lock, fn, ctx, err);
 	/* on failure the transaction is rolled back, and the table with it */
@@ -359,8 +359,7 @@ int rf_lookup_rows(struct rf_db *db, const struct rf_table_info *t, const struct
 	if (table_path(db, ntuples))
 		return lookup_table(db, t, key, tuples, ntuples, stream_cols, nstream, lock, fn,
 		                    ctx, err);
-	return lookup_chunks(db, t, key, tuples, ntuples, stream_cols, nstream, lock, fn, ctx,
-	                     err);
+	return lookup_chunks(db, t, key, tuples, ntuples, stream_cols, nstream, lock, fn, ctx, err);
 }
 
 enum rf_type_class rf_lookup_class(enum rf_type_class value_class, enum rf_type_class column_class)

@@ -61,11 +61,11 @@ struct rf_lookup_key {
 	const size_t *cols;                /* table column indexes */
 	const enum rf_type_class *classes; /* class of the canonical values given */
 	size_t chunk;                      /* tuples per stream; 0: RF_LOOKUP_CHUNK */
-	char **kept; /* NULL, or where the temporary table of the tuples stays
-	                for another lookup of the same tuples: *kept NULL makes
-	                it (if the table path is taken) and names it there,
-	                otherwise it is used as it is; the caller ends it with
-	                rf_lookup_release() */
+	char **kept;                       /* NULL, or where the temporary table of the tuples stays
+	                                      for another lookup of the same tuples: *kept NULL makes
+	                                      it (if the table path is taken) and names it there,
+	                                      otherwise it is used as it is; the caller ends it with
+	                                      rf_lookup_release() */
 };
 
 /* Drops the table a lookup kept in *kept (if any) and frees the name. */

@@ -264,6 +264,10 @@ int rf_db_check_where(const char *where, const char *who, struct rf_error *err);
  * starting with a digit): the temporary tables rowferry names itself,
  * which drivers put into SQL unquoted. */
 bool rf_db_plain_name(const char *name);
+/* Appends s[0..n), every byte b with esc[b] != 0 written as a backslash
+ * and esc[b] (the bulk-load text formats: COPY's and LOAD DATA's escapes;
+ * esc is a driver's static table, e.g. {['\t'] = 't', ...}). */
+void rf_db_add_escaped(struct rf_buf *out, const char *s, size_t n, const char esc[256]);
 /* Fills the driver-common part of a connection. */
 void rf_db_init_base(struct rf_db *db, const struct rf_db_ops *ops,
                      const struct rf_connect_opts *o);

@@ -138,8 +138,9 @@ static void print_sql(FILE *out, const struct rf_plan *p, struct rf_db *dst, siz
 			if ((cut = strchr(cut, '\n')))
 				cut++;
 		if (st->bulk && max && cut) {
-			fprintf(out, "%.*s-- ... and the rest of the %zu rows (--dry-run shows them "
-			             "all)\n",
+			fprintf(out,
+			        "%.*s-- ... and the rest of the %zu rows (--dry-run shows them "
+			        "all)\n",
 			        (int)(cut - text), text, st->count);
 			continue;
 		}

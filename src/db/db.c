@@ -106,6 +106,22 @@ int rf_db_rollback(struct rf_db *db, struct rf_error *err)
 	return db->ops->rollback(db, err);
 }
 
+void rf_db_add_escaped(struct rf_buf *out, const char *s, size_t n, const char esc[256])
+{
+	const char *p = s, *end = s + n, *run = s;
+	rf_buf_reserve(out, n);
+	for (; p < end; p++) {
+		char e = esc[(unsigned char)*p];
+		if (!e)
+			continue;
+		rf_buf_add(out, run, (size_t)(p - run));
+		rf_buf_addc(out, '\\');
+		rf_buf_addc(out, e);
+		run = p + 1;
+	}
+	rf_buf_add(out, run, (size_t)(end - run));
+}
+
 bool rf_db_plain_name(const char *name)
 {
 	const char *p;

@@ -205,7 +205,8 @@ static int my_begin(struct rf_db *base, enum rf_tx_mode mode, const struct rf_tx
 	if (mode == RF_TX_READ) {
 		/* READ ONLY is enforced by the server; the consistent snapshot makes
 		 * every stream of this transaction see the same data. */
-		if (my_run(db, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", err) != 0 ||
+		if (my_run(db, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", err) !=
+		        0 ||
 		    my_run(db, "START TRANSACTION READ ONLY, WITH CONSISTENT SNAPSHOT", err) != 0)
 			return -1;
 	} else {

@@ -77,9 +77,8 @@ void my_bulk_install(struct my_db *db)
 
 /* LOAD DATA into table_sql, columns cols[0..n) of t. A BIT column takes its
  * field through a variable: LOAD DATA would store the text "1" in it. */
-static void load_statement(struct rf_db *base, const char *table_sql,
-                           const struct rf_table_info *t, const size_t *cols, size_t n,
-                           struct rf_buf *out)
+static void load_statement(struct rf_db *base, const char *table_sql, const struct rf_table_info *t,
+                           const size_t *cols, size_t n, struct rf_buf *out)
 {
 	size_t i, nbit = 0;
 	rf_buf_printf(out,
@@ -113,35 +112,12 @@ void my_bulk_statement(struct rf_db *base, const struct rf_table_info *t, const 
 	rf_buf_free(&table);
 }
 
-/* bytes with LOAD DATA's escapes */
+/* bytes with LOAD DATA's escapes: backslash, tab, newline, NUL */
+static const char load_escapes[256] = {['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', ['\0'] = '0'};
+
 static void add_escaped(const char *s, size_t n, struct rf_buf *out)
 {
-	const char *p = s, *end = s + n, *run = s;
-	rf_buf_reserve(out, n);
-	for (; p < end; p++) {
-		char esc;
-		switch (*p) {
-		case '\\':
-			esc = '\\';
-			break;
-		case '\t':
-			esc = 't';
-			break;
-		case '\n':
-			esc = 'n';
-			break;
-		case '\0':
-			esc = '0';
-			break;
-		default:
-			continue;
-		}
-		rf_buf_add(out, run, (size_t)(p - run));
-		rf_buf_addc(out, '\\');
-		rf_buf_addc(out, esc);
-		run = p + 1;
-	}
-	rf_buf_add(out, run, (size_t)(end - run));
+	rf_db_add_escaped(out, s, n, load_escapes);
 }
 
 void my_bulk_value(struct rf_db *base, enum rf_type_class c, const struct rf_cell *v, bool last,
@@ -258,8 +234,8 @@ int my_temp_load(struct rf_db *base, const char *name, const struct rf_table_inf
 		struct rf_error first;
 		rf_error_clear(&first);
 		rf_buf_reset(&sql);
-		rf_buf_printf(&sql, "CREATE TEMPORARY TABLE %s%s AS SELECT %s FROM %s LIMIT 0", name,
-		              memory ? " ENGINE=MEMORY" : "", list.data, table.data);
+		rf_buf_printf(&sql, "CREATE TEMPORARY TABLE %s%s AS SELECT %s FROM %s LIMIT 0",
+		              name, memory ? " ENGINE=MEMORY" : "", list.data, table.data);
 		if (my_run(db, sql.data, memory ? &first : err) != 0) {
 			if (memory)
 				continue;

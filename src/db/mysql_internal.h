@@ -69,11 +69,10 @@ void my_bulk_value(struct rf_db *base, enum rf_type_class c, const struct rf_cel
                    struct rf_buf *out);
 void my_bulk_script(struct rf_db *base, const char *sql, const char *data, size_t len,
                     struct rf_buf *out);
-int my_bulk_load(struct rf_db *base, const char *sql, const char *data, size_t len,
-                 long long *rows, struct rf_error *err);
-int my_temp_load(struct rf_db *base, const char *name, const struct rf_table_info *t,
-                 const size_t *cols, size_t n, const char *data, size_t len,
+int my_bulk_load(struct rf_db *base, const char *sql, const char *data, size_t len, long long *rows,
                  struct rf_error *err);
+int my_temp_load(struct rf_db *base, const char *name, const struct rf_table_info *t,
+                 const size_t *cols, size_t n, const char *data, size_t len, struct rf_error *err);
 int my_temp_drop(struct rf_db *base, const char *name, struct rf_error *err);
 /* A temporary table name rowferry made: letters, digits, '_' only. */
 #define my_plain_name(name) rf_db_plain_name(name)

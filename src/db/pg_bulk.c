@@ -17,9 +17,8 @@
 #define PG_BULK_PIECE (256 * 1024)
 
 /* COPY table_sql (the quoted names of t's columns cols[0..n)) FROM STDIN */
-static void copy_statement(struct rf_db *dbp, const char *table_sql,
-                           const struct rf_table_info *t, const size_t *cols, size_t n,
-                           struct rf_buf *out)
+static void copy_statement(struct rf_db *dbp, const char *table_sql, const struct rf_table_info *t,
+                           const size_t *cols, size_t n, struct rf_buf *out)
 {
 	size_t i;
 	rf_buf_printf(out, "COPY %s (", table_sql);
@@ -44,6 +43,9 @@ void pg_bulk_statement(struct rf_db *dbp, const struct rf_table_info *t, const s
 	rf_buf_free(&table);
 }
 
+/* COPY text format: backslash, tab, newline and carriage return */
+static const char copy_escapes[256] = {['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r'};
+
 void pg_bulk_value(struct rf_db *dbp, enum rf_type_class c, const struct rf_cell *v, bool last,
                    struct rf_buf *out)
 {
@@ -51,33 +53,9 @@ void pg_bulk_value(struct rf_db *dbp, enum rf_type_class c, const struct rf_cell
 	if (v->is_null) {
 		rf_buf_add(out, "\\N", 2);
 	} else {
-		const char *p = v->data, *end = p + v->len, *run = p;
 		if (c == RF_T_BYTES)
 			rf_buf_add(out, "\\\\x", 3); /* canonical bytes are hex */
-		for (; p < end; p++) {
-			char esc;
-			switch (*p) {
-			case '\\':
-				esc = '\\';
-				break;
-			case '\t':
-				esc = 't';
-				break;
-			case '\n':
-				esc = 'n';
-				break;
-			case '\r':
-				esc = 'r';
-				break;
-			default:
-				continue;
-			}
-			rf_buf_add(out, run, (size_t)(p - run));
-			rf_buf_addc(out, '\\');
-			rf_buf_addc(out, esc);
-			run = p + 1;
-		}
-		rf_buf_add(out, run, (size_t)(end - run));
+		rf_db_add_escaped(out, v->data, v->len, copy_escapes);
 	}
 	rf_buf_addc(out, last ? '\n' : '\t');
 }

@@ -734,9 +734,11 @@ static void load_data_local_serves_only_its_own_rows(void **state)
 	struct rf_result r;
 	struct rf_buf sql = RF_BUF_INIT, data = RF_BUF_INIT;
 	struct rf_table_info t;
-	const struct rf_cell v[] = {{"1", 1, false}, {"tab\there\nand \\N", 15, false}, {"true", 4, false},
-	                            {"2", 1, false}, {NULL, 0, true},                   {"false", 5, false},
-	                            {"3", 1, false}, {"", 0, false},                    {NULL, 0, true}};
+	const struct rf_cell v[] = {{"1", 1, false},    {"tab\there\nand \\N", 15, false},
+	                            {"true", 4, false}, {"2", 1, false},
+	                            {NULL, 0, true},    {"false", 5, false},
+	                            {"3", 1, false},    {"", 0, false},
+	                            {NULL, 0, true}};
 	const enum rf_type_class classes[] = {RF_T_INTEGER, RF_T_TEXT, RF_T_BOOLEAN};
 	const size_t key[] = {0}, text_key[] = {1}, all[] = {0, 1, 2};
 	long long rows = -1;
@@ -768,16 +770,18 @@ static void load_data_local_serves_only_its_own_rows(void **state)
 	assert_int_equal(rows, 3);
 	exec_ok(db, "SELECT hex(t), f + 0 FROM bulk_probe ORDER BY id", 0, NULL, &r);
 	assert_int_equal(r.nrows, 3);
-	assert_cell(&r.cells[0], "7461620968657265" "0A616E64205C4E"); /* tab\there\nand \N */
+	assert_cell(&r.cells[0], "7461620968657265"
+	                         "0A616E64205C4E"); /* tab\there\nand \N */
 	assert_cell(&r.cells[1], "1"); /* BIT(1) through a variable, not the text "1" */
 	assert_true(r.cells[2].is_null);
 	assert_cell(&r.cells[3], "0");
 	assert_cell(&r.cells[4], "");
 	assert_true(r.cells[5].is_null);
 	rf_result_free(&r);
-	assert_int_equal(db->ops->temp_load(db, "rowferry_keys_t", &t, key, 1, "2\n3\n", 4, &err), 0);
-	exec_ok(db, "SELECT count(*) FROM bulk_probe WHERE id IN (SELECT id FROM rowferry_keys_t)", 0,
-	        NULL, &r);
+	assert_int_equal(db->ops->temp_load(db, "rowferry_keys_t", &t, key, 1, "2\n3\n", 4, &err),
+	                 0);
+	exec_ok(db, "SELECT count(*) FROM bulk_probe WHERE id IN (SELECT id FROM rowferry_keys_t)",
+	        0, NULL, &r);
 	assert_cell(&r.cells[0], "2");
 	rf_result_free(&r);
 	assert_int_equal(db->ops->temp_drop(db, "rowferry_keys_t", &err), 0);

@@ -250,8 +250,8 @@ static void big_journal_round_trips_every_escape_at_every_offset(void **state)
 {
 	static const char specials[] = {'"', '\\', '\n', '\t', '\x01', '\x1f', '\xc3'};
 	char *tmp = rf_test_tmpdir(), *path;
-	struct rf_journal_header h = {"dev (sqlite:dev.db)", "prod (sqlite:prod.db)", "prod", "t", 1,
-	                              key, 1, cols};
+	struct rf_journal_header h = {
+	    "dev (sqlite:dev.db)", "prod (sqlite:prod.db)", "prod", "t", 1, key, 1, cols};
 	struct rf_journal_writer *w;
 	struct rf_journal j;
 	struct rf_error err;
@@ -282,7 +282,8 @@ static void big_journal_round_trips_every_escape_at_every_offset(void **state)
 	assert_true(j.seal_ok);
 	assert_int_equal(j.nops, ROWS);
 	for (i = 0; i < ROWS; i++)
-		n += cell_is(&j.ops[i].after[0], vals[i], LEN) && cell_is(&j.ops[i].key[0], vals[i], LEN);
+		n += cell_is(&j.ops[i].after[0], vals[i], LEN) &&
+		     cell_is(&j.ops[i].key[0], vals[i], LEN);
 	assert_int_equal(n, ROWS);
 	rf_journal_free(&j);
 	free(path);
