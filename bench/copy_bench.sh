@@ -12,7 +12,7 @@
 #
 # BUILD_DIR holds a built rowferry (relative to the repository root or
 # absolute); without it, build-bench is configured and built in Release.
-# Environment: RF_BENCH_COPY_ROWS (100000), RF_BENCH_COPY_RUNS (5),
+# Environment: RF_BENCH_COPY_ROWS (100000), RF_BENCH_COPY_RUNS (9),
 # RF_BENCH_SRV (servers to reuse or start, /tmp/rfbench-srv),
 # RF_BENCH_KEEP_SERVERS=1 (leave servers it started running),
 # RF_BENCH_RESULTS (bench/RESULTS.md).
@@ -20,7 +20,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROWS=${RF_BENCH_COPY_ROWS:-100000}
-RUNS=${RF_BENCH_COPY_RUNS:-5}
+RUNS=${RF_BENCH_COPY_RUNS:-9}
 SRV=${RF_BENCH_SRV:-/tmp/rfbench-srv}
 RESULTS=${RF_BENCH_RESULTS:-$ROOT/bench/RESULTS.md}
 KEEP_SERVERS=${RF_BENCH_KEEP_SERVERS:-0}
@@ -40,7 +40,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for t in psql mariadb hyperfine jq awk cmake; do
+for t in psql mariadb bc awk cmake; do
 	command -v "$t" >/dev/null || die "$t is missing (scripts/install-deps.sh --bench)"
 done
 
@@ -126,10 +126,29 @@ MY_RF="'$RF' $RF_ARGS --from '$MY_DEV' --to '$MY_PROD'"
 MY_EMPTY="mariadb --no-defaults -urowferry -p'$RF_TEST_MY_PASSWORD' --socket='$RF_TEST_MY_SOCKET' rfb_copy_prod -e 'TRUNCATE copy_bench'; rm -rf '$WORK/undo'"
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-measure() { # NAME BULK RF EMPTY -> $WORK/NAME.json
-	log "$1: $RUNS runs each"
-	hyperfine --style none --runs "$RUNS" --prepare "$4" --export-json "$WORK/$1.json" \
-		-n bulk "$2" -n rowferry "$3" >&2
+# Runs in pairs, bulk load then rowferry, each from an empty target (the
+# TRUNCATE is not timed): a pair runs under the same machine load, so the
+# ratio of each pair is the fair figure on a shared machine, where all of
+# one command's runs and then all of the other's (hyperfine's order) would
+# measure the load drifting as much as the programs.
+now() { date +%s.%N; }
+measure() { # NAME BULK RF EMPTY -> $WORK/NAME.tsv: bulk_s rowferry_s write_phase_s
+	local i t0 t1 t1b t2 out
+	log "$1: $RUNS pairs"
+	: >"$WORK/$1.tsv"
+	for i in $(seq 1 "$RUNS"); do
+		bash -c "$4" >/dev/null 2>&1
+		t0=$(now)
+		bash -c "$2" >/dev/null 2>&1 || die "$1: the bulk load failed"
+		t1=$(now)
+		bash -c "$4" >/dev/null 2>&1
+		t1b=$(now)
+		out=$(bash -c "$3" 2>/dev/null) || die "$1: rowferry copy failed"
+		t2=$(now)
+		awk -v a="$t0" -v b="$t1" -v c="$t1b" -v d="$t2" \
+			-v w="$(sed -n 's/.* in \([0-9.]*\) s$/\1/p' <<<"$out")" \
+			'BEGIN {printf "%.3f %.3f %.2f\n", b - a, d - c, w}' >>"$WORK/$1.tsv"
+	done
 }
 measure pg "$PG_BULK" "$PG_RF" "$PG_EMPTY"
 measure my "$MY_BULK" "$MY_RF" "$MY_EMPTY"
@@ -142,27 +161,16 @@ my_rows=$(my rfb_copy_prod -e 'SELECT count(*) FROM copy_bench')
 "$RF" diff copy_bench --from "$PG_DEV" --to "$PG_PROD" --summary >/dev/null && pg_diff=empty || pg_diff=DIFFERS
 "$RF" diff copy_bench --from "$MY_DEV" --to "$MY_PROD" --summary >/dev/null && my_diff=empty || my_diff=DIFFERS
 
-# The write phase alone, as rowferry reports it ("... in X s"): the
-# transaction (re-check, bulk load, read-back for the journal, fsync,
-# COMMIT), without connecting, diffing and the preview checks.
-apply_median() { # RF EMPTY -> median seconds
-	local i
-	for i in $(seq 1 "$RUNS"); do
-		bash -c "$2" >/dev/null 2>&1
-		bash -c "$1" 2>/dev/null | sed -n 's/.* in \([0-9.]*\) s$/\1/p'
-	done | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+# medians over the pairs: NAME COLUMN (1 bulk, 2 rowferry, 3 write phase,
+# 4 bulk/rowferry of each pair)
+median() {
+	awk -v c="$2" '{v = c == 4 ? $1 / $2 : $c; print v}' "$WORK/$1.tsv" | sort -g |
+		awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
 }
-PG_APPLY=$(apply_median "$PG_RF" "$PG_EMPTY")
-MY_APPLY=$(apply_median "$MY_RF" "$MY_EMPTY")
-
-median() { jq -r ".results[] | select(.command == \"$2\") | .median" "$WORK/$1.json"; }
 row() { # ENGINE NAME BULK_LABEL
-	local b r
-	b=$(median "$1" bulk)
-	r=$(median "$1" rowferry)
-	printf '| %s | %s | %.3f s | %.3f s | %.2f | %s |\n' "$2" "$3" "$b" "$r" \
-		"$(echo "$b / $r" | bc -l)" \
-		"$(echo "$b / $r >= 0.5" | bc -l | sed 's/1/met/; s/0/not met/')"
+	printf '| %s | %s | %.3f s | %.3f s | %.2f | %s |\n' "$2" "$3" "$(median "$1" 1)" \
+		"$(median "$1" 2)" "$(median "$1" 4)" \
+		"$(echo "$(median "$1" 4) >= 0.5" | bc -l | sed 's/1/met/; s/0/not met/')"
 }
 
 sec=$WORK/section.md
@@ -179,22 +187,31 @@ sec=$WORK/section.md
 	echo
 	echo "Table copy_bench: 10 columns (bigint primary key, texts, integer, decimal,"
 	echo "JSON, timestamp, a nullable note), $ROWS rows; every run fills the empty"
-	echo "target table, primary key in place. Medians of $RUNS runs (hyperfine; the"
-	echo "TRUNCATE before each run is not timed). rowferry's time is the whole"
+	echo "target table, primary key in place. $RUNS pairs of runs, the bulk load then"
+	echo "rowferry, back to back so both run under the same machine load (the"
+	echo "TRUNCATE before each run is not timed); medians, and the ratio is the"
+	echo "median of the pairs' ratios. rowferry's time is the whole"
 	echo "command: connect, diff, preview warnings, then one transaction: re-check"
 	echo "(the keys go to a temporary table), the bulk load (COPY FROM STDIN / LOAD"
 	echo "DATA LOCAL, as bulk_rows = 1000 makes it), read-back of the rows for the"
 	echo "journal's after-images, fsync, COMMIT."
 	echo
-	echo "| engine | bulk load | bulk median | rowferry copy median | speed ratio (bulk time / copy time) | target >= 0.5 |"
+	echo "| engine | bulk load | bulk median | rowferry copy median | speed ratio (bulk time / copy time, median of pairs) | target >= 0.5 |"
 	echo "|---|---|---|---|---|---|"
 	row pg PostgreSQL 'COPY FROM (psql \copy)'
 	row my MariaDB 'LOAD DATA LOCAL INFILE'
 	echo
 	echo "The write phase alone (rowferry's own \"in X s\": the transaction, without"
-	echo "connecting, diffing and the preview checks), median of $RUNS more runs:"
-	printf 'PostgreSQL %s s (%.2fx bulk speed),\n' "$PG_APPLY" "$(echo "$(median pg bulk) / $PG_APPLY" | bc -l)"
-	printf 'MariaDB %s s (%.2fx bulk speed).\n' "$MY_APPLY" "$(echo "$(median my bulk) / $MY_APPLY" | bc -l)"
+	echo "connecting, diffing and the preview checks), median over the same runs:"
+	printf 'PostgreSQL %s s (%.2fx bulk speed),\n' "$(median pg 3)" "$(echo "$(median pg 1) / $(median pg 3)" | bc -l)"
+	printf 'MariaDB %s s (%.2fx bulk speed).\n' "$(median my 3)" "$(echo "$(median my 1) / $(median my 3)" | bc -l)"
+	echo
+	echo "Every pair (bulk s, rowferry s, write phase s):"
+	echo
+	echo '```'
+	sed 's/^/PostgreSQL /' "$WORK/pg.tsv"
+	sed 's/^/MariaDB    /' "$WORK/my.tsv"
+	echo '```'
 	echo
 	echo "Checks after the last run: PostgreSQL $pg_rows rows, re-diff $pg_diff;"
 	echo "MariaDB $my_rows rows, re-diff $my_diff."
