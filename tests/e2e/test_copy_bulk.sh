@@ -123,6 +123,23 @@ assert_eq "mariadb->postgres: re-diff is empty" 0 "$rc"
 rf --config "$T/odd2.ini" undo "$(journal_of)" --yes
 assert_eq "mariadb->postgres: undo empties prod" 0 "$(pg "$PGP" "SELECT count(*) FROM odd")"
 
+# --- an excluded key without a default: client-side UUIDs, in the load -------
+pgf "$PGD" <<'SQL'
+CREATE TABLE tok (guid uuid PRIMARY KEY, name text NOT NULL UNIQUE);
+INSERT INTO tok SELECT ('00000000-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid, 'n' || g
+  FROM generate_series(1, 5) g;
+SQL
+pg "$PGP" "CREATE TABLE tok (guid uuid PRIMARY KEY, name text NOT NULL UNIQUE)"
+bulk_config "$T/tok.ini" "$PGD" "$PGP" "$T/undo-tok" 1
+rf --config "$T/tok.ini" copy tok --key name --exclude guid --dry-run
+assert_contains "client UUIDs: the COPY carries the guid column" 'COPY "public"."tok" ("guid", "name") FROM STDIN;' "$(cat "$T/out")"
+rf --config "$T/tok.ini" copy tok --key name --exclude guid --yes
+assert_eq "client UUIDs: copy exits 0" 0 "$rc"
+assert_eq "client UUIDs: 5 distinct new GUIDs, none of dev's" "5 0" \
+	"$(pg "$PGP" "SELECT count(DISTINCT guid), count(*) FILTER (WHERE guid::text LIKE '00000000-%') FROM tok" | tr '|' ' ')"
+assert_eq "client UUIDs: the journal has them" \
+	"$(pg "$PGP" "SELECT guid FROM tok ORDER BY guid")" "$(jq -r 'select(.op=="insert") | .key.guid' "$(journal_of)" | sort)"
+
 # --- what LOAD DATA LOCAL would only warn about fails the copy ----------------
 # (LOCAL makes errors warnings: the server cannot stop the client's file)
 pgf "$PGD" <<'SQL'
