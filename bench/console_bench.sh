@@ -22,6 +22,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=section.sh
+. "$ROOT/bench/section.sh"
 BUILD=${1:-build-ui-bench}
 ROWS=${RF_BENCH_ROWS:-100000}
 KEYS=${RF_BENCH_KEYS:-1000}
@@ -142,16 +144,6 @@ rows or 100k.
 <!-- /console-bench -->
 EOF
 )
-if [ -f "$RESULTS" ] && grep -q '<!-- console-bench -->' "$RESULTS"; then
-	python3 - "$RESULTS" "$section" <<'PY'
-import re, sys
-path, section = sys.argv[1], sys.argv[2]
-text = open(path, encoding="utf-8").read()
-text = re.sub(r"<!-- console-bench -->.*?<!-- /console-bench -->", lambda m: section, text,
-              flags=re.S)
-open(path, "w", encoding="utf-8").write(text)
-PY
-else
-	{ [ -s "$RESULTS" ] && echo; echo "$section"; } >>"$RESULTS"
-fi
+printf '%s\n' "$section" >"$W/section.md"
+replace_section console-bench "$W/section.md" "$RESULTS"
 echo "$section"

@@ -19,6 +19,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=section.sh
+. "$ROOT/bench/section.sh"
 ROWS=${RF_BENCH_COPY_ROWS:-100000}
 RUNS=${RF_BENCH_COPY_RUNS:-9}
 SRV=${RF_BENCH_SRV:-/tmp/rfbench-srv}
@@ -228,16 +230,5 @@ sec=$WORK/section.md
 } | tee "$sec"
 
 # this bench's section of RESULTS.md is replaced; the rest stays
-if [ ! -f "$RESULTS" ]; then
-	printf '# rowferry benchmark results\n\n' >"$RESULTS"
-fi
-if grep -q '^<!-- copy-bench -->' "$RESULTS" && grep -q '^<!-- /copy-bench -->' "$RESULTS"; then
-	awk -v sec="$sec" '
-		/^<!-- copy-bench -->/ { while ((getline l < sec) > 0) print l; skip = 1; next }
-		/^<!-- \/copy-bench -->/ { skip = 0; next }
-		!skip { print }' "$RESULTS" >"$RESULTS.tmp"
-else
-	{ cat "$RESULTS"; echo; cat "$sec"; } >"$RESULTS.tmp"
-fi
-mv "$RESULTS.tmp" "$RESULTS"
+replace_section copy-bench "$sec" "$RESULTS"
 log "wrote its section of $RESULTS"

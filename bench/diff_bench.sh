@@ -417,6 +417,7 @@ wait \$a; ra=\$?; wait \$b; rb=\$?; exit \$((ra | rb))"
 
 	TOTAL=$((SECONDS - t0))
 	TLOAD=$tload
+	. "$BENCH/section.sh"
 	. "$BENCH/diff_report.sh"
 	write_report
 	log "done in ${TOTAL}s; results in $RESULTS (raw: $WORK)"

@@ -181,17 +181,5 @@ write_report() {
 		echo "<!-- /diff-bench -->"
 	} >"$sec"
 
-	# splice the section into RESULTS.md
-	if [ ! -f "$RESULTS" ]; then
-		printf '# rowferry benchmark results\n\nEach bench in bench/ writes its own section; `make bench` runs them all.\n\n' >"$RESULTS"
-	fi
-	if grep -q '^<!-- diff-bench -->' "$RESULTS" && grep -q '^<!-- /diff-bench -->' "$RESULTS"; then
-		awk -v sec="$sec" '
-			/^<!-- diff-bench -->/ { while ((getline l < sec) > 0) print l; skip = 1; next }
-			/^<!-- \/diff-bench -->/ { skip = 0; next }
-			!skip { print }' "$RESULTS" >"$RESULTS.tmp"
-	else
-		{ cat "$RESULTS"; echo; cat "$sec"; } >"$RESULTS.tmp"
-	fi
-	mv "$RESULTS.tmp" "$RESULTS"
+	replace_section diff-bench "$sec" "$RESULTS"
 }
