@@ -36,15 +36,6 @@ void rf_render_ident(struct rf_render *r, const char *name)
 		rf_buf_add(&r->text, r->sql.data + before, r->sql.len - before);
 }
 
-void rf_render_table_to(struct rf_db *db, const struct rf_table_info *t, struct rf_buf *out)
-{
-	if (t->schema && db->ops->has_schemas) {
-		db->ops->quote_ident(db, t->schema, out);
-		rf_buf_addc(out, '.');
-	}
-	db->ops->quote_ident(db, t->name, out);
-}
-
 void rf_render_bulk(struct rf_render *r, const char *sql, struct rf_buf *data)
 {
 	rf_buf_reset(&r->sql);

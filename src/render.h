@@ -42,8 +42,6 @@ void rf_render_value(struct rf_render *r, enum rf_type_class c, const struct rf_
 /* " RETURNING every column of t" when the engine supports it; returns
  * whether it was added. */
 bool rf_render_returning(struct rf_render *r, const struct rf_table_info *t);
-/* Appends t's name as rf_render_table does, to out only. */
-void rf_render_table_to(struct rf_db *db, const struct rf_table_info *t, struct rf_buf *out);
 /* Makes the statement being built a bulk load: sql, and its rows in data
  * (taken over; data is left empty); text becomes the driver's script. */
 void rf_render_bulk(struct rf_render *r, const char *sql, struct rf_buf *data);

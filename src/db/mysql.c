@@ -258,7 +258,7 @@ bool my_is_bit(const struct rf_column *c)
 	       (c->decl_type[3] == '(' || !c->decl_type[3]);
 }
 
-static void add_table(struct rf_db *base, const struct rf_table_info *t, struct rf_buf *sql)
+void my_quote_table(struct rf_db *base, const struct rf_table_info *t, struct rf_buf *sql)
 {
 	if (t->schema) {
 		my_quote_ident(base, t->schema, sql);
@@ -298,7 +298,7 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 			rf_buf_adds(&sql, "+0)");
 	}
 	rf_buf_adds(&sql, " FROM ");
-	add_table(base, t, &sql);
+	my_quote_table(base, t, &sql);
 	if (spec->where)
 		rf_buf_printf(&sql, " WHERE (%s)", spec->where);
 	for (i = 0; i < spec->nkey; i++) {

@@ -107,7 +107,7 @@ void my_bulk_statement(struct rf_db *base, const struct rf_table_info *t, const 
                        size_t n, struct rf_buf *out)
 {
 	struct rf_buf table = RF_BUF_INIT;
-	my_quote_ident(base, t->name, &table);
+	my_quote_table(base, t, &table);
 	load_statement(base, table.data, t, cols, n, out);
 	rf_buf_free(&table);
 }
@@ -223,7 +223,7 @@ int my_temp_load(struct rf_db *base, const char *name, const struct rf_table_inf
 			rf_buf_adds(&list, ", ");
 		my_quote_ident(base, t->cols[cols[i]].name, &list);
 	}
-	my_quote_ident(base, t->name, &table);
+	my_quote_table(base, t, &table);
 	/* the types of the target's own columns; TEMPORARY does not end the
 	 * transaction as other DDL does. MEMORY first: it loads 100k keys
 	 * several times faster than InnoDB. It takes no TEXT/BLOB columns and

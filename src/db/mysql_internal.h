@@ -46,6 +46,8 @@ void my_wipe(char *s);
 int my_exec(struct rf_db *base, const char *sql, size_t nparams, const struct rf_param *params,
             struct rf_result *out, struct rf_error *err);
 void my_quote_ident(struct rf_db *base, const char *ident, struct rf_buf *out);
+/* `database`.`table` for t (just `table` when t names no database). */
+void my_quote_table(struct rf_db *base, const struct rf_table_info *t, struct rf_buf *sql);
 
 /* mysql.c: shared helpers. my_fail() sets err from msg as one line naming
  * the connection (returns -1); my_run() runs sql and discards any result;

@@ -323,6 +323,15 @@ void pg_quote_ident(struct rf_db *dbp, const char *ident, struct rf_buf *out)
 	rf_buf_addc(out, '"');
 }
 
+void pg_quote_table(struct rf_db *dbp, const struct rf_table_info *t, struct rf_buf *out)
+{
+	if (t->schema) {
+		pg_quote_ident(dbp, t->schema, out);
+		rf_buf_addc(out, '.');
+	}
+	pg_quote_ident(dbp, t->name, out);
+}
+
 static void quote_string(struct pg_db *db, const char *s, size_t n, struct rf_buf *out)
 {
 	char *q = PQescapeLiteral(db->conn, s, n);

@@ -34,11 +34,7 @@ void pg_bulk_statement(struct rf_db *dbp, const struct rf_table_info *t, const s
                        size_t n, struct rf_buf *out)
 {
 	struct rf_buf table = RF_BUF_INIT;
-	if (t->schema) {
-		pg_quote_ident(dbp, t->schema, &table);
-		rf_buf_addc(&table, '.');
-	}
-	pg_quote_ident(dbp, t->name, &table);
+	pg_quote_table(dbp, t, &table);
 	copy_statement(dbp, table.data, t, cols, n, out);
 	rf_buf_free(&table);
 }
@@ -138,9 +134,7 @@ int pg_temp_load(struct rf_db *dbp, const char *name, const struct rf_table_info
 			rf_buf_adds(&list, ", ");
 		pg_quote_ident(dbp, t->cols[cols[i]].name, &list);
 	}
-	pg_quote_ident(dbp, t->schema, &table);
-	rf_buf_addc(&table, '.');
-	pg_quote_ident(dbp, t->name, &table);
+	pg_quote_table(dbp, t, &table);
 	/* the types of the target's own columns, so the join compares like
 	 * with like and can use the target's indexes */
 	rf_buf_printf(&sql,

@@ -42,8 +42,9 @@ int pg_run(struct pg_db *db, const char *sql, struct rf_error *err);
 int pg_hex_value(char c);
 long pg_hex_decode(char *dst, const char *src, size_t n);
 
-/* pg.c: the op quote_ident (contract in db.h). */
+/* pg.c: the op quote_ident (contract in db.h), and "schema"."table" for t. */
 void pg_quote_ident(struct rf_db *dbp, const char *ident, struct rf_buf *out);
+void pg_quote_table(struct rf_db *dbp, const struct rf_table_info *t, struct rf_buf *out);
 
 /* pg_catalog.c: the ops list_tables and describe (contracts in db.h). */
 int pg_list_tables(struct rf_db *dbp, struct rf_table_list *out, struct rf_error *err);

@@ -38,15 +38,6 @@ struct rf_stream {
 	struct rf_buf scratch; /* decoded bytea of the current row */
 };
 
-static void add_qualified_table(struct rf_db *db, const struct rf_table_info *t, struct rf_buf *sql)
-{
-	if (t->schema) {
-		pg_quote_ident(db, t->schema, sql);
-		rf_buf_addc(sql, '.');
-	}
-	pg_quote_ident(db, t->name, sql);
-}
-
 /* SELECT cols FROM table [WHERE (where)] ORDER BY key [FOR UPDATE].
  *
  * The collation trap: a database created in en_US.UTF-8 sorts 'a' < 'B',
@@ -66,7 +57,7 @@ static void build_select(struct rf_db *db, const struct rf_stream_spec *spec, st
 		pg_quote_ident(db, t->cols[spec->cols[i]].name, sql);
 	}
 	rf_buf_adds(sql, " FROM ");
-	add_qualified_table(db, t, sql);
+	pg_quote_table(db, t, sql);
 	if (spec->where)
 		rf_buf_printf(sql, " WHERE (%s)", spec->where);
 	for (size_t i = 0; i < spec->nkey; i++) {
