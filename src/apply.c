@@ -14,6 +14,7 @@
 #include "lookup.h"
 #include "rowferry/apply.h"
 #include "rowferry/journal.h"
+#include "rowferry/predict.h"
 
 /* Keys per stream when reading written rows back (see readback()). */
 #define APPLY_READBACK_CHUNK 5000
@@ -50,9 +51,12 @@ struct apply {
 	struct image img;      /* scratch image (cells only) for read-back rows */
 	struct rf_buf img_buf; /* its bytes */
 	size_t *img_offs;
-	bool keys_hold_inserts; /* a->keys holds every insert's match key */
-	char *insert_keys;      /* the server-side table of the keys to insert,
-	                           between the re-check and the read-back */
+	bool keys_hold_inserts;           /* a->keys holds every insert's match key */
+	char *insert_keys;                /* the server-side table of the keys to insert,
+	                                     between the re-check and the read-back */
+	struct rf_predict pr;             /* inserts journaled from the values sent */
+	struct rf_predict_job *job;       /* ... while they load */
+	struct rf_journal_savepoint mark; /* where those lines begin */
 };
 
 const char *rf_apply_status_name(enum rf_apply_status s)
@@ -526,6 +530,48 @@ static int journal_read_back(struct apply *a, enum rf_op_kind kind, struct rf_er
 	return rc;
 }
 
+/* Starts journaling the inserts from the values sent, while they load,
+ * where the table as the plan saw it stores them as sent (predict.c); the
+ * journal is marked first, so that journal_inserts() can take the lines
+ * back. */
+static int start_predicting(struct apply *a, struct rf_error *err)
+{
+	if (!rf_predict_open(&a->pr, a->p, a->dt))
+		return 0;
+	if (rf_journal_savepoint(a->journal, &a->mark, err) != 0)
+		return -1;
+	a->job = rf_predict_start(&a->pr, a->journal, a->jkey, a->njkey);
+	return 0;
+}
+
+/* Journals the inserts that had no RETURNING. The predicted lines stand
+ * if the table, described again now, under the lock the load took (so a
+ * trigger or type change since the diff is seen), still stores every
+ * value as sent; otherwise they are taken back and the rows read back. */
+static int journal_inserts(struct apply *a, struct rf_error *err)
+{
+	struct rf_table_info now;
+	struct rf_predict fresh;
+	bool holds;
+
+	if (rf_predict_join(a->job, false, err) != 0)
+		return -1;
+	a->job = NULL;
+	if (!a->mark.set)
+		return journal_read_back(a, RF_OP_INSERT, err);
+	if (a->db->ops->describe(a->db, a->dt->display, &now, err) != 0)
+		return -1;
+	holds = rf_predict_open(&fresh, a->p, &now);
+	rf_predict_close(&fresh);
+	rf_table_info_free(&now);
+	if (!holds)
+		return rf_journal_rollback_to(a->journal, &a->mark, err) == 0
+		           ? journal_read_back(a, RF_OP_INSERT, err)
+		           : -1;
+	a->res->predicted = true;
+	return rf_lookup_release(a->db, &a->insert_keys, err);
+}
+
 static int write_all(struct apply *a, struct rf_error *err)
 {
 	struct rf_stmts stmts;
@@ -538,7 +584,8 @@ static int write_all(struct apply *a, struct rf_error *err)
 	for (i = 0; i <= stmts.len; i++) {
 		const struct rf_stmt *s = i < stmts.len ? &stmts.items[i] : NULL;
 		if (!updates_journaled && (!s || s->kind == RF_OP_INSERT)) {
-			if (journal_read_back(a, RF_OP_UPDATE, err) != 0)
+			if (journal_read_back(a, RF_OP_UPDATE, err) != 0 ||
+			    (s && !s->returning && start_predicting(a, err) != 0))
 				goto out;
 			updates_journaled = true;
 		}
@@ -553,10 +600,12 @@ static int write_all(struct apply *a, struct rf_error *err)
 		returned = returned || s->returning;
 		a->done += s->count;
 	}
-	if (!returned && journal_read_back(a, RF_OP_INSERT, err) != 0)
+	if (!returned && journal_inserts(a, err) != 0)
 		goto out;
 	rc = cancelled(a, RF_APPLY_WRITING, a->done, a->p->nops) ? 1 : 0;
 out:
+	rf_predict_join(a->job, true, NULL); /* after a failure: lines not wanted */
+	a->job = NULL;
 	rf_stmts_free(&stmts);
 	return rc;
 }
@@ -646,6 +695,8 @@ static void apply_free(struct apply *a)
 	free(a->jkey);
 	free(a->jkey_cells);
 	free(a->insert_keys); /* dropped with the transaction or the session */
+	rf_predict_close(&a->pr);
+	rf_journal_savepoint_free(&a->mark);
 	free(a->img.cells);
 	free(a->img_offs);
 	rf_buf_free(&a->img_buf);

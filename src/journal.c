@@ -517,6 +517,49 @@ int rf_journal_add(struct rf_journal_writer *w, enum rf_op_kind kind, const stru
 	return 0;
 }
 
+int rf_journal_savepoint(struct rf_journal_writer *w, struct rf_journal_savepoint *m,
+                         struct rf_error *err)
+{
+	struct stat st;
+
+	memset(m, 0, sizeof *m);
+	if (flush(w, err) != 0)
+		return -1;
+	if (fstat(w->fd, &st) != 0)
+		return rf_error_set(err, w->path, "cannot stat the undo journal: %s",
+		                    strerror(errno));
+	m->size = st.st_size;
+	m->nops = w->nops;
+	rf_sha256_copy(&m->seal, &w->seal);
+	m->set = true;
+	return 0;
+}
+
+int rf_journal_rollback_to(struct rf_journal_writer *w, const struct rf_journal_savepoint *m,
+                           struct rf_error *err)
+{
+	if (!m->set || w->sealed)
+		return rf_error_set(err, w->path, "no mark to rewind the undo journal to");
+	if (wait_idle(w, err) != 0)
+		return -1;
+	rf_buf_reset(&w->pending);
+	/* O_APPEND: the next line goes to the new end */
+	if (ftruncate(w->fd, m->size) != 0)
+		return rf_error_set(err, w->path, "cannot rewind the undo journal: %s",
+		                    strerror(errno));
+	rf_sha256_free(&w->seal);
+	rf_sha256_copy(&w->seal, &m->seal);
+	w->nops = m->nops;
+	return 0;
+}
+
+void rf_journal_savepoint_free(struct rf_journal_savepoint *m)
+{
+	if (m->set)
+		rf_sha256_free(&m->seal);
+	m->set = false;
+}
+
 int rf_journal_fsync_dir(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -310,7 +310,7 @@ static void r_where_key(struct rf_render *r, const struct rf_plan *p, const stru
 	}
 }
 
-static const struct rf_cell *insert_value(const struct rf_op *op, size_t col)
+const struct rf_cell *rf_plan_insert_value(const struct rf_op *op, size_t col)
 {
 	if (op->gen && !op->gen[col].is_null)
 		return &op->gen[col];
@@ -343,8 +343,8 @@ static void render_bulk(const struct rf_plan *p, struct rf_render *r, size_t i, 
 		for (j = 0; j < p->ninsert_cols; j++) {
 			size_t col = p->insert_cols[j];
 			db->ops->bulk_value(db, p->shape->cols[col].tclass,
-			                    insert_value(&p->ops[k], col), j + 1 == p->ninsert_cols,
-			                    &data);
+			                    rf_plan_insert_value(&p->ops[k], col),
+			                    j + 1 == p->ninsert_cols, &data);
 		}
 	rf_render_bulk(r, sql.data, &data);
 	rf_render_finish(r, out, RF_OP_INSERT, i, n, false);
@@ -399,7 +399,7 @@ static void render_inserts(const struct rf_plan *p, struct rf_render *r, size_t 
 				if (j)
 					rf_render_add(r, ", ");
 				rf_render_value(r, p->shape->cols[col].tclass,
-				                insert_value(op, col));
+				                rf_plan_insert_value(op, col));
 			}
 			rf_render_add(r, ")");
 		}

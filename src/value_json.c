@@ -28,6 +28,7 @@ struct json_parser {
 	const unsigned char *p;
 	size_t n, i;
 	int depth;
+	bool jsonb; /* print as PostgreSQL's jsonb does, not canonical */
 };
 
 /* One object member; key and value are byte ranges of the object's scratch
@@ -347,7 +348,7 @@ static int parse_array(struct json_parser *jp, struct rf_buf *out)
 		if (peek(jp) != ',')
 			return -1;
 		jp->i++;
-		rf_buf_addc(out, ',');
+		rf_buf_adds(out, jp->jsonb ? ", " : ",");
 	}
 	jp->i++;
 	rf_buf_addc(out, ']');
@@ -367,6 +368,15 @@ static int cmp_member(const void *va, const void *vb)
 	if (a->key_len != b->key_len)
 		return a->key_len < b->key_len ? -1 : 1;
 	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* jsonb's order: shorter keys first, then bytewise; then input order. */
+static int cmp_member_jsonb(const void *va, const void *vb)
+{
+	const struct json_member *a = va, *b = vb;
+	if (a->key_len != b->key_len)
+		return a->key_len < b->key_len ? -1 : 1;
+	return cmp_member(va, vb);
 }
 
 static bool same_key(const struct json_member *a, const struct json_member *b)
@@ -427,16 +437,16 @@ static int parse_object(struct json_parser *jp, struct rf_buf *out)
 	jp->i++;
 	for (k = 0; k < count; k++)
 		members[k].base = scratch.data;
-	qsort(members, count, sizeof(*members), cmp_member);
+	qsort(members, count, sizeof(*members), jp->jsonb ? cmp_member_jsonb : cmp_member);
 	rf_buf_addc(out, '{');
 	for (k = 0; k < count; k++) {
 		if (k + 1 < count && same_key(&members[k], &members[k + 1]))
 			continue;
 		if (!first)
-			rf_buf_addc(out, ',');
+			rf_buf_adds(out, jp->jsonb ? ", " : ",");
 		first = false;
 		add_string(out, scratch.data + members[k].key_off, members[k].key_len, true);
-		rf_buf_addc(out, ':');
+		rf_buf_adds(out, jp->jsonb ? ": " : ":");
 		rf_buf_add(out, scratch.data + members[k].value_off, members[k].value_len);
 	}
 	rf_buf_addc(out, '}');
@@ -474,9 +484,9 @@ static int parse_value(struct json_parser *jp, struct rf_buf *out)
 	}
 }
 
-int rf_value_json_canon(const char *p, size_t n, struct rf_buf *out)
+static int json_print(const char *p, size_t n, bool jsonb, struct rf_buf *out)
 {
-	struct json_parser jp = {(const unsigned char *)p, n, 0, 0};
+	struct json_parser jp = {(const unsigned char *)p, n, 0, 0, jsonb};
 	size_t start = out->len;
 
 	skip_blanks(&jp);
@@ -487,4 +497,14 @@ int rf_value_json_canon(const char *p, size_t n, struct rf_buf *out)
 	}
 	rf_value_buf_truncate(out, start);
 	return -1;
+}
+
+int rf_value_json_canon(const char *p, size_t n, struct rf_buf *out)
+{
+	return json_print(p, n, false, out);
+}
+
+int rf_value_jsonb_form(const char *p, size_t n, struct rf_buf *out)
+{
+	return json_print(p, n, true, out);
 }

@@ -64,6 +64,9 @@ struct rf_apply_result {
 	enum rf_apply_status status;
 	char *journal; /* the journal written (even when aborted), or NULL */
 	size_t inserted, updated, deleted;
+	bool predicted;          /* the inserts were journaled from the values sent,
+	                            which the target provably stores as sent (predict.h),
+	                            not read back */
 	struct rf_strlist drift; /* REFUSED: one line per row that changed since the diff */
 	double seconds;          /* wall time of the transaction */
 };

@@ -38,6 +38,19 @@ struct rf_column {
 	bool generated;     /* computed: GENERATED ALWAYS AS (expr) [STORED|VIRTUAL] */
 	bool identity;      /* identity / serial / auto_increment / SQLite rowid alias */
 	int pk_pos;         /* 1-based position in the primary key, 0 if not in it */
+	/* What an INSERT stores when sent a canonical value of tclass (set by
+	 * describe; apply then journals inserted rows without reading them
+	 * back, predict.c): */
+	enum rf_store {
+		RF_STORE_UNKNOWN, /* not known: read it back (the default) */
+		RF_STORE_EXACT,   /* the value sent, or the load fails */
+		RF_STORE_LIMIT,   /* the value sent if within store_limit: fraction
+		                     digits (decimal, time, timestamp) or characters
+		                     (text); otherwise rounded or cut */
+		RF_STORE_JSONB    /* the JSON sent, printed back in jsonb's form
+		                     (rf_value_jsonb_form) */
+	} store;
+	int store_limit;
 };
 
 struct rf_key { /* a unique key, or the columns of a foreign key */
@@ -68,6 +81,9 @@ struct rf_table_info {
 	struct rf_key *uniques; /* unique keys and unique indexes, not the PK */
 	size_t nfkeys;
 	struct rf_fkey *fkeys;
+	bool plain_inserts; /* a base table without triggers or rules: an INSERT
+	                       stores its values as each column's `store` says
+	                       (false where not known) */
 };
 void rf_table_info_free(struct rf_table_info *t);
 /* index of column `name` (exact match), or -1 */

@@ -31,6 +31,7 @@
 #include <stddef.h>
 
 #include "rowferry/plan.h"
+#include "rowferry/sha256.h"
 #include "rowferry/util.h"
 #include "rowferry/value.h"
 
@@ -83,6 +84,24 @@ const char *rf_journal_writer_path(const struct rf_journal_writer *w);
  * forms and are copied. */
 int rf_journal_add(struct rf_journal_writer *w, enum rf_op_kind kind, const struct rf_cell *key,
                    const struct rf_cell *before, const struct rf_cell *after, struct rf_error *err);
+/* A point in a journal that the lines added after it can be taken back to:
+ * apply journals inserts it predicts while the load runs, and takes them
+ * back if the table turns out not to store what was sent (predict.h). */
+struct rf_journal_savepoint {
+	bool set;
+	long long size;        /* bytes in the file then */
+	size_t nops;           /* op lines then */
+	struct rf_sha256 seal; /* the seal as it was then */
+};
+/* Writes what is buffered and notes where the journal ends. Free with
+ * rf_journal_savepoint_free. */
+int rf_journal_savepoint(struct rf_journal_writer *w, struct rf_journal_savepoint *m,
+                         struct rf_error *err);
+/* Drops every line added after the savepoint m: the file, the op count and
+ * the seal are as they were then. Not after rf_journal_commit. */
+int rf_journal_rollback_to(struct rf_journal_writer *w, const struct rf_journal_savepoint *m,
+                           struct rf_error *err);
+void rf_journal_savepoint_free(struct rf_journal_savepoint *m);
 /* Writes what is buffered and fsyncs the file: call before COMMIT. */
 int rf_journal_sync(struct rf_journal_writer *w, struct rf_error *err);
 /* After COMMIT: appends the committed line with the op count and seal,

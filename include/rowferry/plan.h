@@ -80,6 +80,9 @@ void rf_plan_add(struct rf_plan *p, const struct rf_diff_row *row);
 struct rf_plan *rf_plan_from_diff(struct rf_diff *d, unsigned ops_mask, struct rf_error *err);
 /* Counts per kind. */
 size_t rf_plan_count(const struct rf_plan *p, enum rf_op_kind k);
+/* The value an INSERT op sends for shape column col: the client-generated
+ * one where there is one, else the source's. */
+const struct rf_cell *rf_plan_insert_value(const struct rf_op *op, size_t col);
 
 /* A rendered statement covering ops [first, first+count). `sql` has
  * placeholders for `params`; `text` is the same statement with the values

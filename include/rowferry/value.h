@@ -86,6 +86,13 @@ struct rf_col_opts {
 int rf_value_canon(enum rf_type_class c, const struct rf_cell *in, const struct rf_col_opts *opts,
                    struct rf_buf *out);
 
+/* Appends JSON text p[0..n) as PostgreSQL's jsonb prints it: keys
+ * deduplicated (the last wins) and ordered shorter first, then bytewise;
+ * ", " and ": " between items; numbers and strings as in the canonical
+ * form. For a canonical document that is what jsonb_out gives for it.
+ * Returns 0, or -1 (out unchanged) if p is not JSON. */
+int rf_value_jsonb_form(const char *p, size_t n, struct rf_buf *out);
+
 /* Compares two canonical forms of class c for equality, honouring the
  * tolerance in opts (may be NULL). NULL vs NULL is equal; NULL vs anything,
  * including "", is not. */

@@ -124,6 +124,41 @@ static enum rf_type_class class_of(const char *data_type, const char *column_typ
 	return RF_T_OTHER;
 }
 
+/* What an INSERT stores (predict.c), from DATA_TYPE and COLUMN_TYPE. The
+ * session's strict sql_mode makes a value that does not fit an error, and
+ * a LOAD DATA with any warning fails. Unknown: float and double (printed
+ * rounded), char and binary (padding), enum and set (stored as the
+ * definition spells them), year (two digits mean 19xx/20xx), bit, MySQL's
+ * JSON type (normalized). */
+static void store_rule(struct rf_column *c, const char *data_type, const char *column_type)
+{
+	static const char exact[] = " tinyint smallint mediumint int integer bigint tinytext "
+	                            "text mediumtext longtext varbinary tinyblob blob "
+	                            "mediumblob longblob date uuid ";
+	static const char limited[] = " decimal numeric varchar time datetime timestamp ";
+	const char *paren = strchr(column_type, '(');
+	const char *comma = paren ? strchr(paren, ',') : NULL;
+	char word[32];
+	size_t i;
+
+	c->store = RF_STORE_UNKNOWN;
+	snprintf(word, sizeof word, " %s ", data_type);
+	for (i = 0; word[i]; i++)
+		word[i] = (char)tolower((unsigned char)word[i]);
+	if (strncasecmp(column_type, "bit", 3) == 0)
+		return;
+	if (strstr(exact, word)) {
+		c->store = RF_STORE_EXACT;
+	} else if (strstr(limited, word)) {
+		c->store = RF_STORE_LIMIT;
+		/* decimal(p,s): s; varchar(n): n; time/datetime/timestamp(p): p,
+		 * and no parentheses means 0 fraction digits */
+		c->store_limit = comma ? atoi(comma + 1) : paren ? atoi(paren + 1) : 0;
+		if (strstr(" decimal numeric varchar ", word) && !paren)
+			c->store = RF_STORE_UNKNOWN;
+	}
+}
+
 /* COLUMN_DEFAULT as an SQL expression, or NULL for "no default" (caller
  * frees). MariaDB reports literals quoted and "no default" as NULL or the
  * string NULL; MySQL reports literals bare and flags expressions with
@@ -191,6 +226,7 @@ static int load_columns(struct my_db *db, struct rf_table_info *t, struct rf_err
 		c.decl_type = (char *)cell(&r, i, 1);
 		c.tclass = class_of(cell(&r, i, 2), c.decl_type,
 		                    db->mariadb && has_json_check(db, &checks, c.name));
+		store_rule(&c, cell(&r, i, 2), c.decl_type);
 		c.nullable = strcmp(cell(&r, i, 3), "YES") == 0;
 		/* computed columns, and MariaDB's system-versioning ROW START/END */
 		c.generated = strstr(extra, "VIRTUAL") || strstr(extra, "STORED") ||
@@ -209,6 +245,25 @@ out:
 	rf_result_free(&checks);
 	rf_result_free(&r);
 	return rc;
+}
+
+/* A base table without triggers: an INSERT stores what it is sent. */
+static int load_plain(struct my_db *db, struct rf_table_info *t, struct rf_error *err)
+{
+	const char *const where[] = {t->schema, t->schema, t->name, t->name,
+	                             t->schema, t->schema, t->name, t->name};
+	struct rf_result r = {0};
+
+	if (query(db,
+	          "SELECT (SELECT TABLE_TYPE FROM information_schema.TABLES WHERE " MY_TABLE_FILTER
+	          ") = 'BASE TABLE' AND NOT EXISTS (SELECT 1 FROM information_schema.TRIGGERS "
+	          "WHERE EVENT_OBJECT_SCHEMA = ? AND BINARY EVENT_OBJECT_SCHEMA = ? "
+	          "AND EVENT_OBJECT_TABLE = ? AND BINARY EVENT_OBJECT_TABLE = ?)",
+	          8, where, &r, err) != 0)
+		return -1;
+	t->plain_inserts = r.nrows == 1 && cell(&r, 0, 0) && strcmp(cell(&r, 0, 0), "1") == 0;
+	rf_result_free(&r);
+	return 0;
 }
 
 /* Collects rows [from, to) of column `col` of r as an owned array of names. */
@@ -340,7 +395,7 @@ int my_describe(struct rf_db *base, const char *name, struct rf_table_info *out,
 	                   ? rf_xstrdup(out->name)
 	                   : rf_xasprintf("%s.%s", out->schema, out->name);
 	if (load_columns(db, out, err) != 0 || load_keys(db, out, err) != 0 ||
-	    load_fkeys(db, out, err) != 0)
+	    load_fkeys(db, out, err) != 0 || load_plain(db, out, err) != 0)
 		goto out;
 	rc = 0;
 out:

@@ -132,12 +132,21 @@ static const char pg_columns_sql[] =
     " coalesce(bt.typnamespace, t.typnamespace) = 'pg_catalog'::regnamespace,"
     " NOT a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid),"
     " a.attgenerated = 's', a.attidentity <> '',"
-    " coalesce(pg_catalog.array_position(pk.conkey, a.attnum), 0)"
+    " coalesce(pg_catalog.array_position(pk.conkey, a.attnum), 0),"
+    " a.atttypmod, t.typtype = 'd', plain.ok"
     " FROM pg_catalog.pg_attribute a"
     " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
     " LEFT JOIN pg_catalog.pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype"
     " LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
     " LEFT JOIN pg_catalog.pg_constraint pk ON pk.conrelid = a.attrelid AND pk.contype = 'p'"
+    /* a plain table: no trigger (other than the foreign keys' own) or rule
+     * may change the rows an INSERT stores */
+    " CROSS JOIN (SELECT c.relkind = 'r'"
+    "  AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger g"
+    "   WHERE g.tgrelid = c.oid AND NOT g.tgisinternal)"
+    "  AND NOT EXISTS (SELECT FROM pg_catalog.pg_rewrite w"
+    "   WHERE w.ev_class = c.oid AND w.rulename <> '_RETURN')"
+    "  FROM pg_catalog.pg_class c WHERE c.oid = $1::oid) AS plain(ok)"
     " WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped"
     " ORDER BY a.attnum";
 
@@ -169,6 +178,44 @@ static const char pg_fkeys_sql[] =
     " WHERE con.conrelid = $1::oid AND con.contype = 'f' AND con.conparentid = 0"
     " ORDER BY con.oid, k.ord";
 
+/* What an INSERT stores, from the built-in base type and the column's
+ * typmod (predict.c). Domains, arrays, enums, floats (whose text form
+ * depends on extra_float_digits and the server version), char(n) (padded),
+ * timetz, money and the rest stay unknown. */
+static void pg_store_rule(struct rf_column *c, const char *typname, bool builtin, bool domain,
+                          int typmod)
+{
+	static const char *const exact[] = {"int2", "int4", "int8", "text", "bool",
+	                                    "uuid", "date", "json", "bytea"};
+	size_t i;
+
+	c->store = RF_STORE_UNKNOWN;
+	if (!builtin || domain)
+		return;
+	for (i = 0; i < sizeof exact / sizeof exact[0]; i++)
+		if (strcmp(typname, exact[i]) == 0)
+			c->store = RF_STORE_EXACT;
+	if (strcmp(typname, "jsonb") == 0) {
+		c->store = RF_STORE_JSONB;
+	} else if (strcmp(typname, "varchar") == 0) {
+		c->store = typmod < 0 ? RF_STORE_EXACT : RF_STORE_LIMIT;
+		c->store_limit = typmod - 4; /* VARHDRSZ */
+	} else if (strcmp(typname, "numeric") == 0) {
+		/* the scale is the low 11 bits, signed (negative since 15) */
+		int scale = typmod < 0 ? 0 : ((((typmod - 4) & 0x7ff) ^ 0x400) - 0x400);
+		if (typmod < 0)
+			c->store = RF_STORE_EXACT;
+		else if (scale >= 0) {
+			c->store = RF_STORE_LIMIT;
+			c->store_limit = scale;
+		}
+	} else if (strcmp(typname, "time") == 0 || strcmp(typname, "timestamp") == 0 ||
+	           strcmp(typname, "timestamptz") == 0) {
+		c->store = RF_STORE_LIMIT;
+		c->store_limit = typmod < 0 ? 6 : typmod;
+	}
+}
+
 static void describe_columns(const PGresult *res, struct rf_table_info *t)
 {
 	for (int r = 0; r < PQntuples(res); r++) {
@@ -185,7 +232,10 @@ static void describe_columns(const PGresult *res, struct rf_table_info *t)
 		c.identity = *PQgetvalue(res, r, 8) == 't' ||
 		             (c.default_expr && strncmp(c.default_expr, "nextval(", 8) == 0);
 		c.pk_pos = atoi(PQgetvalue(res, r, 9));
+		pg_store_rule(&c, PQgetvalue(res, r, 2), *PQgetvalue(res, r, 4) == 't',
+		              *PQgetvalue(res, r, 11) == 't', atoi(PQgetvalue(res, r, 10)));
 		rf_table_info_add_column(t, &c);
+		t->plain_inserts = *PQgetvalue(res, r, 12) == 't';
 	}
 	t->pk = rf_xcalloc(t->ncols, sizeof *t->pk);
 	for (size_t i = 0; i < t->ncols; i++)

@@ -290,6 +290,49 @@ static void big_journal_round_trips_every_escape_at_every_offset(void **state)
 	remove_tmp(tmp);
 }
 
+/* Lines taken back to a savepoint leave no trace: not in the file, not in
+ * the op count, not in the seal - also when the writer thread had already
+ * written some of them out. */
+static void rollback_to_a_savepoint_drops_the_lines_after_it(void **state)
+{
+	char *tmp = rf_test_tmpdir(), *path;
+	struct rf_journal_header h = {"a", "b", "b", "t", 1, key, 1, cols};
+	struct rf_journal_writer *w;
+	struct rf_journal_savepoint sp;
+	struct rf_journal j;
+	struct rf_error err;
+	struct rf_cell kept = cell("kept"), after = cell("after the rollback");
+	char big[200];
+	size_t i;
+	(void)state;
+
+	rf_error_clear(&err);
+	memset(big, 'x', sizeof big);
+	assert_int_equal(rf_journal_create(tmp, &h, &w, &err), 0);
+	assert_int_equal(rf_journal_add(w, RF_OP_INSERT, &kept, NULL, &kept, &err), 0);
+	assert_int_equal(rf_journal_savepoint(w, &sp, &err), 0);
+	for (i = 0; i < 20000; i++) { /* ~8 MB: several buffers written out */
+		struct rf_cell v = {big, sizeof big, false};
+		assert_int_equal(rf_journal_add(w, RF_OP_INSERT, &v, NULL, &v, &err), 0);
+	}
+	assert_int_equal(rf_journal_rollback_to(w, &sp, &err), 0);
+	rf_journal_savepoint_free(&sp);
+	assert_int_equal(rf_journal_add(w, RF_OP_INSERT, &after, NULL, &after, &err), 0);
+	assert_int_equal(rf_journal_sync(w, &err), 0);
+	assert_int_equal(rf_journal_commit(w, &err), 0);
+	path = strdup(rf_journal_writer_path(w));
+	rf_journal_writer_free(w);
+	assert_int_equal(rf_journal_load(path, false, &j, &err), 0);
+	assert_true(j.seal_ok);
+	assert_int_equal(j.state, RF_JOURNAL_COMMITTED);
+	assert_int_equal(j.nops, 2);
+	assert_true(cell_is(&j.ops[0].after[0], "kept", 4));
+	assert_true(cell_is(&j.ops[1].after[0], "after the rollback", 18));
+	rf_journal_free(&j);
+	free(path);
+	remove_tmp(tmp);
+}
+
 static void aborted_journal_keeps_its_reason(void **state)
 {
 	char *tmp = rf_test_tmpdir(), *path;
@@ -336,6 +379,7 @@ int main(void)
 	    cmocka_unit_test(edited_journal_does_not_verify),
 	    cmocka_unit_test(pending_journal_is_busy_while_written_then_resolved),
 	    cmocka_unit_test(aborted_journal_keeps_its_reason),
+	    cmocka_unit_test(rollback_to_a_savepoint_drops_the_lines_after_it),
 	    cmocka_unit_test(big_journal_round_trips_every_escape_at_every_offset),
 	    cmocka_unit_test(journal_form_keeps_json_text_and_compares_canonically),
 	};

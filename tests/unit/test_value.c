@@ -645,6 +645,31 @@ static void json_string_escapes_are_canonical(void **state)
 	assert_canon(RF_T_JSON, "{\"\":1}", "{\"\":1}");
 }
 
+static const char *jsonb_form(const char *in)
+{
+	static struct rf_buf out = RF_BUF_INIT;
+	rf_buf_reset(&out);
+	if (rf_value_jsonb_form(in, strlen(in), &out) != 0)
+		return "(not JSON)";
+	return out.data ? out.data : "";
+}
+
+static void json_prints_as_jsonb_does(void **state)
+{
+	(void)state;
+	/* what PostgreSQL 15 prints for these as jsonb: keys shorter first,
+	 * then bytewise, the last of equal keys, ", " and ": " */
+	assert_string_equal(jsonb_form("{\"bb\":1,\"a\":[1,2.50],\"c\":{\"zz\":null,\"y\":true}}"),
+	                    "{\"a\": [1, 2.5], \"c\": {\"y\": true, \"zz\": null}, \"bb\": 1}");
+	assert_string_equal(jsonb_form("{\"a\":1,\"b\":2,\"a\":3,\"\":[]}"),
+	                    "{\"\": [], \"a\": 3, \"b\": 2}");
+	assert_string_equal(jsonb_form("[\"t\\tq\\\"\\u0001\"]"), "[\"t\\tq\\\"\\u0001\"]");
+	assert_string_equal(jsonb_form("{}"), "{}");
+	assert_string_equal(jsonb_form("[]"), "[]");
+	assert_string_equal(jsonb_form("null"), "null");
+	assert_string_equal(jsonb_form("{\"a\":"), "(not JSON)");
+}
+
 static void json_that_does_not_parse_is_flagged(void **state)
 {
 	assert_flagged(RF_T_JSON, "");
@@ -979,6 +1004,7 @@ int main(void)
 	    cmocka_unit_test(json_numbers_are_compared_by_value_exactly),
 	    cmocka_unit_test(json_duplicate_keys_keep_the_last_value),
 	    cmocka_unit_test(json_string_escapes_are_canonical),
+	    cmocka_unit_test(json_prints_as_jsonb_does),
 	    cmocka_unit_test(json_that_does_not_parse_is_flagged),
 	    cmocka_unit_test(json_deep_nesting_is_flagged_not_a_crash),
 	    cmocka_unit_test(uuid_spellings_agree),

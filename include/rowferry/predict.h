@@ -1,0 +1,46 @@
+/* predict.h - after-images of inserted rows from the values sent, where
+ * the target provably stores them as sent (src/predict.c; used by apply
+ * instead of reading a bulk load's rows back).
+ */
+#ifndef ROWFERRY_PREDICT_H
+#define ROWFERRY_PREDICT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rowferry/db.h"
+#include "rowferry/plan.h"
+
+struct rf_predict {
+	const struct rf_plan *p;
+	const struct rf_table_info *t; /* the target table as described now */
+	size_t *shape_of;              /* per target column: the shape column sent */
+};
+
+/* True when every INSERT of p stores exactly the values it sends into the
+ * target table `now` (described inside the writing transaction, after the
+ * load): a plain table (no trigger, no rule), every column sent as its own
+ * class, the columns the same as when the plan was made, and each value
+ * one its column holds as is (rf_column.store). pr then serves images
+ * until rf_predict_close; `now` must outlive it. False: read the rows back. */
+bool rf_predict_open(struct rf_predict *pr, const struct rf_plan *p,
+                     const struct rf_table_info *now);
+/* The after-image of insert op: one cell per target column into cells
+ * (bytes in b, which is reset; offs: scratch, one per column), in the form
+ * the target prints the value, as a read-back would have journaled it. */
+void rf_predict_image(const struct rf_predict *pr, const struct rf_op *op, struct rf_buf *b,
+                      struct rf_cell *cells, size_t *offs);
+void rf_predict_close(struct rf_predict *pr);
+
+struct rf_journal_writer;
+/* Journals every INSERT of pr's plan with its predicted image (keyed by
+ * the image's columns jkey[0..njkey)) in a thread of its own, so the work
+ * overlaps the load the caller runs meanwhile. Nothing else may use w, or
+ * pr, until rf_predict_join. */
+struct rf_predict_job *rf_predict_start(const struct rf_predict *pr, struct rf_journal_writer *w,
+                                        const size_t *jkey, size_t njkey);
+/* Waits for the job (stop: tells it to give up first, the lines are not
+ * wanted) and frees it. 0, or -1 with the journal's error. NULL is fine. */
+int rf_predict_join(struct rf_predict_job *job, bool stop, struct rf_error *err);
+
+#endif

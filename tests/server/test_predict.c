@@ -1,0 +1,363 @@
+/* test_predict.c - bulk inserts journaled from the values sent (predict.c)
+ * against real PostgreSQL and MariaDB: the predicted journal is byte for
+ * byte the one a read-back gives, and whatever the server would store
+ * differently - a trigger (also one made after the plan), a narrower
+ * scale, length or precision, an auto_increment fed NULL - makes apply
+ * read the rows back and journal what the server stored. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h> /* after the four above, which it needs */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rf_test.h"
+#include "rowferry/apply.h"
+#include "rowferry/journal.h"
+#include "rowferry/plan.h"
+#include "rowferry/undo.h"
+
+struct engine {
+	const char *name;
+	char dev[1200], prod[1200];
+};
+
+static struct engine pg, my;
+static char *tmpdir;
+
+static void url_for(char *out, size_t n, const char *base, const char *db)
+{
+	const char *p = strstr(base, "/rf_test");
+	snprintf(out, n, "%.*s/%s%s", (int)(p - base), base, db, p + 8);
+}
+
+static int setup(void **state)
+{
+	const char *pgu = rf_test_env("RF_TEST_PG_URL"), *myu = rf_test_env("RF_TEST_MY_URL");
+	(void)state;
+	tmpdir = rf_test_tmpdir();
+	rf_test_sql(pgu, "SET client_min_messages = warning;"
+	                 "DROP DATABASE IF EXISTS rfc_pr_dev WITH (FORCE);"
+	                 "DROP DATABASE IF EXISTS rfc_pr_prod WITH (FORCE);"
+	                 "CREATE DATABASE rfc_pr_dev; CREATE DATABASE rfc_pr_prod;");
+	rf_test_sql(myu, "DROP DATABASE IF EXISTS rfc_pr_dev; DROP DATABASE IF EXISTS rfc_pr_prod;"
+	                 "CREATE DATABASE rfc_pr_dev; CREATE DATABASE rfc_pr_prod;");
+	pg.name = "postgres";
+	url_for(pg.dev, sizeof pg.dev, pgu, "rfc_pr_dev");
+	url_for(pg.prod, sizeof pg.prod, pgu, "rfc_pr_prod");
+	my.name = "mariadb";
+	url_for(my.dev, sizeof my.dev, myu, "rfc_pr_dev");
+	url_for(my.prod, sizeof my.prod, myu, "rfc_pr_prod");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[1400];
+	(void)state;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		return -1;
+	free(tmpdir);
+	return 0;
+}
+
+/* Copies every row of `table` from dev to prod as one bulk load; `between`
+ * (may be NULL) runs on prod after the plan is made and before apply.
+ * Asserts the copy is done and whether its inserts were predicted, and
+ * loads its journal into j. */
+static void copy(const struct engine *e, const char *table, const char *between, bool predicted,
+                 struct rf_journal *j)
+{
+	struct rf_db *dev = rf_test_connect("dev", e->dev),
+	             *prod = rf_test_connect("prod", e->prod);
+	struct rf_selection sel;
+	struct rf_apply_opts o;
+	struct rf_apply_result res;
+	struct rf_plan *plan;
+	struct rf_diff *d;
+	struct rf_error err;
+	char msg[1300], dir[1300];
+
+	rf_error_clear(&err);
+	rf_selection_init(&sel, table);
+	d = rf_diff_open(dev, prod, &sel, &err);
+	if (!d)
+		fail_msg("%s: diff: %s", e->name, rf_error_text(&err, msg, sizeof msg));
+	plan = rf_plan_from_diff(d, RF_OPS_DEFAULT, &err);
+	if (!plan)
+		fail_msg("%s: plan: %s", e->name, rf_error_text(&err, msg, sizeof msg));
+	rf_diff_close(d);
+	plan->bulk_rows = 1;
+	if (between)
+		rf_test_sql(e->prod, between);
+	memset(&o, 0, sizeof o);
+	snprintf(dir, sizeof dir, "%s/undo", tmpdir);
+	o.undo_dir = dir;
+	if (rf_apply(plan, dev, prod, &o, &res, &err) != 0)
+		fail_msg("%s %s: apply: %s", e->name, table, rf_error_text(&err, msg, sizeof msg));
+	assert_int_equal(res.status, RF_APPLY_DONE);
+	assert_int_equal(res.inserted, plan->nops);
+	if (res.predicted != predicted)
+		fail_msg("%s %s: the inserts were %s, expected %s", e->name, table,
+		         res.predicted ? "predicted" : "read back",
+		         predicted ? "predicted" : "read back");
+	if (rf_journal_load(res.journal, false, j, &err) != 0)
+		fail_msg("%s: journal: %s", e->name, rf_error_text(&err, msg, sizeof msg));
+	assert_true(j->seal_ok);
+	assert_int_equal(j->nops, plan->nops);
+	rf_apply_result_free(&res);
+	rf_plan_free(plan);
+	rf_selection_free(&sel);
+	rf_db_close(dev);
+	rf_db_close(prod);
+}
+
+static bool same_cell(const struct rf_cell *a, const struct rf_cell *b)
+{
+	if (a->is_null || b->is_null)
+		return a->is_null == b->is_null;
+	return a->len == b->len && memcmp(a->data, b->data, a->len) == 0;
+}
+
+/* Every op's key and after-image are the same bytes in a and b. */
+static void assert_same_journal(const char *what, const struct rf_journal *a,
+                                const struct rf_journal *b)
+{
+	size_t k, c;
+	assert_int_equal(a->nops, b->nops);
+	assert_int_equal(a->cols.len, b->cols.len);
+	for (k = 0; k < a->nops; k++) {
+		for (c = 0; c < a->key.len; c++)
+			assert_true(same_cell(&a->ops[k].key[c], &b->ops[k].key[c]));
+		for (c = 0; c < a->cols.len; c++)
+			if (!same_cell(&a->ops[k].after[c], &b->ops[k].after[c]))
+				fail_msg("%s: op %zu column %s: predicted [%.*s] read back [%.*s]",
+				         what, k, a->cols.items[c], (int)a->ops[k].after[c].len,
+				         a->ops[k].after[c].data ? a->ops[k].after[c].data : "NULL",
+				         (int)b->ops[k].after[c].len,
+				         b->ops[k].after[c].data ? b->ops[k].after[c].data
+				                                 : "NULL");
+	}
+}
+
+/* The after-image value of column col in op k, as a string ("NULL"). */
+static const char *after(const struct rf_journal *j, size_t k, const char *col)
+{
+	static char buf[256];
+	int c = rf_journal_col(j, col);
+	const struct rf_cell *v;
+	assert_true(c >= 0);
+	v = &j->ops[k].after[c];
+	if (v->is_null)
+		return "NULL";
+	snprintf(buf, sizeof buf, "%.*s", (int)v->len, v->data);
+	return buf;
+}
+
+/* The undo check finds every row as journaled. */
+static void assert_undo_sees_no_drift(const struct engine *e, const struct rf_journal *j)
+{
+	struct rf_db *prod = rf_test_connect("prod", e->prod);
+	struct rf_undo *u;
+	struct rf_error err;
+
+	rf_error_clear(&err);
+	u = rf_undo_open(j->path, &err);
+	assert_non_null(u);
+	assert_int_equal(rf_undo_check(u, prod, &err), 0);
+	assert_int_equal(u->ndrifted, 0);
+	rf_undo_free(u);
+	rf_db_close(prod);
+}
+
+static const char pg_types[] =
+    "id bigint PRIMARY KEY, i int, s smallint, n2 numeric(12,2), nu numeric, t text, "
+    "v5 varchar(5), b boolean, u uuid, d date, ts3 timestamp(3), ts timestamp, "
+    "tz timestamptz, tm0 time(0), js json, jb jsonb, by bytea";
+
+static void postgres_predicted_journal_is_the_read_back_one(void **state)
+{
+	struct rf_journal predicted, read_back;
+	char sql[4096];
+	(void)state;
+
+	snprintf(sql, sizeof sql,
+	         "SET client_min_messages = warning; DROP TABLE IF EXISTS pr_types;"
+	         "CREATE TABLE pr_types (%s, jd json);"
+	         "INSERT INTO pr_types VALUES "
+	         "(1, -2147483648, 32767, 12.5, 1.50, E'tab\\there \"q\" \\\\ \xe2\x98\x83', "
+	         "'ab\xe2\x98\x83"
+	         "de', true, 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', '2026-02-28', "
+	         "'2026-01-02 03:04:05.12', '2026-01-02 03:04:05.123456', "
+	         "'2026-01-02 03:04:05.5+02', '23:59:59', '{\"b\": 1, \"a\": [1, 2.50]}', "
+	         "'{\"long key\": {\"z\": null, \"aa\": \"x\\ty\"}, \"k\": 1.0, \"\": []}', "
+	         "'\\x00ff0a5c', '{\"a\": 1, \"bb\": \"\\u00e9\", \"a\": 2}'),"
+	         "(2, 0, NULL, 0, -0.001, '', '', false, NULL, NULL, NULL, NULL, NULL, NULL, "
+	         "'[]', '[]', '\\x', 'null'),"
+	         "(3, NULL, NULL, -7, 100, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+	         "NULL, NULL, NULL, NULL);",
+	         pg_types);
+	rf_test_sql(pg.dev, sql);
+	/* prod holds the dev json column as jsonb: the value sent is printed
+	 * back in jsonb's own form (keys by length, the last duplicate) */
+	snprintf(sql, sizeof sql,
+	         "SET client_min_messages = warning; DROP TABLE IF EXISTS pr_types;"
+	         "CREATE TABLE pr_types (%s, jd jsonb);",
+	         pg_types);
+	rf_test_sql(pg.prod, sql);
+	copy(&pg, "pr_types", NULL, true, &predicted);
+	assert_string_equal(after(&predicted, 0, "n2"), "12.50");
+	assert_string_equal(after(&predicted, 0, "jd"), "{\"a\": 2, \"bb\": \"\xc3\xa9\"}");
+	assert_undo_sees_no_drift(&pg, &predicted);
+
+	/* the same copy into the same table with a trigger that changes
+	 * nothing: now the rows are read back */
+	rf_test_sql(pg.prod, "TRUNCATE pr_types;"
+	                     "CREATE FUNCTION pr_same() RETURNS trigger LANGUAGE plpgsql AS "
+	                     "'BEGIN RETURN NEW; END';"
+	                     "CREATE TRIGGER pr_same BEFORE INSERT ON pr_types "
+	                     "FOR EACH ROW EXECUTE FUNCTION pr_same();");
+	copy(&pg, "pr_types", NULL, false, &read_back);
+	assert_same_journal("postgres", &predicted, &read_back);
+	rf_journal_free(&predicted);
+	rf_journal_free(&read_back);
+}
+
+static void mariadb_predicted_journal_is_the_read_back_one(void **state)
+{
+	static const char types[] =
+	    "id bigint PRIMARY KEY, i int, s smallint unsigned, bo tinyint(1), n2 decimal(12,2), "
+	    "t text, mt mediumtext, v5 varchar(5), d date, dt6 datetime(6), dt0 datetime, "
+	    "ts3 timestamp(3) NULL DEFAULT NULL, tm2 time(2), js json, vb varbinary(8), bl blob, "
+	    "u uuid";
+	struct rf_journal predicted, read_back;
+	char sql[4096];
+	(void)state;
+
+	snprintf(
+	    sql, sizeof sql,
+	    "DROP TABLE IF EXISTS pr_types; CREATE TABLE pr_types (%s);"
+	    "INSERT INTO pr_types VALUES "
+	    "(1, -2147483648, 65535, 1, 12.5, 'tab\\there \"q\" \\\\ \xe2\x98\x83', 'x', "
+	    "'ab\xe2\x98\x83"
+	    "de', '2026-02-28', '2026-01-02 03:04:05.123456', "
+	    "'2026-01-02 03:04:05', '2026-01-02 03:04:05.120', '12:34:56.78', "
+	    "'{\"b\": 1, \"a\": [1, 2.50]}', x'00ff0a5c', x'0900', "
+	    "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'),"
+	    "(2, 0, NULL, 0, 0, '', '', '', NULL, NULL, NULL, NULL, NULL, '[]', x'', x'', NULL),"
+	    "(3, NULL, NULL, NULL, -7, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+	    "NULL, NULL, NULL);",
+	    types);
+	rf_test_sql(my.dev, sql);
+	snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS pr_types; CREATE TABLE pr_types (%s);",
+	         types);
+	rf_test_sql(my.prod, sql);
+	copy(&my, "pr_types", NULL, true, &predicted);
+	assert_string_equal(after(&predicted, 2, "n2"), "-7.00");
+	assert_undo_sees_no_drift(&my, &predicted);
+
+	rf_test_sql(my.prod, "TRUNCATE pr_types; CREATE TRIGGER pr_same BEFORE INSERT ON pr_types "
+	                     "FOR EACH ROW SET NEW.i = NEW.i;");
+	copy(&my, "pr_types", NULL, false, &read_back);
+	assert_same_journal("mariadb", &predicted, &read_back);
+	rf_journal_free(&predicted);
+	rf_journal_free(&read_back);
+}
+
+/* One value of dev type `from` copied into a PostgreSQL column of type
+ * `to` that stores it otherwise: read back, journaled as stored. */
+static void narrow(const char *from, const char *value, const char *to, const char *stored)
+{
+	struct rf_journal j;
+	char sql[1024];
+
+	snprintf(sql, sizeof sql,
+	         "DROP TABLE IF EXISTS pr_narrow; CREATE TABLE pr_narrow (id int PRIMARY KEY, "
+	         "v %s); INSERT INTO pr_narrow VALUES (1, %s);",
+	         from, value);
+	rf_test_sql(pg.dev, sql);
+	snprintf(sql, sizeof sql,
+	         "DROP TABLE IF EXISTS pr_narrow; CREATE TABLE pr_narrow (id int PRIMARY KEY, "
+	         "v %s);",
+	         to);
+	rf_test_sql(pg.prod, sql);
+	copy(&pg, "pr_narrow", NULL, false, &j);
+	assert_string_equal(after(&j, 0, "v"), stored);
+	assert_undo_sees_no_drift(&pg, &j);
+	rf_journal_free(&j);
+}
+
+/* Values the target stores otherwise are read back, as stored. */
+static void what_the_target_changes_is_read_back(void **state)
+{
+	struct rf_journal j;
+	(void)state;
+
+	/* a narrower scale rounds, a narrower varchar cuts trailing blanks, a
+	 * timestamp(0) rounds: PostgreSQL does each without a word */
+	narrow("numeric(12,2)", "1.25", "numeric(12,1)", "1.3");
+	narrow("text", "'ab   '", "varchar(3)", "ab ");
+	narrow("timestamp", "'2026-01-02 03:04:05.5'", "timestamp(0)",
+	       "2026-01-02T03:04:06.000000");
+
+	/* the same columns, values that fit: predicted */
+	rf_test_sql(pg.dev, "DROP TABLE IF EXISTS pr_narrow; CREATE TABLE pr_narrow "
+	                    "(id int PRIMARY KEY, n numeric(12,2), v text, ts timestamp);"
+	                    "INSERT INTO pr_narrow VALUES (1, 1.2, 'ab', '2026-01-02 03:04:05');");
+	rf_test_sql(pg.prod,
+	            "DROP TABLE IF EXISTS pr_narrow; CREATE TABLE pr_narrow "
+	            "(id int PRIMARY KEY, n numeric(12,1), v varchar(3), ts timestamp(0));");
+	copy(&pg, "pr_narrow", NULL, true, &j);
+	assert_string_equal(after(&j, 0, "n"), "1.2");
+	rf_journal_free(&j);
+
+	/* a trigger made after the plan: apply describes the table again,
+	 * inside its transaction, and reads back what the trigger stored */
+	rf_test_sql(pg.prod, "TRUNCATE pr_narrow");
+	copy(&pg, "pr_narrow",
+	     "CREATE FUNCTION pr_up() RETURNS trigger LANGUAGE plpgsql AS "
+	     "'BEGIN NEW.v := upper(NEW.v); RETURN NEW; END';"
+	     "CREATE TRIGGER pr_up BEFORE INSERT ON pr_narrow FOR EACH ROW EXECUTE FUNCTION "
+	     "pr_up();",
+	     false, &j);
+	assert_string_equal(after(&j, 0, "v"), "AB");
+	assert_undo_sees_no_drift(&pg, &j);
+	rf_journal_free(&j);
+
+	rf_test_sql(my.dev, "DROP TABLE IF EXISTS pr_narrow; CREATE TABLE pr_narrow "
+	                    "(id int PRIMARY KEY, v varchar(8));"
+	                    "INSERT INTO pr_narrow VALUES (1, 'ab');");
+	rf_test_sql(my.prod, "DROP TABLE IF EXISTS pr_narrow; CREATE TABLE pr_narrow "
+	                     "(id int PRIMARY KEY, v varchar(8));");
+	copy(&my, "pr_narrow",
+	     "CREATE TRIGGER pr_up BEFORE INSERT ON pr_narrow FOR EACH ROW SET NEW.v = "
+	     "UPPER(NEW.v);",
+	     false, &j);
+	assert_string_equal(after(&j, 0, "v"), "AB");
+	rf_journal_free(&j);
+
+	/* NULL into an auto_increment column makes a number */
+	rf_test_sql(my.dev, "DROP TABLE IF EXISTS pr_ai; CREATE TABLE pr_ai "
+	                    "(k varchar(5) PRIMARY KEY, n int NULL);"
+	                    "INSERT INTO pr_ai VALUES ('a', NULL);");
+	rf_test_sql(my.prod, "DROP TABLE IF EXISTS pr_ai; CREATE TABLE pr_ai "
+	                     "(k varchar(5) PRIMARY KEY, n int NOT NULL AUTO_INCREMENT UNIQUE);");
+	copy(&my, "pr_ai", NULL, false, &j);
+	assert_string_equal(after(&j, 0, "n"), "1");
+	rf_journal_free(&j);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(postgres_predicted_journal_is_the_read_back_one),
+	    cmocka_unit_test(mariadb_predicted_journal_is_the_read_back_one),
+	    cmocka_unit_test(what_the_target_changes_is_read_back),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
