@@ -545,25 +545,26 @@ static int start_predicting(struct apply *a, struct rf_error *err)
 }
 
 /* Journals the inserts that had no RETURNING. The predicted lines stand
- * if the table, described again now, under the lock the load took (so a
- * trigger or type change since the diff is seen), still stores every
- * value as sent; otherwise they are taken back and the rows read back. */
+ * if every value fitted and the table, described again now, under the
+ * lock the load took (so a trigger or type change since the diff is
+ * seen), still stores values as the plan saw; otherwise they are taken
+ * back and the rows read back. */
 static int journal_inserts(struct apply *a, struct rf_error *err)
 {
 	struct rf_table_info now;
-	struct rf_predict fresh;
 	bool holds;
 
-	if (rf_predict_join(a->job, false, err) != 0)
+	if (rf_predict_join(a->job, false, &holds, err) != 0)
 		return -1;
 	a->job = NULL;
 	if (!a->mark.set)
 		return journal_read_back(a, RF_OP_INSERT, err);
-	if (a->db->ops->describe(a->db, a->dt->display, &now, err) != 0)
-		return -1;
-	holds = rf_predict_open(&fresh, a->p, &now);
-	rf_predict_close(&fresh);
-	rf_table_info_free(&now);
+	if (holds) {
+		if (a->db->ops->describe(a->db, a->dt->display, &now, err) != 0)
+			return -1;
+		holds = rf_predict_holds(&a->pr, &now);
+		rf_table_info_free(&now);
+	}
 	if (!holds)
 		return rf_journal_rollback_to(a->journal, &a->mark, err) == 0
 		           ? journal_read_back(a, RF_OP_INSERT, err)
@@ -604,7 +605,7 @@ static int write_all(struct apply *a, struct rf_error *err)
 		goto out;
 	rc = cancelled(a, RF_APPLY_WRITING, a->done, a->p->nops) ? 1 : 0;
 out:
-	rf_predict_join(a->job, true, NULL); /* after a failure: lines not wanted */
+	rf_predict_join(a->job, true, NULL, NULL); /* after a failure: lines not wanted */
 	a->job = NULL;
 	rf_stmts_free(&stmts);
 	return rc;

@@ -136,7 +136,9 @@ static bool same_columns(const struct rf_table_info *a, const struct rf_table_in
 		    strcmp(a->cols[d].decl_type, b->cols[d].decl_type) != 0 ||
 		    a->cols[d].tclass != b->cols[d].tclass ||
 		    a->cols[d].store != b->cols[d].store ||
-		    a->cols[d].store_limit != b->cols[d].store_limit)
+		    a->cols[d].store_limit != b->cols[d].store_limit ||
+		    a->cols[d].nullable != b->cols[d].nullable ||
+		    a->cols[d].identity != b->cols[d].identity)
 			return false;
 	return true;
 }
@@ -145,7 +147,7 @@ bool rf_predict_open(struct rf_predict *pr, const struct rf_plan *p,
                      const struct rf_table_info *now)
 {
 	const struct rf_diff_shape *sh = p->shape;
-	size_t d, j, i;
+	size_t d, j;
 
 	memset(pr, 0, sizeof *pr);
 	if (!now->plain_inserts || !same_columns(&sh->dst_table, now))
@@ -162,13 +164,6 @@ bool rf_predict_open(struct rf_predict *pr, const struct rf_plan *p,
 		    sh->cols[p->insert_cols[j]].tclass != now->cols[d].tclass)
 			goto unproven;
 		pr->shape_of[d] = p->insert_cols[j];
-	}
-	for (i = 0; i < p->nops; i++) {
-		if (p->ops[i].kind != RF_OP_INSERT)
-			continue;
-		for (d = 0; d < now->ncols; d++)
-			if (!fits(&now->cols[d], rf_plan_insert_value(&p->ops[i], pr->shape_of[d])))
-				goto unproven;
 	}
 	return true;
 unproven:
@@ -220,6 +215,20 @@ void rf_predict_image(const struct rf_predict *pr, const struct rf_op *op, struc
 		cells[d].data = cells[d].is_null ? NULL : b->data + offs[d];
 }
 
+bool rf_predict_fits(const struct rf_predict *pr, const struct rf_op *op)
+{
+	size_t d;
+	for (d = 0; d < pr->t->ncols; d++)
+		if (!fits(&pr->t->cols[d], rf_plan_insert_value(op, pr->shape_of[d])))
+			return false;
+	return true;
+}
+
+bool rf_predict_holds(const struct rf_predict *pr, const struct rf_table_info *now)
+{
+	return now->plain_inserts && same_columns(pr->t, now);
+}
+
 void rf_predict_close(struct rf_predict *pr)
 {
 	free(pr->shape_of);
@@ -235,6 +244,7 @@ struct rf_predict_job {
 	size_t njkey;
 	atomic_bool stop;
 	bool threaded;
+	bool unproven; /* an insert whose value the table may store otherwise */
 	pthread_t thread;
 	int rc;
 	struct rf_error err;
@@ -253,6 +263,10 @@ static void *job_main(void *arg)
 	for (i = 0; i < p->nops && job->rc == 0 && !atomic_load(&job->stop); i++) {
 		if (p->ops[i].kind != RF_OP_INSERT)
 			continue;
+		if (!rf_predict_fits(job->pr, &p->ops[i])) {
+			job->unproven = true;
+			break;
+		}
 		rf_predict_image(job->pr, &p->ops[i], &b, cells, offs);
 		for (k = 0; k < job->njkey; k++)
 			key[k] = cells[job->jkey[k]];
@@ -282,10 +296,12 @@ struct rf_predict_job *rf_predict_start(const struct rf_predict *pr, struct rf_j
 	return job;
 }
 
-int rf_predict_join(struct rf_predict_job *job, bool stop, struct rf_error *err)
+int rf_predict_join(struct rf_predict_job *job, bool stop, bool *proven, struct rf_error *err)
 {
 	int rc;
 
+	if (proven)
+		*proven = false;
 	if (!job)
 		return 0;
 	if (stop)
@@ -293,6 +309,8 @@ int rf_predict_join(struct rf_predict_job *job, bool stop, struct rf_error *err)
 	if (job->threaded)
 		pthread_join(job->thread, NULL);
 	rc = job->rc;
+	if (proven)
+		*proven = rc == 0 && !job->unproven && !stop;
 	if (rc != 0 && err && !err->set)
 		*err = job->err;
 	free(job);

@@ -17,14 +17,18 @@ struct rf_predict {
 	size_t *shape_of;              /* per target column: the shape column sent */
 };
 
-/* True when every INSERT of p stores exactly the values it sends into the
- * target table `now` (described inside the writing transaction, after the
- * load): a plain table (no trigger, no rule), every column sent as its own
- * class, the columns the same as when the plan was made, and each value
- * one its column holds as is (rf_column.store). pr then serves images
- * until rf_predict_close; `now` must outlive it. False: read the rows back. */
-bool rf_predict_open(struct rf_predict *pr, const struct rf_plan *p,
-                     const struct rf_table_info *now);
+/* True when the target table t (as the plan saw it) may store what p's
+ * INSERTs send as sent: a plain table (no trigger, no rule), every column
+ * sent, as its own class, with a known rule (rf_column.store). Each
+ * value is then checked by rf_predict_fits. pr serves images until
+ * rf_predict_close; t must outlive it. False: read the rows back. */
+bool rf_predict_open(struct rf_predict *pr, const struct rf_plan *p, const struct rf_table_info *t);
+/* Whether every value insert op sends is one its column holds as is. */
+bool rf_predict_fits(const struct rf_predict *pr, const struct rf_op *op);
+/* Whether the table described again now (inside the writing transaction,
+ * after the load) still stores values as the plan's description said: a
+ * plain table with the same columns, types, rules and nullability. */
+bool rf_predict_holds(const struct rf_predict *pr, const struct rf_table_info *now);
 /* The after-image of insert op: one cell per target column into cells
  * (bytes in b, which is reset; offs: scratch, one per column), in the form
  * the target prints the value, as a read-back would have journaled it. */
@@ -35,12 +39,14 @@ void rf_predict_close(struct rf_predict *pr);
 struct rf_journal_writer;
 /* Journals every INSERT of pr's plan with its predicted image (keyed by
  * the image's columns jkey[0..njkey)) in a thread of its own, so the work
- * overlaps the load the caller runs meanwhile. Nothing else may use w, or
+ * overlaps the load the caller runs meanwhile; it stops at the first
+ * insert that does not fit (rf_predict_fits). Nothing else may use w, or
  * pr, until rf_predict_join. */
 struct rf_predict_job *rf_predict_start(const struct rf_predict *pr, struct rf_journal_writer *w,
                                         const size_t *jkey, size_t njkey);
 /* Waits for the job (stop: tells it to give up first, the lines are not
- * wanted) and frees it. 0, or -1 with the journal's error. NULL is fine. */
-int rf_predict_join(struct rf_predict_job *job, bool stop, struct rf_error *err);
+ * wanted) and frees it. *proven (may be NULL): every insert fitted and is
+ * journaled. 0, or -1 with the journal's error. NULL job is fine. */
+int rf_predict_join(struct rf_predict_job *job, bool stop, bool *proven, struct rf_error *err);
 
 #endif
