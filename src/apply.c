@@ -11,53 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "lookup.h"
-#include "rowferry/apply.h"
-#include "rowferry/journal.h"
-#include "rowferry/predict.h"
-
-/* Keys per stream when reading written rows back (see readback()). */
-#define APPLY_READBACK_CHUNK 5000
-
-/* A whole target row, canonical per target column, in table order. */
-struct image {
-	struct rf_cell *cells;
-	char *block;
-};
-
-struct apply {
-	const struct rf_plan *p;
-	const struct rf_diff_shape *sh;
-	const struct rf_table_info *dt;
-	struct rf_db *db;
-	const struct rf_apply_opts *o;
-	struct rf_apply_result *res;
-	size_t nstream;        /* target columns streamed, in shape order */
-	size_t *stream_cols;   /* their table indexes */
-	size_t *stream_shape;  /* their shape columns */
-	size_t *stream_of;     /* per shape column: its stream position */
-	struct image *before;  /* per op: the locked row (updates, deletes) */
-	bool *seen;            /* per op: found by the current lookup */
-	struct rf_keyset keys; /* encoded key -> op, for the current lookup */
-	struct rf_buf canon, enc;
-	struct rf_cell *cells;  /* one row in shape terms (into canon) */
-	struct rf_cell key[64]; /* one row's key cells (into canon) */
-	struct rf_row tmp;      /* a RETURNING row reordered as a stream row */
-	struct rf_journal_writer *journal;
-	size_t njkey;
-	size_t *jkey; /* table indexes of the journal's key */
-	struct rf_cell *jkey_cells;
-	size_t done;
-	struct image img;      /* scratch image (cells only) for read-back rows */
-	struct rf_buf img_buf; /* its bytes */
-	size_t *img_offs;
-	bool keys_hold_inserts;           /* a->keys holds every insert's match key */
-	char *insert_keys;                /* the server-side table of the keys to insert,
-	                                     between the re-check and the read-back */
-	struct rf_predict pr;             /* inserts journaled from the values sent */
-	struct rf_predict_job *job;       /* ... while they load */
-	struct rf_journal_savepoint mark; /* where those lines begin */
-};
+#include "apply_internal.h"
 
 const char *rf_apply_status_name(enum rf_apply_status s)
 {
@@ -80,15 +34,14 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Reports progress; true when the caller wants to stop. */
-static bool cancelled(struct apply *a, enum rf_apply_phase phase, size_t done, size_t total)
+bool apply_cancelled(struct apply *a, enum rf_apply_phase phase, size_t done, size_t total)
 {
 	if (a->o->cancel && *a->o->cancel)
 		return true;
 	return a->o->progress && a->o->progress(a->o->progress_ctx, phase, done, total) != 0;
 }
 
-static void image_free(struct image *im)
+void apply_image_free(struct image *im)
 {
 	free(im->cells);
 	free(im->block);
@@ -96,11 +49,8 @@ static void image_free(struct image *im)
 	im->block = NULL;
 }
 
-/* The journal image of a row streamed in stream_cols order, into cells
- * (one per table column) and b (reset here); offs: scratch, one per table
- * column. */
-static void fill_image(const struct apply *a, const struct rf_row *row, struct rf_buf *b,
-                       struct rf_cell *cells, size_t *offs)
+void apply_fill_image(const struct apply *a, const struct rf_row *row, struct rf_buf *b,
+                      struct rf_cell *cells, size_t *offs)
 {
 	size_t k, d;
 
@@ -122,8 +72,8 @@ static void fill_image(const struct apply *a, const struct rf_row *row, struct r
 		cells[d].data = cells[d].is_null ? NULL : b->data + offs[d];
 }
 
-/* fill_image() into memory of its own, for images kept (before-images). */
-static struct image make_image(const struct apply *a, const struct rf_row *row)
+/* apply_fill_image() into memory of its own, for images kept (before-images). */
+struct image apply_make_image(const struct apply *a, const struct rf_row *row)
 {
 	struct image im;
 	struct rf_buf b = RF_BUF_INIT;
@@ -131,7 +81,7 @@ static struct image make_image(const struct apply *a, const struct rf_row *row)
 	size_t d;
 
 	im.cells = rf_xcalloc(a->dt->ncols, sizeof *im.cells);
-	fill_image(a, row, &b, im.cells, offs);
+	apply_fill_image(a, row, &b, im.cells, offs);
 	im.block = rf_buf_steal(&b);
 	for (d = 0; d < a->dt->ncols; d++)
 		if (!im.cells[d].is_null)
@@ -140,190 +90,12 @@ static struct image make_image(const struct apply *a, const struct rf_row *row)
 	return im;
 }
 
-static const struct rf_cell *journal_key(struct apply *a, const struct image *im)
+const struct rf_cell *apply_journal_key(struct apply *a, const struct image *im)
 {
 	size_t i;
 	for (i = 0; i < a->njkey; i++)
 		a->jkey_cells[i] = im->cells[a->jkey[i]];
 	return a->jkey_cells;
-}
-
-static void add_drift(struct apply *a, const struct rf_cell *shape_cells, const char *what)
-{
-	struct rf_buf b = RF_BUF_INIT;
-	rf_buf_addc(&b, '(');
-	rf_diff_format_key(a->sh, shape_cells, &b);
-	rf_buf_printf(&b, ") %s", what);
-	rf_strlist_add(&a->res->drift, b.data);
-	rf_buf_free(&b);
-}
-
-/* Encodes into a->enc the key (shape columns key[0..nkey)) of a row
- * streamed in stream_cols order, canonical as the diff made it: only the
- * key is canonicalized, the rest of the row is not looked at. */
-static void encode_row_key(struct apply *a, const struct rf_row *row, const size_t *key,
-                           size_t nkey)
-{
-	size_t i, off;
-	rf_buf_reset(&a->canon);
-	for (i = 0; i < nkey; i++) {
-		const struct rf_diff_col *c = &a->sh->cols[key[i]];
-		const struct rf_cell *in = &row->cells[a->stream_of[key[i]]];
-		a->key[i].is_null = in->is_null;
-		a->key[i].len = a->canon.len;
-		if (!in->is_null)
-			rf_value_canon(c->tclass, in, &c->opts, &a->canon);
-		a->key[i].len = a->canon.len - a->key[i].len;
-	}
-	for (i = 0, off = 0; i < nkey; off += a->key[i].len, i++)
-		a->key[i].data = a->key[i].is_null ? NULL : a->canon.data + off;
-	rf_buf_reset(&a->enc);
-	rf_key_encode(&a->enc, a->key, NULL, nkey);
-}
-
-/* Empties a->keys for a new lookup. */
-static void reset_keys(struct apply *a)
-{
-	rf_keyset_free(&a->keys);
-	a->keys_hold_inserts = false;
-}
-
-/* Fills tuples with the cells[key[i]] of ops [first, first+n) of one kind
- * group, and a->keys with their encodings. Returns the tuple count. */
-static size_t chunk_tuples(struct apply *a, const size_t *ops, size_t n, const size_t *key,
-                           size_t nkey, bool use_src, struct rf_cell *tuples)
-{
-	size_t i, k;
-	reset_keys(a);
-	for (i = 0; i < n; i++) {
-		const struct rf_diff_row *r = a->p->ops[ops[i]].row;
-		const struct rf_cell *cells = use_src ? r->src : r->dst;
-		for (k = 0; k < nkey; k++)
-			tuples[i * nkey + k] = cells[key[k]];
-		rf_buf_reset(&a->enc);
-		rf_key_encode(&a->enc, cells, key, nkey);
-		rf_keyset_put(&a->keys, a->enc.data, a->enc.len, ops[i], NULL);
-	}
-	return n;
-}
-
-/* How the target is searched by a key of shape columns. */
-static void lookup_key(const struct apply *a, const size_t *key, size_t nkey, size_t *cols,
-                       enum rf_type_class *classes)
-{
-	size_t i;
-	for (i = 0; i < nkey; i++) {
-		const struct rf_diff_col *c = &a->sh->cols[key[i]];
-		cols[i] = (size_t)c->dst;
-		classes[i] = rf_lookup_class(c->tclass, a->dt->cols[c->dst].tclass);
-	}
-}
-
-/* A row to update or delete, locked: it must still be what the diff saw. */
-static int recheck_existing(void *ctx, const struct rf_row *row, struct rf_error *err)
-{
-	struct apply *a = ctx;
-	const struct rf_diff_shape *sh = a->sh;
-	struct rf_buf changed = RF_BUF_INIT;
-	const struct rf_op *op;
-	size_t i, j;
-	(void)err;
-
-	rf_diff_canon_row(sh, 1, row, &a->canon, a->cells, NULL);
-	rf_buf_reset(&a->enc);
-	rf_key_encode(&a->enc, a->cells, a->p->target_key, a->p->ntarget_key);
-	if (!rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i) || a->seen[i])
-		return 0;
-	a->seen[i] = true;
-	op = &a->p->ops[i];
-	for (j = 0; j < sh->ncols; j++) {
-		const struct rf_diff_col *c = &sh->cols[j];
-		if (c->dst < 0 ||
-		    rf_value_equal(c->tclass, &a->cells[j], &op->row->dst[j], &c->opts))
-			continue;
-		rf_buf_adds(&changed, changed.len ? ", " : "changed since the diff: ");
-		rf_buf_adds(&changed, c->name);
-	}
-	if (changed.len)
-		add_drift(a, op->row->dst, changed.data);
-	a->before[i] = make_image(a, row);
-	rf_buf_free(&changed);
-	return 0;
-}
-
-/* A row to insert must still be absent: any row with its key is drift. */
-static int recheck_absent(void *ctx, const struct rf_row *row, struct rf_error *err)
-{
-	struct apply *a = ctx;
-	size_t i;
-	(void)err;
-
-	encode_row_key(a, row, a->sh->key, a->sh->nkey);
-	if (rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i) && !a->seen[i]) {
-		a->seen[i] = true;
-		add_drift(a, a->p->ops[i].row->src, "is now in the target (it was to be inserted)");
-	}
-	return 0;
-}
-
-/* Locks and re-checks the plan's rows in chunks: first the rows to update
- * or delete, by target key, then the keys to insert, by match key. */
-static int recheck(struct apply *a, struct rf_error *err)
-{
-	const struct rf_plan *p = a->p;
-	size_t *group = rf_xcalloc(p->nops ? p->nops : 1, sizeof *group);
-	struct rf_cell *tuples = NULL;
-	size_t cols[64];
-	enum rf_type_class classes[64];
-	size_t pass, i, n, first, span;
-	int rc = -1;
-
-	if (p->ntarget_key > 64 || a->sh->nkey > 64) {
-		rf_error_set(err, a->db->name, "keys of more than 64 columns are not supported");
-		goto out;
-	}
-	tuples = rf_xcalloc(rf_lookup_span(a->db, p->nops) *
-	                            (p->ntarget_key > a->sh->nkey ? p->ntarget_key : a->sh->nkey) +
-	                        1,
-	                    sizeof *tuples);
-	for (pass = 0; pass < 2; pass++) {
-		bool inserts = pass == 1;
-		const size_t *key = inserts ? a->sh->key : p->target_key;
-		size_t nkey = inserts ? a->sh->nkey : p->ntarget_key;
-		struct rf_lookup_key lk = {nkey, cols, classes, 0, NULL};
-
-		for (i = n = 0; i < p->nops; i++)
-			if ((p->ops[i].kind == RF_OP_INSERT) == inserts)
-				group[n++] = i;
-		lookup_key(a, key, nkey, cols, classes);
-		span = rf_lookup_span(a->db, n);
-		/* the keys to insert are looked up again after the inserts */
-		if (inserts)
-			lk.kept = &a->insert_keys;
-		for (first = 0; first < n; first += span) {
-			size_t m = n - first < span ? n - first : span;
-			chunk_tuples(a, group + first, m, key, nkey, inserts, tuples);
-			a->keys_hold_inserts = inserts && m == n;
-			if (rf_lookup_rows(a->db, a->dt, &lk, tuples, m, a->stream_cols, a->nstream,
-			                   true, inserts ? recheck_absent : recheck_existing, a,
-			                   err) != 0)
-				goto out;
-			for (i = first; !inserts && i < first + m; i++)
-				if (!a->seen[group[i]])
-					add_drift(a, p->ops[group[i]].row->dst,
-					          "is no longer in the target");
-			a->done += m;
-			if (cancelled(a, RF_APPLY_CHECKING, a->done, p->nops)) {
-				rc = 1;
-				goto out;
-			}
-		}
-	}
-	rc = 0;
-out:
-	free(tuples);
-	free(group);
-	return rc;
 }
 
 /* Journals inserted rows from their RETURNING rows (table column order),
@@ -333,7 +105,7 @@ static int journal_returned(struct apply *a, const struct rf_stmt *s, const stru
 {
 	size_t row, k, i, matched = 0;
 
-	reset_keys(a);
+	apply_reset_keys(a);
 	for (i = s->first; i < s->first + s->count; i++) {
 		rf_buf_reset(&a->enc);
 		rf_key_encode(&a->enc, a->p->ops[i].row->src, a->sh->key, a->sh->nkey);
@@ -353,10 +125,10 @@ static int journal_returned(struct apply *a, const struct rf_stmt *s, const stru
 			return rf_error_set(err, a->db->name,
 			                    "an inserted row came back with a key that was not "
 			                    "inserted (a trigger changed it?)");
-		im = make_image(a, &a->tmp);
-		k = (size_t)rf_journal_add(a->journal, RF_OP_INSERT, journal_key(a, &im), NULL,
-		                           im.cells, err);
-		image_free(&im);
+		im = apply_make_image(a, &a->tmp);
+		k = (size_t)rf_journal_add(a->journal, RF_OP_INSERT, apply_journal_key(a, &im),
+		                           NULL, im.cells, err);
+		apply_image_free(&im);
 		if (k != 0)
 			return -1;
 		matched++;
@@ -365,105 +137,6 @@ static int journal_returned(struct apply *a, const struct rf_stmt *s, const stru
 		return rf_error_set(err, a->db->name, "INSERT returned %zu rows for %zu inserted",
 		                    matched, s->count);
 	return 0;
-}
-
-/* Rows written without RETURNING are read back (under the transaction's
- * own locks) for their after-images. */
-struct readback {
-	struct apply *a;
-	enum rf_op_kind kind;
-	const size_t *key;
-	size_t nkey;
-	size_t found;
-};
-
-static int readback_row(void *ctx, const struct rf_row *row, struct rf_error *err)
-{
-	struct readback *rb = ctx;
-	struct apply *a = rb->a;
-	struct image im;
-	size_t i;
-	int rc;
-
-	encode_row_key(a, row, rb->key, rb->nkey);
-	if (!rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i))
-		return 0;
-	if (a->seen[i]) {
-		/* two rows with the key just written: which one is ours cannot be
-		 * told, and a journal that might name the wrong row is worse than
-		 * no copy */
-		struct rf_buf key = RF_BUF_INIT;
-		rf_diff_canon_row(a->sh, 1, row, &a->canon, a->cells, NULL);
-		rf_diff_format_key(a->sh, a->cells, &key);
-		rf_error_set(err, a->db->name,
-		             "(%s) is in the target twice after the %s: the key does not "
-		             "identify one row, so the journal could not; rolled back",
-		             key.data, rf_op_name(rb->kind));
-		rf_buf_free(&key);
-		return -1;
-	}
-	a->seen[i] = true;
-	rb->found++;
-	/* written at once and forgotten: scratch memory, no allocation */
-	fill_image(a, row, &a->img_buf, a->img.cells, a->img_offs);
-	im = a->img;
-	rc = rf_journal_add(a->journal, rb->kind, journal_key(a, &im),
-	                    rb->kind == RF_OP_UPDATE ? a->before[i].cells : NULL, im.cells, err);
-	return rc;
-}
-
-/* Reads back ops[0..n) of one kind: inserts by match key, updates by
- * their target key as updated. */
-static int readback(struct apply *a, enum rf_op_kind kind, const size_t *ops, size_t n,
-                    struct rf_error *err)
-{
-	const struct rf_plan *p = a->p;
-	const size_t *key = kind == RF_OP_INSERT ? a->sh->key : p->target_key;
-	size_t nkey = kind == RF_OP_INSERT ? a->sh->nkey : p->ntarget_key;
-	struct rf_cell *tuples = rf_xcalloc(n * nkey + 1, sizeof *tuples);
-	struct readback rb = {a, kind, key, nkey, 0};
-	size_t cols[64];
-	enum rf_type_class classes[64];
-	/* rows just written: a table that was small when the transaction began
-	 * may be scanned rather than probed, so fewer, larger lookups */
-	struct rf_lookup_key lk = {nkey, cols, classes, APPLY_READBACK_CHUNK,
-	                           kind == RF_OP_INSERT ? &a->insert_keys : NULL};
-	size_t i, k;
-	bool reuse;
-	int rc;
-
-	/* the re-check left exactly these keys in a->keys when it looked
-	 * them all up at once: no need to hash 100k keys again */
-	reuse = kind == RF_OP_INSERT && a->keys_hold_inserts;
-	if (!reuse)
-		reset_keys(a);
-	for (i = 0; i < n; i++) {
-		const struct rf_diff_row *r = p->ops[ops[i]].row;
-		for (k = 0; k < nkey; k++) {
-			size_t c = key[k];
-			/* an update may have changed a key column: find it as updated */
-			tuples[i * nkey + k] = kind == RF_OP_INSERT ? r->src[c]
-			                       : r->changed[c]      ? r->src[c]
-			                                            : r->dst[c];
-		}
-		if (reuse) {
-			a->seen[ops[i]] = false;
-			continue;
-		}
-		rf_buf_reset(&a->enc);
-		rf_key_encode(&a->enc, &tuples[i * nkey], NULL, nkey);
-		rf_keyset_put(&a->keys, a->enc.data, a->enc.len, ops[i], NULL);
-		a->seen[ops[i]] = false;
-	}
-	lookup_key(a, key, nkey, cols, classes);
-	rc = rf_lookup_rows(a->db, a->dt, &lk, tuples, n, a->stream_cols, a->nstream, false,
-	                    readback_row, &rb, err);
-	if (rc == 0 && rb.found != n)
-		rc = rf_error_set(err, a->db->name,
-		                  "%zu of %zu written rows could not be read back for the journal",
-		                  n - rb.found, n);
-	free(tuples);
-	return rc;
 }
 
 /* Runs one statement and journals what it did. */
@@ -488,8 +161,8 @@ static int run_stmt(struct apply *a, const struct rf_stmt *s, struct rf_error *e
 	switch (s->kind) {
 	case RF_OP_DELETE: {
 		const struct image *b = &a->before[s->first];
-		if (rf_journal_add(a->journal, RF_OP_DELETE, journal_key(a, b), b->cells, NULL,
-		                   err) != 0)
+		if (rf_journal_add(a->journal, RF_OP_DELETE, apply_journal_key(a, b), b->cells,
+		                   NULL, err) != 0)
 			goto out;
 		a->res->deleted += s->count;
 		break;
@@ -507,26 +180,6 @@ static int run_stmt(struct apply *a, const struct rf_stmt *s, struct rf_error *e
 	rc = 0;
 out:
 	rf_result_free(&r);
-	return rc;
-}
-
-/* Journals every op of one kind by reading the rows back: updates once
- * all have run (before the inserts, so the journal lists ops in the order
- * they took effect), inserts at the end. */
-static int journal_read_back(struct apply *a, enum rf_op_kind kind, struct rf_error *err)
-{
-	const struct rf_plan *p = a->p;
-	size_t *ops = rf_xcalloc(p->nops ? p->nops : 1, sizeof *ops), n = 0, i;
-	int rc = 0;
-
-	for (i = 0; i < p->nops; i++)
-		if (p->ops[i].kind == kind)
-			ops[n++] = i;
-	if (n)
-		rc = readback(a, kind, ops, n, err);
-	if (rc == 0 && kind == RF_OP_INSERT)
-		rc = rf_lookup_release(a->db, &a->insert_keys, err);
-	free(ops);
 	return rc;
 }
 
@@ -558,16 +211,20 @@ static int journal_inserts(struct apply *a, struct rf_error *err)
 		return -1;
 	a->job = NULL;
 	if (!a->mark.set)
-		return journal_read_back(a, RF_OP_INSERT, err);
+		return apply_journal_read_back(a, RF_OP_INSERT, err);
 	if (holds) {
 		if (a->db->ops->describe(a->db, a->dt->display, &now, err) != 0)
 			return -1;
-		holds = rf_predict_holds(&a->pr, &now);
+		/* a load that skipped the re-check of its keys relied on a unique
+		 * key: if it was dropped before the load, only the read-back (which
+		 * refuses a key found twice) can tell that no row appeared */
+		holds = rf_predict_holds(&a->pr, &now) &&
+		        (!a->guarded || apply_inserts_guarded(a, &now));
 		rf_table_info_free(&now);
 	}
 	if (!holds)
 		return rf_journal_rollback_to(a->journal, &a->mark, err) == 0
-		           ? journal_read_back(a, RF_OP_INSERT, err)
+		           ? apply_journal_read_back(a, RF_OP_INSERT, err)
 		           : -1;
 	a->res->predicted = true;
 	return rf_lookup_release(a->db, &a->insert_keys, err);
@@ -585,14 +242,14 @@ static int write_all(struct apply *a, struct rf_error *err)
 	for (i = 0; i <= stmts.len; i++) {
 		const struct rf_stmt *s = i < stmts.len ? &stmts.items[i] : NULL;
 		if (!updates_journaled && (!s || s->kind == RF_OP_INSERT)) {
-			if (journal_read_back(a, RF_OP_UPDATE, err) != 0 ||
+			if (apply_journal_read_back(a, RF_OP_UPDATE, err) != 0 ||
 			    (s && !s->returning && start_predicting(a, err) != 0))
 				goto out;
 			updates_journaled = true;
 		}
 		if (!s)
 			break;
-		if (cancelled(a, RF_APPLY_WRITING, a->done, a->p->nops)) {
+		if (apply_cancelled(a, RF_APPLY_WRITING, a->done, a->p->nops)) {
 			rc = 1;
 			goto out;
 		}
@@ -603,7 +260,7 @@ static int write_all(struct apply *a, struct rf_error *err)
 	}
 	if (!returned && journal_inserts(a, err) != 0)
 		goto out;
-	rc = cancelled(a, RF_APPLY_WRITING, a->done, a->p->nops) ? 1 : 0;
+	rc = apply_cancelled(a, RF_APPLY_WRITING, a->done, a->p->nops) ? 1 : 0;
 out:
 	rf_predict_join(a->job, true, NULL, NULL); /* after a failure: lines not wanted */
 	a->job = NULL;
@@ -685,7 +342,7 @@ static void apply_free(struct apply *a)
 {
 	size_t i;
 	for (i = 0; i < a->p->nops; i++)
-		image_free(&a->before[i]);
+		apply_image_free(&a->before[i]);
 	free(a->before);
 	free(a->seen);
 	free(a->cells);
@@ -717,6 +374,24 @@ static void abandon(struct apply *a, const struct rf_error *cause)
 		                 cause && cause->set ? rf_error_text(cause, text, sizeof text)
 		                                     : "cancelled",
 		                 NULL);
+}
+
+/* A guarded load failed on a duplicate key (err): when rows to insert
+ * appeared in the target since the diff, that is drift, and the apply is
+ * refused (the journal, aborted, says so) rather than failed. */
+static bool refused_as_drift(struct apply *a, const struct rf_tx_opts *tx, struct rf_error *err)
+{
+	struct rf_error why;
+
+	rf_db_rollback(a->db, NULL);
+	rf_error_clear(&why);
+	if (apply_explain_duplicate(a, tx, &why) != 1)
+		return false;
+	rf_error_clear(err);
+	rf_error_set(err, a->db->name, "%zu row%s changed since the diff: nothing written",
+	             a->res->drift.len, a->res->drift.len == 1 ? "" : "s");
+	rf_journal_abort(a->journal, err->msg, NULL);
+	return true;
 }
 
 int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *target,
@@ -751,7 +426,12 @@ int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *
 	res->status = RF_APPLY_FAILED;
 	if (rf_db_begin(target, RF_TX_WRITE, &tx, err) != 0)
 		goto out;
-	r = recheck(&a, err);
+	/* where a unique key makes the load refuse a row that appeared, the
+	 * load itself checks the inserts, atomically */
+	a.guarded = apply_inserts_guarded(&a, a.dt);
+	r = apply_recheck(
+	    &a, APPLY_CHECK_EXISTING | (a.guarded ? 0 : APPLY_CHECK_INSERTS | APPLY_CHECK_KEEP),
+	    err);
 	if (r != 0 || res->drift.len) {
 		rf_db_rollback(target, NULL);
 		if (r < 0)
@@ -769,6 +449,11 @@ int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *
 		goto out;
 	}
 	r = write_all(&a, err);
+	if (r < 0 && a.guarded && err && err->duplicate_key && refused_as_drift(&a, &tx, err)) {
+		res->status = RF_APPLY_REFUSED;
+		rc = 1;
+		goto out;
+	}
 	if (r != 0 || rf_journal_sync(a.journal, err) != 0) {
 		abandon(&a, r > 0 ? NULL : err);
 		res->status = r > 0 ? RF_APPLY_CANCELLED : RF_APPLY_FAILED;
@@ -777,7 +462,7 @@ int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *
 		rc = r > 0 ? 1 : -1;
 		goto out;
 	}
-	if (cancelled(&a, RF_APPLY_COMMITTING, p->nops, p->nops)) {
+	if (apply_cancelled(&a, RF_APPLY_COMMITTING, p->nops, p->nops)) {
 		abandon(&a, NULL);
 		res->status = RF_APPLY_CANCELLED;
 		rf_error_set(err, target->name, "cancelled: rolled back, nothing written");

@@ -259,8 +259,9 @@ static void *side_prepare(void *arg)
 static int prepare_sides(struct rf_diff *d, struct rf_db *src, struct rf_db *dst, const char *table,
                          struct rf_error *err)
 {
-	struct side_prep jobs[2] = {{src, table, &d->shape->src_table, false, {0, "", ""}, 0},
-	                            {dst, table, &d->shape->dst_table, false, {0, "", ""}, 0}};
+	struct side_prep jobs[2] = {
+	    {src, table, &d->shape->src_table, false, {0, "", "", false}, 0},
+	    {dst, table, &d->shape->dst_table, false, {0, "", "", false}, 0}};
 	pthread_t th;
 	bool threaded = src != dst && pthread_create(&th, NULL, side_prepare, &jobs[1]) == 0;
 

@@ -317,6 +317,12 @@ const struct rf_cell *rf_plan_insert_value(const struct rf_op *op, size_t col)
 	return &op->row->src[col];
 }
 
+bool rf_plan_loads_in_bulk(const struct rf_plan *p, const struct rf_db *db)
+{
+	return db->bulk && p->bulk_rows && p->ninsert_cols &&
+	       rf_plan_count(p, RF_OP_INSERT) >= p->bulk_rows;
+}
+
 /* Rows per INSERT: as asked, but never more parameters than every engine
  * accepts in one statement. */
 static size_t insert_batch(const struct rf_plan *p, size_t batch)
@@ -358,8 +364,7 @@ static void render_inserts(const struct rf_plan *p, struct rf_render *r, size_t 
 	size_t i = 0, j, n;
 	bool returning;
 
-	if (r->db->bulk && p->bulk_rows && p->ninsert_cols &&
-	    rf_plan_count(p, RF_OP_INSERT) >= p->bulk_rows) {
+	if (rf_plan_loads_in_bulk(p, r->db)) {
 		/* plans group their inserts; a hand-built one may not, and
 		 * each run of consecutive inserts is then its own load */
 		while (i < p->nops) {

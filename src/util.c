@@ -75,6 +75,7 @@ void rf_error_clear(struct rf_error *err)
 	if (!err)
 		return;
 	err->set = 0;
+	err->duplicate_key = false;
 	err->where[0] = '\0';
 	err->msg[0] = '\0';
 }
@@ -87,6 +88,7 @@ int rf_error_set(struct rf_error *err, const char *where, const char *fmt, ...)
 	if (!err || err->set)
 		return -1;
 	err->set = 1;
+	err->duplicate_key = false;
 	snprintf(err->where, sizeof err->where, "%s", where ? where : "");
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof err->msg, fmt, ap);

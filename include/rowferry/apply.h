@@ -54,7 +54,9 @@ enum rf_apply_status {
 	RF_APPLY_DONE,      /* committed, journal committed */
 	RF_APPLY_NOTHING,   /* the plan has no operation */
 	RF_APPLY_REFUSED,   /* the plan has errors, or the target changed since
-	                       the diff: nothing written, no journal */
+	                       the diff: nothing written; no journal, or an
+	                       aborted one where the load itself found a row
+	                       that appeared (a duplicate key) */
 	RF_APPLY_CANCELLED, /* cancelled: rolled back (journal aborted if begun) */
 	RF_APPLY_FAILED     /* an error: rolled back, journal aborted */
 };

@@ -80,6 +80,8 @@ void rf_plan_add(struct rf_plan *p, const struct rf_diff_row *row);
 struct rf_plan *rf_plan_from_diff(struct rf_diff *d, unsigned ops_mask, struct rf_error *err);
 /* Counts per kind. */
 size_t rf_plan_count(const struct rf_plan *p, enum rf_op_kind k);
+/* Whether the plan's inserts go to db as bulk loads (bulk_rows). */
+bool rf_plan_loads_in_bulk(const struct rf_plan *p, const struct rf_db *db);
 /* The value an INSERT op sends for shape column col: the client-generated
  * one where there is one, else the source's. */
 const struct rf_cell *rf_plan_insert_value(const struct rf_op *op, size_t col);

@@ -25,6 +25,9 @@ struct rf_error {
 	int set;
 	char where[128];
 	char msg[1024];
+	bool duplicate_key; /* the server refused a write that would repeat a
+	                       unique key (PostgreSQL 23505, MySQL 1062); set
+	                       by the driver with the error */
 };
 
 void rf_error_clear(struct rf_error *err);

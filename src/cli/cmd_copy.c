@@ -173,6 +173,8 @@ static int report(const struct rf_apply_result *res, const struct rf_db *dst,
 		if (res->drift.len > 20)
 			fprintf(stderr, "  ... and %zu more\n", res->drift.len - 20);
 		cli_print_error(err);
+		if (res->journal) /* the load found the row: its journal is aborted */
+			printf("journal: %s\n", res->journal);
 		return CLI_EXIT_REFUSED;
 	case RF_APPLY_CANCELLED:
 	case RF_APPLY_FAILED:

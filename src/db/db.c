@@ -61,7 +61,8 @@ static void *connect_job_run(void *arg)
 int rf_db_connect_pair(const struct rf_connect_opts *a, const struct rf_connect_opts *b,
                        struct rf_db **out_a, struct rf_db **out_b, struct rf_error *err)
 {
-	struct connect_job jobs[2] = {{a, NULL, {0, "", ""}, 0}, {b, NULL, {0, "", ""}, 0}};
+	struct connect_job jobs[2] = {{a, NULL, {0, "", "", false}, 0},
+	                              {b, NULL, {0, "", "", false}, 0}};
 	pthread_t th;
 	bool threaded = pthread_create(&th, NULL, connect_job_run, &jobs[1]) == 0;
 

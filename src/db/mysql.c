@@ -45,13 +45,17 @@ struct my_stream {
 int my_fail(const struct my_db *db, struct rf_error *err, const char *msg)
 {
 	char line[1024];
+	bool first = err && !err->set;
 	size_t i;
 
 	snprintf(line, sizeof line, "%s", msg && *msg ? msg : "unknown MySQL error");
 	for (i = 0; line[i]; i++)
 		if (line[i] == '\n' || line[i] == '\r')
 			line[i] = ' ';
-	return rf_error_set(err, db->base.name, "%s", line);
+	rf_error_set(err, db->base.name, "%s", line);
+	if (first && db->conn)
+		err->duplicate_key = mysql_errno(db->conn) == 1062; /* ER_DUP_ENTRY */
+	return -1;
 }
 
 /* Runs a statement that returns no rows (SET, START TRANSACTION, ...). */

@@ -174,12 +174,16 @@ static int warning_fail(struct my_db *db, unsigned int count, struct rf_error *e
 {
 	MYSQL_RES *res = NULL;
 	MYSQL_ROW row = NULL;
+	bool first = err && !err->set;
 	if (mysql_real_query(db->conn, "SHOW WARNINGS LIMIT 1", 21) == 0 &&
 	    (res = mysql_store_result(db->conn)))
 		row = mysql_fetch_row(res);
 	rf_error_set(err, db->base.name, "LOAD DATA: %s (%u warning%s; rolled back)",
 	             row && row[2] ? row[2] : "the server reported a problem", count,
 	             count == 1 ? "" : "s");
+	/* LOCAL makes a duplicate key a warning (the row is skipped) */
+	if (first)
+		err->duplicate_key = row && row[1] && strcmp(row[1], "1062") == 0; /* ER_DUP_ENTRY */
 	if (res)
 		mysql_free_result(res);
 	return -1;

@@ -35,6 +35,8 @@ static void first_line(const char *msg, char *out, size_t outlen)
 int pg_fail(struct pg_db *db, const PGresult *res, struct rf_error *err)
 {
 	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	bool first = err && !err->set;
 	char line[1024];
 
 	if (primary && *primary)
@@ -43,7 +45,10 @@ int pg_fail(struct pg_db *db, const PGresult *res, struct rf_error *err)
 		first_line(PQerrorMessage(db->conn), line, sizeof line);
 	if (!*line)
 		snprintf(line, sizeof line, "unknown PostgreSQL error");
-	return rf_error_set(err, db->base.name, "%s", line);
+	rf_error_set(err, db->base.name, "%s", line);
+	if (first)
+		err->duplicate_key = state && strcmp(state, "23505") == 0; /* unique_violation */
+	return -1;
 }
 
 int pg_busy(struct pg_db *db, struct rf_error *err)

@@ -279,11 +279,13 @@ static void add_dev_rows(const struct engine *e)
 		            "concat('B', seq), seq FROM seq_1_to_3000;");
 }
 
-/* With thousands of inserts the plan loads in bulk (COPY / LOAD DATA) and
- * re-checks and reads back through a temporary key table: a row that
- * appeared since the diff is still found (refused, nothing written), and
- * an apply that goes through journals every row as prod made it (its
- * GUIDs, its generated column). */
+/* With thousands of inserts the plan loads in bulk (COPY / LOAD DATA).
+ * prod's UNIQUE (job, ref) covers the match key, so the load is its own
+ * re-check of the inserts: a row that appeared since the diff makes it
+ * fail on the duplicate key, and apply reports that row as changed since
+ * the diff (refused, nothing written, the journal aborted with the
+ * reason). An apply that goes through journals every row as prod made it
+ * (its GUIDs, its generated column), read back through a key table. */
 static void bulk_apply_rechecks_and_journals_through_a_key_table(void **state)
 {
 	size_t i;
@@ -306,7 +308,12 @@ static void bulk_apply_rechecks_and_journals_through_a_key_table(void **state)
 		assert_int_equal(apply(&f, &res, NULL), RF_APPLY_REFUSED);
 		assert_int_equal(res.drift.len, 1);
 		assert_non_null(strstr(res.drift.items[0], "ref=B1500) is now in the target"));
-		assert_null(res.journal);
+		assert_non_null(res.journal);
+		rf_error_clear(&err);
+		assert_int_equal(rf_journal_load(res.journal, false, &j, &err), 0);
+		assert_int_equal(j.state, RF_JOURNAL_ABORTED);
+		assert_non_null(strstr(j.note, "1 row changed since the diff: nothing written"));
+		rf_journal_free(&j);
 		assert_int_equal(count_prod(e, NULL), 2); /* R1 and the intruder only */
 		rf_apply_result_free(&res);
 
@@ -344,6 +351,58 @@ static void bulk_apply_rechecks_and_journals_through_a_key_table(void **state)
 		assert_int_equal(inserts, 3002);
 		assert_int_equal(doubled, 3002); /* prod's generated column, read back */
 		rf_journal_free(&j);
+		rf_apply_result_free(&res);
+		fixture_free(&f);
+	}
+}
+
+/* Drops prod's UNIQUE (job, ref), the key that guards the inserts. */
+static void drop_match_key_unique(const struct engine *e)
+{
+	rf_test_sql(e->prod, strcmp(e->name, "postgres") == 0
+	                         ? "ALTER TABLE ap_orders DROP CONSTRAINT ap_orders_job_ref_key;"
+	                         : "CREATE INDEX ap_job ON ap_orders (job); "
+	                           "ALTER TABLE ap_orders DROP INDEX job;");
+}
+
+/* Without a unique key on the match key the inserts are re-checked before
+ * the load (refused, no journal). And a unique key dropped after the plan
+ * counted on it is seen: the table is described again after the load, the
+ * rows are read back, and the key found twice fails the apply. */
+static void bulk_apply_checks_first_where_no_unique_key_guards_the_load(void **state)
+{
+	size_t i;
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		const struct engine *e = &engines[i];
+		static const char intruder[] = "INSERT INTO ap_orders (guid, job, ref, qty) VALUES "
+		                               "('bbbbbbbb-0000-0000-0000-000000001500', 'J2', "
+		                               "'B1500', 1);";
+		struct fixture f;
+		struct rf_apply_result res;
+
+		make_tables(e, seed_dev, seed_prod);
+		add_dev_rows(e);
+		drop_match_key_unique(e);
+		plan_copy(&f, e, NULL, RF_OPS_DEFAULT);
+		rf_test_sql(e->prod, intruder);
+		assert_int_equal(apply(&f, &res, NULL), RF_APPLY_REFUSED);
+		assert_int_equal(res.drift.len, 1);
+		assert_non_null(strstr(res.drift.items[0], "ref=B1500) is now in the target"));
+		assert_null(res.journal); /* refused before anything was written */
+		assert_int_equal(count_prod(e, NULL), 2);
+		rf_apply_result_free(&res);
+		fixture_free(&f);
+
+		make_tables(e, seed_dev, seed_prod);
+		add_dev_rows(e);
+		plan_copy(&f, e, NULL, RF_OPS_DEFAULT);
+		drop_match_key_unique(e);
+		rf_test_sql(e->prod, intruder);
+		assert_int_equal(apply(&f, &res, NULL), RF_APPLY_FAILED);
+		assert_false(res.predicted);
+		assert_int_equal(count_prod(e, NULL), 2);
+		assert_int_equal(count_prod(e, "qty = 10"), 1); /* the update rolled back */
 		rf_apply_result_free(&res);
 		fixture_free(&f);
 	}
@@ -511,6 +570,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(apply_refuses_when_the_target_changed_since_the_diff),
 	    cmocka_unit_test(bulk_apply_rechecks_and_journals_through_a_key_table),
+	    cmocka_unit_test(bulk_apply_checks_first_where_no_unique_key_guards_the_load),
 	    cmocka_unit_test(apply_journals_generated_keys_and_cancel_rolls_back),
 	    cmocka_unit_test(preview_warns_about_parents_uniques_and_generated_columns),
 	    cmocka_unit_test(undo_through_the_library_restores_and_refuses_twice),

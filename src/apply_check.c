@@ -1,0 +1,364 @@
+/* apply_check.c - apply's reads of the target inside its transaction:
+ * the re-check of the plan's rows against the diff before anything is
+ * written (locking what will be updated or deleted), and the read-back of
+ * written rows for the journal where neither RETURNING nor a prediction
+ * (predict.c) gave their after-images.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply_internal.h"
+
+/* Keys per stream when reading written rows back (see readback()). */
+#define APPLY_READBACK_CHUNK 5000
+
+static void add_drift(struct apply *a, const struct rf_cell *shape_cells, const char *what)
+{
+	struct rf_buf b = RF_BUF_INIT;
+	rf_buf_addc(&b, '(');
+	rf_diff_format_key(a->sh, shape_cells, &b);
+	rf_buf_printf(&b, ") %s", what);
+	rf_strlist_add(&a->res->drift, b.data);
+	rf_buf_free(&b);
+}
+
+/* Encodes into a->enc the key (shape columns key[0..nkey)) of a row
+ * streamed in stream_cols order, canonical as the diff made it: only the
+ * key is canonicalized, the rest of the row is not looked at. */
+static void encode_row_key(struct apply *a, const struct rf_row *row, const size_t *key,
+                           size_t nkey)
+{
+	size_t i, off;
+	rf_buf_reset(&a->canon);
+	for (i = 0; i < nkey; i++) {
+		const struct rf_diff_col *c = &a->sh->cols[key[i]];
+		const struct rf_cell *in = &row->cells[a->stream_of[key[i]]];
+		a->key[i].is_null = in->is_null;
+		a->key[i].len = a->canon.len;
+		if (!in->is_null)
+			rf_value_canon(c->tclass, in, &c->opts, &a->canon);
+		a->key[i].len = a->canon.len - a->key[i].len;
+	}
+	for (i = 0, off = 0; i < nkey; off += a->key[i].len, i++)
+		a->key[i].data = a->key[i].is_null ? NULL : a->canon.data + off;
+	rf_buf_reset(&a->enc);
+	rf_key_encode(&a->enc, a->key, NULL, nkey);
+}
+
+/* Empties a->keys for a new lookup. */
+void apply_reset_keys(struct apply *a)
+{
+	rf_keyset_free(&a->keys);
+	a->keys_hold_inserts = false;
+}
+
+/* Fills tuples with the cells[key[i]] of ops [first, first+n) of one kind
+ * group, and a->keys with their encodings. Returns the tuple count. */
+static size_t chunk_tuples(struct apply *a, const size_t *ops, size_t n, const size_t *key,
+                           size_t nkey, bool use_src, struct rf_cell *tuples)
+{
+	size_t i, k;
+	apply_reset_keys(a);
+	for (i = 0; i < n; i++) {
+		const struct rf_diff_row *r = a->p->ops[ops[i]].row;
+		const struct rf_cell *cells = use_src ? r->src : r->dst;
+		for (k = 0; k < nkey; k++)
+			tuples[i * nkey + k] = cells[key[k]];
+		rf_buf_reset(&a->enc);
+		rf_key_encode(&a->enc, cells, key, nkey);
+		rf_keyset_put(&a->keys, a->enc.data, a->enc.len, ops[i], NULL);
+	}
+	return n;
+}
+
+/* How the target is searched by a key of shape columns. */
+static void lookup_key(const struct apply *a, const size_t *key, size_t nkey, size_t *cols,
+                       enum rf_type_class *classes)
+{
+	size_t i;
+	for (i = 0; i < nkey; i++) {
+		const struct rf_diff_col *c = &a->sh->cols[key[i]];
+		cols[i] = (size_t)c->dst;
+		classes[i] = rf_lookup_class(c->tclass, a->dt->cols[c->dst].tclass);
+	}
+}
+
+/* A row to update or delete, locked: it must still be what the diff saw. */
+static int recheck_existing(void *ctx, const struct rf_row *row, struct rf_error *err)
+{
+	struct apply *a = ctx;
+	const struct rf_diff_shape *sh = a->sh;
+	struct rf_buf changed = RF_BUF_INIT;
+	const struct rf_op *op;
+	size_t i, j;
+	(void)err;
+
+	rf_diff_canon_row(sh, 1, row, &a->canon, a->cells, NULL);
+	rf_buf_reset(&a->enc);
+	rf_key_encode(&a->enc, a->cells, a->p->target_key, a->p->ntarget_key);
+	if (!rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i) || a->seen[i])
+		return 0;
+	a->seen[i] = true;
+	op = &a->p->ops[i];
+	for (j = 0; j < sh->ncols; j++) {
+		const struct rf_diff_col *c = &sh->cols[j];
+		if (c->dst < 0 ||
+		    rf_value_equal(c->tclass, &a->cells[j], &op->row->dst[j], &c->opts))
+			continue;
+		rf_buf_adds(&changed, changed.len ? ", " : "changed since the diff: ");
+		rf_buf_adds(&changed, c->name);
+	}
+	if (changed.len)
+		add_drift(a, op->row->dst, changed.data);
+	a->before[i] = apply_make_image(a, row);
+	rf_buf_free(&changed);
+	return 0;
+}
+
+/* A row to insert must still be absent: any row with its key is drift. */
+static int recheck_absent(void *ctx, const struct rf_row *row, struct rf_error *err)
+{
+	struct apply *a = ctx;
+	size_t i;
+	(void)err;
+
+	encode_row_key(a, row, a->sh->key, a->sh->nkey);
+	if (rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i) && !a->seen[i]) {
+		a->seen[i] = true;
+		add_drift(a, a->p->ops[i].row->src, "is now in the target (it was to be inserted)");
+	}
+	return 0;
+}
+
+/* Locks and re-checks the plan's rows in chunks: first the rows to update
+ * or delete, by target key, then the keys to insert, by match key. */
+int apply_recheck(struct apply *a, unsigned what, struct rf_error *err)
+{
+	const struct rf_plan *p = a->p;
+	size_t *group = rf_xcalloc(p->nops ? p->nops : 1, sizeof *group);
+	struct rf_cell *tuples = NULL;
+	size_t cols[64];
+	enum rf_type_class classes[64];
+	size_t pass, i, n, first, span;
+	int rc = -1;
+
+	if (p->ntarget_key > 64 || a->sh->nkey > 64) {
+		rf_error_set(err, a->db->name, "keys of more than 64 columns are not supported");
+		goto out;
+	}
+	tuples = rf_xcalloc(rf_lookup_span(a->db, p->nops) *
+	                            (p->ntarget_key > a->sh->nkey ? p->ntarget_key : a->sh->nkey) +
+	                        1,
+	                    sizeof *tuples);
+	for (pass = 0; pass < 2; pass++) {
+		bool inserts = pass == 1;
+		const size_t *key = inserts ? a->sh->key : p->target_key;
+		size_t nkey = inserts ? a->sh->nkey : p->ntarget_key;
+		struct rf_lookup_key lk = {nkey, cols, classes, 0, NULL};
+
+		if (!(what & (inserts ? APPLY_CHECK_INSERTS : APPLY_CHECK_EXISTING)))
+			continue;
+		for (i = n = 0; i < p->nops; i++)
+			if ((p->ops[i].kind == RF_OP_INSERT) == inserts) {
+				group[n++] = i;
+				a->seen[i] = false;
+			}
+		lookup_key(a, key, nkey, cols, classes);
+		span = rf_lookup_span(a->db, n);
+		/* the keys to insert are looked up again after the inserts */
+		if (inserts && (what & APPLY_CHECK_KEEP))
+			lk.kept = &a->insert_keys;
+		for (first = 0; first < n; first += span) {
+			size_t m = n - first < span ? n - first : span;
+			chunk_tuples(a, group + first, m, key, nkey, inserts, tuples);
+			a->keys_hold_inserts = inserts && m == n && (what & APPLY_CHECK_KEEP);
+			if (rf_lookup_rows(a->db, a->dt, &lk, tuples, m, a->stream_cols, a->nstream,
+			                   true, inserts ? recheck_absent : recheck_existing, a,
+			                   err) != 0)
+				goto out;
+			for (i = first; !inserts && i < first + m; i++)
+				if (!a->seen[group[i]])
+					add_drift(a, p->ops[group[i]].row->dst,
+					          "is no longer in the target");
+			a->done += m;
+			if (apply_cancelled(a, RF_APPLY_CHECKING, a->done, p->nops)) {
+				rc = 1;
+				goto out;
+			}
+		}
+	}
+	rc = 0;
+out:
+	free(tuples);
+	free(group);
+	return rc;
+}
+
+/* Rows written without RETURNING are read back (under the transaction's
+ * own locks) for their after-images. */
+struct readback {
+	struct apply *a;
+	enum rf_op_kind kind;
+	const size_t *key;
+	size_t nkey;
+	size_t found;
+};
+
+static int readback_row(void *ctx, const struct rf_row *row, struct rf_error *err)
+{
+	struct readback *rb = ctx;
+	struct apply *a = rb->a;
+	struct image im;
+	size_t i;
+	int rc;
+
+	encode_row_key(a, row, rb->key, rb->nkey);
+	if (!rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i))
+		return 0;
+	if (a->seen[i]) {
+		/* two rows with the key just written: which one is ours cannot be
+		 * told, and a journal that might name the wrong row is worse than
+		 * no copy */
+		struct rf_buf key = RF_BUF_INIT;
+		rf_diff_canon_row(a->sh, 1, row, &a->canon, a->cells, NULL);
+		rf_diff_format_key(a->sh, a->cells, &key);
+		rf_error_set(err, a->db->name,
+		             "(%s) is in the target twice after the %s: the key does not "
+		             "identify one row, so the journal could not; rolled back",
+		             key.data, rf_op_name(rb->kind));
+		rf_buf_free(&key);
+		return -1;
+	}
+	a->seen[i] = true;
+	rb->found++;
+	/* written at once and forgotten: scratch memory, no allocation */
+	apply_fill_image(a, row, &a->img_buf, a->img.cells, a->img_offs);
+	im = a->img;
+	rc = rf_journal_add(a->journal, rb->kind, apply_journal_key(a, &im),
+	                    rb->kind == RF_OP_UPDATE ? a->before[i].cells : NULL, im.cells, err);
+	return rc;
+}
+
+/* Reads back ops[0..n) of one kind: inserts by match key, updates by
+ * their target key as updated. */
+static int readback(struct apply *a, enum rf_op_kind kind, const size_t *ops, size_t n,
+                    struct rf_error *err)
+{
+	const struct rf_plan *p = a->p;
+	const size_t *key = kind == RF_OP_INSERT ? a->sh->key : p->target_key;
+	size_t nkey = kind == RF_OP_INSERT ? a->sh->nkey : p->ntarget_key;
+	struct rf_cell *tuples = rf_xcalloc(n * nkey + 1, sizeof *tuples);
+	struct readback rb = {a, kind, key, nkey, 0};
+	size_t cols[64];
+	enum rf_type_class classes[64];
+	/* rows just written: a table that was small when the transaction began
+	 * may be scanned rather than probed, so fewer, larger lookups */
+	struct rf_lookup_key lk = {nkey, cols, classes, APPLY_READBACK_CHUNK,
+	                           kind == RF_OP_INSERT ? &a->insert_keys : NULL};
+	size_t i, k;
+	bool reuse;
+	int rc;
+
+	/* the re-check left exactly these keys in a->keys when it looked
+	 * them all up at once: no need to hash 100k keys again */
+	reuse = kind == RF_OP_INSERT && a->keys_hold_inserts;
+	if (!reuse)
+		apply_reset_keys(a);
+	for (i = 0; i < n; i++) {
+		const struct rf_diff_row *r = p->ops[ops[i]].row;
+		for (k = 0; k < nkey; k++) {
+			size_t c = key[k];
+			/* an update may have changed a key column: find it as updated */
+			tuples[i * nkey + k] = kind == RF_OP_INSERT ? r->src[c]
+			                       : r->changed[c]      ? r->src[c]
+			                                            : r->dst[c];
+		}
+		if (reuse) {
+			a->seen[ops[i]] = false;
+			continue;
+		}
+		rf_buf_reset(&a->enc);
+		rf_key_encode(&a->enc, &tuples[i * nkey], NULL, nkey);
+		rf_keyset_put(&a->keys, a->enc.data, a->enc.len, ops[i], NULL);
+		a->seen[ops[i]] = false;
+	}
+	lookup_key(a, key, nkey, cols, classes);
+	rc = rf_lookup_rows(a->db, a->dt, &lk, tuples, n, a->stream_cols, a->nstream, false,
+	                    readback_row, &rb, err);
+	if (rc == 0 && rb.found != n)
+		rc = rf_error_set(err, a->db->name,
+		                  "%zu of %zu written rows could not be read back for the journal",
+		                  n - rb.found, n);
+	free(tuples);
+	return rc;
+}
+
+/* Journals every op of one kind by reading the rows back: updates once
+ * all have run (before the inserts, so the journal lists ops in the order
+ * they took effect), inserts at the end. */
+int apply_journal_read_back(struct apply *a, enum rf_op_kind kind, struct rf_error *err)
+{
+	const struct rf_plan *p = a->p;
+	size_t *ops = rf_xcalloc(p->nops ? p->nops : 1, sizeof *ops), n = 0, i;
+	int rc = 0;
+
+	for (i = 0; i < p->nops; i++)
+		if (p->ops[i].kind == kind)
+			ops[n++] = i;
+	if (n)
+		rc = readback(a, kind, ops, n, err);
+	if (rc == 0 && kind == RF_OP_INSERT)
+		rc = rf_lookup_release(a->db, &a->insert_keys, err);
+	free(ops);
+	return rc;
+}
+
+/* Whether the target itself refuses a row to insert whose match key is
+ * already there: the plan loads in bulk, and a unique key of the target
+ * (NOT NULL columns, so that no NULL slips past it) lies within the match
+ * key. The load is then its own re-check for the inserts, and an atomic
+ * one: it fails on a duplicate key, and apply_explain_duplicate() tells
+ * which rows appeared. */
+bool apply_inserts_guarded(const struct apply *a, const struct rf_table_info *t)
+{
+	bool in_key[1024] = {false};
+	size_t k, c;
+
+	if (t->ncols > 1024 || !rf_plan_loads_in_bulk(a->p, a->db))
+		return false;
+	for (k = 0; k < a->sh->nkey; k++) {
+		int d = rf_table_info_col(t, a->sh->cols[a->sh->key[k]].name);
+		if (d >= 0)
+			in_key[d] = true;
+	}
+	if (t->npk) {
+		for (c = 0; c < t->npk && in_key[t->pk[c]]; c++)
+			;
+		if (c == t->npk)
+			return true;
+	}
+	for (k = 0; k < t->nunique; k++) {
+		const struct rf_key *u = &t->uniques[k];
+		for (c = 0; c < u->ncols; c++) {
+			int d = rf_table_info_col(t, u->cols[c]);
+			if (d < 0 || !in_key[d] || t->cols[d].nullable)
+				break;
+		}
+		if (u->ncols && c == u->ncols)
+			return true;
+	}
+	return false;
+}
+
+int apply_explain_duplicate(struct apply *a, const struct rf_tx_opts *tx, struct rf_error *err)
+{
+	int rc;
+
+	if (rf_db_begin(a->db, RF_TX_WRITE, tx, err) != 0)
+		return -1;
+	free(a->insert_keys); /* dropped with the failed transaction */
+	a->insert_keys = NULL;
+	rc = apply_recheck(a, APPLY_CHECK_INSERTS, err);
+	rf_db_rollback(a->db, NULL);
+	return rc < 0 ? -1 : a->res->drift.len > 0;
+}

@@ -1,0 +1,89 @@
+/* apply_internal.h - what apply.c and apply_check.c share: the state of
+ * one apply and the helpers both use. Not a public interface.
+ */
+#ifndef ROWFERRY_APPLY_INTERNAL_H
+#define ROWFERRY_APPLY_INTERNAL_H
+
+#include "lookup.h"
+#include "rowferry/apply.h"
+#include "rowferry/journal.h"
+#include "rowferry/predict.h"
+
+/* A whole target row, canonical per target column, in table order. */
+struct image {
+	struct rf_cell *cells;
+	char *block;
+};
+
+struct apply {
+	const struct rf_plan *p;
+	const struct rf_diff_shape *sh;
+	const struct rf_table_info *dt;
+	struct rf_db *db;
+	const struct rf_apply_opts *o;
+	struct rf_apply_result *res;
+	size_t nstream;        /* target columns streamed, in shape order */
+	size_t *stream_cols;   /* their table indexes */
+	size_t *stream_shape;  /* their shape columns */
+	size_t *stream_of;     /* per shape column: its stream position */
+	struct image *before;  /* per op: the locked row (updates, deletes) */
+	bool *seen;            /* per op: found by the current lookup */
+	struct rf_keyset keys; /* encoded key -> op, for the current lookup */
+	struct rf_buf canon, enc;
+	struct rf_cell *cells;  /* one row in shape terms (into canon) */
+	struct rf_cell key[64]; /* one row's key cells (into canon) */
+	struct rf_row tmp;      /* a RETURNING row reordered as a stream row */
+	struct rf_journal_writer *journal;
+	size_t njkey;
+	size_t *jkey; /* table indexes of the journal's key */
+	struct rf_cell *jkey_cells;
+	size_t done;
+	struct image img;      /* scratch image (cells only) for read-back rows */
+	struct rf_buf img_buf; /* its bytes */
+	size_t *img_offs;
+	bool keys_hold_inserts;           /* a->keys holds every insert's match key */
+	char *insert_keys;                /* the server-side table of the keys to insert,
+	                                     between the re-check and the read-back */
+	struct rf_predict pr;             /* inserts journaled from the values sent */
+	struct rf_predict_job *job;       /* ... while they load */
+	struct rf_journal_savepoint mark; /* where those lines begin */
+	bool guarded; /* the load is the inserts' re-check (apply_inserts_guarded) */
+};
+
+/* Reports progress; true when the caller wants to stop. */
+bool apply_cancelled(struct apply *a, enum rf_apply_phase phase, size_t done, size_t total);
+void apply_image_free(struct image *im);
+/* The journal image of a row streamed in stream_cols order, into cells
+ * (one per table column) and b (reset here); offs: scratch, one per table
+ * column. */
+void apply_fill_image(const struct apply *a, const struct rf_row *row, struct rf_buf *b,
+                      struct rf_cell *cells, size_t *offs);
+/* apply_fill_image() into memory of its own, for images kept. */
+struct image apply_make_image(const struct apply *a, const struct rf_row *row);
+/* The journal key of an image (a->jkey's cells; valid until the next call). */
+const struct rf_cell *apply_journal_key(struct apply *a, const struct image *im);
+
+/* apply_check.c */
+/* Empties a->keys for a new lookup. */
+void apply_reset_keys(struct apply *a);
+enum {
+	APPLY_CHECK_EXISTING = 1, /* the rows to update or delete: locked, unchanged */
+	APPLY_CHECK_INSERTS = 2,  /* the keys to insert: still absent */
+	APPLY_CHECK_KEEP = 4      /* keep the inserts' key table for the read-back */
+};
+/* Re-checks the plan's rows against the diff, as `what` says. Drift goes
+ * to a->res->drift. 0, 1 when cancelled, -1 on error. */
+int apply_recheck(struct apply *a, unsigned what, struct rf_error *err);
+/* Whether a unique key of t (the target table) makes the load fail for a
+ * row to insert that appeared since the diff, so that no check before it
+ * is needed. */
+bool apply_inserts_guarded(const struct apply *a, const struct rf_table_info *t);
+/* After a guarded load failed on a duplicate key and was rolled back:
+ * looks the keys to insert up in a transaction of its own. 1 with drift
+ * set when some are in the target now, 0 when none (the duplicate was of
+ * another key), -1 on error. */
+int apply_explain_duplicate(struct apply *a, const struct rf_tx_opts *tx, struct rf_error *err);
+/* Journals every op of one kind by reading the rows back. */
+int apply_journal_read_back(struct apply *a, enum rf_op_kind kind, struct rf_error *err);
+
+#endif
