@@ -172,21 +172,18 @@ unproven:
 }
 
 /* The journal form of what the target will print, from a canonical
- * value: rf_journal_form reads an engine's form, and the canonical form is
- * one (canonicalizing it again changes nothing), except for bytes, whose
- * engine form is the raw bytes and whose canonical form is already the
- * journal's hex. A decimal gets its scale's trailing zeros ("12.5" in
- * numeric(12,2) prints as "12.50"). */
+ * value. The journal keeps canonical forms (rf_journal_form), and a
+ * canonical form canonicalizes to itself, so the value is its own journal
+ * form; bytes too (the canonical hex is the journal's). Decimals, kept as
+ * the engine prints them, get their scale's trailing zeros ("12.5" in
+ * numeric(12,2) prints as "12.50"), and jsonb its own print form. */
 static void form(const struct rf_column *c, const struct rf_cell *v, struct rf_buf *out)
 {
 	int scale, pad;
 
-	if (c->tclass == RF_T_BYTES)
-		rf_buf_add(out, v->data, v->len);
-	else if (c->store == RF_STORE_JSONB && rf_value_jsonb_form(v->data, v->len, out) == 0)
+	if (c->store == RF_STORE_JSONB && rf_value_jsonb_form(v->data, v->len, out) == 0)
 		return;
-	else
-		rf_journal_form(c->tclass, v, out);
+	rf_buf_add(out, v->data, v->len);
 	if (c->tclass != RF_T_DECIMAL || c->store != RF_STORE_LIMIT)
 		return;
 	scale = decimal_scale(v);
