@@ -27,7 +27,10 @@ static const char copy_usage[] =
     "then it writes in one transaction, after checking that the target rows are\n"
     "still as the diff saw them, and keeps an undo journal. From [safety]\n"
     "bulk_rows inserts on (1000) it loads them with COPY FROM STDIN / LOAD DATA\n"
-    "LOCAL, and the preview shows that statement and its rows.\n"
+    "LOCAL, and the preview shows that statement and its rows. The journal\n"
+    "records rows as the target holds them: read back after a bulk load, or\n"
+    "taken from the values sent where the table provably stores them as sent\n"
+    "(no triggers, every column sent, types that keep the value; see README).\n"
     "\n"
     "options:\n" CLI_SELECTION_HELP
     "  --ops LIST             operations to carry out: insert,update,delete\n"
