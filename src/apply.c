@@ -13,6 +13,9 @@
 
 #include "apply_internal.h"
 
+/* Rows a bulk load's pieces hold (rendered while the ones before load). */
+#define APPLY_FEED_ROWS 2000
+
 const char *rf_apply_status_name(enum rf_apply_status s)
 {
 	static const char *const names[] = {"done", "nothing to do", "refused", "cancelled",
@@ -139,6 +142,37 @@ static int journal_returned(struct apply *a, const struct rf_stmt *s, const stru
 	return 0;
 }
 
+/* A bulk load's rows, rendered a piece at a time while the server loads
+ * the pieces before: progress is reported, and a cancel stops the load. */
+struct feed {
+	struct apply *a;
+	const struct rf_stmt *s;
+	size_t next; /* the next op to render */
+	struct rf_buf buf;
+};
+
+static int feed_next(void *ctx, const char **data, size_t *len, struct rf_error *err)
+{
+	struct feed *f = ctx;
+	size_t end = f->s->first + f->s->count, n = end - f->next;
+
+	if (f->next >= end)
+		return 0;
+	if (apply_cancelled(f->a, RF_APPLY_WRITING, f->a->done + (f->next - f->s->first),
+	                    f->a->p->nops)) {
+		f->a->load_cancelled = true;
+		return rf_error_set(err, f->a->db->name, "cancelled: rolled back, nothing written");
+	}
+	if (n > APPLY_FEED_ROWS)
+		n = APPLY_FEED_ROWS;
+	rf_buf_reset(&f->buf);
+	rf_plan_bulk_rows(f->a->p, f->a->db, f->next, n, &f->buf);
+	f->next += n;
+	*data = f->buf.data ? f->buf.data : "";
+	*len = f->buf.len;
+	return 1;
+}
+
 /* Runs one statement and journals what it did. */
 static int run_stmt(struct apply *a, const struct rf_stmt *s, struct rf_error *err)
 {
@@ -146,10 +180,14 @@ static int run_stmt(struct apply *a, const struct rf_stmt *s, struct rf_error *e
 	int rc = -1;
 
 	if (s->bulk) {
+		struct feed f = {a, s, s->first, RF_BUF_INIT};
+		struct rf_bulk_rows src = {feed_next, &f};
 		memset(&r, 0, sizeof r);
-		if (a->db->ops->bulk_load(a->db, s->sql, s->data, s->data_len, &r.affected, err) !=
-		    0)
+		rc = a->db->ops->bulk_stream(a->db, s->sql, &src, &r.affected, err);
+		rf_buf_free(&f.buf);
+		if (rc != 0)
 			return -1;
+		rc = -1;
 	} else if (a->db->ops->exec(a->db, s->sql, s->nparams, s->params, &r, err) != 0) {
 		return -1;
 	}
@@ -184,9 +222,12 @@ out:
 }
 
 /* Starts journaling the inserts from the values sent, while they load,
- * where the table as the plan saw it stores them as sent (predict.c); the
- * journal is marked first, so that journal_inserts() can take the lines
- * back. */
+ * where the table as the plan saw it stores them as sent (predict.c); a
+ * savepoint of the journal first, so that journal_inserts() can take the
+ * lines back. Called at the first INSERT statement: statements run
+ * deletes, updates, inserts (rf_plan_render_stmts) and the inserts
+ * journal nothing themselves here, so until journal_inserts() joins it the
+ * job is the journal's only writer. */
 static int start_predicting(struct apply *a, struct rf_error *err)
 {
 	if (!rf_predict_open(&a->pr, a->p, a->dt))
@@ -253,8 +294,10 @@ static int write_all(struct apply *a, struct rf_error *err)
 			rc = 1;
 			goto out;
 		}
-		if (run_stmt(a, s, err) != 0)
+		if (run_stmt(a, s, err) != 0) {
+			rc = a->load_cancelled ? 1 : -1;
 			goto out;
+		}
 		returned = returned || s->returning;
 		a->done += s->count;
 	}

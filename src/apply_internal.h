@@ -47,7 +47,8 @@ struct apply {
 	struct rf_predict pr;             /* inserts journaled from the values sent */
 	struct rf_predict_job *job;       /* ... while they load */
 	struct rf_journal_savepoint mark; /* where those lines begin */
-	bool guarded; /* the load is the inserts' re-check (apply_inserts_guarded) */
+	bool guarded;        /* the load is the inserts' re-check (apply_inserts_guarded) */
+	bool load_cancelled; /* a cancel stopped a bulk load midway */
 };
 
 /* Reports progress; true when the caller wants to stop. */

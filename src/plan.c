@@ -333,25 +333,34 @@ static size_t insert_batch(const struct rf_plan *p, size_t batch)
 	return batch ? batch : 1;
 }
 
-/* The n inserts from ops[i] as one bulk load (the target's loader). */
+void rf_plan_bulk_rows(const struct rf_plan *p, struct rf_db *db, size_t first, size_t n,
+                       struct rf_buf *out)
+{
+	size_t k, j;
+	for (k = first; k < first + n; k++)
+		for (j = 0; j < p->ninsert_cols; j++) {
+			size_t col = p->insert_cols[j];
+			db->ops->bulk_value(db, p->shape->cols[col].tclass,
+			                    rf_plan_insert_value(&p->ops[k], col),
+			                    j + 1 == p->ninsert_cols, out);
+		}
+}
+
+/* The n inserts from ops[i] as one bulk load (the target's loader). Apply
+ * (no text) renders the rows as the load runs (rf_plan_bulk_rows). */
 static void render_bulk(const struct rf_plan *p, struct rf_render *r, size_t i, size_t n,
                         struct rf_stmts *out)
 {
 	struct rf_db *db = r->db;
 	struct rf_buf sql = RF_BUF_INIT, data = RF_BUF_INIT;
 	size_t *cols = rf_xcalloc(p->ninsert_cols, sizeof *cols);
-	size_t k, j;
+	size_t j;
 
 	for (j = 0; j < p->ninsert_cols; j++)
 		cols[j] = (size_t)p->shape->cols[p->insert_cols[j]].dst;
 	db->ops->bulk_statement(db, &p->shape->dst_table, cols, p->ninsert_cols, &sql);
-	for (k = i; k < i + n; k++)
-		for (j = 0; j < p->ninsert_cols; j++) {
-			size_t col = p->insert_cols[j];
-			db->ops->bulk_value(db, p->shape->cols[col].tclass,
-			                    rf_plan_insert_value(&p->ops[k], col),
-			                    j + 1 == p->ninsert_cols, &data);
-		}
+	if (r->with_text)
+		rf_plan_bulk_rows(p, db, i, n, &data);
 	rf_render_bulk(r, sql.data, &data);
 	rf_render_finish(r, out, RF_OP_INSERT, i, n, false);
 	free(cols);

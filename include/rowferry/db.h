@@ -157,6 +157,15 @@ struct rf_connect_opts {
 	bool allow_prompt;    /* may prompt on the terminal (no echo) */
 };
 
+/* A bulk load's rows, piece by piece: next() points *data and *len at the
+ * next piece (whole rows of bulk_value fields, valid until the following
+ * call) and returns 1, returns 0 when there are no more, or -1 with err
+ * set to stop the load (it then fails and its rows are not kept). */
+struct rf_bulk_rows {
+	int (*next)(void *ctx, const char **data, size_t *len, struct rf_error *err);
+	void *ctx;
+};
+
 struct rf_db_ops {
 	const char *engine;  /* "postgres", "mysql", "sqlite" */
 	bool has_returning;  /* INSERT/UPDATE/DELETE ... RETURNING supported */
@@ -223,6 +232,10 @@ struct rf_db_ops {
 	 * server loaded. Inside the caller's transaction. */
 	int (*bulk_load)(struct rf_db *db, const char *sql, const char *data, size_t len,
 	                 long long *rows, struct rf_error *err);
+	/* The same with rows that come piece by piece while the server loads
+	 * the ones before (apply renders them as they go). */
+	int (*bulk_stream)(struct rf_db *db, const char *sql, const struct rf_bulk_rows *src,
+	                   long long *rows, struct rf_error *err);
 	/* Creates the temporary table `name` (plain word, no quoting needed)
 	 * with the types of t's columns cols[0..n) and their names, loads data
 	 * (bulk_value rows) into it and makes it ready to join (statistics).
@@ -284,6 +297,9 @@ bool rf_db_plain_name(const char *name);
  * and esc[b] (the bulk-load text formats: COPY's and LOAD DATA's escapes;
  * esc is a driver's static table, e.g. {['\t'] = 't', ...}). */
 void rf_db_add_escaped(struct rf_buf *out, const char *s, size_t n, const char esc[256]);
+/* bulk_load through the driver's bulk_stream: the rows as one piece. */
+int rf_db_bulk_load_buffer(struct rf_db *db, const char *sql, const char *data, size_t len,
+                           long long *rows, struct rf_error *err);
 /* Fills the driver-common part of a connection. */
 void rf_db_init_base(struct rf_db *db, const struct rf_db_ops *ops,
                      const struct rf_connect_opts *o);

@@ -82,6 +82,10 @@ struct rf_plan *rf_plan_from_diff(struct rf_diff *d, unsigned ops_mask, struct r
 size_t rf_plan_count(const struct rf_plan *p, enum rf_op_kind k);
 /* Whether the plan's inserts go to db as bulk loads (bulk_rows). */
 bool rf_plan_loads_in_bulk(const struct rf_plan *p, const struct rf_db *db);
+/* Appends the rows of the inserts ops[first..first+n) in db's bulk load
+ * format (bulk_value fields). */
+void rf_plan_bulk_rows(const struct rf_plan *p, struct rf_db *db, size_t first, size_t n,
+                       struct rf_buf *out);
 /* The value an INSERT op sends for shape column col: the client-generated
  * one where there is one, else the source's. */
 const struct rf_cell *rf_plan_insert_value(const struct rf_op *op, size_t col);
@@ -107,7 +111,9 @@ struct rf_stmt {
 	/* A bulk load (the target's bulk_statement): sql is the statement,
 	 * data its rows in the driver's load format, and text the script the
 	 * engine's client runs (statement, rows, end marker), which ends
-	 * itself: print it followed by rf_stmt_end(). No params. */
+	 * itself: print it followed by rf_stmt_end(). No params. Rendered
+	 * for apply (no text), data is empty: the rows are rendered as they
+	 * load (rf_plan_bulk_rows). */
 	bool bulk;
 	char *data;
 	size_t data_len;

@@ -107,6 +107,32 @@ int rf_db_rollback(struct rf_db *db, struct rf_error *err)
 	return db->ops->rollback(db, err);
 }
 
+struct one_piece {
+	const char *data;
+	size_t len;
+	bool given;
+};
+
+static int one_piece_next(void *ctx, const char **data, size_t *len, struct rf_error *err)
+{
+	struct one_piece *p = ctx;
+	(void)err;
+	if (p->given)
+		return 0;
+	p->given = true;
+	*data = p->data ? p->data : "";
+	*len = p->len;
+	return 1;
+}
+
+int rf_db_bulk_load_buffer(struct rf_db *db, const char *sql, const char *data, size_t len,
+                           long long *rows, struct rf_error *err)
+{
+	struct one_piece piece = {data, len, false};
+	struct rf_bulk_rows src = {one_piece_next, &piece};
+	return db->ops->bulk_stream(db, sql, &src, rows, err);
+}
+
 void rf_db_add_escaped(struct rf_buf *out, const char *s, size_t n, const char esc[256])
 {
 	const char *p = s, *end = s + n, *run = s;

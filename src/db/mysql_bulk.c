@@ -28,14 +28,29 @@ static int infile_init(void **ptr, const char *name, void *userdata)
 	struct my_db *db = userdata;
 	(void)name;
 	*ptr = db;
-	db->load_off = 0;
-	return db->load_data ? 0 : 1;
+	db->load_data = NULL;
+	db->load_len = db->load_off = 0;
+	return db->load_rows ? 0 : 1;
 }
 
+/* Serves the source's pieces; 0 at their end, -1 (the load fails) when
+ * the source stops it. */
 static int infile_read(void *ptr, char *buf, unsigned int len)
 {
 	struct my_db *db = ptr;
-	size_t n = db->load_len - db->load_off;
+	size_t n;
+
+	while (db->load_off == db->load_len) {
+		int more = db->load_rows->next(db->load_rows->ctx, &db->load_data, &db->load_len,
+		                               db->load_err);
+		db->load_off = 0;
+		if (more <= 0) {
+			db->load_len = 0;
+			db->load_stopped = more < 0;
+			return more < 0 ? -1 : 0;
+		}
+	}
+	n = db->load_len - db->load_off;
 	if (n > len)
 		n = len;
 	memcpy(buf, db->load_data + db->load_off, n);
@@ -183,25 +198,33 @@ static int warning_fail(struct my_db *db, unsigned int count, struct rf_error *e
 	             count == 1 ? "" : "s");
 	/* LOCAL makes a duplicate key a warning (the row is skipped) */
 	if (first)
-		err->duplicate_key = row && row[1] && strcmp(row[1], "1062") == 0; /* ER_DUP_ENTRY */
+		err->duplicate_key =
+		    row && row[1] && strcmp(row[1], "1062") == 0; /* ER_DUP_ENTRY */
 	if (res)
 		mysql_free_result(res);
 	return -1;
 }
 
-int my_bulk_load(struct rf_db *base, const char *sql, const char *data, size_t len, long long *rows,
-                 struct rf_error *err)
+int my_bulk_stream(struct rf_db *base, const char *sql, const struct rf_bulk_rows *src,
+                   long long *rows, struct rf_error *err)
 {
 	struct my_db *db = (struct my_db *)base;
 	unsigned int warnings;
 	int rc;
 
 	*rows = 0;
-	db->load_data = data ? data : "";
-	db->load_len = len;
+	db->load_rows = src;
+	db->load_err = err;
+	db->load_stopped = false;
 	rc = mysql_real_query(db->conn, sql, strlen(sql));
+	db->load_rows = NULL;
+	db->load_err = NULL;
 	db->load_data = NULL;
 	db->load_len = 0;
+	/* whatever the server makes of a file cut short (MariaDB reports an
+	 * error), a load its source stopped has failed */
+	if (db->load_stopped)
+		return -1; /* err is the source's */
 	if (rc != 0)
 		return my_fail(db, err, mysql_error(db->conn));
 	*rows = (long long)mysql_affected_rows(db->conn);
@@ -247,7 +270,8 @@ int my_temp_load(struct rf_db *base, const char *name, const struct rf_table_inf
 		}
 		rf_buf_reset(&sql);
 		load_statement(base, name, t, cols, n, &sql);
-		rc = my_bulk_load(base, sql.data, data, len, &rows, memory ? &first : err);
+		rc =
+		    rf_db_bulk_load_buffer(base, sql.data, data, len, &rows, memory ? &first : err);
 		if (rc == 0 || !memory)
 			break;
 		if (my_temp_drop(base, name, err) != 0)

@@ -15,9 +15,13 @@ struct my_db {
 	MYSQL *conn;
 	char *database; /* from the URL; NULL when none was given */
 	bool mariadb;   /* MariaDB, as opposed to Oracle MySQL */
-	/* the rows of the LOAD DATA LOCAL in progress (mysql_bulk.c) */
+	/* the rows of the LOAD DATA LOCAL in progress (mysql_bulk.c): their
+	 * source, its current piece, and where a failure of the source goes */
+	const struct rf_bulk_rows *load_rows;
 	const char *load_data;
 	size_t load_len, load_off;
+	struct rf_error *load_err;
+	bool load_stopped;
 };
 
 /* ssl-mode of the URL: DISABLED and PREFERRED are MY_SSL_DEFAULT, VERIFY_CA
@@ -71,8 +75,8 @@ void my_bulk_value(struct rf_db *base, enum rf_type_class c, const struct rf_cel
                    struct rf_buf *out);
 void my_bulk_script(struct rf_db *base, const char *sql, const char *data, size_t len,
                     struct rf_buf *out);
-int my_bulk_load(struct rf_db *base, const char *sql, const char *data, size_t len, long long *rows,
-                 struct rf_error *err);
+int my_bulk_stream(struct rf_db *base, const char *sql, const struct rf_bulk_rows *src,
+                   long long *rows, struct rf_error *err);
 int my_temp_load(struct rf_db *base, const char *name, const struct rf_table_info *t,
                  const size_t *cols, size_t n, const char *data, size_t len, struct rf_error *err);
 int my_temp_drop(struct rf_db *base, const char *name, struct rf_error *err);

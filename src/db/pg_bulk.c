@@ -79,13 +79,24 @@ static int copy_fail(struct pg_db *db, struct rf_error *err)
 	return rc;
 }
 
-int pg_bulk_load(struct rf_db *dbp, const char *sql, const char *data, size_t len, long long *rows,
-                 struct rf_error *err)
+/* Ends a COPY that the rows' source stopped: the server discards it. */
+static int copy_stopped(struct pg_db *db)
+{
+	PGresult *res;
+	PQputCopyEnd(db->conn, "rowferry stopped the load");
+	while ((res = PQgetResult(db->conn)))
+		PQclear(res);
+	return -1;
+}
+
+int pg_bulk_stream(struct rf_db *dbp, const char *sql, const struct rf_bulk_rows *src,
+                   long long *rows, struct rf_error *err)
 {
 	struct pg_db *db = pg(dbp);
 	PGresult *res;
-	size_t off;
-	int rc = -1;
+	const char *data;
+	size_t len, off;
+	int more, rc = -1;
 
 	*rows = 0;
 	if (pg_busy(db, err))
@@ -97,11 +108,14 @@ int pg_bulk_load(struct rf_db *dbp, const char *sql, const char *data, size_t le
 		return -1;
 	}
 	PQclear(res);
-	for (off = 0; off < len; off += PG_BULK_PIECE) {
-		size_t n = len - off < PG_BULK_PIECE ? len - off : PG_BULK_PIECE;
-		if (PQputCopyData(db->conn, data + off, (int)n) != 1)
-			return copy_fail(db, err);
-	}
+	while ((more = src->next(src->ctx, &data, &len, err)) > 0)
+		for (off = 0; off < len; off += PG_BULK_PIECE) {
+			size_t n = len - off < PG_BULK_PIECE ? len - off : PG_BULK_PIECE;
+			if (PQputCopyData(db->conn, data + off, (int)n) != 1)
+				return copy_fail(db, err);
+		}
+	if (more < 0)
+		return copy_stopped(db);
 	if (PQputCopyEnd(db->conn, NULL) != 1)
 		return copy_fail(db, err);
 	res = PQgetResult(db->conn);
@@ -147,7 +161,7 @@ int pg_temp_load(struct rf_db *dbp, const char *name, const struct rf_table_info
 	rf_buf_printf(&table, "pg_temp.%s", name);
 	rf_buf_reset(&sql);
 	copy_statement(dbp, table.data, t, cols, n, &sql);
-	if (pg_bulk_load(dbp, sql.data, data, len, &rows, err) != 0)
+	if (rf_db_bulk_load_buffer(dbp, sql.data, data, len, &rows, err) != 0)
 		goto out;
 	rf_buf_reset(&sql);
 	/* without statistics the planner takes the table for empty and may

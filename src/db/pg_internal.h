@@ -65,8 +65,8 @@ void pg_bulk_value(struct rf_db *dbp, enum rf_type_class c, const struct rf_cell
                    struct rf_buf *out);
 void pg_bulk_script(struct rf_db *dbp, const char *sql, const char *data, size_t len,
                     struct rf_buf *out);
-int pg_bulk_load(struct rf_db *dbp, const char *sql, const char *data, size_t len, long long *rows,
-                 struct rf_error *err);
+int pg_bulk_stream(struct rf_db *dbp, const char *sql, const struct rf_bulk_rows *src,
+                   long long *rows, struct rf_error *err);
 int pg_temp_load(struct rf_db *dbp, const char *name, const struct rf_table_info *t,
                  const size_t *cols, size_t n, const char *data, size_t len, struct rf_error *err);
 int pg_temp_drop(struct rf_db *dbp, const char *name, struct rf_error *err);

@@ -279,6 +279,15 @@ static void add_dev_rows(const struct engine *e)
 		            "concat('B', seq), seq FROM seq_1_to_3000;");
 }
 
+/* Cancels when progress says the load is under way: only the pieces of
+ * a bulk load report counts between the statements' (1 after the
+ * update, 3003 at the end). */
+static int cancel_mid_load(void *ctx, enum rf_apply_phase phase, size_t done, size_t total)
+{
+	(void)ctx;
+	return phase == RF_APPLY_WRITING && done > 2000 && done < total;
+}
+
 /* With thousands of inserts the plan loads in bulk (COPY / LOAD DATA).
  * prod's UNIQUE (job, ref) covers the match key, so the load is its own
  * re-check of the inserts: a row that appeared since the diff makes it
@@ -318,6 +327,12 @@ static void bulk_apply_rechecks_and_journals_through_a_key_table(void **state)
 		rf_apply_result_free(&res);
 
 		rf_test_sql(e->prod, "DELETE FROM ap_orders WHERE ref = 'B1500';");
+		/* cancelled while the load runs (the rows are rendered and sent a
+		 * piece at a time, progress reported between pieces) */
+		assert_int_equal(apply(&f, &res, cancel_mid_load), RF_APPLY_CANCELLED);
+		assert_int_equal(count_prod(e, NULL), 1);
+		assert_int_equal(count_prod(e, "qty = 10"), 1); /* the update rolled back */
+		rf_apply_result_free(&res);
 		assert_int_equal(apply(&f, &res, NULL), RF_APPLY_DONE);
 		assert_int_equal(res.inserted, 3002);
 		assert_int_equal(res.updated, 1);
@@ -405,6 +420,70 @@ static void bulk_apply_checks_first_where_no_unique_key_guards_the_load(void **s
 		assert_int_equal(count_prod(e, "qty = 10"), 1); /* the update rolled back */
 		rf_apply_result_free(&res);
 		fixture_free(&f);
+	}
+}
+
+/* Two pieces of rows for ap_orders (job, ref, qty); the source stops
+ * the load instead of giving the piece numbered stop_at. */
+struct pieces {
+	int given, stop_at;
+};
+
+static int two_pieces(void *ctx, const char **data, size_t *len, struct rf_error *err)
+{
+	static const char *const piece[] = {"J1\tS1\t1\n", "J1\tS2\t2\n"};
+	struct pieces *p = ctx;
+	if (p->given == p->stop_at)
+		return rf_error_set(err, "test", "stopped by the source");
+	if (p->given == 2)
+		return 0;
+	*data = piece[p->given];
+	*len = strlen(piece[p->given++]);
+	return 1;
+}
+
+/* A bulk load whose rows' source stops it midway fails with the source's
+ * error and keeps nothing; the same source left alone loads both pieces. */
+static void bulk_stream_stopped_midway_keeps_nothing(void **state)
+{
+	size_t i;
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		const struct engine *e = &engines[i];
+		struct rf_db *db;
+		struct rf_table_info t;
+		struct rf_buf sql = RF_BUF_INIT;
+		struct rf_error err;
+		struct pieces p = {0, 1};
+		struct rf_bulk_rows src = {two_pieces, &p};
+		size_t cols[3];
+		long long rows = -1;
+
+		make_tables(e, "", "");
+		db = rf_test_connect("prod", e->prod);
+		rf_error_clear(&err);
+		assert_int_equal(db->ops->describe(db, "ap_orders", &t, &err), 0);
+		cols[0] = (size_t)rf_table_info_col(&t, "job");
+		cols[1] = (size_t)rf_table_info_col(&t, "ref");
+		cols[2] = (size_t)rf_table_info_col(&t, "qty");
+		db->ops->bulk_statement(db, &t, cols, 3, &sql);
+		assert_int_equal(rf_db_begin(db, RF_TX_WRITE, NULL, &err), 0);
+		assert_int_equal(db->ops->bulk_stream(db, sql.data, &src, &rows, &err), -1);
+		assert_non_null(strstr(err.msg, "stopped by the source"));
+		rf_db_rollback(db, NULL);
+		assert_int_equal(count_prod(e, "ref LIKE 'S%'"), 0);
+
+		p.given = 0;
+		p.stop_at = -1;
+		rf_error_clear(&err);
+		assert_int_equal(rf_db_begin(db, RF_TX_WRITE, NULL, &err), 0);
+		assert_int_equal(db->ops->bulk_stream(db, sql.data, &src, &rows, &err), 0);
+		assert_int_equal(rows, 2);
+		assert_int_equal(rf_db_commit(db, &err), 0);
+		assert_int_equal(count_prod(e, "ref LIKE 'S%'"), 2);
+		rf_buf_free(&sql);
+		rf_table_info_free(&t);
+		rf_db_close(db);
 	}
 }
 
@@ -571,6 +650,7 @@ int main(void)
 	    cmocka_unit_test(apply_refuses_when_the_target_changed_since_the_diff),
 	    cmocka_unit_test(bulk_apply_rechecks_and_journals_through_a_key_table),
 	    cmocka_unit_test(bulk_apply_checks_first_where_no_unique_key_guards_the_load),
+	    cmocka_unit_test(bulk_stream_stopped_midway_keeps_nothing),
 	    cmocka_unit_test(apply_journals_generated_keys_and_cancel_rolls_back),
 	    cmocka_unit_test(preview_warns_about_parents_uniques_and_generated_columns),
 	    cmocka_unit_test(undo_through_the_library_restores_and_refuses_twice),
