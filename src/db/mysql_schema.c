@@ -247,13 +247,21 @@ out:
 	return rc;
 }
 
-/* A base table without triggers: an INSERT stores what it is sent. */
+/* A base table without triggers: an INSERT stores what it is sent.
+ * Oracle MySQL lists a table's triggers only to users with the TRIGGER
+ * privilege on it, so there an empty list proves nothing and the answer
+ * stays "not known"; MariaDB lists them to anyone with a privilege on the
+ * table, as the INSERT needs one (checked on 10.11 with a user that has
+ * INSERT alone). */
 static int load_plain(struct my_db *db, struct rf_table_info *t, struct rf_error *err)
 {
 	const char *const where[] = {t->schema, t->schema, t->name, t->name,
 	                             t->schema, t->schema, t->name, t->name};
 	struct rf_result r = {0};
 
+	t->plain_inserts = false;
+	if (!db->mariadb)
+		return 0;
 	if (query(db,
 	          "SELECT (SELECT TABLE_TYPE FROM information_schema.TABLES WHERE " MY_TABLE_FILTER
 	          ") = 'BASE TABLE' AND NOT EXISTS (SELECT 1 FROM information_schema.TRIGGERS "
