@@ -154,4 +154,41 @@ assert_contains "... naming the problem" "for column 'code'" "$(cat "$T/err")"
 assert_eq "... and writes nothing" 0 "$(my "$MYP" "SELECT count(*) FROM narrow")"
 assert_eq "... the journal says aborted" aborted "$(tail -n 1 "$(journal_of)" | jq -r .state)"
 
+# --- a row that appears while the load waits for it -------------------------
+# prod's UNIQUE (job_number, order_ref) covers the match key, so the bulk
+# load is the re-check of the inserts. Another session holds an uncommitted
+# row with a key being copied (the diff cannot see it); the load waits on
+# it, the session commits, the load fails on the duplicate key, and the copy
+# is refused as drift (exit 3), nothing written, its journal aborted.
+appeared_during_load() {
+	local e=$1 cfg intruder j side
+	cfg=$T/race-$e.ini
+	bulk_config "$cfg" "$(url_of "$e" dev)" "$(url_of "$e" prod)" "$T/undo-race-$e" 1
+	for side in dev prod; do
+		sql_query "$e" "$(url_of "$e" $side)" "DROP TABLE IF EXISTS siteflow_orders, jobs" >/dev/null
+	done
+	setup_seed "$e"
+	intruder="INSERT INTO siteflow_orders (job_number, order_ref, sku)
+	  VALUES ('0000065', 'SF-0000065-0003', 'INTRUDER')"
+	case $e in
+	pg) psql -X -q "$(url_of pg prod)" \
+		-c "BEGIN; $intruder; SELECT pg_sleep(3); COMMIT;" >/dev/null & ;;
+	my) my "$(url_of my prod)" "BEGIN; $intruder; DO SLEEP(3); COMMIT;" & ;;
+	esac
+	sleep 1
+	rf --config "$cfg" copy "${SEED_ARGS[@]}" --yes
+	wait
+	assert_eq "$e: a row that appeared during the load: refused (exit 3)" 3 "$rc"
+	assert_contains "$e: ... naming it" "order_ref=SF-0000065-0003) is now in the target" \
+		"$(cat "$T/err")"
+	assert_contains "$e: ... as drift" "1 row changed since the diff: nothing written" \
+		"$(cat "$T/err")"
+	j=$(journal_of)
+	assert_eq "$e: ... the journal says aborted" aborted "$(tail -n 1 "$j" | jq -r .state)"
+	assert_eq "$e: ... and prod holds only the intruder of the job" INTRUDER \
+		"$(sql_query "$e" "$(url_of "$e" prod)" "SELECT sku FROM siteflow_orders WHERE job_number = '0000065'")"
+}
+appeared_during_load pg
+appeared_during_load my
+
 finish
