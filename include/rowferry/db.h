@@ -228,12 +228,10 @@ struct rf_db_ops {
 	 * client runs (psql: the statement, the rows, "\."): the preview. */
 	void (*bulk_script)(struct rf_db *db, const char *sql, const char *data, size_t len,
 	                    struct rf_buf *out);
-	/* Runs a bulk_statement with the rows in data[0..len). *rows: rows the
-	 * server loaded. Inside the caller's transaction. */
-	int (*bulk_load)(struct rf_db *db, const char *sql, const char *data, size_t len,
-	                 long long *rows, struct rf_error *err);
-	/* The same with rows that come piece by piece while the server loads
-	 * the ones before (apply renders them as they go). */
+	/* Runs a bulk_statement with the rows src gives, piece by piece while
+	 * the server loads the ones before (apply renders them as they go;
+	 * rf_db_bulk_load for rows in one buffer). *rows: rows the server
+	 * loaded. Inside the caller's transaction. */
 	int (*bulk_stream)(struct rf_db *db, const char *sql, const struct rf_bulk_rows *src,
 	                   long long *rows, struct rf_error *err);
 	/* Creates the temporary table `name` (plain word, no quoting needed)
@@ -297,9 +295,9 @@ bool rf_db_plain_name(const char *name);
  * and esc[b] (the bulk-load text formats: COPY's and LOAD DATA's escapes;
  * esc is a driver's static table, e.g. {['\t'] = 't', ...}). */
 void rf_db_add_escaped(struct rf_buf *out, const char *s, size_t n, const char esc[256]);
-/* bulk_load through the driver's bulk_stream: the rows as one piece. */
-int rf_db_bulk_load_buffer(struct rf_db *db, const char *sql, const char *data, size_t len,
-                           long long *rows, struct rf_error *err);
+/* bulk_stream with the rows in data[0..len), as one piece. */
+int rf_db_bulk_load(struct rf_db *db, const char *sql, const char *data, size_t len,
+                    long long *rows, struct rf_error *err);
 /* Fills the driver-common part of a connection. */
 void rf_db_init_base(struct rf_db *db, const struct rf_db_ops *ops,
                      const struct rf_connect_opts *o);

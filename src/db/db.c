@@ -125,8 +125,8 @@ static int one_piece_next(void *ctx, const char **data, size_t *len, struct rf_e
 	return 1;
 }
 
-int rf_db_bulk_load_buffer(struct rf_db *db, const char *sql, const char *data, size_t len,
-                           long long *rows, struct rf_error *err)
+int rf_db_bulk_load(struct rf_db *db, const char *sql, const char *data, size_t len,
+                    long long *rows, struct rf_error *err)
 {
 	struct one_piece piece = {data, len, false};
 	struct rf_bulk_rows src = {one_piece_next, &piece};

@@ -747,7 +747,6 @@ const struct rf_db_ops rf_mysql_ops = {
     .bulk_statement = my_bulk_statement,
     .bulk_value = my_bulk_value,
     .bulk_script = my_bulk_script,
-    .bulk_load = rf_db_bulk_load_buffer,
     .bulk_stream = my_bulk_stream,
     .temp_load = my_temp_load,
     .temp_drop = my_temp_drop,

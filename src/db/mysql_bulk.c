@@ -270,8 +270,7 @@ int my_temp_load(struct rf_db *base, const char *name, const struct rf_table_inf
 		}
 		rf_buf_reset(&sql);
 		load_statement(base, name, t, cols, n, &sql);
-		rc =
-		    rf_db_bulk_load_buffer(base, sql.data, data, len, &rows, memory ? &first : err);
+		rc = rf_db_bulk_load(base, sql.data, data, len, &rows, memory ? &first : err);
 		if (rc == 0 || !memory)
 			break;
 		if (my_temp_drop(base, name, err) != 0)

@@ -586,7 +586,6 @@ const struct rf_db_ops rf_pg_ops = {
     .bulk_statement = pg_bulk_statement,
     .bulk_value = pg_bulk_value,
     .bulk_script = pg_bulk_script,
-    .bulk_load = rf_db_bulk_load_buffer,
     .bulk_stream = pg_bulk_stream,
     .temp_load = pg_temp_load,
     .temp_drop = pg_temp_drop,

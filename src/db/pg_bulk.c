@@ -161,7 +161,7 @@ int pg_temp_load(struct rf_db *dbp, const char *name, const struct rf_table_info
 	rf_buf_printf(&table, "pg_temp.%s", name);
 	rf_buf_reset(&sql);
 	copy_statement(dbp, table.data, t, cols, n, &sql);
-	if (rf_db_bulk_load_buffer(dbp, sql.data, data, len, &rows, err) != 0)
+	if (rf_db_bulk_load(dbp, sql.data, data, len, &rows, err) != 0)
 		goto out;
 	rf_buf_reset(&sql);
 	/* without statistics the planner takes the table for empty and may

@@ -724,7 +724,7 @@ static void million_row_stream_runs_in_flat_memory(void **state)
 
 /* LOAD DATA LOCAL serves only rowferry's own rows: a statement (or a
  * server) asking for a file gets an error, never the file; the rows given
- * to bulk_load land byte for byte, escapes included; a temporary key table
+ * to rf_db_bulk_load land byte for byte, escapes included; a temporary key table
  * loads and drops inside the write transaction. */
 static void load_data_local_serves_only_its_own_rows(void **state)
 {
@@ -759,14 +759,14 @@ static void load_data_local_serves_only_its_own_rows(void **state)
 	printf("  asking for a file: %s\n", err.msg);
 	assert_non_null(strstr(err.msg, "rowferry sends only the rows"));
 	rf_error_clear(&err);
-	assert_int_equal(db->ops->bulk_load(db, sql.data, NULL, 0, &rows, &err), 0);
+	assert_int_equal(rf_db_bulk_load(db, sql.data, NULL, 0, &rows, &err), 0);
 	assert_int_equal(rows, 0); /* our (empty) rows, not the file */
 	for (size_t i = 0; i < 9; i++)
 		db->ops->bulk_value(db, classes[i % 3], &v[i], i % 3 == 2, &data);
 	rf_buf_reset(&sql);
 	db->ops->bulk_statement(db, &t, all, 3, &sql);
 	printf("  %s\n", sql.data);
-	assert_int_equal(db->ops->bulk_load(db, sql.data, data.data, data.len, &rows, &err), 0);
+	assert_int_equal(rf_db_bulk_load(db, sql.data, data.data, data.len, &rows, &err), 0);
 	assert_int_equal(rows, 3);
 	exec_ok(db, "SELECT hex(t), f + 0 FROM bulk_probe ORDER BY id", 0, NULL, &r);
 	assert_int_equal(r.nrows, 3);
