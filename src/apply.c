@@ -248,9 +248,8 @@ static int journal_inserts(struct apply *a, struct rf_error *err)
 	struct rf_table_info now;
 	bool holds;
 
-	if (rf_predict_join(a->job, false, &holds, err) != 0)
+	if (rf_predict_join(&a->job, false, &holds, err) != 0)
 		return -1;
-	a->job = NULL;
 	if (!a->mark.set)
 		return apply_journal_read_back(a, RF_OP_INSERT, err);
 	if (holds) {
@@ -305,8 +304,7 @@ static int write_all(struct apply *a, struct rf_error *err)
 		goto out;
 	rc = apply_cancelled(a, RF_APPLY_WRITING, a->done, a->p->nops) ? 1 : 0;
 out:
-	rf_predict_join(a->job, true, NULL, NULL); /* after a failure: lines not wanted */
-	a->job = NULL;
+	rf_predict_join(&a->job, true, NULL, NULL); /* after a failure: lines not wanted */
 	rf_stmts_free(&stmts);
 	return rc;
 }

@@ -293,14 +293,16 @@ struct rf_predict_job *rf_predict_start(const struct rf_predict *pr, struct rf_j
 	return job;
 }
 
-int rf_predict_join(struct rf_predict_job *job, bool stop, bool *proven, struct rf_error *err)
+int rf_predict_join(struct rf_predict_job **jobp, bool stop, bool *proven, struct rf_error *err)
 {
+	struct rf_predict_job *job = *jobp;
 	int rc;
 
 	if (proven)
 		*proven = false;
 	if (!job)
 		return 0;
+	*jobp = NULL;
 	if (stop)
 		atomic_store(&job->stop, true);
 	if (job->threaded)

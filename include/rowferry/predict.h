@@ -45,8 +45,10 @@ struct rf_journal_writer;
 struct rf_predict_job *rf_predict_start(const struct rf_predict *pr, struct rf_journal_writer *w,
                                         const size_t *jkey, size_t njkey);
 /* Waits for the job (stop: tells it to give up first, the lines are not
- * wanted) and frees it. *proven (may be NULL): every insert fitted and is
- * journaled. 0, or -1 with the journal's error. NULL job is fine. */
-int rf_predict_join(struct rf_predict_job *job, bool stop, bool *proven, struct rf_error *err);
+ * wanted), frees it and sets *job to NULL, whatever the outcome, so a
+ * caller's cleanup path can join again harmlessly. *proven (may be NULL):
+ * every insert fitted and is journaled. 0, or -1 with the journal's error.
+ * *job NULL is fine. */
+int rf_predict_join(struct rf_predict_job **job, bool stop, bool *proven, struct rf_error *err);
 
 #endif
