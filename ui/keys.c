@@ -154,6 +154,7 @@ void keymap_init(struct keymap *map, const struct rf_config *cfg, struct rf_strl
 		const char *file = cfg->path ? cfg->path : "config.ini";
 		enum action a = action_by_name(kb->action);
 		int key = keys_parse(kb->key);
+		enum action holder = key == RF_KEY_NONE ? ACT_NONE : keymap_lookup(map, key);
 		char *w = NULL;
 
 		if (a == ACT_NONE)
@@ -163,6 +164,13 @@ void keymap_init(struct keymap *map, const struct rf_config *cfg, struct rf_strl
 		else if (key == RF_KEY_NONE)
 			w = rf_xasprintf("%s:%d: [keys]: '%s' is not a key (x, ^X, F5, Enter, ...)",
 			                 file, kb->line, kb->key);
+		else if (holder != ACT_NONE && holder != a)
+			/* taking a key from another action would leave that
+			 * action silently unreachable: say so, change nothing */
+			w = rf_xasprintf("%s:%d: [keys]: %s = %s not applied: %s is the key of %s "
+			                 "(rebind %s first)",
+			                 file, kb->line, kb->action, kb->key, kb->key,
+			                 action_list[holder - 1].name, action_list[holder - 1].name);
 		if (w) {
 			rf_strlist_add(warnings, w);
 			free(w);

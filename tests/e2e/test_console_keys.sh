@@ -2,7 +2,8 @@
 # test_console_keys.sh - actions, not keys: the help screen generated from
 # the action table, [keys] in config.ini rebinding an action (the new key
 # works, the old one is free, the help shows it), and an unknown action or
-# key reported as FILE:LINE in the status bar while loading goes on.
+# key, or a key another action holds, reported as FILE:LINE in the status
+# bar while loading goes on (the colliding rebinding is not applied).
 . "$(dirname "$0")/console_lib.sh"
 
 make_demo
@@ -13,6 +14,7 @@ preview = P
 journals = F5
 frobnicate = z
 apply = ^^^
+columns = j
 EOF
 line_of() { grep -n "^$1" "$CFG" | cut -d: -f1; }
 
@@ -36,6 +38,9 @@ assert_eq "exit 0" 0 "$rc"
 echo "# problems in [keys] reported with file and line"
 assert_contains "unknown action" "$CFG:$(line_of frobnicate): [keys]: unknown action 'frobnicate'" "$(status start)"
 assert_contains "all messages on the help screen" "$CFG:$(line_of 'apply = '): [keys]: '^^^' is not a key" "$(screen help_end)"
+
+assert_contains "a key another action holds is not taken" \
+	"$CFG:$(line_of 'columns = j'): [keys]: columns = j not applied: j is the key of move-down" "$(screen help_end)"
 
 echo "# the help screen comes from the action table"
 assert_contains "help title" "Help" "$(line help 2)"
