@@ -340,13 +340,19 @@ static void diff_title(struct view *v, struct rf_buf *out)
 	rf_buf_printf(out, "%s", s->sel.table);
 	rf_buf_printf(out, "  WHERE %s", s->sel.where ? s->sel.where : "(all rows)");
 	rf_buf_adds(out, "  key ");
-	if (sh)
+	if (sh) {
 		for (i = 0; i < sh->nkey; i++)
 			rf_buf_printf(out, "%s%s", i ? "," : "", sh->cols[sh->key[i]].name);
-	else if (s->sel.key.len)
-		add_list(out, "", &s->sel.key);
-	else
-		rf_buf_adds(out, "(primary key)");
+	} else if (s->sel.key.len) {
+		/* the diff did not start: the key asked for */
+		for (i = 0; i < s->sel.key.len; i++)
+			rf_buf_printf(out, "%s%s", i ? "," : "", s->sel.key.items[i]);
+	} else {
+		/* the primary key, named where the table was described */
+		for (i = 0; s->have_info && i < s->info.npk; i++)
+			rf_buf_printf(out, "%s%s", i ? "," : "", s->info.cols[s->info.pk[i]].name);
+		rf_buf_printf(out, "%s(primary key)", s->have_info && s->info.npk ? " " : "");
+	}
 	add_list(out, "exclude", &s->sel.exclude);
 	add_list(out, "ignore", &s->sel.ignore);
 }

@@ -158,6 +158,22 @@ static long long expected_rows(const struct session *s)
 	return a < 0 || b < 0 ? -1 : a + b;
 }
 
+/* Describes the source table for the title when the diff could not start;
+ * its error is not the one to show (the diff's is), so it is dropped. */
+static void describe_quietly(struct session *s)
+{
+	struct rf_db *db = s->con->src;
+	struct rf_error err;
+
+	if (s->have_info)
+		return;
+	rf_error_clear(&err);
+	memset(&s->info, 0, sizeof s->info);
+	s->have_info = db->ops->describe(db, s->sel.table, &s->info, &err) == 0;
+	if (!s->have_info)
+		rf_table_info_free(&s->info);
+}
+
 int session_run(struct session *s)
 {
 	session_cancel(s);
@@ -172,6 +188,8 @@ int session_run(struct session *s)
 	s->diff = rf_diff_open(s->con->src, s->con->dst, &s->sel, &s->err);
 	if (!s->diff) {
 		s->state = SESSION_FAILED;
+		if (!s->sel.key.len)
+			describe_quietly(s); /* the title names the primary key */
 		return -1;
 	}
 	s->shape = (struct rf_diff_shape *)rf_diff_shape(s->diff);

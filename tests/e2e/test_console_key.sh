@@ -16,6 +16,13 @@ console --config "$CFG" <<EOF
 :enter
 :wait-idle
 :dump $T/rekeyed
+:key w
+:type no_such_column = 1
+:enter
+:wait-idle
+:dump $T/failed
+:key Esc
+:wait-idle
 :key K j Space j Space j Space Enter
 :wait-idle
 :dump $T/notunique
@@ -29,6 +36,7 @@ assert_contains "order of picking" "[1] job_number" "$(screen picked)"
 assert_contains "order of picking" "[2] order_ref" "$(screen picked)"
 assert_contains "status shows the key" "key: job_number,order_ref" "$(status picked)"
 assert_contains "diff by the new key" "key job_number,order_ref" "$(line rekeyed 2)"
+assert_contains "a diff that could not start names the key once" "  key job_number,order_ref" "$(line failed 2)"
 assert_contains "key columns first" "   job_number   order_ref" "$(line rekeyed 4)"
 assert_contains "same counts by business key" "+12 -2 ~3 =23" "$(status rekeyed)"
 assert_contains "a key that is not unique" "the key is not unique" "$(screen notunique)"
