@@ -4,7 +4,8 @@
  * the value, e.g. its own GUID); compare off is --ignore (copied, never a
  * difference). Changes are collected here and the diff re-runs once, when
  * the screen is left with Enter or q; Esc drops them. Each column shows its
- * type and markers: PK, FK, UQ (unique), NN (not null), default, generated,
+ * type and markers: PK, FK, UQ (unique), UQn (one of the columns of the
+ * n-th unique key, listed in the status line), NN (not null), default, generated,
  * identity; a GUID-like primary key gets a suggestion to exclude it.
  */
 #include <curses.h>
@@ -47,20 +48,17 @@ static bool guid_like_pk(const struct rf_column *c)
 
 static void markers(const struct rf_table_info *t, const struct rf_column *c, struct rf_buf *out)
 {
-	size_t i, j;
+	size_t i, j, mark;
 	if (c->pk_pos)
 		rf_buf_printf(out, "PK%s ", t->npk > 1 ? "+" : "");
 	for (i = 0; i < t->nfkeys; i++)
 		for (j = 0; j < t->fkeys[i].ncols; j++)
 			if (strcmp(t->fkeys[i].cols[j], c->name) == 0)
 				rf_buf_printf(out, "FK>%s ", t->fkeys[i].ref_table);
-	for (i = 0; i < t->nunique; i++)
-		for (j = 0; j < t->uniques[i].ncols; j++)
-			if (strcmp(t->uniques[i].cols[j], c->name) == 0) {
-				rf_buf_adds(out, "UQ ");
-				i = t->nunique - 1;
-				break;
-			}
+	mark = out->len;
+	unique_marks(t, c->name, false, out); /* UQ, or UQn for a key of several */
+	if (out->len > mark)
+		rf_buf_addc(out, ' ');
 	if (!c->nullable)
 		rf_buf_adds(out, "NN ");
 	if (c->default_expr)
@@ -176,6 +174,16 @@ static void columns_status(struct view *v, struct rf_buf *out)
 	}
 	rf_buf_printf(out, "%zu excluded, %zu ignored%s", ex, ig,
 	              cv->changed ? " (not applied)" : "");
+	/* what UQn means: only those columns together are unique */
+	for (i = 0; i < cv->info->nunique; i++) {
+		const struct rf_key *u = &cv->info->uniques[i];
+		size_t k;
+		if (u->ncols < 2)
+			continue;
+		rf_buf_printf(out, "  UQ%zu = ", i + 1);
+		for (k = 0; k < u->ncols; k++)
+			rf_buf_printf(out, "%s%s", k ? "+" : "", u->cols[k]);
+	}
 }
 
 /* Rebuilds the selection's lists from the pending flags, keeping names

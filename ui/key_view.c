@@ -27,16 +27,6 @@ static int pick_pos(const struct key_view *k, size_t col)
 	return 0;
 }
 
-static bool in_unique(const struct rf_table_info *t, const char *name)
-{
-	size_t i, j;
-	for (i = 0; i < t->nunique; i++)
-		for (j = 0; j < t->uniques[i].ncols; j++)
-			if (strcmp(t->uniques[i].cols[j], name) == 0)
-				return true;
-	return false;
-}
-
 static void key_draw(struct view *v, int top, int height)
 {
 	struct key_view *k = v->priv;
@@ -56,11 +46,16 @@ static void key_draw(struct view *v, int top, int height)
 		int pos = pick_pos(k, c);
 		char line[256], num[8];
 		unsigned long a = theme_attr(c == v->list.cursor ? COLOR_CURSOR : COLOR_NORMAL);
+		struct rf_buf uq = RF_BUF_INIT;
 
+		/* "UQ1 with order_ref": only the columns together are
+		 * unique, so picking one of them alone is not a key */
+		unique_marks(t, col->name, true, &uq);
 		snprintf(num, sizeof num, pos ? "%d" : " ", pos);
 		snprintf(line, sizeof line, "[%s] %-24s %-14.14s %s%s", num, col->name,
 		         rf_type_class_name(col->tclass), col->pk_pos ? "PK " : "",
-		         in_unique(t, col->name) ? "unique" : "");
+		         uq.len ? uq.data : "");
+		rf_buf_free(&uq);
 		draw_line(y + 2 + i, x + 2, bw - 4, line, a);
 	}
 	draw_line(y + bh - 2, x + 2, bw - 4,

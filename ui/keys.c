@@ -170,7 +170,8 @@ void keymap_init(struct keymap *map, const struct rf_config *cfg, struct rf_strl
 			w = rf_xasprintf("%s:%d: [keys]: %s = %s not applied: %s is the key of %s "
 			                 "(rebind %s first)",
 			                 file, kb->line, kb->action, kb->key, kb->key,
-			                 action_list[holder - 1].name, action_list[holder - 1].name);
+			                 action_list[holder - 1].name,
+			                 action_list[holder - 1].name);
 		if (w) {
 			rf_strlist_add(warnings, w);
 			free(w);

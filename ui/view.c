@@ -321,3 +321,33 @@ void screen_draw(struct console *con)
 	}
 	refresh();
 }
+
+void unique_marks(const struct rf_table_info *t, const char *col, bool spell, struct rf_buf *out)
+{
+	size_t i, j, k;
+	bool any = false;
+
+	for (i = 0; i < t->nunique; i++) {
+		const struct rf_key *u = &t->uniques[i];
+		for (j = 0; j < u->ncols && strcmp(u->cols[j], col) != 0; j++)
+			;
+		if (j == u->ncols)
+			continue;
+		if (any)
+			rf_buf_addc(out, ' ');
+		any = true;
+		if (u->ncols == 1) {
+			rf_buf_adds(out, "UQ");
+			continue;
+		}
+		rf_buf_printf(out, "UQ%zu", i + 1);
+		if (!spell)
+			continue;
+		rf_buf_adds(out, " with ");
+		for (k = 0, any = false; k < u->ncols; k++)
+			if (k != j) {
+				rf_buf_printf(out, "%s%s", any ? "+" : "", u->cols[k]);
+				any = true;
+			}
+	}
+}

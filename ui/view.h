@@ -93,6 +93,13 @@ int progress_report(struct console *con, struct progress *p, enum rf_apply_phase
 void progress_draw(const struct progress *p, int y);
 
 /* The views (one file each). Each constructor pushes its view. */
+/* The unique keys column col belongs to, for the key picker and the
+ * columns screen: "UQ" for a key of that column alone, "UQn" for the n-th
+ * unique key of t when it has several columns (only the columns together
+ * are unique); with spell, a composite key also names the other columns:
+ * "UQ1 with order_ref". Space-separated, nothing when none. */
+void unique_marks(const struct rf_table_info *t, const char *col, bool spell, struct rf_buf *out);
+
 void tables_view_open(struct console *con);
 void diff_view_open(struct console *con);
 void columns_view_open(struct console *con);

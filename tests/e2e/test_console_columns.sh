@@ -34,6 +34,13 @@ assert_contains "guid type" "TEXT (text)" "$guid"
 assert_contains "guid markers" "PK NN default" "$guid"
 assert_contains "guid suggestion" "suggest: exclude it" "$guid"
 assert_contains "foreign key" "FK>jobs" "$(grep ' job_number ' "$T/columns")"
+echo "# a unique key of two columns: neither column is unique alone"
+jn=$(grep ' job_number ' "$T/columns")
+uq=$(grep -oE 'UQ[0-9]+' <<<"$jn" | head -n 1)
+assert_eq "job_number is marked as part of a numbered key" "UQ" "${uq%%[0-9]*}"
+assert_contains "... order_ref carries the same number" "$uq" "$(grep ' order_ref ' "$T/columns")"
+assert_not_contains "... not as unique alone" "UQ " "$jn"
+assert_contains "the status line says what the number means" "$uq = job_number+order_ref" "$(status columns)"
 assert_contains "decimal type" "DECIMAL(12,2) (decimal)" "$(grep ' price ' "$T/columns")"
 echo "# x excludes; Esc drops it"
 assert_contains "pending exclusion" "[ ]     [ ]   guid" "$(screen pending)"
