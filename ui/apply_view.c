@@ -214,8 +214,17 @@ static bool apply_key(struct view *v, int key)
 
 static bool apply_action(struct view *v, enum action a)
 {
+	struct apply_view *av = v->priv;
+	struct console *con = v->con;
+
 	if (a == ACT_CANCEL || a == ACT_BACK || a == ACT_OPEN) {
-		view_pop(v->con);
+		bool ran = av->state == APPLY_RESULT;
+		view_pop(con); /* v is freed here */
+		/* after an apply (done, refused or failed) the preview it was
+		 * opened from shows a plan that no longer is: back to the diff,
+		 * which has run again */
+		while (ran && view_top(con) && strcmp(view_top(con)->ops->name, "preview") == 0)
+			view_pop(con);
 		return true;
 	}
 	/* u (journals) is what the result screen offers next */

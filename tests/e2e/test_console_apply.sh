@@ -77,4 +77,21 @@ EOF
 assert_contains "asks for Enter only" "Press Enter to apply, Esc cancels" "$(screen enter_prompt)"
 assert_contains "applied" "12 inserted" "$(screen enter_done)"
 
+echo "# applied from the preview: q goes back to the diff, not to the old preview"
+rm -rf "$T/demo"
+make_demo
+sed -i 's/^confirm = name$/confirm = none/' "$CFG"
+console --config "$CFG" <<EOF
+$DEMO_SELECT
+:key p
+:dump $T/from_preview
+:key A Enter
+:wait-idle
+:key q
+:dump $T/back
+EOF
+assert_contains "the preview was open" "Preview: the SQL apply would run on prod" "$(line from_preview 2)"
+assert_contains "back on the diff, which ran again" "no differences: 12 identical rows" "$(screen back)"
+assert_not_contains "not the stale preview" "Preview:" "$(line back 2)"
+
 finish
