@@ -36,7 +36,7 @@ static void key_draw(struct view *v, int top, int height)
 	(void)top;
 	if (bh > height)
 		bh = height;
-	draw_box(bh, bw, &y, &x, "Key columns: rows are matched by these");
+	draw_box(&bh, &bw, &y, &x, "Key columns: rows are matched by these");
 	v->list.height = bh - 5 > 1 ? bh - 5 : 1;
 	v->list.count = t->ncols;
 	list_clamp(&v->list);
@@ -59,7 +59,8 @@ static void key_draw(struct view *v, int top, int height)
 		draw_line(y + 2 + i, x + 2, bw - 4, line, a);
 	}
 	draw_line(y + bh - 2, x + 2, bw - 4,
-	          "Space picks (in order)  Enter applies  none: the primary key  Esc cancels",
+	          bw >= 72 ? "Space picks in order  Enter applies  none: primary key  Esc cancels"
+	                   : "Space picks  Enter applies  Esc cancels",
 	          theme_attr(COLOR_DIM));
 }
 

@@ -146,15 +146,17 @@ bool pager_move(struct list_state *l, enum action a)
 	return true;
 }
 
-void draw_box(int h, int w, int *y, int *x, const char *title)
+void draw_box(int *hp, int *wp, int *y, int *x, const char *title)
 {
-	int top = 2, body = LINES - 3, i;
+	int top = 2, body = LINES - 3, i, h, w;
 	unsigned long a = theme_attr(COLOR_NORMAL);
 
-	if (w > COLS)
-		w = COLS;
-	if (h > body)
-		h = body;
+	if (*wp > COLS)
+		*wp = COLS;
+	if (*hp > body)
+		*hp = body;
+	h = *hp;
+	w = *wp;
 	*y = top + (body - h) / 2;
 	*x = (COLS - w) / 2;
 	for (i = 0; i < h; i++)

@@ -74,9 +74,10 @@ bool list_move(struct list_state *l, enum action a);
 bool pager_move(struct list_state *l, enum action a);
 /* Keeps cursor inside [0, count) and visible in height lines. */
 void list_clamp(struct list_state *l);
-/* Draws a bordered box of h x w centred in the body; returns its top-left
- * corner in *y, *x. */
-void draw_box(int h, int w, int *y, int *x, const char *title);
+/* Draws a bordered box of *h x *w centred in the body, cut to the body when
+ * larger (*h and *w then say the size it got: what goes inside must keep
+ * within them); returns its top-left corner in *y, *x. */
+void draw_box(int *h, int *w, int *y, int *x, const char *title);
 
 /* Progress of a write transaction (rf_apply, rf_undo_apply). */
 struct progress {

@@ -24,11 +24,13 @@ static void where_draw(struct view *v, int top, int height)
 	struct where_view *w = v->priv;
 	struct session *s = v->con->session;
 	const struct rf_strlist *hist = &v->con->where_history;
-	int y, x, bw = COLS - 4, line, i;
+	/* narrow terminals: the whole width, so no cut cell of the diff
+	 * behind shows at the sides */
+	int y, x, bw = COLS >= 80 ? COLS - 4 : COLS, bh = BOX_LINES, line, i;
 
 	(void)top;
 	(void)height;
-	draw_box(BOX_LINES, bw, &y, &x, "WHERE (both sides)");
+	draw_box(&bh, &bw, &y, &x, "WHERE (both sides)");
 	draw_text(y + 2, x + 2, 6, "WHERE ", 6, theme_attr(COLOR_KEY_COLUMN), false);
 	v->con->cursor_y = y + 2;
 	v->con->cursor_x = lineedit_draw(&w->edit, y + 2, x + 8, bw - 10, theme_attr(COLOR_INPUT));
@@ -38,19 +40,21 @@ static void where_draw(struct view *v, int top, int height)
 		const char *e = rf_error_text(&s->err, text, sizeof text);
 		size_t off = 0, len = strlen(e);
 		/* the server's message, wrapped over up to three lines */
-		for (i = 0; i < 3 && off < len; i++, line++) {
+		for (i = 0; i < 3 && off < len && line < y + bh - 2; i++, line++) {
 			size_t n = text_prefix(e + off, len - off, (size_t)bw - 4);
 			draw_text(line, x + 2, bw - 4, e + off, n, theme_attr(COLOR_ERROR), false);
 			off += n ? n : 1;
 		}
 	} else {
 		draw_line(line++, x + 2, bw - 4, "history (Up/Down):", theme_attr(COLOR_DIM));
-		for (i = 0; i < 3 && (size_t)i < hist->len; i++)
+		for (i = 0; i < 3 && (size_t)i < hist->len && line < y + bh - 2; i++)
 			draw_line(line++, x + 4, bw - 6, hist->items[hist->len - 1 - (size_t)i],
 			          theme_attr(COLOR_DIM));
 	}
-	draw_line(y + BOX_LINES - 2, x + 2, bw - 4,
-	          "Enter runs the diff   empty: all rows   Esc cancels", theme_attr(COLOR_DIM));
+	draw_line(y + bh - 2, x + 2, bw - 4,
+	          bw >= 58 ? "Enter runs the diff   empty: all rows   Esc cancels"
+	                   : "Enter runs  empty: all rows  Esc cancels",
+	          theme_attr(COLOR_DIM));
 }
 
 static void where_title(struct view *v, struct rf_buf *out)
