@@ -240,6 +240,14 @@ static void row_list_add(struct row_list *l, struct rf_diff_row *r)
 	l->items[l->len++] = r;
 }
 
+void rf_plan_target(struct rf_plan *p, const struct rf_db *target, size_t bulk_rows)
+{
+	/* where RETURNING is cheap, inserts journal from it (and the preview
+	 * shows it, being the same statements) */
+	p->no_returning = !target->ops->fast_returning;
+	p->bulk_rows = bulk_rows;
+}
+
 struct rf_plan *rf_plan_from_diff(struct rf_diff *d, unsigned ops_mask, struct rf_error *err)
 {
 	struct row_list lists[3] = {{0, 0, NULL}, {0, 0, NULL}, {0, 0, NULL}};
@@ -267,9 +275,7 @@ struct rf_plan *rf_plan_from_diff(struct rf_diff *d, unsigned ops_mask, struct r
 	if (r == 0) {
 		p = rf_plan_new(rf_diff_detach_shape(d), ops_mask);
 		p->skipped = skipped;
-		/* where RETURNING is cheap, inserts journal from it (and the
-		 * preview shows it, being the same statements) */
-		p->no_returning = !rf_diff_target(d)->ops->fast_returning;
+		rf_plan_target(p, rf_diff_target(d), RF_PLAN_BULK_ROWS);
 	}
 	for (k = 0; k < 3; k++) {
 		for (i = 0; i < lists[k].len; i++) {

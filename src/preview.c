@@ -118,14 +118,19 @@ static void plan_warnings(const struct rf_plan *p, const struct rf_preview_opts 
 		                "%zu changed row%s differ only in generated columns: nothing to "
 		                "write",
 		                p->unwritable, p->unwritable == 1 ? "" : "s");
-	if (p->skipped)
+	if (p->skipped) {
+		/* the kinds of operation not asked for, e.g. "delete" */
+		char off[32] = "";
+		if (!(p->ops_mask & RF_OP_INSERT))
+			strcat(off, "insert");
+		if (!(p->ops_mask & RF_OP_UPDATE))
+			strcat(strcat(off, *off ? ", " : ""), "update");
+		if (!(p->ops_mask & RF_OP_DELETE))
+			strcat(strcat(off, *off ? ", " : ""), "delete");
 		rf_warnings_add(out, RF_SEV_INFO, "skipped",
-		                "%zu differing row%s left alone: their operation is not in --ops "
-		                "(%s%s%s)",
-		                p->skipped, p->skipped == 1 ? "" : "s",
-		                (p->ops_mask & RF_OP_INSERT) ? "insert " : "",
-		                (p->ops_mask & RF_OP_UPDATE) ? "update " : "",
-		                (p->ops_mask & RF_OP_DELETE) ? "delete" : "");
+		                "%zu differing row%s left alone: %s not asked for (--ops)",
+		                p->skipped, p->skipped == 1 ? "" : "s", off);
+	}
 	if (!o->filtered && nwrites >= (o->many_rows ? o->many_rows : PREVIEW_MANY_ROWS))
 		rf_warnings_add(out, RF_SEV_WARNING, "unfiltered",
 		                "%zu rows of %s are updated or deleted and no --where limits the "

@@ -20,7 +20,8 @@
 
 struct preview_view {
 	struct text_lines lines;
-	struct rf_buf sql; /* the statements alone, for saving */
+	struct rf_buf sql;    /* the statements, shown */
+	struct rf_buf script; /* what s saves: copy --dry-run's script */
 	size_t nops, nerrors;
 	size_t hscroll;       /* columns scrolled off the left (h/l) */
 	struct lineedit path; /* the save prompt */
@@ -49,6 +50,7 @@ static void build(struct view *v)
 	rf_error_clear(&err);
 	text_lines_reset(&p->lines);
 	rf_buf_reset(&p->sql);
+	rf_buf_reset(&p->script);
 	p->nops = plan->nops;
 	text_lines_addf(&p->lines, COLOR_TITLE,
 	                "%zu insert(s), %zu update(s), %zu delete(s) into %s %s, from %s rows%s",
@@ -79,6 +81,7 @@ static void build(struct view *v)
 	else
 		text_lines_adds(&p->lines, COLOR_DIM, "-- nothing to do");
 	rf_stmts_free(&stmts);
+	rf_preview_script(plan, con->src, con->dst, &s->stats, &w, &p->script);
 	rf_warnings_free(&w);
 	rf_plan_free(plan);
 	v->list.top = v->list.cursor = 0;
@@ -132,7 +135,7 @@ static void preview_status(struct view *v, struct rf_buf *out)
 	rf_buf_printf(out, "%zu/%zu", v->list.top + 1, v->list.count);
 }
 
-/* Writes the SQL next to path under a temporary name, then renames it:
+/* Writes the script (copy --dry-run's) next to path under a temporary name, then renames it:
  * a half-written file never takes the name. Mode 0600: it holds row data. */
 static int save(struct preview_view *p, const char *path, struct rf_error *err)
 {
@@ -144,8 +147,8 @@ static int save(struct preview_view *p, const char *path, struct rf_error *err)
 		rf_error_set(err, path, "%s", strerror(errno));
 		goto out;
 	}
-	while (off < p->sql.len) {
-		ssize_t n = write(fd, p->sql.data + off, p->sql.len - off);
+	while (off < p->script.len) {
+		ssize_t n = write(fd, p->script.data + off, p->script.len - off);
 		if (n < 0) {
 			rf_error_set(err, path, "%s", strerror(errno));
 			close(fd);
@@ -239,6 +242,7 @@ static void preview_free(struct view *v)
 	struct preview_view *p = v->priv;
 	text_lines_free(&p->lines);
 	rf_buf_free(&p->sql);
+	rf_buf_free(&p->script);
 	lineedit_free(&p->path);
 	free(p);
 }

@@ -337,7 +337,7 @@ struct rf_plan *session_plan(struct session *s)
 
 	p = rf_plan_new(s->shape, s->ops_mask);
 	p->owns_shape = false;
-	p->bulk_rows = (size_t)s->con->cfg.bulk_rows;
+	rf_plan_target(p, s->con->dst, (size_t)s->con->cfg.bulk_rows); /* as copy's */
 	session_copy_rows(s, &rows, &n);
 	for (k = 0; k < sizeof order / sizeof order[0]; k++)
 		for (i = 0; i < n; i++)

@@ -18,7 +18,11 @@ struct rf_diff_writer {
 	const char *table;
 	bool color; /* ANSI colour (text, on a terminal, NO_COLOR unset) */
 	bool summary_only;
-	void *state; /* the writer's own */
+	/* sql: the script copy --dry-run prints for the same selection */
+	unsigned ops_mask; /* the operations it runs; 0: RF_OPS_DEFAULT, as copy */
+	size_t bulk_rows;  /* [safety] bulk_rows */
+	bool filtered;     /* the diff had a WHERE (rf_preview_opts.filtered) */
+	void *state;       /* the writer's own */
 };
 
 struct rf_diff_writer_ops {

@@ -78,6 +78,13 @@ void rf_plan_add(struct rf_plan *p, const struct rf_diff_row *row);
  * closed; its stats stay readable. Returns NULL and sets err when the diff
  * fails. The caller frees the plan. */
 struct rf_plan *rf_plan_from_diff(struct rf_diff *d, unsigned ops_mask, struct rf_error *err);
+/* What a plan's statements depend on where they go, set the same way for
+ * every front end (so copy, diff --format sql and the console render one
+ * script): INSERT ... RETURNING where the target's is cheap
+ * (fast_returning; elsewhere apply reads inserted rows back), and a bulk
+ * load from bulk_rows inserts on ([safety] bulk_rows; 0: never).
+ * rf_plan_from_diff calls it with RF_PLAN_BULK_ROWS. */
+void rf_plan_target(struct rf_plan *p, const struct rf_db *target, size_t bulk_rows);
 /* Counts per kind. */
 size_t rf_plan_count(const struct rf_plan *p, enum rf_op_kind k);
 /* Whether the plan's inserts go to db as bulk loads (bulk_rows). */

@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "rowferry/db.h"
+#include "rowferry/diff.h"
 #include "rowferry/plan.h"
 
 enum rf_severity { RF_SEV_INFO, RF_SEV_WARNING, RF_SEV_ERROR };
@@ -62,5 +63,27 @@ struct rf_preview_opts {
 int rf_preview_warnings(const struct rf_plan *p, struct rf_db *target,
                         const struct rf_preview_opts *o, struct rf_warnings *out,
                         struct rf_error *err);
+
+/* ---- the script (preview_script.c) ----
+ *
+ * One rendering of a plan for every front end: `copy --dry-run`,
+ * `diff --format sql` and the console's saved preview print the same
+ * bytes for the same selection, and copy shows its start before asking. */
+
+/* What the copy will do, one line each starting with prefix ("" on a
+ * terminal, "-- " in a script): the table and both connections (URLs
+ * without passwords), the counts, then every warning. */
+void rf_preview_summary(const struct rf_plan *p, const struct rf_db *src, const struct rf_db *dst,
+                        const struct rf_diff_stats *st, const struct rf_warnings *w,
+                        const char *prefix, struct rf_buf *out);
+/* BEGIN;, the statements apply runs, COMMIT;. max > 0 shows only the
+ * first max statements (and of a bulk load its statement and first max
+ * rows), saying how many are left out and leaving out COMMIT. */
+void rf_preview_sql(const struct rf_plan *p, struct rf_db *dst, size_t max, struct rf_buf *out);
+/* The whole script: rf_preview_summary as comments, then rf_preview_sql
+ * in full when the plan has operations. */
+void rf_preview_script(const struct rf_plan *p, const struct rf_db *src, struct rf_db *dst,
+                       const struct rf_diff_stats *st, const struct rf_warnings *w,
+                       struct rf_buf *out);
 
 #endif

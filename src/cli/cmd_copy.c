@@ -107,53 +107,22 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 	return 0;
 }
 
-/* What the copy will do, as lines each starting with prefix ("" or "-- "
- * when the output is an SQL script). */
-static void print_summary(FILE *out, const char *prefix, const struct rf_plan *p,
-                          const struct rf_db *src, const struct rf_db *dst,
+/* rf_preview_summary / rf_preview_sql on stdout */
+static void print_summary(const struct rf_plan *p, const struct rf_db *src, const struct rf_db *dst,
                           const struct rf_diff_stats *st, const struct rf_warnings *w)
 {
-	size_t i;
-	fprintf(out, "%scopy %s: %s (%s) -> %s (%s)\n", prefix, p->shape->dst_table.display,
-	        src->name, src->display_url, dst->name, dst->display_url);
-	fprintf(out, "%s%zu to insert, %zu to update, %zu to delete; %llu identical\n", prefix,
-	        rf_plan_count(p, RF_OP_INSERT), rf_plan_count(p, RF_OP_UPDATE),
-	        rf_plan_count(p, RF_OP_DELETE), st->identical);
-	for (i = 0; i < w->len; i++)
-		fprintf(out, "%s%s: %s\n", prefix, rf_severity_name(w->items[i].severity),
-		        w->items[i].text);
+	struct rf_buf b = RF_BUF_INIT;
+	rf_preview_summary(p, src, dst, st, w, "", &b);
+	fwrite(b.data, 1, b.len, stdout);
+	rf_buf_free(&b);
 }
 
-/* The statements apply will run, as text; at most `max` (0: all). */
-static void print_sql(FILE *out, const struct rf_plan *p, struct rf_db *dst, size_t max)
+static void print_sql(const struct rf_plan *p, struct rf_db *dst, size_t max)
 {
-	struct rf_stmts s;
-	size_t i;
-
-	rf_plan_render_stmts(p, dst, RF_APPLY_BATCH_ROWS, true, &s);
-	fputs("BEGIN;\n", out);
-	for (i = 0; i < s.len && (max == 0 || i < max); i++) {
-		const struct rf_stmt *st = &s.items[i];
-		const char *text = st->text, *cut = text;
-		size_t line;
-		/* a bulk load on the terminal: the statement and its first rows */
-		for (line = 0; st->bulk && max && cut && line <= COPY_SHOWN_STATEMENTS; line++)
-			if ((cut = strchr(cut, '\n')))
-				cut++;
-		if (st->bulk && max && cut) {
-			fprintf(out,
-			        "%.*s-- ... and the rest of the %zu rows (--dry-run shows them "
-			        "all)\n",
-			        (int)(cut - text), text, st->count);
-			continue;
-		}
-		fprintf(out, "%s%s\n", text, rf_stmt_end(st));
-	}
-	if (i < s.len)
-		fprintf(out, "-- ... %zu more statements (--dry-run shows them all)\n", s.len - i);
-	else
-		fputs("COMMIT;\n", out);
-	rf_stmts_free(&s);
+	struct rf_buf b = RF_BUF_INIT;
+	rf_preview_sql(p, dst, max, &b);
+	fwrite(b.data, 1, b.len, stdout);
+	rf_buf_free(&b);
 }
 
 /* Reports the outcome; returns the exit status. */
@@ -257,7 +226,7 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 		cli_print_error(&err);
 		goto out;
 	}
-	plan->bulk_rows = (size_t)cfg.bulk_rows;
+	rf_plan_target(plan, dst, (size_t)cfg.bulk_rows);
 	stats = *rf_diff_stats(diff);
 	/* ends the read transactions; the plan keeps the shape */
 	rf_diff_close(diff);
@@ -270,13 +239,14 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 
 	if (args.dry_run) {
 		/* an SQL script: everything but the statements is a comment */
-		print_summary(stdout, "-- ", plan, src, dst, &stats, &warn);
-		if (plan->nops)
-			print_sql(stdout, plan, dst, 0);
+		struct rf_buf script = RF_BUF_INIT;
+		rf_preview_script(plan, src, dst, &stats, &warn, &script);
+		fwrite(script.data, 1, script.len, stdout);
+		rf_buf_free(&script);
 		rc = CLI_EXIT_DONE;
 		goto out;
 	}
-	print_summary(stdout, "", plan, src, dst, &stats, &warn);
+	print_summary(plan, src, dst, &stats, &warn);
 	if (plan->nops == 0) {
 		printf("nothing to do: %s already matches\n", dst->name);
 		rc = CLI_EXIT_DONE;
@@ -289,7 +259,7 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 		goto out;
 	}
 	if (!args.yes && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
-		print_sql(stdout, plan, dst, COPY_SHOWN_STATEMENTS);
+		print_sql(plan, dst, COPY_SHOWN_STATEMENTS);
 	if (!cli_confirm_write(dst->name, dst_conn, args.yes, "copy")) {
 		rc = CLI_EXIT_REFUSED;
 		goto out;

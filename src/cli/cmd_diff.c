@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "cli_select.h"
 #include "rowferry/output.h"
+#include "rowferry/plan.h"
 
 static const char diff_usage[] =
     "usage: rowferry diff TABLE [OPTIONS]\n"
@@ -20,7 +21,10 @@ static const char diff_usage[] =
     "\n"
     "options:\n" CLI_SELECTION_HELP
     "  --format FORMAT        text (default), json (JSON Lines, summary last) or\n"
-    "                         sql (statements that make the target match)\n"
+    "                         sql: the script `copy --dry-run` prints for the same\n"
+    "                         selection (header, warnings, BEGIN, statements, COMMIT)\n"
+    "  --ops LIST             sql: the operations it makes, as copy's: insert,update\n"
+    "                         (default), add delete for rows only in the target\n"
     "  --summary              counts only\n"
     "  --config FILE          config file\n"
     "\n"
@@ -61,6 +65,7 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 {
 	static const struct option longopts[] = {CLI_SELECTION_LONGOPTS,
 	                                         {"format", required_argument, NULL, 'F'},
+	                                         {"ops", required_argument, NULL, 'o'},
 	                                         {"summary", no_argument, NULL, 's'},
 	                                         {"help", no_argument, NULL, 'h'},
 	                                         {NULL, 0, NULL, 0}};
@@ -74,9 +79,9 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	const struct rf_diff_stats *st;
 	struct progress prog = {false, 0, false};
 	struct rf_error err;
-	const char *format = "text";
+	const char *format = "text", *ops = "insert,update";
 	bool summary = false, cfg_loaded = false, sel_built = false;
-	int opt, r, rc = 2;
+	int opt, r, mask, rc = 2;
 
 	memset(&args, 0, sizeof args);
 	memset(&w, 0, sizeof w);
@@ -88,6 +93,9 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 		switch (opt) {
 		case 'F':
 			format = optarg;
+			break;
+		case 'o':
+			ops = optarg;
 			break;
 		case 's':
 			summary = true;
@@ -113,6 +121,11 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 		        format);
 		goto out;
 	}
+	mask = rf_ops_parse(ops, &err);
+	if (mask < 0) {
+		cli_print_error(&err);
+		goto out;
+	}
 	if (cli_load_config(&cfg, common) != 0)
 		goto out;
 	cfg_loaded = true;
@@ -134,6 +147,9 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	w.dst = dst;
 	w.table = sel.table;
 	w.summary_only = summary;
+	w.ops_mask = (unsigned)mask;
+	w.bulk_rows = (size_t)cfg.bulk_rows;
+	w.filtered = sel.where || sel.source_where || sel.target_where;
 	w.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	prog.on = isatty(STDERR_FILENO);
 	w.ops->begin(&w);

@@ -58,7 +58,8 @@ assert_contains "delete statements" 'DELETE FROM "siteflow_orders" WHERE "guid" 
 echo "# s saves the SQL"
 assert_contains "saved message" "saved to $T/saved.sql" "$(status saved)"
 assert_eq "two deletes saved" 2 "$(grep -c '^DELETE FROM' "$T/saved.sql")"
-assert_eq "statements end with ;" "$(grep -c ';$' "$T/saved.sql")" "$(grep -cE '^(INSERT|UPDATE|DELETE)' "$T/saved.sql")"
+assert_eq "statements end with ;" "$(grep -v -e '^BEGIN;$' -e '^COMMIT;$' "$T/saved.sql" | grep -c ';$')" "$(grep -cE '^(INSERT|UPDATE|DELETE)' "$T/saved.sql")"
+assert_eq "one transaction" "BEGIN; COMMIT;" "$(grep -E '^(BEGIN|COMMIT);$' "$T/saved.sql" | tr '\n' ' ' | sed 's/ $//')"
 assert_eq "saved privately" 600 "$(stat -c %a "$T/saved.sql")"
 echo "# guid kept, matched by job_number,order_ref: inserted as it is"
 assert_contains "guid inserted" 'INSERT INTO "siteflow_orders" ("guid", ' "$(screen guid_kept)"
@@ -66,5 +67,21 @@ echo "# a missing foreign key parent is an error, and apply refuses"
 assert_contains "fk error" "error:" "$(screen fk)"
 assert_contains "fk error names the parent" "jobs" "$(grep 'error:' "$T/fk")"
 assert_contains "apply refused" "Cannot apply: the errors above must be fixed first" "$(screen fk_apply)"
+
+echo "# the saved preview is the script copy --dry-run prints for the same selection"
+rm -rf "$T/demo"
+make_demo
+console --config "$CFG" <<EOF
+$DEMO_SELECT
+:key p s ^U
+:type $T/same.sql
+:enter
+:dump $T/same
+EOF
+assert_contains "saved" "saved to $T/same.sql" "$(status same)"
+"$ROWFERRY" --config "$CFG" copy siteflow_orders --key job_number,order_ref --exclude guid \
+	--where "job_number = '0000065'" --dry-run >"$T/dry.sql" 2>"$T/dry.err"
+assert_eq "byte for byte copy --dry-run" "$(cat "$T/dry.sql")" "$(cat "$T/same.sql")"
+assert_contains "... with its RETURNING, as copy journals the inserts" "RETURNING" "$(cat "$T/same.sql")"
 
 finish

@@ -86,8 +86,17 @@ pg "$PGP" "CREATE TABLE orders_copy AS SELECT * FROM orders_t; ALTER TABLE order
 rf diff orders_copy --from "$PGD" --to "$PGP" --format sql
 assert_eq "sql: exit 1" 1 "$rc"
 assert_contains "sql: insert quoted for the target" 'INSERT INTO "public"."orders_copy"' "$(cat "$T/out")"
-assert_contains "sql: delete of the target-only row" "DELETE FROM \"public\".\"orders_copy\" WHERE \"region\" = 'ZZ'" "$(cat "$T/out")"
-psql -X -q -v ON_ERROR_STOP=1 "$PGP" -f "$T/out" >/dev/null
+assert_not_contains "sql: no DELETE unless asked for, as copy" "DELETE FROM" "$(cat "$T/out")"
+assert_contains "sql: says the target-only row is left alone" "1 differing row left alone: delete not asked for (--ops)" "$(cat "$T/out")"
+assert_contains "sql: the header of copy --dry-run" "-- copy public.orders_copy: " "$(head -n 1 "$T/out")"
+assert_contains "sql: one transaction" "BEGIN;" "$(cat "$T/out")"
+assert_eq "sql: ... committed at the end" "COMMIT;" "$(tail -n 1 "$T/out")"
+rf diff orders_copy --from "$PGD" --to "$PGP" --format sql --ops insert,update,delete
+assert_contains "sql: delete of the target-only row when asked for" "DELETE FROM \"public\".\"orders_copy\" WHERE \"region\" = 'ZZ'" "$(cat "$T/out")"
+cp "$T/out" "$T/diff.sql"
+rf copy orders_copy --from "$PGD" --to "$PGP" --ops insert,update,delete --dry-run
+assert_eq "sql: byte for byte the script copy --dry-run prints" "$(cat "$T/out")" "$(cat "$T/diff.sql")"
+psql -X -q -v ON_ERROR_STOP=1 "$PGP" -f "$T/diff.sql" >/dev/null
 rf diff orders_copy --from "$PGD" --to "$PGP" --summary
 assert_eq "sql output applied: no differences left" 0 "$rc"
 
