@@ -591,7 +591,7 @@ static char *read_line(char *buf, int size, void *stream)
 
 /* Finds the file per DESIGN §2. Returns 0 with *out set (caller frees) or
  * NULL when there is none, or -1 when a named file does not exist. */
-static int find_config(const char *explicit_path, char **out, struct rf_error *err)
+static int find_config(const char *explicit_path, char **out, char **searched, struct rf_error *err)
 {
 	const char *env = getenv("ROWFERRY_CONFIG");
 	struct stat st;
@@ -617,6 +617,7 @@ static int find_config(const char *explicit_path, char **out, struct rf_error *e
 	*out = rf_xasprintf("%s/rowferry/config.ini", xdg);
 	free(xdg);
 	if (stat(*out, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*searched = rf_xasprintf("./config.ini and %s", *out);
 		free(*out);
 		*out = NULL;
 	}
@@ -635,7 +636,7 @@ int rf_config_load(struct rf_config *cfg, const char *explicit_path, rf_config_w
 
 	memset(&ld, 0, sizeof ld);
 	set_defaults(cfg);
-	if (find_config(explicit_path, &path, err) != 0)
+	if (find_config(explicit_path, &path, &cfg->searched, err) != 0)
 		goto out;
 	if (!path) {
 		rc = 0;
@@ -687,6 +688,7 @@ void rf_config_free(struct rf_config *cfg)
 
 	if (!cfg)
 		return;
+	free(cfg->searched);
 	for (i = 0; i < cfg->nconns; i++) {
 		struct rf_conn_config *c = &cfg->conns[i];
 		free(c->name);

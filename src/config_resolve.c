@@ -66,6 +66,14 @@ int rf_config_resolve(const struct rf_config *cfg, const char *spec, const char 
 		*conn = NULL;
 	if (!spec) {
 		spec = source ? cfg->default_source : cfg->default_target;
+		if (!spec && !cfg->path)
+			/* a first run: say where a config was looked for and what
+			 * to do instead */
+			return rf_error_set(err, NULL,
+			                    "no config file found (looked for %s) and no %s given: "
+			                    "give --from and --to (URLs or [connection] names), "
+			                    "--config FILE, or try `rowferry demo`",
+			                    cfg->searched ? cfg->searched : "config.ini", flag);
 		if (!spec)
 			return rf_error_set(err, NULL, "no %s given and [defaults] %s is not set",
 			                    flag, which);

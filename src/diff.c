@@ -145,11 +145,20 @@ static struct rf_diff_col *add_col(struct rf_diff_shape *sh, const char *name)
 static int check_names(const struct rf_diff_shape *sh, const struct rf_strlist *l, const char *flag,
                        struct rf_error *err)
 {
-	size_t i;
+	size_t i, k;
 	for (i = 0; i < l->len; i++)
-		if (shape_col(sh, l->items[i]) < 0)
-			return rf_error_set(err, flag, "no column '%s' in %s", l->items[i],
-			                    sh->src_table.display);
+		if (shape_col(sh, l->items[i]) < 0) {
+			const char **names = rf_xcalloc(sh->ncols + 1, sizeof *names);
+			const char *near;
+			for (k = 0; k < sh->ncols; k++)
+				names[k] = sh->cols[k].name;
+			near = rf_suggest(l->items[i], names, sh->ncols);
+			rf_error_set(err, flag, "no column '%s' in %s%s%s%s", l->items[i],
+			             sh->src_table.display, near ? " (did you mean " : "",
+			             near ? near : "", near ? "?)" : "");
+			free(names);
+			return -1;
+		}
 	return 0;
 }
 

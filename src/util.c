@@ -365,3 +365,59 @@ char *rf_url_redact(const char *url)
 	}
 	return rf_buf_steal(&b);
 }
+
+/* Levenshtein distance of a and b, case ignored; stops counting past cap. */
+static size_t edit_distance(const char *a, const char *b, size_t cap)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, best;
+	size_t *row;
+
+	if ((la > lb ? la - lb : lb - la) > cap)
+		return cap + 1;
+	row = rf_xcalloc(lb + 1, sizeof *row);
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		best = row[0];
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost =
+			    tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+			size_t v = diag + cost;
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			row[j] = v;
+			diag = up;
+			if (v < best)
+				best = v;
+		}
+		if (best > cap) {
+			free(row);
+			return cap + 1;
+		}
+	}
+	best = row[lb];
+	free(row);
+	return best;
+}
+
+const char *rf_suggest(const char *word, const char *const *cands, size_t n)
+{
+	size_t i, cap = strlen(word) / 2, best = (size_t)-1;
+	const char *pick = NULL;
+
+	if (cap > 2)
+		cap = 2;
+	for (i = 0; i < n; i++) {
+		size_t d = edit_distance(word, cands[i], cap);
+		if (d <= cap && d < best) {
+			best = d;
+			pick = cands[i];
+		}
+	}
+	return pick;
+}

@@ -40,7 +40,9 @@ struct rf_key_binding {
 };
 
 struct rf_config {
-	char *path; /* file loaded, or NULL if none was found */
+	char *path;     /* file loaded, or NULL if none was found */
+	char *searched; /* none found: where rowferry looked ("./config.ini and
+	                   /home/me/.config/rowferry/config.ini"), for messages */
 	size_t nconns;
 	struct rf_conn_config *conns;
 	char *default_source, *default_target;

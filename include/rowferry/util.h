@@ -117,6 +117,10 @@ size_t rf_int64_text(long long v, char *buf);
 char *rf_strtrim(char *s);
 /* Lower-case hex of n bytes appended to b. */
 void rf_buf_addhex(struct rf_buf *b, const unsigned char *p, size_t n);
+/* The candidate closest to a misspelt word, for "did you mean": the one
+ * with the fewest edits (insert, delete, change, case ignored), if at most
+ * 2 and less than half the word; else NULL. Points into cands. */
+const char *rf_suggest(const char *word, const char *const *cands, size_t n);
 /* Returns a copy of url with any password removed (caller frees):
  * "postgres://u:pw@h/db" -> "postgres://u@h/db", "password=x" dropped from
  * conninfo strings, "?password=" query items dropped. */

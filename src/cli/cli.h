@@ -27,6 +27,9 @@ int cmd_console(int argc, char **argv, const struct cli_common *common);
 int cli_load_config(struct rf_config *cfg, const struct cli_common *common);
 /* Prints "rowferry: WHERE: MSG" to stderr. */
 void cli_print_error(const struct rf_error *err);
+/* After getopt_long (opterr = 0) returned '?' or ':': one line naming the
+ * option and where the help is, not the whole help. */
+void cli_bad_option(const char *cmd, char **argv);
 /* Connects `spec` (name or URL; NULL = [defaults] `which`); prints the error
  * and returns NULL on failure. */
 struct rf_db *cli_connect(const struct rf_config *cfg, const char *spec, const char *which,

@@ -1,4 +1,5 @@
 /* cli_util.c - what every subcommand does the same way. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -25,6 +26,14 @@ void cli_print_error(const struct rf_error *err)
 {
 	char text[1300];
 	fprintf(stderr, "rowferry: %s\n", rf_error_text(err, text, sizeof text));
+}
+
+void cli_bad_option(const char *cmd, char **argv)
+{
+	/* the word getopt stopped at: "--bogus", or "--from" without a value */
+	const char *arg = optind > 0 ? argv[optind - 1] : "?";
+	fprintf(stderr, "rowferry: %s: unknown option or missing value: %s (rowferry %s --help)\n",
+	        cmd, arg, cmd);
 }
 
 struct rf_db *cli_connect(const struct rf_config *cfg, const char *spec, const char *which,

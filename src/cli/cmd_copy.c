@@ -70,6 +70,7 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 	int opt;
 
 	optind = 1;
+	opterr = 0; /* cli_bad_option says it */
 	while ((opt = getopt_long(argc, argv, "hny", longopts, NULL)) != -1) {
 		if (cli_selection_option(&a->sel, opt, optarg))
 			continue;
@@ -91,7 +92,7 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 			*rc = 0;
 			return -1;
 		default:
-			fputs(copy_usage, stderr);
+			cli_bad_option("copy", argv);
 			*rc = CLI_EXIT_ERROR;
 			return -1;
 		}

@@ -87,6 +87,7 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	memset(&w, 0, sizeof w);
 	rf_error_clear(&err);
 	optind = 1;
+	opterr = 0; /* cli_bad_option says it */
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if (cli_selection_option(&args, opt, optarg))
 			continue;
@@ -105,7 +106,7 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 			rc = 0;
 			goto out;
 		default:
-			fputs(diff_usage, stderr);
+			cli_bad_option("diff", argv);
 			goto out;
 		}
 	}

@@ -157,6 +157,7 @@ int cmd_log(int argc, char **argv, const struct cli_common *common)
 	int opt, rc;
 
 	optind = 1;
+	opterr = 0; /* cli_bad_option says it */
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'u':
@@ -166,7 +167,7 @@ int cmd_log(int argc, char **argv, const struct cli_common *common)
 			fputs(log_usage, stdout);
 			return 0;
 		default:
-			fputs(log_usage, stderr);
+			cli_bad_option("log", argv);
 			return 2;
 		}
 	}

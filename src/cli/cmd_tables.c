@@ -44,6 +44,7 @@ int cmd_tables(int argc, char **argv, const struct cli_common *common)
 
 	rf_error_clear(&err);
 	optind = 1;
+	opterr = 0; /* cli_bad_option says it */
 	while ((opt = getopt_long(argc, argv, "f:t:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
@@ -56,7 +57,7 @@ int cmd_tables(int argc, char **argv, const struct cli_common *common)
 			fputs(tables_usage, stdout);
 			return 0;
 		default:
-			fputs(tables_usage, stderr);
+			cli_bad_option("tables", argv);
 			return 2;
 		}
 	}

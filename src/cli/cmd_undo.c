@@ -51,6 +51,7 @@ static int parse_args(int argc, char **argv, struct undo_args *a, int *rc)
 	int opt;
 
 	optind = 1;
+	opterr = 0; /* cli_bad_option says it */
 	while ((opt = getopt_long(argc, argv, "hnyf", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
@@ -73,7 +74,7 @@ static int parse_args(int argc, char **argv, struct undo_args *a, int *rc)
 			*rc = 0;
 			return -1;
 		default:
-			fputs(undo_usage, stderr);
+			cli_bad_option("undo", argv);
 			*rc = CLI_EXIT_ERROR;
 			return -1;
 		}

@@ -500,13 +500,16 @@ static void resolve_without_spec_takes_defaults(void **state)
 	(void)state;
 	load(&cfg, NULL);
 	rf_error_clear(&err);
+	/* no config file at all: where it was looked for, and what to do */
 	assert_int_equal(rf_config_resolve(&cfg, NULL, "source", &o, &conn, &err), -1);
-	assert_string_equal(rf_error_text(&err, text, sizeof text),
-	                    "no --from given and [defaults] source is not set");
+	rf_error_text(&err, text, sizeof text);
+	assert_non_null(strstr(text, "no config file found (looked for ./config.ini and "));
+	assert_non_null(strstr(text, "/rowferry/config.ini) and no --from given: give --from and "
+	                             "--to (URLs or [connection] names), --config FILE, or try "
+	                             "`rowferry demo`"));
 	rf_error_clear(&err);
 	assert_int_equal(rf_config_resolve(&cfg, NULL, "target", &o, &conn, &err), -1);
-	assert_string_equal(rf_error_text(&err, text, sizeof text),
-	                    "no --to given and [defaults] target is not set");
+	assert_non_null(strstr(rf_error_text(&err, text, sizeof text), "and no --to given"));
 	rf_config_free(&cfg);
 
 	path = write_file("work/config.ini", 0600,
@@ -523,6 +526,15 @@ static void resolve_without_spec_takes_defaults(void **state)
 	assert_int_equal(rf_config_resolve(&cfg, NULL, "target", &o, &conn, &err), -1);
 	assert_string_equal(err.msg, "[defaults] target: no [connection staging]");
 	assert_string_equal(err.where, path);
+	rf_config_free(&cfg);
+
+	/* a config without [defaults]: the flag or the default is missing */
+	path = write_file("work/config.ini", 0600, "[connection dev]\nurl = sqlite:dev.db\n");
+	load(&cfg, path);
+	rf_error_clear(&err);
+	assert_int_equal(rf_config_resolve(&cfg, NULL, "source", &o, &conn, &err), -1);
+	assert_string_equal(rf_error_text(&err, text, sizeof text),
+	                    "no --from given and [defaults] source is not set");
 	rf_config_free(&cfg);
 }
 

@@ -96,6 +96,20 @@ static void first_error_wins(void **state)
 	                    "prod: relation \"x\" does not exist");
 }
 
+static void suggest_finds_the_near_name(void **state)
+{
+	const char *cols[] = {"guid", "job_number", "order_ref", "qty", "status"};
+	(void)state;
+	assert_string_equal(rf_suggest("gid", cols, 5), "guid");
+	assert_string_equal(rf_suggest("JOB_NUMBR", cols, 5), "job_number");
+	assert_string_equal(rf_suggest("order-ref", cols, 5), "order_ref");
+	assert_string_equal(rf_suggest("stauts", cols, 5), "status");
+	assert_null(rf_suggest("zzzz", cols, 5));
+	assert_null(rf_suggest("q", cols, 5)); /* too short to guess from */
+	assert_null(rf_suggest("price", cols, 5));
+	assert_null(rf_suggest("gid", cols, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -104,6 +118,7 @@ int main(void)
 	    cmocka_unit_test(int64_text_handles_the_edges),
 	    cmocka_unit_test(strlist_split_trims_and_skips_empty_items),
 	    cmocka_unit_test(first_error_wins),
+	    cmocka_unit_test(suggest_finds_the_near_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
