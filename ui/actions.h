@@ -97,8 +97,8 @@ struct keymap {
 };
 /* Fills map with the defaults and applies cfg's [keys] (cfg may be NULL).
  * Each problem is added to warnings as "FILE:LINE: message". A rebound
- * action loses its default key (its alternative key stays); a key taken
- * from another action leaves that action. */
+ * action loses its default key (its alternative key stays); a key another
+ * action holds is not taken (a warning says which action holds it). */
 void keymap_init(struct keymap *map, const struct rf_config *cfg, struct rf_strlist *warnings);
 void keymap_free(struct keymap *map);
 enum action keymap_lookup(const struct keymap *map, int key);

@@ -269,7 +269,14 @@ static void columns_free(struct view *v)
 	free(cv);
 }
 
+static const struct view_hint columns_hints[] = {{ACT_TOGGLE_COPY, "copy"},
+                                                 {ACT_TOGGLE_COMPARE, "compare"},
+                                                 {ACT_OPEN, "done"},
+                                                 {ACT_CANCEL, "drop changes"},
+                                                 {ACT_NONE, NULL}};
+
 static const struct view_ops columns_ops = {
+    .hints = columns_hints,
     .name = "columns",
     .draw = columns_draw,
     .title = columns_title,

@@ -561,7 +561,13 @@ static void diff_free(struct view *v)
 	free(d);
 }
 
+static const struct view_hint diff_hints[] = {
+    {ACT_EDIT_WHERE, "where"}, {ACT_PICK_KEY, "key"},   {ACT_COLUMNS, "columns"},
+    {ACT_PREVIEW, "preview"},  {ACT_APPLY, "apply"},    {ACT_OPEN, "cell"},
+    {ACT_MARK, "mark"},        {ACT_NEXT_DIFF, "next"}, {ACT_NONE, NULL}};
+
 static const struct view_ops diff_ops = {
+    .hints = diff_hints,
     .name = "diff",
     .draw = diff_draw,
     .title = diff_title,

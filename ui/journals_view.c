@@ -131,7 +131,11 @@ static void journals_free(struct view *v)
 	free(jv);
 }
 
+static const struct view_hint journals_hints[] = {
+    {ACT_OPEN, "details"}, {ACT_ROLLBACK, "rollback"}, {ACT_NONE, NULL}};
+
 static const struct view_ops journals_ops = {
+    .hints = journals_hints,
     .name = "journals",
     .draw = journals_draw,
     .title = journals_title,

@@ -247,7 +247,11 @@ static void preview_free(struct view *v)
 	free(p);
 }
 
+static const struct view_hint preview_hints[] = {
+    {ACT_SAVE, "save"}, {ACT_APPLY, "apply"}, {ACT_TOGGLE_DELETES, "deletes"}, {ACT_NONE, NULL}};
+
 static const struct view_ops preview_ops = {
+    .hints = preview_hints,
     .name = "preview",
     .draw = preview_draw,
     .title = preview_title,

@@ -230,7 +230,14 @@ static void tables_free(struct view *v)
 	free(t);
 }
 
+static const struct view_hint tables_hints[] = {{ACT_OPEN, "open"},
+                                                {ACT_SEARCH, "search"},
+                                                {ACT_JOURNALS, "journals"},
+                                                {ACT_RELOAD, "reload"},
+                                                {ACT_NONE, NULL}};
+
 static const struct view_ops tables_ops = {
+    .hints = tables_hints,
     .name = "tables",
     .draw = tables_draw,
     .title = tables_title,

@@ -247,6 +247,26 @@ static void draw_header(struct console *con)
 	(void)x;
 }
 
+/* "w where  K key  ": each action's first key as bound now and its word;
+ * an action left without a key is not shown. */
+static void add_hints(struct console *con, const struct view_hint *h, struct rf_buf *out)
+{
+	struct rf_buf keys = RF_BUF_INIT;
+
+	for (; h->action != ACT_NONE; h++) {
+		const char *comma;
+		rf_buf_reset(&keys);
+		keymap_describe(&con->keys, h->action, &keys);
+		if (!keys.len)
+			continue;
+		comma = strstr(keys.data, ", ");
+		rf_buf_printf(out, "%s%.*s %s", out->len ? "  " : "",
+		              (int)(comma ? (size_t)(comma - keys.data) : keys.len), keys.data,
+		              h->label);
+	}
+	rf_buf_free(&keys);
+}
+
 static void draw_status(struct console *con, struct view *top)
 {
 	struct rf_buf right = RF_BUF_INIT;
@@ -267,14 +287,13 @@ static void draw_status(struct console *con, struct view *top)
 		                                                      : COLOR_STATUS;
 		draw_text(y, 0, COLS - rw - 1, msg, strlen(msg), theme_attr(m), true);
 	} else {
+		static const struct view_hint always[] = {
+		    {ACT_HELP, "help"}, {ACT_BACK, "back"}, {ACT_QUIT, "quit"}, {ACT_NONE, NULL}};
 		struct rf_buf hint = RF_BUF_INIT;
 		/* the keys as bound now: [keys] may have moved them */
-		keymap_describe(&con->keys, ACT_HELP, &hint);
-		rf_buf_adds(&hint, " help  ");
-		keymap_describe(&con->keys, ACT_BACK, &hint);
-		rf_buf_adds(&hint, " back  ");
-		keymap_describe(&con->keys, ACT_QUIT, &hint);
-		rf_buf_adds(&hint, " quit");
+		if (top && top->ops->hints)
+			add_hints(con, top->ops->hints, &hint);
+		add_hints(con, always, &hint);
 		draw_text(y, 0, COLS - rw - 1, hint.data, hint.len, a, true);
 		rf_buf_free(&hint);
 	}

@@ -20,8 +20,18 @@
 
 struct view;
 
+/* One of a screen's main keys, for the status bar: the key as bound now
+ * and a word for what it does ("w where"). */
+struct view_hint {
+	enum action action;
+	const char *label;
+};
+
 struct view_ops {
 	const char *name; /* "diff", "columns", ... */
+	/* The screen's main keys, shown in the status bar before help, back and
+	 * quit (as lazygit and htop do); ends with {ACT_NONE, NULL}. May be NULL. */
+	const struct view_hint *hints;
 	/* Draws the body into screen lines [top, top + height). */
 	void (*draw)(struct view *v, int top, int height);
 	/* The title line: what this screen is about. */

@@ -21,7 +21,7 @@ $DEMO_SELECT
 :enter
 :wait-idle
 :dump $T/applied
-:key q q
+:key q
 :dump $T/rediff
 :key Q
 EOF

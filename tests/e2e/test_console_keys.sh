@@ -26,6 +26,7 @@ console --config "$CFG" <<EOF
 :dump $T/help_end
 :key q G Enter
 :wait-idle
+:dump $T/diff_hints
 :key p
 :dump $T/old_key
 :key P
@@ -49,6 +50,9 @@ assert_contains "rebound preview shows P" "  P              preview            P
 assert_contains "rebound journals shows F5" "  F5             journals" "$(screen help)"
 assert_contains "quit listed" "  Q              quit               Quit rowferry" "$(screen help_end)"
 assert_contains "markers explained" "(col)  excluded" "$(screen help_end)"
+
+echo "# each screen's main keys in the status bar, as bound now"
+assert_contains "diff: hints with the rebound preview" "w where  K key  c columns  P preview  A apply" "$(status diff_hints)"
 
 echo "# the new key works, the old one is free"
 assert_contains "p no longer previews" "p: no action" "$(status old_key)"

@@ -35,7 +35,7 @@ ttype "prod"
 tkeys Enter
 twait "Applied to prod in one transaction: 12 inserted"
 assert_eq "prod has the rows" 12 "$(sq "$PROD" "SELECT count(*) FROM siteflow_orders WHERE job_number = '0000065'")"
-tkeys q q
+tkeys q
 twait "no differences: 12 identical rows"
 tkeys u
 twait "Journals in $T/demo/undo"
