@@ -27,6 +27,37 @@ void rf_selection_free(struct rf_selection *s)
 	memset(s, 0, sizeof *s);
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? rf_xstrdup(s) : NULL;
+}
+
+static void strlist_copy(struct rf_strlist *dst, const struct rf_strlist *src)
+{
+	size_t i;
+	for (i = 0; i < src->len; i++)
+		rf_strlist_add(dst, src->items[i]);
+}
+
+void rf_selection_copy(struct rf_selection *dst, const struct rf_selection *src)
+{
+	size_t i;
+
+	rf_selection_init(dst, src->table);
+	dst->where = dup_or_null(src->where);
+	dst->source_where = dup_or_null(src->source_where);
+	dst->target_where = dup_or_null(src->target_where);
+	strlist_copy(&dst->key, &src->key);
+	strlist_copy(&dst->exclude, &src->exclude);
+	strlist_copy(&dst->ignore, &src->ignore);
+	dst->nopts = src->nopts;
+	dst->opts = rf_xcalloc(src->nopts + 1, sizeof *dst->opts);
+	for (i = 0; i < src->nopts; i++) {
+		dst->opts[i].col = rf_xstrdup(src->opts[i].col);
+		dst->opts[i].opts = src->opts[i].opts;
+	}
+}
+
 /* The option record for col, created on first use. */
 static struct rf_col_opts *opts_for(struct rf_selection *s, const char *col)
 {

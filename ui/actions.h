@@ -43,6 +43,8 @@
 	X(TOGGLE_DELETES, "toggle-deletes", "D", NULL,                                             \
 	  "Preview/apply: also delete rows only in the target (- rows)")                           \
 	X(SAVE, "save", "s", NULL, "Preview: save the SQL to a file")                              \
+	X(WRITE_SELECTION, "write-selection", "W", NULL,                                           \
+	  "Diff: write the WHERE, key and columns to [compare TABLE] in the config")               \
 	X(RELOAD, "reload", "R", NULL, "Run the diff again / reload the list")                     \
 	X(REDRAW, "redraw", "^L", NULL, "Redraw the screen")                                       \
 	X(HELP, "help", "?", "F1", "This help")                                                    \

@@ -91,17 +91,52 @@ int console_load_tables(struct console *con, struct rf_error *err)
 	return rc;
 }
 
+/* The remembered selection of table, or NULL. */
+static struct rf_selection *remembered(struct console *con, const char *table)
+{
+	size_t i;
+	for (i = 0; i < con->nremembered; i++)
+		if (strcmp(con->remembered[i].table, table) == 0)
+			return &con->remembered[i];
+	return NULL;
+}
+
+/* Keeps the selection of the table being left (replacing an older one). */
+static void remember(struct console *con, const struct rf_selection *sel)
+{
+	struct rf_selection *r;
+
+	if (!sel->table)
+		return;
+	r = remembered(con, sel->table);
+	if (r) {
+		rf_selection_free(r);
+	} else {
+		con->remembered =
+		    rf_xrealloc(con->remembered, (con->nremembered + 1) * sizeof *con->remembered);
+		r = &con->remembered[con->nremembered++];
+	}
+	rf_selection_copy(r, sel);
+}
+
 void console_open_table(struct console *con, const char *table)
 {
 	static const struct cli_selection_args no_args;
 	const struct cli_selection_args *args = &no_args;
 	struct rf_selection sel;
+	const struct rf_selection *known;
 
+	if (con->session)
+		remember(con, &con->session->sel);
 	if (con->cli_table && con->cli_args && strcmp(con->cli_table, table) == 0)
 		args = con->cli_args;
-	/* cli_selection_build reports a bad [compare TABLE] value on stderr,
-	 * which term.c holds back until the console exits */
-	if (cli_selection_build(args, &con->cfg, table, &sel) != 0) {
+	known = remembered(con, table);
+	if (known) {
+		/* opened before in this run: the work done on it stays */
+		rf_selection_copy(&sel, known);
+	} else if (cli_selection_build(args, &con->cfg, table, &sel) != 0) {
+		/* cli_selection_build reports a bad [compare TABLE] value on
+		 * stderr, which term.c holds back until the console exits */
 		console_message(con, MSG_ERROR,
 		                "%s: invalid [compare %s] settings (details are printed on exit)",
 		                table, table);
@@ -323,6 +358,9 @@ static void free_console(struct console *con)
 		rf_config_free(&con->cfg);
 	rf_strlist_free(&con->warnings);
 	rf_strlist_free(&con->where_history);
+	while (con->nremembered)
+		rf_selection_free(&con->remembered[--con->nremembered]);
+	free(con->remembered);
 	free(con->config_dir);
 }
 

@@ -48,6 +48,10 @@ struct console {
 	enum msg_kind msg_kind;
 	struct rf_strlist warnings;      /* config/theme/keys problems, shown in turn */
 	struct rf_strlist where_history; /* WHERE editor history, oldest first */
+	/* the selection (WHERE, key, columns) of each table left, restored when
+	 * it is opened again while the console runs */
+	struct rf_selection *remembered;
+	size_t nremembered;
 
 	int cursor_y, cursor_x; /* terminal cursor after a draw (text entry); -1 hides */
 	bool quit;

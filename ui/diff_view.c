@@ -331,6 +331,30 @@ static void add_list(struct rf_buf *out, const char *label, const struct rf_strl
 	free(j);
 }
 
+/* W: the selection into the table's [compare TABLE], so the CLI and the
+ * next start of the console get it too. */
+static void write_selection(struct console *con, const struct rf_selection *sel)
+{
+	static const char *const names[] = {"where", "key", "exclude", "ignore"};
+	char *key = rf_strlist_join(&sel->key, ","), *ex = rf_strlist_join(&sel->exclude, ",");
+	char *ig = rf_strlist_join(&sel->ignore, ",");
+	const char *values[] = {sel->where, key, ex, ig};
+	struct rf_error err;
+
+	rf_error_clear(&err);
+	if (rf_config_save_compare(con->cfg.path, sel->table, names, values, 4, &err) != 0)
+		console_error(con, &err);
+	else
+		console_message(con, MSG_INFO, "wrote [compare %s] to %s%s", sel->table,
+		                con->cfg.path,
+		                sel->source_where || sel->target_where
+		                    ? " (the per-side WHERE stays in this session only)"
+		                    : "");
+	free(key);
+	free(ex);
+	free(ig);
+}
+
 static void diff_title(struct view *v, struct rf_buf *out)
 {
 	struct session *s = sess(v);
@@ -520,6 +544,9 @@ static bool diff_action(struct view *v, enum action a)
 		return true;
 	case ACT_EDIT_WHERE:
 		where_view_open(v->con);
+		return true;
+	case ACT_WRITE_SELECTION:
+		write_selection(v->con, &s->sel);
 		return true;
 	case ACT_PICK_KEY:
 		key_view_open(v->con);

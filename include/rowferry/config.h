@@ -77,6 +77,16 @@ void rf_config_free(struct rf_config *cfg);
 const struct rf_conn_config *rf_config_conn(const struct rf_config *cfg, const char *name);
 const struct rf_compare_config *rf_config_compare(const struct rf_config *cfg, const char *table);
 
+/* Sets keys names[0..n) of the [compare TABLE] section of the config file
+ * at path to values[0..n) (NULL or "": the key's line is removed), adding
+ * the section at the end where there is none (config_write.c). Every other
+ * line stays as it is; the file is replaced atomically and keeps its mode.
+ * A value the loader could not read back as it is (a line break, ' ;'
+ * which starts a comment, blanks at the ends) is refused. 0, or -1 with
+ * err; the file is unchanged on error. */
+int rf_config_save_compare(const char *path, const char *table, const char *const *names,
+                           const char *const *values, size_t n, struct rf_error *err);
+
 /* Turns "dev" (a section name) or a URL into connect options. `which` is
  * "source" or "target", used when spec is NULL to take [defaults]. On error
  * names section and key: "config.ini: [connection prod]: missing 'url'".

@@ -44,6 +44,8 @@ struct rf_selection {
 };
 void rf_selection_init(struct rf_selection *s, const char *table);
 void rf_selection_free(struct rf_selection *s);
+/* dst becomes a deep copy of src (dst need not be initialized). */
+void rf_selection_copy(struct rf_selection *dst, const struct rf_selection *src);
 /* "price=0.01" */
 int rf_selection_add_tolerance(struct rf_selection *s, const char *spec, struct rf_error *err);
 /* "created_at=3" */

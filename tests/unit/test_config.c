@@ -777,10 +777,91 @@ static void example_config_loads_without_warnings(void **state)
 	rf_config_free(&cfg);
 }
 
+static char *slurp(const char *path)
+{
+	static char buf[8192];
+	FILE *f = fopen(path, "r");
+	size_t n;
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* The console's W: a table's selection into its [compare TABLE], every
+ * other line as it was, the mode kept, values the loader could not read
+ * back refused with the file unchanged. */
+static void save_compare_keeps_the_rest_of_the_file(void **state)
+{
+	static const char *names[] = {"where", "key", "exclude", "ignore"};
+	const char *values[] = {"job_number = '0000065'", "job_number,order_ref", "guid", NULL};
+	const char *bad[] = {"note = 'a' ;b", NULL, NULL, NULL};
+	struct rf_config cfg;
+	struct rf_error err;
+	struct stat st;
+	char before[8192];
+	const char *path;
+	const struct rf_compare_config *cc;
+
+	(void)state;
+	path = write_file("work/config.ini", 0640,
+	                  "; the team's config\n"
+	                  "[connection dev]\nurl = sqlite:dev.db ; local\n\n"
+	                  "[compare siteflow_orders]\n"
+	                  "; matched by the business key\n"
+	                  "key = guid\n"
+	                  "trim = sku\n"
+	                  "ignore = updated_at\n"
+	                  "\n"
+	                  "[compare jobs]\nkey = job_number\n");
+	rf_error_clear(&err);
+	assert_int_equal(rf_config_save_compare(path, "siteflow_orders", names, values, 4, &err), 0);
+	assert_string_equal(slurp(path), "; the team's config\n"
+	                                 "[connection dev]\nurl = sqlite:dev.db ; local\n\n"
+	                                 "[compare siteflow_orders]\n"
+	                                 "; matched by the business key\n"
+	                                 "key = job_number,order_ref\n"
+	                                 "trim = sku\n"
+	                                 "where = job_number = '0000065'\n"
+	                                 "exclude = guid\n"
+	                                 "\n"
+	                                 "[compare jobs]\nkey = job_number\n");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	load(&cfg, path);
+	cc = rf_config_compare(&cfg, "siteflow_orders");
+	assert_non_null(cc);
+	assert_string_equal(cc->where, "job_number = '0000065'");
+	assert_string_equal(cc->key, "job_number,order_ref");
+	assert_string_equal(cc->exclude, "guid");
+	assert_null(cc->ignore);
+	assert_string_equal(cc->trim, "sku");
+	rf_config_free(&cfg);
+
+	/* a table without a section gets one at the end */
+	assert_int_equal(rf_config_save_compare(path, "order_lines", names, values, 2, &err), 0);
+	assert_non_null(strstr(slurp(path), "[compare jobs]\nkey = job_number\n\n"
+	                                    "[compare order_lines]\n"
+	                                    "where = job_number = '0000065'\n"
+	                                    "key = job_number,order_ref\n"));
+
+	/* refused: the file stays as it was */
+	snprintf(before, sizeof before, "%s", slurp(path));
+	assert_int_equal(rf_config_save_compare(path, "jobs", names, bad, 4, &err), -1);
+	assert_non_null(strstr(err.msg, "reads as a comment"));
+	assert_string_equal(slurp(path), before);
+	rf_error_clear(&err);
+	assert_int_equal(rf_config_save_compare(NULL, "jobs", names, values, 4, &err), -1);
+	assert_non_null(strstr(err.msg, "no config file to write to"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(full_file_parses_into_config, setup, teardown),
+	    cmocka_unit_test_setup_teardown(save_compare_keeps_the_rest_of_the_file, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(no_file_found_gives_defaults, setup, teardown),
 	    cmocka_unit_test_setup_teardown(lookup_order_is_explicit_env_cwd_then_xdg, setup,
 	                                    teardown),
