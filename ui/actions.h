@@ -30,6 +30,9 @@
 	X(NEXT_DIFF, "next-diff", "]", NULL, "Next difference")                                    \
 	X(PREV_DIFF, "prev-diff", "[", NULL, "Previous difference")                                \
 	X(SEARCH, "search", "/", NULL, "Filter tables / search rows")                              \
+	X(SEARCH_NEXT, "search-next", "n", NULL, "Diff: the next row matching the last search")    \
+	X(SEARCH_PREV, "search-prev", "N", NULL,                                                   \
+	  "Diff: the previous row matching the last search")                                       \
 	X(EDIT_WHERE, "edit-where", "w", NULL, "Edit the WHERE condition of the diff")             \
 	X(PICK_KEY, "pick-key", "K", NULL, "Choose the key columns rows are matched by")           \
 	X(COLUMNS, "columns", "c", NULL, "Choose the columns to compare and copy")                 \

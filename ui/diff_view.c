@@ -470,16 +470,22 @@ static bool row_matches(const struct session *s, const struct rf_diff_row *r, co
 	return false;
 }
 
-static void search_next(struct view *v)
+/* The next (dir 1) or previous (dir -1) row matching the last search,
+ * wrapping around. */
+static void search_next(struct view *v, int dir)
 {
 	struct diff_view *d = v->priv;
 	struct session *s = sess(v);
 	size_t n = s->nrows, k;
 
-	if (!d->last_search || !*d->last_search || !n)
+	if (!d->last_search || !*d->last_search) {
+		console_message(v->con, MSG_INFO, "no search yet (/ searches)");
+		return;
+	}
+	if (!n)
 		return;
 	for (k = 1; k <= n; k++) {
-		size_t i = (v->list.cursor + k) % n;
+		size_t i = dir > 0 ? (v->list.cursor + k) % n : (v->list.cursor + n - k) % n;
 		if (row_matches(s, s->rows[i], d->last_search)) {
 			v->list.cursor = i;
 			list_clamp(&v->list);
@@ -499,7 +505,7 @@ static bool diff_key(struct view *v, int key)
 		free(d->last_search);
 		d->last_search = lineedit_text(&d->search);
 		d->searching = false;
-		search_next(v);
+		search_next(v, 1);
 		break;
 	case LE_CANCEL:
 		d->searching = false;
@@ -541,6 +547,10 @@ static bool diff_action(struct view *v, enum action a)
 		lineedit_free(&d->search);
 		lineedit_init(&d->search, NULL, NULL);
 		d->searching = true;
+		return true;
+	case ACT_SEARCH_NEXT:
+	case ACT_SEARCH_PREV:
+		search_next(v, a == ACT_SEARCH_NEXT ? 1 : -1);
 		return true;
 	case ACT_EDIT_WHERE:
 		where_view_open(v->con);

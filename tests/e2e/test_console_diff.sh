@@ -35,6 +35,14 @@ console --config "$CFG" <<EOF
 :type SF-0000068-05
 :enter
 :dump $T/search
+:key /
+:type SF-0000065
+:enter
+:dump $T/found1
+:key n
+:dump $T/found2
+:key N
+:dump $T/found3
 EOF
 assert_eq "exit 0" 0 "$rc"
 
@@ -74,5 +82,8 @@ assert_contains "Tab focuses the target pane" "> prod (target)" "$(line tab 3)"
 
 echo "# / finds a row"
 assert_contains "search lands on the row (SF-0000068-05 is the 11th)" "11/17" "$(status search)"
+pos() { status "$1" | grep -oE '[0-9]+/17' | tail -n 1; }
+assert_eq "n goes on to the next match" yes "$([ -n "$(pos found2)" ] && [ "$(pos found2)" != "$(pos found1)" ] && echo yes || echo no)"
+assert_eq "N goes back to the one before" "$(pos found1)" "$(pos found3)"
 
 finish
