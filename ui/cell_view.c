@@ -1,7 +1,8 @@
 /* cell_view.c - the cell inspector (Enter on a cell): both sides' values in
  * full, as the canonical forms the diff compared, and the core's own
- * sentence on why they are equal or not (rf_value_explain). h/l step to the
- * neighbouring column. */
+ * sentence on why they are equal or not (rf_value_explain). It opens on
+ * the row's changed cell; ] and [ step to the next and previous changed
+ * cell, h/l to the neighbouring column. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +123,29 @@ static void cell_title(struct view *v, struct rf_buf *out)
 		rf_buf_printf(out, "Cell %s.%s", s->sel.table, s->shape->cols[cv->col].name);
 }
 
+/* ] and [: the next or previous changed cell of the row. */
+static void step_changed(struct view *v, int dir)
+{
+	struct cell_view *cv = v->priv;
+	struct session *s = v->con->session;
+	const struct rf_diff_row *r;
+	size_t c = cv->col;
+
+	if (cv->generation != s->generation || cv->row >= s->nrows || !s->shape)
+		return;
+	r = s->rows[cv->row];
+	while (dir > 0 ? c + 1 < s->shape->ncols : c > 0) {
+		c = dir > 0 ? c + 1 : c - 1;
+		if (r->changed[c]) {
+			cv->col = c;
+			v->list.top = 0;
+			return;
+		}
+	}
+	console_message(v->con, MSG_INFO, "no %s changed cell in this row",
+	                dir > 0 ? "next" : "previous");
+}
+
 static bool cell_action(struct view *v, enum action a)
 {
 	struct cell_view *cv = v->priv;
@@ -139,6 +163,10 @@ static bool cell_action(struct view *v, enum action a)
 		if (s->shape && cv->col + 1 < s->shape->ncols)
 			cv->col++;
 		v->list.top = 0;
+		return true;
+	case ACT_NEXT_DIFF:
+	case ACT_PREV_DIFF:
+		step_changed(v, a == ACT_NEXT_DIFF ? 1 : -1);
 		return true;
 	case ACT_OPEN:
 	case ACT_CANCEL:

@@ -532,8 +532,18 @@ static bool diff_action(struct view *v, enum action a)
 		d->focus ^= 1;
 		return true;
 	case ACT_OPEN:
-		if (s->nrows && d->norder)
-			cell_view_open(v->con, v->list.cursor, d->order[d->col]);
+		if (s->nrows && d->norder) {
+			const struct rf_diff_row *r = s->rows[v->list.cursor];
+			size_t col = d->order[d->col], k;
+			/* on a changed row, the cell that changed, unless the
+			 * cursor is on one already */
+			for (k = 0; !r->changed[col] && k < d->norder; k++)
+				if (r->changed[d->order[k]]) {
+					col = d->order[k];
+					break;
+				}
+			cell_view_open(v->con, v->list.cursor, col);
+		}
 		return true;
 	case ACT_MARK:
 		session_toggle_mark(s, v->list.cursor);

@@ -26,6 +26,25 @@ console --config "$CFG" <<EOF
 EOF
 assert_eq "exit 0" 0 "$rc"
 
+console --config "$CFG" <<EOF
+:key G Enter
+:wait-idle
+:key ] ] h h h h h h h h h
+:enter
+:dump $T/first_changed
+:key ]
+:dump $T/next_changed
+:key ]
+:dump $T/no_more
+:key [
+:dump $T/back_changed
+EOF
+echo "# Enter on a changed row opens its changed cell; ] and [ step between changed cells"
+assert_contains "opened on the first changed cell, not the key" "column  status: text" "$(screen first_changed)"
+assert_contains "] the next changed cell" "column  updated_at:" "$(screen next_changed)"
+assert_contains "none after it" "no next changed cell in this row" "$(status no_more)"
+assert_contains "[ back" "column  status: text" "$(screen back_changed)"
+
 assert_contains "row" "row     guid=509997a9" "$(screen changed)"
 assert_contains "column" "column  status: text" "$(screen changed)"
 assert_contains "source value, escaped newlines" 'line one\nline two' "$(screen changed)"
