@@ -27,6 +27,9 @@ int cmd_console(int argc, char **argv, const struct cli_common *common);
 int cli_load_config(struct rf_config *cfg, const struct cli_common *common);
 /* Prints "rowferry: WHERE: MSG" to stderr. */
 void cli_print_error(const struct rf_error *err);
+/* Warns on stderr when the journal at path is readable or writable by
+ * group or others: it holds row data. cmd: "log", "undo". */
+void cli_warn_exposed_journal(const char *cmd, const char *path);
 /* Connects `spec` (name or URL; NULL = [defaults] `which`); prints the error
  * and returns NULL on failure. */
 struct rf_db *cli_connect(const struct rf_config *cfg, const char *spec, const char *which,

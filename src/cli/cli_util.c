@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "rowferry/journal.h"
 
 static void warn_stderr(void *ctx, const char *msg)
 {
@@ -25,6 +26,16 @@ void cli_print_error(const struct rf_error *err)
 {
 	char text[1300];
 	fprintf(stderr, "rowferry: %s\n", rf_error_text(err, text, sizeof text));
+}
+
+void cli_warn_exposed_journal(const char *cmd, const char *path)
+{
+	unsigned mode;
+	if (rf_journal_exposed(path, &mode))
+		fprintf(stderr,
+		        "rowferry: %s: warning: %s is readable by others (mode %04o): it holds "
+		        "row data\n",
+		        cmd, path, mode);
 }
 
 struct rf_db *cli_connect(const struct rf_config *cfg, const char *spec, const char *which,

@@ -15,6 +15,8 @@ struct my_db {
 	MYSQL *conn;
 	char *database; /* from the URL; NULL when none was given */
 	bool mariadb;   /* MariaDB, as opposed to Oracle MySQL */
+	char *xid;      /* the XA transaction open on this session, or NULL */
+	bool xa_prepared; /* ... after XA PREPARE */
 	/* the rows of the LOAD DATA LOCAL in progress (mysql_bulk.c): their
 	 * source, its current piece, and where a failure of the source goes */
 	const struct rf_bulk_rows *load_rows;
