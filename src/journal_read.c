@@ -200,10 +200,11 @@ static void check_committed(struct rf_journal *j, json_t *o, const char *seal_he
 	if (j->two_phase) {
 		j->seal_ok = j->prepared_ok && sha && strcmp(sha, j->prepared_sha) == 0 && ops_ok;
 		if (!j->seal_ok)
-			j->seal_problem = rf_xstrdup(
-			    !j->prepared ? "it has a committed line but no prepared line"
-			    : !j->prepared_ok ? j->prepare_problem
-			                      : "its committed line does not match its prepared line");
+			j->seal_problem =
+			    rf_xstrdup(!j->prepared ? "it has a committed line but no prepared line"
+			               : !j->prepared_ok
+			                   ? j->prepare_problem
+			                   : "its committed line does not match its prepared line");
 		return;
 	}
 	j->seal_ok = sha && strcmp(sha, seal_hex) == 0 && ops_ok;

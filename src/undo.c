@@ -322,8 +322,8 @@ int rf_undo_check(struct rf_undo *u, struct rf_db *target, struct rf_error *err)
 	return rc;
 }
 
-int rf_undo_resolve(struct rf_undo *u, struct rf_db *target, bool write,
-                    enum rf_tx_outcome *out, struct rf_error *err)
+int rf_undo_resolve(struct rf_undo *u, struct rf_db *target, bool write, enum rf_tx_outcome *out,
+                    struct rf_error *err)
 {
 	struct rf_journal *j = &u->journal;
 	char xid[64];
@@ -370,9 +370,9 @@ int rf_undo_resolve(struct rf_undo *u, struct rf_db *target, bool write,
 		note = rf_xasprintf("no valid prepared line (%s): the copy never reached COMMIT",
 		                    j->prepared ? j->prepare_problem : "none written");
 	path = rf_xstrdup(j->path);
-	if (rf_journal_mark(path, *out == RF_TX_COMMITTED ? RF_JOURNAL_COMMITTED : RF_JOURNAL_ABORTED,
-	                    j->nops, 0, *out == RF_TX_COMMITTED ? j->prepared_sha : NULL, note,
-	                    err) != 0)
+	if (rf_journal_mark(
+	        path, *out == RF_TX_COMMITTED ? RF_JOURNAL_COMMITTED : RF_JOURNAL_ABORTED, j->nops,
+	        0, *out == RF_TX_COMMITTED ? j->prepared_sha : NULL, note, err) != 0)
 		goto out;
 	/* re-read: the committed line must verify against the prepared one */
 	if (rf_journal_load(path, false, &fresh, err) != 0)

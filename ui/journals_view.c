@@ -95,7 +95,8 @@ static void journals_status(struct view *v, struct rf_buf *out)
 	for (i = 0; i < jv->list.len; i++)
 		exposed += rf_journal_exposed(jv->list.items[i].path, &mode);
 	if (exposed)
-		rf_buf_printf(out, "   WARNING: %zu readable by others: they hold row data (chmod 600)",
+		rf_buf_printf(out,
+		              "   WARNING: %zu readable by others: they hold row data (chmod 600)",
 		              exposed);
 }
 

@@ -77,9 +77,9 @@ static void prepare(struct view *v, const char *path)
 			refuse_err(r, &err);
 			return;
 		}
-		text_lines_addf(&r->lines, COLOR_WARNING,
-		                "The journal was left pending; %s says the copy %s.", con->dst->name,
-		                outcome == RF_TX_COMMITTED ? "committed" : "never committed");
+		text_lines_addf(
+		    &r->lines, COLOR_WARNING, "The journal was left pending; %s says the copy %s.",
+		    con->dst->name, outcome == RF_TX_COMMITTED ? "committed" : "never committed");
 	}
 	if (rf_undo_allowed(r->undo, &err) != 0 || rf_undo_check(r->undo, con->dst, &err) != 0) {
 		refuse_err(r, &err);

@@ -72,8 +72,8 @@ int rf_undo_allowed(const struct rf_undo *u, struct rf_error *err);
  * another process holds the journal's lock; -1 with err when it cannot be
  * settled: still running on the server, a journal from before prepared
  * lines, or an engine that cannot tell. */
-int rf_undo_resolve(struct rf_undo *u, struct rf_db *target, bool write,
-                    enum rf_tx_outcome *out, struct rf_error *err);
+int rf_undo_resolve(struct rf_undo *u, struct rf_db *target, bool write, enum rf_tx_outcome *out,
+                    struct rf_error *err);
 
 /* Compares every journaled row with the target (in a read-only
  * transaction of its own unless one is open) and fills drift/drifted.

@@ -722,8 +722,8 @@ static int file_identity(struct sqlite_db *db, unsigned long *counter, bool *wal
 	if (sqlite3_file_control(db->conn, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK ||
 	    !f || !f->pMethods || f->pMethods->xRead(f, b, 4, 24) != SQLITE_OK)
 		return rf_error_set(err, db->base.name, "cannot read the header of %s", db->path);
-	*counter = (unsigned long)b[0] << 24 | (unsigned long)b[1] << 16 |
-	           (unsigned long)b[2] << 8 | b[3];
+	*counter =
+	    (unsigned long)b[0] << 24 | (unsigned long)b[1] << 16 | (unsigned long)b[2] << 8 | b[3];
 	return 0;
 }
 

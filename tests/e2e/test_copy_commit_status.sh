@@ -173,6 +173,17 @@ lost_committed_line_is_settled_by_the_engine
 edited_journals_touch_nothing
 exposed_journal_is_warned_about
 
+# a journal from before the prepared line, left pending: refused
+copy_items
+sed -i '1s/,"prepare":true//; $d' "$j"
+sed -i '$d' "$j"
+rf --config "$cfg" undo "$j" --yes
+assert_eq "pg: older pending journal: exit 2" 2 "$rc"
+assert_contains "pg: ... refused" "a journal from an older rowferry, without a prepared line" "$(cat "$T/err")"
+assert_eq "pg: ... not marked" pending "$(states "$j")"
+assert_eq "pg: ... rows untouched" 22 "$(count)"
+pg "$PGP" "DELETE FROM items WHERE id < 1000" >/dev/null
+
 # kill -9 while the server runs a long COMMIT (a deferred constraint trigger
 # sleeps 3 s in it): undo refuses while it runs, then settles it committed
 pgf "$PGP" <<'SQL'
@@ -195,9 +206,14 @@ done
 if [ -z "$seen" ]; then
 	not_ok "pg: never saw the copy's COMMIT running"
 else
+	j=$(newest_journal)
+	sum=$(sha256sum "$j")
+	rf --config "$cfg" undo "$j" --yes
+	assert_eq "pg: undo while the copy commits: refused" 3 "$rc"
+	assert_contains "pg: ... its lock is held" "another rowferry process is writing this journal" "$(cat "$T/err")"
+	assert_eq "pg: ... journal untouched" "$sum" "$(sha256sum "$j")"
 	kill -9 "$pid"
 	wait "$pid" 2>/dev/null || true
-	j=$(newest_journal)
 	rf --config "$cfg" undo "$j" --yes
 	assert_eq "pg: undo during the COMMIT: exit 2" 2 "$rc"
 	assert_contains "pg: ... still running" "still running or committing on prod: try again when it ends" "$(cat "$T/err")"

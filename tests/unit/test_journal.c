@@ -241,8 +241,8 @@ static void pending_journal_is_busy_while_written_then_resolved(void **state)
 	assert_int_not_equal(rf_journal_mark(path, RF_JOURNAL_COMMITTED, 1, 0, NULL, "found", &err),
 	                     0);
 	rf_error_clear(&err);
-	assert_int_equal(rf_journal_mark(path, RF_JOURNAL_ABORTED, 0, 0, NULL, "no prepared line", &err),
-	                 0);
+	assert_int_equal(
+	    rf_journal_mark(path, RF_JOURNAL_ABORTED, 0, 0, NULL, "no prepared line", &err), 0);
 	assert_int_equal(rf_journal_load(path, false, &j, &err), 0);
 	assert_int_equal(j.state, RF_JOURNAL_ABORTED);
 	assert_string_equal(j.note, "no prepared line");
@@ -464,10 +464,11 @@ static void cut_or_edited_journals_lose_their_prepared_seal(void **state)
 static void older_journal_without_prepared_line_still_verifies(void **state)
 {
 	char *tmp = rf_test_tmpdir(), *path;
-	const char *lines = "{\"rowferry_undo\":1,\"id\":\"0b4e5c1e-0000-4000-8000-000000000001\","
-	                    "\"created\":\"2026-11-21T10:00:00Z\",\"source\":\"a\",\"target\":\"b\","
-	                    "\"table\":\"t\",\"key\":[\"guid\"],\"state\":\"pending\"}\n"
-	                    "{\"op\":\"insert\",\"key\":{\"guid\":\"g\"},\"after\":{\"guid\":\"g\"}}\n";
+	const char *lines =
+	    "{\"rowferry_undo\":1,\"id\":\"0b4e5c1e-0000-4000-8000-000000000001\","
+	    "\"created\":\"2026-11-21T10:00:00Z\",\"source\":\"a\",\"target\":\"b\","
+	    "\"table\":\"t\",\"key\":[\"guid\"],\"state\":\"pending\"}\n"
+	    "{\"op\":\"insert\",\"key\":{\"guid\":\"g\"},\"after\":{\"guid\":\"g\"}}\n";
 	char hex[RF_SHA256_HEX_LEN + 1];
 	struct rf_buf b = RF_BUF_INIT;
 	struct rf_journal j;
