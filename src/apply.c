@@ -7,6 +7,8 @@
  * classes and options), because "unchanged since the preview" means
  * unchanged as the diff saw it.
  */
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -309,7 +311,52 @@ out:
 	return rc;
 }
 
-static int open_journal(struct apply *a, const struct rf_db *source, struct rf_error *err)
+/* Test-only: ROWFERRY_TEST_KILL_AT=POINT makes the process die (SIGKILL,
+ * as a crash or kill -9 would) at that point of the commit sequence, so
+ * the tests reach each crash window deterministically. Points, in order:
+ * journal-created, before-prepare (the op lines written), after-engine-
+ * prepare, after-prepared-line, after-commit. Not a user setting. */
+static void test_kill_at(struct apply *a, const char *point)
+{
+	const char *at = getenv("ROWFERRY_TEST_KILL_AT");
+	if (!at || strcmp(at, point) != 0)
+		return;
+	if (strcmp(point, "before-prepare") == 0)
+		rf_journal_sync(a->journal, NULL);
+	raise(SIGKILL);
+}
+
+/* The commit sequence (DESIGN §6): the engine prepares and names the
+ * transaction, the prepared line (with that name and the seal) is made
+ * durable, then COMMIT. A crash anywhere leaves a journal the engine can
+ * settle: no prepared line, no COMMIT was sent. */
+static int prepare_commit(struct apply *a, struct rf_buf *txid, struct rf_error *err)
+{
+	test_kill_at(a, "before-prepare");
+	if (rf_db_prepare(a->db, txid, err) != 0)
+		return -1;
+	test_kill_at(a, "after-engine-prepare");
+	if (rf_journal_prepare(a->journal, txid->data, err) != 0)
+		return -1;
+	test_kill_at(a, "after-prepared-line");
+	return 0;
+}
+
+/* COMMIT failed after the prepared line: the server may have committed or
+ * not. When it says it did not, the journal says aborted; otherwise it stays
+ * pending and undo settles it from the server. Nothing is settled here. */
+static void commit_failed(struct apply *a, const char *xid, const char *txid,
+                          const struct rf_error *cause)
+{
+	enum rf_tx_outcome out;
+	char text[1300];
+
+	if (rf_db_tx_outcome(a->db, xid, txid, false, &out, NULL) == 0 && out == RF_TX_ABORTED)
+		rf_journal_abort(a->journal, rf_error_text(cause, text, sizeof text), NULL);
+}
+
+static int open_journal(struct apply *a, const struct rf_db *source, const char *id,
+                        struct rf_error *err)
 {
 	const struct rf_table_info *dt = a->dt;
 	const char **key = rf_xcalloc(a->njkey + 1, sizeof *key);
@@ -332,6 +379,7 @@ static int open_journal(struct apply *a, const struct rf_db *source, struct rf_e
 	h.key = key;
 	h.ncols = dt->ncols;
 	h.cols = cols;
+	h.id = id;
 	rc = rf_journal_create(a->o->undo_dir, &h, &a->journal, err);
 	if (rc == 0)
 		a->res->journal = rf_xstrdup(rf_journal_writer_path(a->journal));
@@ -438,7 +486,12 @@ static bool refused_as_drift(struct apply *a, const struct rf_tx_opts *tx, struc
 int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *target,
              const struct rf_apply_opts *o, struct rf_apply_result *res, struct rf_error *err)
 {
-	struct rf_tx_opts tx = {o->lock_timeout_ms, o->statement_timeout_ms};
+	/* the transaction is named before it begins, after the journal's id,
+	 * so a journal names it even if the apply dies before the prepared line */
+	char id[37], xid[48];
+	struct rf_tx_opts tx = {o->lock_timeout_ms, o->statement_timeout_ms, xid};
+	struct rf_tx_opts plain = {o->lock_timeout_ms, o->statement_timeout_ms, NULL};
+	struct rf_buf txid = RF_BUF_INIT;
 	struct apply a;
 	double start = now_seconds();
 	int r, rc = -1;
@@ -463,6 +516,8 @@ int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *
 		return rf_error_set(err, target->name,
 		                    "a transaction is still open on the target (close the diff "
 		                    "before applying)");
+	rf_journal_new_id(id);
+	snprintf(xid, sizeof xid, "rowferry-%s", id);
 	apply_init(&a, p, target, o, res);
 	res->status = RF_APPLY_FAILED;
 	if (rf_db_begin(target, RF_TX_WRITE, &tx, err) != 0)
@@ -485,17 +540,18 @@ int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *
 		rc = 1;
 		goto out;
 	}
-	if (open_journal(&a, source, err) != 0) {
+	if (open_journal(&a, source, id, err) != 0) {
 		rf_db_rollback(target, NULL);
 		goto out;
 	}
+	test_kill_at(&a, "journal-created");
 	r = write_all(&a, err);
-	if (r < 0 && a.guarded && err && err->duplicate_key && refused_as_drift(&a, &tx, err)) {
+	if (r < 0 && a.guarded && err && err->duplicate_key && refused_as_drift(&a, &plain, err)) {
 		res->status = RF_APPLY_REFUSED;
 		rc = 1;
 		goto out;
 	}
-	if (r != 0 || rf_journal_sync(a.journal, err) != 0) {
+	if (r != 0) {
 		abandon(&a, r > 0 ? NULL : err);
 		res->status = r > 0 ? RF_APPLY_CANCELLED : RF_APPLY_FAILED;
 		if (r > 0)
@@ -510,17 +566,31 @@ int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *
 		rc = 1;
 		goto out;
 	}
-	if (rf_db_commit(target, err) != 0) {
-		/* the server may or may not have committed: the journal stays
-		 * pending, and undo resolves it by looking for the after-images */
-		rf_db_rollback(target, NULL);
+	if (prepare_commit(&a, &txid, err) != 0) {
+		abandon(&a, err);
 		goto out;
 	}
+	if (rf_db_commit(target, err) != 0) {
+		/* the server may or may not have committed: the journal stays
+		 * pending unless the server says it did not, and undo settles it
+		 * from the server's record (journal.h) */
+		rf_db_rollback(target, NULL);
+		commit_failed(&a, xid, txid.data, err);
+		if (err) {
+			size_t n = strlen(err->msg);
+			snprintf(err->msg + n, sizeof err->msg - n,
+			         " (if the journal stays pending, rowferry undo settles it from "
+			         "the server)");
+		}
+		goto out;
+	}
+	test_kill_at(&a, "after-commit");
 	res->status = RF_APPLY_DONE;
 	/* committed; a failure to seal the journal is reported, not undone */
 	rc = rf_journal_commit(a.journal, err) == 0 ? 0 : -1;
 out:
 	res->seconds = now_seconds() - start;
+	rf_buf_free(&txid);
 	apply_free(&a);
 	return rc;
 }

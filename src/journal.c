@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -32,7 +33,8 @@ struct rf_journal_writer {
 	struct rf_buf line;    /* scratch for one line */
 	size_t nops;
 	bool dir_synced;
-	bool sealed; /* the committed line's hash is made: no more hashing */
+	bool sealed; /* the prepared line's hash is made: no more hashing */
+	char seal_hex[RF_SHA256_HEX_LEN + 1]; /* ... that hash */
 	/* the writer thread (flush_behind): it hashes and writes `inflight`
 	 * while apply fills `pending` */
 	bool thread_on, busy, stop, failed;
@@ -432,7 +434,6 @@ int rf_journal_create(const char *undo_dir, const struct rf_journal_header *h,
 	struct rf_journal_writer *w = rf_xcalloc(1, sizeof *w);
 	struct rf_buf name = RF_BUF_INIT;
 	char stamp[32], created[32], id[37];
-	uuid_t u;
 	json_t *hdr = NULL, *key;
 	size_t i;
 	int rc = -1;
@@ -441,8 +442,10 @@ int rf_journal_create(const char *undo_dir, const struct rf_journal_header *h,
 	w->fd = -1;
 	if (make_dirs(undo_dir, err) != 0)
 		goto out;
-	uuid_generate_random(u);
-	uuid_unparse_lower(u, id);
+	if (h->id)
+		snprintf(id, sizeof id, "%s", h->id);
+	else
+		rf_journal_new_id(id);
 	rf_journal_now(stamp, sizeof stamp, true);
 	rf_journal_now(created, sizeof created, false);
 	rf_buf_printf(&name, "%s/%s-", undo_dir, stamp);
@@ -480,6 +483,9 @@ int rf_journal_create(const char *undo_dir, const struct rf_journal_header *h,
 	json_object_set_new(hdr, "table", json_string(h->table));
 	json_object_set_new(hdr, "key", key);
 	json_object_set_new(hdr, "state", json_string("pending"));
+	/* this journal gets a prepared line before COMMIT: a pending one is
+	 * settled from the engine (older journals had none) */
+	json_object_set_new(hdr, "prepare", json_true());
 	queue_line(w, hdr);
 	if (flush(w, err) != 0)
 		goto out;
@@ -492,6 +498,13 @@ out:
 		unlink(w->path); /* a header-less file would only confuse `log` */
 	rf_journal_writer_free(w);
 	return rc;
+}
+
+void rf_journal_new_id(char out[37])
+{
+	uuid_t u;
+	uuid_generate_random(u);
+	uuid_unparse_lower(u, out);
 }
 
 const char *rf_journal_writer_path(const struct rf_journal_writer *w)
@@ -587,18 +600,31 @@ int rf_journal_sync(struct rf_journal_writer *w, struct rf_error *err)
 	return 0;
 }
 
-int rf_journal_commit(struct rf_journal_writer *w, struct rf_error *err)
+int rf_journal_prepare(struct rf_journal_writer *w, const char *tx, struct rf_error *err)
 {
-	char hex[RF_SHA256_HEX_LEN + 1];
 	json_t *o;
 
+	if (w->sealed)
+		return rf_error_set(err, w->path, "the undo journal is prepared already");
 	if (flush(w, err) != 0)
 		return -1;
-	rf_sha256_final_hex(&w->seal, hex);
+	rf_sha256_final_hex(&w->seal, w->seal_hex);
 	w->sealed = true;
+	o = json_pack("{s:s,s:I,s:s,s:s}", "state", "prepared", "ops", (json_int_t)w->nops,
+	              "sha256", w->seal_hex, "tx", tx);
+	rf_journal_dump_line(o, &w->pending);
+	json_decref(o);
+	return rf_journal_sync(w, err);
+}
+
+int rf_journal_commit(struct rf_journal_writer *w, struct rf_error *err)
+{
+	json_t *o;
+
+	if (!w->sealed)
+		return rf_error_set(err, w->path, "the undo journal was not prepared");
 	o = json_pack("{s:s,s:I,s:s}", "state", "committed", "ops", (json_int_t)w->nops, "sha256",
-	              hex);
-	rf_buf_reset(&w->pending);
+	              w->seal_hex);
 	rf_journal_dump_line(o, &w->pending);
 	json_decref(o);
 	return rf_journal_sync(w, err);

@@ -151,6 +151,7 @@ static int parse_header(struct rf_journal *j, json_t *o, struct rf_error *err)
 	j->source = dup_string(o, "source");
 	j->target = dup_string(o, "target");
 	j->table = dup_string(o, "table");
+	j->two_phase = json_is_true(json_object_get(o, "prepare"));
 	if (!j->id || !j->created || !j->target || !j->table || !json_is_array(key))
 		return rf_error_set(err, j->path, "line 1: the journal header is incomplete");
 	json_array_foreach(key, i, v)
@@ -163,6 +164,57 @@ static int parse_header(struct rf_journal *j, json_t *o, struct rf_error *err)
 	return 0;
 }
 
+/* A prepared line: checked against the seal and the op lines above it. */
+static void parse_prepared(struct rf_journal *j, json_t *o, const char *seal_hex, size_t nops)
+{
+	const char *sha = json_string_value(json_object_get(o, "sha256"));
+	const char *tx = json_string_value(json_object_get(o, "tx"));
+	json_t *ops = json_object_get(o, "ops");
+
+	if (j->prepared)
+		return; /* only the first counts */
+	j->prepared = true;
+	j->prepared_ok = sha && tx && *tx && strcmp(sha, seal_hex) == 0 && json_is_integer(ops) &&
+	                 json_integer_value(ops) == (json_int_t)nops;
+	j->tx = tx ? rf_xstrdup(tx) : NULL;
+	j->prepared_sha = sha ? rf_xstrdup(sha) : NULL;
+	if (!j->prepared_ok)
+		j->prepare_problem = rf_xstrdup(
+		    !sha || strcmp(sha, seal_hex) != 0
+		        ? "its prepared line's sha256 does not match its content: it was edited "
+		          "after the copy"
+		    : !tx || !*tx ? "its prepared line names no transaction"
+		                  : "its prepared line's op count does not match its op lines");
+}
+
+/* The committed line: a journal with a prepared line (two_phase) must
+ * repeat that line's seal and op count; an older one is checked against
+ * the seal of the bytes above it. */
+static void check_committed(struct rf_journal *j, json_t *o, const char *seal_hex, size_t nops)
+{
+	const char *sha = json_string_value(json_object_get(o, "sha256"));
+	json_t *ops = json_object_get(o, "ops");
+	bool ops_ok = json_is_integer(ops) && json_integer_value(ops) == (json_int_t)nops;
+
+	j->sealed = true;
+	if (j->two_phase) {
+		j->seal_ok = j->prepared_ok && sha && strcmp(sha, j->prepared_sha) == 0 && ops_ok;
+		if (!j->seal_ok)
+			j->seal_problem =
+			    rf_xstrdup(!j->prepared ? "it has a committed line but no prepared line"
+			               : !j->prepared_ok
+			                   ? j->prepare_problem
+			                   : "its committed line does not match its prepared line");
+		return;
+	}
+	j->seal_ok = sha && strcmp(sha, seal_hex) == 0 && ops_ok;
+	if (!j->seal_ok)
+		j->seal_problem = rf_xstrdup(!sha || strcmp(sha, seal_hex) != 0
+		                                 ? "its sha256 does not match its content: it was "
+		                                   "edited after the copy"
+		                                 : "its op count does not match its op lines");
+}
+
 /* A state line; the committed one is checked against the seal so far. */
 static void parse_state(struct rf_journal *j, json_t *o, const char *seal_hex, size_t nops)
 {
@@ -171,19 +223,13 @@ static void parse_state(struct rf_journal *j, json_t *o, const char *seal_hex, s
 
 	if (!note)
 		note = json_string_value(json_object_get(o, "resolved"));
+	if (strcmp(st, "prepared") == 0) {
+		parse_prepared(j, o, seal_hex, nops);
+		return; /* still pending */
+	}
 	if (strcmp(st, "committed") == 0) {
-		const char *sha = json_string_value(json_object_get(o, "sha256"));
-		json_int_t ops = json_integer_value(json_object_get(o, "ops"));
-		if (!j->sealed) {
-			j->sealed = true;
-			j->seal_ok = sha && strcmp(sha, seal_hex) == 0 && ops == (json_int_t)nops;
-			if (!j->seal_ok)
-				j->seal_problem = rf_xstrdup(
-				    !sha || strcmp(sha, seal_hex) != 0
-				        ? "its sha256 does not match its content: it was edited "
-				          "after the copy"
-				        : "its op count does not match its op lines");
-		}
+		if (!j->sealed)
+			check_committed(j, o, seal_hex, nops);
 		j->state = RF_JOURNAL_COMMITTED;
 	} else if (strcmp(st, "aborted") == 0) {
 		j->state = RF_JOURNAL_ABORTED;
@@ -244,6 +290,11 @@ int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct
 				    rf_xstrdup("it has op lines after its committed line");
 			if (j->sealed)
 				j->seal_ok = false;
+			if (j->prepared && j->prepared_ok) {
+				j->prepared_ok = false;
+				j->prepare_problem =
+				    rf_xstrdup("it has op lines after its prepared line");
+			}
 			nops++;
 			if (summary) {
 				j->nops++;
@@ -252,8 +303,9 @@ int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct
 				goto out;
 			}
 		} else if (json_is_string(json_object_get(o, "state"))) {
-			if (!j->sealed && strcmp(json_string_value(json_object_get(o, "state")),
-			                         "committed") == 0) {
+			const char *st = json_string_value(json_object_get(o, "state"));
+			if (!j->sealed && !j->prepared &&
+			    (strcmp(st, "committed") == 0 || strcmp(st, "prepared") == 0)) {
 				struct rf_sha256 copy;
 				rf_sha256_copy(&copy, &seal);
 				rf_sha256_final_hex(&copy, seal_hex);
@@ -264,7 +316,7 @@ int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct
 			rf_error_set(err, path, "line %zu: neither an op nor a state", lineno);
 			goto out;
 		}
-		if (!j->sealed)
+		if (!j->sealed && !j->prepared)
 			rf_sha256_update(&seal, line, (size_t)n);
 		json_decref(o);
 	}
@@ -299,6 +351,9 @@ void rf_journal_free(struct rf_journal *j)
 	free(j->state_at);
 	free(j->note);
 	free(j->seal_problem);
+	free(j->tx);
+	free(j->prepared_sha);
+	free(j->prepare_problem);
 	rf_strlist_free(&j->key);
 	rf_strlist_free(&j->cols);
 	memset(j, 0, sizeof *j);
@@ -309,11 +364,8 @@ int rf_journal_col(const struct rf_journal *j, const char *name)
 	return rf_strlist_index(&j->cols, name);
 }
 
-/* Reads fd from the start and calls fn on each chunk of the first `limit`
- * bytes (all when limit is -1); returns the offset just past the last
- * '\n' seen, or -1 with err. */
-static off_t scan_file(int fd, const char *path, off_t limit, struct rf_sha256 *s,
-                       struct rf_error *err)
+/* The offset just past the last '\n' of the file, or -1 with err. */
+static off_t last_line_end(int fd, const char *path, struct rf_error *err)
 {
 	char buf[65536];
 	off_t pos = 0, end = 0;
@@ -329,47 +381,36 @@ static off_t scan_file(int fd, const char *path, off_t limit, struct rf_sha256 *
 		for (i = 0; i < n; i++)
 			if (buf[i] == '\n')
 				end = pos + i + 1;
-		if (s) {
-			off_t take = limit < 0 || pos + n <= limit ? n : limit - pos;
-			if (take > 0)
-				rf_sha256_update(s, buf, (size_t)take);
-		}
 		pos += n;
 	}
 	return end;
 }
 
-/* The seal of the journal's complete lines. A torn last line (the apply
- * died writing it, before any COMMIT) is cut off, so the line appended
- * next stands on its own and the journal still parses. */
-static int seal_file(int fd, const char *path, char hex[RF_SHA256_HEX_LEN + 1],
-                     struct rf_error *err)
+/* Cuts off a torn last line (the apply died writing it, before any
+ * COMMIT), so the line appended next stands on its own and the journal
+ * still parses. */
+static int cut_torn_line(int fd, const char *path, struct rf_error *err)
 {
-	struct rf_sha256 s;
-	off_t end = scan_file(fd, path, -1, NULL, err);
+	off_t end = last_line_end(fd, path, err);
 
 	if (end < 0)
 		return -1;
 	if (lseek(fd, 0, SEEK_END) > end && ftruncate(fd, end) != 0)
 		return rf_error_set(err, path, "cannot cut the torn last line: %s",
 		                    strerror(errno));
-	rf_sha256_init(&s);
-	if (scan_file(fd, path, end, &s, err) < 0) {
-		rf_sha256_free(&s);
-		return -1;
-	}
-	rf_sha256_final_hex(&s, hex);
 	return 0;
 }
 
 int rf_journal_mark(const char *path, enum rf_journal_state state, size_t ops, size_t skipped,
-                    const char *note, struct rf_error *err)
+                    const char *sha256, const char *note, struct rf_error *err)
 {
-	char at[32], hex[RF_SHA256_HEX_LEN + 1];
+	char at[32];
 	struct rf_buf line = RF_BUF_INIT;
 	json_t *o = NULL;
 	int fd, rc = -1;
 
+	if (state == RF_JOURNAL_COMMITTED && !sha256)
+		return rf_error_set(err, path, "a committed line needs the prepared line's seal");
 	fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
 	if (fd < 0)
 		return rf_error_set(err, path, "cannot open the journal: %s", strerror(errno));
@@ -377,7 +418,7 @@ int rf_journal_mark(const char *path, enum rf_journal_state state, size_t ops, s
 		rf_error_set(err, path, "another rowferry process is using this journal");
 		goto out;
 	}
-	if (seal_file(fd, path, hex, err) != 0)
+	if (cut_torn_line(fd, path, err) != 0)
 		goto out;
 	rf_journal_now(at, sizeof at, false);
 	o = json_pack("{s:s,s:s}", "state", rf_journal_state_name(state), "at", at);
@@ -385,11 +426,8 @@ int rf_journal_mark(const char *path, enum rf_journal_state state, size_t ops, s
 		json_object_set_new(o, "ops", json_integer((json_int_t)ops));
 	if (state == RF_JOURNAL_UNDONE)
 		json_object_set_new(o, "skipped", json_integer((json_int_t)skipped));
-	if (state == RF_JOURNAL_COMMITTED) {
-		/* the apply fsyncs every op line before COMMIT, so a journal
-		 * found committed has all its lines: the seal covers them */
-		json_object_set_new(o, "sha256", json_string(hex));
-	}
+	if (state == RF_JOURNAL_COMMITTED)
+		json_object_set_new(o, "sha256", json_string(sha256));
 	if (note)
 		json_object_set_new(o, state == RF_JOURNAL_UNDONE ? "note" : "resolved",
 		                    json_string(note));
@@ -406,6 +444,17 @@ out:
 	rf_buf_free(&line);
 	close(fd);
 	return rc;
+}
+
+bool rf_journal_exposed(const char *path, unsigned *mode)
+{
+	struct stat st;
+
+	*mode = 0;
+	if (stat(path, &st) != 0)
+		return false;
+	*mode = (unsigned)(st.st_mode & 07777);
+	return (st.st_mode & 077) != 0;
 }
 
 static bool is_journal_name(const char *name)

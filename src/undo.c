@@ -1,5 +1,6 @@
 /* undo.c - checking a journal against the target and rolling it back
  * (undo.h, DESIGN §6). The reverse SQL is built in undo_render.c. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,8 +143,6 @@ struct visit {
 	struct rf_cell *cur; /* the current row, per table column */
 	struct rf_cell *key;
 	enum rf_type_class *classes; /* per table column */
-	/* resolve: */
-	size_t as_after, as_before;
 	int (*on_row)(struct visit *v, size_t op, const struct rf_cell *cur);
 };
 
@@ -194,17 +193,6 @@ static int check_row(struct visit *v, size_t i, const struct rf_cell *cur)
 	else if (!same_as(u, cur, op->after, &diffs))
 		drift(u, i, diffs.data);
 	rf_buf_free(&diffs);
-	return 0;
-}
-
-static int resolve_row(struct visit *v, size_t i, const struct rf_cell *cur)
-{
-	const struct rf_journal_op *op = &v->u->journal.ops[i];
-	if (op->after && same_as(v->u, cur, op->after, NULL) &&
-	    !(op->before && same_as(v->u, cur, op->before, NULL)))
-		v->as_after++;
-	else if (op->before && same_as(v->u, cur, op->before, NULL))
-		v->as_before++;
 	return 0;
 }
 
@@ -334,64 +322,66 @@ int rf_undo_check(struct rf_undo *u, struct rf_db *target, struct rf_error *err)
 	return rc;
 }
 
-int rf_undo_resolve(struct rf_undo *u, struct rf_db *target, bool *committed, struct rf_error *err)
+int rf_undo_resolve(struct rf_undo *u, struct rf_db *target, bool write, enum rf_tx_outcome *out,
+                    struct rf_error *err)
 {
-	const struct rf_journal *j = &u->journal;
-	struct visit v;
-	size_t i;
-	bool began = false;
+	struct rf_journal *j = &u->journal;
+	char xid[64];
+	const char *tx;
+	char *note = NULL, *path = NULL;
+	struct rf_journal fresh;
 	int rc = -1;
 
-	memset(&v, 0, sizeof v);
-	v.u = u;
-	v.on_row = resolve_row;
-	if (!target->in_tx) {
-		if (rf_db_begin(target, RF_TX_READ, NULL, err) != 0)
-			return -1;
-		began = true;
+	if (j->state != RF_JOURNAL_PENDING)
+		return rf_error_set(err, j->path, "the journal is not pending");
+	if (j->busy) {
+		rf_error_set(err, j->path, "another rowferry process is writing this journal");
+		return 1;
 	}
-	if (map_table(u, target, err) != 0 || visit_all(&v, target, false, err) != 0)
+	if (!j->two_phase)
+		return rf_error_set(err, j->path,
+		                    "a journal from an older rowferry, without a prepared line, "
+		                    "was left pending: whether its copy committed cannot be told "
+		                    "from the server, and rows present prove nothing");
+	if (target->in_tx)
+		return rf_error_set(err, target->name, "a transaction is still open");
+	/* no valid prepared line: COMMIT was never sent (journal.h) */
+	tx = j->prepared && j->prepared_ok ? j->tx : NULL;
+	snprintf(xid, sizeof xid, "rowferry-%s", j->id);
+	if (rf_db_tx_outcome(target, xid, tx, write, out, err) != 0)
+		return -1;
+	if (*out == RF_TX_RUNNING)
+		return rf_error_set(err, target->name,
+		                    "the copy's transaction is still running or committing on %s: "
+		                    "try again when it ends",
+		                    target->name);
+	if (!write) {
+		/* --dry-run: what undo would do, nothing written anywhere */
+		j->state = *out == RF_TX_COMMITTED ? RF_JOURNAL_COMMITTED : RF_JOURNAL_ABORTED;
+		j->sealed = *out == RF_TX_COMMITTED;
+		j->seal_ok = j->sealed;
+		return 0;
+	}
+	if (*out == RF_TX_COMMITTED)
+		note = rf_xasprintf("%s says transaction %s committed", target->name, tx);
+	else if (tx)
+		note = rf_xasprintf("%s says transaction %s did not commit", target->name, tx);
+	else
+		note = rf_xasprintf("no valid prepared line (%s): the copy never reached COMMIT",
+		                    j->prepared ? j->prepare_problem : "none written");
+	path = rf_xstrdup(j->path);
+	if (rf_journal_mark(
+	        path, *out == RF_TX_COMMITTED ? RF_JOURNAL_COMMITTED : RF_JOURNAL_ABORTED, j->nops,
+	        0, *out == RF_TX_COMMITTED ? j->prepared_sha : NULL, note, err) != 0)
 		goto out;
-	/* a row a delete removed that is absent counts as "after" */
-	for (i = 0; i < j->nops; i++) {
-		if (v.seen[i])
-			continue;
-		if (j->ops[i].kind == RF_OP_DELETE)
-			v.as_after++;
-		else
-			v.as_before++;
-	}
-	if (v.as_after == v.as_before) {
-		rf_error_set(err, j->path,
-		             "cannot tell whether the copy committed: the target has as many "
-		             "rows as it left them (%zu) as rows as they were before (%zu)",
-		             v.as_after, v.as_before);
+	/* re-read: the committed line must verify against the prepared one */
+	if (rf_journal_load(path, false, &fresh, err) != 0)
 		goto out;
-	}
-	*committed = v.as_after > v.as_before;
-	{
-		char *note = rf_xasprintf("%s in %s: %zu of %zu rows as the copy left them",
-		                          *committed ? "after-images found" : "after-images absent",
-		                          target->name, v.as_after, j->nops);
-		char *path = rf_xstrdup(j->path);
-		rc = rf_journal_mark(path, *committed ? RF_JOURNAL_COMMITTED : RF_JOURNAL_ABORTED,
-		                     j->nops, 0, note, err);
-		free(note);
-		if (rc == 0) {
-			/* re-read: the new line carries the seal */
-			struct rf_journal fresh;
-			if (rf_journal_load(path, false, &fresh, err) == 0) {
-				rf_journal_free(&u->journal);
-				u->journal = fresh;
-			} else {
-				rc = -1;
-			}
-		}
-		free(path);
-	}
+	rf_journal_free(&u->journal);
+	u->journal = fresh;
+	rc = 0;
 out:
-	if (began)
-		rf_db_rollback(target, NULL);
-	visit_free(&v);
+	free(note);
+	free(path);
 	return rc;
 }

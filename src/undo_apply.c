@@ -221,7 +221,7 @@ static int run(struct rf_db *db, const struct rf_stmts *stmts, const struct rf_u
 int rf_undo_apply(struct rf_undo *u, struct rf_db *target, const struct rf_undo_opts *o,
                   size_t *undone, struct rf_error *err)
 {
-	struct rf_tx_opts tx = {o->lock_timeout_ms, o->statement_timeout_ms};
+	struct rf_tx_opts tx = {o->lock_timeout_ms, o->statement_timeout_ms, NULL};
 	struct rf_stmts stmts = {0, NULL};
 	char *path = NULL;
 	size_t total;
@@ -256,7 +256,7 @@ int rf_undo_apply(struct rf_undo *u, struct rf_db *target, const struct rf_undo_
 		goto fail;
 	path = rf_xstrdup(u->journal.path);
 	rc = rf_journal_mark(
-	    path, RF_JOURNAL_UNDONE, *undone, u->ndrifted,
+	    path, RF_JOURNAL_UNDONE, *undone, u->ndrifted, NULL,
 	    u->ndrifted ? "forced: rows changed since the copy were left alone" : NULL, err);
 	u->journal.state = RF_JOURNAL_UNDONE;
 	free(path);

@@ -88,7 +88,16 @@ static void journals_title(struct view *v, struct rf_buf *out)
 static void journals_status(struct view *v, struct rf_buf *out)
 {
 	struct journals_view *jv = v->priv;
+	size_t i, exposed = 0;
+	unsigned mode;
+
 	rf_buf_printf(out, "%zu journal(s)", jv->list.len);
+	for (i = 0; i < jv->list.len; i++)
+		exposed += rf_journal_exposed(jv->list.items[i].path, &mode);
+	if (exposed)
+		rf_buf_printf(out,
+		              "   WARNING: %zu readable by others: they hold row data (chmod 600)",
+		              exposed);
 }
 
 static void detail_open(struct console *con, const char *path);

@@ -47,7 +47,7 @@ static void prepare(struct view *v, const char *path)
 	struct rf_stmts stmts;
 	struct rf_error err;
 	size_t i, n[5] = {0};
-	bool committed;
+	enum rf_tx_outcome outcome;
 
 	rf_error_clear(&err);
 	text_lines_addf(&r->lines, COLOR_TITLE, "Rollback of %s", path);
@@ -71,14 +71,15 @@ static void prepare(struct view *v, const char *path)
 		return;
 	}
 	if (r->undo->journal.state == RF_JOURNAL_PENDING) {
-		/* a crash left it pending: settle it against the target first */
-		if (rf_undo_resolve(r->undo, con->dst, &committed, &err) != 0) {
+		/* a crash left it pending: settle it from the target's record of
+		 * the copy's transaction first */
+		if (rf_undo_resolve(r->undo, con->dst, true, &outcome, &err) != 0) {
 			refuse_err(r, &err);
 			return;
 		}
-		text_lines_addf(&r->lines, COLOR_WARNING,
-		                "The journal was left pending; the target shows the copy %s.",
-		                committed ? "committed" : "never committed");
+		text_lines_addf(
+		    &r->lines, COLOR_WARNING, "The journal was left pending; %s says the copy %s.",
+		    con->dst->name, outcome == RF_TX_COMMITTED ? "committed" : "never committed");
 	}
 	if (rf_undo_allowed(r->undo, &err) != 0 || rf_undo_check(r->undo, con->dst, &err) != 0) {
 		refuse_err(r, &err);

@@ -147,6 +147,18 @@ enum rf_tx_mode { RF_TX_READ, RF_TX_WRITE };
 struct rf_tx_opts {
 	int lock_timeout_ms;      /* 0: engine default */
 	int statement_timeout_ms; /* 0: engine default */
+	const char *xid;          /* RF_TX_WRITE only, or NULL: the transaction's
+	                             name, "rowferry-<journal id>", known before it
+	                             begins (MariaDB: XA START xid), so a journal
+	                             names its transaction even if the apply died
+	                             before the prepared line (DESIGN §6) */
+};
+
+/* What the engine records of an apply's transaction (tx_outcome). */
+enum rf_tx_outcome {
+	RF_TX_COMMITTED,
+	RF_TX_ABORTED,
+	RF_TX_RUNNING /* still running or committing on the server */
 };
 
 /* Connection parameters as resolved from config (config.h) or a bare URL. */
@@ -200,6 +212,26 @@ struct rf_db_ops {
 	             struct rf_error *err);
 	int (*commit)(struct rf_db *db, struct rf_error *err);
 	int (*rollback)(struct rf_db *db, struct rf_error *err);
+
+	/* Commit status from the engine (DESIGN §6, journal.h). prepare: the
+	 * first phase of COMMIT of an RF_TX_WRITE transaction begun with an
+	 * xid; appends to tx the engine's own identifier of the transaction
+	 * (after "<engine>:", which the caller writes), for the journal's
+	 * prepared line. PostgreSQL: txid_current(); MariaDB: XA END and XA
+	 * PREPARE, the id is the xid; SQLite: the file change counter read
+	 * when the transaction began ("wal" in WAL mode). After it, only
+	 * commit or rollback. */
+	int (*prepare)(struct rf_db *db, struct rf_buf *tx, struct rf_error *err);
+	/* What became of the transaction named xid (the journal's), whose
+	 * prepared line recorded tx (the part after "<engine>:"), or NULL
+	 * when the journal has no valid prepared line (then it never reached
+	 * COMMIT). Outside any transaction. settle: a transaction the engine
+	 * holds prepared is finished here, committed when tx is given and
+	 * rolled back when not (MariaDB XA); without settle nothing is
+	 * written, and *out says what settling would make of it. Returns 0
+	 * and *out, or -1 with err when the engine's record cannot tell. */
+	int (*tx_outcome)(struct rf_db *db, const char *xid, const char *tx, bool settle,
+	                  enum rf_tx_outcome *out, struct rf_error *err);
 
 	/* Appends the quoted identifier ("line item" / `line item`). */
 	void (*quote_ident)(struct rf_db *db, const char *ident, struct rf_buf *out);
@@ -280,6 +312,13 @@ int rf_db_begin(struct rf_db *db, enum rf_tx_mode mode, const struct rf_tx_opts 
                 struct rf_error *err);
 int rf_db_commit(struct rf_db *db, struct rf_error *err);
 int rf_db_rollback(struct rf_db *db, struct rf_error *err);
+/* prepare(), the engine's name and ':' written first into tx: the value of
+ * the journal's "tx" ("postgres:745", "mysql:rowferry-<uuid>", "sqlite:12"). */
+int rf_db_prepare(struct rf_db *db, struct rf_buf *tx, struct rf_error *err);
+/* tx_outcome() for a journal's "tx" (NULL: no valid prepared line). A tx
+ * recorded on another engine is an error. */
+int rf_db_tx_outcome(struct rf_db *db, const char *xid, const char *tx, bool settle,
+                     enum rf_tx_outcome *out, struct rf_error *err);
 
 /* Shared helpers for drivers (src/db/db.c). */
 /* Validates a user WHERE expression: not empty, no ';' outside quotes, no

@@ -4,25 +4,49 @@
  * YYYYMMDDTHHMMSSZ-<target>-<table>-<id8>.jsonl, mode 0600:
  *
  *   {"rowferry_undo":1,"id":..,"created":..,"source":..,"target":..,
- *    "table":..,"key":[..],"state":"pending"}
+ *    "table":..,"key":[..],"state":"pending","prepare":true}
  *   {"op":"insert","key":{..},"after":{..}}
  *   {"op":"update","key":{..},"before":{..},"after":{..}}
  *   {"op":"delete","key":{..},"before":{..}}
+ *   {"state":"prepared","ops":N,"sha256":"<hex>","tx":"<engine>:<id>"}
  *   {"state":"committed","ops":N,"sha256":"<hex>"}
  *
  * `key` is the target's primary key (the columns holding generated
  * values), images are whole target rows, values are canonical strings
  * (value.h) or null (rf_journal_form: json, uuid and decimal values keep
  * the engine's own text, which their canonical forms would change); a value
- * that is not valid UTF-8 is written as {"hex":"..."}. The sha256 is that of every byte above the
- * committed line (header and op lines, newlines included): a journal edited afterwards is refused
- * by undo. Later lines record what happened since ("aborted", "undone", or the resolution of a
- * journal a crash left "pending").
+ * that is not valid UTF-8 is written as {"hex":"..."}. The sha256 is that
+ * of every byte above the prepared line (header and op lines, newlines
+ * included), and the committed line repeats it: a journal edited afterwards
+ * is refused by undo. Later lines record what happened since ("aborted",
+ * "undone", or the resolution of a journal a crash left pending).
  *
- * Why the fsyncs: the op lines are on disk, state pending, BEFORE the
- * target commits, so a crash between COMMIT and the committed line leaves a
- * journal that can still be resolved and undone; a crash before COMMIT
- * leaves a pending journal whose after-images the target does not have.
+ * Commit status comes from the engine, never from the rows (DESIGN §6,
+ * §15). The apply's transaction is named before it begins,
+ * "rowferry-<id>" (the header's id: MariaDB's XA xid), and the prepared
+ * line, written and fsync'ed before COMMIT, records the engine's own
+ * identifier of it in "tx":
+ *   - "postgres:<txid_current()>": resolved by txid_status(): committed,
+ *     aborted, or in progress (refused until it ends);
+ *   - "mysql:rowferry-<id>": the XA transaction, prepared (XA END, XA
+ *     PREPARE) before the line is written and XA COMMITted after. XA
+ *     RECOVER settles it: listed as prepared, it is XA COMMITted when the
+ *     prepared line holds and XA ROLLBACKed when not; not listed, it
+ *     committed when the prepared line holds, and when none does it never
+ *     got prepared (an XA START of the name tells whether a session still
+ *     holds it active, then refused as running, or it was rolled back);
+ *   - "sqlite:<N>": the file change counter when the write transaction
+ *     began (BEGIN IMMEDIATE keeps every other writer out until it ends;
+ *     each commit adds one). Once the file is opened, which rolls a hot
+ *     journal back, the counter still N means it did not commit; any other
+ *     value is refused (the copy, or another writer after it failed: SQLite
+ *     cannot tell which). "sqlite:wal" (WAL mode keeps no such count) is
+ *     refused the same way.
+ * A pending journal without a valid prepared line (missing, torn, its seal
+ * or op count not matching the lines above) never reached COMMIT: it is
+ * settled as aborted. Resolution never computes a seal over what it finds.
+ * Journals from before the prepared line (no "prepare" in the header) that
+ * were left pending are refused.
  */
 #ifndef ROWFERRY_JOURNAL_H
 #define ROWFERRY_JOURNAL_H
@@ -66,7 +90,13 @@ struct rf_journal_header {
 	const char *const *key; /* the target's primary key columns */
 	size_t ncols;
 	const char *const *cols; /* the columns of every image, in table order */
+	const char *id;          /* the journal's id (rf_journal_new_id), made before
+	                            the transaction begins so its name is known; NULL:
+	                            a new one */
 };
+
+/* A new journal id: a random UUID, lower case. */
+void rf_journal_new_id(char out[37]);
 
 struct rf_journal_writer;
 
@@ -102,10 +132,16 @@ int rf_journal_savepoint(struct rf_journal_writer *w, struct rf_journal_savepoin
 int rf_journal_rollback_to(struct rf_journal_writer *w, const struct rf_journal_savepoint *m,
                            struct rf_error *err);
 void rf_journal_savepoint_free(struct rf_journal_savepoint *m);
-/* Writes what is buffered and fsyncs the file: call before COMMIT. */
+/* Writes what is buffered and fsyncs the file (and, the first time, its
+ * directory). */
 int rf_journal_sync(struct rf_journal_writer *w, struct rf_error *err);
-/* After COMMIT: appends the committed line with the op count and seal,
- * and fsyncs. */
+/* Before COMMIT, after the engine's prepare (db.h): appends the prepared
+ * line (op count, the seal over every byte above, tx: the engine's
+ * identifier of the transaction, rf_db_prepare) and fsyncs. No op line can
+ * be added after it. */
+int rf_journal_prepare(struct rf_journal_writer *w, const char *tx, struct rf_error *err);
+/* After COMMIT: appends the committed line with the prepared line's op
+ * count and seal, and fsyncs. */
 int rf_journal_commit(struct rf_journal_writer *w, struct rf_error *err);
 /* After a failure: appends {"state":"aborted","reason":...} (buffered op
  * lines are written first) and fsyncs. */
@@ -136,7 +172,16 @@ struct rf_journal {
 	char *note;                  /* its reason/resolution text, if any */
 	size_t undo_skipped;         /* rows an `undone --force` left alone */
 	bool sealed;                 /* a committed line with a sha256 was found */
-	bool seal_ok;                /* ... and it matches the bytes above it */
+	bool seal_ok;                /* ... and it matches the bytes above it (and,
+	                                with a prepared line, that line) */
+	bool two_phase;              /* the header says a prepared line precedes
+	                                COMMIT ("prepare":true) */
+	bool prepared;               /* a prepared line was found */
+	bool prepared_ok;            /* ... the first one matches the bytes and
+	                                op lines above it */
+	char *tx;                    /* its "tx", or NULL */
+	char *prepared_sha;          /* its "sha256", or NULL */
+	char *prepare_problem;       /* why it does not hold, or NULL */
 	char *seal_problem;          /* why the seal does not hold, or NULL */
 	bool busy;                   /* another process (a running apply or undo)
 	                                holds the journal's lock */
@@ -153,12 +198,18 @@ void rf_journal_free(struct rf_journal *j);
 int rf_journal_col(const struct rf_journal *j, const char *name);
 
 /* Appends a state line to an existing journal and fsyncs it:
- * {"state":STATE,"at":NOW[,"ops":N][,"skipped":S][,"sha256":..][,"resolved"|"reason":NOTE]}.
- * For RF_JOURNAL_COMMITTED (resolving a pending journal) the seal over the
- * bytes above is computed here. A torn last line (a crash mid-write,
- * before any COMMIT) is cut off first. Returns 0 or -1 with err. */
+ * {"state":STATE,"at":NOW[,"ops":N][,"skipped":S][,"sha256":SHA][,"resolved"|"note":NOTE]}.
+ * sha256: for RF_JOURNAL_COMMITTED (resolving a pending journal), the
+ * prepared line's seal, repeated; no seal is ever computed here over what
+ * the file holds. A torn last line (a crash mid-write, before any COMMIT)
+ * is cut off first. Refused while another process holds the journal's
+ * lock. Returns 0 or -1 with err. */
 int rf_journal_mark(const char *path, enum rf_journal_state state, size_t ops, size_t skipped,
-                    const char *note, struct rf_error *err);
+                    const char *sha256, const char *note, struct rf_error *err);
+
+/* Whether the journal at path may be read or written by group or others
+ * (mode & 077): it holds row data. *mode: its permission bits. */
+bool rf_journal_exposed(const char *path, unsigned *mode);
 
 /* The journals in dir, newest first (by file name), loaded as summaries;
  * unreadable files are listed with state from err text in `note`. */

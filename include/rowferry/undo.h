@@ -9,8 +9,8 @@
  *
  * A journal whose seal does not match (edited), that was aborted, or that
  * was undone already is refused. A journal a crash left `pending` is first
- * resolved against the target (rf_undo_resolve): if its after-images are
- * there the copy committed, if not it did not, and the journal says so.
+ * settled from the engine's own record of the copy's transaction
+ * (rf_undo_resolve, journal.h), never from the rows it finds.
  *
  * Usage (the CLI and the console alike): rf_undo_open, rf_undo_allowed
  * (after rf_undo_resolve when pending), rf_undo_check to list drift and
@@ -61,11 +61,19 @@ void rf_undo_free(struct rf_undo *u);
  * pending: resolve it first). */
 int rf_undo_allowed(const struct rf_undo *u, struct rf_error *err);
 
-/* Settles a pending journal by looking for its after-images in target and
- * appends the outcome (committed or aborted) to the journal. Returns 0 and
- * *committed, or -1 with err (also when the rows changed so much that the
- * outcome cannot be told). */
-int rf_undo_resolve(struct rf_undo *u, struct rf_db *target, bool *committed, struct rf_error *err);
+/* Settles a pending journal from the target's own record of the copy's
+ * transaction (journal.h, DESIGN §6): no valid prepared line, it never
+ * reached COMMIT (aborted); else the engine says. write: appends the
+ * outcome to the journal (the committed line repeats the prepared line's
+ * seal; none is computed) and lets the engine finish a transaction it holds
+ * prepared (MariaDB XA); then u->journal is the journal read again. !write
+ * (--dry-run): nothing is written anywhere, u->journal says the outcome in
+ * memory only. Returns 0 and *out (committed or aborted); 1 with err when
+ * another process holds the journal's lock; -1 with err when it cannot be
+ * settled: still running on the server, a journal from before prepared
+ * lines, or an engine that cannot tell. */
+int rf_undo_resolve(struct rf_undo *u, struct rf_db *target, bool write, enum rf_tx_outcome *out,
+                    struct rf_error *err);
 
 /* Compares every journaled row with the target (in a read-only
  * transaction of its own unless one is open) and fills drift/drifted.

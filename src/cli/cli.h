@@ -30,6 +30,9 @@ void cli_print_error(const struct rf_error *err);
 /* After getopt_long (opterr = 0) returned '?' or ':': one line naming the
  * option and where the help is, not the whole help. */
 void cli_bad_option(const char *cmd, char **argv);
+/* Warns on stderr when the journal at path is readable or writable by
+ * group or others: it holds row data. cmd: "log", "undo". */
+void cli_warn_exposed_journal(const char *cmd, const char *path);
 /* Connects `spec` (name or URL; NULL = [defaults] `which`); prints the error
  * and returns NULL on failure. */
 struct rf_db *cli_connect(const struct rf_config *cfg, const char *spec, const char *which,

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "rowferry/journal.h"
 
 static void warn_stderr(void *ctx, const char *msg)
 {
@@ -34,6 +35,16 @@ void cli_bad_option(const char *cmd, char **argv)
 	const char *arg = optind > 0 ? argv[optind - 1] : "?";
 	fprintf(stderr, "rowferry: %s: unknown option or missing value: %s (rowferry %s --help)\n",
 	        cmd, arg, cmd);
+}
+
+void cli_warn_exposed_journal(const char *cmd, const char *path)
+{
+	unsigned mode;
+	if (rf_journal_exposed(path, &mode))
+		fprintf(stderr,
+		        "rowferry: %s: warning: %s is readable by others (mode %04o): it holds "
+		        "row data\n",
+		        cmd, path, mode);
 }
 
 struct rf_db *cli_connect(const struct rf_config *cfg, const char *spec, const char *which,

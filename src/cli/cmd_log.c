@@ -66,6 +66,7 @@ static int list_journals(const char *dir)
 		const char *base = strrchr(j->path, '/');
 		char name[64];
 		target_name(j->target, name, sizeof name);
+		cli_warn_exposed_journal("log", j->path);
 		printf("%-20s  %-10s  %7zu  %-12s  %-28s  %s\n", j->created ? j->created : "?",
 		       state_text(j), j->nops, name, j->table ? j->table : "?",
 		       base ? base + 1 : j->path);
@@ -117,6 +118,7 @@ static int show_journal(const char *dir, const char *spec)
 	}
 	for (i = 0; i < j.nops; i++)
 		n[j.ops[i].kind]++;
+	cli_warn_exposed_journal("log", path);
 	printf("journal: %s\n", path);
 	printf("id:      %s\ncreated: %s\nsource:  %s\ntarget:  %s\ntable:   %s\n", j.id, j.created,
 	       j.source ? j.source : "?", j.target, j.table);
@@ -124,8 +126,15 @@ static int show_journal(const char *dir, const char *spec)
 	       j.state_at ? j.state_at : "", j.note ? ": " : "", j.note ? j.note : "");
 	if (j.sealed)
 		printf("seal:    %s\n", j.seal_ok ? "sha256 verifies" : j.seal_problem);
+	else if (j.prepared)
+		printf("seal:    %s (prepared, never recorded committing)\n",
+		       j.prepared_ok ? "sha256 verifies" : j.prepare_problem);
 	else
-		printf("seal:    none (the copy never recorded committing)\n");
+		printf("seal:    none (%s)\n", j.two_phase ? "no prepared line: the copy never "
+		                                             "reached COMMIT"
+		                                           : "the copy never recorded committing");
+	if (j.tx)
+		printf("tx:      %s\n", j.tx);
 	printf("rows:    %zu (%zu inserted, %zu updated, %zu deleted)\n\n", j.nops, n[RF_OP_INSERT],
 	       n[RF_OP_UPDATE], n[RF_OP_DELETE]);
 	for (i = 0; i < j.nops; i++) {

@@ -22,8 +22,17 @@ static const char undo_usage[] =
     "seal and checks that every row is still as the copy left it; rows changed\n"
     "since are listed and the undo is refused, unless --force.\n"
     "\n"
+    "A journal left pending (the copy died before recording its outcome) is\n"
+    "settled first from the target's own record of the copy's transaction, never\n"
+    "from the rows: without a valid prepared line the copy never reached COMMIT\n"
+    "(aborted); else PostgreSQL's txid_status() says (still running: try again\n"
+    "later), MariaDB's XA RECOVER lists it prepared (committed now) or not, and\n"
+    "SQLite's file change counter tells it did not commit (if it changed, rowferry\n"
+    "cannot tell and refuses).\n"
+    "\n"
     "options:\n"
-    "  --dry-run              show the check and the SQL; write nothing\n"
+    "  --dry-run              show the check and the SQL, and how a pending journal\n"
+    "                         would be settled; write nothing, anywhere\n"
     "  --yes                  do not ask (needed when no terminal is attached)\n"
     "  --force                leave the changed rows alone and restore the rest\n"
     "  --to B                 the target connection (default: the one the journal\n"
@@ -31,8 +40,10 @@ static const char undo_usage[] =
     "  --undo-dir DIR         the undo directory (default: [safety] undo_dir)\n"
     "  --config FILE          config file\n"
     "\n"
-    "exit status: 0 done (or --dry-run, or nothing to undo), 2 error,\n"
-    "3 refused (journal edited, already undone, rows changed, not confirmed).\n";
+    "exit status: 0 done (or --dry-run, or nothing to undo), 2 error (also a\n"
+    "pending copy still running on the server, or one that cannot be settled),\n"
+    "3 refused (journal edited, already undone, rows changed, not confirmed,\n"
+    "journal in use by another rowferry process).\n";
 
 struct undo_args {
 	const char *journal, *to, *undo_dir;
@@ -136,26 +147,26 @@ static void print_sql(const struct rf_undo *u, struct rf_db *db, size_t max)
 	rf_stmts_free(&s);
 }
 
-/* Pending: settle it first. Returns 0 to go on, else the exit status + 1. */
-static int resolve(struct rf_undo *u, struct rf_db *db)
+/* Pending: settle it first, from the target's record of the copy's
+ * transaction (a dry run only says what that would make of it). Returns 0
+ * to go on, else the exit status + 1. */
+static int resolve(struct rf_undo *u, struct rf_db *db, bool dry_run)
 {
+	enum rf_tx_outcome out;
 	struct rf_error err;
-	bool committed = false;
+	int r;
 
 	rf_error_clear(&err);
-	if (u->journal.busy) {
-		fprintf(stderr, "rowferry: undo: the copy is still writing %s\n", u->journal.path);
-		return CLI_EXIT_REFUSED + 1;
-	}
-	printf("-- the journal is pending (the copy never recorded its outcome): checking %s\n",
+	printf("-- the journal is pending (the copy never recorded its outcome): asking %s\n",
 	       db->name);
-	if (rf_undo_resolve(u, db, &committed, &err) != 0) {
+	r = rf_undo_resolve(u, db, !dry_run, &out, &err);
+	if (r != 0) {
 		cli_print_error(&err);
-		return CLI_EXIT_ERROR + 1;
+		return (r > 0 ? CLI_EXIT_REFUSED : CLI_EXIT_ERROR) + 1;
 	}
-	printf("-- resolved: the copy %s\n",
-	       committed ? "committed (its rows are in the target)" : "did not commit");
-	if (!committed) {
+	printf("-- %s: the copy %s\n", dry_run ? "would be resolved" : "resolved",
+	       out == RF_TX_COMMITTED ? "committed" : "did not commit (aborted)");
+	if (out != RF_TX_COMMITTED) {
 		printf("nothing to undo\njournal: %s\n", u->journal.path);
 		return CLI_EXIT_DONE + 1;
 	}
@@ -227,18 +238,20 @@ int cmd_undo(int argc, char **argv, const struct cli_common *common)
 		cli_print_error(&err);
 		goto out;
 	}
+	cli_warn_exposed_journal("undo", path);
 	printf("-- undo %s: %zu row%s of %s on %s, copied %s\n", path, u->journal.nops,
 	       u->journal.nops == 1 ? "" : "s", u->journal.table, u->journal.target,
 	       u->journal.created);
 	/* what can be refused without the target */
-	if (u->journal.state != RF_JOURNAL_PENDING && rf_undo_allowed(u, &err) != 0) {
+	if ((u->journal.state != RF_JOURNAL_PENDING || u->journal.busy) &&
+	    rf_undo_allowed(u, &err) != 0) {
 		cli_print_error(&err);
 		rc = CLI_EXIT_REFUSED;
 		goto out;
 	}
 	if (!(db = connect_target(&cfg, u, args.to, &conn)))
 		goto out;
-	if (u->journal.state == RF_JOURNAL_PENDING && (r = resolve(u, db)) != 0) {
+	if (u->journal.state == RF_JOURNAL_PENDING && (r = resolve(u, db, args.dry_run)) != 0) {
 		rc = r - 1;
 		goto out;
 	}

@@ -93,7 +93,7 @@ void rf_db_close(struct rf_db *db)
 int rf_db_begin(struct rf_db *db, enum rf_tx_mode mode, const struct rf_tx_opts *opts,
                 struct rf_error *err)
 {
-	static const struct rf_tx_opts none = {0, 0};
+	static const struct rf_tx_opts none = {0, 0, NULL};
 	return db->ops->begin(db, mode, opts ? opts : &none, err);
 }
 
@@ -105,6 +105,24 @@ int rf_db_commit(struct rf_db *db, struct rf_error *err)
 int rf_db_rollback(struct rf_db *db, struct rf_error *err)
 {
 	return db->ops->rollback(db, err);
+}
+
+int rf_db_prepare(struct rf_db *db, struct rf_buf *tx, struct rf_error *err)
+{
+	rf_buf_printf(tx, "%s:", db->ops->engine);
+	return db->ops->prepare(db, tx, err);
+}
+
+int rf_db_tx_outcome(struct rf_db *db, const char *xid, const char *tx, bool settle,
+                     enum rf_tx_outcome *out, struct rf_error *err)
+{
+	size_t n = strlen(db->ops->engine);
+
+	if (tx && (strncmp(tx, db->ops->engine, n) != 0 || tx[n] != ':'))
+		return rf_error_set(err, db->name,
+		                    "the journal's transaction (%s) was not on a %s database", tx,
+		                    db->ops->engine);
+	return db->ops->tx_outcome(db, xid, tx ? tx + n + 1 : NULL, settle, out, err);
 }
 
 struct one_piece {

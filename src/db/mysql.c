@@ -142,6 +142,7 @@ static void my_close(struct rf_db *base)
 	if (db->conn)
 		mysql_close(db->conn);
 	free(db->database);
+	free(db->xid);
 	rf_db_free_base(&db->base);
 	free(db);
 }
@@ -198,6 +199,32 @@ out:
 
 /* ---- transactions ---- */
 
+/* An XA name rowferry makes ("rowferry-<uuid>"): goes into SQL as is. */
+static bool xid_ok(const char *xid)
+{
+	size_t n = strlen(xid);
+	return n > 0 && n <= 64 && strspn(xid, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+/* Ends this session's XA transaction: XA END (unless prepared) and
+ * XA ROLLBACK. */
+static int xa_rollback(struct my_db *db, struct rf_error *err)
+{
+	char sql[128];
+	int rc;
+
+	if (!db->xa_prepared) {
+		snprintf(sql, sizeof sql, "XA END '%s'", db->xid);
+		my_run(db, sql, NULL); /* fails when a failed statement ended it already */
+	}
+	snprintf(sql, sizeof sql, "XA ROLLBACK '%s'", db->xid);
+	rc = my_run(db, sql, err);
+	free(db->xid);
+	db->xid = NULL;
+	db->xa_prepared = false;
+	return rc;
+}
+
 static int my_begin(struct rf_db *base, enum rf_tx_mode mode, const struct rf_tx_opts *opts,
                     struct rf_error *err)
 {
@@ -232,8 +259,22 @@ static int my_begin(struct rf_db *base, enum rf_tx_mode mode, const struct rf_tx
 		else
 			snprintf(sql, sizeof sql, "SET SESSION %s = DEFAULT",
 			         db->mariadb ? "max_statement_time" : "max_execution_time");
-		if (my_run(db, sql, err) != 0 || my_run(db, "START TRANSACTION", err) != 0)
+		if (my_run(db, sql, err) != 0)
 			return -1;
+		if (opts->xid) {
+			/* an apply: XA, so the transaction can be prepared before
+			 * the journal says so, and settled later (DESIGN §6) */
+			if (!xid_ok(opts->xid))
+				return rf_error_set(err, base->name, "bad XA transaction name %s",
+				                    opts->xid);
+			snprintf(sql, sizeof sql, "XA START '%s'", opts->xid);
+			if (my_run(db, sql, err) != 0)
+				return -1;
+			db->xid = rf_xstrdup(opts->xid);
+			db->xa_prepared = false;
+		} else if (my_run(db, "START TRANSACTION", err) != 0) {
+			return -1;
+		}
 	}
 	base->in_tx = true;
 	base->tx_mode = mode;
@@ -242,16 +283,137 @@ static int my_begin(struct rf_db *base, enum rf_tx_mode mode, const struct rf_tx
 
 static int my_commit(struct rf_db *base, struct rf_error *err)
 {
-	if (my_run((struct my_db *)base, "COMMIT", err) != 0)
-		return -1; /* still in the transaction: the caller rolls back */
+	struct my_db *db = (struct my_db *)base;
+	char sql[128];
+	int rc;
+
+	if (!db->xid) {
+		if (my_run(db, "COMMIT", err) != 0)
+			return -1; /* still in the transaction: the caller rolls back */
+		base->in_tx = false;
+		return 0;
+	}
+	if (!db->xa_prepared)
+		snprintf(sql, sizeof sql, "XA END '%s'", db->xid);
+	if (!db->xa_prepared && my_run(db, sql, err) != 0)
+		return -1;
+	snprintf(sql, sizeof sql, "XA COMMIT '%s'%s", db->xid, db->xa_prepared ? "" : " ONE PHASE");
+	rc = my_run(db, sql, err);
+	/* a prepared transaction whose XA COMMIT failed is left to the
+	 * server: the journal says it was to commit, and undo settles it with
+	 * XA RECOVER; the caller's rollback must not roll it back */
+	free(db->xid);
+	db->xid = NULL;
+	db->xa_prepared = false;
 	base->in_tx = false;
-	return 0;
+	return rc;
 }
 
 static int my_rollback(struct rf_db *base, struct rf_error *err)
 {
+	struct my_db *db = (struct my_db *)base;
 	base->in_tx = false;
-	return my_run((struct my_db *)base, "ROLLBACK", err);
+	if (db->xid)
+		return xa_rollback(db, err);
+	return my_run(db, "ROLLBACK", err);
+}
+
+/* ---- commit status (DESIGN §6) ---- */
+
+static int my_prepare(struct rf_db *base, struct rf_buf *tx, struct rf_error *err)
+{
+	struct my_db *db = (struct my_db *)base;
+	char sql[128];
+
+	if (!db->xid || db->xa_prepared)
+		return rf_error_set(err, base->name, "no XA transaction to prepare");
+	snprintf(sql, sizeof sql, "XA END '%s'", db->xid);
+	if (my_run(db, sql, err) != 0)
+		return -1;
+	snprintf(sql, sizeof sql, "XA PREPARE '%s'", db->xid);
+	if (my_run(db, sql, err) != 0) {
+		/* XA END went through: the transaction is idle, not active */
+		db->xa_prepared = true;
+		snprintf(sql, sizeof sql, "XA ROLLBACK '%s'", db->xid);
+		my_run(db, sql, NULL);
+		db->xa_prepared = false;
+		free(db->xid);
+		db->xid = NULL;
+		base->in_tx = false;
+		return -1;
+	}
+	db->xa_prepared = true;
+	rf_buf_adds(tx, db->xid);
+	return 0;
+}
+
+/* Whether XA RECOVER lists xid (prepared, on any session or none). */
+static int xa_listed(struct my_db *db, const char *xid, bool *listed, struct rf_error *err)
+{
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	*listed = false;
+	if (mysql_real_query(db->conn, "XA RECOVER", 10) != 0 ||
+	    !(res = mysql_store_result(db->conn)))
+		return my_fail(db, err, mysql_error(db->conn));
+	while ((row = mysql_fetch_row(res)))
+		if (mysql_num_fields(res) >= 4 && row[0] && strcmp(row[0], "1") == 0 && row[2] &&
+		    strcmp(row[2], "0") == 0 && row[3] && strcmp(row[3], xid) == 0)
+			*listed = true;
+	mysql_free_result(res);
+	return 0;
+}
+
+/* XA RECOVER lists the prepared transactions, which outlive their
+ * session (MariaDB 10.5+, MySQL 5.7.7+). One it lists is finished here:
+ * committed when the journal's prepared line holds (the apply decided to
+ * commit), else rolled back. One it does not list was committed when the
+ * prepared line holds (nothing else ends a prepared XA); without one it
+ * never got prepared, and XA START of the same name tells whether a
+ * session still holds it active (XAER_DUPID) or nobody does: then it was
+ * rolled back with its session and can never commit. */
+static int my_tx_outcome(struct rf_db *base, const char *xid, const char *tx, bool settle,
+                         enum rf_tx_outcome *out, struct rf_error *err)
+{
+	struct my_db *db = (struct my_db *)base;
+	char sql[160];
+	bool listed;
+
+	if (!xid || !xid_ok(xid))
+		return rf_error_set(err, base->name, "bad XA transaction name %s",
+		                    xid ? xid : "(none)");
+	if (tx && strcmp(tx, xid) != 0)
+		return rf_error_set(err, base->name,
+		                    "the journal's prepared line names XA transaction %s, its "
+		                    "header %s",
+		                    tx, xid);
+	if (xa_listed(db, xid, &listed, err) != 0)
+		return -1;
+	if (listed) {
+		*out = tx ? RF_TX_COMMITTED : RF_TX_ABORTED;
+		snprintf(sql, sizeof sql, "XA %s '%s'", tx ? "COMMIT" : "ROLLBACK", xid);
+		return settle ? my_run(db, sql, err) : 0;
+	}
+	if (tx) {
+		*out = RF_TX_COMMITTED;
+		return 0;
+	}
+	snprintf(sql, sizeof sql, "XA START '%s'", xid);
+	if (mysql_real_query(db->conn, sql, strlen(sql)) != 0) {
+		if (mysql_errno(db->conn) != 1440) /* ER_XAER_DUPID */
+			return my_fail(db, err, mysql_error(db->conn));
+		*out = RF_TX_RUNNING;
+		return 0;
+	}
+	snprintf(sql, sizeof sql, "XA END '%s'", xid);
+	if (my_run(db, sql, err) != 0)
+		return -1;
+	snprintf(sql, sizeof sql, "XA ROLLBACK '%s'", xid);
+	if (my_run(db, sql, err) != 0)
+		return -1;
+	*out = RF_TX_ABORTED;
+	return 0;
 }
 
 /* ---- streaming ---- */
@@ -741,6 +903,8 @@ const struct rf_db_ops rf_mysql_ops = {
     .begin = my_begin,
     .commit = my_commit,
     .rollback = my_rollback,
+    .prepare = my_prepare,
+    .tx_outcome = my_tx_outcome,
     .quote_ident = my_quote_ident,
     .quote_literal = my_quote_literal,
     .placeholder = my_placeholder,

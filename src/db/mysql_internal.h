@@ -13,8 +13,10 @@
 struct my_db {
 	struct rf_db base; /* first: the core only sees a struct rf_db * */
 	MYSQL *conn;
-	char *database; /* from the URL; NULL when none was given */
-	bool mariadb;   /* MariaDB, as opposed to Oracle MySQL */
+	char *database;   /* from the URL; NULL when none was given */
+	bool mariadb;     /* MariaDB, as opposed to Oracle MySQL */
+	char *xid;        /* the XA transaction open on this session, or NULL */
+	bool xa_prepared; /* ... after XA PREPARE */
 	/* the rows of the LOAD DATA LOCAL in progress (mysql_bulk.c): their
 	 * source, its current piece, and where a failure of the source goes */
 	const struct rf_bulk_rows *load_rows;

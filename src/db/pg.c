@@ -308,6 +308,63 @@ static int pg_rollback(struct rf_db *dbp, struct rf_error *err)
 	return rc;
 }
 
+/* ---- commit status (DESIGN §6) ------------------------------------------ */
+
+/* The transaction's id: txid_current() (64 bits, with the epoch, so it is
+ * never reused), which txid_status() answers for later. */
+static int pg_prepare(struct rf_db *dbp, struct rf_buf *tx, struct rf_error *err)
+{
+	struct pg_db *db = pg(dbp);
+	PGresult *res = pg_query(db, "SELECT txid_current()", 0, NULL, err);
+
+	if (!res)
+		return -1;
+	rf_buf_adds(tx, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+/* txid_status(): the server's commit log. A transaction whose client died
+ * in the middle of COMMIT goes on committing (deferred triggers and
+ * constraints run first), so "in progress" is an answer of its own. */
+static int pg_tx_outcome(struct rf_db *dbp, const char *xid, const char *tx, bool settle,
+                         enum rf_tx_outcome *out, struct rf_error *err)
+{
+	struct pg_db *db = pg(dbp);
+	const char *st;
+	PGresult *res;
+	int rc = -1;
+	(void)xid, (void)settle;
+
+	if (!tx) {
+		/* no prepared line: COMMIT was never sent, and a transaction
+		 * whose client is gone without COMMIT is rolled back */
+		*out = RF_TX_ABORTED;
+		return 0;
+	}
+	if (strspn(tx, "0123456789") != strlen(tx) || !*tx)
+		return rf_error_set(err, dbp->name, "not a PostgreSQL transaction id: %s", tx);
+	res = pg_query(db, "SELECT txid_status($1::bigint)", 1, &tx, err);
+	if (!res)
+		return -1;
+	st = PQgetisnull(res, 0, 0) ? NULL : PQgetvalue(res, 0, 0);
+	if (!st)
+		rf_error_set(err, dbp->name,
+		             "transaction %s is too old for the server to tell whether it "
+		             "committed (its commit log was truncated)",
+		             tx);
+	else if (strcmp(st, "committed") == 0)
+		*out = RF_TX_COMMITTED, rc = 0;
+	else if (strcmp(st, "aborted") == 0)
+		*out = RF_TX_ABORTED, rc = 0;
+	else if (strcmp(st, "in progress") == 0)
+		*out = RF_TX_RUNNING, rc = 0;
+	else
+		rf_error_set(err, dbp->name, "txid_status(%s) said '%s'", tx, st);
+	PQclear(res);
+	return rc;
+}
+
 /* ---- quoting ------------------------------------------------------------ */
 
 void pg_quote_ident(struct rf_db *dbp, const char *ident, struct rf_buf *out)
@@ -580,6 +637,8 @@ const struct rf_db_ops rf_pg_ops = {
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
+    .prepare = pg_prepare,
+    .tx_outcome = pg_tx_outcome,
     .quote_ident = pg_quote_ident,
     .quote_literal = pg_quote_literal,
     .placeholder = pg_placeholder,

@@ -700,6 +700,33 @@ out:
 
 /* ---- transactions ---- */
 
+static int end_tx(struct sqlite_db *db, const char *sql, struct rf_error *err);
+
+/* The file change counter (header bytes 24..27) as the database file holds
+ * it, read through SQLite's own file handle (opening the file a second time
+ * and closing it would drop SQLite's POSIX locks), and whether the
+ * database is in WAL mode. Inside a transaction, so a hot journal has been
+ * rolled back and no one else commits meanwhile. */
+static int file_identity(struct sqlite_db *db, unsigned long *counter, bool *wal,
+                         struct rf_error *err)
+{
+	sqlite3_file *f = NULL;
+	sqlite3_stmt *st = NULL;
+	unsigned char b[4];
+
+	if (sq_prepare(db, "PRAGMA main.journal_mode", &st, err) != 0)
+		return -1;
+	*wal = sqlite3_step(st) == SQLITE_ROW &&
+	       sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+	sqlite3_finalize(st);
+	if (sqlite3_file_control(db->conn, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK ||
+	    !f || !f->pMethods || f->pMethods->xRead(f, b, 4, 24) != SQLITE_OK)
+		return rf_error_set(err, db->base.name, "cannot read the header of %s", db->path);
+	*counter =
+	    (unsigned long)b[0] << 24 | (unsigned long)b[1] << 16 | (unsigned long)b[2] << 8 | b[3];
+	return 0;
+}
+
 static int sqlite_begin(struct rf_db *base, enum rf_tx_mode mode, const struct rf_tx_opts *opts,
                         struct rf_error *err)
 {
@@ -722,6 +749,12 @@ static int sqlite_begin(struct rf_db *base, enum rf_tx_mode mode, const struct r
 			sq_fail(db, err, "cannot start a write transaction");
 			exec_simple(db, "PRAGMA query_only=ON", NULL);
 			sqlite3_busy_timeout(db->conn, SQLITE_DEFAULT_BUSY_MS);
+			return -1;
+		}
+		/* before any write of ours: the counter the file holds now is
+		 * the last commit's (commit status, DESIGN §6) */
+		if (file_identity(db, &db->begin_counter, &db->begin_wal, err) != 0) {
+			end_tx(db, "ROLLBACK", NULL);
 			return -1;
 		}
 		if (opts && opts->statement_timeout_ms > 0) {
@@ -766,6 +799,75 @@ static int sqlite_rollback(struct rf_db *base, struct rf_error *err)
 	return end_tx(sqlite_of(base), "ROLLBACK", err);
 }
 
+/* ---- commit status (DESIGN §6) ---- */
+
+/* In rollback-journal mode every commit adds one to the file change
+ * counter, and the write transaction (BEGIN IMMEDIATE) kept every other
+ * writer out from its start: the counter it began with is the transaction's
+ * identity. WAL mode does not count commits in the file. */
+static int sqlite_prepare(struct rf_db *base, struct rf_buf *tx, struct rf_error *err)
+{
+	struct sqlite_db *db = sqlite_of(base);
+
+	if (!base->in_tx || base->tx_mode != RF_TX_WRITE)
+		return rf_error_set(err, base->name, "no write transaction to prepare");
+	if (db->begin_wal)
+		rf_buf_adds(tx, "wal");
+	else
+		rf_buf_printf(tx, "%lu", db->begin_counter);
+	return 0;
+}
+
+/* Opening the file rolled a hot journal back (connect reads it): the file
+ * is the truth. Its counter unchanged since the transaction began: that
+ * transaction did not commit (nor did any other since). Changed: the copy
+ * committed, or it did not and another writer did; SQLite keeps no record
+ * that tells which, so this is refused rather than guessed. */
+static int sqlite_tx_outcome(struct rf_db *base, const char *xid, const char *tx, bool settle,
+                             enum rf_tx_outcome *out, struct rf_error *err)
+{
+	struct sqlite_db *db = sqlite_of(base);
+	unsigned long now, then;
+	char *end;
+	bool wal;
+	int rc;
+	(void)xid, (void)settle;
+
+	if (!tx) {
+		/* no prepared line: COMMIT was never run */
+		*out = RF_TX_ABORTED;
+		return 0;
+	}
+	if (strcmp(tx, "wal") == 0)
+		return rf_error_set(err, base->name,
+		                    "the copy ran on a database in WAL mode, which keeps no record "
+		                    "of its commits: rowferry cannot tell whether it committed");
+	errno = 0;
+	then = strtoul(tx, &end, 10);
+	if (errno || end == tx || *end)
+		return rf_error_set(err, base->name, "not a SQLite transaction identity: %s", tx);
+	if (exec_simple(db, "BEGIN; SELECT count(*) FROM sqlite_schema", err) != 0)
+		return -1;
+	rc = file_identity(db, &now, &wal, err);
+	exec_simple(db, "COMMIT", NULL);
+	if (rc != 0)
+		return -1;
+	if (wal)
+		return rf_error_set(err, base->name,
+		                    "%s is in WAL mode now, which keeps no record of commits: "
+		                    "rowferry cannot tell whether the copy committed",
+		                    db->path);
+	if (now != then)
+		return rf_error_set(err, base->name,
+		                    "%s changed since the copy's transaction began (file change "
+		                    "counter %lu, now %lu): the copy committed, or it did not and "
+		                    "another writer changed the file; SQLite keeps no record that "
+		                    "tells which, so rowferry cannot settle this journal",
+		                    db->path, then, now);
+	*out = RF_TX_ABORTED;
+	return 0;
+}
+
 const struct rf_db_ops rf_sqlite_ops = {
     .engine = "sqlite",
     .has_returning = true,
@@ -782,6 +884,8 @@ const struct rf_db_ops rf_sqlite_ops = {
     .begin = sqlite_begin,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
+    .prepare = sqlite_prepare,
+    .tx_outcome = sqlite_tx_outcome,
     .quote_ident = sqlite_quote_ident,
     .quote_literal = sqlite_quote_literal,
     .placeholder = sqlite_placeholder,

@@ -16,6 +16,10 @@ struct sqlite_db {
 	char *path;
 	int statement_timeout_ms; /* inside a write transaction, else 0 */
 	long long deadline_ms;    /* CLOCK_MONOTONIC; the running step stops after it */
+	/* the write transaction's identity (prepare): the file change counter
+	 * as it was when the transaction began, or wal */
+	unsigned long begin_counter;
+	bool begin_wal;
 };
 
 static inline struct sqlite_db *sqlite_of(struct rf_db *db)

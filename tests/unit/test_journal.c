@@ -54,7 +54,8 @@ static char *write_journal(const char *dir, bool commit)
 	                              1,
 	                              key,
 	                              4,
-	                              cols};
+	                              cols,
+	                              NULL};
 	struct rf_journal_writer *w;
 	struct rf_error err;
 	/* "caf\xe9" is Latin-1, not UTF-8: it must survive as hex */
@@ -73,8 +74,10 @@ static char *write_journal(const char *dir, bool commit)
 	assert_int_equal(rf_journal_add(w, RF_OP_UPDATE, &a2[0], b2, a2, &err), 0);
 	assert_int_equal(rf_journal_add(w, RF_OP_DELETE, &b3[0], b3, NULL, &err), 0);
 	assert_int_equal(rf_journal_sync(w, &err), 0);
-	if (commit)
+	if (commit) {
+		assert_int_equal(rf_journal_prepare(w, "postgres:745", &err), 0);
 		assert_int_equal(rf_journal_commit(w, &err), 0);
+	}
 	path = strdup(rf_journal_writer_path(w));
 	rf_journal_writer_free(w);
 	return path;
@@ -134,7 +137,7 @@ static void journal_is_private_named_and_reads_back(void **state)
 	rf_journal_free(&j);
 
 	/* state lines: undone, and the log's list */
-	assert_int_equal(rf_journal_mark(path, RF_JOURNAL_UNDONE, 3, 0, NULL, &err), 0);
+	assert_int_equal(rf_journal_mark(path, RF_JOURNAL_UNDONE, 3, 0, NULL, NULL, &err), 0);
 	assert_int_equal(rf_journal_load(path, true, &j, &err), 0);
 	assert_int_equal(j.state, RF_JOURNAL_UNDONE);
 	assert_true(j.seal_ok);
@@ -198,7 +201,7 @@ static void pending_journal_is_busy_while_written_then_resolved(void **state)
 {
 	char *tmp = rf_test_tmpdir(), *path;
 	struct rf_journal_header h = {
-	    "dev (sqlite:dev.db)", "prod (sqlite:prod.db)", "prod", "t", 1, key, 1, cols};
+	    "dev (sqlite:dev.db)", "prod (sqlite:prod.db)", "prod", "t", 1, key, 1, cols, NULL};
 	struct rf_journal_writer *w;
 	struct rf_journal j;
 	struct rf_error err;
@@ -215,7 +218,7 @@ static void pending_journal_is_busy_while_written_then_resolved(void **state)
 	assert_true(j.busy); /* the writer holds its lock */
 	assert_int_equal(j.state, RF_JOURNAL_PENDING);
 	rf_journal_free(&j);
-	assert_int_not_equal(rf_journal_mark(path, RF_JOURNAL_ABORTED, 0, 0, "x", &err), 0);
+	assert_int_not_equal(rf_journal_mark(path, RF_JOURNAL_ABORTED, 0, 0, NULL, "x", &err), 0);
 	rf_journal_writer_free(w); /* a crash: no committed line */
 
 	/* a torn line at the end, as a crash mid-write leaves it */
@@ -231,13 +234,271 @@ static void pending_journal_is_busy_while_written_then_resolved(void **state)
 	assert_int_equal(j.state, RF_JOURNAL_PENDING);
 	assert_false(j.sealed);
 	assert_int_equal(j.nops, 1);
+	assert_true(j.two_phase);
+	assert_false(j.prepared); /* never reached COMMIT */
 	rf_journal_free(&j);
-	assert_int_equal(rf_journal_mark(path, RF_JOURNAL_COMMITTED, 1, 0, "found", &err), 0);
+	/* a committed line is never sealed over what is found */
+	assert_int_not_equal(rf_journal_mark(path, RF_JOURNAL_COMMITTED, 1, 0, NULL, "found", &err),
+	                     0);
+	rf_error_clear(&err);
+	assert_int_equal(
+	    rf_journal_mark(path, RF_JOURNAL_ABORTED, 0, 0, NULL, "no prepared line", &err), 0);
 	assert_int_equal(rf_journal_load(path, false, &j, &err), 0);
+	assert_int_equal(j.state, RF_JOURNAL_ABORTED);
+	assert_string_equal(j.note, "no prepared line");
+	assert_int_equal(j.nops, 1); /* the torn line was cut, the aborted line stands alone */
+	rf_journal_free(&j);
+	free(path);
+	remove_tmp(tmp);
+}
+
+/* ---- the prepared line, and journals tampered with ---- */
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *text;
+	long n;
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	text = calloc(1, (size_t)n + 1);
+	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return text;
+}
+
+static void spit(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The file with line i (0-based) replaced by repl ("" drops it; repl ends
+ * with its own newline). */
+static void replace_line(const char *path, int i, const char *repl)
+{
+	char *text = slurp(path), *start = text, *end;
+	struct rf_buf b = RF_BUF_INIT;
+	while (i-- > 0)
+		start = strchr(start, '\n') + 1;
+	end = strchr(start, '\n') + 1;
+	rf_buf_add(&b, text, (size_t)(start - text));
+	rf_buf_adds(&b, repl);
+	rf_buf_adds(&b, end);
+	spit(path, b.data);
+	rf_buf_free(&b);
+	free(text);
+}
+
+/* lines of write_journal(dir, true): header, 3 ops, prepared, committed */
+enum { L_HEADER, L_OP1, L_OP2, L_OP3, L_PREPARED, L_COMMITTED };
+
+static void load_ok(const char *path, struct rf_journal *j)
+{
+	struct rf_error err;
+	rf_error_clear(&err);
+	if (rf_journal_load(path, false, j, &err) != 0) {
+		char text[1300];
+		fail_msg("%s", rf_error_text(&err, text, sizeof text));
+	}
+}
+
+static void prepared_line_seals_what_is_above_it(void **state)
+{
+	char *tmp = rf_test_tmpdir(), *path, *text;
+	struct rf_journal j;
+	struct rf_error err;
+	(void)state;
+
+	rf_error_clear(&err);
+	path = write_journal(tmp, true);
+	text = slurp(path);
+	assert_non_null(strstr(text, "\"prepare\":true"));
+	assert_non_null(strstr(text, "{\"state\":\"prepared\",\"ops\":3,\"sha256\":\""));
+	free(text);
+	load_ok(path, &j);
+	assert_true(j.two_phase);
+	assert_true(j.prepared);
+	assert_true(j.prepared_ok);
+	assert_string_equal(j.tx, "postgres:745");
+	assert_true(j.seal_ok);
+	assert_int_equal(j.state, RF_JOURNAL_COMMITTED);
+	rf_journal_free(&j);
+
+	/* the committed line lost (a crash after COMMIT): pending, prepared
+	 * line intact; the resolution repeats the prepared seal */
+	replace_line(path, L_COMMITTED, "");
+	load_ok(path, &j);
+	assert_int_equal(j.state, RF_JOURNAL_PENDING);
+	assert_true(j.prepared_ok);
+	assert_false(j.sealed);
+	assert_int_equal(
+	    rf_journal_mark(path, RF_JOURNAL_COMMITTED, 3, 0, j.prepared_sha, "said so", &err), 0);
+	rf_journal_free(&j);
+	load_ok(path, &j);
 	assert_int_equal(j.state, RF_JOURNAL_COMMITTED);
 	assert_true(j.seal_ok);
-	assert_string_equal(j.note, "found");
 	rf_journal_free(&j);
+	free(path);
+	remove_tmp(tmp);
+}
+
+static void cut_or_edited_journals_lose_their_prepared_seal(void **state)
+{
+	char *tmp = rf_test_tmpdir(), *path, *text, *p;
+	struct rf_journal j;
+	FILE *f;
+	(void)state;
+
+	/* truncated mid-line, in the op lines: no prepared line, 1 op kept */
+	path = write_journal(tmp, true);
+	text = slurp(path);
+	p = strstr(text, "{\"op\":\"update\"");
+	p[20] = '\0';
+	spit(path, text);
+	free(text);
+	load_ok(path, &j);
+	assert_int_equal(j.state, RF_JOURNAL_PENDING);
+	assert_false(j.prepared);
+	assert_false(j.sealed);
+	assert_int_equal(j.nops, 1);
+	rf_journal_free(&j);
+	unlink(path);
+	free(path);
+
+	/* the committed line replaced by a pending one: the prepared line
+	 * still holds (the engine decides); with it removed too, none */
+	path = write_journal(tmp, true);
+	replace_line(path, L_COMMITTED, "{\"state\":\"pending\"}\n");
+	load_ok(path, &j);
+	assert_int_equal(j.state, RF_JOURNAL_PENDING);
+	assert_true(j.prepared_ok);
+	rf_journal_free(&j);
+	replace_line(path, L_PREPARED, "");
+	load_ok(path, &j);
+	assert_int_equal(j.state, RF_JOURNAL_PENDING);
+	assert_false(j.prepared);
+	rf_journal_free(&j);
+	unlink(path);
+	free(path);
+
+	/* the header's table changed: neither seal holds */
+	path = write_journal(tmp, true);
+	text = slurp(path);
+	p = strstr(text, "public.siteflow_orders");
+	memcpy(p, "public.other_tableXXXX", 22);
+	spit(path, text);
+	free(text);
+	load_ok(path, &j);
+	assert_true(j.sealed);
+	assert_false(j.seal_ok);
+	assert_false(j.prepared_ok);
+	assert_non_null(strstr(j.seal_problem, "sha256 does not match"));
+	rf_journal_free(&j);
+	replace_line(path, L_COMMITTED, "{\"state\":\"pending\"}\n");
+	load_ok(path, &j);
+	assert_int_equal(j.state, RF_JOURNAL_PENDING);
+	assert_true(j.prepared);
+	assert_false(j.prepared_ok);
+	rf_journal_free(&j);
+	unlink(path);
+	free(path);
+
+	/* one op's key pointed at another row */
+	path = write_journal(tmp, true);
+	text = slurp(path);
+	p = strstr(text, "\"key\":{\"guid\":\"g-3\"}");
+	p[17] = '9';
+	spit(path, text);
+	free(text);
+	load_ok(path, &j);
+	assert_false(j.seal_ok);
+	assert_false(j.prepared_ok);
+	rf_journal_free(&j);
+	unlink(path);
+	free(path);
+
+	/* op lines after the prepared line, a wrong op count, a committed
+	 * line that does not repeat the prepared seal */
+	path = write_journal(tmp, true);
+	text = slurp(path);
+	f = fopen(path, "w");
+	p = strstr(text, "{\"state\":\"prepared\"");
+	fwrite(text, 1, (size_t)(p - text), f);
+	fputs("{\"op\":\"insert\",\"key\":{\"guid\":\"x\"},\"after\":{\"guid\":\"x\",\"name\":null,"
+	      "\"blob\":null,\"doc\":null}}\n",
+	      f);
+	fputs(p, f);
+	fclose(f);
+	load_ok(path, &j);
+	assert_false(j.seal_ok);
+	rf_journal_free(&j);
+	spit(path, text);
+	p = strstr(strstr(text, "\"prepared\""), "\"ops\":3");
+	p[6] = '4';
+	spit(path, text);
+	load_ok(path, &j);
+	assert_false(j.prepared_ok);
+	assert_false(j.seal_ok);
+	rf_journal_free(&j);
+	p[6] = '3';
+	p = strstr(strstr(text, "\"committed\""), "\"sha256\":\"") + 10;
+	*p = *p == '0' ? '1' : '0';
+	spit(path, text);
+	load_ok(path, &j);
+	assert_true(j.prepared_ok);
+	assert_false(j.seal_ok);
+	assert_non_null(strstr(j.seal_problem, "does not match its prepared line"));
+	rf_journal_free(&j);
+	free(text);
+	free(path);
+	remove_tmp(tmp);
+}
+
+/* A journal from before the prepared line (no "prepare" in its header)
+ * still verifies by its committed line. */
+static void older_journal_without_prepared_line_still_verifies(void **state)
+{
+	char *tmp = rf_test_tmpdir(), *path;
+	const char *lines =
+	    "{\"rowferry_undo\":1,\"id\":\"0b4e5c1e-0000-4000-8000-000000000001\","
+	    "\"created\":\"2026-11-21T10:00:00Z\",\"source\":\"a\",\"target\":\"b\","
+	    "\"table\":\"t\",\"key\":[\"guid\"],\"state\":\"pending\"}\n"
+	    "{\"op\":\"insert\",\"key\":{\"guid\":\"g\"},\"after\":{\"guid\":\"g\"}}\n";
+	char hex[RF_SHA256_HEX_LEN + 1];
+	struct rf_buf b = RF_BUF_INIT;
+	struct rf_journal j;
+	(void)state;
+
+	rf_sha256_hex(lines, strlen(lines), hex);
+	path = rf_xasprintf("%s/old.jsonl", tmp);
+	rf_buf_printf(&b, "%s{\"state\":\"committed\",\"ops\":1,\"sha256\":\"%s\"}\n", lines, hex);
+	spit(path, b.data);
+	load_ok(path, &j);
+	assert_false(j.two_phase);
+	assert_true(j.seal_ok);
+	rf_journal_free(&j);
+	rf_buf_free(&b);
+	free(path);
+	remove_tmp(tmp);
+}
+
+static void journal_readable_by_others_is_flagged(void **state)
+{
+	char *tmp = rf_test_tmpdir(), *path;
+	unsigned mode;
+	(void)state;
+
+	path = write_journal(tmp, true);
+	assert_false(rf_journal_exposed(path, &mode));
+	assert_int_equal(mode, 0600);
+	chmod(path, 0644);
+	assert_true(rf_journal_exposed(path, &mode));
+	assert_int_equal(mode, 0644);
 	free(path);
 	remove_tmp(tmp);
 }
@@ -251,7 +512,7 @@ static void big_journal_round_trips_every_escape_at_every_offset(void **state)
 	static const char specials[] = {'"', '\\', '\n', '\t', '\x01', '\x1f', '\xc3'};
 	char *tmp = rf_test_tmpdir(), *path;
 	struct rf_journal_header h = {
-	    "dev (sqlite:dev.db)", "prod (sqlite:prod.db)", "prod", "t", 1, key, 1, cols};
+	    "dev (sqlite:dev.db)", "prod (sqlite:prod.db)", "prod", "t", 1, key, 1, cols, NULL};
 	struct rf_journal_writer *w;
 	struct rf_journal j;
 	struct rf_error err;
@@ -273,7 +534,7 @@ static void big_journal_round_trips_every_escape_at_every_offset(void **state)
 		struct rf_cell v = {vals[i], len, false};
 		assert_int_equal(rf_journal_add(w, RF_OP_INSERT, &v, NULL, &v, &err), 0);
 	}
-	assert_int_equal(rf_journal_sync(w, &err), 0);
+	assert_int_equal(rf_journal_prepare(w, "sqlite:1", &err), 0);
 	assert_int_equal(rf_journal_commit(w, &err), 0);
 	path = strdup(rf_journal_writer_path(w));
 	rf_journal_writer_free(w);
@@ -296,7 +557,7 @@ static void big_journal_round_trips_every_escape_at_every_offset(void **state)
 static void rollback_to_a_savepoint_drops_the_lines_after_it(void **state)
 {
 	char *tmp = rf_test_tmpdir(), *path;
-	struct rf_journal_header h = {"a", "b", "b", "t", 1, key, 1, cols};
+	struct rf_journal_header h = {"a", "b", "b", "t", 1, key, 1, cols, NULL};
 	struct rf_journal_writer *w;
 	struct rf_journal_savepoint sp;
 	struct rf_journal j;
@@ -318,7 +579,7 @@ static void rollback_to_a_savepoint_drops_the_lines_after_it(void **state)
 	assert_int_equal(rf_journal_rollback_to(w, &sp, &err), 0);
 	rf_journal_savepoint_free(&sp);
 	assert_int_equal(rf_journal_add(w, RF_OP_INSERT, &after, NULL, &after, &err), 0);
-	assert_int_equal(rf_journal_sync(w, &err), 0);
+	assert_int_equal(rf_journal_prepare(w, "sqlite:1", &err), 0);
 	assert_int_equal(rf_journal_commit(w, &err), 0);
 	path = strdup(rf_journal_writer_path(w));
 	rf_journal_writer_free(w);
@@ -336,7 +597,7 @@ static void rollback_to_a_savepoint_drops_the_lines_after_it(void **state)
 static void aborted_journal_keeps_its_reason(void **state)
 {
 	char *tmp = rf_test_tmpdir(), *path;
-	struct rf_journal_header h = {"a", "b", "b", "t", 1, key, 1, cols};
+	struct rf_journal_header h = {"a", "b", "b", "t", 1, key, 1, cols, NULL};
 	struct rf_journal_writer *w;
 	struct rf_journal j;
 	struct rf_error err;
@@ -378,6 +639,10 @@ int main(void)
 	    cmocka_unit_test(journal_is_private_named_and_reads_back),
 	    cmocka_unit_test(edited_journal_does_not_verify),
 	    cmocka_unit_test(pending_journal_is_busy_while_written_then_resolved),
+	    cmocka_unit_test(prepared_line_seals_what_is_above_it),
+	    cmocka_unit_test(cut_or_edited_journals_lose_their_prepared_seal),
+	    cmocka_unit_test(older_journal_without_prepared_line_still_verifies),
+	    cmocka_unit_test(journal_readable_by_others_is_flagged),
 	    cmocka_unit_test(aborted_journal_keeps_its_reason),
 	    cmocka_unit_test(rollback_to_a_savepoint_drops_the_lines_after_it),
 	    cmocka_unit_test(big_journal_round_trips_every_escape_at_every_offset),
