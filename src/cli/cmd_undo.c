@@ -40,10 +40,11 @@ static const char undo_usage[] =
     "  --undo-dir DIR         the undo directory (default: [safety] undo_dir)\n"
     "  --config FILE          config file\n"
     "\n"
-    "exit status: 0 done (or --dry-run, or nothing to undo), 2 error (also a\n"
-    "pending copy still running on the server, or one that cannot be settled),\n"
-    "3 refused (journal edited, already undone, rows changed, not confirmed,\n"
-    "journal in use by another rowferry process).\n";
+    "exit status: 0 done (or nothing to undo), 2 error (also a pending copy\n"
+    "still running on the server, or one that cannot be settled), 3 refused\n"
+    "(journal edited, already undone, rows changed, not confirmed, journal in\n"
+    "use by another rowferry process). --dry-run exits as the undo would,\n"
+    "except that it asks for no confirmation.\n";
 
 struct undo_args {
 	const char *journal, *to, *undo_dir;
@@ -279,7 +280,13 @@ int cmd_undo(int argc, char **argv, const struct cli_common *common)
 	/* the reverse SQL is always shown: all of it for a dry run */
 	print_sql(u, db, args.dry_run ? 0 : UNDO_SHOWN_STATEMENTS);
 	if (args.dry_run) {
+		/* a dry run exits as the undo would: refused for drift too */
 		rc = CLI_EXIT_DONE;
+		if (u->ndrifted && !args.force) {
+			fprintf(stderr, "rowferry: undo: the undo would be refused for the rows above "
+			                "(--force restores the other rows and leaves these alone)\n");
+			rc = CLI_EXIT_REFUSED;
+		}
 		goto out;
 	}
 	if (!cli_confirm_write(db->name, conn, args.yes, "undo")) {

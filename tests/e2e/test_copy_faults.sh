@@ -80,6 +80,12 @@ undo_refuses_drift_then_force_restores_the_rest() {
 	assert_eq "$e: undo after an edit is refused" 3 "$rc"
 	assert_contains "$e: ... naming the row and column" "(guid=$guid) changed since the copy: qty" "$(cat "$T/err")"
 	assert_eq "$e: ... and changes nothing" "$after_copy" "$(dump "$e" "$prod")"
+	rf --config "$cfg" undo "$j" --dry-run
+	assert_eq "$e: its dry run exits as the undo would: refused" 3 "$rc"
+	assert_contains "$e: ... saying so" "the undo would be refused" "$(cat "$T/err")"
+	rf --config "$cfg" undo "$j" --dry-run --force
+	assert_eq "$e: a dry run of --force would go through" 0 "$rc"
+	assert_eq "$e: ... and neither dry run changed anything" "$after_copy" "$(dump "$e" "$prod")"
 
 	cp "$j" "$T/tampered.jsonl"
 	sed -i '0,/"qty":"5"/s//"qty":"6"/' "$T/tampered.jsonl"
