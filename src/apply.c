@@ -440,7 +440,7 @@ static bool refused_as_drift(struct apply *a, const struct rf_tx_opts *tx, struc
 int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *target,
              const struct rf_apply_opts *o, struct rf_apply_result *res, struct rf_error *err)
 {
-	struct rf_tx_opts tx = {o->lock_timeout_ms, o->statement_timeout_ms};
+	struct rf_tx_opts tx = {o->lock_timeout_ms, o->statement_timeout_ms, 0};
 	struct apply a;
 	double start = now_seconds();
 	int r, rc = -1;

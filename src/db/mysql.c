@@ -271,6 +271,14 @@ void my_quote_table(struct rf_db *base, const struct rf_table_info *t, struct rf
 	my_quote_ident(base, t->name, sql);
 }
 
+/* MY_SESSION_SETUP fixes sql_mode without ANSI_QUOTES and
+ * NO_BACKSLASH_ESCAPES, and a fragment cannot set a system variable. */
+static enum rf_sql_dialect my_dialect(struct rf_db *base)
+{
+	(void)base;
+	return RF_SQL_MYSQL;
+}
+
 static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
                           struct rf_stream **out, struct rf_error *err)
 {
@@ -287,7 +295,7 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 		rf_error_set(err, base->name, "%s: no columns to stream", t->display);
 		goto out;
 	}
-	if (rf_db_check_where(spec->where, base->name, err) != 0)
+	if (rf_db_check_where(base, spec->where, err) != 0)
 		goto out;
 	rf_buf_adds(&sql, "SELECT ");
 	for (i = 0; i < spec->ncols; i++) {
@@ -728,6 +736,7 @@ static void my_placeholder(struct rf_db *base, size_t n, struct rf_buf *out)
  * keys also come back as last_insert_id on both. */
 const struct rf_db_ops rf_mysql_ops = {
     .engine = "mysql",
+    .dialect = my_dialect,
     .has_returning = true,
     .has_schemas = false,
     .connect = my_connect,

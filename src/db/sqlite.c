@@ -503,7 +503,7 @@ static int sqlite_stream_open(struct rf_db *base, const struct rf_stream_spec *s
 			rf_error_set(err, base->name, "stream of %s: bad key index", t->display);
 			goto out;
 		}
-	if (spec->where && rf_db_check_where(spec->where, base->name, err) != 0)
+	if (spec->where && rf_db_check_where(base, spec->where, err) != 0)
 		goto out;
 
 	rf_buf_adds(&sql, "SELECT ");
@@ -766,8 +766,15 @@ static int sqlite_rollback(struct rf_db *base, struct rf_error *err)
 	return end_tx(sqlite_of(base), "ROLLBACK", err);
 }
 
+static enum rf_sql_dialect sqlite_dialect(struct rf_db *base)
+{
+	(void)base;
+	return RF_SQL_SQLITE;
+}
+
 const struct rf_db_ops rf_sqlite_ops = {
     .engine = "sqlite",
+    .dialect = sqlite_dialect,
     .has_returning = true,
     .fast_returning = true, /* SQLite 3.35+ */
     .has_schemas = false,

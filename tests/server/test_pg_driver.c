@@ -489,7 +489,7 @@ static void tricky_values_survive_write_and_stream_byte_for_byte(void **state)
 	struct rf_error err;
 	struct rf_result res;
 	struct rows r;
-	struct rf_tx_opts tx = {0, 0};
+	struct rf_tx_opts tx = {0, 0, 0};
 
 	(void)state;
 	rf_test_sql(pg_url(), tricky_sql);
@@ -763,7 +763,7 @@ static void read_transaction_refuses_writes_on_the_server(void **state)
 {
 	struct rf_db *db;
 	struct rf_error err;
-	struct rf_tx_opts tx = {5000, 60000};
+	struct rf_tx_opts tx = {5000, 60000, 0};
 	char *v;
 
 	(void)state;
