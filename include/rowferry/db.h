@@ -333,7 +333,7 @@ int rf_db_bulk_load(struct rf_db *db, const char *sql, const char *data, size_t 
 /* Sets err to "the read took longer than read_timeout_ms (N ms)" for db's
  * read transaction (drivers call it when the server stopped a statement
  * for that reason). Returns -1. */
-int rf_db_read_timeout_error(struct rf_db *db, struct rf_error *err);
+int rf_db_read_timeout_error(const struct rf_db *db, struct rf_error *err);
 /* Fills the driver-common part of a connection. */
 void rf_db_init_base(struct rf_db *db, const struct rf_db_ops *ops,
                      const struct rf_connect_opts *o);

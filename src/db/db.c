@@ -171,7 +171,7 @@ void rf_db_init_base(struct rf_db *db, const struct rf_db_ops *ops, const struct
 	db->read_timeout_ms = o->read_timeout_ms > 0 ? o->read_timeout_ms : 0;
 }
 
-int rf_db_read_timeout_error(struct rf_db *db, struct rf_error *err)
+int rf_db_read_timeout_error(const struct rf_db *db, struct rf_error *err)
 {
 	return rf_error_set(err, db->name, "the read took longer than read_timeout_ms (%d ms)",
 	                    db->tx_read_timeout_ms);

@@ -69,6 +69,9 @@ int sq_fail(struct sqlite_db *db, struct rf_error *err, const char *what)
 	char msg[900];
 	char *p;
 
+	if (db->conn && sqlite3_errcode(db->conn) == SQLITE_INTERRUPT &&
+	    db->base.tx_read_timeout_ms)
+		return rf_db_read_timeout_error(&db->base, err);
 	if (db->conn && sqlite3_errcode(db->conn) == SQLITE_INTERRUPT && db->statement_timeout_ms)
 		snprintf(msg, sizeof msg, "statement timeout (%d ms) exceeded",
 		         db->statement_timeout_ms);
@@ -94,8 +97,17 @@ static int exec_simple(struct sqlite_db *db, const char *sql, struct rf_error *e
 
 int sq_prepare(struct sqlite_db *db, const char *sql, sqlite3_stmt **st, struct rf_error *err)
 {
-	if (sqlite3_prepare_v2(db->conn, sql, -1, st, NULL) != SQLITE_OK)
+	const char *tail = NULL;
+	if (sqlite3_prepare_v2(db->conn, sql, -1, st, &tail) != SQLITE_OK)
 		return sq_fail(db, err, NULL);
+	/* prepare compiles the first statement only: the rest would be lost,
+	 * or run by whoever prepares the tail (DESIGN §15) */
+	if (tail && *sq_skip_space(tail)) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+		return rf_error_set(err, db->base.name, "one statement at a time: %.60s",
+		                    sq_skip_space(tail));
+	}
 	return 0;
 }
 
@@ -708,8 +720,15 @@ static int sqlite_begin(struct rf_db *base, enum rf_tx_mode mode, const struct r
 	if (base->in_tx)
 		return rf_error_set(err, base->name, "a transaction is already open");
 	if (mode == RF_TX_READ) {
-		if (exec_simple(db, "PRAGMA query_only=ON; BEGIN", err) != 0)
+		if (exec_simple(db, "PRAGMA query_only=ON", err) != 0 ||
+		    exec_simple(db, "BEGIN", err) != 0)
 			return -1;
+		/* read_timeout_ms: each step of a read stops at the deadline */
+		if (opts && opts->read_timeout_ms > 0) {
+			db->statement_timeout_ms = opts->read_timeout_ms;
+			base->tx_read_timeout_ms = opts->read_timeout_ms;
+			sqlite3_progress_handler(db->conn, 1000, on_progress, db);
+		}
 	} else {
 		sqlite3_busy_timeout(db->conn, opts && opts->lock_timeout_ms > 0
 		                                   ? opts->lock_timeout_ms
@@ -748,6 +767,7 @@ static int end_tx(struct sqlite_db *db, const char *sql, struct rf_error *err)
 	sqlite3_progress_handler(db->conn, 0, NULL, NULL);
 	db->statement_timeout_ms = 0;
 	db->deadline_ms = 0;
+	db->base.tx_read_timeout_ms = 0;
 	sqlite3_busy_timeout(db->conn, SQLITE_DEFAULT_BUSY_MS);
 	if (exec_simple(db, "PRAGMA query_only=ON", err) != 0)
 		rc = -1;
