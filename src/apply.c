@@ -411,7 +411,10 @@ static void apply_free(struct apply *a)
 static void abandon(struct apply *a, const struct rf_error *cause)
 {
 	char text[1300];
-	rf_db_rollback(a->db, NULL);
+	/* a failed duplicate-key explanation (refused_as_drift) has ended the
+	 * transaction already */
+	if (a->db->in_tx)
+		rf_db_rollback(a->db, NULL);
 	if (a->journal)
 		rf_journal_abort(a->journal,
 		                 cause && cause->set ? rf_error_text(cause, text, sizeof text)

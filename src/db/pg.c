@@ -147,6 +147,15 @@ static void scrub_secret(char *msg, const char *secret)
 	}
 }
 
+/* Server notices (a WARNING, a NOTICE from a trigger) would go to stderr
+ * through libpq's default processor, in the middle of the console's screen
+ * or a command's report; rowferry reports errors itself and drops them. */
+static void pg_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 /* Opens a libpq connection. The URL or conninfo goes to libpq unchanged as
  * an expandable dbname, so PG* variables, .pgpass, service files and
  * sslmode behave as in psql; keywords after it override the URL's. */
@@ -220,6 +229,7 @@ static int pg_connect(const struct rf_connect_opts *o, struct rf_db **out, struc
 		rf_error_set(err, db->base.name, "%s", *line ? line : "cannot connect");
 		goto cleanup;
 	}
+	PQsetNoticeProcessor(db->conn, pg_notice, NULL);
 	if (PQserverVersion(db->conn) < PG_MIN_VERSION) {
 		rf_error_set(err, db->base.name,
 		             "PostgreSQL 12 or later is required (server is %s)",
@@ -344,7 +354,14 @@ cleanup:
 static int pg_rollback(struct rf_db *dbp, struct rf_error *err)
 {
 	struct pg_db *db = pg(dbp);
-	int rc = pg_run(db, "ROLLBACK", err);
+	int rc;
+
+	/* nothing to end: a ROLLBACK now would only earn a WARNING */
+	if (!db->copy_stream && PQtransactionStatus(db->conn) == PQTRANS_IDLE) {
+		pg_sync_tx_state(db);
+		return 0;
+	}
+	rc = pg_run(db, "ROLLBACK", err);
 	if (!db->copy_stream)
 		pg_sync_tx_state(db);
 	return rc;
