@@ -87,12 +87,21 @@ int sq_fail(struct sqlite_db *db, struct rf_error *err, const char *what)
 	return rf_error_set(err, db->base.name, "%s", msg);
 }
 
-/* Runs statements that take no parameters and return nothing we need. */
+/* Runs one statement that takes no parameters and returns nothing we
+ * need (one: sq_prepare checks the tail, as for every statement). */
 static int exec_simple(struct sqlite_db *db, const char *sql, struct rf_error *err)
 {
-	if (sqlite3_exec(db->conn, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return sq_fail(db, err, NULL);
-	return 0;
+	sqlite3_stmt *st = NULL;
+	int step = SQLITE_DONE, rc = 0;
+
+	if (sq_prepare(db, sql, &st, err) != 0)
+		return -1;
+	while (st && (step = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	if (step != SQLITE_DONE)
+		rc = sq_fail(db, err, NULL);
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int sq_prepare(struct sqlite_db *db, const char *sql, sqlite3_stmt **st, struct rf_error *err)
@@ -191,7 +200,8 @@ static int sqlite_connect(const struct rf_connect_opts *o, struct rf_db **out, s
 	sqlite3_busy_timeout(db->conn, SQLITE_DEFAULT_BUSY_MS);
 	/* A file that is not a database only fails on the first read: read now,
 	 * so the error names the connection at connect time. */
-	if (exec_simple(db, "PRAGMA foreign_keys=ON; PRAGMA query_only=ON", err) != 0 ||
+	if (exec_simple(db, "PRAGMA foreign_keys=ON", err) != 0 ||
+	    exec_simple(db, "PRAGMA query_only=ON", err) != 0 ||
 	    exec_simple(db, "SELECT count(*) FROM sqlite_schema", err) != 0)
 		goto out;
 	*out = &db->base;
