@@ -6,8 +6,12 @@
  *
  * Reads: rf_db_begin(db, RF_TX_READ) starts a transaction the *server*
  * enforces as read-only (BEGIN READ ONLY / START TRANSACTION READ ONLY /
- * PRAGMA query_only), then streams rows. Writes: RF_TX_WRITE on the target
- * only, with lock and statement timeouts.
+ * PRAGMA query_only), each statement in it bounded by [safety]
+ * read_timeout_ms, then streams rows. Writes: RF_TX_WRITE on the target
+ * only, with lock and statement timeouts. Every statement is sent alone
+ * (PostgreSQL's extended protocol, no CLIENT_MULTI_STATEMENTS, SQLite's
+ * prepare tail checked); user fragments are checked first with the
+ * engine's own quoting (rf_sql_check_fragment, src/db/fragment.c).
  *
  * Values exchanged with a driver are cells (value.h):
  *  - rows streamed OUT of a driver hold the engine's text form of each value
