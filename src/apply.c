@@ -457,7 +457,10 @@ static void apply_free(struct apply *a)
 static void abandon(struct apply *a, const struct rf_error *cause)
 {
 	char text[1300];
-	rf_db_rollback(a->db, NULL);
+	/* a failed duplicate-key explanation (refused_as_drift) has ended the
+	 * transaction already */
+	if (a->db->in_tx)
+		rf_db_rollback(a->db, NULL);
 	if (a->journal)
 		rf_journal_abort(a->journal,
 		                 cause && cause->set ? rf_error_text(cause, text, sizeof text)
@@ -489,8 +492,11 @@ int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *
 	/* the transaction is named before it begins, after the journal's id,
 	 * so a journal names it even if the apply dies before the prepared line */
 	char id[37], xid[48];
-	struct rf_tx_opts tx = {o->lock_timeout_ms, o->statement_timeout_ms, xid};
-	struct rf_tx_opts plain = {o->lock_timeout_ms, o->statement_timeout_ms, NULL};
+	struct rf_tx_opts tx = {.lock_timeout_ms = o->lock_timeout_ms,
+	                         .statement_timeout_ms = o->statement_timeout_ms,
+	                         .xid = xid};
+	struct rf_tx_opts plain = {.lock_timeout_ms = o->lock_timeout_ms,
+	                            .statement_timeout_ms = o->statement_timeout_ms};
 	struct rf_buf txid = RF_BUF_INIT;
 	struct apply a;
 	double start = now_seconds();

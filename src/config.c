@@ -69,6 +69,7 @@ static const struct key_spec safety_keys[] = {
     {"undo_dir", V_PATH, offsetof(struct rf_config, undo_dir)},
     {"lock_timeout_ms", V_MSEC, offsetof(struct rf_config, lock_timeout_ms)},
     {"statement_timeout_ms", V_MSEC, offsetof(struct rf_config, statement_timeout_ms)},
+    {"read_timeout_ms", V_MSEC, offsetof(struct rf_config, read_timeout_ms)},
     {"bulk_rows", V_COUNT, offsetof(struct rf_config, bulk_rows)},
     {NULL, V_STRING, 0},
 };
@@ -179,6 +180,7 @@ static void set_defaults(struct rf_config *cfg)
 	cfg->undo_dir = rf_xasprintf("%s/rowferry/undo", state);
 	cfg->lock_timeout_ms = 5000;
 	cfg->statement_timeout_ms = 60000;
+	cfg->read_timeout_ms = 600000;
 	cfg->bulk_rows = RF_PLAN_BULK_ROWS;
 	cfg->theme = rf_xstrdup("default");
 	cfg->mouse = false;

@@ -88,6 +88,7 @@ int rf_config_resolve(const struct rf_config *cfg, const char *spec, const char 
 			o->name = display_name(spec);
 			o->url = spec;
 			o->allow_prompt = isatty(0);
+			o->read_timeout_ms = cfg->read_timeout_ms;
 			return 0;
 		}
 		if (from_defaults)
@@ -117,6 +118,7 @@ int rf_config_resolve(const struct rf_config *cfg, const char *spec, const char 
 	o->name = c->name;
 	o->url = c->url;
 	o->allow_prompt = isatty(0);
+	o->read_timeout_ms = cfg->read_timeout_ms;
 	if (conn)
 		*conn = c;
 	return 0;

@@ -589,7 +589,7 @@ static int side_open(struct rf_diff *d, int idx, struct rf_db *db, const char *w
 	spec.where = where;
 	spec.nkey = sh->nkey;
 	spec.key = key;
-	rc = rf_db_check_where(where, db->name, err);
+	rc = rf_db_check_where(db, where, err);
 	if (rc == 0)
 		rc = db->ops->stream_open(db, &spec, &s->stream, err);
 	free(key);

@@ -1,5 +1,7 @@
 /* selection.c - the selection flags shared by diff and copy (diff.h). */
 #include <errno.h>
+#include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,15 +101,42 @@ static int for_each_assignment(struct rf_selection *s, const char *spec, const c
 	return rc;
 }
 
+/* A number as a person writes one: digits, an optional fraction and
+ * exponent. strtod() also reads "nan", "inf", "0x10" and "" (as 0), none of
+ * which is a tolerance: NaN would make every value differ, "inf" every
+ * value equal. */
+static bool is_plain_decimal(const char *p)
+{
+	size_t digits = 0;
+	for (; *p >= '0' && *p <= '9'; p++)
+		digits++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	if (!digits)
+		return false;
+	if (*p == 'e' || *p == 'E') {
+		size_t exp = 0;
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		for (; *p >= '0' && *p <= '9'; p++)
+			exp++;
+		if (!exp)
+			return false;
+	}
+	return *p == '\0';
+}
+
 static int set_tolerance(struct rf_selection *s, const char *col, const char *value,
                          const char *flag, struct rf_error *err)
 {
 	char *end;
 	double v;
 	errno = 0;
-	v = strtod(value, &end);
-	if (errno || *end || v < 0)
-		return rf_error_set(err, flag, "'%s' is not a non-negative number", value);
+	v = is_plain_decimal(value) ? strtod(value, &end) : -1;
+	if (errno || v < 0 || !isfinite(v))
+		return rf_error_set(err, flag, "%s: '%s' is not a non-negative number", col, value);
 	opts_for(s, col)->has_tolerance = true;
 	opts_for(s, col)->tolerance = v;
 	return 0;

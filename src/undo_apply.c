@@ -221,7 +221,8 @@ static int run(struct rf_db *db, const struct rf_stmts *stmts, const struct rf_u
 int rf_undo_apply(struct rf_undo *u, struct rf_db *target, const struct rf_undo_opts *o,
                   size_t *undone, struct rf_error *err)
 {
-	struct rf_tx_opts tx = {o->lock_timeout_ms, o->statement_timeout_ms, NULL};
+	struct rf_tx_opts tx = {.lock_timeout_ms = o->lock_timeout_ms,
+	                         .statement_timeout_ms = o->statement_timeout_ms};
 	struct rf_stmts stmts = {0, NULL};
 	char *path = NULL;
 	size_t total;

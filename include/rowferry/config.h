@@ -49,6 +49,9 @@ struct rf_config {
 	char *undo_dir;           /* expanded (~ and $XDG_STATE_HOME); never NULL */
 	int lock_timeout_ms;      /* default 5000 */
 	int statement_timeout_ms; /* default 60000 */
+	int read_timeout_ms;      /* every statement of a read transaction;
+	                             default 600000, 0 none (connections get it
+	                             from rf_config_resolve) */
 	int bulk_rows;            /* [safety] bulk_rows: inserts from which a copy
 	                             loads in bulk (plan.h); default
 	                             RF_PLAN_BULK_ROWS, 0 never */

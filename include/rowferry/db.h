@@ -6,8 +6,12 @@
  *
  * Reads: rf_db_begin(db, RF_TX_READ) starts a transaction the *server*
  * enforces as read-only (BEGIN READ ONLY / START TRANSACTION READ ONLY /
- * PRAGMA query_only), then streams rows. Writes: RF_TX_WRITE on the target
- * only, with lock and statement timeouts.
+ * PRAGMA query_only), each statement in it bounded by [safety]
+ * read_timeout_ms, then streams rows. Writes: RF_TX_WRITE on the target
+ * only, with lock and statement timeouts. Every statement is sent alone
+ * (PostgreSQL's extended protocol, no CLIENT_MULTI_STATEMENTS, SQLite's
+ * prepare tail checked); user fragments are checked first with the
+ * engine's own quoting (rf_sql_check_fragment, src/db/fragment.c).
  *
  * Values exchanged with a driver are cells (value.h):
  *  - rows streamed OUT of a driver hold the engine's text form of each value
@@ -144,9 +148,26 @@ struct rf_param {
 
 enum rf_tx_mode { RF_TX_READ, RF_TX_WRITE };
 
+/* The quoting rules a driver's engine parses SQL text with, for the
+ * lexical check of user fragments (rf_sql_check_fragment). */
+enum rf_sql_dialect {
+	RF_SQL_POSTGRES,         /* standard_conforming_strings on: '\' is a whole
+	                            string; E'..' escapes; $tag$..$tag$ */
+	RF_SQL_POSTGRES_ESCAPES, /* standard_conforming_strings off: '..' takes
+	                            backslash escapes as E'..' does */
+	RF_SQL_MYSQL,            /* sql_mode without ANSI_QUOTES or NO_BACKSLASH_ESCAPES:
+	                            '..' and ".." strings with backslash escapes */
+	RF_SQL_SQLITE,           /* '..' strings; "..", `..`, [..] identifiers */
+};
+
 struct rf_tx_opts {
-	int lock_timeout_ms;      /* 0: engine default */
-	int statement_timeout_ms; /* 0: engine default */
+	int lock_timeout_ms;      /* RF_TX_WRITE; 0: engine default */
+	int statement_timeout_ms; /* RF_TX_WRITE; 0: engine default */
+	int read_timeout_ms;      /* RF_TX_READ: the longest one statement of the
+	                             transaction may run, then it fails with
+	                             "the read took longer than read_timeout_ms";
+	                             0: no limit. rf_db_begin without opts uses
+	                             the connection's (rf_connect_opts) */
 	const char *xid;          /* RF_TX_WRITE only, or NULL: the transaction's
 	                             name, "rowferry-<journal id>", known before it
 	                             begins (MariaDB: XA START xid), so a journal
@@ -167,6 +188,8 @@ struct rf_connect_opts {
 	const char *url;      /* DESIGN §2 URL forms or a libpq conninfo / service */
 	const char *password; /* from password_env, or NULL */
 	bool allow_prompt;    /* may prompt on the terminal (no echo) */
+	int read_timeout_ms;  /* [safety] read_timeout_ms: for read transactions
+	                         begun without opts; 0 none */
 };
 
 /* A bulk load's rows, piece by piece: next() points *data and *len at the
@@ -185,6 +208,10 @@ struct rf_db_ops {
 	                        does, so apply journals from it instead of
 	                        reading the rows back (not MariaDB: ~4x slower) */
 	bool has_schemas;
+
+	/* The quoting rules the server parses this connection's SQL with now
+	 * (PostgreSQL: as standard_conforming_strings currently says). */
+	enum rf_sql_dialect (*dialect)(struct rf_db *db);
 
 	/* Returns 0 and *out, or -1 with err ("prod: connection refused ...").
 	 * The password is never copied into error text. */
@@ -284,9 +311,12 @@ struct rf_db {
 	char *display_url; /* URL with the password removed */
 	bool in_tx;
 	enum rf_tx_mode tx_mode;
-	bool bulk; /* the bulk ops may be used on this connection: the driver
-	              has them and the server allows them (MySQL and MariaDB:
-	              local_infile); set by connect */
+	int read_timeout_ms;    /* rf_connect_opts: reads begun without opts */
+	int tx_read_timeout_ms; /* the read timeout of the read transaction
+	                           now open, for its error message; else 0 */
+	bool bulk;              /* the bulk ops may be used on this connection: the driver
+	                           has them and the server allows them (MySQL and MariaDB:
+	                           local_infile); set by connect */
 };
 
 extern const struct rf_db_ops rf_pg_ops;
@@ -321,11 +351,17 @@ int rf_db_tx_outcome(struct rf_db *db, const char *xid, const char *tx, bool set
                      enum rf_tx_outcome *out, struct rf_error *err);
 
 /* Shared helpers for drivers (src/db/db.c). */
-/* Validates a user WHERE expression: not empty, no ';' outside quotes, no
- * comment markers outside quotes, balanced parentheses and quotes. Returns 0
- * or -1 with err naming the problem. The server enforces read-only anyway;
- * this makes "1=1; DROP TABLE x" a clear error instead of a server one. */
-int rf_db_check_where(const char *where, const char *who, struct rf_error *err);
+/* Checks a user SQL fragment (src/db/fragment.c) with dialect d's quoting:
+ * not empty, no ';' and no comment outside quotes, every quote closed,
+ * parentheses balanced, and on SQLite no parameters. Returns 0 (also for
+ * sql == NULL) or -1 with err: who is the connection named in it, what the
+ * fragment's name ("--where"), e.g. "prod: --where must be a single
+ * expression (found ';'): ...". Every driver also sends each statement
+ * alone (DESIGN §15); this makes an attempt a clear error first. */
+int rf_sql_check_fragment(const char *sql, enum rf_sql_dialect d, const char *what, const char *who,
+                          struct rf_error *err);
+/* rf_sql_check_fragment for a --where on db, in db's current dialect. */
+int rf_db_check_where(struct rf_db *db, const char *where, struct rf_error *err);
 /* True for a name made only of ASCII letters, digits and '_' (not
  * starting with a digit): the temporary tables rowferry names itself,
  * which drivers put into SQL unquoted. */
@@ -337,6 +373,10 @@ void rf_db_add_escaped(struct rf_buf *out, const char *s, size_t n, const char e
 /* bulk_stream with the rows in data[0..len), as one piece. */
 int rf_db_bulk_load(struct rf_db *db, const char *sql, const char *data, size_t len,
                     long long *rows, struct rf_error *err);
+/* Sets err to "the read took longer than read_timeout_ms (N ms)" for db's
+ * read transaction (drivers call it when the server stopped a statement
+ * for that reason). Returns -1. */
+int rf_db_read_timeout_error(const struct rf_db *db, struct rf_error *err);
 /* Fills the driver-common part of a connection. */
 void rf_db_init_base(struct rf_db *db, const struct rf_db_ops *ops,
                      const struct rf_connect_opts *o);

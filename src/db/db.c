@@ -93,8 +93,8 @@ void rf_db_close(struct rf_db *db)
 int rf_db_begin(struct rf_db *db, enum rf_tx_mode mode, const struct rf_tx_opts *opts,
                 struct rf_error *err)
 {
-	static const struct rf_tx_opts none = {0, 0, NULL};
-	return db->ops->begin(db, mode, opts ? opts : &none, err);
+	struct rf_tx_opts dflt = {.read_timeout_ms = db->read_timeout_ms};
+	return db->ops->begin(db, mode, opts ? opts : &dflt, err);
 }
 
 int rf_db_commit(struct rf_db *db, struct rf_error *err)
@@ -186,6 +186,13 @@ void rf_db_init_base(struct rf_db *db, const struct rf_db_ops *ops, const struct
 	db->name = rf_xstrdup(o->name && *o->name ? o->name : db->display_url);
 	db->in_tx = false;
 	db->tx_mode = RF_TX_READ;
+	db->read_timeout_ms = o->read_timeout_ms > 0 ? o->read_timeout_ms : 0;
+}
+
+int rf_db_read_timeout_error(const struct rf_db *db, struct rf_error *err)
+{
+	return rf_error_set(err, db->name, "the read took longer than read_timeout_ms (%d ms)",
+	                    db->tx_read_timeout_ms);
 }
 
 void rf_db_free_base(struct rf_db *db)
@@ -193,76 +200,6 @@ void rf_db_free_base(struct rf_db *db)
 	free(db->name);
 	free(db->display_url);
 	db->name = db->display_url = NULL;
-}
-
-int rf_db_check_where(const char *where, const char *who, struct rf_error *err)
-{
-	int depth = 0;
-	char quote = 0;
-	const char *p;
-
-	if (!where)
-		return 0;
-	for (p = where; *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'; p++)
-		;
-	if (!*p)
-		return rf_error_set(err, who, "--where is empty");
-	for (p = where; *p; p++) {
-		if (quote) {
-			/* a doubled quote is an escaped quote inside the literal */
-			if (*p == quote) {
-				if (p[1] == quote)
-					p++;
-				else
-					quote = 0;
-			} else if (*p == '\\' && quote == '\'' && p[1]) {
-				/* MySQL-style backslash escape: skip the next byte so
-				 * \' does not end the literal early; for engines that
-				 * do not treat \ specially this only makes us stricter */
-				p++;
-			}
-			continue;
-		}
-		switch (*p) {
-		case '\'':
-		case '"':
-		case '`':
-			quote = *p;
-			break;
-		case '(':
-			depth++;
-			break;
-		case ')':
-			if (--depth < 0)
-				return rf_error_set(err, who, "--where has an unbalanced ')': %s",
-				                    where);
-			break;
-		case ';':
-			return rf_error_set(
-			    err, who, "--where must be a single expression (found ';'): %s", where);
-		case '-':
-			if (p[1] == '-')
-				return rf_error_set(err, who,
-				                    "--where must not contain comments: %s", where);
-			break;
-		case '/':
-			if (p[1] == '*')
-				return rf_error_set(err, who,
-				                    "--where must not contain comments: %s", where);
-			break;
-		case '#':
-			return rf_error_set(err, who, "--where must not contain '#' comments: %s",
-			                    where);
-		default:
-			break;
-		}
-	}
-	if (quote)
-		return rf_error_set(err, who, "--where has an unterminated %c quote: %s", quote,
-		                    where);
-	if (depth)
-		return rf_error_set(err, who, "--where has an unbalanced '(': %s", where);
-	return 0;
 }
 
 /* Two connections may be opened at once (rf_db_connect_pair): prompts take

@@ -48,6 +48,11 @@ int my_fail(const struct my_db *db, struct rf_error *err, const char *msg)
 	bool first = err && !err->set;
 	size_t i;
 
+	/* max_statement_time (MariaDB) / max_execution_time (MySQL) of a read */
+	if (db->conn && db->base.in_tx && db->base.tx_read_timeout_ms > 0 &&
+	    (mysql_errno(db->conn) == ER_STATEMENT_TIMEOUT ||
+	     mysql_errno(db->conn) == 3024 /* MySQL's ER_QUERY_TIMEOUT */))
+		return rf_db_read_timeout_error(&db->base, err);
 	snprintf(line, sizeof line, "%s", msg && *msg ? msg : "unknown MySQL error");
 	for (i = 0; line[i]; i++)
 		if (line[i] == '\n' || line[i] == '\r')
@@ -116,7 +121,9 @@ static MYSQL *try_connect(const struct my_url *u, const char *password, unsigned
 	if (u->ssl == MY_SSL_VERIFY)
 		mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
 	/* CLIENT_FOUND_ROWS: UPDATE reports rows matched, not rows changed, as
-	 * PostgreSQL does; apply compares it with the rows it meant to touch. */
+	 * PostgreSQL does; apply compares it with the rows it meant to touch.
+	 * Never CLIENT_MULTI_STATEMENTS: a second statement in any text is a
+	 * syntax error to the server (DESIGN §15; checked in my_connect). */
 	if (!mysql_real_connect(m, host, u->user, password ? password : "", u->database, u->port,
 	                        u->socket, CLIENT_FOUND_ROWS)) {
 		*errnum = mysql_errno(m);
@@ -154,6 +161,7 @@ static int my_connect(const struct rf_connect_opts *o, struct rf_db **out, struc
 	const char *password;
 	char *prompted = NULL, msg[1024] = "";
 	unsigned int errnum = 0;
+	unsigned long caps = 0;
 	int rc = -1;
 
 	*out = NULL;
@@ -177,6 +185,13 @@ static int my_connect(const struct rf_connect_opts *o, struct rf_db **out, struc
 	if (u.ssl == MY_SSL_REQUIRED && !u.socket && !mysql_get_ssl_cipher(db->conn)) {
 		rf_error_set(err, db->base.name,
 		             "ssl-mode=REQUIRED, but the server does not support TLS");
+		goto out;
+	}
+	/* no option file or default may have turned multi-statements on */
+	if (mariadb_get_infov(db->conn, MARIADB_CONNECTION_CLIENT_CAPABILITIES, &caps) != 0 ||
+	    (caps & CLIENT_MULTI_STATEMENTS)) {
+		rf_error_set(err, db->base.name,
+		             "the connection would accept several statements in one text");
 		goto out;
 	}
 	db->database = u.database ? rf_xstrdup(u.database) : NULL;
@@ -225,6 +240,24 @@ static int xa_rollback(struct my_db *db, struct rf_error *err)
 	return rc;
 }
 
+/* The longest a statement of this session may run: ms, or the server's
+ * default for 0. MariaDB's max_statement_time bounds every statement;
+ * MySQL's max_execution_time only SELECTs. */
+static int set_statement_time(struct my_db *db, int ms, struct rf_error *err)
+{
+	char sql[96];
+
+	if (ms > 0 && db->mariadb)
+		snprintf(sql, sizeof sql, "SET SESSION max_statement_time = %d.%03d", ms / 1000,
+		         ms % 1000);
+	else if (ms > 0)
+		snprintf(sql, sizeof sql, "SET SESSION max_execution_time = %d", ms);
+	else
+		snprintf(sql, sizeof sql, "SET SESSION %s = DEFAULT",
+		         db->mariadb ? "max_statement_time" : "max_execution_time");
+	return my_run(db, sql, err);
+}
+
 static int my_begin(struct rf_db *base, enum rf_tx_mode mode, const struct rf_tx_opts *opts,
                     struct rf_error *err)
 {
@@ -234,34 +267,31 @@ static int my_begin(struct rf_db *base, enum rf_tx_mode mode, const struct rf_tx
 	if (base->in_tx)
 		return rf_error_set(err, base->name, "a transaction is already open");
 	if (mode == RF_TX_READ) {
+		int read_ms = opts && opts->read_timeout_ms > 0 ? opts->read_timeout_ms : 0;
+		/* read_timeout_ms bounds each statement (a session setting: the
+		 * previous transaction's is replaced either way) */
+		if (set_statement_time(db, read_ms, err) != 0)
+			return -1;
 		/* READ ONLY is enforced by the server; the consistent snapshot makes
 		 * every stream of this transaction see the same data. */
 		if (my_run(db, "SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", err) !=
 		        0 ||
 		    my_run(db, "START TRANSACTION READ ONLY, WITH CONSISTENT SNAPSHOT", err) != 0)
 			return -1;
+		base->tx_read_timeout_ms = read_ms;
 	} else {
 		/* whole seconds, rounded up so 1 ms never means "wait forever" (0) */
-		int lock_s = (opts->lock_timeout_ms + 999) / 1000;
-		int stmt_ms = opts->statement_timeout_ms;
+		int lock_s =
+		    opts && opts->lock_timeout_ms > 0 ? (opts->lock_timeout_ms + 999) / 1000 : 0;
 		if (lock_s > 0)
 			snprintf(sql, sizeof sql, "SET SESSION innodb_lock_wait_timeout = %d",
 			         lock_s);
 		else
 			snprintf(sql, sizeof sql, "SET SESSION innodb_lock_wait_timeout = DEFAULT");
-		if (my_run(db, sql, err) != 0)
+		if (my_run(db, sql, err) != 0 ||
+		    set_statement_time(db, opts ? opts->statement_timeout_ms : 0, err) != 0)
 			return -1;
-		if (stmt_ms > 0 && db->mariadb)
-			snprintf(sql, sizeof sql, "SET SESSION max_statement_time = %d.%03d",
-			         stmt_ms / 1000, stmt_ms % 1000);
-		else if (stmt_ms > 0) /* MySQL: only bounds SELECTs */
-			snprintf(sql, sizeof sql, "SET SESSION max_execution_time = %d", stmt_ms);
-		else
-			snprintf(sql, sizeof sql, "SET SESSION %s = DEFAULT",
-			         db->mariadb ? "max_statement_time" : "max_execution_time");
-		if (my_run(db, sql, err) != 0)
-			return -1;
-		if (opts->xid) {
+		if (opts && opts->xid) {
 			/* an apply: XA, so the transaction can be prepared before
 			 * the journal says so, and settled later (DESIGN §6) */
 			if (!xid_ok(opts->xid))
@@ -275,6 +305,7 @@ static int my_begin(struct rf_db *base, enum rf_tx_mode mode, const struct rf_tx
 		} else if (my_run(db, "START TRANSACTION", err) != 0) {
 			return -1;
 		}
+		base->tx_read_timeout_ms = 0;
 	}
 	base->in_tx = true;
 	base->tx_mode = mode;
@@ -291,6 +322,7 @@ static int my_commit(struct rf_db *base, struct rf_error *err)
 		if (my_run(db, "COMMIT", err) != 0)
 			return -1; /* still in the transaction: the caller rolls back */
 		base->in_tx = false;
+		base->tx_read_timeout_ms = 0;
 		return 0;
 	}
 	if (!db->xa_prepared)
@@ -306,6 +338,7 @@ static int my_commit(struct rf_db *base, struct rf_error *err)
 	db->xid = NULL;
 	db->xa_prepared = false;
 	base->in_tx = false;
+	base->tx_read_timeout_ms = 0;
 	return rc;
 }
 
@@ -313,6 +346,7 @@ static int my_rollback(struct rf_db *base, struct rf_error *err)
 {
 	struct my_db *db = (struct my_db *)base;
 	base->in_tx = false;
+	base->tx_read_timeout_ms = 0;
 	if (db->xid)
 		return xa_rollback(db, err);
 	return my_run(db, "ROLLBACK", err);
@@ -433,6 +467,14 @@ void my_quote_table(struct rf_db *base, const struct rf_table_info *t, struct rf
 	my_quote_ident(base, t->name, sql);
 }
 
+/* MY_SESSION_SETUP fixes sql_mode without ANSI_QUOTES and
+ * NO_BACKSLASH_ESCAPES, and a fragment cannot set a system variable. */
+static enum rf_sql_dialect my_dialect(struct rf_db *base)
+{
+	(void)base;
+	return RF_SQL_MYSQL;
+}
+
 static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
                           struct rf_stream **out, struct rf_error *err)
 {
@@ -449,7 +491,7 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 		rf_error_set(err, base->name, "%s: no columns to stream", t->display);
 		goto out;
 	}
-	if (rf_db_check_where(spec->where, base->name, err) != 0)
+	if (rf_db_check_where(base, spec->where, err) != 0)
 		goto out;
 	rf_buf_adds(&sql, "SELECT ");
 	for (i = 0; i < spec->ncols; i++) {
@@ -890,6 +932,7 @@ static void my_placeholder(struct rf_db *base, size_t n, struct rf_buf *out)
  * keys also come back as last_insert_id on both. */
 const struct rf_db_ops rf_mysql_ops = {
     .engine = "mysql",
+    .dialect = my_dialect,
     .has_returning = true,
     .has_schemas = false,
     .connect = my_connect,

@@ -39,6 +39,11 @@ int pg_fail(struct pg_db *db, const PGresult *res, struct rf_error *err)
 	bool first = err && !err->set;
 	char line[1024];
 
+	/* query_canceled by statement_timeout in a read transaction: rowferry
+	 * cancels its own COPYs only with err == NULL (pg_stream.c) */
+	if (state && strcmp(state, "57014") == 0 && db->base.in_tx &&
+	    db->base.tx_read_timeout_ms > 0)
+		return rf_db_read_timeout_error(&db->base, err);
 	if (primary && *primary)
 		first_line(primary, line, sizeof line);
 	else
@@ -60,9 +65,11 @@ int pg_busy(struct pg_db *db, struct rf_error *err)
 }
 
 /* Every internal statement goes through here (psql's PSQLexec): one place
- * that checks the connection is free and handles the result status. With
- * no parameters the simple protocol is used, so sql may hold several
- * statements. Returns the result (caller PQclear()s) or NULL with err. */
+ * that checks the connection is free and handles the result status. Always
+ * the extended protocol, parameters or not: the server then refuses a
+ * second statement in sql ("cannot insert multiple commands into a
+ * prepared statement"), which the simple protocol would run (DESIGN §15).
+ * Returns the result (caller PQclear()s) or NULL with err. */
 PGresult *pg_query(struct pg_db *db, const char *sql, int nparams, const char *const *params,
                    struct rf_error *err)
 {
@@ -71,10 +78,7 @@ PGresult *pg_query(struct pg_db *db, const char *sql, int nparams, const char *c
 
 	if (pg_busy(db, err))
 		return NULL;
-	if (nparams == 0)
-		res = PQexec(db->conn, sql);
-	else
-		res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	st = PQresultStatus(res);
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return res;
@@ -143,6 +147,15 @@ static void scrub_secret(char *msg, const char *secret)
 	}
 }
 
+/* Server notices (a WARNING, a NOTICE from a trigger) would go to stderr
+ * through libpq's default processor, in the middle of the console's screen
+ * or a command's report; rowferry reports errors itself and drops them. */
+static void pg_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 /* Opens a libpq connection. The URL or conninfo goes to libpq unchanged as
  * an expandable dbname, so PG* variables, .pgpass, service files and
  * sslmode behave as in psql; keywords after it override the URL's. */
@@ -163,11 +176,25 @@ static PGconn *pg_open(const char *url, const char *password)
 /* The session settings the rest of the driver relies on: timestamps in UTC
  * and ISO form (value.h canonicalizes from there), bytea as hex (decoded by
  * the stream), floats that round-trip, literals without backslash escapes
- * (pg_quote_literal writes '\x..'). */
+ * (pg_quote_literal writes '\x..', and the --where check reads '\' as a
+ * whole string; pg_dialect() follows the setting should it change). One
+ * statement, as every statement is (pg_query). */
 static const char pg_session_sql[] =
-    "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET IntervalStyle = 'iso_8601'; "
-    "SET extra_float_digits = 3; SET bytea_output = 'hex'; "
-    "SET standard_conforming_strings = on";
+    "SELECT pg_catalog.set_config('TimeZone', 'UTC', false),"
+    " pg_catalog.set_config('DateStyle', 'ISO', false),"
+    " pg_catalog.set_config('IntervalStyle', 'iso_8601', false),"
+    " pg_catalog.set_config('extra_float_digits', '3', false),"
+    " pg_catalog.set_config('bytea_output', 'hex', false),"
+    " pg_catalog.set_config('standard_conforming_strings', 'on', false)";
+
+/* libpq tracks standard_conforming_strings as the server reports it, so a
+ * fragment that turned it off (set_config() in an earlier --where) is
+ * still lexed as the server will read it. */
+static enum rf_sql_dialect pg_dialect(struct rf_db *dbp)
+{
+	const char *scs = PQparameterStatus(pg(dbp)->conn, "standard_conforming_strings");
+	return scs && strcmp(scs, "on") == 0 ? RF_SQL_POSTGRES : RF_SQL_POSTGRES_ESCAPES;
+}
 
 /* On success *out is a new connection the caller closes with pg_close(). */
 static int pg_connect(const struct rf_connect_opts *o, struct rf_db **out, struct rf_error *err)
@@ -202,6 +229,7 @@ static int pg_connect(const struct rf_connect_opts *o, struct rf_db **out, struc
 		rf_error_set(err, db->base.name, "%s", *line ? line : "cannot connect");
 		goto cleanup;
 	}
+	PQsetNoticeProcessor(db->conn, pg_notice, NULL);
 	if (PQserverVersion(db->conn) < PG_MIN_VERSION) {
 		rf_error_set(err, db->base.name,
 		             "PostgreSQL 12 or later is required (server is %s)",
@@ -242,31 +270,53 @@ static void pg_close(struct rf_db *dbp)
 static int pg_begin(struct rf_db *dbp, enum rf_tx_mode mode, const struct rf_tx_opts *opts,
                     struct rf_error *err)
 {
+	static const struct rf_tx_opts none;
 	struct pg_db *db = pg(dbp);
-	char sql[200];
+	const struct rf_tx_opts *o = opts ? opts : &none;
+	int lock = mode == RF_TX_WRITE ? o->lock_timeout_ms : 0;
+	int stmt = mode == RF_TX_READ ? o->read_timeout_ms : o->statement_timeout_ms;
+	char lock_ms[16], stmt_ms[16];
+	const char *params[2];
+	int n = 0;
+	PGresult *res = NULL;
+	int rc = -1;
 
 	if (dbp->in_tx)
 		return rf_error_set(err, dbp->name, "a transaction is already open");
-	if (mode == RF_TX_READ) {
-		/* the server refuses writes; one snapshot for every stream of a diff */
-		snprintf(sql, sizeof sql, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-	} else {
-		int n = snprintf(sql, sizeof sql, "BEGIN");
-		if (opts && opts->lock_timeout_ms > 0)
-			n += snprintf(sql + n, sizeof sql - (size_t)n,
-			              "; SET LOCAL lock_timeout = %d", opts->lock_timeout_ms);
-		if (opts && opts->statement_timeout_ms > 0)
-			snprintf(sql + n, sizeof sql - (size_t)n,
-			         "; SET LOCAL statement_timeout = %d", opts->statement_timeout_ms);
-	}
-	if (pg_run(db, sql, err) != 0) {
-		if (PQtransactionStatus(db->conn) != PQTRANS_IDLE)
-			pg_run(db, "ROLLBACK", NULL);
-		return -1;
+	/* reads: the server refuses writes; one snapshot for every stream of
+	 * a diff */
+	if (pg_run(db,
+	           mode == RF_TX_READ ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN",
+	           err) != 0)
+		goto cleanup;
+	/* SET LOCAL, as set_config(..., true): the timeouts end with the
+	 * transaction; a 0 leaves the session's own setting */
+	snprintf(lock_ms, sizeof lock_ms, "%d", lock > 0 ? lock : 0);
+	snprintf(stmt_ms, sizeof stmt_ms, "%d", stmt > 0 ? stmt : 0);
+	if (lock > 0)
+		params[n++] = lock_ms;
+	if (stmt > 0)
+		params[n++] = stmt_ms;
+	if (n) {
+		res = pg_query(
+		    db,
+		    lock > 0 && stmt > 0 ? "SELECT pg_catalog.set_config('lock_timeout', $1, true),"
+		                           " pg_catalog.set_config('statement_timeout', $2, true)"
+		    : lock > 0           ? "SELECT pg_catalog.set_config('lock_timeout', $1, true)"
+		               : "SELECT pg_catalog.set_config('statement_timeout', $1, true)",
+		    n, params, err);
+		if (!res)
+			goto cleanup;
 	}
 	dbp->in_tx = true;
 	dbp->tx_mode = mode;
-	return 0;
+	dbp->tx_read_timeout_ms = mode == RF_TX_READ && stmt > 0 ? stmt : 0;
+	rc = 0;
+cleanup:
+	PQclear(res);
+	if (rc != 0 && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+		pg_run(db, "ROLLBACK", NULL);
+	return rc;
 }
 
 /* After COMMIT or ROLLBACK: in_tx follows what the server says. */
@@ -274,6 +324,8 @@ static void pg_sync_tx_state(struct pg_db *db)
 {
 	PGTransactionStatusType st = PQtransactionStatus(db->conn);
 	db->base.in_tx = st == PQTRANS_INTRANS || st == PQTRANS_INERROR;
+	if (!db->base.in_tx)
+		db->base.tx_read_timeout_ms = 0;
 }
 
 static int pg_commit(struct rf_db *dbp, struct rf_error *err)
@@ -302,7 +354,14 @@ cleanup:
 static int pg_rollback(struct rf_db *dbp, struct rf_error *err)
 {
 	struct pg_db *db = pg(dbp);
-	int rc = pg_run(db, "ROLLBACK", err);
+	int rc;
+
+	/* nothing to end: a ROLLBACK now would only earn a WARNING */
+	if (!db->copy_stream && PQtransactionStatus(db->conn) == PQTRANS_IDLE) {
+		pg_sync_tx_state(db);
+		return 0;
+	}
+	rc = pg_run(db, "ROLLBACK", err);
 	if (!db->copy_stream)
 		pg_sync_tx_state(db);
 	return rc;
@@ -546,7 +605,7 @@ static PGresult *exec_maybe_prepared(struct pg_db *db, const char *sql, int npar
 	if (db->prepared_sql) {
 		char drop[64];
 		snprintf(drop, sizeof drop, "DEALLOCATE %s", db->prepared_name);
-		PQclear(PQexec(db->conn, drop));
+		PQclear(PQexecParams(db->conn, drop, 0, NULL, NULL, NULL, NULL, 0));
 		free(db->prepared_sql);
 		db->prepared_sql = NULL;
 	}
@@ -623,6 +682,7 @@ cleanup:
 
 const struct rf_db_ops rf_pg_ops = {
     .engine = "postgres",
+    .dialect = pg_dialect,
     .has_returning = true,
     .fast_returning = true,
     .has_schemas = true,

@@ -101,7 +101,8 @@ int pg_bulk_stream(struct rf_db *dbp, const char *sql, const struct rf_bulk_rows
 	*rows = 0;
 	if (pg_busy(db, err))
 		return -1;
-	res = PQexec(db->conn, sql);
+	/* extended protocol: sql is one statement (pg_query) */
+	res = PQexecParams(db->conn, sql, 0, NULL, NULL, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
 		pg_fail(db, res, err);
 		PQclear(res);

@@ -122,9 +122,11 @@ static void copy_abort(struct rf_stream *s)
 	copy_finish(s, true, NULL);
 }
 
-/* Starts COPY (select) TO STDOUT. Inside a transaction a savepoint is set in
- * the same round trip, so that an error, or a COPY cancelled by an early
- * stream_close(), does not leave the transaction aborted. */
+/* Starts COPY (select) TO STDOUT, through the extended protocol like every
+ * statement (pg_query): the server refuses a second statement smuggled in
+ * the select. Inside a transaction a savepoint is set first, so that an
+ * error, or a COPY cancelled by an early stream_close(), does not leave the
+ * transaction aborted. */
 static int copy_open(struct rf_stream *s, const char *select, struct rf_error *err)
 {
 	struct pg_db *db = s->db;
@@ -132,22 +134,20 @@ static int copy_open(struct rf_stream *s, const char *select, struct rf_error *e
 	PGresult *res;
 	int rc = -1;
 
-	if (db->base.in_tx)
-		rf_buf_adds(&sql, "SAVEPOINT rf_stream; ");
+	if (db->base.in_tx) {
+		if (pg_run(db, "SAVEPOINT rf_stream", err) != 0)
+			goto cleanup;
+		s->savepoint = true;
+	}
 	rf_buf_printf(&sql, "COPY (%s) TO STDOUT", select);
-	if (!PQsendQuery(db->conn, sql.data)) {
+	if (!PQsendQueryParams(db->conn, sql.data, 0, NULL, NULL, NULL, NULL, 0)) {
 		pg_fail(db, NULL, err);
+		copy_finish(s, true, NULL);
 		goto cleanup;
 	}
 	db->copy_stream = s;
 	while ((res = PQgetResult(db->conn)) != NULL) {
-		ExecStatusType st = PQresultStatus(res);
-		if (st == PGRES_COMMAND_OK) { /* the SAVEPOINT */
-			s->savepoint = true;
-			PQclear(res);
-			continue;
-		}
-		if (st == PGRES_COPY_OUT) {
+		if (PQresultStatus(res) == PGRES_COPY_OUT) {
 			PQclear(res);
 			rc = 0;
 			goto cleanup;
@@ -189,7 +189,7 @@ int pg_stream_open(struct rf_db *dbp, const struct rf_stream_spec *spec, struct 
 	int rc = -1;
 
 	*out = NULL;
-	if (rf_db_check_where(spec->where, dbp->name, err) != 0 || pg_busy(db, err) != 0)
+	if (rf_db_check_where(dbp, spec->where, err) != 0 || pg_busy(db, err) != 0)
 		goto cleanup;
 	for (size_t i = 0; i < spec->ncols + spec->nkey; i++) {
 		size_t c = i < spec->ncols ? spec->cols[i] : spec->key[i - spec->ncols];

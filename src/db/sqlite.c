@@ -69,6 +69,9 @@ int sq_fail(struct sqlite_db *db, struct rf_error *err, const char *what)
 	char msg[900];
 	char *p;
 
+	if (db->conn && sqlite3_errcode(db->conn) == SQLITE_INTERRUPT &&
+	    db->base.tx_read_timeout_ms)
+		return rf_db_read_timeout_error(&db->base, err);
 	if (db->conn && sqlite3_errcode(db->conn) == SQLITE_INTERRUPT && db->statement_timeout_ms)
 		snprintf(msg, sizeof msg, "statement timeout (%d ms) exceeded",
 		         db->statement_timeout_ms);
@@ -84,18 +87,36 @@ int sq_fail(struct sqlite_db *db, struct rf_error *err, const char *what)
 	return rf_error_set(err, db->base.name, "%s", msg);
 }
 
-/* Runs statements that take no parameters and return nothing we need. */
+/* Runs one statement that takes no parameters and returns nothing we
+ * need (one: sq_prepare checks the tail, as for every statement). */
 static int exec_simple(struct sqlite_db *db, const char *sql, struct rf_error *err)
 {
-	if (sqlite3_exec(db->conn, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return sq_fail(db, err, NULL);
-	return 0;
+	sqlite3_stmt *st = NULL;
+	int step = SQLITE_DONE, rc = 0;
+
+	if (sq_prepare(db, sql, &st, err) != 0)
+		return -1;
+	while (st && (step = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	if (step != SQLITE_DONE)
+		rc = sq_fail(db, err, NULL);
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int sq_prepare(struct sqlite_db *db, const char *sql, sqlite3_stmt **st, struct rf_error *err)
 {
-	if (sqlite3_prepare_v2(db->conn, sql, -1, st, NULL) != SQLITE_OK)
+	const char *tail = NULL;
+	if (sqlite3_prepare_v2(db->conn, sql, -1, st, &tail) != SQLITE_OK)
 		return sq_fail(db, err, NULL);
+	/* prepare compiles the first statement only: the rest would be lost,
+	 * or run by whoever prepares the tail (DESIGN §15) */
+	if (tail && *sq_skip_space(tail)) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+		return rf_error_set(err, db->base.name, "one statement at a time: %.60s",
+		                    sq_skip_space(tail));
+	}
 	return 0;
 }
 
@@ -179,7 +200,8 @@ static int sqlite_connect(const struct rf_connect_opts *o, struct rf_db **out, s
 	sqlite3_busy_timeout(db->conn, SQLITE_DEFAULT_BUSY_MS);
 	/* A file that is not a database only fails on the first read: read now,
 	 * so the error names the connection at connect time. */
-	if (exec_simple(db, "PRAGMA foreign_keys=ON; PRAGMA query_only=ON", err) != 0 ||
+	if (exec_simple(db, "PRAGMA foreign_keys=ON", err) != 0 ||
+	    exec_simple(db, "PRAGMA query_only=ON", err) != 0 ||
 	    exec_simple(db, "SELECT count(*) FROM sqlite_schema", err) != 0)
 		goto out;
 	*out = &db->base;
@@ -503,7 +525,7 @@ static int sqlite_stream_open(struct rf_db *base, const struct rf_stream_spec *s
 			rf_error_set(err, base->name, "stream of %s: bad key index", t->display);
 			goto out;
 		}
-	if (spec->where && rf_db_check_where(spec->where, base->name, err) != 0)
+	if (spec->where && rf_db_check_where(base, spec->where, err) != 0)
 		goto out;
 
 	rf_buf_adds(&sql, "SELECT ");
@@ -735,8 +757,15 @@ static int sqlite_begin(struct rf_db *base, enum rf_tx_mode mode, const struct r
 	if (base->in_tx)
 		return rf_error_set(err, base->name, "a transaction is already open");
 	if (mode == RF_TX_READ) {
-		if (exec_simple(db, "PRAGMA query_only=ON; BEGIN", err) != 0)
+		if (exec_simple(db, "PRAGMA query_only=ON", err) != 0 ||
+		    exec_simple(db, "BEGIN", err) != 0)
 			return -1;
+		/* read_timeout_ms: each step of a read stops at the deadline */
+		if (opts && opts->read_timeout_ms > 0) {
+			db->statement_timeout_ms = opts->read_timeout_ms;
+			base->tx_read_timeout_ms = opts->read_timeout_ms;
+			sqlite3_progress_handler(db->conn, 1000, on_progress, db);
+		}
 	} else {
 		sqlite3_busy_timeout(db->conn, opts && opts->lock_timeout_ms > 0
 		                                   ? opts->lock_timeout_ms
@@ -781,6 +810,7 @@ static int end_tx(struct sqlite_db *db, const char *sql, struct rf_error *err)
 	sqlite3_progress_handler(db->conn, 0, NULL, NULL);
 	db->statement_timeout_ms = 0;
 	db->deadline_ms = 0;
+	db->base.tx_read_timeout_ms = 0;
 	sqlite3_busy_timeout(db->conn, SQLITE_DEFAULT_BUSY_MS);
 	if (exec_simple(db, "PRAGMA query_only=ON", err) != 0)
 		rc = -1;
@@ -846,8 +876,14 @@ static int sqlite_tx_outcome(struct rf_db *base, const char *xid, const char *tx
 	then = strtoul(tx, &end, 10);
 	if (errno || end == tx || *end)
 		return rf_error_set(err, base->name, "not a SQLite transaction identity: %s", tx);
-	if (exec_simple(db, "BEGIN; SELECT count(*) FROM sqlite_schema", err) != 0)
+	/* a read of the schema takes the shared lock, and with it rolls a hot
+	 * journal back: the file is then as its last commit left it */
+	if (exec_simple(db, "BEGIN", err) != 0)
 		return -1;
+	if (exec_simple(db, "SELECT count(*) FROM sqlite_schema", err) != 0) {
+		exec_simple(db, "ROLLBACK", NULL);
+		return -1;
+	}
 	rc = file_identity(db, &now, &wal, err);
 	exec_simple(db, "COMMIT", NULL);
 	if (rc != 0)
@@ -868,8 +904,15 @@ static int sqlite_tx_outcome(struct rf_db *base, const char *xid, const char *tx
 	return 0;
 }
 
+static enum rf_sql_dialect sqlite_dialect(struct rf_db *base)
+{
+	(void)base;
+	return RF_SQL_SQLITE;
+}
+
 const struct rf_db_ops rf_sqlite_ops = {
     .engine = "sqlite",
+    .dialect = sqlite_dialect,
     .has_returning = true,
     .fast_returning = true, /* SQLite 3.35+ */
     .has_schemas = false,

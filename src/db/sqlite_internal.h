@@ -14,7 +14,8 @@ struct sqlite_db {
 	struct rf_db base; /* first: the core holds a struct rf_db * */
 	sqlite3 *conn;
 	char *path;
-	int statement_timeout_ms; /* inside a write transaction, else 0 */
+	int statement_timeout_ms; /* inside a transaction with a statement or
+	                             read timeout, else 0 */
 	long long deadline_ms;    /* CLOCK_MONOTONIC; the running step stops after it */
 	/* the write transaction's identity (prepare): the file change counter
 	 * as it was when the transaction began, or wal */

@@ -666,6 +666,126 @@ static void where_injection_is_an_error_and_the_table_survives(void **state)
 	rf_db_close(db);
 }
 
+/* Every statement goes out alone (DESIGN §15): the connection has no
+ * CLIENT_MULTI_STATEMENTS, so a second statement is a syntax error to the
+ * server even where the lexical check is fooled. Here it is fooled on
+ * purpose: with NO_BACKSLASH_ESCAPES set behind the driver's back, '\' is
+ * a whole string to the server but the start of one to the check. */
+static void a_second_statement_is_refused_by_the_server(void **state)
+{
+	/* the server reads: ... WHERE ('\' OR 1=1) ORDER BY id;
+	 * INSERT INTO victim VALUES (3) #') ORDER BY ... */
+	static const char smuggled[] = "'\\' OR 1=1) ORDER BY id; INSERT INTO victim VALUES (3) #'";
+	struct rf_db *db = connect_test();
+	struct rf_table_info t;
+	struct rf_result r;
+	struct rf_error err;
+	struct streamed st;
+
+	(void)state;
+	rf_test_sql(my_url(), "DROP TABLE IF EXISTS victim;\n"
+	                      "CREATE TABLE victim (id INT PRIMARY KEY);\n"
+	                      "INSERT INTO victim VALUES (1), (2);\n");
+	describe_ok(db, "victim", &t);
+	rf_error_clear(&err);
+	assert_int_equal(db->ops->exec(db, "DELETE FROM victim WHERE id = 1; DROP TABLE victim", 0,
+	                               NULL, NULL, &err),
+	                 -1);
+	assert_non_null(strstr(err.msg, "SQL syntax"));
+	assert_int_equal(rf_sql_check_fragment(smuggled, RF_SQL_MYSQL, "--where", "test", &err), 0);
+	exec_ok(db, "SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES'", 0, NULL, NULL);
+	assert_int_equal(stream_open(db, &t, "id", smuggled, &st, &err), -1);
+	assert_null(st.s);
+	assert_non_null(strstr(err.msg, "SQL syntax"));
+	free(st.cols);
+	exec_ok(db, "SELECT COUNT(*) FROM victim", 0, NULL, &r);
+	assert_cell(&r.cells[0], "2");
+	rf_result_free(&r);
+	rf_table_info_free(&t);
+	rf_db_close(db);
+}
+
+/* MariaDB's own quoting: backslash escapes in '' and "", executable
+ * comments and '#' refused; a ';' inside a string is data. */
+static void where_follows_mariadb_quoting(void **state)
+{
+	static const char *const bad[] = {
+	    "k = '\\'' OR 1) ORDER BY 1; DROP TABLE inj2; SELECT ('",
+	    "k = 'x' /*! OR 1=1 */",
+	    "k = 'x' # OR 1=1",
+	    "k = \"\\\"\"; DROP TABLE inj2; SELECT \"",
+	};
+	struct rf_db *db = connect_test();
+	struct rf_table_info t;
+	struct rf_result r;
+	struct rf_error err;
+	struct streamed st;
+	size_t i;
+
+	(void)state;
+	rf_test_sql(my_url(), "DROP TABLE IF EXISTS inj2;\n"
+	                      "CREATE TABLE inj2 (id INT PRIMARY KEY, k VARCHAR(10));\n"
+	                      "INSERT INTO inj2 VALUES (1, 'a;b'), (2, 'it''s'), (3, 'c\\\\');\n");
+	describe_ok(db, "inj2", &t);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(stream_open(db, &t, "id", bad[i], &st, &err), -1);
+		assert_null(st.s);
+		assert_string_equal(err.where, "test");
+		assert_non_null(strstr(err.msg, "--where "));
+		free(st.cols);
+	}
+	/* backslash escapes and doubled quotes, as MariaDB reads them */
+	stream_open_ok(db, &t, "id", "k = 'it\\'s' OR k = \"a;b\" OR k = 'c\\\\'", &st);
+	assert_cell(&next_row(db, &st)->cells[0], "1");
+	assert_cell(&next_row(db, &st)->cells[0], "2");
+	assert_cell(&next_row(db, &st)->cells[0], "3");
+	assert_null(next_row(db, &st));
+	stream_close(db, &st);
+	exec_ok(db, "SELECT COUNT(*) FROM inj2", 0, NULL, &r);
+	assert_cell(&r.cells[0], "3");
+	rf_result_free(&r);
+	rf_table_info_free(&t);
+	rf_db_close(db);
+}
+
+/* [safety] read_timeout_ms: a read that runs past it is stopped by the
+ * server (max_statement_time) and named as such. */
+static void a_read_past_read_timeout_ms_fails_clearly(void **state)
+{
+	struct rf_connect_opts o = {.name = "prod", .url = my_url(), .read_timeout_ms = 1000};
+	struct rf_db *db = NULL;
+	struct rf_table_info t;
+	struct rf_error err;
+	struct streamed st;
+	const struct rf_row *row;
+	time_t start;
+	int rc;
+
+	(void)state;
+	rf_test_sql(my_url(), "DROP TABLE IF EXISTS slow;\n"
+	                      "CREATE TABLE slow (id INT PRIMARY KEY);\n"
+	                      "INSERT INTO slow VALUES (1), (2);\n");
+	rf_error_clear(&err);
+	assert_int_equal(rf_db_connect(&o, &db, &err), 0);
+	describe_ok(db, "slow", &t);
+	assert_int_equal(rf_db_begin(db, RF_TX_READ, NULL, &err), 0);
+	start = time(NULL);
+	rc = stream_open(db, &t, "id", "sleep(100) = 0", &st, &err);
+	if (rc == 0) {
+		while ((rc = db->ops->stream_next(st.s, &row, &err)) == 1)
+			;
+		db->ops->stream_close(st.s);
+	}
+	free(st.cols);
+	assert_int_equal(rc, -1);
+	assert_true(time(NULL) - start < 10);
+	assert_string_equal(err.where, "prod");
+	assert_string_equal(err.msg, "the read took longer than read_timeout_ms (1000 ms)");
+	rf_db_rollback(db, NULL);
+	rf_table_info_free(&t);
+	rf_db_close(db);
+}
+
 /* ---- scale ---- */
 
 static void million_row_stream_runs_in_flat_memory(void **state)
@@ -918,6 +1038,9 @@ int main(void)
 	    cmocka_unit_test(read_transaction_refuses_writes_and_write_transaction_sets_timeouts),
 	    cmocka_unit_test(text_and_uuid_keys_stream_in_byte_order),
 	    cmocka_unit_test(where_injection_is_an_error_and_the_table_survives),
+	    cmocka_unit_test(a_second_statement_is_refused_by_the_server),
+	    cmocka_unit_test(where_follows_mariadb_quoting),
+	    cmocka_unit_test(a_read_past_read_timeout_ms_fails_clearly),
 	    cmocka_unit_test(connection_errors_name_the_connection_and_hide_the_password),
 	    cmocka_unit_test(passwords_come_from_options_url_or_mysql_pwd),
 	    cmocka_unit_test(million_row_stream_runs_in_flat_memory),

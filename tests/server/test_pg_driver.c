@@ -489,7 +489,7 @@ static void tricky_values_survive_write_and_stream_byte_for_byte(void **state)
 	struct rf_error err;
 	struct rf_result res;
 	struct rows r;
-	struct rf_tx_opts tx = {0, 0, NULL};
+	struct rf_tx_opts tx = {0};
 
 	(void)state;
 	rf_test_sql(pg_url(), tricky_sql);
@@ -763,7 +763,7 @@ static void read_transaction_refuses_writes_on_the_server(void **state)
 {
 	struct rf_db *db;
 	struct rf_error err;
-	struct rf_tx_opts tx = {5000, 60000, NULL};
+	struct rf_tx_opts tx = {.lock_timeout_ms = 5000, .statement_timeout_ms = 60000};
 	char *v;
 
 	(void)state;
@@ -1002,6 +1002,143 @@ static double raw_copy_seconds(const char *select, double *cpu)
 	return t0;
 }
 
+/* Every statement goes out alone (DESIGN §15): through the extended
+ * protocol the server refuses a second statement in one text, in exec and
+ * in the statement of a bulk load (sent with PQexec before, which ran
+ * both). */
+static void a_second_statement_is_refused_by_the_server(void **state)
+{
+	struct rf_db *db;
+	struct rf_error err;
+	long long rows = 0;
+	char *v;
+
+	(void)state;
+	rf_test_sql(pg_url(), "SET client_min_messages = warning;"
+	                      "DROP TABLE IF EXISTS public.victim2, public.loaded;"
+	                      "CREATE TABLE public.victim2 (id integer PRIMARY KEY);"
+	                      "CREATE TABLE public.loaded (id integer);"
+	                      "INSERT INTO public.victim2 VALUES (1), (2);");
+	db = rf_test_connect("test", pg_url());
+	rf_error_clear(&err);
+	assert_int_equal(
+	    db->ops->exec(db, "SELECT 1; DROP TABLE public.victim2", 0, NULL, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "cannot insert multiple commands"));
+	rf_error_clear(&err);
+	CHECK(rf_db_begin(db, RF_TX_WRITE, NULL, &err), &err);
+	assert_int_equal(
+	    rf_db_bulk_load(db, "DELETE FROM public.victim2; COPY public.loaded FROM STDIN", "7\n",
+	                    2, &rows, &err),
+	    -1);
+	assert_non_null(strstr(err.msg, "cannot insert multiple commands"));
+	rf_db_rollback(db, NULL);
+	v = query_value(db, "SELECT count(*) FROM public.victim2");
+	assert_string_equal(v, "2");
+	free(v);
+	rf_db_close(db);
+}
+
+/* PostgreSQL's own quoting: a ';' inside a dollar quote or a string is
+ * data, the issue's two strings are refused before the server sees them,
+ * and the check reads strings as standard_conforming_strings says now. */
+static void where_follows_postgres_quoting(void **state)
+{
+	static const char *const issue[] = {
+	    "$$'$$ = $$x$$) ORDER BY 1) TO STDOUT; COMMIT; DROP TABLE public.victim3; COPY "
+	    "(SELECT 1 AS id WHERE ($$'$$ <> $$a$$",
+	    "note <> '\\') ORDER BY 1) TO STDOUT; COMMIT; INSERT INTO public.victim3 VALUES (3); "
+	    "COPY (SELECT 1 AS id WHERE (chr(39) <> E'\\''",
+	};
+	struct rf_db *db;
+	struct rf_table_info t;
+	struct rf_error err;
+	struct rows r;
+	char *v;
+
+	(void)state;
+	rf_test_sql(pg_url(),
+	            "SET client_min_messages = warning;"
+	            "DROP TABLE IF EXISTS public.victim3;"
+	            "CREATE TABLE public.victim3 (id integer PRIMARY KEY, note text);"
+	            "INSERT INTO public.victim3 VALUES (1, 'a;b'), (2, 'x\\y'), (4, 'c');");
+	db = rf_test_connect("test", pg_url());
+	rf_error_clear(&err);
+	CHECK(db->ops->describe(db, "public.victim3", &t, &err), &err);
+	CHECK(rf_db_begin(db, RF_TX_READ, NULL, &err), &err);
+	for (size_t i = 0; i < 2; i++) {
+		rf_error_clear(&err);
+		assert_int_equal(stream_rows(db, &t, "id", "id", issue[i], false, &r, &err), -1);
+		assert_string_equal(err.where, "test");
+		assert_non_null(strstr(err.msg, "--where "));
+		rows_free(&r);
+	}
+	/* data that holds ';', in each quoting form */
+	CHECK(stream_rows(db, &t, "id", "id", "note = $$a;b$$", false, &r, &err), &err);
+	assert_int_equal(r.nrows, 1);
+	assert_cell_text(cell(&r, 0, 0), "1");
+	rows_free(&r);
+	CHECK(stream_rows(db, &t, "id", "id",
+	                  "note IN ($tag$a;b$tag$, E'x\\\\y', 'x\\y', U&'\\0063')", false, &r,
+	                  &err),
+	      &err);
+	assert_int_equal(r.nrows, 3);
+	rows_free(&r);
+	rf_db_rollback(db, NULL);
+	/* with standard_conforming_strings off, '\' opens a string that does
+	 * not close: refused, as the server would read it */
+	CHECK(db->ops->exec(db, "SET standard_conforming_strings = off", 0, NULL, NULL, &err),
+	      &err);
+	assert_int_equal(db->ops->dialect(db), RF_SQL_POSTGRES_ESCAPES);
+	rf_error_clear(&err);
+	assert_int_equal(
+	    stream_rows(db, &t, "id", "id", "note = '\\' OR note = ';'", false, &r, &err), -1);
+	assert_non_null(strstr(err.msg, "--where "));
+	rows_free(&r);
+	CHECK(db->ops->exec(db, "SET standard_conforming_strings = on", 0, NULL, NULL, &err), &err);
+	v = query_value(db, "SELECT count(*) FROM public.victim3");
+	assert_string_equal(v, "3");
+	free(v);
+	rf_table_info_free(&t);
+	rf_db_close(db);
+}
+
+/* [safety] read_timeout_ms: a read that runs past it is cancelled by the
+ * server (statement_timeout, local to the read transaction) and named. */
+static void a_read_past_read_timeout_ms_fails_clearly(void **state)
+{
+	struct rf_connect_opts o = {.name = "prod", .url = pg_url(), .read_timeout_ms = 1000};
+	struct rf_db *db = NULL;
+	struct rf_table_info t;
+	struct rf_error err;
+	struct rows r;
+	time_t start;
+	char *v;
+
+	(void)state;
+	rf_test_sql(pg_url(), "SET client_min_messages = warning;"
+	                      "DROP TABLE IF EXISTS public.slow;"
+	                      "CREATE TABLE public.slow (id integer PRIMARY KEY);"
+	                      "INSERT INTO public.slow VALUES (1), (2);");
+	rf_error_clear(&err);
+	CHECK(rf_db_connect(&o, &db, &err), &err);
+	CHECK(db->ops->describe(db, "public.slow", &t, &err), &err);
+	CHECK(rf_db_begin(db, RF_TX_READ, NULL, &err), &err);
+	start = time(NULL);
+	assert_int_equal(
+	    stream_rows(db, &t, "id", "id", "pg_sleep(100) is not null", false, &r, &err), -1);
+	assert_true(time(NULL) - start < 10);
+	assert_string_equal(err.where, "prod");
+	assert_string_equal(err.msg, "the read took longer than read_timeout_ms (1000 ms)");
+	rows_free(&r);
+	rf_db_rollback(db, NULL);
+	/* local to the transaction: the session's own setting is back */
+	v = query_value(db, "SELECT current_setting('statement_timeout')");
+	assert_string_equal(v, "0");
+	free(v);
+	rf_table_info_free(&t);
+	rf_db_close(db);
+}
+
 static void million_row_stream_runs_in_flat_memory(void **state)
 {
 	const char *cols = "id, a, b, c, d, e, f, g, h, k";
@@ -1188,6 +1325,9 @@ int main(void)
 	    cmocka_unit_test(read_transaction_refuses_writes_on_the_server),
 	    cmocka_unit_test(text_keys_stream_in_byte_order_on_an_en_us_database),
 	    cmocka_unit_test(where_injection_is_an_error_and_the_table_survives),
+	    cmocka_unit_test(a_second_statement_is_refused_by_the_server),
+	    cmocka_unit_test(where_follows_postgres_quoting),
+	    cmocka_unit_test(a_read_past_read_timeout_ms_fails_clearly),
 	    cmocka_unit_test(million_row_stream_runs_in_flat_memory),
 	    cmocka_unit_test(connection_errors_are_one_line_naming_the_connection),
 	};

@@ -150,6 +150,7 @@ static const char full_config[] = "[connection dev]\n"
                                   "undo_dir = /var/lib/rowferry/undo\n"
                                   "lock_timeout_ms = 2500\n"
                                   "statement_timeout_ms = 30000\n"
+                                  "read_timeout_ms = 120000\n"
                                   "bulk_rows = 250\n"
                                   "\n"
                                   "[ui]\n"
@@ -188,6 +189,7 @@ static void full_file_parses_into_config(void **state)
 	assert_string_equal(cfg.undo_dir, "/var/lib/rowferry/undo");
 	assert_int_equal(cfg.lock_timeout_ms, 2500);
 	assert_int_equal(cfg.statement_timeout_ms, 30000);
+	assert_int_equal(cfg.read_timeout_ms, 120000);
 	assert_int_equal(cfg.bulk_rows, 250);
 	assert_string_equal(cfg.theme, "solarized");
 	assert_true(cfg.mouse);
@@ -213,6 +215,7 @@ static void no_file_found_gives_defaults(void **state)
 	assert_string_equal(cfg.undo_dir, expected);
 	assert_int_equal(cfg.lock_timeout_ms, 5000);
 	assert_int_equal(cfg.statement_timeout_ms, 60000);
+	assert_int_equal(cfg.read_timeout_ms, 600000);
 	assert_int_equal(cfg.bulk_rows, 1000);
 	assert_string_equal(cfg.theme, "default");
 	assert_false(cfg.mouse);
@@ -484,6 +487,7 @@ static void resolve_reads_password_from_password_env(void **state)
 	assert_string_equal(o.url, "postgres://app@db.internal:5432/wg");
 	assert_string_equal(o.password, "s3cret");
 	assert_int_equal(o.allow_prompt, isatty(0));
+	assert_int_equal(o.read_timeout_ms, 600000); /* [safety] read_timeout_ms */
 	assert_ptr_equal(conn, rf_config_conn(&cfg, "prod"));
 	rf_config_free(&cfg);
 }

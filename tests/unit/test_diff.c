@@ -327,9 +327,45 @@ static void selection_flags_parse_and_reject(void **state)
 	rf_selection_free(&sel);
 }
 
+/* strtod() reads all of these; none is a tolerance (NaN makes every value
+ * differ, inf every value equal) */
+static void tolerance_must_be_a_plain_non_negative_number(void **state)
+{
+	static const char *const bad[] = {
+	    "price=nan",  "price=NaN",   "price=inf",  "price=-inf",  "price=infinity",
+	    "price=0x10", "price=1e999", "price=",     "price= ",     "price=-1",
+	    "price=1e",   "price=.",     "price=1.5x", "price= 0x1p3"};
+	static const char *const good[] = {"price=0",  "price=0.01", "price=.5",
+	                                   "price=2.", "price=1e-3", "price=1E+2"};
+	struct rf_selection sel;
+	struct rf_error err;
+	size_t i;
+	(void)state;
+	rf_selection_init(&sel, "t");
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		rf_error_clear(&err);
+		if (rf_selection_add_tolerance(&sel, bad[i], &err) != -1)
+			fail_msg("%s accepted", bad[i]);
+		assert_string_equal(err.where, "--tolerance");
+		assert_true(strstr(err.msg, "is not a non-negative number") ||
+		            strstr(err.msg, "expected COLUMN=VALUE"));
+	}
+	assert_int_equal(sel.nopts, 0);
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		rf_error_clear(&err);
+		if (rf_selection_add_tolerance(&sel, good[i], &err) != 0)
+			fail_msg("%s refused: %s", good[i], err.msg);
+	}
+	rf_error_clear(&err);
+	assert_int_equal(rf_selection_add_tolerance(&sel, "price=nan", &err), -1);
+	assert_string_equal(err.msg, "price: 'nan' is not a non-negative number");
+	rf_selection_free(&sel);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(tolerance_must_be_a_plain_non_negative_number),
 	    cmocka_unit_test_setup_teardown(diff_by_primary_key_reports_each_status, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(unexcluded_guid_is_compared, setup, teardown),

@@ -661,6 +661,7 @@ static void exec_refuses_two_statements_and_wrong_parameter_counts(void **state)
 	begin_write(f->db);
 	assert_int_equal(
 	    exec_sql(f->db, "DELETE FROM x WHERE id = 1; DROP TABLE x", 0, NULL, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "one statement at a time"));
 	assert_int_equal(
 	    exec_sql(f->db, "DELETE FROM x WHERE id = ?1 OR id = ?2", 1, &p, NULL, &err), -1);
 	assert_non_null(strstr(err.msg, "placeholders"));
@@ -708,6 +709,71 @@ static void where_injection_is_refused_and_table_survives(void **state)
 	assert_int_equal(collect(f->db, "x", "id", "id", NULL, &r, &err), 0);
 	assert_int_equal(r.nrows, 3);
 	rf_result_free(&r);
+}
+
+/* SQLite's own quoting: '' strings, "", `` and [] identifiers; parameters
+ * ("$a(';')" is one name to SQLite, quote and all) and comments refused;
+ * a ';' inside a string is data. */
+static void where_follows_sqlite_quoting(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const bad[] = {
+	    "id = $a(';') OR 1=1",
+	    "id = :x",
+	    "id = 1 # x",
+	    "[id] = 1; DROP TABLE x",
+	    "id = '\\' OR 1) ORDER BY 1; DROP TABLE x; SELECT ('\\'",
+	    "id = 1 /* x */",
+	};
+	struct rf_result r;
+	struct rf_error err;
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(collect(f->db, "x", "id", "id", bad[i], &r, &err), -1);
+		assert_string_equal(err.where, "dev");
+		if (!strstr(err.msg, "--where "))
+			fail_msg("[%s]: %s", bad[i], err.msg);
+		rf_result_free(&r);
+	}
+	assert_int_equal(collect(f->db, "customers", "code", "code",
+	                         "code = 'ACME' OR \"name\" = 'a;b' OR [code] = `code` AND "
+	                         "name = 'it''s; fine'",
+	                         &r, &err),
+	                 0);
+	assert_int_equal(r.nrows, 1);
+	rf_result_free(&r);
+	assert_int_equal(collect(f->db, "x", "id", "id", NULL, &r, &err), 0);
+	assert_int_equal(r.nrows, 3);
+	rf_result_free(&r);
+}
+
+/* [safety] read_timeout_ms: a read that runs past it is interrupted (the
+ * progress handler's deadline) and named. */
+static void read_timeout_interrupts_a_runaway_read(void **state)
+{
+	struct fixture *f = *state;
+	struct rf_connect_opts o = {.name = "prod", .url = f->url, .read_timeout_ms = 300};
+	struct rf_db *db = NULL;
+	struct rf_result r;
+	struct rf_error err;
+	time_t start;
+
+	rf_error_clear(&err);
+	assert_int_equal(rf_db_connect(&o, &db, &err), 0);
+	assert_int_equal(rf_db_begin(db, RF_TX_READ, NULL, &err), 0);
+	start = time(NULL);
+	assert_int_equal(collect(db, "x", "id", "id",
+	                         "(WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) "
+	                         "SELECT count(*) FROM c) > 0",
+	                         &r, &err),
+	                 -1);
+	assert_true(time(NULL) - start < 10);
+	assert_string_equal(err.where, "prod");
+	assert_string_equal(err.msg, "the read took longer than read_timeout_ms (300 ms)");
+	rf_result_free(&r);
+	assert_int_equal(rf_db_rollback(db, &err), 0);
+	rf_db_close(db);
 }
 
 static void missing_file_error_names_the_connection_and_creates_nothing(void **state)
@@ -865,6 +931,8 @@ int main(void)
 	    T(exec_refuses_two_statements_and_wrong_parameter_counts),
 	    T(text_keys_stream_in_byte_order),
 	    T(where_injection_is_refused_and_table_survives),
+	    T(where_follows_sqlite_quoting),
+	    T(read_timeout_interrupts_a_runaway_read),
 	    T(missing_file_error_names_the_connection_and_creates_nothing),
 	    T(url_forms_all_open_the_file),
 	    T(lock_timeout_bounds_the_wait_for_another_writer),

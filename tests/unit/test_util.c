@@ -1,6 +1,6 @@
 /* test_util.c - the small shared pieces whose mistakes would be quiet:
- * passwords left in a shown URL, a WHERE that is more than one expression,
- * integer text at the edges, list splitting. */
+ * passwords left in a shown URL, integer text at the edges, list splitting
+ * (a WHERE that is more than one expression: test_fragment.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,25 +35,6 @@ static void url_redaction_removes_every_password_form(void **state)
 	                "host=db dbname=wg user=app");
 	expect_redacted("sqlite:///var/lib/app.db", "sqlite:///var/lib/app.db");
 	expect_redacted("postgres://app@db/wg", "postgres://app@db/wg");
-}
-
-static void where_must_be_one_expression(void **state)
-{
-	struct rf_error err;
-	(void)state;
-	rf_error_clear(&err);
-	assert_int_equal(rf_db_check_where("job_number = '0000065'", "dev", &err), 0);
-	assert_int_equal(rf_db_check_where("note = 'a;b -- c' AND (x IN (1,2))", "dev", &err), 0);
-	assert_int_equal(rf_db_check_where("1=1; DROP TABLE x", "dev", &err), -1);
-	assert_non_null(strstr(err.msg, "single expression"));
-	rf_error_clear(&err);
-	assert_int_equal(rf_db_check_where("a = 1) OR (1=1", "dev", &err), -1);
-	rf_error_clear(&err);
-	assert_int_equal(rf_db_check_where("a = 1 -- comment", "dev", &err), -1);
-	rf_error_clear(&err);
-	assert_int_equal(rf_db_check_where("a = 'open", "dev", &err), -1);
-	rf_error_clear(&err);
-	assert_int_equal(rf_db_check_where("   ", "dev", &err), -1);
 }
 
 static void int64_text_handles_the_edges(void **state)
@@ -114,7 +95,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(url_redaction_removes_every_password_form),
-	    cmocka_unit_test(where_must_be_one_expression),
 	    cmocka_unit_test(int64_text_handles_the_edges),
 	    cmocka_unit_test(strlist_split_trims_and_skips_empty_items),
 	    cmocka_unit_test(first_error_wins),
