@@ -117,9 +117,5 @@ size_t rf_int64_text(long long v, char *buf);
 char *rf_strtrim(char *s);
 /* Lower-case hex of n bytes appended to b. */
 void rf_buf_addhex(struct rf_buf *b, const unsigned char *p, size_t n);
-/* Returns a copy of url with any password removed (caller frees):
- * "postgres://u:pw@h/db" -> "postgres://u@h/db", "password=x" dropped from
- * conninfo strings, "?password=" query items dropped. */
-char *rf_url_redact(const char *url);
 
 #endif
