@@ -106,6 +106,30 @@ bool rf_url_userinfo(const char *url, struct rf_url_userinfo *ui)
 	return true;
 }
 
+/* A URL without '@' whose authority reads "x:y", y not a port number:
+ * most likely "user:password" cut off before its '@' (by an inline
+ * comment of the config file, or a shell), which a library would report
+ * as a bad port. y counts as a password; sets its span. */
+static bool cut_off_password(const char *url, size_t *off, size_t *len)
+{
+	struct rf_url_userinfo ui;
+	size_t start = scheme_end(url), end, i;
+	const char *colon;
+
+	if (form_of(url) != FORM_URL || rf_url_userinfo(url, &ui) || url[start] == '[')
+		return false;
+	end = start + strcspn(url + start, "/?#,");
+	colon = memchr(url + start, ':', end - start);
+	if (!colon)
+		return false;
+	*off = (size_t)(colon + 1 - url);
+	*len = end - *off;
+	for (i = *off; i < end; i++)
+		if (!isdigit((unsigned char)url[i]))
+			return true;
+	return false;
+}
+
 /* Is key[0..n), percent-decoded when pct, a password keyword? 1 for
  * password, 2 for sslpassword, 0 for anything else. */
 static int password_key(const char *key, size_t n, bool pct)
@@ -236,10 +260,12 @@ struct rf_url_secret *rf_url_secrets(const char *url, size_t *n)
 				secret_add(&l, vo, vl, true, false, kind == 2);
 		}
 	} else if (f != FORM_SQLITE) {
-		if (rf_url_userinfo(url, &ui) && ui.colon != NO_POS)
-			secret_add(&l, ui.colon + 1, ui.at - ui.colon - 1, false, true, false);
 		size_t pos = 0, sep, vo, vl;
 		bool ssl;
+		if (rf_url_userinfo(url, &ui) && ui.colon != NO_POS)
+			secret_add(&l, ui.colon + 1, ui.at - ui.colon - 1, false, true, false);
+		else if (cut_off_password(url, &vo, &vl))
+			secret_add(&l, vo, vl, false, true, false);
 		while (url_password_item(url, &pos, &sep, &vo, &vl, &ssl))
 			secret_add(&l, vo, vl, false, false, ssl);
 	}
@@ -318,6 +344,9 @@ char *rf_url_redact(const char *url)
 	if (rf_url_userinfo(url, &ui) && ui.colon != NO_POS) {
 		cuts[ncuts].off = ui.colon; /* ":password", the '@' stays */
 		cuts[ncuts++].len = ui.at - ui.colon;
+	} else if (cut_off_password(url, &vo, &vl)) {
+		cuts[ncuts].off = vo - 1;
+		cuts[ncuts++].len = vl + 1;
 	}
 	while (url_password_item(url, &pos, &sep, &vo, &vl, &ssl)) {
 		if (ncuts == cap) {

@@ -54,9 +54,11 @@ my "$RF_TEST_MY_URL" "DROP TABLE IF EXISTS rf_secret_t;
   GRANT ALL ON rf_test.* TO 'rf_secret'@'127.0.0.1';"
 sq "$T/a.db" "CREATE TABLE rf_secret_t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO rf_secret_t VALUES (1, 'a');"
 SQ="sqlite:$T/a.db"
+printf 'q\n' >"$T/quit" # the console's key script, should it get that far
 
 # ---- wrong passwords, bad hosts, bad URIs: both engines, the password as
-# written (tables, diff and copy --dry-run) and percent-encoded (tables)
+# written (tables, diff, copy --dry-run, the console) and percent-encoded
+# (tables)
 i=0
 for c in "${specials[@]}"; do
 	i=$((i + 1))
@@ -83,6 +85,13 @@ for c in "${specials[@]}"; do
 			rf copy rf_secret_t --dry-run --from "$url" --to "$SQ" --undo-dir "$T/undo"
 			assert_eq "copy --dry-run --from $url: exit 2" 2 "$rc"
 			no_leak "copy --dry-run --from $url: no password" "$T/out" "$T/err"
+			set +e
+			ROWFERRY_SCRIPT="$T/quit" "$ROWFERRY" --from "$url" --to "$SQ" \
+				>"$T/out" 2>"$T/err" </dev/null
+			rc=$?
+			set -e
+			assert_eq "console --from $url: exit 2" 2 "$rc"
+			no_leak "console --from $url: no password" "$T/out" "$T/err"
 		done
 	done
 	# libpq conninfo, quoted and not
@@ -93,7 +102,8 @@ for c in "${specials[@]}"; do
 		assert_eq "tables --from $url: exit 2" 2 "$rc"
 		no_leak "tables --from $url: no password" "$T/out" "$T/err"
 	done
-	# a password_env password, wrong
+	# a password_env password, wrong; URLs of the config file, one cut
+	# short by an inline comment (" ;") before its '@'
 	cat >"$T/c.ini" <<INI
 [connection pgx]
 url = postgresql://rf_secret@127.0.0.1:$PGPORT/rf_test
@@ -101,16 +111,24 @@ password_env = RF_SECRET_PW
 [connection myx]
 url = mysql://rf_secret@127.0.0.1:$MYPORT/rf_test
 password_env = RF_SECRET_PW
+[connection pgu]
+url = postgresql://rf_secret:$L$c$R@127.0.0.1:$PGPORT/rf_test
+[connection myu]
+url = mysql://rf_secret:$L$c$R@127.0.0.1:$MYPORT/rf_test
+[connection pgcut]
+url = postgresql://rf_secret:$L ;$c$R@127.0.0.1:$PGPORT/rf_test
+[connection mycut]
+url = mysql://rf_secret:$L ;$c$R@127.0.0.1:$MYPORT/rf_test
 INI
 	chmod 600 "$T/c.ini"
-	for name in pgx myx; do
+	for name in pgx myx pgu myu pgcut mycut; do
 		set +e
 		RF_SECRET_PW="$L$c$R" "$ROWFERRY" tables --config "$T/c.ini" --from $name --to "$SQ" \
 			>"$T/out" 2>"$T/err" </dev/null
 		rc=$?
 		set -e
-		assert_eq "password_env $name ($c): exit 2" 2 "$rc"
-		no_leak "password_env $name ($c): no password" "$T/out" "$T/err"
+		assert_eq "config $name ($c): exit 2" 2 "$rc"
+		no_leak "config $name ($c): no password" "$T/out" "$T/err"
 	done
 done
 assert_contains "an ambiguous PostgreSQL URL is refused with how to write it" \

@@ -23,6 +23,8 @@ static void expect_redacted(const char *url, const char *want)
 	free(got);
 }
 
+static void expect_one_secret(const char *url, const char *want);
+
 static void url_redaction_removes_every_password_form(void **state)
 {
 	(void)state;
@@ -48,6 +50,15 @@ static void url_redaction_removes_every_password_form(void **state)
 	expect_redacted("sqlite:///var/lib/app.db", "sqlite:///var/lib/app.db");
 	expect_redacted("sqlite:///srv/a:b@c.db", "sqlite:///srv/a:b@c.db");
 	expect_redacted("postgres://app@db/wg", "postgres://app@db/wg");
+	/* cut off before its '@' (a config's inline comment, a shell): what
+	 * follows ':' is no port, so it is taken for a password */
+	expect_redacted("mysql://app:Secr3t", "mysql://app");
+	expect_redacted("postgres://app:Secr3t/wg?sslmode=require",
+	                "postgres://app/wg?sslmode=require");
+	expect_one_secret("mysql://app:Secr3t", "Secr3t");
+	expect_redacted("postgres://db:5432/wg", "postgres://db:5432/wg");
+	expect_redacted("postgres://db:5432,db2:5433/wg", "postgres://db:5432,db2:5433/wg");
+	expect_redacted("postgres://[::1]:5432/wg", "postgres://[::1]:5432/wg");
 	/* no "scheme://": still user:password@host */
 	expect_redacted("postgres:/app:pw@db/wg", "postgres@db/wg");
 }
