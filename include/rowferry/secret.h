@@ -10,8 +10,12 @@
  *                                     password runs from the first ':' of
  *                                     the userinfo; query items
  *                                     password= and sslpassword= too;
+ *   scheme://user:pw                  no '@', and what follows ':' is
+ *                                     no port number: a URL cut off
+ *                                     before its '@', pw counts;
  *   key=value key='v a l' ...         libpq conninfo: password= and
- *                                     sslpassword= items, quoted or not;
+ *                                     sslpassword= items, quoted or not
+ *                                     (what libpq cannot read counts);
  *   anything else holding '@'         as a URL without "scheme://".
  */
 #ifndef ROWFERRY_SECRET_H
