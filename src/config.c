@@ -10,6 +10,7 @@
  */
 #include "rowferry/config.h"
 #include "rowferry/plan.h"
+#include "rowferry/secret.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -260,38 +261,13 @@ static bool is_env_name(const char *v)
 	return true;
 }
 
-/* Does a url value carry a password: "scheme://user:pw@host", a
- * "?password=" query item, or a "password=" conninfo item? */
+/* Does a url value carry a password (secret.h says where one can be)? */
 static bool url_has_password(const char *url)
 {
-	const char *scheme = strstr(url, "://");
-	const char *p;
-
-	if (scheme) {
-		const char *auth = scheme + 3;
-		const char *auth_end = auth + strcspn(auth, "/?");
-		const char *at = NULL;
-		for (p = auth; p < auth_end; p++)
-			if (*p == '@')
-				at = p;
-		if (at && memchr(auth, ':', (size_t)(at - auth)))
-			return true;
-		for (p = strchr(auth_end, '?'); p; p = strchr(p + 1, '&'))
-			if (strncmp(p + 1, "password=", 9) == 0)
-				return true;
-		return false;
-	}
-	/* conninfo: "password" as an item's keyword, "password = x" allowed */
-	for (p = strstr(url, "password"); p; p = strstr(p + 1, "password")) {
-		const char *q = p + 8;
-		if (p != url && !isspace((unsigned char)p[-1]))
-			continue;
-		while (isspace((unsigned char)*q))
-			q++;
-		if (*q == '=')
-			return true;
-	}
-	return false;
+	size_t n;
+	struct rf_url_secret *s = rf_url_secrets(url, &n);
+	free(s);
+	return n > 0;
 }
 
 /* The member at offset of the struct at base (struct key_spec). */

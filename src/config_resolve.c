@@ -4,6 +4,7 @@
  * redacted name when it holds a password. Loading is in config.c.
  */
 #include "rowferry/config.h"
+#include "rowferry/secret.h"
 
 #include <ctype.h>
 #include <stdbool.h>

@@ -121,9 +121,5 @@ void rf_buf_addhex(struct rf_buf *b, const unsigned char *p, size_t n);
  * with the fewest edits (insert, delete, change, case ignored), if at most
  * 2 and less than half the word; else NULL. Points into cands. */
 const char *rf_suggest(const char *word, const char *const *cands, size_t n);
-/* Returns a copy of url with any password removed (caller frees):
- * "postgres://u:pw@h/db" -> "postgres://u@h/db", "password=x" dropped from
- * conninfo strings, "?password=" query items dropped. */
-char *rf_url_redact(const char *url);
 
 #endif

@@ -38,6 +38,12 @@ void cli_warn_exposed_journal(const char *cmd, const char *path);
 struct rf_db *cli_connect(const struct rf_config *cfg, const char *spec, const char *which,
                           const struct rf_conn_config **conn_out);
 
+/* A connection argument (--from, --to) as given, from a private copy: the
+ * password of a URL in arg is starred over in place, as the mysql client
+ * does, so ps and /proc/PID/cmdline no longer show it (DESIGN §15).
+ * Returns arg itself when it holds no password; never to be freed. */
+const char *cli_url_arg(char *arg);
+
 /* Connects source and target at once (rf_db_connect_pair); prints the
  * error and returns -1 on failure. conn outputs may be NULL. */
 int cli_connect_pair(const struct rf_config *cfg, const char *from, const char *to,

@@ -4,14 +4,14 @@
 #include "cli.h"
 #include "cli_select.h"
 
-int cli_selection_option(struct cli_selection_args *a, int opt, const char *arg)
+int cli_selection_option(struct cli_selection_args *a, int opt, char *arg)
 {
 	switch (opt) {
 	case CLI_OPT_FROM:
-		a->from = arg;
+		a->from = cli_url_arg(arg);
 		return 1;
 	case CLI_OPT_TO:
-		a->to = arg;
+		a->to = cli_url_arg(arg);
 		return 1;
 	case CLI_OPT_WHERE:
 		a->where = arg;

@@ -62,8 +62,9 @@ struct cli_selection_args {
 	struct rf_strlist tolerance, ts_precision; /* repeatable */
 };
 
-/* Handles one getopt result; returns 1 if it was a selection flag, 0 if not. */
-int cli_selection_option(struct cli_selection_args *a, int opt, const char *arg);
+/* Handles one getopt result; returns 1 if it was a selection flag, 0 if not.
+ * A password in a --from/--to URL is starred over in arg (cli_url_arg). */
+int cli_selection_option(struct cli_selection_args *a, int opt, char *arg);
 /* Builds sel for TABLE from the flags and [compare TABLE] of cfg (flags win).
  * Returns 0, or prints the error and returns -1. */
 int cli_selection_build(const struct cli_selection_args *a, const struct rf_config *cfg,

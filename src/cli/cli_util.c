@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "rowferry/journal.h"
+#include "rowferry/secret.h"
 
 static void warn_stderr(void *ctx, const char *msg)
 {
@@ -87,4 +88,23 @@ int cli_connect_pair(const struct rf_config *cfg, const char *from, const char *
 	if (dst_conn)
 		*dst_conn = cb;
 	return 0;
+}
+
+/* See cli.h. The copies are kept for the life of the process, as the
+ * connect options borrow them; a handful per run, always reachable. */
+const char *cli_url_arg(char *arg)
+{
+	static struct rf_strlist kept = RF_STRLIST_INIT;
+	size_t n;
+	struct rf_url_secret *s;
+
+	if (!arg)
+		return NULL;
+	s = rf_url_secrets(arg, &n);
+	free(s);
+	if (n == 0)
+		return arg;
+	rf_strlist_add(&kept, arg);
+	rf_url_hide(arg);
+	return kept.items[kept.len - 1];
 }

@@ -48,10 +48,10 @@ int cmd_tables(int argc, char **argv, const struct cli_common *common)
 	while ((opt = getopt_long(argc, argv, "f:t:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
-			from = optarg;
+			from = cli_url_arg(optarg);
 			break;
 		case 't':
-			to = optarg;
+			to = cli_url_arg(optarg);
 			break;
 		case 'h':
 			fputs(tables_usage, stdout);

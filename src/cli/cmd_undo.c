@@ -76,7 +76,7 @@ static int parse_args(int argc, char **argv, struct undo_args *a, int *rc)
 			a->force = true;
 			break;
 		case 't':
-			a->to = optarg;
+			a->to = cli_url_arg(optarg);
 			break;
 		case 'u':
 			a->undo_dir = optarg;

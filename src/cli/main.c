@@ -34,7 +34,9 @@ static const char usage_text[] =
     "  mysql://user@host:3306/db?socket=/path   (also mariadb://)\n"
     "  sqlite:relative/file.db   sqlite:///absolute/file.db\n"
     "Passwords: password_env in the config, the URL, .pgpass/PGPASSWORD/MYSQL_PWD,\n"
-    "else a prompt on the terminal. They are never printed or journaled.\n"
+    "else a prompt on the terminal. They are never printed or journaled, and a\n"
+    "URL's is starred over in the arguments ps shows. In a URL, write '@' and '/'\n"
+    "in a PostgreSQL password as %40 and %2F.\n"
     "\n"
     "exit status: diff 0 same, 1 differences; copy/undo 0 done, 3 refused;\n"
     "2 on any error.\n";

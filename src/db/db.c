@@ -1,5 +1,6 @@
 /* db.c - driver selection and the parts of db.h every driver shares. */
 #include "rowferry/db.h"
+#include "rowferry/secret.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -37,10 +38,17 @@ const struct rf_db_ops *rf_db_ops_for_url(const char *url, struct rf_error *err)
 int rf_db_connect(const struct rf_connect_opts *o, struct rf_db **out, struct rf_error *err)
 {
 	const struct rf_db_ops *ops = rf_db_ops_for_url(o->url, err);
+	int rc;
+
 	*out = NULL;
 	if (!ops)
 		return -1;
-	return ops->connect(o, out, err);
+	rc = ops->connect(o, out, err);
+	/* drivers build their messages without the password; this catches
+	 * whatever a library quotes back (DESIGN §15) */
+	if (rc != 0)
+		rf_error_scrub(err, o->url, o->password);
+	return rc;
 }
 
 struct connect_job {

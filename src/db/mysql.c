@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #include "mysql_internal.h"
+#include "rowferry/secret.h"
 
 /* A row stream. The cells point into libmariadb's buffer of the current
  * row, which the next mysql_fetch_row() overwrites: exactly the lifetime
@@ -176,6 +177,9 @@ static int my_connect(const struct rf_connect_opts *o, struct rf_db **out, struc
 		db->conn = try_connect(&u, prompted, &errnum, msg, sizeof msg);
 	if (!db->conn) {
 		my_fail(db, err, msg);
+		/* the server does not echo a password; should it ever */
+		rf_error_scrub(err, NULL, password);
+		rf_error_scrub(err, NULL, prompted);
 		goto out;
 	}
 	/* Connector/C 3.3 quietly falls back to plain text when the server

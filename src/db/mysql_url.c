@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "mysql_internal.h"
+#include "rowferry/secret.h"
 
 /* See mysql_internal.h. */
 int my_hexval(int c)
@@ -95,26 +96,27 @@ static int url_query_item(struct my_url *u, const char *item, size_t n, const ch
 /* See mysql_internal.h. */
 int my_url_parse(const char *url, struct my_url *u, const char *who, struct rf_error *err)
 {
-	const char *p = strstr(url, "://"), *end, *at, *hp, *colon, *q;
+	const char *p = strstr(url, "://"), *end, *hp, *colon;
+	struct rf_url_userinfo ui;
 
 	memset(u, 0, sizeof *u);
 	if (!p)
 		return rf_error_set(err, who, "not a mysql:// URL");
 	p += 3;
-	end = p + strcspn(p, "/?");
-	/* the last '@' ends the user part: an unencoded '@' in a password is common */
-	for (at = NULL, q = p; q < end; q++)
-		if (*q == '@')
-			at = q;
-	if (at) {
-		colon = memchr(p, ':', (size_t)(at - p));
-		u->user = pct_decode(p, (size_t)((colon ? colon : at) - p));
+	/* the user part as secret.h reads it, so that labels and errors leave
+	 * out exactly the password used: up to the last '@', as a password
+	 * may hold '@', '/', '?' or '#' unencoded */
+	if (rf_url_userinfo(url, &ui)) {
+		const char *user = url + ui.start, *at = url + ui.at;
+		colon = ui.colon != (size_t)-1 ? url + ui.colon : NULL;
+		u->user = pct_decode(user, (size_t)((colon ? colon : at) - user));
 		if (colon)
 			u->password = pct_decode(colon + 1, (size_t)(at - colon - 1));
 		hp = at + 1;
 	} else {
 		hp = p;
 	}
+	end = hp + strcspn(hp, "/?");
 	if (*hp == '[') { /* [::1]:3306 */
 		const char *close = memchr(hp, ']', (size_t)(end - hp));
 		if (!close)

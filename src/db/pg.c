@@ -14,6 +14,7 @@
 
 #include "pg_internal.h"
 #include "rowferry/db.h"
+#include "rowferry/secret.h"
 
 #define PG_BYTEA_OID   17
 #define PG_MIN_VERSION 120000
@@ -126,24 +127,25 @@ long pg_hex_decode(char *dst, const char *src, size_t n)
 
 /* ---- connection --------------------------------------------------------- */
 
-/* Replaces every occurrence of secret in msg with "***". libpq does not put
- * passwords in its messages; this makes sure no future one can leak. */
-static void scrub_secret(char *msg, const char *secret)
+/* Cuts msg at its first quoted part longer than one character: libpq
+ * quotes the whole string it cannot parse ('invalid URI query parameter:
+ * "postgres://acc:PW@[::1"'), and a password holding '"' would end any
+ * quote early. '"]"' and '"="' stay. */
+static void cut_quoted(char *msg, size_t cap)
 {
-	size_t n = secret ? strlen(secret) : 0;
-	char *p = msg;
+	char *p = msg, *close;
 
-	if (!n)
-		return;
-	while ((p = strstr(p, secret)) != NULL) {
-		if (n >= 3) {
-			memcpy(p, "***", 3);
-			memmove(p + 3, p + n, strlen(p + n) + 1);
-			p += 3;
-		} else {
-			memset(p, '*', n);
-			p += n;
+	while ((p = strchr(p, '"')) != NULL) {
+		close = strchr(p + 1, '"');
+		if (close && close - p <= 2) {
+			p = close + 1;
+			continue;
 		}
+		if ((size_t)(p - msg) + sizeof "\"...\"" <= cap)
+			memcpy(p, "\"...\"", sizeof "\"...\"");
+		else
+			*p = '\0';
+		return;
 	}
 }
 
@@ -154,6 +156,76 @@ static void pg_notice(void *arg, const char *message)
 {
 	(void)arg;
 	(void)message;
+}
+
+/* The password libpq reads from a conninfo string: its last
+ * "password=" item as secret.h finds it (caller frees; NULL if none). */
+static char *conninfo_password(const char *url)
+{
+	size_t n, i;
+	struct rf_url_secret *s = rf_url_secrets(url, &n);
+	char *value = NULL;
+
+	for (i = 0; i < n; i++)
+		if (!s[i].ssl) {
+			free(value);
+			value = rf_url_secret_value(url, &s[i]);
+		}
+	free(s);
+	return value;
+}
+
+/* Reads url as libpq will before libpq connects with it, so no message of
+ * libpq's can carry a password (DESIGN §15): a string libpq cannot parse
+ * gets our message without the quoted string; one whose password libpq
+ * would read differently from secret.h is refused, as the rest of that
+ * password would land in the host, port or database libpq reports on
+ * ("postgres://u:p/w@h": host "u", port "p"). */
+static int pg_check_url(const char *url, const char *who, struct rf_error *err)
+{
+	struct rf_url_userinfo ui;
+	PQconninfoOption *opts, *opt;
+	char *msg = NULL, *ours = NULL;
+	const char *theirs = NULL;
+	int rc = 0;
+
+	opts = PQconninfoParse(url, &msg);
+	if (!opts) {
+		char line[512];
+		first_line(msg ? msg : "out of memory", line, sizeof line);
+		cut_quoted(line, sizeof line);
+		PQfreemem(msg);
+		return rf_error_set(err, who, "cannot read the connection string: %s", line);
+	}
+	if (strstr(url, "://")) {
+		/* libpq ends the user part at the first '@' before any '/',
+		 * secret.h at the last '@'. Where they differ and libpq would
+		 * read the password (or its head) elsewhere, refuse; a ':'
+		 * past libpq's user part is its port ("u@h:5432/db?a=b@c"). */
+		size_t end =
+		    rf_url_userinfo(url, &ui) ? ui.start + strcspn(url + ui.start, "@/") : 0;
+		if (end && ui.colon != (size_t)-1 && end != ui.at &&
+		    (url[end] != '@' || ui.colon < end))
+			rc = rf_error_set(err, who,
+			                  "the URL's password cannot be told from its host: "
+			                  "write '@' as %%40 and '/' as %%2F in a password, and "
+			                  "'@' as %%40 after the host");
+	} else {
+		for (opt = opts; opt->keyword; opt++)
+			if (strcmp(opt->keyword, "password") == 0)
+				theirs = opt->val;
+		ours = conninfo_password(url);
+		if (strcmp(theirs ? theirs : "", ours ? ours : "") != 0)
+			rc = rf_error_set(err, who,
+			                  "the password= item cannot be read unambiguously: "
+			                  "quote it as password='...' with \\' and \\\\ inside");
+	}
+	if (ours) {
+		memset(ours, 0, strlen(ours));
+		free(ours);
+	}
+	PQconninfoFree(opts);
+	return rc;
 }
 
 /* Opens a libpq connection. The URL or conninfo goes to libpq unchanged as
@@ -205,6 +277,8 @@ static int pg_connect(const struct rf_connect_opts *o, struct rf_db **out, struc
 
 	*out = NULL;
 	rf_db_init_base(&db->base, &rf_pg_ops, o);
+	if (pg_check_url(o->url, db->base.name, err) != 0)
+		goto cleanup;
 	db->conn = pg_open(o->url, o->password);
 	/* the last password source: ask, when nothing else supplied one */
 	if (PQstatus(db->conn) != CONNECTION_OK && !o->password && o->allow_prompt &&
@@ -220,11 +294,11 @@ static int pg_connect(const struct rf_connect_opts *o, struct rf_db **out, struc
 		PQconninfoOption *opts = db->conn ? PQconninfo(db->conn) : NULL;
 		first_line(db->conn ? PQerrorMessage(db->conn) : "out of memory", line,
 		           sizeof line);
-		scrub_secret(line, o->password);
-		scrub_secret(line, prompted);
+		rf_scrub_secret(line, sizeof line, o->password);
+		rf_scrub_secret(line, sizeof line, prompted);
 		for (PQconninfoOption *opt = opts; opt && opt->keyword; opt++)
 			if (strcmp(opt->keyword, "password") == 0)
-				scrub_secret(line, opt->val);
+				rf_scrub_secret(line, sizeof line, opt->val);
 		PQconninfoFree(opts);
 		rf_error_set(err, db->base.name, "%s", *line ? line : "cannot connect");
 		goto cleanup;

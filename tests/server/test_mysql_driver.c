@@ -1007,6 +1007,16 @@ static void passwords_come_from_options_url_or_mysql_pwd(void **state)
 	assert_string_equal(db->ops->engine, "mysql");
 	assert_null(strstr(db->display_url, "p%40ss"));
 	rf_db_close(db);
+	/* unencoded: the last '@' ends the user part, so '@', ':', '/' and
+	 * '%' in a password work, and the label shows none of it */
+	snprintf(url, sizeof url, "mariadb://rf%%20user:p@ss:w/rd%%@localhost/rf_test?socket=%s",
+	         sock);
+	rf_error_clear(&err);
+	if (rf_db_connect(&o, &db, &err) != 0)
+		fail_msg("%s", rf_error_text(&err, msg, sizeof msg));
+	snprintf(msg, sizeof msg, "mariadb://rf%%20user@localhost/rf_test?socket=%s", sock);
+	assert_string_equal(db->display_url, msg);
+	rf_db_close(db);
 
 	/* password_env wins over a (wrong) URL password */
 	snprintf(url, sizeof url, "mysql://rowferry:nope@localhost/rf_test?socket=%s", sock);

@@ -1267,6 +1267,26 @@ static void assert_connect_fails(const char *name, const char *url, const char *
 		assert_null(strstr(text, password));
 }
 
+/* Connecting to url (no other password) fails saying `expect`, and no
+ * byte of token, a piece of the URL's password, is in the error. */
+static void assert_url_password_hidden(const char *name, const char *url, const char *token,
+                                       const char *expect)
+{
+	struct rf_connect_opts o = {.name = name, .url = url};
+	struct rf_db *db = NULL;
+	struct rf_error err;
+	char text[1200];
+
+	rf_error_clear(&err);
+	assert_int_equal(rf_db_connect(&o, &db, &err), -1);
+	rf_error_text(&err, text, sizeof text);
+	printf("  %s\n", text);
+	if (!strstr(text, expect))
+		fail_msg("'%s' does not say '%s'", text, expect);
+	if (strstr(text, token))
+		fail_msg("'%s' shows '%s'", text, token);
+}
+
 static void connection_errors_are_one_line_naming_the_connection(void **state)
 {
 	const char *port = rf_test_env("RF_TEST_PG_PORT");
@@ -1287,6 +1307,19 @@ static void connection_errors_are_one_line_naming_the_connection(void **state)
 	assert_connect_fails("nopw", url, NULL, "password");
 	snprintf(url, sizeof url, "postgresql://rowferry:url-secret-99@127.0.0.1:%s/rf_test", port);
 	assert_connect_fails("urlpw", url, NULL, "password authentication failed");
+
+	/* libpq quotes what it cannot parse; our message leaves the string
+	 * out, and a password libpq would read as host or port is refused */
+	assert_url_password_hidden("badbracket", "postgresql://acc:Pw0rdTok@[::1", "Pw0rdTok",
+	                           "cannot read the connection string");
+	assert_url_password_hidden("badpct", "postgresql://acc:Pw0rdTok%zz@127.0.0.1:1/db",
+	                           "Pw0rdTok", "invalid percent-encoded token");
+	assert_url_password_hidden("slash", "postgresql://acc:Pw0rd/Tok@127.0.0.1:1/db", "Pw0rd",
+	                           "write '@' as %40");
+	assert_url_password_hidden("at", "postgresql://acc:Pw0rd@Tok@127.0.0.1:1/db", "Tok",
+	                           "write '@' as %40");
+	assert_url_password_hidden("split", "host=127.0.0.1 port=1 password=Pw0rd Tok", "Tok",
+	                           "cannot read the connection string");
 
 	snprintf(url, sizeof url, "postgresql://rowferry@/rf_missing?host=%s&port=%s", sock, port);
 	assert_connect_fails("baddb", url, NULL, "\"rf_missing\" does not exist");

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rowferry/db.h"
+#include "rowferry/secret.h"
 #include "rowferry/util.h"
 
 static void expect_redacted(const char *url, const char *want)
@@ -21,6 +22,8 @@ static void expect_redacted(const char *url, const char *want)
 	assert_string_equal(got, want);
 	free(got);
 }
+
+static void expect_one_secret(const char *url, const char *want);
 
 static void url_redaction_removes_every_password_form(void **state)
 {
@@ -31,10 +34,198 @@ static void url_redaction_removes_every_password_form(void **state)
 	                "mysql://root@localhost/db?socket=/tmp/x.sock");
 	expect_redacted("postgresql://app@/wg?host=/tmp&password=hunter2&port=5",
 	                "postgresql://app@/wg?host=/tmp&port=5");
+	expect_redacted("postgresql://app@/wg?password=hunter2&port=5",
+	                "postgresql://app@/wg?port=5");
+	expect_redacted("postgresql://app@/wg?port=5&pass%77ord=hunter2",
+	                "postgresql://app@/wg?port=5");
+	expect_redacted("postgresql://app@h/wg?sslpassword=k3y", "postgresql://app@h/wg");
 	expect_redacted("host=db dbname=wg password='a b\\'c' user=app",
 	                "host=db dbname=wg user=app");
+	expect_redacted("host=db password = 'x' sslpassword=k3y", "host=db");
+	/* "://" inside a conninfo value does not make it a URL */
+	expect_redacted("host=db password=a://b@c", "host=db");
+	/* what libpq cannot read may hold a password's tail */
+	expect_redacted("host=db password=a b", "host=db ...");
+	expect_redacted("host=db password='a b", "host=db ...");
 	expect_redacted("sqlite:///var/lib/app.db", "sqlite:///var/lib/app.db");
+	expect_redacted("sqlite:///srv/a:b@c.db", "sqlite:///srv/a:b@c.db");
 	expect_redacted("postgres://app@db/wg", "postgres://app@db/wg");
+	/* cut off before its '@' (a config's inline comment, a shell): what
+	 * follows ':' is no port, so it is taken for a password */
+	expect_redacted("mysql://app:Secr3t", "mysql://app");
+	expect_redacted("postgres://app:Secr3t/wg?sslmode=require",
+	                "postgres://app/wg?sslmode=require");
+	expect_one_secret("mysql://app:Secr3t", "Secr3t");
+	expect_redacted("postgres://db:5432/wg", "postgres://db:5432/wg");
+	expect_redacted("postgres://db:5432,db2:5433/wg", "postgres://db:5432,db2:5433/wg");
+	expect_redacted("postgres://[::1]:5432/wg", "postgres://[::1]:5432/wg");
+	/* no "scheme://": still user:password@host */
+	expect_redacted("postgres:/app:pw@db/wg", "postgres@db/wg");
+}
+
+/* Passwords that broke the old redaction (it stopped at the first '/' or
+ * '?'), in every URL scheme and in conninfo, as written and as read. */
+static const char *const nasty_passwords[] = {
+    "p/w",
+    "p?w",
+    "p#w",
+    "p@w",
+    "p:w",
+    "%zz",
+    "[::1",
+    "",
+    "p\xc3\xa4ss\xe2\x9c\x93",
+    "a@b/c?d#e:f%zz[::1",
+};
+static const char *const url_schemes[] = {"postgres", "postgresql", "mysql", "mariadb"};
+
+/* One secret in url, read back as want. */
+static void expect_one_secret(const char *url, const char *want)
+{
+	size_t n = 0;
+	struct rf_url_secret *s = rf_url_secrets(url, &n);
+	char *value;
+	assert_int_equal(n, 1);
+	value = rf_url_secret_value(url, &s[0]);
+	assert_string_equal(value, want);
+	free(value);
+	free(s);
+}
+
+static void nasty_passwords_never_survive_a_url(void **state)
+{
+	size_t i, j;
+	(void)state;
+	for (i = 0; i < sizeof nasty_passwords / sizeof *nasty_passwords; i++) {
+		const char *pw = nasty_passwords[i];
+		for (j = 0; j < sizeof url_schemes / sizeof *url_schemes; j++) {
+			const char *sc = url_schemes[j];
+			char *url =
+			    rf_xasprintf("%s://app:%s@db.internal:5432/wg?sslmode=require", sc, pw);
+			char *want =
+			    rf_xasprintf("%s://app@db.internal:5432/wg?sslmode=require", sc);
+			char *hidden = rf_xstrdup(url);
+			struct rf_url_userinfo ui;
+
+			print_message("%s\n", url);
+			expect_redacted(url, want);
+			expect_one_secret(url, pw);
+			assert_true(rf_url_userinfo(url, &ui));
+			assert_int_equal(ui.at, strlen(sc) + 7 + strlen(pw));
+			/* argv: the password's bytes starred over, nothing else */
+			rf_url_hide(hidden);
+			assert_int_equal(strlen(hidden), strlen(url));
+			assert_int_equal(strspn(hidden + strlen(sc) + 7, "*"), strlen(pw));
+			assert_string_equal(hidden + strlen(sc) + 7 + strlen(pw),
+			                    "@db.internal:5432/wg?sslmode=require");
+			free(url);
+			free(want);
+			free(hidden);
+		}
+		if (!strchr(pw, '&')) {
+			char *url =
+			    rf_xasprintf("postgresql://app@/wg?host=/tmp&password=%s&port=5", pw);
+			print_message("%s\n", url);
+			expect_redacted(url, "postgresql://app@/wg?host=/tmp&port=5");
+			expect_one_secret(url, pw);
+			free(url);
+		}
+	}
+}
+
+static void nasty_passwords_never_survive_a_conninfo(void **state)
+{
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof nasty_passwords / sizeof *nasty_passwords; i++) {
+		const char *pw = nasty_passwords[i];
+		struct rf_buf quoted = RF_BUF_INIT;
+		const char *p;
+		char *url, *hidden;
+
+		for (p = pw; *p; p++) {
+			if (*p == '\'' || *p == '\\')
+				rf_buf_addc(&quoted, '\\');
+			rf_buf_addc(&quoted, *p);
+		}
+		url = rf_xasprintf("host=db dbname=wg password='%s' user=app",
+		                   quoted.data ? quoted.data : "");
+		print_message("%s\n", url);
+		expect_redacted(url, "host=db dbname=wg user=app");
+		expect_one_secret(url, pw);
+		hidden = rf_xstrdup(url);
+		rf_url_hide(hidden);
+		assert_non_null(strstr(hidden, "host=db dbname=wg password=**"));
+		assert_non_null(strstr(hidden, "* user=app"));
+		free(hidden);
+		free(url);
+		if (*pw) { /* unquoted: none of them holds a blank */
+			url = rf_xasprintf("host=db password=%s dbname=wg", pw);
+			expect_redacted(url, "host=db dbname=wg");
+			expect_one_secret(url, pw);
+			free(url);
+		}
+		rf_buf_free(&quoted);
+	}
+	expect_one_secret("host=db password='a b\\'c\\\\'", "a b'c\\");
+}
+
+static void a_sqlite_url_has_no_password(void **state)
+{
+	size_t n = 7;
+	struct rf_url_secret *s = rf_url_secrets("sqlite:///srv/a:b@c.db", &n);
+	char path[] = "sqlite:///srv/a:b@c.db";
+	(void)state;
+	assert_null(s);
+	assert_int_equal(n, 0);
+	rf_url_hide(path);
+	assert_string_equal(path, "sqlite:///srv/a:b@c.db");
+}
+
+/* libpq quotes what it cannot parse; the scrubber takes the password out
+ * as written, percent-decoded and percent-encoded, and password_env's. */
+static void connect_errors_are_scrubbed_of_every_password_form(void **state)
+{
+	struct rf_error err;
+	(void)state;
+
+	rf_error_clear(&err);
+	rf_error_set(&err, "postgres://acc@h/db", "invalid percent-encoded token: \"PW%%zz\"");
+	rf_error_scrub(&err, "postgres://acc:PW%zz@h/db", NULL);
+	assert_string_equal(err.msg, "invalid percent-encoded token: \"***\"");
+
+	rf_error_clear(&err);
+	rf_error_set(&err, "x", "invalid URI: \"postgres://acc:Sec/ret@[::1\"");
+	rf_error_scrub(&err, "postgres://acc:Sec/ret@[::1", NULL);
+	assert_null(strstr(err.msg, "Sec"));
+
+	rf_error_clear(&err);
+	rf_error_set(&err, "x", "decoded p@ss:w and encoded p%%40ss%%3Aw");
+	rf_error_scrub(&err, "mysql://u:p%40ss%3Aw@h/db", NULL);
+	assert_string_equal(err.msg, "decoded *** and encoded ***");
+
+	rf_error_clear(&err);
+	rf_error_set(&err, "x", "password authentication failed: Env/Secret Env%%2FSecret");
+	rf_error_scrub(&err, "postgres://u@h/db", "Env/Secret");
+	assert_string_equal(err.msg, "password authentication failed: *** ***");
+
+	rf_error_clear(&err);
+	rf_error_set(&err, "x", "conninfo a b'c here");
+	rf_error_scrub(&err, "host=h password='a b\\'c'", NULL);
+	assert_string_equal(err.msg, "conninfo *** here");
+
+	/* a message cut short does not keep the password's head */
+	rf_error_clear(&err);
+	memset(err.msg, 'x', sizeof err.msg - 4);
+	memcpy(err.msg + sizeof err.msg - 4, "Top", 4);
+	err.set = 1;
+	rf_error_scrub(&err, "postgres://u:TopSecret@h", NULL);
+	assert_null(strstr(err.msg, "Top"));
+
+	/* an unset error stays unset */
+	rf_error_clear(&err);
+	rf_error_scrub(&err, "postgres://u:pw@h", "pw");
+	assert_int_equal(err.set, 0);
 }
 
 static void int64_text_handles_the_edges(void **state)
@@ -95,6 +286,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(url_redaction_removes_every_password_form),
+	    cmocka_unit_test(nasty_passwords_never_survive_a_url),
+	    cmocka_unit_test(nasty_passwords_never_survive_a_conninfo),
+	    cmocka_unit_test(a_sqlite_url_has_no_password),
+	    cmocka_unit_test(connect_errors_are_scrubbed_of_every_password_form),
 	    cmocka_unit_test(int64_text_handles_the_edges),
 	    cmocka_unit_test(strlist_split_trims_and_skips_empty_items),
 	    cmocka_unit_test(first_error_wins),
