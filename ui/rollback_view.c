@@ -1,7 +1,7 @@
 /* rollback_view.c - the guided rollback of one journal (r on the journals
  * screen): what undo will do, the rows changed since the copy (drift: undo
- * is refused while there are any), the reverse SQL, a typed confirmation of
- * the target's name, progress, result. All of it is the core's undo
+ * is refused while there are any), the reverse SQL to scroll through, then
+ * (r or Enter) a typed confirmation of the target's name, progress, result. All of it is the core's undo
  * (undo.h); this screen only shows it and asks. */
 #include <curses.h>
 #include <stdio.h>
@@ -15,7 +15,10 @@
 #include "theme.h"
 #include "view.h"
 
-enum rollback_state { RB_REFUSED, RB_CONFIRM, RB_RUNNING, RB_RESULT };
+/* REVIEW: the rollback's SQL, scrolled at will; r or Enter then opens the
+ * typed confirmation (CONFIRM), where every key goes to the prompt and Esc
+ * goes back to the review. */
+enum rollback_state { RB_REFUSED, RB_REVIEW, RB_CONFIRM, RB_RUNNING, RB_RESULT };
 
 struct rollback_view {
 	enum rollback_state state;
@@ -113,7 +116,7 @@ static void prepare(struct view *v, const char *path)
 		rf_buf_free(&b);
 	}
 	rf_stmts_free(&stmts);
-	r->state = RB_CONFIRM;
+	r->state = RB_REVIEW;
 }
 
 static void rollback_draw(struct view *v, int top, int height)
@@ -125,7 +128,13 @@ static void rollback_draw(struct view *v, int top, int height)
 	v->list.height = height - 2;
 	v->list.count = r->lines.n;
 	text_lines_draw(&r->lines, v->list.top, top, height - 2);
-	if (r->state == RB_CONFIRM) {
+	if (r->state == RB_REVIEW) {
+		char hint[160];
+		snprintf(hint, sizeof hint,
+		         "%zu line(s): j/k ^D/^U scroll   r or Enter rolls back (asks first)   q back",
+		         r->lines.n);
+		draw_line(y, 0, COLS, hint, theme_attr(COLOR_DIM));
+	} else if (r->state == RB_CONFIRM) {
 		confirm_draw(&r->confirm, con, y, "roll back");
 	} else if (r->state == RB_RUNNING) {
 		progress_draw(&r->progress, y);
@@ -195,7 +204,7 @@ static bool rollback_key(struct view *v, int key)
 		run(v);
 		break;
 	case CONFIRM_NO:
-		view_pop(v->con);
+		r->state = RB_REVIEW; /* back to the SQL */
 		break;
 	case CONFIRM_PENDING:
 		break;
@@ -205,8 +214,14 @@ static bool rollback_key(struct view *v, int key)
 
 static bool rollback_action(struct view *v, enum action a)
 {
+	struct rollback_view *r = v->priv;
+
 	if (pager_move(&v->list, a))
 		return true;
+	if (r->state == RB_REVIEW && (a == ACT_ROLLBACK || a == ACT_OPEN)) {
+		r->state = RB_CONFIRM;
+		return true;
+	}
 	if (a == ACT_CANCEL || a == ACT_BACK || a == ACT_OPEN) {
 		view_pop(v->con);
 		return true;

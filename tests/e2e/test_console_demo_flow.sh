@@ -41,6 +41,8 @@ $DEMO_SELECT
 :enter
 :dump $T/details
 :key r
+:dump $T/rollback_sql
+:key Enter
 :dump $T/rollback
 :type prod
 :enter

@@ -49,6 +49,7 @@ sq "$PROD" "UPDATE siteflow_orders SET qty = 1 WHERE order_ref = 'SF-0000065-03'
 console --config "$CFG" <<EOF
 :key u r
 :dump $T/ready
+:key Enter
 :type prod
 :enter
 :dump $T/applied_ok
@@ -58,6 +59,8 @@ console --config "$CFG" <<EOF
 :dump $T/twice
 EOF
 assert_contains "ready" "Every row is as the copy left it" "$(screen ready)"
+assert_contains "the SQL first, the question on r or Enter" "r or Enter rolls back (asks first)" "$(screen ready)"
+assert_not_contains "... not yet asked" "Type prod to roll back" "$(screen ready)"
 assert_contains "done" "12 row(s) restored" "$(screen applied_ok)"
 assert_contains "list shows undone" "undone" "$(line list_after 4)"
 assert_contains "cannot undo twice" "Rollback refused" "$(screen twice)"
@@ -83,5 +86,37 @@ console --config "$CFG" <<EOF
 EOF
 assert_contains "list flags it" "EDITED" "$(line edited_list 4)"
 assert_contains "refused" "Rollback refused" "$(screen edited)"
+
+echo "# a long rollback scrolls before it is confirmed"
+rm -rf "$T/demo"
+make_demo
+sq "$DEV" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+	INSERT INTO siteflow_orders (guid, job_number, order_ref, sku, qty, status, price)
+	SELECT printf('00000000-0000-4000-8000-%012d', 900000 + i), '0000065',
+	       printf('SF-0000065-L%03d', i), 'X', 1, 'new', 1 FROM n"
+console --config "$CFG" <<EOF
+$DEMO_SELECT
+:key A
+:type prod
+:enter
+:wait-idle
+:key q u r
+:dump $T/long_top
+:key G
+:dump $T/long_end
+:key r
+:dump $T/long_ask
+:key Esc
+:dump $T/long_back
+:key g
+:dump $T/long_again
+EOF
+assert_contains "the top of the rollback" "Every row is as the copy left it" "$(screen long_top)"
+assert_not_contains "G scrolled away from the top" "Every row is as the copy left it" "$(screen long_end)"
+assert_contains "... to the end of the last statement" "');" "$(screen long_end)"
+assert_contains "r asks" "Type prod to roll back" "$(screen long_ask)"
+assert_not_contains "Esc goes back to the SQL, not away" "Journals in" "$(line long_back 2)"
+assert_contains "... which still scrolls" "Every row is as the copy left it" "$(screen long_again)"
+assert_eq "nothing rolled back" 312 "$(sq "$PROD" "SELECT count(*) FROM siteflow_orders WHERE job_number = '0000065'")"
 
 finish

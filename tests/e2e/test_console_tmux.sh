@@ -42,6 +42,8 @@ twait "Journals in $T/demo/undo"
 tkeys Enter
 twait "intact (sha256 matches)"
 tkeys r
+twait "r or Enter rolls back"
+tkeys Enter
 twait "Type prod to roll back"
 ttype "prod"
 tkeys Enter
