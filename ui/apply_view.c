@@ -61,14 +61,16 @@ static void summarize(struct view *v)
 	text_lines_add(&a->lines, COLOR_NORMAL, "", 0);
 	if (rf_preview_warnings(a->plan, con->dst, &o, &w, &err) != 0)
 		text_lines_addf(&a->lines, COLOR_ERROR, "error: the checks could not run: %s",
-		                rf_error_text(&err, text, sizeof text));
+		                console_error_text(&err, text, sizeof text));
+	char said[1300]; /* a warning in the console's words */
 	a->nerrors = rf_warnings_count(&w, RF_SEV_ERROR) + (err.set ? 1 : 0);
 	for (i = 0; i < w.len; i++)
 		if (w.items[i].severity != RF_SEV_INFO)
-			text_lines_addf(
-			    &a->lines,
-			    w.items[i].severity == RF_SEV_ERROR ? COLOR_ERROR : COLOR_WARNING,
-			    "%s: %s", rf_severity_name(w.items[i].severity), w.items[i].text);
+			text_lines_addf(&a->lines,
+			                w.items[i].severity == RF_SEV_ERROR ? COLOR_ERROR
+			                                                    : COLOR_WARNING,
+			                "%s: %s", rf_severity_name(w.items[i].severity),
+			                console_words(w.items[i].text, said, sizeof said));
 	rf_warnings_free(&w);
 }
 
@@ -134,7 +136,7 @@ static void show_result(struct view *v, const struct rf_apply_result *res,
 		break;
 	case RF_APPLY_REFUSED:
 		text_lines_addf(&a->lines, COLOR_ERROR, "Refused, nothing written: %s",
-		                rf_error_text(err, text, sizeof text));
+		                console_error_text(err, text, sizeof text));
 		for (i = 0; i < res->drift.len; i++)
 			text_lines_addf(&a->lines, COLOR_WARNING, "  %s", res->drift.items[i]);
 		break;
@@ -144,7 +146,7 @@ static void show_result(struct view *v, const struct rf_apply_result *res,
 		break;
 	case RF_APPLY_FAILED:
 		text_lines_addf(&a->lines, COLOR_ERROR, "Failed, rolled back, nothing written: %s",
-		                rf_error_text(err, text, sizeof text));
+		                console_error_text(err, text, sizeof text));
 		break;
 	}
 	if (res->journal)

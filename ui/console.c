@@ -49,10 +49,61 @@ void console_message(struct console *con, enum msg_kind kind, const char *fmt, .
 	con->msg_kind = kind;
 }
 
+/* Flags in the core's messages and what the console calls them, longest
+ * first so "give --key COLS" is said whole before "--key" alone. */
+static const struct {
+	const char *flag, *words;
+} console_phrases[] = {
+    {"give --key COLS", "pick key columns with K"},
+    {"choose a unique --key", "pick unique key columns with K"},
+    {"(a unique key: --key ", "(a unique key, K: "},
+    {"not asked for (--ops)", "not asked for (D turns deletes on)"},
+    {"no --where limits", "no WHERE limits"},
+    {"(given to --trim, --tolerance or --ts-precision)", "(in [compare TABLE] of the config)"},
+    {"(--force restores", "(rowferry undo --force restores"},
+    {"(--trim ignores them)", "(trim in [compare TABLE] ignores them)"},
+    {"(--ignore)", "(ignored on the columns screen, c)"},
+    {"--exclude %s lets", "excluding %s (c) lets"},
+    {"with --key", "with K"},
+    {"--where", "the WHERE"},
+    {"--key", "the key (K)"},
+    {"--exclude", "the excluded columns (c)"},
+    {"--ignore", "the ignored columns (c)"},
+};
+
+const char *console_words(const char *text, char *buf, size_t len)
+{
+	struct rf_buf b = RF_BUF_INIT;
+	const char *p = text;
+	size_t i;
+
+	while (*p) {
+		for (i = 0; i < sizeof console_phrases / sizeof console_phrases[0]; i++) {
+			size_t n = strlen(console_phrases[i].flag);
+			if (strncmp(p, console_phrases[i].flag, n) == 0) {
+				rf_buf_adds(&b, console_phrases[i].words);
+				p += n;
+				break;
+			}
+		}
+		if (i == sizeof console_phrases / sizeof console_phrases[0])
+			rf_buf_addc(&b, *p++);
+	}
+	snprintf(buf, len, "%s", b.data ? b.data : "");
+	rf_buf_free(&b);
+	return buf;
+}
+
+const char *console_error_text(const struct rf_error *err, char *buf, size_t len)
+{
+	char raw[1300];
+	return console_words(rf_error_text(err, raw, sizeof raw), buf, len);
+}
+
 void console_error(struct console *con, const struct rf_error *err)
 {
 	char text[1300];
-	console_message(con, MSG_ERROR, "error: %s", rf_error_text(err, text, sizeof text));
+	console_message(con, MSG_ERROR, "error: %s", console_error_text(err, text, sizeof text));
 }
 
 long long console_table_rows(const struct console *con, int side, const char *table)

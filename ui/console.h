@@ -65,6 +65,13 @@ struct console {
 void console_message(struct console *con, enum msg_kind kind, const char *fmt, ...) RF_PRINTF(3, 4);
 /* The status bar shows "error: WHERE: MSG". */
 void console_error(struct console *con, const struct rf_error *err);
+/* The core's messages name the command line's flags ("--where must be a
+ * single expression", "give --key COLS"); inside the console they are said
+ * with its own words and keys ("the WHERE must be ...", "pick key columns
+ * with K"). Writes the text into buf (len bytes) and returns it. */
+const char *console_words(const char *text, char *buf, size_t len);
+/* rf_error_text in the console's words. */
+const char *console_error_text(const struct rf_error *err, char *buf, size_t len);
 /* Row count of a table on one side (0 source, 1 target) from the table
  * list, -1 when unknown. */
 long long console_table_rows(const struct console *con, int side, const char *table);

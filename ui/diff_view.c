@@ -267,10 +267,10 @@ static void draw_empty(struct view *v, int y, int h)
 
 	if (s->state == SESSION_FAILED) {
 		snprintf(text, sizeof text, "the diff could not run: %s",
-		         rf_error_text(&s->err, e, sizeof e));
+		         console_error_text(&s->err, e, sizeof e));
 		/* wrapped: a server's message is often longer than a line */
 		for (size_t off = 0, len = strlen(text); off < len && h > 0; h--, y++) {
-			size_t n = text_prefix(text + off, len - off, (size_t)COLS - 4);
+			size_t n = text_prefix_words(text + off, len - off, (size_t)COLS - 4);
 			draw_text(y, 2, COLS - 4, text + off, n, theme_attr(COLOR_ERROR), false);
 			off += n ? n : 1;
 		}

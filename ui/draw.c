@@ -156,6 +156,21 @@ void text_lines_addf(struct text_lines *t, int color, const char *fmt, ...)
 	rf_buf_free(&b);
 }
 
+size_t text_prefix_words(const char *s, size_t len, size_t cols)
+{
+	size_t n = text_prefix(s, len, cols), cut = n;
+
+	if (n < len && s[n] != ' ') {
+		while (cut > 0 && s[cut - 1] != ' ')
+			cut--;
+		if (cut == 0)
+			cut = n; /* one long word: cut it */
+	}
+	while (cut < len && s[cut] == ' ')
+		cut++;
+	return cut;
+}
+
 void text_lines_add_wrapped(struct text_lines *t, int color, const char *s, size_t len, int width,
                             int indent)
 {

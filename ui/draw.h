@@ -27,6 +27,10 @@ void draw_fill(int y, int x, int width, unsigned long attr);
 /* Byte length of the prefix of s that fits in `cols` columns (for wrapping
  * long text in the inspector and preview). */
 size_t text_prefix(const char *s, size_t len, size_t cols);
+/* text_prefix cut back to the end of its last word, for wrapping sentences
+ * (messages) between words; a word longer than the line is cut. Blanks
+ * after the cut are included, so the next line starts with a word. */
+size_t text_prefix_words(const char *s, size_t len, size_t cols);
 
 /* Lines of text with a colour meaning each (enum color_meaning), for the
  * screens that page through text: inspector, preview, journal details. */

@@ -197,7 +197,7 @@ static void detail_build(struct detail_view *d)
 	text_lines_reset(&d->lines);
 	if (rf_journal_load(d->path, false, &j, &err) != 0) {
 		text_lines_addf(&d->lines, COLOR_ERROR, "%s",
-		                rf_error_text(&err, text, sizeof text));
+		                console_error_text(&err, text, sizeof text));
 		return;
 	}
 	text_lines_addf(&d->lines, COLOR_NORMAL, "file      %s", j.path);

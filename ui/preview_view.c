@@ -61,12 +61,14 @@ static void build(struct view *v)
 	if (rf_preview_warnings(plan, con->dst, &o, &w, &err) != 0) {
 		char text[1300];
 		text_lines_addf(&p->lines, COLOR_ERROR, "error: the checks could not run: %s",
-		                rf_error_text(&err, text, sizeof text));
+		                console_error_text(&err, text, sizeof text));
 	}
+	char said[1300]; /* a warning in the console's words */
 	p->nerrors = rf_warnings_count(&w, RF_SEV_ERROR) + (err.set ? 1 : 0);
 	for (i = 0; i < w.len; i++)
 		text_lines_addf(&p->lines, severity_color(w.items[i].severity), "%s: %s",
-		                rf_severity_name(w.items[i].severity), w.items[i].text);
+		                rf_severity_name(w.items[i].severity),
+		                console_words(w.items[i].text, said, sizeof said));
 	text_lines_add(&p->lines, COLOR_NORMAL, "", 0);
 	rf_plan_render(plan, con->dst, RF_APPLY_BATCH_ROWS, &stmts);
 	for (i = 0; i < stmts.len; i++) {

@@ -1,8 +1,8 @@
 /* rollback_view.c - the guided rollback of one journal (r on the journals
  * screen): what undo will do, the rows changed since the copy (drift: undo
  * is refused while there are any), the reverse SQL to scroll through, then
- * (r or Enter) a typed confirmation of the target's name, progress, result. All of it is the core's undo
- * (undo.h); this screen only shows it and asks. */
+ * (r or Enter) a typed confirmation of the target's name, progress, result. All of it is the core's
+ * undo (undo.h); this screen only shows it and asks. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +38,7 @@ static void refuse(struct rollback_view *r, const char *why)
 static void refuse_err(struct rollback_view *r, const struct rf_error *err)
 {
 	char text[1300];
-	refuse(r, rf_error_text(err, text, sizeof text));
+	refuse(r, console_error_text(err, text, sizeof text));
 }
 
 /* Runs the checks and fills the screen: the plan of the rollback, or why
@@ -130,9 +130,10 @@ static void rollback_draw(struct view *v, int top, int height)
 	text_lines_draw(&r->lines, v->list.top, top, height - 2);
 	if (r->state == RB_REVIEW) {
 		char hint[160];
-		snprintf(hint, sizeof hint,
-		         "%zu line(s): j/k ^D/^U scroll   r or Enter rolls back (asks first)   q back",
-		         r->lines.n);
+		snprintf(
+		    hint, sizeof hint,
+		    "%zu line(s): j/k ^D/^U scroll   r or Enter rolls back (asks first)   q back",
+		    r->lines.n);
 		draw_line(y, 0, COLS, hint, theme_attr(COLOR_DIM));
 	} else if (r->state == RB_CONFIRM) {
 		confirm_draw(&r->confirm, con, y, "roll back");
@@ -188,7 +189,7 @@ static void run(struct view *v)
 	} else {
 		text_lines_addf(&r->lines, COLOR_ERROR, "%s, nothing written: %s",
 		                rc > 0 ? "Refused or cancelled" : "Failed, rolled back",
-		                rf_error_text(&err, text, sizeof text));
+		                console_error_text(&err, text, sizeof text));
 	}
 	text_lines_adds(&r->lines, COLOR_DIM, "q goes back.");
 }

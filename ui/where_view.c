@@ -37,11 +37,11 @@ static void where_draw(struct view *v, int top, int height)
 	line = y + 4;
 	if (w->failed) {
 		char text[1300];
-		const char *e = rf_error_text(&s->err, text, sizeof text);
+		const char *e = console_error_text(&s->err, text, sizeof text);
 		size_t off = 0, len = strlen(e);
 		/* the server's message, wrapped over up to three lines */
 		for (i = 0; i < 3 && off < len && line < y + bh - 2; i++, line++) {
-			size_t n = text_prefix(e + off, len - off, (size_t)bw - 4);
+			size_t n = text_prefix_words(e + off, len - off, (size_t)bw - 4);
 			draw_text(line, x + 2, bw - 4, e + off, n, theme_attr(COLOR_ERROR), false);
 			off += n ? n : 1;
 		}

@@ -43,5 +43,7 @@ assert_contains "key columns first" "   job_number   order_ref" "$(line rekeyed 
 assert_contains "same counts by business key" "+12 -2 ~3 =23" "$(status rekeyed)"
 assert_contains "a key that is not unique" "the key is not unique" "$(screen notunique)"
 assert_contains "the error names the key" "sku=BAN-PVC-1X3" "$(screen notunique)"
+assert_contains "in the console's words, wrapped between words" "pick unique key" "$(screen notunique)"
+assert_contains "... on to the next line" "  columns with K" "$(screen notunique)"
 
 finish

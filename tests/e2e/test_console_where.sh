@@ -31,6 +31,11 @@ console --config "$CFG" <<EOF
 :key Up
 :dump $T/history2
 :key ^U
+:type 1=1; DROP TABLE jobs
+:enter
+:wait-idle
+:dump $T/stacked
+:key ^U
 :type nonsense(
 :enter
 :wait-idle
@@ -55,6 +60,9 @@ assert_contains "second condition (prod alone has on_hold)" "+0 -1 ~0 =0" "$(sta
 echo "# history"
 assert_contains "Up recalls the last" "WHERE status = 'on_hold'" "$(screen history)"
 assert_contains "Up again, the one before" "WHERE job_number = '0000065'" "$(screen history2)"
+echo "# the console's words, not the command line's flags"
+assert_contains "a second statement refused in words" "the WHERE must be a single expression (found ';')" "$(screen stacked)"
+assert_not_contains "... no flag" "--where" "$(screen stacked)"
 echo "# Esc after a failure restores the last good condition"
 assert_contains "restored" "WHERE status = 'on_hold'" "$(line restored 2)"
 assert_contains "restored counts" "+0 -1 ~0 =0" "$(status restored)"
