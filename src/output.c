@@ -6,7 +6,7 @@
 const struct rf_diff_writer_ops *rf_diff_writer_find(const char *name)
 {
 	static const struct rf_diff_writer_ops *const all[] = {
-	    &rf_diff_text_writer, &rf_diff_json_writer, &rf_diff_sql_writer};
+	    &rf_diff_text_writer, &rf_diff_json_writer, &rf_diff_sql_writer, &rf_diff_csv_writer};
 	size_t i;
 	for (i = 0; i < sizeof all / sizeof all[0]; i++)
 		if (strcmp(all[i]->name, name) == 0)

@@ -46,6 +46,8 @@
 	X(TOGGLE_DELETES, "toggle-deletes", "D", NULL,                                             \
 	  "Preview/apply: also delete rows only in the target (- rows)")                           \
 	X(SAVE, "save", "s", NULL, "Preview: save the SQL to a file")                              \
+	X(EXPORT, "export", "E", NULL,                                                             \
+	  "Diff: export the differing rows to a file (.csv or JSON Lines)")                        \
 	X(WRITE_SELECTION, "write-selection", "W", NULL,                                           \
 	  "Diff: write the WHERE, key and columns to [compare TABLE] in the config")               \
 	X(RELOAD, "reload", "R", NULL, "Run the diff again / reload the list")                     \

@@ -7,9 +7,11 @@
  * drawn, so a diff of any size costs the same per key press.
  */
 #include <curses.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "draw.h"
 #include "lineedit.h"
@@ -24,11 +26,12 @@ struct diff_view {
 	unsigned generation; /* of the session the layout below was made for */
 	size_t *order;       /* shape columns in display order: key first */
 	size_t norder, nkey;
-	size_t col;     /* column cursor: index into order */
-	size_t hscroll; /* first non-key column shown: index into order */
-	int focus;      /* 0 source pane, 1 target pane */
-	struct lineedit search;
+	size_t col;             /* column cursor: index into order */
+	size_t hscroll;         /* first non-key column shown: index into order */
+	int focus;              /* 0 source pane, 1 target pane */
+	struct lineedit search; /* the prompt of / (search) or E (export) */
 	bool searching;
+	bool exporting; /* the prompt asks for the export's file */
 	char *last_search;
 };
 
@@ -314,10 +317,12 @@ static void diff_draw(struct view *v, int top, int height)
 		draw_row(v, top + 2 + i, v->list.top + (size_t)i, pw);
 	if (d->searching) {
 		y = top + height - 1;
-		draw_line(y, 0, COLS, "/", theme_attr(COLOR_INPUT));
+		const char *label = d->exporting ? "export to (.csv or .jsonl): " : "/";
+		int lw = (int)strlen(label);
+		draw_line(y, 0, COLS, label, theme_attr(COLOR_INPUT));
 		v->con->cursor_y = y;
 		v->con->cursor_x =
-		    lineedit_draw(&d->search, y, 1, COLS - 1, theme_attr(COLOR_INPUT));
+		    lineedit_draw(&d->search, y, lw, COLS - lw, theme_attr(COLOR_INPUT));
 	}
 }
 
@@ -495,6 +500,57 @@ static void search_next(struct view *v, int dir)
 	console_message(v->con, MSG_INFO, "'%s' not found", d->last_search);
 }
 
+/* E: the differing rows as the diff shows them (marked ones only when
+ * some are marked), through the core's writers: CSV for a .csv name, else
+ * JSON Lines (diff --format csv / json). Written beside the name and
+ * renamed over it, mode 0600: it holds row data. */
+static void export_rows(struct view *v, const char *path)
+{
+	struct session *s = sess(v);
+	struct rf_diff_writer w;
+	size_t n = strlen(path), i, rows = 0;
+	char *tmp;
+	int fd;
+	FILE *f;
+
+	if (!*path) {
+		console_message(v->con, MSG_INFO, "not exported: no file name given");
+		return;
+	}
+	tmp = rf_xasprintf("%s.tmp-XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		console_message(v->con, MSG_ERROR, "error: %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(tmp);
+		return;
+	}
+	memset(&w, 0, sizeof w);
+	w.ops =
+	    n > 4 && strcmp(path + n - 4, ".csv") == 0 ? &rf_diff_csv_writer : &rf_diff_json_writer;
+	w.out = f;
+	w.shape = s->shape;
+	w.src = v->con->src;
+	w.dst = v->con->dst;
+	w.table = s->sel.table;
+	w.ops->begin(&w);
+	for (i = 0; i < s->nrows; i++)
+		if (s->rows[i]->status != RF_IDENTICAL && (!s->nmarked || s->marked[i])) {
+			w.ops->row(&w, s->rows[i]);
+			rows++;
+		}
+	w.ops->end(&w, &s->stats);
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
+		console_message(v->con, MSG_ERROR, "error: %s: %s", path, strerror(errno));
+		unlink(tmp);
+	} else {
+		console_message(v->con, MSG_INFO, "exported %zu row(s) to %s (%s)", rows, path,
+		                w.ops->name);
+	}
+	free(tmp);
+}
+
 static bool diff_key(struct view *v, int key)
 {
 	struct diff_view *d = v->priv;
@@ -502,13 +558,20 @@ static bool diff_key(struct view *v, int key)
 		return false;
 	switch (lineedit_key(&d->search, key)) {
 	case LE_ACCEPT:
+		if (d->exporting) {
+			char *path = lineedit_text(&d->search);
+			d->searching = d->exporting = false;
+			export_rows(v, path);
+			free(path);
+			break;
+		}
 		free(d->last_search);
 		d->last_search = lineedit_text(&d->search);
 		d->searching = false;
 		search_next(v, 1);
 		break;
 	case LE_CANCEL:
-		d->searching = false;
+		d->searching = d->exporting = false;
 		break;
 	default:
 		break;
@@ -554,9 +617,13 @@ static bool diff_action(struct view *v, enum action a)
 		jump_diff(v, a == ACT_NEXT_DIFF ? 1 : -1);
 		return true;
 	case ACT_SEARCH:
+	case ACT_EXPORT:
 		lineedit_free(&d->search);
 		lineedit_init(&d->search, NULL, NULL);
 		d->searching = true;
+		d->exporting = a == ACT_EXPORT;
+		if (d->exporting && !session_ready(s))
+			d->searching = d->exporting = false;
 		return true;
 	case ACT_SEARCH_NEXT:
 	case ACT_SEARCH_PREV:

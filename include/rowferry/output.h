@@ -26,7 +26,7 @@ struct rf_diff_writer {
 };
 
 struct rf_diff_writer_ops {
-	const char *name; /* "text", "json", "sql" */
+	const char *name; /* "text", "json", "sql", "csv" */
 	void (*begin)(struct rf_diff_writer *w);
 	/* called for differing rows only */
 	void (*row)(struct rf_diff_writer *w, const struct rf_diff_row *row);
@@ -36,6 +36,7 @@ struct rf_diff_writer_ops {
 extern const struct rf_diff_writer_ops rf_diff_text_writer;
 extern const struct rf_diff_writer_ops rf_diff_json_writer;
 extern const struct rf_diff_writer_ops rf_diff_sql_writer;
+extern const struct rf_diff_writer_ops rf_diff_csv_writer;
 /* NULL for an unknown name */
 const struct rf_diff_writer_ops *rf_diff_writer_find(const char *name);
 

@@ -20,7 +20,9 @@ static const char diff_usage[] =
     "equals ''. Reads run in read-only transactions.\n"
     "\n"
     "options:\n" CLI_SELECTION_HELP
-    "  --format FORMAT        text (default), json (JSON Lines, summary last) or\n"
+    "  --format FORMAT        text (default), json (JSON Lines, summary last),\n"
+    "                         csv (a line per side of each differing row; NULL is\n"
+    "                         an empty field, '' a quoted one) or\n"
     "                         sql: the script `copy --dry-run` prints for the same\n"
     "                         selection (header, warnings, BEGIN, statements, COMMIT)\n"
     "  --ops LIST             sql: the operations it makes, as copy's: insert,update\n"
@@ -118,7 +120,7 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	}
 	w.ops = rf_diff_writer_find(format);
 	if (!w.ops) {
-		fprintf(stderr, "rowferry: diff: unknown --format '%s' (text, json, sql)\n",
+		fprintf(stderr, "rowferry: diff: unknown --format '%s' (text, json, sql, csv)\n",
 		        format);
 		goto out;
 	}
