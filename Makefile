@@ -1,14 +1,17 @@
 # The two commands of the README, for a fresh Debian 12 machine (as root):
 #   make demo   install what is missing, build, open the demo console
 #   make test   install what is missing, build strict and with sanitizers,
-#               run every test (unit, real PostgreSQL/MariaDB/SQLite, console)
+#               run every test (unit, real PostgreSQL/MariaDB/SQLite, console),
+#               the unit and scripted console tests again under valgrind,
+#               and each fuzz target for FUZZ_SECONDS
 # Everything else is plain CMake: cmake -S . -B build && cmake --build build.
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 DEMO_DIR ?= rowferry-demo
+FUZZ_SECONDS ?= 30
 
-.PHONY: all deps test-deps build demo test test-strict test-asan bench clean
+.PHONY: all deps test-deps build demo test test-strict test-asan test-valgrind test-fuzz bench clean
 
 all: build
 
@@ -25,14 +28,29 @@ build: deps
 demo: build
 	./$(BUILD)/rowferry demo $(DEMO_DIR)
 
-# Strict build (-Werror) and the ASan+UBSan build, each running every test.
+# Strict build (-Werror) and the ASan+UBSan build, each running every test;
+# memcheck over the strict build's unit and scripted console tests; the
+# libFuzzer targets (clang) for a bounded time each.
 test: test-deps
-	$(MAKE) test-strict test-asan
+	$(MAKE) test-strict test-asan test-valgrind test-fuzz
 
+# build-ci also holds the valgrind.* tests (label valgrind) once test-valgrind
+# configured them; they run there, not here
 test-strict:
 	cmake -S . -B build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRF_WERROR=ON
 	cmake --build build-ci -j$(JOBS)
-	cd build-ci && ctest --output-on-failure --timeout 900
+	cd build-ci && ctest --output-on-failure --timeout 900 -LE valgrind
+
+test-valgrind:
+	cmake -S . -B build-ci -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRF_WERROR=ON -DRF_VALGRIND=ON
+	cmake --build build-ci -j$(JOBS)
+	cd build-ci && ctest --output-on-failure --timeout 900 -L valgrind -j$(JOBS)
+
+test-fuzz:
+	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRF_FUZZ=ON \
+		-DBUILD_TESTING=OFF
+	cmake --build build-fuzz --target fuzz -j$(JOBS)
+	JOBS=$(JOBS) ./tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 test-asan:
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DRF_WERROR=ON -DRF_SANITIZE=ON
@@ -46,4 +64,4 @@ bench:
 	./bench/run.sh build-bench
 
 clean:
-	rm -rf build build-ci build-asan build-bench
+	rm -rf build build-ci build-asan build-fuzz build-bench

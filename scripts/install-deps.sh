@@ -6,7 +6,11 @@ set -eu
 
 BUILD="build-essential cmake pkg-config libncurses-dev libpq-dev libmariadb-dev \
 uuid-dev libinih-dev libsqlite3-dev libjansson-dev libssl-dev"
-TEST="libcmocka-dev postgresql mariadb-server mariadb-client sqlite3 tmux locales jq"
+# valgrind: memcheck over the unit and console tests; clang and its libFuzzer
+# runtime (only recommended by clang-14 in Debian 12, and recommends are not
+# installed here) build the fuzz targets (make test-fuzz)
+TEST="libcmocka-dev postgresql mariadb-server mariadb-client sqlite3 tmux locales jq \
+valgrind clang libclang-rt-14-dev"
 BENCH="percona-toolkit sqlite3-tools hyperfine time jq"
 
 want="$BUILD"

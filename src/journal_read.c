@@ -256,10 +256,10 @@ int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct
 	int rc = -1;
 
 	memset(j, 0, sizeof *j);
-	j->path = rf_xstrdup(path);
 	f = fopen(path, "r");
 	if (!f)
 		return rf_error_set(err, path, "cannot open the journal: %s", strerror(errno));
+	j->path = rf_xstrdup(path);
 	/* a running apply or undo holds an exclusive lock on it */
 	if (flock(fileno(f), LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK)
 		j->busy = true;
@@ -329,6 +329,8 @@ out:
 	rf_sha256_free(&seal);
 	free(line);
 	fclose(f);
+	if (rc != 0) /* what was read up to the bad line is not a journal */
+		rf_journal_free(j);
 	return rc;
 }
 

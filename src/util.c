@@ -124,6 +124,9 @@ void rf_buf_grow(struct rf_buf *b, size_t extra)
 		cap *= 2;
 	b->data = rf_xrealloc(b->data, cap);
 	b->cap = cap;
+	/* a first allocation holds no NUL yet: "always NUL-terminated" starts
+	 * here, so a reserve alone on an empty buffer still reads as "" */
+	b->data[b->len] = '\0';
 }
 
 void rf_buf_vprintf(struct rf_buf *b, const char *fmt, va_list ap)

@@ -67,8 +67,7 @@ char *lineedit_text(const struct lineedit *e)
 		if (n != (size_t)-1)
 			rf_buf_add(&out, mb, n);
 	}
-	rf_buf_reserve(&out, 1);
-	return rf_buf_steal(&out);
+	return rf_buf_steal(&out); /* "" for an empty line */
 }
 
 static void delete_range(struct lineedit *e, size_t from, size_t to)

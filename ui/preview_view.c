@@ -184,7 +184,7 @@ static bool preview_key(struct view *v, int key)
 		rf_error_clear(&err);
 		p->saving = false;
 		if (!*path)
-			console_message(v->con, MSG_INFO, "not saved");
+			console_message(v->con, MSG_INFO, "not saved: no file name given");
 		else if (save(p, path, &err) == 0)
 			console_message(v->con, MSG_INFO, "saved to %s", path);
 		else

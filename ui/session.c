@@ -59,7 +59,6 @@ static char *row_key(const struct rf_diff_shape *sh, const struct rf_diff_row *r
 {
 	struct rf_buf b = RF_BUF_INIT;
 	rf_diff_format_key(sh, r->src ? r->src : r->dst, &b);
-	rf_buf_reserve(&b, 1);
 	return rf_buf_steal(&b);
 }
 

@@ -188,9 +188,10 @@ struct rf_journal {
 };
 
 /* Reads a journal. summary: count the op lines but keep none (for
- * listings). Returns 0, or -1 with err when the file cannot be read or
- * is not a rowferry journal. A seal that does not match is not an error
- * here: j->seal_ok says so and undo refuses. */
+ * listings). Returns 0 (rf_journal_free j), or -1 with err when the file
+ * cannot be read or is not a rowferry journal; j is then left empty
+ * (nothing to free). A seal that does not match is not an error here:
+ * j->seal_ok says so and undo refuses. */
 int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct rf_error *err);
 void rf_journal_free(struct rf_journal *j);
 

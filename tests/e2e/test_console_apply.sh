@@ -43,11 +43,13 @@ echo "# prod changes between the diff and the apply: refused, nothing written"
 rm -rf "$T/demo"
 make_demo
 # the console diffs, then waits; meanwhile someone edits a row the copy
-# would update
-(sleep 1; sq "$PROD" "UPDATE siteflow_orders SET qty = 77 WHERE order_ref = 'SF-0000062-02'") &
+# would update (once the diff is done, however slow: under valgrind too)
+(for _ in $(seq 600); do [ -e "$T/diffed" ] && break; sleep 0.1; done
+ sq "$PROD" "UPDATE siteflow_orders SET qty = 77 WHERE order_ref = 'SF-0000062-02'") &
 console --config "$CFG" <<EOF
 :key G Enter
 :wait-idle
+:dump $T/diffed
 :sleep 2500
 :key A
 :type prod

@@ -282,6 +282,27 @@ static void suggest_finds_the_near_name(void **state)
 	assert_null(rf_suggest("gid", cols, 0));
 }
 
+/* A buffer only reserved (nothing appended) is still "": the console's
+ * line editor stole one for an empty line, and the WHERE, the search and
+ * the file name then read uninitialised heap (valgrind sees it; the screen
+ * showed the bytes a freed block left behind). */
+static void reserved_empty_buffer_is_an_empty_string(void **state)
+{
+	struct rf_buf b = RF_BUF_INIT;
+	char *s;
+	(void)state;
+	rf_buf_reserve(&b, 1);
+	assert_non_null(b.data);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(strlen(b.data), 0);
+	s = rf_buf_steal(&b);
+	assert_string_equal(s, "");
+	free(s);
+	s = rf_buf_steal(&b); /* never allocated at all */
+	assert_string_equal(s, "");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +315,7 @@ int main(void)
 	    cmocka_unit_test(strlist_split_trims_and_skips_empty_items),
 	    cmocka_unit_test(first_error_wins),
 	    cmocka_unit_test(suggest_finds_the_near_name),
+	    cmocka_unit_test(reserved_empty_buffer_is_an_empty_string),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
