@@ -39,6 +39,8 @@
 	X(PREVIEW, "preview", "p", NULL, "Preview the SQL the copy would run")                     \
 	X(APPLY, "apply", "A", NULL, "Apply the copy to the target (asks first)")                  \
 	X(JOURNALS, "journals", "u", NULL, "Undo journals: list, details, rollback")               \
+	X(CONNECTIONS, "connections", "C", NULL,                                                   \
+	  "Tables: choose the source and target among the config's connections")                   \
 	X(TOGGLE_IDENTICAL, "toggle-identical", "=", NULL, "Show or hide identical rows")          \
 	X(TOGGLE_COPY, "toggle-copy", "x", NULL, "Columns: copy (and compare) this column or not") \
 	X(TOGGLE_COMPARE, "toggle-compare", "i", NULL, "Columns: compare this column or not")      \

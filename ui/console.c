@@ -315,10 +315,10 @@ static void collect_warning(void *ctx, const char *msg)
 }
 
 /* The header colour of a side: its `color =`, else the theme's meaning. */
-static unsigned long side_attr(struct console *con, const struct rf_conn_config *conn,
-                               enum color_meaning fallback)
+unsigned long console_side_attr(struct console *con, const struct rf_conn_config *conn,
+                                int fallback)
 {
-	unsigned long a = theme_attr(fallback);
+	unsigned long a = theme_attr((enum color_meaning)fallback);
 	if (conn && conn->color && !theme_named_attr(conn->color, &a)) {
 		char *w = rf_xasprintf("%s:%d: [connection %s]: unknown color '%s'",
 		                       con->cfg.path ? con->cfg.path : "config", conn->line,
@@ -499,8 +499,8 @@ int cmd_console(int argc, char **argv, const struct cli_common *common)
 		goto out;
 	}
 	theme_load(theme ? theme : con.cfg.theme, con.config_dir, &con.warnings);
-	con.src_attr = side_attr(&con, con.src_conn, COLOR_SOURCE);
-	con.dst_attr = side_attr(&con, con.dst_conn, COLOR_TARGET);
+	con.src_attr = console_side_attr(&con, con.src_conn, COLOR_SOURCE);
+	con.dst_attr = console_side_attr(&con, con.dst_conn, COLOR_TARGET);
 	con.cli_args = &args;
 	con.cli_table = table;
 	tables_view_open(&con);

@@ -70,6 +70,10 @@ void console_error(struct console *con, const struct rf_error *err);
  * with its own words and keys ("the WHERE must be ...", "pick key columns
  * with K"). Writes the text into buf (len bytes) and returns it. */
 const char *console_words(const char *text, char *buf, size_t len);
+/* The header colour of a side: its [connection] color, else fallback (a
+ * warning for an unknown colour name). */
+unsigned long console_side_attr(struct console *con, const struct rf_conn_config *conn,
+                                int fallback);
 /* rf_error_text in the console's words. */
 const char *console_error_text(const struct rf_error *err, char *buf, size_t len);
 /* Row count of a table on one side (0 source, 1 target) from the table

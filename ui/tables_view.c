@@ -176,6 +176,9 @@ static bool tables_action(struct view *v, enum action a)
 	if (list_move(&v->list, a))
 		return true;
 	switch (a) {
+	case ACT_CONNECTIONS:
+		connections_view_open(v->con);
+		return true;
 	case ACT_SEARCH:
 		lineedit_free(&t->edit);
 		lineedit_init(&t->edit, t->filter, NULL);
@@ -230,11 +233,9 @@ static void tables_free(struct view *v)
 	free(t);
 }
 
-static const struct view_hint tables_hints[] = {{ACT_OPEN, "open"},
-                                                {ACT_SEARCH, "search"},
-                                                {ACT_JOURNALS, "journals"},
-                                                {ACT_RELOAD, "reload"},
-                                                {ACT_NONE, NULL}};
+static const struct view_hint tables_hints[] = {
+    {ACT_OPEN, "open"},     {ACT_SEARCH, "search"},           {ACT_JOURNALS, "journals"},
+    {ACT_RELOAD, "reload"}, {ACT_CONNECTIONS, "connections"}, {ACT_NONE, NULL}};
 
 static const struct view_ops tables_ops = {
     .hints = tables_hints,

@@ -112,6 +112,7 @@ void progress_draw(const struct progress *p, int y);
 void unique_marks(const struct rf_table_info *t, const char *col, bool spell, struct rf_buf *out);
 
 void tables_view_open(struct console *con);
+void connections_view_open(struct console *con);
 void diff_view_open(struct console *con);
 void columns_view_open(struct console *con);
 void where_view_open(struct console *con);
