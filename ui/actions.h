@@ -1,10 +1,11 @@
 /* actions.h - every action of the console, declared once (STYLE.md 2).
  *
  * Keys map to actions and views handle actions, never keys. Each entry is
- * X(ID, name, default key, alternative key, help line): `name` is what
+ * X(ID, name, default key, alternative key, group, help line): `name` is what
  * [keys] in config.ini rebinds ("preview = P"), the keys use the spec syntax
  * of keys_parse() and the help screen (help_view.c) is generated from this
- * list, so a new action shows up there by being added here.
+ * list, grouped by the screen an action belongs to (as tig groups its
+ * requests), so a new action shows up there by being added here.
  */
 #ifndef RF_UI_ACTIONS_H
 #define RF_UI_ACTIONS_H
@@ -16,52 +17,61 @@
 #include "rowferry/util.h"
 
 #define RF_ACTIONS(X)                                                                              \
-	X(MOVE_DOWN, "move-down", "j", "Down", "Move the cursor down one line")                    \
-	X(MOVE_UP, "move-up", "k", "Up", "Move the cursor up one line")                            \
-	X(MOVE_FIRST, "move-first", "g", "Home", "Jump to the first line")                         \
-	X(MOVE_LAST, "move-last", "G", "End", "Jump to the last line")                             \
-	X(PAGE_DOWN, "page-down", "^D", "PgDn", "Move down half a screen")                         \
-	X(PAGE_UP, "page-up", "^U", "PgUp", "Move up half a screen")                               \
-	X(SCROLL_LEFT, "scroll-left", "h", "Left", "Previous column (scrolls the panes)")          \
-	X(SCROLL_RIGHT, "scroll-right", "l", "Right", "Next column (scrolls the panes)")           \
-	X(SWITCH_PANE, "switch-pane", "Tab", NULL, "Switch between the source and target pane")    \
-	X(OPEN, "open", "Enter", NULL, "Open the table, cell, journal or choice under the cursor") \
-	X(MARK, "mark", "Space", NULL, "Mark or unmark a row (the copy takes marked rows)")        \
-	X(NEXT_DIFF, "next-diff", "]", NULL, "Next difference")                                    \
-	X(PREV_DIFF, "prev-diff", "[", NULL, "Previous difference")                                \
-	X(SEARCH, "search", "/", NULL, "Filter tables / search rows")                              \
-	X(SEARCH_NEXT, "search-next", "n", NULL, "Diff: the next row matching the last search")    \
-	X(SEARCH_PREV, "search-prev", "N", NULL,                                                   \
-	  "Diff: the previous row matching the last search")                                       \
-	X(EDIT_WHERE, "edit-where", "w", NULL, "Edit the WHERE condition of the diff")             \
-	X(PICK_KEY, "pick-key", "K", NULL, "Choose the key columns rows are matched by")           \
-	X(COLUMNS, "columns", "c", NULL, "Choose the columns to compare and copy")                 \
-	X(PREVIEW, "preview", "p", NULL, "Preview the SQL the copy would run")                     \
-	X(APPLY, "apply", "A", NULL, "Apply the copy to the target (asks first)")                  \
-	X(JOURNALS, "journals", "u", NULL, "Undo journals: list, details, rollback")               \
-	X(CONNECTIONS, "connections", "C", NULL,                                                   \
-	  "Tables: choose the source and target among the config's connections")                   \
-	X(TOGGLE_IDENTICAL, "toggle-identical", "=", NULL, "Show or hide identical rows")          \
-	X(TOGGLE_COPY, "toggle-copy", "x", NULL, "Columns: copy (and compare) this column or not") \
-	X(TOGGLE_COMPARE, "toggle-compare", "i", NULL, "Columns: compare this column or not")      \
-	X(ROLLBACK, "rollback", "r", NULL, "Journals: preview the rollback of this journal")       \
-	X(TOGGLE_DELETES, "toggle-deletes", "D", NULL,                                             \
-	  "Preview/apply: also delete rows only in the target (- rows)")                           \
-	X(SAVE, "save", "s", NULL, "Preview: save the SQL to a file")                              \
-	X(EXPORT, "export", "E", NULL,                                                             \
-	  "Diff: export the differing rows to a file (.csv or JSON Lines)")                        \
-	X(WRITE_SELECTION, "write-selection", "W", NULL,                                           \
-	  "Diff: write the WHERE, key and columns to [compare TABLE] in the config")               \
-	X(RELOAD, "reload", "R", NULL, "Run the diff again / reload the list")                     \
-	X(REDRAW, "redraw", "^L", NULL, "Redraw the screen")                                       \
-	X(HELP, "help", "?", "F1", "This help")                                                    \
-	X(CANCEL, "cancel", "Esc", "^C", "Cancel the running operation or the prompt")             \
-	X(BACK, "back", "q", NULL, "Back to the previous screen")                                  \
-	X(QUIT, "quit", "Q", NULL, "Quit rowferry")
+	X(MOVE_DOWN, "move-down", "j", "Down", G_MOVE, "Move the cursor down one line")            \
+	X(MOVE_UP, "move-up", "k", "Up", G_MOVE, "Move the cursor up one line")                    \
+	X(MOVE_FIRST, "move-first", "g", "Home", G_MOVE, "Jump to the first line")                 \
+	X(MOVE_LAST, "move-last", "G", "End", G_MOVE, "Jump to the last line")                     \
+	X(PAGE_DOWN, "page-down", "^D", "PgDn", G_MOVE, "Move down half a screen")                 \
+	X(PAGE_UP, "page-up", "^U", "PgUp", G_MOVE, "Move up half a screen")                       \
+	X(SCROLL_LEFT, "scroll-left", "h", "Left", G_MOVE, "Previous column (scrolls the panes)")  \
+	X(SCROLL_RIGHT, "scroll-right", "l", "Right", G_MOVE, "Next column (scrolls the panes)")   \
+	X(SWITCH_PANE, "switch-pane", "Tab", NULL, G_DIFF,                                         \
+	  "Switch between the source and target pane")                                             \
+	X(OPEN, "open", "Enter", NULL, G_ANY,                                                      \
+	  "Open the table, cell, journal or choice under the cursor")                              \
+	X(MARK, "mark", "Space", NULL, G_DIFF,                                                     \
+	  "Mark or unmark a row (the copy takes marked rows)")                                     \
+	X(NEXT_DIFF, "next-diff", "]", NULL, G_DIFF, "Next difference")                            \
+	X(PREV_DIFF, "prev-diff", "[", NULL, G_DIFF, "Previous difference")                        \
+	X(SEARCH, "search", "/", NULL, G_ANY, "Filter tables / search rows")                       \
+	X(SEARCH_NEXT, "search-next", "n", NULL, G_DIFF, "The next row matching the last search")  \
+	X(SEARCH_PREV, "search-prev", "N", NULL, G_DIFF,                                           \
+	  "The previous row matching the last search")                                             \
+	X(EDIT_WHERE, "edit-where", "w", NULL, G_DIFF, "Edit the WHERE condition of the diff")     \
+	X(PICK_KEY, "pick-key", "K", NULL, G_DIFF, "Choose the key columns rows are matched by")   \
+	X(COLUMNS, "columns", "c", NULL, G_DIFF, "Choose the columns to compare and copy")         \
+	X(PREVIEW, "preview", "p", NULL, G_DIFF, "Preview the SQL the copy would run")             \
+	X(APPLY, "apply", "A", NULL, G_DIFF, "Apply the copy to the target (asks first)")          \
+	X(JOURNALS, "journals", "u", NULL, G_ANY, "Undo journals: list, details, rollback")        \
+	X(CONNECTIONS, "connections", "C", NULL, G_TABLES,                                         \
+	  "Choose the source and target among the config's connections")                           \
+	X(TOGGLE_IDENTICAL, "toggle-identical", "=", NULL, G_DIFF, "Show or hide identical rows")  \
+	X(TOGGLE_COPY, "toggle-copy", "x", NULL, G_COLUMNS,                                        \
+	  "Copy (and compare) this column or not")                                                 \
+	X(TOGGLE_COMPARE, "toggle-compare", "i", NULL, G_COLUMNS, "Compare this column or not")    \
+	X(ROLLBACK, "rollback", "r", NULL, G_JOURNALS, "Preview the rollback of this journal")     \
+	X(TOGGLE_DELETES, "toggle-deletes", "D", NULL, G_PREVIEW,                                  \
+	  "Also delete rows only in the target (- rows)")                                          \
+	X(SAVE, "save", "s", NULL, G_PREVIEW, "Save the SQL to a file")                            \
+	X(EXPORT, "export", "E", NULL, G_DIFF,                                                     \
+	  "Export the differing rows to a file (.csv or JSON Lines)")                              \
+	X(WRITE_SELECTION, "write-selection", "W", NULL, G_DIFF,                                   \
+	  "Write the WHERE, key and columns to [compare TABLE] in the config")                     \
+	X(RELOAD, "reload", "R", NULL, G_ANY, "Run the diff again / reload the list")              \
+	X(REDRAW, "redraw", "^L", NULL, G_ANY, "Redraw the screen")                                \
+	X(HELP, "help", "?", "F1", G_ANY, "This help")                                             \
+	X(CANCEL, "cancel", "Esc", "^C", G_ANY, "Cancel the running operation or the prompt")      \
+	X(BACK, "back", "q", NULL, G_ANY, "Back to the previous screen")                           \
+	X(QUIT, "quit", "Q", NULL, G_ANY, "Quit rowferry")
+
+/* Where an action works, for the help screen's sections. */
+enum action_group { G_MOVE, G_ANY, G_TABLES, G_DIFF, G_COLUMNS, G_PREVIEW, G_JOURNALS, G__COUNT };
+/* "Moving around", "Everywhere", "Tables screen", ... */
+const char *action_group_name(enum action_group g);
 
 enum action {
 	ACT_NONE = 0,
-#define RF_ACTION_ENUM(id, name, key, alt, help) ACT_##id,
+#define RF_ACTION_ENUM(id, name, key, alt, group, help) ACT_##id,
 	RF_ACTIONS(RF_ACTION_ENUM)
 #undef RF_ACTION_ENUM
 	    ACT__COUNT
@@ -72,6 +82,7 @@ struct action_info {
 	const char *name;
 	const char *default_key;
 	const char *alt_key;
+	enum action_group group;
 	const char *help;
 };
 

@@ -375,11 +375,16 @@ static void print_keys(void)
 	size_t n, i;
 	const struct action_info *t = actions_table(&n);
 
-	printf("| key | action | what it does |\n|---|---|---|\n");
-	for (i = 0; i < n; i++)
-		printf("| `%s`%s%s%s | %s | %s |\n", t[i].default_key, t[i].alt_key ? ", `" : "",
-		       t[i].alt_key ? t[i].alt_key : "", t[i].alt_key ? "`" : "", t[i].name,
-		       t[i].help);
+	int g;
+
+	printf("| key | action | where | what it does |\n|---|---|---|---|\n");
+	for (g = 0; g < G__COUNT; g++)
+		for (i = 0; i < n; i++)
+			if (t[i].group == (enum action_group)g)
+				printf("| `%s`%s%s%s | %s | %s | %s |\n", t[i].default_key,
+				       t[i].alt_key ? ", `" : "", t[i].alt_key ? t[i].alt_key : "",
+				       t[i].alt_key ? "`" : "", t[i].name,
+				       action_group_name((enum action_group)g), t[i].help);
 }
 
 /* Builds the argv getopt expects: the program name first. main() hands

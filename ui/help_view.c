@@ -47,14 +47,22 @@ static void build(struct help_view *h, struct console *con)
 	struct rf_buf keys = RF_BUF_INIT;
 	char line[512];
 	size_t n, i;
+	int g;
 
 	add(h, NULL, "Keys (rebind them in config.ini [keys]: ACTION = KEY)", COLOR_TITLE);
 	t = actions_table(&n);
-	for (i = 0; i < n; i++) {
-		rf_buf_reset(&keys);
-		keymap_describe(&con->keys, t[i].id, &keys);
-		snprintf(line, sizeof line, "%-18s %s", t[i].name, t[i].help);
-		add(h, keys.len ? keys.data : "(unbound)", line, COLOR_NORMAL);
+	/* one section per screen, as tig groups its requests */
+	for (g = 0; g < G__COUNT; g++) {
+		add(h, NULL, "", COLOR_NORMAL);
+		add(h, NULL, action_group_name((enum action_group)g), COLOR_TITLE);
+		for (i = 0; i < n; i++) {
+			if (t[i].group != (enum action_group)g)
+				continue;
+			rf_buf_reset(&keys);
+			keymap_describe(&con->keys, t[i].id, &keys);
+			snprintf(line, sizeof line, "%-18s %s", t[i].name, t[i].help);
+			add(h, keys.len ? keys.data : "(unbound)", line, COLOR_NORMAL);
+		}
 	}
 	add(h, NULL, "", COLOR_NORMAL);
 	add(h, NULL, "Markers (shown as characters, not only as colours)", COLOR_TITLE);

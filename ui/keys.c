@@ -11,10 +11,21 @@
 #include "actions.h"
 
 static const struct action_info action_list[] = {
-#define RF_ACTION_INFO(id, name, key, alt, help) {ACT_##id, name, key, alt, help},
+#define RF_ACTION_INFO(id, name, key, alt, group, help) {ACT_##id, name, key, alt, group, help},
     RF_ACTIONS(RF_ACTION_INFO)
 #undef RF_ACTION_INFO
 };
+
+const char *action_group_name(enum action_group g)
+{
+	static const char *const names[G__COUNT] = {
+	    [G_MOVE] = "Moving around",       [G_ANY] = "Everywhere",
+	    [G_TABLES] = "Tables screen",     [G_DIFF] = "Diff screen",
+	    [G_COLUMNS] = "Columns screen",   [G_PREVIEW] = "Preview and apply",
+	    [G_JOURNALS] = "Journals screen",
+	};
+	return g < G__COUNT ? names[g] : "?";
+}
 
 const struct action_info *actions_table(size_t *n)
 {

@@ -22,6 +22,10 @@ console --config "$CFG" <<EOF
 :dump $T/start
 :key ?
 :dump $T/help
+:key ^D
+:dump $T/help2
+:key ^D
+:dump $T/help3
 :key G
 :dump $T/help_end
 :key q G Enter
@@ -36,20 +40,27 @@ console --config "$CFG" <<EOF
 EOF
 assert_eq "exit 0" 0 "$rc"
 
+all_help=$(cat "$T/help" "$T/help2" "$T/help3" "$T/help_end")
+
 echo "# problems in [keys] reported with file and line"
 assert_contains "unknown action" "$CFG:$(line_of frobnicate): [keys]: unknown action 'frobnicate'" "$(status start)"
-assert_contains "all messages on the help screen" "$CFG:$(line_of 'apply = '): [keys]: '^^^' is not a key" "$(screen help_end)"
+assert_contains "all messages on the help screen" "$CFG:$(line_of 'apply = '): [keys]: '^^^' is not a key" "$all_help"
 
 assert_contains "a key another action holds is not taken" \
-	"$CFG:$(line_of 'columns = j'): [keys]: columns = j not applied: j is the key of move-down" "$(screen help_end)"
+	"$CFG:$(line_of 'columns = j'): [keys]: columns = j not applied: j is the key of move-down" "$all_help"
 
-echo "# the help screen comes from the action table"
+echo "# the help screen comes from the action table, a section per screen"
 assert_contains "help title" "Help" "$(line help 2)"
-assert_contains "move-down with both keys" "  j, Down        move-down          Move the cursor down one line" "$(screen help)"
-assert_contains "rebound preview shows P" "  P              preview            Preview the SQL the copy would run" "$(screen help)"
-assert_contains "rebound journals shows F5" "  F5             journals" "$(screen help)"
-assert_contains "quit listed" "  Q              quit               Quit rowferry" "$(screen help_end)"
-assert_contains "markers explained" "(col)  excluded" "$(screen help_end)"
+for section in "Moving around" "Everywhere" "Tables screen" "Diff screen" "Columns screen" "Preview and apply" "Journals screen"; do
+	assert_contains "section: $section" "$section" "$all_help"
+done
+assert_eq "preview listed under the diff screen" "Diff screen" \
+	"$(grep -E '^ *(Moving around|Everywhere|Tables screen|Diff screen|Columns screen|Preview and apply|Journals screen) *$|  preview  ' <<<"$all_help" | grep -B1 '  preview  ' | head -n 1 | sed 's/^ *//; s/ *$//')"
+assert_contains "move-down with both keys" "  j, Down        move-down          Move the cursor down one line" "$all_help"
+assert_contains "rebound preview shows P" "  P              preview            Preview the SQL the copy would run" "$all_help"
+assert_contains "rebound journals shows F5" "  F5             journals" "$all_help"
+assert_contains "quit listed" "  Q              quit               Quit rowferry" "$all_help"
+assert_contains "markers explained" "(col)  excluded" "$all_help"
 
 echo "# each screen's main keys in the status bar, as bound now"
 assert_contains "diff: hints with the rebound preview" "w where  K key  c columns  P preview  A apply" "$(status diff_hints)"
