@@ -4,6 +4,7 @@
  * redacted name when it holds a password. Loading is in config.c.
  */
 #include "rowferry/config.h"
+#include "rowferry/db.h"
 #include "rowferry/secret.h"
 
 #include <ctype.h>
@@ -12,9 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A URL of some driver (rf_db_ops_for_url), or meant as one ("x://"). */
 static bool looks_like_url(const char *spec)
 {
-	return strstr(spec, "://") || strncmp(spec, "sqlite:", 7) == 0 || strchr(spec, '=');
+	return strstr(spec, "://") || rf_db_ops_for_url(spec, NULL);
 }
 
 /* Safe to repeat in a message: cannot be a mistyped URL with a password. */
