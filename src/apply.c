@@ -472,6 +472,10 @@ int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *
 	/* where a unique key makes the load refuse a row that appeared, the
 	 * load itself checks the inserts, atomically */
 	a.guarded = apply_inserts_guarded(&a, a.dt);
+	if (apply_lock_inserts(&a, err) != 0) {
+		rf_db_rollback(target, NULL);
+		goto out;
+	}
 	r = apply_recheck(
 	    &a, APPLY_CHECK_EXISTING | (a.guarded ? 0 : APPLY_CHECK_INSERTS | APPLY_CHECK_KEEP),
 	    err);

@@ -232,7 +232,12 @@ static int my_begin(struct rf_db *base, enum rf_tx_mode mode, const struct rf_tx
 		else
 			snprintf(sql, sizeof sql, "SET SESSION %s = DEFAULT",
 			         db->mariadb ? "max_statement_time" : "max_execution_time");
-		if (my_run(db, sql, err) != 0 || my_run(db, "START TRANSACTION", err) != 0)
+		/* REPEATABLE READ whatever the server's default: the locking
+		 * re-check then takes next-key locks, so a row it found absent
+		 * cannot be inserted by another session before COMMIT */
+		if (my_run(db, sql, err) != 0 ||
+		    my_run(db, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", err) != 0 ||
+		    my_run(db, "START TRANSACTION", err) != 0)
 			return -1;
 	}
 	base->in_tx = true;

@@ -564,6 +564,24 @@ cleanup:
 	return rc;
 }
 
+/* Other writers of t wait until this transaction ends: SHARE ROW
+ * EXCLUSIVE conflicts with the ROW EXCLUSIVE lock every INSERT, UPDATE and
+ * DELETE takes, and with itself, so two copies into t also go one after
+ * the other. (SERIALIZABLE would not do: a plain INSERT from a session in
+ * READ COMMITTED is never a serialization failure.) */
+static int pg_lock_inserts(struct rf_db *dbp, const struct rf_table_info *t, struct rf_error *err)
+{
+	struct rf_buf sql = RF_BUF_INIT;
+	int rc;
+
+	rf_buf_adds(&sql, "LOCK TABLE ");
+	pg_quote_table(dbp, t, &sql);
+	rf_buf_adds(&sql, " IN SHARE ROW EXCLUSIVE MODE");
+	rc = pg_run(pg(dbp), sql.data, err);
+	rf_buf_free(&sql);
+	return rc;
+}
+
 const struct rf_db_ops rf_pg_ops = {
     .engine = "postgres",
     .has_returning = true,
@@ -589,4 +607,5 @@ const struct rf_db_ops rf_pg_ops = {
     .bulk_stream = pg_bulk_stream,
     .temp_load = pg_temp_load,
     .temp_drop = pg_temp_drop,
+    .lock_inserts = pg_lock_inserts,
 };
