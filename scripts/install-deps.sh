@@ -6,8 +6,8 @@ set -eu
 
 BUILD="build-essential cmake pkg-config libncurses-dev libpq-dev libmariadb-dev \
 uuid-dev libinih-dev libsqlite3-dev libjansson-dev libssl-dev"
-TEST="libcmocka-dev postgresql mariadb-server mariadb-client sqlite3 tmux locales jq"
-BENCH="percona-toolkit sqlite3-tools hyperfine time jq"
+TEST="libcmocka-dev postgresql mariadb-server mariadb-client sqlite3 tmux locales jq time"
+BENCH="percona-toolkit sqlite3-tools hyperfine jq"
 
 want="$BUILD"
 case "${1:-}" in

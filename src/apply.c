@@ -121,9 +121,7 @@ static int journal_returned(struct apply *a, const struct rf_stmt *s, const stru
 		struct image im;
 		for (k = 0; k < a->nstream; k++)
 			a->tmp.cells[k] = r->cells[row * r->ncols + a->stream_cols[k]];
-		rf_diff_canon_row(a->sh, 1, &a->tmp, &a->canon, a->cells, NULL);
-		rf_buf_reset(&a->enc);
-		rf_key_encode(&a->enc, a->cells, a->sh->key, a->sh->nkey);
+		apply_encode_row_key(a, &a->tmp, a->sh->key, a->sh->nkey);
 		if (!rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i))
 			return rf_error_set(err, a->db->name,
 			                    "an inserted row came back with a key that was not "

@@ -25,8 +25,7 @@ static void add_drift(struct apply *a, const struct rf_cell *shape_cells, const 
 /* Encodes into a->enc the key (shape columns key[0..nkey)) of a row
  * streamed in stream_cols order, canonical as the diff made it: only the
  * key is canonicalized, the rest of the row is not looked at. */
-static void encode_row_key(struct apply *a, const struct rf_row *row, const size_t *key,
-                           size_t nkey)
+void apply_encode_row_key(struct apply *a, const struct rf_row *row, const size_t *key, size_t nkey)
 {
 	size_t i, off;
 	rf_buf_reset(&a->canon);
@@ -122,7 +121,7 @@ static int recheck_absent(void *ctx, const struct rf_row *row, struct rf_error *
 	size_t i;
 	(void)err;
 
-	encode_row_key(a, row, a->sh->key, a->sh->nkey);
+	apply_encode_row_key(a, row, a->sh->key, a->sh->nkey);
 	if (rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i) && !a->seen[i]) {
 		a->seen[i] = true;
 		add_drift(a, a->p->ops[i].row->src, "is now in the target (it was to be inserted)");
@@ -212,7 +211,7 @@ static int readback_row(void *ctx, const struct rf_row *row, struct rf_error *er
 	size_t i;
 	int rc;
 
-	encode_row_key(a, row, rb->key, rb->nkey);
+	apply_encode_row_key(a, row, rb->key, rb->nkey);
 	if (!rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i))
 		return 0;
 	if (a->seen[i]) {

@@ -320,10 +320,11 @@ static void add_image(struct rf_buf *b, const char *label, size_t n, char *const
 	rf_buf_addc(b, '}');
 }
 
-/* The line in w->line joins the file, and the seal, at the next flush. */
-static void queue_built_line(struct rf_journal_writer *w)
+/* A buffer that grew for a huge line (a 200 MB value) is freed once
+ * written, not kept for the rest of the journal (DESIGN §9). */
+static void buf_done(struct rf_buf *b)
 {
-	rf_buf_add(&w->pending, w->line.data, w->line.len);
+	rf_buf_reset_small(b);
 }
 
 /* Queues a line: it joins the file, and the seal, at the next flush. */
@@ -359,7 +360,7 @@ static void *writer_main(void *arg)
 		struct rf_error e;
 		rf_error_clear(&e);
 		int rc = write_out(w, &w->inflight, &e);
-		rf_buf_reset(&w->inflight);
+		buf_done(&w->inflight);
 		pthread_mutex_lock(&w->mu);
 		if (rc != 0 && !w->failed) {
 			w->failed = true;
@@ -400,7 +401,7 @@ static int flush_behind(struct rf_journal_writer *w, struct rf_error *err)
 			pthread_mutex_destroy(&w->mu);
 			if (write_out(w, &w->pending, err) != 0)
 				return -1;
-			rf_buf_reset(&w->pending);
+			buf_done(&w->pending);
 			return 0;
 		}
 		w->thread_on = true;
@@ -422,7 +423,7 @@ static int flush(struct rf_journal_writer *w, struct rf_error *err)
 {
 	if (wait_idle(w, err) != 0 || write_out(w, &w->pending, err) != 0)
 		return -1;
-	rf_buf_reset(&w->pending);
+	buf_done(&w->pending);
 	return 0;
 }
 
@@ -502,15 +503,14 @@ const char *rf_journal_writer_path(const struct rf_journal_writer *w)
 int rf_journal_add(struct rf_journal_writer *w, enum rf_op_kind kind, const struct rf_cell *key,
                    const struct rf_cell *before, const struct rf_cell *after, struct rf_error *err)
 {
-	rf_buf_reset(&w->line);
-	rf_buf_printf(&w->line, "{\"op\":\"%s\"", rf_op_name(kind));
-	add_image(&w->line, "key", w->nkey, w->key, key);
+	/* built where it is queued: a line is never copied (a huge value) */
+	rf_buf_printf(&w->pending, "{\"op\":\"%s\"", rf_op_name(kind));
+	add_image(&w->pending, "key", w->nkey, w->key, key);
 	if (before)
-		add_image(&w->line, "before", w->ncols, w->cols, before);
+		add_image(&w->pending, "before", w->ncols, w->cols, before);
 	if (after)
-		add_image(&w->line, "after", w->ncols, w->cols, after);
-	rf_buf_adds(&w->line, "}\n");
-	queue_built_line(w);
+		add_image(&w->pending, "after", w->ncols, w->cols, after);
+	rf_buf_adds(&w->pending, "}\n");
 	w->nops++;
 	if (w->pending.len >= JOURNAL_FLUSH_BYTES)
 		return flush_behind(w, err);

@@ -214,7 +214,7 @@ static void journal_row(const struct rf_row *row, size_t n, const enum rf_type_c
                         struct rf_buf *buf, struct rf_cell *out)
 {
 	size_t i, off;
-	rf_buf_reset(buf);
+	rf_buf_reset_small(buf);
 	for (i = 0; i < n; i++) {
 		out[i].is_null = row->cells[i].is_null;
 		out[i].len = buf->len;

@@ -461,10 +461,21 @@ static void copy_result_rows(const PGresult *res, struct rf_result *out)
 				cell->is_null = true;
 				continue;
 			}
-			copy = rf_xstrndup(v, len);
+			/* bytea decoded straight into memory of its size (half the
+			 * text's: a huge value is not held twice in hex) */
 			if (PQftype(res, (int)c) == PG_BYTEA_OID && len >= 2 && v[0] == '\\' &&
-			    v[1] == 'x' && (n = pg_hex_decode(copy, v + 2, len - 2)) >= 0)
-				len = (size_t)n;
+			    v[1] == 'x') {
+				copy = rf_xmalloc((len - 2) / 2 + 1);
+				if ((n = pg_hex_decode(copy, v + 2, len - 2)) >= 0) {
+					copy[n] = '\0';
+					len = (size_t)n;
+				} else {
+					free(copy);
+					copy = rf_xstrndup(v, len);
+				}
+			} else {
+				copy = rf_xstrndup(v, len);
+			}
 			cell->data = copy;
 			cell->len = len;
 		}
@@ -547,6 +558,7 @@ static int pg_exec(struct rf_db *dbp, const char *sql, size_t nparams,
 	for (size_t i = 0; i < nparams; i++)
 		vals[i] = offs[i] == SIZE_MAX ? NULL : text.data + offs[i];
 	res = exec_maybe_prepared(db, sql, (int)nparams, vals);
+	rf_buf_free(&text); /* sent: not kept while the result is copied */
 	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
 		pg_fail(db, res, err);
 		goto cleanup;

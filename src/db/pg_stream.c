@@ -351,7 +351,7 @@ static int cursor_row(struct rf_stream *s, int r, struct rf_error *err)
 
 	if ((size_t)PQnfields(res) != s->ncols)
 		return stream_error(s, "cursor returned an unexpected column count", err);
-	rf_buf_reset(&s->scratch);
+	rf_buf_reset_small(&s->scratch);
 	for (size_t i = 0; i < s->ncols; i++)
 		if (s->is_bytes[i])
 			need += (size_t)PQgetlength(res, r, (int)i) / 2;
