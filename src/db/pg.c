@@ -83,6 +83,20 @@ PGresult *pg_query(struct pg_db *db, const char *sql, int nparams, const char *c
 	return NULL;
 }
 
+PGresult *pg_query_binary(struct pg_db *db, const char *sql, struct rf_error *err)
+{
+	PGresult *res;
+
+	if (pg_busy(db, err))
+		return NULL;
+	res = PQexecParams(db->conn, sql, 0, NULL, NULL, NULL, NULL, 1);
+	if (PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK)
+		return res;
+	pg_fail(db, res, err);
+	PQclear(res);
+	return NULL;
+}
+
 /* Runs sql and discards the result. Returns 0 or -1 with err. */
 int pg_run(struct pg_db *db, const char *sql, struct rf_error *err)
 {
