@@ -5,11 +5,13 @@
 # 9). The bytes hold NUL, tab, newline, backslash and bytes >= 0x80, which
 # every text format on the way must escape.
 #
-# DESIGN §9 targets 3x the largest value + 64 MiB. The bounds asserted
-# here are what rowferry reaches today, so that memory does not grow back;
-# they are above that target because a PostgreSQL value travels as hex text
-# (twice its size) and libpq holds each message whole in a buffer it never
-# shrinks, besides the copy it hands out (see README, "Large values").
+# DESIGN §9 targets 3x the largest value + 64 MiB. The diffs are asserted
+# against that target (PostgreSQL streams bytea in binary COPY: the value
+# once in libpq's buffer, once in the row, plus its canonical hex for a row
+# that is shown). Copy and undo do not meet it yet: the bounds asserted for
+# them are what rowferry reaches today, so that memory does not grow back
+# (the plan holds values in canonical form, bytea as hex; INSERT parameters
+# and RETURNING rows travel as hex text, and libpq keeps its grown buffers).
 # A sanitizer build inflates memory: there only the bytes are checked.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/copy_lib.sh"
@@ -60,10 +62,10 @@ my "$MYP" "CREATE TABLE big (id int PRIMARY KEY, b longblob)"
 src_md5=$(pg "$PGD" "SELECT md5(b) FROM big WHERE id = 1")
 assert_eq "the source value has the size asked" "$SIZE" "$(pg "$PGD" "SELECT octet_length(b) FROM big WHERE id = 1")"
 
-rss "diff, the value only in the source" 6 --config "$cfg" diff big
+rss "diff, the value only in the source" 3 --config "$cfg" diff big
 assert_eq "diff: differences (exit 1)" 1 "$rc"
 
-rss "copy PostgreSQL -> PostgreSQL" 14 --config "$cfg" copy big --yes
+rss "copy PostgreSQL -> PostgreSQL" 11 --config "$cfg" copy big --yes
 assert_eq "copy PostgreSQL -> PostgreSQL: done" 0 "$rc"
 j=$(sed -n 's/^journal: //p' "$T/out")
 assert_eq "copy PostgreSQL -> PostgreSQL: the value is byte-identical" "$src_md5" \
@@ -71,14 +73,14 @@ assert_eq "copy PostgreSQL -> PostgreSQL: the value is byte-identical" "$src_md5
 assert_eq "copy PostgreSQL -> PostgreSQL: the small one too" "00ff" \
 	"$(pg "$PGP" "SELECT encode(b, 'hex') FROM big WHERE id = 2")"
 
-rss "diff, the value on both sides" 8 --config "$cfg" diff big
+rss "diff, the value on both sides" 3 --config "$cfg" diff big
 assert_eq "diff after the copy: identical (exit 0)" 0 "$rc"
 
-rss "undo of the copy" 10 --config "$cfg" undo "$j" --yes
+rss "undo of the copy" 6 --config "$cfg" undo "$j" --yes
 assert_eq "undo: done" 0 "$rc"
 assert_eq "undo: the rows are gone" 0 "$(pg "$PGP" "SELECT count(*) FROM big")"
 
-rss "copy PostgreSQL -> MariaDB" 11 --config "$cfg" copy big --to myprod --yes
+rss "copy PostgreSQL -> MariaDB" 6 --config "$cfg" copy big --to myprod --yes
 assert_eq "copy PostgreSQL -> MariaDB: done" 0 "$rc"
 assert_eq "copy PostgreSQL -> MariaDB: the value is byte-identical" "$src_md5" \
 	"$(my "$MYP" "SELECT MD5(b) FROM big WHERE id = 1")"
