@@ -8,10 +8,11 @@ BUILD="build-essential cmake pkg-config libncurses-dev libpq-dev libmariadb-dev 
 uuid-dev libinih-dev libsqlite3-dev libjansson-dev libssl-dev"
 # valgrind: memcheck over the unit and console tests; clang and its libFuzzer
 # runtime (only recommended by clang-14 in Debian 12, and recommends are not
-# installed here) build the fuzz targets (make test-fuzz)
+# installed here) build the fuzz targets (make test-fuzz); time measures the
+# large-value tests' memory
 TEST="libcmocka-dev postgresql mariadb-server mariadb-client sqlite3 tmux locales jq \
-valgrind clang libclang-rt-14-dev"
-BENCH="percona-toolkit sqlite3-tools hyperfine time jq"
+valgrind clang libclang-rt-14-dev time"
+BENCH="percona-toolkit sqlite3-tools hyperfine jq"
 
 want="$BUILD"
 case "${1:-}" in

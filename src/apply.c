@@ -123,9 +123,7 @@ static int journal_returned(struct apply *a, const struct rf_stmt *s, const stru
 		struct image im;
 		for (k = 0; k < a->nstream; k++)
 			a->tmp.cells[k] = r->cells[row * r->ncols + a->stream_cols[k]];
-		rf_diff_canon_row(a->sh, 1, &a->tmp, &a->canon, a->cells, NULL);
-		rf_buf_reset(&a->enc);
-		rf_key_encode(&a->enc, a->cells, a->sh->key, a->sh->nkey);
+		apply_encode_row_key(a, &a->tmp, a->sh->key, a->sh->nkey);
 		if (!rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i))
 			return rf_error_set(err, a->db->name,
 			                    "an inserted row came back with a key that was not "
@@ -531,6 +529,10 @@ int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *
 	/* where a unique key makes the load refuse a row that appeared, the
 	 * load itself checks the inserts, atomically */
 	a.guarded = apply_inserts_guarded(&a, a.dt);
+	if (apply_lock_inserts(&a, err) != 0) {
+		rf_db_rollback(target, NULL);
+		goto out;
+	}
 	r = apply_recheck(
 	    &a, APPLY_CHECK_EXISTING | (a.guarded ? 0 : APPLY_CHECK_INSERTS | APPLY_CHECK_KEEP),
 	    err);

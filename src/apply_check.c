@@ -25,8 +25,7 @@ static void add_drift(struct apply *a, const struct rf_cell *shape_cells, const 
 /* Encodes into a->enc the key (shape columns key[0..nkey)) of a row
  * streamed in stream_cols order, canonical as the diff made it: only the
  * key is canonicalized, the rest of the row is not looked at. */
-static void encode_row_key(struct apply *a, const struct rf_row *row, const size_t *key,
-                           size_t nkey)
+void apply_encode_row_key(struct apply *a, const struct rf_row *row, const size_t *key, size_t nkey)
 {
 	size_t i, off;
 	rf_buf_reset(&a->canon);
@@ -122,7 +121,7 @@ static int recheck_absent(void *ctx, const struct rf_row *row, struct rf_error *
 	size_t i;
 	(void)err;
 
-	encode_row_key(a, row, a->sh->key, a->sh->nkey);
+	apply_encode_row_key(a, row, a->sh->key, a->sh->nkey);
 	if (rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i) && !a->seen[i]) {
 		a->seen[i] = true;
 		add_drift(a, a->p->ops[i].row->src, "is now in the target (it was to be inserted)");
@@ -212,7 +211,7 @@ static int readback_row(void *ctx, const struct rf_row *row, struct rf_error *er
 	size_t i;
 	int rc;
 
-	encode_row_key(a, row, rb->key, rb->nkey);
+	apply_encode_row_key(a, row, rb->key, rb->nkey);
 	if (!rf_keyset_get(&a->keys, a->enc.data, a->enc.len, &i))
 		return 0;
 	if (a->seen[i]) {
@@ -313,18 +312,15 @@ int apply_journal_read_back(struct apply *a, enum rf_op_kind kind, struct rf_err
 	return rc;
 }
 
-/* Whether the target itself refuses a row to insert whose match key is
- * already there: the plan loads in bulk, and a unique key of the target
- * (NOT NULL columns, so that no NULL slips past it) lies within the match
- * key. The load is then its own re-check for the inserts, and an atomic
- * one: it fails on a duplicate key, and apply_explain_duplicate() tells
- * which rows appeared. */
-bool apply_inserts_guarded(const struct apply *a, const struct rf_table_info *t)
+/* Whether the target itself refuses a second row with a match key: its
+ * primary key, or a unique key of NOT NULL columns (so that no NULL slips
+ * past it), lies within the match key. */
+bool apply_key_unique(const struct apply *a, const struct rf_table_info *t)
 {
 	bool in_key[1024] = {false};
 	size_t k, c;
 
-	if (t->ncols > 1024 || !rf_plan_loads_in_bulk(a->p, a->db))
+	if (t->ncols > 1024)
 		return false;
 	for (k = 0; k < a->sh->nkey; k++) {
 		int d = rf_table_info_col(t, a->sh->cols[a->sh->key[k]].name);
@@ -348,6 +344,33 @@ bool apply_inserts_guarded(const struct apply *a, const struct rf_table_info *t)
 			return true;
 	}
 	return false;
+}
+
+/* Whether the load is the inserts' re-check: the plan loads in bulk, and
+ * the target refuses a duplicate match key (apply_key_unique). The load
+ * is then an atomic re-check: it fails on a duplicate key, and
+ * apply_explain_duplicate() tells which rows appeared. */
+bool apply_inserts_guarded(const struct apply *a, const struct rf_table_info *t)
+{
+	return rf_plan_loads_in_bulk(a->p, a->db) && apply_key_unique(a, t);
+}
+
+/* Where nothing in the target refuses a second row with a match key, the
+ * re-check of the inserts (a lookup that finds nothing) must also keep
+ * such a row from appearing until COMMIT, or another session could commit
+ * one in between and the key would end up twice (issue 10, item 8). The
+ * driver's lock_inserts does that where the engine's locking read does
+ * not; on MariaDB the locking re-check's next-key locks do it (write
+ * transactions are REPEATABLE READ), on SQLite BEGIN IMMEDIATE does. */
+int apply_lock_inserts(struct apply *a, struct rf_error *err)
+{
+	size_t i;
+
+	if (!a->db->ops->lock_inserts || apply_key_unique(a, a->dt))
+		return 0;
+	for (i = 0; i < a->p->nops && a->p->ops[i].kind != RF_OP_INSERT; i++)
+		;
+	return i < a->p->nops ? a->db->ops->lock_inserts(a->db, a->dt, err) : 0;
 }
 
 int apply_explain_duplicate(struct apply *a, const struct rf_tx_opts *tx, struct rf_error *err)

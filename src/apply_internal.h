@@ -78,7 +78,14 @@ int apply_recheck(struct apply *a, unsigned what, struct rf_error *err);
 /* Whether a unique key of t (the target table) makes the load fail for a
  * row to insert that appeared since the diff, so that no check before it
  * is needed. */
+/* Encodes into a->enc the key (shape columns key[0..nkey)) of a row
+ * streamed in stream_cols order, canonical as the diff made it; the rest
+ * of the row is not canonicalized (a huge value costs nothing). */
+void apply_encode_row_key(struct apply *a, const struct rf_row *row, const size_t *key,
+                          size_t nkey);
+bool apply_key_unique(const struct apply *a, const struct rf_table_info *t);
 bool apply_inserts_guarded(const struct apply *a, const struct rf_table_info *t);
+int apply_lock_inserts(struct apply *a, struct rf_error *err);
 /* After a guarded load failed on a duplicate key and was rolled back:
  * looks the keys to insert up in a transaction of its own. 1 with drift
  * set when some are in the target now, 0 when none (the duplicate was of

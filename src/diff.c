@@ -362,7 +362,7 @@ static void canon_cells(const struct rf_diff_shape *sh, const size_t *shape_cols
                         unsigned char *flagged, size_t *offs)
 {
 	size_t i;
-	rf_buf_reset(buf);
+	rf_buf_reset_small(buf);
 	for (i = 0; i < sh->ncols; i++) {
 		out[i].is_null = true;
 		out[i].data = NULL;
@@ -475,7 +475,7 @@ static bool cells_equal(const struct rf_diff_shape *sh, size_t c, struct diff_si
 		return x->is_null && y->is_null;
 	if (x->len == y->len && memcmp(x->data, y->data, x->len) == 0)
 		return true;
-	rf_buf_reset(&s->scratch);
+	rf_buf_reset_small(&s->scratch);
 	rf_buf_reset(&t->scratch);
 	rf_value_canon(col->tclass, x, &col->opts, &s->scratch);
 	rf_value_canon(col->tclass, y, &col->opts, &t->scratch);

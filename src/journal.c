@@ -236,14 +236,14 @@ static bool valid_utf8(const unsigned char *s, size_t n)
 	return true;
 }
 
-/* Appends s as a JSON string (s must be valid UTF-8). */
-static void add_json_string(struct rf_buf *b, const char *s, size_t n)
+/* Appends s as the inside of a JSON string (s must be valid UTF-8; a
+ * slice of it may end inside a character). */
+static void add_json_chars(struct rf_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i, run = 0;
 
-	rf_buf_reserve(b, n + 2);
-	rf_buf_addc(b, '"');
+	rf_buf_reserve(b, n);
 	for (i = 0; i < n; i++) {
 		unsigned char c;
 		while (i + 8 <= n && !json_special8(load8((const unsigned char *)s + i)))
@@ -278,6 +278,14 @@ static void add_json_string(struct rf_buf *b, const char *s, size_t n)
 		}
 	}
 	rf_buf_add(b, s + run, n - run);
+}
+
+/* Appends s as a JSON string (s must be valid UTF-8). */
+static void add_json_string(struct rf_buf *b, const char *s, size_t n)
+{
+	rf_buf_reserve(b, n + 2);
+	rf_buf_addc(b, '"');
+	add_json_chars(b, s, n);
 	rf_buf_addc(b, '"');
 }
 
@@ -305,10 +313,45 @@ static char *json_name(const char *name)
 	return rf_buf_steal(&b);
 }
 
-/* ,"label":{"col":value,...}; names are json_name()s */
-static void add_image(struct rf_buf *b, const char *label, size_t n, char *const *names,
-                      const struct rf_cell *cells)
+static int flush(struct rf_journal_writer *w, struct rf_error *err);
+
+/* A value longer than this goes to the file as it is encoded, a slice at a
+ * time, not built whole in memory first: a 200 MB value does not cost its
+ * JSON form too (DESIGN §9). */
+#define JOURNAL_SLICE_BYTES JOURNAL_FLUSH_BYTES
+
+/* add_json_value() into w->pending, writing a huge value out as it goes. */
+static int add_json_value_out(struct rf_journal_writer *w, const struct rf_cell *c,
+                              struct rf_error *err)
 {
+	const unsigned char *d = (const unsigned char *)(c->data ? c->data : "");
+	size_t off, n;
+	bool utf8;
+
+	if (c->is_null || c->len <= JOURNAL_SLICE_BYTES) {
+		add_json_value(&w->pending, c);
+		return 0;
+	}
+	utf8 = valid_utf8(d, c->len);
+	rf_buf_adds(&w->pending, utf8 ? "\"" : "{\"hex\":\"");
+	for (off = 0; off < c->len; off += n) {
+		n = c->len - off < JOURNAL_SLICE_BYTES ? c->len - off : JOURNAL_SLICE_BYTES;
+		if (utf8)
+			add_json_chars(&w->pending, (const char *)d + off, n);
+		else
+			rf_buf_addhex(&w->pending, d + off, n);
+		if (flush(w, err) != 0)
+			return -1;
+	}
+	rf_buf_adds(&w->pending, utf8 ? "\"" : "\"}");
+	return 0;
+}
+
+/* ,"label":{"col":value,...} into w->pending; names are json_name()s */
+static int add_image(struct rf_journal_writer *w, const char *label, size_t n, char *const *names,
+                     const struct rf_cell *cells, struct rf_error *err)
+{
+	struct rf_buf *b = &w->pending;
 	size_t i;
 	rf_buf_addc(b, ',');
 	add_json_string(b, label, strlen(label));
@@ -317,15 +360,18 @@ static void add_image(struct rf_buf *b, const char *label, size_t n, char *const
 		if (i)
 			rf_buf_addc(b, ',');
 		rf_buf_adds(b, names[i]);
-		add_json_value(b, &cells[i]);
+		if (add_json_value_out(w, &cells[i], err) != 0)
+			return -1;
 	}
 	rf_buf_addc(b, '}');
+	return 0;
 }
 
-/* The line in w->line joins the file, and the seal, at the next flush. */
-static void queue_built_line(struct rf_journal_writer *w)
+/* A buffer that grew for a huge line (a 200 MB value) is freed once
+ * written, not kept for the rest of the journal (DESIGN §9). */
+static void buf_done(struct rf_buf *b)
 {
-	rf_buf_add(&w->pending, w->line.data, w->line.len);
+	rf_buf_reset_small(b);
 }
 
 /* Queues a line: it joins the file, and the seal, at the next flush. */
@@ -361,7 +407,7 @@ static void *writer_main(void *arg)
 		struct rf_error e;
 		rf_error_clear(&e);
 		int rc = write_out(w, &w->inflight, &e);
-		rf_buf_reset(&w->inflight);
+		buf_done(&w->inflight);
 		pthread_mutex_lock(&w->mu);
 		if (rc != 0 && !w->failed) {
 			w->failed = true;
@@ -402,7 +448,7 @@ static int flush_behind(struct rf_journal_writer *w, struct rf_error *err)
 			pthread_mutex_destroy(&w->mu);
 			if (write_out(w, &w->pending, err) != 0)
 				return -1;
-			rf_buf_reset(&w->pending);
+			buf_done(&w->pending);
 			return 0;
 		}
 		w->thread_on = true;
@@ -424,7 +470,7 @@ static int flush(struct rf_journal_writer *w, struct rf_error *err)
 {
 	if (wait_idle(w, err) != 0 || write_out(w, &w->pending, err) != 0)
 		return -1;
-	rf_buf_reset(&w->pending);
+	buf_done(&w->pending);
 	return 0;
 }
 
@@ -515,15 +561,13 @@ const char *rf_journal_writer_path(const struct rf_journal_writer *w)
 int rf_journal_add(struct rf_journal_writer *w, enum rf_op_kind kind, const struct rf_cell *key,
                    const struct rf_cell *before, const struct rf_cell *after, struct rf_error *err)
 {
-	rf_buf_reset(&w->line);
-	rf_buf_printf(&w->line, "{\"op\":\"%s\"", rf_op_name(kind));
-	add_image(&w->line, "key", w->nkey, w->key, key);
-	if (before)
-		add_image(&w->line, "before", w->ncols, w->cols, before);
-	if (after)
-		add_image(&w->line, "after", w->ncols, w->cols, after);
-	rf_buf_adds(&w->line, "}\n");
-	queue_built_line(w);
+	/* built where it is queued: a line is never copied (a huge value) */
+	rf_buf_printf(&w->pending, "{\"op\":\"%s\"", rf_op_name(kind));
+	if (add_image(w, "key", w->nkey, w->key, key, err) != 0 ||
+	    (before && add_image(w, "before", w->ncols, w->cols, before, err) != 0) ||
+	    (after && add_image(w, "after", w->ncols, w->cols, after, err) != 0))
+		return -1;
+	rf_buf_adds(&w->pending, "}\n");
 	w->nops++;
 	if (w->pending.len >= JOURNAL_FLUSH_BYTES)
 		return flush_behind(w, err);

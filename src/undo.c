@@ -143,18 +143,40 @@ struct visit {
 	struct rf_cell *cur; /* the current row, per table column */
 	struct rf_cell *key;
 	enum rf_type_class *classes; /* per table column */
+	bool *raw;                   /* per table column: bytes kept raw in cur (not in the key) */
 	int (*on_row)(struct visit *v, size_t op, const struct rf_cell *cur);
 };
 
-/* Whether the current row equals the journal image (journal columns). */
-static bool same_as(const struct rf_undo *u, const struct rf_cell *cur, const struct rf_cell *img,
-                    struct rf_buf *diffs)
+/* Whether raw bytes equal their journal form (lower-case hex), without
+ * making the hex: a huge value costs nothing more. */
+static bool raw_equals_hex(const struct rf_cell *raw, const struct rf_cell *hex)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *r = (const unsigned char *)raw->data;
+	size_t i;
+
+	if (raw->is_null || hex->is_null)
+		return raw->is_null && hex->is_null;
+	if (hex->len / 2 != raw->len || hex->len % 2)
+		return false;
+	for (i = 0; i < raw->len; i++)
+		if (hex->data[2 * i] != digits[r[i] >> 4] ||
+		    hex->data[2 * i + 1] != digits[r[i] & 15])
+			return false;
+	return true;
+}
+
+/* Whether the current row equals the journal image (journal columns);
+ * raw: the columns of cur that hold raw bytes (journal_row). */
+static bool same_as(const struct rf_undo *u, const struct rf_cell *cur, const bool *raw,
+                    const struct rf_cell *img, struct rf_buf *diffs)
 {
 	size_t c;
 	bool same = true, same_prefix = true;
 	for (c = 0; c < u->journal.cols.len; c++) {
 		size_t t = u->col_of[c];
-		if (rf_journal_equal(u->table.cols[t].tclass, &cur[t], &img[c]))
+		if (raw[t] ? raw_equals_hex(&cur[t], &img[c])
+		           : rf_journal_equal(u->table.cols[t].tclass, &cur[t], &img[c]))
 			continue;
 		same = false;
 		if (diffs) {
@@ -190,28 +212,32 @@ static int check_row(struct visit *v, size_t i, const struct rf_cell *cur)
 	rf_buf_adds(&diffs, "changed since the copy: ");
 	if (op->kind == RF_OP_DELETE)
 		drift(u, i, "was deleted by the copy but exists again");
-	else if (!same_as(u, cur, op->after, &diffs))
+	else if (!same_as(u, cur, v->raw, op->after, &diffs))
 		drift(u, i, diffs.data);
 	rf_buf_free(&diffs);
 	return 0;
 }
 
 /* The journal forms of a streamed row (all table columns, in order), so
- * it compares with the journal's images. */
+ * it compares with the journal's images; columns marked raw keep the
+ * streamed bytes (same_as compares them with the hex). */
 static void journal_row(const struct rf_row *row, size_t n, const enum rf_type_class *classes,
-                        struct rf_buf *buf, struct rf_cell *out)
+                        const bool *raw, struct rf_buf *buf, struct rf_cell *out)
 {
 	size_t i, off;
-	rf_buf_reset(buf);
+	rf_buf_reset_small(buf);
 	for (i = 0; i < n; i++) {
 		out[i].is_null = row->cells[i].is_null;
 		out[i].len = buf->len;
-		if (!out[i].is_null)
+		if (!out[i].is_null && !raw[i])
 			rf_journal_form(classes[i], &row->cells[i], buf);
 		out[i].len = buf->len - out[i].len;
 	}
 	for (i = 0, off = 0; i < n; off += out[i].len, i++)
 		out[i].data = out[i].is_null ? NULL : buf->data + off;
+	for (i = 0; i < n; i++)
+		if (raw[i])
+			out[i] = row->cells[i];
 }
 
 static int visit_row(void *ctx, const struct rf_row *row, struct rf_error *err)
@@ -221,7 +247,7 @@ static int visit_row(void *ctx, const struct rf_row *row, struct rf_error *err)
 	size_t i, k;
 	(void)err;
 
-	journal_row(row, u->table.ncols, v->classes, &v->canon, v->cur);
+	journal_row(row, u->table.ncols, v->classes, v->raw, &v->canon, v->cur);
 	for (k = 0; k < u->journal.key.len; k++)
 		v->key[k] = v->cur[u->key_of[k]];
 	rf_buf_reset(&v->enc);
@@ -249,10 +275,15 @@ static int visit_all(struct visit *v, struct rf_db *db, bool lock, struct rf_err
 	v->cur = rf_xcalloc(u->table.ncols + 1, sizeof *v->cur);
 	v->key = rf_xcalloc(nk + 1, sizeof *v->key);
 	v->classes = rf_xcalloc(u->table.ncols + 1, sizeof *v->classes);
-	for (k = 0; k < u->table.ncols; k++)
+	v->raw = rf_xcalloc(u->table.ncols + 1, sizeof *v->raw);
+	for (k = 0; k < u->table.ncols; k++) {
 		v->classes[k] = u->table.cols[k].tclass;
-	for (k = 0; k < nk; k++)
+		v->raw[k] = v->classes[k] == RF_T_BYTES;
+	}
+	for (k = 0; k < nk; k++) {
 		classes[k] = u->table.cols[u->key_of[k]].tclass;
+		v->raw[u->key_of[k]] = false; /* keys are encoded in journal form */
+	}
 	for (k = 0; k < u->table.ncols; k++)
 		cols[k] = k;
 	for (i = 0; i < j->nops; i++) {
@@ -279,6 +310,7 @@ static void visit_free(struct visit *v)
 	free(v->cur);
 	free(v->key);
 	free(v->classes);
+	free(v->raw);
 }
 
 /* The check itself, in whatever transaction is open. */

@@ -161,6 +161,14 @@ void rf_buf_reset(struct rf_buf *b)
 		b->data[0] = '\0';
 }
 
+void rf_buf_reset_small(struct rf_buf *b)
+{
+	if (b->cap > RF_BUF_KEEP)
+		rf_buf_free(b);
+	else
+		rf_buf_reset(b);
+}
+
 void rf_buf_free(struct rf_buf *b)
 {
 	free(b->data);

@@ -302,6 +302,17 @@ struct rf_db_ops {
 	                 const size_t *cols, size_t n, const char *data, size_t len,
 	                 struct rf_error *err);
 	int (*temp_drop)(struct rf_db *db, const char *name, struct rf_error *err);
+
+	/* Inside RF_TX_WRITE: keeps other sessions from adding rows to t until
+	 * the transaction ends, where a locking read that finds no row does not
+	 * (apply's inserts under a match key that no unique key of t covers:
+	 * the re-check found the key absent, and it must stay so until COMMIT).
+	 * PostgreSQL: LOCK TABLE t IN SHARE ROW EXCLUSIVE MODE (other writers
+	 * wait; lock_timeout applies). NULL where the engine needs nothing:
+	 * MariaDB's locking re-check takes next-key locks in REPEATABLE READ,
+	 * which write transactions use; SQLite's BEGIN IMMEDIATE serializes
+	 * writers. */
+	int (*lock_inserts)(struct rf_db *db, const struct rf_table_info *t, struct rf_error *err);
 };
 
 /* Common head of every driver's connection struct. */

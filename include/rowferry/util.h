@@ -87,6 +87,11 @@ static inline void rf_buf_addc(struct rf_buf *b, char c)
 void rf_buf_printf(struct rf_buf *b, const char *fmt, ...) RF_PRINTF(2, 3);
 void rf_buf_vprintf(struct rf_buf *b, const char *fmt, va_list ap) RF_PRINTF(2, 0);
 void rf_buf_reset(struct rf_buf *b); /* len = 0, keeps memory */
+/* rf_buf_reset, but a buffer grown past RF_BUF_KEEP (for a huge value) is
+ * freed instead: buffers reused per row must not keep a 200 MB value's
+ * memory for the rest of the run (DESIGN §9). */
+#define RF_BUF_KEEP (4u << 20)
+void rf_buf_reset_small(struct rf_buf *b);
 void rf_buf_free(struct rf_buf *b);
 /* Takes the bytes out of b (caller frees), leaving b empty. */
 char *rf_buf_steal(struct rf_buf *b);

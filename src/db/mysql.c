@@ -295,6 +295,11 @@ static int my_begin(struct rf_db *base, enum rf_tx_mode mode, const struct rf_tx
 		if (my_run(db, sql, err) != 0 ||
 		    set_statement_time(db, opts ? opts->statement_timeout_ms : 0, err) != 0)
 			return -1;
+		/* REPEATABLE READ whatever the server's default: the locking
+		 * re-check then takes next-key locks, so a row it found absent
+		 * cannot be inserted by another session before COMMIT */
+		if (my_run(db, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", err) != 0)
+			return -1;
 		if (opts && opts->xid) {
 			/* an apply: XA, so the transaction can be prepared before
 			 * the journal says so, and settled later (DESIGN §6) */

@@ -88,6 +88,20 @@ PGresult *pg_query(struct pg_db *db, const char *sql, int nparams, const char *c
 	return NULL;
 }
 
+PGresult *pg_query_binary(struct pg_db *db, const char *sql, struct rf_error *err)
+{
+	PGresult *res;
+
+	if (pg_busy(db, err))
+		return NULL;
+	res = PQexecParams(db->conn, sql, 0, NULL, NULL, NULL, NULL, 1);
+	if (PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK)
+		return res;
+	pg_fail(db, res, err);
+	PQclear(res);
+	return NULL;
+}
+
 /* Runs sql and discards the result. Returns 0 or -1 with err. */
 int pg_run(struct pg_db *db, const char *sql, struct rf_error *err)
 {
@@ -651,10 +665,21 @@ static void copy_result_rows(const PGresult *res, struct rf_result *out)
 				cell->is_null = true;
 				continue;
 			}
-			copy = rf_xstrndup(v, len);
+			/* bytea decoded straight into memory of its size (half the
+			 * text's: a huge value is not held twice in hex) */
 			if (PQftype(res, (int)c) == PG_BYTEA_OID && len >= 2 && v[0] == '\\' &&
-			    v[1] == 'x' && (n = pg_hex_decode(copy, v + 2, len - 2)) >= 0)
-				len = (size_t)n;
+			    v[1] == 'x') {
+				copy = rf_xmalloc((len - 2) / 2 + 1);
+				if ((n = pg_hex_decode(copy, v + 2, len - 2)) >= 0) {
+					copy[n] = '\0';
+					len = (size_t)n;
+				} else {
+					free(copy);
+					copy = rf_xstrndup(v, len);
+				}
+			} else {
+				copy = rf_xstrndup(v, len);
+			}
 			cell->data = copy;
 			cell->len = len;
 		}
@@ -692,6 +717,42 @@ static PGresult *exec_maybe_prepared(struct pg_db *db, const char *sql, int npar
 	return PQexecPrepared(db->conn, db->prepared_name, nparams, vals, NULL, NULL, 0);
 }
 
+/* A bytes parameter longer than this (in hex) goes in binary where the
+ * statement takes it as bytea: its raw bytes, not "\x" and hex twice their
+ * size, in our buffer and in libpq's, which never shrinks (DESIGN §9). */
+#define PG_BINARY_PARAM_MIN (2u << 20)
+
+/* Which parameters of sql go in binary (see PG_BINARY_PARAM_MIN): the
+ * statement is prepared unnamed and described, for the types the server
+ * gives its parameters. Returns NULL where none does (nothing prepared). */
+static int *binary_params(struct pg_db *db, const char *sql, size_t nparams,
+                          const struct rf_param *params)
+{
+	PGresult *res;
+	int *formats = NULL;
+	size_t i;
+
+	for (i = 0; i < nparams; i++)
+		if (params[i].tclass == RF_T_BYTES && !params[i].value.is_null &&
+		    params[i].value.len > PG_BINARY_PARAM_MIN)
+			break;
+	if (i == nparams)
+		return NULL;
+	res = PQprepare(db->conn, "", sql, (int)nparams, NULL);
+	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+		PQclear(res);
+		res = PQdescribePrepared(db->conn, "");
+	}
+	if (PQresultStatus(res) == PGRES_COMMAND_OK && (size_t)PQnparams(res) == nparams) {
+		formats = rf_xcalloc(nparams, sizeof *formats);
+		for (i = 0; i < nparams; i++)
+			formats[i] = params[i].tclass == RF_T_BYTES && !params[i].value.is_null &&
+			             PQparamtype(res, (int)i) == PG_BYTEA_OID;
+	}
+	PQclear(res);
+	return formats;
+}
+
 static int pg_exec(struct rf_db *dbp, const char *sql, size_t nparams,
                    const struct rf_param *params, struct rf_result *out, struct rf_error *err)
 {
@@ -699,6 +760,7 @@ static int pg_exec(struct rf_db *dbp, const char *sql, size_t nparams,
 	struct rf_buf text = RF_BUF_INIT; /* all parameter values, NUL-separated */
 	size_t *offs = rf_xcalloc(nparams, sizeof *offs);
 	const char **vals = rf_xcalloc(nparams, sizeof *vals);
+	int *formats = NULL, *lengths = NULL;
 	PGresult *res = NULL;
 	int rc = -1;
 
@@ -710,6 +772,8 @@ static int pg_exec(struct rf_db *dbp, const char *sql, size_t nparams,
 		rf_error_set(err, dbp->name, "too many parameters (%zu)", nparams);
 		goto cleanup;
 	}
+	if ((formats = binary_params(db, sql, nparams, params)) != NULL)
+		lengths = rf_xcalloc(nparams, sizeof *lengths);
 	for (size_t i = 0; i < nparams; i++) {
 		const struct rf_cell *v = &params[i].value;
 		if (v->is_null) {
@@ -722,6 +786,14 @@ static int pg_exec(struct rf_db *dbp, const char *sql, size_t nparams,
 				rf_error_set(err, dbp->name,
 				             "parameter $%zu: bytes value is not hex", i + 1);
 				goto cleanup;
+			}
+			if (formats && formats[i]) { /* raw bytes, binary_params() */
+				rf_buf_reserve(&text, v->len / 2 + 1);
+				lengths[i] =
+				    (int)pg_hex_decode(text.data + text.len, v->data, v->len);
+				text.len += (size_t)lengths[i];
+				rf_buf_addc(&text, '\0');
+				continue;
 			}
 			rf_buf_adds(&text, "\\x");
 		} else if (v->len && memchr(v->data, '\0', v->len)) {
@@ -736,7 +808,9 @@ static int pg_exec(struct rf_db *dbp, const char *sql, size_t nparams,
 	}
 	for (size_t i = 0; i < nparams; i++)
 		vals[i] = offs[i] == SIZE_MAX ? NULL : text.data + offs[i];
-	res = exec_maybe_prepared(db, sql, (int)nparams, vals);
+	res = formats ? PQexecPrepared(db->conn, "", (int)nparams, vals, lengths, formats, 0)
+	              : exec_maybe_prepared(db, sql, (int)nparams, vals);
+	rf_buf_free(&text); /* sent: not kept while the result is copied */
 	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
 		pg_fail(db, res, err);
 		goto cleanup;
@@ -750,7 +824,27 @@ cleanup:
 	PQclear(res);
 	free(vals);
 	free(offs);
+	free(formats);
+	free(lengths);
 	rf_buf_free(&text);
+	return rc;
+}
+
+/* Other writers of t wait until this transaction ends: SHARE ROW
+ * EXCLUSIVE conflicts with the ROW EXCLUSIVE lock every INSERT, UPDATE and
+ * DELETE takes, and with itself, so two copies into t also go one after
+ * the other. (SERIALIZABLE would not do: a plain INSERT from a session in
+ * READ COMMITTED is never a serialization failure.) */
+static int pg_lock_inserts(struct rf_db *dbp, const struct rf_table_info *t, struct rf_error *err)
+{
+	struct rf_buf sql = RF_BUF_INIT;
+	int rc;
+
+	rf_buf_adds(&sql, "LOCK TABLE ");
+	pg_quote_table(dbp, t, &sql);
+	rf_buf_adds(&sql, " IN SHARE ROW EXCLUSIVE MODE");
+	rc = pg_run(pg(dbp), sql.data, err);
+	rf_buf_free(&sql);
 	return rc;
 }
 
@@ -782,4 +876,5 @@ const struct rf_db_ops rf_pg_ops = {
     .bulk_stream = pg_bulk_stream,
     .temp_load = pg_temp_load,
     .temp_drop = pg_temp_drop,
+    .lock_inserts = pg_lock_inserts,
 };

@@ -34,6 +34,9 @@ int pg_busy(struct pg_db *db, struct rf_error *err);
 PGresult *pg_query(struct pg_db *db, const char *sql, int nparams, const char *const *params,
                    struct rf_error *err);
 int pg_run(struct pg_db *db, const char *sql, struct rf_error *err);
+/* pg_query() with no parameters and the results in binary form (the row
+ * streams' cursor path). */
+PGresult *pg_query_binary(struct pg_db *db, const char *sql, struct rf_error *err);
 
 /* pg.c: bytea arrives as hex (bytea_output = 'hex'). pg_hex_value() is a
  * digit's value or -1; pg_hex_decode() decodes n digits at src into dst

@@ -68,7 +68,7 @@ start_my() {
 		--port="$port" --bind-address=127.0.0.1 --pid-file="$d/mariadbd.pid" \
 		--log-error="$d/server.log" --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=0 \
 		--innodb-doublewrite=0 --skip-log-bin --character-set-server=utf8mb4 \
-		--collation-server=utf8mb4_general_ci --max-connections=50 >/dev/null 2>&1 &
+		--collation-server=utf8mb4_general_ci --max-connections=50 --max-allowed-packet=1G >/dev/null 2>&1 &
 	local i
 	for i in $(seq 1 300); do
 		mariadb-admin --no-defaults -uroot --socket="$d/mysql.sock" ping >/dev/null 2>&1 && break
