@@ -22,17 +22,6 @@ static char *dup_string(json_t *o, const char *field)
 	return s ? rf_xstrdup(s) : NULL;
 }
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Appends the bytes of JSON value v to block, recording where they start
  * in cell (data is fixed up once the block stops moving). */
 static int add_value(json_t *v, struct rf_buf *block, struct rf_cell *cell)
@@ -49,7 +38,7 @@ static int add_value(json_t *v, struct rf_buf *block, struct rf_cell *cell)
 		const char *h = json_string_value(json_object_get(v, "hex"));
 		size_t i, n = strlen(h);
 		for (i = 0; i + 1 < n; i += 2) {
-			int hi = hex_nibble(h[i]), lo = hex_nibble(h[i + 1]);
+			int hi = rf_hex_digit(h[i]), lo = rf_hex_digit(h[i + 1]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			rf_buf_addc(block, (char)(hi << 4 | lo));

@@ -35,28 +35,16 @@ static enum form form_of(const char *s)
 	return FORM_OTHER;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decodes s[0..n) into a new string; a '%' not followed by two hex
- * digits stays as written (caller frees). */
-static char *pct_decode(const char *s, size_t n)
+/* See secret.h. */
+char *rf_pct_decode(const char *s, size_t n)
 {
 	char *out = rf_xmalloc(n + 1), *o = out;
 	size_t i;
 	for (i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexval((unsigned char)s[i + 1]) >= 0 &&
-		    hexval((unsigned char)s[i + 2]) >= 0) {
-			*o++ = (char)(hexval((unsigned char)s[i + 1]) * 16 +
-			              hexval((unsigned char)s[i + 2]));
+		if (s[i] == '%' && i + 2 < n && rf_hex_digit((unsigned char)s[i + 1]) >= 0 &&
+		    rf_hex_digit((unsigned char)s[i + 2]) >= 0) {
+			*o++ = (char)(rf_hex_digit((unsigned char)s[i + 1]) * 16 +
+			              rf_hex_digit((unsigned char)s[i + 2]));
 			i += 2;
 		} else {
 			*o++ = s[i];
@@ -134,7 +122,7 @@ static bool cut_off_password(const char *url, size_t *off, size_t *len)
  * password, 2 for sslpassword, 0 for anything else. */
 static int password_key(const char *key, size_t n, bool pct)
 {
-	char *k = pct ? pct_decode(key, n) : rf_xstrndup(key, n);
+	char *k = pct ? rf_pct_decode(key, n) : rf_xstrndup(key, n);
 	int kind = strcmp(k, "password") == 0 ? 1 : strcmp(k, "sslpassword") == 0 ? 2 : 0;
 	free(k);
 	return kind;
@@ -280,7 +268,7 @@ char *rf_url_secret_value(const char *url, const struct rf_url_secret *s)
 	struct rf_buf b = RF_BUF_INIT;
 
 	if (!s->conninfo)
-		return pct_decode(p, s->len);
+		return rf_pct_decode(p, s->len);
 	if (p < end && *p == '\'') {
 		p++;
 		if (end > p && end[-1] == '\'')
@@ -393,7 +381,7 @@ static void add_forms(struct rf_strlist *forms, const char *secret)
 	char *decoded, *encoded;
 	if (!secret || !*secret)
 		return;
-	decoded = pct_decode(secret, strlen(secret));
+	decoded = rf_pct_decode(secret, strlen(secret));
 	encoded = pct_encode(decoded);
 	rf_strlist_add(forms, secret);
 	rf_strlist_add(forms, decoded);

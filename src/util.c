@@ -338,3 +338,29 @@ const char *rf_suggest(const char *word, const char *const *cands, size_t n)
 	}
 	return pick;
 }
+
+/* hex digit value + 1, 0 for anything else */
+static const signed char hex_table[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+int rf_hex_digit(int c)
+{
+	return hex_table[(unsigned char)c] - 1;
+}
+
+long rf_hex_decode(char *dst, const char *src, size_t n)
+{
+	size_t i;
+	if (n % 2)
+		return -1;
+	for (i = 0; i < n; i += 2) {
+		int hi = rf_hex_digit(src[i]), lo = rf_hex_digit(src[i + 1]);
+		if ((hi | lo) < 0)
+			return -1;
+		dst[i / 2] = (char)(hi << 4 | lo);
+	}
+	return (long)(n / 2);
+}

@@ -73,4 +73,9 @@ void rf_scrub_secret(char *msg, size_t cap, const char *secret);
  * password (a password_env value or a prompted one; may be NULL). */
 void rf_error_scrub(struct rf_error *err, const char *url, const char *password);
 
+/* Percent-decodes s[0..n) into a new string; a '%' not followed by two hex
+ * digits stays as written (caller frees). URLs of every driver read their
+ * parts with it, so they decode as the redaction does. */
+char *rf_pct_decode(const char *s, size_t n);
+
 #endif

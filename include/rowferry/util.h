@@ -122,6 +122,13 @@ size_t rf_int64_text(long long v, char *buf);
 char *rf_strtrim(char *s);
 /* Lower-case hex of n bytes appended to b. */
 void rf_buf_addhex(struct rf_buf *b, const unsigned char *p, size_t n);
+/* The value of one hex digit (either case), or -1: the one hex-digit
+ * helper of the tree (a table: bytea decoding is a stream's hottest loop). */
+int rf_hex_digit(int c);
+/* Decodes n hex digits at src into dst (dst may equal src: the output is
+ * half as long and never overtakes the input). Returns the byte count, or
+ * -1 when src is not an even run of hex digits. */
+long rf_hex_decode(char *dst, const char *src, size_t n);
 /* The candidate closest to a misspelt word, for "did you mean": the one
  * with the fewest edits (insert, delete, change, case ignored), if at most
  * 2 and less than half the word; else NULL. Points into cands. */

@@ -619,7 +619,7 @@ bool my_is_hex(const char *s, size_t n)
 {
 	size_t i;
 	for (i = 0; i < n; i++)
-		if (my_hexval((unsigned char)s[i]) < 0)
+		if (rf_hex_digit((unsigned char)s[i]) < 0)
 			return false;
 	return n % 2 == 0;
 }
@@ -675,8 +675,8 @@ static int bind_param(struct my_db *db, size_t n, const struct rf_param *p, MYSQ
 			                    "parameter %zu: bytes value is not hexadecimal", n);
 		*owned = rf_xmalloc(len / 2 + 1);
 		for (i = 0; i < len / 2; i++)
-			(*owned)[i] = (char)(my_hexval((unsigned char)s[2 * i]) * 16 +
-			                     my_hexval((unsigned char)s[2 * i + 1]));
+			(*owned)[i] = (char)(rf_hex_digit((unsigned char)s[2 * i]) * 16 +
+			                     rf_hex_digit((unsigned char)s[2 * i + 1]));
 		b->buffer_type = MYSQL_TYPE_BLOB;
 		b->buffer = *owned;
 		b->buffer_length = len / 2;

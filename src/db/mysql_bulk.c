@@ -149,8 +149,8 @@ void my_bulk_value(struct rf_db *base, enum rf_type_class c, const struct rf_cel
 	} else if (c == RF_T_BYTES && my_is_hex(s, n)) { /* canonical bytes are hex */
 		char byte;
 		for (i = 0; i + 1 < n; i += 2) {
-			byte = (char)(my_hexval((unsigned char)s[i]) * 16 +
-			              my_hexval((unsigned char)s[i + 1]));
+			byte = (char)(rf_hex_digit((unsigned char)s[i]) * 16 +
+			              rf_hex_digit((unsigned char)s[i + 1]));
 			add_escaped(&byte, 1, out);
 		}
 	} else if (c == RF_T_TIMESTAMP || c == RF_T_TIMESTAMPTZ) {

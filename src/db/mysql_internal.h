@@ -41,8 +41,6 @@ struct my_url {
 int my_url_parse(const char *url, struct my_url *u, const char *who, struct rf_error *err);
 /* Frees u's strings, wiping the password first. */
 void my_url_free(struct my_url *u);
-/* The value of hex digit c, or -1. */
-int my_hexval(int c);
 
 /* mysql.c: overwrites a NUL-terminated secret (s may be NULL). */
 void my_wipe(char *s);

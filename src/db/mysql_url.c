@@ -12,38 +12,6 @@
 #include "rowferry/secret.h"
 
 /* See mysql_internal.h. */
-int my_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decodes s[0..n) into a new string (caller frees). */
-static char *pct_decode(const char *s, size_t n)
-{
-	char *out = rf_xmalloc(n + 1), *o = out;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && my_hexval((unsigned char)s[i + 1]) >= 0 &&
-		    my_hexval((unsigned char)s[i + 2]) >= 0) {
-			*o++ = (char)(my_hexval((unsigned char)s[i + 1]) * 16 +
-			              my_hexval((unsigned char)s[i + 2]));
-			i += 2;
-		} else {
-			*o++ = s[i];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
-/* See mysql_internal.h. */
 void my_url_free(struct my_url *u)
 {
 	my_wipe(u->password);
@@ -60,7 +28,7 @@ static int url_query_item(struct my_url *u, const char *item, size_t n, const ch
 {
 	const char *eq = memchr(item, '=', n);
 	size_t klen = eq ? (size_t)(eq - item) : n;
-	char *val = eq ? pct_decode(eq + 1, n - klen - 1) : rf_xstrdup("");
+	char *val = eq ? rf_pct_decode(eq + 1, n - klen - 1) : rf_xstrdup("");
 	int rc = 0;
 
 	if (klen == 6 && strncmp(item, "socket", 6) == 0) {
@@ -109,9 +77,9 @@ int my_url_parse(const char *url, struct my_url *u, const char *who, struct rf_e
 	if (rf_url_userinfo(url, &ui)) {
 		const char *user = url + ui.start, *at = url + ui.at;
 		colon = ui.colon != (size_t)-1 ? url + ui.colon : NULL;
-		u->user = pct_decode(user, (size_t)((colon ? colon : at) - user));
+		u->user = rf_pct_decode(user, (size_t)((colon ? colon : at) - user));
 		if (colon)
-			u->password = pct_decode(colon + 1, (size_t)(at - colon - 1));
+			u->password = rf_pct_decode(colon + 1, (size_t)(at - colon - 1));
 		hp = at + 1;
 	} else {
 		hp = p;
@@ -125,7 +93,7 @@ int my_url_parse(const char *url, struct my_url *u, const char *who, struct rf_e
 		colon = close + 1 < end && close[1] == ':' ? close + 1 : NULL;
 	} else {
 		colon = memchr(hp, ':', (size_t)(end - hp));
-		u->host = pct_decode(hp, (size_t)((colon ? colon : end) - hp));
+		u->host = rf_pct_decode(hp, (size_t)((colon ? colon : end) - hp));
 	}
 	if (colon) {
 		char *stop;
@@ -141,7 +109,7 @@ int my_url_parse(const char *url, struct my_url *u, const char *who, struct rf_e
 	if (*p == '/') {
 		size_t n = strcspn(p + 1, "?");
 		if (n)
-			u->database = pct_decode(p + 1, n);
+			u->database = rf_pct_decode(p + 1, n);
 		p += 1 + n;
 	}
 	if (*p == '?') {

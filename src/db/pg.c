@@ -110,35 +110,6 @@ int pg_run(struct pg_db *db, const char *sql, struct rf_error *err)
 	return res ? 0 : -1;
 }
 
-/* hex digit value + 1, 0 for anything else: a table because bytea decoding
- * is the hottest loop of a stream */
-static const signed char hex_table[256] = {
-    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
-    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
-    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
-};
-
-int pg_hex_value(char c)
-{
-	return hex_table[(unsigned char)c] - 1;
-}
-
-/* Decodes n hex digits at src into dst (dst may equal src: the output is
- * half as long and never overtakes the input). Returns the byte count, or
- * -1 when src is not an even run of hex digits. */
-long pg_hex_decode(char *dst, const char *src, size_t n)
-{
-	if (n % 2)
-		return -1;
-	for (size_t i = 0; i < n; i += 2) {
-		int hi = pg_hex_value(src[i]), lo = pg_hex_value(src[i + 1]);
-		if ((hi | lo) < 0)
-			return -1;
-		dst[i / 2] = (char)(hi << 4 | lo);
-	}
-	return (long)(n / 2);
-}
-
 /* ---- connection --------------------------------------------------------- */
 
 /* Cuts msg at its first quoted part longer than one character: libpq
@@ -590,7 +561,7 @@ static bool is_hex(const char *s, size_t n)
 	if (n % 2)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (pg_hex_value(s[i]) < 0)
+		if (rf_hex_digit(s[i]) < 0)
 			return false;
 	return true;
 }
@@ -670,7 +641,7 @@ static void copy_result_rows(const PGresult *res, struct rf_result *out)
 			if (PQftype(res, (int)c) == PG_BYTEA_OID && len >= 2 && v[0] == '\\' &&
 			    v[1] == 'x') {
 				copy = rf_xmalloc((len - 2) / 2 + 1);
-				if ((n = pg_hex_decode(copy, v + 2, len - 2)) >= 0) {
+				if ((n = rf_hex_decode(copy, v + 2, len - 2)) >= 0) {
 					copy[n] = '\0';
 					len = (size_t)n;
 				} else {
@@ -790,7 +761,7 @@ static int pg_exec(struct rf_db *dbp, const char *sql, size_t nparams,
 			if (formats && formats[i]) { /* raw bytes, binary_params() */
 				rf_buf_reserve(&text, v->len / 2 + 1);
 				lengths[i] =
-				    (int)pg_hex_decode(text.data + text.len, v->data, v->len);
+				    (int)rf_hex_decode(text.data + text.len, v->data, v->len);
 				text.len += (size_t)lengths[i];
 				rf_buf_addc(&text, '\0');
 				continue;

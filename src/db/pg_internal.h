@@ -38,12 +38,7 @@ int pg_run(struct pg_db *db, const char *sql, struct rf_error *err);
  * streams' cursor path). */
 PGresult *pg_query_binary(struct pg_db *db, const char *sql, struct rf_error *err);
 
-/* pg.c: bytea arrives as hex (bytea_output = 'hex'). pg_hex_value() is a
- * digit's value or -1; pg_hex_decode() decodes n digits at src into dst
- * (which may equal src) and returns the byte count, or -1 when src is not
- * an even run of hex digits. */
-int pg_hex_value(char c);
-long pg_hex_decode(char *dst, const char *src, size_t n);
+/* bytea arrives as hex (bytea_output = 'hex'): rf_hex_decode (util.h). */
 
 /* pg.c: the op quote_ident (contract in db.h), and "schema"."table" for t. */
 void pg_quote_ident(struct rf_db *dbp, const char *ident, struct rf_buf *out);

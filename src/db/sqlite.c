@@ -304,24 +304,13 @@ static bool looks_numeric(const struct rf_cell *v)
 	return i == v->len;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool hex_decode(const struct rf_cell *v, struct rf_buf *out)
 {
 	size_t i;
 	if (v->len % 2)
 		return false;
 	for (i = 0; i < v->len; i += 2) {
-		int hi = hex_digit(v->data[i]), lo = hex_digit(v->data[i + 1]);
+		int hi = rf_hex_digit(v->data[i]), lo = rf_hex_digit(v->data[i + 1]);
 		if (hi < 0 || lo < 0)
 			return false;
 		rf_buf_addc(out, (char)(hi << 4 | lo));
