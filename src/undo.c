@@ -60,8 +60,8 @@ int rf_undo_allowed(const struct rf_undo *u, struct rf_error *err)
 	switch (j->state) {
 	case RF_JOURNAL_PENDING:
 		rf_error_set(err, j->path,
-		             "the copy never recorded its outcome (state pending): resolve it "
-		             "against the target first");
+		             "the copy never recorded its outcome (state pending): it is "
+		             "settled from the target first");
 		return 1;
 	case RF_JOURNAL_ABORTED:
 		rf_error_set(err, j->path, "the copy was aborted and rolled back: nothing to undo");

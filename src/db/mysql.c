@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "mysql_internal.h"
 #include "rowferry/secret.h"
@@ -415,13 +416,18 @@ static int xa_listed(struct my_db *db, const char *xid, bool *listed, struct rf_
  * prepared line holds (nothing else ends a prepared XA); without one it
  * never got prepared, and XA START of the same name tells whether a
  * session still holds it active (XAER_DUPID) or nobody does: then it was
- * rolled back with its session and can never commit. */
+ * rolled back with its session and can never commit. Right after the
+ * apply died its session may still be ending (the server refuses the name
+ * until it has): that is waited for a few seconds, then called running. */
+#define XA_SETTLE_TRIES 50 /* of 100 ms */
 static int my_tx_outcome(struct rf_db *base, const char *xid, const char *tx, bool settle,
                          enum rf_tx_outcome *out, struct rf_error *err)
 {
 	struct my_db *db = (struct my_db *)base;
+	const struct timespec pause = {0, 100 * 1000 * 1000};
 	char sql[160];
 	bool listed;
+	int try;
 
 	if (!xid || !xid_ok(xid))
 		return rf_error_set(err, base->name, "bad XA transaction name %s",
@@ -431,24 +437,36 @@ static int my_tx_outcome(struct rf_db *base, const char *xid, const char *tx, bo
 		                    "the journal's prepared line names XA transaction %s, its "
 		                    "header %s",
 		                    tx, xid);
-	if (xa_listed(db, xid, &listed, err) != 0)
-		return -1;
-	if (listed) {
-		*out = tx ? RF_TX_COMMITTED : RF_TX_ABORTED;
-		snprintf(sql, sizeof sql, "XA %s '%s'", tx ? "COMMIT" : "ROLLBACK", xid);
-		return settle ? my_run(db, sql, err) : 0;
-	}
-	if (tx) {
-		*out = RF_TX_COMMITTED;
-		return 0;
-	}
-	snprintf(sql, sizeof sql, "XA START '%s'", xid);
-	if (mysql_real_query(db->conn, sql, strlen(sql)) != 0) {
-		if (mysql_errno(db->conn) != 1440) /* ER_XAER_DUPID */
+	for (try = 0; try < XA_SETTLE_TRIES; try++) {
+		unsigned int e;
+		if (try)
+			nanosleep(&pause, NULL);
+		if (xa_listed(db, xid, &listed, err) != 0)
+			return -1;
+		if (listed) {
+			*out = tx ? RF_TX_COMMITTED : RF_TX_ABORTED;
+			if (!settle)
+				return 0;
+			snprintf(sql, sizeof sql, "XA %s '%s'", tx ? "COMMIT" : "ROLLBACK", xid);
+		} else if (tx) {
+			*out = RF_TX_COMMITTED;
+			return 0;
+		} else {
+			snprintf(sql, sizeof sql, "XA START '%s'", xid);
+		}
+		if (mysql_real_query(db->conn, sql, strlen(sql)) == 0)
+			break;
+		e = mysql_errno(db->conn);
+		if (e != 1397 && e != 1440) /* XAER_NOTA, XAER_DUPID: held by a session */
 			return my_fail(db, err, mysql_error(db->conn));
+	}
+	if (try == XA_SETTLE_TRIES) {
 		*out = RF_TX_RUNNING;
 		return 0;
 	}
+	if (listed)
+		return 0;
+	/* our own XA START went through: nobody held the name */
 	snprintf(sql, sizeof sql, "XA END '%s'", xid);
 	if (my_run(db, sql, err) != 0)
 		return -1;

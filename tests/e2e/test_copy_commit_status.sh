@@ -118,6 +118,11 @@ lost_committed_line_is_settled_by_the_engine() {
 }
 
 # --- journals edited: refused, nothing touched ------------------------------
+replace_committed_by_pending() {
+	sed -i '$d' "$j"
+	echo '{"state":"pending"}' >>"$j"
+}
+
 edited_journals_touch_nothing() {
 	local n
 	copy_items
@@ -127,6 +132,12 @@ edited_journals_touch_nothing() {
 	assert_contains "$e: ... does not verify" "does not verify" "$(cat "$T/err")"
 	assert_eq "$e: ... the other table untouched" 3 "$(sql_query "$e" "$prod" "SELECT count(*) FROM other")"
 	assert_eq "$e: ... the copy untouched" 22 "$(count)"
+	replace_committed_by_pending
+	rf --config "$cfg" undo "$j" --yes
+	assert_eq "$e: ... and its committed line made pending: exits 0" 0 "$rc"
+	assert_contains "$e: ... its prepared seal fails: never committed" "the copy did not commit" "$(cat "$T/out")"
+	assert_eq "$e: ... the other table still untouched" 3 "$(sql_query "$e" "$prod" "SELECT count(*) FROM other")"
+	assert_eq "$e: ... the copy still untouched" 22 "$(count)"
 	sql_query "$e" "$prod" "DELETE FROM items WHERE id < 1000" >/dev/null
 
 	copy_items
@@ -136,6 +147,11 @@ edited_journals_touch_nothing() {
 	assert_eq "$e: an op's key pointed at a row of before: refused" 3 "$rc"
 	assert_eq "$e: ... that row untouched" "kept-1" "$(sql_query "$e" "$prod" "SELECT name FROM items WHERE id = 1001")"
 	assert_eq "$e: ... the copy untouched" 22 "$(count)"
+	replace_committed_by_pending
+	rf --config "$cfg" undo "$j" --yes
+	assert_eq "$e: ... and its committed line made pending: exits 0" 0 "$rc"
+	assert_eq "$e: ... that row still untouched" "kept-1" "$(sql_query "$e" "$prod" "SELECT name FROM items WHERE id = 1001")"
+	assert_eq "$e: ... the copy still untouched" 22 "$(count)"
 	sql_query "$e" "$prod" "DELETE FROM items WHERE id < 1000" >/dev/null
 
 	copy_items

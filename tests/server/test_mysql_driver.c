@@ -1038,6 +1038,80 @@ static void passwords_come_from_options_url_or_mysql_pwd(void **state)
 	assert_int_equal(rf_db_connect(&o, &db, &err), -1); /* and without it, refused */
 }
 
+/* ---- commit status ---- */
+
+/* An apply's transaction is XA: prepared, it outlives its session and is
+ * settled from XA RECOVER by the prepared line's word; one a live session
+ * holds active is running; one nobody holds was rolled back (DESIGN §6). */
+#define OK(call)                                                                                   \
+	do {                                                                                       \
+		char msg_[1200];                                                                   \
+		if ((call) != 0)                                                                   \
+			fail_msg("%s: %s", #call, rf_error_text(&err, msg_, sizeof msg_));         \
+	} while (0)
+
+static void xa_transaction_is_settled_from_xa_recover(void **state)
+{
+	struct rf_tx_opts tx = {0, 0, "rowferry-xa-test-1"};
+	struct rf_db *db, *other;
+	struct rf_buf id = RF_BUF_INIT;
+	struct rf_error err;
+	struct rf_result r;
+	enum rf_tx_outcome out;
+	char msg[1200];
+
+	(void)state;
+	rf_test_sql(my_url(), "DROP TABLE IF EXISTS txs; CREATE TABLE txs (id int PRIMARY KEY);");
+	db = connect_test();
+	other = connect_test();
+	rf_error_clear(&err);
+	if (rf_db_begin(db, RF_TX_WRITE, &tx, &err) != 0)
+		fail_msg("begin: %s", rf_error_text(&err, msg, sizeof msg));
+	exec_ok(db, "INSERT INTO txs VALUES (1)", 0, NULL, NULL);
+	/* active in a live session: running, and left alone */
+	OK(rf_db_tx_outcome(other, tx.xid, NULL, true, &out, &err));
+	assert_int_equal(out, RF_TX_RUNNING);
+	OK(rf_db_prepare(db, &id, &err));
+	assert_string_equal(id.data, "mysql:rowferry-xa-test-1");
+	rf_db_close(db); /* the session dies; the prepared transaction stays */
+	/* without settle nothing changes */
+	OK(rf_db_tx_outcome(other, tx.xid, id.data, false, &out, &err));
+	assert_int_equal(out, RF_TX_COMMITTED);
+	exec_ok(other, "SELECT count(*) FROM txs", 0, NULL, &r);
+	assert_int_equal(r.cells[0].len, 1);
+	assert_int_equal(r.cells[0].data[0], '0');
+	rf_result_free(&r);
+	OK(rf_db_tx_outcome(other, tx.xid, id.data, true, &out, &err));
+	assert_int_equal(out, RF_TX_COMMITTED);
+	exec_ok(other, "SELECT count(*) FROM txs", 0, NULL, &r);
+	assert_int_equal(r.cells[0].data[0], '1');
+	rf_result_free(&r);
+	/* no longer listed, prepared line valid: committed */
+	OK(rf_db_tx_outcome(other, tx.xid, id.data, true, &out, &err));
+	assert_int_equal(out, RF_TX_COMMITTED);
+
+	/* prepared, but no valid prepared line: rolled back */
+	tx.xid = "rowferry-xa-test-2";
+	db = connect_test();
+	OK(rf_db_begin(db, RF_TX_WRITE, &tx, &err));
+	exec_ok(db, "INSERT INTO txs VALUES (2)", 0, NULL, NULL);
+	rf_buf_reset(&id);
+	OK(rf_db_prepare(db, &id, &err));
+	rf_db_close(db);
+	OK(rf_db_tx_outcome(other, tx.xid, NULL, true, &out, &err));
+	assert_int_equal(out, RF_TX_ABORTED);
+	exec_ok(other, "SELECT count(*) FROM txs", 0, NULL, &r);
+	assert_int_equal(r.cells[0].data[0], '1');
+	rf_result_free(&r);
+	/* nobody holds it now: aborted, again */
+	OK(rf_db_tx_outcome(other, tx.xid, NULL, true, &out, &err));
+	assert_int_equal(out, RF_TX_ABORTED);
+	/* a name that is not rowferry's own form goes into no SQL */
+	assert_int_not_equal(rf_db_tx_outcome(other, "x' OR '1", NULL, true, &out, &err), 0);
+	rf_buf_free(&id);
+	rf_db_close(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1055,6 +1129,7 @@ int main(void)
 	    cmocka_unit_test(passwords_come_from_options_url_or_mysql_pwd),
 	    cmocka_unit_test(million_row_stream_runs_in_flat_memory),
 	    cmocka_unit_test(load_data_local_serves_only_its_own_rows),
+	    cmocka_unit_test(xa_transaction_is_settled_from_xa_recover),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

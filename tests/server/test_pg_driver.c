@@ -1348,6 +1348,56 @@ static void connection_errors_are_one_line_naming_the_connection(void **state)
 	rf_db_close(db);
 }
 
+/* ---- commit status ------------------------------------------------------- */
+
+/* The id prepare gives is the one txid_status() answers for, from another
+ * connection: in progress while the transaction is open, then committed or
+ * aborted as it ended (DESIGN §6). */
+static void prepared_transaction_status_comes_from_the_server(void **state)
+{
+	struct rf_tx_opts tx = {0, 0, "rowferry-test"};
+	struct rf_db *db, *other;
+	struct rf_buf id = RF_BUF_INIT, id2 = RF_BUF_INIT;
+	struct rf_error err;
+	enum rf_tx_outcome out;
+	int i;
+
+	(void)state;
+	rf_test_sql(pg_url(), "DROP TABLE IF EXISTS txs; CREATE TABLE txs (id int PRIMARY KEY);");
+	db = rf_test_connect("test", pg_url());
+	other = rf_test_connect("other", pg_url());
+	rf_error_clear(&err);
+	for (i = 0; i < 2; i++) {
+		struct rf_buf *b = i == 0 ? &id : &id2;
+		CHECK(rf_db_begin(db, RF_TX_WRITE, &tx, &err), &err);
+		CHECK(db->ops->exec(
+		          db, i == 0 ? "INSERT INTO txs VALUES (1)" : "INSERT INTO txs VALUES (2)",
+		          0, NULL, NULL, &err),
+		      &err);
+		CHECK(rf_db_prepare(db, b, &err), &err);
+		assert_int_equal(strncmp(b->data, "postgres:", 9), 0);
+		CHECK(rf_db_tx_outcome(other, "rowferry-test", b->data, true, &out, &err), &err);
+		assert_int_equal(out, RF_TX_RUNNING);
+		CHECK(i == 0 ? rf_db_commit(db, &err) : rf_db_rollback(db, &err), &err);
+	}
+	CHECK(rf_db_tx_outcome(other, "rowferry-test", id.data, true, &out, &err), &err);
+	assert_int_equal(out, RF_TX_COMMITTED);
+	CHECK(rf_db_tx_outcome(other, "rowferry-test", id2.data, true, &out, &err), &err);
+	assert_int_equal(out, RF_TX_ABORTED);
+	/* no prepared line: never sent COMMIT */
+	CHECK(rf_db_tx_outcome(other, "rowferry-test", NULL, true, &out, &err), &err);
+	assert_int_equal(out, RF_TX_ABORTED);
+	/* an id from another engine, or not a number */
+	assert_int_not_equal(rf_db_tx_outcome(other, "rowferry-test", "mysql:x", true, &out, &err),
+	                     0);
+	rf_error_clear(&err);
+	assert_int_not_equal(rf_db_tx_outcome(other, "x", "postgres:1;2", true, &out, &err), 0);
+	rf_buf_free(&id);
+	rf_buf_free(&id2);
+	rf_db_close(other);
+	rf_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1363,6 +1413,7 @@ int main(void)
 	    cmocka_unit_test(a_read_past_read_timeout_ms_fails_clearly),
 	    cmocka_unit_test(million_row_stream_runs_in_flat_memory),
 	    cmocka_unit_test(connection_errors_are_one_line_naming_the_connection),
+	    cmocka_unit_test(prepared_transaction_status_comes_from_the_server),
 	};
 	return cmocka_run_group_tests_name("pg_driver", tests, NULL, NULL);
 }
