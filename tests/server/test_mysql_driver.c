@@ -1052,7 +1052,7 @@ static void passwords_come_from_options_url_or_mysql_pwd(void **state)
 
 static void xa_transaction_is_settled_from_xa_recover(void **state)
 {
-	struct rf_tx_opts tx = {0, 0, "rowferry-xa-test-1"};
+	struct rf_tx_opts tx = {.xid = "rowferry-xa-test-1"};
 	struct rf_db *db, *other;
 	struct rf_buf id = RF_BUF_INIT;
 	struct rf_error err;

@@ -1355,7 +1355,7 @@ static void connection_errors_are_one_line_naming_the_connection(void **state)
  * aborted as it ended (DESIGN §6). */
 static void prepared_transaction_status_comes_from_the_server(void **state)
 {
-	struct rf_tx_opts tx = {0, 0, "rowferry-test"};
+	struct rf_tx_opts tx = {.xid = "rowferry-test"};
 	struct rf_db *db, *other;
 	struct rf_buf id = RF_BUF_INIT, id2 = RF_BUF_INIT;
 	struct rf_error err;
