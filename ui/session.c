@@ -369,8 +369,21 @@ bool session_ready(struct session *s)
 
 int session_set_where(struct session *s, const char *where)
 {
-	free(s->sel.where);
-	s->sel.where = where && *where ? rf_xstrdup(where) : NULL;
+	return session_set_wheres(s, where, s->sel.source_where, s->sel.target_where);
+}
+
+static void set_text(char **slot, const char *v)
+{
+	char *copy = v && *v ? rf_xstrdup(v) : NULL;
+	free(*slot);
+	*slot = copy;
+}
+
+int session_set_wheres(struct session *s, const char *both, const char *source, const char *target)
+{
+	set_text(&s->sel.where, both);
+	set_text(&s->sel.source_where, source);
+	set_text(&s->sel.target_where, target);
 	return session_run(s);
 }
 
