@@ -168,7 +168,7 @@ static void describe_quietly(struct session *s)
 		return;
 	rf_error_clear(&err);
 	memset(&s->info, 0, sizeof s->info);
-	s->have_info = db->ops->describe(db, s->sel.table, &s->info, &err) == 0;
+	s->have_info = rf_db_describe(db, s->sel.table, &s->info, &err) == 0;
 	if (!s->have_info)
 		rf_table_info_free(&s->info);
 }
@@ -396,7 +396,7 @@ const struct rf_table_info *session_table_info(struct session *s)
 		return &s->info;
 	rf_error_clear(&err);
 	memset(&s->info, 0, sizeof s->info);
-	if (db->ops->describe(db, s->sel.table, &s->info, &err) != 0) {
+	if (rf_db_describe(db, s->sel.table, &s->info, &err) != 0) {
 		console_error(s->con, &err);
 		return NULL;
 	}
