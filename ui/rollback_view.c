@@ -164,10 +164,8 @@ static void run(struct view *v)
 	char text[1300];
 	int rc;
 
-	memset(&o, 0, sizeof o);
+	rf_undo_opts_init(&o, &con->cfg);
 	rf_error_clear(&err);
-	o.lock_timeout_ms = con->cfg.lock_timeout_ms;
-	o.statement_timeout_ms = con->cfg.statement_timeout_ms;
 	o.progress = on_progress;
 	o.progress_ctx = v;
 	r->state = RB_RUNNING;

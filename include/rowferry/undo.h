@@ -50,6 +50,8 @@ struct rf_undo_opts {
 	void *progress_ctx;
 	const volatile sig_atomic_t *cancel;
 };
+/* Zeroes o and fills the config's lock and statement timeouts. */
+void rf_undo_opts_init(struct rf_undo_opts *o, const struct rf_config *cfg);
 
 /* Loads the journal at path in full. Returns NULL with err when it cannot
  * be read. Free with rf_undo_free. */

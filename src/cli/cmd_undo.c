@@ -183,11 +183,9 @@ static int run_undo(struct rf_undo *u, struct rf_db *db, const struct rf_config 
 	int r;
 
 	rf_error_clear(&err);
-	memset(&o, 0, sizeof o);
+	rf_undo_opts_init(&o, cfg);
 	cli_progress_init(&prog, "undo");
 	o.force = force;
-	o.lock_timeout_ms = cfg->lock_timeout_ms;
-	o.statement_timeout_ms = cfg->statement_timeout_ms;
 	o.progress = cli_progress_cb;
 	o.progress_ctx = &prog;
 	o.cancel = &cli_interrupted;
@@ -283,8 +281,9 @@ int cmd_undo(int argc, char **argv, const struct cli_common *common)
 		/* a dry run exits as the undo would: refused for drift too */
 		rc = CLI_EXIT_DONE;
 		if (u->ndrifted && !args.force) {
-			fprintf(stderr, "rowferry: undo: the undo would be refused for the rows above "
-			                "(--force restores the other rows and leaves these alone)\n");
+			fprintf(stderr,
+			        "rowferry: undo: the undo would be refused for the rows above "
+			        "(--force restores the other rows and leaves these alone)\n");
 			rc = CLI_EXIT_REFUSED;
 		}
 		goto out;
