@@ -417,3 +417,29 @@ out:
 	free(path);
 	return rc;
 }
+
+enum rf_undo_ready rf_undo_prepare(struct rf_undo *u, struct rf_db *target, bool write,
+                                   bool *settled, enum rf_tx_outcome *outcome, struct rf_error *err)
+{
+	enum rf_tx_outcome out = RF_TX_ABORTED;
+	int r;
+
+	if (settled)
+		*settled = false;
+	if (u->journal.state == RF_JOURNAL_PENDING && !u->journal.busy) {
+		r = rf_undo_resolve(u, target, write, &out, err);
+		if (r != 0)
+			return r > 0 ? RF_UNDO_REFUSED : RF_UNDO_ERROR;
+		if (settled)
+			*settled = true;
+		if (outcome)
+			*outcome = out;
+		if (out != RF_TX_COMMITTED)
+			return RF_UNDO_NOTHING;
+	}
+	if (rf_undo_allowed(u, err) != 0)
+		return RF_UNDO_REFUSED;
+	if (rf_undo_check(u, target, err) != 0)
+		return RF_UNDO_ERROR;
+	return RF_UNDO_READY;
+}
