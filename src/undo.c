@@ -1,5 +1,6 @@
 /* undo.c - checking a journal against the target and rolling it back
- * (undo.h, DESIGN §6). The reverse SQL is built in undo_render.c. */
+ * (undo.h, DESIGN §6). The reverse SQL is built in undo_apply.c
+ * (rf_undo_render), with the statement assembly of render.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -25,7 +25,7 @@
 #include "rowferry/apply.h"
 #include "rowferry/db.h"
 #include "rowferry/journal.h"
-#include "rowferry/plan.h"
+#include "rowferry/ops.h"
 
 struct rf_undo {
 	struct rf_journal journal; /* loaded in full */
