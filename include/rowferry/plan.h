@@ -89,9 +89,11 @@ bool rf_plan_loads_in_bulk(const struct rf_plan *p, const struct rf_db *db);
  * format (bulk_value fields). */
 void rf_plan_bulk_rows(const struct rf_plan *p, struct rf_db *db, size_t first, size_t n,
                        struct rf_buf *out);
-/* The value an INSERT op sends for shape column col: the client-generated
- * one where there is one, else the source's. */
-const struct rf_cell *rf_plan_insert_value(const struct rf_op *op, size_t col);
+/* The value op writes into shape column col, the one place every writer
+ * reads it from (INSERT and UPDATE rendering, bulk rows, the preview's
+ * checks, predicted after-images): a client-generated value where the
+ * plan made one, else the source row's cell. */
+const struct rf_cell *rf_plan_value(const struct rf_op *op, size_t col);
 
 /* Renders the plan for the target db: DELETEs first, then UPDATEs, then
  * INSERTs (so a delete+insert of the same unique value works), INSERTs

@@ -316,7 +316,7 @@ static void r_where_key(struct rf_render *r, const struct rf_plan *p, const stru
 	}
 }
 
-const struct rf_cell *rf_plan_insert_value(const struct rf_op *op, size_t col)
+const struct rf_cell *rf_plan_value(const struct rf_op *op, size_t col)
 {
 	if (op->gen && !op->gen[col].is_null)
 		return &op->gen[col];
@@ -347,7 +347,7 @@ void rf_plan_bulk_rows(const struct rf_plan *p, struct rf_db *db, size_t first, 
 		for (j = 0; j < p->ninsert_cols; j++) {
 			size_t col = p->insert_cols[j];
 			db->ops->bulk_value(db, p->shape->cols[col].tclass,
-			                    rf_plan_insert_value(&p->ops[k], col),
+			                    rf_plan_value(&p->ops[k], col),
 			                    j + 1 == p->ninsert_cols, out);
 		}
 }
@@ -419,7 +419,7 @@ static void render_inserts(const struct rf_plan *p, struct rf_render *r, size_t 
 				if (j)
 					rf_render_add(r, ", ");
 				rf_render_value(r, p->shape->cols[col].tclass,
-				                rf_plan_insert_value(op, col));
+				                rf_plan_value(op, col));
 			}
 			rf_render_add(r, ")");
 		}
@@ -447,7 +447,7 @@ static void render_update(const struct rf_plan *p, struct rf_render *r, size_t i
 			rf_render_add(r, ", ");
 		rf_render_ident(r, p->shape->cols[j].name);
 		rf_render_add(r, " = ");
-		rf_render_value(r, p->shape->cols[j].tclass, &op->row->src[j]);
+		rf_render_value(r, p->shape->cols[j].tclass, rf_plan_value(op, j));
 	}
 	r_where_key(r, p, op->row->dst);
 	rf_render_finish(r, out, RF_OP_UPDATE, i, 1, false);
