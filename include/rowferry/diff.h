@@ -98,6 +98,11 @@ struct rf_diff_shape {
 	size_t *key;                /* indexes into cols, in key order */
 	struct rf_strlist warnings; /* "column x is only in the source: not compared" */
 };
+/* Hands the diff's shape to a new owner (a plan) so it outlives the diff.
+ * The diff keeps using it, so close the diff before freeing the shape. */
+struct rf_diff;
+struct rf_diff_shape *rf_diff_detach_shape(struct rf_diff *d);
+void rf_diff_shape_free(struct rf_diff_shape *sh);
 
 /* One key's result. Cells are canonical forms, one per shape column (NULL
  * array for the side that has no row; cells of a column absent on a side

@@ -112,9 +112,4 @@ void rf_plan_render_stmts(const struct rf_plan *p, struct rf_db *target, size_t 
 /* Appends the plan's SQL text (all statements, each ending with ";\n"). */
 void rf_plan_render_text(const struct rf_plan *p, struct rf_db *target, struct rf_buf *out);
 
-/* Hands the diff's shape to a new owner (a plan) so it outlives the diff.
- * The diff keeps using it, so close the diff before freeing the shape. */
-struct rf_diff_shape *rf_diff_detach_shape(struct rf_diff *d);
-void rf_diff_shape_free(struct rf_diff_shape *sh);
-
 #endif
