@@ -22,6 +22,7 @@ struct apply_view {
 	struct rf_plan *plan;    /* until applied; borrows the session's shape */
 	struct text_lines lines; /* summary, then the result */
 	size_t nerrors;
+	struct rf_warnings warnings; /* the checks shown, handed to rf_apply */
 	struct confirm confirm;
 	struct progress progress; /* while running */
 };
@@ -31,7 +32,6 @@ static void summarize(struct view *v)
 	struct apply_view *a = v->priv;
 	struct console *con = v->con;
 	struct session *s = con->session;
-	struct rf_warnings w = RF_WARNINGS_INIT;
 	struct rf_preview_opts o = {s->sel.where || s->sel.source_where || s->sel.target_where, 0,
 	                            0};
 	struct rf_error err;
@@ -59,19 +59,19 @@ static void summarize(struct view *v)
 	}
 	text_lines_addf(&a->lines, COLOR_NORMAL, "  journal   in %s", con->cfg.undo_dir);
 	text_lines_add(&a->lines, COLOR_NORMAL, "", 0);
-	if (rf_preview_warnings(a->plan, con->dst, &o, &w, &err) != 0)
+	if (rf_preview_warnings(a->plan, con->dst, &o, &a->warnings, &err) != 0)
 		text_lines_addf(&a->lines, COLOR_ERROR, "error: the checks could not run: %s",
 		                console_error_text(&err, text, sizeof text));
 	char said[1300]; /* a warning in the console's words */
-	a->nerrors = rf_warnings_count(&w, RF_SEV_ERROR) + (err.set ? 1 : 0);
-	for (i = 0; i < w.len; i++)
-		if (w.items[i].severity != RF_SEV_INFO)
-			text_lines_addf(&a->lines,
-			                w.items[i].severity == RF_SEV_ERROR ? COLOR_ERROR
-			                                                    : COLOR_WARNING,
-			                "%s: %s", rf_severity_name(w.items[i].severity),
-			                console_words(w.items[i].text, said, sizeof said));
-	rf_warnings_free(&w);
+	a->nerrors = rf_warnings_count(&a->warnings, RF_SEV_ERROR) + (err.set ? 1 : 0);
+	for (i = 0; i < a->warnings.len; i++)
+		if (a->warnings.items[i].severity != RF_SEV_INFO)
+			text_lines_addf(
+			    &a->lines,
+			    a->warnings.items[i].severity == RF_SEV_ERROR ? COLOR_ERROR
+			                                                  : COLOR_WARNING,
+			    "%s: %s", rf_severity_name(a->warnings.items[i].severity),
+			    console_words(a->warnings.items[i].text, said, sizeof said));
 }
 
 static void apply_draw(struct view *v, int top, int height)
@@ -170,12 +170,10 @@ static void run_apply(struct view *v)
 	struct rf_apply_result res;
 	struct rf_error err;
 
-	memset(&o, 0, sizeof o);
+	rf_apply_opts_init(&o, &con->cfg);
+	o.warnings = &a->warnings; /* shown: rf_apply refuses on their errors too */
 	memset(&res, 0, sizeof res);
 	rf_error_clear(&err);
-	o.undo_dir = con->cfg.undo_dir;
-	o.lock_timeout_ms = con->cfg.lock_timeout_ms;
-	o.statement_timeout_ms = con->cfg.statement_timeout_ms;
 	o.progress = on_progress;
 	o.progress_ctx = v;
 	a->state = APPLY_RUNNING;
@@ -237,6 +235,7 @@ static void apply_free(struct view *v)
 {
 	struct apply_view *a = v->priv;
 	rf_plan_free(a->plan);
+	rf_warnings_free(&a->warnings);
 	text_lines_free(&a->lines);
 	confirm_free(&a->confirm);
 	free(a);

@@ -121,7 +121,7 @@ static int list_side(struct rf_db *db, struct rf_table_list *out, struct rf_erro
 	memset(out, 0, sizeof *out);
 	if (rf_db_begin(db, RF_TX_READ, NULL, err) != 0)
 		return -1;
-	rc = db->ops->list_tables(db, out, err);
+	rc = rf_db_list_tables(db, out, err);
 	rf_db_rollback(db, NULL);
 	return rc;
 }
@@ -172,25 +172,23 @@ static void remember(struct console *con, const struct rf_selection *sel)
 
 void console_open_table(struct console *con, const char *table)
 {
-	static const struct cli_selection_args no_args;
-	const struct cli_selection_args *args = &no_args;
+	const struct rf_selection_flags *flags = NULL;
 	struct rf_selection sel;
 	const struct rf_selection *known;
+	struct rf_error err;
 
 	if (con->session)
 		remember(con, &con->session->sel);
-	if (con->cli_table && con->cli_args && strcmp(con->cli_table, table) == 0)
-		args = con->cli_args;
+	rf_error_clear(&err);
+	if (con->cli_table && con->cli_flags && strcmp(con->cli_table, table) == 0)
+		flags = con->cli_flags;
 	known = remembered(con, table);
 	if (known) {
 		/* opened before in this run: the work done on it stays */
 		rf_selection_copy(&sel, known);
-	} else if (cli_selection_build(args, &con->cfg, table, &sel) != 0) {
-		/* cli_selection_build reports a bad [compare TABLE] value on
-		 * stderr, which term.c holds back until the console exits */
-		console_message(con, MSG_ERROR,
-		                "%s: invalid [compare %s] settings (details are printed on exit)",
-		                table, table);
+	} else if (rf_selection_build(flags, &con->cfg, table, &sel, &err) != 0) {
+		/* a bad [compare TABLE] value: said in the status bar */
+		console_error(con, &err);
 		return;
 	}
 	session_free(con->session);
@@ -506,7 +504,7 @@ int cmd_console(int argc, char **argv, const struct cli_common *common)
 	theme_load(theme ? theme : con.cfg.theme, con.config_dir, &con.warnings);
 	con.src_attr = console_side_attr(&con, con.src_conn, COLOR_SOURCE);
 	con.dst_attr = console_side_attr(&con, con.dst_conn, COLOR_TARGET);
-	con.cli_args = &args;
+	con.cli_flags = &args.flags;
 	con.cli_table = table;
 	tables_view_open(&con);
 	if (table)

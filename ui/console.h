@@ -21,7 +21,6 @@
 struct view;
 struct session;
 struct input;
-struct cli_selection_args;
 
 enum msg_kind { MSG_INFO, MSG_WARNING, MSG_ERROR };
 
@@ -39,10 +38,10 @@ struct console {
 	struct input *input;
 	struct view *views[CONSOLE_MAX_VIEWS];
 	size_t nviews;
-	struct session *session;                   /* the table being compared, or NULL */
-	struct rf_table_pairs tables;              /* both sides' tables with row counts */
-	const struct cli_selection_args *cli_args; /* selection flags of the command line */
-	const char *cli_table;                     /* the table they are for (--table) */
+	struct session *session;                    /* the table being compared, or NULL */
+	struct rf_table_pairs tables;               /* both sides' tables with row counts */
+	const struct rf_selection_flags *cli_flags; /* selection flags of the command line */
+	const char *cli_table;                      /* the table they are for (--table) */
 
 	char msg[1024]; /* status bar message */
 	enum msg_kind msg_kind;

@@ -368,6 +368,10 @@ static void diff_title(struct view *v, struct rf_buf *out)
 
 	rf_buf_printf(out, "%s", s->sel.table);
 	rf_buf_printf(out, "  WHERE %s", s->sel.where ? s->sel.where : "(all rows)");
+	if (s->sel.source_where)
+		rf_buf_printf(out, "  source WHERE %s", s->sel.source_where);
+	if (s->sel.target_where)
+		rf_buf_printf(out, "  target WHERE %s", s->sel.target_where);
 	rf_buf_adds(out, "  key ");
 	if (sh) {
 		for (i = 0; i < sh->nkey; i++)

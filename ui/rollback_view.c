@@ -50,7 +50,8 @@ static void prepare(struct view *v, const char *path)
 	struct rf_stmts stmts;
 	struct rf_error err;
 	size_t i, n[5] = {0};
-	enum rf_tx_outcome outcome;
+	enum rf_tx_outcome outcome = RF_TX_ABORTED;
+	bool settled = false;
 
 	rf_error_clear(&err);
 	text_lines_addf(&r->lines, COLOR_TITLE, "Rollback of %s", path);
@@ -73,21 +74,24 @@ static void prepare(struct view *v, const char *path)
 		free(why);
 		return;
 	}
-	if (r->undo->journal.state == RF_JOURNAL_PENDING) {
-		/* a crash left it pending: settle it from the target's record of
-		 * the copy's transaction first */
-		if (rf_undo_resolve(r->undo, con->dst, true, &outcome, &err) != 0) {
-			refuse_err(r, &err);
-			return;
-		}
-		text_lines_addf(
-		    &r->lines, COLOR_WARNING, "The journal was left pending; %s says the copy %s.",
-		    con->dst->name, outcome == RF_TX_COMMITTED ? "committed" : "never committed");
-	}
-	if (rf_undo_allowed(r->undo, &err) != 0 || rf_undo_check(r->undo, con->dst, &err) != 0) {
+	switch (rf_undo_prepare(r->undo, con->dst, true, &settled, &outcome, &err)) {
+	case RF_UNDO_READY:
+		break;
+	case RF_UNDO_NOTHING:
+		refuse(r, "the copy never committed (its journal is now marked aborted): nothing "
+		          "to roll back");
+		return;
+	case RF_UNDO_REFUSED:
+	case RF_UNDO_ERROR:
 		refuse_err(r, &err);
 		return;
 	}
+	if (settled)
+		/* a crash left it pending: settled from the target's record of
+		 * the copy's transaction */
+		text_lines_addf(
+		    &r->lines, COLOR_WARNING, "The journal was left pending; %s says the copy %s.",
+		    con->dst->name, outcome == RF_TX_COMMITTED ? "committed" : "never committed");
 	for (i = 0; i < r->undo->journal.nops; i++)
 		n[r->undo->journal.ops[i].kind]++;
 	text_lines_addf(&r->lines, COLOR_NORMAL,
@@ -164,10 +168,8 @@ static void run(struct view *v)
 	char text[1300];
 	int rc;
 
-	memset(&o, 0, sizeof o);
+	rf_undo_opts_init(&o, &con->cfg);
 	rf_error_clear(&err);
-	o.lock_timeout_ms = con->cfg.lock_timeout_ms;
-	o.statement_timeout_ms = con->cfg.statement_timeout_ms;
 	o.progress = on_progress;
 	o.progress_ctx = v;
 	r->state = RB_RUNNING;

@@ -168,7 +168,7 @@ static void describe_quietly(struct session *s)
 		return;
 	rf_error_clear(&err);
 	memset(&s->info, 0, sizeof s->info);
-	s->have_info = db->ops->describe(db, s->sel.table, &s->info, &err) == 0;
+	s->have_info = rf_db_describe(db, s->sel.table, &s->info, &err) == 0;
 	if (!s->have_info)
 		rf_table_info_free(&s->info);
 }
@@ -369,8 +369,21 @@ bool session_ready(struct session *s)
 
 int session_set_where(struct session *s, const char *where)
 {
-	free(s->sel.where);
-	s->sel.where = where && *where ? rf_xstrdup(where) : NULL;
+	return session_set_wheres(s, where, s->sel.source_where, s->sel.target_where);
+}
+
+static void set_text(char **slot, const char *v)
+{
+	char *copy = v && *v ? rf_xstrdup(v) : NULL;
+	free(*slot);
+	*slot = copy;
+}
+
+int session_set_wheres(struct session *s, const char *both, const char *source, const char *target)
+{
+	set_text(&s->sel.where, both);
+	set_text(&s->sel.source_where, source);
+	set_text(&s->sel.target_where, target);
 	return session_run(s);
 }
 
@@ -383,7 +396,7 @@ const struct rf_table_info *session_table_info(struct session *s)
 		return &s->info;
 	rf_error_clear(&err);
 	memset(&s->info, 0, sizeof s->info);
-	if (db->ops->describe(db, s->sel.table, &s->info, &err) != 0) {
+	if (rf_db_describe(db, s->sel.table, &s->info, &err) != 0) {
 		console_error(s->con, &err);
 		return NULL;
 	}

@@ -80,5 +80,8 @@ bool session_ready(struct session *s);
 const struct rf_table_info *session_table_info(struct session *s);
 /* Sets the WHERE (NULL or "" for none) and re-runs. */
 int session_set_where(struct session *s, const char *where);
+/* The three conditions at once (source/target: that side alone, replacing
+ * the shared one there; NULL or "" for none), then the diff runs again. */
+int session_set_wheres(struct session *s, const char *both, const char *source, const char *target);
 
 #endif

@@ -1,6 +1,9 @@
-/* where_view.c - the WHERE editor (w): one SQL condition for both sides,
- * with history. Enter runs the diff with it; when the server rejects it, its
- * message is shown here and the editor stays open to fix the text. */
+/* where_view.c - the WHERE editor (w): an SQL condition for both sides,
+ * with history; Tab switches to a condition for the source alone or the
+ * target alone (--source-where / --target-where), which then replaces the
+ * shared one on that side. Enter runs the diff with all three; when the
+ * server rejects it, its message is shown here and the editor stays open to
+ * fix the text. */
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +16,35 @@
 
 #define BOX_LINES 12
 
+enum { SCOPE_BOTH, SCOPE_SOURCE, SCOPE_TARGET, SCOPES };
+
 struct where_view {
-	struct lineedit edit;
-	char *old_where; /* to go back to when the user gives up on a failed one */
-	bool failed;     /* the last Enter was rejected: s->err says why */
+	struct lineedit edit; /* the condition of `scope` */
+	int scope;            /* SCOPE_*: what the edit line is for */
+	char *text[SCOPES];   /* the other scopes' conditions, NULL for none */
+	char *old[SCOPES];    /* to go back to when the user gives up on a failed one */
+	bool failed;          /* the last Enter was rejected: s->err says why */
 };
+
+static char *dup_or_null(const char *s)
+{
+	return s && *s ? rf_xstrdup(s) : NULL;
+}
+
+/* The edit line's text back into text[scope]. */
+static void keep_line(struct where_view *w)
+{
+	char *t = lineedit_text(&w->edit);
+	free(w->text[w->scope]);
+	w->text[w->scope] = dup_or_null(rf_strtrim(t));
+	free(t);
+}
+
+static void load_line(struct where_view *w, struct console *con)
+{
+	lineedit_free(&w->edit);
+	lineedit_init(&w->edit, w->text[w->scope], &con->where_history);
+}
 
 static void where_draw(struct view *v, int top, int height)
 {
@@ -30,7 +57,16 @@ static void where_draw(struct view *v, int top, int height)
 
 	(void)top;
 	(void)height;
-	draw_box(&bh, &bw, &y, &x, "WHERE (both sides)");
+	char title[160];
+	snprintf(title, sizeof title, "WHERE (%s%s%s)   Tab: both / source / target",
+	         w->scope == SCOPE_BOTH     ? "both sides"
+	         : w->scope == SCOPE_SOURCE ? "source "
+	                                    : "target ",
+	         w->scope == SCOPE_SOURCE   ? v->con->src->name
+	         : w->scope == SCOPE_TARGET ? v->con->dst->name
+	                                    : "",
+	         w->scope == SCOPE_BOTH ? "" : " only");
+	draw_box(&bh, &bw, &y, &x, title);
 	draw_text(y + 2, x + 2, 6, "WHERE ", 6, theme_attr(COLOR_KEY_COLUMN), false);
 	v->con->cursor_y = y + 2;
 	v->con->cursor_x = lineedit_draw(&w->edit, y + 2, x + 8, bw - 10, theme_attr(COLOR_INPUT));
@@ -84,22 +120,35 @@ static bool where_key(struct view *v, int key)
 	struct session *s = con->session;
 	char *text;
 
+	if (key == '\t') {
+		keep_line(w);
+		w->scope = (w->scope + 1) % SCOPES;
+		load_line(w, con);
+		return true;
+	}
 	switch (lineedit_key(&w->edit, key)) {
 	case LE_ACCEPT:
-		text = lineedit_text(&w->edit);
-		remember(con, text);
-		if (session_set_where(s, rf_strtrim(text)) != 0) {
+		keep_line(w);
+		text = w->text[w->scope];
+		if (text)
+			remember(con, text);
+		if (session_set_wheres(s, w->text[SCOPE_BOTH], w->text[SCOPE_SOURCE],
+		                       w->text[SCOPE_TARGET]) != 0) {
 			w->failed = true;
-			free(text);
 			return true;
 		}
-		console_message(con, MSG_INFO, "WHERE %s", *text ? text : "(all rows)");
-		free(text);
+		console_message(con, MSG_INFO, "WHERE %s%s%s%s%s",
+		                w->text[SCOPE_BOTH] ? w->text[SCOPE_BOTH] : "(all rows)",
+		                w->text[SCOPE_SOURCE] ? ", source only: " : "",
+		                w->text[SCOPE_SOURCE] ? w->text[SCOPE_SOURCE] : "",
+		                w->text[SCOPE_TARGET] ? ", target only: " : "",
+		                w->text[SCOPE_TARGET] ? w->text[SCOPE_TARGET] : "");
 		view_pop(con);
 		return true;
 	case LE_CANCEL:
 		if (w->failed)
-			session_set_where(s, w->old_where);
+			session_set_wheres(s, w->old[SCOPE_BOTH], w->old[SCOPE_SOURCE],
+			                   w->old[SCOPE_TARGET]);
 		view_pop(con);
 		return true;
 	default:
@@ -118,8 +167,12 @@ static bool where_action(struct view *v, enum action a)
 static void where_free(struct view *v)
 {
 	struct where_view *w = v->priv;
+	int i;
 	lineedit_free(&w->edit);
-	free(w->old_where);
+	for (i = 0; i < SCOPES; i++) {
+		free(w->text[i]);
+		free(w->old[i]);
+	}
 	free(w);
 }
 
@@ -136,8 +189,18 @@ static const struct view_ops where_ops = {
 void where_view_open(struct console *con)
 {
 	struct where_view *w = rf_xcalloc(1, sizeof *w);
-	const char *cur = con->session->sel.where;
-	w->old_where = cur ? rf_xstrdup(cur) : NULL;
-	lineedit_init(&w->edit, cur, &con->where_history);
+	const struct rf_selection *sel = &con->session->sel;
+	const char *cur[SCOPES] = {sel->where, sel->source_where, sel->target_where};
+	int i;
+
+	for (i = 0; i < SCOPES; i++) {
+		w->text[i] = dup_or_null(cur[i]);
+		w->old[i] = dup_or_null(cur[i]);
+	}
+	/* open on the side that has a condition of its own, if only one has */
+	w->scope = !cur[0] && cur[1] && !cur[2]   ? SCOPE_SOURCE
+	           : !cur[0] && !cur[1] && cur[2] ? SCOPE_TARGET
+	                                          : SCOPE_BOTH;
+	lineedit_init(&w->edit, w->text[w->scope], &con->where_history);
 	view_push(con, view_new(con, &where_ops, w));
 }

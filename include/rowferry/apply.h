@@ -39,6 +39,9 @@ enum rf_apply_phase {
 typedef int (*rf_apply_progress_fn)(void *ctx, enum rf_apply_phase phase, size_t done,
                                     size_t total);
 
+struct rf_warnings;
+struct rf_config;
+
 struct rf_apply_opts {
 	const char *undo_dir; /* where the journal goes (required) */
 	int lock_timeout_ms;  /* [safety]; 0: the server's default */
@@ -48,7 +51,14 @@ struct rf_apply_opts {
 	void *progress_ctx;
 	const volatile sig_atomic_t *cancel; /* set nonzero (e.g. by SIGINT or Esc)
 	                                        to cancel; may be NULL */
+	const struct rf_warnings *warnings;  /* the checks the front end showed
+	                                        (rf_preview_warnings): an error-
+	                                        severity one refuses the apply, here
+	                                        in the core; NULL: none were run */
 };
+/* Zeroes o and fills what the config says: undo_dir, lock and statement
+ * timeouts. The front ends then add progress, cancel and warnings. */
+void rf_apply_opts_init(struct rf_apply_opts *o, const struct rf_config *cfg);
 
 enum rf_apply_status {
 	RF_APPLY_DONE,      /* committed, journal committed */
@@ -60,7 +70,6 @@ enum rf_apply_status {
 	RF_APPLY_CANCELLED, /* cancelled: rolled back (journal aborted if begun) */
 	RF_APPLY_FAILED     /* an error: rolled back, journal aborted */
 };
-const char *rf_apply_status_name(enum rf_apply_status s); /* "done", ... */
 
 struct rf_apply_result {
 	enum rf_apply_status status;

@@ -352,6 +352,11 @@ void rf_db_close(struct rf_db *db);
 int rf_db_begin(struct rf_db *db, enum rf_tx_mode mode, const struct rf_tx_opts *opts,
                 struct rf_error *err);
 int rf_db_commit(struct rf_db *db, struct rf_error *err);
+/* list_tables and describe for the front ends, which never call the
+ * driver's ops themselves. */
+int rf_db_list_tables(struct rf_db *db, struct rf_table_list *out, struct rf_error *err);
+int rf_db_describe(struct rf_db *db, const char *name, struct rf_table_info *out,
+                   struct rf_error *err);
 int rf_db_rollback(struct rf_db *db, struct rf_error *err);
 /* prepare(), the engine's name and ':' written first into tx: the value of
  * the journal's "tx" ("postgres:745", "mysql:rowferry-<uuid>", "sqlite:12"). */

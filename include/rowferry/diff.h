@@ -46,6 +46,22 @@ void rf_selection_init(struct rf_selection *s, const char *table);
 void rf_selection_free(struct rf_selection *s);
 /* dst becomes a deep copy of src (dst need not be initialized). */
 void rf_selection_copy(struct rf_selection *dst, const struct rf_selection *src);
+
+/* Selection flags as a front end was given them (NULL: not given): the
+ * command line's options, for the CLI and for the console it opens. */
+struct rf_selection_flags {
+	const char *where, *source_where, *target_where;
+	const char *key, *exclude, *ignore, *trim;
+	struct rf_strlist tolerance, ts_precision; /* repeatable */
+};
+struct rf_config;
+/* Builds sel for table from the flags f (NULL: none) over the defaults of
+ * the config's [compare TABLE] (flags win): the one place both front ends
+ * get a selection from. Returns 0, or -1 with err (a bad tolerance or
+ * ts-precision, naming where it came from); sel is then empty. */
+int rf_selection_build(const struct rf_selection_flags *f, const struct rf_config *cfg,
+                       const char *table, struct rf_selection *sel, struct rf_error *err);
+void rf_selection_flags_free(struct rf_selection_flags *f);
 /* "price=0.01" */
 int rf_selection_add_tolerance(struct rf_selection *s, const char *spec, struct rf_error *err);
 /* "created_at=3" */
@@ -82,6 +98,11 @@ struct rf_diff_shape {
 	size_t *key;                /* indexes into cols, in key order */
 	struct rf_strlist warnings; /* "column x is only in the source: not compared" */
 };
+/* Hands the diff's shape to a new owner (a plan) so it outlives the diff.
+ * The diff keeps using it, so close the diff before freeing the shape. */
+struct rf_diff;
+struct rf_diff_shape *rf_diff_detach_shape(struct rf_diff *d);
+void rf_diff_shape_free(struct rf_diff_shape *sh);
 
 /* One key's result. Cells are canonical forms, one per shape column (NULL
  * array for the side that has no row; cells of a column absent on a side

@@ -54,7 +54,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "rowferry/plan.h"
+#include "rowferry/ops.h"
 #include "rowferry/sha256.h"
 #include "rowferry/util.h"
 #include "rowferry/value.h"

@@ -1,10 +1,12 @@
 /* plan.h - the operations that make the target match the source, and the
  * SQL that carries them out (DESIGN §5).
  *
- * One renderer produces every statement: the preview shows its text with
- * literals inlined (quoted by the target driver), apply executes the same
- * statement with the values bound as parameters, and the journal records
- * the rows those statements touched. Nothing else builds write SQL.
+ * One renderer produces every statement of a copy: the preview shows its
+ * text with literals inlined (quoted by the target driver), apply executes
+ * the same statement with the values bound as parameters, and the journal
+ * records the rows those statements touched. The statements' kinds and
+ * their container are in ops.h; the only other writer of SQL is undo's
+ * reversal, built with the same assembly (render.h).
  */
 #ifndef ROWFERRY_PLAN_H
 #define ROWFERRY_PLAN_H
@@ -14,13 +16,7 @@
 
 #include "rowferry/db.h"
 #include "rowferry/diff.h"
-
-enum rf_op_kind { RF_OP_INSERT = 1, RF_OP_UPDATE = 2, RF_OP_DELETE = 4 };
-#define RF_OPS_DEFAULT (RF_OP_INSERT | RF_OP_UPDATE)
-#define RF_OPS_ALL     (RF_OP_INSERT | RF_OP_UPDATE | RF_OP_DELETE)
-/* "insert,update,delete" -> mask; -1 with err on an unknown word. */
-int rf_ops_parse(const char *spec, struct rf_error *err);
-const char *rf_op_name(enum rf_op_kind k); /* "insert" ... */
+#include "rowferry/ops.h"
 
 struct rf_op {
 	enum rf_op_kind kind;
@@ -93,46 +89,11 @@ bool rf_plan_loads_in_bulk(const struct rf_plan *p, const struct rf_db *db);
  * format (bulk_value fields). */
 void rf_plan_bulk_rows(const struct rf_plan *p, struct rf_db *db, size_t first, size_t n,
                        struct rf_buf *out);
-/* The value an INSERT op sends for shape column col: the client-generated
- * one where there is one, else the source's. */
-const struct rf_cell *rf_plan_insert_value(const struct rf_op *op, size_t col);
-
-/* A rendered statement covering ops [first, first+count). `sql` has
- * placeholders for `params`; `text` is the same statement with the values
- * inlined as literals, for previews and `diff --format sql`. INSERTs get
- * With at least p->bulk_rows inserts and a target with a bulk loader, the
- * inserts are one bulk stmt instead (no RETURNING: apply reads them back).
- * RETURNING (every target column) only when the target supports it and
- * p->no_returning is false (rf_plan_from_diff on PostgreSQL and SQLite;
- * elsewhere apply journals the rows as written, generated keys included, by
- * reading them back under its locks);
- * UPDATE and DELETE never do (MariaDB has no UPDATE ... RETURNING). */
-struct rf_stmt {
-	enum rf_op_kind kind;
-	size_t first, count;
-	char *sql;
-	char *text;
-	size_t nparams;
-	struct rf_param *params; /* cells point into the plan's rows */
-	bool returning;
-	/* A bulk load (the target's bulk_statement): sql is the statement,
-	 * data its rows in the driver's load format, and text the script the
-	 * engine's client runs (statement, rows, end marker), which ends
-	 * itself: print it followed by rf_stmt_end(). No params. Rendered
-	 * for apply (no text), data is empty: the rows are rendered as they
-	 * load (rf_plan_bulk_rows). */
-	bool bulk;
-	char *data;
-	size_t data_len;
-};
-/* What ends a statement's text in a script: ";" or, after a bulk load's
- * rows, nothing. */
-const char *rf_stmt_end(const struct rf_stmt *s);
-struct rf_stmts {
-	size_t len;
-	struct rf_stmt *items;
-};
-void rf_stmts_free(struct rf_stmts *s);
+/* The value op writes into shape column col, the one place every writer
+ * reads it from (INSERT and UPDATE rendering, bulk rows, the preview's
+ * checks, predicted after-images): a client-generated value where the
+ * plan made one, else the source row's cell. */
+const struct rf_cell *rf_plan_value(const struct rf_op *op, size_t col);
 
 /* Renders the plan for the target db: DELETEs first, then UPDATEs, then
  * INSERTs (so a delete+insert of the same unique value works), INSERTs
@@ -150,10 +111,5 @@ void rf_plan_render_stmts(const struct rf_plan *p, struct rf_db *target, size_t 
 
 /* Appends the plan's SQL text (all statements, each ending with ";\n"). */
 void rf_plan_render_text(const struct rf_plan *p, struct rf_db *target, struct rf_buf *out);
-
-/* Hands the diff's shape to a new owner (a plan) so it outlives the diff.
- * The diff keeps using it, so close the diff before freeing the shape. */
-struct rf_diff_shape *rf_diff_detach_shape(struct rf_diff *d);
-void rf_diff_shape_free(struct rf_diff_shape *sh);
 
 #endif

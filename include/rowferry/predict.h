@@ -1,5 +1,5 @@
 /* predict.h - after-images of inserted rows from the values sent, where
- * the target provably stores them as sent (src/predict.c; used by apply
+ * the target provably stores them as sent (src/copy/predict.c; used by apply
  * instead of reading a bulk load's rows back).
  */
 #ifndef ROWFERRY_PREDICT_H

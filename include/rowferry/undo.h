@@ -25,7 +25,7 @@
 #include "rowferry/apply.h"
 #include "rowferry/db.h"
 #include "rowferry/journal.h"
-#include "rowferry/plan.h"
+#include "rowferry/ops.h"
 
 struct rf_undo {
 	struct rf_journal journal; /* loaded in full */
@@ -50,6 +50,8 @@ struct rf_undo_opts {
 	void *progress_ctx;
 	const volatile sig_atomic_t *cancel;
 };
+/* Zeroes o and fills the config's lock and statement timeouts. */
+void rf_undo_opts_init(struct rf_undo_opts *o, const struct rf_config *cfg);
 
 /* Loads the journal at path in full. Returns NULL with err when it cannot
  * be read. Free with rf_undo_free. */
@@ -74,6 +76,19 @@ int rf_undo_allowed(const struct rf_undo *u, struct rf_error *err);
  * lines, or an engine that cannot tell. */
 int rf_undo_resolve(struct rf_undo *u, struct rf_db *target, bool write, enum rf_tx_outcome *out,
                     struct rf_error *err);
+
+/* The steps before every undo, one sequence for both front ends: settle a
+ * pending journal from the engine (rf_undo_resolve; write false for a dry
+ * run), rf_undo_allowed, then rf_undo_check against the target. Returns
+ * RF_UNDO_READY (u->ndrifted rows changed since the copy: refuse them or
+ * leave them with --force), RF_UNDO_NOTHING (the journal was pending and the
+ * copy never committed: nothing to undo), RF_UNDO_REFUSED with err, or
+ * RF_UNDO_ERROR with err. *settled (may be NULL): true when a pending
+ * journal was settled, *outcome then says how. */
+enum rf_undo_ready { RF_UNDO_READY, RF_UNDO_NOTHING, RF_UNDO_REFUSED, RF_UNDO_ERROR };
+enum rf_undo_ready rf_undo_prepare(struct rf_undo *u, struct rf_db *target, bool write,
+                                   bool *settled, enum rf_tx_outcome *outcome,
+                                   struct rf_error *err);
 
 /* Compares every journaled row with the target (in a read-only
  * transaction of its own unless one is open) and fills drift/drifted.

@@ -57,16 +57,13 @@ enum {
 /* Selection flags as given, before config defaults are applied. */
 struct cli_selection_args {
 	const char *from, *to;
-	const char *where, *source_where, *target_where;
-	const char *key, *exclude, *ignore, *trim;
-	struct rf_strlist tolerance, ts_precision; /* repeatable */
+	struct rf_selection_flags flags; /* rf_selection_build takes them */
 };
 
 /* Handles one getopt result; returns 1 if it was a selection flag, 0 if not.
  * A password in a --from/--to URL is starred over in arg (cli_url_arg). */
 int cli_selection_option(struct cli_selection_args *a, int opt, char *arg);
-/* Builds sel for TABLE from the flags and [compare TABLE] of cfg (flags win).
- * Returns 0, or prints the error and returns -1. */
+/* rf_selection_build with these flags; prints the error and returns -1. */
 int cli_selection_build(const struct cli_selection_args *a, const struct rf_config *cfg,
                         const char *table, struct rf_selection *sel);
 void cli_selection_args_free(struct cli_selection_args *a);

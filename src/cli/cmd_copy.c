@@ -159,8 +159,8 @@ static int report(const struct rf_apply_result *res, const struct rf_db *dst,
 	return CLI_EXIT_ERROR;
 }
 
-static int run_apply(const struct rf_plan *plan, struct rf_db *src, struct rf_db *dst,
-                     const struct rf_config *cfg, const char *undo_dir)
+static int run_apply(const struct rf_plan *plan, const struct rf_warnings *warn, struct rf_db *src,
+                     struct rf_db *dst, const struct rf_config *cfg, const char *undo_dir)
 {
 	struct rf_apply_opts o;
 	struct rf_apply_result res;
@@ -169,11 +169,11 @@ static int run_apply(const struct rf_plan *plan, struct rf_db *src, struct rf_db
 	int rc;
 
 	rf_error_clear(&err);
-	memset(&o, 0, sizeof o);
+	rf_apply_opts_init(&o, cfg);
 	cli_progress_init(&prog, "copy");
-	o.undo_dir = undo_dir ? undo_dir : cfg->undo_dir;
-	o.lock_timeout_ms = cfg->lock_timeout_ms;
-	o.statement_timeout_ms = cfg->statement_timeout_ms;
+	if (undo_dir)
+		o.undo_dir = undo_dir;
+	o.warnings = warn; /* shown above: rf_apply refuses on their errors too */
 	o.progress = cli_progress_cb;
 	o.progress_ctx = &prog;
 	o.cancel = &cli_interrupted;
@@ -266,7 +266,7 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 		goto out;
 	}
 	fflush(stdout);
-	rc = run_apply(plan, src, dst, &cfg, args.undo_dir);
+	rc = run_apply(plan, &warn, src, dst, &cfg, args.undo_dir);
 out:
 	rf_diff_close(diff);
 	rf_plan_free(plan);

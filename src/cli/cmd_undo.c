@@ -148,32 +148,6 @@ static void print_sql(const struct rf_undo *u, struct rf_db *db, size_t max)
 	rf_stmts_free(&s);
 }
 
-/* Pending: settle it first, from the target's record of the copy's
- * transaction (a dry run only says what that would make of it). Returns 0
- * to go on, else the exit status + 1. */
-static int resolve(struct rf_undo *u, struct rf_db *db, bool dry_run)
-{
-	enum rf_tx_outcome out;
-	struct rf_error err;
-	int r;
-
-	rf_error_clear(&err);
-	printf("-- the journal is pending (the copy never recorded its outcome): asking %s\n",
-	       db->name);
-	r = rf_undo_resolve(u, db, !dry_run, &out, &err);
-	if (r != 0) {
-		cli_print_error(&err);
-		return (r > 0 ? CLI_EXIT_REFUSED : CLI_EXIT_ERROR) + 1;
-	}
-	printf("-- %s: the copy %s\n", dry_run ? "would be resolved" : "resolved",
-	       out == RF_TX_COMMITTED ? "committed" : "did not commit (aborted)");
-	if (out != RF_TX_COMMITTED) {
-		printf("nothing to undo\njournal: %s\n", u->journal.path);
-		return CLI_EXIT_DONE + 1;
-	}
-	return 0;
-}
-
 static int run_undo(struct rf_undo *u, struct rf_db *db, const struct rf_config *cfg, bool force)
 {
 	struct rf_undo_opts o;
@@ -183,11 +157,9 @@ static int run_undo(struct rf_undo *u, struct rf_db *db, const struct rf_config 
 	int r;
 
 	rf_error_clear(&err);
-	memset(&o, 0, sizeof o);
+	rf_undo_opts_init(&o, cfg);
 	cli_progress_init(&prog, "undo");
 	o.force = force;
-	o.lock_timeout_ms = cfg->lock_timeout_ms;
-	o.statement_timeout_ms = cfg->statement_timeout_ms;
 	o.progress = cli_progress_cb;
 	o.progress_ctx = &prog;
 	o.cancel = &cli_interrupted;
@@ -216,8 +188,10 @@ int cmd_undo(int argc, char **argv, const struct cli_common *common)
 	const struct rf_conn_config *conn = NULL;
 	struct rf_error err;
 	char *path = NULL;
-	bool cfg_loaded = false;
-	int r, rc = CLI_EXIT_ERROR;
+	bool cfg_loaded = false, settled = false;
+	enum rf_tx_outcome outcome = RF_TX_ABORTED;
+	enum rf_undo_ready ready;
+	int rc = CLI_EXIT_ERROR;
 
 	memset(&args, 0, sizeof args);
 	rf_error_clear(&err);
@@ -252,18 +226,28 @@ int cmd_undo(int argc, char **argv, const struct cli_common *common)
 	}
 	if (!(db = connect_target(&cfg, u, args.to, &conn)))
 		goto out;
-	if (u->journal.state == RF_JOURNAL_PENDING && (r = resolve(u, db, args.dry_run)) != 0) {
-		rc = r - 1;
+	if (u->journal.state == RF_JOURNAL_PENDING)
+		printf(
+		    "-- the journal is pending (the copy never recorded its outcome): asking %s\n",
+		    db->name);
+	ready = rf_undo_prepare(u, db, !args.dry_run, &settled, &outcome, &err);
+	if (settled)
+		printf("-- %s: the copy %s\n", args.dry_run ? "would be resolved" : "resolved",
+		       outcome == RF_TX_COMMITTED ? "committed" : "did not commit (aborted)");
+	switch (ready) {
+	case RF_UNDO_NOTHING:
+		printf("nothing to undo\njournal: %s\n", u->journal.path);
+		rc = CLI_EXIT_DONE;
 		goto out;
-	}
-	if (rf_undo_allowed(u, &err) != 0) {
+	case RF_UNDO_REFUSED:
 		cli_print_error(&err);
 		rc = CLI_EXIT_REFUSED;
 		goto out;
-	}
-	if (rf_undo_check(u, db, &err) != 0) {
+	case RF_UNDO_ERROR:
 		cli_print_error(&err);
 		goto out;
+	case RF_UNDO_READY:
+		break;
 	}
 	if (u->ndrifted) {
 		fprintf(stderr, "rowferry: undo: %zu row%s changed since the copy:\n", u->ndrifted,
@@ -283,8 +267,9 @@ int cmd_undo(int argc, char **argv, const struct cli_common *common)
 		/* a dry run exits as the undo would: refused for drift too */
 		rc = CLI_EXIT_DONE;
 		if (u->ndrifted && !args.force) {
-			fprintf(stderr, "rowferry: undo: the undo would be refused for the rows above "
-			                "(--force restores the other rows and leaves these alone)\n");
+			fprintf(stderr,
+			        "rowferry: undo: the undo would be refused for the rows above "
+			        "(--force restores the other rows and leaves these alone)\n");
 			rc = CLI_EXIT_REFUSED;
 		}
 		goto out;

@@ -49,4 +49,17 @@ console --config "$CFG" <<EOF
 :dump $T/restart
 EOF
 assert_eq "the saved selection at the next start" "$(line selected 2)" "$(line restart 2)"
+echo "# a bad [compare TABLE] value is said in the status bar, as a value not a stderr line"
+cat >>"$CFG" <<EOF
+
+[compare jobs]
+tolerance = customer=nan
+EOF
+console --config "$CFG" <<EOF
+:key g Enter
+:dump $T/bad_compare
+EOF
+assert_contains "the error in the status bar" "tolerance" "$(status bad_compare)"
+assert_not_contains "not left for stderr at exit" "tolerance" "$(cat "$T/err")"
+
 finish

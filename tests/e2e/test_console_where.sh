@@ -67,4 +67,30 @@ echo "# Esc after a failure restores the last good condition"
 assert_contains "restored" "WHERE status = 'on_hold'" "$(line restored 2)"
 assert_contains "restored counts" "+0 -1 ~0 =0" "$(status restored)"
 
+echo "# Tab: a condition for one side alone"
+console --config "$CFG" <<EOF
+:key G Enter
+:wait-idle
+:key w Tab
+:dump $T/source_scope
+:key Tab
+:dump $T/target_scope
+:type status = 'on_hold'
+:enter
+:wait-idle
+:dump $T/target_only
+:key w
+:dump $T/reopened
+:key Esc
+EOF
+assert_contains "Tab: the source alone" "WHERE (source dev only)" "$(screen source_scope)"
+assert_contains "Tab again: the target alone" "WHERE (target prod only)" "$(screen target_scope)"
+assert_contains "the title shows the target's own condition" "WHERE (all rows)  target WHERE status = 'on_hold'" "$(line target_only 2)"
+# prod's one on_hold row is dev's row with another status: every other dev
+# row is only in the source
+n=$(sq "$DEV" "SELECT count(*) FROM siteflow_orders")
+assert_contains "the target read with its condition alone" "+$((n - 1)) -0 ~1 =0" "$(status target_only)"
+assert_contains "the editor opens on the side that has it" "WHERE (target prod only)" "$(screen reopened)"
+assert_contains "... with its text" "status = 'on_hold'" "$(screen reopened)"
+
 finish

@@ -1,4 +1,4 @@
-/* fuzz_config.c - config.ini (src/config.c): any file loads or is refused
+/* fuzz_config.c - config.ini (src/config/config.c): any file loads or is refused
  * with an error, every section it defines resolves or is refused, and all
  * of it frees cleanly. */
 #include <stdint.h>

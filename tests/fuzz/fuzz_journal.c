@@ -1,4 +1,4 @@
-/* fuzz_journal.c - the undo journal reader (src/journal_read.c): any file,
+/* fuzz_journal.c - the undo journal reader (src/journal/journal_read.c): any file,
  * torn, tampered or not a journal at all, loads or is refused with an
  * error, in full and as a listing summary, and frees cleanly. */
 #include <stdint.h>

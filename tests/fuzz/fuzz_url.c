@@ -1,6 +1,6 @@
-/* fuzz_url.c - connection URLs (src/db/mysql_url.c, libpq's own parser for
+/* fuzz_url.c - connection URLs (src/db/mysql/mysql_url.c, libpq's own parser for
  * postgres:// and conninfo strings) and their redaction (rf_url_redact in
- * src/util.c): whatever the text, redaction does not crash, and when the
+ * src/base/secret.c): whatever the text, redaction does not crash, and when the
  * engine's parser finds a password, the redacted text does not show it.
  *
  * "Does not show it" is judged against the URL with the password's own

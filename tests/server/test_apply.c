@@ -584,6 +584,22 @@ static void preview_warns_about_parents_uniques_and_generated_columns(void **sta
 		    has_warning(&w, "generated", "column total is generated in the target"));
 		assert_true(has_warning(&w, "unfiltered", "no --where"));
 		assert_int_equal(rf_warnings_count(&w, RF_SEV_ERROR), 3);
+		/* the refusal is the core's: rf_apply given these checks writes
+		 * nothing and opens no journal */
+		{
+			struct rf_apply_result res;
+			struct rf_apply_opts ao;
+			memset(&ao, 0, sizeof ao);
+			ao.undo_dir = f.undo_dir;
+			ao.warnings = &w;
+			rf_error_clear(&err);
+			rf_apply(f.plan, f.dev, f.prod, &ao, &res, &err);
+			assert_int_equal(res.status, RF_APPLY_REFUSED);
+			assert_null(res.journal);
+			assert_non_null(strstr(err.msg, "cannot succeed as planned"));
+			rf_apply_result_free(&res);
+		}
+		assert_int_equal(count_prod(e, NULL), 2);
 		rf_warnings_free(&w);
 		fixture_free(&f);
 	}

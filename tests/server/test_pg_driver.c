@@ -1,4 +1,4 @@
-/* test_pg_driver.c - the PostgreSQL driver (src/db/pg.c) against a real
+/* test_pg_driver.c - the PostgreSQL driver (src/db/pg/pg.c) against a real
  * server: introspection, values that must survive a round trip byte for
  * byte, quoting of awkward identifiers, read-only transactions, the
  * collation trap, WHERE injection, a 1M-row stream in flat memory, and

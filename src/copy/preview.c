@@ -70,13 +70,6 @@ static int shape_col_of(const struct rf_plan *p, const char *target_col)
 	return -1;
 }
 
-static const struct rf_cell *insert_value(const struct rf_op *op, size_t col)
-{
-	if (op->gen && !op->gen[col].is_null)
-		return &op->gen[col];
-	return &op->row->src[col];
-}
-
 static void plan_warnings(const struct rf_plan *p, const struct rf_preview_opts *o,
                           struct rf_warnings *out)
 {
@@ -239,10 +232,11 @@ static bool collect_written(const struct rf_plan *p, const char *const *names, s
 		for (k = 0; k < n; k++) {
 			size_t c = (size_t)cols[k];
 			if (op->kind == RF_OP_INSERT) {
-				vals[k] = insert_value(op, c);
+				vals[k] = rf_plan_value(op, c);
 			} else {
 				changes = changes || op->row->changed[c];
-				vals[k] = op->row->changed[c] ? &op->row->src[c] : &op->row->dst[c];
+				vals[k] =
+				    op->row->changed[c] ? rf_plan_value(op, c) : &op->row->dst[c];
 			}
 		}
 		if (op->kind == RF_OP_UPDATE && !changes)

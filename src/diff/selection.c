@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rowferry/config.h"
 #include "rowferry/diff.h"
 
 void rf_selection_init(struct rf_selection *s, const char *table)
@@ -182,4 +183,58 @@ struct rf_col_opts rf_selection_col_opts(const struct rf_selection *s, const cha
 			o = s->opts[i].opts;
 	o.ignore = rf_strlist_index(&s->ignore, col) >= 0;
 	return o;
+}
+
+static const char *pick(const char *flag, const char *cfg_value)
+{
+	return flag ? flag : cfg_value;
+}
+
+int rf_selection_build(const struct rf_selection_flags *f, const struct rf_config *cfg,
+                       const char *table, struct rf_selection *sel, struct rf_error *err)
+{
+	static const struct rf_selection_flags none;
+	const struct rf_compare_config *cc = rf_config_compare(cfg, table);
+	const char *v;
+	size_t i;
+
+	if (!f)
+		f = &none;
+	rf_selection_init(sel, table);
+	if ((v = pick(f->where, cc ? cc->where : NULL)))
+		sel->where = rf_xstrdup(v);
+	if (f->source_where)
+		sel->source_where = rf_xstrdup(f->source_where);
+	if (f->target_where)
+		sel->target_where = rf_xstrdup(f->target_where);
+	if ((v = pick(f->key, cc ? cc->key : NULL)))
+		rf_strlist_split(&sel->key, v);
+	if ((v = pick(f->exclude, cc ? cc->exclude : NULL)))
+		rf_strlist_split(&sel->exclude, v);
+	if ((v = pick(f->ignore, cc ? cc->ignore : NULL)))
+		rf_strlist_split(&sel->ignore, v);
+	if ((v = pick(f->trim, cc ? cc->trim : NULL)))
+		rf_selection_add_trim(sel, v);
+	if (f->tolerance.len == 0 && cc && cc->tolerance &&
+	    rf_selection_add_tolerance(sel, cc->tolerance, err) != 0)
+		goto fail;
+	for (i = 0; i < f->tolerance.len; i++)
+		if (rf_selection_add_tolerance(sel, f->tolerance.items[i], err) != 0)
+			goto fail;
+	if (f->ts_precision.len == 0 && cc && cc->ts_precision &&
+	    rf_selection_add_ts_precision(sel, cc->ts_precision, err) != 0)
+		goto fail;
+	for (i = 0; i < f->ts_precision.len; i++)
+		if (rf_selection_add_ts_precision(sel, f->ts_precision.items[i], err) != 0)
+			goto fail;
+	return 0;
+fail:
+	rf_selection_free(sel);
+	return -1;
+}
+
+void rf_selection_flags_free(struct rf_selection_flags *f)
+{
+	rf_strlist_free(&f->tolerance);
+	rf_strlist_free(&f->ts_precision);
 }

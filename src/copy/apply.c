@@ -14,15 +14,34 @@
 #include <time.h>
 
 #include "apply_internal.h"
+#include "rowferry/config.h"
+#include "rowferry/preview.h"
 
 /* Rows a bulk load's pieces hold (rendered while the ones before load). */
 #define APPLY_FEED_ROWS 2000
 
-const char *rf_apply_status_name(enum rf_apply_status s)
+void rf_apply_opts_init(struct rf_apply_opts *o, const struct rf_config *cfg)
 {
-	static const char *const names[] = {"done", "nothing to do", "refused", "cancelled",
-	                                    "failed"};
-	return names[s];
+	memset(o, 0, sizeof *o);
+	o->undo_dir = cfg->undo_dir;
+	o->lock_timeout_ms = cfg->lock_timeout_ms;
+	o->statement_timeout_ms = cfg->statement_timeout_ms;
+}
+
+/* An error-severity check the front end showed refuses the apply here, in
+ * the core, not only in each front end. */
+static int refused_by_checks(struct rf_db *target, const struct rf_apply_opts *o,
+                             struct rf_error *err)
+{
+	size_t i;
+
+	for (i = 0; o->warnings && i < o->warnings->len; i++)
+		if (o->warnings->items[i].severity == RF_SEV_ERROR)
+			return rf_error_set(err, target->name,
+			                    "refused: the copy cannot succeed as planned: %s",
+			                    o->warnings->items[i].text),
+			       1;
+	return 0;
 }
 
 void rf_apply_result_free(struct rf_apply_result *r)
@@ -491,10 +510,10 @@ int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *
 	 * so a journal names it even if the apply dies before the prepared line */
 	char id[37], xid[48];
 	struct rf_tx_opts tx = {.lock_timeout_ms = o->lock_timeout_ms,
-	                         .statement_timeout_ms = o->statement_timeout_ms,
-	                         .xid = xid};
+	                        .statement_timeout_ms = o->statement_timeout_ms,
+	                        .xid = xid};
 	struct rf_tx_opts plain = {.lock_timeout_ms = o->lock_timeout_ms,
-	                            .statement_timeout_ms = o->statement_timeout_ms};
+	                           .statement_timeout_ms = o->statement_timeout_ms};
 	struct rf_buf txid = RF_BUF_INIT;
 	struct apply a;
 	double start = now_seconds();
@@ -511,6 +530,10 @@ int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *
 	if (p->nops == 0) {
 		res->status = RF_APPLY_NOTHING;
 		return 0;
+	}
+	if (refused_by_checks(target, o, err)) {
+		res->status = RF_APPLY_REFUSED;
+		return 1;
 	}
 	if (!o->undo_dir || !*o->undo_dir)
 		return rf_error_set(err, target->name,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "render.h"
+#include "rowferry/config.h"
 #include "rowferry/undo.h"
 #include "undo_internal.h"
 
@@ -218,11 +219,18 @@ static int run(struct rf_db *db, const struct rf_stmts *stmts, const struct rf_u
 	return cancelled(o, *done, total) ? 1 : 0;
 }
 
+void rf_undo_opts_init(struct rf_undo_opts *o, const struct rf_config *cfg)
+{
+	memset(o, 0, sizeof *o);
+	o->lock_timeout_ms = cfg->lock_timeout_ms;
+	o->statement_timeout_ms = cfg->statement_timeout_ms;
+}
+
 int rf_undo_apply(struct rf_undo *u, struct rf_db *target, const struct rf_undo_opts *o,
                   size_t *undone, struct rf_error *err)
 {
 	struct rf_tx_opts tx = {.lock_timeout_ms = o->lock_timeout_ms,
-	                         .statement_timeout_ms = o->statement_timeout_ms};
+	                        .statement_timeout_ms = o->statement_timeout_ms};
 	struct rf_stmts stmts = {0, NULL};
 	char *path = NULL;
 	size_t total;

@@ -1,5 +1,6 @@
 /* undo.c - checking a journal against the target and rolling it back
- * (undo.h, DESIGN §6). The reverse SQL is built in undo_render.c. */
+ * (undo.h, DESIGN §6). The reverse SQL is built in undo_apply.c
+ * (rf_undo_render), with the statement assembly of render.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -416,4 +417,30 @@ out:
 	free(note);
 	free(path);
 	return rc;
+}
+
+enum rf_undo_ready rf_undo_prepare(struct rf_undo *u, struct rf_db *target, bool write,
+                                   bool *settled, enum rf_tx_outcome *outcome, struct rf_error *err)
+{
+	enum rf_tx_outcome out = RF_TX_ABORTED;
+	int r;
+
+	if (settled)
+		*settled = false;
+	if (u->journal.state == RF_JOURNAL_PENDING && !u->journal.busy) {
+		r = rf_undo_resolve(u, target, write, &out, err);
+		if (r != 0)
+			return r > 0 ? RF_UNDO_REFUSED : RF_UNDO_ERROR;
+		if (settled)
+			*settled = true;
+		if (outcome)
+			*outcome = out;
+		if (out != RF_TX_COMMITTED)
+			return RF_UNDO_NOTHING;
+	}
+	if (rf_undo_allowed(u, err) != 0)
+		return RF_UNDO_REFUSED;
+	if (rf_undo_check(u, target, err) != 0)
+		return RF_UNDO_ERROR;
+	return RF_UNDO_READY;
 }

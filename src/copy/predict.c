@@ -201,7 +201,7 @@ void rf_predict_image(const struct rf_predict *pr, const struct rf_op *op, struc
 	rf_buf_reset(b);
 	rf_buf_reserve(b, 1); /* an empty string is data, not NULL */
 	for (d = 0; d < pr->t->ncols; d++) {
-		const struct rf_cell *v = rf_plan_insert_value(op, pr->shape_of[d]);
+		const struct rf_cell *v = rf_plan_value(op, pr->shape_of[d]);
 		offs[d] = b->len;
 		cells[d].is_null = v->is_null;
 		if (!v->is_null)
@@ -216,7 +216,7 @@ bool rf_predict_fits(const struct rf_predict *pr, const struct rf_op *op)
 {
 	size_t d;
 	for (d = 0; d < pr->t->ncols; d++)
-		if (!fits(&pr->t->cols[d], rf_plan_insert_value(op, pr->shape_of[d])))
+		if (!fits(&pr->t->cols[d], rf_plan_value(op, pr->shape_of[d])))
 			return false;
 	return true;
 }
