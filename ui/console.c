@@ -121,7 +121,7 @@ static int list_side(struct rf_db *db, struct rf_table_list *out, struct rf_erro
 	memset(out, 0, sizeof *out);
 	if (rf_db_begin(db, RF_TX_READ, NULL, err) != 0)
 		return -1;
-	rc = rf_db_list_tables(db, out, err);
+	rc = rf_db_list_tables(db, true, out, err);
 	rf_db_rollback(db, NULL);
 	return rc;
 }

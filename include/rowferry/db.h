@@ -218,7 +218,10 @@ struct rf_db_ops {
 	int (*connect)(const struct rf_connect_opts *o, struct rf_db **out, struct rf_error *err);
 	void (*close)(struct rf_db *db);
 
-	int (*list_tables)(struct rf_db *db, struct rf_table_list *out, struct rf_error *err);
+	/* count: each table's exact row count; false: names only (rows -1),
+	 * which costs nothing on a large database ("did you mean"). */
+	int (*list_tables)(struct rf_db *db, bool count, struct rf_table_list *out,
+	                   struct rf_error *err);
 	/* name: "table" or "schema.table", exact (case-sensitive) names; on
 	 * PostgreSQL an unqualified name is looked up in the search_path. */
 	int (*describe)(struct rf_db *db, const char *name, struct rf_table_info *out,
@@ -354,7 +357,8 @@ int rf_db_begin(struct rf_db *db, enum rf_tx_mode mode, const struct rf_tx_opts 
 int rf_db_commit(struct rf_db *db, struct rf_error *err);
 /* list_tables and describe for the front ends, which never call the
  * driver's ops themselves. */
-int rf_db_list_tables(struct rf_db *db, struct rf_table_list *out, struct rf_error *err);
+int rf_db_list_tables(struct rf_db *db, bool count, struct rf_table_list *out,
+                      struct rf_error *err);
 int rf_db_describe(struct rf_db *db, const char *name, struct rf_table_info *out,
                    struct rf_error *err);
 int rf_db_rollback(struct rf_db *db, struct rf_error *err);

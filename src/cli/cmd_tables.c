@@ -71,9 +71,9 @@ int cmd_tables(int argc, char **argv, const struct cli_common *common)
 	if (cli_connect_pair(&cfg, from, to, &src, &dst, NULL, NULL) != 0)
 		goto out;
 	if (rf_db_begin(src, RF_TX_READ, NULL, &err) != 0 ||
-	    rf_db_list_tables(src, &sl, &err) != 0 ||
+	    rf_db_list_tables(src, true, &sl, &err) != 0 ||
 	    rf_db_begin(dst, RF_TX_READ, NULL, &err) != 0 ||
-	    rf_db_list_tables(dst, &dl, &err) != 0) {
+	    rf_db_list_tables(dst, true, &dl, &err) != 0) {
 		cli_print_error(&err);
 		goto out;
 	}

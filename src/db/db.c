@@ -118,9 +118,9 @@ int rf_db_begin(struct rf_db *db, enum rf_tx_mode mode, const struct rf_tx_opts 
 	return db->ops->begin(db, mode, opts ? opts : &dflt, err);
 }
 
-int rf_db_list_tables(struct rf_db *db, struct rf_table_list *out, struct rf_error *err)
+int rf_db_list_tables(struct rf_db *db, bool count, struct rf_table_list *out, struct rf_error *err)
 {
-	return db->ops->list_tables(db, out, err);
+	return db->ops->list_tables(db, count, out, err);
 }
 
 int rf_db_describe(struct rf_db *db, const char *name, struct rf_table_info *out,

@@ -2,6 +2,7 @@
  * columns paired by name with a class both sides are canonicalized as, the
  * selection's columns checked, and the match key resolved. diff.c streams
  * and merges rows by it. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +60,37 @@ int diff_shape_col(const struct rf_diff_shape *sh, const char *name)
 /* Describes `name` on db; an engine without schemas also accepts the name
  * a schema-qualified engine shows ("public.jobs" -> "jobs"), so a table can
  * be named the same way on both sides of a cross-engine diff. */
+/* A table db cannot describe that is not among its tables at all: "did you
+ * mean" the nearest name (schema-qualified or not), from a names-only
+ * listing. A table that is listed failed for another reason (privileges):
+ * then nothing is added. */
+static void suggest_table(struct rf_db *db, const char *name, struct rf_error *err)
+{
+	struct rf_table_list l;
+	const char **cands;
+	const char *near;
+	size_t i, n = 0, len;
+
+	if (rf_db_list_tables(db, false, &l, NULL) != 0)
+		return;
+	cands = rf_xcalloc(2 * l.len + 1, sizeof *cands);
+	for (i = 0; i < l.len; i++) {
+		const char *dot = strchr(l.items[i].name, '.');
+		if (strcmp(l.items[i].name, name) == 0 || (dot && strcmp(dot + 1, name) == 0))
+			goto out; /* it is there: not a misspelling */
+		cands[n++] = l.items[i].name;
+		if (dot)
+			cands[n++] = dot + 1;
+	}
+	near = rf_suggest(name, cands, n);
+	len = strlen(err->msg);
+	if (near && len + 32 + strlen(near) < sizeof err->msg)
+		snprintf(err->msg + len, sizeof err->msg - len, " (did you mean %s?)", near);
+out:
+	free(cands);
+	rf_table_list_free(&l);
+}
+
 int diff_describe(struct rf_db *db, const char *name, struct rf_table_info *t, struct rf_error *err)
 {
 	struct rf_error first;
@@ -71,6 +103,7 @@ int diff_describe(struct rf_db *db, const char *name, struct rf_table_info *t, s
 		if (db->ops->describe(db, dot + 1, t, NULL) == 0)
 			return 0;
 	}
+	suggest_table(db, name, &first);
 	if (err && !err->set)
 		*err = first;
 	return -1;

@@ -31,4 +31,16 @@ assert_eq "misspelt column: exit 2" 2 "$rc"
 assert_contains "did you mean" "no column 'gid' in siteflow_orders (did you mean guid?)" "$(cat "$T/err")"
 rf diff siteflow_orders --from "sqlite:$T/demo/dev.db" --to "sqlite:$T/demo/prod.db" --key zzzz
 assert_not_contains "no guess when nothing is near" "did you mean" "$(cat "$T/err")"
+rf diff siteflow_order --from "sqlite:$T/demo/dev.db" --to "sqlite:$T/demo/prod.db"
+assert_eq "misspelt table: exit 2" 2 "$rc"
+assert_contains "did you mean, for a table" "no such table: siteflow_order (did you mean siteflow_orders?)" "$(cat "$T/err")"
+rf diff zzzz --from "sqlite:$T/demo/dev.db" --to "sqlite:$T/demo/prod.db"
+assert_not_contains "no guess for a table when nothing is near" "did you mean" "$(cat "$T/err")"
+# PostgreSQL and MariaDB too (names listed without counting their rows)
+pg "$RF_TEST_PG_URL" "CREATE TABLE IF NOT EXISTS first_run_orders (id int PRIMARY KEY)" >/dev/null
+rf diff first_run_ordrs --from "$RF_TEST_PG_URL" --to "$RF_TEST_PG_URL"
+assert_contains "PostgreSQL: did you mean" "(did you mean first_run_orders?)" "$(cat "$T/err")"
+my "$RF_TEST_MY_URL" "CREATE TABLE IF NOT EXISTS first_run_orders (id int PRIMARY KEY)"
+rf diff first_run_ordrs --from "$RF_TEST_MY_URL" --to "$RF_TEST_MY_URL"
+assert_contains "MariaDB: did you mean" "(did you mean first_run_orders?)" "$(cat "$T/err")"
 finish

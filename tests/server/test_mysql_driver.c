@@ -535,7 +535,7 @@ static void reserved_and_spaced_identifiers_work_everywhere(void **state)
 	stream_close(db, &st);
 
 	rf_error_clear(&err);
-	assert_int_equal(db->ops->list_tables(db, &list, &err), 0);
+	assert_int_equal(db->ops->list_tables(db, true, &list, &err), 0);
 	for (i = 0; i < list.len; i++)
 		if (strcmp(list.items[i].name, "Order") == 0) {
 			assert_int_equal(list.items[i].rows, 2);

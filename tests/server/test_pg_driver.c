@@ -733,7 +733,7 @@ static void awkward_identifiers_work_in_describe_stream_and_exec(void **state)
 	assert_cell_text(cell(&r, 0, 0), "widget");
 	rows_free(&r);
 
-	CHECK(db->ops->list_tables(db, &list, &err), &err);
+	CHECK(db->ops->list_tables(db, true, &list, &err), &err);
 	for (size_t i = 0; i < list.len; i++) {
 		if (strcmp(list.items[i].name, "public.Order") == 0) {
 			seen_order = true;

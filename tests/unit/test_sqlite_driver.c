@@ -359,7 +359,7 @@ static void list_tables_counts_rows_and_hides_internal_tables(void **state)
 
 	rf_error_clear(&err);
 	/* AUTOINCREMENT made sqlite_sequence; it is the engine's, not the user's */
-	assert_int_equal(f->db->ops->list_tables(f->db, &l, &err), 0);
+	assert_int_equal(f->db->ops->list_tables(f->db, true, &l, &err), 0);
 	assert_int_equal(l.len, sizeof want / sizeof want[0]);
 	for (i = 0; i < l.len; i++) {
 		assert_string_equal(l.items[i].name, want[i].name);
@@ -832,7 +832,7 @@ static void url_forms_all_open_the_file(void **state)
 		struct rf_table_list l;
 		struct rf_error err;
 		rf_error_clear(&err);
-		assert_int_equal(db->ops->list_tables(db, &l, &err), 0);
+		assert_int_equal(db->ops->list_tables(db, true, &l, &err), 0);
 		assert_int_equal(l.len, 6);
 		assert_string_equal(db->display_url, forms[i]);
 		rf_table_list_free(&l);

@@ -84,7 +84,7 @@ int my_temp_drop(struct rf_db *base, const char *name, struct rf_error *err);
 #define my_plain_name(name) rf_db_plain_name(name)
 
 /* mysql_schema.c: the ops list_tables and describe (contracts in db.h). */
-int my_list_tables(struct rf_db *base, struct rf_table_list *out, struct rf_error *err);
+int my_list_tables(struct rf_db *base, bool count, struct rf_table_list *out, struct rf_error *err);
 int my_describe(struct rf_db *base, const char *name, struct rf_table_info *out,
                 struct rf_error *err);
 

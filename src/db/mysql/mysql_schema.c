@@ -41,7 +41,8 @@ static const char *cell(const struct rf_result *r, size_t row, size_t col)
 	return c->is_null ? NULL : c->data;
 }
 
-int my_list_tables(struct rf_db *base, struct rf_table_list *out, struct rf_error *err)
+int my_list_tables(struct rf_db *base, bool count_rows, struct rf_table_list *out,
+                   struct rf_error *err)
 {
 	struct my_db *db = (struct my_db *)base;
 	struct rf_result r = {0}, count = {0};
@@ -65,6 +66,9 @@ int my_list_tables(struct rf_db *base, struct rf_table_list *out, struct rf_erro
 	for (i = 0; i < r.nrows; i++) {
 		struct rf_table_entry *e = &out->items[out->len++];
 		e->name = rf_xstrdup(cell(&r, i, 0));
+		e->rows = -1;
+		if (!count_rows)
+			continue;
 		rf_buf_reset(&sql);
 		rf_buf_adds(&sql, "SELECT COUNT(*) FROM ");
 		my_quote_ident(base, db->database, &sql);

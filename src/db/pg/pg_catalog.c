@@ -17,7 +17,7 @@
 
 /* ---- tables ------------------------------------------------------------- */
 
-int pg_list_tables(struct rf_db *dbp, struct rf_table_list *out, struct rf_error *err)
+int pg_list_tables(struct rf_db *dbp, bool count, struct rf_table_list *out, struct rf_error *err)
 {
 	static const char sql[] =
 	    "SELECT n.nspname, c.relname, pg_catalog.has_table_privilege(c.oid, 'SELECT')"
@@ -44,7 +44,7 @@ int pg_list_tables(struct rf_db *dbp, struct rf_table_list *out, struct rf_error
 		out->items[i].rows = -1; /* stays -1 without SELECT privilege */
 	}
 	/* exact counts, a batch of tables per round trip */
-	for (done = 0; done < n; done += PG_COUNT_BATCH) {
+	for (done = 0; count && done < n; done += PG_COUNT_BATCH) {
 		size_t end = done + PG_COUNT_BATCH < n ? done + PG_COUNT_BATCH : n;
 		rf_buf_reset(&q);
 		for (size_t i = done; i < end; i++) {

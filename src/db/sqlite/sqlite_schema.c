@@ -322,7 +322,7 @@ static long long count_rows(struct sqlite_db *db, const char *table)
 	return n;
 }
 
-int sq_list_tables(struct rf_db *base, struct rf_table_list *out, struct rf_error *err)
+int sq_list_tables(struct rf_db *base, bool count, struct rf_table_list *out, struct rf_error *err)
 {
 	struct sqlite_db *db = sqlite_of(base);
 	struct rf_strlist names = RF_STRLIST_INIT;
@@ -341,7 +341,7 @@ int sq_list_tables(struct rf_db *base, struct rf_table_list *out, struct rf_erro
 	out->items = rf_xcalloc(names.len ? names.len : 1, sizeof *out->items);
 	for (i = 0; i < names.len; i++) {
 		out->items[i].name = rf_xstrdup(names.items[i]);
-		out->items[i].rows = count_rows(db, names.items[i]);
+		out->items[i].rows = count ? count_rows(db, names.items[i]) : -1;
 		out->len++;
 	}
 	rf_strlist_free(&names);
