@@ -820,7 +820,8 @@ static void save_compare_keeps_the_rest_of_the_file(void **state)
 	                  "\n"
 	                  "[compare jobs]\nkey = job_number\n");
 	rf_error_clear(&err);
-	assert_int_equal(rf_config_save_compare(path, "siteflow_orders", names, values, 4, &err), 0);
+	assert_int_equal(rf_config_save_compare(path, "siteflow_orders", names, values, 4, &err),
+	                 0);
 	assert_string_equal(slurp(path), "; the team's config\n"
 	                                 "[connection dev]\nurl = sqlite:dev.db ; local\n\n"
 	                                 "[compare siteflow_orders]\n"
