@@ -1,8 +1,9 @@
 /* cell_view.c - the cell inspector (Enter on a cell): both sides' values in
- * full, as the canonical forms the diff compared, and the core's own
- * sentence on why they are equal or not (rf_value_explain). It opens on
- * the row's changed cell; ] and [ step to the next and previous changed
- * cell, h/l to the neighbouring column. */
+ * full as their engines stored them (the text psql or sqlite3 shows), then
+ * the canonical forms the diff compared, and the core's own sentence on
+ * why they are equal or not (rf_value_explain). It opens on the row's
+ * changed cell; ] and [ step to the next and previous changed cell, h/l
+ * to the neighbouring column. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,36 +20,74 @@ struct cell_view {
 	unsigned generation; /* the rows are gone once the diff re-runs */
 };
 
-static void add_side(struct text_lines *t, struct rf_db *db, const char *role,
-                     const struct rf_diff_col *dc, const struct rf_cell *cells, size_t col,
-                     bool flagged, int width)
+/* What a side has in this column, or NULL with *why (no row, no such
+ * column, not read) to say instead of a value. */
+static const struct rf_cell *side_cells(const struct rf_diff_row *r, const struct rf_diff_col *dc,
+                                        int side, const char **why)
 {
+	const struct rf_cell *cells = session_shown_cells(r, side);
+
+	*why = NULL;
+	if (!cells)
+		*why = "no row with this key";
+	else if ((side == 0 ? dc->src : dc->dst) < 0)
+		*why = "no such column";
+	else if (side == 0 && dc->excluded)
+		*why = "excluded, not read";
+	return *why ? NULL : cells;
+}
+
+/* The value as the side's engine printed it (psql, mariadb, sqlite3 show
+ * the same text), in full: what the user knows the row by. */
+static void add_stored(struct text_lines *t, struct rf_db *db, int side,
+                       const struct rf_diff_row *r, const struct rf_diff_col *dc, size_t col,
+                       int width)
+{
+	const char *role = side == 0 ? "source" : "target", *why;
+	const struct rf_cell *cells = side_cells(r, dc, side, &why);
+	bool stored = (side == 0 ? r->src_stored : r->dst_stored) != NULL;
 	struct rf_buf b = RF_BUF_INIT;
-	int idx = role[0] == 's' ? dc->src : dc->dst;
 
 	if (!cells) {
-		text_lines_addf(t, COLOR_TITLE, "%s (%s): no row with this key", db->name, role);
+		text_lines_addf(t, COLOR_TITLE, "%s (%s): %s", db->name, role, why);
 		return;
 	}
-	if (idx < 0) {
-		text_lines_addf(t, COLOR_TITLE, "%s (%s): no column %s", db->name, role, dc->name);
+	if (cells[col].is_null) {
+		text_lines_addf(t, COLOR_TITLE, "%s (%s, %s): NULL", db->name, role,
+		                db->ops->engine);
 		return;
 	}
-	if (role[0] == 's' && dc->excluded) {
-		text_lines_addf(t, COLOR_TITLE, "%s (%s): excluded, not read", db->name, role);
+	text_lines_addf(t, COLOR_TITLE, "%s (%s, %s), %s, %zu bytes", db->name, role,
+	                db->ops->engine, stored ? "as stored" : "canonical form", cells[col].len);
+	rf_format_stored_display(db, dc->tclass, &cells[col], 0, &b);
+	text_lines_add_wrapped(t, COLOR_NORMAL, b.data, b.len, width, 2);
+	rf_buf_free(&b);
+}
+
+/* The canonical form the diff compared for one side, or that it is the
+ * stored text unchanged. */
+static void add_canonical(struct text_lines *t, struct rf_db *db, int side,
+                          const struct rf_diff_row *r, const struct rf_diff_col *dc, size_t col,
+                          int width)
+{
+	const struct rf_cell *canon = side == 0 ? r->src : r->dst;
+	const struct rf_cell *stored = side == 0 ? r->src_stored : r->dst_stored;
+	const char *why,
+	    *flag = r->flagged[col] ? " (did not parse as its type: compared as raw bytes)" : "";
+	struct rf_buf b = RF_BUF_INIT;
+
+	if (!side_cells(r, dc, side, &why) || !canon || canon[col].is_null)
+		return;
+	if (stored && !stored[col].is_null && stored[col].len == canon[col].len &&
+	    memcmp(stored[col].data, canon[col].data, canon[col].len) == 0) {
+		text_lines_addf(t, COLOR_NORMAL, "%s: the stored text as it is%s", db->name, flag);
 		return;
 	}
-	if (cells[col].is_null)
-		text_lines_addf(t, COLOR_TITLE, "%s (%s): NULL", db->name, role);
-	else
-		text_lines_addf(t, COLOR_TITLE, "%s (%s), canonical form, %zu bytes%s", db->name,
-		                role, cells[col].len,
-		                flagged ? " (did not parse as its type: compared as raw bytes)"
-		                        : "");
-	if (!cells[col].is_null) {
-		rf_format_value_display(&cells[col], 0, &b);
-		text_lines_add_wrapped(t, COLOR_NORMAL, b.data, b.len, width, 2);
-	}
+	text_lines_addf(t, COLOR_NORMAL, "%s, %zu bytes%s", db->name, canon[col].len, flag);
+	/* bytes: hex, twice the value's size; cut as the stored form is */
+	rf_format_value_display(&canon[col],
+	                        dc->tclass == RF_T_BYTES ? 2 * RF_STORED_BYTES_SHOWN : 0, &b);
+	text_lines_add_wrapped(t, COLOR_NORMAL, b.data, b.len, width, 2);
 	rf_buf_free(&b);
 }
 
@@ -61,6 +100,7 @@ static void build(struct view *v, struct text_lines *t)
 	const struct rf_diff_col *dc = &sh->cols[cv->col];
 	struct rf_buf b = RF_BUF_INIT;
 	int width = COLS - 2;
+	bool both = r->src && r->dst && dc->src >= 0 && dc->dst >= 0 && !dc->excluded;
 
 	rf_diff_format_key(sh, r->src ? r->src : r->dst, &b);
 	text_lines_addf(t, COLOR_NORMAL, "row     %s   (%c %s)", b.data,
@@ -80,13 +120,18 @@ static void build(struct view *v, struct text_lines *t)
 		text_lines_addf(t, COLOR_NORMAL, "options %s", b.data);
 	}
 	text_lines_add(t, COLOR_NORMAL, "", 0);
-	add_side(t, v->con->src, "source", dc, r->src, cv->col, r->flagged[cv->col], width);
-	text_lines_add(t, COLOR_NORMAL, "", 0);
-	add_side(t, v->con->dst, "target", dc, r->dst, cv->col, r->flagged[cv->col], width);
-	text_lines_add(t, COLOR_NORMAL, "", 0);
-	if (r->src && r->dst && dc->src >= 0 && dc->dst >= 0 && !dc->excluded) {
+	add_stored(t, v->con->src, 0, r, dc, cv->col, width);
+	add_stored(t, v->con->dst, 1, r, dc, cv->col, width);
+	if ((r->src && !r->src[cv->col].is_null) || (r->dst && !r->dst[cv->col].is_null)) {
+		text_lines_add(t, COLOR_NORMAL, "", 0);
+		text_lines_adds(t, COLOR_TITLE, "canonical forms (what the diff compared)");
+		add_canonical(t, v->con->src, 0, r, dc, cv->col, width);
+		add_canonical(t, v->con->dst, 1, r, dc, cv->col, width);
+	}
+	if (both) {
 		rf_buf_reset(&b);
 		rf_value_explain(dc->tclass, &r->src[cv->col], &r->dst[cv->col], &dc->opts, &b);
+		text_lines_add(t, COLOR_NORMAL, "", 0);
 		text_lines_addf(t, COLOR_TITLE, "why");
 		text_lines_add_wrapped(t, r->changed[cv->col] ? COLOR_CELL_CHANGED : COLOR_NORMAL,
 		                       b.data, b.len, width, 2);

@@ -117,7 +117,7 @@ static void draw_cell(struct view *v, size_t oi, int x, int w, void *p)
 	struct row_ctx *c = p;
 	size_t col = d->order[oi];
 	const struct rf_diff_col *dc = &sess(v)->shape->cols[col];
-	const struct rf_cell *cells = c->side == 0 ? c->row->src : c->row->dst;
+	const struct rf_cell *cells = session_shown_cells(c->row, c->side);
 	struct rf_buf b = RF_BUF_INIT;
 	unsigned long a = c->base;
 
@@ -129,7 +129,8 @@ static void draw_cell(struct view *v, size_t oi, int x, int w, void *p)
 		rf_buf_adds(&b, "\xc2\xb7"); /* · : not read from the source */
 		a = theme_attr(COLOR_EXCLUDED);
 	} else {
-		rf_format_value_display(&cells[col], (size_t)w + 1, &b);
+		rf_format_stored_display(c->side == 0 ? v->con->src : v->con->dst, dc->tclass,
+		                         &cells[col], (size_t)w + 1, &b);
 		if (cells[col].is_null && !c->cursor)
 			a = theme_attr(COLOR_DIM);
 	}
@@ -467,11 +468,16 @@ static bool cell_contains(const struct rf_cell *c, const char *text, size_t n)
 	return false;
 }
 
+/* A row matches when a value contains text as the grid shows it (stored)
+ * or as it was compared (canonical). */
 static bool row_matches(const struct session *s, const struct rf_diff_row *r, const char *text)
 {
-	size_t i, side, n = strlen(text);
-	for (side = 0; side < 2; side++) {
-		const struct rf_cell *cells = side == 0 ? r->src : r->dst;
+	size_t i, n = strlen(text);
+	int side;
+	for (side = 0; side < 4; side++) {
+		const struct rf_cell *cells = side < 2    ? session_shown_cells(r, side)
+		                              : side == 2 ? r->src
+		                                          : r->dst;
 		for (i = 0; cells && i < s->shape->ncols; i++)
 			if (cell_contains(&cells[i], text, n))
 				return true;

@@ -79,19 +79,28 @@ static void save_marks(struct session *s)
 	qsort(s->marked_keys.items, s->marked_keys.len, sizeof(char *), cmp_str);
 }
 
-static size_t cell_width(const struct rf_cell *c)
+const struct rf_cell *session_shown_cells(const struct rf_diff_row *r, int side)
+{
+	if (side == 0)
+		return r->src_stored ? r->src_stored : r->src;
+	return r->dst_stored ? r->dst_stored : r->dst;
+}
+
+/* Columns a value takes in the grid (session_shown_cells, as shown by
+ * rf_format_stored_display). */
+static size_t cell_width(const struct rf_db *db, enum rf_type_class tc, const struct rf_cell *c)
 {
 	struct rf_buf b = RF_BUF_INIT;
 	size_t i, w;
 	if (!c || c->is_null)
 		return 4;
 	/* the common case, plain ASCII, without building the display form */
-	for (i = 0; i < c->len && i < MAX_COL_WIDTH + 1; i++)
+	for (i = 0; tc != RF_T_BYTES && i < c->len && i < MAX_COL_WIDTH + 1; i++)
 		if ((unsigned char)c->data[i] < 0x20 || (unsigned char)c->data[i] >= 0x7f)
 			break;
-	if (i == c->len || i > MAX_COL_WIDTH)
+	if (tc != RF_T_BYTES && (i == c->len || i > MAX_COL_WIDTH))
 		return c->len ? (i > MAX_COL_WIDTH ? MAX_COL_WIDTH : c->len) : 2;
-	rf_format_value_display(c, MAX_COL_WIDTH + 1, &b);
+	rf_format_stored_display(db, tc, c, MAX_COL_WIDTH + 1, &b);
 	w = text_width(b.data, b.len);
 	rf_buf_free(&b);
 	return w;
@@ -100,14 +109,21 @@ static size_t cell_width(const struct rf_cell *c)
 static void widen(struct session *s, const struct rf_diff_row *r)
 {
 	size_t i;
+	int side;
 	for (i = 0; i < s->shape->ncols; i++) {
 		size_t w = s->width[i];
 		if (w >= MAX_COL_WIDTH)
 			continue;
-		if (r->src && cell_width(&r->src[i]) > w)
-			w = cell_width(&r->src[i]);
-		if (r->dst && cell_width(&r->dst[i]) > w)
-			w = cell_width(&r->dst[i]);
+		for (side = 0; side < 2; side++) {
+			const struct rf_cell *cells = session_shown_cells(r, side);
+			size_t cw;
+			if (!cells)
+				continue;
+			cw = cell_width(side == 0 ? s->con->src : s->con->dst,
+			                s->shape->cols[i].tclass, &cells[i]);
+			if (cw > w)
+				w = cw;
+		}
 		s->width[i] = w > MAX_COL_WIDTH ? MAX_COL_WIDTH : w;
 	}
 }
@@ -132,7 +148,7 @@ static void keep_row(struct session *s, const struct rf_diff_row *r)
 		s->rows = rf_xrealloc(s->rows, s->cap * sizeof *s->rows);
 		s->marked = rf_xrealloc(s->marked, s->cap);
 	}
-	s->rows[s->nrows] = rf_diff_row_dup(r, s->shape->ncols);
+	s->rows[s->nrows] = rf_diff_row_dup_stored(r, s->shape->ncols);
 	s->marked[s->nrows] = 0;
 	if (s->marked_keys.len) {
 		char *k = row_key(s->shape, r);

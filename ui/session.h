@@ -2,7 +2,8 @@
  * and ignored columns), the diff running in slices between key presses,
  * and what it found.
  *
- * Only differing rows are kept (copies made with rf_diff_row_dup), plus the
+ * Only differing rows are kept (copies made with rf_diff_row_dup_stored:
+ * canonical forms and the values as stored, which the grid shows), plus the
  * counts, so memory follows the differences, not the table; identical rows
  * are kept only while the `=` toggle asks to see them. The read
  * transactions of a diff end as soon as it finishes or is cancelled.
@@ -65,6 +66,11 @@ bool session_busy(const struct session *s);
 /* "+12 -2 ~3 =40" (identical shown when known), "diff: 35% ..." while running. */
 void session_counts(const struct session *s, struct rf_buf *out);
 void session_toggle_mark(struct session *s, size_t row);
+/* The cells of a kept row to show for side 0 (source) or 1 (target): the
+ * values as stored (the engine's text, rf_format_stored_display), or the
+ * canonical ones for a row kept without them; NULL when the side has no
+ * row. What is compared and copied stays the canonical forms. */
+const struct rf_cell *session_shown_cells(const struct rf_diff_row *r, int side);
 /* The rows the copy takes: the marked ones, or every differing row when
  * none is marked. *rows is allocated (caller frees the array, not the rows). */
 void session_copy_rows(const struct session *s, const struct rf_diff_row ***rows, size_t *n);

@@ -208,6 +208,14 @@ struct rf_db_ops {
 	                        does, so apply journals from it instead of
 	                        reading the rows back (not MariaDB: ~4x slower) */
 	bool has_schemas;
+	/* How the engine's own client prints a bytes value: hex digits between
+	 * a prefix and a suffix (psql \x00ff; mariadb --binary-as-hex 0x00FF;
+	 * sqlite3 .mode quote X'00FF'), for showing stored values
+	 * (rf_format_stored_display). */
+	struct rf_hex_form {
+		const char *prefix, *suffix;
+		bool upper; /* A-F rather than a-f */
+	} bytes_form;
 
 	/* The quoting rules the server parses this connection's SQL with now
 	 * (PostgreSQL: as standard_conforming_strings currently says). */

@@ -107,18 +107,34 @@ void rf_diff_shape_free(struct rf_diff_shape *sh);
 /* One key's result. Cells are canonical forms, one per shape column (NULL
  * array for the side that has no row; cells of a column absent on a side
  * are NULL cells). Owned by the rf_diff; valid until the next rf_diff_next,
- * unless copied with rf_diff_row_dup. */
+ * unless copied with rf_diff_row_dup.
+ *
+ * src_stored / dst_stored are the same cells as the side's engine printed
+ * them (db.h: its text form, bytes raw): what a user sees in psql or
+ * sqlite3, for front ends to show ("2026-11-05 13:33:00" where the
+ * canonical form is "2026-11-05T13:33:00.000000"). They point into the
+ * driver's current rows, so they cost nothing to set; they are set where
+ * the canonical cells are (NULL arrays with them), except for identical
+ * rows returned with only their key (rf_diff_set_identical_rows), which
+ * have none. Compare, write and export canonical forms only. */
 struct rf_diff_row {
 	enum rf_diff_status status;
 	struct rf_cell *src;
 	struct rf_cell *dst;
+	struct rf_cell *src_stored;
+	struct rf_cell *dst_stored;
 	bool *changed; /* per column; true for compared columns that differ */
 	size_t nchanged;
 	unsigned char *flagged; /* per column: 1 if a side's value did not parse
 	                           as its class (compared as raw bytes) */
 };
-/* Deep copy (caller frees with rf_diff_row_free). */
+/* Deep copy without the stored forms (src_stored / dst_stored NULL): what
+ * a plan keeps. Caller frees with rf_diff_row_free. */
 struct rf_diff_row *rf_diff_row_dup(const struct rf_diff_row *r, size_t ncols);
+/* Deep copy with the stored forms too, for a front end that shows the row;
+ * a stored value equal to its canonical form shares its bytes, so most
+ * cells (text, integers) cost no more than in rf_diff_row_dup. */
+struct rf_diff_row *rf_diff_row_dup_stored(const struct rf_diff_row *r, size_t ncols);
 void rf_diff_row_free(struct rf_diff_row *r, size_t ncols);
 
 struct rf_diff_stats {

@@ -45,4 +45,18 @@ const struct rf_diff_writer_ops *rf_diff_writer_find(const char *name);
  * shows as NULL, the empty string as ''. */
 void rf_format_value_display(const struct rf_cell *v, size_t max_chars, struct rf_buf *out);
 
+/* Bytes of a bytes value rf_format_stored_display shows without a limit. */
+#define RF_STORED_BYTES_SHOWN 128
+/* Appends a stored value (diff.h: a src_stored / dst_stored cell of class
+ * c, as db streamed it) for a human, as the engine's own client prints it:
+ * as rf_format_value_display does, except bytes, which are shown in the
+ * engine's hex form (db->ops->bytes_form: \x00ff, 0x00FF, X'00FF'). A
+ * bytes value that does not fit in max_chars columns (0: longer than
+ * RF_STORED_BYTES_SHOWN bytes) is cut after whole bytes and followed by
+ * its length, all in fewer than max_chars columns: "\x00ff… (1200 bytes)"
+ * (a caller passing its width plus one, to see a cut as with
+ * rf_format_value_display, shows it whole). */
+void rf_format_stored_display(const struct rf_db *db, enum rf_type_class c, const struct rf_cell *v,
+                              size_t max_chars, struct rf_buf *out);
+
 #endif

@@ -24,6 +24,7 @@ struct diff_side {
 	struct rf_buf scratch;    /* canonical forms of single cells being compared */
 	struct rf_buf buf;        /* canonical bytes of the current row */
 	struct rf_cell *cells;    /* shape->ncols canonical cells of the current row */
+	struct rf_cell *stored;   /* shape->ncols cells of raw, by shape column */
 	unsigned char *flagged;
 	struct rf_buf prev_buf;   /* canonical bytes of the previous key */
 	struct rf_cell *prev_key; /* shape->ncols cells, key columns set, bytes in prev_buf */
@@ -210,6 +211,24 @@ static void canon_full(const struct rf_diff_shape *sh, struct diff_side *s)
 	canon_cells(sh, s->shape_cols, s->nstream, s->raw, &s->buf, s->cells, s->flagged, s->offs);
 }
 
+/* Points a side's stored cells at its current row as the driver gave it,
+ * one per shape column (a NULL cell where the side has no such column):
+ * pointers only, for rows that are returned in full. */
+static void point_stored(const struct rf_diff_shape *sh, struct diff_side *s)
+{
+	size_t i;
+	for (i = 0; i < sh->ncols; i++) {
+		int k = s->stream_of[i];
+		if (k >= 0 && (size_t)k < s->raw->ncols) {
+			s->stored[i] = s->raw->cells[k];
+		} else {
+			s->stored[i].is_null = true;
+			s->stored[i].data = NULL;
+			s->stored[i].len = 0;
+		}
+	}
+}
+
 /* Whether column c holds the same value on both sides: raw bytes first,
  * canonical forms only when the bytes differ. */
 static bool cells_equal(const struct rf_diff_shape *sh, size_t c, struct diff_side *s,
@@ -318,6 +337,7 @@ static int side_open(struct rf_diff *d, int idx, struct rf_db *db, const char *w
 	s->db = db;
 	s->label = idx == 0 ? "source" : "target";
 	s->cells = rf_xcalloc(sh->ncols, sizeof *s->cells);
+	s->stored = rf_xcalloc(sh->ncols ? sh->ncols : 1, sizeof *s->stored);
 	s->flagged = rf_xcalloc(sh->ncols, 1);
 	s->prev_key = rf_xcalloc(sh->ncols, sizeof *s->prev_key);
 	rf_diff_stream_cols(sh, idx, &s->stream_cols, &s->shape_cols, &s->nstream);
@@ -357,6 +377,7 @@ static void side_close(struct diff_side *s)
 	free(s->stream_of);
 	rf_buf_free(&s->scratch);
 	free(s->cells);
+	free(s->stored);
 	free(s->flagged);
 	free(s->prev_key);
 	rf_buf_free(&s->buf);
@@ -458,11 +479,18 @@ int rf_diff_next(struct rf_diff *d, const struct rf_diff_row **out, struct rf_er
 			d->stats.identical++;
 		d->consume[0] = d->consume[1] = true;
 	}
+	row->src_stored = row->dst_stored = NULL;
 	if (row->status != RF_IDENTICAL || d->full_identical) {
-		if (c <= 0)
+		if (c <= 0) {
 			canon_full(sh, s);
-		if (c >= 0)
+			point_stored(sh, s);
+			row->src_stored = s->stored;
+		}
+		if (c >= 0) {
 			canon_full(sh, t);
+			point_stored(sh, t);
+			row->dst_stored = t->stored;
+		}
 	} else {
 		/* identical and nobody asked for its cells: only the key is set */
 		for (i = 0; i < sh->ncols; i++)

@@ -4,18 +4,32 @@
 
 #include "rowferry/diff.h"
 
-/* Bytes of the cells' values, each NUL-terminated. */
-static size_t cells_bytes(const struct rf_cell *c, size_t n)
+/* Whether a stored cell has its canonical cell's bytes: then the copy
+ * shares them. */
+static bool same_value(const struct rf_cell *stored, const struct rf_cell *canon)
+{
+	return stored->is_null == canon->is_null &&
+	       (stored->is_null ||
+	        (stored->len == canon->len &&
+	         (!stored->len || memcmp(stored->data, canon->data, stored->len) == 0)));
+}
+
+/* Bytes of the cells' values, each NUL-terminated; stored cells (canon
+ * given) only where they differ from the canonical ones. */
+static size_t cells_bytes(const struct rf_cell *c, const struct rf_cell *canon, size_t n)
 {
 	size_t i, total = 0;
 	for (i = 0; c && i < n; i++)
-		if (!c[i].is_null)
+		if (!c[i].is_null && !(canon && same_value(&c[i], &canon[i])))
 			total += c[i].len + 1;
 	return total;
 }
 
-/* Copies n cells to out, their bytes to *at (advanced). */
-static struct rf_cell *copy_cells(const struct rf_cell *c, size_t n, struct rf_cell *out, char **at)
+/* Copies n cells to out, their bytes to *at (advanced). A stored cell
+ * (canon and canon_copy given) equal to its canonical cell points at the
+ * canonical copy's bytes instead. */
+static struct rf_cell *copy_cells(const struct rf_cell *c, size_t n, const struct rf_cell *canon,
+                                  const struct rf_cell *canon_copy, struct rf_cell *out, char **at)
 {
 	size_t i;
 	if (!c)
@@ -26,6 +40,10 @@ static struct rf_cell *copy_cells(const struct rf_cell *c, size_t n, struct rf_c
 		out[i].data = NULL;
 		if (c[i].is_null)
 			continue;
+		if (canon && canon_copy && same_value(&c[i], &canon[i])) {
+			out[i].data = canon_copy[i].data;
+			continue;
+		}
 		if (c[i].len)
 			memcpy(*at, c[i].data, c[i].len);
 		(*at)[c[i].len] = '\0';
@@ -38,32 +56,54 @@ static struct rf_cell *copy_cells(const struct rf_cell *c, size_t n, struct rf_c
 /* One allocation holds the row, its cells, flags and bytes: a plan keeps a
  * copy of every row it writes (100k rows, 20 cells each, were 2M
  * mallocs). rf_diff_row_free() frees it. */
-struct rf_diff_row *rf_diff_row_dup(const struct rf_diff_row *r, size_t ncols)
+static struct rf_diff_row *row_dup(const struct rf_diff_row *r, size_t ncols, bool stored)
 {
 	size_t n = ncols ? ncols : 1;
-	size_t head = sizeof(struct rf_diff_row), cells = 2 * n * sizeof(struct rf_cell);
+	size_t head = sizeof(struct rf_diff_row);
+	size_t cells = (stored ? 4 : 2) * n * sizeof(struct rf_cell);
 	size_t flags = n * sizeof(bool) + n;
-	size_t total =
-	    head + cells + flags + cells_bytes(r->src, ncols) + cells_bytes(r->dst, ncols);
-	char *block = rf_xcalloc(1, total);
-	struct rf_diff_row *o = (struct rf_diff_row *)block;
-	struct rf_cell *cellmem = (struct rf_cell *)(block + head);
-	char *at;
+	size_t total = head + cells + flags + cells_bytes(r->src, NULL, ncols) +
+	               cells_bytes(r->dst, NULL, ncols);
+	char *block, *at;
+	struct rf_diff_row *o;
+	struct rf_cell *cellmem;
 
+	if (stored)
+		total += cells_bytes(r->src_stored, r->src, ncols) +
+		         cells_bytes(r->dst_stored, r->dst, ncols);
+	block = rf_xcalloc(1, total);
+	o = (struct rf_diff_row *)block;
+	cellmem = (struct rf_cell *)(block + head);
 	o->status = r->status;
 	o->changed = (bool *)(block + head + cells);
 	o->flagged = (unsigned char *)(block + head + cells + n * sizeof(bool));
 	at = block + head + cells + flags;
-	o->src = copy_cells(r->src, ncols, cellmem, &at);
-	o->dst = copy_cells(r->dst, ncols, cellmem + n, &at);
+	o->src = copy_cells(r->src, ncols, NULL, NULL, cellmem, &at);
+	o->dst = copy_cells(r->dst, ncols, NULL, NULL, cellmem + n, &at);
+	if (stored) {
+		o->src_stored =
+		    copy_cells(r->src_stored, ncols, r->src, o->src, cellmem + 2 * n, &at);
+		o->dst_stored =
+		    copy_cells(r->dst_stored, ncols, r->dst, o->dst, cellmem + 3 * n, &at);
+	}
 	memcpy(o->changed, r->changed, ncols * sizeof *o->changed);
 	memcpy(o->flagged, r->flagged, ncols);
 	o->nchanged = r->nchanged;
 	return o;
 }
 
+struct rf_diff_row *rf_diff_row_dup(const struct rf_diff_row *r, size_t ncols)
+{
+	return row_dup(r, ncols, false);
+}
+
+struct rf_diff_row *rf_diff_row_dup_stored(const struct rf_diff_row *r, size_t ncols)
+{
+	return row_dup(r, ncols, true);
+}
+
 void rf_diff_row_free(struct rf_diff_row *r, size_t ncols)
 {
 	(void)ncols;
-	free(r); /* rf_diff_row_dup made it one block */
+	free(r); /* row_dup made it one block */
 }

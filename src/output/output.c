@@ -1,4 +1,5 @@
 /* output.c - writer lookup and the value display shared by the formats. */
+#include <stdio.h>
 #include <string.h>
 
 #include "rowferry/output.h"
@@ -45,4 +46,46 @@ void rf_format_value_display(const struct rf_cell *v, size_t max_chars, struct r
 		if ((c & 0xc0) != 0x80)
 			shown++;
 	}
+}
+
+/* Columns "… (N bytes)" takes. */
+static size_t length_note_width(size_t n)
+{
+	char tmp[48];
+	return 1 + (size_t)snprintf(tmp, sizeof tmp, " (%zu bytes)", n);
+}
+
+void rf_format_stored_display(const struct rf_db *db, enum rf_type_class c, const struct rf_cell *v,
+                              size_t max_chars, struct rf_buf *out)
+{
+	static const char lower[] = "0123456789abcdef", upper[] = "0123456789ABCDEF";
+	const struct rf_hex_form *f = &db->ops->bytes_form;
+	const char *prefix = f->prefix ? f->prefix : "", *suffix = f->suffix ? f->suffix : "";
+	const char *digits = f->upper ? upper : lower;
+	size_t frame = strlen(prefix) + strlen(suffix), shown = v->len, i;
+
+	if (c != RF_T_BYTES || v->is_null) {
+		rf_format_value_display(v, max_chars, out);
+		return;
+	}
+	if (max_chars ? frame + 2 * v->len > max_chars : v->len > RF_STORED_BYTES_SHOWN) {
+		size_t note = length_note_width(v->len);
+		if (!max_chars)
+			shown = RF_STORED_BYTES_SHOWN;
+		else if (max_chars > frame + note + 1)
+			shown = (max_chars - 1 - frame - note) / 2;
+		else
+			shown = 0;
+	}
+	rf_buf_adds(out, prefix);
+	for (i = 0; i < shown; i++) {
+		unsigned char b = (unsigned char)v->data[i];
+		rf_buf_addc(out, digits[b >> 4]);
+		rf_buf_addc(out, digits[b & 15]);
+	}
+	if (shown < v->len)
+		rf_buf_adds(out, "…");
+	rf_buf_adds(out, suffix);
+	if (shown < v->len)
+		rf_buf_printf(out, " (%zu bytes)", v->len);
 }

@@ -825,6 +825,7 @@ const struct rf_db_ops rf_pg_ops = {
     .has_returning = true,
     .fast_returning = true,
     .has_schemas = true,
+    .bytes_form = {"\\x", "", false},
     .connect = pg_connect,
     .close = pg_close,
     .list_tables = pg_list_tables,

@@ -905,6 +905,7 @@ const struct rf_db_ops rf_sqlite_ops = {
     .has_returning = true,
     .fast_returning = true, /* SQLite 3.35+ */
     .has_schemas = false,
+    .bytes_form = {"X'", "'", true},
     .connect = sqlite_connect,
     .close = sqlite_close,
     .list_tables = sq_list_tables,
