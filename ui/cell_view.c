@@ -37,57 +37,108 @@ static const struct rf_cell *side_cells(const struct rf_diff_row *r, const struc
 	return *why ? NULL : cells;
 }
 
-/* The value as the side's engine printed it (psql, mariadb, sqlite3 show
- * the same text), in full: what the user knows the row by. */
-static void add_stored(struct text_lines *t, struct rf_db *db, int side,
-                       const struct rf_diff_row *r, const struct rf_diff_col *dc, size_t col,
-                       int width)
+#define NOT_A_VALUE ((size_t)-1) /* add_value's size of "no row", NULL */
+
+/* "  LABEL  VALUE" when it fits on a line, so that both sides line up
+ * and the reason stays on a small screen; else the label with the
+ * value's size, and the value wrapped below it. */
+static void add_value(struct text_lines *t, const char *label, int label_width,
+                      const struct rf_buf *shown, size_t bytes, int width)
 {
-	const char *role = side == 0 ? "source" : "target", *why;
-	const struct rf_cell *cells = side_cells(r, dc, side, &why);
-	bool stored = (side == 0 ? r->src_stored : r->dst_stored) != NULL;
+	int pad = label_width - (int)text_width(label, strlen(label));
+	size_t w = text_width(shown->data, shown->len);
+
+	if (pad < 0)
+		pad = 0;
+	if (!memchr(shown->data, '\n', shown->len) &&
+	    4 + (size_t)label_width + w <= (size_t)width) {
+		text_lines_addf(t, COLOR_NORMAL, "  %s%*s  %s", label, pad, "", shown->data);
+		return;
+	}
+	if (bytes == NOT_A_VALUE)
+		text_lines_addf(t, COLOR_NORMAL, "  %s", label);
+	else
+		text_lines_addf(t, COLOR_NORMAL, "  %s, %zu bytes", label, bytes);
+	text_lines_add_wrapped(t, COLOR_NORMAL, shown->data, shown->len, width, 4);
+}
+
+/* The labels of both sides in a section, and the wider one's width. */
+static int side_labels(struct console *con, bool engine, char labels[2][160])
+{
+	int i, w = 0;
+	for (i = 0; i < 2; i++) {
+		struct rf_db *db = i == 0 ? con->src : con->dst;
+		int lw;
+		if (engine)
+			snprintf(labels[i], 160, "%s (%s, %s)", db->name,
+			         i == 0 ? "source" : "target", db->ops->engine);
+		else
+			snprintf(labels[i], 160, "%s", db->name);
+		lw = (int)text_width(labels[i], strlen(labels[i]));
+		if (lw > w)
+			w = lw;
+	}
+	return w;
+}
+
+/* Each side's value as its engine printed it (what psql, mariadb or
+ * sqlite3 show), in full: what the user knows the row by. */
+static void add_stored(struct text_lines *t, struct console *con, const struct rf_diff_row *r,
+                       const struct rf_diff_col *dc, size_t col, int width)
+{
+	char labels[2][160];
+	int lw = side_labels(con, true, labels), side;
 	struct rf_buf b = RF_BUF_INIT;
 
-	if (!cells) {
-		text_lines_addf(t, COLOR_TITLE, "%s (%s): %s", db->name, role, why);
-		return;
+	text_lines_adds(t, COLOR_TITLE,
+	                (r->src && !r->src_stored) || (r->dst && !r->dst_stored)
+	                    ? "canonical forms (the stored ones were not kept)"
+	                    : "as stored");
+	for (side = 0; side < 2; side++) {
+		struct rf_db *db = side == 0 ? con->src : con->dst;
+		const char *why;
+		const struct rf_cell *cells = side_cells(r, dc, side, &why);
+
+		rf_buf_reset(&b);
+		if (!cells)
+			rf_buf_adds(&b, why);
+		else
+			rf_format_stored_display(db, dc->tclass, &cells[col], 0, &b);
+		add_value(t, labels[side], lw, &b,
+		          cells && !cells[col].is_null ? cells[col].len : NOT_A_VALUE, width);
 	}
-	if (cells[col].is_null) {
-		text_lines_addf(t, COLOR_TITLE, "%s (%s, %s): NULL", db->name, role,
-		                db->ops->engine);
-		return;
-	}
-	text_lines_addf(t, COLOR_TITLE, "%s (%s, %s), %s, %zu bytes", db->name, role,
-	                db->ops->engine, stored ? "as stored" : "canonical form", cells[col].len);
-	rf_format_stored_display(db, dc->tclass, &cells[col], 0, &b);
-	text_lines_add_wrapped(t, COLOR_NORMAL, b.data, b.len, width, 2);
 	rf_buf_free(&b);
 }
 
-/* The canonical form the diff compared for one side, or that it is the
- * stored text unchanged. */
-static void add_canonical(struct text_lines *t, struct rf_db *db, int side,
-                          const struct rf_diff_row *r, const struct rf_diff_col *dc, size_t col,
-                          int width)
+/* The canonical forms the diff compared, or that a side's is its stored
+ * text unchanged. */
+static void add_canonical(struct text_lines *t, struct console *con, const struct rf_diff_row *r,
+                          const struct rf_diff_col *dc, size_t col, int width)
 {
-	const struct rf_cell *canon = side == 0 ? r->src : r->dst;
-	const struct rf_cell *stored = side == 0 ? r->src_stored : r->dst_stored;
-	const char *why,
-	    *flag = r->flagged[col] ? " (did not parse as its type: compared as raw bytes)" : "";
+	char labels[2][160];
+	int lw = side_labels(con, false, labels), side;
 	struct rf_buf b = RF_BUF_INIT;
 
-	if (!side_cells(r, dc, side, &why) || !canon || canon[col].is_null)
-		return;
-	if (stored && !stored[col].is_null && stored[col].len == canon[col].len &&
-	    memcmp(stored[col].data, canon[col].data, canon[col].len) == 0) {
-		text_lines_addf(t, COLOR_NORMAL, "%s: the stored text as it is%s", db->name, flag);
-		return;
+	text_lines_adds(t, COLOR_TITLE, "canonical forms (what the diff compared)");
+	for (side = 0; side < 2; side++) {
+		const struct rf_cell *canon = side == 0 ? r->src : r->dst;
+		const struct rf_cell *stored = side == 0 ? r->src_stored : r->dst_stored;
+		const char *why;
+
+		if (!side_cells(r, dc, side, &why) || !canon || canon[col].is_null)
+			continue;
+		rf_buf_reset(&b);
+		if (stored && !stored[col].is_null && stored[col].len == canon[col].len &&
+		    memcmp(stored[col].data, canon[col].data, canon[col].len) == 0)
+			rf_buf_adds(&b, "same as stored");
+		else /* bytes: hex, twice the value's size; cut as the stored form is */
+			rf_format_value_display(
+			    &canon[col], dc->tclass == RF_T_BYTES ? 2 * RF_STORED_BYTES_SHOWN : 0,
+			    &b);
+		if (r->flagged[col])
+			rf_buf_adds(&b, " (did not parse as its type: compared as raw bytes)");
+		add_value(t, labels[side], lw, &b, canon[col].len, width);
 	}
-	text_lines_addf(t, COLOR_NORMAL, "%s, %zu bytes%s", db->name, canon[col].len, flag);
-	/* bytes: hex, twice the value's size; cut as the stored form is */
-	rf_format_value_display(&canon[col],
-	                        dc->tclass == RF_T_BYTES ? 2 * RF_STORED_BYTES_SHOWN : 0, &b);
-	text_lines_add_wrapped(t, COLOR_NORMAL, b.data, b.len, width, 2);
 	rf_buf_free(&b);
 }
 
@@ -120,18 +171,12 @@ static void build(struct view *v, struct text_lines *t)
 		text_lines_addf(t, COLOR_NORMAL, "options %s", b.data);
 	}
 	text_lines_add(t, COLOR_NORMAL, "", 0);
-	add_stored(t, v->con->src, 0, r, dc, cv->col, width);
-	add_stored(t, v->con->dst, 1, r, dc, cv->col, width);
-	if ((r->src && !r->src[cv->col].is_null) || (r->dst && !r->dst[cv->col].is_null)) {
-		text_lines_add(t, COLOR_NORMAL, "", 0);
-		text_lines_adds(t, COLOR_TITLE, "canonical forms (what the diff compared)");
-		add_canonical(t, v->con->src, 0, r, dc, cv->col, width);
-		add_canonical(t, v->con->dst, 1, r, dc, cv->col, width);
-	}
+	add_stored(t, v->con, r, dc, cv->col, width);
+	if ((r->src && !r->src[cv->col].is_null) || (r->dst && !r->dst[cv->col].is_null))
+		add_canonical(t, v->con, r, dc, cv->col, width);
 	if (both) {
 		rf_buf_reset(&b);
 		rf_value_explain(dc->tclass, &r->src[cv->col], &r->dst[cv->col], &dc->opts, &b);
-		text_lines_add(t, COLOR_NORMAL, "", 0);
 		text_lines_addf(t, COLOR_TITLE, "why");
 		text_lines_add_wrapped(t, r->changed[cv->col] ? COLOR_CELL_CHANGED : COLOR_NORMAL,
 		                       b.data, b.len, width, 2);

@@ -55,7 +55,8 @@ void rf_format_value_display(const struct rf_cell *v, size_t max_chars, struct r
  * RF_STORED_BYTES_SHOWN bytes) is cut after whole bytes and followed by
  * its length, all in fewer than max_chars columns: "\x00ff… (1200 bytes)"
  * (a caller passing its width plus one, to see a cut as with
- * rf_format_value_display, shows it whole). */
+ * rf_format_value_display, shows it whole); the length is left out where
+ * it does not fit. */
 void rf_format_stored_display(const struct rf_db *db, enum rf_type_class c, const struct rf_cell *v,
                               size_t max_chars, struct rf_buf *out);
 

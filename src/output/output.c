@@ -63,6 +63,7 @@ void rf_format_stored_display(const struct rf_db *db, enum rf_type_class c, cons
 	const char *prefix = f->prefix ? f->prefix : "", *suffix = f->suffix ? f->suffix : "";
 	const char *digits = f->upper ? upper : lower;
 	size_t frame = strlen(prefix) + strlen(suffix), shown = v->len, i;
+	bool with_length = true;
 
 	if (c != RF_T_BYTES || v->is_null) {
 		rf_format_value_display(v, max_chars, out);
@@ -70,12 +71,14 @@ void rf_format_stored_display(const struct rf_db *db, enum rf_type_class c, cons
 	}
 	if (max_chars ? frame + 2 * v->len > max_chars : v->len > RF_STORED_BYTES_SHOWN) {
 		size_t note = length_note_width(v->len);
-		if (!max_chars)
+		if (!max_chars) {
 			shown = RF_STORED_BYTES_SHOWN;
-		else if (max_chars > frame + note + 1)
+		} else if (max_chars > frame + note + 1) {
 			shown = (max_chars - 1 - frame - note) / 2;
-		else
-			shown = 0;
+		} else { /* no room for the length */
+			shown = max_chars > frame + 2 ? (max_chars - 2 - frame) / 2 : 0;
+			with_length = false;
+		}
 	}
 	rf_buf_adds(out, prefix);
 	for (i = 0; i < shown; i++) {
@@ -86,6 +89,6 @@ void rf_format_stored_display(const struct rf_db *db, enum rf_type_class c, cons
 	if (shown < v->len)
 		rf_buf_adds(out, "…");
 	rf_buf_adds(out, suffix);
-	if (shown < v->len)
+	if (shown < v->len && with_length)
 		rf_buf_printf(out, " (%zu bytes)", v->len);
 }

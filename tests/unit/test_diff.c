@@ -362,6 +362,111 @@ static void tolerance_must_be_a_plain_non_negative_number(void **state)
 	rf_selection_free(&sel);
 }
 
+/* Shape column named name (the test's own lookup). */
+static size_t col_index(const struct rf_diff_shape *sh, const char *name)
+{
+	size_t i;
+	for (i = 0; i < sh->ncols; i++)
+		if (strcmp(sh->cols[i].name, name) == 0)
+			return i;
+	fail_msg("no column %s", name);
+	return 0;
+}
+
+static void assert_cell(const struct rf_cell *c, const char *data, size_t len)
+{
+	assert_false(c->is_null);
+	assert_int_equal(c->len, len);
+	assert_memory_equal(c->data, data, len);
+}
+
+/* The grid and the inspector show what each engine stored; the diff
+ * compares canonical forms. Row 1 is equal once canonical (a ' ' or 'T'
+ * in the timestamp, JSON key order), row 2 differs in `at`. */
+static void diff_rows_carry_values_as_stored(void **state)
+{
+	struct fixture *f = *state;
+	const char *schema =
+	    "CREATE TABLE ev (id INTEGER PRIMARY KEY, at DATETIME, doc JSON, bin BLOB);";
+	struct rf_selection sel;
+	struct rf_error err;
+	struct rf_diff *d;
+	const struct rf_diff_row *row;
+	const struct rf_diff_shape *sh;
+	struct rf_diff_row *kept, *plain;
+	char path[700];
+	size_t at, doc, bin, id;
+
+	snprintf(path, sizeof path, "%s/dev.db", f->dir);
+	exec_file(path, schema);
+	exec_file(path,
+	          "INSERT INTO ev VALUES (1, '2026-11-05 13:33:00', '{\"b\":1, \"a\":2}', x'00ff'),"
+	          "(2, '2026-11-05 13:33:00', '{\"a\":1}', x'01');");
+	snprintf(path, sizeof path, "%s/prod.db", f->dir);
+	exec_file(path, schema);
+	exec_file(path,
+	          "INSERT INTO ev VALUES (1, '2026-11-05T13:33:00', '{\"a\":2,\"b\":1}', x'00ff'),"
+	          "(2, '2026-11-06 08:00:00', '{\"a\":1}', x'01');");
+	rf_error_clear(&err);
+	rf_selection_init(&sel, "ev");
+	d = rf_diff_open(f->src, f->dst, &sel, &err);
+	assert_non_null(d);
+	sh = rf_diff_shape(d);
+	id = col_index(sh, "id");
+	at = col_index(sh, "at");
+	doc = col_index(sh, "doc");
+	bin = col_index(sh, "bin");
+
+	assert_int_equal(rf_diff_next(d, &row, &err), 1);
+	assert_int_equal(row->status, RF_IDENTICAL);
+	assert_non_null(row->src_stored);
+	assert_non_null(row->dst_stored);
+	assert_cell(&row->src_stored[at], "2026-11-05 13:33:00", 19);
+	assert_cell(&row->dst_stored[at], "2026-11-05T13:33:00", 19);
+	assert_cell(&row->src[at], "2026-11-05T13:33:00.000000", 26);
+	assert_cell(&row->src_stored[doc], "{\"b\":1, \"a\":2}", 14);
+	assert_cell(&row->src[doc], "{\"a\":2,\"b\":1}", 13);
+	assert_cell(&row->src_stored[bin], "\x00\xff", 2); /* raw, as the driver streams bytes */
+	assert_cell(&row->src[bin], "00ff", 4);
+
+	/* a copy a front end keeps: both forms, and they outlive the row */
+	kept = rf_diff_row_dup_stored(row, sh->ncols);
+	plain = rf_diff_row_dup(row, sh->ncols);
+	assert_null(plain->src_stored);
+	assert_null(plain->dst_stored);
+	assert_int_equal(rf_diff_next(d, &row, &err), 1);
+	assert_int_equal(row->status, RF_CHANGED);
+	assert_true(row->changed[at]);
+	assert_cell(&row->dst_stored[at], "2026-11-06 08:00:00", 19);
+	assert_cell(&kept->src_stored[at], "2026-11-05 13:33:00", 19);
+	assert_cell(&kept->dst_stored[at], "2026-11-05T13:33:00", 19);
+	assert_cell(&kept->src[at], "2026-11-05T13:33:00.000000", 26);
+	assert_cell(&kept->dst_stored[doc], "{\"a\":2,\"b\":1}", 13);
+	assert_cell(&kept->src_stored[bin], "\x00\xff", 2);
+	/* a stored value equal to its canonical form shares its bytes */
+	assert_cell(&kept->src_stored[id], "1", 1);
+	assert_ptr_equal(kept->src_stored[id].data, kept->src[id].data);
+	assert_ptr_equal(kept->dst_stored[doc].data, kept->dst[doc].data);
+	rf_diff_row_free(kept, sh->ncols);
+	rf_diff_row_free(plain, sh->ncols);
+	assert_int_equal(rf_diff_next(d, &row, &err), 0);
+	rf_diff_close(d);
+
+	/* identical rows returned with only their key carry no stored forms */
+	d = rf_diff_open(f->src, f->dst, &sel, &err);
+	assert_non_null(d);
+	rf_diff_set_identical_rows(d, false);
+	assert_int_equal(rf_diff_next(d, &row, &err), 1);
+	assert_int_equal(row->status, RF_IDENTICAL);
+	assert_null(row->src_stored);
+	assert_null(row->dst_stored);
+	assert_int_equal(rf_diff_next(d, &row, &err), 1);
+	assert_int_equal(row->status, RF_CHANGED);
+	assert_cell(&row->src_stored[at], "2026-11-05 13:33:00", 19);
+	rf_diff_close(d);
+	rf_selection_free(&sel);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +483,7 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(plan_refuses_excluded_not_null_column_without_default,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(diff_rows_carry_values_as_stored, setup, teardown),
 	    cmocka_unit_test(ops_parse_accepts_known_words_only),
 	    cmocka_unit_test(selection_flags_parse_and_reject),
 	};
