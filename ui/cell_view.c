@@ -46,20 +46,20 @@ static void add_value(struct text_lines *t, const char *label, int label_width,
                       const struct rf_buf *shown, size_t bytes, int width)
 {
 	int pad = label_width - (int)text_width(label, strlen(label));
-	size_t w = text_width(shown->data, shown->len);
+	const char *text = shown->data ? shown->data : "";
+	size_t w = text_width(text, shown->len);
 
 	if (pad < 0)
 		pad = 0;
-	if (!memchr(shown->data, '\n', shown->len) &&
-	    4 + (size_t)label_width + w <= (size_t)width) {
-		text_lines_addf(t, COLOR_NORMAL, "  %s%*s  %s", label, pad, "", shown->data);
+	if (!memchr(text, '\n', shown->len) && 4 + (size_t)label_width + w <= (size_t)width) {
+		text_lines_addf(t, COLOR_NORMAL, "  %s%*s  %s", label, pad, "", text);
 		return;
 	}
 	if (bytes == NOT_A_VALUE)
 		text_lines_addf(t, COLOR_NORMAL, "  %s", label);
 	else
 		text_lines_addf(t, COLOR_NORMAL, "  %s, %zu bytes", label, bytes);
-	text_lines_add_wrapped(t, COLOR_NORMAL, shown->data, shown->len, width, 4);
+	text_lines_add_wrapped(t, COLOR_NORMAL, text, shown->len, width, 4);
 }
 
 /* The labels of both sides in a section, and the wider one's width. */

@@ -2,9 +2,11 @@
  *
  * Two panes aligned by key and scrolled together; one line per key with its
  * status glyph (+ only in the source, - only in the target, ~ changed,
- * = identical) and, in a gutter, '*' for a marked row. Key columns stay
- * pinned on the left while h/l walk the others. Only the lines in view are
- * drawn, so a diff of any size costs the same per key press.
+ * = identical) and, in a gutter, '*' for a marked row. Values are shown
+ * as each engine stored them (session_shown_cells), not as the canonical
+ * forms compared. Key columns stay pinned on the left while h/l walk the
+ * others. Only the lines in view are drawn, so a diff of any size costs
+ * the same per key press.
  */
 #include <curses.h>
 #include <errno.h>

@@ -3,7 +3,8 @@
 # prints them (numeric with its scale, timestamptz with its offset, jsonb
 # in its own form, bytea as \x hex cut with its length), in the grid and in
 # the cell inspector, and below them the canonical forms the diff compared
-# and why they are equal or differ; at 120x30 and 60x15.
+# and why they are equal or differ; at 120x30 and 60x15. MariaDB's the way
+# the mariadb client prints them (varbinary as 0x hex).
 . "$(dirname "$0")/console_lib.sh"
 
 PGD=$RF_TEST_PG_DEV_URL PGP=$RF_TEST_PG_PROD_URL
@@ -18,17 +19,20 @@ INSERT INTO stored_t VALUES
  (1, 45, '2026-11-06 16:45:00+00', '{\"a\": 2, \"b\": 1}', '\\x00ff'),
  (2, 10.5, '2026-11-05 13:33:00+00', '{\"a\": 1}', (SELECT string_agg(set_byte('\\x00'::bytea, 0, 255 - i % 256), ''::bytea) FROM generate_series(0, 1199) i))" >/dev/null
 
-cat >"$T/config.ini" <<EOF
+write_config() { # SOURCE-URL TARGET-URL FILE
+	cat >"$3" <<EOF
 [connection dev]
-url = $PGD
+url = $1
 
 [connection prod]
-url = $PGP
+url = $2
 
 [defaults]
 source = dev
 target = prod
 EOF
+}
+write_config "$PGD" "$PGP" "$T/config.ini"
 
 run() { # SIZE-SCRIPT-LINE SUFFIX
 	console --config "$T/config.ini" --table stored_t <<EOF2
@@ -86,4 +90,29 @@ assert_contains "120: canonical form of dev's price" "dev   45" "$(screen price1
 assert_contains "120: canonical form of prod's price" "prod  45" "$(screen price120)"
 
 for u in "$PGD" "$PGP"; do pg "$u" "DROP TABLE stored_t" >/dev/null; done
+
+echo "# MariaDB: decimal with its scale, datetime, varbinary as 0x hex"
+MYD=$RF_TEST_MY_DEV_URL MYP=$RF_TEST_MY_PROD_URL
+for u in "$MYD" "$MYP"; do my "$u" "DROP TABLE IF EXISTS stored_t"; done
+my "$MYD" "CREATE TABLE stored_t (id int PRIMARY KEY, price decimal(12,2), at datetime, bin varbinary(16));
+INSERT INTO stored_t VALUES (1, 45, '2026-11-05 13:33:00', x'00ff1a')"
+my "$MYP" "CREATE TABLE stored_t (id int PRIMARY KEY, price decimal(12,3), at datetime, bin varbinary(16));
+INSERT INTO stored_t VALUES (1, 45, '2026-11-05 13:33:00', x'00ff1b')"
+write_config "$MYD" "$MYP" "$T/my.ini"
+console --config "$T/my.ini" --table stored_t <<EOF
+:wait-idle
+:dump $T/mygrid
+:enter
+:dump $T/mybin
+EOF
+assert_eq "MariaDB: exit 0" 0 "$rc"
+grid=$(screen mygrid) bin=$(screen mybin)
+assert_contains "MariaDB: decimal with its scale" "45.00 " "$grid"
+assert_contains "MariaDB: the target's scale" "45.000" "$grid"
+assert_contains "MariaDB: datetime as stored" "2026-11-05 13:33:00" "$grid"
+assert_contains "MariaDB: varbinary as the client's hex" "0x00FF1A" "$grid"
+assert_contains "MariaDB: inspector on the changed bytes" "column  bin: bytes" "$bin"
+assert_contains "MariaDB: as stored" "dev (source, mysql)   0x00FF1A" "$bin"
+assert_contains "MariaDB: canonical hex" "dev   00ff1a" "$bin"
+for u in "$MYD" "$MYP"; do my "$u" "DROP TABLE stored_t"; done
 finish
