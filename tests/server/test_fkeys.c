@@ -1,0 +1,122 @@
+/* test_fkeys.c - the foreign_keys driver op (db.h) on real PostgreSQL and
+ * MariaDB servers: composite keys in column order, self-references,
+ * quoted mixed-case names, keys across PostgreSQL schemas, nullability,
+ * DEFERRABLE and whether the engine enforces them now. */
+// clang-format off
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+// clang-format on
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "fk_assert.h"
+#include "rf_test.h"
+#include "rowferry/db.h"
+
+#define CHECK(call, err)                                                                           \
+	do {                                                                                       \
+		char msg_[1200];                                                                   \
+		if ((call) != 0)                                                                   \
+			fail_msg("%s failed: %s", #call, rf_error_text((err), msg_, sizeof msg_)); \
+	} while (0)
+
+static void pg_foreign_keys_across_schemas_composite_self_and_deferrable(void **state)
+{
+	const char *url = rf_test_env("RF_TEST_PG_URL");
+	struct rf_fk_list all = {0}, one = {0};
+	struct rf_error err;
+	struct rf_db *db;
+
+	(void)state;
+	rf_test_sql(url, "DROP SCHEMA IF EXISTS fk_one CASCADE;"
+	                 "DROP SCHEMA IF EXISTS \"Fk Two\" CASCADE;"
+	                 "CREATE SCHEMA fk_one; CREATE SCHEMA \"Fk Two\";"
+	                 "CREATE TABLE fk_one.jobs (id int PRIMARY KEY, job_number text NOT NULL "
+	                 " UNIQUE);"
+	                 "CREATE TABLE \"Fk Two\".\"Orders\" (id int PRIMARY KEY,"
+	                 " \"Job Id\" int NOT NULL REFERENCES fk_one.jobs (id),"
+	                 " region text, num int, UNIQUE (num, region));"
+	                 "CREATE TABLE fk_one.lines (id int PRIMARY KEY, region text, num int,"
+	                 " parent_id int,"
+	                 " CONSTRAINT \"Lines To Order\" FOREIGN KEY (region, num)"
+	                 "  REFERENCES \"Fk Two\".\"Orders\" (region, num),"
+	                 " CONSTRAINT lines_parent FOREIGN KEY (parent_id) REFERENCES fk_one.lines"
+	                 "  DEFERRABLE INITIALLY DEFERRED);");
+	rf_error_clear(&err);
+	db = rf_test_connect("dev", url);
+	CHECK(rf_db_foreign_keys(db, NULL, &all, &err), &err);
+	fk_assert(&all, "Fk Two.Orders", "Orders_Job Id_fkey", "fk_one.jobs", "Job Id", "id", false,
+	          false, true);
+	fk_assert(&all, "fk_one.lines", "Lines To Order", "Fk Two.Orders", "region,num",
+	          "region,num", true, false, true);
+	fk_assert(&all, "fk_one.lines", "lines_parent", "fk_one.lines", "parent_id", "id", true,
+	          true, true);
+	/* one table: the keys it is the child or the parent of */
+	CHECK(rf_db_foreign_keys(db, "Fk Two.Orders", &one, &err), &err);
+	assert_int_equal(one.len, 2);
+	assert_non_null(fk_find(&one, "Fk Two.Orders", "Orders_Job Id_fkey"));
+	assert_non_null(fk_find(&one, "fk_one.lines", "Lines To Order"));
+	rf_fk_list_free(&one);
+	assert_int_equal(rf_db_foreign_keys(db, "fk_one.nope", &one, &err), -1);
+	rf_fk_list_free(&all);
+	rf_db_close(db);
+	rf_test_sql(url, "DROP SCHEMA fk_one CASCADE; DROP SCHEMA \"Fk Two\" CASCADE;");
+}
+
+static void mysql_foreign_keys_composite_self_and_foreign_key_checks(void **state)
+{
+	const char *url = rf_test_env("RF_TEST_MY_URL");
+	struct rf_fk_list all = {0}, one = {0};
+	struct rf_error err;
+	struct rf_db *db;
+
+	(void)state;
+	rf_test_sql(url,
+	            "DROP TABLE IF EXISTS fk_lines, `Fk Orders`, fk_jobs;"
+	            "CREATE TABLE fk_jobs (id int PRIMARY KEY, job_number varchar(20) NOT NULL"
+	            " UNIQUE) ENGINE=InnoDB;"
+	            "CREATE TABLE `Fk Orders` (id int PRIMARY KEY, `Job Id` int NOT NULL,"
+	            " region varchar(10), num int, UNIQUE KEY (region, num),"
+	            " CONSTRAINT `Orders Job` FOREIGN KEY (`Job Id`) REFERENCES fk_jobs (id))"
+	            " ENGINE=InnoDB;"
+	            "CREATE TABLE fk_lines (id int PRIMARY KEY, region varchar(10), num int,"
+	            " parent_id int,"
+	            " CONSTRAINT `Lines To Order` FOREIGN KEY (region, num)"
+	            "  REFERENCES `Fk Orders` (region, num),"
+	            " CONSTRAINT lines_parent FOREIGN KEY (parent_id) REFERENCES fk_lines (id))"
+	            " ENGINE=InnoDB;");
+	rf_error_clear(&err);
+	db = rf_test_connect("dev", url);
+	CHECK(rf_db_foreign_keys(db, NULL, &all, &err), &err);
+	fk_assert(&all, "Fk Orders", "Orders Job", "fk_jobs", "Job Id", "id", false, false, true);
+	fk_assert(&all, "fk_lines", "Lines To Order", "Fk Orders", "region,num", "region,num", true,
+	          false, true);
+	fk_assert(&all, "fk_lines", "lines_parent", "fk_lines", "parent_id", "id", true, false,
+	          true);
+	rf_fk_list_free(&all);
+	CHECK(rf_db_foreign_keys(db, "fk_jobs", &one, &err), &err);
+	assert_int_equal(one.len, 1);
+	assert_non_null(fk_find(&one, "Fk Orders", "Orders Job"));
+	rf_fk_list_free(&one);
+	/* with the session's checks off, nothing is enforced */
+	CHECK(db->ops->exec(db, "SET foreign_key_checks = 0", 0, NULL, NULL, &err), &err);
+	CHECK(rf_db_foreign_keys(db, NULL, &all, &err), &err);
+	fk_assert(&all, "fk_lines", "lines_parent", "fk_lines", "parent_id", "id", true, false,
+	          false);
+	rf_fk_list_free(&all);
+	rf_db_close(db);
+	rf_test_sql(url, "DROP TABLE fk_lines, `Fk Orders`, fk_jobs;");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(pg_foreign_keys_across_schemas_composite_self_and_deferrable),
+	    cmocka_unit_test(mysql_foreign_keys_composite_self_and_foreign_key_checks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
