@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "rowferry/db.h"
+#include "rowferry/diff.h"
 #include "rowferry/util.h"
 
 enum rf_follow { RF_FOLLOW_NONE, RF_FOLLOW_CHILDREN, RF_FOLLOW_PARENTS, RF_FOLLOW_BOTH };
@@ -100,5 +101,54 @@ int rf_set_order(const struct rf_graph *g, struct rf_set *s, struct rf_error *er
 int rf_graph_match_key(const struct rf_table_info *t, const struct rf_strlist *given,
                        const struct rf_strlist *excluded, struct rf_strlist *out,
                        struct rf_error *err);
+
+/* ---- a diff of a set (graph_set.c) ------------------------------------- */
+
+/* The flags that make a diff one of several tables (DESIGN §7, §11), as
+ * given (NULL / empty: not given). Borrows its strings but owns the lists;
+ * rf_set_flags_free(). */
+struct rf_set_flags {
+	const char *follow;          /* children | parents | both */
+	const char *tables;          /* "T1,T2": those tables, whole */
+	struct rf_strlist restricts; /* "TABLE:SQL", repeatable */
+	struct rf_strlist keys;      /* "TABLE:COLS" (bare "COLS": the root's) */
+	struct rf_strlist excludes;  /* "TABLE.COL" or "COL" (every table that has it) */
+	long limit;                  /* at most this many rows of the root; 0: all */
+	bool limit_given;
+};
+void rf_set_flags_free(struct rf_set_flags *f);
+/* True when one of --follow, --tables, --restrict, --limit was given: the
+ * command works on a set of tables. */
+bool rf_set_flags_given(const struct rf_set_flags *f);
+
+/* One table of a set, ready for rf_diff_open: its selection holds the
+ * table's name (one both sides describe), its match key, its excluded
+ * columns and, per side, the WHERE that selects its rows there (its own
+ * filters and the semi-joins through the tables it is selected by). */
+struct rf_set_diff_table {
+	struct rf_selection sel;
+};
+/* Owns everything; rf_set_diff_free(). */
+struct rf_set_diff {
+	size_t len;
+	struct rf_set_diff_table *items; /* in apply order, parents first */
+	struct rf_strlist broken;        /* cycles broken: "name (child -> parent)" */
+};
+void rf_set_diff_free(struct rf_set_diff *d);
+
+/* Builds the set of root on src (the graph of src's foreign keys) and each
+ * table's selection on both sides: the selection flags f apply to the root
+ * (its where, column options), sf says what else comes in, and each table
+ * takes its [compare TABLE] defaults from cfg. A child's rows are selected
+ * on each side by a semi-join on the rows selected in its parents on that
+ * side, built from each engine's own quoting; user fragments (--where,
+ * --restrict) are checked with the engine's lexer and parenthesized first.
+ * --limit reads the root's first N keys from the source (a short diff of
+ * the root) and selects those keys on both sides. Returns 0, or -1 with
+ * err (an unbreakable cycle, an ambiguous key, a bad fragment); *out is
+ * the caller's, also on error. */
+int rf_set_diff_build(struct rf_db *src, struct rf_db *dst, const struct rf_config *cfg,
+                      const char *root, const struct rf_selection_flags *f,
+                      const struct rf_set_flags *sf, struct rf_set_diff *out, struct rf_error *err);
 
 #endif
