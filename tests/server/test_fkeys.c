@@ -12,10 +12,12 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fk_assert.h"
 #include "rf_test.h"
 #include "rowferry/db.h"
+#include "rowferry/graph.h"
 
 #define CHECK(call, err)                                                                           \
 	do {                                                                                       \
@@ -112,11 +114,67 @@ static void mysql_foreign_keys_composite_self_and_foreign_key_checks(void **stat
 	rf_test_sql(url, "DROP TABLE fk_lines, `Fk Orders`, fk_jobs;");
 }
 
+/* The graph of a real PostgreSQL schema: a job's children in apply order,
+ * the self-reference broken, and a NOT NULL cycle refused by name. */
+static void graph_from_a_real_schema_orders_the_set(void **state)
+{
+	const char *url = rf_test_env("RF_TEST_PG_URL");
+	struct rf_fk_list all = {0};
+	struct rf_graph g;
+	struct rf_set set;
+	struct rf_error err;
+	struct rf_db *db;
+	char order[256] = "";
+	size_t i;
+
+	(void)state;
+	rf_test_sql(url, "DROP SCHEMA IF EXISTS fk_graph CASCADE; CREATE SCHEMA fk_graph;"
+	                 "CREATE TABLE fk_graph.jobs (id int PRIMARY KEY);"
+	                 "CREATE TABLE fk_graph.order_lines (id int PRIMARY KEY,"
+	                 " sales_order_id int NOT NULL, parent_line_id int"
+	                 " REFERENCES fk_graph.order_lines);"
+	                 "CREATE TABLE fk_graph.sales_orders (id int PRIMARY KEY,"
+	                 " job_id int NOT NULL REFERENCES fk_graph.jobs);"
+	                 "ALTER TABLE fk_graph.order_lines ADD FOREIGN KEY (sales_order_id)"
+	                 " REFERENCES fk_graph.sales_orders;"
+	                 "CREATE TABLE fk_graph.x (id int PRIMARY KEY, y_id int NOT NULL);"
+	                 "CREATE TABLE fk_graph.y (id int PRIMARY KEY,"
+	                 " x_id int NOT NULL REFERENCES fk_graph.x);"
+	                 "ALTER TABLE fk_graph.x ADD CONSTRAINT x_y FOREIGN KEY (y_id)"
+	                 " REFERENCES fk_graph.y;");
+	rf_error_clear(&err);
+	db = rf_test_connect("dev", url);
+	CHECK(rf_db_foreign_keys(db, NULL, &all, &err), &err);
+	rf_graph_init(&g);
+	rf_graph_add_edges(&g, &all);
+	CHECK(rf_set_closure(&g, (size_t)rf_graph_table(&g, "fk_graph.jobs"), NULL,
+	                     RF_FOLLOW_CHILDREN, &set, &err),
+	      &err);
+	for (i = 0; i < set.len; i++) {
+		strcat(order, i ? " " : "");
+		strcat(order, g.tables.items[set.items[set.order[i]].table]);
+	}
+	assert_string_equal(order, "fk_graph.jobs fk_graph.sales_orders fk_graph.order_lines");
+	assert_int_equal(set.nbroken, 1);
+	assert_string_equal(g.edges.items[set.broken[0]].name, "order_lines_parent_line_id_fkey");
+	rf_set_free(&set);
+	assert_int_equal(rf_set_closure(&g, (size_t)rf_graph_table(&g, "fk_graph.x"), NULL,
+	                                RF_FOLLOW_CHILDREN, &set, &err),
+	                 -1);
+	assert_non_null(strstr(err.msg, "x_y (fk_graph.x -> fk_graph.y)"));
+	assert_non_null(strstr(err.msg, "y_x_id_fkey (fk_graph.y -> fk_graph.x)"));
+	rf_graph_free(&g);
+	rf_fk_list_free(&all);
+	rf_db_close(db);
+	rf_test_sql(url, "DROP SCHEMA fk_graph CASCADE;");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(pg_foreign_keys_across_schemas_composite_self_and_deferrable),
 	    cmocka_unit_test(mysql_foreign_keys_composite_self_and_foreign_key_checks),
+	    cmocka_unit_test(graph_from_a_real_schema_orders_the_set),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
