@@ -400,8 +400,9 @@ int rf_set_diff_build(struct rf_db *src, struct rf_db *dst, const struct rf_conf
 		const struct rf_selection *rs = &b.t[0].sel;
 		const char *w = s == 0 ? (rs->source_where ? rs->source_where : rs->where)
 		                       : (rs->target_where ? rs->target_where : rs->where);
-		if (add_fragment(&b, 0, s, w, s == 0 ? "--source-where" : "--target-where", err) !=
-		    0)
+		const char *what = s == 0 ? (rs->source_where ? "--source-where" : "--where")
+		                          : (rs->target_where ? "--target-where" : "--where");
+		if (add_fragment(&b, 0, s, w, what, err) != 0)
 			goto out;
 	}
 	if (add_restricts(&b, sf, err) != 0)
