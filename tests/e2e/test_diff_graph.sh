@@ -29,19 +29,26 @@ CREATE TABLE order_lines (id INTEGER PRIMARY KEY, sales_order_id INTEGER NOT NUL
   FOREIGN KEY (parent_line_id) REFERENCES order_lines (id));
 CREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR(20));
 CREATE TABLE amb (id INTEGER PRIMARY KEY, note_id INTEGER NOT NULL, code1 VARCHAR(9) NOT NULL UNIQUE,
-  code2 VARCHAR(9) NOT NULL UNIQUE, FOREIGN KEY (note_id) REFERENCES notes (id));'
+  code2 VARCHAR(9) NOT NULL UNIQUE, FOREIGN KEY (note_id) REFERENCES notes (id));
+CREATE TABLE c_parent (a INTEGER NOT NULL, b INTEGER NOT NULL, v VARCHAR(9), PRIMARY KEY (a, b));
+CREATE TABLE c_child (id INTEGER PRIMARY KEY, pa INTEGER, pb INTEGER, w VARCHAR(9),
+  FOREIGN KEY (pa, pb) REFERENCES c_parent (a, b));'
 dev_rows="INSERT INTO jobs VALUES (1, '0000076', 'Acme'), (2, '0000077', 'Globex'), (3, '0000078', 'Initech');
 INSERT INTO sales_orders VALUES (10, 2, 'SO-77-1', 10.00), (11, 2, 'SO-77-2', 20.00),
   (12, 1, 'SO-76-1', 5.00), (13, 3, 'SO-78-1', 1.00);
 INSERT INTO order_lines VALUES (100, 10, 1, 'A', 1, NULL), (101, 10, 2, 'B', 2, 100),
   (102, 11, 1, 'C', 3, NULL), (103, 12, 1, 'D', 1, NULL);
-INSERT INTO notes VALUES (1, 'one'), (2, 'two');"
+INSERT INTO notes VALUES (1, 'one'), (2, 'two');
+INSERT INTO c_parent VALUES (1, 1, 'x'), (1, 2, 'y'), (2, 1, 'z');
+INSERT INTO c_child VALUES (10, 1, 1, 'p'), (11, 1, 2, 'q'), (12, 2, 1, 'r');"
 prod_rows="INSERT INTO jobs VALUES (1, '0000076', 'Acme'), (2, '0000077', 'Globex Ltd'), (3, '0000078', 'Initech');
 INSERT INTO sales_orders VALUES (10, 2, 'SO-77-1', 10.00), (12, 1, 'SO-76-1', 6.00),
   (13, 3, 'SO-78-1', 1.00), (14, 2, 'SO-77-9', 99.00);
 INSERT INTO order_lines VALUES (100, 10, 1, 'A', 1, NULL), (101, 10, 2, 'B', 5, 100),
   (103, 12, 1, 'D', 9, NULL), (104, 14, 1, 'Z', 1, NULL);
-INSERT INTO notes VALUES (1, 'one'), (2, 'TWO');"
+INSERT INTO notes VALUES (1, 'one'), (2, 'TWO');
+INSERT INTO c_parent VALUES (1, 1, 'x'), (1, 2, 'Y'), (2, 1, 'z');
+INSERT INTO c_child VALUES (10, 1, 1, 'P'), (11, 1, 2, 'q'), (12, 2, 1, 'R');"
 pgf "$PGD" <<<"$schema $dev_rows"
 pgf "$PGP" <<<"$schema $prod_rows"
 myf "$MYD" <<<"$schema $dev_rows"
@@ -99,6 +106,14 @@ check_set() { # LABEL FROM TO
 
 	rf diff notes --from "$from" --to "$to" --tables jobs --format json
 	assert_eq "$label: --tables: whole tables" "notes 0 0 1 1;jobs 0 0 1 2;" "$(summaries)"
+
+	# a composite foreign key: (pa, pb) IN (SELECT a, b ...); --limit on a two-column key
+	rf diff c_parent --from "$from" --to "$to" --where "a = 1" --follow children --format json
+	assert_eq "$label: composite foreign key selects the children" \
+		"c_parent changed 1/2;c_child changed 10;" "$(rows_of)"
+	assert_eq "$label: composite foreign key: counts" "c_parent 0 0 1 1;c_child 0 0 1 1;" "$(summaries)"
+	rf diff c_parent --from "$from" --to "$to" --follow children --limit 1 --format json
+	assert_eq "$label: --limit 1 on a two-column key" "c_parent 0 0 0 1;c_child 0 0 1 0;" "$(summaries)"
 
 	rf diff jobs --from "$from" --to "$to" --where "job_number = '0000078'" --follow children --summary
 	assert_eq "$label: no differences in the set: exit 0" 0 "$rc"
