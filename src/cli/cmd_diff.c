@@ -119,11 +119,11 @@ static int diff_set(struct rf_db *src, struct rf_db *dst, const struct rf_config
 	memset(&total, 0, sizeof total);
 	if (rf_set_diff_build(src, dst, cfg, root, &args->flags, &args->set, &set, err) != 0)
 		goto out;
-	if (w->ops->name[0] == 't' && !w->summary_only)
+	if (w->ops == &rf_diff_text_writer && !w->summary_only)
 		for (i = 0; i < set.broken.len; i++)
 			fprintf(w->out, "note:   cycle broken at %s\n", set.broken.items[i]);
 	for (i = 0; i < set.len; i++) {
-		if (i && w->ops->name[0] == 't' && !w->summary_only)
+		if (i && w->ops == &rf_diff_text_writer && !w->summary_only)
 			fputs("\n", w->out);
 		if (diff_one(src, dst, &set.items[i].sel, w, &total, err) != 0)
 			goto out;
@@ -147,15 +147,12 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	struct rf_selection sel;
 	struct rf_config cfg;
 	struct rf_db *src = NULL, *dst = NULL;
-	struct rf_diff *diff = NULL;
 	struct rf_diff_writer w;
-	const struct rf_diff_row *row;
-	const struct rf_diff_stats *st;
-	struct progress prog = {false, 0, false};
+	struct rf_diff_stats total;
 	struct rf_error err;
 	const char *format = "text", *ops = "insert,update";
 	bool summary = false, cfg_loaded = false, sel_built = false;
-	int opt, r, mask, rc = 2;
+	int opt, mask, rc = 2;
 
 	memset(&args, 0, sizeof args);
 	memset(&w, 0, sizeof w);
@@ -220,56 +217,26 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	sel_built = true;
 	if (cli_connect_pair(&cfg, args.from, args.to, &src, &dst, NULL, NULL) != 0)
 		goto out;
-	if (rf_set_flags_given(&args.set)) {
-		w.out = stdout;
-		w.src = src;
-		w.dst = dst;
-		w.summary_only = summary;
-		w.ops_mask = (unsigned)mask;
-		w.bulk_rows = (size_t)cfg.bulk_rows;
-		w.in_set = true;
-		w.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-		rc = diff_set(src, dst, &cfg, argv[optind], &args, &w, &err);
-		if (rc == 2)
-			cli_print_error(&err);
-		goto out;
-	}
-	diff = rf_diff_open(src, dst, &sel, &err);
-	if (!diff) {
-		cli_print_error(&err);
-		goto out;
-	}
-
-	rf_diff_set_identical_rows(diff, false); /* never printed */
 	w.out = stdout;
-	w.shape = rf_diff_shape(diff);
 	w.src = src;
 	w.dst = dst;
-	w.table = sel.table;
 	w.summary_only = summary;
 	w.ops_mask = (unsigned)mask;
 	w.bulk_rows = (size_t)cfg.bulk_rows;
-	w.filtered = sel.where || sel.source_where || sel.target_where;
 	w.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-	prog.on = isatty(STDERR_FILENO);
-	w.ops->begin(&w);
-	while ((r = rf_diff_next(diff, &row, &err)) > 0) {
-		if (row->status != RF_IDENTICAL)
-			w.ops->row(&w, row);
-		progress_tick(&prog, rf_diff_stats(diff));
+	if (rf_set_flags_given(&args.set)) {
+		w.in_set = true;
+		rc = diff_set(src, dst, &cfg, argv[optind], &args, &w, &err);
+	} else {
+		memset(&total, 0, sizeof total);
+		rc = 2;
+		if (diff_one(src, dst, &sel, &w, &total, &err) == 0)
+			rc = total.only_source + total.only_target + total.changed ? 1 : 0;
 	}
-	progress_done(&prog);
-	if (r < 0) {
-		/* whatever was written is incomplete: say so on stderr, exit 2 */
-		fflush(stdout);
+	/* on an error, whatever was written is incomplete: say so on stderr */
+	if (rc == 2)
 		cli_print_error(&err);
-		goto out;
-	}
-	st = rf_diff_stats(diff);
-	w.ops->end(&w, st);
-	rc = st->only_source + st->only_target + st->changed ? 1 : 0;
 out:
-	rf_diff_close(diff);
 	rf_db_close(src);
 	rf_db_close(dst);
 	if (sel_built)
