@@ -169,6 +169,9 @@ rf copy jobs --from "sqlite:$T/dev.db" --to "sqlite:$T/prod.db" --follow childre
 assert_eq "copy --follow: exit 2" 2 "$rc"
 assert_contains "copy --follow: says why" "not supported by copy yet" "$(cat "$T/err")"
 assert_eq "copy --follow: nothing written" "2" "$(sq "$T/prod.db" "SELECT count(*) FROM notes")"
+rf --from "sqlite:$T/dev.db" --to "sqlite:$T/prod.db" --follow children
+assert_eq "console --follow: exit 2" 2 "$rc"
+assert_contains "console --follow: says why" "not supported by the console yet" "$(cat "$T/err")"
 
 for d in rf_graph_dev rf_graph_prod; do
 	pg "$RF_TEST_PG_DEV_URL" "DROP DATABASE IF EXISTS $d" >/dev/null
