@@ -151,4 +151,15 @@ int rf_set_diff_build(struct rf_db *src, struct rf_db *dst, const struct rf_conf
                       const char *root, const struct rf_selection_flags *f,
                       const struct rf_set_flags *sf, struct rf_set_diff *out, struct rf_error *err);
 
+/* Begins a read transaction on each side (RF_TX_READ: REPEATABLE READ on
+ * PostgreSQL, a consistent snapshot on MariaDB, one read transaction on
+ * SQLite), so that rf_set_diff_build and the diff of every table of the set
+ * read one snapshot per side, as a single-table diff does: rows written
+ * meanwhile neither appear in a child without their parent nor the other
+ * way round. rf_diff_open uses the open transaction. Returns 0, or -1
+ * with err and nothing open. */
+int rf_set_diff_begin(struct rf_db *src, struct rf_db *dst, struct rf_error *err);
+/* Ends both read transactions (nothing was written). */
+void rf_set_diff_end(struct rf_db *src, struct rf_db *dst);
+
 #endif

@@ -117,6 +117,9 @@ static int diff_set(struct rf_db *src, struct rf_db *dst, const struct rf_config
 	int rc = 2;
 
 	memset(&total, 0, sizeof total);
+	memset(&set, 0, sizeof set);
+	if (rf_set_diff_begin(src, dst, err) != 0)
+		return 2;
 	if (rf_set_diff_build(src, dst, cfg, root, &args->flags, &args->set, &set, err) != 0)
 		goto out;
 	if (w->ops == &rf_diff_text_writer && !w->summary_only)
@@ -131,6 +134,7 @@ static int diff_set(struct rf_db *src, struct rf_db *dst, const struct rf_config
 	w->ops->end_all(w, set.len, &total);
 	rc = total.only_source + total.only_target + total.changed ? 1 : 0;
 out:
+	rf_set_diff_end(src, dst);
 	rf_set_diff_free(&set);
 	return rc;
 }

@@ -40,6 +40,23 @@ void rf_set_diff_free(struct rf_set_diff *d)
 	memset(d, 0, sizeof *d);
 }
 
+int rf_set_diff_begin(struct rf_db *src, struct rf_db *dst, struct rf_error *err)
+{
+	if (rf_db_begin(src, RF_TX_READ, NULL, err) != 0)
+		return -1;
+	if (rf_db_begin(dst, RF_TX_READ, NULL, err) != 0) {
+		rf_db_rollback(src, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void rf_set_diff_end(struct rf_db *src, struct rf_db *dst)
+{
+	rf_db_rollback(src, NULL);
+	rf_db_rollback(dst, NULL);
+}
+
 /* What is known of one table of the set while its selection is built. */
 struct set_table {
 	struct rf_table_info info[2]; /* as the source and the target describe it */

@@ -16,7 +16,9 @@
 
 #include "fk_assert.h"
 #include "rf_test.h"
+#include "rowferry/config.h"
 #include "rowferry/db.h"
+#include "rowferry/diff.h"
 #include "rowferry/graph.h"
 
 #define CHECK(call, err)                                                                           \
@@ -169,12 +171,93 @@ static void graph_from_a_real_schema_orders_the_set(void **state)
 	rf_test_sql(url, "DROP SCHEMA fk_graph CASCADE;");
 }
 
+/* Diffs every table of a set built on src/dst; "child:o/t/c/i;..." */
+static void diff_counts(struct rf_db *src, struct rf_db *dst, const struct rf_set_diff *set,
+                        char *out, size_t outlen)
+{
+	struct rf_error err;
+	size_t i;
+
+	out[0] = '\0';
+	rf_error_clear(&err);
+	for (i = 0; i < set->len; i++) {
+		struct rf_diff *d = rf_diff_open(src, dst, &set->items[i].sel, &err);
+		const struct rf_diff_row *row;
+		const struct rf_diff_stats *st;
+		char msg[1200];
+		int r;
+		if (!d)
+			fail_msg("%s", rf_error_text(&err, msg, sizeof msg));
+		while ((r = rf_diff_next(d, &row, &err)) > 0)
+			;
+		if (r < 0)
+			fail_msg("%s", rf_error_text(&err, msg, sizeof msg));
+		st = rf_diff_stats(d);
+		snprintf(out + strlen(out), outlen - strlen(out), "%s%s:%llu/%llu/%llu/%llu",
+		         i ? ";" : "", set->items[i].sel.table, st->only_source, st->only_target,
+		         st->changed, st->identical);
+		rf_diff_close(d);
+	}
+}
+
+/* A set is read from one snapshot per side: a child row written on the
+ * target after the set was built (its parent's selection read) is not
+ * seen by the child's diff within rf_set_diff_begin, and is after it. */
+static void a_set_is_read_from_one_snapshot_per_side(void **state)
+{
+	static const char *const keys[][2] = {{"RF_TEST_PG_DEV_URL", "RF_TEST_PG_PROD_URL"},
+	                                      {"RF_TEST_MY_DEV_URL", "RF_TEST_MY_PROD_URL"}};
+	const char *schema =
+	    "DROP TABLE IF EXISTS snap_child; DROP TABLE IF EXISTS snap_parent;"
+	    "CREATE TABLE snap_parent (id int PRIMARY KEY, name varchar(9) NOT NULL);"
+	    "CREATE TABLE snap_child (id int PRIMARY KEY, parent_id int NOT NULL,"
+	    " FOREIGN KEY (parent_id) REFERENCES snap_parent (id));"
+	    "INSERT INTO snap_parent VALUES (1, 'a'), (2, 'b');"
+	    "INSERT INTO snap_child VALUES (10, 1);";
+	struct rf_set_flags sf = {.follow = "children"};
+	struct rf_config cfg = {0}; /* no [compare TABLE] sections */
+	struct rf_selection_flags f = {.where = "id = 1"};
+	size_t e;
+
+	(void)state;
+	for (e = 0; e < 2; e++) {
+		const char *su = rf_test_env(keys[e][0]), *du = rf_test_env(keys[e][1]);
+		struct rf_db *src, *dst;
+		struct rf_set_diff set;
+		struct rf_error err;
+		char got[256];
+
+		rf_test_sql(su, schema);
+		rf_test_sql(du, schema);
+		rf_error_clear(&err);
+		src = rf_test_connect("dev", su);
+		dst = rf_test_connect("prod", du);
+		CHECK(rf_set_diff_begin(src, dst, &err), &err);
+		CHECK(rf_set_diff_build(src, dst, &cfg, "snap_parent", &f, &sf, &set, &err), &err);
+		assert_int_equal(set.len, 2);
+		diff_counts(src, dst, &set, got, sizeof got);
+		/* written by someone else between the parent's diff and the child's */
+		rf_test_sql(du, "INSERT INTO snap_child VALUES (11, 1)");
+		diff_counts(src, dst, &set, got, sizeof got);
+		assert_string_equal(got, "snap_parent:0/0/0/1;snap_child:0/0/0/1");
+		rf_set_diff_end(src, dst);
+		diff_counts(src, dst, &set, got, sizeof got);
+		assert_string_equal(got, "snap_parent:0/0/0/1;snap_child:0/1/0/1");
+		rf_set_diff_free(&set);
+		rf_db_close(src);
+		rf_db_close(dst);
+		rf_test_sql(su, "DROP TABLE snap_child; DROP TABLE snap_parent;");
+		rf_test_sql(du, "DROP TABLE snap_child; DROP TABLE snap_parent;");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(pg_foreign_keys_across_schemas_composite_self_and_deferrable),
 	    cmocka_unit_test(mysql_foreign_keys_composite_self_and_foreign_key_checks),
 	    cmocka_unit_test(graph_from_a_real_schema_orders_the_set),
+	    cmocka_unit_test(a_set_is_read_from_one_snapshot_per_side),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
