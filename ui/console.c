@@ -466,6 +466,12 @@ int cmd_console(int argc, char **argv, const struct cli_common *common)
 			goto out;
 		}
 	}
+	if (rf_set_flags_given(&args.set)) {
+		fprintf(stderr,
+		        "rowferry: --follow, --tables, --restrict and --limit are not "
+		        "supported by the console yet (rowferry diff TABLE --follow ...)\n");
+		goto out;
+	}
 	if (optind < gargc) {
 		fprintf(stderr, "rowferry: unexpected argument '%s' (see rowferry --help)\n",
 		        gargv[optind]);

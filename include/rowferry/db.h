@@ -71,6 +71,32 @@ struct rf_fkey {
 	char **ref_cols; /* referenced columns, same count */
 };
 
+/* One foreign key as the row graph sees it (graph.h, DESIGN §11). Tables
+ * are named as describe() names them (its `display`: "public.jobs" on
+ * PostgreSQL, "jobs" in MariaDB's connected database and in SQLite). */
+struct rf_fk_edge {
+	char *name;
+	char *child;  /* the referencing table */
+	char *parent; /* the referenced table */
+	size_t ncols;
+	char **child_cols;  /* in the constraint's order */
+	char **parent_cols; /* same count */
+	bool nullable;      /* every child column accepts NULL: a cycle can be
+	                       broken here (insert NULL, UPDATE later) */
+	bool deferrable;    /* DEFERRABLE (PostgreSQL; false elsewhere) */
+	bool enforced;      /* the engine checks it on this connection now
+	                       (SQLite: PRAGMA foreign_keys; MariaDB:
+	                       foreign_key_checks) */
+};
+/* Owns its items and their strings; rf_fk_list_free(). */
+struct rf_fk_list {
+	size_t len;
+	struct rf_fk_edge *items;
+};
+void rf_fk_list_free(struct rf_fk_list *l);
+/* Appends a deep copy of e. */
+void rf_fk_list_add(struct rf_fk_list *l, const struct rf_fk_edge *e);
+
 /* Everything the core needs to know about one table. Owned by the caller of
  * describe(); free with rf_table_info_free(). Column order is the table's. */
 struct rf_table_info {
@@ -234,6 +260,11 @@ struct rf_db_ops {
 	 * PostgreSQL an unqualified name is looked up in the search_path. */
 	int (*describe)(struct rf_db *db, const char *name, struct rf_table_info *out,
 	                struct rf_error *err);
+	/* Every foreign key of the database (PostgreSQL: every schema but the
+	 * system's; MariaDB: the tables of the connected database; SQLite:
+	 * the main database), ordered by child table and constraint name. *out
+	 * is the caller's (rf_fk_list_free), also on error. */
+	int (*foreign_keys)(struct rf_db *db, struct rf_fk_list *out, struct rf_error *err);
 
 	int (*stream_open)(struct rf_db *db, const struct rf_stream_spec *spec,
 	                   struct rf_stream **out, struct rf_error *err);
@@ -369,6 +400,11 @@ int rf_db_list_tables(struct rf_db *db, bool count, struct rf_table_list *out,
                       struct rf_error *err);
 int rf_db_describe(struct rf_db *db, const char *name, struct rf_table_info *out,
                    struct rf_error *err);
+/* The foreign keys of the database (table NULL), or those of which table
+ * (any name describe() accepts) is the child or the parent. *out is the
+ * caller's (rf_fk_list_free), also on error. */
+int rf_db_foreign_keys(struct rf_db *db, const char *table, struct rf_fk_list *out,
+                       struct rf_error *err);
 int rf_db_rollback(struct rf_db *db, struct rf_error *err);
 /* prepare(), the engine's name and ':' written first into tx: the value of
  * the journal's "tx" ("postgres:745", "mysql:rowferry-<uuid>", "sqlite:12"). */

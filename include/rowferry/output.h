@@ -22,6 +22,8 @@ struct rf_diff_writer {
 	unsigned ops_mask; /* the operations it runs; 0: RF_OPS_DEFAULT, as copy */
 	size_t bulk_rows;  /* [safety] bulk_rows */
 	bool filtered;     /* the diff had a WHERE (rf_preview_opts.filtered) */
+	bool in_set;       /* one table of a set (DESIGN §11): json lines carry
+	                      "table" */
 	void *state;       /* the writer's own */
 };
 
@@ -31,13 +33,17 @@ struct rf_diff_writer_ops {
 	/* called for differing rows only */
 	void (*row)(struct rf_diff_writer *w, const struct rf_diff_row *row);
 	void (*end)(struct rf_diff_writer *w, const struct rf_diff_stats *stats);
+	/* After the last table of a set: the totals over its ntables tables
+	 * (NULL: the format writes one table only) */
+	void (*end_all)(struct rf_diff_writer *w, size_t ntables,
+	                const struct rf_diff_stats *total);
 };
 
 extern const struct rf_diff_writer_ops rf_diff_text_writer;
 extern const struct rf_diff_writer_ops rf_diff_json_writer;
 extern const struct rf_diff_writer_ops rf_diff_sql_writer;
 extern const struct rf_diff_writer_ops rf_diff_csv_writer;
-/* NULL for an unknown name */
+/* NULL for an unknown name ("jsonl" is json) */
 const struct rf_diff_writer_ops *rf_diff_writer_find(const char *name);
 
 /* Appends a value for a human: printable bytes as is, control characters

@@ -24,10 +24,28 @@ int cli_selection_option(struct cli_selection_args *a, int opt, char *arg)
 		return 1;
 	case CLI_OPT_KEY:
 		a->flags.key = arg;
+		rf_strlist_add(&a->set.keys, arg);
 		return 1;
 	case CLI_OPT_EXCLUDE:
 		a->flags.exclude = arg;
+		rf_strlist_split(&a->set.excludes, arg);
 		return 1;
+	case CLI_OPT_FOLLOW:
+		a->set.follow = arg;
+		return 1;
+	case CLI_OPT_TABLES:
+		a->set.tables = arg;
+		return 1;
+	case CLI_OPT_RESTRICT:
+		rf_strlist_add(&a->set.restricts, arg);
+		return 1;
+	case CLI_OPT_LIMIT: {
+		char *end;
+		a->set.limit = strtol(arg, &end, 10);
+		a->set.limit_given = true;
+		a->bad_limit = !*arg || *end;
+		return 1;
+	}
 	case CLI_OPT_IGNORE:
 		a->flags.ignore = arg;
 		return 1;
@@ -61,4 +79,5 @@ int cli_selection_build(const struct cli_selection_args *a, const struct rf_conf
 void cli_selection_args_free(struct cli_selection_args *a)
 {
 	rf_selection_flags_free(&a->flags);
+	rf_set_flags_free(&a->set);
 }

@@ -6,6 +6,7 @@
 
 #include "rowferry/config.h"
 #include "rowferry/diff.h"
+#include "rowferry/graph.h"
 
 enum {
 	CLI_OPT_FROM = 1000,
@@ -19,6 +20,10 @@ enum {
 	CLI_OPT_TOLERANCE,
 	CLI_OPT_TS_PRECISION,
 	CLI_OPT_TRIM,
+	CLI_OPT_FOLLOW,
+	CLI_OPT_TABLES,
+	CLI_OPT_RESTRICT,
+	CLI_OPT_LIMIT,
 	CLI_OPT__SELECTION_END
 };
 
@@ -35,6 +40,10 @@ enum {
 	    {"ignore", required_argument, NULL, CLI_OPT_IGNORE},                                   \
 	    {"tolerance", required_argument, NULL, CLI_OPT_TOLERANCE},                             \
 	    {"ts-precision", required_argument, NULL, CLI_OPT_TS_PRECISION},                       \
+	    {"follow", required_argument, NULL, CLI_OPT_FOLLOW},                                   \
+	    {"tables", required_argument, NULL, CLI_OPT_TABLES},                                   \
+	    {"restrict", required_argument, NULL, CLI_OPT_RESTRICT},                               \
+	    {"limit", required_argument, NULL, CLI_OPT_LIMIT},                                     \
 	{                                                                                          \
 		"trim", required_argument, NULL, CLI_OPT_TRIM                                      \
 	}
@@ -54,10 +63,29 @@ enum {
 	"  --trim COLS            ignore leading/trailing blanks in these text columns\n"          \
 	"Defaults for these may come from a [compare TABLE] section of the config.\n"
 
+/* The flags of a diff of several tables (DESIGN §11); `diff` only. */
+#define CLI_SET_HELP                                                                               \
+	"several tables (DESIGN §11; TABLE is the root):\n"                                       \
+	"  --follow WHICH         children, parents or both: the tables related by foreign\n"      \
+	"                         keys, each selected by the rows selected in the tables it\n"     \
+	"                         references (children) or that reference it (parents)\n"          \
+	"  --tables T1,T2         these tables too, whole unless --restrict'ed\n"                  \
+	"  --restrict TABLE:SQL   filter one table of the set (repeatable)\n"                      \
+	"  --key TABLE:COLS       one table's match key (repeatable; bare COLS: the root's);\n"    \
+	"                         default: [compare TABLE] key, the primary key unless\n"          \
+	"                         excluded, else the one NOT NULL unique key\n"                    \
+	"  --exclude TABLE.COL    a column of one table; a bare COL: in every table\n"             \
+	"  --limit N              at most N rows of the root (the source's first N keys)\n"        \
+	"                         with what they bring along\n"                                    \
+	"  Output: a section per table in apply order (parents first); json lines carry\n"         \
+	"  \"table\" and end with {\"summary_all\":{...}}.\n"
+
 /* Selection flags as given, before config defaults are applied. */
 struct cli_selection_args {
 	const char *from, *to;
 	struct rf_selection_flags flags; /* rf_selection_build takes them */
+	struct rf_set_flags set;         /* a set of tables (rf_set_diff_build) */
+	bool bad_limit;                  /* --limit was not a number */
 };
 
 /* Handles one getopt result; returns 1 if it was a selection flag, 0 if not.

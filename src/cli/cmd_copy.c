@@ -97,6 +97,15 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 			return -1;
 		}
 	}
+	if (rf_set_flags_given(&a->sel.set)) {
+		/* DESIGN §11: the copy of a set is later work (issue 12) */
+		fprintf(stderr,
+		        "rowferry: copy: --follow, --tables, --restrict and --limit are not "
+		        "supported by copy yet: copy one table at a time (rowferry diff "
+		        "shows the differences of the whole set)\n");
+		*rc = CLI_EXIT_ERROR;
+		return -1;
+	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "rowferry: copy: %s\n",
 		        optind >= argc ? "which table? (rowferry copy TABLE)"

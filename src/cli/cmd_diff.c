@@ -19,7 +19,7 @@ static const char diff_usage[] =
     "same data in PostgreSQL, MariaDB and SQLite compares equal; NULL never\n"
     "equals ''. Reads run in read-only transactions.\n"
     "\n"
-    "options:\n" CLI_SELECTION_HELP
+    "options:\n" CLI_SELECTION_HELP CLI_SET_HELP
     "  --format FORMAT        text (default), json (JSON Lines, summary last),\n"
     "                         csv (a line per side of each differing row; NULL is\n"
     "                         an empty field, '' a quoted one) or\n"
@@ -30,11 +30,12 @@ static const char diff_usage[] =
     "  --summary              counts only\n"
     "  --config FILE          config file\n"
     "\n"
-    "exit status: 0 no differences, 1 differences, 2 error.\n"
+    "exit status: 0 no differences (in any table of a set), 1 differences, 2 error.\n"
     "\n"
     "example:\n"
     "  rowferry diff siteflow_orders --key job_number,order_ref --exclude guid \\\n"
-    "      --where \"job_number = '0000065'\"\n";
+    "      --where \"job_number = '0000065'\"\n"
+    "  rowferry diff jobs --where \"job_number = '0000077'\" --follow children\n";
 
 /* Progress on stderr while a long diff runs, only when someone can see it. */
 struct progress {
@@ -63,6 +64,81 @@ static void progress_done(struct progress *p)
 		fputs("\r\033[K", stderr);
 }
 
+/* One table's diff through the writer; adds its counts to *total. Returns
+ * 0, or -1 with err (what was written of it is then incomplete). */
+static int diff_one(struct rf_db *src, struct rf_db *dst, const struct rf_selection *sel,
+                    struct rf_diff_writer *w, struct rf_diff_stats *total, struct rf_error *err)
+{
+	struct progress prog = {isatty(STDERR_FILENO), 0, false};
+	const struct rf_diff_row *row;
+	const struct rf_diff_stats *st;
+	struct rf_diff *diff = rf_diff_open(src, dst, sel, err);
+	int r, rc = -1;
+
+	if (!diff)
+		return -1;
+	rf_diff_set_identical_rows(diff, false); /* never printed */
+	w->shape = rf_diff_shape(diff);
+	w->table = sel->table;
+	w->filtered = sel->where || sel->source_where || sel->target_where;
+	w->ops->begin(w);
+	while ((r = rf_diff_next(diff, &row, err)) > 0) {
+		if (row->status != RF_IDENTICAL)
+			w->ops->row(w, row);
+		progress_tick(&prog, rf_diff_stats(diff));
+	}
+	progress_done(&prog);
+	if (r < 0) {
+		fflush(w->out);
+		goto out;
+	}
+	st = rf_diff_stats(diff);
+	w->ops->end(w, st);
+	total->only_source += st->only_source;
+	total->only_target += st->only_target;
+	total->changed += st->changed;
+	total->identical += st->identical;
+	rc = 0;
+out:
+	rf_diff_close(diff);
+	w->shape = NULL;
+	return rc;
+}
+
+/* A diff of the set of tables the root and the set flags make (DESIGN
+ * §11): a section per table in apply order, then the totals. */
+static int diff_set(struct rf_db *src, struct rf_db *dst, const struct rf_config *cfg,
+                    const char *root, const struct cli_selection_args *args,
+                    struct rf_diff_writer *w, struct rf_error *err)
+{
+	struct rf_set_diff set;
+	struct rf_diff_stats total;
+	size_t i;
+	int rc = 2;
+
+	memset(&total, 0, sizeof total);
+	memset(&set, 0, sizeof set);
+	if (rf_set_diff_begin(src, dst, err) != 0)
+		return 2;
+	if (rf_set_diff_build(src, dst, cfg, root, &args->flags, &args->set, &set, err) != 0)
+		goto out;
+	if (w->ops == &rf_diff_text_writer && !w->summary_only)
+		for (i = 0; i < set.broken.len; i++)
+			fprintf(w->out, "note:   cycle broken at %s\n", set.broken.items[i]);
+	for (i = 0; i < set.len; i++) {
+		if (i && w->ops == &rf_diff_text_writer && !w->summary_only)
+			fputs("\n", w->out);
+		if (diff_one(src, dst, &set.items[i].sel, w, &total, err) != 0)
+			goto out;
+	}
+	w->ops->end_all(w, set.len, &total);
+	rc = total.only_source + total.only_target + total.changed ? 1 : 0;
+out:
+	rf_set_diff_end(src, dst);
+	rf_set_diff_free(&set);
+	return rc;
+}
+
 int cmd_diff(int argc, char **argv, const struct cli_common *common)
 {
 	static const struct option longopts[] = {CLI_SELECTION_LONGOPTS,
@@ -75,15 +151,12 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	struct rf_selection sel;
 	struct rf_config cfg;
 	struct rf_db *src = NULL, *dst = NULL;
-	struct rf_diff *diff = NULL;
 	struct rf_diff_writer w;
-	const struct rf_diff_row *row;
-	const struct rf_diff_stats *st;
-	struct progress prog = {false, 0, false};
+	struct rf_diff_stats total;
 	struct rf_error err;
 	const char *format = "text", *ops = "insert,update";
 	bool summary = false, cfg_loaded = false, sel_built = false;
-	int opt, r, mask, rc = 2;
+	int opt, mask, rc = 2;
 
 	memset(&args, 0, sizeof args);
 	memset(&w, 0, sizeof w);
@@ -124,6 +197,17 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 		        format);
 		goto out;
 	}
+	if (args.bad_limit) {
+		fprintf(stderr, "rowferry: diff: --limit takes a number of rows\n");
+		goto out;
+	}
+	if (rf_set_flags_given(&args.set) && !w.ops->end_all) {
+		fprintf(stderr,
+		        "rowferry: diff: --format %s shows one table; a set of tables "
+		        "(--follow, --tables, --restrict, --limit) takes text or json\n",
+		        format);
+		goto out;
+	}
 	mask = rf_ops_parse(ops, &err);
 	if (mask < 0) {
 		cli_print_error(&err);
@@ -137,42 +221,26 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	sel_built = true;
 	if (cli_connect_pair(&cfg, args.from, args.to, &src, &dst, NULL, NULL) != 0)
 		goto out;
-	diff = rf_diff_open(src, dst, &sel, &err);
-	if (!diff) {
-		cli_print_error(&err);
-		goto out;
-	}
-
-	rf_diff_set_identical_rows(diff, false); /* never printed */
 	w.out = stdout;
-	w.shape = rf_diff_shape(diff);
 	w.src = src;
 	w.dst = dst;
-	w.table = sel.table;
 	w.summary_only = summary;
 	w.ops_mask = (unsigned)mask;
 	w.bulk_rows = (size_t)cfg.bulk_rows;
-	w.filtered = sel.where || sel.source_where || sel.target_where;
 	w.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-	prog.on = isatty(STDERR_FILENO);
-	w.ops->begin(&w);
-	while ((r = rf_diff_next(diff, &row, &err)) > 0) {
-		if (row->status != RF_IDENTICAL)
-			w.ops->row(&w, row);
-		progress_tick(&prog, rf_diff_stats(diff));
+	if (rf_set_flags_given(&args.set)) {
+		w.in_set = true;
+		rc = diff_set(src, dst, &cfg, argv[optind], &args, &w, &err);
+	} else {
+		memset(&total, 0, sizeof total);
+		rc = 2;
+		if (diff_one(src, dst, &sel, &w, &total, &err) == 0)
+			rc = total.only_source + total.only_target + total.changed ? 1 : 0;
 	}
-	progress_done(&prog);
-	if (r < 0) {
-		/* whatever was written is incomplete: say so on stderr, exit 2 */
-		fflush(stdout);
+	/* on an error, whatever was written is incomplete: say so on stderr */
+	if (rc == 2)
 		cli_print_error(&err);
-		goto out;
-	}
-	st = rf_diff_stats(diff);
-	w.ops->end(&w, st);
-	rc = st->only_source + st->only_target + st->changed ? 1 : 0;
 out:
-	rf_diff_close(diff);
 	rf_db_close(src);
 	rf_db_close(dst);
 	if (sel_built)

@@ -129,6 +129,76 @@ int rf_db_describe(struct rf_db *db, const char *name, struct rf_table_info *out
 	return db->ops->describe(db, name, out, err);
 }
 
+static void fk_edge_free(struct rf_fk_edge *e)
+{
+	size_t i;
+	for (i = 0; i < e->ncols; i++) {
+		free(e->child_cols[i]);
+		free(e->parent_cols[i]);
+	}
+	free(e->child_cols);
+	free(e->parent_cols);
+	free(e->name);
+	free(e->child);
+	free(e->parent);
+}
+
+void rf_fk_list_free(struct rf_fk_list *l)
+{
+	size_t i;
+	if (!l)
+		return;
+	for (i = 0; i < l->len; i++)
+		fk_edge_free(&l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof *l);
+}
+
+void rf_fk_list_add(struct rf_fk_list *l, const struct rf_fk_edge *e)
+{
+	struct rf_fk_edge *c;
+	size_t i;
+
+	l->items = rf_xrealloc(l->items, (l->len + 1) * sizeof *l->items);
+	c = &l->items[l->len++];
+	*c = *e;
+	c->name = rf_xstrdup(e->name);
+	c->child = rf_xstrdup(e->child);
+	c->parent = rf_xstrdup(e->parent);
+	c->child_cols = rf_xcalloc(e->ncols + 1, sizeof *c->child_cols);
+	c->parent_cols = rf_xcalloc(e->ncols + 1, sizeof *c->parent_cols);
+	for (i = 0; i < e->ncols; i++) {
+		c->child_cols[i] = rf_xstrdup(e->child_cols[i]);
+		c->parent_cols[i] = rf_xstrdup(e->parent_cols[i]);
+	}
+}
+
+int rf_db_foreign_keys(struct rf_db *db, const char *table, struct rf_fk_list *out,
+                       struct rf_error *err)
+{
+	struct rf_fk_list all = {0};
+	struct rf_table_info t = {0};
+	size_t i;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (table && db->ops->describe(db, table, &t, err) != 0)
+		goto out;
+	if (db->ops->foreign_keys(db, table ? &all : out, err) != 0)
+		goto out;
+	/* one table's: the keys it is the child or the parent of, by the name
+	 * describe gives it (the drivers name both ends the same way) */
+	for (i = 0; table && i < all.len; i++)
+		if (strcmp(all.items[i].child, t.display) == 0 ||
+		    strcmp(all.items[i].parent, t.display) == 0)
+			rf_fk_list_add(out, &all.items[i]);
+	rc = 0;
+out:
+	rf_fk_list_free(&all);
+	rf_table_info_free(&t);
+	return rc;
+}
+
 int rf_db_commit(struct rf_db *db, struct rf_error *err)
 {
 	return db->ops->commit(db, err);

@@ -9,6 +9,8 @@ const struct rf_diff_writer_ops *rf_diff_writer_find(const char *name)
 	static const struct rf_diff_writer_ops *const all[] = {
 	    &rf_diff_text_writer, &rf_diff_json_writer, &rf_diff_sql_writer, &rf_diff_csv_writer};
 	size_t i;
+	if (strcmp(name, "jsonl") == 0)
+		return &rf_diff_json_writer;
 	for (i = 0; i < sizeof all / sizeof all[0]; i++)
 		if (strcmp(all[i]->name, name) == 0)
 			return all[i];

@@ -52,6 +52,8 @@ static void json_row(struct rf_diff_writer *w, const struct rf_diff_row *row)
 	if (w->summary_only)
 		return;
 	o = json_object();
+	if (w->in_set)
+		json_object_set_new_nocheck(o, "table", json_string(w->shape->src_table.display));
 	key = json_object();
 	for (i = 0; i < sh->nkey; i++)
 		json_object_set_new_nocheck(key, sh->cols[sh->key[i]].name,
@@ -74,7 +76,20 @@ static void json_end(struct rf_diff_writer *w, const struct rf_diff_stats *st)
 	                      "only_source", (json_int_t)st->only_source, "only_target",
 	                      (json_int_t)st->only_target, "changed", (json_int_t)st->changed,
 	                      "identical", (json_int_t)st->identical);
-	emit(w, json_pack("{s:o}", "summary", s));
+	if (w->in_set)
+		emit(w,
+		     json_pack("{s:s, s:o}", "table", w->shape->src_table.display, "summary", s));
+	else
+		emit(w, json_pack("{s:o}", "summary", s));
+}
+
+static void json_end_all(struct rf_diff_writer *w, size_t ntables, const struct rf_diff_stats *st)
+{
+	json_t *s =
+	    json_pack("{s:I, s:I, s:I, s:I, s:I}", "tables", (json_int_t)ntables, "only_source",
+	              (json_int_t)st->only_source, "only_target", (json_int_t)st->only_target,
+	              "changed", (json_int_t)st->changed, "identical", (json_int_t)st->identical);
+	emit(w, json_pack("{s:o}", "summary_all", s));
 }
 
 const struct rf_diff_writer_ops rf_diff_json_writer = {
@@ -82,4 +97,5 @@ const struct rf_diff_writer_ops rf_diff_json_writer = {
     .begin = json_begin,
     .row = json_row,
     .end = json_end,
+    .end_all = json_end_all,
 };

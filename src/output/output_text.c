@@ -90,9 +90,19 @@ static void text_end(struct rf_diff_writer *w, const struct rf_diff_stats *st)
 	        st->only_target, st->changed, st->identical);
 }
 
+static void text_end_all(struct rf_diff_writer *w, size_t ntables, const struct rf_diff_stats *st)
+{
+	fprintf(w->out,
+	        "%sall %zu tables: %llu only in source, %llu only in target, %llu changed, "
+	        "%llu identical\n",
+	        w->summary_only ? "" : "\n", ntables, st->only_source, st->only_target, st->changed,
+	        st->identical);
+}
+
 const struct rf_diff_writer_ops rf_diff_text_writer = {
     .name = "text",
     .begin = text_begin,
     .row = text_row,
     .end = text_end,
+    .end_all = text_end_all,
 };

@@ -967,6 +967,7 @@ const struct rf_db_ops rf_mysql_ops = {
     .close = my_close,
     .list_tables = my_list_tables,
     .describe = my_describe,
+    .foreign_keys = my_foreign_keys,
     .stream_open = my_stream_open,
     .stream_next = my_stream_next,
     .stream_close = my_stream_close,

@@ -85,6 +85,7 @@ int my_temp_drop(struct rf_db *base, const char *name, struct rf_error *err);
 
 /* mysql_schema.c: the ops list_tables and describe (contracts in db.h). */
 int my_list_tables(struct rf_db *base, bool count, struct rf_table_list *out, struct rf_error *err);
+int my_foreign_keys(struct rf_db *base, struct rf_fk_list *out, struct rf_error *err);
 int my_describe(struct rf_db *base, const char *name, struct rf_table_info *out,
                 struct rf_error *err);
 

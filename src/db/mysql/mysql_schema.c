@@ -363,6 +363,71 @@ static int load_fkeys(struct my_db *db, struct rf_table_info *t, struct rf_error
 	return 0;
 }
 
+/* Every foreign key of the connected database's tables (db.h): InnoDB's,
+ * the only engine that keeps them. They are enforced while the session's
+ * foreign_key_checks is on. */
+int my_foreign_keys(struct rf_db *base, struct rf_fk_list *out, struct rf_error *err)
+{
+	struct my_db *db = (struct my_db *)base;
+	const char *const where[] = {db->database ? db->database : "",
+	                             db->database ? db->database : ""};
+	struct rf_result r = {0}, checks = {0};
+	size_t i, j, k;
+	bool enforced;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (!db->database) {
+		rf_error_set(err, base->name,
+		             "no database in the URL (mysql://user@host/DATABASE)");
+		goto out;
+	}
+	if (query(db, "SELECT @@foreign_key_checks", 0, NULL, &checks, err) != 0 ||
+	    query(db,
+	          "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, "
+	          "k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, "
+	          "k.REFERENCED_COLUMN_NAME, c.IS_NULLABLE "
+	          "FROM information_schema.KEY_COLUMN_USAGE k "
+	          "JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = k.TABLE_SCHEMA "
+	          "AND c.TABLE_NAME = k.TABLE_NAME AND c.COLUMN_NAME = k.COLUMN_NAME "
+	          "WHERE k.TABLE_SCHEMA = ? AND BINARY k.TABLE_SCHEMA = ? "
+	          "AND k.REFERENCED_TABLE_NAME IS NOT NULL "
+	          "ORDER BY BINARY k.TABLE_NAME, BINARY k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
+	          2, where, &r, err) != 0)
+		goto out;
+	enforced =
+	    checks.nrows == 1 && cell(&checks, 0, 0) && strcmp(cell(&checks, 0, 0), "1") == 0;
+	for (i = 0; i < r.nrows; i = j) {
+		struct rf_fk_edge *e;
+		const char *ref_schema = cell(&r, i, 3);
+		for (j = i; j < r.nrows && strcmp(cell(&r, j, 0), cell(&r, i, 0)) == 0 &&
+		            strcmp(cell(&r, j, 1), cell(&r, i, 1)) == 0;
+		     j++)
+			;
+		out->items = rf_xrealloc(out->items, (out->len + 1) * sizeof *out->items);
+		e = &out->items[out->len++];
+		memset(e, 0, sizeof *e);
+		e->name = rf_xstrdup(cell(&r, i, 1));
+		e->child = rf_xstrdup(cell(&r, i, 0));
+		/* named as describe() names it: bare within the connected database */
+		e->parent = strcmp(ref_schema, db->database) == 0
+		                ? rf_xstrdup(cell(&r, i, 4))
+		                : rf_xasprintf("%s.%s", ref_schema, cell(&r, i, 4));
+		e->ncols = j - i;
+		e->child_cols = names(&r, i, j, 2);
+		e->parent_cols = names(&r, i, j, 5);
+		e->nullable = true;
+		for (k = i; k < j; k++)
+			e->nullable = e->nullable && strcmp(cell(&r, k, 6), "YES") == 0;
+		e->enforced = enforced;
+	}
+	rc = 0;
+out:
+	rf_result_free(&r);
+	rf_result_free(&checks);
+	return rc;
+}
+
 /* 1 if schema.table exists (exact names), 0 if not, -1 on error. */
 static int table_exists(struct my_db *db, const char *schema, const char *table,
                         struct rf_error *err)

@@ -830,6 +830,7 @@ const struct rf_db_ops rf_pg_ops = {
     .close = pg_close,
     .list_tables = pg_list_tables,
     .describe = pg_describe,
+    .foreign_keys = pg_foreign_keys,
     .stream_open = pg_stream_open,
     .stream_next = pg_stream_next,
     .stream_close = pg_stream_close,

@@ -178,6 +178,24 @@ static const char pg_fkeys_sql[] =
     " WHERE con.conrelid = $1::oid AND con.contype = 'f' AND con.conparentid = 0"
     " ORDER BY con.oid, k.ord";
 
+/* Every foreign key of the database, one row per column pair, for the row
+ * graph: both ends named schema.table as describe names them. */
+static const char pg_all_fkeys_sql[] =
+    "SELECT con.oid, con.conname, cn.nspname, cc.relname, rn.nspname, rc.relname,"
+    " a.attname, ra.attname, NOT a.attnotnull, con.condeferrable"
+    " FROM pg_catalog.pg_constraint con"
+    " JOIN pg_catalog.pg_class cc ON cc.oid = con.conrelid"
+    " JOIN pg_catalog.pg_namespace cn ON cn.oid = cc.relnamespace"
+    " JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid"
+    " JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace"
+    " CROSS JOIN LATERAL unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(attnum, refnum, ord)"
+    " JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum"
+    " JOIN pg_catalog.pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = k.refnum"
+    " WHERE con.contype = 'f' AND con.conparentid = 0 AND NOT cc.relispartition"
+    " AND cn.nspname <> 'information_schema' AND cn.nspname !~ '^pg_'"
+    " ORDER BY cn.nspname COLLATE \"C\", cc.relname COLLATE \"C\","
+    " con.conname COLLATE \"C\", con.oid, k.ord";
+
 /* What an INSERT stores, from the built-in base type and the column's
  * typmod (predict.c). Domains, arrays, enums, floats (whose text form
  * depends on extra_float_digits and the server version), char(n) (padded),
@@ -282,6 +300,43 @@ static void describe_fkeys(const PGresult *res, struct rf_table_info *t)
 		f->cols[f->ncols] = rf_xstrdup(PQgetvalue(res, r, 4));
 		f->ref_cols[f->ncols++] = rf_xstrdup(PQgetvalue(res, r, 5));
 	}
+}
+
+/* Every foreign key of the database (db.h). PostgreSQL enforces each one
+ * (NOT VALID ones too, for new rows). */
+int pg_foreign_keys(struct rf_db *dbp, struct rf_fk_list *out, struct rf_error *err)
+{
+	PGresult *res = pg_query(pg(dbp), pg_all_fkeys_sql, 0, NULL, err);
+	struct rf_fk_edge *e = NULL;
+	const char *prev = NULL;
+	int r, n;
+
+	memset(out, 0, sizeof *out);
+	if (!res)
+		return -1;
+	n = PQntuples(res);
+	out->items = rf_xcalloc((size_t)n + 1, sizeof *out->items);
+	for (r = 0; r < n; r++) {
+		if (!prev || strcmp(prev, PQgetvalue(res, r, 0)) != 0) {
+			e = &out->items[out->len++];
+			e->name = rf_xstrdup(PQgetvalue(res, r, 1));
+			e->child =
+			    rf_xasprintf("%s.%s", PQgetvalue(res, r, 2), PQgetvalue(res, r, 3));
+			e->parent =
+			    rf_xasprintf("%s.%s", PQgetvalue(res, r, 4), PQgetvalue(res, r, 5));
+			e->child_cols = rf_xcalloc((size_t)n, sizeof *e->child_cols);
+			e->parent_cols = rf_xcalloc((size_t)n, sizeof *e->parent_cols);
+			e->nullable = true;
+			e->deferrable = *PQgetvalue(res, r, 9) == 't';
+			e->enforced = true;
+			prev = PQgetvalue(res, r, 0);
+		}
+		e->child_cols[e->ncols] = rf_xstrdup(PQgetvalue(res, r, 6));
+		e->parent_cols[e->ncols++] = rf_xstrdup(PQgetvalue(res, r, 7));
+		e->nullable = e->nullable && *PQgetvalue(res, r, 8) == 't';
+	}
+	PQclear(res);
+	return 0;
 }
 
 /* Fills *out (caller frees with rf_table_info_free(), also on error). */

@@ -46,6 +46,7 @@ void pg_quote_table(struct rf_db *dbp, const struct rf_table_info *t, struct rf_
 
 /* pg_catalog.c: the ops list_tables and describe (contracts in db.h). */
 int pg_list_tables(struct rf_db *dbp, bool count, struct rf_table_list *out, struct rf_error *err);
+int pg_foreign_keys(struct rf_db *dbp, struct rf_fk_list *out, struct rf_error *err);
 int pg_describe(struct rf_db *dbp, const char *name, struct rf_table_info *out,
                 struct rf_error *err);
 

@@ -910,6 +910,7 @@ const struct rf_db_ops rf_sqlite_ops = {
     .close = sqlite_close,
     .list_tables = sq_list_tables,
     .describe = sq_describe,
+    .foreign_keys = sq_foreign_keys,
     .stream_open = sqlite_stream_open,
     .stream_next = sqlite_stream_next,
     .stream_close = sqlite_stream_close,

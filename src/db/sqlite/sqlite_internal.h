@@ -41,6 +41,7 @@ void sq_quote_ident(struct rf_buf *out, const char *ident);
 
 /* sqlite_schema.c: the ops list_tables and describe (contracts in db.h). */
 int sq_list_tables(struct rf_db *base, bool count, struct rf_table_list *out, struct rf_error *err);
+int sq_foreign_keys(struct rf_db *base, struct rf_fk_list *out, struct rf_error *err);
 int sq_describe(struct rf_db *base, const char *name, struct rf_table_info *out,
                 struct rf_error *err);
 

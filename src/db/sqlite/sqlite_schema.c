@@ -306,6 +306,60 @@ int sq_describe(struct rf_db *base, const char *name, struct rf_table_info *out,
 	return 0;
 }
 
+/* Every foreign key of the main database (db.h), from describe of each
+ * table: SQLite keeps them only in each table's CREATE statement. The
+ * parent is named as the table is, whatever case the REFERENCES clause
+ * wrote it in; foreign keys are enforced when PRAGMA foreign_keys is on. */
+int sq_foreign_keys(struct rf_db *base, struct rf_fk_list *out, struct rf_error *err)
+{
+	struct sqlite_db *db = sqlite_of(base);
+	struct rf_strlist names = RF_STRLIST_INIT, on = RF_STRLIST_INIT;
+	struct rf_table_info t = {0};
+	struct rf_error ignored;
+	size_t i, j, k;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (query_names(db,
+	                "SELECT name FROM sqlite_schema WHERE type = 'table' "
+	                "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+	                NULL, &names, NULL, err) != 0 ||
+	    query_names(db, "SELECT foreign_keys FROM pragma_foreign_keys", NULL, &on, NULL, err) !=
+	        0)
+		goto out;
+	for (i = 0; i < names.len; i++) {
+		if (sq_describe(base, names.items[i], &t, err) != 0)
+			goto out;
+		for (j = 0; j < t.nfkeys; j++) {
+			const struct rf_fkey *f = &t.fkeys[j];
+			char *parent = find_table(db, f->ref_table, &ignored);
+			struct rf_fk_edge e = {
+			    .name = f->name,
+			    .child = t.name,
+			    .parent = parent ? parent : f->ref_table,
+			    .ncols = f->ncols,
+			    .child_cols = f->cols,
+			    .parent_cols = f->ref_cols,
+			    .nullable = true,
+			    .enforced = on.len == 1 && strcmp(on.items[0], "1") == 0,
+			};
+			for (k = 0; k < f->ncols; k++) {
+				int c = rf_table_info_col(&t, f->cols[k]);
+				e.nullable = e.nullable && c >= 0 && t.cols[c].nullable;
+			}
+			rf_fk_list_add(out, &e);
+			free(parent);
+		}
+		rf_table_info_free(&t);
+	}
+	rc = 0;
+out:
+	rf_table_info_free(&t);
+	rf_strlist_free(&names);
+	rf_strlist_free(&on);
+	return rc;
+}
+
 static long long count_rows(struct sqlite_db *db, const char *table)
 {
 	struct rf_buf sql = RF_BUF_INIT;
