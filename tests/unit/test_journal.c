@@ -501,126 +501,6 @@ static void older_journal_without_prepared_line_still_verifies(void **state)
 	remove_tmp(tmp);
 }
 
-/* Version 2 with two tables: the header lists both (in the order given),
- * every op line names its table, the name carries "+1", and each op reads
- * back with its own table's key and columns, in the order written. */
-static void journal_of_two_tables_reads_back_per_table(void **state)
-{
-	static const char *const pkey[] = {"job_number"};
-	static const char *const pcols[] = {"job_number", "title"};
-	static const char *const ckey[] = {"id"};
-	static const char *const ccols[] = {"id", "job_number", "qty"};
-	const struct rf_journal_table_head tables[] = {{"public.jobs", 1, pkey, 2, pcols},
-	                                               {"public.sales_orders", 1, ckey, 3, ccols}};
-	struct rf_journal_header h = {"dev", "prod (x)", "prod", NULL, 0, NULL, 0, NULL, NULL};
-	struct rf_cell p1[2] = {cell("0000077"), cell("Brochures")};
-	struct rf_cell c1[3] = {cell("913"), cell("0000077"), cell("4")};
-	struct rf_cell c0[3] = {cell("913"), cell("0000077"), cell("2")};
-	char *tmp = rf_test_tmpdir(), *text, *path;
-	struct rf_journal_writer *w;
-	struct rf_error err;
-	struct rf_journal j;
-	struct rf_buf b = RF_BUF_INIT;
-	regex_t re;
-	(void)state;
-
-	rf_error_clear(&err);
-	assert_int_equal(rf_journal_create_tables(tmp, &h, 2, tables, &w, &err), 0);
-	assert_int_equal(rf_journal_add(w, RF_OP_INSERT, p1, NULL, p1, &err), 0);
-	rf_journal_use_table(w, 1);
-	assert_int_equal(rf_journal_add(w, RF_OP_INSERT, c1, NULL, c1, &err), 0);
-	assert_int_equal(rf_journal_add(w, RF_OP_UPDATE, c1, c0, c1, &err), 0);
-	assert_int_equal(rf_journal_prepare(w, "postgres:1", &err), 0);
-	assert_int_equal(rf_journal_commit(w, &err), 0);
-	path = strdup(rf_journal_writer_path(w));
-	rf_journal_writer_free(w);
-	assert_int_equal(
-	    regcomp(&re, "-prod-public\\.jobs\\+1-[0-9a-f]{8}\\.jsonl$", REG_EXTENDED | REG_NOSUB),
-	    0);
-	assert_int_equal(regexec(&re, path, 0, NULL, 0), 0);
-	regfree(&re);
-	text = slurp(path);
-	assert_non_null(strstr(text, "\"rowferry_undo\":2"));
-	assert_non_null(strstr(text, "\"tables\":[{\"table\":\"public.jobs\",\"key\":[\"job_"
-	                             "number\"]},{\"table\":\"public.sales_orders\",\"key\":["
-	                             "\"id\"]}]"));
-	assert_non_null(strstr(text, "{\"op\":\"insert\",\"table\":\"public.jobs\",\"key\":"));
-	assert_non_null(strstr(text, "{\"op\":\"update\",\"table\":\"public.sales_orders\","));
-	free(text);
-
-	load_ok(path, &j);
-	assert_true(j.seal_ok);
-	assert_int_equal(j.version, 2);
-	assert_int_equal(j.ntables, 2);
-	assert_string_equal(j.table, "public.jobs");
-	assert_string_equal(j.tables[1].table, "public.sales_orders");
-	assert_int_equal(rf_journal_table(&j, "public.sales_orders"), 1);
-	assert_int_equal(rf_journal_table(&j, "public.nope"), -1);
-	assert_int_equal(j.tables[0].cols.len, 2);
-	assert_int_equal(j.tables[1].cols.len, 3);
-	assert_int_equal(rf_journal_col(&j, 1, "qty"), 2);
-	assert_int_equal(rf_journal_col(&j, 0, "qty"), -1);
-	assert_int_equal(j.nops, 3);
-	assert_int_equal(j.ops[0].table, 0);
-	assert_int_equal(j.ops[1].table, 1);
-	assert_int_equal(j.ops[2].table, 1);
-	assert_true(cell_is(&j.ops[0].after[1], "Brochures", 9));
-	assert_true(cell_is(&j.ops[2].before[2], "2", 1));
-	assert_true(cell_is(&j.ops[2].key[0], "913", 3));
-	rf_journal_tables_text(&j, ", ", &b);
-	assert_string_equal(b.data, "public.jobs, public.sales_orders");
-	rf_buf_free(&b);
-	rf_journal_free(&j);
-	free(path);
-	remove_tmp(tmp);
-}
-
-/* A version 2 op line without its table, or of a table the header does
- * not list, is not a journal undo can trust. */
-static void journal_v2_op_of_an_unlisted_table_is_refused(void **state)
-{
-	static const char *const bad[] = {
-	    "{\"op\":\"insert\",\"key\":{\"id\":\"1\"},\"after\":{\"id\":\"1\"}}\n",
-	    "{\"op\":\"insert\",\"table\":\"public.x\",\"key\":{\"id\":\"1\"},\"after\":{\"id\":"
-	    "\"1\"}}\n"};
-	const char *head =
-	    "{\"rowferry_undo\":2,\"id\":\"x\",\"created\":\"c\",\"source\":\"a\","
-	    "\"target\":\"b\",\"tables\":[{\"table\":\"public.t\",\"key\":[\"id\"]}],"
-	    "\"state\":\"pending\",\"prepare\":true}\n";
-	char *tmp = rf_test_tmpdir(), *path = rf_xasprintf("%s/j.jsonl", tmp);
-	struct rf_journal j;
-	struct rf_error err;
-	size_t i;
-	(void)state;
-
-	for (i = 0; i < 2; i++) {
-		char *text = rf_xasprintf("%s%s", head, bad[i]);
-		spit(path, text);
-		free(text);
-		rf_error_clear(&err);
-		assert_int_equal(rf_journal_load(path, false, &j, &err), -1);
-		assert_non_null(strstr(err.msg, i == 0 ? "without its table" : "does not list"));
-	}
-	/* the same line with a listed table reads */
-	{
-		char *text =
-		    rf_xasprintf("%s{\"op\":\"insert\",\"table\":\"public.t\",\"key\":{\"id\":"
-		                 "\"1\"},\"after\":{\"id\":\"1\"}}\n",
-		                 head);
-		spit(path, text);
-		free(text);
-		load_ok(path, &j);
-		assert_int_equal(j.nops, 1);
-		rf_journal_free(&j);
-	}
-	/* a header with no tables is refused */
-	spit(path, "{\"rowferry_undo\":2,\"id\":\"x\",\"created\":\"c\",\"target\":\"b\","
-	           "\"tables\":[]}\n");
-	assert_int_equal(rf_journal_load(path, false, &j, &err), -1);
-	free(path);
-	remove_tmp(tmp);
-}
-
 static void journal_readable_by_others_is_flagged(void **state)
 {
 	char *tmp = rf_test_tmpdir(), *path;
@@ -830,8 +710,6 @@ int main(void)
 	    cmocka_unit_test(prepared_line_seals_what_is_above_it),
 	    cmocka_unit_test(cut_or_edited_journals_lose_their_prepared_seal),
 	    cmocka_unit_test(older_journal_without_prepared_line_still_verifies),
-	    cmocka_unit_test(journal_of_two_tables_reads_back_per_table),
-	    cmocka_unit_test(journal_v2_op_of_an_unlisted_table_is_refused),
 	    cmocka_unit_test(journal_readable_by_others_is_flagged),
 	    cmocka_unit_test(aborted_journal_keeps_its_reason),
 	    cmocka_unit_test(rollback_to_a_savepoint_drops_the_lines_after_it),
