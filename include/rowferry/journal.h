@@ -197,31 +197,32 @@ struct rf_journal_op {
 /* A loaded journal. Owns everything; rf_journal_free. */
 struct rf_journal {
 	char *path;
-	int version; /* 1 or 2 */
 	char *id, *created, *source, *target;
 	char *table;                     /* the first table's name (listings) */
+	int version;                     /* 1 or 2 */
 	size_t ntables;                  /* 1 for version 1 */
 	struct rf_journal_table *tables; /* in header order */
-	size_t nops;                     /* op lines (counted even when not kept) */
-	struct rf_journal_op *ops;       /* NULL when loaded as a summary */
-	enum rf_journal_state state;     /* the last state line's */
-	char *state_at;                  /* when that line was written, if recorded */
-	char *note;                      /* its reason/resolution text, if any */
-	size_t undo_skipped;             /* rows an `undone --force` left alone */
-	bool sealed;                     /* a committed line with a sha256 was found */
-	bool seal_ok;                    /* ... and it matches the bytes above it (and,
-	                                    with a prepared line, that line) */
-	bool two_phase;                  /* the header says a prepared line precedes
-	                                    COMMIT ("prepare":true) */
-	bool prepared;                   /* a prepared line was found */
-	bool prepared_ok;                /* ... the first one matches the bytes and
-	                                    op lines above it */
-	char *tx;                        /* its "tx", or NULL */
-	char *prepared_sha;              /* its "sha256", or NULL */
-	char *prepare_problem;           /* why it does not hold, or NULL */
-	char *seal_problem;              /* why the seal does not hold, or NULL */
-	bool busy;                       /* another process (a running apply or undo)
-	                                    holds the journal's lock */
+
+	size_t nops;                 /* op lines (counted even when not kept) */
+	struct rf_journal_op *ops;   /* NULL when loaded as a summary */
+	enum rf_journal_state state; /* the last state line's */
+	char *state_at;              /* when that line was written, if recorded */
+	char *note;                  /* its reason/resolution text, if any */
+	size_t undo_skipped;         /* rows an `undone --force` left alone */
+	bool sealed;                 /* a committed line with a sha256 was found */
+	bool seal_ok;                /* ... and it matches the bytes above it (and,
+	                                with a prepared line, that line) */
+	bool two_phase;              /* the header says a prepared line precedes
+	                                COMMIT ("prepare":true) */
+	bool prepared;               /* a prepared line was found */
+	bool prepared_ok;            /* ... the first one matches the bytes and
+	                                op lines above it */
+	char *tx;                    /* its "tx", or NULL */
+	char *prepared_sha;          /* its "sha256", or NULL */
+	char *prepare_problem;       /* why it does not hold, or NULL */
+	char *seal_problem;          /* why the seal does not hold, or NULL */
+	bool busy;                   /* another process (a running apply or undo)
+	                                holds the journal's lock */
 };
 
 /* Reads a journal. summary: count the op lines but keep none (for
