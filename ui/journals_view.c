@@ -73,9 +73,12 @@ static void journals_draw(struct view *v, int top, int height)
 		/* "prod (sqlite:...)": the name is enough in a column */
 		snprintf(target, sizeof target, "%s", j->target ? j->target : "?");
 		target[strcspn(target, " ")] = '\0';
+		struct rf_buf tables = RF_BUF_INIT;
+		rf_journal_tables_text(j, ",", &tables);
 		snprintf(line, sizeof line, "  %-20.20s  %-9s  %5zu  %-12.12s  %-24.24s  %s",
 		         j->created ? j->created : "?", state_text(j), j->nops, target,
-		         j->table ? j->table : (j->note ? j->note : "?"), file);
+		         tables.len ? tables.data : (j->note ? j->note : "?"), file);
+		rf_buf_free(&tables);
 		draw_line(top + 1 + i, 0, COLS, line, a);
 	}
 }
@@ -205,7 +208,16 @@ static void detail_build(struct detail_view *d)
 	text_lines_addf(&d->lines, COLOR_NORMAL, "created   %s", j.created ? j.created : "?");
 	text_lines_addf(&d->lines, COLOR_NORMAL, "source    %s", j.source ? j.source : "?");
 	text_lines_addf(&d->lines, COLOR_NORMAL, "target    %s", j.target ? j.target : "?");
-	text_lines_addf(&d->lines, COLOR_NORMAL, "table     %s", j.table ? j.table : "?");
+	for (i = 0; i < j.ntables; i++) {
+		size_t k, n = 0;
+		for (k = 0; k < j.nops; k++)
+			n += j.ops[k].table == i;
+		text_lines_addf(&d->lines, COLOR_NORMAL, "%s %s (%zu row%s)",
+		                i               ? "         "
+		                : j.ntables > 1 ? "tables   "
+		                                : "table    ",
+		                j.tables[i].table, n, n == 1 ? "" : "s");
+	}
 	text_lines_addf(&d->lines, j.state == RF_JOURNAL_COMMITTED ? COLOR_TITLE : COLOR_WARNING,
 	                "state     %s%s%s%s%s", state_text(&j), j.state_at ? " at " : "",
 	                j.state_at ? j.state_at : "", j.note ? ": " : "", j.note ? j.note : "");
@@ -220,7 +232,9 @@ static void detail_build(struct detail_view *d)
 		const struct rf_journal_op *op = &j.ops[i];
 		rf_buf_reset(&b);
 		rf_buf_printf(&b, "%-7s ", rf_op_name(op->kind));
-		add_cells(&b, &j.key, op->key);
+		if (j.ntables > 1)
+			rf_buf_printf(&b, "%s ", j.tables[op->table].table);
+		add_cells(&b, &j.tables[op->table].key, op->key);
 		text_lines_add(&d->lines,
 		               op->kind == RF_OP_INSERT   ? COLOR_ROW_ADDED
 		               : op->kind == RF_OP_DELETE ? COLOR_ROW_REMOVED

@@ -49,7 +49,7 @@ static void prepare(struct view *v, const char *path)
 	struct console *con = v->con;
 	struct rf_stmts stmts;
 	struct rf_error err;
-	size_t i, n[5] = {0};
+	size_t i, t, n[5] = {0};
 	enum rf_tx_outcome outcome = RF_TX_ABORTED;
 	bool settled = false;
 
@@ -92,13 +92,18 @@ static void prepare(struct view *v, const char *path)
 		text_lines_addf(
 		    &r->lines, COLOR_WARNING, "The journal was left pending; %s says the copy %s.",
 		    con->dst->name, outcome == RF_TX_COMMITTED ? "committed" : "never committed");
-	for (i = 0; i < r->undo->journal.nops; i++)
-		n[r->undo->journal.ops[i].kind]++;
-	text_lines_addf(&r->lines, COLOR_NORMAL,
-	                "  on %s, table %s: delete %zu inserted row(s), restore %zu updated, "
-	                "re-insert %zu deleted",
-	                con->dst->name, r->undo->journal.table, n[RF_OP_INSERT], n[RF_OP_UPDATE],
-	                n[RF_OP_DELETE]);
+	/* every table of the journal, in the order the copy wrote them */
+	for (t = 0; t < r->undo->journal.ntables; t++) {
+		memset(n, 0, sizeof n);
+		for (i = 0; i < r->undo->journal.nops; i++)
+			if (r->undo->journal.ops[i].table == t)
+				n[r->undo->journal.ops[i].kind]++;
+		text_lines_addf(&r->lines, COLOR_NORMAL,
+		                "  on %s, table %s: delete %zu inserted row(s), restore %zu "
+		                "updated, re-insert %zu deleted",
+		                con->dst->name, r->undo->journal.tables[t].table, n[RF_OP_INSERT],
+		                n[RF_OP_UPDATE], n[RF_OP_DELETE]);
+	}
 	text_lines_add(&r->lines, COLOR_NORMAL, "", 0);
 	if (r->undo->ndrifted) {
 		text_lines_addf(&r->lines, COLOR_ERROR,

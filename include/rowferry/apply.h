@@ -13,6 +13,11 @@
  *
  * This is the whole of writing: the console and the CLI call rf_apply and
  * speak no SQL of their own.
+ *
+ * Several plans (related tables) go in one transaction and one journal
+ * through the transaction object: rf_apply_begin with every plan,
+ * rf_apply_step for each (in the order given by the caller: parents
+ * first), rf_apply_commit. rf_apply is exactly that for one plan.
  */
 #ifndef ROWFERRY_APPLY_H
 #define ROWFERRY_APPLY_H
@@ -75,10 +80,11 @@ struct rf_apply_result {
 	enum rf_apply_status status;
 	char *journal; /* the journal written (even when aborted), or NULL */
 	size_t inserted, updated, deleted;
-	bool predicted;          /* the inserts were journaled from the values sent,
+	bool predicted;          /* inserts were journaled from the values sent,
 	                            which the target provably stores as sent (predict.h),
-	                            not read back */
-	struct rf_strlist drift; /* REFUSED: one line per row that changed since the diff */
+	                            not read back (of at least one table) */
+	struct rf_strlist drift; /* REFUSED: one line per row that changed since the
+	                            diff ("public.t (k=1) ..." when several tables) */
 	double seconds;          /* wall time of the transaction */
 };
 void rf_apply_result_free(struct rf_apply_result *r);
@@ -90,5 +96,43 @@ void rf_apply_result_free(struct rf_apply_result *r);
  * every case; free it with rf_apply_result_free. */
 int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *target,
              const struct rf_apply_opts *o, struct rf_apply_result *res, struct rf_error *err);
+
+/* ---- several plans in one transaction ---- */
+
+struct rf_apply_tx;
+
+/* Begins an apply of plans[0..nplans) (one per target table, each table
+ * once) in one transaction on target. Every plan is given here: the
+ * journal's header lists their tables and is sealed with the rest. The
+ * transaction is opened now; the journal is created by the first step
+ * that writes (a refusal before any write leaves no journal). res is
+ * filled as the steps go and must outlive the object; plans, source and o
+ * too. Returns 0 and *out (free with rf_apply_tx_free): the plans hold
+ * no operation at all, res->status is NOTHING and steps and commit do
+ * nothing; 1 (REFUSED: a plan has errors or an error-severity check) or
+ * -1 (FAILED) with err and *out NULL. */
+int rf_apply_begin(struct rf_db *target, const struct rf_db *source,
+                   const struct rf_plan *const *plans, size_t nplans, const struct rf_apply_opts *o,
+                   struct rf_apply_result *res, struct rf_apply_tx **out, struct rf_error *err);
+
+/* Carries out one of the plans given to rf_apply_begin, once: locks and
+ * re-checks its rows, runs its statements, journals them. Returns 0, or
+ * 1 (drift: REFUSED; cancel: CANCELLED) or -1 (FAILED) with err, and the
+ * transaction has then ended: rolled back, the journal (if any) aborted
+ * with the reason, res->status set; later steps and the commit fail. */
+int rf_apply_step(struct rf_apply_tx *tx, const struct rf_plan *p, struct rf_error *err);
+
+/* Ends the transaction: the prepared line, COMMIT, the committed line
+ * (DESIGN §6). Returns 0 (DONE, or NOTHING when no step wrote: rolled
+ * back, no journal), 1 when cancelled, -1 on error (as rf_apply). */
+int rf_apply_commit(struct rf_apply_tx *tx, struct rf_error *err);
+
+/* Ends an open transaction without committing: rollback, the journal (if
+ * any) aborted with reason (NULL: "cancelled"), status CANCELLED. Nothing
+ * when it has ended already. */
+void rf_apply_abort(struct rf_apply_tx *tx, const char *reason);
+
+/* Frees tx; one still open is aborted first. NULL is fine. */
+void rf_apply_tx_free(struct rf_apply_tx *tx);
 
 #endif

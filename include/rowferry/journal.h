@@ -1,17 +1,25 @@
 /* journal.h - the undo journal (DESIGN §6).
  *
  * One JSON Lines file per apply, in undo_dir, named
- * YYYYMMDDTHHMMSSZ-<target>-<table>-<id8>.jsonl, mode 0600:
+ * YYYYMMDDTHHMMSSZ-<target>-<table>-<id8>.jsonl (for several tables, the
+ * first table's name followed by "+N", N the others), mode 0600. Version 2:
  *
- *   {"rowferry_undo":1,"id":..,"created":..,"source":..,"target":..,
- *    "table":..,"key":[..],"state":"pending","prepare":true}
- *   {"op":"insert","key":{..},"after":{..}}
- *   {"op":"update","key":{..},"before":{..},"after":{..}}
- *   {"op":"delete","key":{..},"before":{..}}
+ *   {"rowferry_undo":2,"id":..,"created":..,"source":..,"target":..,
+ *    "tables":[{"table":"public.jobs","key":["id"]},..],"state":"pending",
+ *    "prepare":true}
+ *   {"op":"insert","table":"public.jobs","key":{..},"after":{..}}
+ *   {"op":"update","table":..,"key":{..},"before":{..},"after":{..}}
+ *   {"op":"delete","table":..,"key":{..},"before":{..}}
  *   {"state":"prepared","ops":N,"sha256":"<hex>","tx":"<engine>:<id>"}
  *   {"state":"committed","ops":N,"sha256":"<hex>"}
  *
- * `key` is the target's primary key (the columns holding generated
+ * Every table the apply may write is in the header, which is written
+ * first and sealed with the rest; op lines are in the order apply ran
+ * them, across tables (parents' inserts before their children's), and
+ * undo runs them backwards. Version 1 journals (one table: "table" and
+ * "key" in the header, no "table" on op lines) are still read.
+ *
+ * `key` is each target table's primary key (the columns holding generated
  * values), images are whole target rows, values are canonical strings
  * (value.h) or null (rf_journal_form: json, uuid and decimal values keep
  * the engine's own text, which their canonical forms would change); a value
@@ -81,6 +89,16 @@ bool rf_journal_equal(enum rf_type_class c, const struct rf_cell *a, const struc
 
 /* ---- writing (apply) ---- */
 
+/* One table of a journal: its name, its journal key (the target's primary
+ * key columns) and the columns of every image, in table order. */
+struct rf_journal_table_head {
+	const char *table; /* "public.siteflow_orders" */
+	size_t nkey;
+	const char *const *key;
+	size_t ncols;
+	const char *const *cols;
+};
+
 struct rf_journal_header {
 	const char *source;      /* "dev (postgres://app@localhost/wg_dev)": redacted */
 	const char *target;      /* "prod (postgres://app@db.internal/wg)" */
@@ -104,14 +122,23 @@ struct rf_journal_writer;
  * (O_CREAT|O_EXCL, 0600), writes the header line and holds an exclusive
  * flock on the file until rf_journal_writer_free, so undo can tell an
  * apply still running from one that crashed. Nothing is fsync'ed yet.
- * Returns 0 and *out, or -1 with err. */
+ * Returns 0 and *out, or -1 with err. A journal of the one table h names. */
 int rf_journal_create(const char *undo_dir, const struct rf_journal_header *h,
                       struct rf_journal_writer **out, struct rf_error *err);
+/* rf_journal_create() for tables[0..ntables) (ntables >= 1; h's table,
+ * key and columns are not read). The header is sealed with the op lines:
+ * every table the apply may write is given here. */
+int rf_journal_create_tables(const char *undo_dir, const struct rf_journal_header *h,
+                             size_t ntables, const struct rf_journal_table_head *tables,
+                             struct rf_journal_writer **out, struct rf_error *err);
 const char *rf_journal_writer_path(const struct rf_journal_writer *w);
 
-/* Appends one op line (buffered). key: nkey cells; before/after: ncols
- * cells each, or NULL where the op has no such image. Cells are canonical
- * forms and are copied. */
+/* The table the next op lines are of (an index into the header's tables;
+ * 0 at first). */
+void rf_journal_use_table(struct rf_journal_writer *w, size_t table);
+/* Appends one op line of the current table (buffered). key: its nkey
+ * cells; before/after: its ncols cells each, or NULL where the op has no
+ * such image. Cells are canonical forms and are copied. */
 int rf_journal_add(struct rf_journal_writer *w, enum rf_op_kind kind, const struct rf_cell *key,
                    const struct rf_cell *before, const struct rf_cell *after, struct rf_error *err);
 /* A point in a journal that the lines added after it can be taken back to:
@@ -151,20 +178,31 @@ void rf_journal_writer_free(struct rf_journal_writer *w);
 
 /* ---- reading (log, undo) ---- */
 
+/* A table of a loaded journal. */
+struct rf_journal_table {
+	char *table;
+	struct rf_strlist key;  /* primary key column names */
+	struct rf_strlist cols; /* image columns (of the table's first image) */
+};
+
 struct rf_journal_op {
 	enum rf_op_kind kind;
-	struct rf_cell *key;    /* nkey cells */
-	struct rf_cell *before; /* ncols cells, or NULL */
-	struct rf_cell *after;  /* ncols cells, or NULL */
+	size_t table;           /* index in the journal's tables */
+	struct rf_cell *key;    /* that table's key.len cells */
+	struct rf_cell *before; /* its cols.len cells, or NULL */
+	struct rf_cell *after;  /* its cols.len cells, or NULL */
 	char *block;            /* owns the bytes of all cells above */
 };
 
 /* A loaded journal. Owns everything; rf_journal_free. */
 struct rf_journal {
 	char *path;
-	char *id, *created, *source, *target, *table;
-	struct rf_strlist key;       /* primary key column names */
-	struct rf_strlist cols;      /* image columns (of the first image) */
+	char *id, *created, *source, *target;
+	char *table;                     /* the first table's name (listings) */
+	int version;                     /* 1 or 2 */
+	size_t ntables;                  /* 1 for version 1 */
+	struct rf_journal_table *tables; /* in header order */
+
 	size_t nops;                 /* op lines (counted even when not kept) */
 	struct rf_journal_op *ops;   /* NULL when loaded as a summary */
 	enum rf_journal_state state; /* the last state line's */
@@ -195,8 +233,12 @@ struct rf_journal {
 int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct rf_error *err);
 void rf_journal_free(struct rf_journal *j);
 
-/* Index of column name in j->cols, or -1. */
-int rf_journal_col(const struct rf_journal *j, const char *name);
+/* Index of column name in the image columns of table t, or -1. */
+int rf_journal_col(const struct rf_journal *j, size_t t, const char *name);
+/* Appends the journal's table names, in header order, joined by sep. */
+void rf_journal_tables_text(const struct rf_journal *j, const char *sep, struct rf_buf *out);
+/* Index of the table named name, or -1. */
+int rf_journal_table(const struct rf_journal *j, const char *name);
 
 /* Appends a state line to an existing journal and fsyncs it:
  * {"state":STATE,"at":NOW[,"ops":N][,"skipped":S][,"sha256":SHA][,"resolved"|"note":NOTE]}.

@@ -1,11 +1,11 @@
 /* undo.h - guided rollback of a copy from its journal (DESIGN §6).
  *
- * Undo replays a journal backwards in one transaction on the target:
- * inserted rows are deleted, updated rows get their before-image back,
- * deleted rows are inserted again. First it checks, under lock, that every
- * row is still what the copy left (its after-image; deleted rows still
- * absent). Rows changed since are listed and the undo is refused, unless
- * forced: then those rows are left alone and the rest restored.
+ * Undo replays a journal backwards in one transaction on the target,
+ * across every table it names (children's inserts, journaled after their
+ * parents', are deleted first): inserted rows are deleted, updated rows get their before-image
+ * back, deleted rows are inserted again. First it checks, under lock, that every row is still what
+ * the copy left (its after-image; deleted rows still absent). Rows changed since are listed and the
+ * undo is refused, unless forced: then those rows are left alone and the rest restored.
  *
  * A journal whose seal does not match (edited), that was aborted, or that
  * was undone already is refused. A journal a crash left `pending` is first
@@ -27,16 +27,23 @@
 #include "rowferry/journal.h"
 #include "rowferry/ops.h"
 
+/* A table of the journal as the target has it now. */
+struct rf_undo_table {
+	struct rf_table_info info; /* described on the target */
+	size_t *col_of;            /* per journal column of the table: index in info */
+	size_t *key_of;            /* per journal key column: index in info */
+};
+
 struct rf_undo {
 	struct rf_journal journal; /* loaded in full */
 	char *target_name;         /* the connection name the journal names ("prod") */
 	char *target_url;          /* the redacted URL it names, or NULL */
 	/* filled by rf_undo_check / rf_undo_resolve: */
-	struct rf_table_info table; /* the target table as it is now */
-	size_t *col_of;             /* per journal column: index in table */
-	size_t *key_of;             /* per journal key column: index in table */
-	struct rf_strlist drift;    /* one line per row changed since the copy */
-	bool *drifted;              /* per journal op */
+	struct rf_undo_table *tables; /* per journal table (journal.ntables), or NULL */
+	struct rf_strlist drift;      /* one line per row changed since the copy
+	                                 ("public.t (id=1) ..." in a journal of
+	                                 several tables) */
+	bool *drifted;                /* per journal op */
 	size_t ndrifted;
 	bool checked;
 };

@@ -65,11 +65,14 @@ static int list_journals(const char *dir)
 		const struct rf_journal *j = &l.items[i];
 		const char *base = strrchr(j->path, '/');
 		char name[64];
+		struct rf_buf tables = RF_BUF_INIT;
 		target_name(j->target, name, sizeof name);
 		cli_warn_exposed_journal("log", j->path);
+		rf_journal_tables_text(j, ",", &tables);
 		printf("%-20s  %-10s  %7zu  %-12s  %-28s  %s\n", j->created ? j->created : "?",
-		       state_text(j), j->nops, name, j->table ? j->table : "?",
+		       state_text(j), j->nops, name, tables.len ? tables.data : "?",
 		       base ? base + 1 : j->path);
+		rf_buf_free(&tables);
 		if (!j->id && j->note)
 			printf("    %s\n", j->note);
 	}
@@ -78,12 +81,13 @@ static int list_journals(const char *dir)
 	return 0;
 }
 
-static void print_image(const struct rf_journal *j, const char *label, const struct rf_cell *c)
+static void print_image(const struct rf_journal_table *t, const char *label,
+                        const struct rf_cell *c)
 {
 	size_t i;
 	printf("    %s:", label);
-	for (i = 0; i < j->cols.len; i++) {
-		printf(" %s=", j->cols.items[i]);
+	for (i = 0; i < t->cols.len; i++) {
+		printf(" %s=", t->cols.items[i]);
 		if (c[i].is_null)
 			printf("NULL");
 		else
@@ -92,14 +96,32 @@ static void print_image(const struct rf_journal *j, const char *label, const str
 	putchar('\n');
 }
 
-static void print_key(const struct rf_journal *j, const struct rf_cell *key)
+static void print_key(const struct rf_journal_table *t, const struct rf_cell *key)
 {
 	size_t i;
 	putchar('(');
-	for (i = 0; i < j->key.len; i++)
-		printf("%s%s=%.*s", i ? ", " : "", j->key.items[i],
+	for (i = 0; i < t->key.len; i++)
+		printf("%s%s=%.*s", i ? ", " : "", t->key.items[i],
 		       key[i].is_null ? 4 : (int)key[i].len, key[i].is_null ? "NULL" : key[i].data);
 	putchar(')');
+}
+
+/* "table:   public.t" or, for several, one "tables:" line per table with
+ * its rows, in header (apply) order. */
+static void print_tables(const struct rf_journal *j)
+{
+	size_t t, i, n;
+
+	if (j->ntables == 1) {
+		printf("table:   %s\n", j->tables[0].table);
+		return;
+	}
+	for (t = 0; t < j->ntables; t++) {
+		for (i = 0, n = 0; i < j->nops; i++)
+			n += j->ops[i].table == t;
+		printf("%s %s (%zu row%s)\n", t ? "        " : "tables: ", j->tables[t].table, n,
+		       n == 1 ? "" : "s");
+	}
 }
 
 static int show_journal(const char *dir, const char *spec)
@@ -120,8 +142,9 @@ static int show_journal(const char *dir, const char *spec)
 		n[j.ops[i].kind]++;
 	cli_warn_exposed_journal("log", path);
 	printf("journal: %s\n", path);
-	printf("id:      %s\ncreated: %s\nsource:  %s\ntarget:  %s\ntable:   %s\n", j.id, j.created,
-	       j.source ? j.source : "?", j.target, j.table);
+	printf("id:      %s\ncreated: %s\nsource:  %s\ntarget:  %s\n", j.id, j.created,
+	       j.source ? j.source : "?", j.target);
+	print_tables(&j);
 	printf("state:   %s%s%s%s%s\n", state_text(&j), j.state_at ? " at " : "",
 	       j.state_at ? j.state_at : "", j.note ? ": " : "", j.note ? j.note : "");
 	if (j.sealed)
@@ -139,17 +162,20 @@ static int show_journal(const char *dir, const char *spec)
 	       n[RF_OP_UPDATE], n[RF_OP_DELETE]);
 	for (i = 0; i < j.nops; i++) {
 		const struct rf_journal_op *op = &j.ops[i];
+		const struct rf_journal_table *t = &j.tables[op->table];
 		printf("%c %s ",
 		       op->kind == RF_OP_INSERT   ? '+'
 		       : op->kind == RF_OP_DELETE ? '-'
 		                                  : '~',
 		       rf_op_name(op->kind));
-		print_key(&j, op->key);
+		if (j.ntables > 1)
+			printf("%s ", t->table);
+		print_key(t, op->key);
 		putchar('\n');
 		if (op->before)
-			print_image(&j, "before", op->before);
+			print_image(t, "before", op->before);
 		if (op->after)
-			print_image(&j, "after ", op->after);
+			print_image(t, "after ", op->after);
 	}
 	rf_journal_free(&j);
 	free(path);

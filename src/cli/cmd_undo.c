@@ -123,6 +123,25 @@ static struct rf_db *connect_target(const struct rf_config *cfg, const struct rf
 	return db;
 }
 
+/* What the journal holds: its rows, its tables (each with its rows, in
+ * the order the copy wrote them, when several), the target. */
+static void print_header(const struct rf_undo *u, const char *path)
+{
+	const struct rf_journal *j = &u->journal;
+	struct rf_buf tables = RF_BUF_INIT;
+	size_t t, i, n;
+
+	rf_journal_tables_text(j, ", ", &tables);
+	printf("-- undo %s: %zu row%s of %s on %s, copied %s\n", path, j->nops,
+	       j->nops == 1 ? "" : "s", tables.data, j->target, j->created);
+	for (t = 0; j->ntables > 1 && t < j->ntables; t++) {
+		for (i = 0, n = 0; i < j->nops; i++)
+			n += j->ops[i].table == t;
+		printf("--   %s: %zu row%s\n", j->tables[t].table, n, n == 1 ? "" : "s");
+	}
+	rf_buf_free(&tables);
+}
+
 static void print_drift(const struct rf_undo *u)
 {
 	size_t i;
@@ -214,9 +233,7 @@ int cmd_undo(int argc, char **argv, const struct cli_common *common)
 		goto out;
 	}
 	cli_warn_exposed_journal("undo", path);
-	printf("-- undo %s: %zu row%s of %s on %s, copied %s\n", path, u->journal.nops,
-	       u->journal.nops == 1 ? "" : "s", u->journal.table, u->journal.target,
-	       u->journal.created);
+	print_header(u, path);
 	/* what can be refused without the target */
 	if ((u->journal.state != RF_JOURNAL_PENDING || u->journal.busy) &&
 	    rf_undo_allowed(u, &err) != 0) {

@@ -7,11 +7,9 @@
  * classes and options), because "unchanged since the preview" means
  * unchanged as the diff saw it.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "apply_internal.h"
 #include "rowferry/config.h"
@@ -28,34 +26,11 @@ void rf_apply_opts_init(struct rf_apply_opts *o, const struct rf_config *cfg)
 	o->statement_timeout_ms = cfg->statement_timeout_ms;
 }
 
-/* An error-severity check the front end showed refuses the apply here, in
- * the core, not only in each front end. */
-static int refused_by_checks(struct rf_db *target, const struct rf_apply_opts *o,
-                             struct rf_error *err)
-{
-	size_t i;
-
-	for (i = 0; o->warnings && i < o->warnings->len; i++)
-		if (o->warnings->items[i].severity == RF_SEV_ERROR)
-			return rf_error_set(err, target->name,
-			                    "refused: the copy cannot succeed as planned: %s",
-			                    o->warnings->items[i].text),
-			       1;
-	return 0;
-}
-
 void rf_apply_result_free(struct rf_apply_result *r)
 {
 	free(r->journal);
 	rf_strlist_free(&r->drift);
 	memset(r, 0, sizeof *r);
-}
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 bool apply_cancelled(struct apply *a, enum rf_apply_phase phase, size_t done, size_t total)
@@ -289,7 +264,7 @@ static int journal_inserts(struct apply *a, struct rf_error *err)
 	return rf_lookup_release(a->db, &a->insert_keys, err);
 }
 
-static int write_all(struct apply *a, struct rf_error *err)
+int apply_write_all(struct apply *a, struct rf_error *err)
 {
 	struct rf_stmts stmts;
 	size_t i, batch = a->o->batch_rows ? a->o->batch_rows : RF_APPLY_BATCH_ROWS;
@@ -328,87 +303,23 @@ out:
 	return rc;
 }
 
-/* Test-only: ROWFERRY_TEST_KILL_AT=POINT makes the process die (SIGKILL,
- * as a crash or kill -9 would) at that point of the commit sequence, so
- * the tests reach each crash window deterministically. Points, in order:
- * journal-created, before-prepare (the op lines written), after-engine-
- * prepare, after-prepared-line, after-commit. Not a user setting. */
-static void test_kill_at(struct apply *a, const char *point)
+size_t apply_journal_key_cols(const struct rf_plan *p, size_t *out)
 {
-	const char *at = getenv("ROWFERRY_TEST_KILL_AT");
-	if (!at || strcmp(at, point) != 0)
-		return;
-	if (strcmp(point, "before-prepare") == 0)
-		rf_journal_sync(a->journal, NULL);
-	raise(SIGKILL);
+	const struct rf_table_info *dt = &p->shape->dst_table;
+	size_t i, n = 0;
+
+	if (dt->npk) {
+		for (i = 0; i < dt->npk; i++)
+			out[n++] = dt->pk[i];
+	} else {
+		for (i = 0; i < p->ntarget_key; i++)
+			out[n++] = (size_t)p->shape->cols[p->target_key[i]].dst;
+	}
+	return n;
 }
 
-/* The commit sequence (DESIGN §6): the engine prepares and names the
- * transaction, the prepared line (with that name and the seal) is made
- * durable, then COMMIT. A crash anywhere leaves a journal the engine can
- * settle: no prepared line, no COMMIT was sent. */
-static int prepare_commit(struct apply *a, struct rf_buf *txid, struct rf_error *err)
-{
-	test_kill_at(a, "before-prepare");
-	if (rf_db_prepare(a->db, txid, err) != 0)
-		return -1;
-	test_kill_at(a, "after-engine-prepare");
-	if (rf_journal_prepare(a->journal, txid->data, err) != 0)
-		return -1;
-	test_kill_at(a, "after-prepared-line");
-	return 0;
-}
-
-/* COMMIT failed after the prepared line: the server may have committed or
- * not. When it says it did not, the journal says aborted; otherwise it stays
- * pending and undo settles it from the server. Nothing is settled here. */
-static void commit_failed(struct apply *a, const char *xid, const char *txid,
-                          const struct rf_error *cause)
-{
-	enum rf_tx_outcome out;
-	char text[1300];
-
-	if (rf_db_tx_outcome(a->db, xid, txid, false, &out, NULL) == 0 && out == RF_TX_ABORTED)
-		rf_journal_abort(a->journal, rf_error_text(cause, text, sizeof text), NULL);
-}
-
-static int open_journal(struct apply *a, const struct rf_db *source, const char *id,
-                        struct rf_error *err)
-{
-	const struct rf_table_info *dt = a->dt;
-	const char **key = rf_xcalloc(a->njkey + 1, sizeof *key);
-	const char **cols = rf_xcalloc(dt->ncols + 1, sizeof *cols);
-	char *src = rf_xasprintf("%s (%s)", source->name, source->display_url);
-	char *dst = rf_xasprintf("%s (%s)", a->db->name, a->db->display_url);
-	struct rf_journal_header h;
-	size_t i;
-	int rc;
-
-	for (i = 0; i < a->njkey; i++)
-		key[i] = dt->cols[a->jkey[i]].name;
-	for (i = 0; i < dt->ncols; i++)
-		cols[i] = dt->cols[i].name;
-	h.source = src;
-	h.target = dst;
-	h.target_name = a->db->name;
-	h.table = dt->display;
-	h.nkey = a->njkey;
-	h.key = key;
-	h.ncols = dt->ncols;
-	h.cols = cols;
-	h.id = id;
-	rc = rf_journal_create(a->o->undo_dir, &h, &a->journal, err);
-	if (rc == 0)
-		a->res->journal = rf_xstrdup(rf_journal_writer_path(a->journal));
-	free(src);
-	free(dst);
-	free(key);
-	free(cols);
-	return rc;
-}
-
-static void apply_init(struct apply *a, const struct rf_plan *p, struct rf_db *target,
-                       const struct rf_apply_opts *o, struct rf_apply_result *res)
+void apply_init(struct apply *a, const struct rf_plan *p, struct rf_db *target,
+                const struct rf_apply_opts *o, struct rf_apply_result *res)
 {
 	const struct rf_table_info *dt = &p->shape->dst_table;
 	size_t i;
@@ -432,19 +343,13 @@ static void apply_init(struct apply *a, const struct rf_plan *p, struct rf_db *t
 	/* the journal is keyed by the target's primary key: it holds the
 	 * values the target generated, and undo finds rows by it */
 	a->jkey = rf_xcalloc(dt->ncols ? dt->ncols : 1, sizeof *a->jkey);
-	if (dt->npk) {
-		for (i = 0; i < dt->npk; i++)
-			a->jkey[a->njkey++] = dt->pk[i];
-	} else {
-		for (i = 0; i < p->ntarget_key; i++)
-			a->jkey[a->njkey++] = (size_t)a->sh->cols[p->target_key[i]].dst;
-	}
+	a->njkey = apply_journal_key_cols(p, a->jkey);
 	a->jkey_cells = rf_xcalloc(a->njkey ? a->njkey : 1, sizeof *a->jkey_cells);
 	a->img.cells = rf_xcalloc(dt->ncols ? dt->ncols : 1, sizeof *a->img.cells);
 	a->img_offs = rf_xcalloc(dt->ncols ? dt->ncols : 1, sizeof *a->img_offs);
 }
 
-static void apply_free(struct apply *a)
+void apply_free(struct apply *a)
 {
 	size_t i;
 	for (i = 0; i < a->p->nops; i++)
@@ -467,28 +372,13 @@ static void apply_free(struct apply *a)
 	rf_keyset_free(&a->keys);
 	rf_buf_free(&a->canon);
 	rf_buf_free(&a->enc);
-	rf_journal_writer_free(a->journal);
-}
-
-/* Ends a failed or cancelled apply: rollback, journal aborted. */
-static void abandon(struct apply *a, const struct rf_error *cause)
-{
-	char text[1300];
-	/* a failed duplicate-key explanation (refused_as_drift) has ended the
-	 * transaction already */
-	if (a->db->in_tx)
-		rf_db_rollback(a->db, NULL);
-	if (a->journal)
-		rf_journal_abort(a->journal,
-		                 cause && cause->set ? rf_error_text(cause, text, sizeof text)
-		                                     : "cancelled",
-		                 NULL);
 }
 
 /* A guarded load failed on a duplicate key (err): when rows to insert
  * appeared in the target since the diff, that is drift, and the apply is
- * refused (the journal, aborted, says so) rather than failed. */
-static bool refused_as_drift(struct apply *a, const struct rf_tx_opts *tx, struct rf_error *err)
+ * refused (err says so, for the journal's aborted line) rather than
+ * failed. The transaction is rolled back either way. */
+bool apply_refused_as_drift(struct apply *a, const struct rf_tx_opts *tx, struct rf_error *err)
 {
 	struct rf_error why;
 
@@ -499,129 +389,5 @@ static bool refused_as_drift(struct apply *a, const struct rf_tx_opts *tx, struc
 	rf_error_clear(err);
 	rf_error_set(err, a->db->name, "%zu row%s changed since the diff: nothing written",
 	             a->res->drift.len, a->res->drift.len == 1 ? "" : "s");
-	rf_journal_abort(a->journal, err->msg, NULL);
 	return true;
-}
-
-int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *target,
-             const struct rf_apply_opts *o, struct rf_apply_result *res, struct rf_error *err)
-{
-	/* the transaction is named before it begins, after the journal's id,
-	 * so a journal names it even if the apply dies before the prepared line */
-	char id[37], xid[48];
-	struct rf_tx_opts tx = {.lock_timeout_ms = o->lock_timeout_ms,
-	                        .statement_timeout_ms = o->statement_timeout_ms,
-	                        .xid = xid};
-	struct rf_tx_opts plain = {.lock_timeout_ms = o->lock_timeout_ms,
-	                           .statement_timeout_ms = o->statement_timeout_ms};
-	struct rf_buf txid = RF_BUF_INIT;
-	struct apply a;
-	double start = now_seconds();
-	int r, rc = -1;
-
-	memset(res, 0, sizeof *res);
-	res->status = RF_APPLY_FAILED;
-	if (p->errors.len) {
-		res->status = RF_APPLY_REFUSED;
-		rf_error_set(err, target->name, "the plan cannot be applied: %s",
-		             p->errors.items[0]);
-		return 1;
-	}
-	if (p->nops == 0) {
-		res->status = RF_APPLY_NOTHING;
-		return 0;
-	}
-	if (refused_by_checks(target, o, err)) {
-		res->status = RF_APPLY_REFUSED;
-		return 1;
-	}
-	if (!o->undo_dir || !*o->undo_dir)
-		return rf_error_set(err, target->name,
-		                    "no undo directory: nothing is written "
-		                    "without a journal");
-	if (target->in_tx)
-		return rf_error_set(err, target->name,
-		                    "a transaction is still open on the target (close the diff "
-		                    "before applying)");
-	rf_journal_new_id(id);
-	snprintf(xid, sizeof xid, "rowferry-%s", id);
-	apply_init(&a, p, target, o, res);
-	res->status = RF_APPLY_FAILED;
-	if (rf_db_begin(target, RF_TX_WRITE, &tx, err) != 0)
-		goto out;
-	/* where a unique key makes the load refuse a row that appeared, the
-	 * load itself checks the inserts, atomically */
-	a.guarded = apply_inserts_guarded(&a, a.dt);
-	if (apply_lock_inserts(&a, err) != 0) {
-		rf_db_rollback(target, NULL);
-		goto out;
-	}
-	r = apply_recheck(
-	    &a, APPLY_CHECK_EXISTING | (a.guarded ? 0 : APPLY_CHECK_INSERTS | APPLY_CHECK_KEEP),
-	    err);
-	if (r != 0 || res->drift.len) {
-		rf_db_rollback(target, NULL);
-		if (r < 0)
-			goto out;
-		res->status = r > 0 ? RF_APPLY_CANCELLED : RF_APPLY_REFUSED;
-		rf_error_set(err, target->name,
-		             r > 0 ? "cancelled: nothing written"
-		                   : "%zu row%s changed since the diff: nothing written",
-		             res->drift.len, res->drift.len == 1 ? "" : "s");
-		rc = 1;
-		goto out;
-	}
-	if (open_journal(&a, source, id, err) != 0) {
-		rf_db_rollback(target, NULL);
-		goto out;
-	}
-	test_kill_at(&a, "journal-created");
-	r = write_all(&a, err);
-	if (r < 0 && a.guarded && err && err->duplicate_key && refused_as_drift(&a, &plain, err)) {
-		res->status = RF_APPLY_REFUSED;
-		rc = 1;
-		goto out;
-	}
-	if (r != 0) {
-		abandon(&a, r > 0 ? NULL : err);
-		res->status = r > 0 ? RF_APPLY_CANCELLED : RF_APPLY_FAILED;
-		if (r > 0)
-			rf_error_set(err, target->name, "cancelled: rolled back, nothing written");
-		rc = r > 0 ? 1 : -1;
-		goto out;
-	}
-	if (apply_cancelled(&a, RF_APPLY_COMMITTING, p->nops, p->nops)) {
-		abandon(&a, NULL);
-		res->status = RF_APPLY_CANCELLED;
-		rf_error_set(err, target->name, "cancelled: rolled back, nothing written");
-		rc = 1;
-		goto out;
-	}
-	if (prepare_commit(&a, &txid, err) != 0) {
-		abandon(&a, err);
-		goto out;
-	}
-	if (rf_db_commit(target, err) != 0) {
-		/* the server may or may not have committed: the journal stays
-		 * pending unless the server says it did not, and undo settles it
-		 * from the server's record (journal.h) */
-		rf_db_rollback(target, NULL);
-		commit_failed(&a, xid, txid.data, err);
-		if (err) {
-			size_t n = strlen(err->msg);
-			snprintf(err->msg + n, sizeof err->msg - n,
-			         " (if the journal stays pending, rowferry undo settles it from "
-			         "the server)");
-		}
-		goto out;
-	}
-	test_kill_at(&a, "after-commit");
-	res->status = RF_APPLY_DONE;
-	/* committed; a failure to seal the journal is reported, not undone */
-	rc = rf_journal_commit(a.journal, err) == 0 ? 0 : -1;
-out:
-	res->seconds = now_seconds() - start;
-	rf_buf_free(&txid);
-	apply_free(&a);
-	return rc;
 }

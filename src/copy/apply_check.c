@@ -15,6 +15,8 @@
 static void add_drift(struct apply *a, const struct rf_cell *shape_cells, const char *what)
 {
 	struct rf_buf b = RF_BUF_INIT;
+	if (a->name_table)
+		rf_buf_printf(&b, "%s ", a->dt->display);
 	rf_buf_addc(&b, '(');
 	rf_diff_format_key(a->sh, shape_cells, &b);
 	rf_buf_printf(&b, ") %s", what);

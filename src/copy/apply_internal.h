@@ -1,5 +1,7 @@
-/* apply_internal.h - what apply.c and apply_check.c share: the state of
- * one apply and the helpers both use. Not a public interface.
+/* apply_internal.h - what apply_tx.c (the transaction), apply.c (one
+ * plan's statements and journal lines) and apply_check.c (the re-check and
+ * read-back) share: the state of one plan's apply and the helpers they
+ * use. Not a public interface.
  */
 #ifndef ROWFERRY_APPLY_INTERNAL_H
 #define ROWFERRY_APPLY_INTERNAL_H
@@ -15,6 +17,7 @@ struct image {
 	char *block;
 };
 
+/* One plan's part of an apply (one rf_apply_step). */
 struct apply {
 	const struct rf_plan *p;
 	const struct rf_diff_shape *sh;
@@ -30,10 +33,13 @@ struct apply {
 	bool *seen;            /* per op: found by the current lookup */
 	struct rf_keyset keys; /* encoded key -> op, for the current lookup */
 	struct rf_buf canon, enc;
-	struct rf_cell *cells;  /* one row in shape terms (into canon) */
-	struct rf_cell key[64]; /* one row's key cells (into canon) */
-	struct rf_row tmp;      /* a RETURNING row reordered as a stream row */
-	struct rf_journal_writer *journal;
+	struct rf_cell *cells;             /* one row in shape terms (into canon) */
+	struct rf_cell key[64];            /* one row's key cells (into canon) */
+	struct rf_row tmp;                 /* a RETURNING row reordered as a stream row */
+	struct rf_journal_writer *journal; /* the transaction's (not owned); NULL
+	                                      until the first step's re-check passed */
+	bool name_table;                   /* drift lines name the table (an apply
+	                                      of several tables) */
 	size_t njkey;
 	size_t *jkey; /* table indexes of the journal's key */
 	struct rf_cell *jkey_cells;
@@ -51,6 +57,20 @@ struct apply {
 	bool load_cancelled; /* a cancel stopped a bulk load midway */
 };
 
+/* apply.c */
+/* Sets a up for plan p (a->journal left NULL); apply_free after. */
+void apply_init(struct apply *a, const struct rf_plan *p, struct rf_db *target,
+                const struct rf_apply_opts *o, struct rf_apply_result *res);
+void apply_free(struct apply *a);
+/* The target table columns (indexes) of p's journal key, into out (room
+ * for every column of the target table); returns how many. */
+size_t apply_journal_key_cols(const struct rf_plan *p, size_t *out);
+/* Runs the plan's statements and journals every row they touch. 0, 1
+ * when cancelled, -1 on error. */
+int apply_write_all(struct apply *a, struct rf_error *err);
+/* After a guarded load failed on a duplicate key (err): rolls back, and
+ * true with err replaced when rows to insert appeared since the diff. */
+bool apply_refused_as_drift(struct apply *a, const struct rf_tx_opts *tx, struct rf_error *err);
 /* Reports progress; true when the caller wants to stop. */
 bool apply_cancelled(struct apply *a, enum rf_apply_phase phase, size_t done, size_t total);
 void apply_image_free(struct image *im);

@@ -21,13 +21,21 @@
 /* Buffered op lines are written out past this size. */
 #define JOURNAL_FLUSH_BYTES (1 << 20)
 
+/* A table of the journal: names encoded once, as op lines use them. */
+struct wtable {
+	char *table; /* "\"public.jobs\"" (a JSON string) */
+	size_t nkey, ncols;
+	char **key; /* the header's names, encoded as "name": (json_name) */
+	char **cols;
+};
+
 struct rf_journal_writer {
 	int fd;
 	char *path;
 	char *dir;
-	size_t nkey, ncols;
-	char **key; /* the header's names, encoded as "name": (json_name) */
-	char **cols;
+	size_t ntables;
+	struct wtable *tables;
+	struct wtable *cur;    /* the table op lines are of (rf_journal_use_table) */
 	struct rf_sha256 seal; /* over every byte written so far */
 	struct rf_buf pending; /* lines not yet written */
 	struct rf_buf line;    /* scratch for one line */
@@ -474,18 +482,88 @@ static int flush(struct rf_journal_writer *w, struct rf_error *err)
 	return 0;
 }
 
+static void wtable_init(struct wtable *t, const struct rf_journal_table_head *th)
+{
+	struct rf_buf b = RF_BUF_INIT;
+	size_t i;
+
+	add_json_string(&b, th->table, strlen(th->table));
+	t->table = rf_buf_steal(&b);
+	t->nkey = th->nkey;
+	t->ncols = th->ncols;
+	t->key = rf_xcalloc(th->nkey + 1, sizeof *t->key);
+	t->cols = rf_xcalloc(th->ncols + 1, sizeof *t->cols);
+	for (i = 0; i < th->nkey; i++)
+		t->key[i] = json_name(th->key[i]);
+	for (i = 0; i < th->ncols; i++)
+		t->cols[i] = json_name(th->cols[i]);
+}
+
+static void wtable_free(struct wtable *t)
+{
+	size_t i;
+	for (i = 0; t->key && i < t->nkey; i++)
+		free(t->key[i]);
+	for (i = 0; t->cols && i < t->ncols; i++)
+		free(t->cols[i]);
+	free(t->key);
+	free(t->cols);
+	free(t->table);
+}
+
+/* The version 2 header line (journal.h). */
+static json_t *header_line(const struct rf_journal_header *h, size_t n,
+                           const struct rf_journal_table_head *ths, const char *id,
+                           const char *created)
+{
+	json_t *hdr = json_object(), *tables = json_array();
+	size_t t, i;
+
+	for (t = 0; t < n; t++) {
+		const struct rf_journal_table_head th = ths[t];
+		json_t *key = json_array();
+		for (i = 0; i < th.nkey; i++)
+			json_array_append_new(key, json_string(th.key[i]));
+		json_array_append_new(tables,
+		                      json_pack("{s:s,s:o}", "table", th.table, "key", key));
+	}
+	json_object_set_new(hdr, "rowferry_undo", json_integer(2));
+	json_object_set_new(hdr, "id", json_string(id));
+	json_object_set_new(hdr, "created", json_string(created));
+	json_object_set_new(hdr, "source", json_string(h->source));
+	json_object_set_new(hdr, "target", json_string(h->target));
+	json_object_set_new(hdr, "tables", tables);
+	json_object_set_new(hdr, "state", json_string("pending"));
+	/* this journal gets a prepared line before COMMIT: a pending one is
+	 * settled from the engine (older journals had none) */
+	json_object_set_new(hdr, "prepare", json_true());
+	return hdr;
+}
+
 int rf_journal_create(const char *undo_dir, const struct rf_journal_header *h,
                       struct rf_journal_writer **out, struct rf_error *err)
+{
+	struct rf_journal_table_head one = {h->table, h->nkey, h->key, h->ncols, h->cols};
+	return rf_journal_create_tables(undo_dir, h, 1, &one, out, err);
+}
+
+int rf_journal_create_tables(const char *undo_dir, const struct rf_journal_header *h,
+                             size_t ntables, const struct rf_journal_table_head *tables,
+                             struct rf_journal_writer **out, struct rf_error *err)
 {
 	struct rf_journal_writer *w = rf_xcalloc(1, sizeof *w);
 	struct rf_buf name = RF_BUF_INIT;
 	char stamp[32], created[32], id[37];
-	json_t *hdr = NULL, *key;
+	json_t *hdr = NULL;
 	size_t i;
 	int rc = -1;
 
 	*out = NULL;
 	w->fd = -1;
+	if (ntables == 0) {
+		rf_error_set(err, undo_dir, "a journal of no table");
+		goto out;
+	}
 	if (make_dirs(undo_dir, err) != 0)
 		goto out;
 	if (h->id)
@@ -497,7 +575,9 @@ int rf_journal_create(const char *undo_dir, const struct rf_journal_header *h,
 	rf_buf_printf(&name, "%s/%s-", undo_dir, stamp);
 	add_safe(&name, h->target_name, 40);
 	rf_buf_addc(&name, '-');
-	add_safe(&name, h->table, 60);
+	add_safe(&name, tables[0].table, 60);
+	if (ntables > 1)
+		rf_buf_printf(&name, "+%zu", ntables - 1);
 	rf_buf_printf(&name, "-%.8s.jsonl", id);
 	w->path = rf_buf_steal(&name);
 	w->dir = rf_xstrdup(undo_dir);
@@ -508,30 +588,13 @@ int rf_journal_create(const char *undo_dir, const struct rf_journal_header *h,
 		goto out;
 	}
 	flock(w->fd, LOCK_EX);
-	w->nkey = h->nkey;
-	w->ncols = h->ncols;
-	w->key = rf_xcalloc(h->nkey + 1, sizeof *w->key);
-	w->cols = rf_xcalloc(h->ncols + 1, sizeof *w->cols);
-	for (i = 0; i < h->nkey; i++)
-		w->key[i] = json_name(h->key[i]);
-	for (i = 0; i < h->ncols; i++)
-		w->cols[i] = json_name(h->cols[i]);
+	w->ntables = ntables;
+	w->tables = rf_xcalloc(ntables, sizeof *w->tables);
+	for (i = 0; i < ntables; i++)
+		wtable_init(&w->tables[i], &tables[i]);
+	w->cur = &w->tables[0];
 	rf_sha256_init(&w->seal);
-	key = json_array();
-	for (i = 0; i < h->nkey; i++)
-		json_array_append_new(key, json_string(h->key[i]));
-	hdr = json_object();
-	json_object_set_new(hdr, "rowferry_undo", json_integer(1));
-	json_object_set_new(hdr, "id", json_string(id));
-	json_object_set_new(hdr, "created", json_string(created));
-	json_object_set_new(hdr, "source", json_string(h->source));
-	json_object_set_new(hdr, "target", json_string(h->target));
-	json_object_set_new(hdr, "table", json_string(h->table));
-	json_object_set_new(hdr, "key", key);
-	json_object_set_new(hdr, "state", json_string("pending"));
-	/* this journal gets a prepared line before COMMIT: a pending one is
-	 * settled from the engine (older journals had none) */
-	json_object_set_new(hdr, "prepare", json_true());
+	hdr = header_line(h, ntables, tables, id, created);
 	queue_line(w, hdr);
 	if (flush(w, err) != 0)
 		goto out;
@@ -558,14 +621,22 @@ const char *rf_journal_writer_path(const struct rf_journal_writer *w)
 	return w->path;
 }
 
+void rf_journal_use_table(struct rf_journal_writer *w, size_t table)
+{
+	if (table < w->ntables)
+		w->cur = &w->tables[table];
+}
+
 int rf_journal_add(struct rf_journal_writer *w, enum rf_op_kind kind, const struct rf_cell *key,
                    const struct rf_cell *before, const struct rf_cell *after, struct rf_error *err)
 {
+	const struct wtable *t = w->cur;
+
 	/* built where it is queued: a line is never copied (a huge value) */
-	rf_buf_printf(&w->pending, "{\"op\":\"%s\"", rf_op_name(kind));
-	if (add_image(w, "key", w->nkey, w->key, key, err) != 0 ||
-	    (before && add_image(w, "before", w->ncols, w->cols, before, err) != 0) ||
-	    (after && add_image(w, "after", w->ncols, w->cols, after, err) != 0))
+	rf_buf_printf(&w->pending, "{\"op\":\"%s\",\"table\":%s", rf_op_name(kind), t->table);
+	if (add_image(w, "key", t->nkey, t->key, key, err) != 0 ||
+	    (before && add_image(w, "before", t->ncols, t->cols, before, err) != 0) ||
+	    (after && add_image(w, "after", t->ncols, t->cols, after, err) != 0))
 		return -1;
 	rf_buf_adds(&w->pending, "}\n");
 	w->nops++;
@@ -702,12 +773,9 @@ void rf_journal_writer_free(struct rf_journal_writer *w)
 	}
 	if (w->fd >= 0)
 		close(w->fd);
-	for (i = 0; w->key && i < w->nkey; i++)
-		free(w->key[i]);
-	for (i = 0; w->cols && i < w->ncols; i++)
-		free(w->cols[i]);
-	free(w->key);
-	free(w->cols);
+	for (i = 0; w->tables && i < w->ntables; i++)
+		wtable_free(&w->tables[i]);
+	free(w->tables);
 	free(w->path);
 	free(w->dir);
 	rf_buf_free(&w->pending);

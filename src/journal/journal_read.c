@@ -74,26 +74,50 @@ static struct rf_cell *read_image(json_t *obj, const struct rf_strlist *names, s
 	return cells;
 }
 
+/* The table an op line is of: "table" in version 2, the one table in 1. */
+static int op_table(struct rf_journal *j, json_t *o, size_t lineno, size_t *t, struct rf_error *err)
+{
+	const char *name = json_string_value(json_object_get(o, "table"));
+	int i;
+
+	*t = 0;
+	if (j->version == 1)
+		return 0;
+	i = name ? rf_journal_table(j, name) : -1;
+	if (i < 0)
+		return rf_error_set(err, j->path, "line %zu: %s", lineno,
+		                    name ? "an op of a table the header does not list"
+		                         : "an op without its table");
+	*t = (size_t)i;
+	return 0;
+}
+
 static int parse_op(struct rf_journal *j, json_t *o, size_t lineno, struct rf_error *err)
 {
 	const char *op = json_string_value(json_object_get(o, "op"));
 	json_t *key = json_object_get(o, "key"), *before = json_object_get(o, "before");
 	json_t *after = json_object_get(o, "after");
 	struct rf_journal_op *jo;
+	struct rf_journal_table *t;
 	struct rf_buf block = RF_BUF_INIT;
 	const char *missing = NULL, *k;
+	size_t ti;
 	json_t *v;
 
-	if (!j->cols.len && (after || before)) {
-		/* the columns, in the order the first image has them */
+	if (op_table(j, o, lineno, &ti, err) != 0)
+		return -1;
+	t = &j->tables[ti];
+	if (!t->cols.len && (after || before)) {
+		/* the columns, in the order the table's first image has them */
 		json_object_foreach(after ? after : before, k, v)
 		{
-			rf_strlist_add(&j->cols, k);
+			rf_strlist_add(&t->cols, k);
 		}
 	}
 	j->ops = rf_xrealloc(j->ops, (j->nops + 1) * sizeof *j->ops);
 	jo = &j->ops[j->nops];
 	memset(jo, 0, sizeof *jo);
+	jo->table = ti;
 	if (op && strcmp(op, "insert") == 0)
 		jo->kind = RF_OP_INSERT;
 	else if (op && strcmp(op, "update") == 0)
@@ -107,11 +131,11 @@ static int parse_op(struct rf_journal *j, json_t *o, size_t lineno, struct rf_er
 	    (jo->kind != RF_OP_INSERT && !json_is_object(before)))
 		return rf_error_set(err, j->path, "line %zu: %s without its key or images", lineno,
 		                    op);
-	jo->key = read_image(key, &j->key, &block, &missing);
+	jo->key = read_image(key, &t->key, &block, &missing);
 	if (jo->key && before)
-		jo->before = read_image(before, &j->cols, &block, &missing);
+		jo->before = read_image(before, &t->cols, &block, &missing);
 	if (jo->key && after && (!before || jo->before))
-		jo->after = read_image(after, &j->cols, &block, &missing);
+		jo->after = read_image(after, &t->cols, &block, &missing);
 	if (missing) {
 		free(jo->key);
 		free(jo->before);
@@ -121,34 +145,74 @@ static int parse_op(struct rf_journal *j, json_t *o, size_t lineno, struct rf_er
 		                    missing);
 	}
 	jo->block = rf_buf_steal(&block);
-	fix_cells(jo->key, j->key.len, jo->block);
-	fix_cells(jo->before, j->cols.len, jo->block);
-	fix_cells(jo->after, j->cols.len, jo->block);
+	fix_cells(jo->key, t->key.len, jo->block);
+	fix_cells(jo->before, t->cols.len, jo->block);
+	fix_cells(jo->after, t->cols.len, jo->block);
 	j->nops++;
+	return 0;
+}
+
+/* One table of the header: its name and key columns. */
+static int add_table(struct rf_journal *j, const char *name, json_t *key)
+{
+	struct rf_journal_table *t;
+	size_t i;
+	json_t *v;
+
+	if (!name || !json_is_array(key) || rf_journal_table(j, name) >= 0)
+		return -1;
+	j->tables = rf_xrealloc(j->tables, (j->ntables + 1) * sizeof *j->tables);
+	t = &j->tables[j->ntables++];
+	memset(t, 0, sizeof *t);
+	t->table = rf_xstrdup(name);
+	json_array_foreach(key, i, v)
+	{
+		if (!json_is_string(v))
+			return -1;
+		rf_strlist_add(&t->key, json_string_value(v));
+	}
 	return 0;
 }
 
 static int parse_header(struct rf_journal *j, json_t *o, struct rf_error *err)
 {
-	json_t *key = json_object_get(o, "key"), *v;
+	json_t *tables = json_object_get(o, "tables"), *v;
+	json_int_t version = json_integer_value(json_object_get(o, "rowferry_undo"));
 	size_t i;
 
-	if (json_integer_value(json_object_get(o, "rowferry_undo")) != 1)
-		return rf_error_set(err, j->path, "not a rowferry undo journal (version 1)");
+	if (version != 1 && version != 2)
+		return rf_error_set(err, j->path, "not a rowferry undo journal (version 1 or 2)");
+	j->version = (int)version;
 	j->id = dup_string(o, "id");
 	j->created = dup_string(o, "created");
 	j->source = dup_string(o, "source");
 	j->target = dup_string(o, "target");
-	j->table = dup_string(o, "table");
 	j->two_phase = json_is_true(json_object_get(o, "prepare"));
-	if (!j->id || !j->created || !j->target || !j->table || !json_is_array(key))
+	if (!j->id || !j->created || !j->target)
 		return rf_error_set(err, j->path, "line 1: the journal header is incomplete");
-	json_array_foreach(key, i, v)
-	{
-		if (!json_is_string(v))
-			return rf_error_set(err, j->path, "line 1: bad key column");
-		rf_strlist_add(&j->key, json_string_value(v));
+	if (version == 1) {
+		if (add_table(j, json_string_value(json_object_get(o, "table")),
+		              json_object_get(o, "key")) != 0)
+			return rf_error_set(err, j->path,
+			                    "line 1: the journal header's table or key is missing "
+			                    "or bad");
+	} else {
+		if (!json_is_array(tables) || json_array_size(tables) == 0)
+			return rf_error_set(err, j->path,
+			                    "line 1: the journal header lists no tables");
+		json_array_foreach(tables, i, v)
+		{
+			if (!json_is_object(v) ||
+			    add_table(j, json_string_value(json_object_get(v, "table")),
+			              json_object_get(v, "key")) != 0)
+				return rf_error_set(
+				    err, j->path,
+				    "line 1: table %zu of the header is bad (no name, no "
+				    "key, or listed twice)",
+				    i + 1);
+		}
 	}
+	j->table = rf_xstrdup(j->tables[0].table);
 	j->state = RF_JOURNAL_PENDING;
 	return 0;
 }
@@ -339,20 +403,43 @@ void rf_journal_free(struct rf_journal *j)
 	free(j->source);
 	free(j->target);
 	free(j->table);
+	for (i = 0; i < j->ntables; i++) {
+		free(j->tables[i].table);
+		rf_strlist_free(&j->tables[i].key);
+		rf_strlist_free(&j->tables[i].cols);
+	}
+	free(j->tables);
 	free(j->state_at);
 	free(j->note);
 	free(j->seal_problem);
 	free(j->tx);
 	free(j->prepared_sha);
 	free(j->prepare_problem);
-	rf_strlist_free(&j->key);
-	rf_strlist_free(&j->cols);
 	memset(j, 0, sizeof *j);
 }
 
-int rf_journal_col(const struct rf_journal *j, const char *name)
+int rf_journal_col(const struct rf_journal *j, size_t t, const char *name)
 {
-	return rf_strlist_index(&j->cols, name);
+	return t < j->ntables ? rf_strlist_index(&j->tables[t].cols, name) : -1;
+}
+
+void rf_journal_tables_text(const struct rf_journal *j, const char *sep, struct rf_buf *out)
+{
+	size_t i;
+	for (i = 0; i < j->ntables; i++) {
+		if (i)
+			rf_buf_adds(out, sep);
+		rf_buf_adds(out, j->tables[i].table);
+	}
+}
+
+int rf_journal_table(const struct rf_journal *j, const char *name)
+{
+	size_t i;
+	for (i = 0; i < j->ntables; i++)
+		if (strcmp(j->tables[i].table, name) == 0)
+			return (int)i;
+	return -1;
 }
 
 /* The offset just past the last '\n' of the file, or -1 with err. */

@@ -35,16 +35,26 @@ struct rf_undo *rf_undo_open(const char *path, struct rf_error *err)
 	return u;
 }
 
+static void free_tables(struct rf_undo *u)
+{
+	size_t t;
+	for (t = 0; u->tables && t < u->journal.ntables; t++) {
+		rf_table_info_free(&u->tables[t].info);
+		free(u->tables[t].col_of);
+		free(u->tables[t].key_of);
+	}
+	free(u->tables);
+	u->tables = NULL;
+}
+
 void rf_undo_free(struct rf_undo *u)
 {
 	if (!u)
 		return;
+	free_tables(u);
 	rf_journal_free(&u->journal);
-	rf_table_info_free(&u->table);
 	free(u->target_name);
 	free(u->target_url);
-	free(u->col_of);
-	free(u->key_of);
 	free(u->drifted);
 	rf_strlist_free(&u->drift);
 	free(u);
@@ -82,64 +92,85 @@ int rf_undo_allowed(const struct rf_undo *u, struct rf_error *err)
 	return 0;
 }
 
-/* Describes the journal's table on the target and maps its columns. */
-static int map_table(struct rf_undo *u, struct rf_db *db, struct rf_error *err)
+/* Describes journal table t on the target and maps its columns. */
+static int map_table(struct rf_undo *u, struct rf_db *db, size_t t, struct rf_error *err)
 {
-	const struct rf_journal *j = &u->journal;
+	const struct rf_journal_table *jt = &u->journal.tables[t];
+	struct rf_undo_table *ut = &u->tables[t];
 	size_t i;
 
-	if (u->col_of)
-		return 0;
-	if (db->ops->describe(db, j->table, &u->table, err) != 0) {
+	if (db->ops->describe(db, jt->table, &ut->info, err) != 0) {
 		/* a journal written against PostgreSQL names "public.t" */
-		const char *dot = strchr(j->table, '.');
+		const char *dot = strchr(jt->table, '.');
 		struct rf_error again;
 		rf_error_clear(&again);
-		memset(&u->table, 0, sizeof u->table);
-		if (!dot || db->ops->describe(db, dot + 1, &u->table, &again) != 0)
+		memset(&ut->info, 0, sizeof ut->info);
+		if (!dot || db->ops->describe(db, dot + 1, &ut->info, &again) != 0)
 			return -1;
 		rf_error_clear(err);
 	}
-	u->col_of = rf_xcalloc(j->cols.len + 1, sizeof *u->col_of);
-	u->key_of = rf_xcalloc(j->key.len + 1, sizeof *u->key_of);
-	for (i = 0; i < j->cols.len; i++) {
-		int c = rf_table_info_col(&u->table, j->cols.items[i]);
+	ut->col_of = rf_xcalloc(jt->cols.len + 1, sizeof *ut->col_of);
+	ut->key_of = rf_xcalloc(jt->key.len + 1, sizeof *ut->key_of);
+	for (i = 0; i < jt->cols.len; i++) {
+		int c = rf_table_info_col(&ut->info, jt->cols.items[i]);
 		if (c < 0)
 			return rf_error_set(err, db->name,
 			                    "%s has no column %s any more: the table changed since "
 			                    "the copy",
-			                    u->table.display, j->cols.items[i]);
-		u->col_of[i] = (size_t)c;
+			                    ut->info.display, jt->cols.items[i]);
+		ut->col_of[i] = (size_t)c;
 	}
-	for (i = 0; i < j->key.len; i++) {
-		int c = rf_table_info_col(&u->table, j->key.items[i]);
+	for (i = 0; i < jt->key.len; i++) {
+		int c = rf_table_info_col(&ut->info, jt->key.items[i]);
 		if (c < 0)
 			return rf_error_set(err, db->name, "%s has no key column %s any more",
-			                    u->table.display, j->key.items[i]);
-		u->key_of[i] = (size_t)c;
+			                    ut->info.display, jt->key.items[i]);
+		ut->key_of[i] = (size_t)c;
 	}
 	return 0;
 }
 
-void rf_undo_format_key(const struct rf_undo *u, const struct rf_cell *key, struct rf_buf *out)
+/* Every table of the journal, once. */
+static int map_tables(struct rf_undo *u, struct rf_db *db, struct rf_error *err)
 {
+	size_t t;
+
+	if (u->tables)
+		return 0;
+	u->tables = rf_xcalloc(u->journal.ntables + 1, sizeof *u->tables);
+	for (t = 0; t < u->journal.ntables; t++)
+		if (map_table(u, db, t, err) != 0) {
+			free_tables(u);
+			return -1;
+		}
+	return 0;
+}
+
+void rf_undo_format_key(const struct rf_undo *u, size_t op, struct rf_buf *out)
+{
+	const struct rf_journal_op *jo = &u->journal.ops[op];
+	const struct rf_journal_table *jt = &u->journal.tables[jo->table];
 	size_t i;
+
+	if (u->journal.ntables > 1)
+		rf_buf_printf(out, "%s ", jt->table);
 	rf_buf_addc(out, '(');
-	for (i = 0; i < u->journal.key.len; i++) {
-		rf_buf_printf(out, "%s%s=", i ? ", " : "", u->journal.key.items[i]);
-		if (key[i].is_null)
+	for (i = 0; i < jt->key.len; i++) {
+		rf_buf_printf(out, "%s%s=", i ? ", " : "", jt->key.items[i]);
+		if (jo->key[i].is_null)
 			rf_buf_adds(out, "NULL");
 		else
-			rf_buf_add(out, key[i].data, key[i].len);
+			rf_buf_add(out, jo->key[i].data, jo->key[i].len);
 	}
 	rf_buf_addc(out, ')');
 }
 
-/* One pass over the target rows of every journaled op. */
+/* One pass over the target rows of every journaled op of one table. */
 struct visit {
 	struct rf_undo *u;
+	size_t t;              /* the journal table */
 	struct rf_keyset keys; /* encoded key -> op */
-	bool *seen;
+	bool *seen;            /* per journal op */
 	struct rf_buf canon, enc;
 	struct rf_cell *cur; /* the current row, per table column */
 	struct rf_cell *key;
@@ -167,23 +198,25 @@ static bool raw_equals_hex(const struct rf_cell *raw, const struct rf_cell *hex)
 	return true;
 }
 
-/* Whether the current row equals the journal image (journal columns);
- * raw: the columns of cur that hold raw bytes (journal_row). */
-static bool same_as(const struct rf_undo *u, const struct rf_cell *cur, const bool *raw,
+/* Whether the current row of table t equals the journal image (journal
+ * columns); raw: the columns of cur that hold raw bytes (journal_row). */
+static bool same_as(const struct rf_undo *u, size_t t, const struct rf_cell *cur, const bool *raw,
                     const struct rf_cell *img, struct rf_buf *diffs)
 {
+	const struct rf_journal_table *jt = &u->journal.tables[t];
+	const struct rf_undo_table *ut = &u->tables[t];
 	size_t c;
 	bool same = true, same_prefix = true;
-	for (c = 0; c < u->journal.cols.len; c++) {
-		size_t t = u->col_of[c];
-		if (raw[t] ? raw_equals_hex(&cur[t], &img[c])
-		           : rf_journal_equal(u->table.cols[t].tclass, &cur[t], &img[c]))
+	for (c = 0; c < jt->cols.len; c++) {
+		size_t d = ut->col_of[c];
+		if (raw[d] ? raw_equals_hex(&cur[d], &img[c])
+		           : rf_journal_equal(ut->info.cols[d].tclass, &cur[d], &img[c]))
 			continue;
 		same = false;
 		if (diffs) {
 			rf_buf_adds(diffs, same_prefix ? "" : ", ");
 			same_prefix = false;
-			rf_buf_adds(diffs, u->journal.cols.items[c]);
+			rf_buf_adds(diffs, jt->cols.items[c]);
 		}
 	}
 	return same;
@@ -193,7 +226,7 @@ static bool same_as(const struct rf_undo *u, const struct rf_cell *cur, const bo
 static void drift(struct rf_undo *u, size_t op, const char *what)
 {
 	struct rf_buf b = RF_BUF_INIT;
-	rf_undo_format_key(u, u->journal.ops[op].key, &b);
+	rf_undo_format_key(u, op, &b);
 	rf_buf_addc(&b, ' ');
 	rf_buf_adds(&b, what);
 	rf_strlist_add(&u->drift, b.data);
@@ -213,7 +246,7 @@ static int check_row(struct visit *v, size_t i, const struct rf_cell *cur)
 	rf_buf_adds(&diffs, "changed since the copy: ");
 	if (op->kind == RF_OP_DELETE)
 		drift(u, i, "was deleted by the copy but exists again");
-	else if (!same_as(u, cur, v->raw, op->after, &diffs))
+	else if (!same_as(u, v->t, cur, v->raw, op->after, &diffs))
 		drift(u, i, diffs.data);
 	rf_buf_free(&diffs);
 	return 0;
@@ -244,74 +277,101 @@ static void journal_row(const struct rf_row *row, size_t n, const enum rf_type_c
 static int visit_row(void *ctx, const struct rf_row *row, struct rf_error *err)
 {
 	struct visit *v = ctx;
-	struct rf_undo *u = v->u;
-	size_t i, k;
+	const struct rf_undo_table *ut = &v->u->tables[v->t];
+	size_t i, k, nk = v->u->journal.tables[v->t].key.len;
 	(void)err;
 
-	journal_row(row, u->table.ncols, v->classes, v->raw, &v->canon, v->cur);
-	for (k = 0; k < u->journal.key.len; k++)
-		v->key[k] = v->cur[u->key_of[k]];
+	journal_row(row, ut->info.ncols, v->classes, v->raw, &v->canon, v->cur);
+	for (k = 0; k < nk; k++)
+		v->key[k] = v->cur[ut->key_of[k]];
 	rf_buf_reset(&v->enc);
-	rf_key_encode(&v->enc, v->key, NULL, u->journal.key.len);
+	rf_key_encode(&v->enc, v->key, NULL, nk);
 	if (!rf_keyset_get(&v->keys, v->enc.data, v->enc.len, &i) || v->seen[i])
 		return 0;
 	v->seen[i] = true;
 	return v->on_row(v, i, v->cur);
 }
 
-/* Streams the target row of every op (by journal key) through on_row;
- * ops with no row are left unseen in v->seen. */
-static int visit_all(struct visit *v, struct rf_db *db, bool lock, struct rf_error *err)
-{
-	struct rf_undo *u = v->u;
-	const struct rf_journal *j = &u->journal;
-	size_t nk = j->key.len, i, k;
-	struct rf_cell *tuples = rf_xcalloc(j->nops * nk + 1, sizeof *tuples);
-	size_t *cols = rf_xcalloc(u->table.ncols + 1, sizeof *cols);
-	enum rf_type_class *classes = rf_xcalloc(nk + 1, sizeof *classes);
-	struct rf_lookup_key lk = {nk, u->key_of, classes, 0, NULL};
-	int rc;
-
-	v->seen = rf_xcalloc(j->nops + 1, sizeof *v->seen);
-	v->cur = rf_xcalloc(u->table.ncols + 1, sizeof *v->cur);
-	v->key = rf_xcalloc(nk + 1, sizeof *v->key);
-	v->classes = rf_xcalloc(u->table.ncols + 1, sizeof *v->classes);
-	v->raw = rf_xcalloc(u->table.ncols + 1, sizeof *v->raw);
-	for (k = 0; k < u->table.ncols; k++) {
-		v->classes[k] = u->table.cols[k].tclass;
-		v->raw[k] = v->classes[k] == RF_T_BYTES;
-	}
-	for (k = 0; k < nk; k++) {
-		classes[k] = u->table.cols[u->key_of[k]].tclass;
-		v->raw[u->key_of[k]] = false; /* keys are encoded in journal form */
-	}
-	for (k = 0; k < u->table.ncols; k++)
-		cols[k] = k;
-	for (i = 0; i < j->nops; i++) {
-		for (k = 0; k < nk; k++)
-			tuples[i * nk + k] = j->ops[i].key[k];
-		rf_buf_reset(&v->enc);
-		rf_key_encode(&v->enc, j->ops[i].key, NULL, nk);
-		rf_keyset_put(&v->keys, v->enc.data, v->enc.len, i, NULL);
-	}
-	rc = rf_lookup_rows(db, &u->table, &lk, tuples, j->nops, cols, u->table.ncols, lock,
-	                    visit_row, v, err);
-	free(tuples);
-	free(cols);
-	free(classes);
-	return rc;
-}
-
-static void visit_free(struct visit *v)
+static void visit_free_table(struct visit *v)
 {
 	rf_keyset_free(&v->keys);
-	rf_buf_free(&v->canon);
-	rf_buf_free(&v->enc);
-	free(v->seen);
+	memset(&v->keys, 0, sizeof v->keys);
 	free(v->cur);
 	free(v->key);
 	free(v->classes);
 	free(v->raw);
+	v->cur = v->key = NULL;
+	v->classes = NULL;
+	v->raw = NULL;
+}
+
+/* Streams the target row of every op of table t (by journal key) through
+ * on_row; ops with no row are left unseen in v->seen. */
+static int visit_table(struct visit *v, struct rf_db *db, size_t t, bool lock, struct rf_error *err)
+{
+	struct rf_undo *u = v->u;
+	const struct rf_journal *j = &u->journal;
+	const struct rf_undo_table *ut = &u->tables[t];
+	size_t nk = j->tables[t].key.len, ncols = ut->info.ncols, i, k, n = 0;
+	struct rf_cell *tuples = rf_xcalloc(j->nops * nk + 1, sizeof *tuples);
+	size_t *cols = rf_xcalloc(ncols + 1, sizeof *cols);
+	enum rf_type_class *classes = rf_xcalloc(nk + 1, sizeof *classes);
+	struct rf_lookup_key lk = {nk, ut->key_of, classes, 0, NULL};
+	int rc = 0;
+
+	v->t = t;
+	v->cur = rf_xcalloc(ncols + 1, sizeof *v->cur);
+	v->key = rf_xcalloc(nk + 1, sizeof *v->key);
+	v->classes = rf_xcalloc(ncols + 1, sizeof *v->classes);
+	v->raw = rf_xcalloc(ncols + 1, sizeof *v->raw);
+	for (k = 0; k < ncols; k++) {
+		v->classes[k] = ut->info.cols[k].tclass;
+		v->raw[k] = v->classes[k] == RF_T_BYTES;
+	}
+	for (k = 0; k < nk; k++) {
+		classes[k] = ut->info.cols[ut->key_of[k]].tclass;
+		v->raw[ut->key_of[k]] = false; /* keys are encoded in journal form */
+	}
+	for (k = 0; k < ncols; k++)
+		cols[k] = k;
+	for (i = 0; i < j->nops; i++) {
+		if (j->ops[i].table != t)
+			continue;
+		for (k = 0; k < nk; k++)
+			tuples[n * nk + k] = j->ops[i].key[k];
+		n++;
+		rf_buf_reset(&v->enc);
+		rf_key_encode(&v->enc, j->ops[i].key, NULL, nk);
+		rf_keyset_put(&v->keys, v->enc.data, v->enc.len, i, NULL);
+	}
+	if (n)
+		rc = rf_lookup_rows(db, &ut->info, &lk, tuples, n, cols, ncols, lock, visit_row, v,
+		                    err);
+	free(tuples);
+	free(cols);
+	free(classes);
+	visit_free_table(v);
+	return rc;
+}
+
+/* visit_table() for every table of the journal. */
+static int visit_all(struct visit *v, struct rf_db *db, bool lock, struct rf_error *err)
+{
+	size_t t;
+
+	v->seen = rf_xcalloc(v->u->journal.nops + 1, sizeof *v->seen);
+	for (t = 0; t < v->u->journal.ntables; t++)
+		if (visit_table(v, db, t, lock, err) != 0)
+			return -1;
+	return 0;
+}
+
+static void visit_free(struct visit *v)
+{
+	visit_free_table(v);
+	rf_buf_free(&v->canon);
+	rf_buf_free(&v->enc);
+	free(v->seen);
 }
 
 /* The check itself, in whatever transaction is open. */
@@ -324,7 +384,7 @@ int rf_undo_check_locked(struct rf_undo *u, struct rf_db *db, bool lock, struct 
 	memset(&v, 0, sizeof v);
 	v.u = u;
 	v.on_row = check_row;
-	if (map_table(u, db, err) != 0)
+	if (map_tables(u, db, err) != 0)
 		return -1;
 	rf_strlist_free(&u->drift);
 	free(u->drifted);

@@ -9,12 +9,17 @@
 #include "rowferry/undo.h"
 #include "undo_internal.h"
 
+/* The journal's table and the target's for op lines of table t. */
+#define JT(u, t) (&(u)->journal.tables[t])
+#define UT(u, t) (&(u)->tables[t])
+
 /* key columns = values of one row: "(a = $1 AND b IS NULL)" */
-static void where_row(struct rf_render *r, const struct rf_undo *u, const struct rf_cell *key)
+static void where_row(struct rf_render *r, const struct rf_undo *u, size_t t,
+                      const struct rf_cell *key)
 {
 	size_t k;
-	for (k = 0; k < u->journal.key.len; k++) {
-		const struct rf_column *c = &u->table.cols[u->key_of[k]];
+	for (k = 0; k < JT(u, t)->key.len; k++) {
+		const struct rf_column *c = &UT(u, t)->info.cols[UT(u, t)->key_of[k]];
 		if (k)
 			rf_render_add(r, " AND ");
 		rf_render_ident(r, c->name);
@@ -27,11 +32,11 @@ static void where_row(struct rf_render *r, const struct rf_undo *u, const struct
 	}
 }
 
-static bool any_null_key(const struct rf_undo *u, const size_t *ops, size_t n)
+static bool any_null_key(const struct rf_undo *u, size_t t, const size_t *ops, size_t n)
 {
 	size_t i, k;
 	for (i = 0; i < n; i++)
-		for (k = 0; k < u->journal.key.len; k++)
+		for (k = 0; k < JT(u, t)->key.len; k++)
 			if (u->journal.ops[ops[i]].key[k].is_null)
 				return true;
 	return false;
@@ -39,33 +44,35 @@ static bool any_null_key(const struct rf_undo *u, const size_t *ops, size_t n)
 
 /* (key = row 1) OR (key = row 2) ... as a balanced tree: a flat chain of
  * hundreds of ORs is deeper than SQLite parses (SQLITE_MAX_EXPR_DEPTH). */
-static void or_tree(struct rf_render *r, const struct rf_undo *u, const size_t *ops, size_t lo,
-                    size_t hi)
+static void or_tree(struct rf_render *r, const struct rf_undo *u, size_t t, const size_t *ops,
+                    size_t lo, size_t hi)
 {
 	size_t mid = lo + (hi - lo) / 2;
 	rf_render_add(r, "(");
 	if (hi - lo > 1) {
-		or_tree(r, u, ops, lo, mid);
+		or_tree(r, u, t, ops, lo, mid);
 		rf_render_add(r, " OR ");
-		or_tree(r, u, ops, mid, hi);
+		or_tree(r, u, t, ops, mid, hi);
 	} else {
-		where_row(r, u, u->journal.ops[ops[lo]].key);
+		where_row(r, u, t, u->journal.ops[ops[lo]].key);
 	}
 	rf_render_add(r, ")");
 }
 
-/* Removes the rows the copy inserted: one DELETE for a batch of keys. */
-static void render_delete(const struct rf_undo *u, struct rf_render *r, const size_t *ops, size_t n,
-                          struct rf_stmts *out)
+/* Removes the rows the copy inserted: one DELETE for a batch of keys (of
+ * table t). */
+static void render_delete(const struct rf_undo *u, size_t t, struct rf_render *r, const size_t *ops,
+                          size_t n, struct rf_stmts *out)
 {
 	const struct rf_journal *j = &u->journal;
+	const struct rf_undo_table *ut = UT(u, t);
 	size_t i;
 
 	rf_render_add(r, "DELETE FROM ");
-	rf_render_table(r, &u->table);
+	rf_render_table(r, &ut->info);
 	rf_render_add(r, " WHERE ");
-	if (j->key.len == 1 && !any_null_key(u, ops, n)) {
-		const struct rf_column *c = &u->table.cols[u->key_of[0]];
+	if (JT(u, t)->key.len == 1 && !any_null_key(u, t, ops, n)) {
+		const struct rf_column *c = &ut->info.cols[ut->key_of[0]];
 		rf_render_ident(r, c->name);
 		rf_render_add(r, " IN (");
 		for (i = 0; i < n; i++) {
@@ -75,42 +82,44 @@ static void render_delete(const struct rf_undo *u, struct rf_render *r, const si
 		}
 		rf_render_add(r, ")");
 	} else {
-		or_tree(r, u, ops, 0, n);
+		or_tree(r, u, t, ops, 0, n);
 	}
 	rf_render_finish(r, out, RF_OP_DELETE, ops[0], n, false);
 }
 
 /* Columns a restoring INSERT or UPDATE may write: not generated ones. */
-static bool writable(const struct rf_undo *u, size_t c)
+static bool writable(const struct rf_undo *u, size_t t, size_t c)
 {
-	return !u->table.cols[u->col_of[c]].generated;
+	return !UT(u, t)->info.cols[UT(u, t)->col_of[c]].generated;
 }
 
-/* Puts back the rows the copy deleted, from their before-images. */
-static void render_insert(const struct rf_undo *u, struct rf_render *r, const size_t *ops, size_t n,
-                          struct rf_stmts *out)
+/* Puts back the rows the copy deleted (of table t), from their
+ * before-images. */
+static void render_insert(const struct rf_undo *u, size_t t, struct rf_render *r, const size_t *ops,
+                          size_t n, struct rf_stmts *out)
 {
 	const struct rf_journal *j = &u->journal;
-	size_t i, c, ncol = 0;
+	const struct rf_undo_table *ut = UT(u, t);
+	size_t i, c, ncol = 0, ncols = JT(u, t)->cols.len;
 
 	rf_render_add(r, "INSERT INTO ");
-	rf_render_table(r, &u->table);
+	rf_render_table(r, &ut->info);
 	rf_render_add(r, " (");
-	for (c = 0; c < j->cols.len; c++) {
-		if (!writable(u, c))
+	for (c = 0; c < ncols; c++) {
+		if (!writable(u, t, c))
 			continue;
 		rf_render_add(r, ncol++ ? ", " : "");
-		rf_render_ident(r, u->table.cols[u->col_of[c]].name);
+		rf_render_ident(r, ut->info.cols[ut->col_of[c]].name);
 	}
 	rf_render_add(r, ") VALUES");
 	for (i = 0; i < n; i++) {
 		const struct rf_cell *b = j->ops[ops[i]].before;
 		rf_render_add(r, i ? ",\n  (" : "\n  (");
-		for (c = 0, ncol = 0; c < j->cols.len; c++) {
-			if (!writable(u, c))
+		for (c = 0, ncol = 0; c < ncols; c++) {
+			if (!writable(u, t, c))
 				continue;
 			rf_render_add(r, ncol++ ? ", " : "");
-			rf_render_value(r, u->table.cols[u->col_of[c]].tclass, &b[c]);
+			rf_render_value(r, ut->info.cols[ut->col_of[c]].tclass, &b[c]);
 		}
 		rf_render_add(r, ")");
 	}
@@ -123,15 +132,17 @@ static bool render_update(const struct rf_undo *u, struct rf_render *r, size_t o
                           struct rf_stmts *out)
 {
 	const struct rf_journal_op *jo = &u->journal.ops[op];
+	const struct rf_undo_table *ut = UT(u, jo->table);
 	size_t c, n = 0;
 
-	for (c = 0; c < u->journal.cols.len; c++) {
-		const struct rf_column *tc = &u->table.cols[u->col_of[c]];
-		if (!writable(u, c) || rf_journal_equal(tc->tclass, &jo->before[c], &jo->after[c]))
+	for (c = 0; c < JT(u, jo->table)->cols.len; c++) {
+		const struct rf_column *tc = &ut->info.cols[ut->col_of[c]];
+		if (!writable(u, jo->table, c) ||
+		    rf_journal_equal(tc->tclass, &jo->before[c], &jo->after[c]))
 			continue;
 		rf_render_add(r, n++ ? ", " : "UPDATE ");
 		if (n == 1) {
-			rf_render_table(r, &u->table);
+			rf_render_table(r, &ut->info);
 			rf_render_add(r, " SET ");
 		}
 		rf_render_ident(r, tc->name);
@@ -141,9 +152,23 @@ static bool render_update(const struct rf_undo *u, struct rf_render *r, size_t o
 	if (n == 0)
 		return false;
 	rf_render_add(r, " WHERE ");
-	where_row(r, u, jo->key);
+	where_row(r, u, jo->table, jo->key);
 	rf_render_finish(r, out, RF_OP_UPDATE, op, 1, false);
 	return true;
+}
+
+/* Rows per statement for table t: as many as the engine's parameter limit
+ * allows. */
+static size_t batch_for(const struct rf_undo *u, size_t t, size_t batch_rows)
+{
+	size_t nc = JT(u, t)->cols.len, nk = JT(u, t)->key.len;
+	size_t widest = nc > nk ? nc : nk;
+
+	if (batch_rows == 0)
+		batch_rows = RF_APPLY_BATCH_ROWS;
+	if (widest && batch_rows > RF_RENDER_MAX_PARAMS / widest)
+		batch_rows = RF_RENDER_MAX_PARAMS / widest;
+	return batch_rows ? batch_rows : 1;
 }
 
 void rf_undo_render(const struct rf_undo *u, struct rf_db *target, size_t batch_rows,
@@ -151,22 +176,17 @@ void rf_undo_render(const struct rf_undo *u, struct rf_db *target, size_t batch_
 {
 	const struct rf_journal *j = &u->journal;
 	size_t *ops = rf_xcalloc(j->nops + 1, sizeof *ops);
-	size_t widest = j->cols.len > j->key.len ? j->cols.len : j->key.len;
 	size_t i = j->nops, n;
 	struct rf_render r;
 
 	out->len = 0;
 	out->items = NULL;
-	if (batch_rows == 0)
-		batch_rows = RF_APPLY_BATCH_ROWS;
-	if (widest && batch_rows > RF_RENDER_MAX_PARAMS / widest)
-		batch_rows = RF_RENDER_MAX_PARAMS / widest;
-	if (batch_rows == 0)
-		batch_rows = 1;
 	rf_render_init(&r, target, with_text);
-	/* backwards: the last change is taken back first */
+	/* backwards, across tables: the last change is taken back first (a
+	 * child's insert, journaled after its parent's, is deleted before it) */
 	while (i > 0) {
 		enum rf_op_kind kind = j->ops[i - 1].kind;
+		size_t t = j->ops[i - 1].table, batch = batch_for(u, t, batch_rows);
 		if (u->drifted && u->drifted[i - 1]) {
 			i--;
 			continue;
@@ -176,13 +196,17 @@ void rf_undo_render(const struct rf_undo *u, struct rf_db *target, size_t batch_
 			i--;
 			continue;
 		}
-		for (n = 0; i > 0 && n < batch_rows && j->ops[i - 1].kind == kind; i--)
+		for (n = 0;
+		     i > 0 && n < batch && j->ops[i - 1].kind == kind && j->ops[i - 1].table == t;
+		     i--)
 			if (!(u->drifted && u->drifted[i - 1]))
 				ops[n++] = i - 1;
+		if (n == 0)
+			continue;
 		if (kind == RF_OP_INSERT)
-			render_delete(u, &r, ops, n, out);
+			render_delete(u, t, &r, ops, n, out);
 		else
-			render_insert(u, &r, ops, n, out);
+			render_insert(u, t, &r, ops, n, out);
 	}
 	rf_render_free(&r);
 	free(ops);

@@ -7,7 +7,8 @@
 
 /* rf_undo_check inside the caller's transaction; lock: FOR UPDATE. */
 int rf_undo_check_locked(struct rf_undo *u, struct rf_db *db, bool lock, struct rf_error *err);
-/* "(guid=1b4e...)" for a journal key */
-void rf_undo_format_key(const struct rf_undo *u, const struct rf_cell *key, struct rf_buf *out);
+/* "(guid=1b4e...)" for the key of journal op `op`; in a journal of
+ * several tables, the table's name first. */
+void rf_undo_format_key(const struct rf_undo *u, size_t op, struct rf_buf *out);
 
 #endif

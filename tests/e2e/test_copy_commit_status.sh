@@ -126,9 +126,10 @@ replace_committed_by_pending() {
 edited_journals_touch_nothing() {
 	local n
 	copy_items
-	sed -i '1s/"table":"[^"]*"/"table":"other"/' "$j"
+	# the header and every op line name the table (journal v2): all edited
+	sed -i 's/"table":"[^"]*"/"table":"other"/g' "$j"
 	rf --config "$cfg" undo "$j" --yes
-	assert_eq "$e: header's table changed: refused" 3 "$rc"
+	assert_eq "$e: the journal's table changed: refused" 3 "$rc"
 	assert_contains "$e: ... does not verify" "does not verify" "$(cat "$T/err")"
 	assert_eq "$e: ... the other table untouched" 3 "$(sql_query "$e" "$prod" "SELECT count(*) FROM other")"
 	assert_eq "$e: ... the copy untouched" 22 "$(count)"

@@ -21,8 +21,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rf_error_clear(&err);
 		if (rf_journal_load(path, summary, &j, &err) != 0)
 			continue;
-		for (size_t i = 0; i < j.cols.len; i++)
-			(void)rf_journal_col(&j, j.cols.items[i]);
+		for (size_t t = 0; t < j.ntables; t++) {
+			(void)rf_journal_table(&j, j.tables[t].table);
+			for (size_t i = 0; i < j.tables[t].cols.len; i++)
+				(void)rf_journal_col(&j, t, j.tables[t].cols.items[i]);
+		}
+		for (size_t k = 0; k < j.nops && j.ops; k++)
+			if (j.ops[k].table >= j.ntables)
+				__builtin_trap(); /* an op of a table the journal lacks */
 		rf_journal_free(&j);
 	}
 	return 0;

@@ -343,12 +343,12 @@ static void bulk_apply_rechecks_and_journals_through_a_key_table(void **state)
 		for (k = 0; k < j.nops; k++) {
 			const struct rf_journal_op *op = &j.ops[k];
 			int guid = -1, qty = -1, total = -1;
-			for (size_t c = 0; c < j.cols.len; c++) {
-				if (strcmp(j.cols.items[c], "guid") == 0)
+			for (size_t c = 0; c < j.tables[0].cols.len; c++) {
+				if (strcmp(j.tables[0].cols.items[c], "guid") == 0)
 					guid = (int)c;
-				if (strcmp(j.cols.items[c], "qty") == 0)
+				if (strcmp(j.tables[0].cols.items[c], "qty") == 0)
 					qty = (int)c;
-				if (strcmp(j.cols.items[c], "total") == 0)
+				if (strcmp(j.tables[0].cols.items[c], "total") == 0)
 					total = (int)c;
 			}
 			if (op->kind != RF_OP_INSERT)
@@ -526,9 +526,9 @@ static void apply_journals_generated_keys_and_cancel_rolls_back(void **state)
 		assert_true(j.seal_ok);
 		assert_int_equal(j.state, RF_JOURNAL_COMMITTED);
 		assert_int_equal(j.nops, 3);
-		assert_int_equal(j.key.len, 1);
-		assert_string_equal(j.key.items[0], "guid");
-		guid = rf_journal_col(&j, "guid");
+		assert_int_equal(j.tables[0].key.len, 1);
+		assert_string_equal(j.tables[0].key.items[0], "guid");
+		guid = rf_journal_col(&j, 0, "guid");
 		assert_true(guid >= 0);
 		for (k = 0; k < j.nops; k++) {
 			/* the after-image holds prod's generated GUID, and so does the key */

@@ -130,18 +130,18 @@ static void assert_same_journal(const char *what, const struct rf_journal *a,
 {
 	size_t k, c;
 	assert_int_equal(a->nops, b->nops);
-	assert_int_equal(a->cols.len, b->cols.len);
+	assert_int_equal(a->tables[0].cols.len, b->tables[0].cols.len);
 	for (k = 0; k < a->nops; k++) {
-		for (c = 0; c < a->key.len; c++)
+		for (c = 0; c < a->tables[0].key.len; c++)
 			assert_true(same_cell(&a->ops[k].key[c], &b->ops[k].key[c]));
-		for (c = 0; c < a->cols.len; c++)
+		for (c = 0; c < a->tables[0].cols.len; c++)
 			if (!same_cell(&a->ops[k].after[c], &b->ops[k].after[c]))
-				fail_msg("%s: op %zu column %s: predicted [%.*s] read back [%.*s]",
-				         what, k, a->cols.items[c], (int)a->ops[k].after[c].len,
-				         a->ops[k].after[c].data ? a->ops[k].after[c].data : "NULL",
-				         (int)b->ops[k].after[c].len,
-				         b->ops[k].after[c].data ? b->ops[k].after[c].data
-				                                 : "NULL");
+				fail_msg(
+				    "%s: op %zu column %s: predicted [%.*s] read back [%.*s]", what,
+				    k, a->tables[0].cols.items[c], (int)a->ops[k].after[c].len,
+				    a->ops[k].after[c].data ? a->ops[k].after[c].data : "NULL",
+				    (int)b->ops[k].after[c].len,
+				    b->ops[k].after[c].data ? b->ops[k].after[c].data : "NULL");
 	}
 }
 
@@ -149,7 +149,7 @@ static void assert_same_journal(const char *what, const struct rf_journal *a,
 static const char *after(const struct rf_journal *j, size_t k, const char *col)
 {
 	static char buf[256];
-	int c = rf_journal_col(j, col);
+	int c = rf_journal_col(j, 0, col);
 	const struct rf_cell *v;
 	assert_true(c >= 0);
 	v = &j->ops[k].after[c];

@@ -122,7 +122,11 @@ static void journal_is_private_named_and_reads_back(void **state)
 	assert_true(j.seal_ok);
 	assert_false(j.busy);
 	assert_int_equal(j.nops, 3);
-	assert_int_equal(j.cols.len, 4);
+	assert_int_equal(j.version, 2);
+	assert_int_equal(j.ntables, 1);
+	assert_string_equal(j.tables[0].table, "public.siteflow_orders");
+	assert_int_equal(j.tables[0].cols.len, 4);
+	assert_int_equal(j.ops[2].table, 0);
 	assert_int_equal(j.ops[0].kind, RF_OP_INSERT);
 	assert_null(j.ops[0].before);
 	assert_true(cell_is(&j.ops[0].after[2], "caf\xe9", 4));
@@ -386,11 +390,12 @@ static void cut_or_edited_journals_lose_their_prepared_seal(void **state)
 	unlink(path);
 	free(path);
 
-	/* the header's table changed: neither seal holds */
+	/* the table changed (in the header and the op lines that name it):
+	 * neither seal holds */
 	path = write_journal(tmp, true);
 	text = slurp(path);
-	p = strstr(text, "public.siteflow_orders");
-	memcpy(p, "public.other_tableXXXX", 22);
+	for (p = strstr(text, "public.siteflow_orders"); p; p = strstr(p, "public.siteflow_orders"))
+		memcpy(p, "public.other_tableXXXX", 22);
 	spit(path, text);
 	free(text);
 	load_ok(path, &j);
@@ -429,7 +434,8 @@ static void cut_or_edited_journals_lose_their_prepared_seal(void **state)
 	f = fopen(path, "w");
 	p = strstr(text, "{\"state\":\"prepared\"");
 	fwrite(text, 1, (size_t)(p - text), f);
-	fputs("{\"op\":\"insert\",\"key\":{\"guid\":\"x\"},\"after\":{\"guid\":\"x\",\"name\":null,"
+	fputs("{\"op\":\"insert\",\"table\":\"public.siteflow_orders\",\"key\":{\"guid\":"
+	      "\"x\"},\"after\":{\"guid\":\"x\",\"name\":null,"
 	      "\"blob\":null,\"doc\":null}}\n",
 	      f);
 	fputs(p, f);
@@ -481,6 +487,14 @@ static void older_journal_without_prepared_line_still_verifies(void **state)
 	load_ok(path, &j);
 	assert_false(j.two_phase);
 	assert_true(j.seal_ok);
+	/* version 1: one table, named in the header, ops without "table" */
+	assert_int_equal(j.version, 1);
+	assert_int_equal(j.ntables, 1);
+	assert_string_equal(j.tables[0].table, "t");
+	assert_string_equal(j.tables[0].key.items[0], "guid");
+	assert_int_equal(j.tables[0].cols.len, 1);
+	assert_int_equal(j.ops[0].table, 0);
+	assert_true(cell_is(&j.ops[0].key[0], "g", 1));
 	rf_journal_free(&j);
 	rf_buf_free(&b);
 	free(path);
@@ -676,8 +690,7 @@ static void journal_refused_midway_leaves_nothing_behind(void **state)
 			assert_true(err.set);
 			assert_null(j.path);
 			assert_null(j.id);
-			assert_null(j.key.items);
-			assert_null(j.cols.items);
+			assert_null(j.tables);
 			assert_null(j.ops);
 		}
 	}
