@@ -478,6 +478,28 @@ int rf_diff_next(struct rf_diff *d, const struct rf_diff_row **out, struct rf_er
 	return 1;
 }
 
+/* Canonical bytes of a side past this size are taken, not copied. */
+#define DIFF_TAKE_MIN (1u << 20)
+
+struct rf_diff_row *rf_diff_take_row(struct rf_diff *d)
+{
+	const struct rf_diff_row *r = &d->row;
+	struct rf_diff_row *o;
+	bool take[2];
+	size_t i;
+
+	/* a side is in the row only when the next rf_diff_next advances it
+	 * (consume), which rebuilds its bytes: the other side's key is still
+	 * to be compared and stays */
+	take[0] = r->src && d->consume[0] && d->side[0].buf.len > DIFF_TAKE_MIN;
+	take[1] = r->dst && d->consume[1] && d->side[1].buf.len > DIFF_TAKE_MIN;
+	o = rf_diff_row_dup_taking(r, d->shape->ncols, take[0], take[1]);
+	for (i = 0; i < 2; i++)
+		if (take[i])
+			o->owned[i] = rf_buf_steal(&d->side[i].buf);
+	return o;
+}
+
 void rf_diff_close(struct rf_diff *d)
 {
 	if (!d)

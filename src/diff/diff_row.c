@@ -14,12 +14,17 @@ static size_t cells_bytes(const struct rf_cell *c, size_t n)
 	return total;
 }
 
-/* Copies n cells to out, their bytes to *at (advanced). */
+/* Copies n cells to out, their bytes to *at (advanced); with at NULL the
+ * cells keep pointing where they do (rf_diff_row_dup_taking). */
 static struct rf_cell *copy_cells(const struct rf_cell *c, size_t n, struct rf_cell *out, char **at)
 {
 	size_t i;
 	if (!c)
 		return NULL;
+	if (!at) {
+		memcpy(out, c, n * sizeof *out);
+		return out;
+	}
 	for (i = 0; i < n; i++) {
 		out[i].is_null = c[i].is_null;
 		out[i].len = c[i].len;
@@ -40,11 +45,17 @@ static struct rf_cell *copy_cells(const struct rf_cell *c, size_t n, struct rf_c
  * mallocs). rf_diff_row_free() frees it. */
 struct rf_diff_row *rf_diff_row_dup(const struct rf_diff_row *r, size_t ncols)
 {
+	return rf_diff_row_dup_taking(r, ncols, false, false);
+}
+
+struct rf_diff_row *rf_diff_row_dup_taking(const struct rf_diff_row *r, size_t ncols, bool take_src,
+                                           bool take_dst)
+{
 	size_t n = ncols ? ncols : 1;
 	size_t head = sizeof(struct rf_diff_row), cells = 2 * n * sizeof(struct rf_cell);
 	size_t flags = n * sizeof(bool) + n;
-	size_t total =
-	    head + cells + flags + cells_bytes(r->src, ncols) + cells_bytes(r->dst, ncols);
+	size_t total = head + cells + flags + (take_src ? 0 : cells_bytes(r->src, ncols)) +
+	               (take_dst ? 0 : cells_bytes(r->dst, ncols));
 	char *block = rf_xcalloc(1, total);
 	struct rf_diff_row *o = (struct rf_diff_row *)block;
 	struct rf_cell *cellmem = (struct rf_cell *)(block + head);
@@ -54,8 +65,8 @@ struct rf_diff_row *rf_diff_row_dup(const struct rf_diff_row *r, size_t ncols)
 	o->changed = (bool *)(block + head + cells);
 	o->flagged = (unsigned char *)(block + head + cells + n * sizeof(bool));
 	at = block + head + cells + flags;
-	o->src = copy_cells(r->src, ncols, cellmem, &at);
-	o->dst = copy_cells(r->dst, ncols, cellmem + n, &at);
+	o->src = copy_cells(r->src, ncols, cellmem, take_src ? NULL : &at);
+	o->dst = copy_cells(r->dst, ncols, cellmem + n, take_dst ? NULL : &at);
 	memcpy(o->changed, r->changed, ncols * sizeof *o->changed);
 	memcpy(o->flagged, r->flagged, ncols);
 	o->nchanged = r->nchanged;
@@ -65,5 +76,9 @@ struct rf_diff_row *rf_diff_row_dup(const struct rf_diff_row *r, size_t ncols)
 void rf_diff_row_free(struct rf_diff_row *r, size_t ncols)
 {
 	(void)ncols;
+	if (!r)
+		return;
+	free(r->owned[0]);
+	free(r->owned[1]);
 	free(r); /* rf_diff_row_dup made it one block */
 }
