@@ -158,6 +158,10 @@ const struct rf_diff_stats *rf_diff_stats(const struct rf_diff *d);
  * callers that skip identical rows save most of the work, since cells are
  * then canonicalized only where the raw bytes of the two sides differ. */
 void rf_diff_set_identical_rows(struct rf_diff *d, bool full);
+/* The same for rows on one side only (by default every cell is set): a
+ * caller that shows only their key does not pay for the canonical form of
+ * a huge value (a bytes value is hex, twice its size; DESIGN §9). */
+void rf_diff_set_one_sided_rows(struct rf_diff *d, bool full);
 /* The target connection the diff reads from (borrowed). */
 struct rf_db *rf_diff_target(const struct rf_diff *d);
 /* Closes the streams and ends the read transactions; frees d. */

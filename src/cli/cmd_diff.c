@@ -144,6 +144,8 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	}
 
 	rf_diff_set_identical_rows(diff, false); /* never printed */
+	/* the text listing shows a one-sided row by its key alone */
+	rf_diff_set_one_sided_rows(diff, !summary && strcmp(format, "text") != 0);
 	w.out = stdout;
 	w.shape = rf_diff_shape(diff);
 	w.src = src;

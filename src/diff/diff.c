@@ -41,6 +41,7 @@ struct rf_diff {
 	struct rf_diff_stats stats;
 	bool consume[2];     /* advance this side before the next merge step */
 	bool full_identical; /* canonicalize every cell of identical rows too */
+	bool keys_one_sided; /* rows on one side only: their key cells only */
 };
 
 const char *rf_diff_status_name(enum rf_diff_status s)
@@ -406,6 +407,11 @@ void rf_diff_set_identical_rows(struct rf_diff *d, bool full)
 	d->full_identical = full;
 }
 
+void rf_diff_set_one_sided_rows(struct rf_diff *d, bool full)
+{
+	d->keys_one_sided = !full;
+}
+
 const struct rf_diff_stats *rf_diff_stats(const struct rf_diff *d)
 {
 	return &d->stats;
@@ -458,13 +464,14 @@ int rf_diff_next(struct rf_diff *d, const struct rf_diff_row **out, struct rf_er
 			d->stats.identical++;
 		d->consume[0] = d->consume[1] = true;
 	}
-	if (row->status != RF_IDENTICAL || d->full_identical) {
+	if (row->status == RF_IDENTICAL ? d->full_identical
+	                                : row->status == RF_CHANGED || !d->keys_one_sided) {
 		if (c <= 0)
 			canon_full(sh, s);
 		if (c >= 0)
 			canon_full(sh, t);
 	} else {
-		/* identical and nobody asked for its cells: only the key is set */
+		/* nobody asked for its cells: only the key is set */
 		for (i = 0; i < sh->ncols; i++)
 			if (!sh->cols[i].key_pos)
 				s->cells[i].is_null = t->cells[i].is_null = true;
