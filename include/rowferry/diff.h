@@ -127,6 +127,9 @@ struct rf_diff_row {
 	size_t nchanged;
 	unsigned char *flagged; /* per column: 1 if a side's value did not parse
 	                           as its class (compared as raw bytes) */
+	char *owned[2];         /* a copy's: the canonical bytes of src / dst when it
+	                           took them from the diff (rf_diff_take_row), freed by
+	                           rf_diff_row_free; NULL otherwise */
 };
 /* Deep copy without the stored forms (src_stored / dst_stored NULL): what
  * a plan keeps. Caller frees with rf_diff_row_free. */
@@ -135,6 +138,11 @@ struct rf_diff_row *rf_diff_row_dup(const struct rf_diff_row *r, size_t ncols);
  * a stored value equal to its canonical form shares its bytes, so most
  * cells (text, integers) cost no more than in rf_diff_row_dup. */
 struct rf_diff_row *rf_diff_row_dup_stored(const struct rf_diff_row *r, size_t ncols);
+/* rf_diff_row_dup(), except that the cells of src (take_src) or dst
+ * (take_dst) are not copied: they stay where they point, in memory the
+ * caller hands to the copy's owned[0] / owned[1] at once. */
+struct rf_diff_row *rf_diff_row_dup_taking(const struct rf_diff_row *r, size_t ncols, bool take_src,
+                                           bool take_dst);
 void rf_diff_row_free(struct rf_diff_row *r, size_t ncols);
 
 struct rf_diff_stats {
@@ -155,12 +163,21 @@ const struct rf_diff_shape *rf_diff_shape(const struct rf_diff *d);
 /* 1: *row set; 0: done; -1: error. Identical rows are returned too, so a
  * caller can count or show them; callers filter. */
 int rf_diff_next(struct rf_diff *d, const struct rf_diff_row **row, struct rf_error *err);
+/* A copy of the row rf_diff_next last gave, like rf_diff_row_dup, that
+ * takes a side's canonical bytes from the diff instead of copying them
+ * when they are large (a 200 MB value is not held twice while a plan is
+ * built, DESIGN §9). The caller frees it with rf_diff_row_free. */
+struct rf_diff_row *rf_diff_take_row(struct rf_diff *d);
 const struct rf_diff_stats *rf_diff_stats(const struct rf_diff *d);
 /* By default every cell of every row is canonicalized. With full = false,
  * identical rows come back with only their key cells set (the others NULL):
  * callers that skip identical rows save most of the work, since cells are
  * then canonicalized only where the raw bytes of the two sides differ. */
 void rf_diff_set_identical_rows(struct rf_diff *d, bool full);
+/* The same for rows on one side only (by default every cell is set): a
+ * caller that shows only their key does not pay for the canonical form of
+ * a huge value (a bytes value is hex, twice its size; DESIGN §9). */
+void rf_diff_set_one_sided_rows(struct rf_diff *d, bool full);
 /* The target connection the diff reads from (borrowed). */
 struct rf_db *rf_diff_target(const struct rf_diff *d);
 /* Closes the streams and ends the read transactions; frees d. */

@@ -30,8 +30,10 @@ bool rf_predict_fits(const struct rf_predict *pr, const struct rf_op *op);
  * plain table with the same columns, types, rules and nullability. */
 bool rf_predict_holds(const struct rf_predict *pr, const struct rf_table_info *now);
 /* The after-image of insert op: one cell per target column into cells
- * (bytes in b, which is reset; offs: scratch, one per column), in the form
- * the target prints the value, as a read-back would have journaled it. */
+ * (bytes in b, which is reset, or the op's own values where they are their
+ * form: valid while b and the plan are; offs: scratch, one per column), in
+ * the form the target prints the value, as a read-back would have
+ * journaled it. */
 void rf_predict_image(const struct rf_predict *pr, const struct rf_op *op, struct rf_buf *b,
                       struct rf_cell *cells, size_t *offs);
 void rf_predict_close(struct rf_predict *pr);

@@ -78,6 +78,8 @@ static int diff_one(struct rf_db *src, struct rf_db *dst, const struct rf_select
 	if (!diff)
 		return -1;
 	rf_diff_set_identical_rows(diff, false); /* never printed */
+	/* the text listing shows a one-sided row by its key alone */
+	rf_diff_set_one_sided_rows(diff, !w->summary_only && w->ops != rf_diff_writer_find("text"));
 	w->shape = rf_diff_shape(diff);
 	w->table = sel->table;
 	w->filtered = sel->where || sel->source_where || sel->target_where;

@@ -270,7 +270,7 @@ struct rf_plan *rf_plan_from_diff(struct rf_diff *d, unsigned ops_mask, struct r
 			continue;
 		}
 		list = kind == RF_OP_DELETE ? 0 : kind == RF_OP_UPDATE ? 1 : 2;
-		row_list_add(&lists[list], rf_diff_row_dup(row, ncols));
+		row_list_add(&lists[list], rf_diff_take_row(d));
 	}
 	if (r == 0) {
 		p = rf_plan_new(rf_diff_detach_shape(d), ops_mask);

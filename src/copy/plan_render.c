@@ -77,11 +77,36 @@ static void render_bulk(const struct rf_plan *p, struct rf_render *r, size_t i, 
 	rf_buf_free(&sql);
 }
 
+/* A value sent this long (canonical bytes: hex) is not asked back by
+ * RETURNING: PostgreSQL returns bytea as hex text, twice the raw size, in
+ * libpq's buffer and in its result, for a value apply already holds. The
+ * inserts then journal as without RETURNING (predicted from the values
+ * sent, or read back), DESIGN §9. */
+#define RENDER_RETURNING_MAX (1u << 20)
+
+/* Whether an insert of p sends a value longer than RENDER_RETURNING_MAX:
+ * all of p's inserts then go without RETURNING (apply journals a plan's
+ * inserts one way). */
+static bool inserts_large_value(const struct rf_plan *p)
+{
+	size_t i, j;
+	for (i = 0; i < p->nops; i++) {
+		if (p->ops[i].kind != RF_OP_INSERT)
+			continue;
+		for (j = 0; j < p->ninsert_cols; j++) {
+			const struct rf_cell *v = rf_plan_value(&p->ops[i], p->insert_cols[j]);
+			if (!v->is_null && v->len > RENDER_RETURNING_MAX)
+				return true;
+		}
+	}
+	return false;
+}
+
 static void render_inserts(const struct rf_plan *p, struct rf_render *r, size_t batch,
                            struct rf_stmts *out)
 {
 	size_t i = 0, j, n;
-	bool returning;
+	bool returning, no_returning = p->no_returning || inserts_large_value(p);
 
 	if (rf_plan_loads_in_bulk(p, r->db)) {
 		/* plans group their inserts; a hand-built one may not, and
@@ -127,7 +152,7 @@ static void render_inserts(const struct rf_plan *p, struct rf_render *r, size_t 
 			}
 			rf_render_add(r, ")");
 		}
-		returning = !p->no_returning && rf_render_returning(r, &p->shape->dst_table);
+		returning = !no_returning && rf_render_returning(r, &p->shape->dst_table);
 		rf_render_finish(r, out, RF_OP_INSERT, i, n, returning);
 		i += n;
 	}

@@ -21,6 +21,7 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,6 +178,13 @@ unproven:
  * form; bytes too (the canonical hex is the journal's). Decimals, kept as
  * the engine prints them, get their scale's trailing zeros ("12.5" in
  * numeric(12,2) prints as "12.50"), and jsonb its own print form. */
+/* Whether form() gives the value unchanged for column c. */
+static bool form_as_is(const struct rf_column *c)
+{
+	return c->store != RF_STORE_JSONB &&
+	       !(c->tclass == RF_T_DECIMAL && c->store == RF_STORE_LIMIT);
+}
+
 static void form(const struct rf_column *c, const struct rf_cell *v, struct rf_buf *out)
 {
 	int scale, pad;
@@ -193,6 +201,8 @@ static void form(const struct rf_column *c, const struct rf_cell *v, struct rf_b
 		rf_buf_addc(out, '0');
 }
 
+/* A value that is its own form is pointed at, not copied into b: a 200 MB
+ * value is not held twice while its line is written (DESIGN §9). */
 void rf_predict_image(const struct rf_predict *pr, const struct rf_op *op, struct rf_buf *b,
                       struct rf_cell *cells, size_t *offs)
 {
@@ -202,14 +212,24 @@ void rf_predict_image(const struct rf_predict *pr, const struct rf_op *op, struc
 	rf_buf_reserve(b, 1); /* an empty string is data, not NULL */
 	for (d = 0; d < pr->t->ncols; d++) {
 		const struct rf_cell *v = rf_plan_value(op, pr->shape_of[d]);
-		offs[d] = b->len;
+		offs[d] = SIZE_MAX;
 		cells[d].is_null = v->is_null;
-		if (!v->is_null)
-			form(&pr->t->cols[d], v, b);
+		cells[d].data = NULL;
+		cells[d].len = 0;
+		if (v->is_null)
+			continue;
+		if (form_as_is(&pr->t->cols[d])) {
+			cells[d].data = v->data ? v->data : "";
+			cells[d].len = v->len;
+			continue;
+		}
+		offs[d] = b->len;
+		form(&pr->t->cols[d], v, b);
 		cells[d].len = b->len - offs[d];
 	}
 	for (d = 0; d < pr->t->ncols; d++)
-		cells[d].data = cells[d].is_null ? NULL : b->data + offs[d];
+		if (offs[d] != SIZE_MAX)
+			cells[d].data = b->data + offs[d];
 }
 
 bool rf_predict_fits(const struct rf_predict *pr, const struct rf_op *op)

@@ -42,6 +42,7 @@ struct rf_diff {
 	struct rf_diff_stats stats;
 	bool consume[2];     /* advance this side before the next merge step */
 	bool full_identical; /* canonicalize every cell of identical rows too */
+	bool keys_one_sided; /* rows on one side only: their key cells only */
 };
 
 const char *rf_diff_status_name(enum rf_diff_status s)
@@ -427,6 +428,11 @@ void rf_diff_set_identical_rows(struct rf_diff *d, bool full)
 	d->full_identical = full;
 }
 
+void rf_diff_set_one_sided_rows(struct rf_diff *d, bool full)
+{
+	d->keys_one_sided = !full;
+}
+
 const struct rf_diff_stats *rf_diff_stats(const struct rf_diff *d)
 {
 	return &d->stats;
@@ -480,7 +486,8 @@ int rf_diff_next(struct rf_diff *d, const struct rf_diff_row **out, struct rf_er
 		d->consume[0] = d->consume[1] = true;
 	}
 	row->src_stored = row->dst_stored = NULL;
-	if (row->status != RF_IDENTICAL || d->full_identical) {
+	if (row->status == RF_IDENTICAL ? d->full_identical
+	                                : row->status == RF_CHANGED || !d->keys_one_sided) {
 		if (c <= 0) {
 			canon_full(sh, s);
 			point_stored(sh, s);
@@ -492,7 +499,7 @@ int rf_diff_next(struct rf_diff *d, const struct rf_diff_row **out, struct rf_er
 			row->dst_stored = t->stored;
 		}
 	} else {
-		/* identical and nobody asked for its cells: only the key is set */
+		/* nobody asked for its cells: only the key is set */
 		for (i = 0; i < sh->ncols; i++)
 			if (!sh->cols[i].key_pos)
 				s->cells[i].is_null = t->cells[i].is_null = true;
@@ -504,6 +511,28 @@ int rf_diff_next(struct rf_diff *d, const struct rf_diff_row **out, struct rf_er
 		    (unsigned char)((c <= 0 && s->flagged[i]) || (c >= 0 && t->flagged[i]));
 	*out = row;
 	return 1;
+}
+
+/* Canonical bytes of a side past this size are taken, not copied. */
+#define DIFF_TAKE_MIN (1u << 20)
+
+struct rf_diff_row *rf_diff_take_row(struct rf_diff *d)
+{
+	const struct rf_diff_row *r = &d->row;
+	struct rf_diff_row *o;
+	bool take[2];
+	size_t i;
+
+	/* a side is in the row only when the next rf_diff_next advances it
+	 * (consume), which rebuilds its bytes: the other side's key is still
+	 * to be compared and stays */
+	take[0] = r->src && d->consume[0] && d->side[0].buf.len > DIFF_TAKE_MIN;
+	take[1] = r->dst && d->consume[1] && d->side[1].buf.len > DIFF_TAKE_MIN;
+	o = rf_diff_row_dup_taking(r, d->shape->ncols, take[0], take[1]);
+	for (i = 0; i < 2; i++)
+		if (take[i])
+			o->owned[i] = rf_buf_steal(&d->side[i].buf);
+	return o;
 }
 
 void rf_diff_close(struct rf_diff *d)

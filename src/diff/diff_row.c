@@ -27,13 +27,18 @@ static size_t cells_bytes(const struct rf_cell *c, const struct rf_cell *canon, 
 
 /* Copies n cells to out, their bytes to *at (advanced). A stored cell
  * (canon and canon_copy given) equal to its canonical cell points at the
- * canonical copy's bytes instead. */
+ * canonical copy's bytes instead. With at NULL the cells keep pointing
+ * where they do (rf_diff_row_dup_taking). */
 static struct rf_cell *copy_cells(const struct rf_cell *c, size_t n, const struct rf_cell *canon,
                                   const struct rf_cell *canon_copy, struct rf_cell *out, char **at)
 {
 	size_t i;
 	if (!c)
 		return NULL;
+	if (!at) {
+		memcpy(out, c, n * sizeof *out);
+		return out;
+	}
 	for (i = 0; i < n; i++) {
 		out[i].is_null = c[i].is_null;
 		out[i].len = c[i].len;
@@ -56,14 +61,15 @@ static struct rf_cell *copy_cells(const struct rf_cell *c, size_t n, const struc
 /* One allocation holds the row, its cells, flags and bytes: a plan keeps a
  * copy of every row it writes (100k rows, 20 cells each, were 2M
  * mallocs). rf_diff_row_free() frees it. */
-static struct rf_diff_row *row_dup(const struct rf_diff_row *r, size_t ncols, bool stored)
+static struct rf_diff_row *row_dup(const struct rf_diff_row *r, size_t ncols, bool stored,
+                                   bool take_src, bool take_dst)
 {
 	size_t n = ncols ? ncols : 1;
 	size_t head = sizeof(struct rf_diff_row);
 	size_t cells = (stored ? 4 : 2) * n * sizeof(struct rf_cell);
 	size_t flags = n * sizeof(bool) + n;
-	size_t total = head + cells + flags + cells_bytes(r->src, NULL, ncols) +
-	               cells_bytes(r->dst, NULL, ncols);
+	size_t total = head + cells + flags + (take_src ? 0 : cells_bytes(r->src, NULL, ncols)) +
+	               (take_dst ? 0 : cells_bytes(r->dst, NULL, ncols));
 	char *block, *at;
 	struct rf_diff_row *o;
 	struct rf_cell *cellmem;
@@ -78,8 +84,8 @@ static struct rf_diff_row *row_dup(const struct rf_diff_row *r, size_t ncols, bo
 	o->changed = (bool *)(block + head + cells);
 	o->flagged = (unsigned char *)(block + head + cells + n * sizeof(bool));
 	at = block + head + cells + flags;
-	o->src = copy_cells(r->src, ncols, NULL, NULL, cellmem, &at);
-	o->dst = copy_cells(r->dst, ncols, NULL, NULL, cellmem + n, &at);
+	o->src = copy_cells(r->src, ncols, NULL, NULL, cellmem, take_src ? NULL : &at);
+	o->dst = copy_cells(r->dst, ncols, NULL, NULL, cellmem + n, take_dst ? NULL : &at);
 	if (stored) {
 		o->src_stored =
 		    copy_cells(r->src_stored, ncols, r->src, o->src, cellmem + 2 * n, &at);
@@ -94,16 +100,26 @@ static struct rf_diff_row *row_dup(const struct rf_diff_row *r, size_t ncols, bo
 
 struct rf_diff_row *rf_diff_row_dup(const struct rf_diff_row *r, size_t ncols)
 {
-	return row_dup(r, ncols, false);
+	return row_dup(r, ncols, false, false, false);
+}
+
+struct rf_diff_row *rf_diff_row_dup_taking(const struct rf_diff_row *r, size_t ncols, bool take_src,
+                                           bool take_dst)
+{
+	return row_dup(r, ncols, false, take_src, take_dst);
 }
 
 struct rf_diff_row *rf_diff_row_dup_stored(const struct rf_diff_row *r, size_t ncols)
 {
-	return row_dup(r, ncols, true);
+	return row_dup(r, ncols, true, false, false);
 }
 
 void rf_diff_row_free(struct rf_diff_row *r, size_t ncols)
 {
 	(void)ncols;
+	if (!r)
+		return;
+	free(r->owned[0]);
+	free(r->owned[1]);
 	free(r); /* row_dup made it one block */
 }

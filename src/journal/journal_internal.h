@@ -5,7 +5,10 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
 
+#include "rowferry/sha256.h"
 #include "rowferry/util.h"
 #include "rowferry/value.h"
 
@@ -18,5 +21,39 @@ int rf_journal_write_all(int fd, const char *data, size_t len, const char *path,
 int rf_journal_dump_line(json_t *obj, struct rf_buf *out);
 /* fsync of a directory, so a new file's entry survives a crash. */
 int rf_journal_fsync_dir(const char *dir);
+
+/* A journal's lines, read a piece at a time (journal_line.c): a string
+ * longer than JOURNAL_LONG_STRING is not kept in `line` but unescaped into
+ * `longs` (at long_off[k], long_len[k] bytes), and `line` holds the JSON
+ * integer k in its place. A line that also holds a number of its own is
+ * given whole instead (nlong 0). */
+#ifndef JOURNAL_LONG_STRING /* the fuzz build lowers it (CMakeLists.txt) */
+#define JOURNAL_LONG_STRING (1u << 20)
+#endif
+
+struct rf_journal_lines {
+	FILE *f; /* borrowed */
+	char *chunk;
+	size_t pos, end;
+	off_t offset;       /* of the next line in the file */
+	struct rf_buf line; /* the line (with its '\n' if complete) */
+	bool complete;      /* it ended with '\n' */
+	struct rf_buf longs;
+	size_t nlong, cap_long;
+	size_t *long_off, *long_len;
+	bool hashing;
+	struct rf_sha256 hash; /* the seal given to next(), then this line */
+};
+
+void rf_journal_lines_init(struct rf_journal_lines *r, FILE *f);
+void rf_journal_lines_free(struct rf_journal_lines *r);
+/* Reads the next line. With seal, r->hash is seal's state followed by
+ * the line's bytes (rf_journal_lines_take_hash). Returns 1 for a line, 0
+ * at the end of the file, -1 on a read error, -2 for a long string with a
+ * bad escape. */
+int rf_journal_lines_next(struct rf_journal_lines *r, const struct rf_sha256 *seal);
+/* Replaces *seal by the hash that includes the last line (given to
+ * next() with seal). */
+void rf_journal_lines_take_hash(struct rf_journal_lines *r, struct rf_sha256 *seal);
 
 #endif

@@ -22,20 +22,51 @@ static char *dup_string(json_t *o, const char *field)
 	return s ? rf_xstrdup(s) : NULL;
 }
 
-/* Appends the bytes of JSON value v to block, recording where they start
- * in cell (data is fixed up once the block stops moving). */
-static int add_value(json_t *v, struct rf_buf *block, struct rf_cell *cell)
+/* A long string of the line (journal_line.c) that v stands for: its
+ * bytes already lie in block at *off, *len long. */
+static bool long_string(json_t *v, const struct rf_journal_lines *rd, size_t *off, size_t *len)
 {
+	json_int_t k;
+
+	if (!rd || !json_is_integer(v) || (k = json_integer_value(v)) < 0 || (size_t)k >= rd->nlong)
+		return false;
+	*off = rd->long_off[k];
+	*len = rd->long_len[k];
+	return true;
+}
+
+/* Appends the bytes of JSON value v to block, recording where they start
+ * in cell (data is fixed up once the block stops moving). A long string
+ * (rd) is where it lies in block already: its hex is decoded in place. */
+static int add_value(json_t *v, struct rf_buf *block, struct rf_cell *cell,
+                     const struct rf_journal_lines *rd)
+{
+	json_t *hex = json_is_object(v) ? json_object_get(v, "hex") : NULL;
+	size_t off, len;
+	long got;
+
 	memset(cell, 0, sizeof *cell);
 	if (!v || json_is_null(v)) {
 		cell->is_null = true;
 		return 0;
 	}
+	if (long_string(v, rd, &off, &len)) {
+		cell->data = (const char *)(uintptr_t)off;
+		cell->len = len;
+		return 0;
+	}
+	if (long_string(hex, rd, &off, &len)) {
+		if ((got = rf_hex_decode(block->data + off, block->data + off, len)) < 0)
+			return -1;
+		cell->data = (const char *)(uintptr_t)off;
+		cell->len = (size_t)got;
+		return 0;
+	}
 	cell->data = (const char *)(uintptr_t)block->len; /* an offset until fixed up */
 	if (json_is_string(v)) {
 		rf_buf_add(block, json_string_value(v), json_string_length(v));
-	} else if (json_is_object(v) && json_is_string(json_object_get(v, "hex"))) {
-		const char *h = json_string_value(json_object_get(v, "hex"));
+	} else if (json_is_string(hex)) {
+		const char *h = json_string_value(hex);
 		size_t i, n = strlen(h);
 		for (i = 0; i + 1 < n; i += 2) {
 			int hi = rf_hex_digit(h[i]), lo = rf_hex_digit(h[i + 1]);
@@ -59,13 +90,13 @@ static void fix_cells(struct rf_cell *c, size_t n, const char *base)
 
 /* Cells for `names` from a JSON object; a missing name is an error. */
 static struct rf_cell *read_image(json_t *obj, const struct rf_strlist *names, struct rf_buf *block,
-                                  const char **missing)
+                                  const struct rf_journal_lines *rd, const char **missing)
 {
 	struct rf_cell *cells = rf_xcalloc(names->len ? names->len : 1, sizeof *cells);
 	size_t i;
 	for (i = 0; i < names->len; i++) {
 		json_t *v = json_object_get(obj, names->items[i]);
-		if (!v || add_value(v, block, &cells[i]) != 0) {
+		if (!v || add_value(v, block, &cells[i], rd) != 0) {
 			*missing = names->items[i];
 			free(cells);
 			return NULL;
@@ -92,7 +123,8 @@ static int op_table(struct rf_journal *j, json_t *o, size_t lineno, size_t *t, s
 	return 0;
 }
 
-static int parse_op(struct rf_journal *j, json_t *o, size_t lineno, struct rf_error *err)
+static int parse_op(struct rf_journal *j, json_t *o, size_t lineno, struct rf_journal_lines *rd,
+                    struct rf_error *err)
 {
 	const char *op = json_string_value(json_object_get(o, "op"));
 	json_t *key = json_object_get(o, "key"), *before = json_object_get(o, "before");
@@ -131,11 +163,15 @@ static int parse_op(struct rf_journal *j, json_t *o, size_t lineno, struct rf_er
 	    (jo->kind != RF_OP_INSERT && !json_is_object(before)))
 		return rf_error_set(err, j->path, "line %zu: %s without its key or images", lineno,
 		                    op);
-	jo->key = read_image(key, &t->key, &block, &missing);
+	if (rd->nlong) { /* the long strings' bytes start the block */
+		block = rd->longs;
+		memset(&rd->longs, 0, sizeof rd->longs);
+	}
+	jo->key = read_image(key, &t->key, &block, rd, &missing);
 	if (jo->key && before)
-		jo->before = read_image(before, &t->cols, &block, &missing);
+		jo->before = read_image(before, &t->cols, &block, rd, &missing);
 	if (jo->key && after && (!before || jo->before))
-		jo->after = read_image(after, &t->cols, &block, &missing);
+		jo->after = read_image(after, &t->cols, &block, rd, &missing);
 	if (missing) {
 		free(jo->key);
 		free(jo->before);
@@ -302,9 +338,9 @@ int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct
 {
 	struct rf_sha256 seal;
 	char seal_hex[RF_SHA256_HEX_LEN + 1] = "";
-	char *line = NULL;
-	size_t cap = 0, lineno = 0, nops = 0;
-	ssize_t n;
+	struct rf_journal_lines rd;
+	size_t lineno = 0, nops = 0;
+	int n;
 	FILE *f;
 	int rc = -1;
 
@@ -317,13 +353,14 @@ int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct
 	if (flock(fileno(f), LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK)
 		j->busy = true;
 	rf_sha256_init(&seal);
-	while ((n = getline(&line, &cap, f)) > 0) {
-		bool complete = line[n - 1] == '\n';
+	rf_journal_lines_init(&rd, f);
+	while ((n = rf_journal_lines_next(&rd, !j->sealed && !j->prepared ? &seal : NULL)) > 0) {
+		bool complete = rd.complete;
 		json_error_t jerr;
 		json_t *o;
 
 		lineno++;
-		o = json_loadb(line, (size_t)n, JSON_ALLOW_NUL, &jerr);
+		o = json_loadb(rd.line.data, rd.line.len, JSON_ALLOW_NUL, &jerr);
 		if (!o || !json_is_object(o)) {
 			json_decref(o);
 			if (!complete && lineno > 1)
@@ -351,7 +388,7 @@ int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct
 			nops++;
 			if (summary) {
 				j->nops++;
-			} else if (parse_op(j, o, lineno, err) != 0) {
+			} else if (parse_op(j, o, lineno, &rd, err) != 0) {
 				json_decref(o);
 				goto out;
 			}
@@ -370,8 +407,13 @@ int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct
 			goto out;
 		}
 		if (!j->sealed && !j->prepared)
-			rf_sha256_update(&seal, line, (size_t)n);
+			rf_journal_lines_take_hash(&rd, &seal);
 		json_decref(o);
+	}
+	if (n < 0) {
+		rf_error_set(err, path, "line %zu: %s", lineno + 1,
+		             n == -1 ? "cannot be read" : "a string with a bad escape");
+		goto out;
 	}
 	if (lineno == 0) {
 		rf_error_set(err, path, "the journal is empty");
@@ -380,7 +422,7 @@ int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct
 	rc = 0;
 out:
 	rf_sha256_free(&seal);
-	free(line);
+	rf_journal_lines_free(&rd);
 	fclose(f);
 	if (rc != 0) /* what was read up to the bad line is not a journal */
 		rf_journal_free(j);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "rf_test.h"
+#include "rowferry/sha256.h"
 
 static const char *my_url(void)
 {
@@ -1112,6 +1113,59 @@ static void xa_transaction_is_settled_from_xa_recover(void **state)
 	rf_db_close(other);
 }
 
+/* A bytes parameter over 2 MiB of hex goes to the server in 1 MiB pieces
+ * (mysql_stmt_send_long_data): every byte value, the pieces' edges and the
+ * parameters around it arrive as sent; a bad digit in the last piece is an
+ * error and nothing is written. */
+static void long_bytes_parameter_goes_in_pieces_byte_for_byte(void **state)
+{
+	static const char *const cols[] = {"id", "b", "t"};
+	static const char hexd[] = "0123456789abcdef";
+	struct rf_db *db = connect_test();
+	size_t n = (3u << 20) + 3, i;
+	unsigned char *raw = malloc(n);
+	char *hex = malloc(2 * n + 1), *sql = insert_sql(db, "lb", cols, 3);
+	char want[RF_SHA256_HEX_LEN + 1], q[128];
+	struct rf_param p[3];
+	struct rf_result r;
+	struct rf_error err;
+	(void)state;
+
+	for (i = 0; i < n; i++) {
+		raw[i] = (unsigned char)(i * 7 + i / 1048576);
+		hex[2 * i] = hexd[raw[i] >> 4];
+		hex[2 * i + 1] = hexd[raw[i] & 15];
+	}
+	hex[2 * n] = '\0';
+	rf_sha256_hex(raw, n, want);
+	rf_test_sql(my_url(), "DROP TABLE IF EXISTS lb;\n"
+	                      "CREATE TABLE lb (id INT PRIMARY KEY, b LONGBLOB, t TEXT);\n");
+	p[0] = param(RF_T_INTEGER, "1");
+	p[1] = param_n(RF_T_BYTES, hex, 2 * n);
+	p[2] = param(RF_T_TEXT, "after");
+	exec_ok(db, sql, 3, p, NULL);
+	snprintf(q, sizeof q, "SELECT LENGTH(b), SHA2(b, 256), t FROM lb WHERE id = 1");
+	exec_ok(db, q, 0, NULL, &r);
+	assert_int_equal(r.nrows, 1);
+	assert_int_equal(strtoull(r.cells[0].data, NULL, 10), n);
+	assert_cell(&r.cells[1], want);
+	assert_cell(&r.cells[2], "after");
+	rf_result_free(&r);
+
+	hex[2 * n - 1] = 'g';
+	p[0] = param(RF_T_INTEGER, "2");
+	rf_error_clear(&err);
+	assert_int_not_equal(db->ops->exec(db, sql, 3, p, NULL, &err), 0);
+	assert_non_null(strstr(err.msg, "not hexadecimal"));
+	exec_ok(db, "SELECT count(*) FROM lb", 0, NULL, &r);
+	assert_cell(&r.cells[0], "1");
+	rf_result_free(&r);
+	free(raw);
+	free(hex);
+	free(sql);
+	rf_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1130,6 +1184,7 @@ int main(void)
 	    cmocka_unit_test(million_row_stream_runs_in_flat_memory),
 	    cmocka_unit_test(load_data_local_serves_only_its_own_rows),
 	    cmocka_unit_test(xa_transaction_is_settled_from_xa_recover),
+	    cmocka_unit_test(long_bytes_parameter_goes_in_pieces_byte_for_byte),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

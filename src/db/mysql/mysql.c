@@ -642,6 +642,41 @@ bool my_is_hex(const char *s, size_t n)
 	return n % 2 == 0;
 }
 
+/* A bytes parameter longer than this (in hex) goes to the server in pieces
+ * of MY_LONG_DATA_PIECE bytes (mysql_stmt_send_long_data), decoded a
+ * piece at a time: not decoded whole, then copied whole again into the
+ * execute packet (DESIGN §9: 3x the largest value + 64 MiB). */
+#define MY_LONG_DATA_MIN   (2u << 20)
+#define MY_LONG_DATA_PIECE (1u << 20)
+
+static bool long_bytes(const struct rf_param *p)
+{
+	return p->tclass == RF_T_BYTES && !p->value.is_null && p->value.len > MY_LONG_DATA_MIN;
+}
+
+/* Sends long_bytes() parameter i of stmt (bound already) a piece at a
+ * time. */
+static int send_long_bytes(struct my_db *db, MYSQL_STMT *stmt, unsigned int i,
+                           const struct rf_cell *v, struct rf_error *err)
+{
+	char *piece = rf_xmalloc(MY_LONG_DATA_PIECE);
+	size_t off, n;
+	long got;
+	int rc = 0;
+
+	for (off = 0; off < v->len && rc == 0; off += n) {
+		n = v->len - off < 2 * MY_LONG_DATA_PIECE ? v->len - off : 2 * MY_LONG_DATA_PIECE;
+		got = rf_hex_decode(piece, v->data + off, n);
+		if (got < 0)
+			rc = rf_error_set(err, db->base.name,
+			                  "parameter %u: bytes value is not hexadecimal", i + 1);
+		else if (mysql_stmt_send_long_data(stmt, i, piece, (unsigned long)got) != 0)
+			rc = my_fail(db, err, mysql_stmt_error(stmt));
+	}
+	free(piece);
+	return rc;
+}
+
 /* Points b at parameter p, converted from its canonical form to what the
  * server accepts for that class. Conversions that need memory put it in
  * *owned (caller frees); integers live in *num. */
@@ -688,6 +723,10 @@ static int bind_param(struct my_db *db, size_t n, const struct rf_param *p, MYSQ
 		}
 		break;
 	case RF_T_BYTES:
+		if (long_bytes(p)) { /* its bytes follow, send_long_bytes() */
+			b->buffer_type = MYSQL_TYPE_BLOB;
+			break;
+		}
 		if (!my_is_hex(s, len))
 			return rf_error_set(err, db->base.name,
 			                    "parameter %zu: bytes value is not hexadecimal", n);
@@ -833,7 +872,15 @@ int my_exec(struct rf_db *base, const char *sql, size_t nparams, const struct rf
 	for (i = 0; i < nparams; i++)
 		if (bind_param(db, i + 1, &params[i], &b[i], &nums[i], &owned[i], err) != 0)
 			goto out;
-	if ((nparams && mysql_stmt_bind_param(stmt, b) != 0) || mysql_stmt_execute(stmt) != 0) {
+	if (nparams && mysql_stmt_bind_param(stmt, b) != 0) {
+		my_fail(db, err, mysql_stmt_error(stmt));
+		goto out;
+	}
+	for (i = 0; i < nparams; i++)
+		if (long_bytes(&params[i]) &&
+		    send_long_bytes(db, stmt, (unsigned int)i, &params[i].value, err) != 0)
+			goto out;
+	if (mysql_stmt_execute(stmt) != 0) {
 		my_fail(db, err, mysql_stmt_error(stmt));
 		goto out;
 	}
