@@ -34,6 +34,10 @@ struct conf_engine {
 	const char *slow_statement;
 	/* how list_tables and foreign keys name a table of the fixture */
 	const char *table_prefix;
+	/* what the engine's own refusals say (how it enforces them) */
+	const char *read_only_msg;      /* a write in a read transaction */
+	const char *two_statements_msg; /* a second statement in one exec */
+	bool names_fold_case;           /* describe finds "Order" as "order" */
 	/* answers in the engine's text form */
 	const char *bool_true, *bool_false;
 	const char *dec_150, *dec_big; /* DECIMAL(12,2) given 1.50 / -12345678.90 */

@@ -492,6 +492,18 @@ static void awkward_identifiers_work_in_describe_exec_and_stream(void **state)
 	assert_cell(cell(&r, 2, 2), "3");
 	rows_free(&r);
 	assert_int_equal(count_rows(db, "cf Order"), 3);
+	/* names are exact, unless the engine folds them */
+	rf_table_info_free(&t);
+	rf_error_clear(&err);
+	if (E->names_fold_case) {
+		describe(db, "CF ORDER", &t);
+		assert_string_equal(t.name, "cf Order");
+	} else {
+		assert_int_equal(rf_db_describe(db, "cf order", &t, &err), -1);
+		assert_string_equal(err.where, "test");
+		assert_non_null(strstr(err.msg, "cf order"));
+		describe(db, "cf Order", &t);
+	}
 	rf_buf_free(&where);
 	rf_table_info_free(&t);
 	free(sql);
@@ -517,6 +529,7 @@ static void transactions_are_enforced_by_the_server(void **state)
 	    db->ops->exec(db, "INSERT INTO cf_victim VALUES (9, 'x')", 0, NULL, NULL, &err), -1);
 	printf("  write in a read transaction: %s\n", err.msg);
 	assert_string_equal(err.where, "test");
+	assert_non_null(strstr(err.msg, E->read_only_msg));
 	rf_error_clear(&err);
 	assert_int_equal(db->ops->exec(db, "DELETE FROM cf_victim", 0, NULL, NULL, &err), -1);
 	rf_error_clear(&err);
@@ -555,6 +568,7 @@ static void transactions_are_enforced_by_the_server(void **state)
 	                               0, NULL, NULL, &err),
 	                 -1);
 	printf("  two statements: %s\n", err.msg);
+	assert_non_null(strstr(err.msg, E->two_statements_msg));
 	rf_error_clear(&err);
 	CHECK(rf_db_rollback(db, &err));
 	assert_int_equal(count_rows(db, "cf_victim"), 4);
@@ -646,6 +660,17 @@ static void keys_stream_in_byte_order_nulls_first(void **state)
 		for (size_t i = 0; i < 12; i++)
 			assert_cell(cell(&r, i, 0), want[i]);
 		rows_free(&r);
+	}
+	/* outside a write transaction a locking read would lock nothing */
+	for (int tx = 0; tx <= 1; tx++) {
+		if (tx)
+			CHECK(rf_db_begin(db, RF_TX_READ, NULL, &err));
+		assert_int_equal(stream_rows(db, &t, "k, id", "k", NULL, true, &r, &err), -1);
+		assert_string_equal(err.where, "test");
+		assert_non_null(strstr(err.msg, "write transaction"));
+		rows_free(&r);
+		if (tx)
+			CHECK(rf_db_rollback(db, &err));
 	}
 	rf_table_info_free(&t);
 
@@ -858,6 +883,7 @@ static void bulk_load_keeps_every_byte_and_stays_in_the_transaction(void **state
 	rf_error_clear(&err);
 	assert_int_equal(rf_db_bulk_load(db, bad.data, data.data, data.len, &rows, &err), -1);
 	printf("  a second statement in the load: %s\n", err.msg);
+	assert_non_null(strstr(err.msg, E->two_statements_msg));
 	rf_db_rollback(db, NULL);
 	assert_int_equal(count_rows(db, "cf_victim"), 3);
 	rf_table_info_free(&t);

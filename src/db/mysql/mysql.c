@@ -522,6 +522,11 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 		rf_error_set(err, base->name, "%s: no columns to stream", t->display);
 		goto out;
 	}
+	/* outside one, FOR UPDATE would lock nothing past the statement */
+	if (spec->lock && !(base->in_tx && base->tx_mode == RF_TX_WRITE)) {
+		rf_error_set(err, base->name, "locking rows needs a write transaction");
+		goto out;
+	}
 	if (rf_db_check_where(base, spec->where, err) != 0)
 		goto out;
 	rf_buf_adds(&sql, "SELECT ");
