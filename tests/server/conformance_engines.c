@@ -18,7 +18,8 @@
 
 #define KEYS_ROWS                                                                                  \
 	"INSERT INTO cf_keys VALUES (1, 'b'), (2, '\xc3\xa9'), (3, 'a\t'), (4, 'a'), (5, 'B'),\n"  \
-	"  (6, 'A'), (7, ''), (8, NULL), (9, 'a '), (10, '_x'), (11, '10'), (12, '9');\n"          \
+	"  (6, 'A'), (7, ''), (8, NULL), (9, 'a '), (10, '_x'), (11, '10'), (12, '9'),\n"          \
+	"  (13, 'a-c'), (14, 'ac');\n"                                                             \
 	"INSERT INTO cf_uuids VALUES ('bbbbbbbb-0000-11ee-8000-000000000000', 1),\n"               \
 	"  ('aaaaaaaa-0000-11ee-8000-000000000001', 2);\n"
 #define COMMON_ROWS                                                                                \

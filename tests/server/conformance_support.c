@@ -17,6 +17,8 @@
 #include "conformance_support.h"
 
 const struct conf_engine *E;
+char *url;
+struct rf_db *db;
 
 void rows_free(struct rows *r)
 {

@@ -10,8 +10,11 @@
 #include "rf_test.h"
 #include "rowferry/db.h"
 
-/* the engine under test */
+/* the engine under test, its URL, and the connection each test gets
+ * (named "test", made by the suite's setup after the fixture) */
 extern const struct conf_engine *E;
+extern char *url;
+extern struct rf_db *db;
 
 /* call must return 0, else the test fails with err's text (err: a
  * struct rf_error in scope, cleared first) */
@@ -55,5 +58,10 @@ char *insert_sql(struct rf_db *d, const char *table, const char *const *cols, si
                  const char *suffix);
 struct rf_param param(enum rf_type_class c, const char *s, size_t n);
 double now_seconds(void);
+
+/* scenarios in conformance_values.c */
+void values_survive_a_bound_write_and_a_literal_byte_for_byte(void **state);
+void quoted_literals_read_back_as_the_same_value(void **state);
+void bulk_load_keeps_every_byte_and_stays_in_the_transaction(void **state);
 
 #endif
