@@ -19,7 +19,7 @@
 #define KEYS_ROWS                                                                                  \
 	"INSERT INTO cf_keys VALUES (1, 'b'), (2, '\xc3\xa9'), (3, 'a\t'), (4, 'a'), (5, 'B'),\n"  \
 	"  (6, 'A'), (7, ''), (8, NULL), (9, 'a '), (10, '_x'), (11, '10'), (12, '9'),\n"          \
-	"  (13, 'a-c'), (14, 'ac');\n"                                                             \
+	"  (13, 'a-c'), (14, 'ac'), (15, 'Z'), (16, 'ab');\n"                                      \
 	"INSERT INTO cf_uuids VALUES ('bbbbbbbb-0000-11ee-8000-000000000000', 1),\n"               \
 	"  ('aaaaaaaa-0000-11ee-8000-000000000001', 2);\n"
 #define COMMON_ROWS                                                                                \
@@ -109,6 +109,7 @@ const struct conf_engine conf_engines[] = {
         .engine = "postgres",
         .read_only_msg = "read-only",
         .two_statements_msg = "cannot insert multiple commands",
+        .param_count_msg = "requires 2",
         .names_fold_case = false,
         .has_schemas = true,
         .schema = "public",
@@ -137,6 +138,7 @@ const struct conf_engine conf_engines[] = {
         .engine = "mysql",
         .read_only_msg = "READ ONLY",
         .two_statements_msg = "SQL syntax",
+        .param_count_msg = "2 placeholders",
         .names_fold_case = false,
         .has_schemas = false, /* the database is describe's schema */
         .schema = "rf_test",
@@ -162,6 +164,7 @@ const struct conf_engine conf_engines[] = {
         .engine = "sqlite",
         .read_only_msg = "attempt to write a readonly database",
         .two_statements_msg = "one statement at a time",
+        .param_count_msg = "2 placeholders",
         .names_fold_case = true,
         .has_schemas = false,
         .bulk = false,

@@ -37,6 +37,7 @@ struct conf_engine {
 	/* what the engine's own refusals say (how it enforces them) */
 	const char *read_only_msg;      /* a write in a read transaction */
 	const char *two_statements_msg; /* a second statement in one exec */
+	const char *param_count_msg;    /* one parameter for two placeholders */
 	bool names_fold_case;           /* describe finds "Order" as "order" */
 	/* answers in the engine's text form */
 	const char *bool_true, *bool_false;
