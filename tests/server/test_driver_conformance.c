@@ -669,10 +669,12 @@ static void many_rows_stream_in_order_in_flat_memory(void **state)
 	after = rf_test_peak_rss_kib();
 	printf("  %s: %ld rows in %.2f s, peak RSS %ld -> %ld KiB\n", E->name, n,
 	       now_seconds() - t0, before, after);
+	rf_table_info_free(&t);
 	assert_int_equal(n, want);
 	assert_true(after - before < 16 * 1024);
-	assert_true(after > 0 && after < 64 * 1024); /* DESIGN's bound for a whole diff */
-	rf_table_info_free(&t);
+	/* DESIGN's bound for a whole diff (memcheck's own memory counts too) */
+	if (!getenv("RF_UNDER_VALGRIND"))
+		assert_true(after > 0 && after < 64 * 1024);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
