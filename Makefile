@@ -2,7 +2,8 @@
 #   make demo   install what is missing, build, open the demo console
 #   make test   install what is missing, build strict and with sanitizers,
 #               run every test (unit, real PostgreSQL/MariaDB/SQLite, console),
-#               the unit and scripted console tests again under valgrind,
+#               the unit tests, the SQLite conformance run and the scripted
+#               console tests again under valgrind,
 #               and each fuzz target for FUZZ_SECONDS
 # Everything else is plain CMake: cmake -S . -B build && cmake --build build.
 

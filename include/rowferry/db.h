@@ -159,7 +159,11 @@ struct rf_stream_spec {
  * like streamed rows; `data` of each cell is owned by the result. */
 struct rf_result {
 	long long affected;
-	unsigned long long last_insert_id; /* MySQL LAST_INSERT_ID(), else 0 */
+	unsigned long long last_insert_id; /* after an INSERT, the id it generated:
+	                                      MySQL LAST_INSERT_ID(), SQLite
+	                                      last_insert_rowid(); 0 on PostgreSQL
+	                                      (use RETURNING) and after other
+	                                      statements */
 	size_t nrows;
 	size_t ncols;
 	struct rf_cell *cells; /* nrows * ncols, row-major */

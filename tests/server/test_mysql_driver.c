@@ -1,9 +1,10 @@
-/* test_mysql_driver.c - the MySQL/MariaDB driver against the fixture's
- * throwaway MariaDB 10.11 (tests/support/servers.sh): introspection, values
- * surviving a write and a read byte for byte, awkward identifiers, the
- * server-enforced read-only transaction, byte-order keys, WHERE injection,
- * a 1M-row stream in flat memory, and connection errors that name the
- * connection and never show the password. */
+/* test_mysql_driver.c - what only the MySQL/MariaDB driver does, against
+ * the fixture's throwaway MariaDB 10.11 (tests/support/servers.sh): its
+ * introspection (BIT, ENUM, spatial, databases as schemas), TIMESTAMP in
+ * UTC and BIT(1), session timeouts, its WHERE quoting and what fools it,
+ * LOAD DATA LOCAL, URLs and passwords, and XA. What every driver does is
+ * the conformance suite's (tests/server/test_driver_conformance.c, run
+ * for MariaDB as server.conformance.mysql). */
 /* cmocka.h needs these four first */
 /* clang-format off */
 #include <setjmp.h>
@@ -315,126 +316,56 @@ static void introspection_reports_declared_columns_keys_and_references(void **st
 
 /* ---- values ---- */
 
-#define EMOJI_TEXT   "h\xC3\xA9llo w\xC3\xB6rld \xF0\x9F\x98\x80 e\xCC\x81 \xE2\x80\x8B end"
-#define CONTROL_TEXT "tab\there\r\nCRLF\nLF\rCR"
-#define QUOTE_TEXT   "it's \"quoted\" back\\slash \\\\ \\' \\n `tick` %_ end"
-#define NUL_TEXT     "nul\0inside"
-
-static void tricky_values_survive_bound_write_and_streamed_read_byte_for_byte(void **state)
+/* What is MariaDB's own in values (the rest, text, bytes, decimals,
+ * DATETIME, JSON, UUID, TINYINT(1), as parameters and as literals, is the
+ * conformance suite's): a TIMESTAMP is written and read in UTC whatever
+ * the server's zone, bound or as a literal; BIT(1) takes booleans; the
+ * session is strict. */
+static void timestamps_are_utc_and_bit_takes_booleans(void **state)
 {
-	static const char *const cols[] = {"id", "t", "b",    "d",    "dt", "ts",
-	                                   "j",  "u", "flag", "bits", "big"};
+	static const char *const cols[] = {"id", "ts", "bits"};
+	static const struct rf_cell lit_ts = {"2001-02-03T04:05:06.7Z", 22, false};
+	static const struct rf_cell lit_true = {"true", 4, false};
 	struct rf_db *db = connect_test();
 	struct rf_table_info t;
 	struct streamed st;
 	struct rf_result r;
+	struct rf_buf b = RF_BUF_INIT;
 	const struct rf_row *row;
-	char *sql = insert_sql(db, "tricky", cols, 11), *big = malloc(1 << 20);
-	size_t i;
+	char *sql = insert_sql(db, "tricky", cols, 3);
 
-	for (i = 0; i < (1 << 20); i++) /* 1 MiB of text ending in a 3-byte character */
-		big[i] = (char)('a' + i % 26);
-	memcpy(big + (1 << 20) - 3, "\xE2\x82\xAC", 3);
-	rf_test_sql(my_url(),
-	            "DROP TABLE IF EXISTS tricky;\n"
-	            "CREATE TABLE tricky (id INT PRIMARY KEY, t TEXT NULL, b LONGBLOB NULL,\n"
-	            "  d DECIMAL(12,2) NULL, dt DATETIME(6) NULL, ts TIMESTAMP(6) NULL,\n"
-	            "  j JSON NULL, u UUID NULL, flag TINYINT(1) NULL, bits BIT(1) NULL,\n"
-	            "  big LONGTEXT NULL);\n");
-	{
-		const struct rf_param rows[][11] = {
-		    {param(RF_T_INTEGER, "1"), param(RF_T_TEXT, NULL),
-		     param(RF_T_BYTES, "00010000ff"), param(RF_T_DECIMAL, "1.5"),
-		     param(RF_T_TIMESTAMP, "2024-02-29T13:45:59.123456"),
-		     param(RF_T_TIMESTAMPTZ, "2024-02-29T23:59:59.000001Z"),
-		     param(RF_T_JSON, "{\"a\": [1, 2.50], \"b\": \"x\\\"y\"}"),
-		     param(RF_T_UUID, "1b4e28ba-2fa1-11d2-883f-0016d3cca427"),
-		     param(RF_T_BOOLEAN, "true"), param(RF_T_BOOLEAN, "true"),
-		     param_n(RF_T_TEXT, big, 1 << 20)},
-		    {param(RF_T_INTEGER, "2"), param(RF_T_TEXT, ""), param(RF_T_BYTES, ""),
-		     param(RF_T_DECIMAL, "-0.05"), param(RF_T_TIMESTAMP, NULL),
-		     param(RF_T_TIMESTAMPTZ, NULL), param(RF_T_JSON, NULL), param(RF_T_UUID, NULL),
-		     param(RF_T_BOOLEAN, "false"), param(RF_T_BOOLEAN, "false"),
-		     param(RF_T_TEXT, "")},
-		    {param(RF_T_INTEGER, "3"), param(RF_T_TEXT, EMOJI_TEXT)},
-		    {param(RF_T_INTEGER, "4"), param(RF_T_TEXT, CONTROL_TEXT)},
-		    {param(RF_T_INTEGER, "5"), param(RF_T_TEXT, QUOTE_TEXT)},
-		    {param(RF_T_INTEGER, "6"), param_n(RF_T_TEXT, NUL_TEXT, sizeof NUL_TEXT - 1)},
-		};
-		for (i = 0; i < 6; i++) {
-			struct rf_param p[11];
-			size_t k;
-			for (k = 0; k < 11; k++) /* unset trailing columns are NULL */
-				p[k] = k < 2 || i < 2 ? rows[i][k] : param(RF_T_TEXT, NULL);
-			exec_ok(db, sql, 11, p, &r);
-			assert_int_equal(r.affected, 1);
-			rf_result_free(&r);
-		}
-	}
-	/* the same values once more as literals, as the preview renders them */
-	{
-		static const struct rf_cell lit_text = {QUOTE_TEXT "\n" NUL_TEXT,
-		                                        sizeof QUOTE_TEXT "\n" NUL_TEXT - 1, false};
-		static const struct rf_cell lit_bytes = {"00ff5c27", 8, false};
-		static const struct rf_cell lit_ts = {"2001-02-03T04:05:06.7Z", 22, false};
-		static const struct rf_cell lit_true = {"true", 4, false};
-		struct rf_buf b = RF_BUF_INIT;
-		rf_buf_adds(&b, "INSERT INTO tricky (id, t, b, ts, flag, bits) VALUES (7, ");
-		db->ops->quote_literal(db, RF_T_TEXT, &lit_text, &b);
-		rf_buf_adds(&b, ", ");
-		db->ops->quote_literal(db, RF_T_BYTES, &lit_bytes, &b);
-		rf_buf_adds(&b, ", ");
-		db->ops->quote_literal(db, RF_T_TIMESTAMPTZ, &lit_ts, &b);
-		rf_buf_adds(&b, ", ");
-		db->ops->quote_literal(db, RF_T_BOOLEAN, &lit_true, &b);
-		rf_buf_adds(&b, ", ");
-		db->ops->quote_literal(db, RF_T_BOOLEAN, &lit_true, &b);
-		rf_buf_addc(&b, ')');
-		exec_ok(db, b.data, 0, NULL, NULL);
-		rf_buf_free(&b);
-	}
+	(void)state;
+	rf_test_sql(my_url(), "DROP TABLE IF EXISTS tricky;\n"
+	                      "CREATE TABLE tricky (id INT PRIMARY KEY, ts TIMESTAMP(6) NULL,\n"
+	                      "  bits BIT(1) NULL);\n");
+	exec_ok(db, sql, 3,
+	        (struct rf_param[]){param(RF_T_INTEGER, "1"),
+	                            param(RF_T_TIMESTAMPTZ, "2024-02-29T23:59:59.000001Z"),
+	                            param(RF_T_BOOLEAN, "true")},
+	        NULL);
+	exec_ok(db, sql, 3,
+	        (struct rf_param[]){param(RF_T_INTEGER, "2"), param(RF_T_TIMESTAMPTZ, NULL),
+	                            param(RF_T_BOOLEAN, "false")},
+	        NULL);
+	rf_buf_adds(&b, "INSERT INTO tricky (id, ts, bits) VALUES (3, ");
+	db->ops->quote_literal(db, RF_T_TIMESTAMPTZ, &lit_ts, &b);
+	rf_buf_adds(&b, ", ");
+	db->ops->quote_literal(db, RF_T_BOOLEAN, &lit_true, &b);
+	rf_buf_addc(&b, ')');
+	exec_ok(db, b.data, 0, NULL, NULL);
+	rf_buf_free(&b);
 
 	describe_ok(db, "tricky", &t);
 	stream_open_ok(db, &t, "id", NULL, &st);
 	row = next_row(db, &st);
-	assert_non_null(row);
-	assert_int_equal(row->ncols, 11);
-	assert_cell(&row->cells[0], "1");
-	assert_cell(&row->cells[1], NULL);
-	assert_cell_n(&row->cells[2], "\0\1\0\0\xff", 5);
-	assert_cell(&row->cells[3], "1.50");
-	assert_cell(&row->cells[4], "2024-02-29 13:45:59.123456");
-	assert_cell(&row->cells[5], "2024-02-29 23:59:59.000001");
-	assert_cell(&row->cells[6], "{\"a\": [1, 2.50], \"b\": \"x\\\"y\"}");
-	assert_cell(&row->cells[7], "1b4e28ba-2fa1-11d2-883f-0016d3cca427");
-	assert_cell(&row->cells[8], "1");
-	assert_cell(&row->cells[9], "1");
-	assert_cell_n(&row->cells[10], big, 1 << 20);
-
-	row = next_row(db, &st); /* empty, not NULL */
-	assert_non_null(row);
-	assert_cell(&row->cells[1], "");
-	assert_cell(&row->cells[2], "");
-	assert_cell(&row->cells[3], "-0.05");
-	assert_cell(&row->cells[4], NULL);
-	assert_cell(&row->cells[8], "0");
-	assert_cell(&row->cells[9], "0");
-	assert_cell(&row->cells[10], "");
-
-	assert_cell(&next_row(db, &st)->cells[1], EMOJI_TEXT);
-	assert_cell(&next_row(db, &st)->cells[1], CONTROL_TEXT);
-	assert_cell(&next_row(db, &st)->cells[1], QUOTE_TEXT);
-	assert_cell_n(&next_row(db, &st)->cells[1], NUL_TEXT, sizeof NUL_TEXT - 1);
-
+	assert_cell(&row->cells[1], "2024-02-29 23:59:59.000001");
+	assert_cell(&row->cells[2], "1");
 	row = next_row(db, &st);
-	assert_non_null(row);
-	assert_cell(&row->cells[0], "7");
-	assert_cell_n(&row->cells[1], QUOTE_TEXT "\n" NUL_TEXT,
-	              sizeof QUOTE_TEXT "\n" NUL_TEXT - 1);
-	assert_cell_n(&row->cells[2], "\0\xff\\'", 4);
-	assert_cell(&row->cells[5], "2001-02-03 04:05:06.700000");
-	assert_cell(&row->cells[8], "1");
-	assert_cell(&row->cells[9], "1");
+	assert_cell(&row->cells[1], NULL);
+	assert_cell(&row->cells[2], "0");
+	row = next_row(db, &st);
+	assert_cell(&row->cells[1], "2001-02-03 04:05:06.700000");
+	assert_cell(&row->cells[2], "1");
 	assert_null(next_row(db, &st));
 	stream_close(db, &st);
 
@@ -453,223 +384,37 @@ static void tricky_values_survive_bound_write_and_streamed_read_byte_for_byte(vo
 
 	rf_table_info_free(&t);
 	free(sql);
-	free(big);
 	rf_db_close(db);
 }
 
-static void insert_returning_and_last_insert_id_report_generated_keys(void **state)
-{
-	struct rf_db *db = connect_test();
-	struct rf_result r;
-	char name[301];
+/* ---- transactions, injection ---- */
 
-	memset(name, 'n', 300); /* longer than the driver's first fetch buffer */
-	name[300] = '\0';
-	rf_test_sql(my_url(), "DROP TABLE IF EXISTS gen;\n"
-	                      "CREATE TABLE gen (id INT AUTO_INCREMENT PRIMARY KEY, name TEXT);\n");
-	assert_true(db->ops->has_returning);
-	exec_ok(db, "INSERT INTO gen (name) VALUES (?) RETURNING id, name", 1,
-	        (struct rf_param[]){param(RF_T_TEXT, name)}, &r);
-	assert_int_equal(r.affected, 1);
-	assert_int_equal(r.nrows, 1);
-	assert_int_equal(r.ncols, 2);
-	assert_cell(&r.cells[0], "1");
-	assert_cell(&r.cells[1], name);
-	assert_int_equal(r.last_insert_id, 1);
-	rf_result_free(&r);
-
-	exec_ok(db, "INSERT INTO gen (name) VALUES (?)", 1,
-	        (struct rf_param[]){param(RF_T_TEXT, "b")}, &r);
-	assert_int_equal(r.last_insert_id, 2);
-	assert_int_equal(r.nrows, 0);
-	rf_result_free(&r);
-
-	/* rows matched, not rows changed: rewriting a row to itself counts */
-	exec_ok(db, "UPDATE gen SET name = ? WHERE id = ?", 2,
-	        (struct rf_param[]){param(RF_T_TEXT, "b"), param(RF_T_INTEGER, "2")}, &r);
-	assert_int_equal(r.affected, 1);
-	rf_result_free(&r);
-	rf_db_close(db);
-}
-
-/* ---- identifiers, transactions, ordering, injection ---- */
-
-static void reserved_and_spaced_identifiers_work_everywhere(void **state)
-{
-	static const char *const cols[] = {"group", "line item", "we`ird"};
-	struct rf_db *db = connect_test();
-	struct rf_table_info t;
-	struct rf_table_list list;
-	struct rf_error err;
-	struct streamed st;
-	const struct rf_row *row;
-	char *sql = insert_sql(db, "Order", cols, 3);
-	size_t i;
-	bool listed = false;
-
-	rf_test_sql(my_url(), "DROP TABLE IF EXISTS `Order`;\n"
-	                      "CREATE TABLE `Order` (`group` INT PRIMARY KEY,\n"
-	                      "  `line item` VARCHAR(20) NOT NULL, `we``ird` INT NULL);\n");
-	exec_ok(db, sql, 3,
-	        (struct rf_param[]){param(RF_T_INTEGER, "1"), param(RF_T_TEXT, "first"),
-	                            param(RF_T_INTEGER, "-7")},
-	        NULL);
-	exec_ok(db, sql, 3,
-	        (struct rf_param[]){param(RF_T_INTEGER, "2"), param(RF_T_TEXT, "second"),
-	                            param(RF_T_INTEGER, NULL)},
-	        NULL);
-
-	describe_ok(db, "Order", &t);
-	assert_int_equal(t.ncols, 3);
-	for (i = 0; i < 3; i++)
-		assert_string_equal(t.cols[i].name, cols[i]);
-	assert_int_equal(t.cols[0].pk_pos, 1);
-
-	stream_open_ok(db, &t, "line item", "`line item` = 'second' OR `we``ird` < 0", &st);
-	row = next_row(db, &st);
-	assert_cell(&row->cells[1], "first");
-	assert_cell(&row->cells[2], "-7");
-	row = next_row(db, &st);
-	assert_cell(&row->cells[1], "second");
-	assert_cell(&row->cells[2], NULL);
-	assert_null(next_row(db, &st));
-	stream_close(db, &st);
-
-	rf_error_clear(&err);
-	assert_int_equal(db->ops->list_tables(db, true, &list, &err), 0);
-	for (i = 0; i < list.len; i++)
-		if (strcmp(list.items[i].name, "Order") == 0) {
-			assert_int_equal(list.items[i].rows, 2);
-			listed = true;
-		}
-	assert_true(listed);
-	rf_table_list_free(&list);
-
-	/* names are exact: `order` is another table, and there is none */
-	rf_table_info_free(&t);
-	assert_int_equal(db->ops->describe(db, "order", &t, &err), -1);
-	assert_non_null(strstr(err.msg, "order"));
-	free(sql);
-	rf_db_close(db);
-}
-
-static void read_transaction_refuses_writes_and_write_transaction_sets_timeouts(void **state)
+/* The write transaction's timeouts are session variables: InnoDB's lock
+ * wait takes whole seconds (rounded up), max_statement_time seconds. (The
+ * read-only transaction and the timeouts' effect are the conformance
+ * suite's.) */
+static void write_transaction_sets_timeouts_in_the_session(void **state)
 {
 	struct rf_db *db = connect_test();
 	const struct rf_tx_opts opts = {.lock_timeout_ms = 1500, .statement_timeout_ms = 2500};
 	struct rf_error err;
 	struct rf_result r;
 
-	rf_test_sql(my_url(), "DROP TABLE IF EXISTS tx_probe;\n"
-	                      "CREATE TABLE tx_probe (id INT PRIMARY KEY);\n");
+	(void)state;
 	rf_error_clear(&err);
-	assert_int_equal(rf_db_begin(db, RF_TX_READ, NULL, &err), 0);
-	assert_true(db->in_tx);
-	assert_int_equal(db->tx_mode, RF_TX_READ);
-	assert_int_equal(db->ops->exec(db, "INSERT INTO tx_probe VALUES (1)", 0, NULL, NULL, &err),
-	                 -1);
-	assert_non_null(strstr(err.msg, "READ ONLY"));
-	assert_string_equal(err.where, "test");
-	rf_error_clear(&err);
-	assert_int_equal(rf_db_begin(db, RF_TX_READ, NULL, &err), -1); /* no nesting */
-	rf_error_clear(&err);
-	assert_int_equal(rf_db_rollback(db, &err), 0);
-	assert_false(db->in_tx);
-
 	assert_int_equal(rf_db_begin(db, RF_TX_WRITE, &opts, &err), 0);
 	exec_ok(db, "SELECT @@innodb_lock_wait_timeout, @@max_statement_time", 0, NULL, &r);
 	assert_cell(&r.cells[0], "2"); /* 1.5 s rounded up */
 	assert_cell(&r.cells[1], "2.500000");
 	rf_result_free(&r);
-	exec_ok(db, "INSERT INTO tx_probe VALUES (1)", 0, NULL, NULL);
-	assert_int_equal(rf_db_commit(db, &err), 0);
-	assert_false(db->in_tx);
-	exec_ok(db, "SELECT COUNT(*) FROM tx_probe", 0, NULL, &r);
-	assert_cell(&r.cells[0], "1");
-	rf_result_free(&r);
-	rf_db_close(db);
-}
-
-static void text_and_uuid_keys_stream_in_byte_order(void **state)
-{
-	/* utf8mb4_general_ci would say 'a' = 'A' and utf8mb4_bin 'a\t' < 'a';
-	 * the merge join needs memcmp order, NULL first */
-	static const char *const text_order[] = {NULL,  "",   "A", "B",       "a",
-	                                         "a\t", "a ", "b", "\xC3\xA9"};
-	static const char *const uuid_order[] = {"aaaaaaaa-0000-11ee-8000-000000000001",
-	                                         "bbbbbbbb-0000-11ee-8000-000000000000"};
-	struct rf_db *db = connect_test();
-	struct rf_table_info t;
-	struct streamed st;
-	const struct rf_row *row;
-	size_t i;
-
-	rf_test_sql(
-	    my_url(),
-	    "DROP TABLE IF EXISTS byte_order;\n"
-	    "CREATE TABLE byte_order (id INT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(10)\n"
-	    "  COLLATE utf8mb4_general_ci NULL, u UUID NULL, KEY (k));\n"
-	    "INSERT INTO byte_order (k) VALUES ('b'), ('\xC3\xA9'), ('a\t'), ('a'), ('B'),\n"
-	    "  ('A'), (''), (NULL), ('a ');\n"
-	    "INSERT INTO byte_order (u) VALUES ('bbbbbbbb-0000-11ee-8000-000000000000'),\n"
-	    "  ('aaaaaaaa-0000-11ee-8000-000000000001');\n");
-	describe_ok(db, "byte_order", &t);
-	stream_open_ok(db, &t, "k", "u IS NULL", &st);
-	for (i = 0; i < sizeof text_order / sizeof text_order[0]; i++) {
-		row = next_row(db, &st);
-		assert_non_null(row);
-		assert_cell(&row->cells[1], text_order[i]);
-	}
-	assert_null(next_row(db, &st));
-	stream_close(db, &st);
-
-	stream_open_ok(db, &t, "u", "u IS NOT NULL", &st);
-	for (i = 0; i < 2; i++)
-		assert_cell(&next_row(db, &st)->cells[2], uuid_order[i]);
-	assert_null(next_row(db, &st));
-	stream_close(db, &st);
-	rf_table_info_free(&t);
-	rf_db_close(db);
-}
-
-static void where_injection_is_an_error_and_the_table_survives(void **state)
-{
-	static const char *const bad[] = {"1=1; DROP TABLE inj", "1=1 -- x", "1=1 /* x */", "(1=1",
-	                                  "k = 'open"};
-	struct rf_db *db = connect_test();
-	struct rf_table_info t;
-	struct rf_result r;
-	struct rf_error err;
-	struct streamed st;
-	size_t i;
-
-	rf_test_sql(my_url(), "DROP TABLE IF EXISTS inj;\n"
-	                      "CREATE TABLE inj (id INT PRIMARY KEY, k VARCHAR(10));\n"
-	                      "INSERT INTO inj VALUES (1, 'a;b'), (2, 'c');\n");
-	describe_ok(db, "inj", &t);
-	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		assert_int_equal(stream_open(db, &t, "id", bad[i], &st, &err), -1);
-		assert_null(st.s);
-		assert_string_equal(err.where, "test");
-		free(st.cols);
-	}
-	/* a ';' inside a string literal is data */
-	stream_open_ok(db, &t, "id", "k = 'a;b'", &st);
-	assert_cell(&next_row(db, &st)->cells[0], "1");
-	assert_null(next_row(db, &st));
-	stream_close(db, &st);
-	rf_table_info_free(&t);
-	describe_ok(db, "inj", &t);
-	exec_ok(db, "SELECT COUNT(*) FROM inj", 0, NULL, &r);
-	assert_cell(&r.cells[0], "2");
-	rf_result_free(&r);
-	rf_table_info_free(&t);
+	assert_int_equal(rf_db_rollback(db, &err), 0);
 	rf_db_close(db);
 }
 
 /* Every statement goes out alone (DESIGN §15): the connection has no
  * CLIENT_MULTI_STATEMENTS, so a second statement is a syntax error to the
- * server even where the lexical check is fooled. Here it is fooled on
+ * server (in exec: the conformance suite) even where the lexical check is
+ * fooled. Here it is fooled on
  * purpose: with NO_BACKSLASH_ESCAPES set behind the driver's back, '\' is
  * a whole string to the server but the start of one to the check. */
 static void a_second_statement_is_refused_by_the_server(void **state)
@@ -689,10 +434,6 @@ static void a_second_statement_is_refused_by_the_server(void **state)
 	                      "INSERT INTO victim VALUES (1), (2);\n");
 	describe_ok(db, "victim", &t);
 	rf_error_clear(&err);
-	assert_int_equal(db->ops->exec(db, "DELETE FROM victim WHERE id = 1; DROP TABLE victim", 0,
-	                               NULL, NULL, &err),
-	                 -1);
-	assert_non_null(strstr(err.msg, "SQL syntax"));
 	assert_int_equal(rf_sql_check_fragment(smuggled, RF_SQL_MYSQL, "--where", "test", &err), 0);
 	exec_ok(db, "SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES'", 0, NULL, NULL);
 	assert_int_equal(stream_open(db, &t, "id", smuggled, &st, &err), -1);
@@ -749,104 +490,13 @@ static void where_follows_mariadb_quoting(void **state)
 	rf_db_close(db);
 }
 
-/* [safety] read_timeout_ms: a read that runs past it is stopped by the
- * server (max_statement_time) and named as such. */
-static void a_read_past_read_timeout_ms_fails_clearly(void **state)
-{
-	struct rf_connect_opts o = {.name = "prod", .url = my_url(), .read_timeout_ms = 1000};
-	struct rf_db *db = NULL;
-	struct rf_table_info t;
-	struct rf_error err;
-	struct streamed st;
-	const struct rf_row *row;
-	time_t start;
-	int rc;
-
-	(void)state;
-	rf_test_sql(my_url(), "DROP TABLE IF EXISTS slow;\n"
-	                      "CREATE TABLE slow (id INT PRIMARY KEY);\n"
-	                      "INSERT INTO slow VALUES (1), (2);\n");
-	rf_error_clear(&err);
-	assert_int_equal(rf_db_connect(&o, &db, &err), 0);
-	describe_ok(db, "slow", &t);
-	assert_int_equal(rf_db_begin(db, RF_TX_READ, NULL, &err), 0);
-	start = time(NULL);
-	rc = stream_open(db, &t, "id", "sleep(100) = 0", &st, &err);
-	if (rc == 0) {
-		while ((rc = db->ops->stream_next(st.s, &row, &err)) == 1)
-			;
-		db->ops->stream_close(st.s);
-	}
-	free(st.cols);
-	assert_int_equal(rc, -1);
-	assert_true(time(NULL) - start < 10);
-	assert_string_equal(err.where, "prod");
-	assert_string_equal(err.msg, "the read took longer than read_timeout_ms (1000 ms)");
-	rf_db_rollback(db, NULL);
-	rf_table_info_free(&t);
-	rf_db_close(db);
-}
-
-/* ---- scale ---- */
-
-static void million_row_stream_runs_in_flat_memory(void **state)
-{
-	struct rf_db *db = connect_test();
-	struct rf_table_info t;
-	struct rf_error err;
-	struct streamed st;
-	const struct rf_row *row;
-	struct timespec t0, t1;
-	long long n = 0, prev = 0, bytes = 0;
-	long rss;
-	double secs;
-	char id[16];
-	size_t i;
-
-	rf_test_sql(
-	    my_url(),
-	    "DROP TABLE IF EXISTS big;\n"
-	    "CREATE TABLE big (id INT PRIMARY KEY, a INT NOT NULL, b BIGINT, c VARCHAR(40),\n"
-	    "  d DECIMAL(12,2), e DATETIME(6), f DOUBLE, g CHAR(32), h TINYINT(1), i TEXT);\n"
-	    "INSERT INTO big SELECT seq, seq % 1000, seq * 7, CONCAT('name-', seq),\n"
-	    "  seq / 100, TIMESTAMP'2024-01-01 00:00:00' + INTERVAL seq SECOND, seq / 3,\n"
-	    "  MD5(seq), seq % 2, REPEAT('x', seq % 50) FROM seq_1_to_1000000;\n");
-	describe_ok(db, "big", &t);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rf_error_clear(&err);
-	assert_int_equal(rf_db_begin(db, RF_TX_READ, NULL, &err), 0);
-	stream_open_ok(db, &t, "id", NULL, &st);
-	while ((row = next_row(db, &st)) != NULL) {
-		const struct rf_cell *c = &row->cells[0];
-		assert_true(c->len < sizeof id);
-		memcpy(id, c->data, c->len);
-		id[c->len] = '\0';
-		if (atoll(id) <= prev)
-			fail_msg("row %lld: id %s out of order", n, id);
-		prev = atoll(id);
-		for (i = 0; i < row->ncols; i++)
-			bytes += (long long)row->cells[i].len;
-		n++;
-	}
-	stream_close(db, &st);
-	assert_int_equal(rf_db_commit(db, &err), 0);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	rss = rf_test_peak_rss_kib();
-	printf("mysql 1M-row stream: %lld rows, %lld bytes, %.2f s, peak RSS %ld KiB\n", n, bytes,
-	       secs, rss);
-	assert_int_equal(n, 1000000);
-	assert_true(rss > 0 && rss < 65536);
-	rf_table_info_free(&t);
-	rf_db_close(db);
-}
-
 /* ---- bulk load ---- */
 
 /* LOAD DATA LOCAL serves only rowferry's own rows: a statement (or a
- * server) asking for a file gets an error, never the file; the rows given
- * to rf_db_bulk_load land byte for byte, escapes included; a temporary key table
- * loads and drops inside the write transaction. */
+ * server) asking for a file gets an error, never the file; BIT(1) loads
+ * through a variable; a TEXT key table loads where MEMORY would refuse it.
+ * (Bytes, NULLs, temporary tables and the transaction: the conformance
+ * suite.) */
 static void load_data_local_serves_only_its_own_rows(void **state)
 {
 	static const char secret[] = "/tmp/rowferry-test-secret.txt";
@@ -861,7 +511,7 @@ static void load_data_local_serves_only_its_own_rows(void **state)
 	                            {"3", 1, false},    {"", 0, false},
 	                            {NULL, 0, true}};
 	const enum rf_type_class classes[] = {RF_T_INTEGER, RF_T_TEXT, RF_T_BOOLEAN};
-	const size_t key[] = {0}, text_key[] = {1}, all[] = {0, 1, 2};
+	const size_t text_key[] = {1}, all[] = {0, 1, 2};
 	long long rows = -1;
 	FILE *f = fopen(secret, "w");
 	(void)state;
@@ -899,13 +549,6 @@ static void load_data_local_serves_only_its_own_rows(void **state)
 	assert_cell(&r.cells[4], "");
 	assert_true(r.cells[5].is_null);
 	rf_result_free(&r);
-	assert_int_equal(db->ops->temp_load(db, "rowferry_keys_t", &t, key, 1, "2\n3\n", 4, &err),
-	                 0);
-	exec_ok(db, "SELECT count(*) FROM bulk_probe WHERE id IN (SELECT id FROM rowferry_keys_t)",
-	        0, NULL, &r);
-	assert_cell(&r.cells[0], "2");
-	rf_result_free(&r);
-	assert_int_equal(db->ops->temp_drop(db, "rowferry_keys_t", &err), 0);
 	/* a TEXT key: MEMORY refuses it, and the default engine takes it */
 	assert_int_equal(db->ops->temp_load(db, "rowferry_keys_u", &t, text_key, 1, "\n", 1, &err),
 	                 0);
@@ -914,11 +557,7 @@ static void load_data_local_serves_only_its_own_rows(void **state)
 	assert_cell(&r.cells[0], "1"); /* the row with '' */
 	rf_result_free(&r);
 	assert_int_equal(db->ops->temp_drop(db, "rowferry_keys_u", &err), 0);
-	assert_int_equal(db->ops->temp_drop(db, "x; DROP TABLE bulk_probe", &err), -1);
 	assert_int_equal(rf_db_rollback(db, &err), 0);
-	exec_ok(db, "SELECT count(*) FROM bulk_probe", 0, NULL, &r);
-	assert_cell(&r.cells[0], "0"); /* the load was inside the transaction */
-	rf_result_free(&r);
 	rf_table_info_free(&t);
 	rf_buf_free(&sql);
 	rf_buf_free(&data);
@@ -1170,18 +809,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(introspection_reports_declared_columns_keys_and_references),
-	    cmocka_unit_test(tricky_values_survive_bound_write_and_streamed_read_byte_for_byte),
-	    cmocka_unit_test(insert_returning_and_last_insert_id_report_generated_keys),
-	    cmocka_unit_test(reserved_and_spaced_identifiers_work_everywhere),
-	    cmocka_unit_test(read_transaction_refuses_writes_and_write_transaction_sets_timeouts),
-	    cmocka_unit_test(text_and_uuid_keys_stream_in_byte_order),
-	    cmocka_unit_test(where_injection_is_an_error_and_the_table_survives),
+	    cmocka_unit_test(timestamps_are_utc_and_bit_takes_booleans),
+	    cmocka_unit_test(write_transaction_sets_timeouts_in_the_session),
 	    cmocka_unit_test(a_second_statement_is_refused_by_the_server),
 	    cmocka_unit_test(where_follows_mariadb_quoting),
-	    cmocka_unit_test(a_read_past_read_timeout_ms_fails_clearly),
 	    cmocka_unit_test(connection_errors_name_the_connection_and_hide_the_password),
 	    cmocka_unit_test(passwords_come_from_options_url_or_mysql_pwd),
-	    cmocka_unit_test(million_row_stream_runs_in_flat_memory),
 	    cmocka_unit_test(load_data_local_serves_only_its_own_rows),
 	    cmocka_unit_test(xa_transaction_is_settled_from_xa_recover),
 	    cmocka_unit_test(long_bytes_parameter_goes_in_pieces_byte_for_byte),

@@ -1,7 +1,11 @@
-/* test_sqlite_driver.c - the SQLite driver against real database files:
- * introspection, values that must survive byte for byte, quoting, the
- * read-only guarantee, byte-order streaming and the WHERE guard. SQLite
- * needs no server, so this is a unit test. */
+/* test_sqlite_driver.c - what only the SQLite driver does, against real
+ * database files: type affinity in introspection, its keys (WITHOUT ROWID,
+ * REFERENCES without columns, partial and expression indexes), its literal
+ * dialect, generated columns, PRAGMA query_only and foreign_keys, its WHERE
+ * quoting and its URL forms and file errors. What every driver does is the
+ * conformance suite's (tests/server/test_driver_conformance.c, run for
+ * SQLite as server.conformance.sqlite). SQLite needs no server, so this is
+ * a unit test. */
 /* cmocka needs these first, in this order. */
 /* clang-format off */
 #include <setjmp.h>
@@ -203,18 +207,6 @@ static void commit(struct rf_db *db)
 		fail_msg("commit: %s", errtext(&err));
 }
 
-static void engine_flags_and_url_dispatch(void **state)
-{
-	struct rf_error err;
-	(void)state;
-	rf_error_clear(&err);
-	assert_string_equal(rf_sqlite_ops.engine, "sqlite");
-	assert_true(rf_sqlite_ops.has_returning);
-	assert_false(rf_sqlite_ops.has_schemas);
-	assert_ptr_equal(rf_db_ops_for_url("sqlite:x.db", &err), &rf_sqlite_ops);
-	assert_ptr_equal(rf_db_ops_for_url("sqlite:///tmp/x.db", &err), &rf_sqlite_ops);
-}
-
 static void describe_reports_columns_types_defaults_and_generated(void **state)
 {
 	struct fixture *f = *state;
@@ -330,174 +322,7 @@ static void describe_reports_primary_unique_and_foreign_keys(void **state)
 	rf_table_info_free(&t);
 }
 
-static void describe_of_a_missing_table_names_it(void **state)
-{
-	struct fixture *f = *state;
-	struct rf_table_info t;
-	struct rf_error err;
-
-	rf_error_clear(&err);
-	assert_int_equal(f->db->ops->describe(f->db, "siteflow_order", &t, &err), -1);
-	assert_string_equal(err.where, "dev");
-	assert_non_null(strstr(err.msg, "siteflow_order"));
-	/* SQLite resolves names case-insensitively, so the driver does too */
-	assert_int_equal(f->db->ops->describe(f->db, "ORDER", &t, &err), 0);
-	assert_string_equal(t.name, "Order");
-	rf_table_info_free(&t);
-}
-
-static void list_tables_counts_rows_and_hides_internal_tables(void **state)
-{
-	struct fixture *f = *state;
-	struct rf_table_list l;
-	struct rf_error err;
-	static const struct {
-		const char *name;
-		long long rows;
-	} want[] = {{"Order", 0}, {"customers", 2}, {"names", 5}, {"vals", 0}, {"wr", 0}, {"x", 3}};
-	size_t i;
-
-	rf_error_clear(&err);
-	/* AUTOINCREMENT made sqlite_sequence; it is the engine's, not the user's */
-	assert_int_equal(f->db->ops->list_tables(f->db, true, &l, &err), 0);
-	assert_int_equal(l.len, sizeof want / sizeof want[0]);
-	for (i = 0; i < l.len; i++) {
-		assert_string_equal(l.items[i].name, want[i].name);
-		assert_int_equal(l.items[i].rows, want[i].rows);
-	}
-	rf_table_list_free(&l);
-}
-
-struct value_case {
-	const char *column;
-	enum rf_type_class tclass;
-	const char *in; /* canonical form handed to exec; NULL: SQL NULL */
-	size_t inlen;
-	const char *want; /* what the stream must deliver */
-	size_t wantlen;
-};
 #define S(s) s, sizeof(s) - 1
-
-static void tricky_values_round_trip_byte_for_byte(void **state)
-{
-	struct fixture *f = *state;
-	size_t big_len = 1024 * 1024, i;
-	char *big = malloc(big_len);
-	struct value_case cases[] = {
-	    {"t", RF_T_TEXT, NULL, 0, NULL, 0},
-	    {"t", RF_T_TEXT, S(""), S("")},
-	    {"t", RF_T_TEXT, S("emoji \xf0\x9f\x9a\x80, e\xcc\x81 combining"),
-	     S("emoji \xf0\x9f\x9a\x80, e\xcc\x81 combining")},
-	    {"t", RF_T_TEXT, S("tab\there\r\nCR LF\n"), S("tab\there\r\nCR LF\n")},
-	    {"t", RF_T_TEXT, S("it's \"quoted\" back\\slash"), S("it's \"quoted\" back\\slash")},
-	    {"t", RF_T_TEXT, S("nul\0inside"), S("nul\0inside")},
-	    {"t", RF_T_TEXT, S("  padded  "), S("  padded  ")},
-	    {"t", RF_T_TEXT, S("1.50"), S("1.50")},
-	    {"t", RF_T_TEXT, big, big_len, big, big_len},
-	    {"b", RF_T_BYTES, S("00ff000102"), S("\x00\xff\x00\x01\x02")},
-	    {"b", RF_T_BYTES, S(""), S("")},
-	    /* DECIMAL has NUMERIC affinity: SQLite keeps the number, not the text */
-	    {"d", RF_T_DECIMAL, S("1.50"), S("1.5")},
-	    {"d", RF_T_DECIMAL, S("-12345678.90"), S("-12345678.9")},
-	    {"ts", RF_T_TIMESTAMP, S("2026-11-21 10:00:00.123456"),
-	     S("2026-11-21 10:00:00.123456")},
-	    /* canonical timestamps are written the way SQLite writes them */
-	    {"ts", RF_T_TIMESTAMP, S("2026-11-21T10:00:00.123456"),
-	     S("2026-11-21 10:00:00.123456")},
-	    {"ts", RF_T_TIMESTAMP, S("2026-11-21T10:00:00.000000"), S("2026-11-21 10:00:00")},
-	    {"j", RF_T_JSON, S("{\"b\":[1,2.50,{\"c\":null}],\"a\":\"x\\u00e9\"}"),
-	     S("{\"b\":[1,2.50,{\"c\":null}],\"a\":\"x\\u00e9\"}")},
-	    {"u", RF_T_UUID, S("1b4e28ba-2fa1-41d2-883f-0016d3cca427"),
-	     S("1b4e28ba-2fa1-41d2-883f-0016d3cca427")},
-	    {"flag", RF_T_BOOLEAN, S("true"), S("1")},
-	    {"flag", RF_T_BOOLEAN, S("false"), S("0")},
-	};
-	struct rf_error err;
-
-	for (i = 0; i < big_len; i++)
-		big[i] = (char)('a' + i % 26);
-	big[big_len / 2] = '\n';
-	begin_write(f->db);
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct value_case *c = &cases[i];
-		char id[16], sql[128];
-		struct rf_param p[2];
-		snprintf(id, sizeof id, "%zu", i + 1);
-		snprintf(sql, sizeof sql, "INSERT INTO vals (id, %s) VALUES (?1, ?2)", c->column);
-		p[0].tclass = RF_T_INTEGER;
-		p[0].value = (struct rf_cell){id, strlen(id), false};
-		p[1].tclass = c->tclass;
-		p[1].value = (struct rf_cell){c->in, c->inlen, c->in == NULL};
-		if (exec_sql(f->db, sql, 2, p, NULL, &err) != 0)
-			fail_msg("case %zu: %s", i, errtext(&err));
-	}
-	commit(f->db);
-
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct rf_result r;
-		char where[32];
-		snprintf(where, sizeof where, "id = %zu", i + 1);
-		assert_int_equal(collect(f->db, "vals", cases[i].column, "id", where, &r, &err), 0);
-		assert_int_equal(r.nrows, 1);
-		assert_cell(&r.cells[0], cases[i].want, cases[i].wantlen);
-		rf_result_free(&r);
-	}
-	free(big);
-}
-
-/* The preview shows literals; apply binds parameters. Both must store the
- * same thing or the preview lies. */
-static void literal_and_bound_parameter_store_the_same_value(void **state)
-{
-	struct fixture *f = *state;
-	struct value_case cases[] = {
-	    {"t", RF_T_TEXT, NULL, 0, NULL, 0},
-	    {"t", RF_T_TEXT, S("it's"), NULL, 0},
-	    {"t", RF_T_TEXT, S("tab\tCR\rLF\n"), NULL, 0},
-	    {"t", RF_T_TEXT, S("nul\0inside"), NULL, 0},
-	    {"b", RF_T_BYTES, S("00ff00"), NULL, 0},
-	    {"d", RF_T_DECIMAL, S("1.50"), NULL, 0},
-	    {"ts", RF_T_TIMESTAMP, S("2026-11-21T10:00:00.500000"), NULL, 0},
-	    {"flag", RF_T_BOOLEAN, S("true"), NULL, 0},
-	    {"u", RF_T_UUID, S("1b4e28ba-2fa1-41d2-883f-0016d3cca427"), NULL, 0},
-	};
-	struct rf_error err;
-	size_t i;
-
-	begin_write(f->db);
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct value_case *c = &cases[i];
-		struct rf_buf sql = RF_BUF_INIT;
-		struct rf_param p = {{c->in, c->inlen, c->in == NULL}, c->tclass};
-		struct rf_cell v = p.value;
-
-		rf_buf_printf(&sql, "INSERT INTO vals (id, %s) VALUES (%zu, ?1)", c->column, i + 1);
-		assert_int_equal(exec_sql(f->db, sql.data, 1, &p, NULL, &err), 0);
-		rf_buf_reset(&sql);
-		rf_buf_printf(&sql, "INSERT INTO vals (id, %s) VALUES (%zu, ", c->column, i + 101);
-		f->db->ops->quote_literal(f->db, c->tclass, &v, &sql);
-		rf_buf_addc(&sql, ')');
-		if (exec_sql(f->db, sql.data, 0, NULL, NULL, &err) != 0)
-			fail_msg("%s: %s", sql.data, errtext(&err));
-		rf_buf_free(&sql);
-	}
-	commit(f->db);
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct rf_result bound, literal;
-		char where[64];
-		snprintf(where, sizeof where, "id = %zu", i + 1);
-		assert_int_equal(collect(f->db, "vals", cases[i].column, "id", where, &bound, &err),
-		                 0);
-		snprintf(where, sizeof where, "id = %zu", i + 101);
-		assert_int_equal(
-		    collect(f->db, "vals", cases[i].column, "id", where, &literal, &err), 0);
-		assert_int_equal(bound.nrows, 1);
-		assert_int_equal(literal.nrows, 1);
-		assert_cell(&literal.cells[0], bound.cells[0].data, bound.cells[0].len);
-		rf_result_free(&bound);
-		rf_result_free(&literal);
-	}
-}
 
 static void quote_literal_and_ident_use_sqlite_dialect(void **state)
 {
@@ -577,71 +402,46 @@ static void identifiers_that_are_keywords_or_have_spaces_work(void **state)
 	rf_result_free(&r);
 }
 
-static void write_inside_read_transaction_is_refused_by_the_engine(void **state)
+/* PRAGMA query_only: the connection is read-only at all times except inside
+ * a write transaction, before the first, after a commit, and after a write
+ * transaction that could not begin. (The read transaction, commit and
+ * rollback are the conformance suite's, server.conformance.sqlite.) */
+static void the_connection_is_read_only_outside_write_transactions(void **state)
 {
 	struct fixture *f = *state;
+	struct rf_db *other = rf_test_connect("prod", f->url);
 	struct rf_error err;
 	struct rf_result r;
 
 	rf_error_clear(&err);
-	assert_int_equal(rf_db_begin(f->db, RF_TX_READ, NULL, &err), 0);
-	assert_true(f->db->in_tx);
-	assert_int_equal(exec_sql(f->db, "DELETE FROM x", 0, NULL, NULL, &err), -1);
-	assert_string_equal(err.where, "dev");
-	assert_non_null(strstr(err.msg, "attempt to write a readonly database"));
-	assert_int_equal(rf_db_rollback(f->db, &err), 0);
-	assert_false(f->db->in_tx);
-
-	/* outside any transaction the connection is read-only too */
 	assert_int_equal(exec_sql(f->db, "DROP TABLE x", 0, NULL, NULL, &err), -1);
 	assert_non_null(strstr(err.msg, "readonly"));
+	begin_write(f->db);
+	assert_int_equal(exec_sql(f->db, "DELETE FROM x WHERE id = 3", 0, NULL, NULL, &err), 0);
+	commit(f->db);
+	assert_int_equal(exec_sql(f->db, "DELETE FROM x", 0, NULL, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "readonly"));
 	assert_int_equal(collect(f->db, "x", "id", "id", NULL, &r, &err), 0);
-	assert_int_equal(r.nrows, 3);
+	assert_int_equal(r.nrows, 2);
 	rf_result_free(&r);
+
+	/* BEGIN IMMEDIATE loses to another writer: "locked", and read-only */
+	begin_write(f->db);
+	rf_error_clear(&err);
+	assert_int_equal(rf_db_begin(other, RF_TX_WRITE, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "locked"));
+	assert_false(other->in_tx);
+	assert_int_equal(exec_sql(other, "DELETE FROM x", 0, NULL, NULL, &err), -1);
+	assert_int_equal(rf_db_rollback(f->db, &err), 0);
+	rf_db_close(other);
 }
 
-static void write_transaction_returns_generated_keys_and_commits(void **state)
+/* PRAGMA foreign_keys is on in write transactions */
+static void foreign_keys_are_enforced(void **state)
 {
 	struct fixture *f = *state;
-	struct rf_param p[2] = {{{S("INITECH"), false}, RF_T_TEXT},
-	                        {{S("Initech"), false}, RF_T_TEXT}};
-	struct rf_result r;
 	struct rf_error err;
 
-	begin_write(f->db);
-	assert_int_equal(exec_sql(f->db,
-	                          "INSERT INTO customers (code, name) VALUES (?1, ?2) "
-	                          "RETURNING id, code, region",
-	                          2, p, &r, &err),
-	                 0);
-	assert_int_equal(r.affected, 1);
-	assert_int_equal(r.last_insert_id, 3);
-	assert_int_equal(r.nrows, 1);
-	assert_int_equal(r.ncols, 3);
-	assert_cell(&r.cells[0], S("3"));
-	assert_cell(&r.cells[1], S("INITECH"));
-	assert_cell(&r.cells[2], NULL, 0);
-	rf_result_free(&r);
-	assert_int_equal(exec_sql(f->db, "UPDATE customers SET region = 'EU'", 0, NULL, &r, &err),
-	                 0);
-	assert_int_equal(r.affected, 3);
-	assert_int_equal(r.last_insert_id, 0);
-	rf_result_free(&r);
-	commit(f->db);
-
-	/* a rolled-back write leaves nothing */
-	begin_write(f->db);
-	assert_int_equal(exec_sql(f->db, "DELETE FROM customers", 0, NULL, NULL, &err), 0);
-	assert_int_equal(rf_db_rollback(f->db, &err), 0);
-	assert_int_equal(collect(f->db, "customers", "code, region", "code", NULL, &r, &err), 0);
-	assert_int_equal(r.nrows, 3);
-	assert_cell(&r.cells[4], S("INITECH"));
-	assert_cell(&r.cells[5], S("EU"));
-	rf_result_free(&r);
-
-	/* after commit the connection is read-only again */
-	assert_int_equal(exec_sql(f->db, "DELETE FROM customers", 0, NULL, NULL, &err), -1);
-	/* foreign keys are enforced */
 	begin_write(f->db);
 	assert_int_equal(exec_sql(f->db,
 	                          "INSERT INTO \"Order\" (\"group\", \"line item\", customer_code) "
@@ -650,65 +450,6 @@ static void write_transaction_returns_generated_keys_and_commits(void **state)
 	                 -1);
 	assert_non_null(strstr(err.msg, "FOREIGN KEY"));
 	assert_int_equal(rf_db_rollback(f->db, &err), 0);
-}
-
-static void exec_refuses_two_statements_and_wrong_parameter_counts(void **state)
-{
-	struct fixture *f = *state;
-	struct rf_param p = {{S("1"), false}, RF_T_INTEGER};
-	struct rf_error err;
-
-	begin_write(f->db);
-	assert_int_equal(
-	    exec_sql(f->db, "DELETE FROM x WHERE id = 1; DROP TABLE x", 0, NULL, NULL, &err), -1);
-	assert_non_null(strstr(err.msg, "one statement at a time"));
-	assert_int_equal(
-	    exec_sql(f->db, "DELETE FROM x WHERE id = ?1 OR id = ?2", 1, &p, NULL, &err), -1);
-	assert_non_null(strstr(err.msg, "placeholders"));
-	assert_int_equal(rf_db_rollback(f->db, &err), 0);
-}
-
-static void text_keys_stream_in_byte_order(void **state)
-{
-	struct fixture *f = *state;
-	static const char *const want[] = {"B", "D", "_", "a", "c"};
-	struct rf_result r;
-	struct rf_error err;
-	size_t i;
-
-	/* the column is COLLATE NOCASE (a, B, c, D, _); the merge join needs
-	 * byte order, where 'B' < 'a' */
-	assert_int_equal(collect(f->db, "names", "k", "k", NULL, &r, &err), 0);
-	assert_int_equal(r.nrows, 5);
-	for (i = 0; i < 5; i++)
-		assert_cell(&r.cells[i], want[i], 1);
-	rf_result_free(&r);
-}
-
-static void where_injection_is_refused_and_table_survives(void **state)
-{
-	struct fixture *f = *state;
-	static const char *const bad[] = {
-	    "1=1; DROP TABLE x",
-	    "1=1) UNION SELECT sql FROM sqlite_schema WHERE (1",
-	    "1=1 -- comment",
-	    "id = 'unterminated",
-	};
-	struct rf_result r;
-	struct rf_error err;
-	size_t i;
-
-	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		assert_int_equal(collect(f->db, "x", "id", "id", bad[i], &r, &err), -1);
-		assert_string_equal(err.where, "dev");
-		rf_result_free(&r);
-	}
-	assert_int_equal(collect(f->db, "x", "id", "id", "id >= 2", &r, &err), 0);
-	assert_int_equal(r.nrows, 2);
-	rf_result_free(&r);
-	assert_int_equal(collect(f->db, "x", "id", "id", NULL, &r, &err), 0);
-	assert_int_equal(r.nrows, 3);
-	rf_result_free(&r);
 }
 
 /* SQLite's own quoting: '' strings, "", `` and [] identifiers; parameters
@@ -746,34 +487,6 @@ static void where_follows_sqlite_quoting(void **state)
 	assert_int_equal(collect(f->db, "x", "id", "id", NULL, &r, &err), 0);
 	assert_int_equal(r.nrows, 3);
 	rf_result_free(&r);
-}
-
-/* [safety] read_timeout_ms: a read that runs past it is interrupted (the
- * progress handler's deadline) and named. */
-static void read_timeout_interrupts_a_runaway_read(void **state)
-{
-	struct fixture *f = *state;
-	struct rf_connect_opts o = {.name = "prod", .url = f->url, .read_timeout_ms = 300};
-	struct rf_db *db = NULL;
-	struct rf_result r;
-	struct rf_error err;
-	time_t start;
-
-	rf_error_clear(&err);
-	assert_int_equal(rf_db_connect(&o, &db, &err), 0);
-	assert_int_equal(rf_db_begin(db, RF_TX_READ, NULL, &err), 0);
-	start = time(NULL);
-	assert_int_equal(collect(db, "x", "id", "id",
-	                         "(WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) "
-	                         "SELECT count(*) FROM c) > 0",
-	                         &r, &err),
-	                 -1);
-	assert_true(time(NULL) - start < 10);
-	assert_string_equal(err.where, "prod");
-	assert_string_equal(err.msg, "the read took longer than read_timeout_ms (300 ms)");
-	rf_result_free(&r);
-	assert_int_equal(rf_db_rollback(db, &err), 0);
-	rf_db_close(db);
 }
 
 static void missing_file_error_names_the_connection_and_creates_nothing(void **state)
@@ -842,102 +555,19 @@ static void url_forms_all_open_the_file(void **state)
 	assert_int_equal(chdir(cwd), 0);
 }
 
-static void lock_timeout_bounds_the_wait_for_another_writer(void **state)
-{
-	struct fixture *f = *state;
-	struct rf_db *other = rf_test_connect("prod", f->url);
-	struct rf_tx_opts opts = {.lock_timeout_ms = 200, .statement_timeout_ms = 0};
-	struct rf_error err;
-	struct timespec t0, t1;
-	double secs;
-
-	begin_write(f->db);
-	rf_error_clear(&err);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(rf_db_begin(other, RF_TX_WRITE, &opts, &err), -1);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	assert_true(secs < 3.0);
-	assert_string_equal(err.where, "prod");
-	assert_non_null(strstr(err.msg, "locked"));
-	assert_false(other->in_tx);
-	/* and the loser is read-only again */
-	assert_int_equal(exec_sql(other, "DELETE FROM x", 0, NULL, NULL, &err), -1);
-	assert_int_equal(rf_db_rollback(f->db, &err), 0);
-	rf_db_close(other);
-}
-
-static void statement_timeout_interrupts_a_runaway_statement(void **state)
-{
-	struct fixture *f = *state;
-	struct rf_tx_opts opts = {.lock_timeout_ms = 0, .statement_timeout_ms = 100};
-	struct rf_error err;
-
-	rf_error_clear(&err);
-	assert_int_equal(rf_db_begin(f->db, RF_TX_WRITE, &opts, &err), 0);
-	assert_int_equal(exec_sql(f->db,
-	                          "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) "
-	                          "SELECT count(*) FROM c",
-	                          0, NULL, NULL, &err),
-	                 -1);
-	assert_non_null(strstr(err.msg, "statement timeout"));
-	assert_int_equal(rf_db_rollback(f->db, &err), 0);
-}
-
-static void streaming_memory_does_not_grow_with_the_table(void **state)
-{
-	struct fixture *f = *state;
-	struct rf_table_info t;
-	struct rf_stream *s = NULL;
-	const struct rf_row *row;
-	struct rf_error err;
-	size_t cols[2] = {0, 1}, key = 0, n = 0;
-	struct rf_stream_spec spec = {
-	    .table = &t, .ncols = 2, .cols = cols, .nkey = 1, .key = &key};
-	long before;
-
-	rf_test_sql(f->url,
-	            "CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT);\n"
-	            "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c "
-	            "LIMIT 300000) INSERT INTO big SELECT n, printf('%0200d', n) FROM c;\n");
-	rf_error_clear(&err);
-	assert_int_equal(f->db->ops->describe(f->db, "big", &t, &err), 0);
-	before = rf_test_peak_rss_kib();
-	assert_int_equal(f->db->ops->stream_open(f->db, &spec, &s, &err), 0);
-	while (f->db->ops->stream_next(s, &row, &err) == 1)
-		n++;
-	f->db->ops->stream_close(s);
-	rf_table_info_free(&t);
-	assert_int_equal(n, 300000);
-	/* ~60 MB of rows; the stream may hold SQLite's page cache, not the rows */
-	assert_true(rf_test_peak_rss_kib() - before < 16 * 1024);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(engine_flags_and_url_dispatch),
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	    T(describe_reports_columns_types_defaults_and_generated),
 	    T(describe_reports_primary_unique_and_foreign_keys),
-	    T(describe_of_a_missing_table_names_it),
-	    T(list_tables_counts_rows_and_hides_internal_tables),
-	    T(tricky_values_round_trip_byte_for_byte),
-	    T(literal_and_bound_parameter_store_the_same_value),
 	    T(quote_literal_and_ident_use_sqlite_dialect),
 	    T(identifiers_that_are_keywords_or_have_spaces_work),
-	    T(write_inside_read_transaction_is_refused_by_the_engine),
-	    T(write_transaction_returns_generated_keys_and_commits),
-	    T(exec_refuses_two_statements_and_wrong_parameter_counts),
-	    T(text_keys_stream_in_byte_order),
-	    T(where_injection_is_refused_and_table_survives),
+	    T(the_connection_is_read_only_outside_write_transactions),
+	    T(foreign_keys_are_enforced),
 	    T(where_follows_sqlite_quoting),
-	    T(read_timeout_interrupts_a_runaway_read),
 	    T(missing_file_error_names_the_connection_and_creates_nothing),
 	    T(url_forms_all_open_the_file),
-	    T(lock_timeout_bounds_the_wait_for_another_writer),
-	    T(statement_timeout_interrupts_a_runaway_statement),
-	    T(streaming_memory_does_not_grow_with_the_table),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

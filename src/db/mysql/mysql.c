@@ -55,6 +55,10 @@ int my_fail(const struct my_db *db, struct rf_error *err, const char *msg)
 	    (mysql_errno(db->conn) == ER_STATEMENT_TIMEOUT ||
 	     mysql_errno(db->conn) == 3024 /* MySQL's ER_QUERY_TIMEOUT */))
 		return rf_db_read_timeout_error(&db->base, err);
+	/* an error while fetching a statement's rows (max_statement_time in a
+	 * write transaction) is the connection's, not the statement's */
+	if ((!msg || !*msg) && db->conn)
+		msg = mysql_error(db->conn);
 	snprintf(line, sizeof line, "%s", msg && *msg ? msg : "unknown MySQL error");
 	for (i = 0; line[i]; i++)
 		if (line[i] == '\n' || line[i] == '\r')
@@ -516,6 +520,11 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 	*out = NULL;
 	if (spec->ncols == 0) {
 		rf_error_set(err, base->name, "%s: no columns to stream", t->display);
+		goto out;
+	}
+	/* outside one, FOR UPDATE would lock nothing past the statement */
+	if (spec->lock && !(base->in_tx && base->tx_mode == RF_TX_WRITE)) {
+		rf_error_set(err, base->name, "locking rows needs a write transaction");
 		goto out;
 	}
 	if (rf_db_check_where(base, spec->where, err) != 0)

@@ -516,6 +516,12 @@ static int sqlite_stream_open(struct rf_db *base, const struct rf_stream_spec *s
 		}
 	if (spec->where && rf_db_check_where(base, spec->where, err) != 0)
 		goto out;
+	/* the write lock of BEGIN IMMEDIATE is what locks the rows; without
+	 * it nothing would (as on the other engines, refused) */
+	if (spec->lock && !(base->in_tx && base->tx_mode == RF_TX_WRITE)) {
+		rf_error_set(err, base->name, "locking rows needs a write transaction");
+		goto out;
+	}
 
 	rf_buf_adds(&sql, "SELECT ");
 	for (i = 0; i < spec->ncols; i++) {
