@@ -57,6 +57,7 @@ struct related_view {
 	/* the session below while a table of the set is open on the diff screen */
 	struct session *saved;
 	bool child_open;
+	bool placed; /* the cursor was put on the root */
 };
 
 static void free_tables(struct related_view *r)
@@ -231,6 +232,11 @@ static void build(struct view *v)
 	memset(&set.broken, 0, sizeof set.broken);
 	rf_set_diff_free(&set);
 	relations(r, con);
+	if (!r->placed) /* the cursor starts on the root, amid its parents and children */
+		for (i = 0; i < r->n; i++)
+			if (!strcmp(r->t[i].role, "root"))
+				v->list.cursor = i;
+	r->placed = true;
 	r->next = 0;
 	r->running = true;
 out:
