@@ -46,7 +46,8 @@
 	X(CONNECTIONS, "connections", "C", NULL, G_TABLES,                                         \
 	  "Choose the source and target among the config's connections")                           \
 	X(RELATED, "related", "f", NULL, G_RELATED,                                                \
-	  "Related tables (foreign-key parents and children) of a table or diff, with counts")     \
+	  "Related tables (foreign-key parents, children) with counts: Space includes, Enter "     \
+	  "opens")                                                                                 \
 	X(TOGGLE_IDENTICAL, "toggle-identical", "=", NULL, G_DIFF, "Show or hide identical rows")  \
 	X(TOGGLE_COPY, "toggle-copy", "x", NULL, G_COLUMNS,                                        \
 	  "Copy (and compare) this column or not")                                                 \
