@@ -6,8 +6,9 @@
 # both --format json` for the same selection (WHERE and an excluded column set
 # in the console); Space toggles a checkbox (the root stays in); Enter opens a
 # child's diff with only the job's rows and q comes back; p and A say that
-# copying a set is not there yet; at 120x30 and 60x15. A long count shows
-# progress, Esc stops it, R counts again, q leaves while counting.
+# copying a set is not there yet; at 120x30 and 60x15, and once on
+# PostgreSQL. A long count shows progress, Esc stops it, R counts again, q
+# leaves while counting.
 . "$(dirname "$0")/console_lib.sh"
 
 schema='CREATE TABLE sites (id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL);
@@ -52,7 +53,7 @@ EOF
 expect_counts() {
 	local dump=$1 table counts prev=0 at
 	shift
-	rf diff jobs --config "$T/config.ini" --follow both --format json "$@"
+	rf diff jobs --follow both --format json "$@"
 	assert_eq "the CLI's diff of the set runs (rc 1: differences)" 1 "$rc"
 	while read -r table counts; do
 		at=$(grep -nE "^\[[x ]\] +$table +" "$T/$dump" | cut -d: -f1 || true)
@@ -64,7 +65,7 @@ expect_counts() {
 			not_ok "$dump: $table not after the tables before it (line ${at:-none})"
 		fi
 		prev=${at:-0}
-	done < <(jq -r 'select(.summary) | "\(.table) +\(.summary.only_source) -\(.summary.only_target) ~\(.summary.changed) =\(.summary.identical)"' "$T/out")
+	done < <(jq -r 'select(.summary) | "\(.table|sub(".*\\.";"")) +\(.summary.only_source) -\(.summary.only_target) ~\(.summary.changed) =\(.summary.identical)"' "$T/out")
 	assert_eq "$dump: four tables in the CLI's set" 4 "$(jq -c 'select(.summary)' "$T/out" | wc -l)"
 }
 
@@ -104,7 +105,7 @@ assert_contains "a grandchild, indented further" "[x]     order_lines  child   +
 assert_contains "the self-reference broken, named" "cycle broken at order_lines_parent_line_id_fkey (order_lines -> order_lines)" "$(screen set)"
 assert_contains "status bar hints" "Space include  Enter open  p preview  A apply  ? help  q back  Q quit" "$(status set)"
 assert_contains "status bar totals" "4 of 4 in  +2 -2 ~3" "$(status set)"
-expect_counts set --where "job_number = '0000077'"
+expect_counts set --config "$T/config.ini" --where "job_number = '0000077'"
 
 echo "# checkboxes"
 assert_contains "Space unchecks sales_orders" "[ ]   sales_orders" "$(screen unchecked)"
@@ -142,7 +143,7 @@ console --config "$T/config.ini" <<EOF
 :dump $T/excluded
 EOF
 assert_contains "jobs now identical (customer excluded)" "[x] jobs             root    +0 -0 ~0 =1" "$(screen excluded)"
-expect_counts excluded --where "job_number = '0000077'" --exclude jobs.customer
+expect_counts excluded --config "$T/config.ini" --where "job_number = '0000077'" --exclude jobs.customer
 
 echo "# f on the tables screen: the table's own selection (all rows), 60x15"
 LINES=15 COLUMNS=60 console --config "$T/config.ini" <<EOF
@@ -161,9 +162,28 @@ assert_contains "title at 60x15" "Related tables of jobs (all rows)" "$(line sma
 assert_contains "sites at 60x15, counts visible" "+0 -0 ~1 =1" "$(grep -E '^\[x\] +sites' "$T/small")"
 assert_contains "order_lines at 60x15, counts visible" "+1 -1 ~2 =1" "$(grep -E '^\[x\] +order_lines' "$T/small")"
 assert_contains "hints at 60x15" "Space include  Enter open" "$(status small)"
-expect_counts small
+expect_counts small --config "$T/config.ini"
 assert_contains "Enter at 60x15: the child's diff" "order_lines  rows of the set of jobs (all rows)" "$(line small_child 2)"
 assert_contains "q q: back on the tables screen" "Tables: dev (source) -> prod (target)" "$(line small_tables 2)"
+
+echo "# PostgreSQL: the same set, named by the catalog's constraints, counted as the CLI does"
+PGD=${RF_TEST_PG_DEV_URL/\/rf_dev\?//rf_related_dev?} PGP=${RF_TEST_PG_PROD_URL/\/rf_prod\?//rf_related_prod?}
+for d in rf_related_dev rf_related_prod; do
+	pg "$RF_TEST_PG_DEV_URL" "DROP DATABASE IF EXISTS $d" >/dev/null
+	pg "$RF_TEST_PG_DEV_URL" "CREATE DATABASE $d" >/dev/null
+done
+pgf "$PGD" <<<"$schema $(sqlite3 "$T/dev.db" .dump | grep '^INSERT')"
+pgf "$PGP" <<<"$schema $(sqlite3 "$T/prod.db" .dump | grep '^INSERT')"
+console --from "$PGD" --to "$PGP" --table jobs --where "job_number = '0000077'" <<EOF
+:wait-idle
+:key f
+:wait-idle
+:dump $T/pg
+EOF
+assert_eq "exit 0 on PostgreSQL" 0 "$rc"
+assert_contains "PostgreSQL: a child with its constraint" "child   +1 -1 ~0 =1             sales_orders_job_id_fkey: " "$(grep -E '^\[x\] +sales_orders' "$T/pg" || true)"
+assert_contains "PostgreSQL: the parent" "parent  +0 -0 ~1 =0" "$(grep -E '^\[x\] +sites' "$T/pg" || true)"
+expect_counts pg --from "$PGD" --to "$PGP" --where "job_number = '0000077'"
 
 echo "# a long count: progress, Esc, R, q while counting"
 sq "$T/dev.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000)
