@@ -56,6 +56,10 @@ static const struct {
 } console_phrases[] = {
     {"give --key COLS", "pick key columns with K"},
     {"choose a unique --key", "pick unique key columns with K"},
+    /* a table of a set (graph.c): K picks the root's key only */
+    {"give --key ", "give its key in the config ([compare TABLE] key), as rowferry diff --key "},
+    {"choose one with --key ",
+     "choose one in the config ([compare TABLE] key), as rowferry diff --key "},
     {"(a unique key: --key ", "(a unique key, K: "},
     {"not asked for (--ops)", "not asked for (D turns deletes on)"},
     {"no --where limits", "no WHERE limits"},

@@ -81,10 +81,10 @@ long long console_table_rows(const struct console *con, int side, const char *ta
 /* Lists both sides' tables into con->tables (in a read-only transaction
  * each, ended at once). */
 int console_load_tables(struct console *con, struct rf_error *err);
-/* The selection table is opened with: the one remembered from this run,
- * else its [compare TABLE] defaults and, for --table, the command line's
- * flags. Returns 0, or -1 with err (a bad [compare TABLE] value); *sel is
- * the caller's to free on success. */
+/* The selection table is opened with: the one remembered from this run
+ * (the session's own is remembered first), else its [compare TABLE]
+ * defaults and, for --table, the command line's flags. Returns 0, or -1 with err (a bad [compare
+ * TABLE] value); *sel is the caller's to free on success. */
 int console_table_selection(struct console *con, const char *table, struct rf_selection *sel,
                             struct rf_error *err);
 /* Starts comparing table (its [compare TABLE] defaults, the command line's

@@ -266,11 +266,12 @@ static void related_work(struct view *v, int budget_ms)
 	int rc;
 
 	while (r->running) {
-		struct related_table *t = &r->t[r->next < r->n ? r->next : 0];
+		struct related_table *t;
 		if (r->next == r->n) {
 			stop(r, con, COUNT_DONE);
 			break;
 		}
+		t = &r->t[r->next];
 		if (!r->diff) {
 			r->diff = rf_diff_open(con->src, con->dst, &t->sel, &r->err);
 			if (!r->diff)
@@ -330,10 +331,17 @@ static void related_draw(struct view *v, int top, int height)
 	char line[256], counts[96];
 	size_t k;
 
-	if (r->failed && !r->n) {
+	if (r->failed && !r->n) { /* the set could not be built: why, wrapped */
 		char text[1300];
-		draw_line(top, 2, COLS - 2, console_error_text(&r->err, text, sizeof text),
-		          theme_attr(COLOR_ERROR));
+		const char *p = console_error_text(&r->err, text, sizeof text);
+		for (y = top; *p && y < top + height; y++) {
+			size_t len =
+			    text_prefix_words(p, strlen(p), (size_t)(COLS > 4 ? COLS - 4 : 1));
+			if (!len)
+				break;
+			draw_text(y, 2, COLS - 2, p, len, theme_attr(COLOR_ERROR), false);
+			p += len;
+		}
 		return;
 	}
 	for (k = 0; k < r->n; k++) {
@@ -426,7 +434,9 @@ static void related_status(struct view *v, struct rf_buf *out)
 		return;
 	}
 	rf_buf_printf(out, "%zu of %zu in  +%llu -%llu ~%llu", in, r->n, add, del, chg);
-	if (r->n && r->t[r->n - 1].state == COUNT_CANCELLED)
+	if (r->failed)
+		rf_buf_adds(out, "  FAILED");
+	else if (r->n && r->t[r->n - 1].state == COUNT_CANCELLED)
 		rf_buf_adds(out, "  CANCELLED");
 }
 

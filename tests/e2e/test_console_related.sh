@@ -210,4 +210,22 @@ assert_contains "the tables left marked" "cancelled" "$(grep -E '^\[x\] +order_l
 assert_contains "R counts again, to the end" "+300001 -1 ~2 =1" "$(grep -E '^\[x\] +order_lines' "$T/recounted")"
 assert_contains "q while counting, then a table's diff reads fine" "+0 -0 ~1 =2" "$(status after_q)"
 
+echo "# a table of the set without a key: the screen says which and how to give one"
+for side in dev prod; do
+	sq "$T/$side.db" "CREATE TABLE job_notes (job_id INTEGER REFERENCES jobs (id), note TEXT)"
+done
+console --config "$T/config.ini" <<EOF
+:key j f
+:wait-idle
+:dump $T/nokey
+:key q Enter
+:wait-idle
+:dump $T/nokey_diff
+EOF
+assert_eq "exit 0" 0 "$rc"
+assert_contains "the table named" "job_notes: no key to match rows by" "$(screen nokey)"
+assert_contains "the config's way to give it, not K (the root's)" "give its key in the config ([compare TABLE] key)" "$(tr -d '\n' <"$T/nokey" | tr -s ' ')"
+assert_contains "nothing counted" "FAILED" "$(status nokey)"
+assert_contains "the connections free again: a table's diff runs" "+0 -0 ~1 =2" "$(status nokey_diff)"
+
 finish
