@@ -650,7 +650,13 @@ static bool diff_action(struct view *v, enum action a)
 		where_view_open(v->con);
 		return true;
 	case ACT_WRITE_SELECTION:
-		write_selection(v->con, &s->sel);
+		if (s->through) /* its WHERE is the set's semi-joins, not its own */
+			console_message(v->con, MSG_WARNING,
+			                "W: this WHERE is the set's, not %s's own; open the table "
+			                "from the tables screen to write its selection",
+			                s->sel.table);
+		else
+			write_selection(v->con, &s->sel);
 		return true;
 	case ACT_PICK_KEY:
 		key_view_open(v->con);

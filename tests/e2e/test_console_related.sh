@@ -87,6 +87,8 @@ console --config "$T/config.ini" <<EOF
 :key j j j Enter
 :wait-idle
 :dump $T/child
+:key W
+:dump $T/child_write
 :key q
 :dump $T/back
 :key p
@@ -120,6 +122,8 @@ assert_contains "line of SO-77-2 only in dev" " + 102 " "$(screen child)"
 assert_contains "line of SO-77-9 only in prod" "│104 " "$(screen child)"
 assert_not_contains "no line of job 0000076" " 103 " "$(screen child)"
 assert_contains "child counts" "+1 -1 ~1 =1" "$(status child)"
+assert_contains "W does not write the set's semi-join as the table's WHERE" "W: this WHERE is the set's, not order_lines's own" "$(status child_write)"
+assert_not_contains "the config untouched" "compare order_lines" "$(cat "$T/config.ini")"
 assert_contains "q comes back to the set" "Related tables of jobs WHERE job_number = '0000077'" "$(line back 2)"
 assert_contains "the checkbox kept" "[ ]   sales_orders" "$(screen back)"
 assert_contains "p: not there yet, plainly" "copying a set of tables is not available in the console yet" "$(status preview)"
