@@ -45,6 +45,9 @@
 	X(JOURNALS, "journals", "u", NULL, G_ANY, "Undo journals: list, details, rollback")        \
 	X(CONNECTIONS, "connections", "C", NULL, G_TABLES,                                         \
 	  "Choose the source and target among the config's connections")                           \
+	X(RELATED, "related", "f", NULL, G_RELATED,                                                \
+	  "Related tables (foreign-key parents, children) with counts: Space includes, Enter "     \
+	  "opens")                                                                                 \
 	X(TOGGLE_IDENTICAL, "toggle-identical", "=", NULL, G_DIFF, "Show or hide identical rows")  \
 	X(TOGGLE_COPY, "toggle-copy", "x", NULL, G_COLUMNS,                                        \
 	  "Copy (and compare) this column or not")                                                 \
@@ -65,7 +68,17 @@
 	X(QUIT, "quit", "Q", NULL, G_ANY, "Quit rowferry")
 
 /* Where an action works, for the help screen's sections. */
-enum action_group { G_MOVE, G_ANY, G_TABLES, G_DIFF, G_COLUMNS, G_PREVIEW, G_JOURNALS, G__COUNT };
+enum action_group {
+	G_MOVE,
+	G_ANY,
+	G_TABLES,
+	G_DIFF,
+	G_RELATED,
+	G_COLUMNS,
+	G_PREVIEW,
+	G_JOURNALS,
+	G__COUNT
+};
 /* "Moving around", "Everywhere", "Tables screen", ... */
 const char *action_group_name(enum action_group g);
 

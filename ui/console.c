@@ -56,6 +56,10 @@ static const struct {
 } console_phrases[] = {
     {"give --key COLS", "pick key columns with K"},
     {"choose a unique --key", "pick unique key columns with K"},
+    /* a table of a set (graph.c): K picks the root's key only */
+    {"give --key ", "give its key in the config ([compare TABLE] key), as rowferry diff --key "},
+    {"choose one with --key ",
+     "choose one in the config ([compare TABLE] key), as rowferry diff --key "},
     {"(a unique key: --key ", "(a unique key, K: "},
     {"not asked for (--ops)", "not asked for (D turns deletes on)"},
     {"no --where limits", "no WHERE limits"},
@@ -170,23 +174,32 @@ static void remember(struct console *con, const struct rf_selection *sel)
 	rf_selection_copy(r, sel);
 }
 
-void console_open_table(struct console *con, const char *table)
+int console_table_selection(struct console *con, const char *table, struct rf_selection *sel,
+                            struct rf_error *err)
 {
 	const struct rf_selection_flags *flags = NULL;
-	struct rf_selection sel;
 	const struct rf_selection *known;
-	struct rf_error err;
 
 	if (con->session)
 		remember(con, &con->session->sel);
-	rf_error_clear(&err);
 	if (con->cli_table && con->cli_flags && strcmp(con->cli_table, table) == 0)
 		flags = con->cli_flags;
 	known = remembered(con, table);
 	if (known) {
 		/* opened before in this run: the work done on it stays */
-		rf_selection_copy(&sel, known);
-	} else if (rf_selection_build(flags, &con->cfg, table, &sel, &err) != 0) {
+		rf_selection_copy(sel, known);
+		return 0;
+	}
+	return rf_selection_build(flags, &con->cfg, table, sel, err);
+}
+
+void console_open_table(struct console *con, const char *table)
+{
+	struct rf_selection sel;
+	struct rf_error err;
+
+	rf_error_clear(&err);
+	if (console_table_selection(con, table, &sel, &err) != 0) {
 		/* a bad [compare TABLE] value: said in the status bar */
 		console_error(con, &err);
 		return;
@@ -198,16 +211,30 @@ void console_open_table(struct console *con, const char *table)
 		console_error(con, &con->session->err);
 }
 
+/* The topmost view with background work, or NULL. */
+static struct view *busy_view(struct console *con)
+{
+	size_t i;
+	for (i = con->nviews; i-- > 0;)
+		if (con->views[i]->ops->busy && con->views[i]->ops->busy(con->views[i]))
+			return con->views[i];
+	return NULL;
+}
+
 bool console_busy(struct console *con)
 {
-	return session_busy(con->session);
+	return session_busy(con->session) || busy_view(con);
 }
 
 void console_work(struct console *con, int budget_ms)
 {
 	struct session *s = con->session;
-	if (!session_busy(s))
+	struct view *v;
+	if (!session_busy(s)) {
+		if ((v = busy_view(con)))
+			v->ops->work(v, budget_ms);
 		return;
+	}
 	session_step(s, budget_ms);
 	if (s->state == SESSION_FAILED)
 		console_error(con, &s->err);

@@ -81,12 +81,18 @@ long long console_table_rows(const struct console *con, int side, const char *ta
 /* Lists both sides' tables into con->tables (in a read-only transaction
  * each, ended at once). */
 int console_load_tables(struct console *con, struct rf_error *err);
+/* The selection table is opened with: the one remembered from this run
+ * (the session's own is remembered first), else its [compare TABLE]
+ * defaults and, for --table, the command line's flags. Returns 0, or -1 with err (a bad [compare
+ * TABLE] value); *sel is the caller's to free on success. */
+int console_table_selection(struct console *con, const char *table, struct rf_selection *sel,
+                            struct rf_error *err);
 /* Starts comparing table (its [compare TABLE] defaults, the command line's
  * flags when it is --table) and opens the diff screen. */
 void console_open_table(struct console *con, const char *table);
 /* Milliseconds on the monotonic clock (timing slices, redraws, benchmark). */
 double console_now_ms(void);
-/* Background work (a diff running in slices): whether there is some, and
+/* Background work (a diff running in slices, a view's work): whether there is some, and
  * doing some for about budget_ms. */
 bool console_busy(struct console *con);
 void console_work(struct console *con, int budget_ms);

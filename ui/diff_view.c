@@ -370,11 +370,16 @@ static void diff_title(struct view *v, struct rf_buf *out)
 	size_t i;
 
 	rf_buf_printf(out, "%s", s->sel.table);
-	rf_buf_printf(out, "  WHERE %s", s->sel.where ? s->sel.where : "(all rows)");
-	if (s->sel.source_where)
-		rf_buf_printf(out, "  source WHERE %s", s->sel.source_where);
-	if (s->sel.target_where)
-		rf_buf_printf(out, "  target WHERE %s", s->sel.target_where);
+	if (s->through) {
+		/* its WHERE is the set's semi-joins (w shows them) */
+		rf_buf_printf(out, "  rows of the set of %s", s->through);
+	} else {
+		rf_buf_printf(out, "  WHERE %s", s->sel.where ? s->sel.where : "(all rows)");
+		if (s->sel.source_where)
+			rf_buf_printf(out, "  source WHERE %s", s->sel.source_where);
+		if (s->sel.target_where)
+			rf_buf_printf(out, "  target WHERE %s", s->sel.target_where);
+	}
 	rf_buf_adds(out, "  key ");
 	if (sh) {
 		for (i = 0; i < sh->nkey; i++)
@@ -645,7 +650,13 @@ static bool diff_action(struct view *v, enum action a)
 		where_view_open(v->con);
 		return true;
 	case ACT_WRITE_SELECTION:
-		write_selection(v->con, &s->sel);
+		if (s->through) /* its WHERE is the set's semi-joins, not its own */
+			console_message(v->con, MSG_WARNING,
+			                "W: this WHERE is the set's, not %s's own; open the table "
+			                "from the tables screen to write its selection",
+			                s->sel.table);
+		else
+			write_selection(v->con, &s->sel);
 		return true;
 	case ACT_PICK_KEY:
 		key_view_open(v->con);
@@ -660,6 +671,15 @@ static bool diff_action(struct view *v, enum action a)
 	case ACT_APPLY:
 		if (session_ready(s))
 			apply_view_open(v->con);
+		return true;
+	case ACT_RELATED:
+		/* the set is selected through this diff's rows: its WHERE, key and
+		 * excluded columns; one diff at a time on the connections */
+		if (session_busy(s))
+			console_message(v->con, MSG_WARNING,
+			                "the diff is still running; wait for it or Esc");
+		else
+			related_view_open(v->con, s->sel.table, &s->sel);
 		return true;
 	case ACT_TOGGLE_IDENTICAL:
 		s->show_identical = !s->show_identical;

@@ -38,6 +38,7 @@ static const char *const legend[] = {
     "*  (left of the glyph) a marked row: the copy takes marked rows, or all when none is",
     "(col)  excluded: neither compared nor copied; the target supplies it",
     "[col]  ignored: copied but not compared",
+    "[x] / [ ]  (related tables) in the set or not; the root is always in",
     "READ-ONLY / WRITING  whether rowferry holds a write transaction on the target",
 };
 

@@ -19,9 +19,13 @@ static const struct action_info action_list[] = {
 const char *action_group_name(enum action_group g)
 {
 	static const char *const names[G__COUNT] = {
-	    [G_MOVE] = "Moving around",       [G_ANY] = "Everywhere",
-	    [G_TABLES] = "Tables screen",     [G_DIFF] = "Diff screen",
-	    [G_COLUMNS] = "Columns screen",   [G_PREVIEW] = "Preview and apply",
+	    [G_MOVE] = "Moving around",
+	    [G_ANY] = "Everywhere",
+	    [G_TABLES] = "Tables screen",
+	    [G_DIFF] = "Diff screen",
+	    [G_RELATED] = "Related-tables screen",
+	    [G_COLUMNS] = "Columns screen",
+	    [G_PREVIEW] = "Preview and apply",
 	    [G_JOURNALS] = "Journals screen",
 	};
 	return g < G__COUNT ? names[g] : "?";

@@ -289,6 +289,7 @@ void session_free(struct session *s)
 	rf_strlist_free(&s->marked_keys);
 	if (s->have_info)
 		rf_table_info_free(&s->info);
+	free(s->through);
 	free(s);
 }
 
@@ -397,6 +398,8 @@ static void set_text(char **slot, const char *v)
 
 int session_set_wheres(struct session *s, const char *both, const char *source, const char *target)
 {
+	free(s->through); /* the WHERE is no longer the set's */
+	s->through = NULL;
 	set_text(&s->sel.where, both);
 	set_text(&s->sel.source_where, source);
 	set_text(&s->sel.target_where, target);

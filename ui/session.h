@@ -45,7 +45,12 @@ struct session {
 	unsigned generation;           /* bumped by every run: views reset cursors */
 	long long expected;            /* rows both sides will stream, -1 unknown */
 	struct rf_strlist marked_keys; /* marks carried over a re-run, sorted */
-	struct rf_table_info info;     /* the source table, see session_table_info */
+	/* the related-tables screen's words for a table of a set, whose WHERE
+	 * is the set's semi-joins: "jobs WHERE job_number = '0000077'", the
+	 * root it is selected through (owned; NULL otherwise, and once the
+	 * WHERE is edited) */
+	char *through;
+	struct rf_table_info info; /* the source table, see session_table_info */
 	bool have_info;
 };
 

@@ -195,6 +195,7 @@ static bool tables_action(struct view *v, enum action a)
 		load(v);
 		return true;
 	case ACT_OPEN:
+	case ACT_RELATED:
 		if (v->list.count == 0)
 			return true;
 		tp = &v->con->tables.items[t->shown[v->list.cursor]];
@@ -207,7 +208,10 @@ static bool tables_action(struct view *v, enum action a)
 			                                    : v->con->src->name);
 			return true;
 		}
-		console_open_table(v->con, tp->name);
+		if (a == ACT_RELATED)
+			related_view_open(v->con, tp->name, NULL);
+		else
+			console_open_table(v->con, tp->name);
 		return true;
 	default:
 		return false;
@@ -234,8 +238,10 @@ static void tables_free(struct view *v)
 }
 
 static const struct view_hint tables_hints[] = {
-    {ACT_OPEN, "open"},     {ACT_SEARCH, "search"},           {ACT_JOURNALS, "journals"},
-    {ACT_RELOAD, "reload"}, {ACT_CONNECTIONS, "connections"}, {ACT_NONE, NULL}};
+    {ACT_OPEN, "open"},     {ACT_RELATED, "related"},
+    {ACT_SEARCH, "search"}, {ACT_JOURNALS, "journals"},
+    {ACT_RELOAD, "reload"}, {ACT_CONNECTIONS, "connections"},
+    {ACT_NONE, NULL}};
 
 static const struct view_ops tables_ops = {
     .hints = tables_hints,

@@ -44,6 +44,11 @@ struct view_ops {
 	bool (*action)(struct view *v, enum action a);
 	/* The view is on top again after the one above it closed. May be NULL. */
 	void (*resume)(struct view *v);
+	/* Background work of a view anywhere on the stack (the related-tables
+	 * screen counting rows): whether there is some, and doing some for
+	 * about budget_ms. Both may be NULL. */
+	bool (*busy)(struct view *v);
+	void (*work)(struct view *v, int budget_ms);
 	/* Frees priv. */
 	void (*free)(struct view *v);
 	/* Drawn over the view below it (prompts, pickers): the view below is
@@ -125,5 +130,9 @@ void journals_view_open(struct console *con);
 /* path: the journal to roll back */
 void rollback_view_open(struct console *con, const char *path);
 void help_view_open(struct console *con);
+/* The related-tables screen of table (DESIGN §11): sel is the selection of
+ * its rows the set is selected through (copied; NULL: the table's own, as
+ * console_table_selection gives it). */
+void related_view_open(struct console *con, const char *table, const struct rf_selection *sel);
 
 #endif

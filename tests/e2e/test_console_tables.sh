@@ -38,7 +38,7 @@ assert_contains "siteflow_orders counts differ" "~ siteflow_orders              
 assert_contains "dev-only table" "+ audit_notes                        1               -  only in dev" "$(screen start)"
 assert_contains "prod-only table" "- prod_only                          -               0  only in prod" "$(screen start)"
 assert_contains "count in the status bar" "7 tables" "$(status start)"
-assert_contains "the screen's main keys in the status bar" "Enter open  / search  u journals  R reload  C connections  ? help  q back  Q quit" "$(status start)"
+assert_contains "the screen's main keys in the status bar" "Enter open  f related  / search  u journals  R reload  C connections  ? help  q back  Q quit" "$(status start)"
 
 echo "# / filters as you type"
 assert_contains "prompt shown" "/sales" "$(screen typing)"
