@@ -28,6 +28,14 @@ static const char diff_usage[] =
     "  --ops LIST             sql: the operations it makes, as copy's: insert,update\n"
     "                         (default), add delete for rows only in the target\n"
     "  --summary              counts only\n"
+    "  --algorithm ALGO       stream: read both tables in key order and merge;\n"
+    "                         hash: the servers checksum key segments and only\n"
+    "                         segments that differ are read (a table whose types\n"
+    "                         cannot be normalized in SQL is streamed, said on\n"
+    "                         stderr); auto (default, [diff] algorithm): hash for\n"
+    "                         two servers and more than [diff] hash_min_rows rows.\n"
+    "                         Which one ran, and the rows and bytes received, go\n"
+    "                         to stderr when it was not stream by default\n"
     "  --config FILE          config file\n"
     "\n"
     "exit status: 0 no differences, 1 differences, 2 error.\n"
@@ -63,12 +71,48 @@ static void progress_done(struct progress *p)
 		fputs("\r\033[K", stderr);
 }
 
+/* The algorithm from --algorithm, else [diff] algorithm, else auto. */
+static int diff_opts(const struct rf_config *cfg, const char *flag, struct rf_diff_opts *o)
+{
+	const char *name = flag ? flag : cfg->diff_algorithm ? cfg->diff_algorithm : "auto";
+
+	if (rf_diff_algorithm_parse(name, &o->algorithm) != 0) {
+		fprintf(stderr, "rowferry: diff: %s '%s' (stream, hash, auto)\n",
+		        flag ? "unknown --algorithm" : "unknown [diff] algorithm", name);
+		return -1;
+	}
+	o->hash_min_rows = (unsigned long long)cfg->hash_min_rows;
+	o->segment_rows = (unsigned long long)cfg->hash_segment_rows;
+	return 0;
+}
+
+/* One line on stderr, so that stdout is the same whichever ran (DESIGN
+ * §14: hash and stream give byte-identical output): which algorithm ran,
+ * why hash did not, and what the client received. */
+static void say_algorithm(const struct rf_diff *d, const char *table)
+{
+	const struct rf_diff_stats *st = rf_diff_stats(d);
+	const char *note = rf_diff_algorithm_note(d);
+
+	if (rf_diff_algorithm_used(d) == RF_DIFF_HASH)
+		fprintf(stderr,
+		        "rowferry: diff %s: algorithm hash: %llu segments checked, %llu "
+		        "streamed; received %llu rows, %llu bytes\n",
+		        table, st->segments, st->segments_streamed, st->rows_received,
+		        st->bytes_received);
+	else
+		fprintf(stderr, "rowferry: diff %s: algorithm stream%s%s%s; received %llu rows, %llu bytes\n",
+		        table, note ? " (hash not used: " : "", note ? note : "", note ? ")" : "",
+		        st->rows_received, st->bytes_received);
+}
+
 int cmd_diff(int argc, char **argv, const struct cli_common *common)
 {
 	static const struct option longopts[] = {CLI_SELECTION_LONGOPTS,
 	                                         {"format", required_argument, NULL, 'F'},
 	                                         {"ops", required_argument, NULL, 'o'},
 	                                         {"summary", no_argument, NULL, 's'},
+	                                         {"algorithm", required_argument, NULL, 'A'},
 	                                         {"help", no_argument, NULL, 'h'},
 	                                         {NULL, 0, NULL, 0}};
 	struct cli_selection_args args;
@@ -81,7 +125,8 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	const struct rf_diff_stats *st;
 	struct progress prog = {false, 0, false};
 	struct rf_error err;
-	const char *format = "text", *ops = "insert,update";
+	const char *format = "text", *ops = "insert,update", *algorithm = NULL;
+	struct rf_diff_opts dopts = RF_DIFF_OPTS_INIT;
 	bool summary = false, cfg_loaded = false, sel_built = false;
 	int opt, r, mask, rc = 2;
 
@@ -102,6 +147,9 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 			break;
 		case 's':
 			summary = true;
+			break;
+		case 'A':
+			algorithm = optarg;
 			break;
 		case 'h':
 			fputs(diff_usage, stdout);
@@ -137,7 +185,9 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	sel_built = true;
 	if (cli_connect_pair(&cfg, args.from, args.to, &src, &dst, NULL, NULL) != 0)
 		goto out;
-	diff = rf_diff_open(src, dst, &sel, &err);
+	if (diff_opts(&cfg, algorithm, &dopts) != 0)
+		goto out;
+	diff = rf_diff_open_opts(src, dst, &sel, &dopts, &err);
 	if (!diff) {
 		cli_print_error(&err);
 		goto out;
@@ -170,6 +220,9 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	}
 	st = rf_diff_stats(diff);
 	w.ops->end(&w, st);
+	if (algorithm || dopts.algorithm != RF_DIFF_AUTO ||
+	    rf_diff_algorithm_used(diff) == RF_DIFF_HASH)
+		say_algorithm(diff, sel.table);
 	rc = st->only_source + st->only_target + st->changed ? 1 : 0;
 out:
 	rf_diff_close(diff);

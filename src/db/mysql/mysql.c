@@ -962,6 +962,7 @@ const struct rf_db_ops rf_mysql_ops = {
     .dialect = my_dialect,
     .has_returning = true,
     .has_schemas = false,
+    .is_server = true,
     .bytes_form = {"0x", "", true},
     .connect = my_connect,
     .close = my_close,

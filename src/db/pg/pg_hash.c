@@ -1,0 +1,240 @@
+/* pg_hash.c - the PostgreSQL driver's side of the hash diff (DESIGN §14,
+ * db.h: hash_column, segment_sums, segment_keys, and the key range of a
+ * stream).
+ *
+ * Each column is normalized in SQL into the canonical form rf_value_canon
+ * gives for what the stream reads (value.c), so that rows the stream calls
+ * equal hash equal: integers as their text, decimals through trim_scale
+ * (1.50 -> 1.5), booleans as true/false, bytea as lower-case hex, uuid as
+ * its (lower-case) text, dates and timestamps through to_char in the ISO
+ * form with microseconds (timestamptz in UTC with 'Z', the session being in
+ * UTC). A value outside what to_char prints exactly (BC, infinity) hashes
+ * as 'x' and its text, which no canonical form starts with. Floats, json,
+ * time and other types are not normalized: the table is streamed.
+ */
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg_internal.h"
+#include "rowferry/db.h"
+
+static bool decl_is(const struct rf_column *c, const char *prefix)
+{
+	return c->decl_type && strncmp(c->decl_type, prefix, strlen(prefix)) == 0;
+}
+
+bool pg_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls)
+{
+	(void)db;
+	if (c->tclass != cls)
+		return false;
+	switch (cls) {
+	case RF_T_INTEGER:
+		return decl_is(c, "smallint") || decl_is(c, "integer") || decl_is(c, "bigint") ||
+		       decl_is(c, "numeric");
+	case RF_T_DECIMAL:
+		return decl_is(c, "numeric");
+	case RF_T_BOOLEAN:
+		return decl_is(c, "boolean");
+	case RF_T_TEXT:
+		return decl_is(c, "text") || decl_is(c, "character") || decl_is(c, "citext");
+	case RF_T_BYTES:
+		return decl_is(c, "bytea");
+	case RF_T_UUID:
+		return decl_is(c, "uuid");
+	case RF_T_DATE:
+		return decl_is(c, "date");
+	case RF_T_TIMESTAMP:
+		return decl_is(c, "timestamp") && strstr(c->decl_type, "without time zone");
+	case RF_T_TIMESTAMPTZ:
+		return decl_is(c, "timestamp") && strstr(c->decl_type, "with time zone") &&
+		       !strstr(c->decl_type, "without");
+	default:
+		return false;
+	}
+}
+
+/* The column's canonical form as text, NULL for NULL. */
+static void norm_expr(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls,
+                      struct rf_buf *sql)
+{
+	struct rf_buf q = RF_BUF_INIT;
+
+	pg_quote_ident(db, c->name, &q);
+	switch (cls) {
+	case RF_T_DECIMAL:
+		rf_buf_printf(sql, "trim_scale(%s)::text", q.data);
+		break;
+	case RF_T_BOOLEAN:
+		rf_buf_printf(sql, "CASE WHEN %s THEN 'true' WHEN NOT %s THEN 'false' END", q.data,
+		              q.data);
+		break;
+	case RF_T_TEXT:
+		/* format() calls the output function: character(n) keeps its
+		 * padding, as the stream reads it (a cast to text drops it) */
+		rf_buf_printf(sql, "format('%%s', %s)", q.data);
+		break;
+	case RF_T_BYTES:
+		rf_buf_printf(sql, "encode(%s, 'hex')", q.data);
+		break;
+	case RF_T_DATE:
+		rf_buf_printf(sql,
+		              "CASE WHEN %s BETWEEN '0001-01-01' AND '9999-12-31' "
+		              "THEN to_char(%s, 'YYYY-MM-DD') ELSE 'x' || %s::text END",
+		              q.data, q.data, q.data);
+		break;
+	case RF_T_TIMESTAMP:
+		rf_buf_printf(sql,
+		              "CASE WHEN %s >= '0001-01-01' AND %s < '10000-01-01' "
+		              "THEN to_char(%s, 'YYYY-MM-DD\"T\"HH24:MI:SS.US') ELSE 'x' || "
+		              "%s::text END",
+		              q.data, q.data, q.data, q.data);
+		break;
+	case RF_T_TIMESTAMPTZ:
+		rf_buf_printf(sql,
+		              "CASE WHEN %s >= '0001-01-01Z' AND %s < '10000-01-01Z' "
+		              "THEN to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') "
+		              "|| 'Z' ELSE 'x' || %s::text END",
+		              q.data, q.data, q.data, q.data);
+		break;
+	default: /* integer, uuid: the text form is canonical */
+		rf_buf_printf(sql, "%s::text", q.data);
+		break;
+	}
+	rf_buf_free(&q);
+}
+
+/* The key as ORDER BY sorts it (pg_stream.c): text in byte order. */
+static void key_expr(struct rf_db *db, const struct rf_table_info *t, size_t key,
+                     enum rf_type_class cls, struct rf_buf *sql)
+{
+	pg_quote_table(db, t, sql);
+	rf_buf_addc(sql, '.');
+	pg_quote_ident(db, t->cols[key].name, sql);
+	if (cls != RF_T_INTEGER)
+		rf_buf_adds(sql, "::text COLLATE \"C\"");
+}
+
+static void key_cmp(struct rf_db *db, const struct rf_table_info *t, size_t key,
+                    enum rf_type_class cls, const char *op, const struct rf_cell *v,
+                    struct rf_buf *sql)
+{
+	key_expr(db, t, key, cls, sql);
+	rf_buf_printf(sql, " %s ", op);
+	db->ops->quote_literal(db, cls, v, sql);
+}
+
+void pg_key_range(struct rf_db *db, const struct rf_table_info *t, size_t key,
+                  enum rf_type_class cls, const struct rf_cell *lo, const struct rf_cell *hi,
+                  bool have_where, struct rf_buf *sql)
+{
+	if (lo) {
+		rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
+		key_cmp(db, t, key, cls, ">=", lo, sql);
+		have_where = true;
+	}
+	if (hi) {
+		rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
+		key_cmp(db, t, key, cls, "<", hi, sql);
+	}
+}
+
+static void segment_from(struct rf_db *db, const struct rf_segment_spec *spec, struct rf_buf *sql)
+{
+	rf_buf_adds(sql, " FROM ");
+	pg_quote_table(db, spec->table, sql);
+	if (spec->where)
+		rf_buf_printf(sql, " WHERE (%s)", spec->where);
+	pg_key_range(db, spec->table, spec->key, spec->key_class, spec->lo, spec->hi,
+	             spec->where != NULL, sql);
+}
+
+int pg_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
+                    const struct rf_cell *bounds, size_t nb, struct rf_segment_sum *out,
+                    struct rf_error *err)
+{
+	struct rf_buf sql = RF_BUF_INIT;
+	PGresult *res;
+	size_t i;
+	int r, rc = -1;
+
+	rf_buf_adds(&sql, "SELECT b, count(*), sum(('x' || substr(md5(concat(");
+	for (i = 0; i < spec->ncols; i++)
+		rf_buf_printf(&sql, "%scoalesce(octet_length(v%zu)::text || ':' || v%zu, '-')",
+		              i ? ", " : "", i, i);
+	rf_buf_adds(&sql, ")), 1, 15))::bit(60)::bigint) % 1152921504606846976 FROM (SELECT ");
+	if (nb == 0) {
+		rf_buf_adds(&sql, "0");
+	} else {
+		rf_buf_adds(&sql, "CASE");
+		for (i = 0; i < nb; i++) {
+			rf_buf_adds(&sql, " WHEN ");
+			key_cmp(db, spec->table, spec->key, spec->key_class, "<", &bounds[i], &sql);
+			rf_buf_printf(&sql, " THEN %zu", i);
+		}
+		rf_buf_printf(&sql, " ELSE %zu END", nb);
+	}
+	rf_buf_adds(&sql, " AS b");
+	for (i = 0; i < spec->ncols; i++) {
+		rf_buf_adds(&sql, ", ");
+		norm_expr(db, &spec->table->cols[spec->cols[i]], spec->classes[i], &sql);
+		rf_buf_printf(&sql, " AS v%zu", i);
+	}
+	segment_from(db, spec, &sql);
+	rf_buf_adds(&sql, ") q GROUP BY b");
+
+	for (i = 0; i <= nb; i++)
+		out[i].rows = out[i].sum = 0;
+	res = pg_query(pg(db), sql.data, 0, NULL, err);
+	if (!res)
+		goto cleanup;
+	for (r = 0; r < PQntuples(res); r++) {
+		unsigned long long b = strtoull(PQgetvalue(res, r, 0), NULL, 10);
+		if (b > nb)
+			continue;
+		out[b].rows = strtoull(PQgetvalue(res, r, 1), NULL, 10);
+		out[b].sum = strtoull(PQgetvalue(res, r, 2), NULL, 10);
+	}
+	PQclear(res);
+	rc = 0;
+cleanup:
+	rf_buf_free(&sql);
+	return rc;
+}
+
+int pg_segment_keys(struct rf_db *db, const struct rf_segment_spec *spec, unsigned long long step,
+                    size_t max, struct rf_result *out, struct rf_error *err)
+{
+	struct rf_buf sql = RF_BUF_INIT;
+	PGresult *res;
+	int r, rc = -1;
+
+	memset(out, 0, sizeof *out);
+	rf_buf_adds(&sql, "SELECT k FROM (SELECT ");
+	pg_quote_table(db, spec->table, &sql);
+	rf_buf_addc(&sql, '.');
+	pg_quote_ident(db, spec->table->cols[spec->key].name, &sql);
+	rf_buf_adds(&sql, "::text AS k, row_number() OVER (ORDER BY ");
+	key_expr(db, spec->table, spec->key, spec->key_class, &sql);
+	rf_buf_adds(&sql, ") AS rn");
+	segment_from(db, spec, &sql);
+	rf_buf_printf(&sql, ") q WHERE rn %% %llu = 0 ORDER BY rn LIMIT %zu", step, max);
+	res = pg_query(pg(db), sql.data, 0, NULL, err);
+	if (!res)
+		goto cleanup;
+	out->ncols = 1;
+	out->nrows = (size_t)PQntuples(res);
+	out->cells = rf_xcalloc(out->nrows ? out->nrows : 1, sizeof *out->cells);
+	for (r = 0; r < PQntuples(res); r++) {
+		struct rf_cell *c = &out->cells[r];
+		c->is_null = PQgetisnull(res, r, 0);
+		c->len = (size_t)PQgetlength(res, r, 0);
+		c->data = c->is_null ? NULL : rf_xstrndup(PQgetvalue(res, r, 0), c->len);
+	}
+	PQclear(res);
+	rc = 0;
+cleanup:
+	rf_buf_free(&sql);
+	return rc;
+}

@@ -1,0 +1,330 @@
+/* diff_hash.c - the hash diff's plan (diff.h, DESIGN §14): which key ranges
+ * of a table differ, found from per-segment row counts and checksums the
+ * servers compute (db.h, rf_segment_spec), so that only those ranges are
+ * streamed and merged (diff.c).
+ *
+ * Segments are cut at keys of one side (the one with more rows in the
+ * segment), taken at every step-th row in key order, and both sides count
+ * and hash the same half-open ranges: the ranges compare keys as numbers or
+ * as bytes on every engine (db.h, rf_stream_spec's key range), so no
+ * collation can put a key in a different segment on the two sides.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff_internal.h"
+#include "rowferry/diff.h"
+
+#define HASH_FANOUT 32 /* segments a differing segment is cut into */
+
+/* One side's segment spec with the range set per query. */
+struct hash_ctx {
+	const struct rf_diff_shape *sh;
+	struct rf_db *db[2];
+	struct rf_segment_spec spec[2];
+	size_t *cols[2];
+	enum rf_type_class *classes;
+	unsigned long long segment_rows;
+	struct diff_hash_plan *plan;
+	struct rf_diff_stats *stats;
+};
+
+int rf_diff_algorithm_parse(const char *name, enum rf_diff_algorithm *out)
+{
+	if (strcmp(name, "stream") == 0)
+		*out = RF_DIFF_STREAM;
+	else if (strcmp(name, "hash") == 0)
+		*out = RF_DIFF_HASH;
+	else if (strcmp(name, "auto") == 0)
+		*out = RF_DIFF_AUTO;
+	else
+		return -1;
+	return 0;
+}
+
+static bool default_opts(const struct rf_col_opts *o)
+{
+	return !o->has_tolerance && o->ts_precision < 0 && !o->trim && !o->ignore;
+}
+
+/* Whether column c is hashed: compared, or part of the key. */
+static bool hashed(const struct rf_diff_col *c)
+{
+	return c->compare || c->key_pos;
+}
+
+char *diff_hash_refusal(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_db *dst)
+{
+	struct rf_db *db[2] = {src, dst};
+	const struct rf_diff_col *key;
+	char *why = NULL;
+	size_t i;
+	int s;
+
+	for (s = 0; s < 2; s++)
+		if (!db[s]->ops->segment_sums)
+			return rf_xstrdup("the driver has no segment checksums");
+	if (sh->nkey != 1) {
+		why = rf_xasprintf("the match key has %zu columns (hash cuts one-column keys)",
+		             sh->nkey);
+		return why;
+	}
+	key = &sh->cols[sh->key[0]];
+	if (key->tclass != RF_T_INTEGER && key->tclass != RF_T_TEXT) {
+		why = rf_xasprintf("the key %s is neither an integer nor text", key->name);
+		return why;
+	}
+	if (sh->src_table.cols[key->src].nullable || sh->dst_table.cols[key->dst].nullable) {
+		why = rf_xasprintf("the key %s may be NULL", key->name);
+		return why;
+	}
+	for (i = 0; i < sh->ncols; i++) {
+		const struct rf_diff_col *c = &sh->cols[i];
+		if (!hashed(c))
+			continue;
+		if (!default_opts(&c->opts)) {
+			why = rf_xasprintf("column %s has a comparison option", c->name);
+			return why;
+		}
+		for (s = 0; s < 2; s++) {
+			const struct rf_table_info *t = s ? &sh->dst_table : &sh->src_table;
+			const struct rf_column *col = &t->cols[s ? c->dst : c->src];
+			if (!db[s]->ops->hash_column(db[s], col, c->tclass)) {
+				why = rf_xasprintf("column %s (%s %s) is not normalized exactly in SQL "
+				             "on %s",
+				             c->name, db[s]->ops->engine, col->decl_type,
+				             db[s]->name);
+				return why;
+			}
+		}
+	}
+	return NULL;
+}
+
+static void cell_set(struct rf_cell *dst, const struct rf_cell *src)
+{
+	dst->is_null = false;
+	dst->len = src->len;
+	dst->data = rf_xstrndup(src->data, src->len);
+}
+
+static void cell_clear(struct rf_cell *c)
+{
+	free((void *)c->data);
+	c->data = NULL;
+	c->len = 0;
+}
+
+/* Appends [lo, hi) to the plan's ranges, joined to the last one when they
+ * meet: adjacent differing segments stream as one. */
+static void add_range(struct diff_hash_plan *p, const struct rf_cell *lo, const struct rf_cell *hi)
+{
+	struct diff_range *last = p->len ? &p->ranges[p->len - 1] : NULL;
+
+	if (last && last->has_hi && lo && last->hi.len == lo->len &&
+	    memcmp(last->hi.data, lo->data, lo->len) == 0) {
+		cell_clear(&last->hi);
+		last->has_hi = hi != NULL;
+		if (hi)
+			cell_set(&last->hi, hi);
+		return;
+	}
+	if (p->len == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 16;
+		p->ranges = rf_xrealloc(p->ranges, p->cap * sizeof *p->ranges);
+	}
+	last = &p->ranges[p->len++];
+	memset(last, 0, sizeof *last);
+	last->has_lo = lo != NULL;
+	last->has_hi = hi != NULL;
+	if (lo)
+		cell_set(&last->lo, lo);
+	if (hi)
+		cell_set(&last->hi, hi);
+}
+
+void diff_hash_plan_free(struct diff_hash_plan *p)
+{
+	size_t i;
+	for (i = 0; i < p->len; i++) {
+		cell_clear(&p->ranges[i].lo);
+		cell_clear(&p->ranges[i].hi);
+	}
+	free(p->ranges);
+	memset(p, 0, sizeof *p);
+}
+
+static int sums(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_cell *hi,
+                const struct rf_cell *bounds, size_t nb, struct rf_segment_sum *out[2],
+                struct rf_error *err)
+{
+	int s;
+	for (s = 0; s < 2; s++) {
+		h->spec[s].lo = lo;
+		h->spec[s].hi = hi;
+		if (h->db[s]->ops->segment_sums(h->db[s], &h->spec[s], bounds, nb, out[s], err) !=
+		    0)
+			return -1;
+		h->stats->bytes_received += (nb + 1) * 24; /* three numbers a segment */
+	}
+	h->stats->segments += nb + 1;
+	return 0;
+}
+
+/* The keys at which the side with more rows cuts [lo, hi) into about
+ * HASH_FANOUT segments, canonical, strictly ascending and above lo. */
+static int cut_keys(struct hash_ctx *h, int side, unsigned long long rows,
+                    const struct rf_cell *lo, const struct rf_cell *hi, struct rf_cell **out,
+                    size_t *n, struct rf_error *err)
+{
+	enum rf_type_class cls = h->spec[side].key_class;
+	struct rf_result res;
+	struct rf_buf buf = RF_BUF_INIT;
+	unsigned long long step = (rows + HASH_FANOUT - 1) / HASH_FANOUT;
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	h->spec[side].lo = lo;
+	h->spec[side].hi = hi;
+	if (h->db[side]->ops->segment_keys(h->db[side], &h->spec[side], step ? step : 1,
+	                                   HASH_FANOUT - 1, &res, err) != 0)
+		return -1;
+	*out = rf_xcalloc(res.nrows ? res.nrows : 1, sizeof **out);
+	for (i = 0; i < res.nrows; i++) {
+		struct rf_cell c;
+		if (res.cells[i].is_null)
+			continue;
+		h->stats->bytes_received += res.cells[i].len;
+		rf_buf_reset(&buf);
+		rf_value_canon(cls, &res.cells[i], NULL, &buf);
+		c.is_null = false;
+		c.data = buf.data;
+		c.len = buf.len;
+		if (lo && rf_value_cmp_key(cls, &c, lo) <= 0)
+			continue;
+		if (*n && rf_value_cmp_key(cls, &c, &(*out)[*n - 1]) <= 0)
+			continue;
+		if (hi && rf_value_cmp_key(cls, &c, hi) >= 0)
+			continue;
+		cell_set(&(*out)[(*n)++], &c);
+	}
+	rf_buf_free(&buf);
+	rf_result_free(&res);
+	return 0;
+}
+
+static bool same_sum(const struct rf_segment_sum *a, const struct rf_segment_sum *b)
+{
+	return a->rows == b->rows && a->sum == b->sum;
+}
+
+/* Segment [lo, hi), whose sums on both sides are s[0] and s[1]: skipped
+ * when equal, streamed when small or not cut further, else cut and each
+ * part checked the same way, in key order. */
+static int check(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_cell *hi,
+                 const struct rf_segment_sum *a, const struct rf_segment_sum *b,
+                 struct rf_error *err)
+{
+	struct rf_cell *bounds = NULL;
+	struct rf_segment_sum *sub[2] = {NULL, NULL};
+	unsigned long long most = a->rows > b->rows ? a->rows : b->rows;
+	size_t nb = 0, i;
+	int rc = -1;
+
+	if (same_sum(a, b)) {
+		h->stats->identical += a->rows;
+		return 0;
+	}
+	if (most > h->segment_rows) {
+		if (cut_keys(h, a->rows >= b->rows ? 0 : 1, most, lo, hi, &bounds, &nb, err) != 0)
+			goto cleanup;
+	}
+	if (nb == 0) {
+		add_range(h->plan, lo, hi);
+		h->stats->segments_streamed++;
+		rc = 0;
+		goto cleanup;
+	}
+	sub[0] = rf_xcalloc(nb + 1, sizeof *sub[0]);
+	sub[1] = rf_xcalloc(nb + 1, sizeof *sub[1]);
+	if (sums(h, lo, hi, bounds, nb, sub, err) != 0)
+		goto cleanup;
+	for (i = 0; i <= nb; i++)
+		if (check(h, i ? &bounds[i - 1] : lo, i < nb ? &bounds[i] : hi, &sub[0][i],
+		          &sub[1][i], err) != 0)
+			goto cleanup;
+	rc = 0;
+cleanup:
+	for (i = 0; i < nb; i++)
+		cell_clear(&bounds[i]);
+	free(bounds);
+	free(sub[0]);
+	free(sub[1]);
+	return rc;
+}
+
+int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_db *dst,
+                   const char *where[2], const struct rf_diff_opts *o, bool auto_mode,
+                   struct diff_hash_plan *plan, struct rf_diff_stats *stats,
+                   struct rf_error *err)
+{
+	struct hash_ctx h;
+	struct rf_segment_sum root[2], *out[2] = {&root[0], &root[1]};
+	const struct rf_diff_col *key = &sh->cols[sh->key[0]];
+	size_t i, n = 0;
+	int s, rc = -1;
+
+	memset(&h, 0, sizeof h);
+	memset(plan, 0, sizeof *plan);
+	h.sh = sh;
+	h.db[0] = src;
+	h.db[1] = dst;
+	h.plan = plan;
+	h.stats = stats;
+	h.segment_rows = o->segment_rows ? o->segment_rows : 1;
+	h.classes = rf_xcalloc(sh->ncols, sizeof *h.classes);
+	for (s = 0; s < 2; s++)
+		h.cols[s] = rf_xcalloc(sh->ncols, sizeof *h.cols[s]);
+	/* the key first, then the compared columns in shape order */
+	h.classes[n] = key->tclass;
+	h.cols[0][n] = (size_t)key->src;
+	h.cols[1][n++] = (size_t)key->dst;
+	for (i = 0; i < sh->ncols; i++) {
+		const struct rf_diff_col *c = &sh->cols[i];
+		if (!hashed(c) || c->key_pos)
+			continue;
+		h.classes[n] = c->tclass;
+		h.cols[0][n] = (size_t)c->src;
+		h.cols[1][n++] = (size_t)c->dst;
+	}
+	for (s = 0; s < 2; s++) {
+		struct rf_segment_spec *sp = &h.spec[s];
+		sp->table = s ? &sh->dst_table : &sh->src_table;
+		sp->ncols = n;
+		sp->cols = h.cols[s];
+		sp->classes = h.classes;
+		sp->where = where[s];
+		sp->key = h.cols[s][0];
+		sp->key_class = key->tclass;
+		if (rf_db_check_where(h.db[s], where[s], err) != 0)
+			goto cleanup;
+	}
+	if (sums(&h, NULL, NULL, NULL, 0, out, err) != 0)
+		goto cleanup;
+	plan->root_rows = root[0].rows > root[1].rows ? root[0].rows : root[1].rows;
+	if (auto_mode && plan->root_rows <= o->hash_min_rows) {
+		plan->declined = true;
+		rc = 0;
+		goto cleanup;
+	}
+	rc = check(&h, NULL, NULL, &root[0], &root[1], err);
+cleanup:
+	free(h.classes);
+	free(h.cols[0]);
+	free(h.cols[1]);
+	if (rc != 0)
+		diff_hash_plan_free(plan);
+	return rc;
+}
