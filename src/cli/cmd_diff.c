@@ -101,9 +101,11 @@ static void say_algorithm(const struct rf_diff *d, const char *table)
 		        table, st->segments, st->segments_streamed, st->rows_received,
 		        st->bytes_received);
 	else
-		fprintf(stderr, "rowferry: diff %s: algorithm stream%s%s%s; received %llu rows, %llu bytes\n",
-		        table, note ? " (hash not used: " : "", note ? note : "", note ? ")" : "",
-		        st->rows_received, st->bytes_received);
+		fprintf(
+		    stderr,
+		    "rowferry: diff %s: algorithm stream%s%s%s; received %llu rows, %llu bytes\n",
+		    table, note ? " (hash not used: " : "", note ? note : "", note ? ")" : "",
+		    st->rows_received, st->bytes_received);
 }
 
 int cmd_diff(int argc, char **argv, const struct cli_common *common)

@@ -67,12 +67,17 @@ char *diff_hash_refusal(const struct rf_diff_shape *sh, struct rf_db *src, struc
 			return rf_xstrdup("the driver has no segment checksums");
 	if (sh->nkey != 1) {
 		why = rf_xasprintf("the match key has %zu columns (hash cuts one-column keys)",
-		             sh->nkey);
+		                   sh->nkey);
 		return why;
 	}
 	key = &sh->cols[sh->key[0]];
 	if (key->tclass != RF_T_INTEGER && key->tclass != RF_T_TEXT) {
 		why = rf_xasprintf("the key %s is neither an integer nor text", key->name);
+		return why;
+	}
+	if (sh->src_table.cols[key->src].tclass != key->tclass ||
+	    sh->dst_table.cols[key->dst].tclass != key->tclass) {
+		why = rf_xasprintf("the key %s has different types on the two sides", key->name);
 		return why;
 	}
 	if (sh->src_table.cols[key->src].nullable || sh->dst_table.cols[key->dst].nullable) {
@@ -91,10 +96,10 @@ char *diff_hash_refusal(const struct rf_diff_shape *sh, struct rf_db *src, struc
 			const struct rf_table_info *t = s ? &sh->dst_table : &sh->src_table;
 			const struct rf_column *col = &t->cols[s ? c->dst : c->src];
 			if (!db[s]->ops->hash_column(db[s], col, c->tclass)) {
-				why = rf_xasprintf("column %s (%s %s) is not normalized exactly in SQL "
-				             "on %s",
-				             c->name, db[s]->ops->engine, col->decl_type,
-				             db[s]->name);
+				why = rf_xasprintf(
+				    "column %s (%s %s) is not normalized exactly in SQL "
+				    "on %s",
+				    c->name, db[s]->ops->engine, col->decl_type, db[s]->name);
 				return why;
 			}
 		}
@@ -174,9 +179,8 @@ static int sums(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_ce
 
 /* The keys at which the side with more rows cuts [lo, hi) into about
  * HASH_FANOUT segments, canonical, strictly ascending and above lo. */
-static int cut_keys(struct hash_ctx *h, int side, unsigned long long rows,
-                    const struct rf_cell *lo, const struct rf_cell *hi, struct rf_cell **out,
-                    size_t *n, struct rf_error *err)
+static int cut_keys(struct hash_ctx *h, int side, unsigned long long rows, const struct rf_cell *lo,
+                    const struct rf_cell *hi, struct rf_cell **out, size_t *n, struct rf_error *err)
 {
 	enum rf_type_class cls = h->spec[side].key_class;
 	struct rf_result res;
@@ -267,8 +271,7 @@ cleanup:
 
 int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_db *dst,
                    const char *where[2], const struct rf_diff_opts *o, bool auto_mode,
-                   struct diff_hash_plan *plan, struct rf_diff_stats *stats,
-                   struct rf_error *err)
+                   struct diff_hash_plan *plan, struct rf_diff_stats *stats, struct rf_error *err)
 {
 	struct hash_ctx h;
 	struct rf_segment_sum root[2], *out[2] = {&root[0], &root[1]};

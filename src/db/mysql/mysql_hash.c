@@ -1,0 +1,253 @@
+/* mysql_hash.c - the MySQL/MariaDB driver's side of the hash diff (DESIGN
+ * §14, db.h: hash_column, segment_sums, segment_keys, and the key range of
+ * a stream).
+ *
+ * Each column is normalized in SQL into the canonical form rf_value_canon
+ * gives for the text the stream reads (value.c): integers and dates as
+ * their text, decimals without trailing zeros (1.50 -> 1.5), tinyint(1) as
+ * true/false (another number as its digits, as the stream's value is kept),
+ * text as its utf8mb4 bytes, bytes as lower-case hex, datetime and
+ * timestamp through DATE_FORMAT in the ISO form with microseconds
+ * (timestamp with 'Z': the session is in UTC), a zero date as 'x' and its
+ * text, which no canonical form starts with. Text keys are compared as the
+ * bytes of their utf8mb4 form, as the stream's ORDER BY sorts them.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mysql_internal.h"
+#include "rowferry/db.h"
+
+static bool decl_is(const struct rf_column *c, const char *prefix)
+{
+	return c->decl_type && strncasecmp(c->decl_type, prefix, strlen(prefix)) == 0;
+}
+
+bool my_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls)
+{
+	(void)db;
+	if (c->tclass != cls)
+		return false;
+	switch (cls) {
+	case RF_T_INTEGER:
+		return decl_is(c, "tinyint") || decl_is(c, "smallint") || decl_is(c, "mediumint") ||
+		       decl_is(c, "int") || decl_is(c, "bigint");
+	case RF_T_DECIMAL:
+		return decl_is(c, "decimal") || decl_is(c, "numeric");
+	case RF_T_BOOLEAN:
+		return decl_is(c, "tinyint(1)");
+	case RF_T_TEXT:
+		return decl_is(c, "char") || decl_is(c, "varchar") || decl_is(c, "tinytext") ||
+		       decl_is(c, "text") || decl_is(c, "mediumtext") || decl_is(c, "longtext");
+	case RF_T_BYTES:
+		return decl_is(c, "binary") || decl_is(c, "varbinary") || decl_is(c, "tinyblob") ||
+		       decl_is(c, "blob") || decl_is(c, "mediumblob") || decl_is(c, "longblob");
+	case RF_T_UUID:
+		return decl_is(c, "uuid");
+	case RF_T_DATE:
+		return decl_is(c, "date") && !decl_is(c, "datetime");
+	case RF_T_TIMESTAMP:
+		return decl_is(c, "datetime");
+	case RF_T_TIMESTAMPTZ:
+		return decl_is(c, "timestamp");
+	default:
+		return false;
+	}
+}
+
+/* The column's canonical form as a utf8mb4 string, NULL for NULL. */
+static void norm_expr(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls,
+                      struct rf_buf *sql)
+{
+	struct rf_buf q = RF_BUF_INIT;
+
+	my_quote_ident(db, c->name, &q);
+	switch (cls) {
+	case RF_T_DECIMAL:
+		rf_buf_printf(sql,
+		              "IF(LOCATE('.', %s) > 0, TRIM(TRAILING '.' FROM TRIM(TRAILING '0' "
+		              "FROM CAST(%s AS CHAR CHARACTER SET utf8mb4))), CAST(%s AS CHAR "
+		              "CHARACTER SET utf8mb4))",
+		              q.data, q.data, q.data);
+		break;
+	case RF_T_BOOLEAN:
+		rf_buf_printf(sql,
+		              "CASE %s WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE CAST(%s AS "
+		              "CHAR CHARACTER SET utf8mb4) END",
+		              q.data, q.data);
+		break;
+	case RF_T_TEXT:
+		rf_buf_printf(sql, "CONVERT(%s USING utf8mb4)", q.data);
+		break;
+	case RF_T_BYTES:
+		rf_buf_printf(sql, "CONVERT(LOWER(HEX(%s)) USING utf8mb4)", q.data);
+		break;
+	case RF_T_TIMESTAMP:
+	case RF_T_TIMESTAMPTZ:
+		rf_buf_printf(sql,
+		              "IF(%s >= '0001-01-01', CONCAT(DATE_FORMAT(%s, "
+		              "'%%Y-%%m-%%dT%%H:%%i:%%s.%%f')%s), CONCAT('x', CAST(%s AS CHAR "
+		              "CHARACTER SET utf8mb4)))",
+		              q.data, q.data, cls == RF_T_TIMESTAMPTZ ? ", 'Z'" : "", q.data);
+		break;
+	default: /* integer, date, uuid: the text form is canonical */
+		rf_buf_printf(sql, "CAST(%s AS CHAR CHARACTER SET utf8mb4)", q.data);
+		break;
+	}
+	rf_buf_free(&q);
+}
+
+/* The key as the stream's ORDER BY sorts it: text as utf8mb4 bytes. */
+static void key_expr(struct rf_db *db, const struct rf_table_info *t, size_t key,
+                     enum rf_type_class cls, struct rf_buf *sql)
+{
+	if (cls != RF_T_INTEGER)
+		rf_buf_adds(sql, "CAST(CONVERT(");
+	my_quote_ident(db, t->cols[key].name, sql);
+	if (cls != RF_T_INTEGER)
+		rf_buf_adds(sql, " USING utf8mb4) AS BINARY)");
+}
+
+static void key_cmp(struct rf_db *db, const struct rf_table_info *t, size_t key,
+                    enum rf_type_class cls, const char *op, const struct rf_cell *v,
+                    struct rf_buf *sql)
+{
+	key_expr(db, t, key, cls, sql);
+	rf_buf_printf(sql, " %s ", op);
+	if (cls != RF_T_INTEGER)
+		rf_buf_adds(sql, "CAST(CONVERT(");
+	db->ops->quote_literal(db, cls, v, sql);
+	if (cls != RF_T_INTEGER)
+		rf_buf_adds(sql, " USING utf8mb4) AS BINARY)");
+}
+
+void my_key_range(struct rf_db *db, const struct rf_table_info *t, size_t key,
+                  enum rf_type_class cls, const struct rf_cell *lo, const struct rf_cell *hi,
+                  bool have_where, struct rf_buf *sql)
+{
+	if (lo) {
+		rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
+		key_cmp(db, t, key, cls, ">=", lo, sql);
+		have_where = true;
+	}
+	if (hi) {
+		rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
+		key_cmp(db, t, key, cls, "<", hi, sql);
+	}
+}
+
+static void segment_from(struct rf_db *db, const struct rf_segment_spec *spec, struct rf_buf *sql)
+{
+	rf_buf_adds(sql, " FROM ");
+	my_quote_table(db, spec->table, sql);
+	if (spec->where)
+		rf_buf_printf(sql, " WHERE (%s)", spec->where);
+	my_key_range(db, spec->table, spec->key, spec->key_class, spec->lo, spec->hi,
+	             spec->where != NULL, sql);
+}
+
+/* Runs sql and keeps its rows (small results only). */
+static MYSQL_RES *query(struct my_db *db, const struct rf_buf *sql, struct rf_error *err)
+{
+	MYSQL_RES *res;
+
+	if (mysql_real_query(db->conn, sql->data, sql->len) != 0 ||
+	    !(res = mysql_store_result(db->conn))) {
+		my_fail(db, err, mysql_error(db->conn));
+		return NULL;
+	}
+	return res;
+}
+
+int my_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
+                    const struct rf_cell *bounds, size_t nb, struct rf_segment_sum *out,
+                    struct rf_error *err)
+{
+	struct rf_buf sql = RF_BUF_INIT;
+	MYSQL_RES *res;
+	MYSQL_ROW r;
+	size_t i;
+	int rc = -1;
+
+	rf_buf_adds(&sql, "SELECT b, COUNT(*), MOD(SUM(CAST(CONV(SUBSTRING(MD5(CONCAT(");
+	for (i = 0; i < spec->ncols; i++)
+		rf_buf_printf(&sql, "%sIFNULL(CONCAT(LENGTH(v%zu), ':', v%zu), '-')", i ? ", " : "",
+		              i, i);
+	rf_buf_adds(&sql, ")), 1, 15), 16, 10) AS UNSIGNED)), 1152921504606846976) FROM (SELECT ");
+	if (nb == 0) {
+		rf_buf_adds(&sql, "0");
+	} else {
+		rf_buf_adds(&sql, "CASE");
+		for (i = 0; i < nb; i++) {
+			rf_buf_adds(&sql, " WHEN ");
+			key_cmp(db, spec->table, spec->key, spec->key_class, "<", &bounds[i], &sql);
+			rf_buf_printf(&sql, " THEN %zu", i);
+		}
+		rf_buf_printf(&sql, " ELSE %zu END", nb);
+	}
+	rf_buf_adds(&sql, " AS b");
+	for (i = 0; i < spec->ncols; i++) {
+		rf_buf_adds(&sql, ", ");
+		norm_expr(db, &spec->table->cols[spec->cols[i]], spec->classes[i], &sql);
+		rf_buf_printf(&sql, " AS v%zu", i);
+	}
+	segment_from(db, spec, &sql);
+	rf_buf_adds(&sql, ") q GROUP BY b");
+
+	for (i = 0; i <= nb; i++)
+		out[i].rows = out[i].sum = 0;
+	res = query((struct my_db *)db, &sql, err);
+	if (!res)
+		goto cleanup;
+	while ((r = mysql_fetch_row(res)) != NULL) {
+		unsigned long long b = strtoull(r[0] ? r[0] : "0", NULL, 10);
+		if (b > nb)
+			continue;
+		out[b].rows = strtoull(r[1] ? r[1] : "0", NULL, 10);
+		out[b].sum = strtoull(r[2] ? r[2] : "0", NULL, 10);
+	}
+	mysql_free_result(res);
+	rc = 0;
+cleanup:
+	rf_buf_free(&sql);
+	return rc;
+}
+
+int my_segment_keys(struct rf_db *db, const struct rf_segment_spec *spec, unsigned long long step,
+                    size_t max, struct rf_result *out, struct rf_error *err)
+{
+	struct rf_buf sql = RF_BUF_INIT;
+	MYSQL_RES *res;
+	MYSQL_ROW r;
+	unsigned long *len;
+	size_t i = 0;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	rf_buf_adds(&sql, "SELECT k FROM (SELECT ");
+	my_quote_ident(db, spec->table->cols[spec->key].name, &sql);
+	rf_buf_adds(&sql, " AS k, ROW_NUMBER() OVER (ORDER BY ");
+	key_expr(db, spec->table, spec->key, spec->key_class, &sql);
+	rf_buf_adds(&sql, ") AS rn");
+	segment_from(db, spec, &sql);
+	rf_buf_printf(&sql, ") q WHERE rn %% %llu = 0 ORDER BY rn LIMIT %zu", step, max);
+	res = query((struct my_db *)db, &sql, err);
+	if (!res)
+		goto cleanup;
+	out->ncols = 1;
+	out->nrows = (size_t)mysql_num_rows(res);
+	out->cells = rf_xcalloc(out->nrows ? out->nrows : 1, sizeof *out->cells);
+	while ((r = mysql_fetch_row(res)) != NULL && i < out->nrows) {
+		struct rf_cell *c = &out->cells[i++];
+		len = mysql_fetch_lengths(res);
+		c->is_null = r[0] == NULL;
+		c->len = r[0] ? len[0] : 0;
+		c->data = r[0] ? rf_xstrndup(r[0], c->len) : NULL;
+	}
+	mysql_free_result(res);
+	rc = 0;
+cleanup:
+	rf_buf_free(&sql);
+	return rc;
+}
