@@ -19,6 +19,8 @@
 #include "mysql_internal.h"
 #include "rowferry/db.h"
 
+#define UUID_RE "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
 static bool decl_is(const struct rf_column *c, const char *prefix)
 {
 	return c->decl_type && strncasecmp(c->decl_type, prefix, strlen(prefix)) == 0;
@@ -27,6 +29,8 @@ static bool decl_is(const struct rf_column *c, const char *prefix)
 bool my_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls)
 {
 	(void)db;
+	if (cls == RF_T_UUID && c->tclass == RF_T_TEXT) /* a uuid kept as char(36) */
+		return decl_is(c, "char") || decl_is(c, "varchar");
 	if (c->tclass != cls)
 		return false;
 	switch (cls) {
@@ -91,7 +95,16 @@ static void norm_expr(struct rf_db *db, const struct rf_column *c, enum rf_type_
 		              "CHARACTER SET utf8mb4)))",
 		              q.data, q.data, cls == RF_T_TIMESTAMPTZ ? ", 'Z'" : "", q.data);
 		break;
-	default: /* integer, date, uuid: the text form is canonical */
+	case RF_T_UUID:
+		/* canonical: lower case when it is a uuid in the 36-character
+		 * form, else kept as it is (another form hashes as itself, which
+		 * no canonical form is: it can only make a segment differ) */
+		rf_buf_printf(sql,
+		              "IF(CONVERT(%s USING utf8mb4) REGEXP '%s', LOWER(CONVERT(%s USING "
+		              "utf8mb4)), CONVERT(%s USING utf8mb4))",
+		              q.data, UUID_RE, q.data, q.data);
+		break;
+	default: /* integer, date: the text form is canonical */
 		rf_buf_printf(sql, "CAST(%s AS CHAR CHARACTER SET utf8mb4)", q.data);
 		break;
 	}

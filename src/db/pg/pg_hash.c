@@ -19,6 +19,8 @@
 #include "pg_internal.h"
 #include "rowferry/db.h"
 
+#define UUID_RE "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
 static bool decl_is(const struct rf_column *c, const char *prefix)
 {
 	return c->decl_type && strncmp(c->decl_type, prefix, strlen(prefix)) == 0;
@@ -27,6 +29,8 @@ static bool decl_is(const struct rf_column *c, const char *prefix)
 bool pg_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls)
 {
 	(void)db;
+	if (cls == RF_T_UUID && c->tclass == RF_T_TEXT) /* a uuid kept as text */
+		return decl_is(c, "text") || decl_is(c, "character varying");
 	if (c->tclass != cls)
 		return false;
 	switch (cls) {
@@ -72,8 +76,10 @@ static void norm_expr(struct rf_db *db, const struct rf_column *c, enum rf_type_
 		break;
 	case RF_T_TEXT:
 		/* format() calls the output function: character(n) keeps its
-		 * padding, as the stream reads it (a cast to text drops it) */
-		rf_buf_printf(sql, "format('%%s', %s)", q.data);
+		 * padding, as the stream reads it (a cast to text drops it);
+		 * but it makes NULL '' */
+		rf_buf_printf(sql, "CASE WHEN %s IS NOT NULL THEN format('%%s', %s) END", q.data,
+		              q.data);
 		break;
 	case RF_T_BYTES:
 		rf_buf_printf(sql, "encode(%s, 'hex')", q.data);
@@ -98,7 +104,16 @@ static void norm_expr(struct rf_db *db, const struct rf_column *c, enum rf_type_
 		              "|| 'Z' ELSE 'x' || %s::text END",
 		              q.data, q.data, q.data, q.data);
 		break;
-	default: /* integer, uuid: the text form is canonical */
+	case RF_T_UUID:
+		/* uuid's text is canonical; text holding a uuid in the
+		 * 36-character form is lowered, another form kept as it is
+		 * (it hashes as no canonical form does: a segment can only
+		 * differ for it) */
+		rf_buf_printf(sql,
+		              "CASE WHEN %s::text ~ '%s' THEN lower(%s::text) ELSE %s::text END",
+		              q.data, UUID_RE, q.data, q.data);
+		break;
+	default: /* integer: the text form is canonical */
 		rf_buf_printf(sql, "%s::text", q.data);
 		break;
 	}
