@@ -156,6 +156,10 @@ struct rf_segment_spec {
 	size_t key;                        /* the key column (index into table->cols) */
 	enum rf_type_class key_class;      /* RF_T_INTEGER or RF_T_TEXT */
 	const struct rf_cell *lo, *hi;     /* canonical; NULL unbounded */
+	bool native; /* both sides are this driver's engine: the row hash may
+	                be any 60-bit hash of S the engine computes faster
+	                than md5, the same on both (PostgreSQL:
+	                hashtextextended) */
 };
 struct rf_segment_sum {
 	unsigned long long rows;

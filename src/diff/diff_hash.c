@@ -9,6 +9,7 @@
  * as bytes on every engine (db.h, rf_stream_spec's key range), so no
  * collation can put a key in a different segment on the two sides.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,19 +161,59 @@ void diff_hash_plan_free(struct diff_hash_plan *p)
 	memset(p, 0, sizeof *p);
 }
 
+/* One side's segment_sums, run in a thread of its own for the target. */
+struct sums_job {
+	struct rf_db *db;
+	const struct rf_segment_spec *spec;
+	const struct rf_cell *bounds;
+	size_t nb;
+	struct rf_segment_sum *out;
+	struct rf_error err;
+	int rc;
+};
+
+static void *sums_run(void *arg)
+{
+	struct sums_job *j = arg;
+	rf_error_clear(&j->err);
+	j->rc = j->db->ops->segment_sums(j->db, j->spec, j->bounds, j->nb, j->out, &j->err);
+	return NULL;
+}
+
+/* Both sides' sums at once: each server hashes while the other does, and
+ * the wall time is the slower side's (each thread uses its own
+ * connection). */
 static int sums(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_cell *hi,
                 const struct rf_cell *bounds, size_t nb, struct rf_segment_sum *out[2],
                 struct rf_error *err)
 {
+	struct sums_job jobs[2];
+	pthread_t th;
+	bool threaded;
 	int s;
+
 	for (s = 0; s < 2; s++) {
 		h->spec[s].lo = lo;
 		h->spec[s].hi = hi;
-		if (h->db[s]->ops->segment_sums(h->db[s], &h->spec[s], bounds, nb, out[s], err) !=
-		    0)
-			return -1;
-		h->stats->bytes_received += (nb + 1) * 24; /* three numbers a segment */
+		jobs[s].db = h->db[s];
+		jobs[s].spec = &h->spec[s];
+		jobs[s].bounds = bounds;
+		jobs[s].nb = nb;
+		jobs[s].out = out[s];
 	}
+	threaded = h->db[0] != h->db[1] && pthread_create(&th, NULL, sums_run, &jobs[1]) == 0;
+	sums_run(&jobs[0]);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		sums_run(&jobs[1]);
+	for (s = 0; s < 2; s++)
+		if (jobs[s].rc != 0) {
+			if (err)
+				*err = jobs[s].err;
+			return -1;
+		}
+	h->stats->bytes_received += 2 * (nb + 1) * 24; /* three numbers a segment */
 	h->stats->segments += nb + 1;
 	return 0;
 }
@@ -311,6 +352,7 @@ int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_
 		sp->where = where[s];
 		sp->key = h.cols[s][0];
 		sp->key_class = key->tclass;
+		sp->native = src->ops == dst->ops;
 		if (rf_db_check_where(h.db[s], where[s], err) != 0)
 			goto cleanup;
 	}

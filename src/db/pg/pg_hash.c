@@ -174,11 +174,17 @@ int pg_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
 	size_t i;
 	int r, rc = -1;
 
-	rf_buf_adds(&sql, "SELECT b, count(*), sum(('x' || substr(md5(concat(");
+	/* md5 costs more than the rest of the row's work: between two
+	 * PostgreSQL servers, hashtextextended (64 bits, stable across
+	 * platforms and versions) does the same job in a third of the time */
+	rf_buf_adds(&sql, spec->native ? "SELECT b, count(*), sum(hashtextextended(concat("
+	                               : "SELECT b, count(*), sum(('x' || substr(md5(concat(");
 	for (i = 0; i < spec->ncols; i++)
 		rf_buf_printf(&sql, "%scoalesce(octet_length(v%zu)::text || ':' || v%zu, '-')",
 		              i ? ", " : "", i, i);
-	rf_buf_adds(&sql, ")), 1, 15))::bit(60)::bigint) % 1152921504606846976 FROM (SELECT ");
+	rf_buf_adds(&sql, spec->native ? "), 0) & 1152921504606846975)"
+	                               : ")), 1, 15))::bit(60)::bigint)");
+	rf_buf_adds(&sql, " % 1152921504606846976 FROM (SELECT ");
 	if (nb == 0) {
 		rf_buf_adds(&sql, "0");
 	} else {
