@@ -157,9 +157,11 @@ struct rf_segment_spec {
 	enum rf_type_class key_class;      /* RF_T_INTEGER or RF_T_TEXT */
 	const struct rf_cell *lo, *hi;     /* canonical; NULL unbounded */
 	bool native; /* both sides are this driver's engine: the row hash may
-	                be any 60-bit hash of S the engine computes faster
-	                than md5, the same on both (PostgreSQL:
-	                hashtextextended) */
+	                instead be any 60-bit hash the engine computes faster,
+	                the same on both, of the columns' text forms as the
+	                stream reads them (equal hashes: equal text forms, so
+	                equal in stream mode whatever the classes and options;
+	                PostgreSQL: hashtextextended of the row's text) */
 };
 struct rf_segment_sum {
 	unsigned long long rows;
@@ -370,9 +372,12 @@ struct rf_db_ops {
 	 * all three are NULL). hash_column: whether column c of a table,
 	 * compared as class cls, is normalized in SQL into exactly its
 	 * canonical form (rf_value_canon of what stream_open gives), so that
-	 * rows stream mode calls equal hash equal; a table with a column
-	 * that is not falls back to stream mode. */
-	bool (*hash_column)(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls);
+	 * rows stream mode calls equal hash equal and rows it calls different
+	 * never do; a table with a column that is not falls back to stream
+	 * mode. native: as rf_segment_spec's (the engine may then hash any
+	 * column it streams). */
+	bool (*hash_column)(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls,
+	                    bool native);
 	/* segment_sums: the segment spec cut at bounds[0..nb) (canonical keys,
 	 * ascending, inside (lo, hi)): out[0] for [lo, bounds[0]), out[i] for
 	 * [bounds[i-1], bounds[i]), out[nb] for [bounds[nb-1], hi). Inside the

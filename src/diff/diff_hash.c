@@ -9,6 +9,7 @@
  * as bytes on every engine (db.h, rf_stream_spec's key range), so no
  * collation can put a key in a different segment on the two sides.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,12 +45,11 @@ int rf_diff_algorithm_parse(const char *name, enum rf_diff_algorithm *out)
 	return 0;
 }
 
-static bool default_opts(const struct rf_col_opts *o)
-{
-	return !o->has_tolerance && o->ts_precision < 0 && !o->trim && !o->ignore;
-}
-
-/* Whether column c is hashed: compared, or part of the key. */
+/* Whether column c is hashed: compared, or part of the key. Comparison
+ * options need no care: a row hash is over values without options, and
+ * values equal without --trim, --tolerance or --ts-precision are equal
+ * with them; rows equal only with them hash unequal, and their segment is
+ * streamed and compared with the options. */
 static bool hashed(const struct rf_diff_col *c)
 {
 	return c->compare || c->key_pos;
@@ -89,14 +89,10 @@ char *diff_hash_refusal(const struct rf_diff_shape *sh, struct rf_db *src, struc
 		const struct rf_diff_col *c = &sh->cols[i];
 		if (!hashed(c))
 			continue;
-		if (!default_opts(&c->opts)) {
-			why = rf_xasprintf("column %s has a comparison option", c->name);
-			return why;
-		}
 		for (s = 0; s < 2; s++) {
 			const struct rf_table_info *t = s ? &sh->dst_table : &sh->src_table;
 			const struct rf_column *col = &t->cols[s ? c->dst : c->src];
-			if (!db[s]->ops->hash_column(db[s], col, c->tclass)) {
+			if (!db[s]->ops->hash_column(db[s], col, c->tclass, src->ops == dst->ops)) {
 				why = rf_xasprintf(
 				    "column %s (%s %s) is not normalized exactly in SQL "
 				    "on %s",
@@ -260,6 +256,50 @@ static int cut_keys(struct hash_ctx *h, int side, unsigned long long rows, const
 	return 0;
 }
 
+static bool int64_of(const struct rf_cell *c, long long *v)
+{
+	char buf[24], *end;
+
+	if (!c || c->len == 0 || c->len >= sizeof buf)
+		return false;
+	memcpy(buf, c->data, c->len);
+	buf[c->len] = '\0';
+	errno = 0;
+	*v = strtoll(buf, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+/* Integer keys between two known bounds are cut by value, without asking a
+ * server for keys: the segments are even where the keys are dense (ids). */
+static bool cut_numbers(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_cell *hi,
+                        struct rf_cell **out, size_t *n)
+{
+	long long a, b, prev;
+	char text[24];
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	if (h->spec[0].key_class != RF_T_INTEGER || !int64_of(lo, &a) || !int64_of(hi, &b) ||
+	    b - a < 2 || a < -(1LL << 61) || b > (1LL << 61))
+		return false;
+	*out = rf_xcalloc(HASH_FANOUT, sizeof **out);
+	prev = a;
+	for (i = 1; i < HASH_FANOUT; i++) {
+		long long w = b - a, k = (long long)i;
+		long long v = a + w / HASH_FANOUT * k + w % HASH_FANOUT * k / HASH_FANOUT;
+		struct rf_cell c;
+		if (v <= prev || v >= b)
+			continue;
+		prev = v;
+		c.is_null = false;
+		c.len = rf_int64_text(v, text);
+		c.data = text;
+		cell_set(&(*out)[(*n)++], &c);
+	}
+	return true;
+}
+
 static bool same_sum(const struct rf_segment_sum *a, const struct rf_segment_sum *b)
 {
 	return a->rows == b->rows && a->sum == b->sum;
@@ -282,10 +322,9 @@ static int check(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_c
 		h->stats->identical += a->rows;
 		return 0;
 	}
-	if (most > h->segment_rows) {
-		if (cut_keys(h, a->rows >= b->rows ? 0 : 1, most, lo, hi, &bounds, &nb, err) != 0)
-			goto cleanup;
-	}
+	if (most > h->segment_rows && !cut_numbers(h, lo, hi, &bounds, &nb) &&
+	    cut_keys(h, a->rows >= b->rows ? 0 : 1, most, lo, hi, &bounds, &nb, err) != 0)
+		goto cleanup;
 	if (nb == 0) {
 		add_range(h->plan, lo, hi);
 		h->stats->segments_streamed++;

@@ -165,6 +165,7 @@ for pair in "postgres|$PGD|$PGP" "mariadb|$MYD|$MYP" "sqlite|sqlite:$SQD|sqlite:
 	same "$label" hash_tk "$from" "$to" hash
 	case $label in
 	sqlite) same "$label" hash_fb "$from" "$to" hash ;; # rf_value_canon itself
+	postgres) same "$label" hash_fb "$from" "$to" hash ;; # the row's text
 	*) same "$label" hash_fb "$from" "$to" fallback ;;
 	esac
 done
@@ -223,7 +224,20 @@ rf diff nk --from "sqlite:$T/nk.db" --to "sqlite:$T/nk.db" --summary --algorithm
 assert_contains "nullable key: fallback said" "hash not used: the key k may be NULL" "$(cat "$T/err")"
 rf diff hash_t --from "$PGD" --to "$PGP" --summary --algorithm hash --key id,n
 assert_contains "two-column key: fallback said" "hash not used: the match key has 2 columns" "$(cat "$T/err")"
-rf diff hash_t --from "$PGD" --to "$PGP" --summary --algorithm hash --tolerance dec=0.01
-assert_contains "tolerance: fallback said" "hash not used: column dec has a comparison option" "$(cat "$T/err")"
+# comparison options: rows equal only with them hash unequal, are streamed
+# and compared with them
+for pair in "$PGD|$PGP" "$MYD|$PGP" "sqlite:$SQD|sqlite:$SQP"; do
+	IFS='|' read -r from to <<<"$pair"
+	opts=(--tolerance dec=0.01 --ts-precision ts=0 --trim txt)
+	rf diff hash_t --from "$from" --to "$to" --format json --algorithm stream "${opts[@]}"
+	cp "$T/out" "$T/stream.json"
+	rf diff hash_t --from "$from" --to "$to" --format json --algorithm hash "${opts[@]}"
+	assert_contains "options $from: hash ran" "algorithm hash:" "$(cat "$T/err")"
+	cmp -s "$T/stream.json" "$T/out" && ok "options $from: hash and stream identical" ||
+		not_ok "options $from: hash and stream differ"
+done
+# between two PostgreSQL servers every type hashes (the row's text)
+rf diff hash_fb --from "$PGD" --to "$PGP" --summary --algorithm hash
+assert_contains "postgres: float, json, uuid hash" "algorithm hash:" "$(cat "$T/err")"
 
 finish

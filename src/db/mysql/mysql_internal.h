@@ -91,7 +91,8 @@ int my_describe(struct rf_db *base, const char *name, struct rf_table_info *out,
 /* mysql_hash.c: the hash diff's ops (contracts in db.h), and a key range
  * (rf_stream_spec's key_lo / key_hi) appended as " WHERE ..." or, when the
  * statement has a WHERE already, " AND ...". */
-bool my_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls);
+bool my_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls,
+                    bool native);
 int my_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
                     const struct rf_cell *bounds, size_t nb, struct rf_segment_sum *out,
                     struct rf_error *err);

@@ -72,7 +72,8 @@ int pg_temp_drop(struct rf_db *dbp, const char *name, struct rf_error *err);
 /* pg_hash.c: the hash diff's ops (contracts in db.h), and a key range
  * (rf_stream_spec's key_lo / key_hi) appended as " WHERE ..." or, when the
  * statement has a WHERE already, " AND ...". */
-bool pg_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls);
+bool pg_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls,
+                    bool native);
 int pg_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
                     const struct rf_cell *bounds, size_t nb, struct rf_segment_sum *out,
                     struct rf_error *err);

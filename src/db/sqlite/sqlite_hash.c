@@ -19,9 +19,11 @@
 
 #define SUM_MASK ((1ULL << 60) - 1)
 
-bool sq_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls)
+bool sq_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls,
+                    bool native)
 {
 	(void)db;
+	(void)native;
 	(void)c;
 	(void)cls;
 	return true; /* rf_value_canon itself, in segsum_step */

@@ -51,7 +51,8 @@ void sq_arm_deadline(struct sqlite_db *db);
 /* sqlite_hash.c: the hash diff's ops (contracts in db.h), and a key range
  * (rf_stream_spec's key_lo / key_hi) appended as " WHERE ..." or, when the
  * statement has a WHERE already, " AND ...". */
-bool sq_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls);
+bool sq_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls,
+                    bool native);
 int sq_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
                     const struct rf_cell *bounds, size_t nb, struct rf_segment_sum *out,
                     struct rf_error *err);
