@@ -125,15 +125,16 @@ struct rf_stream_spec {
 	                      (COLLATE "C" / binary), NULLs first */
 	bool lock;         /* SELECT ... FOR UPDATE (only inside RF_TX_WRITE;
 	                      ignored where the engine locks otherwise) */
-	/* A key range (hash diff, DESIGN §14), with nkey == 1 only: rows whose
-	 * key is >= key_lo and < key_hi in the order of the ORDER BY above
-	 * (integers as numbers, text in byte order). Canonical forms of the
-	 * key's class; NULL: unbounded on that side. */
+	/* A key range (hash diff, DESIGN §14): rows whose key, as a tuple of
+	 * the nkey key columns, is >= key_lo and < key_hi in the order of the
+	 * ORDER BY above (integers as numbers, text in byte order). nkey
+	 * canonical cells each, of the key columns' classes; NULL: unbounded
+	 * on that side. */
 	const struct rf_cell *key_lo, *key_hi;
 };
 
 /* A segment of a table for the hash diff (DESIGN §14): the rows of table
- * that pass where and whose key (one NOT NULL column, integer or text
+ * that pass where and whose key (NOT NULL columns of integer or text
  * class) lies in [lo, hi) as rf_stream_spec's key range says. The driver
  * hashes, per row, the columns cols[0..ncols) canonicalized as classes[i]
  * (rf_value_canon without options), in SQL or, for SQLite, in a function
@@ -153,9 +154,10 @@ struct rf_segment_spec {
 	const size_t *cols;                /* indexes into table->cols */
 	const enum rf_type_class *classes; /* class of each, as the diff compares it */
 	const char *where;                 /* checked user fragment or NULL */
-	size_t key;                        /* the key column (index into table->cols) */
-	enum rf_type_class key_class;      /* RF_T_INTEGER or RF_T_TEXT */
-	const struct rf_cell *lo, *hi;     /* canonical; NULL unbounded */
+	size_t nkey;
+	const size_t *key;                   /* the key columns (indexes into table->cols) */
+	const enum rf_type_class *key_class; /* RF_T_INTEGER or RF_T_TEXT each */
+	const struct rf_cell *lo, *hi;       /* nkey canonical cells; NULL unbounded */
 	bool native; /* both sides are this driver's engine: the row hash may
 	                instead be any 60-bit hash the engine computes faster,
 	                the same on both, of the columns' text forms as the
@@ -378,16 +380,16 @@ struct rf_db_ops {
 	 * column it streams). */
 	bool (*hash_column)(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls,
 	                    bool native);
-	/* segment_sums: the segment spec cut at bounds[0..nb) (canonical keys,
-	 * ascending, inside (lo, hi)): out[0] for [lo, bounds[0]), out[i] for
-	 * [bounds[i-1], bounds[i]), out[nb] for [bounds[nb-1], hi). Inside the
-	 * caller's read transaction. */
+	/* segment_sums: the segment spec cut at nb keys (bounds: nb * nkey
+	 * canonical cells, key after key, ascending, inside (lo, hi)): out[0]
+	 * for [lo, key 0), out[i] for [key i-1, key i), out[nb] for
+	 * [key nb-1, hi). Inside the caller's read transaction. */
 	int (*segment_sums)(struct rf_db *db, const struct rf_segment_spec *spec,
 	                    const struct rf_cell *bounds, size_t nb, struct rf_segment_sum *out,
 	                    struct rf_error *err);
 	/* segment_keys: the keys of the segment's rows number step, 2*step, ...
-	 * (1-based, in key order), at most max of them, into out (one column, the
-	 * engine's text form as streamed; the caller canonicalizes). */
+	 * (1-based, in key order), at most max of them, into out (nkey columns,
+	 * the engine's text form as streamed; the caller canonicalizes). */
 	int (*segment_keys)(struct rf_db *db, const struct rf_segment_spec *spec,
 	                    unsigned long long step, size_t max, struct rf_result *out,
 	                    struct rf_error *err);

@@ -356,8 +356,8 @@ static int side_stream(struct rf_diff *d, int idx, const struct diff_range *rang
 	spec.nkey = sh->nkey;
 	spec.key = key;
 	if (range) {
-		spec.key_lo = range->has_lo ? &range->lo : NULL;
-		spec.key_hi = range->has_hi ? &range->hi : NULL;
+		spec.key_lo = range->lo;
+		spec.key_hi = range->hi;
 	}
 	rc = s->db->ops->stream_open(s->db, &spec, &s->stream, err);
 	s->eof = false;

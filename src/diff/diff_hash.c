@@ -26,6 +26,7 @@ struct hash_ctx {
 	struct rf_db *db[2];
 	struct rf_segment_spec spec[2];
 	size_t *cols[2];
+	size_t *keys[2];
 	enum rf_type_class *classes;
 	unsigned long long segment_rows;
 	struct diff_hash_plan *plan;
@@ -66,24 +67,24 @@ char *diff_hash_refusal(const struct rf_diff_shape *sh, struct rf_db *src, struc
 	for (s = 0; s < 2; s++)
 		if (!db[s]->ops->segment_sums)
 			return rf_xstrdup("the driver has no segment checksums");
-	if (sh->nkey != 1) {
-		why = rf_xasprintf("the match key has %zu columns (hash cuts one-column keys)",
-		                   sh->nkey);
-		return why;
-	}
-	key = &sh->cols[sh->key[0]];
-	if (key->tclass != RF_T_INTEGER && key->tclass != RF_T_TEXT) {
-		why = rf_xasprintf("the key %s is neither an integer nor text", key->name);
-		return why;
-	}
-	if (sh->src_table.cols[key->src].tclass != key->tclass ||
-	    sh->dst_table.cols[key->dst].tclass != key->tclass) {
-		why = rf_xasprintf("the key %s has different types on the two sides", key->name);
-		return why;
-	}
-	if (sh->src_table.cols[key->src].nullable || sh->dst_table.cols[key->dst].nullable) {
-		why = rf_xasprintf("the key %s may be NULL", key->name);
-		return why;
+	for (i = 0; i < sh->nkey; i++) {
+		key = &sh->cols[sh->key[i]];
+		if (key->tclass != RF_T_INTEGER && key->tclass != RF_T_TEXT) {
+			why = rf_xasprintf("the key column %s is neither an integer nor text",
+			                   key->name);
+			return why;
+		}
+		if (sh->src_table.cols[key->src].tclass != key->tclass ||
+		    sh->dst_table.cols[key->dst].tclass != key->tclass) {
+			why = rf_xasprintf("the key column %s has different types on the two sides",
+			                   key->name);
+			return why;
+		}
+		if (sh->src_table.cols[key->src].nullable ||
+		    sh->dst_table.cols[key->dst].nullable) {
+			why = rf_xasprintf("the key column %s may be NULL", key->name);
+			return why;
+		}
 	}
 	for (i = 0; i < sh->ncols; i++) {
 		const struct rf_diff_col *c = &sh->cols[i];
@@ -104,18 +105,52 @@ char *diff_hash_refusal(const struct rf_diff_shape *sh, struct rf_db *src, struc
 	return NULL;
 }
 
-static void cell_set(struct rf_cell *dst, const struct rf_cell *src)
+/* A key is a tuple of nkey canonical cells, owned where stored. */
+static struct rf_cell *tuple_dup(size_t nkey, const struct rf_cell *src)
 {
-	dst->is_null = false;
-	dst->len = src->len;
-	dst->data = rf_xstrndup(src->data, src->len);
+	struct rf_cell *t = rf_xcalloc(nkey, sizeof *t);
+	size_t i;
+
+	for (i = 0; i < nkey; i++) {
+		t[i].is_null = false;
+		t[i].len = src[i].len;
+		t[i].data = rf_xstrndup(src[i].data ? src[i].data : "", src[i].len);
+	}
+	return t;
 }
 
-static void cell_clear(struct rf_cell *c)
+static void tuple_free(size_t nkey, struct rf_cell *t)
 {
-	free((void *)c->data);
-	c->data = NULL;
-	c->len = 0;
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < nkey; i++)
+		free((void *)t[i].data);
+	free(t);
+}
+
+static bool tuple_same(size_t nkey, const struct rf_cell *a, const struct rf_cell *b)
+{
+	size_t i;
+
+	for (i = 0; i < nkey; i++)
+		if (a[i].len != b[i].len || (a[i].len && memcmp(a[i].data, b[i].data, a[i].len)))
+			return false;
+	return true;
+}
+
+/* The merge's order (rf_value_cmp_key column by column). */
+static int tuple_cmp(size_t nkey, const enum rf_type_class *cls, const struct rf_cell *a,
+                     const struct rf_cell *b)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < nkey; i++)
+		if ((r = rf_value_cmp_key(cls[i], &a[i], &b[i])) != 0)
+			return r;
+	return 0;
 }
 
 /* Appends [lo, hi) to the plan's ranges, joined to the last one when they
@@ -124,12 +159,9 @@ static void add_range(struct diff_hash_plan *p, const struct rf_cell *lo, const 
 {
 	struct diff_range *last = p->len ? &p->ranges[p->len - 1] : NULL;
 
-	if (last && last->has_hi && lo && last->hi.len == lo->len &&
-	    memcmp(last->hi.data, lo->data, lo->len) == 0) {
-		cell_clear(&last->hi);
-		last->has_hi = hi != NULL;
-		if (hi)
-			cell_set(&last->hi, hi);
+	if (last && last->hi && lo && tuple_same(p->nkey, last->hi, lo)) {
+		tuple_free(p->nkey, last->hi);
+		last->hi = hi ? tuple_dup(p->nkey, hi) : NULL;
 		return;
 	}
 	if (p->len == p->cap) {
@@ -137,21 +169,16 @@ static void add_range(struct diff_hash_plan *p, const struct rf_cell *lo, const 
 		p->ranges = rf_xrealloc(p->ranges, p->cap * sizeof *p->ranges);
 	}
 	last = &p->ranges[p->len++];
-	memset(last, 0, sizeof *last);
-	last->has_lo = lo != NULL;
-	last->has_hi = hi != NULL;
-	if (lo)
-		cell_set(&last->lo, lo);
-	if (hi)
-		cell_set(&last->hi, hi);
+	last->lo = lo ? tuple_dup(p->nkey, lo) : NULL;
+	last->hi = hi ? tuple_dup(p->nkey, hi) : NULL;
 }
 
 void diff_hash_plan_free(struct diff_hash_plan *p)
 {
 	size_t i;
 	for (i = 0; i < p->len; i++) {
-		cell_clear(&p->ranges[i].lo);
-		cell_clear(&p->ranges[i].hi);
+		tuple_free(p->nkey, p->ranges[i].lo);
+		tuple_free(p->nkey, p->ranges[i].hi);
 	}
 	free(p->ranges);
 	memset(p, 0, sizeof *p);
@@ -215,15 +242,18 @@ static int sums(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_ce
 }
 
 /* The keys at which the side with more rows cuts [lo, hi) into about
- * HASH_FANOUT segments, canonical, strictly ascending and above lo. */
+ * HASH_FANOUT segments: nb tuples into *out (nb * nkey cells), canonical,
+ * strictly ascending and inside (lo, hi). */
 static int cut_keys(struct hash_ctx *h, int side, unsigned long long rows, const struct rf_cell *lo,
                     const struct rf_cell *hi, struct rf_cell **out, size_t *n, struct rf_error *err)
 {
-	enum rf_type_class cls = h->spec[side].key_class;
+	size_t nkey = h->spec[side].nkey, i, k;
+	const enum rf_type_class *cls = h->spec[side].key_class;
 	struct rf_result res;
-	struct rf_buf buf = RF_BUF_INIT;
+	struct rf_buf *buf = rf_xcalloc(nkey, sizeof *buf);
+	struct rf_cell *c = rf_xcalloc(nkey, sizeof *c);
 	unsigned long long step = (rows + HASH_FANOUT - 1) / HASH_FANOUT;
-	size_t i;
+	int rc = -1;
 
 	*out = NULL;
 	*n = 0;
@@ -231,29 +261,40 @@ static int cut_keys(struct hash_ctx *h, int side, unsigned long long rows, const
 	h->spec[side].hi = hi;
 	if (h->db[side]->ops->segment_keys(h->db[side], &h->spec[side], step ? step : 1,
 	                                   HASH_FANOUT - 1, &res, err) != 0)
-		return -1;
-	*out = rf_xcalloc(res.nrows ? res.nrows : 1, sizeof **out);
-	for (i = 0; i < res.nrows; i++) {
-		struct rf_cell c;
-		if (res.cells[i].is_null)
+		goto cleanup;
+	*out = rf_xcalloc(res.nrows * nkey + 1, sizeof **out);
+	for (i = 0; i < res.nrows && res.ncols == nkey; i++) {
+		const struct rf_cell *row = &res.cells[i * nkey];
+		bool null = false;
+		for (k = 0; k < nkey; k++) {
+			null = null || row[k].is_null;
+			h->stats->bytes_received += row[k].len;
+			rf_buf_reset(&buf[k]);
+			rf_value_canon(cls[k], &row[k], NULL, &buf[k]);
+			c[k].is_null = false;
+			c[k].data = buf[k].data ? buf[k].data : "";
+			c[k].len = buf[k].len;
+		}
+		if (null || (lo && tuple_cmp(nkey, cls, c, lo) <= 0) ||
+		    (*n && tuple_cmp(nkey, cls, c, &(*out)[(*n - 1) * nkey]) <= 0) ||
+		    (hi && tuple_cmp(nkey, cls, c, hi) >= 0))
 			continue;
-		h->stats->bytes_received += res.cells[i].len;
-		rf_buf_reset(&buf);
-		rf_value_canon(cls, &res.cells[i], NULL, &buf);
-		c.is_null = false;
-		c.data = buf.data;
-		c.len = buf.len;
-		if (lo && rf_value_cmp_key(cls, &c, lo) <= 0)
-			continue;
-		if (*n && rf_value_cmp_key(cls, &c, &(*out)[*n - 1]) <= 0)
-			continue;
-		if (hi && rf_value_cmp_key(cls, &c, hi) >= 0)
-			continue;
-		cell_set(&(*out)[(*n)++], &c);
+		for (k = 0; k < nkey; k++) {
+			struct rf_cell *d = &(*out)[*n * nkey + k];
+			d->is_null = false;
+			d->len = c[k].len;
+			d->data = rf_xstrndup(c[k].data, c[k].len);
+		}
+		(*n)++;
 	}
-	rf_buf_free(&buf);
 	rf_result_free(&res);
-	return 0;
+	rc = 0;
+cleanup:
+	for (k = 0; k < nkey; k++)
+		rf_buf_free(&buf[k]);
+	free(buf);
+	free(c);
+	return rc;
 }
 
 static bool int64_of(const struct rf_cell *c, long long *v)
@@ -269,8 +310,9 @@ static bool int64_of(const struct rf_cell *c, long long *v)
 	return errno == 0 && *end == '\0';
 }
 
-/* Integer keys between two known bounds are cut by value, without asking a
- * server for keys: the segments are even where the keys are dense (ids). */
+/* A one-column integer key between two known bounds is cut by value,
+ * without asking a server for keys: the segments are even where the keys
+ * are dense (ids). */
 static bool cut_numbers(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_cell *hi,
                         struct rf_cell **out, size_t *n)
 {
@@ -280,22 +322,21 @@ static bool cut_numbers(struct hash_ctx *h, const struct rf_cell *lo, const stru
 
 	*out = NULL;
 	*n = 0;
-	if (h->spec[0].key_class != RF_T_INTEGER || !int64_of(lo, &a) || !int64_of(hi, &b) ||
-	    b - a < 2 || a < -(1LL << 61) || b > (1LL << 61))
+	if (h->spec[0].nkey != 1 || h->spec[0].key_class[0] != RF_T_INTEGER || !int64_of(lo, &a) ||
+	    !int64_of(hi, &b) || b - a < 2 || a < -(1LL << 61) || b > (1LL << 61))
 		return false;
 	*out = rf_xcalloc(HASH_FANOUT, sizeof **out);
 	prev = a;
 	for (i = 1; i < HASH_FANOUT; i++) {
 		long long w = b - a, k = (long long)i;
 		long long v = a + w / HASH_FANOUT * k + w % HASH_FANOUT * k / HASH_FANOUT;
-		struct rf_cell c;
 		if (v <= prev || v >= b)
 			continue;
 		prev = v;
-		c.is_null = false;
-		c.len = rf_int64_text(v, text);
-		c.data = text;
-		cell_set(&(*out)[(*n)++], &c);
+		(*out)[*n].is_null = false;
+		(*out)[*n].len = rf_int64_text(v, text);
+		(*out)[*n].data = rf_xstrndup(text, (*out)[*n].len);
+		(*n)++;
 	}
 	return true;
 }
@@ -305,13 +346,14 @@ static bool same_sum(const struct rf_segment_sum *a, const struct rf_segment_sum
 	return a->rows == b->rows && a->sum == b->sum;
 }
 
-/* Segment [lo, hi), whose sums on both sides are s[0] and s[1]: skipped
- * when equal, streamed when small or not cut further, else cut and each
- * part checked the same way, in key order. */
+/* Segment [lo, hi), whose sums on both sides are a and b: skipped when
+ * equal, streamed when small or not cut further, else cut and each part
+ * checked the same way, in key order. */
 static int check(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_cell *hi,
                  const struct rf_segment_sum *a, const struct rf_segment_sum *b,
                  struct rf_error *err)
 {
+	size_t nkey = h->spec[0].nkey;
 	struct rf_cell *bounds = NULL;
 	struct rf_segment_sum *sub[2] = {NULL, NULL};
 	unsigned long long most = a->rows > b->rows ? a->rows : b->rows;
@@ -336,13 +378,13 @@ static int check(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_c
 	if (sums(h, lo, hi, bounds, nb, sub, err) != 0)
 		goto cleanup;
 	for (i = 0; i <= nb; i++)
-		if (check(h, i ? &bounds[i - 1] : lo, i < nb ? &bounds[i] : hi, &sub[0][i],
-		          &sub[1][i], err) != 0)
+		if (check(h, i ? &bounds[(i - 1) * nkey] : lo, i < nb ? &bounds[i * nkey] : hi,
+		          &sub[0][i], &sub[1][i], err) != 0)
 			goto cleanup;
 	rc = 0;
 cleanup:
-	for (i = 0; i < nb; i++)
-		cell_clear(&bounds[i]);
+	for (i = 0; bounds && i < nb * nkey; i++)
+		free((void *)bounds[i].data);
 	free(bounds);
 	free(sub[0]);
 	free(sub[1]);
@@ -355,12 +397,12 @@ int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_
 {
 	struct hash_ctx h;
 	struct rf_segment_sum root[2], *out[2] = {&root[0], &root[1]};
-	const struct rf_diff_col *key = &sh->cols[sh->key[0]];
 	size_t i, n = 0;
 	int s, rc = -1;
 
 	memset(&h, 0, sizeof h);
 	memset(plan, 0, sizeof *plan);
+	plan->nkey = sh->nkey;
 	h.sh = sh;
 	h.db[0] = src;
 	h.db[1] = dst;
@@ -368,12 +410,17 @@ int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_
 	h.stats = stats;
 	h.segment_rows = o->segment_rows ? o->segment_rows : 1;
 	h.classes = rf_xcalloc(sh->ncols, sizeof *h.classes);
-	for (s = 0; s < 2; s++)
+	for (s = 0; s < 2; s++) {
 		h.cols[s] = rf_xcalloc(sh->ncols, sizeof *h.cols[s]);
-	/* the key first, then the compared columns in shape order */
-	h.classes[n] = key->tclass;
-	h.cols[0][n] = (size_t)key->src;
-	h.cols[1][n++] = (size_t)key->dst;
+		h.keys[s] = rf_xcalloc(sh->nkey, sizeof *h.keys[s]);
+	}
+	/* the key columns first, then the other compared columns in shape order */
+	for (i = 0; i < sh->nkey; i++) {
+		const struct rf_diff_col *key = &sh->cols[sh->key[i]];
+		h.classes[n] = key->tclass;
+		h.keys[0][i] = h.cols[0][n] = (size_t)key->src;
+		h.keys[1][i] = h.cols[1][n++] = (size_t)key->dst;
+	}
 	for (i = 0; i < sh->ncols; i++) {
 		const struct rf_diff_col *c = &sh->cols[i];
 		if (!hashed(c) || c->key_pos)
@@ -389,8 +436,9 @@ int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_
 		sp->cols = h.cols[s];
 		sp->classes = h.classes;
 		sp->where = where[s];
-		sp->key = h.cols[s][0];
-		sp->key_class = key->tclass;
+		sp->nkey = sh->nkey;
+		sp->key = h.keys[s];
+		sp->key_class = h.classes; /* the key's classes come first */
 		sp->native = src->ops == dst->ops;
 		if (rf_db_check_where(h.db[s], where[s], err) != 0)
 			goto cleanup;
@@ -406,8 +454,10 @@ int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_
 	rc = check(&h, NULL, NULL, &root[0], &root[1], err);
 cleanup:
 	free(h.classes);
-	free(h.cols[0]);
-	free(h.cols[1]);
+	for (s = 0; s < 2; s++) {
+		free(h.cols[s]);
+		free(h.keys[s]);
+	}
 	if (rc != 0)
 		diff_hash_plan_free(plan);
 	return rc;

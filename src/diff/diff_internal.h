@@ -20,11 +20,11 @@ int diff_shape_col(const struct rf_diff_shape *sh, const char *name);
 void diff_shape_clear(struct rf_diff_shape *sh);
 
 /* diff_hash.c: the hash diff's plan (DESIGN §14). */
-struct diff_range { /* [lo, hi): canonical keys, owned; unbounded when !has_ */
-	struct rf_cell lo, hi;
-	bool has_lo, has_hi;
+struct diff_range { /* [lo, hi): nkey canonical cells each, owned; NULL unbounded */
+	struct rf_cell *lo, *hi;
 };
 struct diff_hash_plan {
+	size_t nkey;
 	size_t len, cap;
 	struct diff_range *ranges;    /* the ranges to stream, in key order */
 	unsigned long long root_rows; /* rows of the larger side */

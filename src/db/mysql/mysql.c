@@ -536,9 +536,8 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 	my_quote_table(base, t, &sql);
 	if (spec->where)
 		rf_buf_printf(&sql, " WHERE (%s)", spec->where);
-	if (spec->nkey == 1)
-		my_key_range(base, t, spec->key[0], t->cols[spec->key[0]].tclass, spec->key_lo,
-		             spec->key_hi, spec->where != NULL, &sql);
+	my_key_range(base, t, spec->nkey, spec->key, NULL, spec->key_lo, spec->key_hi,
+	             spec->where != NULL, &sql);
 	for (i = 0; i < spec->nkey; i++) {
 		const struct rf_column *c = &t->cols[spec->key[i]];
 		/* The collation trap: utf8mb4_general_ci sorts 'a' = 'A' and even

@@ -113,42 +113,66 @@ static void norm_expr(struct rf_db *db, const struct rf_column *c, enum rf_type_
 	rf_buf_free(&q);
 }
 
-/* The key as the stream's ORDER BY sorts it: text as utf8mb4 bytes. */
-static void key_expr(struct rf_db *db, const struct rf_table_info *t, size_t key,
-                     enum rf_type_class cls, struct rf_buf *sql)
+/* The key as the stream's ORDER BY sorts it: text as utf8mb4 bytes;
+ * several columns as a row constructor, which MariaDB compares column by
+ * column. cls: each column's class, NULL for the columns' own. */
+static void key_expr(struct rf_db *db, const struct rf_table_info *t, size_t nkey,
+                     const size_t *key, const enum rf_type_class *cls, struct rf_buf *sql)
 {
-	if (cls != RF_T_INTEGER)
-		rf_buf_adds(sql, "CAST(CONVERT(");
-	my_quote_ident(db, t->cols[key].name, sql);
-	if (cls != RF_T_INTEGER)
-		rf_buf_adds(sql, " USING utf8mb4) AS BINARY)");
+	size_t i;
+
+	if (nkey > 1)
+		rf_buf_addc(sql, '(');
+	for (i = 0; i < nkey; i++) {
+		bool text = (cls ? cls[i] : t->cols[key[i]].tclass) != RF_T_INTEGER;
+		if (i)
+			rf_buf_adds(sql, ", ");
+		if (text)
+			rf_buf_adds(sql, "CAST(CONVERT(");
+		my_quote_ident(db, t->cols[key[i]].name, sql);
+		if (text)
+			rf_buf_adds(sql, " USING utf8mb4) AS BINARY)");
+	}
+	if (nkey > 1)
+		rf_buf_addc(sql, ')');
 }
 
-static void key_cmp(struct rf_db *db, const struct rf_table_info *t, size_t key,
-                    enum rf_type_class cls, const char *op, const struct rf_cell *v,
+static void key_cmp(struct rf_db *db, const struct rf_table_info *t, size_t nkey, const size_t *key,
+                    const enum rf_type_class *cls, const char *op, const struct rf_cell *v,
                     struct rf_buf *sql)
 {
-	key_expr(db, t, key, cls, sql);
+	size_t i;
+
+	key_expr(db, t, nkey, key, cls, sql);
 	rf_buf_printf(sql, " %s ", op);
-	if (cls != RF_T_INTEGER)
-		rf_buf_adds(sql, "CAST(CONVERT(");
-	db->ops->quote_literal(db, cls, v, sql);
-	if (cls != RF_T_INTEGER)
-		rf_buf_adds(sql, " USING utf8mb4) AS BINARY)");
+	if (nkey > 1)
+		rf_buf_addc(sql, '(');
+	for (i = 0; i < nkey; i++) {
+		enum rf_type_class c = cls ? cls[i] : t->cols[key[i]].tclass;
+		if (i)
+			rf_buf_adds(sql, ", ");
+		if (c != RF_T_INTEGER)
+			rf_buf_adds(sql, "CAST(CONVERT(");
+		db->ops->quote_literal(db, c, &v[i], sql);
+		if (c != RF_T_INTEGER)
+			rf_buf_adds(sql, " USING utf8mb4) AS BINARY)");
+	}
+	if (nkey > 1)
+		rf_buf_addc(sql, ')');
 }
 
-void my_key_range(struct rf_db *db, const struct rf_table_info *t, size_t key,
-                  enum rf_type_class cls, const struct rf_cell *lo, const struct rf_cell *hi,
+void my_key_range(struct rf_db *db, const struct rf_table_info *t, size_t nkey, const size_t *key,
+                  const enum rf_type_class *cls, const struct rf_cell *lo, const struct rf_cell *hi,
                   bool have_where, struct rf_buf *sql)
 {
 	if (lo) {
 		rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
-		key_cmp(db, t, key, cls, ">=", lo, sql);
+		key_cmp(db, t, nkey, key, cls, ">=", lo, sql);
 		have_where = true;
 	}
 	if (hi) {
 		rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
-		key_cmp(db, t, key, cls, "<", hi, sql);
+		key_cmp(db, t, nkey, key, cls, "<", hi, sql);
 	}
 }
 
@@ -158,7 +182,7 @@ static void segment_from(struct rf_db *db, const struct rf_segment_spec *spec, s
 	my_quote_table(db, spec->table, sql);
 	if (spec->where)
 		rf_buf_printf(sql, " WHERE (%s)", spec->where);
-	my_key_range(db, spec->table, spec->key, spec->key_class, spec->lo, spec->hi,
+	my_key_range(db, spec->table, spec->nkey, spec->key, spec->key_class, spec->lo, spec->hi,
 	             spec->where != NULL, sql);
 }
 
@@ -196,7 +220,8 @@ int my_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
 		rf_buf_adds(&sql, "CASE");
 		for (i = 0; i < nb; i++) {
 			rf_buf_adds(&sql, " WHEN ");
-			key_cmp(db, spec->table, spec->key, spec->key_class, "<", &bounds[i], &sql);
+			key_cmp(db, spec->table, spec->nkey, spec->key, spec->key_class, "<",
+			        &bounds[i * spec->nkey], &sql);
 			rf_buf_printf(&sql, " THEN %zu", i);
 		}
 		rf_buf_printf(&sql, " ELSE %zu END", nb);
@@ -236,29 +261,39 @@ int my_segment_keys(struct rf_db *db, const struct rf_segment_spec *spec, unsign
 	MYSQL_RES *res;
 	MYSQL_ROW r;
 	unsigned long *len;
-	size_t i = 0;
+	size_t i = 0, k;
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
-	rf_buf_adds(&sql, "SELECT k FROM (SELECT ");
-	my_quote_ident(db, spec->table->cols[spec->key].name, &sql);
-	rf_buf_adds(&sql, " AS k, ROW_NUMBER() OVER (ORDER BY ");
-	key_expr(db, spec->table, spec->key, spec->key_class, &sql);
+	rf_buf_adds(&sql, "SELECT * FROM (SELECT ");
+	for (k = 0; k < spec->nkey; k++) {
+		my_quote_ident(db, spec->table->cols[spec->key[k]].name, &sql);
+		rf_buf_printf(&sql, " AS k%zu, ", k);
+	}
+	rf_buf_adds(&sql, "ROW_NUMBER() OVER (ORDER BY ");
+	for (k = 0; k < spec->nkey; k++) {
+		if (k)
+			rf_buf_adds(&sql, ", ");
+		key_expr(db, spec->table, 1, &spec->key[k], &spec->key_class[k], &sql);
+	}
 	rf_buf_adds(&sql, ") AS rn");
 	segment_from(db, spec, &sql);
 	rf_buf_printf(&sql, ") q WHERE rn %% %llu = 0 ORDER BY rn LIMIT %zu", step, max);
 	res = query((struct my_db *)db, &sql, err);
 	if (!res)
 		goto cleanup;
-	out->ncols = 1;
+	out->ncols = spec->nkey;
 	out->nrows = (size_t)mysql_num_rows(res);
-	out->cells = rf_xcalloc(out->nrows ? out->nrows : 1, sizeof *out->cells);
+	out->cells = rf_xcalloc(out->nrows * out->ncols + 1, sizeof *out->cells);
 	while ((r = mysql_fetch_row(res)) != NULL && i < out->nrows) {
-		struct rf_cell *c = &out->cells[i++];
 		len = mysql_fetch_lengths(res);
-		c->is_null = r[0] == NULL;
-		c->len = r[0] ? len[0] : 0;
-		c->data = r[0] ? rf_xstrndup(r[0], c->len) : NULL;
+		for (k = 0; k < spec->nkey; k++) {
+			struct rf_cell *c = &out->cells[i * spec->nkey + k];
+			c->is_null = r[k] == NULL;
+			c->len = r[k] ? len[k] : 0;
+			c->data = r[k] ? rf_xstrndup(r[k], c->len) : NULL;
+		}
+		i++;
 	}
 	mysql_free_result(res);
 	rc = 0;

@@ -123,38 +123,64 @@ static void norm_expr(struct rf_db *db, const struct rf_column *c, enum rf_type_
 	rf_buf_free(&q);
 }
 
-/* The key as ORDER BY sorts it (pg_stream.c): text in byte order. */
-static void key_expr(struct rf_db *db, const struct rf_table_info *t, size_t key,
-                     enum rf_type_class cls, struct rf_buf *sql)
+/* The key as ORDER BY sorts it (pg_stream.c): text in byte order; several
+ * columns as a row, which PostgreSQL compares column by column. cls: each
+ * column's class, NULL for the columns' own. */
+static void key_expr(struct rf_db *db, const struct rf_table_info *t, size_t nkey,
+                     const size_t *key, const enum rf_type_class *cls, struct rf_buf *sql)
 {
-	pg_quote_table(db, t, sql);
-	rf_buf_addc(sql, '.');
-	pg_quote_ident(db, t->cols[key].name, sql);
-	if (cls != RF_T_INTEGER)
-		rf_buf_adds(sql, "::text COLLATE \"C\"");
+	size_t i;
+
+	if (nkey > 1)
+		rf_buf_adds(sql, "ROW(");
+	for (i = 0; i < nkey; i++) {
+		enum rf_type_class c = cls ? cls[i] : t->cols[key[i]].tclass;
+		if (i)
+			rf_buf_adds(sql, ", ");
+		pg_quote_table(db, t, sql);
+		rf_buf_addc(sql, '.');
+		pg_quote_ident(db, t->cols[key[i]].name, sql);
+		if (c != RF_T_INTEGER)
+			rf_buf_adds(sql, "::text COLLATE \"C\"");
+	}
+	if (nkey > 1)
+		rf_buf_addc(sql, ')');
 }
 
-static void key_cmp(struct rf_db *db, const struct rf_table_info *t, size_t key,
-                    enum rf_type_class cls, const char *op, const struct rf_cell *v,
+static void key_cmp(struct rf_db *db, const struct rf_table_info *t, size_t nkey, const size_t *key,
+                    const enum rf_type_class *cls, const char *op, const struct rf_cell *v,
                     struct rf_buf *sql)
 {
-	key_expr(db, t, key, cls, sql);
+	size_t i;
+
+	key_expr(db, t, nkey, key, cls, sql);
 	rf_buf_printf(sql, " %s ", op);
-	db->ops->quote_literal(db, cls, v, sql);
+	if (nkey > 1)
+		rf_buf_adds(sql, "ROW(");
+	for (i = 0; i < nkey; i++) {
+		enum rf_type_class c = cls ? cls[i] : t->cols[key[i]].tclass;
+		if (i)
+			rf_buf_adds(sql, ", ");
+		db->ops->quote_literal(db, c, &v[i], sql);
+		if (c != RF_T_INTEGER)
+			rf_buf_adds(sql, "::text");
+	}
+	if (nkey > 1)
+		rf_buf_addc(sql, ')');
 }
 
-void pg_key_range(struct rf_db *db, const struct rf_table_info *t, size_t key,
-                  enum rf_type_class cls, const struct rf_cell *lo, const struct rf_cell *hi,
+void pg_key_range(struct rf_db *db, const struct rf_table_info *t, size_t nkey, const size_t *key,
+                  const enum rf_type_class *cls, const struct rf_cell *lo, const struct rf_cell *hi,
                   bool have_where, struct rf_buf *sql)
 {
 	if (lo) {
 		rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
-		key_cmp(db, t, key, cls, ">=", lo, sql);
+		key_cmp(db, t, nkey, key, cls, ">=", lo, sql);
 		have_where = true;
 	}
 	if (hi) {
 		rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
-		key_cmp(db, t, key, cls, "<", hi, sql);
+		key_cmp(db, t, nkey, key, cls, "<", hi, sql);
 	}
 }
 
@@ -164,7 +190,7 @@ static void segment_from(struct rf_db *db, const struct rf_segment_spec *spec, s
 	pg_quote_table(db, spec->table, sql);
 	if (spec->where)
 		rf_buf_printf(sql, " WHERE (%s)", spec->where);
-	pg_key_range(db, spec->table, spec->key, spec->key_class, spec->lo, spec->hi,
+	pg_key_range(db, spec->table, spec->nkey, spec->key, spec->key_class, spec->lo, spec->hi,
 	             spec->where != NULL, sql);
 }
 
@@ -203,7 +229,8 @@ int pg_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
 		rf_buf_adds(&sql, "CASE");
 		for (i = 0; i < nb; i++) {
 			rf_buf_adds(&sql, " WHEN ");
-			key_cmp(db, spec->table, spec->key, spec->key_class, "<", &bounds[i], &sql);
+			key_cmp(db, spec->table, spec->nkey, spec->key, spec->key_class, "<",
+			        &bounds[i * spec->nkey], &sql);
 			rf_buf_printf(&sql, " THEN %zu", i);
 		}
 		rf_buf_printf(&sql, " ELSE %zu END", nb);
@@ -249,30 +276,40 @@ int pg_segment_keys(struct rf_db *db, const struct rf_segment_spec *spec, unsign
 {
 	struct rf_buf sql = RF_BUF_INIT;
 	PGresult *res;
-	int r, rc = -1;
+	size_t i, k;
+	int rc = -1;
 
 	memset(out, 0, sizeof *out);
-	rf_buf_adds(&sql, "SELECT k FROM (SELECT ");
-	pg_quote_table(db, spec->table, &sql);
-	rf_buf_addc(&sql, '.');
-	pg_quote_ident(db, spec->table->cols[spec->key].name, &sql);
-	rf_buf_adds(&sql, "::text AS k, row_number() OVER (ORDER BY ");
-	key_expr(db, spec->table, spec->key, spec->key_class, &sql);
+	rf_buf_adds(&sql, "SELECT * FROM (SELECT ");
+	for (k = 0; k < spec->nkey; k++) {
+		pg_quote_table(db, spec->table, &sql);
+		rf_buf_addc(&sql, '.');
+		pg_quote_ident(db, spec->table->cols[spec->key[k]].name, &sql);
+		rf_buf_printf(&sql, "::text AS k%zu, ", k);
+	}
+	rf_buf_adds(&sql, "row_number() OVER (ORDER BY ");
+	for (k = 0; k < spec->nkey; k++) {
+		if (k)
+			rf_buf_adds(&sql, ", ");
+		key_expr(db, spec->table, 1, &spec->key[k], &spec->key_class[k], &sql);
+	}
 	rf_buf_adds(&sql, ") AS rn");
 	segment_from(db, spec, &sql);
 	rf_buf_printf(&sql, ") q WHERE rn %% %llu = 0 ORDER BY rn LIMIT %zu", step, max);
 	res = pg_query(pg(db), sql.data, 0, NULL, err);
 	if (!res)
 		goto cleanup;
-	out->ncols = 1;
+	out->ncols = spec->nkey;
 	out->nrows = (size_t)PQntuples(res);
-	out->cells = rf_xcalloc(out->nrows ? out->nrows : 1, sizeof *out->cells);
-	for (r = 0; r < PQntuples(res); r++) {
-		struct rf_cell *c = &out->cells[r];
-		c->is_null = PQgetisnull(res, r, 0);
-		c->len = (size_t)PQgetlength(res, r, 0);
-		c->data = c->is_null ? NULL : rf_xstrndup(PQgetvalue(res, r, 0), c->len);
-	}
+	out->cells = rf_xcalloc(out->nrows * out->ncols + 1, sizeof *out->cells);
+	for (i = 0; i < out->nrows; i++)
+		for (k = 0; k < spec->nkey; k++) {
+			struct rf_cell *c = &out->cells[i * spec->nkey + k];
+			c->is_null = PQgetisnull(res, (int)i, (int)k);
+			c->len = (size_t)PQgetlength(res, (int)i, (int)k);
+			c->data = c->is_null ? NULL
+			                     : rf_xstrndup(PQgetvalue(res, (int)i, (int)k), c->len);
+		}
 	PQclear(res);
 	rc = 0;
 cleanup:

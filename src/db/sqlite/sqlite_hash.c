@@ -103,32 +103,47 @@ static int register_segsum(struct sqlite_db *db, struct rf_error *err)
 	return 0;
 }
 
-static void key_cmp(struct rf_db *db, const struct rf_segment_spec *spec, const char *op,
-                    const struct rf_cell *v, struct rf_buf *sql)
+/* The key as the stream's ORDER BY sorts it (BINARY), compared with a
+ * literal key; several columns as row values, which SQLite compares column
+ * by column. cls: each column's class, NULL for the columns' own. */
+static void key_cmp(struct rf_db *db, const struct rf_table_info *t, size_t nkey, const size_t *key,
+                    const enum rf_type_class *cls, const char *op, const struct rf_cell *v,
+                    struct rf_buf *sql)
 {
-	sq_quote_ident(sql, spec->table->cols[spec->key].name);
-	rf_buf_printf(sql, " COLLATE BINARY %s ", op);
-	db->ops->quote_literal(db, spec->key_class, v, sql);
+	size_t i;
+
+	if (nkey > 1)
+		rf_buf_addc(sql, '(');
+	for (i = 0; i < nkey; i++) {
+		if (i)
+			rf_buf_adds(sql, ", ");
+		sq_quote_ident(sql, t->cols[key[i]].name);
+		rf_buf_adds(sql, " COLLATE BINARY");
+	}
+	rf_buf_adds(sql, nkey > 1 ? ") " : " ");
+	rf_buf_adds(sql, op);
+	rf_buf_adds(sql, nkey > 1 ? " (" : " ");
+	for (i = 0; i < nkey; i++) {
+		if (i)
+			rf_buf_adds(sql, ", ");
+		db->ops->quote_literal(db, cls ? cls[i] : t->cols[key[i]].tclass, &v[i], sql);
+	}
+	if (nkey > 1)
+		rf_buf_addc(sql, ')');
 }
 
-void sq_key_range(struct rf_db *db, const struct rf_table_info *t, size_t key,
-                  enum rf_type_class cls, const struct rf_cell *lo, const struct rf_cell *hi,
+void sq_key_range(struct rf_db *db, const struct rf_table_info *t, size_t nkey, const size_t *key,
+                  const enum rf_type_class *cls, const struct rf_cell *lo, const struct rf_cell *hi,
                   bool have_where, struct rf_buf *sql)
 {
-	struct rf_segment_spec spec;
-
-	memset(&spec, 0, sizeof spec);
-	spec.table = t;
-	spec.key = key;
-	spec.key_class = cls;
 	if (lo) {
 		rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
-		key_cmp(db, &spec, ">=", lo, sql);
+		key_cmp(db, t, nkey, key, cls, ">=", lo, sql);
 		have_where = true;
 	}
 	if (hi) {
 		rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
-		key_cmp(db, &spec, "<", hi, sql);
+		key_cmp(db, t, nkey, key, cls, "<", hi, sql);
 	}
 }
 
@@ -138,7 +153,7 @@ static void segment_from(struct rf_db *db, const struct rf_segment_spec *spec, s
 	sq_quote_ident(sql, spec->table->name);
 	if (spec->where)
 		rf_buf_printf(sql, " WHERE (%s)", spec->where);
-	sq_key_range(db, spec->table, spec->key, spec->key_class, spec->lo, spec->hi,
+	sq_key_range(db, spec->table, spec->nkey, spec->key, spec->key_class, spec->lo, spec->hi,
 	             spec->where != NULL, sql);
 }
 
@@ -161,7 +176,8 @@ int sq_segment_sums(struct rf_db *base, const struct rf_segment_spec *spec,
 		rf_buf_adds(&sql, "CASE");
 		for (i = 0; i < nb; i++) {
 			rf_buf_adds(&sql, " WHEN ");
-			key_cmp(base, spec, "<", &bounds[i], &sql);
+			key_cmp(base, spec->table, spec->nkey, spec->key, spec->key_class, "<",
+			        &bounds[i * spec->nkey], &sql);
 			rf_buf_printf(&sql, " THEN %zu", i);
 		}
 		rf_buf_printf(&sql, " ELSE %zu END", nb);
@@ -210,46 +226,56 @@ int sq_segment_keys(struct rf_db *base, const struct rf_segment_spec *spec, unsi
 	struct sqlite_db *db = sqlite_of(base);
 	struct rf_buf sql = RF_BUF_INIT;
 	sqlite3_stmt *st = NULL;
-	bool raw = spec->table->cols[spec->key].tclass == RF_T_BYTES;
-	size_t cap = 0;
+	size_t cap = 0, k;
 	int r, rc = -1;
 
 	memset(out, 0, sizeof *out);
-	out->ncols = 1;
-	rf_buf_adds(&sql, "SELECT k FROM (SELECT ");
-	sq_quote_ident(&sql, spec->table->cols[spec->key].name);
-	rf_buf_adds(&sql, " AS k, row_number() OVER (ORDER BY ");
-	sq_quote_ident(&sql, spec->table->cols[spec->key].name);
-	rf_buf_adds(&sql, " COLLATE BINARY) AS rn");
+	out->ncols = spec->nkey;
+	rf_buf_adds(&sql, "SELECT * FROM (SELECT ");
+	for (k = 0; k < spec->nkey; k++) {
+		sq_quote_ident(&sql, spec->table->cols[spec->key[k]].name);
+		rf_buf_printf(&sql, " AS k%zu, ", k);
+	}
+	rf_buf_adds(&sql, "row_number() OVER (ORDER BY ");
+	for (k = 0; k < spec->nkey; k++) {
+		if (k)
+			rf_buf_adds(&sql, ", ");
+		sq_quote_ident(&sql, spec->table->cols[spec->key[k]].name);
+		rf_buf_adds(&sql, " COLLATE BINARY");
+	}
+	rf_buf_adds(&sql, ") AS rn");
 	segment_from(base, spec, &sql);
 	rf_buf_printf(&sql, ") WHERE rn %% %llu = 0 ORDER BY rn LIMIT %zu", step, max);
 	sq_arm_deadline(db);
 	if (sq_prepare(db, sql.data, &st, err) != 0)
 		goto cleanup;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		struct rf_cell c;
-		char intbuf[24];
-		int type = sqlite3_column_type(st, 0);
-		const void *p;
-
-		c.is_null = type == SQLITE_NULL;
-		c.data = NULL;
-		c.len = 0;
-		if (type == SQLITE_INTEGER && !raw) {
-			c.len = rf_int64_text(sqlite3_column_int64(st, 0), intbuf);
-			c.data = intbuf;
-		} else if (!c.is_null) {
-			p = raw || type == SQLITE_BLOB ? sqlite3_column_blob(st, 0)
-			                               : (const void *)sqlite3_column_text(st, 0);
-			c.len = (size_t)sqlite3_column_bytes(st, 0);
-			c.data = p ? p : "";
-		}
 		if (out->nrows == cap) {
 			cap = cap ? cap * 2 : 32;
-			out->cells = rf_xrealloc(out->cells, cap * sizeof *out->cells);
+			out->cells = rf_xrealloc(out->cells, cap * spec->nkey * sizeof *out->cells);
 		}
-		c.data = c.is_null ? NULL : rf_xstrndup(c.data, c.len);
-		out->cells[out->nrows++] = c;
+		for (k = 0; k < spec->nkey; k++) {
+			struct rf_cell *c = &out->cells[out->nrows * spec->nkey + k];
+			bool raw = spec->table->cols[spec->key[k]].tclass == RF_T_BYTES;
+			int type = sqlite3_column_type(st, (int)k);
+			char intbuf[24];
+			const void *p;
+
+			c->is_null = type == SQLITE_NULL;
+			c->data = NULL;
+			c->len = 0;
+			if (type == SQLITE_INTEGER && !raw) {
+				c->len = rf_int64_text(sqlite3_column_int64(st, (int)k), intbuf);
+				c->data = rf_xstrndup(intbuf, c->len);
+			} else if (!c->is_null) {
+				p = raw || type == SQLITE_BLOB
+				        ? sqlite3_column_blob(st, (int)k)
+				        : (const void *)sqlite3_column_text(st, (int)k);
+				c->len = (size_t)sqlite3_column_bytes(st, (int)k);
+				c->data = rf_xstrndup(p ? p : "", c->len);
+			}
+		}
+		out->nrows++;
 	}
 	if (r != SQLITE_DONE) {
 		sq_fail(db, err, NULL);
