@@ -10,6 +10,7 @@
  * collation can put a key in a different segment on the two sides.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ struct hash_ctx {
 	size_t *keys[2];
 	enum rf_type_class *classes;
 	unsigned long long segment_rows;
+	int max_depth; /* levels of cutting below the root */
 	struct diff_hash_plan *plan;
 	struct rf_diff_stats *stats;
 };
@@ -349,7 +351,7 @@ static bool same_sum(const struct rf_segment_sum *a, const struct rf_segment_sum
 /* Segment [lo, hi), whose sums on both sides are a and b: skipped when
  * equal, streamed when small or not cut further, else cut and each part
  * checked the same way, in key order. */
-static int check(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_cell *hi,
+static int check(struct hash_ctx *h, int depth, const struct rf_cell *lo, const struct rf_cell *hi,
                  const struct rf_segment_sum *a, const struct rf_segment_sum *b,
                  struct rf_error *err)
 {
@@ -364,7 +366,8 @@ static int check(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_c
 		h->stats->identical += a->rows;
 		return 0;
 	}
-	if (most > h->segment_rows && !cut_numbers(h, lo, hi, &bounds, &nb) &&
+	if (most > h->segment_rows && depth < h->max_depth &&
+	    !cut_numbers(h, lo, hi, &bounds, &nb) &&
 	    cut_keys(h, a->rows >= b->rows ? 0 : 1, most, lo, hi, &bounds, &nb, err) != 0)
 		goto cleanup;
 	if (nb == 0) {
@@ -378,8 +381,8 @@ static int check(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_c
 	if (sums(h, lo, hi, bounds, nb, sub, err) != 0)
 		goto cleanup;
 	for (i = 0; i <= nb; i++)
-		if (check(h, i ? &bounds[(i - 1) * nkey] : lo, i < nb ? &bounds[i * nkey] : hi,
-		          &sub[0][i], &sub[1][i], err) != 0)
+		if (check(h, depth + 1, i ? &bounds[(i - 1) * nkey] : lo,
+		          i < nb ? &bounds[i * nkey] : hi, &sub[0][i], &sub[1][i], err) != 0)
 			goto cleanup;
 	rc = 0;
 cleanup:
@@ -409,6 +412,15 @@ int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_
 	h.plan = plan;
 	h.stats = stats;
 	h.segment_rows = o->segment_rows ? o->segment_rows : 1;
+	/* A range of an integer key is an index range on every engine; one of
+	 * text compared in byte order (COLLATE "C", the bytes of the utf8mb4
+	 * form) is not where the key's index has another collation, so each
+	 * segment's query would read the whole table: text keys are cut once,
+	 * into HASH_FANOUT segments in one pass, and differing ones streamed. */
+	h.max_depth = INT_MAX;
+	for (i = 0; i < sh->nkey; i++)
+		if (sh->cols[sh->key[i]].tclass != RF_T_INTEGER)
+			h.max_depth = 1;
 	h.classes = rf_xcalloc(sh->ncols, sizeof *h.classes);
 	for (s = 0; s < 2; s++) {
 		h.cols[s] = rf_xcalloc(sh->ncols, sizeof *h.cols[s]);
@@ -451,7 +463,7 @@ int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_
 		rc = 0;
 		goto cleanup;
 	}
-	rc = check(&h, NULL, NULL, &root[0], &root[1], err);
+	rc = check(&h, 0, NULL, NULL, &root[0], &root[1], err);
 cleanup:
 	free(h.classes);
 	for (s = 0; s < 2; s++) {

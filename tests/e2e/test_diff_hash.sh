@@ -159,8 +159,12 @@ same() {
 		assert_contains "$label $table: hash ran" "algorithm hash:" "$(cat "$T/err")"
 		local segs
 		segs=$(sed -n 's/.*algorithm hash: \([0-9]*\) segments.*/\1/p' "$T/err")
-		[ "${segs:-0}" -gt 33 ] && ok "$label $table: segments cut more than once ($segs)" ||
-			not_ok "$label $table: $segs segments: no recursion"
+		# integer keys: cut more than once; text keys: once (the root
+		# into 32, diff_hash.c: ranges in byte order are not index ranges)
+		local least=33
+		[ "$table" = hash_t ] || least=32
+		[ "${segs:-0}" -gt $least ] && ok "$label $table: segments cut ($segs)" ||
+			not_ok "$label $table: $segs segments: not cut as expected"
 	else
 		assert_contains "$label $table: fallback said" "algorithm stream (hash not used: column" \
 			"$(cat "$T/err")"
