@@ -35,7 +35,7 @@ static const char diff_usage[] =
     "                         stderr); auto (default, [diff] algorithm): hash for\n"
     "                         two servers and more than [diff] hash_min_rows rows.\n"
     "                         Which one ran, and the rows and bytes received, go\n"
-    "                         to stderr when it was not stream by default\n"
+    "                         to stderr when hash ran or an algorithm was chosen\n"
     "  --config FILE          config file\n"
     "\n"
     "exit status: 0 no differences, 1 differences, 2 error.\n"
