@@ -55,6 +55,12 @@ struct rf_config {
 	int bulk_rows;            /* [safety] bulk_rows: inserts from which a copy
 	                             loads in bulk (plan.h); default
 	                             RF_PLAN_BULK_ROWS, 0 never */
+	char *diff_algorithm;     /* [diff] algorithm: stream, hash or auto
+	                             (NULL: auto); checked by its user */
+	int hash_min_rows;        /* [diff] hash_min_rows: auto picks hash above
+	                             this many rows; default 100000 */
+	int hash_segment_rows;    /* [diff] hash_segment_rows: hash streams a
+	                             segment of at most this many rows; 1024 */
 	char *theme;              /* default "default" */
 	bool mouse;               /* default false */
 	size_t ncompare;

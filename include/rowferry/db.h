@@ -151,6 +151,49 @@ struct rf_stream_spec {
 	                      (COLLATE "C" / binary), NULLs first */
 	bool lock;         /* SELECT ... FOR UPDATE (only inside RF_TX_WRITE;
 	                      ignored where the engine locks otherwise) */
+	/* A key range (hash diff, DESIGN §14): rows whose key, as a tuple of
+	 * the nkey key columns, is >= key_lo and < key_hi in the order of the
+	 * ORDER BY above (integers as numbers, text in byte order). nkey
+	 * canonical cells each, of the key columns' classes; NULL: unbounded
+	 * on that side. */
+	const struct rf_cell *key_lo, *key_hi;
+};
+
+/* A segment of a table for the hash diff (DESIGN §14): the rows of table
+ * that pass where and whose key (NOT NULL columns of integer or text
+ * class) lies in [lo, hi) as rf_stream_spec's key range says. The driver
+ * hashes, per row, the columns cols[0..ncols) canonicalized as classes[i]
+ * (rf_value_canon without options), in SQL or, for SQLite, in a function
+ * registered on the connection:
+ *   S = for each column: "-" for NULL, else the byte length of its
+ *       canonical form in decimal, ':', the canonical form (UTF-8);
+ *   row hash = the first 15 hex digits of md5(S) as a 60-bit number;
+ * and returns per segment the row count and the sum of the row hashes
+ * modulo 2^60. A value the engine cannot normalize exactly must hash as
+ * something no canonical form of another value hashes as (it may then
+ * hash unequal where the stream would call it equal: that only costs a
+ * segment streamed, never a wrong diff); hash_column says which columns
+ * it normalizes exactly. */
+struct rf_segment_spec {
+	const struct rf_table_info *table;
+	size_t ncols;
+	const size_t *cols;                /* indexes into table->cols */
+	const enum rf_type_class *classes; /* class of each, as the diff compares it */
+	const char *where;                 /* checked user fragment or NULL */
+	size_t nkey;
+	const size_t *key;                   /* the key columns (indexes into table->cols) */
+	const enum rf_type_class *key_class; /* RF_T_INTEGER or RF_T_TEXT each */
+	const struct rf_cell *lo, *hi;       /* nkey canonical cells; NULL unbounded */
+	bool native; /* both sides are this driver's engine: the row hash may
+	                instead be any 60-bit hash the engine computes faster,
+	                the same on both, of the columns' text forms as the
+	                stream reads them (equal hashes: equal text forms, so
+	                equal in stream mode whatever the classes and options;
+	                PostgreSQL: hashtextextended of the row's text) */
+};
+struct rf_segment_sum {
+	unsigned long long rows;
+	unsigned long long sum; /* < 2^60 */
 };
 
 /* Result of exec(): affected rows and, for statements with RETURNING, the
@@ -238,6 +281,8 @@ struct rf_db_ops {
 	                        does, so apply journals from it instead of
 	                        reading the rows back (not MariaDB: ~4x slower) */
 	bool has_schemas;
+	bool is_server; /* a server over a connection, not a local file: the
+	                   hash diff (DESIGN §14) saves reading its rows */
 	/* How the engine's own client prints a bytes value: hex digits between
 	 * a prefix and a suffix (psql \x00ff; mariadb --binary-as-hex 0x00FF;
 	 * sqlite3 .mode quote X'00FF'), for showing stored values
@@ -359,6 +404,30 @@ struct rf_db_ops {
 	 * which write transactions use; SQLite's BEGIN IMMEDIATE serializes
 	 * writers. */
 	int (*lock_inserts)(struct rf_db *db, const struct rf_table_info *t, struct rf_error *err);
+
+	/* The hash diff (DESIGN §14; NULL where the driver has none, and then
+	 * all three are NULL). hash_column: whether column c of a table,
+	 * compared as class cls, is normalized in SQL into exactly its
+	 * canonical form (rf_value_canon of what stream_open gives), so that
+	 * rows stream mode calls equal hash equal and rows it calls different
+	 * never do; a table with a column that is not falls back to stream
+	 * mode. native: as rf_segment_spec's (the engine may then hash any
+	 * column it streams). */
+	bool (*hash_column)(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls,
+	                    bool native);
+	/* segment_sums: the segment spec cut at nb keys (bounds: nb * nkey
+	 * canonical cells, key after key, ascending, inside (lo, hi)): out[0]
+	 * for [lo, key 0), out[i] for [key i-1, key i), out[nb] for
+	 * [key nb-1, hi). Inside the caller's read transaction. */
+	int (*segment_sums)(struct rf_db *db, const struct rf_segment_spec *spec,
+	                    const struct rf_cell *bounds, size_t nb, struct rf_segment_sum *out,
+	                    struct rf_error *err);
+	/* segment_keys: the keys of the segment's rows number step, 2*step, ...
+	 * (1-based, in key order), at most max of them, into out (nkey columns,
+	 * the engine's text form as streamed; the caller canonicalizes). */
+	int (*segment_keys)(struct rf_db *db, const struct rf_segment_spec *spec,
+	                    unsigned long long step, size_t max, struct rf_result *out,
+	                    struct rf_error *err);
 };
 
 /* Common head of every driver's connection struct. */

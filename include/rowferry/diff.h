@@ -146,9 +146,35 @@ struct rf_diff_row *rf_diff_row_dup_taking(const struct rf_diff_row *r, size_t n
 void rf_diff_row_free(struct rf_diff_row *r, size_t ncols);
 
 struct rf_diff_stats {
-	unsigned long long src_rows, dst_rows;
+	unsigned long long src_rows, dst_rows; /* rows streamed from each side */
 	unsigned long long only_source, only_target, changed, identical;
+	/* What crossed the wire to the client: rows and bytes of row data
+	 * streamed (both sides, cell bytes as the driver gave them) and, in
+	 * hash mode, the segment checksums and boundary keys asked for. */
+	unsigned long long rows_received, bytes_received;
+	unsigned long long segments, segments_streamed; /* hash mode */
 };
+
+/* DESIGN §14: how the rows are compared. stream: both sides streamed in
+ * key order and merged. hash: the key space is cut into segments in byte
+ * order; each server returns per segment a row count and a checksum of
+ * its rows' canonical forms (db.h, rf_segment_spec); equal segments are
+ * skipped (their rows counted identical), differing ones cut again and,
+ * at segment_rows rows or fewer, streamed and merged as in stream mode -
+ * so the rows returned are the ones stream mode returns, in the same
+ * order, except identical rows of skipped segments. auto: hash for two
+ * servers (no SQLite file) and more than hash_min_rows rows, else stream. */
+enum rf_diff_algorithm { RF_DIFF_AUTO, RF_DIFF_STREAM, RF_DIFF_HASH };
+struct rf_diff_opts {
+	enum rf_diff_algorithm algorithm;
+	unsigned long long hash_min_rows; /* auto: 100000 */
+	unsigned long long segment_rows;  /* hash: stream a segment this small; 1024 */
+};
+#define RF_DIFF_HASH_MIN_ROWS 100000ULL
+#define RF_DIFF_SEGMENT_ROWS 1024ULL
+#define RF_DIFF_OPTS_INIT {RF_DIFF_STREAM, RF_DIFF_HASH_MIN_ROWS, RF_DIFF_SEGMENT_ROWS}
+/* "stream", "hash", "auto" -> 0 and *out; else -1. */
+int rf_diff_algorithm_parse(const char *name, enum rf_diff_algorithm *out);
 
 struct rf_diff;
 
@@ -159,6 +185,20 @@ struct rf_diff;
  * gid"). */
 struct rf_diff *rf_diff_open(struct rf_db *src, struct rf_db *dst, const struct rf_selection *sel,
                              struct rf_error *err);
+/* rf_diff_open with the algorithm of o (NULL: stream). A hash diff plans
+ * its segments here (the servers' checksums), so this is where most of its
+ * time goes; a table hash cannot diff exactly (rf_diff_algorithm_note)
+ * is streamed. */
+struct rf_diff *rf_diff_open_opts(struct rf_db *src, struct rf_db *dst,
+                                  const struct rf_selection *sel, const struct rf_diff_opts *o,
+                                  struct rf_error *err);
+/* The algorithm that ran: RF_DIFF_STREAM or RF_DIFF_HASH. */
+enum rf_diff_algorithm rf_diff_algorithm_used(const struct rf_diff *d);
+/* Why hash was asked for (or auto considered it) and stream ran instead,
+ * e.g. "column price is float: not normalized exactly in SQL on both
+ * engines", or "1200 rows, not more than hash_min_rows (100000)"; NULL
+ * when nothing fell back. Owned by d. */
+const char *rf_diff_algorithm_note(const struct rf_diff *d);
 const struct rf_diff_shape *rf_diff_shape(const struct rf_diff *d);
 /* 1: *row set; 0: done; -1: error. Identical rows are returned too, so a
  * caller can count or show them; callers filter. */

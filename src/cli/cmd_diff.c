@@ -28,6 +28,14 @@ static const char diff_usage[] =
     "  --ops LIST             sql: the operations it makes, as copy's: insert,update\n"
     "                         (default), add delete for rows only in the target\n"
     "  --summary              counts only\n"
+    "  --algorithm ALGO       stream: read both tables in key order and merge;\n"
+    "                         hash: the servers checksum key segments and only\n"
+    "                         segments that differ are read (a table whose types\n"
+    "                         cannot be normalized in SQL is streamed, said on\n"
+    "                         stderr); auto (default, [diff] algorithm): hash for\n"
+    "                         two servers and more than [diff] hash_min_rows rows.\n"
+    "                         Which one ran, and the rows and bytes received, go\n"
+    "                         to stderr when hash ran or an algorithm was chosen\n"
     "  --config FILE          config file\n"
     "\n"
     "exit status: 0 no differences (in any table of a set), 1 differences, 2 error.\n"
@@ -64,15 +72,53 @@ static void progress_done(struct progress *p)
 		fputs("\r\033[K", stderr);
 }
 
+/* The algorithm from --algorithm, else [diff] algorithm, else auto. */
+static int diff_opts(const struct rf_config *cfg, const char *flag, struct rf_diff_opts *o)
+{
+	const char *name = flag ? flag : cfg->diff_algorithm ? cfg->diff_algorithm : "auto";
+
+	if (rf_diff_algorithm_parse(name, &o->algorithm) != 0) {
+		fprintf(stderr, "rowferry: diff: %s '%s' (stream, hash, auto)\n",
+		        flag ? "unknown --algorithm" : "unknown [diff] algorithm", name);
+		return -1;
+	}
+	o->hash_min_rows = (unsigned long long)cfg->hash_min_rows;
+	o->segment_rows = (unsigned long long)cfg->hash_segment_rows;
+	return 0;
+}
+
+/* One line on stderr, so that stdout is the same whichever ran (DESIGN
+ * §14: hash and stream give byte-identical output): which algorithm ran,
+ * why hash did not, and what the client received. */
+static void say_algorithm(const struct rf_diff *d, const char *table)
+{
+	const struct rf_diff_stats *st = rf_diff_stats(d);
+	const char *note = rf_diff_algorithm_note(d);
+
+	if (rf_diff_algorithm_used(d) == RF_DIFF_HASH)
+		fprintf(stderr,
+		        "rowferry: diff %s: algorithm hash: %llu segments checked, %llu "
+		        "streamed; received %llu rows, %llu bytes\n",
+		        table, st->segments, st->segments_streamed, st->rows_received,
+		        st->bytes_received);
+	else
+		fprintf(
+		    stderr,
+		    "rowferry: diff %s: algorithm stream%s%s%s; received %llu rows, %llu bytes\n",
+		    table, note ? " (hash not used: " : "", note ? note : "", note ? ")" : "",
+		    st->rows_received, st->bytes_received);
+}
+
 /* One table's diff through the writer; adds its counts to *total. Returns
  * 0, or -1 with err (what was written of it is then incomplete). */
 static int diff_one(struct rf_db *src, struct rf_db *dst, const struct rf_selection *sel,
-                    struct rf_diff_writer *w, struct rf_diff_stats *total, struct rf_error *err)
+                    const struct rf_diff_opts *dopts, bool say, struct rf_diff_writer *w,
+                    struct rf_diff_stats *total, struct rf_error *err)
 {
 	struct progress prog = {isatty(STDERR_FILENO), 0, false};
 	const struct rf_diff_row *row;
 	const struct rf_diff_stats *st;
-	struct rf_diff *diff = rf_diff_open(src, dst, sel, err);
+	struct rf_diff *diff = rf_diff_open_opts(src, dst, sel, dopts, err);
 	int r, rc = -1;
 
 	if (!diff)
@@ -96,6 +142,8 @@ static int diff_one(struct rf_db *src, struct rf_db *dst, const struct rf_select
 	}
 	st = rf_diff_stats(diff);
 	w->ops->end(w, st);
+	if (say || rf_diff_algorithm_used(diff) == RF_DIFF_HASH)
+		say_algorithm(diff, sel->table);
 	total->only_source += st->only_source;
 	total->only_target += st->only_target;
 	total->changed += st->changed;
@@ -111,7 +159,8 @@ out:
  * §11): a section per table in apply order, then the totals. */
 static int diff_set(struct rf_db *src, struct rf_db *dst, const struct rf_config *cfg,
                     const char *root, const struct cli_selection_args *args,
-                    struct rf_diff_writer *w, struct rf_error *err)
+                    const struct rf_diff_opts *dopts, bool say, struct rf_diff_writer *w,
+                    struct rf_error *err)
 {
 	struct rf_set_diff set;
 	struct rf_diff_stats total;
@@ -130,7 +179,7 @@ static int diff_set(struct rf_db *src, struct rf_db *dst, const struct rf_config
 	for (i = 0; i < set.len; i++) {
 		if (i && w->ops == &rf_diff_text_writer && !w->summary_only)
 			fputs("\n", w->out);
-		if (diff_one(src, dst, &set.items[i].sel, w, &total, err) != 0)
+		if (diff_one(src, dst, &set.items[i].sel, dopts, say, w, &total, err) != 0)
 			goto out;
 	}
 	w->ops->end_all(w, set.len, &total);
@@ -147,6 +196,7 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	                                         {"format", required_argument, NULL, 'F'},
 	                                         {"ops", required_argument, NULL, 'o'},
 	                                         {"summary", no_argument, NULL, 's'},
+	                                         {"algorithm", required_argument, NULL, 'A'},
 	                                         {"help", no_argument, NULL, 'h'},
 	                                         {NULL, 0, NULL, 0}};
 	struct cli_selection_args args;
@@ -156,8 +206,9 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	struct rf_diff_writer w;
 	struct rf_diff_stats total;
 	struct rf_error err;
-	const char *format = "text", *ops = "insert,update";
-	bool summary = false, cfg_loaded = false, sel_built = false;
+	const char *format = "text", *ops = "insert,update", *algorithm = NULL;
+	struct rf_diff_opts dopts = RF_DIFF_OPTS_INIT;
+	bool summary = false, cfg_loaded = false, sel_built = false, say;
 	int opt, mask, rc = 2;
 
 	memset(&args, 0, sizeof args);
@@ -177,6 +228,9 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 			break;
 		case 's':
 			summary = true;
+			break;
+		case 'A':
+			algorithm = optarg;
 			break;
 		case 'h':
 			fputs(diff_usage, stdout);
@@ -223,6 +277,10 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	sel_built = true;
 	if (cli_connect_pair(&cfg, args.from, args.to, &src, &dst, NULL, NULL) != 0)
 		goto out;
+	if (diff_opts(&cfg, algorithm, &dopts) != 0)
+		goto out;
+	/* which algorithm ran is said when one was asked for (or hash ran) */
+	say = algorithm || dopts.algorithm != RF_DIFF_AUTO;
 	w.out = stdout;
 	w.src = src;
 	w.dst = dst;
@@ -232,11 +290,11 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	w.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	if (rf_set_flags_given(&args.set)) {
 		w.in_set = true;
-		rc = diff_set(src, dst, &cfg, argv[optind], &args, &w, &err);
+		rc = diff_set(src, dst, &cfg, argv[optind], &args, &dopts, say, &w, &err);
 	} else {
 		memset(&total, 0, sizeof total);
 		rc = 2;
-		if (diff_one(src, dst, &sel, &w, &total, &err) == 0)
+		if (diff_one(src, dst, &sel, &dopts, say, &w, &total, &err) == 0)
 			rc = total.only_source + total.only_target + total.changed ? 1 : 0;
 	}
 	/* on an error, whatever was written is incomplete: say so on stderr */

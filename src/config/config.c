@@ -31,6 +31,7 @@ enum section_kind {
 	SEC_DEFAULTS,
 	SEC_SAFETY,
 	SEC_UI,
+	SEC_DIFF,
 	SEC_COMPARE,
 	SEC_KEYS,
 };
@@ -81,6 +82,13 @@ static const struct key_spec ui_keys[] = {
     {NULL, V_STRING, 0},
 };
 
+static const struct key_spec diff_keys[] = {
+    {"algorithm", V_STRING, offsetof(struct rf_config, diff_algorithm)},
+    {"hash_min_rows", V_COUNT, offsetof(struct rf_config, hash_min_rows)},
+    {"hash_segment_rows", V_COUNT, offsetof(struct rf_config, hash_segment_rows)},
+    {NULL, V_STRING, 0},
+};
+
 #define COMPARE(member) offsetof(struct rf_compare_config, member)
 static const struct key_spec compare_keys[] = {
     {"key", V_STRING, COMPARE(key)},
@@ -105,6 +113,7 @@ static const struct section_spec sections[] = {
     {"defaults", SEC_DEFAULTS, false, defaults_keys},
     {"safety", SEC_SAFETY, false, safety_keys},
     {"ui", SEC_UI, false, ui_keys},
+    {"diff", SEC_DIFF, false, diff_keys},
     {"compare", SEC_COMPARE, true, compare_keys},
     {"keys", SEC_KEYS, false, NULL},
 };
@@ -183,6 +192,8 @@ static void set_defaults(struct rf_config *cfg)
 	cfg->statement_timeout_ms = 60000;
 	cfg->read_timeout_ms = 600000;
 	cfg->bulk_rows = RF_PLAN_BULK_ROWS;
+	cfg->hash_min_rows = 100000;
+	cfg->hash_segment_rows = 1024;
 	cfg->theme = rf_xstrdup("default");
 	cfg->mouse = false;
 	free(state);
@@ -698,6 +709,7 @@ void rf_config_free(struct rf_config *cfg)
 	free(cfg->default_target);
 	free(cfg->undo_dir);
 	free(cfg->theme);
+	free(cfg->diff_algorithm);
 	memset(cfg, 0, sizeof *cfg);
 }
 

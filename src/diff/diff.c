@@ -43,6 +43,12 @@ struct rf_diff {
 	bool consume[2];     /* advance this side before the next merge step */
 	bool full_identical; /* canonicalize every cell of identical rows too */
 	bool keys_one_sided; /* rows on one side only: their key cells only */
+	const char *where[2];
+	/* hash mode (DESIGN §14): the ranges to stream, the next one to open */
+	bool hash;
+	struct diff_hash_plan plan;
+	size_t next_range;
+	char *note; /* rf_diff_algorithm_note */
 };
 
 const char *rf_diff_status_name(enum rf_diff_status s)
@@ -278,6 +284,9 @@ static int side_advance(struct rf_diff *d, struct diff_side *s, struct rf_error 
 		return 0;
 	}
 	s->raw = row;
+	d->stats.rows_received++;
+	for (i = 0; i < row->ncols; i++)
+		d->stats.bytes_received += row->cells[i].is_null ? 0 : row->cells[i].len;
 	canon_key_cells(sh, s);
 	if (s->have_prev) {
 		int c = key_cmp(sh, s->prev_key, s->cells, &col);
@@ -325,8 +334,9 @@ static int side_advance(struct rf_diff *d, struct diff_side *s, struct rf_error 
 	return 1;
 }
 
-static int side_open(struct rf_diff *d, int idx, struct rf_db *db, const char *where,
-                     struct rf_error *err)
+/* Opens a side's stream of the rows in range (NULL: all). */
+static int side_stream(struct rf_diff *d, int idx, const struct diff_range *range,
+                       struct rf_error *err)
 {
 	struct diff_side *s = &d->side[idx];
 	const struct rf_diff_shape *sh = d->shape;
@@ -334,6 +344,34 @@ static int side_open(struct rf_diff *d, int idx, struct rf_db *db, const char *w
 	size_t *key = rf_xcalloc(sh->nkey, sizeof *key);
 	size_t i;
 	int rc;
+
+	for (i = 0; i < sh->nkey; i++) {
+		const struct rf_diff_col *c = &sh->cols[sh->key[i]];
+		key[i] = (size_t)(idx == 0 ? c->src : c->dst);
+	}
+	memset(&spec, 0, sizeof spec);
+	spec.table = idx == 0 ? &sh->src_table : &sh->dst_table;
+	spec.ncols = s->nstream;
+	spec.cols = s->stream_cols;
+	spec.where = d->where[idx];
+	spec.nkey = sh->nkey;
+	spec.key = key;
+	if (range) {
+		spec.key_lo = range->lo;
+		spec.key_hi = range->hi;
+	}
+	rc = s->db->ops->stream_open(s->db, &spec, &s->stream, err);
+	s->eof = false;
+	free(key);
+	return rc;
+}
+
+static int side_open(struct rf_diff *d, int idx, struct rf_db *db, const char *where,
+                     struct rf_error *err)
+{
+	struct diff_side *s = &d->side[idx];
+	const struct rf_diff_shape *sh = d->shape;
+	size_t i;
 
 	s->db = db;
 	s->label = idx == 0 ? "source" : "target";
@@ -348,22 +386,37 @@ static int side_open(struct rf_diff *d, int idx, struct rf_db *db, const char *w
 		s->stream_of[i] = -1;
 	for (i = 0; i < s->nstream; i++)
 		s->stream_of[s->shape_cols[i]] = (int)i;
-	for (i = 0; i < sh->nkey; i++) {
-		const struct rf_diff_col *c = &sh->cols[sh->key[i]];
-		key[i] = (size_t)(idx == 0 ? c->src : c->dst);
+	d->where[idx] = where;
+	if (rf_db_check_where(db, where, err) != 0)
+		return -1;
+	if (d->hash) {
+		if (d->plan.len == 0) {
+			s->eof = true;
+			return 0;
+		}
+		return side_stream(d, idx, &d->plan.ranges[0], err);
 	}
-	memset(&spec, 0, sizeof spec);
-	spec.table = idx == 0 ? &sh->src_table : &sh->dst_table;
-	spec.ncols = s->nstream;
-	spec.cols = s->stream_cols;
-	spec.where = where;
-	spec.nkey = sh->nkey;
-	spec.key = key;
-	rc = rf_db_check_where(db, where, err);
-	if (rc == 0)
-		rc = db->ops->stream_open(db, &spec, &s->stream, err);
-	free(key);
-	return rc;
+	return side_stream(d, idx, NULL, err);
+}
+
+/* Hash mode: both streams of a range ended; opens the next range's, if any.
+ * 1: opened, 0: no more ranges, -1: error. */
+static int next_range(struct rf_diff *d, struct rf_error *err)
+{
+	int i;
+	if (!d->hash || d->next_range + 1 >= d->plan.len)
+		return 0;
+	d->next_range++;
+	for (i = 0; i < 2; i++) {
+		struct diff_side *s = &d->side[i];
+		if (s->stream)
+			s->db->ops->stream_close(s->stream);
+		s->stream = NULL;
+		if (side_stream(d, i, &d->plan.ranges[d->next_range], err) != 0)
+			return -1;
+		d->consume[i] = true;
+	}
+	return 1;
 }
 
 static void side_close(struct diff_side *s)
@@ -388,6 +441,50 @@ static void side_close(struct diff_side *s)
 struct rf_diff *rf_diff_open(struct rf_db *src, struct rf_db *dst, const struct rf_selection *sel,
                              struct rf_error *err)
 {
+	return rf_diff_open_opts(src, dst, sel, NULL, err);
+}
+
+/* Decides the algorithm (DESIGN §14) and, for hash, plans the ranges to
+ * stream. A fallback is noted, never an error. */
+static int choose_algorithm(struct rf_diff *d, const struct rf_diff_opts *o, const char *sw,
+                            const char *tw, struct rf_error *err)
+{
+	struct rf_db *src = d->side[0].db, *dst = d->side[1].db;
+	const char *where[2] = {sw, tw};
+	bool auto_mode = o->algorithm == RF_DIFF_AUTO;
+
+	if (o->algorithm == RF_DIFF_STREAM)
+		return 0;
+	if (auto_mode && (!src->ops->is_server || !dst->ops->is_server)) {
+		d->note = rf_xstrdup("a side is a local file");
+		return 0;
+	}
+	d->note = diff_hash_refusal(d->shape, src, dst);
+	if (d->note)
+		return 0;
+	if (diff_hash_plan(d->shape, src, dst, where, o, auto_mode, &d->plan, &d->stats, err) != 0)
+		return -1;
+	if (d->plan.declined) {
+		if (d->plan.parts)
+			d->note = rf_xasprintf("%zu of %zu segments differ: one stream reads "
+			                       "them faster",
+			                       d->plan.spread, d->plan.parts);
+		else
+			d->note = rf_xasprintf("%llu rows, not more than hash_min_rows (%llu)",
+			                       d->plan.root_rows, o->hash_min_rows);
+		diff_hash_plan_free(&d->plan);
+		d->stats.segments = 0; /* the count crossed the wire all the same */
+		return 0;
+	}
+	d->hash = true;
+	return 0;
+}
+
+struct rf_diff *rf_diff_open_opts(struct rf_db *src, struct rf_db *dst,
+                                  const struct rf_selection *sel, const struct rf_diff_opts *o,
+                                  struct rf_error *err)
+{
+	static const struct rf_diff_opts stream = RF_DIFF_OPTS_INIT;
 	struct rf_diff *d = rf_xcalloc(1, sizeof *d);
 	d->shape = rf_xcalloc(1, sizeof *d->shape);
 	d->owns_shape = true;
@@ -404,6 +501,8 @@ struct rf_diff *rf_diff_open(struct rf_db *src, struct rf_db *dst, const struct 
 		goto fail;
 	d->row.changed = rf_xcalloc(d->shape->ncols, sizeof *d->row.changed);
 	d->row.flagged = rf_xcalloc(d->shape->ncols, 1);
+	if (choose_algorithm(d, o ? o : &stream, sw, tw, err) != 0)
+		goto fail;
 	if (side_open(d, 0, src, sw, err) != 0 || side_open(d, 1, dst, tw, err) != 0)
 		goto fail;
 	d->consume[0] = d->consume[1] = true;
@@ -411,6 +510,16 @@ struct rf_diff *rf_diff_open(struct rf_db *src, struct rf_db *dst, const struct 
 fail:
 	rf_diff_close(d);
 	return NULL;
+}
+
+enum rf_diff_algorithm rf_diff_algorithm_used(const struct rf_diff *d)
+{
+	return d->hash ? RF_DIFF_HASH : RF_DIFF_STREAM;
+}
+
+const char *rf_diff_algorithm_note(const struct rf_diff *d)
+{
+	return d->note;
 }
 
 const struct rf_diff_shape *rf_diff_shape(const struct rf_diff *d)
@@ -446,13 +555,18 @@ int rf_diff_next(struct rf_diff *d, const struct rf_diff_row **out, struct rf_er
 	size_t i;
 	int c;
 
-	for (i = 0; i < 2; i++) {
-		if (d->consume[i] && side_advance(d, &d->side[i], err) < 0)
-			return -1;
-		d->consume[i] = false;
+	for (;;) {
+		for (i = 0; i < 2; i++) {
+			if (d->consume[i] && side_advance(d, &d->side[i], err) < 0)
+				return -1;
+			d->consume[i] = false;
+		}
+		if (s->have_row || t->have_row)
+			break;
+		c = next_range(d, err);
+		if (c <= 0)
+			return c;
 	}
-	if (!s->have_row && !t->have_row)
-		return 0;
 	if (s->have_row && t->have_row)
 		c = key_cmp(sh, s->cells, t->cells, NULL);
 	else
@@ -545,6 +659,8 @@ void rf_diff_close(struct rf_diff *d)
 	free(d->row.flagged);
 	if (d->owns_shape)
 		rf_diff_shape_free(d->shape);
+	diff_hash_plan_free(&d->plan);
+	free(d->note);
 	free(d);
 }
 

@@ -19,4 +19,33 @@ int diff_shape_col(const struct rf_diff_shape *sh, const char *name);
 /* Frees what sh holds (not sh). */
 void diff_shape_clear(struct rf_diff_shape *sh);
 
+/* diff_hash.c: the hash diff's plan (DESIGN §14). */
+struct diff_range { /* [lo, hi): nkey canonical cells each, owned; NULL unbounded */
+	struct rf_cell *lo, *hi;
+};
+struct diff_hash_plan {
+	size_t nkey;
+	size_t len, cap;
+	struct diff_range *ranges;    /* the ranges to stream, in key order */
+	unsigned long long root_rows; /* rows of the larger side */
+	bool declined;                /* auto: not more than hash_min_rows, or
+	                                 the differences spread too widely */
+	size_t spread, parts;         /* auto declined for spread: segments of
+	                                 the first cut that differ, of parts */
+};
+/* Why the hash diff cannot diff the shape exactly (allocated, the caller
+ * frees), or NULL when it can. */
+char *diff_hash_refusal(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_db *dst);
+/* Plans the ranges to stream: counts identical rows of equal segments into
+ * stats->identical, and what crossed the wire into stats. where[0] and
+ * where[1]: each side's filter. auto_mode: declines (plan->declined) a
+ * table of at most o->hash_min_rows rows, and one where more than half the
+ * segments of the first cut differ (then nearly every row would be read
+ * anyway, by many range queries instead of one stream: stream mode is
+ * faster). 0 or -1 with err. */
+int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_db *dst,
+                   const char *where[2], const struct rf_diff_opts *o, bool auto_mode,
+                   struct diff_hash_plan *plan, struct rf_diff_stats *stats, struct rf_error *err);
+void diff_hash_plan_free(struct diff_hash_plan *p);
+
 #endif

@@ -545,6 +545,8 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 	my_quote_table(base, t, &sql);
 	if (spec->where)
 		rf_buf_printf(&sql, " WHERE (%s)", spec->where);
+	my_key_range(base, t, spec->nkey, spec->key, NULL, spec->key_lo, spec->key_hi,
+	             spec->where != NULL, &sql);
 	for (i = 0; i < spec->nkey; i++) {
 		const struct rf_column *c = &t->cols[spec->key[i]];
 		/* The collation trap: utf8mb4_general_ci sorts 'a' = 'A' and even
@@ -1018,6 +1020,7 @@ const struct rf_db_ops rf_mysql_ops = {
     .dialect = my_dialect,
     .has_returning = true,
     .has_schemas = false,
+    .is_server = true,
     .bytes_form = {"0x", "", true},
     .connect = my_connect,
     .close = my_close,
@@ -1042,4 +1045,7 @@ const struct rf_db_ops rf_mysql_ops = {
     .bulk_stream = my_bulk_stream,
     .temp_load = my_temp_load,
     .temp_drop = my_temp_drop,
+    .hash_column = my_hash_column,
+    .segment_sums = my_segment_sums,
+    .segment_keys = my_segment_keys,
 };

@@ -825,6 +825,7 @@ const struct rf_db_ops rf_pg_ops = {
     .has_returning = true,
     .fast_returning = true,
     .has_schemas = true,
+    .is_server = true,
     .bytes_form = {"\\x", "", false},
     .connect = pg_connect,
     .close = pg_close,
@@ -850,4 +851,7 @@ const struct rf_db_ops rf_pg_ops = {
     .temp_load = pg_temp_load,
     .temp_drop = pg_temp_drop,
     .lock_inserts = pg_lock_inserts,
+    .hash_column = pg_hash_column,
+    .segment_sums = pg_segment_sums,
+    .segment_keys = pg_segment_keys,
 };

@@ -62,6 +62,11 @@ static void arm_deadline(struct sqlite_db *db)
 	db->deadline_ms = db->statement_timeout_ms ? now_ms() + db->statement_timeout_ms : 0;
 }
 
+void sq_arm_deadline(struct sqlite_db *db)
+{
+	arm_deadline(db);
+}
+
 /* Sets err from the connection's last error, as one line naming the
  * connection; `what` (may be NULL) says what was being done. Returns -1. */
 int sq_fail(struct sqlite_db *db, struct rf_error *err, const char *what)
@@ -533,6 +538,8 @@ static int sqlite_stream_open(struct rf_db *base, const struct rf_stream_spec *s
 	sq_quote_ident(&sql, t->name);
 	if (spec->where)
 		rf_buf_printf(&sql, " WHERE (%s)", spec->where);
+	sq_key_range(base, t, spec->nkey, spec->key, NULL, spec->key_lo, spec->key_hi,
+	             spec->where != NULL, &sql);
 	/* Byte order whatever the column's declared collation (a NOCASE key
 	 * would otherwise interleave 'B' and 'b' and break the merge join);
 	 * NULLs sort first in SQLite's ascending order already. */
@@ -929,4 +936,7 @@ const struct rf_db_ops rf_sqlite_ops = {
     .quote_ident = sqlite_quote_ident,
     .quote_literal = sqlite_quote_literal,
     .placeholder = sqlite_placeholder,
+    .hash_column = sq_hash_column,
+    .segment_sums = sq_segment_sums,
+    .segment_keys = sq_segment_keys,
 };

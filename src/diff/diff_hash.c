@@ -1,0 +1,490 @@
+/* diff_hash.c - the hash diff's plan (diff.h, DESIGN §14): which key ranges
+ * of a table differ, found from per-segment row counts and checksums the
+ * servers compute (db.h, rf_segment_spec), so that only those ranges are
+ * streamed and merged (diff.c).
+ *
+ * Segments are cut at keys of one side (the one with more rows in the
+ * segment), taken at every step-th row in key order, and both sides count
+ * and hash the same half-open ranges: the ranges compare keys as numbers or
+ * as bytes on every engine (db.h, rf_stream_spec's key range), so no
+ * collation can put a key in a different segment on the two sides.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff_internal.h"
+#include "rowferry/diff.h"
+
+#define HASH_FANOUT 32 /* segments a differing segment is cut into */
+
+/* One side's segment spec with the range set per query. */
+struct hash_ctx {
+	const struct rf_diff_shape *sh;
+	struct rf_db *db[2];
+	struct rf_segment_spec spec[2];
+	size_t *cols[2];
+	size_t *keys[2];
+	enum rf_type_class *classes;
+	unsigned long long segment_rows;
+	int max_depth;  /* levels of cutting below the root */
+	bool auto_mode; /* decline when the first cut mostly differs */
+	struct diff_hash_plan *plan;
+	struct rf_diff_stats *stats;
+};
+
+int rf_diff_algorithm_parse(const char *name, enum rf_diff_algorithm *out)
+{
+	if (strcmp(name, "stream") == 0)
+		*out = RF_DIFF_STREAM;
+	else if (strcmp(name, "hash") == 0)
+		*out = RF_DIFF_HASH;
+	else if (strcmp(name, "auto") == 0)
+		*out = RF_DIFF_AUTO;
+	else
+		return -1;
+	return 0;
+}
+
+/* Whether column c is hashed: compared, or part of the key. Comparison
+ * options need no care: a row hash is over values without options, and
+ * values equal without --trim, --tolerance or --ts-precision are equal
+ * with them; rows equal only with them hash unequal, and their segment is
+ * streamed and compared with the options. */
+static bool hashed(const struct rf_diff_col *c)
+{
+	return c->compare || c->key_pos;
+}
+
+char *diff_hash_refusal(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_db *dst)
+{
+	struct rf_db *db[2] = {src, dst};
+	const struct rf_diff_col *key;
+	char *why = NULL;
+	size_t i;
+	int s;
+
+	for (s = 0; s < 2; s++)
+		if (!db[s]->ops->segment_sums)
+			return rf_xstrdup("the driver has no segment checksums");
+	for (i = 0; i < sh->nkey; i++) {
+		key = &sh->cols[sh->key[i]];
+		if (key->tclass != RF_T_INTEGER && key->tclass != RF_T_TEXT) {
+			why = rf_xasprintf("the key column %s is neither an integer nor text",
+			                   key->name);
+			return why;
+		}
+		if (sh->src_table.cols[key->src].tclass != key->tclass ||
+		    sh->dst_table.cols[key->dst].tclass != key->tclass) {
+			why = rf_xasprintf("the key column %s has different types on the two sides",
+			                   key->name);
+			return why;
+		}
+		if (sh->src_table.cols[key->src].nullable ||
+		    sh->dst_table.cols[key->dst].nullable) {
+			why = rf_xasprintf("the key column %s may be NULL", key->name);
+			return why;
+		}
+	}
+	for (i = 0; i < sh->ncols; i++) {
+		const struct rf_diff_col *c = &sh->cols[i];
+		if (!hashed(c))
+			continue;
+		for (s = 0; s < 2; s++) {
+			const struct rf_table_info *t = s ? &sh->dst_table : &sh->src_table;
+			const struct rf_column *col = &t->cols[s ? c->dst : c->src];
+			if (!db[s]->ops->hash_column(db[s], col, c->tclass, src->ops == dst->ops)) {
+				why = rf_xasprintf(
+				    "column %s (%s %s) is not normalized exactly in SQL "
+				    "on %s",
+				    c->name, db[s]->ops->engine, col->decl_type, db[s]->name);
+				return why;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* A key is a tuple of nkey canonical cells, owned where stored. */
+static struct rf_cell *tuple_dup(size_t nkey, const struct rf_cell *src)
+{
+	struct rf_cell *t = rf_xcalloc(nkey, sizeof *t);
+	size_t i;
+
+	for (i = 0; i < nkey; i++) {
+		t[i].is_null = false;
+		t[i].len = src[i].len;
+		t[i].data = rf_xstrndup(src[i].data ? src[i].data : "", src[i].len);
+	}
+	return t;
+}
+
+static void tuple_free(size_t nkey, struct rf_cell *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < nkey; i++)
+		free((void *)t[i].data);
+	free(t);
+}
+
+static bool tuple_same(size_t nkey, const struct rf_cell *a, const struct rf_cell *b)
+{
+	size_t i;
+
+	for (i = 0; i < nkey; i++)
+		if (a[i].len != b[i].len || (a[i].len && memcmp(a[i].data, b[i].data, a[i].len)))
+			return false;
+	return true;
+}
+
+/* The merge's order (rf_value_cmp_key column by column). */
+static int tuple_cmp(size_t nkey, const enum rf_type_class *cls, const struct rf_cell *a,
+                     const struct rf_cell *b)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < nkey; i++)
+		if ((r = rf_value_cmp_key(cls[i], &a[i], &b[i])) != 0)
+			return r;
+	return 0;
+}
+
+/* Appends [lo, hi) to the plan's ranges, joined to the last one when they
+ * meet: adjacent differing segments stream as one. */
+static void add_range(struct diff_hash_plan *p, const struct rf_cell *lo, const struct rf_cell *hi)
+{
+	struct diff_range *last = p->len ? &p->ranges[p->len - 1] : NULL;
+
+	if (last && last->hi && lo && tuple_same(p->nkey, last->hi, lo)) {
+		tuple_free(p->nkey, last->hi);
+		last->hi = hi ? tuple_dup(p->nkey, hi) : NULL;
+		return;
+	}
+	if (p->len == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 16;
+		p->ranges = rf_xrealloc(p->ranges, p->cap * sizeof *p->ranges);
+	}
+	last = &p->ranges[p->len++];
+	last->lo = lo ? tuple_dup(p->nkey, lo) : NULL;
+	last->hi = hi ? tuple_dup(p->nkey, hi) : NULL;
+}
+
+void diff_hash_plan_free(struct diff_hash_plan *p)
+{
+	size_t i;
+	for (i = 0; i < p->len; i++) {
+		tuple_free(p->nkey, p->ranges[i].lo);
+		tuple_free(p->nkey, p->ranges[i].hi);
+	}
+	free(p->ranges);
+	memset(p, 0, sizeof *p);
+}
+
+/* One side's segment_sums, run in a thread of its own for the target. */
+struct sums_job {
+	struct rf_db *db;
+	const struct rf_segment_spec *spec;
+	const struct rf_cell *bounds;
+	size_t nb;
+	struct rf_segment_sum *out;
+	struct rf_error err;
+	int rc;
+};
+
+static void *sums_run(void *arg)
+{
+	struct sums_job *j = arg;
+	rf_error_clear(&j->err);
+	j->rc = j->db->ops->segment_sums(j->db, j->spec, j->bounds, j->nb, j->out, &j->err);
+	return NULL;
+}
+
+/* Both sides' sums at once: each server hashes while the other does, and
+ * the wall time is the slower side's (each thread uses its own
+ * connection). */
+static int sums(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_cell *hi,
+                const struct rf_cell *bounds, size_t nb, struct rf_segment_sum *out[2],
+                struct rf_error *err)
+{
+	struct sums_job jobs[2];
+	pthread_t th;
+	bool threaded;
+	int s;
+
+	for (s = 0; s < 2; s++) {
+		h->spec[s].lo = lo;
+		h->spec[s].hi = hi;
+		jobs[s].db = h->db[s];
+		jobs[s].spec = &h->spec[s];
+		jobs[s].bounds = bounds;
+		jobs[s].nb = nb;
+		jobs[s].out = out[s];
+	}
+	threaded = h->db[0] != h->db[1] && pthread_create(&th, NULL, sums_run, &jobs[1]) == 0;
+	sums_run(&jobs[0]);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		sums_run(&jobs[1]);
+	for (s = 0; s < 2; s++)
+		if (jobs[s].rc != 0) {
+			if (err)
+				*err = jobs[s].err;
+			return -1;
+		}
+	h->stats->bytes_received += 2 * (nb + 1) * 24; /* three numbers a segment */
+	h->stats->segments += nb + 1;
+	return 0;
+}
+
+/* The keys at which the side with more rows cuts [lo, hi) into about
+ * HASH_FANOUT segments: nb tuples into *out (nb * nkey cells), canonical,
+ * strictly ascending and inside (lo, hi). */
+static int cut_keys(struct hash_ctx *h, int side, unsigned long long rows, const struct rf_cell *lo,
+                    const struct rf_cell *hi, struct rf_cell **out, size_t *n, struct rf_error *err)
+{
+	size_t nkey = h->spec[side].nkey, i, k;
+	const enum rf_type_class *cls = h->spec[side].key_class;
+	struct rf_result res;
+	struct rf_buf *buf = rf_xcalloc(nkey, sizeof *buf);
+	struct rf_cell *c = rf_xcalloc(nkey, sizeof *c);
+	unsigned long long step = (rows + HASH_FANOUT - 1) / HASH_FANOUT;
+	int rc = -1;
+
+	*out = NULL;
+	*n = 0;
+	h->spec[side].lo = lo;
+	h->spec[side].hi = hi;
+	if (h->db[side]->ops->segment_keys(h->db[side], &h->spec[side], step ? step : 1,
+	                                   HASH_FANOUT - 1, &res, err) != 0)
+		goto cleanup;
+	*out = rf_xcalloc(res.nrows * nkey + 1, sizeof **out);
+	for (i = 0; i < res.nrows && res.ncols == nkey; i++) {
+		const struct rf_cell *row = &res.cells[i * nkey];
+		bool null = false;
+		for (k = 0; k < nkey; k++) {
+			null = null || row[k].is_null;
+			h->stats->bytes_received += row[k].len;
+			rf_buf_reset(&buf[k]);
+			rf_value_canon(cls[k], &row[k], NULL, &buf[k]);
+			c[k].is_null = false;
+			c[k].data = buf[k].data ? buf[k].data : "";
+			c[k].len = buf[k].len;
+		}
+		if (null || (lo && tuple_cmp(nkey, cls, c, lo) <= 0) ||
+		    (*n && tuple_cmp(nkey, cls, c, &(*out)[(*n - 1) * nkey]) <= 0) ||
+		    (hi && tuple_cmp(nkey, cls, c, hi) >= 0))
+			continue;
+		for (k = 0; k < nkey; k++) {
+			struct rf_cell *d = &(*out)[*n * nkey + k];
+			d->is_null = false;
+			d->len = c[k].len;
+			d->data = rf_xstrndup(c[k].data, c[k].len);
+		}
+		(*n)++;
+	}
+	rf_result_free(&res);
+	rc = 0;
+cleanup:
+	for (k = 0; k < nkey; k++)
+		rf_buf_free(&buf[k]);
+	free(buf);
+	free(c);
+	return rc;
+}
+
+static bool int64_of(const struct rf_cell *c, long long *v)
+{
+	char buf[24], *end;
+
+	if (!c || c->len == 0 || c->len >= sizeof buf)
+		return false;
+	memcpy(buf, c->data, c->len);
+	buf[c->len] = '\0';
+	errno = 0;
+	*v = strtoll(buf, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+/* A one-column integer key between two known bounds is cut by value,
+ * without asking a server for keys: the segments are even where the keys
+ * are dense (ids). */
+static bool cut_numbers(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_cell *hi,
+                        struct rf_cell **out, size_t *n)
+{
+	long long a, b, prev;
+	char text[24];
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	if (h->spec[0].nkey != 1 || h->spec[0].key_class[0] != RF_T_INTEGER || !int64_of(lo, &a) ||
+	    !int64_of(hi, &b) || b - a < 2 || a < -(1LL << 61) || b > (1LL << 61))
+		return false;
+	*out = rf_xcalloc(HASH_FANOUT, sizeof **out);
+	prev = a;
+	for (i = 1; i < HASH_FANOUT; i++) {
+		long long w = b - a, k = (long long)i;
+		long long v = a + w / HASH_FANOUT * k + w % HASH_FANOUT * k / HASH_FANOUT;
+		if (v <= prev || v >= b)
+			continue;
+		prev = v;
+		(*out)[*n].is_null = false;
+		(*out)[*n].len = rf_int64_text(v, text);
+		(*out)[*n].data = rf_xstrndup(text, (*out)[*n].len);
+		(*n)++;
+	}
+	return true;
+}
+
+static bool same_sum(const struct rf_segment_sum *a, const struct rf_segment_sum *b)
+{
+	return a->rows == b->rows && a->sum == b->sum;
+}
+
+/* Segment [lo, hi), whose sums on both sides are a and b: skipped when
+ * equal, streamed when small or not cut further, else cut and each part
+ * checked the same way, in key order. */
+static int check(struct hash_ctx *h, int depth, const struct rf_cell *lo, const struct rf_cell *hi,
+                 const struct rf_segment_sum *a, const struct rf_segment_sum *b,
+                 struct rf_error *err)
+{
+	size_t nkey = h->spec[0].nkey;
+	struct rf_cell *bounds = NULL;
+	struct rf_segment_sum *sub[2] = {NULL, NULL};
+	unsigned long long most = a->rows > b->rows ? a->rows : b->rows;
+	size_t nb = 0, i;
+	int rc = -1;
+
+	if (same_sum(a, b)) {
+		h->stats->identical += a->rows;
+		return 0;
+	}
+	if (most > h->segment_rows && depth < h->max_depth &&
+	    !cut_numbers(h, lo, hi, &bounds, &nb) &&
+	    cut_keys(h, a->rows >= b->rows ? 0 : 1, most, lo, hi, &bounds, &nb, err) != 0)
+		goto cleanup;
+	if (nb == 0) {
+		add_range(h->plan, lo, hi);
+		h->stats->segments_streamed++;
+		rc = 0;
+		goto cleanup;
+	}
+	sub[0] = rf_xcalloc(nb + 1, sizeof *sub[0]);
+	sub[1] = rf_xcalloc(nb + 1, sizeof *sub[1]);
+	if (sums(h, lo, hi, bounds, nb, sub, err) != 0)
+		goto cleanup;
+	if (depth == 0 && h->auto_mode) {
+		size_t differ = 0;
+		for (i = 0; i <= nb; i++)
+			differ += !same_sum(&sub[0][i], &sub[1][i]);
+		if (differ * 2 > nb + 1) {
+			h->plan->declined = true;
+			h->plan->spread = differ;
+			h->plan->parts = nb + 1;
+			rc = 0;
+			goto cleanup;
+		}
+	}
+	for (i = 0; i <= nb; i++)
+		if (check(h, depth + 1, i ? &bounds[(i - 1) * nkey] : lo,
+		          i < nb ? &bounds[i * nkey] : hi, &sub[0][i], &sub[1][i], err) != 0)
+			goto cleanup;
+	rc = 0;
+cleanup:
+	for (i = 0; bounds && i < nb * nkey; i++)
+		free((void *)bounds[i].data);
+	free(bounds);
+	free(sub[0]);
+	free(sub[1]);
+	return rc;
+}
+
+int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_db *dst,
+                   const char *where[2], const struct rf_diff_opts *o, bool auto_mode,
+                   struct diff_hash_plan *plan, struct rf_diff_stats *stats, struct rf_error *err)
+{
+	struct hash_ctx h;
+	struct rf_segment_sum root[2], *out[2] = {&root[0], &root[1]};
+	size_t i, n = 0;
+	int s, rc = -1;
+
+	memset(&h, 0, sizeof h);
+	memset(plan, 0, sizeof *plan);
+	plan->nkey = sh->nkey;
+	h.sh = sh;
+	h.db[0] = src;
+	h.db[1] = dst;
+	h.plan = plan;
+	h.stats = stats;
+	h.segment_rows = o->segment_rows ? o->segment_rows : 1;
+	h.auto_mode = auto_mode;
+	/* A range of an integer key is an index range on every engine; one of
+	 * text compared in byte order (COLLATE "C", the bytes of the utf8mb4
+	 * form) is not where the key's index has another collation, so each
+	 * segment's query would read the whole table: text keys are cut once,
+	 * into HASH_FANOUT segments in one pass, and differing ones streamed. */
+	h.max_depth = INT_MAX;
+	for (i = 0; i < sh->nkey; i++)
+		if (sh->cols[sh->key[i]].tclass != RF_T_INTEGER)
+			h.max_depth = 1;
+	h.classes = rf_xcalloc(sh->ncols, sizeof *h.classes);
+	for (s = 0; s < 2; s++) {
+		h.cols[s] = rf_xcalloc(sh->ncols, sizeof *h.cols[s]);
+		h.keys[s] = rf_xcalloc(sh->nkey, sizeof *h.keys[s]);
+	}
+	/* the key columns first, then the other compared columns in shape order */
+	for (i = 0; i < sh->nkey; i++) {
+		const struct rf_diff_col *key = &sh->cols[sh->key[i]];
+		h.classes[n] = key->tclass;
+		h.keys[0][i] = h.cols[0][n] = (size_t)key->src;
+		h.keys[1][i] = h.cols[1][n++] = (size_t)key->dst;
+	}
+	for (i = 0; i < sh->ncols; i++) {
+		const struct rf_diff_col *c = &sh->cols[i];
+		if (!hashed(c) || c->key_pos)
+			continue;
+		h.classes[n] = c->tclass;
+		h.cols[0][n] = (size_t)c->src;
+		h.cols[1][n++] = (size_t)c->dst;
+	}
+	for (s = 0; s < 2; s++) {
+		struct rf_segment_spec *sp = &h.spec[s];
+		sp->table = s ? &sh->dst_table : &sh->src_table;
+		sp->ncols = n;
+		sp->cols = h.cols[s];
+		sp->classes = h.classes;
+		sp->where = where[s];
+		sp->nkey = sh->nkey;
+		sp->key = h.keys[s];
+		sp->key_class = h.classes; /* the key's classes come first */
+		sp->native = src->ops == dst->ops;
+		if (rf_db_check_where(h.db[s], where[s], err) != 0)
+			goto cleanup;
+	}
+	if (sums(&h, NULL, NULL, NULL, 0, out, err) != 0)
+		goto cleanup;
+	plan->root_rows = root[0].rows > root[1].rows ? root[0].rows : root[1].rows;
+	if (auto_mode && plan->root_rows <= o->hash_min_rows) {
+		plan->declined = true;
+		rc = 0;
+		goto cleanup;
+	}
+	rc = check(&h, 0, NULL, NULL, &root[0], &root[1], err);
+cleanup:
+	free(h.classes);
+	for (s = 0; s < 2; s++) {
+		free(h.cols[s]);
+		free(h.keys[s]);
+	}
+	if (rc != 0)
+		diff_hash_plan_free(plan);
+	return rc;
+}

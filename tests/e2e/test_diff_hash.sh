@@ -1,0 +1,265 @@
+#!/bin/bash
+# DESIGN §14's invariant: `diff --algorithm hash` and `--algorithm stream`
+# give byte-identical --format json output, for every engine pair, on
+# randomized planted differences (seeded: RF_HASH_SEED, RF_HASH_ROWS):
+# missing rows on both sides, changed values in each type class, NULL vs
+# '', trailing zeros, UUID case, JSON key order, timestamps with and
+# without fractions, text keys that sort differently under common
+# collations. A small [diff] hash_segment_rows makes the hash diff cut
+# segments several levels deep. Tables whose types SQL cannot normalize on
+# both engines (float, json) fall back to stream, say so, and are identical.
+. "$(dirname "$0")/lib.sh"
+
+PGD=$RF_TEST_PG_DEV_URL PGP=$RF_TEST_PG_PROD_URL
+MYD=$RF_TEST_MY_DEV_URL MYP=$RF_TEST_MY_PROD_URL
+SQD=$T/dev.db SQP=$T/prod.db
+SEED=${RF_HASH_SEED:-15}
+N=${RF_HASH_ROWS:-3000}
+echo "# seed $SEED, $N rows"
+
+cat >"$T/config.ini" <<EOF
+[diff]
+hash_segment_rows = 8
+EOF
+export ROWFERRY_CONFIG=$T/config.ini
+
+for t in hash_t hash_tk hash_fb hash_mk; do
+	for u in "$PGD" "$PGP"; do pg "$u" "DROP TABLE IF EXISTS $t" >/dev/null; done
+	for u in "$MYD" "$MYP"; do my "$u" "DROP TABLE IF EXISTS $t"; done
+done
+
+# ddl ENGINE: the three tables in the engine's types
+ddl() {
+	case $1 in
+	pg) echo "CREATE TABLE hash_t (id INTEGER PRIMARY KEY, n BIGINT, dec NUMERIC(12,3),
+	      txt VARCHAR(40), flag BOOLEAN, day DATE, ts TIMESTAMP(6), bin BYTEA);
+	    CREATE TABLE hash_tk (k VARCHAR(40) PRIMARY KEY, v INTEGER, note TEXT);
+	    CREATE TABLE hash_fb (id INTEGER PRIMARY KEY, f DOUBLE PRECISION, j JSON, u UUID);
+	    CREATE TABLE hash_mk (grp VARCHAR(10) NOT NULL, seq INTEGER NOT NULL, v INTEGER,
+	      note TEXT, PRIMARY KEY (grp, seq));" ;;
+	my) echo "CREATE TABLE hash_t (id INTEGER PRIMARY KEY, n BIGINT, \`dec\` DECIMAL(12,3),
+	      txt VARCHAR(40), flag BOOLEAN, day DATE, ts DATETIME(6), bin VARBINARY(16));
+	    CREATE TABLE hash_tk (k VARCHAR(40) PRIMARY KEY, v INTEGER, note TEXT);
+	    CREATE TABLE hash_fb (id INTEGER PRIMARY KEY, f DOUBLE, j JSON, u CHAR(36));
+	    CREATE TABLE hash_mk (grp VARCHAR(10) NOT NULL, seq INTEGER NOT NULL, v INTEGER,
+	      note TEXT, PRIMARY KEY (grp, seq));" ;;
+	sq) echo "CREATE TABLE hash_t (id INTEGER PRIMARY KEY, n BIGINT, dec NUMERIC(12,3),
+	      txt VARCHAR(40), flag BOOLEAN, day DATE, ts TIMESTAMP, bin BLOB);
+	    CREATE TABLE hash_tk (k VARCHAR(40) NOT NULL PRIMARY KEY, v INTEGER, note TEXT);
+	    CREATE TABLE hash_fb (id INTEGER PRIMARY KEY, f REAL, j JSON, u UUID);
+	    CREATE TABLE hash_mk (grp VARCHAR(10) NOT NULL, seq INTEGER NOT NULL, v INTEGER,
+	      note TEXT, PRIMARY KEY (grp, seq));" ;;
+	esac
+}
+
+# rows SIDE ENGINE: INSERTs of the seeded rows as SIDE (dev|prod) holds
+# them. Each row's fate is drawn from the seed, the same for both sides:
+# only in dev, only in prod, a value changed in prod (one class at a time),
+# or the same value spelled differently (trailing zeros, a timestamp
+# without its zero fraction, UUID case, JSON key order), or NULL vs ''.
+rows() {
+	awk -v side="$1" -v eng="$2" -v seed="$SEED" -v n="$N" '
+	function q(s) { gsub(/\047/, "\047\047", s); return "\047" s "\047" }
+	function bin(h) { return eng == "pg" ? "decode(\047" h "\047, \047hex\047)" : "X\047" h "\047" }
+	function flush(t) { if (buf[t] != "") { print "INSERT INTO " t " VALUES " buf[t] ";"; buf[t] = "" } }
+	function add(t, v) { buf[t] = buf[t] (buf[t] == "" ? "" : ",\n") "(" v ")"; if (++cnt[t] % 200 == 0) flush(t) }
+	BEGIN {
+		srand(seed)
+		split("a B \303\251 _ Z z~ \303\204 0 a_b", pre, " ")
+		for (i = 1; i <= n; i++) {
+			fate = rand(); which = int(rand() * 8); r1 = rand(); r2 = rand()
+			if ((fate < 0.01 && side == "dev") || (fate >= 0.01 && fate < 0.02 && side == "prod"))
+				continue
+			id = i * 3
+			nn = int(r1 * 1000000) - 500000
+			dec = sprintf("%.3f", r2 * 1000)
+			txt = "t" i
+			flag = (i % 2) ? "TRUE" : "FALSE"
+			day = sprintf("2026-%02d-%02d", 1 + i % 12, 1 + i % 28)
+			ts = sprintf("2026-%02d-%02d %02d:%02d:%02d.%06d", 1 + i % 12, 1 + i % 28, i % 24, i % 60, (i * 7) % 60, (i * 13) % 1000000)
+			hex = sprintf("%08x%02x", i * 2654435761 % 4294967296, i % 256)
+			f = sprintf("%.2f", r1 * 100)
+			j = "{\"a\": " i ", \"b\": \"x\"}"
+			u = sprintf("%08x-1234-4abc-9def-%012x", i, i * 7)
+			note = "n" i
+			changed = fate >= 0.02 && fate < 0.06 && side == "prod"
+			respelt = fate >= 0.06 && fate < 0.10 && side == "prod"
+			if (changed) {
+				if (which == 0) nn = nn + 1
+				else if (which == 1) dec = sprintf("%.3f", dec + 0.001)
+				else if (which == 2) txt = txt "x"
+				else if (which == 3) flag = (flag == "TRUE") ? "FALSE" : "TRUE"
+				else if (which == 4) day = "2025-12-31"
+				else if (which == 5) ts = substr(ts, 1, 19) ".000001"
+				else if (which == 6) hex = hex "00"
+				else { txt = "NULLTXT"; note = "" }
+				if (which < 4) f = f + 1
+				if (which == 4) j = "{\"a\": " i ", \"b\": \"y\"}"
+				if (which == 5) u = "00000000-0000-4000-8000-000000000000"
+			}
+			if (respelt) {
+				dec = sprintf("%.1f", dec)           # 12.500 -> 12.5
+				if (which < 4) ts = substr(ts, 1, 19) "." sprintf("%06d", substr(ts, 21) + 0)
+				else ts = substr(ts, 1, 19)        # the fraction dropped: a change
+				u = toupper(u)                     # same uuid
+				j = "{\"b\": \"x\", \"a\": " i "}" # same json
+			}
+			# NULL vs the empty string: dev NULL, prod empty, one row in 50
+			if (i % 50 == 7) txt = side == "dev" ? "NULLTXT" : ""
+			txtv = txt == "NULLTXT" ? "NULL" : q(txt)
+			add("hash_t", id ", " nn ", " dec ", " txtv ", " flag ", " q(day) ", " q(ts) ", " bin(hex))
+			k = pre[1 + i % 9] sprintf("%05d", i)
+			notev = (note == "" && side == "prod") ? "NULL" : q(note)
+			add("hash_tk", q(k) ", " (changed && which == 0 ? i + 1 : i) ", " notev)
+			add("hash_fb", id ", " f ", " q(j) ", " q(u))
+			# a two-column key, its text column in an order collations disagree on
+			# (a and Ä are one under MariaDB utf8mb4_general_ci: their seq differ)
+			add("hash_mk", q(pre[1 + i % 9]) ", " (int(i / 9) * 2 + (i % 9 == 6)) ", " (changed && which == 1 ? i + 1 : i) ", " notev)
+		}
+		flush("hash_t"); flush("hash_tk"); flush("hash_fb"); flush("hash_mk")
+	}'
+}
+
+load() { # ENGINE SIDE TARGET
+	{ ddl "$1"; rows "$2" "$1"; } >"$T/$1_$2.sql"
+	case $1 in
+	pg) pgf "$3" <"$T/$1_$2.sql" ;;
+	my) myf "$3" <"$T/$1_$2.sql" ;;
+	sq) sqlite3 -bail "$3" <"$T/$1_$2.sql" ;;
+	esac
+}
+load pg dev "$PGD"
+load pg prod "$PGP"
+load my dev "$MYD"
+load my prod "$MYP"
+load sq dev "$SQD"
+load sq prod "$SQP"
+
+# same LABEL TABLE FROM TO EXPECT: stream and hash give the same JSON;
+# EXPECT is "hash" (hash ran, and cut segments) or "fallback"
+same() {
+	local label=$1 table=$2 from=$3 to=$4 expect=$5 ndiff
+	rf diff "$table" --from "$from" --to "$to" --format json --algorithm stream
+	cp "$T/out" "$T/stream.json"
+	local src=$rc stream_err
+	stream_err=$(cat "$T/err")
+	rf diff "$table" --from "$from" --to "$to" --format json --algorithm hash
+	assert_eq "$label $table: exit codes (stream, hash)" "1 1" "$src $rc"
+	if cmp -s "$T/stream.json" "$T/out"; then
+		ok "$label $table: hash and stream JSON byte-identical"
+	else
+		not_ok "$label $table: hash and stream JSON differ"
+		diff "$T/stream.json" "$T/out" | head -20 || true
+	fi
+	ndiff=$(jq -r 'select(.summary) | .summary | .only_source + .only_target + .changed' "$T/out")
+	[ "${ndiff:-0}" -gt 10 ] && ok "$label $table: $ndiff planted differences found" ||
+		not_ok "$label $table: only ${ndiff:-?} differences: the planting did not work"
+	assert_contains "$label $table: stream says so" "algorithm stream;" "$stream_err"
+	if [ "$expect" = hash ]; then
+		assert_contains "$label $table: hash ran" "algorithm hash:" "$(cat "$T/err")"
+		local segs
+		segs=$(sed -n 's/.*algorithm hash: \([0-9]*\) segments.*/\1/p' "$T/err")
+		# integer keys: cut more than once; text keys: once (the root
+		# into 32, diff_hash.c: ranges in byte order are not index ranges)
+		local least=33
+		[ "$table" = hash_t ] || least=32
+		[ "${segs:-0}" -gt $least ] && ok "$label $table: segments cut ($segs)" ||
+			not_ok "$label $table: $segs segments: not cut as expected"
+	else
+		assert_contains "$label $table: fallback said" "algorithm stream (hash not used: column" \
+			"$(cat "$T/err")"
+	fi
+}
+
+for pair in "postgres|$PGD|$PGP" "mariadb|$MYD|$MYP" "sqlite|sqlite:$SQD|sqlite:$SQP" \
+	"postgres->mariadb|$PGD|$MYP" "mariadb->postgres|$MYD|$PGP" "sqlite->postgres|sqlite:$SQD|$PGP"; do
+	IFS='|' read -r label from to <<<"$pair"
+	same "$label" hash_t "$from" "$to" hash
+	same "$label" hash_tk "$from" "$to" hash
+	same "$label" hash_mk "$from" "$to" hash
+	case $label in
+	sqlite) same "$label" hash_fb "$from" "$to" hash ;; # rf_value_canon itself
+	postgres) same "$label" hash_fb "$from" "$to" hash ;; # the row's text
+	*) same "$label" hash_fb "$from" "$to" fallback ;;
+	esac
+done
+
+# the planted spellings are equal, the planted changes are not
+rf diff hash_t --from "$PGD" --to "sqlite:$SQP" --format json --algorithm hash
+assert_contains "NULL vs '' reported" '"txt":null' "$(cat "$T/out")"
+assert_contains "NULL vs '' reported (target '')" '"txt":""' "$(cat "$T/out")"
+# the text keys: byte order, not a collation's (a < B under en_US, '_' < 'a')
+rf diff hash_tk --from "$MYD" --to "$PGP" --format json --algorithm hash
+keys=$(jq -r 'select(.key) | .key.k' "$T/out")
+assert_eq "text keys come in byte order" "$(printf '%s\n' "$keys" | LC_ALL=C sort)" "$keys"
+
+# a --where restricts the segments too
+rf diff hash_t --from "$PGD" --to "$PGP" --where "id < 3000" --format json --algorithm stream
+cp "$T/out" "$T/stream.json"
+rf diff hash_t --from "$PGD" --to "$PGP" --where "id < 3000" --format json --algorithm hash
+cmp -s "$T/stream.json" "$T/out" && ok "--where: hash and stream identical" ||
+	not_ok "--where: hash and stream differ"
+
+# hash receives fewer rows than stream where few rows differ
+rf diff hash_tk --from "$PGD" --to "$PGP" --summary --algorithm stream
+srows=$(sed -n 's/.*received \([0-9]*\) rows.*/\1/p' "$T/err")
+rf diff hash_tk --from "$PGD" --to "$PGP" --summary --algorithm hash
+hrows=$(sed -n 's/.*received \([0-9]*\) rows.*/\1/p' "$T/err")
+[ "$hrows" -lt "$srows" ] && ok "hash received $hrows rows, stream $srows" ||
+	not_ok "hash received $hrows rows, stream $srows"
+
+# identical tables: hash skips everything
+rf diff hash_t --from "$PGD" --to "$PGD" --summary --algorithm hash
+assert_eq "identical: exit 0" 0 "$rc"
+assert_contains "identical: no row received" "1 segments checked, 0 streamed; received 0 rows" "$(cat "$T/err")"
+
+# auto: stream for a SQLite file, and for a table of hash_min_rows or fewer
+rf diff hash_t --from "sqlite:$SQD" --to "sqlite:$SQP" --summary
+assert_eq "auto, sqlite: nothing said on stderr" "" "$(cat "$T/err")"
+rf diff hash_t --from "sqlite:$SQD" --to "sqlite:$SQP" --summary --algorithm auto
+assert_contains "auto, sqlite: streamed, says why" "hash not used: a side is a local file" "$(cat "$T/err")"
+rf diff hash_t --from "$PGD" --to "$PGP" --summary --algorithm auto
+assert_contains "auto, small table: streamed, says why" "not more than hash_min_rows (100000)" "$(cat "$T/err")"
+printf '[diff]\nhash_segment_rows = 8\nhash_min_rows = 100\n' >"$T/config.ini"
+rf diff hash_t --from "$PGD" --to "$PGD" --summary
+assert_contains "auto, over hash_min_rows, few segments differ: hash" "algorithm hash:" "$(cat "$T/err")"
+# differences in most segments of the first cut: every row would be read
+# anyway, by many range queries; auto streams instead, and says so
+rf diff hash_t --from "$PGD" --to "$PGP" --summary --algorithm auto
+assert_contains "auto, differences everywhere: streamed, says why" "segments differ: one stream reads them faster" "$(cat "$T/err")"
+cp "$T/out" "$T/auto.summary"
+rf diff hash_t --from "$PGD" --to "$PGP" --summary --algorithm stream
+cmp -s "$T/out" "$T/auto.summary" && ok "auto declining: the same summary as stream" ||
+	not_ok "auto declining: summary differs from stream"
+printf '[diff]\nalgorithm = hash\n' >"$T/config.ini"
+rf diff hash_t --from "$MYD" --to "$MYP" --summary
+assert_contains "[diff] algorithm = hash" "algorithm hash:" "$(cat "$T/err")"
+rf diff hash_t --from "$MYD" --to "$MYP" --summary --algorithm stream
+assert_contains "--algorithm wins over [diff] algorithm" "algorithm stream;" "$(cat "$T/err")"
+rf diff hash_t --from "$MYD" --to "$MYP" --algorithm fast
+assert_eq "unknown algorithm: exit 2" 2 "$rc"
+assert_contains "unknown algorithm: said" "unknown --algorithm 'fast' (stream, hash, auto)" "$(cat "$T/err")"
+# a key column that may be NULL (SQLite lets a PRIMARY KEY that is not an
+# INTEGER one be NULL): streamed, said
+sqlite3 "$T/nk.db" "CREATE TABLE nk (k TEXT PRIMARY KEY, v INTEGER); INSERT INTO nk VALUES ('a', 1);"
+rf diff nk --from "sqlite:$T/nk.db" --to "sqlite:$T/nk.db" --summary --algorithm hash
+assert_contains "nullable key: fallback said" "hash not used: the key column k may be NULL" "$(cat "$T/err")"
+rf diff hash_t --from "$PGD" --to "$PGP" --summary --algorithm hash --key id,n
+assert_contains "a key column that may be NULL: fallback said" "hash not used: the key column n may be NULL" "$(cat "$T/err")"
+# comparison options: rows equal only with them hash unequal, are streamed
+# and compared with them
+for pair in "$PGD|$PGP" "$MYD|$PGP" "sqlite:$SQD|sqlite:$SQP"; do
+	IFS='|' read -r from to <<<"$pair"
+	opts=(--tolerance dec=0.01 --ts-precision ts=0 --trim txt)
+	rf diff hash_t --from "$from" --to "$to" --format json --algorithm stream "${opts[@]}"
+	cp "$T/out" "$T/stream.json"
+	rf diff hash_t --from "$from" --to "$to" --format json --algorithm hash "${opts[@]}"
+	assert_contains "options $from: hash ran" "algorithm hash:" "$(cat "$T/err")"
+	cmp -s "$T/stream.json" "$T/out" && ok "options $from: hash and stream identical" ||
+		not_ok "options $from: hash and stream differ"
+done
+# between two PostgreSQL servers every type hashes (the row's text)
+rf diff hash_fb --from "$PGD" --to "$PGP" --summary --algorithm hash
+assert_contains "postgres: float, json, uuid hash" "algorithm hash:" "$(cat "$T/err")"
+
+finish
