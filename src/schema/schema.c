@@ -189,6 +189,11 @@ static void add_default(struct rf_db *db, const char *src_engine, const struct r
 		return;
 	}
 	d = classify_default(src_engine, c->default_expr, &str);
+	/* PostgreSQL writes a negative number as '-1.5'::numeric */
+	if (d == D_STRING && is_number(str) &&
+	    (k->k == SC_INT2 || k->k == SC_INT4 || k->k == SC_INT8 || k->k == SC_UINT8 ||
+	     k->k == SC_DECIMAL || k->k == SC_FLOAT4 || k->k == SC_FLOAT8))
+		d = D_NUMBER;
 	if (k->k == SC_BOOL && (d == D_NUMBER || d == D_STRING)) {
 		b = str;
 		if (one_of(b, "1 t true y yes on"))
