@@ -351,12 +351,90 @@ static void mysql_to_sqlite(void **state)
 	pair("mysql", "sqlite");
 }
 
+/* Two SQLite tables that reference each other, with names meant to break
+ * quoting, created on PostgreSQL and MariaDB with the foreign keys added
+ * after both exist (fkeys_after); describe() reads every name back. */
+static void cycle_and_hostile_names(void **state)
+{
+	static const char *const engines[] = {"postgres", "mysql"};
+	static const char a[] = "a\"b`c'd", b[] = "B [x]";
+	size_t e, i, j;
+	char url[800];
+
+	(void)state;
+	snprintf(url, sizeof url, "sqlite:%s/cycle.db", tmpdir);
+	rf_test_sql(url, "CREATE TABLE \"a\"\"b`c'd\" (id INTEGER PRIMARY KEY,"
+	                 " \"to b\" INTEGER REFERENCES \"B [x]\" (\"k`1\"));"
+	                 "CREATE TABLE \"B [x]\" (\"k`1\" INTEGER PRIMARY KEY,"
+	                 " \"to \"\"a\"\"\" INTEGER REFERENCES \"a\"\"b`c'd\" (id));"
+	                 "CREATE INDEX \"i \"\"x\" ON \"B [x]\" (\"to \"\"a\"\"\");");
+	for (e = 0; e < 2; e++) {
+		const char *to = url_of(engines[e], false);
+		struct rf_db *src = rf_test_connect("src", url), *dst = rf_test_connect("dst", to);
+		struct rf_ddl d = {0};
+		struct rf_error err;
+		bool tx = e == 0;
+		const char *names[2] = {a, b};
+
+		rf_error_clear(&err);
+		if (tx)
+			CHECK(rf_db_begin(dst, RF_TX_WRITE, NULL, &err), &err);
+		for (i = 0; i < 2; i++) {
+			struct rf_table_info t = {0};
+			struct rf_ddl_opts o = {.src_engine = "sqlite", .fkeys_after = true};
+			CHECK(rf_db_describe(src, names[i], &t, &err), &err);
+			CHECK(rf_schema_create_table(dst, &t, &o, &d, &err), &err);
+			rf_table_info_free(&t);
+		}
+		assert_int_equal(d.foreign.len, 2);
+		for (j = 0; j < d.create.len; j++)
+			exec(dst, d.create.items[j]);
+		for (j = 0; j < d.foreign.len; j++)
+			exec(dst, d.foreign.items[j]);
+		if (tx)
+			CHECK(rf_db_commit(dst, &err), &err);
+		for (i = 0; i < 2; i++) {
+			struct rf_table_info t = {0};
+			CHECK(rf_db_describe(dst, names[i], &t, &err), &err);
+			assert_string_equal(t.name, names[i]);
+			assert_int_equal(t.nfkeys, 1);
+			assert_non_null(strstr(t.fkeys[0].ref_table, names[1 - i]));
+			assert_string_equal(t.fkeys[0].ref_cols[0], i == 0 ? "k`1" : "id");
+			assert_string_equal(t.cols[1].name, i == 0 ? "to b" : "to \"a\"");
+			if (i == 1) {
+				bool found = false;
+				for (j = 0; j < t.nindexes; j++)
+					found = found || strcmp(t.indexes[j].name, "i \"x") == 0;
+				assert_true(found);
+			}
+			rf_table_info_free(&t);
+		}
+		/* the cycle's keys hold: a row pointing nowhere is refused */
+		rf_error_clear(&err);
+		if (tx)
+			CHECK(rf_db_begin(dst, RF_TX_WRITE, NULL, &err), &err);
+		assert_int_not_equal(dst->ops->exec(dst,
+		                                    e == 0 ? "INSERT INTO \"B [x]\" VALUES (1, 99)"
+		                                           : "INSERT INTO `B [x]` VALUES (1, 99)",
+		                                    0, NULL, NULL, &err),
+		                     0);
+		if (tx)
+			CHECK(rf_db_rollback(dst, &err), &err);
+		rf_ddl_free(&d);
+		rf_db_close(src);
+		rf_db_close(dst);
+	}
+	rf_test_sql(pg_url, "DROP TABLE \"a\"\"b`c'd\", \"B [x]\" CASCADE;");
+	rf_test_sql(my_url, "SET foreign_key_checks = 0; DROP TABLE `a\"b``c'd`, `B [x]`;");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(sqlite_to_postgres), cmocka_unit_test(mysql_to_postgres),
-	    cmocka_unit_test(postgres_to_mysql),  cmocka_unit_test(postgres_to_sqlite),
-	    cmocka_unit_test(sqlite_to_mysql),    cmocka_unit_test(mysql_to_sqlite),
+	    cmocka_unit_test(sqlite_to_postgres),      cmocka_unit_test(mysql_to_postgres),
+	    cmocka_unit_test(postgres_to_mysql),       cmocka_unit_test(postgres_to_sqlite),
+	    cmocka_unit_test(sqlite_to_mysql),         cmocka_unit_test(mysql_to_sqlite),
+	    cmocka_unit_test(cycle_and_hostile_names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
