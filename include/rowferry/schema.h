@@ -52,6 +52,16 @@ struct rf_ddl_opts {
 int rf_schema_create_table(struct rf_db *target, const struct rf_table_info *src,
                            const struct rf_ddl_opts *o, struct rf_ddl *out, struct rf_error *err);
 
+/* The order to create tables[0..n) in: parents before the children that
+ * reference them (by describe()'s names: a foreign key's ref_table is a
+ * table's display or name), written into order[0..n) as indexes into
+ * tables. Returns true; false when the tables reference each other in a
+ * cycle (a self-reference is no cycle: CREATE TABLE may name itself),
+ * order then being the given one, and the caller creates the foreign keys
+ * after all the tables (fkeys_after). References to tables not among them
+ * are left to the target (they must exist there). */
+bool rf_schema_create_order(const struct rf_table_info *tables, size_t n, size_t *order);
+
 /* The type map alone: appends to type the target type for column c of a
  * src_engine table on dst_engine ("postgres", "mysql", "sqlite"); in_key:
  * the column is part of a key or index (MariaDB cannot index text or blob

@@ -16,6 +16,8 @@ static const char ddl_usage[] =
     "engine pair (README, Type map), NOT NULL, the defaults that translate,\n"
     "identity / auto-increment, primary, unique and foreign keys, indexes. What\n"
     "does not translate exactly is said as a -- warning line above the table.\n"
+    "Tables come parents first; when they reference each other in a cycle,\n"
+    "their foreign keys come after all of them as ALTER TABLE statements.\n"
     "Nothing is run on the target; it is only read for its quoting.\n"
     "\n"
     "  --fkeys-after   foreign keys as ALTER TABLE statements after all the\n"
@@ -34,8 +36,9 @@ int cmd_ddl(int argc, char **argv, const struct cli_common *common)
 	struct rf_ddl all = {0};
 	struct rf_error err;
 	bool cfg_loaded = false, after = false;
-	int opt, i, rc = 2;
-	size_t j;
+	struct rf_table_info *tables = NULL;
+	size_t *order = NULL, n = 0, j;
+	int opt, rc = 2;
 
 	rf_error_clear(&err);
 	optind = 1;
@@ -72,31 +75,45 @@ int cmd_ddl(int argc, char **argv, const struct cli_common *common)
 		cli_print_error(&err);
 		goto out;
 	}
-	for (i = optind; i < argc; i++) {
-		struct rf_table_info t = {0};
+	n = (size_t)(argc - optind);
+	tables = rf_xcalloc(n, sizeof *tables);
+	order = rf_xcalloc(n, sizeof *order);
+	for (j = 0; j < n; j++) {
+		if (rf_db_describe(src, argv[optind + (int)j], &tables[j], &err) != 0) {
+			cli_print_error(&err);
+			goto out;
+		}
+	}
+	/* parents first; tables in a cycle get their foreign keys at the end */
+	if (!rf_schema_create_order(tables, n, order))
+		after = true;
+	for (j = 0; j < n; j++) {
+		const struct rf_table_info *t = &tables[order[j]];
 		struct rf_ddl d = {0};
 		struct rf_ddl_opts o = {.src_engine = src->ops->engine, .fkeys_after = after};
-		if (rf_db_describe(src, argv[i], &t, &err) != 0 ||
-		    rf_schema_create_table(dst, &t, &o, &d, &err) != 0) {
-			rf_table_info_free(&t);
+		size_t k;
+		if (rf_schema_create_table(dst, t, &o, &d, &err) != 0) {
 			rf_ddl_free(&d);
 			cli_print_error(&err);
 			goto out;
 		}
-		for (j = 0; j < d.warnings.len; j++)
-			printf("-- warning: %s.%s\n", t.name, d.warnings.items[j]);
-		for (j = 0; j < d.create.len; j++)
-			printf("%s;\n", d.create.items[j]);
+		for (k = 0; k < d.warnings.len; k++)
+			printf("-- warning: %s.%s\n", t->name, d.warnings.items[k]);
+		for (k = 0; k < d.create.len; k++)
+			printf("%s;\n", d.create.items[k]);
 		printf("\n");
-		for (j = 0; j < d.foreign.len; j++)
-			rf_strlist_add(&all.foreign, d.foreign.items[j]);
-		rf_table_info_free(&t);
+		for (k = 0; k < d.foreign.len; k++)
+			rf_strlist_add(&all.foreign, d.foreign.items[k]);
 		rf_ddl_free(&d);
 	}
 	for (j = 0; j < all.foreign.len; j++)
 		printf("%s;\n", all.foreign.items[j]);
 	rc = 0;
 out:
+	for (j = 0; tables && j < n; j++)
+		rf_table_info_free(&tables[j]);
+	free(tables);
+	free(order);
 	rf_ddl_free(&all);
 	rf_db_close(src);
 	rf_db_close(dst);

@@ -450,6 +450,50 @@ int rf_schema_create_table(struct rf_db *db, const struct rf_table_info *t,
 	return 0;
 }
 
+/* Does a (a foreign key of child) reference p? */
+static bool references(const struct rf_table_info *child, const struct rf_table_info *p)
+{
+	size_t i;
+	if (child == p)
+		return false;
+	for (i = 0; i < child->nfkeys; i++) {
+		const char *r = child->fkeys[i].ref_table;
+		if ((p->display && strcmp(r, p->display) == 0) || strcmp(r, p->name) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool rf_schema_create_order(const struct rf_table_info *tables, size_t n, size_t *order)
+{
+	bool *done = rf_xcalloc(n ? n : 1, sizeof *done), ok = true;
+	size_t placed = 0, i, j;
+
+	/* Kahn's: each round, a table whose parents are all placed */
+	while (placed < n) {
+		for (i = 0; i < n; i++) {
+			if (done[i])
+				continue;
+			for (j = 0; j < n; j++)
+				if (!done[j] && references(&tables[i], &tables[j]))
+					break;
+			if (j == n)
+				break;
+		}
+		if (i == n) {
+			ok = false;
+			break;
+		}
+		done[i] = true;
+		order[placed++] = i;
+	}
+	if (!ok)
+		for (i = 0; i < n; i++)
+			order[i] = i;
+	free(done);
+	return ok;
+}
+
 /* ---- identity generators ------------------------------------------------ */
 
 static void table_name(struct rf_db *db, const struct rf_table_info *t, struct rf_buf *out)

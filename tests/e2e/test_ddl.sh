@@ -15,7 +15,8 @@ CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES 
   title TEXT NOT NULL, body TEXT);
 CREATE INDEX posts_user ON posts (user_id);"
 
-rf ddl users posts --from "sqlite:$T/dev.db" --to "$PGP"
+# the child named first: printed after its parent
+rf ddl posts users --from "sqlite:$T/dev.db" --to "$PGP"
 assert_eq "ddl exits 0" 0 "$rc"
 out=$(cat "$T/out")
 assert_contains "identity from INTEGER PRIMARY KEY" \
@@ -27,6 +28,8 @@ assert_contains "the index" 'CREATE INDEX "posts_user" ON "posts" ("user_id");' 
 assert_eq "nothing created by ddl itself" "" \
 	"$(pg "$PGP" "SELECT relname FROM pg_class WHERE relname IN ('users', 'posts')")"
 
+assert_eq "users is created before posts" 'CREATE TABLE "users" (
+CREATE TABLE "posts" (' "$(grep '^CREATE TABLE' "$T/out")"
 psql -X -q -v ON_ERROR_STOP=1 -1 "$PGP" -f "$T/out" >/dev/null
 assert_eq "psql ran it; the foreign key is there" "posts_user_id_fkey" \
 	"$(pg "$PGP" "SELECT conname FROM pg_constraint WHERE contype = 'f'")"

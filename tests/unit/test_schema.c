@@ -312,12 +312,52 @@ static void mysql_defaults_to_sqlite(void **state)
 	free(dir);
 }
 
+static void set_fk(struct rf_table_info *t, const char *name, const char *ref)
+{
+	t->fkeys = rf_xrealloc(t->fkeys, (t->nfkeys + 1) * sizeof *t->fkeys);
+	memset(&t->fkeys[t->nfkeys], 0, sizeof *t->fkeys);
+	t->fkeys[t->nfkeys].name = rf_xstrdup(name);
+	t->fkeys[t->nfkeys].ref_table = rf_xstrdup(ref);
+	t->nfkeys++;
+}
+
+/* Parents first, by describe()'s names; a self-reference is no cycle; a
+ * cycle gives the order as given and false. */
+static void create_order_parents_first_and_cycles(void **state)
+{
+	struct rf_table_info t[3] = {{0}};
+	size_t order[3], i;
+
+	(void)state;
+	t[0].name = rf_xstrdup("lines");
+	t[0].display = rf_xstrdup("public.lines");
+	t[1].name = rf_xstrdup("orders");
+	t[1].display = rf_xstrdup("public.orders");
+	t[2].name = rf_xstrdup("customers");
+	t[2].display = rf_xstrdup("public.customers");
+	set_fk(&t[0], "l_o", "public.orders");
+	set_fk(&t[0], "l_self", "public.lines");
+	set_fk(&t[1], "o_c", "public.customers");
+	set_fk(&t[1], "o_elsewhere", "other.table");
+	assert_true(rf_schema_create_order(t, 3, order));
+	assert_int_equal(order[0], 2);
+	assert_int_equal(order[1], 1);
+	assert_int_equal(order[2], 0);
+	set_fk(&t[2], "c_l", "lines"); /* customers -> lines -> orders -> customers */
+	assert_false(rf_schema_create_order(t, 3, order));
+	for (i = 0; i < 3; i++)
+		assert_int_equal(order[i], i);
+	for (i = 0; i < 3; i++)
+		rf_table_info_free(&t[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(type_map_of_every_pair),
 	    cmocka_unit_test(create_on_sqlite_defaults_identity_and_hostile_names),
 	    cmocka_unit_test(mysql_defaults_to_sqlite),
+	    cmocka_unit_test(create_order_parents_first_and_cycles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
