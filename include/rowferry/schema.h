@@ -7,8 +7,8 @@
  * the target driver's quote_ident and every literal by its quote_literal.
  * Types go through the type map of the engine pair (README, "Type map");
  * the same engine keeps the declared type as it is. What cannot be carried
- * over exactly (a default that does not translate, an unsigned range, an
- * enum's list, a text column in a MariaDB key) is done the nearest way and
+ * over exactly (a default that does not translate, an unsigned decimal, a
+ * set's list, a text column in a MariaDB key) is done the nearest way and
  * said in a warning, for the preview to show; nothing is refused but a
  * table without columns.
  *

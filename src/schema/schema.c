@@ -320,6 +320,38 @@ static void unique_name(struct rf_db *db, const char *table, const struct rf_key
 	free(joined);
 }
 
+/* MariaDB enum('a','it''s'): " CHECK (col IN ('a', 'it''s'))" in the
+ * target's quoting, so the column still takes only its values. */
+static void add_enum_check(struct rf_db *db, const struct rf_column *c, struct rf_buf *out)
+{
+	const char *p = c->decl_type + 5; /* after "enum(" */
+	struct rf_buf v = RF_BUF_INIT;
+	bool first = true;
+
+	rf_buf_adds(out, " CHECK (");
+	ident(db, c->name, out);
+	rf_buf_adds(out, " IN (");
+	while (*p == '\'') {
+		rf_buf_reset(&v);
+		for (p++; *p && !(*p == '\'' && p[1] != '\''); p++) {
+			if (*p == '\'')
+				p++; /* '' is one quote */
+			rf_buf_addc(&v, *p);
+		}
+		rf_buf_addc(&v, '\0');
+		if (!first)
+			rf_buf_adds(out, ", ");
+		literal(db, RF_T_TEXT, v.data, out);
+		first = false;
+		if (*p == '\'')
+			p++;
+		if (*p == ',')
+			p++;
+	}
+	rf_buf_adds(out, "))");
+	rf_buf_free(&v);
+}
+
 /* One column's definition; *inline_pk set when it carries the primary key
  * itself (SQLite INTEGER PRIMARY KEY). */
 static void add_column(struct rf_db *db, const struct rf_table_info *t, const struct rf_column *c,
@@ -365,6 +397,9 @@ static void add_column(struct rf_db *db, const struct rf_table_info *t, const st
 		rf_buf_addc(&type, '\0');
 		add_default(db, src_engine, c, &k, type.data, out, w);
 	}
+	if (strcmp(src_engine, "mysql") == 0 && !is_engine(db, "mysql") &&
+	    strncasecmp(c->decl_type, "enum('", 6) == 0)
+		add_enum_check(db, c, out);
 out:
 	rf_strlist_free(&ignored);
 	rf_buf_free(&type);

@@ -156,8 +156,10 @@ static struct sc_kind kind_mysql(const struct rf_column *c, struct rf_strlist *w
 		k.k = SC_TIME;
 	else if (starts(t, "uuid"))
 		k.k = SC_UUID;
-	else {
-		/* enum(...), set(...), geometry, inet6, ... */
+	else if (starts(t, "enum(")) {
+		k.k = SC_TEXT; /* with a CHECK of its values (schema.c) */
+	} else {
+		/* set(...), geometry, inet6, ... */
 		k.k = SC_TEXT;
 		warn(w, c, "%s: created as text without its list of allowed values", c->decl_type);
 	}

@@ -55,14 +55,15 @@ static const char mysql_schema[] =
     " price decimal(10,2), ratio double, note text DEFAULT 'it''s', raw blob, born date,"
     " t time, at datetime DEFAULT CURRENT_TIMESTAMP, doc json,"
     " odd varchar(10) DEFAULT (concat('a','b')), ts timestamp(3) NULL, u uuid,"
+    " st enum('new','it''s') NOT NULL DEFAULT 'new',"
     " UNIQUE KEY parents_code (code));"
     "CREATE TABLE kids (id int NOT NULL AUTO_INCREMENT PRIMARY KEY,"
     " parent_id int unsigned NOT NULL, name varchar(50), KEY kids_name (name),"
     " CONSTRAINT kids_parent FOREIGN KEY (parent_id) REFERENCES parents (id));"
     "INSERT INTO parents VALUES (1, 'a', 1, 3, 12.50, 0.25, 'ünï', x'00ff10', '2024-02-29',"
     " '12:34:56', '2024-01-02 03:04:05', '{\"b\":[1,2],\"a\":null}', 'x',"
-    " '2024-05-06 07:08:09.123', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'),"
-    " (7, 'b', 0, NULL, NULL, NULL, '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);"
+    " '2024-05-06 07:08:09.123', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'it''s'),"
+    " (7, 'b', 0, NULL, NULL, NULL, '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'new');"
     "INSERT INTO kids VALUES (1, 1, 'k1'), (40, 7, NULL);";
 
 static const char pg_schema[] =
@@ -316,6 +317,14 @@ static void pair(const char *src_engine, const char *dst_engine)
 	exec(dst, "INSERT INTO kids (parent_id, name) VALUES (8, 'new')");
 	if (tx)
 		CHECK(rf_db_commit(dst, &err), &err);
+	if (strcmp(src_engine, "mysql") == 0 && tx) { /* the enum's values, as a CHECK */
+		CHECK(rf_db_begin(dst, RF_TX_WRITE, NULL, &err), &err);
+		assert_int_not_equal(
+		    dst->ops->exec(dst, "INSERT INTO parents (code, st) VALUES ('z', 'bad')", 0,
+		                   NULL, NULL, &err),
+		    0);
+		CHECK(rf_db_rollback(dst, &err), &err);
+	}
 	rf_db_close(dst);
 }
 

@@ -67,7 +67,7 @@ static const struct map_case map_cases[] = {
     {"mysql", "int(10) unsigned", RF_T_INTEGER, false, "sqlite", "INTEGER", false},
     {"mysql", "datetime(3)", RF_T_TIMESTAMP, false, "sqlite", "DATETIME", false},
     {"mysql", "varchar(20)", RF_T_TEXT, false, "sqlite", "VARCHAR(20)", false},
-    {"mysql", "enum('a','b')", RF_T_TEXT, false, "sqlite", "TEXT", true},
+    {"mysql", "enum('a','b')", RF_T_TEXT, false, "sqlite", "TEXT", false}, /* + CHECK */
     /* MariaDB -> PostgreSQL */
     {"mysql", "tinyint(1)", RF_T_BOOLEAN, false, "postgres", "boolean", false},
     {"mysql", "tinyint(4)", RF_T_INTEGER, false, "postgres", "smallint", false},
@@ -84,7 +84,7 @@ static const struct map_case map_cases[] = {
     {"mysql", "json", RF_T_JSON, false, "postgres", "jsonb", false},
     {"mysql", "mediumblob", RF_T_BYTES, false, "postgres", "bytea", false},
     {"mysql", "varbinary(16)", RF_T_BYTES, false, "postgres", "bytea", false},
-    {"mysql", "enum('new','done')", RF_T_TEXT, false, "postgres", "text", true},
+    {"mysql", "enum('new','done')", RF_T_TEXT, false, "postgres", "text", false},
     {"mysql", "set('x','y')", RF_T_TEXT, false, "postgres", "text", true},
     {"mysql", "char(3)", RF_T_TEXT, false, "postgres", "char(3)", false},
     /* PostgreSQL -> MariaDB */
@@ -288,7 +288,7 @@ static void mysql_defaults_to_sqlite(void **state)
 	add_col(&t, "s", "varchar(10)", RF_T_TEXT, true, "'a\\'b\\\\c'");
 	add_col(&t, "on", "tinyint(1)", RF_T_BOOLEAN, false, "1");
 	add_col(&t, "at", "datetime", RF_T_TIMESTAMP, true, "current_timestamp()");
-	add_col(&t, "st", "enum('new','done')", RF_T_TEXT, false, "'new'");
+	add_col(&t, "st", "enum('new','it''s','a,b')", RF_T_TEXT, false, "'new'");
 	t.cols[0].identity = true;
 	t.cols[0].pk_pos = 1;
 	t.npk = 1;
@@ -298,10 +298,19 @@ static void mysql_defaults_to_sqlite(void **state)
 	assert_non_null(strstr(d.create.items[0], "\"s\" VARCHAR(10) DEFAULT 'a''b\\c'"));
 	assert_non_null(strstr(d.create.items[0], "\"on\" BOOLEAN NOT NULL DEFAULT 1"));
 	assert_non_null(strstr(d.create.items[0], "\"at\" DATETIME DEFAULT CURRENT_TIMESTAMP"));
-	assert_non_null(strstr(d.create.items[0], "\"st\" TEXT NOT NULL DEFAULT 'new'"));
-	assert_true(has(&d.warnings, "st: enum('new','done'): created as text"));
+	assert_non_null(strstr(d.create.items[0],
+	                       "\"st\" TEXT NOT NULL DEFAULT 'new' CHECK (\"st\" "
+	                       "IN ('new', 'it''s', 'a,b'))"));
+	assert_false(has(&d.warnings, "st:"));
 	CHECK(rf_db_begin(db, RF_TX_WRITE, NULL, &err), &err);
 	CHECK(db->ops->exec(db, d.create.items[0], 0, NULL, NULL, &err), &err);
+	/* the CHECK holds the enum's values */
+	CHECK(db->ops->exec(db, "INSERT INTO legacy (id, st) VALUES (1, 'it''s')", 0, NULL, NULL,
+	                    &err),
+	      &err);
+	assert_int_not_equal(db->ops->exec(db, "INSERT INTO legacy (id, st) VALUES (2, 'other')", 0,
+	                                   NULL, NULL, &err),
+	                     0);
 	CHECK(rf_db_rollback(db, &err), &err);
 	rf_ddl_free(&d);
 	rf_table_info_free(&t);
