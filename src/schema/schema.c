@@ -157,10 +157,10 @@ static enum dflt classify_default(const char *src_engine, const char *expr, char
 		d = D_TRUE;
 	} else if (one_of(e, "false")) {
 		d = D_FALSE;
-	} else if (one_of(e, "current_timestamp current_timestamp() now() localtimestamp "
-	                     "localtimestamp() statement_timestamp() transaction_timestamp() "
-	                     "datetime('now') CURRENT_TIMESTAMP(6) current_timestamp(6) "
-	                     "current_timestamp(3) CURRENT_TIMESTAMP(3)")) {
+	} else if (one_of(e, "current_timestamp now() localtimestamp localtimestamp() "
+	                     "statement_timestamp() transaction_timestamp() datetime('now')") ||
+	           (strncasecmp(e, "current_timestamp(", 18) == 0 &&
+	            strspn(e + 18, "0123456789") == strlen(e + 18) - 1 && e[n - 1] == ')')) {
 		d = D_NOW;
 	} else if (one_of(e, "current_date curdate() current_date() date('now')")) {
 		d = D_TODAY;
@@ -177,7 +177,6 @@ static void add_default(struct rf_db *db, const char *src_engine, const struct r
 {
 	char *str = NULL;
 	enum dflt d;
-	const char *b;
 
 	if (!c->default_expr)
 		return;
@@ -195,10 +194,9 @@ static void add_default(struct rf_db *db, const char *src_engine, const struct r
 	     k->k == SC_DECIMAL || k->k == SC_FLOAT4 || k->k == SC_FLOAT8))
 		d = D_NUMBER;
 	if (k->k == SC_BOOL && (d == D_NUMBER || d == D_STRING)) {
-		b = str;
-		if (one_of(b, "1 t true y yes on"))
+		if (one_of(str, "1 t true y yes on"))
 			d = D_TRUE;
-		else if (one_of(b, "0 f false n no off"))
+		else if (one_of(str, "0 f false n no off"))
 			d = D_FALSE;
 	}
 	switch (d) {
@@ -210,8 +208,7 @@ static void add_default(struct rf_db *db, const char *src_engine, const struct r
 		break;
 	case D_STRING:
 		rf_buf_adds(out, " DEFAULT ");
-		/* MariaDB takes no literal default on text and blob columns in
-		 * older versions; 10.2+ does, written as an expression */
+		/* on MariaDB text and blob columns, as an expression (10.2+) */
 		if (is_engine(db, "mysql") && (strstr(type, "text") || strstr(type, "blob"))) {
 			rf_buf_addc(out, '(');
 			literal(db, RF_T_TEXT, str, out);

@@ -288,6 +288,7 @@ static void mysql_defaults_to_sqlite(void **state)
 	add_col(&t, "s", "varchar(10)", RF_T_TEXT, true, "'a\\'b\\\\c'");
 	add_col(&t, "on", "tinyint(1)", RF_T_BOOLEAN, false, "1");
 	add_col(&t, "at", "datetime", RF_T_TIMESTAMP, true, "current_timestamp()");
+	add_col(&t, "at2", "datetime(3)", RF_T_TIMESTAMP, true, "current_timestamp(3)");
 	add_col(&t, "st", "enum('new','it''s','a,b')", RF_T_TEXT, false, "'new'");
 	t.cols[0].identity = true;
 	t.cols[0].pk_pos = 1;
@@ -297,7 +298,8 @@ static void mysql_defaults_to_sqlite(void **state)
 	CHECK(rf_schema_create_table(db, &t, &o, &d, &err), &err);
 	assert_non_null(strstr(d.create.items[0], "\"s\" VARCHAR(10) DEFAULT 'a''b\\c'"));
 	assert_non_null(strstr(d.create.items[0], "\"on\" BOOLEAN NOT NULL DEFAULT 1"));
-	assert_non_null(strstr(d.create.items[0], "\"at\" DATETIME DEFAULT CURRENT_TIMESTAMP"));
+	assert_non_null(strstr(d.create.items[0], "\"at\" DATETIME DEFAULT CURRENT_TIMESTAMP,"));
+	assert_non_null(strstr(d.create.items[0], "\"at2\" DATETIME DEFAULT CURRENT_TIMESTAMP,"));
 	assert_non_null(strstr(d.create.items[0],
 	                       "\"st\" TEXT NOT NULL DEFAULT 'new' CHECK (\"st\" "
 	                       "IN ('new', 'it''s', 'a,b'))"));
