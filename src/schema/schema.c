@@ -37,6 +37,27 @@ static void literal(struct rf_db *db, enum rf_type_class c, const char *text, st
 	db->ops->quote_literal(db, c, &v, out);
 }
 
+/* A constraint's or index's name: MariaDB refuses names over 64
+ * characters (SQLite's made-up ones, T_cols_fkey, can be longer), so there
+ * it is cut to 64 bytes at a character boundary. PostgreSQL cuts at 63
+ * itself. */
+static void key_name(struct rf_db *db, const char *name, struct rf_buf *out)
+{
+	size_t n = strlen(name);
+	char *cut;
+
+	if (!is_engine(db, "mysql") || n <= 64) {
+		ident(db, name, out);
+		return;
+	}
+	n = 64;
+	while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80)
+		n--; /* not inside a UTF-8 character */
+	cut = rf_xstrndup(name, n);
+	ident(db, cut, out);
+	free(cut);
+}
+
 static void ident_list(struct rf_db *db, char *const *names, size_t n, struct rf_buf *out)
 {
 	size_t i;
@@ -289,7 +310,7 @@ static void add_fkey(struct rf_db *db, const struct rf_table_info *t, const stru
                      struct rf_buf *out)
 {
 	rf_buf_adds(out, "CONSTRAINT ");
-	ident(db, f->name, out);
+	key_name(db, f->name, out);
 	rf_buf_adds(out, " FOREIGN KEY ");
 	ident_list(db, f->cols, f->ncols, out);
 	rf_buf_adds(out, " REFERENCES ");
@@ -307,12 +328,12 @@ static void unique_name(struct rf_db *db, const char *table, const struct rf_key
 	char *joined, *made;
 
 	if (strncmp(k->name, "sqlite_autoindex_", 17) != 0) {
-		ident(db, k->name, out);
+		key_name(db, k->name, out);
 		return;
 	}
 	joined = rf_strlist_join(&cols, "_");
 	made = rf_xasprintf("%s_%s_key", table, joined);
-	ident(db, made, out);
+	key_name(db, made, out);
 	free(made);
 	free(joined);
 }
@@ -461,7 +482,7 @@ int rf_schema_create_table(struct rf_db *db, const struct rf_table_info *t,
 			continue;
 		rf_buf_reset(&sql);
 		rf_buf_adds(&sql, "CREATE INDEX ");
-		ident(db, t->indexes[i].name, &sql);
+		key_name(db, t->indexes[i].name, &sql);
 		rf_buf_adds(&sql, " ON ");
 		ident(db, name, &sql);
 		rf_buf_addc(&sql, ' ');

@@ -365,22 +365,27 @@ static void mysql_to_sqlite(void **state)
 }
 
 /* Two SQLite tables that reference each other, with names meant to break
- * quoting, created on PostgreSQL and MariaDB with the foreign keys added
- * after both exist (fkeys_after); describe() reads every name back. */
+ * quoting and a made-up foreign key name of 71 characters (MariaDB takes
+ * 64), created on PostgreSQL and MariaDB with the foreign keys added after
+ * both exist (fkeys_after); describe() reads every name back. */
 static void cycle_and_hostile_names(void **state)
 {
 	static const char *const engines[] = {"postgres", "mysql"};
-	static const char a[] = "a\"b`c'd", b[] = "B [x]";
+	static const char a[] = "a\"b`c'd",
+	                  b[] = "B [x] a table name that makes the foreign key name too long";
 	size_t e, i, j;
 	char url[800];
 
 	(void)state;
 	snprintf(url, sizeof url, "sqlite:%s/cycle.db", tmpdir);
 	rf_test_sql(url, "CREATE TABLE \"a\"\"b`c'd\" (id INTEGER PRIMARY KEY,"
-	                 " \"to b\" INTEGER REFERENCES \"B [x]\" (\"k`1\"));"
-	                 "CREATE TABLE \"B [x]\" (\"k`1\" INTEGER PRIMARY KEY,"
+	                 " \"to b\" INTEGER REFERENCES \"B [x] a table name that makes the foreign "
+	                 "key name too long\" (\"k`1\"));"
+	                 "CREATE TABLE \"B [x] a table name that makes the foreign key name too "
+	                 "long\" (\"k`1\" INTEGER PRIMARY KEY,"
 	                 " \"to \"\"a\"\"\" INTEGER REFERENCES \"a\"\"b`c'd\" (id));"
-	                 "CREATE INDEX \"i \"\"x\" ON \"B [x]\" (\"to \"\"a\"\"\");");
+	                 "CREATE INDEX \"i \"\"x\" ON \"B [x] a table name that makes the foreign "
+	                 "key name too long\" (\"to \"\"a\"\"\");");
 	for (e = 0; e < 2; e++) {
 		const char *to = url_of(engines[e], false);
 		struct rf_db *src = rf_test_connect("src", url), *dst = rf_test_connect("dst", to);
@@ -426,19 +431,24 @@ static void cycle_and_hostile_names(void **state)
 		rf_error_clear(&err);
 		if (tx)
 			CHECK(rf_db_begin(dst, RF_TX_WRITE, NULL, &err), &err);
-		assert_int_not_equal(dst->ops->exec(dst,
-		                                    e == 0 ? "INSERT INTO \"B [x]\" VALUES (1, 99)"
-		                                           : "INSERT INTO `B [x]` VALUES (1, 99)",
-		                                    0, NULL, NULL, &err),
-		                     0);
+		assert_int_not_equal(
+		    dst->ops->exec(dst,
+		                   e == 0 ? "INSERT INTO \"B [x] a table name that makes the "
+		                            "foreign key name too long\" VALUES (1, 99)"
+		                          : "INSERT INTO `B [x] a table name that makes the "
+		                            "foreign key name too long` VALUES (1, 99)",
+		                   0, NULL, NULL, &err),
+		    0);
 		if (tx)
 			CHECK(rf_db_rollback(dst, &err), &err);
 		rf_ddl_free(&d);
 		rf_db_close(src);
 		rf_db_close(dst);
 	}
-	rf_test_sql(pg_url, "DROP TABLE \"a\"\"b`c'd\", \"B [x]\" CASCADE;");
-	rf_test_sql(my_url, "SET foreign_key_checks = 0; DROP TABLE `a\"b``c'd`, `B [x]`;");
+	rf_test_sql(pg_url, "DROP TABLE \"a\"\"b`c'd\", \"B [x] a table name that makes the "
+	                    "foreign key name too long\" CASCADE;");
+	rf_test_sql(my_url, "SET foreign_key_checks = 0; DROP TABLE `a\"b``c'd`, `B [x] a table "
+	                    "name that makes the foreign key name too long`;");
 }
 
 int main(void)
