@@ -111,6 +111,11 @@ struct rf_table_info {
 	struct rf_key *uniques; /* unique keys and unique indexes, not the PK */
 	size_t nfkeys;
 	struct rf_fkey *fkeys;
+	size_t nindexes;
+	struct rf_key *indexes; /* the other indexes: not unique, on plain
+	                           columns (no expression, not partial), in
+	                           name order; for creating the table elsewhere
+	                           (schema.h) */
 	bool plain_inserts; /* a base table without triggers or rules: an INSERT
 	                       stores its values as each column's `store` says
 	                       (false where not known) */

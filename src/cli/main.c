@@ -22,6 +22,8 @@ static const char usage_text[] =
     "  copy TABLE [...]       make the target's rows match the source's\n"
     "  undo JOURNAL [...]     roll a copy back from its undo journal\n"
     "  log [JOURNAL]          list undo journals, or show one\n"
+    "  ddl TABLE [...]        print the CREATE TABLE statements for the target's\n"
+    "                         engine (type map per engine pair), run nothing\n"
     "\n"
     "common options:\n"
     "  --config FILE          config file (else $ROWFERRY_CONFIG, ./config.ini,\n"
@@ -104,6 +106,8 @@ int main(int argc, char **argv)
 		return cmd_console(argc, argv, &common);
 	if (strcmp(cmd, "tables") == 0)
 		return cmd_tables(argc, argv, &common);
+	if (strcmp(cmd, "ddl") == 0)
+		return cmd_ddl(argc, argv, &common);
 	if (strcmp(cmd, "diff") == 0)
 		return cmd_diff(argc, argv, &common);
 	if (strcmp(cmd, "copy") == 0)

@@ -374,6 +374,9 @@ void rf_table_info_free(struct rf_table_info *t)
 	for (i = 0; i < t->nunique; i++)
 		free_key(&t->uniques[i]);
 	free(t->uniques);
+	for (i = 0; i < t->nindexes; i++)
+		free_key(&t->indexes[i]);
+	free(t->indexes);
 	for (i = 0; i < t->nfkeys; i++) {
 		struct rf_fkey *f = &t->fkeys[i];
 		for (j = 0; j < f->ncols; j++) {

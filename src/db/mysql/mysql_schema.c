@@ -288,7 +288,8 @@ static char **names(const struct rf_result *r, size_t from, size_t to, size_t co
 	return v;
 }
 
-/* Primary key and unique keys (constraints and unique indexes alike). */
+/* Primary key and unique keys (constraints and unique indexes alike), then
+ * the other indexes (NON_UNIQUE = 1) into t->indexes. */
 static int load_keys(struct my_db *db, struct rf_table_info *t, struct rf_error *err)
 {
 	const char *const where[] = {t->schema, t->schema, t->name, t->name};
@@ -296,20 +297,30 @@ static int load_keys(struct my_db *db, struct rf_table_info *t, struct rf_error 
 	size_t i, j, k;
 
 	if (query(db,
-	          "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS "
-	          "WHERE " MY_TABLE_FILTER " AND NON_UNIQUE = 0 ORDER BY INDEX_NAME <> 'PRIMARY', "
+	          "SELECT INDEX_NAME, COLUMN_NAME, NON_UNIQUE FROM information_schema.STATISTICS "
+	          "WHERE " MY_TABLE_FILTER " ORDER BY NON_UNIQUE, INDEX_NAME <> 'PRIMARY', "
 	          "BINARY INDEX_NAME, SEQ_IN_INDEX",
 	          4, where, &r, err) != 0)
 		return -1;
 	for (i = 0; i < r.nrows; i = j) {
 		bool usable = true;
-		for (j = i; j < r.nrows && strcmp(cell(&r, j, 0), cell(&r, i, 0)) == 0; j++)
+		for (j = i; j < r.nrows && strcmp(cell(&r, j, 0), cell(&r, i, 0)) == 0 &&
+		            strcmp(cell(&r, j, 2), cell(&r, i, 2)) == 0;
+		     j++)
 			/* functional index parts have no column: not a key we can match on */
 			usable =
 			    usable && cell(&r, j, 1) && rf_table_info_col(t, cell(&r, j, 1)) >= 0;
 		if (!usable)
 			continue;
-		if (strcmp(cell(&r, i, 0), "PRIMARY") == 0) {
+		if (strcmp(cell(&r, i, 2), "0") != 0) {
+			struct rf_key *key;
+			t->indexes =
+			    rf_xrealloc(t->indexes, (t->nindexes + 1) * sizeof *t->indexes);
+			key = &t->indexes[t->nindexes++];
+			key->name = rf_xstrdup(cell(&r, i, 0));
+			key->ncols = j - i;
+			key->cols = names(&r, i, j, 1);
+		} else if (strcmp(cell(&r, i, 0), "PRIMARY") == 0) {
 			t->npk = j - i;
 			t->pk = rf_xcalloc(t->npk, sizeof *t->pk);
 			for (k = 0; k < t->npk; k++) {

@@ -165,6 +165,17 @@ static const char pg_uniques_sql[] =
     " AND x.indpred IS NULL AND x.indexprs IS NULL AND k.ord <= x.indnkeyatts"
     " ORDER BY x.indexrelid, k.ord";
 
+/* The other indexes: not unique, valid, on plain columns, not partial. */
+static const char pg_indexes_sql[] =
+    "SELECT x.indexrelid, i.relname, a.attname"
+    " FROM pg_catalog.pg_index x"
+    " JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid"
+    " CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)"
+    " JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum"
+    " WHERE x.indrelid = $1::oid AND NOT x.indisunique AND x.indisvalid"
+    " AND x.indpred IS NULL AND x.indexprs IS NULL AND k.ord <= x.indnkeyatts"
+    " ORDER BY i.relname COLLATE \"C\", k.ord";
+
 /* Foreign keys, one row per column pair; conparentid = 0 skips the copies
  * PostgreSQL keeps for each partition of a referenced partitioned table. */
 static const char pg_fkeys_sql[] =
@@ -263,19 +274,20 @@ static void describe_columns(const PGresult *res, struct rf_table_info *t)
 		}
 }
 
-static void describe_uniques(const PGresult *res, struct rf_table_info *t)
+/* Keys from rows (index oid, name, column), grouped by index. */
+static void describe_keys(const PGresult *res, struct rf_key **keys, size_t *nkeys)
 {
 	const char *prev = NULL;
-	t->uniques = rf_xcalloc((size_t)PQntuples(res) + 1, sizeof *t->uniques);
+	*keys = rf_xcalloc((size_t)PQntuples(res) + 1, sizeof **keys);
 	for (int r = 0; r < PQntuples(res); r++) {
 		struct rf_key *k;
 		if (!prev || strcmp(prev, PQgetvalue(res, r, 0)) != 0) {
-			k = &t->uniques[t->nunique++];
+			k = &(*keys)[(*nkeys)++];
 			k->name = rf_xstrdup(PQgetvalue(res, r, 1));
 			k->cols = rf_xcalloc((size_t)PQntuples(res), sizeof *k->cols);
 			prev = PQgetvalue(res, r, 0);
 		}
-		k = &t->uniques[t->nunique - 1];
+		k = &(*keys)[*nkeys - 1];
 		k->cols[k->ncols++] = rf_xstrdup(PQgetvalue(res, r, 2));
 	}
 }
@@ -376,7 +388,12 @@ int pg_describe(struct rf_db *dbp, const char *name, struct rf_table_info *out,
 	PQclear(res);
 	if (!(res = pg_query(db, pg_uniques_sql, 1, param, err)))
 		goto cleanup;
-	describe_uniques(res, out);
+	describe_keys(res, &out->uniques, &out->nunique);
+
+	PQclear(res);
+	if (!(res = pg_query(db, pg_indexes_sql, 1, param, err)))
+		goto cleanup;
+	describe_keys(res, &out->indexes, &out->nindexes);
 
 	PQclear(res);
 	if (!(res = pg_query(db, pg_fkeys_sql, 1, param, err)))

@@ -184,19 +184,17 @@ out:
 	return rc;
 }
 
-/* Unique constraints and unique indexes other than the primary key's.
- * Partial indexes are left out: they are unique only where their WHERE
- * holds, so they cannot identify rows; so are indexes on expressions. */
-static int describe_uniques(struct sqlite_db *db, struct rf_table_info *t, struct rf_error *err)
+/* The indexes `list_sql` names (bound to the table), each with its
+ * columns, appended to *keys. Indexes on expressions are left out. */
+static int describe_indexes(struct sqlite_db *db, const struct rf_table_info *t,
+                            const char *list_sql, struct rf_key **keys, size_t *nkeys,
+                            struct rf_error *err)
 {
 	struct rf_strlist indexes = RF_STRLIST_INIT;
 	size_t i;
 	int rc = -1;
 
-	if (query_names(db,
-	                "SELECT name FROM pragma_index_list(?1) "
-	                "WHERE \"unique\" = 1 AND origin <> 'pk' AND partial = 0 ORDER BY name",
-	                t->name, &indexes, NULL, err) != 0)
+	if (query_names(db, list_sql, t->name, &indexes, NULL, err) != 0)
 		goto out;
 	for (i = 0; i < indexes.len; i++) {
 		struct rf_strlist cols = RF_STRLIST_INIT;
@@ -211,8 +209,8 @@ static int describe_uniques(struct sqlite_db *db, struct rf_table_info *t, struc
 			rf_strlist_free(&cols);
 			continue;
 		}
-		t->uniques = rf_xrealloc(t->uniques, (t->nunique + 1) * sizeof *t->uniques);
-		k = &t->uniques[t->nunique++];
+		*keys = rf_xrealloc(*keys, (*nkeys + 1) * sizeof **keys);
+		k = &(*keys)[(*nkeys)++];
 		k->name = rf_xstrdup(indexes.items[i]);
 		k->ncols = cols.len;
 		k->cols = cols.items; /* the list's strings move into the key */
@@ -221,6 +219,25 @@ static int describe_uniques(struct sqlite_db *db, struct rf_table_info *t, struc
 out:
 	rf_strlist_free(&indexes);
 	return rc;
+}
+
+/* Unique constraints and unique indexes other than the primary key's.
+ * Partial indexes are left out: they are unique only where their WHERE
+ * holds, so they cannot identify rows; so are indexes on expressions.
+ * Then the other indexes (CREATE INDEX), for schema.h. */
+static int describe_uniques(struct sqlite_db *db, struct rf_table_info *t, struct rf_error *err)
+{
+	if (describe_indexes(
+	        db, t,
+	        "SELECT name FROM pragma_index_list(?1) "
+	        "WHERE \"unique\" = 1 AND origin <> 'pk' AND partial = 0 ORDER BY name",
+	        &t->uniques, &t->nunique, err) != 0)
+		return -1;
+	return describe_indexes(
+	    db, t,
+	    "SELECT name FROM pragma_index_list(?1) "
+	    "WHERE \"unique\" = 0 AND origin = 'c' AND partial = 0 ORDER BY name",
+	    &t->indexes, &t->nindexes, err);
 }
 
 /* Foreign keys. SQLite numbers them in reverse order of declaration, so
