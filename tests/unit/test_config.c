@@ -354,7 +354,7 @@ static void bad_lines_are_reported_with_file_and_line_and_loading_goes_on(void *
 	EXPECT(13, "duplicate key 'lock_timeout_ms' in [safety]; the later value is used");
 	EXPECT(14, "section header without a closing ']'");
 	EXPECT(16, "unknown section [nonsense] (expected [connection NAME], [defaults], [safety], "
-	           "[ui], [compare TABLE] or [keys])");
+	           "[ui], [compare TABLE], [keys] or [map TABLE])");
 	EXPECT(20, "theme: empty value in [ui]; ignored");
 	EXPECT(21, "[connection] needs a name: [connection NAME]");
 	EXPECT(23, "password_env: expected the name of an environment variable (letters, digits "
