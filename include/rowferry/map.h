@@ -180,4 +180,15 @@ int rf_map_convert(const struct rf_column *col, const struct rf_map_value *v, st
  * canonical text (36 bytes) appended to out. */
 void rf_uuid5(const unsigned char ns[16], const void *name, size_t len, struct rf_buf *out);
 
+/* A suggested [map TARGET] section (map_suggest.c) for source table src
+ * into dst, appended to out: columns paired by the snake_case rule (which
+ * takes exact and case-blind pairs first); integer *time / *_at columns
+ * into timestamps as unixtime(); a tinyint flag S into a timestamp S_at as
+ * map(S, 1:now(), *:null); unpaired target columns with a default as
+ * `default`; the match key (the target's key when it gets a value, else a
+ * legacy_id holding the source's key); the unmatched columns of each side
+ * as comments. Pasted into the config, `rowferry diff TARGET` runs. */
+void rf_map_suggest(const struct rf_table_info *src, const struct rf_table_info *dst,
+                    struct rf_buf *out);
+
 #endif

@@ -98,6 +98,26 @@ assert_contains "decimal that does not fit" "map_orders  ID=7  total_amount: 123
 assert_eq "nothing on stdout" "" "$(cat "$T/out")"
 my "$MY" "DELETE FROM Orders WHERE ID IN (6, 7)"
 
+# rowferry map: a suggested section that, pasted, makes diff run
+rf map Orders map_orders --from "$MY" --to "$PG"
+assert_eq "map: exit 0" 0 "$rc"
+sug=$(cat "$T/out")
+assert_contains "the section" "[map map_orders]" "$sug"
+assert_contains "from the source table" "from = Orders" "$sug"
+assert_contains "legacy_id holds the source's key" "legacy_id = ID" "$sug"
+assert_contains "... and is the match key" "key = legacy_id" "$sug"
+assert_contains "the name rule's pairs" "legacy_customer_id = CustomerID" "$sug"
+assert_contains "a unix time into a timestamp" "created_at = unixtime(OrderTime)" "$sug"
+assert_contains "the target's generated key" "id = default" "$sug"
+assert_contains "the tinyint(1) flag pairs as boolean" "deleted = Deleted" "$sug"
+assert_contains "unmatched target column as a comment" "; status = ?   (target column text: no source column, NOT NULL)" "$sug"
+assert_contains "unmatched source column as a comment" "; source column OrderStatus (int(11)): not mapped" "$sug"
+assert_contains "an integer reference into a uuid one: ref()" "customer_id = ref(customers, CustomerID)" "$sug"
+printf '%s\nstatus = map(OrderStatus, 1:pending, 7:completed, 9:cancelled, 11:processing)\n' "$sug" >"$T/suggested.ini"
+rf diff map_orders --map "$T/suggested.ini" --from "$MY" --to "$PG"
+assert_eq "the suggestion (and a status line) runs: equal, exit 0" 0 "$rc"
+assert_contains "... four identical" "0 only in source, 0 only in target, 0 changed, 4 identical" "$(cat "$T/out")"
+
 # bad expressions: FILE:LINE: column X, before any connection for the
 # parser's; an unknown source column once the source is described
 sed 's/unixtime(OrderTime)/unixtme(OrderTime)/' "$T/map.ini" >"$T/bad1.ini"
