@@ -118,6 +118,12 @@ rf diff map_orders --map "$T/suggested.ini" --from "$MY" --to "$PG"
 assert_eq "the suggestion (and a status line) runs: equal, exit 0" 0 "$rc"
 assert_contains "... four identical" "0 only in source, 0 only in target, 0 changed, 4 identical" "$(cat "$T/out")"
 
+# copy through a map: refused for now, plainly, before anything is read
+rf copy map_orders --map "$T/map.ini" --from "$MY" --to "$PG" --yes
+assert_eq "copy --map: exit 2" 2 "$rc"
+assert_contains "copy --map says it is not available yet" "a copy through a map is not available yet" "$(cat "$T/err")"
+assert_eq "copy --map wrote nothing" 4 "$(pg "$PG" 'SELECT count(*) FROM map_orders')"
+
 # bad expressions: FILE:LINE: column X, before any connection for the
 # parser's; an unknown source column once the source is described
 sed 's/unixtime(OrderTime)/unixtme(OrderTime)/' "$T/map.ini" >"$T/bad1.ini"
