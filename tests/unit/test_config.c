@@ -778,6 +778,15 @@ static void example_config_loads_without_warnings(void **state)
 	snprintf(expected, sizeof expected, "%s/.local/state/rowferry/undo", home);
 	assert_string_equal(cfg.undo_dir, expected);
 	assert_non_null(rf_config_compare(&cfg, "siteflow_orders"));
+	{ /* its [map orders] parses: the README's example is not a typo */
+		struct rf_map *m = NULL;
+		struct rf_error err;
+		rf_error_clear(&err);
+		assert_int_equal(rf_map_parse(rf_config_map(&cfg, "orders"), cfg.path, &m, &err),
+		                 0);
+		assert_string_equal(m->from, "Orders");
+		rf_map_free(m);
+	}
 	rf_config_free(&cfg);
 }
 
