@@ -150,6 +150,12 @@ struct rf_map_row {
 	const char *now;                /* canonical timestamptz */
 	unsigned char namespace_id[16]; /* uuid5(); rf_map_row_init sets the
 	                                   RFC 4122 URL namespace */
+	/* ref(TABLE, c...): the parent's key whose match key is the values
+	 * keys[0..n) (none NULL) into out; 0, 1 with reason (no parent), -1
+	 * with err. NULL: ref() is an error (not available). */
+	int (*ref)(void *ctx, const struct rf_map_expr *e, const struct rf_map_value *keys,
+	           size_t n, struct rf_map_value *out, struct rf_buf *reason, struct rf_error *err);
+	void *ref_ctx;
 };
 void rf_map_row_init(struct rf_map_row *r);
 

@@ -4,13 +4,14 @@
  *
  * The shape is an ordinary rf_diff_shape (diff.h) over the *target's*
  * columns, so the diff writers print it as any diff: a column is compared
- * when the map (or the name rule) gives it a value; `default`, ref() (not
- * yet: it needs the row-graph copy) and unmatched columns are not, each
- * with a note in shape->warnings.
+ * when the map (or the name rule) gives it a value; `default`, a ref() whose
+ * parent has no [map] key, and unmatched columns are not, each with a note
+ * in shape->warnings.
  */
 #ifndef ROWFERRY_MAP_DIFF_H
 #define ROWFERRY_MAP_DIFF_H
 
+#include "rowferry/config.h"
 #include "rowferry/diff.h"
 #include "rowferry/map.h"
 
@@ -24,6 +25,11 @@ struct rf_map_diff_shape {
 	char **src_names;                 /* the source's columns, for binding */
 	enum rf_type_class *src_classes;
 	const char *now; /* canonical timestamptz of now(): the diff's start */
+	size_t nrefs;
+	struct rf_map_diff_ref {
+		const struct rf_map_expr *e; /* a ref() node */
+		char *key;                   /* the parent's match key ("legacy_id") */
+	} * refs;
 };
 
 struct rf_map_diff_report {
@@ -33,6 +39,12 @@ struct rf_map_diff_report {
 	struct rf_buf invalid; /* "source key\tcolumn\treason\n" per invalid cell */
 };
 
+/* ref(TABLE, c...) columns are compared when sections (the config or the
+ * --map file the map came from; may be NULL) has a [map TABLE] whose key
+ * names the parent's match key: the reference is then the parent's
+ * primary key in the target whose match key equals c... (a parent the
+ * target lacks makes the row invalid). Otherwise they are noted, not
+ * compared. */
 /* Starts read transactions on both sides, describes map->from on src and
  * map->target on dst and resolves the columns (binding every expression,
  * so an unknown source column, a mapped column the target lacks or a
@@ -41,7 +53,8 @@ struct rf_map_diff_report {
  * rf_map_diff_shape_free), or -1 with err. The map's expressions are
  * bound in place (their slots). */
 int rf_map_diff_open(struct rf_db *src, struct rf_db *dst, struct rf_map *map, const char *now,
-                     struct rf_map_diff_shape **out, struct rf_error *err);
+                     const struct rf_config *sections, struct rf_map_diff_shape **out,
+                     struct rf_error *err);
 void rf_map_diff_shape_free(struct rf_map_diff_shape *ms);
 
 /* Called for each key in key order, identical rows included; the row is

@@ -86,7 +86,8 @@ static void list_invalid(const char *table, const struct rf_map_diff_report *rep
 	}
 }
 
-int cli_map_diff(struct rf_db *src, struct rf_db *dst, struct rf_map *map, struct rf_diff_writer *w)
+int cli_map_diff(struct rf_db *src, struct rf_db *dst, const struct rf_config *cfg,
+                 const char *map_file, struct rf_map *map, struct rf_diff_writer *w)
 {
 	struct rf_map_diff_shape *ms = NULL;
 	struct rf_map_diff_report rep;
@@ -95,6 +96,8 @@ int cli_map_diff(struct rf_db *src, struct rf_db *dst, struct rf_map *map, struc
 	char now[40];
 	time_t t = time(NULL);
 	struct tm tm;
+	struct rf_config file;
+	bool file_loaded = false;
 	int rc = 2;
 
 	rf_error_clear(&err);
@@ -102,7 +105,14 @@ int cli_map_diff(struct rf_db *src, struct rf_db *dst, struct rf_map *map, struc
 	/* now() in a diff: the diff's start, in UTC */
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%S.000000Z", &tm);
-	if (rf_map_diff_open(src, dst, map, now, &ms, &err) != 0)
+	/* the sections ref() finds its parents' match keys in */
+	memset(&file, 0, sizeof file);
+	if (map_file) {
+		if (rf_config_load(&file, map_file, NULL, NULL, &err) != 0)
+			goto out;
+		file_loaded = true;
+	}
+	if (rf_map_diff_open(src, dst, map, now, file_loaded ? &file : cfg, &ms, &err) != 0)
 		goto out;
 	w->shape = ms->shape;
 	w->table = map->target;
@@ -124,5 +134,7 @@ out:
 	w->shape = NULL;
 	rf_map_diff_shape_free(ms);
 	rf_buf_free(&rep.invalid);
+	if (file_loaded)
+		rf_config_free(&file);
 	return rc;
 }

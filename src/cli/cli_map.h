@@ -13,10 +13,11 @@
 int cli_map_find(const struct rf_config *cfg, const char *map_file, const char *table,
                  struct rf_map **out);
 
-/* `rowferry diff` through map with writer w (its out, src, dst set).
+/* `rowferry diff` through map with writer w (its out, src, dst set); cfg
+ * and map_file (NULL: none) are where ref() finds its parents' sections.
  * Returns the exit code: 0 no differences, 1 differences, 2 error, 3
  * refused because source rows do not map (each listed on stderr). */
-int cli_map_diff(struct rf_db *src, struct rf_db *dst, struct rf_map *map,
-                 struct rf_diff_writer *w);
+int cli_map_diff(struct rf_db *src, struct rf_db *dst, const struct rf_config *cfg,
+                 const char *map_file, struct rf_map *map, struct rf_diff_writer *w);
 
 #endif

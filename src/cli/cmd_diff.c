@@ -150,7 +150,8 @@ out:
  * rows come from, so the selection flags other than --from/--to are not
  * taken (yet). */
 static int diff_mapped(const struct rf_config *cfg, const struct cli_selection_args *args,
-                       struct rf_map *map, struct rf_diff_writer *w, bool summary)
+                       const char *map_file, struct rf_map *map, struct rf_diff_writer *w,
+                       bool summary)
 {
 	const struct rf_selection_flags *f = &args->flags;
 	struct rf_db *src = NULL, *dst = NULL;
@@ -175,7 +176,7 @@ static int diff_mapped(const struct rf_config *cfg, const struct cli_selection_a
 	w->dst = dst;
 	w->summary_only = summary;
 	w->color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-	rc = cli_map_diff(src, dst, map, w);
+	rc = cli_map_diff(src, dst, cfg, map_file, map, w);
 	rf_db_close(src);
 	rf_db_close(dst);
 	return rc;
@@ -266,7 +267,7 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	if (cli_map_find(&cfg, map_file, argv[optind], &map) != 0)
 		goto out;
 	if (map) {
-		rc = diff_mapped(&cfg, &args, map, &w, summary);
+		rc = diff_mapped(&cfg, &args, map_file, map, &w, summary);
 		goto out;
 	}
 	if (cli_selection_build(&args, &cfg, argv[optind], &sel) != 0)

@@ -5,8 +5,9 @@
  * First slice: both sides are read into memory and sorted by the mapped
  * key (a key computed by an expression has no order the source server
  * could stream it in), so memory grows with the table, unlike the plain
- * diff. ref() columns are not compared yet (they need the row-graph copy)
- * and sql() is refused here (it needs a select-list item in the drivers).
+ * diff. A ref() parent's (match key, primary key) pairs are read from the
+ * target once and searched per row; sql() is refused here (it needs a
+ * select-list item in the drivers).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -118,9 +119,184 @@ static void source_key(const struct rf_table_info *t, const struct rf_row *row, 
 		rf_buf_adds(out, "(no primary key)");
 }
 
+/* A ref() parent: its target rows' match key cells then primary key cell,
+ * sorted by the match key. */
+struct parent {
+	const struct rf_map_diff_ref *ref;
+	struct rf_table_info info;
+	bool described;
+	size_t nkey;
+	size_t *cols; /* the match key's columns, then the primary key's */
+	struct side rows;
+};
+
+static const struct parent *parent_ctx; /* for qsort and bsearch */
+
+static int parent_cmp(const void *a, const void *b)
+{
+	const struct side_row *x = a, *y = b;
+	size_t i;
+	int r;
+
+	for (i = 0; i < parent_ctx->nkey; i++) {
+		r = rf_value_cmp_key(parent_ctx->info.cols[parent_ctx->cols[i]].tclass,
+		                     &x->cells[i], &y->cells[i]);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static void parents_free(struct parent *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; p && i < n; i++) {
+		if (p[i].described)
+			rf_table_info_free(&p[i].info);
+		free(p[i].cols);
+		side_free(&p[i].rows);
+	}
+	free(p);
+}
+
+/* Reads the parent of ref r from the target: its match key and primary key
+ * of every row, canonical, sorted. */
+static int read_parent(struct rf_db *dst, const struct rf_map_diff_ref *r, struct parent *p,
+                       struct rf_error *err)
+{
+	struct rf_strlist key = RF_STRLIST_INIT;
+	struct rf_stream_spec spec;
+	struct rf_stream *stream = NULL;
+	const struct rf_row *row;
+	struct rf_cell *out = NULL;
+	struct rf_buf buf = RF_BUF_INIT;
+	size_t i;
+	int c, rv, rc = -1;
+
+	p->ref = r;
+	if (rf_db_describe(dst, r->e->text, &p->info, err) != 0)
+		goto out;
+	p->described = true;
+	rf_strlist_split(&key, r->key);
+	if (p->info.npk != 1 || !key.len) {
+		rf_error_set(err, "map", "ref(%s): its primary key must be one column", r->e->text);
+		goto out;
+	}
+	if (key.len != r->e->nargs) {
+		rf_error_set(err, "map", "ref(%s, ...) gives %zu value%s for its match key %s",
+		             r->e->text, r->e->nargs, r->e->nargs == 1 ? "" : "s", r->key);
+		goto out;
+	}
+	p->nkey = key.len;
+	p->cols = rf_xcalloc(key.len + 1, sizeof *p->cols);
+	for (i = 0; i < key.len; i++) {
+		if ((c = rf_table_info_col(&p->info, key.items[i])) < 0) {
+			rf_error_set(err, "map", "ref(%s): no column %s in the target's %s",
+			             r->e->text, key.items[i], p->info.display);
+			goto out;
+		}
+		p->cols[i] = (size_t)c;
+	}
+	p->cols[key.len] = p->info.pk[0];
+	memset(&spec, 0, sizeof spec);
+	spec.table = &p->info;
+	spec.ncols = key.len + 1;
+	spec.cols = p->cols;
+	if (dst->ops->stream_open(dst, &spec, &stream, err) != 0)
+		goto out;
+	out = rf_xcalloc(key.len + 1, sizeof *out);
+	while ((rv = dst->ops->stream_next(stream, &row, err)) > 0) {
+		rf_buf_reset(&buf);
+		for (i = 0; i <= key.len; i++) {
+			size_t at = buf.len;
+			out[i].is_null = row->cells[i].is_null;
+			if (out[i].is_null)
+				continue;
+			rf_value_canon(p->info.cols[p->cols[i]].tclass, &row->cells[i], NULL, &buf);
+			out[i].data = (const char *)(uintptr_t)at;
+			out[i].len = buf.len - at;
+		}
+		side_add(&p->rows, out, key.len + 1, &buf);
+	}
+	if (rv < 0)
+		goto out;
+	parent_ctx = p;
+	qsort(p->rows.rows, p->rows.len, sizeof *p->rows.rows, parent_cmp);
+	parent_ctx = NULL;
+	rc = 0;
+out:
+	if (stream)
+		dst->ops->stream_close(stream);
+	rf_strlist_free(&key);
+	rf_buf_free(&buf);
+	free(out);
+	return rc;
+}
+
+struct parents {
+	struct parent *items;
+	size_t n;
+};
+
+/* rf_map_row's ref: the parent's primary key whose match key is keys. */
+static int resolve_ref(void *ctx, const struct rf_map_expr *e, const struct rf_map_value *keys,
+                       size_t n, struct rf_map_value *out, struct rf_buf *reason,
+                       struct rf_error *err)
+{
+	struct parents *ps = ctx;
+	struct parent *p = NULL;
+	struct rf_buf conv = RF_BUF_INIT, why = RF_BUF_INIT;
+	struct side_row probe, *hit;
+	struct rf_cell *cells = rf_xcalloc(n + 1, sizeof *cells);
+	char **owned = rf_xcalloc(n + 1, sizeof *owned);
+	size_t i;
+	int rc = 1;
+
+	for (i = 0; i < ps->n; i++)
+		if (ps->items[i].ref->e == e)
+			p = &ps->items[i];
+	if (!p) {
+		rc = rf_error_set(err, "map", "ref(%s): parent not read", e->text);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (rf_map_convert(&p->info.cols[p->cols[i]], &keys[i], &conv, &why) != 0) {
+			rf_buf_printf(reason, "ref(%s): %s", e->text, why.data);
+			goto out;
+		}
+		owned[i] = rf_buf_steal(&conv);
+		cells[i].data = owned[i] ? owned[i] : "";
+		cells[i].len = owned[i] ? strlen(owned[i]) : 0;
+	}
+	probe.cells = cells;
+	parent_ctx = p;
+	hit = bsearch(&probe, p->rows.rows, p->rows.len, sizeof *p->rows.rows, parent_cmp);
+	parent_ctx = NULL;
+	if (!hit || hit->cells[n].is_null) {
+		rf_buf_printf(reason, "ref(%s): no parent with %s = ", e->text, p->ref->key);
+		for (i = 0; i < n; i++)
+			rf_buf_printf(reason, "%s%s", i ? ", " : "", cells[i].data);
+		goto out;
+	}
+	rf_buf_reset(&out->buf);
+	rf_buf_add(&out->buf, hit->cells[n].data, hit->cells[n].len);
+	out->cls = p->info.cols[p->cols[n]].tclass;
+	out->is_null = false;
+	rc = 0;
+out:
+	for (i = 0; i < n; i++)
+		free(owned[i]);
+	free(owned);
+	free(cells);
+	rf_buf_free(&conv);
+	rf_buf_free(&why);
+	return rc;
+}
+
 /* Reads, maps and validates every source row into s. */
 static int read_source(struct rf_db *src, const struct rf_map_diff_shape *ms,
-                       const struct rf_diff_shape *sh, struct side *s,
+                       const struct rf_diff_shape *sh, struct parents *ps, struct side *s,
                        struct rf_map_diff_report *rep, struct rf_error *err)
 {
 	const struct rf_table_info *t = &sh->src_table;
@@ -151,6 +327,8 @@ static int read_source(struct rf_db *src, const struct rf_map_diff_shape *ms,
 	mrow.classes = ms->src_classes;
 	mrow.cells = canon;
 	mrow.now = ms->now;
+	mrow.ref = resolve_ref;
+	mrow.ref_ctx = ps;
 	while ((r = src->ops->stream_next(stream, &row, err)) > 0) {
 		bool bad = false;
 		rep->src_rows++;
@@ -289,9 +467,17 @@ int rf_map_diff_run(struct rf_db *src, struct rf_db *dst, const struct rf_map_di
 	bool *changed = rf_xcalloc(sh->ncols + 1, sizeof *changed);
 	unsigned char *flagged = rf_xcalloc(sh->ncols + 1, 1);
 	size_t i = 0, j = 0, k;
+	struct parents ps = {NULL, 0};
 	int rc = -1;
 
-	if (read_source(src, ms, sh, &a, rep, err) != 0 || read_target(dst, sh, &b, rep, err) != 0)
+	ps.items = rf_xcalloc(ms->nrefs + 1, sizeof *ps.items);
+	for (; ps.n < ms->nrefs; ps.n++)
+		if (read_parent(dst, &ms->refs[ps.n], &ps.items[ps.n], err) != 0) {
+			ps.n++;
+			goto out;
+		}
+	if (read_source(src, ms, sh, &ps, &a, rep, err) != 0 ||
+	    read_target(dst, sh, &b, rep, err) != 0)
 		goto out;
 	if (rep->invalid_rows) {
 		rc = 0; /* refused: the caller lists them */
@@ -342,6 +528,7 @@ int rf_map_diff_run(struct rf_db *src, struct rf_db *dst, const struct rf_map_di
 out:
 	side_free(&a);
 	side_free(&b);
+	parents_free(ps.items, ps.n);
 	free(changed);
 	free(flagged);
 	return rc;

@@ -18,6 +18,9 @@ void rf_map_diff_shape_free(struct rf_map_diff_shape *ms)
 		rf_map_expr_free(ms->owned[i]);
 	for (i = 0; ms->src_names && ms->shape && i < ms->shape->src_table.ncols; i++)
 		free(ms->src_names[i]);
+	for (i = 0; i < ms->nrefs; i++)
+		free(ms->refs[i].key);
+	free(ms->refs);
 	free(ms->owned);
 	free(ms->exprs);
 	free(ms->src_names);
@@ -55,6 +58,33 @@ static void note(struct rf_diff_shape *sh, const char *fmt, ...)
 	rf_buf_free(&b);
 }
 
+/* Finds each ref() of e a parent match key in sections' [map TABLE] key,
+ * adding it to ms->refs. false when one has none. */
+static bool find_refs(struct rf_map_diff_shape *ms, const struct rf_map_expr *e,
+                      const struct rf_config *sections)
+{
+	const struct rf_map_config *sec;
+	const struct rf_map_line *key = NULL;
+	size_t i;
+
+	for (i = 0; i < e->nargs; i++)
+		if (!find_refs(ms, e->args[i], sections))
+			return false;
+	if (e->kind != RF_MAP_CALL || e->fn != RF_FN_REF)
+		return true;
+	sec = sections ? rf_config_map(sections, e->text) : NULL;
+	for (i = 0; sec && i < sec->nlines; i++)
+		if (strcmp(sec->lines[i].name, "key") == 0)
+			key = &sec->lines[i];
+	if (!key)
+		return false;
+	ms->refs = rf_xrealloc(ms->refs, (ms->nrefs + 1) * sizeof *ms->refs);
+	ms->refs[ms->nrefs].e = e;
+	ms->refs[ms->nrefs].key = rf_xstrdup(key->value);
+	ms->nrefs++;
+	return true;
+}
+
 /* The source column the name rule pairs with target column name, or -1. */
 static int name_rule(const struct rf_map *m, const struct rf_table_info *src, const char *name)
 {
@@ -71,7 +101,8 @@ static int name_rule(const struct rf_map *m, const struct rf_table_info *src, co
 
 /* Resolves each target column: its expression, whether it is compared,
  * a note when it is not. */
-static int resolve_cols(struct rf_map_diff_shape *ms, struct rf_map *m, struct rf_error *err)
+static int resolve_cols(struct rf_map_diff_shape *ms, struct rf_map *m,
+                        const struct rf_config *sections, struct rf_error *err)
 {
 	struct rf_diff_shape *sh = ms->shape;
 	const struct rf_table_info *src = &sh->src_table, *dst = &sh->dst_table;
@@ -118,9 +149,10 @@ static int resolve_cols(struct rf_map_diff_shape *ms, struct rf_map *m, struct r
 			note(sh, "column %s: not mapped (not compared)", c->name);
 		} else if (e->kind == RF_MAP_DEFAULT) {
 			note(sh, "column %s: default, the target fills it (not compared)", c->name);
-		} else if (uses(e, RF_FN_REF)) {
+		} else if (uses(e, RF_FN_REF) && !find_refs(ms, e, sections)) {
 			note(sh,
-			     "column %s: ref() is not compared yet (it needs the row-graph copy)",
+			     "column %s: ref() to a table without a [map] key is not compared yet "
+			     "(it needs the row-graph copy)",
 			     c->name);
 		} else {
 			snprintf(where, sizeof where, "%s:%d", m->file, mc ? mc->line : m->line);
@@ -186,7 +218,8 @@ out:
 }
 
 int rf_map_diff_open(struct rf_db *src, struct rf_db *dst, struct rf_map *map, const char *now,
-                     struct rf_map_diff_shape **out, struct rf_error *err)
+                     const struct rf_config *sections, struct rf_map_diff_shape **out,
+                     struct rf_error *err)
 {
 	struct rf_map_diff_shape *ms = rf_xcalloc(1, sizeof *ms);
 	size_t i;
@@ -217,7 +250,7 @@ int rf_map_diff_open(struct rf_db *src, struct rf_db *dst, struct rf_map *map, c
 		ms->src_names[i] = rf_xstrdup(ms->shape->src_table.cols[i].name);
 		ms->src_classes[i] = ms->shape->src_table.cols[i].tclass;
 	}
-	if (resolve_cols(ms, map, err) != 0 || resolve_key(ms, map, err) != 0)
+	if (resolve_cols(ms, map, sections, err) != 0 || resolve_key(ms, map, err) != 0)
 		goto out;
 	*out = ms;
 	ms = NULL;

@@ -299,6 +299,34 @@ static void text_fn(enum rf_map_fn fn, struct rf_map_value *v)
 	v->cls = RF_T_TEXT;
 }
 
+/* ref(TABLE, c...): the arguments evaluated, then the row's resolver; a
+ * NULL argument is a NULL reference. */
+static int ref(const struct rf_map_expr *e, const struct rf_map_row *row, struct rf_map_value *out,
+               struct rf_buf *reason, struct rf_error *err)
+{
+	struct rf_map_value *keys;
+	size_t i, n = 0;
+	int rc = 0;
+
+	if (!row->ref)
+		return rf_error_set(err, "map",
+		                    "ref(%s, ...): needs the row-graph copy, not available yet",
+		                    e->text);
+	keys = rf_xcalloc(e->nargs + 1, sizeof *keys);
+	for (; n < e->nargs && rc == 0; n++) {
+		value_init(&keys[n]);
+		rc = eval(e->args[n], row, &keys[n], reason, err);
+		if (rc == 0 && keys[n].is_null)
+			out->is_null = true;
+	}
+	if (rc == 0 && !out->is_null)
+		rc = row->ref(row->ref_ctx, e, keys, e->nargs, out, reason, err);
+	for (i = 0; i < n; i++)
+		rf_map_value_free(&keys[i]);
+	free(keys);
+	return rc;
+}
+
 static int call(const struct rf_map_expr *e, const struct rf_map_row *row, struct rf_map_value *out,
                 struct rf_buf *reason, struct rf_error *err)
 {
@@ -321,9 +349,7 @@ static int call(const struct rf_map_expr *e, const struct rf_map_row *row, struc
 		rc = map_cases(e, row, out, reason, err);
 		break;
 	case RF_FN_REF:
-		rc = rf_error_set(err, "map",
-		                  "ref(%s, ...): needs the row-graph copy, not available yet",
-		                  e->text);
+		rc = ref(e, row, out, reason, err);
 		break;
 	case RF_FN_UNIXTIME:
 	case RF_FN_UNIXTIME_MS:

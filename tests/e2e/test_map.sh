@@ -11,7 +11,9 @@
 MY=$RF_TEST_MY_URL
 PG=$RF_TEST_PG_URL
 my "$MY" "DROP TABLE IF EXISTS Orders"
+my "$MY" "DROP TABLE IF EXISTS Customers"
 pg "$PG" "DROP TABLE IF EXISTS map_orders" >/dev/null
+pg "$PG" "DROP TABLE IF EXISTS map_customers" >/dev/null
 myf "$MY" <<'SQL'
 CREATE TABLE Orders (
 	ID int PRIMARY KEY, CustomerID int, OrderTime int, OrderStatus int,
@@ -42,7 +44,7 @@ names = snake_case
 key = legacy_id
 legacy_id = ID
 id = default
-customer_id = ref(customers, CustomerID)
+customer_id = ref(map_customers, CustomerID)
 legacy_customer_id = CustomerID
 created_at = unixtime(OrderTime)
 status = map(OrderStatus, 1:pending, 7:completed, 9:cancelled, 11:'processing')
@@ -61,7 +63,7 @@ assert_eq "... its status mapped from 7 to completed, pending in the target" 1 \
 assert_contains "'' trimmed and nulled equals NULL; the rest equal" \
 	"Orders -> public.map_orders: 1 only in source, 1 only in target, 1 changed, 2 identical" "$out"
 assert_eq "exactly those three rows" 3 "$(grep -c '^[-+~] ' "$T/out")"
-assert_contains "ref() said not compared yet" "column customer_id: ref() is not compared yet" "$out"
+assert_contains "ref() said not compared yet" "column customer_id: ref() to a table without a [map] key is not compared yet" "$out"
 assert_contains "default not compared" "column id: default, the target fills it" "$out"
 assert_contains "an unmapped column said" "column note: not mapped (not compared)" "$out"
 
@@ -117,6 +119,29 @@ printf '%s\nstatus = map(OrderStatus, 1:pending, 7:completed, 9:cancelled, 11:pr
 rf diff map_orders --map "$T/suggested.ini" --from "$MY" --to "$PG"
 assert_eq "the suggestion (and a status line) runs: equal, exit 0" 0 "$rc"
 assert_contains "... four identical" "0 only in source, 0 only in target, 0 changed, 4 identical" "$(cat "$T/out")"
+
+# ref(): with a [map map_customers] whose key is legacy_id, customer_id is
+# compared as the target customer's id whose legacy_id is CustomerID
+my "$MY" "CREATE TABLE Customers (ID int PRIMARY KEY, Name varchar(40)); INSERT INTO Customers VALUES (10, 'Ann'), (20, 'Bob'), (30, 'Cy')"
+pgf "$PG" >/dev/null <<'SQL'
+CREATE TABLE map_customers (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), legacy_id int UNIQUE, name text);
+INSERT INTO map_customers (legacy_id, name) VALUES (10, 'Ann'), (20, 'Bob'), (30, 'Cy');
+UPDATE map_orders o SET customer_id = c.id FROM map_customers c WHERE c.legacy_id = o.legacy_customer_id;
+SQL
+{ cat "$T/map.ini"; printf '\n[map map_customers]\nfrom = Customers\nkey = legacy_id\nlegacy_id = ID\nid = default\nname = Name\n'; } >"$T/map2.ini"
+rf diff map_orders --map "$T/map2.ini" --from "$MY" --to "$PG"
+assert_eq "ref(): every customer_id right, exit 0" 0 "$rc"
+assert_not_contains "ref(): compared now, no note" "customer_id" "$(cat "$T/out")"
+pg "$PG" "UPDATE map_orders SET customer_id = (SELECT id FROM map_customers WHERE legacy_id = 10) WHERE legacy_id = 4" >/dev/null
+rf diff map_orders --map "$T/map2.ini" --from "$MY" --to "$PG"
+assert_eq "ref(): a wrong customer_id shows, exit 1" 1 "$rc"
+assert_contains "... on that row" "~ legacy_id=4  (changed)" "$(cat "$T/out")"
+assert_eq "... in customer_id only" 1 "$(grep -cE '^    customer_id +[0-9a-f-]{36} +-> +[0-9a-f-]{36}$' "$T/out")"
+pg "$PG" "UPDATE map_orders SET customer_id = NULL WHERE legacy_id = 4; DELETE FROM map_customers WHERE legacy_id = 30" >/dev/null
+rf diff map_orders --map "$T/map2.ini" --from "$MY" --to "$PG"
+assert_eq "ref() without a parent: the row is invalid, exit 3" 3 "$rc"
+assert_contains "... named with its reason" "map_orders  ID=4  customer_id: ref(map_customers): no parent with legacy_id = 30" "$(cat "$T/err")"
+pg "$PG" "INSERT INTO map_customers (legacy_id, name) VALUES (30, 'Cy')" >/dev/null
 
 # copy through a map: refused for now, plainly, before anything is read
 rf copy map_orders --map "$T/map.ini" --from "$MY" --to "$PG" --yes
