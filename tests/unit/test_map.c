@@ -463,6 +463,70 @@ static void names_pair_by_rule(void **state)
 	assert_false(rf_map_names_match(RF_MAP_NAMES_EXACT, "ID", "id"));
 }
 
+/* ---- rowferry map's suggestion ---- */
+
+static struct rf_column col_of(const char *name, const char *decl, enum rf_type_class c,
+                               const char *def)
+{
+	struct rf_column col = {0};
+
+	col.name = (char *)name;
+	col.decl_type = (char *)decl;
+	col.tclass = c;
+	col.nullable = true;
+	col.default_expr = (char *)def;
+	return col;
+}
+
+static void suggestion_pairs_converts_and_lists_the_rest(void **state)
+{
+	struct rf_column scols[] = {
+	    col_of("ID", "int(11)", RF_T_INTEGER, NULL),
+	    col_of("CustomerID", "int(11)", RF_T_INTEGER, NULL),
+	    col_of("OrderTime", "int(11)", RF_T_INTEGER, NULL),
+	    col_of("Deleted", "tinyint(1)", RF_T_BOOLEAN, NULL),
+	    col_of("Weird", "text", RF_T_TEXT, NULL),
+	};
+	struct rf_column dcols[] = {
+	    col_of("id", "uuid", RF_T_UUID, "gen_random_uuid()"),
+	    col_of("legacy_id", "integer", RF_T_INTEGER, NULL),
+	    col_of("customer_id", "uuid", RF_T_UUID, NULL),
+	    col_of("created_at", "timestamp with time zone", RF_T_TIMESTAMPTZ, NULL),
+	    col_of("deleted_at", "timestamp with time zone", RF_T_TIMESTAMPTZ, NULL),
+	    col_of("status", "text", RF_T_TEXT, NULL),
+	};
+	size_t spk = 0, dpk = 0;
+	struct rf_table_info src = {0}, dst = {0};
+	struct rf_buf out = RF_BUF_INIT;
+
+	(void)state;
+	src.name = (char *)"Orders";
+	src.ncols = 5;
+	src.cols = scols;
+	src.npk = 1;
+	src.pk = &spk;
+	dst.name = (char *)"orders";
+	dst.ncols = 6;
+	dst.cols = dcols;
+	dst.npk = 1;
+	dst.pk = &dpk;
+	rf_map_suggest(&src, &dst, &out);
+	assert_string_equal(
+	    out.data, "[map orders]\n"
+	              "from = Orders\n"
+	              "names = snake_case\n"
+	              "key = legacy_id\n"
+	              "id = default              ; the target fills it\n"
+	              "legacy_id = ID\n"
+	              "customer_id = ref(customers, CustomerID)   ; the parent whose match key is "
+	              "CustomerID\n"
+	              "created_at = unixtime(OrderTime)      ; int(11) holds unix seconds\n"
+	              "deleted_at = map(Deleted, 1:now(), *:null)   ; flag -> when it was copied\n"
+	              "; status = ?   (target column text: no source column)\n"
+	              "; source column Weird (text): not mapped\n");
+	rf_buf_free(&out);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -494,6 +558,7 @@ int main(void)
 	    cmocka_unit_test(convert_refuses_what_would_not_fit),
 	    cmocka_unit_test(convert_refuses_nul_bytes_in_text),
 	    cmocka_unit_test(names_pair_by_rule),
+	    cmocka_unit_test(suggestion_pairs_converts_and_lists_the_rest),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
