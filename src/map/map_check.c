@@ -30,14 +30,16 @@ static int type_args(const char *decl, long *a, long *b)
 	return end == p ? 1 : 2;
 }
 
+/* Whether decl holds word (lower-case) as a whole word, any case. Called
+ * per value: the first letter is tested before the rest. */
 static bool decl_has(const char *decl, const char *word)
 {
 	size_t n = strlen(word);
 	const char *p;
 
 	for (p = decl; p && *p; p++)
-		if (strncasecmp(p, word, n) == 0 && (p == decl || !isalnum((unsigned char)p[-1])) &&
-		    !isalnum((unsigned char)p[n]))
+		if (tolower((unsigned char)*p) == *word && strncasecmp(p, word, n) == 0 &&
+		    (p == decl || !isalnum((unsigned char)p[-1])) && !isalnum((unsigned char)p[n]))
 			return true;
 	return false;
 }
