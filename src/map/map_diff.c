@@ -53,6 +53,22 @@ static int qsort_cmp(const void *a, const void *b)
 	return row_cmp(sort_ctx, a, b);
 }
 
+/* Sorts s by the key unless it is in order already: the target streams
+ * in key order, and a source keyed by its own primary key usually does. */
+static void sort_by_key(const struct ctx *c, struct side *s)
+{
+	size_t i;
+
+	for (i = 1; i < s->len; i++)
+		if (row_cmp(c, &s->rows[i - 1], &s->rows[i]) > 0)
+			break;
+	if (i >= s->len)
+		return;
+	sort_ctx = c;
+	qsort(s->rows, s->len, sizeof *s->rows, qsort_cmp);
+	sort_ctx = NULL;
+}
+
 /* Freezes the cells just built in buf (offsets in cells[i].data) into a row. */
 static void side_add(struct side *s, struct rf_cell *cells, size_t n, struct rf_buf *buf)
 {
@@ -483,10 +499,8 @@ int rf_map_diff_run(struct rf_db *src, struct rf_db *dst, const struct rf_map_di
 		rc = 0; /* refused: the caller lists them */
 		goto out;
 	}
-	sort_ctx = &c;
-	qsort(a.rows, a.len, sizeof *a.rows, qsort_cmp);
-	qsort(b.rows, b.len, sizeof *b.rows, qsort_cmp);
-	sort_ctx = NULL;
+	sort_by_key(&c, &a);
+	sort_by_key(&c, &b);
 	if (check_unique(&c, &a, "source", err) != 0 || check_unique(&c, &b, "target", err) != 0)
 		goto out;
 	memset(&out, 0, sizeof out);
