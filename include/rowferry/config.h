@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "rowferry/db.h"
+#include "rowferry/map.h"
 #include "rowferry/util.h"
 #include "rowferry/value.h"
 
@@ -67,7 +68,9 @@ struct rf_config {
 	struct rf_compare_config *compare;
 	size_t nkeys;
 	struct rf_key_binding *keys;
-	bool has_password; /* a url in the file carries a password */
+	size_t nmaps;
+	struct rf_map_config *maps; /* [map TABLE] sections, raw (map.h) */
+	bool has_password;          /* a url in the file carries a password */
 };
 
 typedef void (*rf_config_warn_fn)(void *ctx, const char *msg);
@@ -85,6 +88,8 @@ void rf_config_free(struct rf_config *cfg);
 
 const struct rf_conn_config *rf_config_conn(const struct rf_config *cfg, const char *name);
 const struct rf_compare_config *rf_config_compare(const struct rf_config *cfg, const char *table);
+/* The [map TABLE] section for target table `table`, or NULL. */
+const struct rf_map_config *rf_config_map(const struct rf_config *cfg, const char *table);
 
 /* Sets keys names[0..n) of the [compare TABLE] section of the config file
  * at path to values[0..n) (NULL or "": the key's line is removed), adding

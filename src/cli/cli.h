@@ -18,6 +18,7 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common);
 int cmd_undo(int argc, char **argv, const struct cli_common *common);
 int cmd_log(int argc, char **argv, const struct cli_common *common);
 int cmd_ddl(int argc, char **argv, const struct cli_common *common);
+int cmd_map(int argc, char **argv, const struct cli_common *common);
 int cmd_demo(int argc, char **argv, const struct cli_common *common);
 /* the console (ui/); NULL config_path etc. as for the others */
 int cmd_console(int argc, char **argv, const struct cli_common *common);

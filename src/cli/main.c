@@ -20,6 +20,8 @@ static const char usage_text[] =
     "  diff TABLE [...]       rows that differ between source and target (--follow:\n"
     "                         with the tables related by foreign keys)\n"
     "  copy TABLE [...]       make the target's rows match the source's\n"
+    "  map SOURCE [TARGET]    print a suggested [map] section for tables of a\n"
+    "                         different shape\n"
     "  undo JOURNAL [...]     roll a copy back from its undo journal\n"
     "  log [JOURNAL]          list undo journals, or show one\n"
     "  ddl TABLE [...]        print the CREATE TABLE statements for the target's\n"
@@ -112,6 +114,8 @@ int main(int argc, char **argv)
 		return cmd_diff(argc, argv, &common);
 	if (strcmp(cmd, "copy") == 0)
 		return cmd_copy(argc, argv, &common);
+	if (strcmp(cmd, "map") == 0)
+		return cmd_map(argc, argv, &common);
 	if (strcmp(cmd, "undo") == 0)
 		return cmd_undo(argc, argv, &common);
 	if (strcmp(cmd, "log") == 0)

@@ -34,6 +34,7 @@ enum section_kind {
 	SEC_DIFF,
 	SEC_COMPARE,
 	SEC_KEYS,
+	SEC_MAP,
 };
 
 enum value_kind {
@@ -116,6 +117,7 @@ static const struct section_spec sections[] = {
     {"diff", SEC_DIFF, false, diff_keys},
     {"compare", SEC_COMPARE, true, compare_keys},
     {"keys", SEC_KEYS, false, NULL},
+    {"map", SEC_MAP, true, NULL},
 };
 
 /* State of one load. Borrows cfg; owns title. */
@@ -375,7 +377,7 @@ static void open_section(struct loader *ld, const char *text, size_t len)
 	if (!spec || (!spec->takes_name && *name)) {
 		warn_line(ld, ld->line,
 		          "unknown section [%s] (expected [connection NAME], [defaults], [safety], "
-		          "[ui], [compare TABLE] or [keys])",
+		          "[ui], [compare TABLE], [keys] or [map TABLE])",
 		          title);
 		return;
 	}
@@ -417,6 +419,18 @@ static void open_section(struct loader *ld, const char *text, size_t len)
 		memset(t, 0, sizeof *t);
 		t->table = rf_xstrdup(name);
 		ld->index = cfg->ncompare++;
+	} else if (spec->kind == SEC_MAP) {
+		struct rf_map_config *m;
+		if (rf_config_map(cfg, name)) {
+			warn_line(ld, ld->line, "duplicate [map %s]; this one is ignored", name);
+			return;
+		}
+		cfg->maps = rf_xrealloc(cfg->maps, (cfg->nmaps + 1) * sizeof *cfg->maps);
+		m = &cfg->maps[cfg->nmaps];
+		memset(m, 0, sizeof *m);
+		m->target = rf_xstrdup(name);
+		m->line = ld->line;
+		ld->index = cfg->nmaps++;
 	}
 	ld->section = spec;
 	ld->kind = spec->kind;
@@ -475,6 +489,17 @@ static int on_pair(void *user, const char *section, const char *name, const char
 	}
 	if (ld->kind == SEC_KEYS) {
 		add_key_binding(ld, name, value);
+		return 1;
+	}
+	if (ld->kind == SEC_MAP) {
+		/* expressions are checked by rf_map_parse (map.h), which stops
+		 * at the first bad one: a map half understood is never used */
+		struct rf_map_config *m = &ld->cfg->maps[ld->index];
+		m->lines = rf_xrealloc(m->lines, (m->nlines + 1) * sizeof *m->lines);
+		m->lines[m->nlines].name = rf_xstrdup(name);
+		m->lines[m->nlines].value = rf_xstrdup(value);
+		m->lines[m->nlines].line = ld->line;
+		m->nlines++;
 		return 1;
 	}
 	for (k = ld->section->keys; k->name; k++)
@@ -697,6 +722,16 @@ void rf_config_free(struct rf_config *cfg)
 		free(t->ts_precision);
 		free(t->where);
 	}
+	for (i = 0; i < cfg->nmaps; i++) {
+		struct rf_map_config *m = &cfg->maps[i];
+		for (size_t j = 0; j < m->nlines; j++) {
+			free(m->lines[j].name);
+			free(m->lines[j].value);
+		}
+		free(m->lines);
+		free(m->target);
+	}
+	free(cfg->maps);
 	for (i = 0; i < cfg->nkeys; i++) {
 		free(cfg->keys[i].action);
 		free(cfg->keys[i].key);
@@ -737,5 +772,22 @@ const struct rf_compare_config *rf_config_compare(const struct rf_config *cfg, c
 		for (i = 0; i < cfg->ncompare; i++)
 			if (strcmp(cfg->compare[i].table, dot + 1) == 0)
 				return &cfg->compare[i];
+	return NULL;
+}
+
+/* Exact match first, then the name after a schema ("public.orders" finds
+ * [map orders]), as rf_config_compare. */
+const struct rf_map_config *rf_config_map(const struct rf_config *cfg, const char *table)
+{
+	const char *dot = strrchr(table, '.');
+	size_t i;
+
+	for (i = 0; i < cfg->nmaps; i++)
+		if (strcmp(cfg->maps[i].target, table) == 0)
+			return &cfg->maps[i];
+	if (dot)
+		for (i = 0; i < cfg->nmaps; i++)
+			if (strcmp(cfg->maps[i].target, dot + 1) == 0)
+				return &cfg->maps[i];
 	return NULL;
 }

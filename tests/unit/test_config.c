@@ -354,7 +354,7 @@ static void bad_lines_are_reported_with_file_and_line_and_loading_goes_on(void *
 	EXPECT(13, "duplicate key 'lock_timeout_ms' in [safety]; the later value is used");
 	EXPECT(14, "section header without a closing ']'");
 	EXPECT(16, "unknown section [nonsense] (expected [connection NAME], [defaults], [safety], "
-	           "[ui], [compare TABLE] or [keys])");
+	           "[ui], [compare TABLE], [keys] or [map TABLE])");
 	EXPECT(20, "theme: empty value in [ui]; ignored");
 	EXPECT(21, "[connection] needs a name: [connection NAME]");
 	EXPECT(23, "password_env: expected the name of an environment variable (letters, digits "
@@ -778,6 +778,15 @@ static void example_config_loads_without_warnings(void **state)
 	snprintf(expected, sizeof expected, "%s/.local/state/rowferry/undo", home);
 	assert_string_equal(cfg.undo_dir, expected);
 	assert_non_null(rf_config_compare(&cfg, "siteflow_orders"));
+	{ /* its [map orders] parses: the README's example is not a typo */
+		struct rf_map *m = NULL;
+		struct rf_error err;
+		rf_error_clear(&err);
+		assert_int_equal(rf_map_parse(rf_config_map(&cfg, "orders"), cfg.path, &m, &err),
+		                 0);
+		assert_string_equal(m->from, "Orders");
+		rf_map_free(m);
+	}
 	rf_config_free(&cfg);
 }
 

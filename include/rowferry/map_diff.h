@@ -1,0 +1,73 @@
+/* map_diff.h - `rowferry diff TARGET` through a [map] section (DESIGN §12):
+ * the source rows mapped and validated, then compared canonically with the
+ * target by the map's key.
+ *
+ * The shape is an ordinary rf_diff_shape (diff.h) over the *target's*
+ * columns, so the diff writers print it as any diff: a column is compared
+ * when the map (or the name rule) gives it a value; `default`, a ref() whose
+ * parent has no [map] key, and unmatched columns are not, each with a note
+ * in shape->warnings.
+ */
+#ifndef ROWFERRY_MAP_DIFF_H
+#define ROWFERRY_MAP_DIFF_H
+
+#include "rowferry/config.h"
+#include "rowferry/diff.h"
+#include "rowferry/map.h"
+
+/* Owns shape, exprs (the name rule's column nodes; the map's own are
+ * borrowed from map, which must outlive it) and src_names. */
+struct rf_map_diff_shape {
+	const struct rf_map *map;
+	struct rf_diff_shape *shape;
+	const struct rf_map_expr **exprs; /* per shape column, or NULL */
+	struct rf_map_expr **owned;       /* per shape column: the ones made here */
+	char **src_names;                 /* the source's columns, for binding */
+	enum rf_type_class *src_classes;
+	const char *now; /* canonical timestamptz of now(): the diff's start */
+	size_t nrefs;
+	struct rf_map_diff_ref {
+		const struct rf_map_expr *e; /* a ref() node */
+		char *key;                   /* the parent's match key ("legacy_id") */
+	} * refs;
+};
+
+struct rf_map_diff_report {
+	unsigned long long src_rows, dst_rows;
+	struct rf_diff_stats stats;
+	unsigned long long invalid_rows, ninvalid_cells;
+	struct rf_buf invalid; /* "source key\tcolumn\treason\n" per invalid cell */
+};
+
+/* ref(TABLE, c...) columns are compared when sections (the config or the
+ * --map file the map came from; may be NULL) has a [map TABLE] whose key
+ * names the parent's match key: the reference is then the parent's
+ * primary key in the target whose match key equals c... (a parent the
+ * target lacks makes the row invalid). Otherwise they are noted, not
+ * compared. */
+/* Starts read transactions on both sides, describes map->from on src and
+ * map->target on dst and resolves the columns (binding every expression,
+ * so an unknown source column, a mapped column the target lacks or a
+ * sql() is an error "FILE:LINE: column X: ..."). now: the canonical
+ * timestamptz now() gives (borrowed). 0 with *out (free with
+ * rf_map_diff_shape_free), or -1 with err. The map's expressions are
+ * bound in place (their slots). */
+int rf_map_diff_open(struct rf_db *src, struct rf_db *dst, struct rf_map *map, const char *now,
+                     const struct rf_config *sections, struct rf_map_diff_shape **out,
+                     struct rf_error *err);
+void rf_map_diff_shape_free(struct rf_map_diff_shape *ms);
+
+/* Called for each key in key order, identical rows included; the row is
+ * valid during the call only. */
+typedef void (*rf_map_diff_row_fn)(void *ctx, const struct rf_diff_row *row);
+
+/* Reads both sides (memory grows with the tables in this first slice),
+ * maps and validates every source row. When a row is invalid nothing is
+ * emitted and rep->invalid lists every invalid cell (the caller refuses);
+ * otherwise every key is emitted. rep is zeroed by the caller and freed
+ * with rf_buf_free(&rep->invalid). 0, or -1 with err. */
+int rf_map_diff_run(struct rf_db *src, struct rf_db *dst, const struct rf_map_diff_shape *ms,
+                    rf_map_diff_row_fn emit, void *emit_ctx, struct rf_map_diff_report *rep,
+                    struct rf_error *err);
+
+#endif

@@ -1,0 +1,101 @@
+/* cmd_map.c - `rowferry map SOURCE [TARGET]`: prints a suggested [map]
+ * section (DESIGN §12) to paste into the config. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "rowferry/map.h"
+
+static const char map_usage[] =
+    "usage: rowferry map SOURCE_TABLE [TARGET_TABLE] [--from A] [--to B] [--config FILE]\n"
+    "\n"
+    "Prints a suggested [map TARGET_TABLE] section for copying SOURCE_TABLE of\n"
+    "the source into TARGET_TABLE of the target (default: the snake_case of\n"
+    "SOURCE_TABLE): columns paired by name (exact, ignoring case, snake_case),\n"
+    "integer *time / *_at columns into timestamps as unixtime(), tinyint flags,\n"
+    "columns the target fills as `default`, the match key, and the columns left\n"
+    "unmatched on each side as comments. Paste it into the config (or a file\n"
+    "for --map) and check it with `rowferry diff TARGET_TABLE`.\n";
+
+int cmd_map(int argc, char **argv, const struct cli_common *common)
+{
+	static const struct option longopts[] = {{"from", required_argument, NULL, 'f'},
+	                                         {"to", required_argument, NULL, 't'},
+	                                         {"help", no_argument, NULL, 'h'},
+	                                         {NULL, 0, NULL, 0}};
+	const char *from = NULL, *to = NULL;
+	struct rf_table_info st, dt;
+	struct rf_config cfg;
+	struct rf_db *src = NULL, *dst = NULL;
+	struct rf_buf target = RF_BUF_INIT, out = RF_BUF_INIT;
+	struct rf_error err;
+	bool cfg_loaded = false, got_src = false, got_dst = false;
+	int opt, rc = 2;
+
+	memset(&st, 0, sizeof st);
+	memset(&dt, 0, sizeof dt);
+	rf_error_clear(&err);
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			from = cli_url_arg(optarg);
+			break;
+		case 't':
+			to = cli_url_arg(optarg);
+			break;
+		case 'h':
+			fputs(map_usage, stdout);
+			rc = 0;
+			goto out;
+		default:
+			cli_bad_option("map", argv);
+			goto out;
+		}
+	}
+	if (optind >= argc || argc - optind > 2) {
+		fprintf(stderr, "rowferry: map: %s\n",
+		        optind >= argc ? "which table? (rowferry map SOURCE_TABLE [TARGET_TABLE])"
+		                       : "one source and one target table");
+		goto out;
+	}
+	if (argc - optind == 2)
+		rf_buf_adds(&target, argv[optind + 1]);
+	else
+		rf_map_snake_case(argv[optind], &target);
+	if (cli_load_config(&cfg, common) != 0)
+		goto out;
+	cfg_loaded = true;
+	if (cli_connect_pair(&cfg, from, to, &src, &dst, NULL, NULL) != 0)
+		goto out;
+	if (rf_db_begin(src, RF_TX_READ, NULL, &err) != 0 ||
+	    rf_db_begin(dst, RF_TX_READ, NULL, &err) != 0)
+		goto fail;
+	if (rf_db_describe(src, argv[optind], &st, &err) != 0)
+		goto fail;
+	got_src = true;
+	if (rf_db_describe(dst, target.data, &dt, &err) != 0)
+		goto fail;
+	got_dst = true;
+	rf_map_suggest(&st, &dt, &out);
+	fputs(out.data, stdout);
+	rc = 0;
+	goto out;
+fail:
+	cli_print_error(&err);
+out:
+	if (got_src)
+		rf_table_info_free(&st);
+	if (got_dst)
+		rf_table_info_free(&dt);
+	rf_db_close(src);
+	rf_db_close(dst);
+	if (cfg_loaded)
+		rf_config_free(&cfg);
+	rf_buf_free(&target);
+	rf_buf_free(&out);
+	return rc;
+}
