@@ -81,6 +81,12 @@ struct rf_plan *rf_plan_from_diff(struct rf_diff *d, unsigned ops_mask, struct r
  * load from bulk_rows inserts on ([safety] bulk_rows; 0: never).
  * rf_plan_from_diff calls it with RF_PLAN_BULK_ROWS. */
 void rf_plan_target(struct rf_plan *p, const struct rf_db *target, size_t bulk_rows);
+/* Moves p's DELETE ops (in their order) into a new plan over p's shape,
+ * which p keeps owning (free the new plan first): a copy of several
+ * tables deletes children before parents but inserts parents first, so
+ * each table's deletes are a step of their own (set_copy.h). The new
+ * plan has no errors (it inserts nothing); caller frees it. */
+struct rf_plan *rf_plan_take_deletes(struct rf_plan *p);
 /* Counts per kind. */
 size_t rf_plan_count(const struct rf_plan *p, enum rf_op_kind k);
 /* Whether the plan's inserts go to db as bulk loads (bulk_rows). */

@@ -303,3 +303,32 @@ const struct rf_cell *rf_plan_value(const struct rf_op *op, size_t col)
 		return &op->gen[col];
 	return &op->row->src[col];
 }
+
+struct rf_plan *rf_plan_take_deletes(struct rf_plan *p)
+{
+	struct rf_plan *d = rf_xcalloc(1, sizeof *d);
+	size_t i, kept = 0;
+
+	d->shape = p->shape;
+	d->owns_shape = false;
+	d->ops_mask = RF_OP_DELETE;
+	d->no_returning = p->no_returning;
+	d->bulk_rows = p->bulk_rows;
+	d->insert_cols = rf_xcalloc(p->shape->ncols + 1, sizeof *d->insert_cols);
+	d->target_key = rf_xcalloc(p->shape->ncols + 1, sizeof *d->target_key);
+	memcpy(d->target_key, p->target_key, p->ntarget_key * sizeof *p->target_key);
+	d->ntarget_key = p->ntarget_key;
+	for (i = 0; i < p->nops; i++) {
+		if (p->ops[i].kind != RF_OP_DELETE) {
+			p->ops[kept++] = p->ops[i];
+			continue;
+		}
+		if (d->nops == d->ops_cap) {
+			d->ops_cap = d->ops_cap ? d->ops_cap * 2 : 64;
+			d->ops = rf_xrealloc(d->ops, d->ops_cap * sizeof *d->ops);
+		}
+		d->ops[d->nops++] = p->ops[i];
+	}
+	p->nops = kept;
+	return d;
+}
