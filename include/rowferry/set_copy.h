@@ -10,6 +10,12 @@
  *   rf_set_apply         the plans through the transaction object
  *                        (apply.h): deletes children first, then inserts
  *                        and updates parents first, in one transaction.
+ *
+ * Cycles (DESIGN §11): where a cycle is broken at a DEFERRABLE foreign key
+ * and the target defers constraints (PostgreSQL), the transaction starts
+ * with SET CONSTRAINTS ... DEFERRED; else at a nullable one, whose INSERTs
+ * write NULL there and a last step UPDATEs the references once every row
+ * of the set exists (journaled, so undo restores NULL, then deletes).
  */
 #ifndef ROWFERRY_SET_COPY_H
 #define ROWFERRY_SET_COPY_H
@@ -28,6 +34,11 @@ struct rf_set_plan_table {
 	struct rf_plan *plan;        /* inserts and updates (owned; owns the shape) */
 	struct rf_plan *deletes;     /* its deletes, a step of their own (owned,
 	                                borrows plan's shape); NULL when none */
+	struct rf_plan *refs;        /* a cycle broken at its nullable foreign
+	                                key: the UPDATEs that set the references
+	                                its INSERTs left NULL, once every row
+	                                exists (owned, borrows plan's shape);
+	                                NULL when none */
 	struct rf_diff_stats stats;  /* of its diff */
 	struct rf_warnings warnings; /* of both plans (owned) */
 };
@@ -37,6 +48,9 @@ struct rf_set_plan {
 	size_t len;
 	struct rf_set_plan_table *items; /* apply order, parents first */
 	struct rf_strlist broken;        /* cycles broken: "name (child -> parent)" */
+	struct rf_strlist defer;         /* statements deferring the DEFERRABLE
+	                                    foreign keys a cycle is broken at
+	                                    (PostgreSQL), run first */
 	struct rf_warnings all;          /* every table's warnings, each text
 	                                    starting with its table: what
 	                                    rf_set_apply refuses on */
@@ -53,8 +67,9 @@ size_t rf_set_plan_count(const struct rf_set_plan *sp, enum rf_op_kind k);
  * side (rf_set_diff_begin: one snapshot), makes each table's plan with the
  * operations of ops_mask, then computes each plan's warnings against the
  * target (a parent inserted by another plan of the set counts as
- * present). Both connections are left with no transaction open. Returns
- * 0, or -1 with err; *out is the caller's to free in both cases. */
+ * present). Cycles are broken as said above; a broken foreign key that
+ * is neither nullable nor deferrable in the target is an error. Both connections are left with no
+ * transaction open. Returns 0, or -1 with err; *out is the caller's to free in both cases. */
 int rf_set_plan_build(struct rf_db *src, struct rf_db *dst, const struct rf_config *cfg,
                       const char *root, const struct rf_selection_flags *f,
                       const struct rf_set_flags *sf, unsigned ops_mask, struct rf_set_plan *out,

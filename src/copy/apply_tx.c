@@ -154,15 +154,11 @@ static int open_journal(struct rf_apply_tx *tx, struct rf_error *err)
 	return rc;
 }
 
-/* Two plans of one table are fine when they share the shape and one holds
- * only its deletes, the other none (rf_plan_take_deletes). */
+/* Two plans of one table are fine when they share the shape: the parts
+ * of one diff's plan (rf_plan_take_deletes, rf_plan_take_references). */
 static bool deletes_apart(const struct rf_plan *a, const struct rf_plan *b)
 {
-	if (a->shape != b->shape)
-		return false;
-	if (rf_plan_count(a, RF_OP_DELETE) == a->nops)
-		return rf_plan_count(b, RF_OP_DELETE) == 0;
-	return rf_plan_count(b, RF_OP_DELETE) == b->nops && rf_plan_count(a, RF_OP_DELETE) == 0;
+	return a->shape == b->shape;
 }
 
 int rf_apply_begin(struct rf_db *target, const struct rf_db *source,
@@ -188,7 +184,7 @@ int rf_apply_begin(struct rf_db *target, const struct rf_db *source,
 			    !deletes_apart(plans[k], plans[i]))
 				return rf_error_set(err, target->name,
 				                    "%s has two plans: one plan per table (and "
-				                    "its deletes)",
+				                    "its parts)",
 				                    plans[i]->shape->dst_table.display),
 				       1;
 		nops += plans[i]->nops;

@@ -11,13 +11,15 @@ void rf_set_plan_free(struct rf_set_plan *sp)
 	size_t i;
 	for (i = 0; i < sp->len; i++) {
 		struct rf_set_plan_table *t = &sp->items[i];
-		rf_plan_free(t->deletes); /* borrows plan's shape: first */
+		rf_plan_free(t->deletes); /* borrow plan's shape: first */
+		rf_plan_free(t->refs);
 		rf_plan_free(t->plan);
 		rf_warnings_free(&t->warnings);
 		free(t->table);
 	}
 	free(sp->items);
 	rf_strlist_free(&sp->broken);
+	rf_strlist_free(&sp->defer);
 	rf_warnings_free(&sp->all);
 	memset(sp, 0, sizeof *sp);
 }
@@ -29,6 +31,8 @@ size_t rf_set_plan_count(const struct rf_set_plan *sp, enum rf_op_kind k)
 		n += rf_plan_count(sp->items[i].plan, k);
 		if (sp->items[i].deletes)
 			n += rf_plan_count(sp->items[i].deletes, k);
+		if (sp->items[i].refs)
+			n += rf_plan_count(sp->items[i].refs, k);
 	}
 	return n;
 }
@@ -41,7 +45,8 @@ size_t rf_set_plan_nops(const struct rf_set_plan *sp)
 
 /* The plans in the order they run: each table's deletes children first
  * (apply order backwards), then each table's inserts and updates parents
- * first. steps has room for 2 * sp->len; returns how many. */
+ * first, then the references left NULL by a broken cycle. steps has room
+ * for 3 * sp->len; returns how many. */
 static size_t set_steps(const struct rf_set_plan *sp, const struct rf_plan **steps)
 {
 	size_t i, n = 0;
@@ -50,7 +55,102 @@ static size_t set_steps(const struct rf_set_plan *sp, const struct rf_plan **ste
 			steps[n++] = sp->items[i].deletes;
 	for (i = 0; i < sp->len; i++)
 		steps[n++] = sp->items[i].plan;
+	for (i = 0; i < sp->len; i++)
+		if (sp->items[i].refs)
+			steps[n++] = sp->items[i].refs;
 	return n;
+}
+
+/* The item whose source table is name (as the graph names it), or -1. */
+static int item_of(const struct rf_set_plan *sp, const char *name)
+{
+	size_t i;
+	for (i = 0; i < sp->len; i++) {
+		const struct rf_table_info *t = &sp->items[i].plan->shape->src_table;
+		if (strcmp(t->display, name) == 0 || strcmp(t->name, name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* A reference to a parent of the set whose referenced key the target
+ * generates (excluded) would be copied by value and point at another row:
+ * refused until references are rewritten through match keys (issue 12). */
+static int refuse_regenerated(const struct rf_set_plan *sp, struct rf_error *err)
+{
+	size_t t, f, k, j;
+
+	for (t = 0; t < sp->len; t++) {
+		const struct rf_table_info *st = &sp->items[t].plan->shape->src_table;
+		for (f = 0; f < st->nfkeys; f++) {
+			const struct rf_fkey *fk = &st->fkeys[f];
+			int p = item_of(sp, fk->ref_table);
+			const struct rf_diff_shape *ps;
+			if (p < 0)
+				continue;
+			ps = sp->items[p].plan->shape;
+			for (k = 0; k < fk->ncols; k++)
+				for (j = 0; j < ps->ncols; j++)
+					if (strcmp(ps->cols[j].name, fk->ref_cols[k]) == 0 &&
+					    !ps->cols[j].copy)
+						return rf_error_set(
+						    err, sp->items[t].table,
+						    "foreign key %s references %s.%s, which is "
+						    "excluded (the target generates it): rewriting "
+						    "references through match keys is not "
+						    "supported "
+						    "yet; keep %s.%s, or copy %s on its own",
+						    fk->name ? fk->name : "(unnamed)",
+						    sp->items[p].table, fk->ref_cols[k],
+						    sp->items[p].table, fk->ref_cols[k],
+						    sp->items[t].table);
+		}
+	}
+	return 0;
+}
+
+/* Breaks the set's cycles in the target (set_copy.h): deferred where the
+ * key is DEFERRABLE and the target defers, else NULL then UPDATE. */
+static int break_cycles(struct rf_db *dst, const struct rf_fk_list *broken, struct rf_set_plan *sp,
+                        struct rf_error *err)
+{
+	size_t i, k, j, t;
+
+	for (t = 0; t < sp->len; t++) {
+		struct rf_set_plan_table *it = &sp->items[t];
+		const struct rf_diff_shape *sh = it->plan->shape;
+		size_t *cols = rf_xcalloc(sh->ncols + 1, sizeof *cols), n = 0;
+
+		for (i = 0; i < broken->len; i++) {
+			const struct rf_fk_edge *e = &broken->items[i];
+			if (item_of(sp, e->child) != (int)t)
+				continue;
+			if (e->deferrable && dst->ops->defer_constraint) {
+				struct rf_buf b = RF_BUF_INIT;
+				dst->ops->defer_constraint(dst, e->name, &b);
+				rf_strlist_add(&sp->defer, b.data);
+				rf_buf_free(&b);
+				continue;
+			}
+			if (!e->nullable) {
+				free(cols);
+				return rf_error_set(err, dst->name,
+				                    "the cycle broken at %s (%s -> %s) cannot be "
+				                    "broken in the target: not nullable, and %s "
+				                    "defers no constraint",
+				                    e->name, e->child, e->parent, dst->name);
+			}
+			for (k = 0; k < e->ncols; k++)
+				for (j = 0; j < sh->ncols; j++)
+					if (sh->cols[j].copy &&
+					    strcmp(sh->cols[j].name, e->child_cols[k]) == 0)
+						cols[n++] = j;
+		}
+		if (n)
+			it->refs = rf_plan_take_references(it->plan, cols, n);
+		free(cols);
+	}
+	return 0;
 }
 
 /* Diffs and plans every table of d, in one snapshot per side (the caller's
@@ -102,6 +202,9 @@ static int set_warnings(struct rf_db *dst, const struct rf_set_diff *d, struct r
 		if (t->deletes && rf_preview_warnings_set(t->deletes, dst, &o, plans, sp->len,
 		                                          &t->warnings, err) != 0)
 			goto out;
+		if (t->refs && rf_preview_warnings_set(t->refs, dst, &o, plans, sp->len,
+		                                       &t->warnings, err) != 0)
+			goto out;
 		for (k = 0; k < t->warnings.len; k++)
 			rf_warnings_add(&sp->all, t->warnings.items[k].severity,
 			                t->warnings.items[k].kind, "%s: %s", t->table,
@@ -133,8 +236,12 @@ int rf_set_plan_build(struct rf_db *src, struct rf_db *dst, const struct rf_conf
 	if (rc == 0) {
 		for (i = 0; i < d.broken.len; i++)
 			rf_strlist_add(&out->broken, d.broken.items[i]);
-		rc = set_warnings(dst, &d, out, err);
+		rc = refuse_regenerated(out, err);
 	}
+	if (rc == 0)
+		rc = break_cycles(dst, &d.broken_edges, out, err);
+	if (rc == 0)
+		rc = set_warnings(dst, &d, out, err);
 	rf_set_diff_free(&d);
 	return rc;
 }
@@ -142,7 +249,7 @@ int rf_set_plan_build(struct rf_db *src, struct rf_db *dst, const struct rf_conf
 void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src, struct rf_db *dst,
                            struct rf_buf *out)
 {
-	const struct rf_plan **steps = rf_xcalloc(2 * sp->len + 1, sizeof *steps);
+	const struct rf_plan **steps = rf_xcalloc(3 * sp->len + 1, sizeof *steps);
 	size_t i, k, n = set_steps(sp, steps);
 
 	rf_buf_printf(out, "-- copy of %zu tables: %s (%s) -> %s (%s), one transaction\n", sp->len,
@@ -172,13 +279,17 @@ void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src
 	if (rf_set_plan_nops(sp) == 0)
 		goto out;
 	rf_buf_adds(out, "BEGIN;\n");
+	for (i = 0; i < sp->defer.len; i++)
+		rf_buf_printf(out, "%s;\n", sp->defer.items[i]);
 	for (i = 0; i < n; i++) {
 		struct rf_stmts s;
 		if (steps[i]->nops == 0)
 			continue;
 		rf_buf_printf(out, "-- %s%s\n", steps[i]->shape->dst_table.display,
 		              steps[i]->ops_mask == RF_OP_DELETE ? ": deletes (children first)"
-		                                                 : "");
+		              : steps[i]->own_rows ? ": references set once every row exists "
+		                                     "(cycle broken)"
+		                                   : "");
 		rf_plan_render_stmts(steps[i], dst, RF_APPLY_BATCH_ROWS, true, &s);
 		for (k = 0; k < s.len; k++)
 			rf_buf_printf(out, "%s%s\n", s.items[k].text, rf_stmt_end(&s.items[k]));
@@ -192,7 +303,7 @@ out:
 int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struct rf_db *target,
                  const struct rf_apply_opts *o, struct rf_apply_result *res, struct rf_error *err)
 {
-	const struct rf_plan **steps = rf_xcalloc(2 * sp->len + 1, sizeof *steps);
+	const struct rf_plan **steps = rf_xcalloc(3 * sp->len + 1, sizeof *steps);
 	size_t i, n = set_steps(sp, steps);
 	struct rf_apply_opts opts = *o;
 	struct rf_apply_tx *tx;
@@ -202,6 +313,14 @@ int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struc
 	rc = rf_apply_begin(target, source, steps, n, &opts, res, &tx, err);
 	if (rc != 0)
 		goto out;
+	for (i = 0; i < sp->defer.len && target->in_tx && rc == 0; i++) {
+		if (target->ops->exec(target, sp->defer.items[i], 0, NULL, NULL, err) != 0) {
+			char text[1300];
+			rf_apply_abort(tx, rf_error_text(err, text, sizeof text));
+			res->status = RF_APPLY_FAILED;
+			rc = -1;
+		}
+	}
 	for (i = 0; i < n && rc == 0; i++)
 		rc = rf_apply_step(tx, steps[i], err);
 	if (rc == 0)

@@ -334,15 +334,23 @@ static int visit_table(struct visit *v, struct rf_db *db, size_t t, bool lock, s
 	}
 	for (k = 0; k < ncols; k++)
 		cols[k] = k;
-	for (i = 0; i < j->nops; i++) {
+	/* backwards: a row several ops wrote (inserted, then its reference set
+	 * once a broken cycle's rows all existed) must be as the last left it,
+	 * and the earlier ops are checked through that one */
+	for (i = j->nops; i-- > 0;) {
+		bool added;
 		if (j->ops[i].table != t)
 			continue;
+		rf_buf_reset(&v->enc);
+		rf_key_encode(&v->enc, j->ops[i].key, NULL, nk);
+		rf_keyset_put(&v->keys, v->enc.data, v->enc.len, i, &added);
+		if (!added) {
+			v->seen[i] = true;
+			continue;
+		}
 		for (k = 0; k < nk; k++)
 			tuples[n * nk + k] = j->ops[i].key[k];
 		n++;
-		rf_buf_reset(&v->enc);
-		rf_key_encode(&v->enc, j->ops[i].key, NULL, nk);
-		rf_keyset_put(&v->keys, v->enc.data, v->enc.len, i, NULL);
 	}
 	if (n)
 		rc = rf_lookup_rows(db, &ut->info, &lk, tuples, n, cols, ncols, lock, visit_row, v,
