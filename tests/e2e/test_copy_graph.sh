@@ -221,6 +221,15 @@ check_cycle() { # LABEL ENGINE FROM TO [deferrable]
 	fi
 	rf copy depts --from "$from" --to "$to" --where "id = 1" --follow children --yes --undo-dir "$T/undo"
 	assert_contains "$label: second run: nothing to do" "nothing to do" "$(cat "$T/out")"
+	# a row written twice (insert, then its reference) edited since: --force
+	# leaves it alone, its insert included
+	q "$to" "UPDATE emps SET name = 'ANN' WHERE id = 10"
+	rf undo "$journal" --to "$to" --dry-run --force
+	assert_contains "$label: undo --force: the other rows are deleted" "11" \
+		"$(grep -E 'DELETE FROM [^ ]*emps. ' "$T/out" || true)"
+	assert_eq "$label: undo --force: the edited row's insert is left alone too" 0 \
+		"$(grep -cE 'DELETE FROM [^ ]*emps. .*[(, ]10[,)]' "$T/out" || true)"
+	q "$to" "UPDATE emps SET name = 'ann' WHERE id = 10"
 	rf undo "$journal" --to "$to" --yes
 	assert_eq "$label: undo: exit 0" 0 "$rc"
 	assert_eq "$label: undo removes every row" "" "$(cyc_dump "$to")"
