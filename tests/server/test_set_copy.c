@@ -4,6 +4,9 @@
  * its nullable key (the INSERT writes NULL, a last step UPDATEs it);
  * rf_set_preview_script shows those steps in order; rf_set_apply writes
  * them in one transaction and one journal. */
+/* nftw() */
+#define _XOPEN_SOURCE 700
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +14,7 @@
 
 #include <cmocka.h> /* after the four above, which it needs */
 
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +45,12 @@ static size_t col_of(const struct rf_plan *p, const char *name)
 			return j;
 	fail_msg("no column %s", name);
 	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st, (void)type, (void)ftw;
+	return remove(path);
 }
 
 static void a_set_is_planned_previewed_and_applied_in_one_transaction(void **state)
@@ -132,6 +142,7 @@ static void a_set_is_planned_previewed_and_applied_in_one_transaction(void **sta
 		rf_test_sql(su, "DROP TABLE sc_node; DROP TABLE sc_grp;");
 		rf_test_sql(du, "DROP TABLE sc_node; DROP TABLE sc_grp;");
 	}
+	nftw(undo_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(undo_dir);
 }
 
