@@ -102,7 +102,9 @@ int rf_apply(const struct rf_plan *p, const struct rf_db *source, struct rf_db *
 struct rf_apply_tx;
 
 /* Begins an apply of plans[0..nplans) (one per target table, each table
- * once) in one transaction on target. Every plan is given here: the
+ * once, except that parts of one table's plan may be plans of their own
+ * over the same shape: rf_plan_take_deletes, rf_plan_take_references) in
+ * one transaction on target. Every plan is given here: the
  * journal's header lists their tables and is sealed with the rest. The
  * transaction is opened now; the journal is created by the first step
  * that writes (a refusal before any write leaves no journal). res is

@@ -358,6 +358,11 @@ struct rf_db_ops {
 
 	/* Appends the quoted identifier ("line item" / `line item`). */
 	void (*quote_ident)(struct rf_db *db, const char *ident, struct rf_buf *out);
+	/* Appends the statement that defers the DEFERRABLE foreign key `name`
+	 * to COMMIT inside the open transaction (SET CONSTRAINTS "name"
+	 * DEFERRED; name NULL: every DEFERRABLE one); NULL where the engine has
+	 * no deferrable constraints. */
+	void (*defer_constraint)(struct rf_db *db, const char *name, struct rf_buf *out);
 	/* Appends a literal in the engine's dialect for a canonical value of
 	 * class c: 'it''s', NULL, TRUE/1, '\x00ff'::bytea / x'00ff' / X'00FF'. */
 	void (*quote_literal)(struct rf_db *db, enum rf_type_class c, const struct rf_cell *v,

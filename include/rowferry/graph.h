@@ -133,6 +133,8 @@ struct rf_set_diff {
 	size_t len;
 	struct rf_set_diff_table *items; /* in apply order, parents first */
 	struct rf_strlist broken;        /* cycles broken: "name (child -> parent)" */
+	struct rf_fk_list broken_edges;  /* the same foreign keys, whole (as the
+	                                    source describes them) */
 };
 void rf_set_diff_free(struct rf_set_diff *d);
 

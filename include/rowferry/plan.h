@@ -55,6 +55,10 @@ struct rf_plan {
 	size_t unwritable; /* changed rows whose differences are all in
 	                      columns the target computes (generated):
 	                      nothing to write, so no op */
+	bool own_rows;     /* UPDATEs of rows this same apply inserts (a
+	                      cycle broken at a nullable foreign key,
+	                      rf_plan_take_references): the re-check compares
+	                      only the columns the INSERT wrote */
 };
 
 /* Makes an empty plan over shape (taking ownership of it). Checks what can
@@ -81,6 +85,19 @@ struct rf_plan *rf_plan_from_diff(struct rf_diff *d, unsigned ops_mask, struct r
  * load from bulk_rows inserts on ([safety] bulk_rows; 0: never).
  * rf_plan_from_diff calls it with RF_PLAN_BULK_ROWS. */
 void rf_plan_target(struct rf_plan *p, const struct rf_db *target, size_t bulk_rows);
+/* Moves p's DELETE ops (in their order) into a new plan over p's shape,
+ * which p keeps owning (free the new plan first): a copy of several
+ * tables deletes children before parents but inserts parents first, so
+ * each table's deletes are a step of their own (set_copy.h). The new
+ * plan has no errors (it inserts nothing); caller frees it. */
+struct rf_plan *rf_plan_take_deletes(struct rf_plan *p);
+/* A cycle broken at a nullable foreign key (DESIGN §11): p's INSERTs
+ * write NULL in shape columns cols[0..ncols) instead of their values, and
+ * the returned plan (over p's shape, which p keeps owning: free it first)
+ * UPDATEs those columns to the values once every row of the set exists,
+ * in the same transaction (own_rows). NULL when no insert has a value
+ * there. */
+struct rf_plan *rf_plan_take_references(struct rf_plan *p, const size_t *cols, size_t ncols);
 /* Counts per kind. */
 size_t rf_plan_count(const struct rf_plan *p, enum rf_op_kind k);
 /* Whether the plan's inserts go to db as bulk loads (bulk_rows). */

@@ -64,6 +64,14 @@ int rf_preview_warnings(const struct rf_plan *p, struct rf_db *target,
                         const struct rf_preview_opts *o, struct rf_warnings *out,
                         struct rf_error *err);
 
+/* rf_preview_warnings for p as one plan of a set applied in one
+ * transaction (set_copy.h): a parent row that a plan of set[0..nset)
+ * inserts counts as present for p's foreign keys. The plans are
+ * borrowed. */
+int rf_preview_warnings_set(const struct rf_plan *p, struct rf_db *target,
+                            const struct rf_preview_opts *o, const struct rf_plan *const *set,
+                            size_t nset, struct rf_warnings *out, struct rf_error *err);
+
 /* ---- the script (preview_script.c) ----
  *
  * One rendering of a plan for every front end: `copy --dry-run`,

@@ -63,7 +63,7 @@ enum {
 	"  --trim COLS            ignore leading/trailing blanks in these text columns\n"          \
 	"Defaults for these may come from a [compare TABLE] section of the config.\n"
 
-/* The flags of a diff of several tables (DESIGN §11); `diff` only. */
+/* The flags of a diff or copy of several tables (DESIGN §11). */
 #define CLI_SET_HELP                                                                               \
 	"several tables (DESIGN §11; TABLE is the root):\n"                                       \
 	"  --follow WHICH         children, parents or both: the tables related by foreign\n"      \

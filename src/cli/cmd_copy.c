@@ -11,6 +11,7 @@
 #include "cli_write.h"
 #include "rowferry/apply.h"
 #include "rowferry/preview.h"
+#include "rowferry/set_copy.h"
 
 /* Statements shown before the confirmation on a terminal; --dry-run shows
  * them all. */
@@ -33,7 +34,7 @@ static const char copy_usage[] =
     "taken from the values sent where the table provably stores them as sent\n"
     "(no triggers, every column sent, types that keep the value; see README).\n"
     "\n"
-    "options:\n" CLI_SELECTION_HELP
+    "options:\n" CLI_SELECTION_HELP CLI_SET_HELP
     "  --ops LIST             operations to carry out: insert,update,delete\n"
     "                         (default insert,update)\n"
     "  --dry-run              print the warnings and the exact SQL; write nothing\n"
@@ -44,6 +45,13 @@ static const char copy_usage[] =
     "                         `rowferry diff TABLE --map FILE` shows the differences\n"
     "  --config FILE          config file\n"
     "\n"
+    "A set of tables (--follow, --tables, --restrict, --limit) is copied in one\n"
+    "transaction with one journal: DELETEs children first, then INSERTs and\n"
+    "UPDATEs parents first; a cycle is broken at a nullable foreign key (INSERT\n"
+    "NULL, UPDATE once every row exists) or, on PostgreSQL, a DEFERRABLE one.\n"
+    "--dry-run prints the whole script. Excluding a key that references in the\n"
+    "set point at (target-generated keys) is refused for now.\n"
+    "\n"
     "On a terminal, you confirm by typing the target connection's name.\n"
     "The last line of output names the journal: `journal: PATH`.\n"
     "exit status: 0 done (or nothing to do, or --dry-run), 2 error,\n"
@@ -52,7 +60,8 @@ static const char copy_usage[] =
     "\n"
     "example:\n"
     "  rowferry copy siteflow_orders --key job_number,order_ref --exclude guid \\\n"
-    "      --where \"job_number = '0000065'\"\n";
+    "      --where \"job_number = '0000065'\"\n"
+    "  rowferry copy jobs --where \"job_number = '0000077'\" --follow children\n";
 
 struct copy_args {
 	struct cli_selection_args sel;
@@ -106,12 +115,8 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 			return -1;
 		}
 	}
-	if (rf_set_flags_given(&a->sel.set)) {
-		/* DESIGN §11: the copy of a set is later work (issue 12) */
-		fprintf(stderr,
-		        "rowferry: copy: --follow, --tables, --restrict and --limit are not "
-		        "supported by copy yet: copy one table at a time (rowferry diff "
-		        "shows the differences of the whole set)\n");
+	if (a->sel.bad_limit) {
+		fprintf(stderr, "rowferry: copy: --limit takes a number of rows\n");
 		*rc = CLI_EXIT_ERROR;
 		return -1;
 	}
@@ -197,8 +202,10 @@ static int report(const struct rf_apply_result *res, const struct rf_db *dst,
 	return CLI_EXIT_ERROR;
 }
 
-static int run_apply(const struct rf_plan *plan, const struct rf_warnings *warn, struct rf_db *src,
-                     struct rf_db *dst, const struct rf_config *cfg, const char *undo_dir)
+/* Applies plan, or the set's plans when set is not NULL. */
+static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
+                     const struct rf_warnings *warn, struct rf_db *src, struct rf_db *dst,
+                     const struct rf_config *cfg, const char *undo_dir)
 {
 	struct rf_apply_opts o;
 	struct rf_apply_result res;
@@ -216,11 +223,74 @@ static int run_apply(const struct rf_plan *plan, const struct rf_warnings *warn,
 	o.progress_ctx = &prog;
 	o.cancel = &cli_interrupted;
 	cli_catch_interrupt(true);
-	rf_apply(plan, src, dst, &o, &res, &err);
+	if (set)
+		rf_set_apply(set, src, dst, &o, &res, &err);
+	else
+		rf_apply(plan, src, dst, &o, &res, &err);
 	cli_catch_interrupt(false);
 	cli_progress_done(&prog);
 	rc = report(&res, dst, &err);
 	rf_apply_result_free(&res);
+	return rc;
+}
+
+/* A copy of the set of tables the root and the set flags make (DESIGN
+ * §11): one plan per table, one preview, one transaction. */
+static int copy_set(const struct copy_args *args, const char *table, unsigned mask,
+                    const struct rf_config *cfg, struct rf_db *src, struct rf_db *dst,
+                    const struct rf_conn_config *dst_conn)
+{
+	struct rf_set_plan sp;
+	struct rf_buf b = RF_BUF_INIT;
+	struct rf_error err;
+	size_t i, errors = 0;
+	int rc = CLI_EXIT_ERROR;
+
+	rf_error_clear(&err);
+	if (rf_set_plan_build(src, dst, cfg, table, &args->sel.flags, &args->sel.set, mask, &sp,
+	                      &err) != 0) {
+		cli_print_error(&err);
+		goto out;
+	}
+	rf_set_preview_script(&sp, src, dst, &b);
+	if (args->dry_run) {
+		fwrite(b.data, 1, b.len, stdout);
+		rc = CLI_EXIT_DONE;
+		goto out;
+	}
+	/* the summary: the script's comment lines before BEGIN */
+	for (i = 0; i < b.len && strncmp(b.data + i, "BEGIN;\n", 7) != 0;) {
+		const char *nl = memchr(b.data + i, '\n', b.len - i);
+		size_t n = nl ? (size_t)(nl - (b.data + i)) + 1 : b.len - i;
+		fwrite(b.data + i + 3, 1, n - 3, stdout);
+		i += n;
+	}
+	for (i = 0; i < sp.len; i++)
+		errors += sp.items[i].plan->errors.len;
+	if (rf_set_plan_nops(&sp) == 0) {
+		printf("nothing to do: %s already matches\n", dst->name);
+		rc = CLI_EXIT_DONE;
+		goto out;
+	}
+	if (errors || rf_warnings_count(&sp.all, RF_SEV_ERROR)) {
+		for (i = 0; i < sp.len; i++)
+			if (sp.items[i].plan->errors.len)
+				fprintf(stderr, "  %s: %s\n", sp.items[i].table,
+				        sp.items[i].plan->errors.items[0]);
+		fprintf(stderr, "rowferry: copy: refused: the copy cannot succeed as planned "
+		                "(errors above); nothing written\n");
+		rc = CLI_EXIT_REFUSED;
+		goto out;
+	}
+	if (!cli_confirm_write(dst->name, dst_conn, args->yes, "copy")) {
+		rc = CLI_EXIT_REFUSED;
+		goto out;
+	}
+	fflush(stdout);
+	rc = run_apply(NULL, &sp, &sp.all, src, dst, cfg, args->undo_dir);
+out:
+	rf_buf_free(&b);
+	rf_set_plan_free(&sp);
 	return rc;
 }
 
@@ -260,6 +330,10 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 	sel_built = true;
 	if (cli_connect_pair(&cfg, args.sel.from, args.sel.to, &src, &dst, NULL, &dst_conn) != 0)
 		goto out;
+	if (rf_set_flags_given(&args.sel.set)) {
+		rc = copy_set(&args, table, (unsigned)mask, &cfg, src, dst, dst_conn);
+		goto out;
+	}
 	diff = rf_diff_open(src, dst, &sel, &err);
 	if (diff)
 		plan = rf_plan_from_diff(diff, (unsigned)mask, &err);
@@ -306,7 +380,7 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 		goto out;
 	}
 	fflush(stdout);
-	rc = run_apply(plan, &warn, src, dst, &cfg, args.undo_dir);
+	rc = run_apply(plan, NULL, &warn, src, dst, &cfg, args.undo_dir);
 out:
 	rf_diff_close(diff);
 	rf_plan_free(plan);

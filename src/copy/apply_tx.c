@@ -25,8 +25,11 @@ struct rf_apply_tx {
 	struct rf_apply_result *res;
 	size_t nplans;
 	const struct rf_plan **plans;
-	bool *stepped; /* per plan */
-	size_t nops;   /* every plan's */
+	bool *stepped;  /* per plan */
+	size_t *jtable; /* per plan: its table in the journal's header (a
+	                   table's deletes may be a plan of their own) */
+	size_t ntables; /* tables in the journal's header */
+	size_t nops;    /* every plan's */
 	/* the transaction is named before it begins, after the journal's id,
 	 * so a journal names it even if the apply dies before the prepared line */
 	char id[37], xid[48];
@@ -112,19 +115,23 @@ static int open_journal(struct rf_apply_tx *tx, struct rf_error *err)
 
 	for (i = 0; i < tx->nplans; i++) {
 		const struct rf_table_info *dt = &tx->plans[i]->shape->dst_table;
-		size_t *jkey = rf_xcalloc(dt->ncols + 1, sizeof *jkey);
-		const char **key = keys[i] = rf_xcalloc(dt->ncols + 1, sizeof *key);
-		const char **cols = colss[i] = rf_xcalloc(dt->ncols + 1, sizeof *cols);
+		size_t *jkey, t = tx->jtable[i];
+		const char **key, **cols;
 
-		th[i].table = dt->display;
-		th[i].nkey = apply_journal_key_cols(tx->plans[i], jkey);
-		for (k = 0; k < th[i].nkey; k++)
+		if (th[t].table)
+			continue; /* the table's other plan (its deletes) */
+		jkey = rf_xcalloc(dt->ncols + 1, sizeof *jkey);
+		key = keys[t] = rf_xcalloc(dt->ncols + 1, sizeof *key);
+		cols = colss[t] = rf_xcalloc(dt->ncols + 1, sizeof *cols);
+		th[t].table = dt->display;
+		th[t].nkey = apply_journal_key_cols(tx->plans[i], jkey);
+		for (k = 0; k < th[t].nkey; k++)
 			key[k] = dt->cols[jkey[k]].name;
 		for (k = 0; k < dt->ncols; k++)
 			cols[k] = dt->cols[k].name;
-		th[i].key = key;
-		th[i].ncols = dt->ncols;
-		th[i].cols = cols;
+		th[t].key = key;
+		th[t].ncols = dt->ncols;
+		th[t].cols = cols;
 		free(jkey);
 	}
 	memset(&h, 0, sizeof h);
@@ -132,7 +139,7 @@ static int open_journal(struct rf_apply_tx *tx, struct rf_error *err)
 	h.target = dst;
 	h.target_name = tx->db->name;
 	h.id = tx->id;
-	rc = rf_journal_create_tables(tx->o->undo_dir, &h, tx->nplans, th, &tx->journal, err);
+	rc = rf_journal_create_tables(tx->o->undo_dir, &h, tx->ntables, th, &tx->journal, err);
 	if (rc == 0)
 		tx->res->journal = rf_xstrdup(rf_journal_writer_path(tx->journal));
 	for (i = 0; i < tx->nplans; i++) {
@@ -145,6 +152,13 @@ static int open_journal(struct rf_apply_tx *tx, struct rf_error *err)
 	free(src);
 	free(dst);
 	return rc;
+}
+
+/* Two plans of one table are fine when they share the shape: the parts
+ * of one diff's plan (rf_plan_take_deletes, rf_plan_take_references). */
+static bool deletes_apart(const struct rf_plan *a, const struct rf_plan *b)
+{
+	return a->shape == b->shape;
 }
 
 int rf_apply_begin(struct rf_db *target, const struct rf_db *source,
@@ -166,9 +180,11 @@ int rf_apply_begin(struct rf_db *target, const struct rf_db *source,
 			       1;
 		for (k = 0; k < i; k++)
 			if (strcmp(plans[k]->shape->dst_table.display,
-			           plans[i]->shape->dst_table.display) == 0)
+			           plans[i]->shape->dst_table.display) == 0 &&
+			    !deletes_apart(plans[k], plans[i]))
 				return rf_error_set(err, target->name,
-				                    "%s has two plans: one plan per table",
+				                    "%s has two plans: one plan per table (and "
+				                    "its parts)",
 				                    plans[i]->shape->dst_table.display),
 				       1;
 		nops += plans[i]->nops;
@@ -182,6 +198,15 @@ int rf_apply_begin(struct rf_db *target, const struct rf_db *source,
 	tx->plans = rf_xcalloc(nplans + 1, sizeof *tx->plans);
 	memcpy(tx->plans, plans, nplans * sizeof *plans);
 	tx->stepped = rf_xcalloc(nplans + 1, sizeof *tx->stepped);
+	tx->jtable = rf_xcalloc(nplans + 1, sizeof *tx->jtable);
+	for (i = 0; i < nplans; i++) {
+		tx->jtable[i] = tx->ntables;
+		for (k = 0; k < i; k++)
+			if (plans[k]->shape == plans[i]->shape)
+				tx->jtable[i] = tx->jtable[k];
+		if (tx->jtable[i] == tx->ntables)
+			tx->ntables++;
+	}
 	tx->nops = nops;
 	tx->start = now_seconds();
 	tx->state = TX_NOTHING;
@@ -268,7 +293,7 @@ static int step(struct rf_apply_tx *tx, struct apply *a, size_t idx, struct rf_e
 		created = true;
 	}
 	a->journal = tx->journal;
-	rf_journal_use_table(tx->journal, idx);
+	rf_journal_use_table(tx->journal, tx->jtable[idx]);
 	if (created)
 		test_kill_at(tx, "journal-created");
 	r = apply_write_all(a, err);
@@ -413,6 +438,7 @@ void rf_apply_tx_free(struct rf_apply_tx *tx)
 	rf_journal_writer_free(tx->journal);
 	free(tx->plans);
 	free(tx->stepped);
+	free(tx->jtable);
 	free(tx);
 }
 

@@ -303,3 +303,97 @@ const struct rf_cell *rf_plan_value(const struct rf_op *op, size_t col)
 		return &op->gen[col];
 	return &op->row->src[col];
 }
+
+struct rf_plan *rf_plan_take_deletes(struct rf_plan *p)
+{
+	struct rf_plan *d = rf_xcalloc(1, sizeof *d);
+	size_t i, kept = 0;
+
+	d->shape = p->shape;
+	d->owns_shape = false;
+	d->ops_mask = RF_OP_DELETE;
+	d->no_returning = p->no_returning;
+	d->bulk_rows = p->bulk_rows;
+	d->insert_cols = rf_xcalloc(p->shape->ncols + 1, sizeof *d->insert_cols);
+	d->target_key = rf_xcalloc(p->shape->ncols + 1, sizeof *d->target_key);
+	memcpy(d->target_key, p->target_key, p->ntarget_key * sizeof *p->target_key);
+	d->ntarget_key = p->ntarget_key;
+	for (i = 0; i < p->nops; i++) {
+		if (p->ops[i].kind != RF_OP_DELETE) {
+			p->ops[kept++] = p->ops[i];
+			continue;
+		}
+		if (d->nops == d->ops_cap) {
+			d->ops_cap = d->ops_cap ? d->ops_cap * 2 : 64;
+			d->ops = rf_xrealloc(d->ops, d->ops_cap * sizeof *d->ops);
+		}
+		d->ops[d->nops++] = p->ops[i];
+	}
+	p->nops = kept;
+	return d;
+}
+
+/* An empty plan over p's shape, which p keeps owning. */
+static struct rf_plan *plan_sibling(const struct rf_plan *p, unsigned ops_mask)
+{
+	struct rf_plan *d = rf_xcalloc(1, sizeof *d);
+
+	d->shape = p->shape;
+	d->owns_shape = false;
+	d->ops_mask = ops_mask;
+	d->no_returning = p->no_returning;
+	d->bulk_rows = p->bulk_rows;
+	d->insert_cols = rf_xcalloc(p->shape->ncols + 1, sizeof *d->insert_cols);
+	d->target_key = rf_xcalloc(p->shape->ncols + 1, sizeof *d->target_key);
+	memcpy(d->target_key, p->target_key, p->ntarget_key * sizeof *p->target_key);
+	d->ntarget_key = p->ntarget_key;
+	return d;
+}
+
+struct rf_plan *rf_plan_take_references(struct rf_plan *p, const size_t *cols, size_t ncols)
+{
+	const size_t n = p->shape->ncols;
+	struct rf_plan *d = plan_sibling(p, RF_OP_UPDATE);
+	bool *changed = rf_xcalloc(n + 1, sizeof *changed);
+	size_t i, k;
+
+	d->own_rows = true;
+	for (i = 0; i < p->nops; i++) {
+		struct rf_op *op = &p->ops[i];
+		struct rf_diff_row tmp;
+		bool any = false;
+
+		if (op->kind != RF_OP_INSERT)
+			continue;
+		memset(changed, 0, n * sizeof *changed);
+		for (k = 0; k < ncols; k++)
+			if (!op->row->src[cols[k]].is_null)
+				any = changed[cols[k]] = true;
+		if (!any)
+			continue;
+		/* the row as inserted is the update's before-image */
+		tmp = *op->row;
+		tmp.status = RF_CHANGED;
+		tmp.dst = op->row->src;
+		tmp.changed = changed;
+		tmp.nchanged = ncols;
+		if (d->nops == d->ops_cap) {
+			d->ops_cap = d->ops_cap ? d->ops_cap * 2 : 64;
+			d->ops = rf_xrealloc(d->ops, d->ops_cap * sizeof *d->ops);
+		}
+		d->ops[d->nops].kind = RF_OP_UPDATE;
+		d->ops[d->nops].gen = NULL;
+		d->ops[d->nops].row = rf_diff_row_dup(&tmp, n);
+		for (k = 0; k < ncols; k++) {
+			d->ops[d->nops].row->dst[cols[k]].is_null = true;
+			op->row->src[cols[k]].is_null = true; /* the INSERT writes NULL */
+		}
+		d->nops++;
+	}
+	free(changed);
+	if (d->nops == 0) {
+		rf_plan_free(d);
+		return NULL;
+	}
+	return d;
+}

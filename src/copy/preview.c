@@ -319,11 +319,37 @@ static bool same_table(const struct rf_table_info *t, const char *name)
 	return strcmp(name, t->display) == 0 || strcmp(name, t->name) == 0;
 }
 
+/* The parents the plans q[0..n) insert into the table fk references, as
+ * encoded keys into own. */
+static void own_parents(const struct rf_plan *const *q, size_t n, const struct rf_fkey *fk,
+                        struct rf_keyset *own)
+{
+	struct rf_buf k = RF_BUF_INIT;
+	struct tuples mine;
+	size_t j, i;
+
+	for (j = 0; j < n; j++) {
+		if (!same_table(&q[j]->shape->dst_table, fk->ref_table) ||
+		    !collect_written(q[j], (const char *const *)fk->ref_cols, fk->ncols, 0, &mine))
+			continue;
+		for (i = 0; i < mine.len; i++) {
+			if (q[j]->ops[mine.op[i]].kind != RF_OP_INSERT)
+				continue;
+			rf_buf_reset(&k);
+			rf_key_encode(&k, &mine.cells[i * mine.n], NULL, mine.n);
+			rf_keyset_put(own, k.data, k.len, 0, NULL);
+		}
+		tuples_free(&mine);
+	}
+	rf_buf_free(&k);
+}
+
 /* Foreign keys: every parent a written row references must exist in the
  * target, or be inserted by this same plan when the key references the
- * table itself. */
+ * table itself, or by another plan of the set (set[0..nset)). */
 static int check_fkey(const struct rf_plan *p, struct rf_db *db, const struct rf_fkey *fk,
-                      size_t max, struct rf_warnings *out, struct rf_error *err)
+                      const struct rf_plan *const *set, size_t nset, size_t max,
+                      struct rf_warnings *out, struct rf_error *err)
 {
 	const struct rf_table_info *dt = &p->shape->dst_table;
 	struct rf_table_info parent;
@@ -357,22 +383,9 @@ static int check_fkey(const struct rf_plan *p, struct rf_db *db, const struct rf
 		classes[i] = p->shape->cols[shape_col_of(p, fk->cols[i])].tclass;
 		quote[i] = rf_lookup_class(classes[i], parent.cols[pc].tclass);
 	}
-	if (self) {
-		/* parents the plan itself inserts */
-		struct tuples mine;
-		if (collect_written(p, (const char *const *)fk->ref_cols, fk->ncols, 0, &mine)) {
-			struct rf_buf k = RF_BUF_INIT;
-			for (i = 0; i < mine.len; i++) {
-				if (p->ops[mine.op[i]].kind != RF_OP_INSERT)
-					continue;
-				rf_buf_reset(&k);
-				rf_key_encode(&k, &mine.cells[i * mine.n], NULL, mine.n);
-				rf_keyset_put(&own, k.data, k.len, 0, NULL);
-			}
-			rf_buf_free(&k);
-			tuples_free(&mine);
-		}
-	}
+	if (self) /* parents the plan itself inserts */
+		own_parents(&p, 1, fk, &own);
+	own_parents(set, nset, fk, &own);
 	f.nkey = fk->ncols;
 	f.classes = classes;
 	if (rf_lookup_rows(db, &parent, &key, t.cells, t.len, cols, fk->ncols, false, found_row, &f,
@@ -502,14 +515,15 @@ out:
 }
 
 static int target_warnings(const struct rf_plan *p, struct rf_db *db, bool whole_table, size_t max,
-                           struct rf_warnings *out, struct rf_error *err)
+                           const struct rf_plan *const *set, size_t nset, struct rf_warnings *out,
+                           struct rf_error *err)
 {
 	const struct rf_table_info *dt = &p->shape->dst_table;
 	const char *pk[16];
 	size_t i;
 
 	for (i = 0; i < dt->nfkeys; i++)
-		if (check_fkey(p, db, &dt->fkeys[i], max, out, err) != 0)
+		if (check_fkey(p, db, &dt->fkeys[i], set, nset, max, out, err) != 0)
 			return -1;
 	if (dt->npk && dt->npk <= 16) {
 		for (i = 0; i < dt->npk; i++)
@@ -533,6 +547,13 @@ int rf_preview_warnings(const struct rf_plan *p, struct rf_db *target,
                         const struct rf_preview_opts *o, struct rf_warnings *out,
                         struct rf_error *err)
 {
+	return rf_preview_warnings_set(p, target, o, NULL, 0, out, err);
+}
+
+int rf_preview_warnings_set(const struct rf_plan *p, struct rf_db *target,
+                            const struct rf_preview_opts *o, const struct rf_plan *const *set,
+                            size_t nset, struct rf_warnings *out, struct rf_error *err)
+{
 	static const struct rf_preview_opts none = {false, 0, 0};
 	size_t max;
 	bool began = false;
@@ -549,7 +570,7 @@ int rf_preview_warnings(const struct rf_plan *p, struct rf_db *target,
 			return -1;
 		began = true;
 	}
-	rc = target_warnings(p, target, !o->filtered, max, out, err);
+	rc = target_warnings(p, target, !o->filtered, max, set, nset, out, err);
 	if (began)
 		rf_db_rollback(target, NULL);
 	return rc;

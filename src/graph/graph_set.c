@@ -37,6 +37,7 @@ void rf_set_diff_free(struct rf_set_diff *d)
 		rf_selection_free(&d->items[i].sel);
 	free(d->items);
 	rf_strlist_free(&d->broken);
+	rf_fk_list_free(&d->broken_edges);
 	memset(d, 0, sizeof *d);
 }
 
@@ -447,6 +448,7 @@ int rf_set_diff_build(struct rf_db *src, struct rf_db *dst, const struct rf_conf
 		const struct rf_fk_edge *e = &g.edges.items[set.broken[i]];
 		char *line = rf_xasprintf("%s (%s -> %s)", e->name, e->child, e->parent);
 		rf_strlist_add(&out->broken, line);
+		rf_fk_list_add(&out->broken_edges, e);
 		free(line);
 	}
 	rc = 0;

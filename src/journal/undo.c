@@ -171,6 +171,8 @@ struct visit {
 	size_t t;              /* the journal table */
 	struct rf_keyset keys; /* encoded key -> op */
 	bool *seen;            /* per journal op */
+	size_t *last;          /* per journal op: the last op of its row (itself
+	                          unless a later op wrote the same row) */
 	struct rf_buf canon, enc;
 	struct rf_cell *cur; /* the current row, per table column */
 	struct rf_cell *key;
@@ -334,15 +336,23 @@ static int visit_table(struct visit *v, struct rf_db *db, size_t t, bool lock, s
 	}
 	for (k = 0; k < ncols; k++)
 		cols[k] = k;
-	for (i = 0; i < j->nops; i++) {
+	/* backwards: a row several ops wrote (inserted, then its reference set
+	 * once a broken cycle's rows all existed) must be as the last left it,
+	 * and the earlier ops are checked through that one */
+	for (i = j->nops; i-- > 0;) {
+		bool added;
 		if (j->ops[i].table != t)
 			continue;
+		rf_buf_reset(&v->enc);
+		rf_key_encode(&v->enc, j->ops[i].key, NULL, nk);
+		v->last[i] = rf_keyset_put(&v->keys, v->enc.data, v->enc.len, i, &added);
+		if (!added) {
+			v->seen[i] = true;
+			continue;
+		}
 		for (k = 0; k < nk; k++)
 			tuples[n * nk + k] = j->ops[i].key[k];
 		n++;
-		rf_buf_reset(&v->enc);
-		rf_key_encode(&v->enc, j->ops[i].key, NULL, nk);
-		rf_keyset_put(&v->keys, v->enc.data, v->enc.len, i, NULL);
 	}
 	if (n)
 		rc = rf_lookup_rows(db, &ut->info, &lk, tuples, n, cols, ncols, lock, visit_row, v,
@@ -360,6 +370,7 @@ static int visit_all(struct visit *v, struct rf_db *db, bool lock, struct rf_err
 	size_t t;
 
 	v->seen = rf_xcalloc(v->u->journal.nops + 1, sizeof *v->seen);
+	v->last = rf_xcalloc(v->u->journal.nops + 1, sizeof *v->last);
 	for (t = 0; t < v->u->journal.ntables; t++)
 		if (visit_table(v, db, t, lock, err) != 0)
 			return -1;
@@ -372,6 +383,7 @@ static void visit_free(struct visit *v)
 	rf_buf_free(&v->canon);
 	rf_buf_free(&v->enc);
 	free(v->seen);
+	free(v->last);
 }
 
 /* The check itself, in whatever transaction is open. */
@@ -394,6 +406,13 @@ int rf_undo_check_locked(struct rf_undo *u, struct rf_db *db, bool lock, struct 
 	for (i = 0; rc == 0 && i < u->journal.nops; i++)
 		if (!v.seen[i] && u->journal.ops[i].kind != RF_OP_DELETE)
 			drift(u, i, "is no longer in the target");
+	/* a row changed since its last op is left alone by every op of it
+	 * (--force): its insert is not undone either */
+	for (i = 0; rc == 0 && i < u->journal.nops; i++)
+		if (v.last[i] != i && u->drifted[v.last[i]] && !u->drifted[i]) {
+			u->drifted[i] = true;
+			u->ndrifted++;
+		}
 	u->checked = rc == 0;
 	visit_free(&v);
 	return rc;

@@ -277,6 +277,17 @@ int rf_undo_apply(struct rf_undo *u, struct rf_db *target, const struct rf_undo_
 		goto fail;
 	}
 	total = u->journal.nops - u->ndrifted;
+	if (u->journal.ntables > 1 && target->ops->defer_constraint) {
+		/* a copy of several tables may have crossed a cycle at a
+		 * DEFERRABLE key: its rows are deleted in one order, checked at
+		 * COMMIT (non-deferrable keys stay immediate) */
+		struct rf_buf b = RF_BUF_INIT;
+		target->ops->defer_constraint(target, NULL, &b);
+		r = target->ops->exec(target, b.data, 0, NULL, NULL, err);
+		rf_buf_free(&b);
+		if (r != 0)
+			goto fail;
+	}
 	rf_undo_render(u, target, o->batch_rows, false, &stmts);
 	r = run(target, &stmts, o, total, undone, err);
 	if (r != 0) {

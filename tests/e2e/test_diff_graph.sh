@@ -5,7 +5,8 @@
 # the job on each side, sections in apply order, json lines with "table"
 # and summary_all; --follow parents, --restrict, --limit, --tables and the
 # inferred keys; an unbreakable cycle and an ambiguous key are errors that
-# name what is wrong; copy refuses the set flags.
+# name what is wrong; the console refuses the set flags
+# (copy of a set: test_copy_graph.sh).
 . "$(dirname "$0")/lib.sh"
 
 # our own databases: rf_dev/rf_prod have other tests' jobs tables
@@ -164,11 +165,6 @@ rf diff cyc_a --from "$PGD" --to "$PGD" --follow children
 assert_eq "postgres: a DEFERRABLE edge breaks the cycle: exit 0" 0 "$rc"
 assert_contains "postgres: the broken constraint is shown" "cycle broken at a_to_b (public.cyc_a -> public.cyc_b)" "$(cat "$T/out")"
 
-# copy refuses the set flags (copying a set is later work)
-rf copy jobs --from "sqlite:$T/dev.db" --to "sqlite:$T/prod.db" --follow children --yes
-assert_eq "copy --follow: exit 2" 2 "$rc"
-assert_contains "copy --follow: says why" "not supported by copy yet" "$(cat "$T/err")"
-assert_eq "copy --follow: nothing written" "2" "$(sq "$T/prod.db" "SELECT count(*) FROM notes")"
 rf --from "sqlite:$T/dev.db" --to "sqlite:$T/prod.db" --follow children
 assert_eq "console --follow: exit 2" 2 "$rc"
 assert_contains "console --follow: says why" "not supported by the console yet" "$(cat "$T/err")"

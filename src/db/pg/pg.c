@@ -485,6 +485,16 @@ static int pg_tx_outcome(struct rf_db *dbp, const char *xid, const char *tx, boo
 
 /* ---- quoting ------------------------------------------------------------ */
 
+static void pg_defer_constraint(struct rf_db *dbp, const char *name, struct rf_buf *out)
+{
+	rf_buf_adds(out, "SET CONSTRAINTS ");
+	if (name)
+		pg_quote_ident(dbp, name, out);
+	else
+		rf_buf_adds(out, "ALL");
+	rf_buf_adds(out, " DEFERRED");
+}
+
 void pg_quote_ident(struct rf_db *dbp, const char *ident, struct rf_buf *out)
 {
 	char *q = PQescapeIdentifier(pg(dbp)->conn, ident, strlen(ident));
@@ -842,6 +852,7 @@ const struct rf_db_ops rf_pg_ops = {
     .prepare = pg_prepare,
     .tx_outcome = pg_tx_outcome,
     .quote_ident = pg_quote_ident,
+    .defer_constraint = pg_defer_constraint,
     .quote_literal = pg_quote_literal,
     .placeholder = pg_placeholder,
     .bulk_statement = pg_bulk_statement,

@@ -1,0 +1,332 @@
+/* set_copy.c - a copy of a set of related tables (set_copy.h, DESIGN
+ * §11): the plans of every table, their script and their apply. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rowferry/config.h"
+#include "rowferry/set_copy.h"
+
+void rf_set_plan_free(struct rf_set_plan *sp)
+{
+	size_t i;
+	for (i = 0; i < sp->len; i++) {
+		struct rf_set_plan_table *t = &sp->items[i];
+		rf_plan_free(t->deletes); /* borrow plan's shape: first */
+		rf_plan_free(t->refs);
+		rf_plan_free(t->plan);
+		rf_warnings_free(&t->warnings);
+		free(t->table);
+	}
+	free(sp->items);
+	rf_strlist_free(&sp->broken);
+	rf_strlist_free(&sp->defer);
+	rf_warnings_free(&sp->all);
+	memset(sp, 0, sizeof *sp);
+}
+
+size_t rf_set_plan_count(const struct rf_set_plan *sp, enum rf_op_kind k)
+{
+	size_t i, n = 0;
+	for (i = 0; i < sp->len; i++) {
+		n += rf_plan_count(sp->items[i].plan, k);
+		if (sp->items[i].deletes)
+			n += rf_plan_count(sp->items[i].deletes, k);
+		if (sp->items[i].refs)
+			n += rf_plan_count(sp->items[i].refs, k);
+	}
+	return n;
+}
+
+size_t rf_set_plan_nops(const struct rf_set_plan *sp)
+{
+	return rf_set_plan_count(sp, RF_OP_INSERT) + rf_set_plan_count(sp, RF_OP_UPDATE) +
+	       rf_set_plan_count(sp, RF_OP_DELETE);
+}
+
+/* The plans in the order they run: each table's deletes children first
+ * (apply order backwards), then each table's inserts and updates parents
+ * first, then the references left NULL by a broken cycle. steps has room
+ * for 3 * sp->len; returns how many. */
+static size_t set_steps(const struct rf_set_plan *sp, const struct rf_plan **steps)
+{
+	size_t i, n = 0;
+	for (i = sp->len; i-- > 0;)
+		if (sp->items[i].deletes)
+			steps[n++] = sp->items[i].deletes;
+	for (i = 0; i < sp->len; i++)
+		steps[n++] = sp->items[i].plan;
+	for (i = 0; i < sp->len; i++)
+		if (sp->items[i].refs)
+			steps[n++] = sp->items[i].refs;
+	return n;
+}
+
+/* The item whose source table is name (as the graph names it), or -1. */
+static int item_of(const struct rf_set_plan *sp, const char *name)
+{
+	size_t i;
+	for (i = 0; i < sp->len; i++) {
+		const struct rf_table_info *t = &sp->items[i].plan->shape->src_table;
+		if (strcmp(t->display, name) == 0 || strcmp(t->name, name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* A reference to a parent of the set whose referenced key the target
+ * generates (excluded) would be copied by value and point at another row:
+ * refused until references are rewritten through match keys (issue 12). */
+static int refuse_regenerated(const struct rf_set_plan *sp, struct rf_error *err)
+{
+	size_t t, f, k, j;
+
+	for (t = 0; t < sp->len; t++) {
+		const struct rf_table_info *st = &sp->items[t].plan->shape->src_table;
+		for (f = 0; f < st->nfkeys; f++) {
+			const struct rf_fkey *fk = &st->fkeys[f];
+			int p = item_of(sp, fk->ref_table);
+			const struct rf_diff_shape *ps;
+			if (p < 0)
+				continue;
+			ps = sp->items[p].plan->shape;
+			for (k = 0; k < fk->ncols; k++)
+				for (j = 0; j < ps->ncols; j++)
+					if (strcmp(ps->cols[j].name, fk->ref_cols[k]) == 0 &&
+					    !ps->cols[j].copy)
+						return rf_error_set(
+						    err, sp->items[t].table,
+						    "foreign key %s references %s.%s, which is "
+						    "excluded (the target generates it): rewriting "
+						    "references through match keys is not "
+						    "supported "
+						    "yet; keep %s.%s, or copy %s on its own",
+						    fk->name ? fk->name : "(unnamed)",
+						    sp->items[p].table, fk->ref_cols[k],
+						    sp->items[p].table, fk->ref_cols[k],
+						    sp->items[t].table);
+		}
+	}
+	return 0;
+}
+
+/* Breaks the set's cycles in the target (set_copy.h): deferred where the
+ * key is DEFERRABLE and the target defers, else NULL then UPDATE. */
+static int break_cycles(struct rf_db *dst, const struct rf_fk_list *broken, struct rf_set_plan *sp,
+                        struct rf_error *err)
+{
+	size_t i, k, j, t;
+
+	for (t = 0; t < sp->len; t++) {
+		struct rf_set_plan_table *it = &sp->items[t];
+		const struct rf_diff_shape *sh = it->plan->shape;
+		size_t *cols = rf_xcalloc(sh->ncols + 1, sizeof *cols), n = 0;
+
+		for (i = 0; i < broken->len; i++) {
+			const struct rf_fk_edge *e = &broken->items[i];
+			if (item_of(sp, e->child) != (int)t)
+				continue;
+			if (e->deferrable && dst->ops->defer_constraint) {
+				struct rf_buf b = RF_BUF_INIT;
+				dst->ops->defer_constraint(dst, e->name, &b);
+				rf_strlist_add(&sp->defer, b.data);
+				rf_buf_free(&b);
+				continue;
+			}
+			if (!e->nullable) {
+				free(cols);
+				return rf_error_set(err, dst->name,
+				                    "the cycle broken at %s (%s -> %s) cannot be "
+				                    "broken in the target: not nullable, and %s "
+				                    "defers no constraint",
+				                    e->name, e->child, e->parent, dst->name);
+			}
+			for (k = 0; k < e->ncols; k++)
+				for (j = 0; j < sh->ncols; j++)
+					if (sh->cols[j].copy &&
+					    strcmp(sh->cols[j].name, e->child_cols[k]) == 0)
+						cols[n++] = j;
+		}
+		if (n)
+			it->refs = rf_plan_take_references(it->plan, cols, n);
+		free(cols);
+	}
+	return 0;
+}
+
+/* Diffs and plans every table of d, in one snapshot per side (the caller's
+ * read transactions). */
+static int plan_tables(struct rf_db *src, struct rf_db *dst, const struct rf_config *cfg,
+                       const struct rf_set_diff *d, unsigned ops_mask, struct rf_set_plan *out,
+                       struct rf_error *err)
+{
+	size_t i;
+
+	out->items = rf_xcalloc(d->len + 1, sizeof *out->items);
+	for (i = 0; i < d->len; i++) {
+		struct rf_set_plan_table *t = &out->items[out->len];
+		struct rf_diff *diff = rf_diff_open(src, dst, &d->items[i].sel, err);
+		if (!diff)
+			return -1;
+		t->plan = rf_plan_from_diff(diff, ops_mask, err);
+		t->stats = *rf_diff_stats(diff);
+		rf_diff_close(diff);
+		if (!t->plan)
+			return -1;
+		out->len++;
+		t->table = rf_xstrdup(d->items[i].sel.table);
+		rf_plan_target(t->plan, dst, (size_t)cfg->bulk_rows);
+		if (rf_plan_count(t->plan, RF_OP_DELETE))
+			t->deletes = rf_plan_take_deletes(t->plan);
+	}
+	return 0;
+}
+
+/* Each plan's warnings, then all of them named by table in sp->all. */
+static int set_warnings(struct rf_db *dst, const struct rf_set_diff *d, struct rf_set_plan *sp,
+                        struct rf_error *err)
+{
+	const struct rf_plan **plans = rf_xcalloc(sp->len + 1, sizeof *plans);
+	size_t i, k;
+	int rc = -1;
+
+	for (i = 0; i < sp->len; i++)
+		plans[i] = sp->items[i].plan;
+	for (i = 0; i < sp->len; i++) {
+		struct rf_set_plan_table *t = &sp->items[i];
+		const struct rf_selection *sel = &d->items[i].sel;
+		struct rf_preview_opts o = {sel->where || sel->source_where || sel->target_where, 0,
+		                            0};
+		if (rf_preview_warnings_set(t->plan, dst, &o, plans, sp->len, &t->warnings, err) !=
+		    0)
+			goto out;
+		if (t->deletes && rf_preview_warnings_set(t->deletes, dst, &o, plans, sp->len,
+		                                          &t->warnings, err) != 0)
+			goto out;
+		if (t->refs && rf_preview_warnings_set(t->refs, dst, &o, plans, sp->len,
+		                                       &t->warnings, err) != 0)
+			goto out;
+		for (k = 0; k < t->warnings.len; k++)
+			rf_warnings_add(&sp->all, t->warnings.items[k].severity,
+			                t->warnings.items[k].kind, "%s: %s", t->table,
+			                t->warnings.items[k].text);
+	}
+	rc = 0;
+out:
+	free(plans);
+	return rc;
+}
+
+int rf_set_plan_build(struct rf_db *src, struct rf_db *dst, const struct rf_config *cfg,
+                      const char *root, const struct rf_selection_flags *f,
+                      const struct rf_set_flags *sf, unsigned ops_mask, struct rf_set_plan *out,
+                      struct rf_error *err)
+{
+	struct rf_set_diff d;
+	size_t i;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	memset(&d, 0, sizeof d);
+	if (rf_set_diff_begin(src, dst, err) != 0)
+		return -1;
+	if (rf_set_diff_build(src, dst, cfg, root, f, sf, &d, err) == 0 &&
+	    plan_tables(src, dst, cfg, &d, ops_mask, out, err) == 0)
+		rc = 0;
+	rf_set_diff_end(src, dst);
+	if (rc == 0) {
+		for (i = 0; i < d.broken.len; i++)
+			rf_strlist_add(&out->broken, d.broken.items[i]);
+		rc = refuse_regenerated(out, err);
+	}
+	if (rc == 0)
+		rc = break_cycles(dst, &d.broken_edges, out, err);
+	if (rc == 0)
+		rc = set_warnings(dst, &d, out, err);
+	rf_set_diff_free(&d);
+	return rc;
+}
+
+void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src, struct rf_db *dst,
+                           struct rf_buf *out)
+{
+	const struct rf_plan **steps = rf_xcalloc(3 * sp->len + 1, sizeof *steps);
+	size_t i, k, n = set_steps(sp, steps);
+
+	rf_buf_printf(out, "-- copy of %zu tables: %s (%s) -> %s (%s), one transaction\n", sp->len,
+	              src->name, src->display_url, dst->name, dst->display_url);
+	rf_buf_adds(out, "-- apply order (parents first):");
+	for (i = 0; i < sp->len; i++)
+		rf_buf_printf(out, "%s %s", i ? "," : "", sp->items[i].table);
+	rf_buf_adds(out, "\n");
+	for (i = 0; i < sp->broken.len; i++)
+		rf_buf_printf(out, "-- cycle broken at %s\n", sp->broken.items[i]);
+	for (i = 0; i < sp->len; i++) {
+		const struct rf_set_plan_table *t = &sp->items[i];
+		size_t del = t->deletes ? t->deletes->nops : 0;
+		rf_buf_printf(out,
+		              "-- %s: %zu to insert, %zu to update, %zu to delete; %llu "
+		              "identical\n",
+		              t->table, rf_plan_count(t->plan, RF_OP_INSERT),
+		              rf_plan_count(t->plan, RF_OP_UPDATE), del, t->stats.identical);
+		for (k = 0; k < t->warnings.len; k++)
+			rf_buf_printf(out, "--   %s: %s\n",
+			              rf_severity_name(t->warnings.items[k].severity),
+			              t->warnings.items[k].text);
+	}
+	rf_buf_printf(out, "-- %zu to insert, %zu to update, %zu to delete in all\n",
+	              rf_set_plan_count(sp, RF_OP_INSERT), rf_set_plan_count(sp, RF_OP_UPDATE),
+	              rf_set_plan_count(sp, RF_OP_DELETE));
+	if (rf_set_plan_nops(sp) == 0)
+		goto out;
+	rf_buf_adds(out, "BEGIN;\n");
+	for (i = 0; i < sp->defer.len; i++)
+		rf_buf_printf(out, "%s;\n", sp->defer.items[i]);
+	for (i = 0; i < n; i++) {
+		struct rf_stmts s;
+		if (steps[i]->nops == 0)
+			continue;
+		rf_buf_printf(out, "-- %s%s\n", steps[i]->shape->dst_table.display,
+		              steps[i]->ops_mask == RF_OP_DELETE ? ": deletes (children first)"
+		              : steps[i]->own_rows ? ": references set once every row exists "
+		                                     "(cycle broken)"
+		                                   : "");
+		rf_plan_render_stmts(steps[i], dst, RF_APPLY_BATCH_ROWS, true, &s);
+		for (k = 0; k < s.len; k++)
+			rf_buf_printf(out, "%s%s\n", s.items[k].text, rf_stmt_end(&s.items[k]));
+		rf_stmts_free(&s);
+	}
+	rf_buf_adds(out, "COMMIT;\n");
+out:
+	free(steps);
+}
+
+int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struct rf_db *target,
+                 const struct rf_apply_opts *o, struct rf_apply_result *res, struct rf_error *err)
+{
+	const struct rf_plan **steps = rf_xcalloc(3 * sp->len + 1, sizeof *steps);
+	size_t i, n = set_steps(sp, steps);
+	struct rf_apply_opts opts = *o;
+	struct rf_apply_tx *tx;
+	int rc;
+
+	opts.warnings = &sp->all;
+	rc = rf_apply_begin(target, source, steps, n, &opts, res, &tx, err);
+	if (rc != 0)
+		goto out;
+	for (i = 0; i < sp->defer.len && target->in_tx && rc == 0; i++) {
+		if (target->ops->exec(target, sp->defer.items[i], 0, NULL, NULL, err) != 0) {
+			char text[1300];
+			rf_apply_abort(tx, rf_error_text(err, text, sizeof text));
+			res->status = RF_APPLY_FAILED;
+			rc = -1;
+		}
+	}
+	for (i = 0; i < n && rc == 0; i++)
+		rc = rf_apply_step(tx, steps[i], err);
+	if (rc == 0)
+		rc = rf_apply_commit(tx, err);
+	rf_apply_tx_free(tx);
+out:
+	free(steps);
+	return rc;
+}

@@ -1,0 +1,155 @@
+/* test_set_copy.c - the core of a copy of a set of tables (set_copy.h)
+ * against real PostgreSQL and MariaDB: rf_set_plan_build plans each table
+ * in apply order, splits the deletes off and breaks a self-reference at
+ * its nullable key (the INSERT writes NULL, a last step UPDATEs it);
+ * rf_set_preview_script shows those steps in order; rf_set_apply writes
+ * them in one transaction and one journal. */
+/* nftw() */
+#define _XOPEN_SOURCE 700
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h> /* after the four above, which it needs */
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rf_test.h"
+#include "rowferry/config.h"
+#include "rowferry/set_copy.h"
+
+#define CHECK(call, err)                                                                           \
+	do {                                                                                       \
+		char msg_[1200];                                                                   \
+		if ((call) != 0)                                                                   \
+			fail_msg("%s failed: %s", #call, rf_error_text((err), msg_, sizeof msg_)); \
+	} while (0)
+
+static const char *const schema =
+    "DROP TABLE IF EXISTS sc_node; DROP TABLE IF EXISTS sc_grp;"
+    "CREATE TABLE sc_grp (id int PRIMARY KEY, name varchar(9) NOT NULL);"
+    "CREATE TABLE sc_node (id int PRIMARY KEY, grp_id int NOT NULL, up_id int,"
+    " FOREIGN KEY (grp_id) REFERENCES sc_grp (id), FOREIGN KEY (up_id) REFERENCES sc_node (id));";
+
+/* The shape column named name. */
+static size_t col_of(const struct rf_plan *p, const char *name)
+{
+	size_t j;
+	for (j = 0; j < p->shape->ncols; j++)
+		if (strcmp(p->shape->cols[j].name, name) == 0)
+			return j;
+	fail_msg("no column %s", name);
+	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st, (void)type, (void)ftw;
+	return remove(path);
+}
+
+static void a_set_is_planned_previewed_and_applied_in_one_transaction(void **state)
+{
+	static const char *const keys[][2] = {{"RF_TEST_PG_DEV_URL", "RF_TEST_PG_PROD_URL"},
+	                                      {"RF_TEST_MY_DEV_URL", "RF_TEST_MY_PROD_URL"}};
+	struct rf_set_flags sf = {.follow = "children"};
+	struct rf_config cfg = {0}; /* no [compare TABLE] sections */
+	struct rf_selection_flags f = {.where = "id = 1"};
+	char *undo_dir = rf_test_tmpdir();
+	size_t e;
+
+	(void)state;
+	for (e = 0; e < 2; e++) {
+		const char *su = rf_test_env(keys[e][0]), *du = rf_test_env(keys[e][1]);
+		struct rf_db *src, *dst;
+		struct rf_set_plan sp;
+		struct rf_apply_opts o;
+		struct rf_apply_result res;
+		struct rf_buf script = RF_BUF_INIT;
+		struct rf_error err;
+		const struct rf_plan *nodes;
+		const char *at_ins, *at_upd, *at_del;
+		size_t up;
+
+		rf_test_sql(su, schema);
+		rf_test_sql(du, schema);
+		/* node 5's parent is node 7, later in the same INSERT */
+		rf_test_sql(su, "INSERT INTO sc_grp VALUES (1, 'a');"
+		                "INSERT INTO sc_node VALUES (7, 1, NULL), (5, 1, 7);");
+		rf_test_sql(
+		    du,
+		    "INSERT INTO sc_grp VALUES (1, 'a'); INSERT INTO sc_node VALUES (9, 1, NULL);");
+		rf_error_clear(&err);
+		src = rf_test_connect("dev", su);
+		dst = rf_test_connect("prod", du);
+		CHECK(rf_set_plan_build(src, dst, &cfg, "sc_grp", &f, &sf,
+		                        RF_OP_INSERT | RF_OP_UPDATE | RF_OP_DELETE, &sp, &err),
+		      &err);
+		assert_int_equal(sp.len, 2);
+		assert_non_null(strstr(sp.items[0].table, "sc_grp"));
+		assert_non_null(strstr(sp.items[1].table, "sc_node"));
+		nodes = sp.items[1].plan;
+		/* the deletes are a step of their own; the inserts write NULL
+		 * where the self-reference is broken, the last step sets it */
+		assert_non_null(sp.items[1].deletes);
+		assert_int_equal(sp.items[1].deletes->nops, 1);
+		assert_int_equal(rf_plan_count(nodes, RF_OP_INSERT), 2);
+		assert_int_equal(rf_plan_count(nodes, RF_OP_DELETE), 0);
+		up = col_of(nodes, "up_id");
+		assert_true(rf_plan_value(&nodes->ops[0], up)->is_null);
+		assert_true(rf_plan_value(&nodes->ops[1], up)->is_null);
+		assert_non_null(sp.items[1].refs);
+		assert_int_equal(sp.items[1].refs->nops, 1);
+		assert_string_equal(rf_plan_value(&sp.items[1].refs->ops[0], up)->data, "7");
+		assert_int_equal(rf_warnings_count(&sp.all, RF_SEV_ERROR), 0);
+		assert_int_equal(rf_set_plan_nops(&sp), 4);
+
+		rf_set_preview_script(&sp, src, dst, &script);
+		at_del = strstr(script.data, "sc_node: deletes (children first)");
+		at_ins = strstr(script.data, "INSERT INTO");
+		at_upd = strstr(script.data, "references set once every row exists");
+		assert_non_null(at_del);
+		assert_non_null(at_ins);
+		assert_non_null(at_upd);
+		assert_true(at_del < at_ins && at_ins < at_upd);
+
+		rf_apply_opts_init(&o, &cfg);
+		o.undo_dir = undo_dir;
+		o.lock_timeout_ms = 2000;
+		CHECK(rf_set_apply(&sp, src, dst, &o, &res, &err), &err);
+		assert_int_equal(res.status, RF_APPLY_DONE);
+		assert_int_equal(res.inserted, 2);
+		assert_int_equal(res.updated, 1);
+		assert_int_equal(res.deleted, 1);
+		assert_non_null(res.journal);
+		rf_apply_result_free(&res);
+		rf_set_plan_free(&sp);
+
+		/* a second build finds nothing to do */
+		CHECK(rf_set_plan_build(src, dst, &cfg, "sc_grp", &f, &sf,
+		                        RF_OP_INSERT | RF_OP_UPDATE | RF_OP_DELETE, &sp, &err),
+		      &err);
+		assert_int_equal(rf_set_plan_nops(&sp), 0);
+		rf_set_plan_free(&sp);
+		rf_buf_free(&script);
+		rf_db_close(src);
+		rf_db_close(dst);
+		rf_test_sql(su, "DROP TABLE sc_node; DROP TABLE sc_grp;");
+		rf_test_sql(du, "DROP TABLE sc_node; DROP TABLE sc_grp;");
+	}
+	nftw(undo_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(undo_dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(a_set_is_planned_previewed_and_applied_in_one_transaction),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
