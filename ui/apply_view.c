@@ -11,6 +11,7 @@
 #include "draw.h"
 #include "rowferry/apply.h"
 #include "rowferry/preview.h"
+#include "rowferry/set_copy.h"
 #include "session.h"
 #include "theme.h"
 #include "view.h"
@@ -25,7 +26,65 @@ struct apply_view {
 	struct rf_warnings warnings; /* the checks shown, handed to rf_apply */
 	struct confirm confirm;
 	struct progress progress; /* while running */
+	/* a copy of a set (the related-tables screen): its plans, owned when
+	 * owns_set, and its root's name (borrowed); NULL for the session's
+	 * table, whose plan is above */
+	struct rf_set_plan *set;
+	bool owns_set;
+	const char *root;
 };
+
+/* Operations the copy would run. */
+static size_t nops(const struct apply_view *a)
+{
+	if (a->set)
+		return rf_set_plan_nops(a->set);
+	return a->plan ? a->plan->nops : 0;
+}
+
+/* A set's summary: its tables and counts, then the errors and warnings
+ * of every table, which rf_set_apply refuses on as the preview says. */
+static void summarize_set(struct view *v)
+{
+	struct apply_view *a = v->priv;
+	struct console *con = v->con;
+	const struct rf_set_plan *sp = a->set;
+	struct rf_buf names = RF_BUF_INIT;
+	char said[1300];
+	size_t i;
+
+	for (i = 0; i < sp->len; i++)
+		rf_buf_printf(&names, "%s%s", i ? ", " : "", sp->items[i].table);
+	text_lines_addf(&a->lines, COLOR_TITLE, "Apply to %s: %s", con->dst->name,
+	                con->dst->display_url);
+	text_lines_addf(&a->lines, COLOR_NORMAL, "  tables    %s", names.len ? names.data : "");
+	text_lines_addf(&a->lines, COLOR_NORMAL, "  rows      the set of %s (%zu)", a->root,
+	                nops(a));
+	text_lines_addf(&a->lines, COLOR_NORMAL, "  insert    %zu",
+	                rf_set_plan_count(sp, RF_OP_INSERT));
+	text_lines_addf(&a->lines, COLOR_NORMAL, "  update    %zu",
+	                rf_set_plan_count(sp, RF_OP_UPDATE));
+	text_lines_addf(&a->lines, COLOR_NORMAL, "  delete    %zu",
+	                rf_set_plan_count(sp, RF_OP_DELETE));
+	text_lines_addf(&a->lines, COLOR_NORMAL, "  journal   in %s (one for the set)",
+	                con->cfg.undo_dir);
+	text_lines_add(&a->lines, COLOR_NORMAL, "", 0);
+	a->nerrors = rf_warnings_count(&sp->all, RF_SEV_ERROR);
+	for (i = 0; i < sp->len; i++) {
+		a->nerrors += sp->items[i].plan->errors.len;
+		if (sp->items[i].plan->errors.len)
+			text_lines_addf(&a->lines, COLOR_ERROR, "error: %s: %s", sp->items[i].table,
+			                sp->items[i].plan->errors.items[0]);
+	}
+	for (i = 0; i < sp->all.len; i++)
+		if (sp->all.items[i].severity != RF_SEV_INFO)
+			text_lines_addf(&a->lines,
+			                sp->all.items[i].severity == RF_SEV_ERROR ? COLOR_ERROR
+			                                                          : COLOR_WARNING,
+			                "%s: %s", rf_severity_name(sp->all.items[i].severity),
+			                console_words(sp->all.items[i].text, said, sizeof said));
+	rf_buf_free(&names);
+}
 
 static void summarize(struct view *v)
 {
@@ -90,7 +149,7 @@ static void apply_draw(struct view *v, int top, int height)
 			    theme_attr(COLOR_ERROR));
 			return;
 		}
-		if (!a->plan->nops) {
+		if (!nops(a)) {
 			draw_line(y, 2, COLS - 2, "Nothing to apply (q goes back).",
 			          theme_attr(COLOR_DIM));
 			return;
@@ -103,8 +162,13 @@ static void apply_draw(struct view *v, int top, int height)
 
 static void apply_title(struct view *v, struct rf_buf *out)
 {
-	rf_buf_printf(out, "Apply: copy %s rows from %s to %s", v->con->session->sel.table,
-	              v->con->src->name, v->con->dst->name);
+	struct apply_view *a = v->priv;
+	if (a->set)
+		rf_buf_printf(out, "Apply: copy the set of %s from %s to %s", a->root,
+		              v->con->src->name, v->con->dst->name);
+	else
+		rf_buf_printf(out, "Apply: copy %s rows from %s to %s", v->con->session->sel.table,
+		              v->con->src->name, v->con->dst->name);
 }
 
 static int on_progress(void *ctx, enum rf_apply_phase phase, size_t done, size_t total)
@@ -153,7 +217,8 @@ static void show_result(struct view *v, const struct rf_apply_result *res,
 		text_lines_addf(&a->lines, COLOR_NORMAL, "Journal: %s", res->journal);
 	text_lines_add(&a->lines, COLOR_NORMAL, "", 0);
 	text_lines_adds(&a->lines, COLOR_DIM,
-	                res->status == RF_APPLY_DONE
+	                a->set ? "q goes back to the related tables, counted again."
+	                : res->status == RF_APPLY_DONE
 	                    ? "The diff has run again. q goes back to it; u lists the journals "
 	                      "(rollback)."
 	                    : "q goes back to the diff.");
@@ -179,7 +244,10 @@ static void run_apply(struct view *v)
 	a->state = APPLY_RUNNING;
 	con->writing = true;
 	screen_draw(con);
-	rf_apply(a->plan, con->src, con->dst, &o, &res, &err);
+	if (a->set)
+		rf_set_apply(a->set, con->src, con->dst, &o, &res, &err);
+	else
+		rf_apply(a->plan, con->src, con->dst, &o, &res, &err);
 	con->writing = false;
 	/* the plan borrows the session's shape: free it before the re-run */
 	rf_plan_free(a->plan);
@@ -187,7 +255,9 @@ static void run_apply(struct view *v)
 	a->state = APPLY_RESULT;
 	show_result(v, &res, &err);
 	if (res.status == RF_APPLY_DONE) {
-		session_run(con->session);
+		/* a set's tables are counted again by the related screen */
+		if (!a->set)
+			session_run(con->session);
 		con->tables_stale = true;
 	}
 	rf_apply_result_free(&res);
@@ -197,7 +267,7 @@ static bool apply_key(struct view *v, int key)
 {
 	struct apply_view *a = v->priv;
 
-	if (a->state != APPLY_CONFIRM || a->nerrors || !a->plan->nops)
+	if (a->state != APPLY_CONFIRM || a->nerrors || !nops(a))
 		return false;
 	switch (confirm_key(&a->confirm, v->con, key, "apply")) {
 	case CONFIRM_YES:
@@ -235,6 +305,10 @@ static void apply_free(struct view *v)
 {
 	struct apply_view *a = v->priv;
 	rf_plan_free(a->plan);
+	if (a->owns_set) {
+		rf_set_plan_free(a->set);
+		free(a->set);
+	}
 	rf_warnings_free(&a->warnings);
 	text_lines_free(&a->lines);
 	confirm_free(&a->confirm);
@@ -258,5 +332,18 @@ void apply_view_open(struct console *con)
 	a->plan = session_plan(con->session);
 	confirm_init(&a->confirm, con);
 	summarize(v);
+	view_push(con, v);
+}
+
+void apply_view_open_set(struct console *con, struct rf_set_plan *sp, const char *root, bool take)
+{
+	struct apply_view *a = rf_xcalloc(1, sizeof *a);
+	struct view *v = view_new(con, &apply_ops, a);
+
+	a->set = sp;
+	a->owns_set = take;
+	a->root = root;
+	confirm_init(&a->confirm, con);
+	summarize_set(v);
 	view_push(con, v);
 }

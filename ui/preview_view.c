@@ -14,6 +14,7 @@
 #include "lineedit.h"
 #include "rowferry/apply.h"
 #include "rowferry/preview.h"
+#include "rowferry/set_copy.h"
 #include "session.h"
 #include "theme.h"
 #include "view.h"
@@ -26,11 +27,47 @@ struct preview_view {
 	size_t hscroll;       /* columns scrolled off the left (h/l) */
 	struct lineedit path; /* the save prompt */
 	bool saving;
+	/* a copy of a set (the related-tables screen): its plan (owned) and
+	 * root's name (borrowed); NULL for the session's table */
+	struct rf_set_plan *set;
+	const char *root;
 };
 
 static enum color_meaning severity_color(enum rf_severity s)
 {
 	return s == RF_SEV_ERROR ? COLOR_ERROR : s == RF_SEV_WARNING ? COLOR_WARNING : COLOR_NORMAL;
+}
+
+/* A set's preview: its counts, then the script copy --follow --dry-run
+ * prints (rf_set_preview_script: the tables, their warnings, the
+ * statements), which is also what s saves. */
+static void build_set(struct view *v)
+{
+	struct preview_view *p = v->priv;
+	struct console *con = v->con;
+	const struct rf_set_plan *sp = p->set;
+	size_t i;
+
+	text_lines_reset(&p->lines);
+	rf_buf_reset(&p->script);
+	p->nops = rf_set_plan_nops(sp);
+	p->nerrors = rf_warnings_count(&sp->all, RF_SEV_ERROR);
+	for (i = 0; i < sp->len; i++)
+		p->nerrors += sp->items[i].plan->errors.len;
+	text_lines_addf(&p->lines, COLOR_TITLE,
+	                "%zu insert(s), %zu update(s), %zu delete(s) into %s, %zu table(s) of "
+	                "the set of %s",
+	                rf_set_plan_count(sp, RF_OP_INSERT), rf_set_plan_count(sp, RF_OP_UPDATE),
+	                rf_set_plan_count(sp, RF_OP_DELETE), con->dst->name, sp->len, p->root);
+	for (i = 0; i < sp->all.len; i++)
+		if (sp->all.items[i].severity == RF_SEV_ERROR)
+			text_lines_addf(&p->lines, COLOR_ERROR, "error: %s", sp->all.items[i].text);
+	text_lines_add(&p->lines, COLOR_NORMAL, "", 0);
+	rf_set_preview_script(sp, con->src, con->dst, &p->script);
+	if (p->script.len)
+		text_lines_add_wrapped(&p->lines, COLOR_NORMAL, p->script.data, p->script.len - 1,
+		                       (int)p->script.len + 1, 0);
+	v->list.top = v->list.cursor = 0;
 }
 
 /* Builds the plan, its warnings and its SQL into p->lines. */
@@ -91,8 +128,11 @@ static void build(struct view *v)
 
 static void preview_resume(struct view *v)
 {
-	/* back from apply: the target may have changed, so may the plan */
-	build(v);
+	struct preview_view *p = v->priv;
+	/* back from apply: the target may have changed, so may the plan (a
+	 * set's apply, once run, goes back past this screen) */
+	if (!p->set)
+		build(v);
 }
 
 static void preview_draw(struct view *v, int top, int height)
@@ -216,22 +256,35 @@ static bool preview_action(struct view *v, enum action a)
 		p->hscroll += 20;
 		return true;
 	case ACT_SAVE:
-		name = rf_xasprintf("rowferry-%s-preview.sql", s->sel.table);
+		name = rf_xasprintf("rowferry-%s-%spreview.sql", p->set ? p->root : s->sel.table,
+		                    p->set ? "set-" : "");
 		lineedit_free(&p->path);
 		lineedit_init(&p->path, name, NULL);
 		free(name);
 		p->saving = true;
 		return true;
 	case ACT_TOGGLE_DELETES:
+		if (p->set) {
+			console_message(v->con, MSG_INFO,
+			                "a set is copied without deletes here: rowferry copy "
+			                "%s --follow both --ops insert,update,delete",
+			                p->root);
+			return true;
+		}
 		s->ops_mask ^= RF_OP_DELETE;
 		build(v);
 		console_message(v->con, MSG_INFO, "deletes %s",
 		                s->ops_mask & RF_OP_DELETE ? "included" : "left out");
 		return true;
 	case ACT_APPLY:
-		apply_view_open(v->con);
+		if (p->set)
+			apply_view_open_set(v->con, p->set, p->root, false);
+		else
+			apply_view_open(v->con);
 		return true;
 	case ACT_RELOAD:
+		if (p->set) /* the plan is the related screen's: R there */
+			return true;
 		build(v);
 		return true;
 	default:
@@ -246,6 +299,9 @@ static void preview_free(struct view *v)
 	rf_buf_free(&p->sql);
 	rf_buf_free(&p->script);
 	lineedit_free(&p->path);
+	if (p->set)
+		rf_set_plan_free(p->set);
+	free(p->set);
 	free(p);
 }
 
@@ -269,4 +325,14 @@ void preview_view_open(struct console *con)
 	struct view *v = view_new(con, &preview_ops, rf_xcalloc(1, sizeof(struct preview_view)));
 	view_push(con, v);
 	build(v);
+}
+
+void preview_view_open_set(struct console *con, struct rf_set_plan *sp, const char *root)
+{
+	struct preview_view *p = rf_xcalloc(1, sizeof *p);
+	struct view *v = view_new(con, &preview_ops, p);
+	p->set = sp;
+	p->root = root;
+	view_push(con, v);
+	build_set(v);
 }

@@ -13,8 +13,9 @@
  * console's session is swapped for that table's while it is open and put
  * back when q returns here.
  *
- * Copying the checked set (p, A) needs the core's plan of a set, which is
- * not there yet: the keys say so rather than copy one table.
+ * p and A copy the checked tables (the root always) as one set: the core's
+ * plan of the set (set_copy.h) less the unchecked tables, on the normal
+ * preview and apply screens; the set is counted again after an apply.
  */
 #include <curses.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 
 #include "draw.h"
 #include "rowferry/graph.h"
+#include "rowferry/set_copy.h"
 #include "session.h"
 #include "theme.h"
 #include "view.h"
@@ -57,7 +59,9 @@ struct related_view {
 	/* the session below while a table of the set is open on the diff screen */
 	struct session *saved;
 	bool child_open;
-	bool placed; /* the cursor was put on the root */
+	bool placed;  /* the cursor was put on the root */
+	bool copying; /* the preview or apply of the set is open above */
+	bool copied;  /* a copy changed rows since the screen opened */
 };
 
 static void free_tables(struct related_view *r)
@@ -179,43 +183,63 @@ out:
  * root's WHERE, key and excluded columns are handed to the core as the
  * command line would give them (--where, --key COLS, --exclude ROOT.COL),
  * so the set is the one `rowferry diff ROOT --follow both` diffs. */
+struct root_flags {
+	struct rf_selection_flags f;
+	struct rf_set_flags sf;
+	char *ignore, *key;
+};
+
+static void root_flags_init(const struct related_view *r, struct root_flags *rf)
+{
+	const struct rf_selection *rs = &r->root;
+	size_t i;
+
+	memset(rf, 0, sizeof *rf);
+	rf->f.where = rs->where;
+	rf->f.source_where = rs->source_where;
+	rf->f.target_where = rs->target_where;
+	if (rs->ignore.len)
+		rf->f.ignore = rf->ignore = rf_strlist_join(&rs->ignore, ",");
+	rf->sf.follow = "both";
+	if (rs->key.len) {
+		rf->key = rf_strlist_join(&rs->key, ",");
+		rf_strlist_add(&rf->sf.keys, rf->key);
+	}
+	for (i = 0; i < rs->exclude.len; i++) {
+		char *x = rf_xasprintf("%s.%s", rs->table, rs->exclude.items[i]);
+		rf_strlist_add(&rf->sf.excludes, x);
+		free(x);
+	}
+}
+
+static void root_flags_free(struct root_flags *rf)
+{
+	rf_set_flags_free(&rf->sf);
+	free(rf->ignore);
+	free(rf->key);
+}
+
 static void build(struct view *v)
 {
 	struct related_view *r = v->priv;
 	struct console *con = v->con;
 	const struct rf_selection *rs = &r->root;
-	struct rf_selection_flags f = {0};
-	struct rf_set_flags sf = {0};
+	struct root_flags rfl;
 	struct rf_set_diff set;
-	char *ignore = NULL, *key = NULL;
 	size_t i;
 
 	stop(r, con, COUNT_CANCELLED);
 	free_tables(r);
 	rf_error_clear(&r->err);
 	r->failed = false;
-	f.where = rs->where;
-	f.source_where = rs->source_where;
-	f.target_where = rs->target_where;
-	if (rs->ignore.len)
-		f.ignore = ignore = rf_strlist_join(&rs->ignore, ",");
-	sf.follow = "both";
-	if (rs->key.len) {
-		key = rf_strlist_join(&rs->key, ",");
-		rf_strlist_add(&sf.keys, key);
-	}
-	for (i = 0; i < rs->exclude.len; i++) {
-		char *x = rf_xasprintf("%s.%s", rs->table, rs->exclude.items[i]);
-		rf_strlist_add(&sf.excludes, x);
-		free(x);
-	}
+	root_flags_init(r, &rfl);
 	if (rf_set_diff_begin(con->src, con->dst, &r->err) != 0) {
 		r->failed = true;
 		goto out;
 	}
 	r->open_tx = true;
-	if (rf_set_diff_build(con->src, con->dst, &con->cfg, rs->table, &f, &sf, &set, &r->err) !=
-	    0) {
+	if (rf_set_diff_build(con->src, con->dst, &con->cfg, rs->table, &rfl.f, &rfl.sf, &set,
+	                      &r->err) != 0) {
 		r->failed = true;
 		stop(r, con, COUNT_FAILED);
 		goto out;
@@ -244,9 +268,7 @@ out:
 		console_error(con, &r->err);
 	v->list.count = r->n;
 	list_clamp(&v->list);
-	rf_set_flags_free(&sf);
-	free(ignore);
-	free(key);
+	root_flags_free(&rfl);
 }
 
 static bool related_busy(struct view *v)
@@ -440,6 +462,128 @@ static void related_status(struct view *v, struct rf_buf *out)
 		rf_buf_adds(out, "  CANCELLED");
 }
 
+/* Drops table i of sp, whose plans borrow the first one's shape. */
+static void drop_table(struct rf_set_plan_table *t)
+{
+	rf_plan_free(t->deletes);
+	rf_plan_free(t->refs);
+	rf_plan_free(t->plan);
+	rf_warnings_free(&t->warnings);
+	free(t->table);
+}
+
+/* Whether a cycle broken, "name (child -> parent)", has an end in table. */
+static bool broken_touches(const char *broken, const char *table)
+{
+	char *child = rf_xasprintf("(%s -> ", table), *parent = rf_xasprintf(" -> %s)", table);
+	bool hit = strstr(broken, child) || strstr(broken, parent);
+	free(child);
+	free(parent);
+	return hit;
+}
+
+/* Leaves the unchecked tables out of sp (the core's plan of the whole
+ * set, in the order the screen lists it), keeping the apply order, and
+ * computes the kept tables' warnings again against the kept plans only: a
+ * parent left out no longer counts as inserted by the set, so its
+ * children's rows that need it are errors (missing parent). With every
+ * table checked sp is left as the core made it, the plan `rowferry copy
+ * ROOT --follow both` makes. */
+static int keep_checked(struct related_view *r, struct console *con, struct rf_set_plan *sp,
+                        struct rf_error *err)
+{
+	const struct rf_plan **plans = NULL;
+	struct rf_strlist broken = RF_STRLIST_INIT;
+	size_t i, k, n = 0, *from = NULL;
+	int rc = -1;
+
+	if (sp->len != r->n)
+		goto changed;
+	for (i = 0; i < sp->len; i++)
+		if (strcmp(sp->items[i].table, r->t[i].sel.table) != 0)
+			goto changed;
+	for (i = 0; i < r->n && r->t[i].in; i++)
+		;
+	if (i == r->n)
+		return 0;
+	from = rf_xcalloc(sp->len, sizeof *from);
+	for (i = 0; i < sp->len; i++) {
+		if (r->t[i].in) {
+			from[n] = i;
+			sp->items[n++] = sp->items[i];
+			continue;
+		}
+		for (k = 0; k < sp->broken.len; k++)
+			if (broken_touches(sp->broken.items[k], sp->items[i].table))
+				sp->broken.items[k][0] = '\0';
+		drop_table(&sp->items[i]);
+	}
+	sp->len = n;
+	for (k = 0; k < sp->broken.len; k++)
+		if (sp->broken.items[k][0])
+			rf_strlist_add(&broken, sp->broken.items[k]);
+	rf_strlist_free(&sp->broken);
+	sp->broken = broken;
+	rf_warnings_free(&sp->all);
+	plans = rf_xcalloc(n + 1, sizeof *plans);
+	for (i = 0; i < n; i++)
+		plans[i] = sp->items[i].plan;
+	for (i = 0; i < n; i++) {
+		struct rf_set_plan_table *t = &sp->items[i];
+		const struct rf_selection *sel = &r->t[from[i]].sel;
+		struct rf_preview_opts o = {sel->where || sel->source_where || sel->target_where, 0,
+		                            0};
+		const struct rf_plan *step[3] = {t->plan, t->deletes, t->refs};
+		rf_warnings_free(&t->warnings);
+		for (k = 0; k < 3; k++)
+			if (step[k] && rf_preview_warnings_set(step[k], con->dst, &o, plans, n,
+			                                       &t->warnings, err) != 0)
+				goto out;
+		for (k = 0; k < t->warnings.len; k++)
+			rf_warnings_add(&sp->all, t->warnings.items[k].severity,
+			                t->warnings.items[k].kind, "%s: %s", t->table,
+			                t->warnings.items[k].text);
+	}
+	rc = 0;
+	goto out;
+changed:
+	rf_error_set(err, "related", "the set changed since it was counted; R counts it again");
+out:
+	free(plans);
+	free(from);
+	return rc;
+}
+
+/* p and A: the plan of the checked tables, built as `rowferry copy ROOT
+ * --follow both` builds it (rf_set_plan_build, insert and update), on the
+ * preview or straight on the apply screen. */
+static void copy_set(struct view *v, bool apply)
+{
+	struct related_view *r = v->priv;
+	struct console *con = v->con;
+	struct rf_set_plan *sp = rf_xcalloc(1, sizeof *sp);
+	struct root_flags rfl;
+	struct rf_error err;
+
+	rf_error_clear(&err);
+	root_flags_init(r, &rfl);
+	if (rf_set_plan_build(con->src, con->dst, &con->cfg, r->root.table, &rfl.f, &rfl.sf,
+	                      RF_OPS_DEFAULT, sp, &err) != 0 ||
+	    keep_checked(r, con, sp, &err) != 0) {
+		console_error(con, &err);
+		rf_set_plan_free(sp);
+		free(sp);
+		goto out;
+	}
+	r->copying = true;
+	if (apply)
+		apply_view_open_set(con, sp, r->root.table, true);
+	else
+		preview_view_open_set(con, sp, r->root.table);
+out:
+	root_flags_free(&rfl);
+}
+
 /* Opens table i's diff on the diff screen with its set selection; the
  * session below is kept aside until q comes back here. */
 static void open_table(struct view *v, size_t i)
@@ -491,10 +635,11 @@ static bool related_action(struct view *v, enum action a)
 		return true;
 	case ACT_PREVIEW:
 	case ACT_APPLY:
-		console_message(
-		    v->con, MSG_WARNING,
-		    "copying a set of tables is not available in the console yet; "
-		    "Enter opens one table's diff, whose p and A copy that table alone");
+		if (r->running)
+			console_message(v->con, MSG_WARNING,
+			                "counting is still running; wait for it or Esc");
+		else if (r->n)
+			copy_set(v, a == ACT_APPLY);
 		return true;
 	case ACT_JOURNALS:
 		if (!r->running)
@@ -532,9 +677,14 @@ static bool restore_session(struct related_view *r, struct console *con)
 static void related_resume(struct view *v)
 {
 	struct related_view *r = v->priv;
-	/* a copy from that table's diff changed rows: count again */
-	if (restore_session(r, v->con) && v->con->tables_stale)
+	bool copied = r->copying;
+	/* a copy of the set, or from that table's diff, changed rows: count
+	 * again */
+	r->copying = false;
+	if ((restore_session(r, v->con) || copied) && v->con->tables_stale) {
+		r->copied = true;
 		build(v);
+	}
 }
 
 static void related_free(struct view *v)
@@ -542,6 +692,9 @@ static void related_free(struct view *v)
 	struct related_view *r = v->priv;
 	stop(r, v->con, COUNT_CANCELLED);
 	restore_session(r, v->con);
+	/* the diff below shows rows a copy of the set changed: run it again */
+	if (r->copied && v->con->session)
+		session_run(v->con->session);
 	free_tables(r);
 	rf_selection_free(&r->root);
 	free(r->root_words);

@@ -126,6 +126,14 @@ void key_view_open(struct console *con);
 void cell_view_open(struct console *con, size_t row, size_t col);
 void preview_view_open(struct console *con);
 void apply_view_open(struct console *con);
+/* The preview and apply screens for a copy of a set of tables (the
+ * related-tables screen's p and A): the preview takes sp (frees it); the
+ * apply screen takes it when take, else borrows it (the preview's, below
+ * it). root names the set in the titles (borrowed: it must outlive the
+ * screen). */
+struct rf_set_plan;
+void preview_view_open_set(struct console *con, struct rf_set_plan *sp, const char *root);
+void apply_view_open_set(struct console *con, struct rf_set_plan *sp, const char *root, bool take);
 void journals_view_open(struct console *con);
 /* path: the journal to roll back */
 void rollback_view_open(struct console *con, const char *path);
