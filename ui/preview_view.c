@@ -27,9 +27,12 @@ struct preview_view {
 	size_t hscroll;       /* columns scrolled off the left (h/l) */
 	struct lineedit path; /* the save prompt */
 	bool saving;
-	/* a copy of a set (the related-tables screen): its plan (owned) and
-	 * root's name (borrowed); NULL for the session's table */
+	/* a copy of a set (the related-tables screen): its plan (owned), the
+	 * screen that plans it (below this one), its operations and the
+	 * root's name (borrowed); set NULL for the session's table */
 	struct rf_set_plan *set;
+	struct view *related;
+	unsigned set_ops;
 	const char *root;
 };
 
@@ -56,9 +59,10 @@ static void build_set(struct view *v)
 		p->nerrors += sp->items[i].plan->errors.len;
 	text_lines_addf(&p->lines, COLOR_TITLE,
 	                "%zu insert(s), %zu update(s), %zu delete(s) into %s, %zu table(s) of "
-	                "the set of %s",
+	                "the set of %s%s",
 	                rf_set_plan_count(sp, RF_OP_INSERT), rf_set_plan_count(sp, RF_OP_UPDATE),
-	                rf_set_plan_count(sp, RF_OP_DELETE), con->dst->name, sp->len, p->root);
+	                rf_set_plan_count(sp, RF_OP_DELETE), con->dst->name, sp->len, p->root,
+	                p->set_ops & RF_OP_DELETE ? "" : "; deletes off (D turns them on)");
 	for (i = 0; i < sp->all.len; i++)
 		if (sp->all.items[i].severity == RF_SEV_ERROR)
 			text_lines_addf(&p->lines, COLOR_ERROR, "error: %s", sp->all.items[i].text);
@@ -124,6 +128,29 @@ static void build(struct view *v)
 	rf_warnings_free(&w);
 	rf_plan_free(plan);
 	v->list.top = v->list.cursor = 0;
+}
+
+/* A set planned again with ops (D, R); the plan shown stays when that fails. */
+static void replan(struct view *v, unsigned ops)
+{
+	struct preview_view *p = v->priv;
+	struct rf_set_plan *sp = rf_xcalloc(1, sizeof *sp);
+	struct rf_error err;
+
+	rf_error_clear(&err);
+	if (related_view_plan(p->related, ops, sp, &err) != 0) {
+		console_error(v->con, &err);
+		rf_set_plan_free(sp);
+		free(sp);
+		return;
+	}
+	rf_set_plan_free(p->set);
+	free(p->set);
+	p->set = sp;
+	p->set_ops = ops;
+	build_set(v);
+	console_message(v->con, MSG_INFO, "deletes %s",
+	                ops & RF_OP_DELETE ? "included" : "left out");
 }
 
 static void preview_resume(struct view *v)
@@ -265,10 +292,7 @@ static bool preview_action(struct view *v, enum action a)
 		return true;
 	case ACT_TOGGLE_DELETES:
 		if (p->set) {
-			console_message(v->con, MSG_INFO,
-			                "a set is copied without deletes here: rowferry copy "
-			                "%s --follow both --ops insert,update,delete",
-			                p->root);
+			replan(v, p->set_ops ^ RF_OP_DELETE);
 			return true;
 		}
 		s->ops_mask ^= RF_OP_DELETE;
@@ -283,9 +307,10 @@ static bool preview_action(struct view *v, enum action a)
 			apply_view_open(v->con);
 		return true;
 	case ACT_RELOAD:
-		if (p->set) /* the plan is the related screen's: R there */
-			return true;
-		build(v);
+		if (p->set)
+			replan(v, p->set_ops);
+		else
+			build(v);
 		return true;
 	default:
 		return false;
@@ -327,12 +352,14 @@ void preview_view_open(struct console *con)
 	build(v);
 }
 
-void preview_view_open_set(struct console *con, struct rf_set_plan *sp, const char *root)
+void preview_view_open_set(struct console *con, struct rf_set_plan *sp, struct view *related)
 {
 	struct preview_view *p = rf_xcalloc(1, sizeof *p);
 	struct view *v = view_new(con, &preview_ops, p);
 	p->set = sp;
-	p->root = root;
+	p->related = related;
+	p->set_ops = RF_OPS_DEFAULT;
+	p->root = related_view_root(related);
 	view_push(con, v);
 	build_set(v);
 }

@@ -226,9 +226,14 @@ static void build(struct view *v)
 	const struct rf_selection *rs = &r->root;
 	struct root_flags rfl;
 	struct rf_set_diff set;
-	size_t i;
+	struct rf_strlist out = RF_STRLIST_INIT; /* the tables left unchecked */
+	size_t i, k;
 
 	stop(r, con, COUNT_CANCELLED);
+	/* counted again (R, after a copy): the unchecked tables stay out */
+	for (i = 0; i < r->n; i++)
+		if (!r->t[i].in)
+			rf_strlist_add(&out, r->t[i].sel.table);
 	free_tables(r);
 	rf_error_clear(&r->err);
 	r->failed = false;
@@ -251,6 +256,9 @@ static void build(struct view *v)
 		memset(&set.items[i].sel, 0, sizeof set.items[i].sel);
 		r->t[i].role = "";
 		r->t[i].in = true;
+		for (k = 0; k < out.len; k++)
+			if (!strcmp(out.items[k], r->t[i].sel.table))
+				r->t[i].in = false;
 	}
 	r->broken = set.broken;
 	memset(&set.broken, 0, sizeof set.broken);
@@ -269,6 +277,7 @@ out:
 	v->list.count = r->n;
 	list_clamp(&v->list);
 	root_flags_free(&rfl);
+	rf_strlist_free(&out);
 }
 
 static bool related_busy(struct view *v)
@@ -554,34 +563,50 @@ out:
 	return rc;
 }
 
-/* p and A: the plan of the checked tables, built as `rowferry copy ROOT
- * --follow both` builds it (rf_set_plan_build, insert and update), on the
- * preview or straight on the apply screen. */
-static void copy_set(struct view *v, bool apply)
+const char *related_view_root(struct view *v)
+{
+	struct related_view *r = v->priv;
+	return r->root.table;
+}
+
+int related_view_plan(struct view *v, unsigned ops_mask, struct rf_set_plan *out,
+                      struct rf_error *err)
 {
 	struct related_view *r = v->priv;
 	struct console *con = v->con;
-	struct rf_set_plan *sp = rf_xcalloc(1, sizeof *sp);
 	struct root_flags rfl;
+	int rc = -1;
+
+	root_flags_init(r, &rfl);
+	if (rf_set_plan_build(con->src, con->dst, &con->cfg, r->root.table, &rfl.f, &rfl.sf,
+	                      ops_mask, out, err) == 0 &&
+	    keep_checked(r, con, out, err) == 0)
+		rc = 0;
+	root_flags_free(&rfl);
+	return rc;
+}
+
+/* p and A: the plan of the checked tables, built as `rowferry copy ROOT
+ * --follow both` builds it (insert and update; D on the preview adds the
+ * deletes), on the preview or straight on the apply screen. */
+static void copy_set(struct view *v, bool apply)
+{
+	struct related_view *r = v->priv;
+	struct rf_set_plan *sp = rf_xcalloc(1, sizeof *sp);
 	struct rf_error err;
 
 	rf_error_clear(&err);
-	root_flags_init(r, &rfl);
-	if (rf_set_plan_build(con->src, con->dst, &con->cfg, r->root.table, &rfl.f, &rfl.sf,
-	                      RF_OPS_DEFAULT, sp, &err) != 0 ||
-	    keep_checked(r, con, sp, &err) != 0) {
-		console_error(con, &err);
+	if (related_view_plan(v, RF_OPS_DEFAULT, sp, &err) != 0) {
+		console_error(v->con, &err);
 		rf_set_plan_free(sp);
 		free(sp);
-		goto out;
+		return;
 	}
 	r->copying = true;
 	if (apply)
-		apply_view_open_set(con, sp, r->root.table, true);
+		apply_view_open_set(v->con, sp, r->root.table, true);
 	else
-		preview_view_open_set(con, sp, r->root.table);
-out:
-	root_flags_free(&rfl);
+		preview_view_open_set(v->con, sp, v);
 }
 
 /* Opens table i's diff on the diff screen with its set selection; the

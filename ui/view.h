@@ -127,12 +127,13 @@ void cell_view_open(struct console *con, size_t row, size_t col);
 void preview_view_open(struct console *con);
 void apply_view_open(struct console *con);
 /* The preview and apply screens for a copy of a set of tables (the
- * related-tables screen's p and A): the preview takes sp (frees it); the
- * apply screen takes it when take, else borrows it (the preview's, below
- * it). root names the set in the titles (borrowed: it must outlive the
- * screen). */
+ * related-tables screen's p and A): the preview takes sp (frees it) and
+ * plans again through related (below it: related_view_plan) when D
+ * toggles the deletes; the apply screen takes sp when take, else borrows
+ * it (the preview's, below it). root names the set in the titles
+ * (borrowed: it must outlive the screen). */
 struct rf_set_plan;
-void preview_view_open_set(struct console *con, struct rf_set_plan *sp, const char *root);
+void preview_view_open_set(struct console *con, struct rf_set_plan *sp, struct view *related);
 void apply_view_open_set(struct console *con, struct rf_set_plan *sp, const char *root, bool take);
 void journals_view_open(struct console *con);
 /* path: the journal to roll back */
@@ -142,5 +143,13 @@ void help_view_open(struct console *con);
  * its rows the set is selected through (copied; NULL: the table's own, as
  * console_table_selection gives it). */
 void related_view_open(struct console *con, const char *table, const struct rf_selection *sel);
+/* The plan of the related-tables screen v's checked tables (the root
+ * always), the operations of ops_mask: rf_set_plan_build's for the root's
+ * selection, less the unchecked tables. Returns 0, or -1 with err; *out is
+ * the caller's to free (rf_set_plan_free) in both cases. */
+int related_view_plan(struct view *v, unsigned ops_mask, struct rf_set_plan *out,
+                      struct rf_error *err);
+/* The root table's name of the related-tables screen v (v's). */
+const char *related_view_root(struct view *v);
 
 #endif

@@ -5,8 +5,10 @@
 # role and constraint, and + - ~ = counts equal to `rowferry diff --follow
 # both --format json` for the same selection (WHERE and an excluded column set
 # in the console); Space toggles a checkbox (the root stays in); Enter opens a
-# child's diff with only the job's rows and q comes back; p and A say that
-# copying a set is not there yet; at 120x30 and 60x15, and once on
+# child's diff with only the job's rows and q comes back; p previews the
+# checked set (the script copy --follow both --dry-run prints) and A copies
+# it in one transaction and one v2 journal, an unchecked table left out, a
+# missing parent refused; at 120x30 and 60x15, and once on
 # PostgreSQL. A long count shows progress, Esc stops it, R counts again, q
 # leaves while counting.
 . "$(dirname "$0")/console_lib.sh"
@@ -144,6 +146,96 @@ assert_contains "q: back on the set" "Related tables of jobs" "$(line preview_ba
 assert_eq "nothing written" "Globex Ltd" "$(sq "$T/prod.db" "SELECT customer FROM jobs WHERE id = 2")"
 assert_contains "q again: the root's diff as it was" "jobs  WHERE job_number = '0000077'" "$(line root_diff 2)"
 assert_contains "with its counts" "+0 -0 ~1 =0" "$(status root_diff)"
+
+echo "# p: the set's script is copy --follow both --dry-run's; A copies the checked tables"
+cp "$T/prod.db" "$T/prod2.db"
+sed "s|prod.db|prod2.db|; s|$T/undo|$T/undo2|" "$T/config.ini" >"$T/config2.ini"
+"$ROWFERRY" --config "$T/config2.ini" copy jobs --follow both --where "job_number = '0000077'" \
+	--dry-run >"$T/set_dry.sql" 2>"$T/set_dry.err"
+console --config "$T/config2.ini" <<EOF
+:key g Enter
+:wait-idle
+:key w
+:type job_number = '0000077'
+:enter
+:wait-idle
+:key f
+:wait-idle
+:key p
+:dump $T/set_preview
+:key s ^U
+:type $T/set.sql
+:enter
+:dump $T/set_saved
+:key q G Space
+:dump $T/leaf_out
+:key A
+:dump $T/set_apply
+:type prod
+:enter
+:wait-idle
+:dump $T/set_applied
+:key q
+:wait-idle
+:dump $T/set_recounted
+EOF
+assert_eq "exit 0" 0 "$rc"
+cp "$T/prod2.db" "$T/prod2_after1.db"
+console --config "$T/config2.ini" <<EOF
+:key g Enter
+:wait-idle
+:key w
+:type job_number = '0000077'
+:enter
+:wait-idle
+:key f
+:wait-idle
+:key p D
+:dump $T/set_deletes
+:key A
+:type prod
+:enter
+:wait-idle
+:dump $T/set_applied2
+:key q
+:wait-idle
+:dump $T/set_equal
+:key q
+:wait-idle
+:dump $T/set_root_diff
+EOF
+assert_eq "exit 0" 0 "$rc"
+assert_contains "p: four tables" "3 update(s), 0 delete(s) into prod, 4 table(s) of the set of jobs; deletes off" "$(screen set_preview)"
+assert_contains "p: the script's apply order" "-- apply order (parents first): sites, jobs, sales_orders, order_lines" "$(screen set_preview)"
+assert_contains "s saves it" "saved to $T/set.sql" "$(status set_saved)"
+assert_eq "the saved script is copy --follow both --dry-run's, byte for byte" \
+	"$(cat "$T/set_dry.sql")" "$(cat "$T/set.sql")"
+assert_contains "... which has the statements" 'INSERT INTO "sales_orders"' "$(cat "$T/set.sql")"
+assert_contains "order_lines unchecked" "[ ]     order_lines" "$(screen leaf_out)"
+assert_contains "A: the checked tables only" "tables    sites, jobs, sales_orders" "$(screen set_apply)"
+assert_contains "A: asks for the target's name" "Type prod to apply, Esc cancels:" "$(screen set_apply)"
+assert_contains "A: done, in one transaction" "Applied to prod in one transaction: 1 inserted, 2 updated, 0 deleted" "$(screen set_applied)"
+journal=$(sed -n 's/^Journal: \([^ ]*\).*/\1/p' "$T/set_applied")
+assert_eq "one v2 journal with the three checked tables" "2 3" \
+	"$(head -1 "$journal" | jq -r '"\(.rowferry_undo) \(.tables | length)"')"
+assert_eq "journal committed" committed "$(tail -1 "$journal" | jq -r .state)"
+assert_eq "the job copied" "Globex" "$(sq "$T/prod2_after1.db" "SELECT customer FROM jobs WHERE id = 2")"
+assert_eq "its parent copied" "South" "$(sq "$T/prod2_after1.db" "SELECT name FROM sites WHERE id = 2")"
+assert_eq "its child copied" "SO-77-2" "$(sq "$T/prod2_after1.db" "SELECT order_ref FROM sales_orders WHERE id = 11")"
+assert_eq "the unchecked grandchild not copied (no new line)" 0 "$(sq "$T/prod2_after1.db" "SELECT count(*) FROM order_lines WHERE id = 102")"
+assert_eq "the unchecked grandchild not copied (no update)" 5 "$(sq "$T/prod2_after1.db" "SELECT qty FROM order_lines WHERE id = 101")"
+assert_contains "q: the set counted again, the checkbox kept" "[ ]     order_lines  child   +1 -1 ~1 =1" "$(screen set_recounted)"
+assert_contains "q: jobs now equal" "[x] jobs             root    +0 -0 ~0 =1" "$(screen set_recounted)"
+assert_contains "q: sales_orders: only prod's extra order left (no deletes)" "sales_orders   child   +0 -1 ~0 =2" "$(screen set_recounted)"
+assert_contains "D: deletes in the set's plan" "2 delete(s) into prod, 4 table(s) of the set of jobs" "$(screen set_deletes)"
+assert_contains "the whole set applied, deletes children first" "1 inserted, 1 updated, 2 deleted" "$(screen set_applied2)"
+journal=$(sed -n 's/^Journal: \([^ ]*\).*/\1/p' "$T/set_applied2")
+assert_eq "one v2 journal with every table of the set" "2 4" \
+	"$(head -1 "$journal" | jq -r '"\(.rowferry_undo) \(.tables | length)"')"
+for t in sites jobs sales_orders order_lines; do
+	assert_contains "after: $t all =" "+0 -0 ~0 =" "$(grep -E "^\[x\] +$t " "$T/set_equal")"
+done
+assert_contains "q: the root's diff ran again" "+0 -0 ~0 =1" "$(status set_root_diff)"
 
 echo "# the root's excluded column (c) selects the set's jobs the same way"
 console --config "$T/config.ini" <<EOF
