@@ -47,7 +47,7 @@
 	  "Choose the source and target among the config's connections")                           \
 	X(RELATED, "related", "f", NULL, G_RELATED,                                                \
 	  "Related tables (foreign-key parents, children) with counts: Space includes, Enter "     \
-	  "opens")                                                                                 \
+	  "opens, p and A preview and copy the checked set")                                       \
 	X(TOGGLE_IDENTICAL, "toggle-identical", "=", NULL, G_DIFF, "Show or hide identical rows")  \
 	X(TOGGLE_COPY, "toggle-copy", "x", NULL, G_COLUMNS,                                        \
 	  "Copy (and compare) this column or not")                                                 \
