@@ -1,7 +1,8 @@
 #!/bin/bash
 # test_console_tmux_related.sh - the related-tables screen in a real terminal
 # (tmux, 120x30): f on a job's diff, the set with its counts, Space, Enter on
-# a child's diff and q back, p refused plainly, and the terminal given back.
+# a child's diff and q back, p with a parent unchecked refused (missing
+# parent), A with the set checked copying it, and the terminal given back.
 . "$(dirname "$0")/console_lib.sh"
 . "$(dirname "$0")/tmux_lib.sh"
 unset LINES COLUMNS
@@ -23,7 +24,19 @@ INSERT INTO jobs VALUES (1, '0000076', 'Acme'), (2, '0000077', 'Globex');
 INSERT INTO sales_orders VALUES (10, 2, 'SO-77-1'), (12, 1, 'SO-76-1');
 INSERT INTO order_lines VALUES (100, 10, 'A', NULL), (103, 12, 'X', NULL);"
 
-tstart "cd '$T' && '$ROWFERRY' --from sqlite:$T/dev.db --to sqlite:$T/prod.db --table jobs --where \"job_number = '0000077'\"; echo \"rowferry exited \$?\"; exec sleep 600"
+cat >"$T/config.ini" <<EOF
+[connection dev]
+url = sqlite:$T/dev.db
+[connection prod]
+url = sqlite:$T/prod.db
+[defaults]
+source = dev
+target = prod
+[safety]
+undo_dir = $T/undo
+EOF
+
+tstart "cd '$T' && '$ROWFERRY' --config '$T/config.ini' --table jobs --where \"job_number = '0000077'\"; echo \"rowferry exited \$?\"; exec sleep 600"
 twait "jobs  WHERE job_number = '0000077'"
 twait "+0 -0 ~0 =1"
 tkeys f
@@ -45,7 +58,21 @@ tkeys q
 twait "Related tables of jobs"
 twait "[ ]   sales_orders"
 tkeys p
-twait "copying a set of tables is not available in the console yet"
+twait "2 table(s) of the set of jobs"
+twait "error: order_lines: foreign key order_lines_sales_order_id_fkey: parent rows missing in sales_orders"
+twait "error(s): apply refused"
+tkeys q k Space
+twait "[x]   sales_orders"
+tkeys A
+twait "tables    jobs, sales_orders, order_lines"
+twait "Type prod to apply, Esc cancels:"
+tkeys p r o d Enter
+twait "Applied to prod in one transaction: 3 inserted"
+assert_eq "one journal, in the config's undo_dir" 1 "$(ls "$T/undo" | wc -l)"
+tkeys q
+twait "[x]     order_lines  child   +0 -0 ~0 =3"
+twait "3 of 3 in  +0 -0 ~0"
+assert_eq "the set is in prod" 3 "$(sq "$T/prod.db" "SELECT count(*) FROM order_lines WHERE id IN (100, 101, 102)")"
 tkeys q
 twait "jobs  WHERE job_number = '0000077'"
 tkeys Q
