@@ -58,10 +58,11 @@ static void build_set(struct view *v)
 	for (i = 0; i < sp->len; i++)
 		p->nerrors += sp->items[i].plan->errors.len;
 	text_lines_addf(&p->lines, COLOR_TITLE,
-	                "%zu insert(s), %zu update(s), %zu delete(s) into %s, %zu table(s) of "
-	                "the set of %s%s",
-	                rf_set_plan_count(sp, RF_OP_INSERT), rf_set_plan_count(sp, RF_OP_UPDATE),
-	                rf_set_plan_count(sp, RF_OP_DELETE), con->dst->name, sp->len, p->root,
+	                "set of %s, %zu table(s): %zu insert(s), %zu update(s), %zu delete(s) "
+	                "into %s%s",
+	                p->root, sp->len, rf_set_plan_count(sp, RF_OP_INSERT),
+	                rf_set_plan_count(sp, RF_OP_UPDATE), rf_set_plan_count(sp, RF_OP_DELETE),
+	                con->dst->name,
 	                p->set_ops & RF_OP_DELETE ? "" : "; deletes off (D turns them on)");
 	for (i = 0; i < sp->all.len; i++)
 		if (sp->all.items[i].severity == RF_SEV_ERROR)

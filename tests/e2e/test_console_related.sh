@@ -134,7 +134,7 @@ assert_contains "q comes back to the set" "Related tables of jobs WHERE job_numb
 assert_contains "the checkbox kept" "[ ]   sales_orders" "$(screen back)"
 echo "# p, A with sales_orders unchecked: order_lines would need SO-77-2, left out"
 assert_contains "p: the set's preview" "Preview: the SQL apply would run on prod" "$(line preview 2)"
-assert_contains "p: three tables, sales_orders left out" "3 table(s) of the set of jobs" "$(screen preview)"
+assert_contains "p: three tables, sales_orders left out" "set of jobs, 3 table(s): 1 insert(s), 3 update(s), 0 delete(s) into prod" "$(screen preview)"
 assert_contains "p: the missing parent is an error" "error: order_lines: " "$(screen preview)"
 assert_contains "p: it names sales_orders" "sales_orders" "$(grep 'error: order_lines' "$T/preview")"
 assert_not_contains "p: no statement for sales_orders" "INSERT INTO \"sales_orders\"" "$(screen preview)"
@@ -205,7 +205,7 @@ console --config "$T/config2.ini" <<EOF
 :dump $T/set_root_diff
 EOF
 assert_eq "exit 0" 0 "$rc"
-assert_contains "p: four tables" "3 update(s), 0 delete(s) into prod, 4 table(s) of the set of jobs; deletes off" "$(screen set_preview)"
+assert_contains "p: four tables" "set of jobs, 4 table(s): 2 insert(s), 3 update(s), 0 delete(s) into prod; deletes off" "$(screen set_preview)"
 assert_contains "p: the script's apply order" "-- apply order (parents first): sites, jobs, sales_orders, order_lines" "$(screen set_preview)"
 assert_contains "s saves it" "saved to $T/set.sql" "$(status set_saved)"
 assert_eq "the saved script is copy --follow both --dry-run's, byte for byte" \
@@ -227,7 +227,7 @@ assert_eq "the unchecked grandchild not copied (no update)" 5 "$(sq "$T/prod2_af
 assert_contains "q: the set counted again, the checkbox kept" "[ ]     order_lines  child   +1 -1 ~1 =1" "$(screen set_recounted)"
 assert_contains "q: jobs now equal" "[x] jobs             root    +0 -0 ~0 =1" "$(screen set_recounted)"
 assert_contains "q: sales_orders: only prod's extra order left (no deletes)" "sales_orders   child   +0 -1 ~0 =2" "$(screen set_recounted)"
-assert_contains "D: deletes in the set's plan" "2 delete(s) into prod, 4 table(s) of the set of jobs" "$(screen set_deletes)"
+assert_contains "D: deletes in the set's plan" "set of jobs, 4 table(s): 1 insert(s), 1 update(s), 2 delete(s) into prod" "$(screen set_deletes)"
 assert_contains "the whole set applied, deletes children first" "1 inserted, 1 updated, 2 deleted" "$(screen set_applied2)"
 journal=$(sed -n 's/^Journal: \([^ ]*\).*/\1/p' "$T/set_applied2")
 assert_eq "one v2 journal with every table of the set" "2 4" \
@@ -263,7 +263,11 @@ LINES=15 COLUMNS=60 console --config "$T/config.ini" <<EOF
 :key G Enter
 :wait-idle
 :dump $T/small_child
-:key q q
+:key q p
+:dump $T/small_preview
+:key A
+:dump $T/small_apply
+:key Esc q q
 :dump $T/small_tables
 EOF
 assert_eq "exit 0 at 60x15" 0 "$rc"
@@ -273,6 +277,11 @@ assert_contains "order_lines at 60x15, counts visible" "+1 -1 ~2 =1" "$(grep -E 
 assert_contains "hints at 60x15" "Space include  Enter open" "$(status small)"
 expect_counts small --config "$T/config.ini"
 assert_contains "Enter at 60x15: the child's diff" "order_lines  rows of the set of jobs (all rows)" "$(line small_child 2)"
+assert_contains "p at 60x15: the set's preview" "set of jobs, 4 table(s): 2 insert(s), 5 update(s)" "$(screen small_preview)"
+assert_contains "p at 60x15: the script" "-- apply order (parents first): sites," "$(screen small_preview)"
+assert_contains "A at 60x15: the tables" "tables    sites, jobs, sales_orders" "$(screen small_apply)"
+assert_contains "A at 60x15: the confirmation visible" "Type prod to apply" "$(screen small_apply)"
+assert_eq "A at 60x15, Esc: nothing written" "Globex Ltd" "$(sq "$T/prod.db" "SELECT customer FROM jobs WHERE id = 2")"
 assert_contains "q q: back on the tables screen" "Tables: dev (source) -> prod (target)" "$(line small_tables 2)"
 
 echo "# PostgreSQL: the same set, named by the catalog's constraints, counted as the CLI does"

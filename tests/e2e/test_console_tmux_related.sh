@@ -58,7 +58,7 @@ tkeys q
 twait "Related tables of jobs"
 twait "[ ]   sales_orders"
 tkeys p
-twait "2 table(s) of the set of jobs"
+twait "set of jobs, 2 table(s): "
 twait "error: order_lines: foreign key order_lines_sales_order_id_fkey: parent rows missing in sales_orders"
 twait "error(s): apply refused"
 tkeys q k Space
