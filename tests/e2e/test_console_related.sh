@@ -301,11 +301,20 @@ else
 :key f
 :wait-idle
 :dump $T/pg
+:key p s ^U
+:type $T/pg_set.sql
+:enter
+:dump $T/pg_saved
 EOF
 	assert_eq "exit 0 on PostgreSQL" 0 "$rc"
 	assert_contains "PostgreSQL: a child with its constraint" "child   +1 -1 ~0 =1             sales_orders_job_id_fkey: " "$(grep -E '^\[x\] +sales_orders' "$T/pg" || true)"
 	assert_contains "PostgreSQL: the parent" "parent  +0 -0 ~1 =0" "$(grep -E '^\[x\] +sites' "$T/pg" || true)"
 	expect_counts pg --from "$PGD" --to "$PGP" --where "job_number = '0000077'"
+	assert_contains "PostgreSQL: p saves the set's script" "saved to $T/pg_set.sql" "$(status pg_saved)"
+	"$ROWFERRY" copy jobs --from "$PGD" --to "$PGP" --follow both --where "job_number = '0000077'" \
+		--dry-run >"$T/pg_dry.sql" 2>"$T/pg_dry.err"
+	assert_eq "PostgreSQL: the script is copy --follow both --dry-run's" "$(cat "$T/pg_dry.sql")" "$(cat "$T/pg_set.sql")"
+	assert_contains "PostgreSQL: ... with statements" "INSERT INTO" "$(cat "$T/pg_set.sql")"
 fi
 
 echo "# a long count: progress, Esc, R, q while counting"
