@@ -73,42 +73,6 @@ static int item_of(const struct rf_set_plan *sp, const char *name)
 	return -1;
 }
 
-/* A reference to a parent of the set whose referenced key the target
- * generates (excluded) would be copied by value and point at another row:
- * refused until references are rewritten through match keys (issue 12). */
-static int refuse_regenerated(const struct rf_set_plan *sp, struct rf_error *err)
-{
-	size_t t, f, k, j;
-
-	for (t = 0; t < sp->len; t++) {
-		const struct rf_table_info *st = &sp->items[t].plan->shape->src_table;
-		for (f = 0; f < st->nfkeys; f++) {
-			const struct rf_fkey *fk = &st->fkeys[f];
-			int p = item_of(sp, fk->ref_table);
-			const struct rf_diff_shape *ps;
-			if (p < 0)
-				continue;
-			ps = sp->items[p].plan->shape;
-			for (k = 0; k < fk->ncols; k++)
-				for (j = 0; j < ps->ncols; j++)
-					if (strcmp(ps->cols[j].name, fk->ref_cols[k]) == 0 &&
-					    !ps->cols[j].copy)
-						return rf_error_set(
-						    err, sp->items[t].table,
-						    "foreign key %s references %s.%s, which is "
-						    "excluded (the target generates it): rewriting "
-						    "references through match keys is not "
-						    "supported "
-						    "yet; keep %s.%s, or copy %s on its own",
-						    fk->name ? fk->name : "(unnamed)",
-						    sp->items[p].table, fk->ref_cols[k],
-						    sp->items[p].table, fk->ref_cols[k],
-						    sp->items[t].table);
-		}
-	}
-	return 0;
-}
-
 /* Breaks the set's cycles in the target (set_copy.h): deferred where the
  * key is DEFERRABLE and the target defers, else NULL then UPDATE. */
 static int break_cycles(struct rf_db *dst, const struct rf_fk_list *broken, struct rf_set_plan *sp,
@@ -236,7 +200,6 @@ int rf_set_plan_build(struct rf_db *src, struct rf_db *dst, const struct rf_conf
 	if (rc == 0) {
 		for (i = 0; i < d.broken.len; i++)
 			rf_strlist_add(&out->broken, d.broken.items[i]);
-		rc = refuse_regenerated(out, err);
 	}
 	if (rc == 0)
 		rc = break_cycles(dst, &d.broken_edges, out, err);
