@@ -116,9 +116,9 @@ struct rf_table_info {
 	                           columns (no expression, not partial), in
 	                           name order; for creating the table elsewhere
 	                           (schema.h) */
-	bool plain_inserts; /* a base table without triggers or rules: an INSERT
-	                       stores its values as each column's `store` says
-	                       (false where not known) */
+	bool plain_inserts;     /* a base table without triggers or rules: an INSERT
+	                           stores its values as each column's `store` says
+	                           (false where not known) */
 };
 void rf_table_info_free(struct rf_table_info *t);
 /* index of column `name` (exact match), or -1 */

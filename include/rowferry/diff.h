@@ -50,7 +50,7 @@ struct rf_selection {
 	char *table;
 	size_t nrefs;
 	struct rf_col_ref *refs; /* owned */
-	char *where; /* both sides unless overridden below */
+	char *where;             /* both sides unless overridden below */
 	char *source_where;
 	char *target_where;
 	struct rf_strlist key; /* empty: the source's primary key */
@@ -190,8 +190,11 @@ struct rf_diff_opts {
 	unsigned long long segment_rows;  /* hash: stream a segment this small; 1024 */
 };
 #define RF_DIFF_HASH_MIN_ROWS 100000ULL
-#define RF_DIFF_SEGMENT_ROWS 1024ULL
-#define RF_DIFF_OPTS_INIT {RF_DIFF_STREAM, RF_DIFF_HASH_MIN_ROWS, RF_DIFF_SEGMENT_ROWS}
+#define RF_DIFF_SEGMENT_ROWS  1024ULL
+#define RF_DIFF_OPTS_INIT                                                                          \
+	{                                                                                          \
+		RF_DIFF_STREAM, RF_DIFF_HASH_MIN_ROWS, RF_DIFF_SEGMENT_ROWS                        \
+	}
 /* "stream", "hash", "auto" -> 0 and *out; else -1. */
 int rf_diff_algorithm_parse(const char *name, enum rf_diff_algorithm *out);
 

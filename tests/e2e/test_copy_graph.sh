@@ -208,8 +208,15 @@ check_regen() { # LABEL ENGINE FROM TO [ENGINE of FROM]
 	rm -f "$T/undo"/*
 
 	rf diff jobs --from "$from" --to "$to" --where "job_number = '0000077'" --follow children --exclude id
-	assert_contains "$label: diff: the reference shown through the match key" "job_id" "$(cat "$T/out")"
-	assert_contains "$label: diff: the parent's match key value" "0000077" "$(cat "$T/out")"
+	assert_eq "$label: diff: exit 1 (differences)" 1 "$rc"
+	assert_contains "$label: diff: the reference named with the parent's match key" \
+		"ref:    job_id -> $(case $from in postgres*) echo public.;; esac)jobs.job_number" "$(cat "$T/out")"
+	assert_contains "$label: diff: SO-77-1 identical though its job has another id in the target" \
+		"sales_orders: 1 only in source, 0 only in target, 0 changed, 1 identical" "$(cat "$T/out")"
+	rf diff jobs --from "$from" --to "$to" --where "job_number = '0000077'" --follow children --exclude id --format json
+	assert_eq "$label: diff --format json: references as the parents' match keys" \
+		"SO-77-2 0000077;L1 SO-77-1 -;L2 SO-77-1 L1;L3 SO-77-2 -;L4 SO-77-2 L3;" \
+		"$(jq -r 'select(.status == "only_source") | .source | "\(.order_ref // .line_ref) \(.job_id // .sales_order_id) \(if has("parent_line_id") then (.parent_line_id // "-") else "" end)"' "$T/out" | sed 's/ $//' | tr '\n' ';')"
 
 	rf copy jobs --from "$from" --to "$to" --where "job_number = '0000077'" --follow children \
 		--exclude id --dry-run
@@ -217,8 +224,12 @@ check_regen() { # LABEL ENGINE FROM TO [ENGINE of FROM]
 	[ "$rc" = 0 ] || cat "$T/err"
 	assert_contains "$label: --dry-run: the counts" "sales_orders: 1 to insert, 0 to update, 0 to delete; 1 identical" "$(cat "$T/out")"
 	assert_contains "$label: --dry-run: lines to insert" "order_lines: 4 to insert" "$(cat "$T/out")"
-	assert_contains "$label: --dry-run: the reference as a subquery" "(SELECT " "$(grep -i 'job_number' "$T/out" || true)"
-	assert_contains "$label: --dry-run: resolved by the parent's match key" "order_ref" "$(grep -i 'INSERT INTO' "$T/out" | grep order_lines || true)"
+	assert_eq "$label: --dry-run: the order's job resolved by its job_number in the target" 1 \
+		"$(grep -cE "^  \(\(SELECT .id. FROM (.public.\.)?.jobs. WHERE .job_number. = '0000077'\), 'SO-77-2'" "$T/out" || true)"
+	assert_eq "$label: --dry-run: the lines' orders resolved by order_ref" 2 \
+		"$(grep -cE "^  \(\(SELECT .id. FROM (.public.\.)?.sales_orders. WHERE .order_ref. = 'SO-77-1'\), 'L" "$T/out" || true)"
+	assert_eq "$label: --dry-run: the bundle references set by line_ref once the lines exist" 1 \
+		"$(grep -cE "^UPDATE .* SET .parent_line_id. = \(SELECT .id. FROM (.public.\.)?.order_lines. WHERE .line_ref. = 'L3'\) WHERE .line_ref. = 'L4';" "$T/out" || true)"
 	assert_eq "$label: --dry-run writes nothing" "$before" "$(rg_dump "$to")"
 
 	rf copy jobs --from "$from" --to "$to" --where "job_number = '0000077'" --follow children \
@@ -253,6 +264,17 @@ check_regen "postgres --exclude id" postgres "$PGD" "$PGP"
 check_regen "sqlite --exclude id" sqlite "sqlite:$T/dev.db" "sqlite:$T/prod.db"
 check_regen "mariadb --exclude id" mariadb "$MYD" "$MYP"
 check_regen "sqlite->postgres --exclude id" postgres "sqlite:$T/dev.db" "$PGP" sqlite
+# a nullable reference whose parent is neither copied nor in the target:
+# refused before anything is written, naming the row's reference
+rg_reset postgres
+pg "$PGD" "UPDATE order_lines SET parent_line_id = 104 WHERE id = 102" >/dev/null
+before=$(rg_dump "$PGP")
+rf copy jobs --from "$PGD" --to "$PGP" --where "job_number = '0000077'" --follow children --exclude id \
+	--yes --undo-dir "$T/undo"
+assert_eq "--exclude id, parent not found: refused (exit 3)" 3 "$rc"
+assert_contains "--exclude id, parent not found: names the missing reference" "parent_line_id=L5" "$(cat "$T/out" "$T/err")"
+assert_eq "--exclude id, parent not found: nothing written" "$before" "$(rg_dump "$PGP")"
+
 
 # cycles: depts.manager_id -> emps (nullable) and emps.dept_id -> depts; a
 # self-reference emps.mentor_id whose parent has the higher id (MariaDB
