@@ -355,8 +355,9 @@ static int add_restricts(struct set_build *b, const struct rf_set_flags *sf, str
 
 /* The references of item i whose parent is in the set with its referenced
  * column excluded (the target generates it): compared and written through
- * the parent's match key (rf_col_ref, DESIGN §11). A composite foreign key
- * or match key there is refused. */
+ * the parent's match key (rf_col_ref, DESIGN §11). A composite foreign
+ * key or match key, or a reference in the child's match key, is compared
+ * by value (a copy refuses it: set_copy.c). */
 static int add_refs(struct set_build *b, size_t i, struct rf_error *err)
 {
 	struct set_table *t = &b->t[i];
@@ -372,17 +373,14 @@ static int add_refs(struct set_build *b, size_t i, struct rf_error *err)
 		for (p = 0; p < b->set->len && !pt; p++)
 			if (table_is(&b->t[p].info[0], fk->ref_table, strlen(fk->ref_table)))
 				pt = &b->t[p];
+		/* in the child's match key: compared by value, and a copy
+		 * refuses it (set_copy.c) */
 		if (!pt || rf_strlist_index(&pt->sel.exclude, fk->ref_cols[0]) < 0 ||
-		    rf_strlist_index(&t->sel.exclude, fk->cols[0]) >= 0)
+		    rf_strlist_index(&t->sel.exclude, fk->cols[0]) >= 0 ||
+		    rf_strlist_index(&t->sel.key, fk->cols[0]) >= 0)
 			continue;
 		if (fk->ncols != 1 || pt->sel.key.len != 1)
-			return rf_error_set(err, t->name,
-			                    "foreign key %s references %s, whose key the target "
-			                    "generates: rewriting a reference through a "
-			                    "composite %s is not supported; keep %s.%s",
-			                    fk->name ? fk->name : "(unnamed)", pt->name,
-			                    fk->ncols != 1 ? "foreign key" : "match key", pt->name,
-			                    fk->ref_cols[0]);
+			continue; /* compared by value; a copy refuses it */
 		mk = rf_table_info_col(&pt->info[0], pt->sel.key.items[0]);
 		if (mk < 0)
 			return rf_error_set(err, pt->name, "no column %s", pt->sel.key.items[0]);

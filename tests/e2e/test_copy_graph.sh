@@ -121,6 +121,15 @@ check_copy() { # LABEL ENGINE FROM TO [ENGINE of FROM]
 	assert_eq "$label: undo: exit 0" 0 "$rc"
 	assert_eq "$label: undo restores every table" "$before" "$(dump "$to")"
 
+	# a reference that is part of its table's match key (order_lines'
+	# (sales_order_id, line_no)) is not rewritten: refused, naming it
+	rf copy jobs --from "$from" --to "$to" --where "job_number = '0000077'" --follow children \
+		--exclude id --yes --undo-dir "$T/undo"
+	assert_eq "$label: --exclude id, a reference in a match key: exit 2" 2 "$rc"
+	assert_contains "$label: --exclude id, a reference in a match key: says which" \
+		"cannot be rewritten through a match key: " "$(cat "$T/err")"
+	assert_eq "$label: --exclude id, a reference in a match key: nothing written" "$before" "$(dump "$to")"
+
 	# a failure in the last table rolls back the parents' writes
 	case $to in
 	sqlite:*) q "$to" "CREATE TRIGGER no_c BEFORE INSERT ON order_lines WHEN NEW.sku = 'C'
