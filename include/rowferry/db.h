@@ -116,9 +116,9 @@ struct rf_table_info {
 	                           columns (no expression, not partial), in
 	                           name order; for creating the table elsewhere
 	                           (schema.h) */
-	bool plain_inserts; /* a base table without triggers or rules: an INSERT
-	                       stores its values as each column's `store` says
-	                       (false where not known) */
+	bool plain_inserts;     /* a base table without triggers or rules: an INSERT
+	                           stores its values as each column's `store` says
+	                           (false where not known) */
 };
 void rf_table_info_free(struct rf_table_info *t);
 /* index of column `name` (exact match), or -1 */
@@ -162,7 +162,25 @@ struct rf_stream_spec {
 	 * canonical cells each, of the key columns' classes; NULL: unbounded
 	 * on that side. */
 	const struct rf_cell *key_lo, *key_hi;
+	/* References compared through match keys (DESIGN §11): NULL, or ncols
+	 * entries; where refs[i].parent is set, output column i is the
+	 * parent's match key instead of the column's own value, written by
+	 * rf_db_ref_select (keys are never such columns). */
+	const struct rf_stream_ref *refs;
 };
+
+/* A foreign key column streamed as its parent's match key: (SELECT
+ * rf_p.mk FROM parent rf_p WHERE rf_p.pk = table.col). Borrowed. */
+struct rf_stream_ref {
+	const struct rf_table_info *parent; /* schema and name used */
+	const char *pk;                     /* the parent's referenced column */
+	const char *mk;                     /* the parent's match key column */
+};
+/* Appends ref's scalar subquery for column col of t, quoted by db's
+ * quote_ident; cast ("::text", or "") follows the match key column. */
+void rf_db_ref_select(struct rf_db *db, const struct rf_stream_ref *ref,
+                      const struct rf_table_info *t, const char *col, const char *cast,
+                      struct rf_buf *out);
 
 /* A segment of a table for the hash diff (DESIGN §14): the rows of table
  * that pass where and whose key (NOT NULL columns of integer or text

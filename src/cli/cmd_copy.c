@@ -49,8 +49,12 @@ static const char copy_usage[] =
     "transaction with one journal: DELETEs children first, then INSERTs and\n"
     "UPDATEs parents first; a cycle is broken at a nullable foreign key (INSERT\n"
     "NULL, UPDATE once every row exists) or, on PostgreSQL, a DEFERRABLE one.\n"
-    "--dry-run prints the whole script. Excluding a key that references in the\n"
-    "set point at (target-generated keys) is refused for now.\n"
+    "--dry-run prints the whole script. With a parent's key excluded (the\n"
+    "target generates it: --exclude id), a reference to it is compared through\n"
+    "the parent's match key and written as (SELECT id FROM parent WHERE\n"
+    "match_key = value): the parent this copy inserted, or one already there.\n"
+    "A reference that is part of its own table's match key, or a composite one,\n"
+    "is refused.\n"
     "\n"
     "On a terminal, you confirm by typing the target connection's name.\n"
     "The last line of output names the journal: `journal: PATH`.\n"
@@ -61,7 +65,9 @@ static const char copy_usage[] =
     "example:\n"
     "  rowferry copy siteflow_orders --key job_number,order_ref --exclude guid \\\n"
     "      --where \"job_number = '0000065'\"\n"
-    "  rowferry copy jobs --where \"job_number = '0000077'\" --follow children\n";
+    "  rowferry copy jobs --where \"job_number = '0000077'\" --follow children\n"
+    "  rowferry copy jobs --where \"job_number = '0000077'\" --follow children \\\n"
+    "      --exclude id --key order_lines:line_ref\n";
 
 struct copy_args {
 	struct cli_selection_args sel;

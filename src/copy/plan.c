@@ -358,6 +358,14 @@ struct rf_plan *rf_plan_take_references(struct rf_plan *p, const size_t *cols, s
 	size_t i, k;
 
 	d->own_rows = true;
+	/* rows whose key the target generated are found by their match key */
+	for (k = 0; k < d->ntarget_key; k++)
+		if (p->shape->cols[d->target_key[k]].excluded)
+			break;
+	if (k < d->ntarget_key) {
+		memcpy(d->target_key, p->shape->key, p->shape->nkey * sizeof *d->target_key);
+		d->ntarget_key = p->shape->nkey;
+	}
 	for (i = 0; i < p->nops; i++) {
 		struct rf_op *op = &p->ops[i];
 		struct rf_diff_row tmp;

@@ -27,9 +27,41 @@ static void r_where_key(struct rf_render *r, const struct rf_plan *p, const stru
 	}
 }
 
+/* A value of column col: a reference through a match key (rf_col_ref)
+ * resolves the parent's key in the target, in the same transaction. */
+static void r_value(struct rf_render *r, const struct rf_plan *p, size_t col,
+                    const struct rf_cell *v)
+{
+	const struct rf_diff_col *c = &p->shape->cols[col];
+	if (!c->ref || v->is_null) {
+		rf_render_value(r, c->tclass, v);
+		return;
+	}
+	rf_render_add(r, "(SELECT ");
+	rf_render_ident(r, c->ref->pk);
+	rf_render_add(r, " FROM ");
+	rf_render_table(r, &c->ref->parent[1]);
+	rf_render_add(r, " WHERE ");
+	rf_render_ident(r, c->ref->mk);
+	rf_render_add(r, " = ");
+	rf_render_value(r, c->tclass, v);
+	rf_render_add(r, ")");
+}
+
+/* Whether an insert of p writes a reference through a match key: no bulk
+ * loader carries the subquery. */
+static bool inserts_refs(const struct rf_plan *p)
+{
+	size_t j;
+	for (j = 0; j < p->ninsert_cols; j++)
+		if (p->shape->cols[p->insert_cols[j]].ref)
+			return true;
+	return false;
+}
+
 bool rf_plan_loads_in_bulk(const struct rf_plan *p, const struct rf_db *db)
 {
-	return db->bulk && p->bulk_rows && p->ninsert_cols &&
+	return !inserts_refs(p) && db->bulk && p->bulk_rows && p->ninsert_cols &&
 	       rf_plan_count(p, RF_OP_INSERT) >= p->bulk_rows;
 }
 
@@ -147,8 +179,7 @@ static void render_inserts(const struct rf_plan *p, struct rf_render *r, size_t 
 				size_t col = p->insert_cols[j];
 				if (j)
 					rf_render_add(r, ", ");
-				rf_render_value(r, p->shape->cols[col].tclass,
-				                rf_plan_value(op, col));
+				r_value(r, p, col, rf_plan_value(op, col));
 			}
 			rf_render_add(r, ")");
 		}
@@ -176,7 +207,7 @@ static void render_update(const struct rf_plan *p, struct rf_render *r, size_t i
 			rf_render_add(r, ", ");
 		rf_render_ident(r, p->shape->cols[j].name);
 		rf_render_add(r, " = ");
-		rf_render_value(r, p->shape->cols[j].tclass, rf_plan_value(op, j));
+		r_value(r, p, j, rf_plan_value(op, j));
 	}
 	r_where_key(r, p, op->row->dst);
 	rf_render_finish(r, out, RF_OP_UPDATE, i, 1, false);

@@ -161,7 +161,8 @@ bool rf_predict_open(struct rf_predict *pr, const struct rf_plan *p,
 		for (j = 0; j < p->ninsert_cols; j++)
 			if (sh->cols[p->insert_cols[j]].dst == (int)d)
 				break;
-		if (j == p->ninsert_cols ||
+		/* a reference through a match key is resolved by the target */
+		if (j == p->ninsert_cols || sh->cols[p->insert_cols[j]].ref ||
 		    sh->cols[p->insert_cols[j]].tclass != now->cols[d].tclass)
 			goto unproven;
 		pr->shape_of[d] = p->insert_cols[j];

@@ -322,7 +322,7 @@ static bool same_table(const struct rf_table_info *t, const char *name)
 /* The parents the plans q[0..n) insert into the table fk references, as
  * encoded keys into own. */
 static void own_parents(const struct rf_plan *const *q, size_t n, const struct rf_fkey *fk,
-                        struct rf_keyset *own)
+                        const char *const *ref_cols, struct rf_keyset *own)
 {
 	struct rf_buf k = RF_BUF_INIT;
 	struct tuples mine;
@@ -330,7 +330,7 @@ static void own_parents(const struct rf_plan *const *q, size_t n, const struct r
 
 	for (j = 0; j < n; j++) {
 		if (!same_table(&q[j]->shape->dst_table, fk->ref_table) ||
-		    !collect_written(q[j], (const char *const *)fk->ref_cols, fk->ncols, 0, &mine))
+		    !collect_written(q[j], ref_cols, fk->ncols, 0, &mine))
 			continue;
 		for (i = 0; i < mine.len; i++) {
 			if (q[j]->ops[mine.op[i]].kind != RF_OP_INSERT)
@@ -346,7 +346,9 @@ static void own_parents(const struct rf_plan *const *q, size_t n, const struct r
 
 /* Foreign keys: every parent a written row references must exist in the
  * target, or be inserted by this same plan when the key references the
- * table itself, or by another plan of the set (set[0..nset)). */
+ * table itself, or by another plan of the set (set[0..nset)). A reference
+ * through a match key (rf_col_ref) is looked up by that key: the row's
+ * value is the parent's match key. */
 static int check_fkey(const struct rf_plan *p, struct rf_db *db, const struct rf_fkey *fk,
                       const struct rf_plan *const *set, size_t nset, size_t max,
                       struct rf_warnings *out, struct rf_error *err)
@@ -361,7 +363,8 @@ static int check_fkey(const struct rf_plan *p, struct rf_db *db, const struct rf
 	struct rf_lookup_key key = {fk->ncols, cols, quote, 0, NULL};
 	struct rf_buf list = RF_BUF_INIT;
 	bool self = same_table(dt, fk->ref_table);
-	int rc = -1;
+	const char *const *ref_cols = (const char *const *)fk->ref_cols;
+	int sc, rc = -1;
 
 	memset(&parent, 0, sizeof parent);
 	memset(&f, 0, sizeof f);
@@ -373,8 +376,11 @@ static int check_fkey(const struct rf_plan *p, struct rf_db *db, const struct rf
 	}
 	if (db->ops->describe(db, fk->ref_table, &parent, err) != 0)
 		goto out;
+	sc = shape_col_of(p, fk->cols[0]);
+	if (fk->ncols == 1 && sc >= 0 && p->shape->cols[sc].ref)
+		ref_cols = (const char *const *)&p->shape->cols[sc].ref->mk;
 	for (i = 0; i < fk->ncols; i++) {
-		int pc = rf_table_info_col(&parent, fk->ref_cols[i]);
+		int pc = rf_table_info_col(&parent, ref_cols[i]);
 		if (pc < 0) {
 			rc = 0; /* a parent we cannot read the same way: say nothing */
 			goto out;
@@ -384,8 +390,8 @@ static int check_fkey(const struct rf_plan *p, struct rf_db *db, const struct rf
 		quote[i] = rf_lookup_class(classes[i], parent.cols[pc].tclass);
 	}
 	if (self) /* parents the plan itself inserts */
-		own_parents(&p, 1, fk, &own);
-	own_parents(set, nset, fk, &own);
+		own_parents(&p, 1, fk, ref_cols, &own);
+	own_parents(set, nset, fk, ref_cols, &own);
 	f.nkey = fk->ncols;
 	f.classes = classes;
 	if (rf_lookup_rows(db, &parent, &key, t.cells, t.len, cols, fk->ncols, false, found_row, &f,

@@ -1,5 +1,6 @@
 /* set_copy.c - a copy of a set of related tables (set_copy.h, DESIGN
  * §11): the plans of every table, their script and their apply. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,14 +75,37 @@ static int item_of(const struct rf_set_plan *sp, const char *name)
 }
 
 /* A reference to a parent of the set whose referenced key the target
- * generates (excluded) would be copied by value and point at another row:
- * refused until references are rewritten through match keys (issue 12). */
+ * generates (excluded) is written through the parent's match key (its
+ * shape column has a ref); one that could not be made so (a part of the
+ * child's match key) would be copied by value and point at another row:
+ * refused. */
+static int refuse_why(const struct rf_set_plan *sp, size_t p, size_t t, const struct rf_fkey *fk,
+                      size_t k, struct rf_error *err)
+{
+	char why[512];
+	if (fk->ncols > 1)
+		snprintf(why, sizeof why, "a foreign key of %zu columns", fk->ncols);
+	else if (sp->items[p].plan->shape->nkey > 1)
+		snprintf(why, sizeof why, "the match key of %s has several columns",
+		         sp->items[p].table);
+	else
+		snprintf(why, sizeof why, "%s is part of the match key of %s", fk->cols[k],
+		         sp->items[t].table);
+	return rf_error_set(err, sp->items[t].table,
+	                    "foreign key %s references %s.%s, which is excluded (the target "
+	                    "generates it), and cannot be rewritten through a match key: "
+	                    "%s; give --key TABLE:COLS, or keep %s.%s",
+	                    fk->name ? fk->name : "(unnamed)", sp->items[p].table, fk->ref_cols[k],
+	                    why, sp->items[p].table, fk->ref_cols[k]);
+}
+
 static int refuse_regenerated(const struct rf_set_plan *sp, struct rf_error *err)
 {
 	size_t t, f, k, j;
 
 	for (t = 0; t < sp->len; t++) {
-		const struct rf_table_info *st = &sp->items[t].plan->shape->src_table;
+		const struct rf_diff_shape *sh = sp->items[t].plan->shape;
+		const struct rf_table_info *st = &sh->src_table;
 		for (f = 0; f < st->nfkeys; f++) {
 			const struct rf_fkey *fk = &st->fkeys[f];
 			int p = item_of(sp, fk->ref_table);
@@ -89,21 +113,16 @@ static int refuse_regenerated(const struct rf_set_plan *sp, struct rf_error *err
 			if (p < 0)
 				continue;
 			ps = sp->items[p].plan->shape;
-			for (k = 0; k < fk->ncols; k++)
-				for (j = 0; j < ps->ncols; j++)
+			for (k = 0; k < fk->ncols; k++) {
+				int cc = rf_table_info_col(st, fk->cols[k]);
+				for (j = 0; j < sh->ncols && cc >= 0; j++)
+					if (sh->cols[j].src == cc && sh->cols[j].ref)
+						cc = -1;
+				for (j = 0; j < ps->ncols && cc >= 0; j++)
 					if (strcmp(ps->cols[j].name, fk->ref_cols[k]) == 0 &&
 					    !ps->cols[j].copy)
-						return rf_error_set(
-						    err, sp->items[t].table,
-						    "foreign key %s references %s.%s, which is "
-						    "excluded (the target generates it): rewriting "
-						    "references through match keys is not "
-						    "supported "
-						    "yet; keep %s.%s, or copy %s on its own",
-						    fk->name ? fk->name : "(unnamed)",
-						    sp->items[p].table, fk->ref_cols[k],
-						    sp->items[p].table, fk->ref_cols[k],
-						    sp->items[t].table);
+						return refuse_why(sp, (size_t)p, t, fk, k, err);
+			}
 		}
 	}
 	return 0;

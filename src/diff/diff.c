@@ -342,8 +342,20 @@ static int side_stream(struct rf_diff *d, int idx, const struct diff_range *rang
 	const struct rf_diff_shape *sh = d->shape;
 	struct rf_stream_spec spec;
 	size_t *key = rf_xcalloc(sh->nkey, sizeof *key);
+	struct rf_stream_ref *refs = NULL;
 	size_t i;
 	int rc;
+
+	for (i = 0; i < s->nstream; i++) {
+		const struct rf_col_ref *r = sh->cols[s->shape_cols[i]].ref;
+		if (!r)
+			continue;
+		if (!refs)
+			refs = rf_xcalloc(s->nstream, sizeof *refs);
+		refs[i].parent = &r->parent[idx];
+		refs[i].pk = r->pk;
+		refs[i].mk = r->mk;
+	}
 
 	for (i = 0; i < sh->nkey; i++) {
 		const struct rf_diff_col *c = &sh->cols[sh->key[i]];
@@ -356,6 +368,7 @@ static int side_stream(struct rf_diff *d, int idx, const struct diff_range *rang
 	spec.where = d->where[idx];
 	spec.nkey = sh->nkey;
 	spec.key = key;
+	spec.refs = refs;
 	if (range) {
 		spec.key_lo = range->lo;
 		spec.key_hi = range->hi;
@@ -363,6 +376,7 @@ static int side_stream(struct rf_diff *d, int idx, const struct diff_range *rang
 	rc = s->db->ops->stream_open(s->db, &spec, &s->stream, err);
 	s->eof = false;
 	free(key);
+	free(refs);
 	return rc;
 }
 

@@ -70,6 +70,10 @@ char *diff_hash_refusal(const struct rf_diff_shape *sh, struct rf_db *src, struc
 	for (s = 0; s < 2; s++)
 		if (!db[s]->ops->segment_sums)
 			return rf_xstrdup("the driver has no segment checksums");
+	for (i = 0; i < sh->ncols; i++)
+		if (sh->cols[i].ref)
+			return rf_xasprintf("%s is compared through %s's match key",
+			                    sh->cols[i].name, sh->cols[i].ref->parent[0].display);
 	for (i = 0; i < sh->nkey; i++) {
 		key = &sh->cols[sh->key[i]];
 		if (key->tclass != RF_T_INTEGER && key->tclass != RF_T_TEXT) {

@@ -39,8 +39,12 @@ static enum rf_type_class unify_class(enum rf_type_class a, enum rf_type_class b
 void diff_shape_clear(struct rf_diff_shape *sh)
 {
 	size_t i;
-	for (i = 0; i < sh->ncols; i++)
+	for (i = 0; i < sh->ncols; i++) {
 		free(sh->cols[i].name);
+		if (sh->cols[i].ref)
+			rf_col_ref_clear(sh->cols[i].ref);
+		free(sh->cols[i].ref);
+	}
 	free(sh->cols);
 	free(sh->key);
 	rf_table_info_free(&sh->src_table);
@@ -206,6 +210,14 @@ static int resolve_key(struct rf_diff_shape *sh, const struct rf_selection *sel,
 			free(hint);
 			goto out;
 		}
+		if (sh->cols[c].ref) {
+			rf_error_set(err, "--key",
+			             "key column '%s' references %s, whose key the target "
+			             "generates: a match key through a reference is not "
+			             "supported; give --key other columns",
+			             key.items[i], sh->cols[c].ref->parent[0].display);
+			goto out;
+		}
 		sh->cols[c].key_pos = (int)i + 1;
 		sh->key[i] = (size_t)c;
 	}
@@ -247,6 +259,12 @@ int diff_shape_build(struct rf_diff_shape *sh, const struct rf_selection *sel, s
 		c->excluded = rf_strlist_index(&sel->exclude, c->name) >= 0;
 		c->copy = c->src >= 0 && c->dst >= 0 && !c->excluded;
 		c->compare = c->copy && !c->opts.ignore;
+		for (size_t r = 0; r < sel->nrefs; r++)
+			if (c->copy && strcmp(sel->refs[r].col, c->name) == 0) {
+				c->ref = rf_xcalloc(1, sizeof *c->ref);
+				rf_col_ref_copy(c->ref, &sel->refs[r]);
+				c->tclass = sel->refs[r].mk_class;
+			}
 		if (c->src >= 0 && c->dst < 0 && !c->excluded) {
 			char *w = rf_xasprintf(
 			    "column %s is only in the source: not compared or copied", c->name);

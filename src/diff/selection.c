@@ -27,7 +27,38 @@ void rf_selection_free(struct rf_selection *s)
 	for (i = 0; i < s->nopts; i++)
 		free(s->opts[i].col);
 	free(s->opts);
+	for (i = 0; i < s->nrefs; i++)
+		rf_col_ref_clear(&s->refs[i]);
+	free(s->refs);
 	memset(s, 0, sizeof *s);
+}
+
+static char *dup_or_null(const char *s);
+
+void rf_col_ref_copy(struct rf_col_ref *dst, const struct rf_col_ref *src)
+{
+	int s;
+	memset(dst, 0, sizeof *dst);
+	dst->col = rf_xstrdup(src->col);
+	dst->pk = rf_xstrdup(src->pk);
+	dst->mk = rf_xstrdup(src->mk);
+	dst->mk_class = src->mk_class;
+	for (s = 0; s < 2; s++) {
+		dst->parent[s].schema = dup_or_null(src->parent[s].schema);
+		dst->parent[s].name = rf_xstrdup(src->parent[s].name);
+		dst->parent[s].display = rf_xstrdup(src->parent[s].display);
+	}
+}
+
+void rf_col_ref_clear(struct rf_col_ref *r)
+{
+	int s;
+	free(r->col);
+	free(r->pk);
+	free(r->mk);
+	for (s = 0; s < 2; s++)
+		rf_table_info_free(&r->parent[s]);
+	memset(r, 0, sizeof *r);
 }
 
 static char *dup_or_null(const char *s)
@@ -59,6 +90,10 @@ void rf_selection_copy(struct rf_selection *dst, const struct rf_selection *src)
 		dst->opts[i].col = rf_xstrdup(src->opts[i].col);
 		dst->opts[i].opts = src->opts[i].opts;
 	}
+	dst->nrefs = src->nrefs;
+	dst->refs = rf_xcalloc(src->nrefs + 1, sizeof *dst->refs);
+	for (i = 0; i < src->nrefs; i++)
+		rf_col_ref_copy(&dst->refs[i], &src->refs[i]);
 }
 
 /* The option record for col, created on first use. */

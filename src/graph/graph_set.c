@@ -353,6 +353,54 @@ static int add_restricts(struct set_build *b, const struct rf_set_flags *sf, str
 	return 0;
 }
 
+/* The references of item i whose parent is in the set with its referenced
+ * column excluded (the target generates it): compared and written through
+ * the parent's match key (rf_col_ref, DESIGN §11). A composite foreign
+ * key or match key, or a reference in the child's match key, is compared
+ * by value (a copy refuses it: set_copy.c). */
+static int add_refs(struct set_build *b, size_t i, struct rf_error *err)
+{
+	struct set_table *t = &b->t[i];
+	const struct rf_table_info *ti = &t->info[0];
+	size_t f, p;
+	int s;
+
+	for (f = 0; f < ti->nfkeys; f++) {
+		const struct rf_fkey *fk = &ti->fkeys[f];
+		struct set_table *pt = NULL;
+		struct rf_col_ref *r;
+		int mk;
+		for (p = 0; p < b->set->len && !pt; p++)
+			if (table_is(&b->t[p].info[0], fk->ref_table, strlen(fk->ref_table)))
+				pt = &b->t[p];
+		/* in the child's match key: compared by value, and a copy
+		 * refuses it (set_copy.c) */
+		if (!pt || rf_strlist_index(&pt->sel.exclude, fk->ref_cols[0]) < 0 ||
+		    rf_strlist_index(&t->sel.exclude, fk->cols[0]) >= 0 ||
+		    rf_strlist_index(&t->sel.key, fk->cols[0]) >= 0)
+			continue;
+		if (fk->ncols != 1 || pt->sel.key.len != 1)
+			continue; /* compared by value; a copy refuses it */
+		mk = rf_table_info_col(&pt->info[0], pt->sel.key.items[0]);
+		if (mk < 0)
+			return rf_error_set(err, pt->name, "no column %s", pt->sel.key.items[0]);
+		t->sel.refs = rf_xrealloc(t->sel.refs, (t->sel.nrefs + 1) * sizeof *t->sel.refs);
+		r = &t->sel.refs[t->sel.nrefs++];
+		memset(r, 0, sizeof *r);
+		r->col = rf_xstrdup(fk->cols[0]);
+		r->pk = rf_xstrdup(fk->ref_cols[0]);
+		r->mk = rf_xstrdup(pt->sel.key.items[0]);
+		r->mk_class = pt->info[0].cols[mk].tclass;
+		for (s = 0; s < 2; s++) {
+			const struct rf_table_info *pi = &pt->info[s];
+			r->parent[s].schema = pi->schema ? rf_xstrdup(pi->schema) : NULL;
+			r->parent[s].name = rf_xstrdup(pi->name);
+			r->parent[s].display = rf_xstrdup(pi->display);
+		}
+	}
+	return 0;
+}
+
 /* Items of a TABLE.COL / TABLE:COLS list that named no table of the set. */
 static int check_used(const struct rf_strlist *l, const bool *used, const char *flag,
                       struct rf_error *err)
@@ -413,6 +461,9 @@ int rf_set_diff_build(struct rf_db *src, struct rf_db *dst, const struct rf_conf
 	if (check_used(&sf->excludes, xused, "--exclude", err) != 0 ||
 	    check_used(&sf->keys, kused, "--key", err) != 0)
 		goto out;
+	for (i = 0; i < set.len; i++)
+		if (add_refs(&b, i, err) != 0)
+			goto out;
 	/* the root's where (checked by each engine's rules), then --restrict */
 	for (s = 0; s < 2; s++) {
 		const struct rf_selection *rs = &b.t[0].sel;

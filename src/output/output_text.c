@@ -31,6 +31,14 @@ static void text_begin(struct rf_diff_writer *w)
 	for (i = 0; i < sh->nkey; i++)
 		fprintf(w->out, "%s%s", i ? ", " : "", sh->cols[sh->key[i]].name);
 	fputc('\n', w->out);
+	/* references whose parent's key the target generates: their values
+	 * are the parent's match key (DESIGN §11) */
+	for (i = 0; i < sh->ncols; i++)
+		if (sh->cols[i].ref)
+			fprintf(w->out,
+			        "ref:    %s -> %s.%s (compared by the parent's match key)\n",
+			        sh->cols[i].name, sh->cols[i].ref->parent[0].display,
+			        sh->cols[i].ref->mk);
 	for (i = 0; i < sh->warnings.len; i++)
 		fprintf(w->out, "note:   %s\n", sh->warnings.items[i]);
 	fputc('\n', w->out);

@@ -534,6 +534,10 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 		const struct rf_column *c = &t->cols[spec->cols[i]];
 		if (i)
 			rf_buf_adds(&sql, ", ");
+		if (spec->refs && spec->refs[i].parent) {
+			rf_db_ref_select(base, &spec->refs[i], t, c->name, "", &sql);
+			continue;
+		}
 		/* BIT comes over the wire as raw bytes; +0 makes it a number */
 		if (my_is_bit(c))
 			rf_buf_addc(&sql, '(');

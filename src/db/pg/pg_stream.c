@@ -87,7 +87,11 @@ static void build_select(struct rf_db *db, const struct rf_stream_spec *spec, st
 	for (size_t i = 0; i < spec->ncols; i++) {
 		if (i)
 			rf_buf_adds(sql, ", ");
-		select_col(db, &t->cols[spec->cols[i]], sql);
+		if (spec->refs && spec->refs[i].parent)
+			rf_db_ref_select(db, &spec->refs[i], t, t->cols[spec->cols[i]].name,
+			                 "::text", sql);
+		else
+			select_col(db, &t->cols[spec->cols[i]], sql);
 	}
 	rf_buf_adds(sql, " FROM ");
 	pg_quote_table(db, t, sql);

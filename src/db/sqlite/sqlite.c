@@ -532,7 +532,11 @@ static int sqlite_stream_open(struct rf_db *base, const struct rf_stream_spec *s
 	for (i = 0; i < spec->ncols; i++) {
 		if (i)
 			rf_buf_adds(&sql, ", ");
-		sq_quote_ident(&sql, t->cols[spec->cols[i]].name);
+		if (spec->refs && spec->refs[i].parent)
+			rf_db_ref_select(base, &spec->refs[i], t, t->cols[spec->cols[i]].name, "",
+			                 &sql);
+		else
+			sq_quote_ident(&sql, t->cols[spec->cols[i]].name);
 	}
 	rf_buf_adds(&sql, " FROM ");
 	sq_quote_ident(&sql, t->name);
