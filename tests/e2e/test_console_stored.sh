@@ -5,6 +5,7 @@
 # the cell inspector, and below them the canonical forms the diff compared
 # and why they are equal or differ; at 120x30 and 60x15. MariaDB's the way
 # the mariadb client prints them (varbinary as 0x hex).
+# valgrind: needs servers (PostgreSQL and MariaDB; not in the memcheck run)
 . "$(dirname "$0")/console_lib.sh"
 
 PGD=$RF_TEST_PG_DEV_URL PGP=$RF_TEST_PG_PROD_URL
