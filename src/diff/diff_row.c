@@ -78,8 +78,9 @@ static struct rf_diff_row *row_dup(const struct rf_diff_row *r, size_t ncols, bo
 		total += cells_bytes(r->src_stored, r->src, ncols) +
 		         cells_bytes(r->dst_stored, r->dst, ncols);
 	block = rf_xcalloc(1, total);
-	o = (struct rf_diff_row *)block;
-	cellmem = (struct rf_cell *)(block + head);
+	/* head is a multiple of the row's alignment, which is the cells' */
+	o = (void *)block;
+	cellmem = (void *)(block + head);
 	o->status = r->status;
 	o->changed = (bool *)(block + head + cells);
 	o->flagged = (unsigned char *)(block + head + cells + n * sizeof(bool));

@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "rowferry/map.h"
+#include "rowferry/regex.h"
 
 static const struct {
 	const char *name;
@@ -388,11 +389,8 @@ static int call(struct parser *ps, char *name, struct rf_map_expr **out)
 	}
 	if (e->fn == RF_FN_CHECK) {
 		char msg[256];
-		int r;
 		e->re = rf_xmalloc(sizeof *e->re);
-		r = regcomp(e->re, e->args[1]->text, REG_EXTENDED | REG_NOSUB);
-		if (r != 0) {
-			regerror(r, e->re, msg, sizeof msg);
+		if (rf_regex_compile(e->re, e->args[1]->text, REG_NOSUB, msg, sizeof msg) != 0) {
 			free(e->re);
 			e->re = NULL;
 			fail(ps, "check(): bad regular expression '%s': %s", e->args[1]->text, msg);

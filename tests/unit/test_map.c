@@ -82,6 +82,10 @@ static void parse_bad_expressions_name_file_line_and_column(void **state)
 	assert_parse_error("check(a, '(')",
 	                   "map.ini:7: column c: check(): bad regular expression '(': "
 	                   "Unmatched ( or \\(");
+	assert_parse_error("check(a, '[a]+++')",
+	                   "map.ini:7: column c: check(): bad regular expression '[a]+++': a "
+	                   "repetition of a repetition at '++' (write one repetition, or group "
+	                   "the first: (a+)*)");
 	assert_parse_error("pending completed", "map.ini:7: column c: bare words 'pending "
 	                                        "completed': quote text ('...') or name one "
 	                                        "column");
