@@ -6,6 +6,7 @@
 #include "draw.h"
 #include "rowferry/output.h"
 #include "session.h"
+#include "view.h"
 
 #define MAX_COL_WIDTH 28
 #define MIN_COL_WIDTH 3
@@ -189,8 +190,33 @@ static void describe_quietly(struct session *s)
 		rf_table_info_free(&s->info);
 }
 
+/* The algorithm of [diff] (DESIGN §14; auto when not set): a table of
+ * more than hash_min_rows rows on two servers is hashed, its segments
+ * planned before the first row with progress at the bottom of the screen
+ * (Esc stops it). -1 with s->err for an unknown algorithm. */
+static int diff_opts(struct session *s, struct rf_diff_opts *o)
+{
+	const struct rf_config *cfg = &s->con->cfg;
+	const char *name = s->con->cfg_loaded && cfg->diff_algorithm ? cfg->diff_algorithm : "auto";
+
+	if (rf_diff_algorithm_parse(name, &o->algorithm) != 0) {
+		rf_error_set(&s->err, "[diff] algorithm", "unknown algorithm '%s' (stream, hash, auto)",
+		             name);
+		return -1;
+	}
+	if (s->con->cfg_loaded) {
+		o->hash_min_rows = (unsigned long long)cfg->hash_min_rows;
+		o->segment_rows = (unsigned long long)cfg->hash_segment_rows;
+	}
+	o->progress = progress_hash;
+	o->progress_ctx = s->con;
+	return 0;
+}
+
 int session_run(struct session *s)
 {
+	struct rf_diff_opts o = RF_DIFF_OPTS_INIT;
+
 	session_cancel(s);
 	save_marks(s);
 	free_rows(s);
@@ -200,7 +226,9 @@ int session_run(struct session *s)
 	s->generation++;
 	s->identical_kept = 0;
 	s->expected = expected_rows(s);
-	s->diff = rf_diff_open(s->con->src, s->con->dst, &s->sel, &s->err);
+	s->hashed = false;
+	if (diff_opts(s, &o) == 0)
+		s->diff = rf_diff_open_opts(s->con->src, s->con->dst, &s->sel, &o, &s->err);
 	if (!s->diff) {
 		s->state = SESSION_FAILED;
 		if (!s->sel.key.len)
@@ -209,6 +237,7 @@ int session_run(struct session *s)
 	}
 	s->shape = (struct rf_diff_shape *)rf_diff_shape(s->diff);
 	s->owns_shape = false;
+	s->hashed = rf_diff_algorithm_used(s->diff) == RF_DIFF_HASH;
 	start_widths(s);
 	s->state = SESSION_RUNNING;
 	session_step(s, 1);
@@ -302,9 +331,13 @@ void session_counts(const struct session *s, struct rf_buf *out)
 		rf_buf_printf(out, " (%zu shown)", s->identical_kept);
 	if (s->nmarked)
 		rf_buf_printf(out, "  %zu marked", s->nmarked);
+	if (s->hashed)
+		rf_buf_printf(out, "  hash %llu/%llu segments", st->segments_streamed, st->segments);
 	if (s->state == SESSION_RUNNING) {
 		unsigned long long seen = st->src_rows + st->dst_rows;
-		if (s->expected > 0)
+		if (s->hashed)
+			rf_buf_printf(out, "  diff %llu rows", seen);
+		else if (s->expected > 0)
 			rf_buf_printf(out, "  diff %llu%%",
 			              seen * 100 / (unsigned long long)s->expected);
 		else

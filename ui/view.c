@@ -196,6 +196,25 @@ int progress_report(struct console *con, struct progress *p, enum rf_apply_phase
 	return input_cancel_requested(con) ? 1 : 0;
 }
 
+int progress_hash(void *ctx, const struct rf_diff_progress *p)
+{
+	static double last_draw;
+	struct console *con = ctx;
+	unsigned long long settled = p->settled < p->total ? p->settled : p->total;
+	char t[200];
+
+	if (console_now_ms() - last_draw > 50) {
+		snprintf(t, sizeof t,
+		         " hashing: %llu%% of %llu rows settled, %llu segments checked  Esc cancels",
+		         p->total ? settled * 100 / p->total : 100, p->total, p->segments);
+		draw_fill(LINES - 1, 0, COLS, theme_attr(COLOR_STATUS));
+		draw_text(LINES - 1, 0, COLS, t, strlen(t), theme_attr(COLOR_STATUS), true);
+		refresh();
+		last_draw = console_now_ms();
+	}
+	return input_cancel_requested(con) ? 1 : 0;
+}
+
 void progress_draw(const struct progress *p, int y)
 {
 	int bar = COLS - 44 > 10 ? COLS - 44 : 10, fill;

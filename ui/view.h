@@ -105,6 +105,11 @@ struct progress {
  * (the caller's transaction then rolls back). */
 int progress_report(struct console *con, struct progress *p, enum rf_apply_phase phase, size_t done,
                     size_t total);
+/* An rf_diff_opts.progress (ctx: the struct console): while a hash diff
+ * plans its segments, before its first row, the bottom line says how far
+ * (at most every 50 ms); returns 1 when Esc or ^C was pressed, which stops
+ * the diff ("diff: cancelled"). */
+int progress_hash(void *ctx, const struct rf_diff_progress *p);
 /* A progress bar with its phase and "Esc cancels" on screen line y. */
 void progress_draw(const struct progress *p, int y);
 

@@ -184,16 +184,26 @@ struct rf_diff_stats {
  * order, except identical rows of skipped segments. auto: hash for two
  * servers (no SQLite file) and more than hash_min_rows rows, else stream. */
 enum rf_diff_algorithm { RF_DIFF_AUTO, RF_DIFF_STREAM, RF_DIFF_HASH };
+/* A hash diff's progress, after each round of the servers' checksums:
+ * rows settled (skipped as identical, or planned to be streamed) out of
+ * total (the larger side's rows), and segments checked so far. */
+struct rf_diff_progress {
+	unsigned long long settled, total, segments;
+};
 struct rf_diff_opts {
 	enum rf_diff_algorithm algorithm;
 	unsigned long long hash_min_rows; /* auto: 100000 */
 	unsigned long long segment_rows;  /* hash: stream a segment this small; 1024 */
+	/* NULL, or called while a hash diff plans its segments (the long part
+	 * of rf_diff_open_opts); nonzero stops it with "diff cancelled". */
+	int (*progress)(void *ctx, const struct rf_diff_progress *p);
+	void *progress_ctx;
 };
 #define RF_DIFF_HASH_MIN_ROWS 100000ULL
 #define RF_DIFF_SEGMENT_ROWS  1024ULL
 #define RF_DIFF_OPTS_INIT                                                                          \
 	{                                                                                          \
-		RF_DIFF_STREAM, RF_DIFF_HASH_MIN_ROWS, RF_DIFF_SEGMENT_ROWS                        \
+		RF_DIFF_STREAM, RF_DIFF_HASH_MIN_ROWS, RF_DIFF_SEGMENT_ROWS, NULL, NULL            \
 	}
 /* "stream", "hash", "auto" -> 0 and *out; else -1. */
 int rf_diff_algorithm_parse(const char *name, enum rf_diff_algorithm *out);

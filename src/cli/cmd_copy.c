@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_diff.h"
 #include "cli_map.h"
 #include "cli_select.h"
 #include "cli_write.h"
@@ -40,6 +41,8 @@ static const char copy_usage[] =
     "  --dry-run              print the warnings and the exact SQL; write nothing\n"
     "  --yes                  do not ask (needed when no terminal is attached)\n"
     "  --undo-dir DIR         where the journal goes (default: [safety] undo_dir)\n"
+    CLI_ALGORITHM_HELP
+    "                         (one table; a set of tables is streamed)\n"
     "  --map FILE             (not yet) a copy through a [map TABLE] section is\n"
     "                         refused for now, as is a table the config maps;\n"
     "                         `rowferry diff TABLE --map FILE` shows the differences\n"
@@ -74,6 +77,7 @@ struct copy_args {
 	const char *ops;
 	const char *undo_dir;
 	const char *map_file;
+	const char *algorithm;
 	bool dry_run, yes;
 };
 
@@ -86,6 +90,7 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 	                                         {"yes", no_argument, NULL, 'y'},
 	                                         {"undo-dir", required_argument, NULL, 'u'},
 	                                         {"map", required_argument, NULL, 'M'},
+	                                         {"algorithm", required_argument, NULL, 'A'},
 	                                         {"help", no_argument, NULL, 'h'},
 	                                         {NULL, 0, NULL, 0}};
 	int opt;
@@ -110,6 +115,9 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 			break;
 		case 'M':
 			a->map_file = optarg;
+			break;
+		case 'A':
+			a->algorithm = optarg;
 			break;
 		case 'h':
 			fputs(copy_usage, stdout);
@@ -308,6 +316,8 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 	struct rf_db *src = NULL, *dst = NULL;
 	const struct rf_conn_config *dst_conn = NULL;
 	struct rf_diff *diff = NULL;
+	struct rf_diff_opts dopts = RF_DIFF_OPTS_INIT;
+	struct cli_diff_progress prog;
 	struct rf_plan *plan = NULL;
 	struct rf_diff_stats stats;
 	struct rf_warnings warn = RF_WARNINGS_INIT;
@@ -337,10 +347,20 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 	if (cli_connect_pair(&cfg, args.sel.from, args.sel.to, &src, &dst, NULL, &dst_conn) != 0)
 		goto out;
 	if (rf_set_flags_given(&args.sel.set)) {
+		if (args.algorithm && strcmp(args.algorithm, "stream") != 0) {
+			fprintf(stderr, "rowferry: copy: --algorithm %s takes one table; a set of "
+			                "tables is diffed by streaming\n",
+			        args.algorithm);
+			goto out;
+		}
 		rc = copy_set(&args, table, (unsigned)mask, &cfg, src, dst, dst_conn);
 		goto out;
 	}
-	diff = rf_diff_open(src, dst, &sel, &err);
+	cli_diff_progress_init(&prog, "copy");
+	if (cli_diff_opts(&cfg, "copy", args.algorithm, &prog, &dopts) != 0)
+		goto out;
+	diff = rf_diff_open_opts(src, dst, &sel, &dopts, &err);
+	cli_diff_progress_done(&prog);
 	if (diff)
 		plan = rf_plan_from_diff(diff, (unsigned)mask, &err);
 	if (!plan) {
@@ -349,6 +369,9 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 	}
 	rf_plan_target(plan, dst, (size_t)cfg.bulk_rows);
 	stats = *rf_diff_stats(diff);
+	if (args.algorithm || dopts.algorithm != RF_DIFF_AUTO ||
+	    rf_diff_algorithm_used(diff) == RF_DIFF_HASH)
+		cli_say_algorithm(diff, "copy", table);
 	/* ends the read transactions; the plan keeps the shape */
 	rf_diff_close(diff);
 	diff = NULL;

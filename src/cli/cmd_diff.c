@@ -2,10 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_diff.h"
 #include "cli_map.h"
 #include "cli_select.h"
 #include "rowferry/output.h"
@@ -29,15 +29,7 @@ static const char diff_usage[] =
     "  --ops LIST             sql: the operations it makes, as copy's: insert,update\n"
     "                         (default), add delete for rows only in the target\n"
     "  --summary              counts only\n"
-    "  --algorithm ALGO       stream: read both tables in key order and merge;\n"
-    "                         hash: the servers checksum key segments and only\n"
-    "                         segments that differ are read (a table whose types\n"
-    "                         cannot be normalized in SQL is streamed, said on\n"
-    "                         stderr); auto (default, [diff] algorithm): hash for\n"
-    "                         two servers and more than [diff] hash_min_rows rows,\n"
-    "                         unless most segments of the first cut differ.\n"
-    "                         Which one ran, and the rows and bytes received, go\n"
-    "                         to stderr when hash ran or an algorithm was chosen\n"
+    CLI_ALGORITHM_HELP
     "  --map FILE             diff through the [map TABLE] section of FILE (a section\n"
     "                         of the config is used without it): the source rows are\n"
     "                         mapped, validated, then compared by the map's key;\n"
@@ -51,82 +43,19 @@ static const char diff_usage[] =
     "      --where \"job_number = '0000065'\"\n"
     "  rowferry diff jobs --where \"job_number = '0000077'\" --follow children\n";
 
-/* Progress on stderr while a long diff runs, only when someone can see it. */
-struct progress {
-	bool on;
-	time_t last;
-	bool shown;
-};
-
-static void progress_tick(struct progress *p, const struct rf_diff_stats *st)
-{
-	time_t now;
-	if (!p->on || ((st->src_rows + st->dst_rows) & 0x3fff) != 0)
-		return;
-	now = time(NULL);
-	if (now == p->last)
-		return;
-	p->last = now;
-	p->shown = true;
-	fprintf(stderr, "\rdiff: %llu source rows, %llu target rows read; %llu differ\033[K",
-	        st->src_rows, st->dst_rows, st->only_source + st->only_target + st->changed);
-}
-
-static void progress_done(struct progress *p)
-{
-	if (p->shown)
-		fputs("\r\033[K", stderr);
-}
-
-/* The algorithm from --algorithm, else [diff] algorithm, else auto. */
-static int diff_opts(const struct rf_config *cfg, const char *flag, struct rf_diff_opts *o)
-{
-	const char *name = flag ? flag : cfg->diff_algorithm ? cfg->diff_algorithm : "auto";
-
-	if (rf_diff_algorithm_parse(name, &o->algorithm) != 0) {
-		fprintf(stderr, "rowferry: diff: %s '%s' (stream, hash, auto)\n",
-		        flag ? "unknown --algorithm" : "unknown [diff] algorithm", name);
-		return -1;
-	}
-	o->hash_min_rows = (unsigned long long)cfg->hash_min_rows;
-	o->segment_rows = (unsigned long long)cfg->hash_segment_rows;
-	return 0;
-}
-
-/* One line on stderr, so that stdout is the same whichever ran (DESIGN
- * §14: hash and stream give byte-identical output): which algorithm ran,
- * why hash did not, and what the client received. */
-static void say_algorithm(const struct rf_diff *d, const char *table)
-{
-	const struct rf_diff_stats *st = rf_diff_stats(d);
-	const char *note = rf_diff_algorithm_note(d);
-
-	if (rf_diff_algorithm_used(d) == RF_DIFF_HASH)
-		fprintf(stderr,
-		        "rowferry: diff %s: algorithm hash: %llu segments checked, %llu "
-		        "streamed; received %llu rows, %llu bytes\n",
-		        table, st->segments, st->segments_streamed, st->rows_received,
-		        st->bytes_received);
-	else
-		fprintf(
-		    stderr,
-		    "rowferry: diff %s: algorithm stream%s%s%s; received %llu rows, %llu bytes\n",
-		    table, note ? " (hash not used: " : "", note ? note : "", note ? ")" : "",
-		    st->rows_received, st->bytes_received);
-}
-
 /* One table's diff through the writer; adds its counts to *total. Returns
  * 0, or -1 with err (what was written of it is then incomplete). */
 static int diff_one(struct rf_db *src, struct rf_db *dst, const struct rf_selection *sel,
                     const struct rf_diff_opts *dopts, bool say, struct rf_diff_writer *w,
                     struct rf_diff_stats *total, struct rf_error *err)
 {
-	struct progress prog = {isatty(STDERR_FILENO), 0, false};
+	struct cli_diff_progress *prog = dopts->progress_ctx;
 	const struct rf_diff_row *row;
 	const struct rf_diff_stats *st;
 	struct rf_diff *diff = rf_diff_open_opts(src, dst, sel, dopts, err);
 	int r, rc = -1;
 
+	cli_diff_progress_done(prog);
 	if (!diff)
 		return -1;
 	rf_diff_set_identical_rows(diff, false); /* never printed */
@@ -139,9 +68,9 @@ static int diff_one(struct rf_db *src, struct rf_db *dst, const struct rf_select
 	while ((r = rf_diff_next(diff, &row, err)) > 0) {
 		if (row->status != RF_IDENTICAL)
 			w->ops->row(w, row);
-		progress_tick(&prog, rf_diff_stats(diff));
+		cli_diff_progress_rows(prog, rf_diff_stats(diff));
 	}
-	progress_done(&prog);
+	cli_diff_progress_done(prog);
 	if (r < 0) {
 		fflush(w->out);
 		goto out;
@@ -149,7 +78,7 @@ static int diff_one(struct rf_db *src, struct rf_db *dst, const struct rf_select
 	st = rf_diff_stats(diff);
 	w->ops->end(w, st);
 	if (say || rf_diff_algorithm_used(diff) == RF_DIFF_HASH)
-		say_algorithm(diff, sel->table);
+		cli_say_algorithm(diff, "diff", sel->table);
 	total->only_source += st->only_source;
 	total->only_target += st->only_target;
 	total->changed += st->changed;
@@ -251,6 +180,7 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	struct rf_error err;
 	const char *format = "text", *ops = "insert,update", *algorithm = NULL;
 	struct rf_diff_opts dopts = RF_DIFF_OPTS_INIT;
+	struct cli_diff_progress prog;
 	const char *map_file = NULL;
 	struct rf_map *map = NULL;
 	bool summary = false, cfg_loaded = false, sel_built = false, say;
@@ -331,7 +261,8 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	sel_built = true;
 	if (cli_connect_pair(&cfg, args.from, args.to, &src, &dst, NULL, NULL) != 0)
 		goto out;
-	if (diff_opts(&cfg, algorithm, &dopts) != 0)
+	cli_diff_progress_init(&prog, "diff");
+	if (cli_diff_opts(&cfg, "diff", algorithm, &prog, &dopts) != 0)
 		goto out;
 	/* which algorithm ran is said when one was asked for (or hash ran) */
 	say = algorithm || dopts.algorithm != RF_DIFF_AUTO;

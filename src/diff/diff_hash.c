@@ -34,7 +34,21 @@ struct hash_ctx {
 	bool auto_mode; /* decline when the first cut mostly differs */
 	struct diff_hash_plan *plan;
 	struct rf_diff_stats *stats;
+	const struct rf_diff_opts *opts;
+	struct rf_diff_progress progress;
 };
+
+/* Tells the caller how far the plan is; nonzero: it asked to stop. */
+static int report(struct hash_ctx *h, struct rf_error *err)
+{
+	if (!h->opts->progress)
+		return 0;
+	h->progress.segments = h->stats->segments;
+	if (h->opts->progress(h->opts->progress_ctx, &h->progress) == 0)
+		return 0;
+	rf_error_set(err, "diff", "cancelled");
+	return -1;
+}
 
 int rf_diff_algorithm_parse(const char *name, enum rf_diff_algorithm *out)
 {
@@ -369,6 +383,7 @@ static int check(struct hash_ctx *h, int depth, const struct rf_cell *lo, const 
 
 	if (same_sum(a, b)) {
 		h->stats->identical += a->rows;
+		h->progress.settled += most;
 		return 0;
 	}
 	if (most > h->segment_rows && depth < h->max_depth &&
@@ -378,12 +393,13 @@ static int check(struct hash_ctx *h, int depth, const struct rf_cell *lo, const 
 	if (nb == 0) {
 		add_range(h->plan, lo, hi);
 		h->stats->segments_streamed++;
+		h->progress.settled += most;
 		rc = 0;
 		goto cleanup;
 	}
 	sub[0] = rf_xcalloc(nb + 1, sizeof *sub[0]);
 	sub[1] = rf_xcalloc(nb + 1, sizeof *sub[1]);
-	if (sums(h, lo, hi, bounds, nb, sub, err) != 0)
+	if (sums(h, lo, hi, bounds, nb, sub, err) != 0 || report(h, err) != 0)
 		goto cleanup;
 	if (depth == 0 && h->auto_mode) {
 		size_t differ = 0;
@@ -428,6 +444,7 @@ int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_
 	h.db[1] = dst;
 	h.plan = plan;
 	h.stats = stats;
+	h.opts = o;
 	h.segment_rows = o->segment_rows ? o->segment_rows : 1;
 	h.auto_mode = auto_mode;
 	/* A range of an integer key is an index range on every engine; one of
@@ -476,6 +493,9 @@ int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_
 	if (sums(&h, NULL, NULL, NULL, 0, out, err) != 0)
 		goto cleanup;
 	plan->root_rows = root[0].rows > root[1].rows ? root[0].rows : root[1].rows;
+	h.progress.total = plan->root_rows;
+	if (report(&h, err) != 0)
+		goto cleanup;
 	if (auto_mode && plan->root_rows <= o->hash_min_rows) {
 		plan->declined = true;
 		rc = 0;

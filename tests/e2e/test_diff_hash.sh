@@ -262,4 +262,34 @@ done
 rf diff hash_fb --from "$PGD" --to "$PGP" --summary --algorithm hash
 assert_contains "postgres: float, json, uuid hash" "algorithm hash:" "$(cat "$T/err")"
 
+# copy diffs through the same algorithms (one table): the dry-run script
+# is the same whichever ran, and a real copy through hash leaves nothing
+printf '[diff]\nhash_segment_rows = 8\n' >"$T/config.ini"
+for pair in "postgres|$PGD|$PGP" "mariadb|$MYD|$MYP" "mariadb->postgres|$MYD|$PGP"; do
+	IFS='|' read -r label from to <<<"$pair"
+	rf copy hash_t --from "$from" --to "$to" --ops insert,update,delete --dry-run --algorithm stream
+	cp "$T/out" "$T/stream.sql"
+	assert_contains "copy $label: stream said" "copy hash_t: algorithm stream;" "$(cat "$T/err")"
+	rf copy hash_t --from "$from" --to "$to" --ops insert,update,delete --dry-run --algorithm hash
+	assert_eq "copy $label --dry-run --algorithm hash: exit 0" 0 "$rc"
+	assert_contains "copy $label: hash ran" "copy hash_t: algorithm hash:" "$(cat "$T/err")"
+	if cmp -s "$T/stream.sql" "$T/out"; then
+		ok "copy $label: hash and stream scripts byte-identical"
+	else
+		not_ok "copy $label: hash and stream scripts differ"
+		diff "$T/stream.sql" "$T/out" | head -20 || true
+	fi
+	grep -q '^INSERT INTO' "$T/out" && grep -q '^UPDATE' "$T/out" && grep -q '^DELETE' "$T/out" &&
+		ok "copy $label: the script inserts, updates and deletes" ||
+		not_ok "copy $label: the script lacks a kind of statement"
+done
+rf copy hash_t --from "$PGD" --to "$PGP" --ops insert,update,delete --yes --algorithm hash \
+	--undo-dir "$T/undo"
+assert_eq "copy --algorithm hash --yes: exit 0" 0 "$rc"
+rf diff hash_t --from "$PGD" --to "$PGP" --summary --algorithm stream
+assert_eq "after the hash copy, stream finds nothing" 0 "$rc"
+rf copy hash_t --from "$PGD" --to "$PGP" --follow children --algorithm hash --dry-run
+assert_eq "copy of a set with --algorithm hash: exit 2" 2 "$rc"
+assert_contains "copy of a set with --algorithm hash: said" "a set of tables is diffed by streaming" "$(cat "$T/err")"
+
 finish
