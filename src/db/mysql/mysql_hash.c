@@ -161,14 +161,9 @@ static void row_sum(struct rf_db *db, const struct rf_segment_spec *spec, struct
 	rf_buf_adds(sql, ")), 1, 15), 16, 10) AS UNSIGNED)), 1152921504606846976)");
 }
 
-static void quote_table(struct rf_db *db, const struct rf_table_info *t, struct rf_buf *sql)
-{
-	my_quote_table(db, t, sql);
-}
-
 static const struct rf_hash_sql my_hash_sql = {
     .row_open = "(",
-    .table = quote_table,
+    .table = my_quote_table,
     .key_column = key_column,
     .key_literal = key_literal,
     .key_output = key_output,

@@ -190,14 +190,9 @@ static void row_sum(struct rf_db *db, const struct rf_segment_spec *spec, struct
 	rf_buf_adds(sql, ")), 1, 15))::bit(60)::bigint) % 1152921504606846976");
 }
 
-static void quote_table(struct rf_db *db, const struct rf_table_info *t, struct rf_buf *sql)
-{
-	pg_quote_table(db, t, sql);
-}
-
 static const struct rf_hash_sql pg_hash_sql = {
     .row_open = "ROW(",
-    .table = quote_table,
+    .table = pg_quote_table,
     .key_column = key_column,
     .key_literal = key_literal,
     .key_output = key_output,
