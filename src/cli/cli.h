@@ -4,6 +4,8 @@
 #ifndef ROWFERRY_CLI_H
 #define ROWFERRY_CLI_H
 
+#include <getopt.h>
+
 #include "rowferry/config.h"
 
 /* Options common to every subcommand, parsed by main.c before dispatch. */
@@ -51,5 +53,26 @@ const char *cli_url_arg(char *arg);
 int cli_connect_pair(const struct rf_config *cfg, const char *from, const char *to,
                      struct rf_db **src, struct rf_db **dst, const struct rf_conn_config **src_conn,
                      const struct rf_conn_config **dst_conn);
+
+/* The two sides of a subcommand that reads both (tables, ddl, map): the
+ * config, the connections, each read in a read transaction. */
+struct cli_sides {
+	struct rf_config cfg;
+	bool cfg_loaded;
+	struct rf_db *src, *dst;
+};
+/* getopt_long for such a subcommand: takes --from and --to ('f' and 't' in
+ * longopts) into *from and *to (cli_url_arg) and returns the next other
+ * option, -1 after the last. The caller sets optind and opterr first. */
+int cli_sides_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+                     const char **from, const char **to);
+/* Loads the config, connects from and to (NULL: [defaults]) and begins a
+ * read transaction on the source, and on the target too when read_dst.
+ * Prints the error and returns -1 on failure. Zeroes *s first; the caller
+ * calls cli_sides_close(s) after, whatever this returned. */
+int cli_sides_open(struct cli_sides *s, const struct cli_common *common, const char *from,
+                   const char *to, bool read_dst);
+/* Closes both connections and frees the config. */
+void cli_sides_close(struct cli_sides *s);
 
 #endif

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "rowferry/journal.h"
@@ -88,6 +89,50 @@ int cli_connect_pair(const struct rf_config *cfg, const char *from, const char *
 	if (dst_conn)
 		*dst_conn = cb;
 	return 0;
+}
+
+int cli_sides_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+                     const char **from, const char **to)
+{
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, shortopts, longopts, NULL)) == 'f' || opt == 't') {
+		if (opt == 'f')
+			*from = cli_url_arg(optarg);
+		else
+			*to = cli_url_arg(optarg);
+	}
+	return opt;
+}
+
+int cli_sides_open(struct cli_sides *s, const struct cli_common *common, const char *from,
+                   const char *to, bool read_dst)
+{
+	struct rf_error err;
+
+	memset(s, 0, sizeof *s);
+	rf_error_clear(&err);
+	if (cli_load_config(&s->cfg, common) != 0)
+		return -1;
+	s->cfg_loaded = true;
+	if (cli_connect_pair(&s->cfg, from, to, &s->src, &s->dst, NULL, NULL) != 0)
+		return -1;
+	if (rf_db_begin(s->src, RF_TX_READ, NULL, &err) != 0 ||
+	    (read_dst && rf_db_begin(s->dst, RF_TX_READ, NULL, &err) != 0)) {
+		cli_print_error(&err);
+		return -1;
+	}
+	return 0;
+}
+
+void cli_sides_close(struct cli_sides *s)
+{
+	rf_db_close(s->src);
+	rf_db_close(s->dst);
+	s->src = s->dst = NULL;
+	if (s->cfg_loaded)
+		rf_config_free(&s->cfg);
+	s->cfg_loaded = false;
 }
 
 /* See cli.h. The copies are kept for the life of the process, as the

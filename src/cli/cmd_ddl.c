@@ -31,11 +31,11 @@ int cmd_ddl(int argc, char **argv, const struct cli_common *common)
 	                                         {"help", no_argument, NULL, 'h'},
 	                                         {NULL, 0, NULL, 0}};
 	const char *from = NULL, *to = NULL;
-	struct rf_config cfg;
-	struct rf_db *src = NULL, *dst = NULL;
+	struct cli_sides sides;
+	struct rf_db *src, *dst;
 	struct rf_ddl all = {0};
 	struct rf_error err;
-	bool cfg_loaded = false, after = false;
+	bool after = false;
 	struct rf_table_info *tables = NULL;
 	size_t *order = NULL, n = 0, j;
 	int opt, rc = 2;
@@ -43,14 +43,8 @@ int cmd_ddl(int argc, char **argv, const struct cli_common *common)
 	rf_error_clear(&err);
 	optind = 1;
 	opterr = 0; /* cli_bad_option says it */
-	while ((opt = getopt_long(argc, argv, "f:t:h", longopts, NULL)) != -1) {
+	while ((opt = cli_sides_getopt(argc, argv, "f:t:h", longopts, &from, &to)) != -1) {
 		switch (opt) {
-		case 'f':
-			from = cli_url_arg(optarg);
-			break;
-		case 't':
-			to = cli_url_arg(optarg);
-			break;
 		case 'a':
 			after = true;
 			break;
@@ -66,15 +60,11 @@ int cmd_ddl(int argc, char **argv, const struct cli_common *common)
 		fputs("rowferry: ddl: which table? (rowferry ddl --help)\n", stderr);
 		return 2;
 	}
-	if (cli_load_config(&cfg, common) != 0)
-		return 2;
-	cfg_loaded = true;
-	if (cli_connect_pair(&cfg, from, to, &src, &dst, NULL, NULL) != 0)
+	/* the target is only read for its quoting: no transaction there */
+	if (cli_sides_open(&sides, common, from, to, false) != 0)
 		goto out;
-	if (rf_db_begin(src, RF_TX_READ, NULL, &err) != 0) {
-		cli_print_error(&err);
-		goto out;
-	}
+	src = sides.src;
+	dst = sides.dst;
 	n = (size_t)(argc - optind);
 	tables = rf_xcalloc(n, sizeof *tables);
 	order = rf_xcalloc(n, sizeof *order);
@@ -115,9 +105,6 @@ out:
 	free(tables);
 	free(order);
 	rf_ddl_free(&all);
-	rf_db_close(src);
-	rf_db_close(dst);
-	if (cfg_loaded)
-		rf_config_free(&cfg);
+	cli_sides_close(&sides);
 	return rc;
 }

@@ -27,26 +27,20 @@ int cmd_map(int argc, char **argv, const struct cli_common *common)
 	                                         {NULL, 0, NULL, 0}};
 	const char *from = NULL, *to = NULL;
 	struct rf_table_info st, dt;
-	struct rf_config cfg;
-	struct rf_db *src = NULL, *dst = NULL;
+	struct cli_sides sides;
 	struct rf_buf target = RF_BUF_INIT, out = RF_BUF_INIT;
 	struct rf_error err;
-	bool cfg_loaded = false, got_src = false, got_dst = false;
+	bool got_src = false, got_dst = false;
 	int opt, rc = 2;
 
 	memset(&st, 0, sizeof st);
 	memset(&dt, 0, sizeof dt);
+	memset(&sides, 0, sizeof sides);
 	rf_error_clear(&err);
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((opt = cli_sides_getopt(argc, argv, "h", longopts, &from, &to)) != -1) {
 		switch (opt) {
-		case 'f':
-			from = cli_url_arg(optarg);
-			break;
-		case 't':
-			to = cli_url_arg(optarg);
-			break;
 		case 'h':
 			fputs(map_usage, stdout);
 			rc = 0;
@@ -66,18 +60,12 @@ int cmd_map(int argc, char **argv, const struct cli_common *common)
 		rf_buf_adds(&target, argv[optind + 1]);
 	else
 		rf_map_snake_case(argv[optind], &target);
-	if (cli_load_config(&cfg, common) != 0)
+	if (cli_sides_open(&sides, common, from, to, true) != 0)
 		goto out;
-	cfg_loaded = true;
-	if (cli_connect_pair(&cfg, from, to, &src, &dst, NULL, NULL) != 0)
-		goto out;
-	if (rf_db_begin(src, RF_TX_READ, NULL, &err) != 0 ||
-	    rf_db_begin(dst, RF_TX_READ, NULL, &err) != 0)
-		goto fail;
-	if (rf_db_describe(src, argv[optind], &st, &err) != 0)
+	if (rf_db_describe(sides.src, argv[optind], &st, &err) != 0)
 		goto fail;
 	got_src = true;
-	if (rf_db_describe(dst, target.data, &dt, &err) != 0)
+	if (rf_db_describe(sides.dst, target.data, &dt, &err) != 0)
 		goto fail;
 	got_dst = true;
 	rf_map_suggest(&st, &dt, &out);
@@ -91,10 +79,7 @@ out:
 		rf_table_info_free(&st);
 	if (got_dst)
 		rf_table_info_free(&dt);
-	rf_db_close(src);
-	rf_db_close(dst);
-	if (cfg_loaded)
-		rf_config_free(&cfg);
+	cli_sides_close(&sides);
 	rf_buf_free(&target);
 	rf_buf_free(&out);
 	return rc;

@@ -33,26 +33,19 @@ int cmd_tables(int argc, char **argv, const struct cli_common *common)
 	                                         {"help", no_argument, NULL, 'h'},
 	                                         {NULL, 0, NULL, 0}};
 	const char *from = NULL, *to = NULL;
-	struct rf_config cfg;
-	struct rf_db *src = NULL, *dst = NULL;
+	struct cli_sides sides;
+	struct rf_db *src, *dst;
 	struct rf_table_list sl = {0, NULL}, dl = {0, NULL};
 	struct rf_table_pairs pairs = {0, NULL};
 	size_t i, width = 5;
 	struct rf_error err;
 	int opt, rc = 2;
-	bool cfg_loaded = false;
 
 	rf_error_clear(&err);
 	optind = 1;
 	opterr = 0; /* cli_bad_option says it */
-	while ((opt = getopt_long(argc, argv, "f:t:h", longopts, NULL)) != -1) {
+	while ((opt = cli_sides_getopt(argc, argv, "f:t:h", longopts, &from, &to)) != -1) {
 		switch (opt) {
-		case 'f':
-			from = cli_url_arg(optarg);
-			break;
-		case 't':
-			to = cli_url_arg(optarg);
-			break;
 		case 'h':
 			fputs(tables_usage, stdout);
 			return 0;
@@ -65,14 +58,11 @@ int cmd_tables(int argc, char **argv, const struct cli_common *common)
 		fprintf(stderr, "rowferry: tables: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
-	if (cli_load_config(&cfg, common) != 0)
-		return 2;
-	cfg_loaded = true;
-	if (cli_connect_pair(&cfg, from, to, &src, &dst, NULL, NULL) != 0)
+	if (cli_sides_open(&sides, common, from, to, true) != 0)
 		goto out;
-	if (rf_db_begin(src, RF_TX_READ, NULL, &err) != 0 ||
-	    rf_db_list_tables(src, true, &sl, &err) != 0 ||
-	    rf_db_begin(dst, RF_TX_READ, NULL, &err) != 0 ||
+	src = sides.src;
+	dst = sides.dst;
+	if (rf_db_list_tables(src, true, &sl, &err) != 0 ||
 	    rf_db_list_tables(dst, true, &dl, &err) != 0) {
 		cli_print_error(&err);
 		goto out;
@@ -101,9 +91,6 @@ out:
 	rf_table_pairs_free(&pairs);
 	rf_table_list_free(&sl);
 	rf_table_list_free(&dl);
-	rf_db_close(src);
-	rf_db_close(dst);
-	if (cfg_loaded)
-		rf_config_free(&cfg);
+	cli_sides_close(&sides);
 	return rc;
 }

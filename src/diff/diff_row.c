@@ -65,26 +65,26 @@ static struct rf_diff_row *row_dup(const struct rf_diff_row *r, size_t ncols, bo
                                    bool take_src, bool take_dst)
 {
 	size_t n = ncols ? ncols : 1;
-	size_t head = sizeof(struct rf_diff_row);
-	size_t cells = (stored ? 4 : 2) * n * sizeof(struct rf_cell);
-	size_t flags = n * sizeof(bool) + n;
-	size_t total = head + cells + flags + (take_src ? 0 : cells_bytes(r->src, NULL, ncols)) +
+	size_t ncells = (stored ? 4 : 2) * n;
+	size_t total = sizeof(struct rf_diff_row) + ncells * sizeof(struct rf_cell) +
+	               n * sizeof(bool) + n + (take_src ? 0 : cells_bytes(r->src, NULL, ncols)) +
 	               (take_dst ? 0 : cells_bytes(r->dst, NULL, ncols));
-	char *block, *at;
+	char *at;
 	struct rf_diff_row *o;
 	struct rf_cell *cellmem;
 
 	if (stored)
 		total += cells_bytes(r->src_stored, r->src, ncols) +
 		         cells_bytes(r->dst_stored, r->dst, ncols);
-	block = rf_xcalloc(1, total);
-	/* head is a multiple of the row's alignment, which is the cells' */
-	o = (void *)block;
-	cellmem = (void *)(block + head);
+	/* the row, then its cells (the row's size keeps them aligned), the
+	 * flags, the bytes: each part placed after the one before through its
+	 * own type, so that no cast raises the alignment (clang -Wcast-align) */
+	o = rf_xcalloc(1, total);
+	cellmem = (struct rf_cell *)(o + 1);
 	o->status = r->status;
-	o->changed = (bool *)(block + head + cells);
-	o->flagged = (unsigned char *)(block + head + cells + n * sizeof(bool));
-	at = block + head + cells + flags;
+	o->changed = (bool *)(cellmem + ncells);
+	o->flagged = (unsigned char *)(o->changed + n);
+	at = (char *)(o->flagged + n);
 	o->src = copy_cells(r->src, ncols, NULL, NULL, cellmem, take_src ? NULL : &at);
 	o->dst = copy_cells(r->dst, ncols, NULL, NULL, cellmem + n, take_dst ? NULL : &at);
 	if (stored) {

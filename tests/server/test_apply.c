@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rf_fixture.h"
 #include "rf_test.h"
 #include "rowferry/apply.h"
 #include "rowferry/journal.h"
@@ -34,48 +35,27 @@ struct engine {
 static struct engine engines[3];
 static char *tmpdir;
 
-/* URL of database `db` on the same server as base (".../rf_test?..."). */
-static void url_for(char *out, size_t n, const char *base, const char *db)
-{
-	const char *p = strstr(base, "/rf_test");
-	snprintf(out, n, "%.*s/%s%s", (int)(p - base), base, db, p + 8);
-}
-
 static int setup_engines(void **state)
 {
-	const char *pg = rf_test_env("RF_TEST_PG_URL"), *my = rf_test_env("RF_TEST_MY_URL");
+	static const struct engine kinds[RF_TEST_NENGINES] = {
+	    {"postgres", "", "", "uuid", "gen_random_uuid()", "jsonb",
+	     "total integer GENERATED ALWAYS AS (qty * 2) STORED",
+	     "SET client_min_messages = warning;"},
+	    {"mariadb", "", "", "char(36)", "(uuid())", "json", "total int AS (qty * 2) STORED",
+	     ""},
+	    {"sqlite", "", "", "TEXT", "(lower(hex(randomblob(16))))", "JSON",
+	     "total INTEGER GENERATED ALWAYS AS (qty * 2) STORED", ""},
+	};
+	struct rf_test_sides sides[RF_TEST_NENGINES];
+	size_t i;
 	(void)state;
 	tmpdir = rf_test_tmpdir();
-	rf_test_sql(pg, "SET client_min_messages = warning;"
-	                "DROP DATABASE IF EXISTS rfc_lib_dev WITH (FORCE);"
-	                "DROP DATABASE IF EXISTS rfc_lib_prod WITH (FORCE);"
-	                "CREATE DATABASE rfc_lib_dev; CREATE DATABASE rfc_lib_prod;");
-	rf_test_sql(my, "DROP DATABASE IF EXISTS rfc_lib_dev; DROP DATABASE IF EXISTS rfc_lib_prod;"
-	                "CREATE DATABASE rfc_lib_dev; CREATE DATABASE rfc_lib_prod;");
-	engines[0] = (struct engine){"postgres",
-	                             "",
-	                             "",
-	                             "uuid",
-	                             "gen_random_uuid()",
-	                             "jsonb",
-	                             "total integer GENERATED ALWAYS AS (qty * 2) STORED",
-	                             "SET client_min_messages = warning;"};
-	url_for(engines[0].dev, sizeof engines[0].dev, pg, "rfc_lib_dev");
-	url_for(engines[0].prod, sizeof engines[0].prod, pg, "rfc_lib_prod");
-	engines[1] = (struct engine){
-	    "mariadb", "", "", "char(36)", "(uuid())", "json", "total int AS (qty * 2) STORED", ""};
-	url_for(engines[1].dev, sizeof engines[1].dev, my, "rfc_lib_dev");
-	url_for(engines[1].prod, sizeof engines[1].prod, my, "rfc_lib_prod");
-	engines[2] = (struct engine){"sqlite",
-	                             "",
-	                             "",
-	                             "TEXT",
-	                             "(lower(hex(randomblob(16))))",
-	                             "JSON",
-	                             "total INTEGER GENERATED ALWAYS AS (qty * 2) STORED",
-	                             ""};
-	snprintf(engines[2].dev, sizeof engines[2].dev, "sqlite:%s/dev.db", tmpdir);
-	snprintf(engines[2].prod, sizeof engines[2].prod, "sqlite:%s/prod.db", tmpdir);
+	rf_test_fresh_sides("rfc_lib", tmpdir, true, sides);
+	for (i = 0; i < RF_TEST_NENGINES; i++) {
+		engines[i] = kinds[i];
+		memcpy(engines[i].dev, sides[i].dev, sizeof engines[i].dev);
+		memcpy(engines[i].prod, sides[i].prod, sizeof engines[i].prod);
+	}
 	return 0;
 }
 
@@ -102,18 +82,6 @@ static void make_tables(const struct engine *e, const char *dev_rows, const char
 	         e->quiet, drop, jobs, e->guid_type, e->guid_default, e->json_type, e->generated,
 	         prod_rows);
 	rf_test_sql(e->prod, sql);
-}
-
-static void ensure_sqlite_files(void)
-{
-	char path[1300];
-	FILE *f;
-	snprintf(path, sizeof path, "%s/dev.db", tmpdir);
-	f = fopen(path, "a");
-	fclose(f);
-	snprintf(path, sizeof path, "%s/prod.db", tmpdir);
-	f = fopen(path, "a");
-	fclose(f);
 }
 
 struct fixture {
@@ -221,7 +189,6 @@ static void apply_refuses_when_the_target_changed_since_the_diff(void **state)
 {
 	size_t i;
 	(void)state;
-	ensure_sqlite_files();
 	for (i = 0; i < 3; i++) {
 		const struct engine *e = &engines[i];
 		struct fixture f;
@@ -646,17 +613,10 @@ static void undo_through_the_library_restores_and_refuses_twice(void **state)
 	}
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st, (void)type, (void)ftw;
-	return remove(path);
-}
-
 static int remove_tmpdir(void **state)
 {
 	(void)state;
-	nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(tmpdir);
+	rf_test_rmtree(tmpdir);
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rf_fixture.h"
 #include "rf_test.h"
 #include "rowferry/apply.h"
 #include "rowferry/journal.h"
@@ -36,41 +37,23 @@ struct engine {
 static struct engine engines[3];
 static char *tmpdir;
 
-/* URL of database `db` on the same server as base (".../rf_test?..."). */
-static void url_for(char *out, size_t n, const char *base, const char *db)
-{
-	const char *p = strstr(base, "/rf_test");
-	snprintf(out, n, "%.*s/%s%s", (int)(p - base), base, db, p + 8);
-}
-
 static int setup_engines(void **state)
 {
-	const char *pg = rf_test_env("RF_TEST_PG_URL"), *my = rf_test_env("RF_TEST_MY_URL");
-	char path[1300];
-	FILE *f;
+	static const struct engine kinds[RF_TEST_NENGINES] = {
+	    {"postgres", "", "", "public.tx_parent", "public.tx_child"},
+	    {"mariadb", "", "", "tx_parent", "tx_child"},
+	    {"sqlite", "", "", "tx_parent", "tx_child"},
+	};
+	struct rf_test_sides sides[RF_TEST_NENGINES];
+	size_t i;
 	(void)state;
 	tmpdir = rf_test_tmpdir();
-	rf_test_sql(pg, "SET client_min_messages = warning;"
-	                "DROP DATABASE IF EXISTS rfc_tx_dev WITH (FORCE);"
-	                "DROP DATABASE IF EXISTS rfc_tx_prod WITH (FORCE);"
-	                "CREATE DATABASE rfc_tx_dev; CREATE DATABASE rfc_tx_prod;");
-	rf_test_sql(my, "DROP DATABASE IF EXISTS rfc_tx_dev; DROP DATABASE IF EXISTS rfc_tx_prod;"
-	                "CREATE DATABASE rfc_tx_dev; CREATE DATABASE rfc_tx_prod;");
-	engines[0] = (struct engine){"postgres", "", "", "public.tx_parent", "public.tx_child"};
-	url_for(engines[0].dev, sizeof engines[0].dev, pg, "rfc_tx_dev");
-	url_for(engines[0].prod, sizeof engines[0].prod, pg, "rfc_tx_prod");
-	engines[1] = (struct engine){"mariadb", "", "", "tx_parent", "tx_child"};
-	url_for(engines[1].dev, sizeof engines[1].dev, my, "rfc_tx_dev");
-	url_for(engines[1].prod, sizeof engines[1].prod, my, "rfc_tx_prod");
-	engines[2] = (struct engine){"sqlite", "", "", "tx_parent", "tx_child"};
-	snprintf(engines[2].dev, sizeof engines[2].dev, "sqlite:%s/dev.db", tmpdir);
-	snprintf(engines[2].prod, sizeof engines[2].prod, "sqlite:%s/prod.db", tmpdir);
-	snprintf(path, sizeof path, "%s/dev.db", tmpdir);
-	f = fopen(path, "a");
-	fclose(f);
-	snprintf(path, sizeof path, "%s/prod.db", tmpdir);
-	f = fopen(path, "a");
-	fclose(f);
+	rf_test_fresh_sides("rfc_tx", tmpdir, true, sides);
+	for (i = 0; i < RF_TEST_NENGINES; i++) {
+		engines[i] = kinds[i];
+		memcpy(engines[i].dev, sides[i].dev, sizeof engines[i].dev);
+		memcpy(engines[i].prod, sides[i].prod, sizeof engines[i].prod);
+	}
 	return 0;
 }
 
@@ -436,17 +419,10 @@ static void a_version_1_journal_still_undoes(void **state)
 	}
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st, (void)type, (void)ftw;
-	return remove(path);
-}
-
 static int remove_tmpdir(void **state)
 {
 	(void)state;
-	nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(tmpdir);
+	rf_test_rmtree(tmpdir);
 	return 0;
 }
 

@@ -18,30 +18,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rf_fixture.h"
 #include "rf_test.h"
 #include "rowferry/journal.h"
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st, (void)type, (void)ftw;
-	return remove(path);
-}
-
-/* Removes a test's temporary directory and frees its name. */
-static void remove_tmp(char *dir)
-{
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(dir);
-}
-
 static const char *const cols[] = {"guid", "name", "blob", "doc"};
 static const char *const key[] = {"guid"};
-
-static struct rf_cell cell(const char *s)
-{
-	struct rf_cell c = {s, s ? strlen(s) : 0, s == NULL};
-	return c;
-}
 
 /* Writes a journal with an insert, an update and a delete; returns its
  * path (caller frees). commit: seal it. */
@@ -59,11 +41,14 @@ static char *write_journal(const char *dir, bool commit)
 	struct rf_journal_writer *w;
 	struct rf_error err;
 	/* "caf\xe9" is Latin-1, not UTF-8: it must survive as hex */
-	struct rf_cell a1[4] = {cell("g-1"), cell("Ann"), cell("caf\xe9"),
-	                        cell("{\"b\": 1, \"a\": 2}")};
-	struct rf_cell b2[4] = {cell("g-2"), cell("Bo"), cell(NULL), cell(NULL)};
-	struct rf_cell a2[4] = {cell("g-2"), cell("Bob"), cell(NULL), cell("[]")};
-	struct rf_cell b3[4] = {cell("g-3"), cell("line\nbreak \"quoted\""), cell(""), cell(NULL)};
+	struct rf_cell a1[4] = {rf_test_cell("g-1"), rf_test_cell("Ann"), rf_test_cell("caf\xe9"),
+	                        rf_test_cell("{\"b\": 1, \"a\": 2}")};
+	struct rf_cell b2[4] = {rf_test_cell("g-2"), rf_test_cell("Bo"), rf_test_cell(NULL),
+	                        rf_test_cell(NULL)};
+	struct rf_cell a2[4] = {rf_test_cell("g-2"), rf_test_cell("Bob"), rf_test_cell(NULL),
+	                        rf_test_cell("[]")};
+	struct rf_cell b3[4] = {rf_test_cell("g-3"), rf_test_cell("line\nbreak \"quoted\""),
+	                        rf_test_cell(""), rf_test_cell(NULL)};
 	struct rf_cell nul = {"a\0b", 3, false};
 	char *path;
 
@@ -81,11 +66,6 @@ static char *write_journal(const char *dir, bool commit)
 	path = strdup(rf_journal_writer_path(w));
 	rf_journal_writer_free(w);
 	return path;
-}
-
-static bool cell_is(const struct rf_cell *c, const char *s, size_t n)
-{
-	return !c->is_null && c->len == n && memcmp(c->data, s, n) == 0;
 }
 
 static void journal_is_private_named_and_reads_back(void **state)
@@ -129,15 +109,15 @@ static void journal_is_private_named_and_reads_back(void **state)
 	assert_int_equal(j.ops[2].table, 0);
 	assert_int_equal(j.ops[0].kind, RF_OP_INSERT);
 	assert_null(j.ops[0].before);
-	assert_true(cell_is(&j.ops[0].after[2], "caf\xe9", 4));
-	assert_true(cell_is(&j.ops[0].after[3], "{\"b\": 1, \"a\": 2}", 16));
-	assert_true(cell_is(&j.ops[1].key[0], "g-2", 3));
+	assert_true(rf_test_cell_is(&j.ops[0].after[2], "caf\xe9", 4));
+	assert_true(rf_test_cell_is(&j.ops[0].after[3], "{\"b\": 1, \"a\": 2}", 16));
+	assert_true(rf_test_cell_is(&j.ops[1].key[0], "g-2", 3));
 	assert_true(j.ops[1].before[2].is_null);
-	assert_true(cell_is(&j.ops[1].after[2], "a\0b", 3));
+	assert_true(rf_test_cell_is(&j.ops[1].after[2], "a\0b", 3));
 	assert_int_equal(j.ops[2].kind, RF_OP_DELETE);
 	assert_null(j.ops[2].after);
-	assert_true(cell_is(&j.ops[2].before[1], "line\nbreak \"quoted\"", 19));
-	assert_true(cell_is(&j.ops[2].before[2], "", 0)); /* "" is not NULL */
+	assert_true(rf_test_cell_is(&j.ops[2].before[1], "line\nbreak \"quoted\"", 19));
+	assert_true(rf_test_cell_is(&j.ops[2].before[2], "", 0)); /* "" is not NULL */
 	rf_journal_free(&j);
 
 	/* state lines: undone, and the log's list */
@@ -164,7 +144,7 @@ static void journal_is_private_named_and_reads_back(void **state)
 	}
 	free(path);
 	free(dir);
-	remove_tmp(tmp);
+	rf_test_rmtree(tmp);
 }
 
 static void edited_journal_does_not_verify(void **state)
@@ -198,7 +178,7 @@ static void edited_journal_does_not_verify(void **state)
 	rf_journal_free(&j);
 	free(text);
 	free(path);
-	remove_tmp(tmp);
+	rf_test_rmtree(tmp);
 }
 
 static void pending_journal_is_busy_while_written_then_resolved(void **state)
@@ -209,7 +189,7 @@ static void pending_journal_is_busy_while_written_then_resolved(void **state)
 	struct rf_journal_writer *w;
 	struct rf_journal j;
 	struct rf_error err;
-	struct rf_cell k = cell("g-1");
+	struct rf_cell k = rf_test_cell("g-1");
 	FILE *f;
 	(void)state;
 
@@ -253,39 +233,16 @@ static void pending_journal_is_busy_while_written_then_resolved(void **state)
 	assert_int_equal(j.nops, 1); /* the torn line was cut, the aborted line stands alone */
 	rf_journal_free(&j);
 	free(path);
-	remove_tmp(tmp);
+	rf_test_rmtree(tmp);
 }
 
 /* ---- the prepared line, and journals tampered with ---- */
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text;
-	long n;
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	text = calloc(1, (size_t)n + 1);
-	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return text;
-}
-
-static void spit(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
 
 /* The file with line i (0-based) replaced by repl ("" drops it; repl ends
  * with its own newline). */
 static void replace_line(const char *path, int i, const char *repl)
 {
-	char *text = slurp(path), *start = text, *end;
+	char *text = rf_test_slurp(path), *start = text, *end;
 	struct rf_buf b = RF_BUF_INIT;
 	while (i-- > 0)
 		start = strchr(start, '\n') + 1;
@@ -293,23 +250,13 @@ static void replace_line(const char *path, int i, const char *repl)
 	rf_buf_add(&b, text, (size_t)(start - text));
 	rf_buf_adds(&b, repl);
 	rf_buf_adds(&b, end);
-	spit(path, b.data);
+	rf_test_spit(path, b.data);
 	rf_buf_free(&b);
 	free(text);
 }
 
 /* lines of write_journal(dir, true): header, 3 ops, prepared, committed */
 enum { L_HEADER, L_OP1, L_OP2, L_OP3, L_PREPARED, L_COMMITTED };
-
-static void load_ok(const char *path, struct rf_journal *j)
-{
-	struct rf_error err;
-	rf_error_clear(&err);
-	if (rf_journal_load(path, false, j, &err) != 0) {
-		char text[1300];
-		fail_msg("%s", rf_error_text(&err, text, sizeof text));
-	}
-}
 
 static void prepared_line_seals_what_is_above_it(void **state)
 {
@@ -320,11 +267,11 @@ static void prepared_line_seals_what_is_above_it(void **state)
 
 	rf_error_clear(&err);
 	path = write_journal(tmp, true);
-	text = slurp(path);
+	text = rf_test_slurp(path);
 	assert_non_null(strstr(text, "\"prepare\":true"));
 	assert_non_null(strstr(text, "{\"state\":\"prepared\",\"ops\":3,\"sha256\":\""));
 	free(text);
-	load_ok(path, &j);
+	rf_test_journal_load(path, &j);
 	assert_true(j.two_phase);
 	assert_true(j.prepared);
 	assert_true(j.prepared_ok);
@@ -336,19 +283,19 @@ static void prepared_line_seals_what_is_above_it(void **state)
 	/* the committed line lost (a crash after COMMIT): pending, prepared
 	 * line intact; the resolution repeats the prepared seal */
 	replace_line(path, L_COMMITTED, "");
-	load_ok(path, &j);
+	rf_test_journal_load(path, &j);
 	assert_int_equal(j.state, RF_JOURNAL_PENDING);
 	assert_true(j.prepared_ok);
 	assert_false(j.sealed);
 	assert_int_equal(
 	    rf_journal_mark(path, RF_JOURNAL_COMMITTED, 3, 0, j.prepared_sha, "said so", &err), 0);
 	rf_journal_free(&j);
-	load_ok(path, &j);
+	rf_test_journal_load(path, &j);
 	assert_int_equal(j.state, RF_JOURNAL_COMMITTED);
 	assert_true(j.seal_ok);
 	rf_journal_free(&j);
 	free(path);
-	remove_tmp(tmp);
+	rf_test_rmtree(tmp);
 }
 
 static void cut_or_edited_journals_lose_their_prepared_seal(void **state)
@@ -360,12 +307,12 @@ static void cut_or_edited_journals_lose_their_prepared_seal(void **state)
 
 	/* truncated mid-line, in the op lines: no prepared line, 1 op kept */
 	path = write_journal(tmp, true);
-	text = slurp(path);
+	text = rf_test_slurp(path);
 	p = strstr(text, "{\"op\":\"update\"");
 	p[20] = '\0';
-	spit(path, text);
+	rf_test_spit(path, text);
 	free(text);
-	load_ok(path, &j);
+	rf_test_journal_load(path, &j);
 	assert_int_equal(j.state, RF_JOURNAL_PENDING);
 	assert_false(j.prepared);
 	assert_false(j.sealed);
@@ -378,12 +325,12 @@ static void cut_or_edited_journals_lose_their_prepared_seal(void **state)
 	 * still holds (the engine decides); with it removed too, none */
 	path = write_journal(tmp, true);
 	replace_line(path, L_COMMITTED, "{\"state\":\"pending\"}\n");
-	load_ok(path, &j);
+	rf_test_journal_load(path, &j);
 	assert_int_equal(j.state, RF_JOURNAL_PENDING);
 	assert_true(j.prepared_ok);
 	rf_journal_free(&j);
 	replace_line(path, L_PREPARED, "");
-	load_ok(path, &j);
+	rf_test_journal_load(path, &j);
 	assert_int_equal(j.state, RF_JOURNAL_PENDING);
 	assert_false(j.prepared);
 	rf_journal_free(&j);
@@ -393,19 +340,19 @@ static void cut_or_edited_journals_lose_their_prepared_seal(void **state)
 	/* the table changed (in the header and the op lines that name it):
 	 * neither seal holds */
 	path = write_journal(tmp, true);
-	text = slurp(path);
+	text = rf_test_slurp(path);
 	for (p = strstr(text, "public.siteflow_orders"); p; p = strstr(p, "public.siteflow_orders"))
 		memcpy(p, "public.other_tableXXXX", 22);
-	spit(path, text);
+	rf_test_spit(path, text);
 	free(text);
-	load_ok(path, &j);
+	rf_test_journal_load(path, &j);
 	assert_true(j.sealed);
 	assert_false(j.seal_ok);
 	assert_false(j.prepared_ok);
 	assert_non_null(strstr(j.seal_problem, "sha256 does not match"));
 	rf_journal_free(&j);
 	replace_line(path, L_COMMITTED, "{\"state\":\"pending\"}\n");
-	load_ok(path, &j);
+	rf_test_journal_load(path, &j);
 	assert_int_equal(j.state, RF_JOURNAL_PENDING);
 	assert_true(j.prepared);
 	assert_false(j.prepared_ok);
@@ -415,12 +362,12 @@ static void cut_or_edited_journals_lose_their_prepared_seal(void **state)
 
 	/* one op's key pointed at another row */
 	path = write_journal(tmp, true);
-	text = slurp(path);
+	text = rf_test_slurp(path);
 	p = strstr(text, "\"key\":{\"guid\":\"g-3\"}");
 	p[17] = '9';
-	spit(path, text);
+	rf_test_spit(path, text);
 	free(text);
-	load_ok(path, &j);
+	rf_test_journal_load(path, &j);
 	assert_false(j.seal_ok);
 	assert_false(j.prepared_ok);
 	rf_journal_free(&j);
@@ -430,7 +377,7 @@ static void cut_or_edited_journals_lose_their_prepared_seal(void **state)
 	/* op lines after the prepared line, a wrong op count, a committed
 	 * line that does not repeat the prepared seal */
 	path = write_journal(tmp, true);
-	text = slurp(path);
+	text = rf_test_slurp(path);
 	f = fopen(path, "w");
 	p = strstr(text, "{\"state\":\"prepared\"");
 	fwrite(text, 1, (size_t)(p - text), f);
@@ -440,29 +387,29 @@ static void cut_or_edited_journals_lose_their_prepared_seal(void **state)
 	      f);
 	fputs(p, f);
 	fclose(f);
-	load_ok(path, &j);
+	rf_test_journal_load(path, &j);
 	assert_false(j.seal_ok);
 	rf_journal_free(&j);
-	spit(path, text);
+	rf_test_spit(path, text);
 	p = strstr(strstr(text, "\"prepared\""), "\"ops\":3");
 	p[6] = '4';
-	spit(path, text);
-	load_ok(path, &j);
+	rf_test_spit(path, text);
+	rf_test_journal_load(path, &j);
 	assert_false(j.prepared_ok);
 	assert_false(j.seal_ok);
 	rf_journal_free(&j);
 	p[6] = '3';
 	p = strstr(strstr(text, "\"committed\""), "\"sha256\":\"") + 10;
 	*p = *p == '0' ? '1' : '0';
-	spit(path, text);
-	load_ok(path, &j);
+	rf_test_spit(path, text);
+	rf_test_journal_load(path, &j);
 	assert_true(j.prepared_ok);
 	assert_false(j.seal_ok);
 	assert_non_null(strstr(j.seal_problem, "does not match its prepared line"));
 	rf_journal_free(&j);
 	free(text);
 	free(path);
-	remove_tmp(tmp);
+	rf_test_rmtree(tmp);
 }
 
 /* A journal from before the prepared line (no "prepare" in its header)
@@ -483,8 +430,8 @@ static void older_journal_without_prepared_line_still_verifies(void **state)
 	rf_sha256_hex(lines, strlen(lines), hex);
 	path = rf_xasprintf("%s/old.jsonl", tmp);
 	rf_buf_printf(&b, "%s{\"state\":\"committed\",\"ops\":1,\"sha256\":\"%s\"}\n", lines, hex);
-	spit(path, b.data);
-	load_ok(path, &j);
+	rf_test_spit(path, b.data);
+	rf_test_journal_load(path, &j);
 	assert_false(j.two_phase);
 	assert_true(j.seal_ok);
 	/* version 1: one table, named in the header, ops without "table" */
@@ -494,11 +441,11 @@ static void older_journal_without_prepared_line_still_verifies(void **state)
 	assert_string_equal(j.tables[0].key.items[0], "guid");
 	assert_int_equal(j.tables[0].cols.len, 1);
 	assert_int_equal(j.ops[0].table, 0);
-	assert_true(cell_is(&j.ops[0].key[0], "g", 1));
+	assert_true(rf_test_cell_is(&j.ops[0].key[0], "g", 1));
 	rf_journal_free(&j);
 	rf_buf_free(&b);
 	free(path);
-	remove_tmp(tmp);
+	rf_test_rmtree(tmp);
 }
 
 static void journal_readable_by_others_is_flagged(void **state)
@@ -514,7 +461,7 @@ static void journal_readable_by_others_is_flagged(void **state)
 	assert_true(rf_journal_exposed(path, &mode));
 	assert_int_equal(mode, 0644);
 	free(path);
-	remove_tmp(tmp);
+	rf_test_rmtree(tmp);
 }
 
 /* A journal big enough for the writer thread (several MiB): values with a
@@ -557,12 +504,12 @@ static void big_journal_round_trips_every_escape_at_every_offset(void **state)
 	assert_true(j.seal_ok);
 	assert_int_equal(j.nops, ROWS);
 	for (i = 0; i < ROWS; i++)
-		n += cell_is(&j.ops[i].after[0], vals[i], LEN) &&
-		     cell_is(&j.ops[i].key[0], vals[i], LEN);
+		n += rf_test_cell_is(&j.ops[i].after[0], vals[i], LEN) &&
+		     rf_test_cell_is(&j.ops[i].key[0], vals[i], LEN);
 	assert_int_equal(n, ROWS);
 	rf_journal_free(&j);
 	free(path);
-	remove_tmp(tmp);
+	rf_test_rmtree(tmp);
 }
 
 /* Lines taken back to a savepoint leave no trace: not in the file, not in
@@ -576,7 +523,7 @@ static void rollback_to_a_savepoint_drops_the_lines_after_it(void **state)
 	struct rf_journal_savepoint sp;
 	struct rf_journal j;
 	struct rf_error err;
-	struct rf_cell kept = cell("kept"), after = cell("after the rollback");
+	struct rf_cell kept = rf_test_cell("kept"), after = rf_test_cell("after the rollback");
 	char big[200];
 	size_t i;
 	(void)state;
@@ -601,11 +548,11 @@ static void rollback_to_a_savepoint_drops_the_lines_after_it(void **state)
 	assert_true(j.seal_ok);
 	assert_int_equal(j.state, RF_JOURNAL_COMMITTED);
 	assert_int_equal(j.nops, 2);
-	assert_true(cell_is(&j.ops[0].after[0], "kept", 4));
-	assert_true(cell_is(&j.ops[1].after[0], "after the rollback", 18));
+	assert_true(rf_test_cell_is(&j.ops[0].after[0], "kept", 4));
+	assert_true(rf_test_cell_is(&j.ops[1].after[0], "after the rollback", 18));
 	rf_journal_free(&j);
 	free(path);
-	remove_tmp(tmp);
+	rf_test_rmtree(tmp);
 }
 
 static void aborted_journal_keeps_its_reason(void **state)
@@ -628,14 +575,15 @@ static void aborted_journal_keeps_its_reason(void **state)
 	assert_int_equal(j.nops, 0);
 	rf_journal_free(&j);
 	free(path);
-	remove_tmp(tmp);
+	rf_test_rmtree(tmp);
 }
 
 static void journal_form_keeps_json_text_and_compares_canonically(void **state)
 {
 	struct rf_buf b = RF_BUF_INIT;
-	struct rf_cell json = cell("{\"b\": 1, \"a\": 2}"), other = cell("{\"a\":2,\"b\":1}");
-	struct rf_cell ts = cell("2026-11-09 09:00:00+00");
+	struct rf_cell json = rf_test_cell("{\"b\": 1, \"a\": 2}"),
+	               other = rf_test_cell("{\"a\":2,\"b\":1}");
+	struct rf_cell ts = rf_test_cell("2026-11-09 09:00:00+00");
 	(void)state;
 
 	rf_journal_form(RF_T_JSON, &json, &b);
@@ -698,7 +646,7 @@ static void journal_refused_midway_leaves_nothing_behind(void **state)
 	assert_int_equal(rf_journal_load("/nonexistent/j.jsonl", false, &j, &err), -1);
 	assert_null(j.path);
 	free(path);
-	remove_tmp(tmp);
+	rf_test_rmtree(tmp);
 }
 
 int main(void)

@@ -17,35 +17,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rf_fixture.h"
 #include "rf_test.h"
 #include "rowferry/journal.h"
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st, (void)type, (void)ftw;
-	return remove(path);
-}
-
-/* Removes a test's temporary directory and frees its name. */
-static void remove_tmp(char *dir)
-{
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(dir);
-}
-
 static const char *const cols[] = {"guid", "name", "blob", "doc"};
 static const char *const key[] = {"guid"};
-
-static struct rf_cell cell(const char *s)
-{
-	struct rf_cell c = {s, s ? strlen(s) : 0, s == NULL};
-	return c;
-}
-
-static bool cell_is(const struct rf_cell *c, const char *s, size_t n)
-{
-	return !c->is_null && c->len == n && memcmp(c->data, s, n) == 0;
-}
 
 /* Fills n bytes at p with a text that needs every kind of JSON escape,
  * some at each end (so they fall on the reader's piece boundaries too). */
@@ -95,11 +72,11 @@ static void long_values_read_back_exactly_under_the_seal(void **state)
 	for (i = 0; i < 4; i++) {
 		char kb[8];
 		snprintf(kb, sizeof kb, "k%zu", i);
-		k = cell(kb);
+		k = rf_test_cell(kb);
 		after[0] = k;
 		after[1] = (struct rf_cell){vals[i], sizes[i], false};
 		after[2] = (struct rf_cell){bin, (2u << 20) - i, false};
-		after[3] = cell(i % 2 ? NULL : "small");
+		after[3] = rf_test_cell(i % 2 ? NULL : "small");
 		assert_int_equal(rf_journal_add(w, RF_OP_INSERT, &k, NULL, after, &err), 0);
 	}
 	assert_int_equal(rf_journal_prepare(w, "sqlite:1", &err), 0);
@@ -114,13 +91,13 @@ static void long_values_read_back_exactly_under_the_seal(void **state)
 	for (i = 0; i < 4; i++) {
 		char kb[8];
 		snprintf(kb, sizeof kb, "k%zu", i);
-		assert_true(cell_is(&j.ops[i].key[0], kb, strlen(kb)));
-		assert_true(cell_is(&j.ops[i].after[1], vals[i], sizes[i]));
-		assert_true(cell_is(&j.ops[i].after[2], bin, (2u << 20) - i));
+		assert_true(rf_test_cell_is(&j.ops[i].key[0], kb, strlen(kb)));
+		assert_true(rf_test_cell_is(&j.ops[i].after[1], vals[i], sizes[i]));
+		assert_true(rf_test_cell_is(&j.ops[i].after[2], bin, (2u << 20) - i));
 		if (i % 2)
 			assert_true(j.ops[i].after[3].is_null);
 		else
-			assert_true(cell_is(&j.ops[i].after[3], "small", 5));
+			assert_true(rf_test_cell_is(&j.ops[i].after[3], "small", 5));
 	}
 	rf_journal_free(&j);
 
@@ -147,7 +124,7 @@ static void long_values_read_back_exactly_under_the_seal(void **state)
 	for (i = 0; i < 4; i++)
 		free(vals[i]);
 	free(bin);
-	remove_tmp(tmp);
+	rf_test_rmtree(tmp);
 }
 
 /* Long strings written by hand, with what the writer never writes: a
@@ -189,13 +166,13 @@ static void long_strings_unescape_like_json(void **state)
 		}
 		assert_int_equal(rf_journal_load(path, false, &j, &err), 0);
 		assert_int_equal(j.nops, 1);
-		assert_true(cell_is(&j.ops[0].after[0], want, 8 + n - 26));
+		assert_true(rf_test_cell_is(&j.ops[0].after[0], want, 8 + n - 26));
 		rf_journal_free(&j);
 	}
 	free(raw);
 	free(want);
 	free(path);
-	remove_tmp(tmp);
+	rf_test_rmtree(tmp);
 }
 
 int main(void)

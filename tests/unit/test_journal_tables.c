@@ -20,65 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rf_fixture.h"
 #include "rf_test.h"
 #include "rowferry/journal.h"
-
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st, (void)type, (void)ftw;
-	return remove(path);
-}
-
-/* Removes a test's temporary directory and frees its name. */
-static void remove_tmp(char *dir)
-{
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(dir);
-}
-
-static struct rf_cell cell(const char *s)
-{
-	struct rf_cell c = {s, s ? strlen(s) : 0, s == NULL};
-	return c;
-}
-
-static bool cell_is(const struct rf_cell *c, const char *s, size_t n)
-{
-	return !c->is_null && c->len == n && memcmp(c->data, s, n) == 0;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text;
-	long n;
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	text = calloc(1, (size_t)n + 1);
-	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return text;
-}
-
-static void spit(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static void load_ok(const char *path, struct rf_journal *j)
-{
-	struct rf_error err;
-	rf_error_clear(&err);
-	if (rf_journal_load(path, false, j, &err) != 0) {
-		char text[1300];
-		fail_msg("%s", rf_error_text(&err, text, sizeof text));
-	}
-}
 
 /* Version 2 with two tables: the header lists both (in the order given),
  * every op line names its table, the name carries "+1", and each op reads
@@ -92,9 +36,9 @@ static void journal_of_two_tables_reads_back_per_table(void **state)
 	const struct rf_journal_table_head tables[] = {{"public.jobs", 1, pkey, 2, pcols},
 	                                               {"public.sales_orders", 1, ckey, 3, ccols}};
 	struct rf_journal_header h = {"dev", "prod (x)", "prod", NULL, 0, NULL, 0, NULL, NULL};
-	struct rf_cell p1[2] = {cell("0000077"), cell("Brochures")};
-	struct rf_cell c1[3] = {cell("913"), cell("0000077"), cell("4")};
-	struct rf_cell c0[3] = {cell("913"), cell("0000077"), cell("2")};
+	struct rf_cell p1[2] = {rf_test_cell("0000077"), rf_test_cell("Brochures")};
+	struct rf_cell c1[3] = {rf_test_cell("913"), rf_test_cell("0000077"), rf_test_cell("4")};
+	struct rf_cell c0[3] = {rf_test_cell("913"), rf_test_cell("0000077"), rf_test_cell("2")};
 	char *tmp = rf_test_tmpdir(), *text, *path;
 	struct rf_journal_writer *w;
 	struct rf_error err;
@@ -118,7 +62,7 @@ static void journal_of_two_tables_reads_back_per_table(void **state)
 	    0);
 	assert_int_equal(regexec(&re, path, 0, NULL, 0), 0);
 	regfree(&re);
-	text = slurp(path);
+	text = rf_test_slurp(path);
 	assert_non_null(strstr(text, "\"rowferry_undo\":2"));
 	assert_non_null(strstr(text, "\"tables\":[{\"table\":\"public.jobs\",\"key\":[\"job_"
 	                             "number\"]},{\"table\":\"public.sales_orders\",\"key\":["
@@ -127,7 +71,7 @@ static void journal_of_two_tables_reads_back_per_table(void **state)
 	assert_non_null(strstr(text, "{\"op\":\"update\",\"table\":\"public.sales_orders\","));
 	free(text);
 
-	load_ok(path, &j);
+	rf_test_journal_load(path, &j);
 	assert_true(j.seal_ok);
 	assert_int_equal(j.version, 2);
 	assert_int_equal(j.ntables, 2);
@@ -143,15 +87,15 @@ static void journal_of_two_tables_reads_back_per_table(void **state)
 	assert_int_equal(j.ops[0].table, 0);
 	assert_int_equal(j.ops[1].table, 1);
 	assert_int_equal(j.ops[2].table, 1);
-	assert_true(cell_is(&j.ops[0].after[1], "Brochures", 9));
-	assert_true(cell_is(&j.ops[2].before[2], "2", 1));
-	assert_true(cell_is(&j.ops[2].key[0], "913", 3));
+	assert_true(rf_test_cell_is(&j.ops[0].after[1], "Brochures", 9));
+	assert_true(rf_test_cell_is(&j.ops[2].before[2], "2", 1));
+	assert_true(rf_test_cell_is(&j.ops[2].key[0], "913", 3));
 	rf_journal_tables_text(&j, ", ", &b);
 	assert_string_equal(b.data, "public.jobs, public.sales_orders");
 	rf_buf_free(&b);
 	rf_journal_free(&j);
 	free(path);
-	remove_tmp(tmp);
+	rf_test_rmtree(tmp);
 }
 
 /* A version 2 op line without its table, or of a table the header does
@@ -174,7 +118,7 @@ static void journal_v2_op_of_an_unlisted_table_is_refused(void **state)
 
 	for (i = 0; i < 2; i++) {
 		char *text = rf_xasprintf("%s%s", head, bad[i]);
-		spit(path, text);
+		rf_test_spit(path, text);
 		free(text);
 		rf_error_clear(&err);
 		assert_int_equal(rf_journal_load(path, false, &j, &err), -1);
@@ -186,18 +130,18 @@ static void journal_v2_op_of_an_unlisted_table_is_refused(void **state)
 		    rf_xasprintf("%s{\"op\":\"insert\",\"table\":\"public.t\",\"key\":{\"id\":"
 		                 "\"1\"},\"after\":{\"id\":\"1\"}}\n",
 		                 head);
-		spit(path, text);
+		rf_test_spit(path, text);
 		free(text);
-		load_ok(path, &j);
+		rf_test_journal_load(path, &j);
 		assert_int_equal(j.nops, 1);
 		rf_journal_free(&j);
 	}
 	/* a header with no tables is refused */
-	spit(path, "{\"rowferry_undo\":2,\"id\":\"x\",\"created\":\"c\",\"target\":\"b\","
-	           "\"tables\":[]}\n");
+	rf_test_spit(path, "{\"rowferry_undo\":2,\"id\":\"x\",\"created\":\"c\",\"target\":\"b\","
+	                   "\"tables\":[]}\n");
 	assert_int_equal(rf_journal_load(path, false, &j, &err), -1);
 	free(path);
-	remove_tmp(tmp);
+	rf_test_rmtree(tmp);
 }
 
 int main(void)

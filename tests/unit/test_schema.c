@@ -16,16 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rf_fixture.h"
 #include "rf_test.h"
 #include "rowferry/db.h"
 #include "rowferry/schema.h"
-
-#define CHECK(call, err)                                                                           \
-	do {                                                                                       \
-		char msg_[1200];                                                                   \
-		if ((call) != 0)                                                                   \
-			fail_msg("%s failed: %s", #call, rf_error_text((err), msg_, sizeof msg_)); \
-	} while (0)
 
 struct map_case {
 	const char *src, *decl;
@@ -168,22 +162,53 @@ static bool has(const struct rf_strlist *l, const char *part)
 	return false;
 }
 
+/* A fresh SQLite database, file in a directory of its own, set up with
+ * sql: the target the statements are made for and run on. */
+struct target {
+	char *dir, *url;
+	struct rf_db *db;
+};
+
+static void target_open(struct target *t, const char *file, const char *sql)
+{
+	t->dir = rf_test_tmpdir();
+	t->url = rf_xasprintf("sqlite:%s/%s", t->dir, file);
+	rf_test_sql(t->url, sql);
+	t->db = rf_test_connect("dst", t->url);
+}
+
+static void target_close(struct target *t)
+{
+	rf_db_close(t->db);
+	free(t->url);
+	rf_test_rmtree(t->dir);
+}
+
+/* Column 0 of t its identity and its primary key. */
+static void identity_pk(struct rf_table_info *t)
+{
+	t->cols[0].identity = true;
+	t->cols[0].pk_pos = 1;
+	t->npk = 1;
+	t->pk = rf_xcalloc(1, sizeof *t->pk);
+}
+
 static void create_on_sqlite_defaults_identity_and_hostile_names(void **state)
 {
 	static const char hostile[] = "we\"ird`] [na'me";
-	char *dir = rf_test_tmpdir(), *url = rf_xasprintf("sqlite:%s/t.db", dir);
-	char *cmd = rf_xasprintf("rm -rf '%s'", dir);
 	struct rf_table_info t = {0}, back = {0};
 	struct rf_ddl_opts o = {.src_engine = "postgres", .fkeys_after = true};
 	struct rf_ddl d = {0};
 	struct rf_error err;
+	struct target dst;
 	struct rf_db *db;
 	size_t i;
 	int c;
 
 	(void)state;
 	rf_error_clear(&err);
-	rf_test_sql(url, "CREATE TABLE parent (id INTEGER PRIMARY KEY);");
+	target_open(&dst, "t.db", "CREATE TABLE parent (id INTEGER PRIMARY KEY);");
+	db = dst.db;
 	t.schema = rf_xstrdup("app");
 	t.name = rf_xstrdup(hostile);
 	t.display = rf_xasprintf("app.%s", hostile);
@@ -196,10 +221,7 @@ static void create_on_sqlite_defaults_identity_and_hostile_names(void **state)
 	add_col(&t, "day", "date", RF_T_DATE, true, "CURRENT_DATE");
 	add_col(&t, "odd", "text", RF_T_TEXT, true, "upper('x'::text)");
 	add_col(&t, "parent_id", "integer", RF_T_INTEGER, true, NULL);
-	t.cols[0].identity = true;
-	t.cols[0].pk_pos = 1;
-	t.npk = 1;
-	t.pk = rf_xcalloc(1, sizeof *t.pk);
+	identity_pk(&t);
 	t.fkeys = rf_xcalloc(1, sizeof *t.fkeys);
 	t.nfkeys = 1;
 	t.fkeys[0].name = rf_xstrdup("to parent");
@@ -216,8 +238,7 @@ static void create_on_sqlite_defaults_identity_and_hostile_names(void **state)
 	t.indexes[0].cols = rf_xcalloc(1, sizeof(char *));
 	t.indexes[0].cols[0] = rf_xstrdup("col \"q\"");
 
-	db = rf_test_connect("dst", url);
-	CHECK(rf_schema_create_table(db, &t, &o, &d, &err), &err);
+	RF_CHECK(rf_schema_create_table(db, &t, &o, &d, &err), &err);
 	/* the identity is the rowid alias, spelled exactly so */
 	assert_non_null(strstr(d.create.items[0], "\"id\" INTEGER PRIMARY KEY,"));
 	assert_null(strstr(d.create.items[0], "nextval"));
@@ -232,13 +253,13 @@ static void create_on_sqlite_defaults_identity_and_hostile_names(void **state)
 	assert_int_equal(d.foreign.len, 0);
 	assert_int_equal(d.create.len, 2);
 
-	CHECK(rf_db_begin(db, RF_TX_WRITE, NULL, &err), &err);
+	RF_CHECK(rf_db_begin(db, RF_TX_WRITE, NULL, &err), &err);
 	for (i = 0; i < d.create.len; i++)
-		CHECK(db->ops->exec(db, d.create.items[i], 0, NULL, NULL, &err), &err);
-	CHECK(db->ops->exec(db, "INSERT INTO parent VALUES (1)", 0, NULL, NULL, &err), &err);
-	CHECK(rf_db_commit(db, &err), &err);
+		RF_CHECK(db->ops->exec(db, d.create.items[i], 0, NULL, NULL, &err), &err);
+	RF_CHECK(db->ops->exec(db, "INSERT INTO parent VALUES (1)", 0, NULL, NULL, &err), &err);
+	RF_CHECK(rf_db_commit(db, &err), &err);
 
-	CHECK(rf_db_describe(db, hostile, &back, &err), &err);
+	RF_CHECK(rf_db_describe(db, hostile, &back, &err), &err);
 	assert_string_equal(back.name, hostile);
 	assert_int_equal(back.ncols, t.ncols);
 	for (i = 0; i < t.ncols; i++)
@@ -260,28 +281,24 @@ static void create_on_sqlite_defaults_identity_and_hostile_names(void **state)
 	rf_table_info_free(&back);
 	rf_ddl_free(&d);
 	rf_table_info_free(&t);
-	rf_db_close(db);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(url);
-	free(dir);
+	target_close(&dst);
 }
 
 /* MariaDB's catalog spellings: literals with backslash escapes, bare
  * current_timestamp(), 0/1 for a boolean; an unsigned key. */
 static void mysql_defaults_to_sqlite(void **state)
 {
-	char *dir = rf_test_tmpdir(), *url = rf_xasprintf("sqlite:%s/m.db", dir);
-	char *cmd = rf_xasprintf("rm -rf '%s'", dir);
 	struct rf_table_info t = {0};
 	struct rf_ddl_opts o = {.src_engine = "mysql"};
 	struct rf_ddl d = {0};
 	struct rf_error err;
+	struct target dst;
 	struct rf_db *db;
 
 	(void)state;
 	rf_error_clear(&err);
-	rf_test_sql(url, "PRAGMA user_version = 1;");
+	target_open(&dst, "m.db", "PRAGMA user_version = 1;");
+	db = dst.db;
 	t.name = rf_xstrdup("legacy");
 	t.display = rf_xstrdup("legacy");
 	add_col(&t, "id", "int(10) unsigned", RF_T_INTEGER, false, NULL);
@@ -290,12 +307,8 @@ static void mysql_defaults_to_sqlite(void **state)
 	add_col(&t, "at", "datetime", RF_T_TIMESTAMP, true, "current_timestamp()");
 	add_col(&t, "at2", "datetime(3)", RF_T_TIMESTAMP, true, "current_timestamp(3)");
 	add_col(&t, "st", "enum('new','it''s','a,b')", RF_T_TEXT, false, "'new'");
-	t.cols[0].identity = true;
-	t.cols[0].pk_pos = 1;
-	t.npk = 1;
-	t.pk = rf_xcalloc(1, sizeof *t.pk);
-	db = rf_test_connect("dst", url);
-	CHECK(rf_schema_create_table(db, &t, &o, &d, &err), &err);
+	identity_pk(&t);
+	RF_CHECK(rf_schema_create_table(db, &t, &o, &d, &err), &err);
 	assert_non_null(strstr(d.create.items[0], "\"s\" VARCHAR(10) DEFAULT 'a''b\\c'"));
 	assert_non_null(strstr(d.create.items[0], "\"on\" BOOLEAN NOT NULL DEFAULT 1"));
 	assert_non_null(strstr(d.create.items[0], "\"at\" DATETIME DEFAULT CURRENT_TIMESTAMP,"));
@@ -304,23 +317,19 @@ static void mysql_defaults_to_sqlite(void **state)
 	                       "\"st\" TEXT NOT NULL DEFAULT 'new' CHECK (\"st\" "
 	                       "IN ('new', 'it''s', 'a,b'))"));
 	assert_false(has(&d.warnings, "st:"));
-	CHECK(rf_db_begin(db, RF_TX_WRITE, NULL, &err), &err);
-	CHECK(db->ops->exec(db, d.create.items[0], 0, NULL, NULL, &err), &err);
+	RF_CHECK(rf_db_begin(db, RF_TX_WRITE, NULL, &err), &err);
+	RF_CHECK(db->ops->exec(db, d.create.items[0], 0, NULL, NULL, &err), &err);
 	/* the CHECK holds the enum's values */
-	CHECK(db->ops->exec(db, "INSERT INTO legacy (id, st) VALUES (1, 'it''s')", 0, NULL, NULL,
-	                    &err),
-	      &err);
+	RF_CHECK(db->ops->exec(db, "INSERT INTO legacy (id, st) VALUES (1, 'it''s')", 0, NULL, NULL,
+	                       &err),
+	         &err);
 	assert_int_not_equal(db->ops->exec(db, "INSERT INTO legacy (id, st) VALUES (2, 'other')", 0,
 	                                   NULL, NULL, &err),
 	                     0);
-	CHECK(rf_db_rollback(db, &err), &err);
+	RF_CHECK(rf_db_rollback(db, &err), &err);
 	rf_ddl_free(&d);
 	rf_table_info_free(&t);
-	rf_db_close(db);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(url);
-	free(dir);
+	target_close(&dst);
 }
 
 static void set_fk(struct rf_table_info *t, const char *name, const char *ref)

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hash_sql.h"
 #include "mysql_internal.h"
 #include "rowferry/db.h"
 
@@ -113,77 +114,68 @@ static void norm_expr(struct rf_db *db, const struct rf_column *c, enum rf_type_
 	rf_buf_free(&q);
 }
 
-/* The key as the stream's ORDER BY sorts it: text as utf8mb4 bytes;
- * several columns as a row constructor, which MariaDB compares column by
- * column. cls: each column's class, NULL for the columns' own. */
-static void key_expr(struct rf_db *db, const struct rf_table_info *t, size_t nkey,
-                     const size_t *key, const enum rf_type_class *cls, struct rf_buf *sql)
+/* The key in byte order as the stream's ORDER BY sorts it (mysql.c): text
+ * as the bytes of its utf8mb4 form, which order like code points. */
+static void key_column(struct rf_db *db, const struct rf_table_info *t, size_t col,
+                       enum rf_type_class cls, struct rf_buf *sql)
+{
+	if (cls != RF_T_INTEGER)
+		rf_buf_adds(sql, "CAST(CONVERT(");
+	my_quote_ident(db, t->cols[col].name, sql);
+	if (cls != RF_T_INTEGER)
+		rf_buf_adds(sql, " USING utf8mb4) AS BINARY)");
+}
+
+static void key_literal(struct rf_db *db, enum rf_type_class cls, const struct rf_cell *v,
+                        struct rf_buf *sql)
+{
+	if (cls != RF_T_INTEGER)
+		rf_buf_adds(sql, "CAST(CONVERT(");
+	db->ops->quote_literal(db, cls, v, sql);
+	if (cls != RF_T_INTEGER)
+		rf_buf_adds(sql, " USING utf8mb4) AS BINARY)");
+}
+
+static void key_output(struct rf_db *db, const struct rf_table_info *t, size_t col,
+                       struct rf_buf *sql)
+{
+	my_quote_ident(db, t->cols[col].name, sql);
+}
+
+static void value(struct rf_db *db, const struct rf_segment_spec *spec, size_t i,
+                  struct rf_buf *sql)
+{
+	norm_expr(db, &spec->table->cols[spec->cols[i]], spec->classes[i], sql);
+}
+
+/* md5 of the normalized values also where both sides are MariaDB: it is
+ * MariaDB's fastest hash. */
+static void row_sum(struct rf_db *db, const struct rf_segment_spec *spec, struct rf_buf *sql)
 {
 	size_t i;
 
-	if (nkey > 1)
-		rf_buf_addc(sql, '(');
-	for (i = 0; i < nkey; i++) {
-		bool text = (cls ? cls[i] : t->cols[key[i]].tclass) != RF_T_INTEGER;
-		if (i)
-			rf_buf_adds(sql, ", ");
-		if (text)
-			rf_buf_adds(sql, "CAST(CONVERT(");
-		my_quote_ident(db, t->cols[key[i]].name, sql);
-		if (text)
-			rf_buf_adds(sql, " USING utf8mb4) AS BINARY)");
-	}
-	if (nkey > 1)
-		rf_buf_addc(sql, ')');
+	rf_buf_adds(sql, "MOD(SUM(CAST(CONV(SUBSTRING(MD5(CONCAT(");
+	for (i = 0; i < spec->ncols; i++)
+		rf_buf_printf(sql, "%sIFNULL(CONCAT(LENGTH(v%zu), ':', v%zu), '-')", i ? ", " : "",
+		              i, i);
+	rf_buf_adds(sql, ")), 1, 15), 16, 10) AS UNSIGNED)), 1152921504606846976)");
 }
 
-static void key_cmp(struct rf_db *db, const struct rf_table_info *t, size_t nkey, const size_t *key,
-                    const enum rf_type_class *cls, const char *op, const struct rf_cell *v,
-                    struct rf_buf *sql)
-{
-	size_t i;
-
-	key_expr(db, t, nkey, key, cls, sql);
-	rf_buf_printf(sql, " %s ", op);
-	if (nkey > 1)
-		rf_buf_addc(sql, '(');
-	for (i = 0; i < nkey; i++) {
-		enum rf_type_class c = cls ? cls[i] : t->cols[key[i]].tclass;
-		if (i)
-			rf_buf_adds(sql, ", ");
-		if (c != RF_T_INTEGER)
-			rf_buf_adds(sql, "CAST(CONVERT(");
-		db->ops->quote_literal(db, c, &v[i], sql);
-		if (c != RF_T_INTEGER)
-			rf_buf_adds(sql, " USING utf8mb4) AS BINARY)");
-	}
-	if (nkey > 1)
-		rf_buf_addc(sql, ')');
-}
+static const struct rf_hash_sql my_hash_sql = {
+    .row_open = "(",
+    .table = my_quote_table,
+    .key_column = key_column,
+    .key_literal = key_literal,
+    .key_output = key_output,
+    .value = value,
+    .row_sum = row_sum,
+};
 
 void my_key_range(struct rf_db *db, const struct rf_table_info *t, size_t nkey, const size_t *key,
                   const enum rf_type_class *cls, const struct rf_cell *lo, const struct rf_cell *hi,
                   bool have_where, struct rf_buf *sql)
 {
-	if (lo) {
-		rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
-		key_cmp(db, t, nkey, key, cls, ">=", lo, sql);
-		have_where = true;
-	}
-	if (hi) {
-		rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
-		key_cmp(db, t, nkey, key, cls, "<", hi, sql);
-	}
-}
-
-static void segment_from(struct rf_db *db, const struct rf_segment_spec *spec, struct rf_buf *sql)
-{
-	rf_buf_adds(sql, " FROM ");
-	my_quote_table(db, spec->table, sql);
-	if (spec->where)
-		rf_buf_printf(sql, " WHERE (%s)", spec->where);
-	my_key_range(db, spec->table, spec->nkey, spec->key, spec->key_class, spec->lo, spec->hi,
-	             spec->where != NULL, sql);
+	rf_hash_key_range(db, &my_hash_sql, t, nkey, key, cls, lo, hi, have_where, sql);
 }
 
 /* Runs sql and keeps its rows (small results only). */
@@ -206,47 +198,17 @@ int my_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
 	struct rf_buf sql = RF_BUF_INIT;
 	MYSQL_RES *res;
 	MYSQL_ROW r;
-	size_t i;
 	int rc = -1;
 
-	rf_buf_adds(&sql, "SELECT b, COUNT(*), MOD(SUM(CAST(CONV(SUBSTRING(MD5(CONCAT(");
-	for (i = 0; i < spec->ncols; i++)
-		rf_buf_printf(&sql, "%sIFNULL(CONCAT(LENGTH(v%zu), ':', v%zu), '-')", i ? ", " : "",
-		              i, i);
-	rf_buf_adds(&sql, ")), 1, 15), 16, 10) AS UNSIGNED)), 1152921504606846976) FROM (SELECT ");
-	if (nb == 0) {
-		rf_buf_adds(&sql, "0");
-	} else {
-		rf_buf_adds(&sql, "CASE");
-		for (i = 0; i < nb; i++) {
-			rf_buf_adds(&sql, " WHEN ");
-			key_cmp(db, spec->table, spec->nkey, spec->key, spec->key_class, "<",
-			        &bounds[i * spec->nkey], &sql);
-			rf_buf_printf(&sql, " THEN %zu", i);
-		}
-		rf_buf_printf(&sql, " ELSE %zu END", nb);
-	}
-	rf_buf_adds(&sql, " AS b");
-	for (i = 0; i < spec->ncols; i++) {
-		rf_buf_adds(&sql, ", ");
-		norm_expr(db, &spec->table->cols[spec->cols[i]], spec->classes[i], &sql);
-		rf_buf_printf(&sql, " AS v%zu", i);
-	}
-	segment_from(db, spec, &sql);
-	rf_buf_adds(&sql, ") q GROUP BY b");
-
-	for (i = 0; i <= nb; i++)
-		out[i].rows = out[i].sum = 0;
+	rf_hash_sums_sql(db, &my_hash_sql, spec, bounds, nb, &sql);
+	rf_hash_sums_clear(out, nb);
 	res = query((struct my_db *)db, &sql, err);
 	if (!res)
 		goto cleanup;
-	while ((r = mysql_fetch_row(res)) != NULL) {
-		unsigned long long b = strtoull(r[0] ? r[0] : "0", NULL, 10);
-		if (b > nb)
-			continue;
-		out[b].rows = strtoull(r[1] ? r[1] : "0", NULL, 10);
-		out[b].sum = strtoull(r[2] ? r[2] : "0", NULL, 10);
-	}
+	while ((r = mysql_fetch_row(res)) != NULL)
+		rf_hash_sums_put(out, nb, strtoull(r[0] ? r[0] : "0", NULL, 10),
+		                 strtoull(r[1] ? r[1] : "0", NULL, 10),
+		                 strtoull(r[2] ? r[2] : "0", NULL, 10));
 	mysql_free_result(res);
 	rc = 0;
 cleanup:
@@ -265,20 +227,7 @@ int my_segment_keys(struct rf_db *db, const struct rf_segment_spec *spec, unsign
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
-	rf_buf_adds(&sql, "SELECT * FROM (SELECT ");
-	for (k = 0; k < spec->nkey; k++) {
-		my_quote_ident(db, spec->table->cols[spec->key[k]].name, &sql);
-		rf_buf_printf(&sql, " AS k%zu, ", k);
-	}
-	rf_buf_adds(&sql, "ROW_NUMBER() OVER (ORDER BY ");
-	for (k = 0; k < spec->nkey; k++) {
-		if (k)
-			rf_buf_adds(&sql, ", ");
-		key_expr(db, spec->table, 1, &spec->key[k], &spec->key_class[k], &sql);
-	}
-	rf_buf_adds(&sql, ") AS rn");
-	segment_from(db, spec, &sql);
-	rf_buf_printf(&sql, ") q WHERE rn %% %llu = 0 ORDER BY rn LIMIT %zu", step, max);
+	rf_hash_keys_sql(db, &my_hash_sql, spec, step, max, &sql);
 	res = query((struct my_db *)db, &sql, err);
 	if (!res)
 		goto cleanup;

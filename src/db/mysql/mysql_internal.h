@@ -100,7 +100,7 @@ int my_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
 int my_segment_keys(struct rf_db *db, const struct rf_segment_spec *spec, unsigned long long step,
                     size_t max, struct rf_result *out, struct rf_error *err);
 void my_key_range(struct rf_db *db, const struct rf_table_info *t, size_t nkey, const size_t *key,
-                  const enum rf_type_class *cls, const struct rf_cell *lo,
-                  const struct rf_cell *hi, bool have_where, struct rf_buf *sql);
+                  const enum rf_type_class *cls, const struct rf_cell *lo, const struct rf_cell *hi,
+                  bool have_where, struct rf_buf *sql);
 
 #endif

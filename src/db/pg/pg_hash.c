@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash_sql.h"
 #include "pg_internal.h"
 #include "rowferry/db.h"
 
@@ -123,85 +124,49 @@ static void norm_expr(struct rf_db *db, const struct rf_column *c, enum rf_type_
 	rf_buf_free(&q);
 }
 
-/* The key as ORDER BY sorts it (pg_stream.c): text in byte order; several
- * columns as a row, which PostgreSQL compares column by column. cls: each
- * column's class, NULL for the columns' own. */
-static void key_expr(struct rf_db *db, const struct rf_table_info *t, size_t nkey,
-                     const size_t *key, const enum rf_type_class *cls, struct rf_buf *sql)
+/* The key in byte order as ORDER BY sorts it (pg_stream.c): text through
+ * COLLATE "C"; qualified, as a select list item x::text is also named x. */
+static void key_column(struct rf_db *db, const struct rf_table_info *t, size_t col,
+                       enum rf_type_class cls, struct rf_buf *sql)
+{
+	pg_quote_table(db, t, sql);
+	rf_buf_addc(sql, '.');
+	pg_quote_ident(db, t->cols[col].name, sql);
+	if (cls != RF_T_INTEGER)
+		rf_buf_adds(sql, "::text COLLATE \"C\"");
+}
+
+static void key_literal(struct rf_db *db, enum rf_type_class cls, const struct rf_cell *v,
+                        struct rf_buf *sql)
+{
+	db->ops->quote_literal(db, cls, v, sql);
+	if (cls != RF_T_INTEGER)
+		rf_buf_adds(sql, "::text");
+}
+
+static void key_output(struct rf_db *db, const struct rf_table_info *t, size_t col,
+                       struct rf_buf *sql)
+{
+	pg_quote_table(db, t, sql);
+	rf_buf_addc(sql, '.');
+	pg_quote_ident(db, t->cols[col].name, sql);
+	rf_buf_adds(sql, "::text");
+}
+
+static void value(struct rf_db *db, const struct rf_segment_spec *spec, size_t i,
+                  struct rf_buf *sql)
+{
+	const struct rf_column *c = &spec->table->cols[spec->cols[i]];
+
+	if (spec->native)
+		pg_quote_ident(db, c->name, sql);
+	else
+		norm_expr(db, c, spec->classes[i], sql);
+}
+
+static void row_sum(struct rf_db *db, const struct rf_segment_spec *spec, struct rf_buf *sql)
 {
 	size_t i;
-
-	if (nkey > 1)
-		rf_buf_adds(sql, "ROW(");
-	for (i = 0; i < nkey; i++) {
-		enum rf_type_class c = cls ? cls[i] : t->cols[key[i]].tclass;
-		if (i)
-			rf_buf_adds(sql, ", ");
-		pg_quote_table(db, t, sql);
-		rf_buf_addc(sql, '.');
-		pg_quote_ident(db, t->cols[key[i]].name, sql);
-		if (c != RF_T_INTEGER)
-			rf_buf_adds(sql, "::text COLLATE \"C\"");
-	}
-	if (nkey > 1)
-		rf_buf_addc(sql, ')');
-}
-
-static void key_cmp(struct rf_db *db, const struct rf_table_info *t, size_t nkey, const size_t *key,
-                    const enum rf_type_class *cls, const char *op, const struct rf_cell *v,
-                    struct rf_buf *sql)
-{
-	size_t i;
-
-	key_expr(db, t, nkey, key, cls, sql);
-	rf_buf_printf(sql, " %s ", op);
-	if (nkey > 1)
-		rf_buf_adds(sql, "ROW(");
-	for (i = 0; i < nkey; i++) {
-		enum rf_type_class c = cls ? cls[i] : t->cols[key[i]].tclass;
-		if (i)
-			rf_buf_adds(sql, ", ");
-		db->ops->quote_literal(db, c, &v[i], sql);
-		if (c != RF_T_INTEGER)
-			rf_buf_adds(sql, "::text");
-	}
-	if (nkey > 1)
-		rf_buf_addc(sql, ')');
-}
-
-void pg_key_range(struct rf_db *db, const struct rf_table_info *t, size_t nkey, const size_t *key,
-                  const enum rf_type_class *cls, const struct rf_cell *lo, const struct rf_cell *hi,
-                  bool have_where, struct rf_buf *sql)
-{
-	if (lo) {
-		rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
-		key_cmp(db, t, nkey, key, cls, ">=", lo, sql);
-		have_where = true;
-	}
-	if (hi) {
-		rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
-		key_cmp(db, t, nkey, key, cls, "<", hi, sql);
-	}
-}
-
-static void segment_from(struct rf_db *db, const struct rf_segment_spec *spec, struct rf_buf *sql)
-{
-	rf_buf_adds(sql, " FROM ");
-	pg_quote_table(db, spec->table, sql);
-	if (spec->where)
-		rf_buf_printf(sql, " WHERE (%s)", spec->where);
-	pg_key_range(db, spec->table, spec->nkey, spec->key, spec->key_class, spec->lo, spec->hi,
-	             spec->where != NULL, sql);
-}
-
-int pg_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
-                    const struct rf_cell *bounds, size_t nb, struct rf_segment_sum *out,
-                    struct rf_error *err)
-{
-	struct rf_buf sql = RF_BUF_INIT;
-	PGresult *res;
-	size_t i;
-	int r, rc = -1;
 
 	/* Between two PostgreSQL servers the row's text, ROW(...)::text,
 	 * stands for the normalized values: both sessions print it alike,
@@ -212,58 +177,53 @@ int pg_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
 	 * versions) of it takes a quarter of the time md5 of the normalized
 	 * values does. */
 	if (spec->native) {
-		rf_buf_adds(&sql, "SELECT b, count(*), sum(hashtextextended(r::text, 0) & "
-		                  "1152921504606846975) % 1152921504606846976 FROM (SELECT ");
-	} else {
-		rf_buf_adds(&sql, "SELECT b, count(*), sum(('x' || substr(md5(concat(");
+		rf_buf_adds(sql, "sum(hashtextextended(ROW(");
 		for (i = 0; i < spec->ncols; i++)
-			rf_buf_printf(&sql,
-			              "%scoalesce(octet_length(v%zu)::text || ':' || v%zu, '-')",
-			              i ? ", " : "", i, i);
-		rf_buf_adds(&sql, ")), 1, 15))::bit(60)::bigint) % 1152921504606846976 FROM "
-		                  "(SELECT ");
+			rf_buf_printf(sql, "%sv%zu", i ? ", " : "", i);
+		rf_buf_adds(sql, ")::text, 0) & 1152921504606846975) % 1152921504606846976");
+		return;
 	}
-	if (nb == 0) {
-		rf_buf_adds(&sql, "0");
-	} else {
-		rf_buf_adds(&sql, "CASE");
-		for (i = 0; i < nb; i++) {
-			rf_buf_adds(&sql, " WHEN ");
-			key_cmp(db, spec->table, spec->nkey, spec->key, spec->key_class, "<",
-			        &bounds[i * spec->nkey], &sql);
-			rf_buf_printf(&sql, " THEN %zu", i);
-		}
-		rf_buf_printf(&sql, " ELSE %zu END", nb);
-	}
-	rf_buf_adds(&sql, " AS b");
-	for (i = 0; i < spec->ncols; i++) {
-		const struct rf_column *c = &spec->table->cols[spec->cols[i]];
-		if (spec->native) {
-			rf_buf_adds(&sql, i ? ", " : ", ROW(");
-			pg_quote_ident(db, c->name, &sql);
-			continue;
-		}
-		rf_buf_adds(&sql, ", ");
-		norm_expr(db, c, spec->classes[i], &sql);
-		rf_buf_printf(&sql, " AS v%zu", i);
-	}
-	if (spec->native)
-		rf_buf_adds(&sql, ") AS r");
-	segment_from(db, spec, &sql);
-	rf_buf_adds(&sql, ") q GROUP BY b");
+	rf_buf_adds(sql, "sum(('x' || substr(md5(concat(");
+	for (i = 0; i < spec->ncols; i++)
+		rf_buf_printf(sql, "%scoalesce(octet_length(v%zu)::text || ':' || v%zu, '-')",
+		              i ? ", " : "", i, i);
+	rf_buf_adds(sql, ")), 1, 15))::bit(60)::bigint) % 1152921504606846976");
+}
 
-	for (i = 0; i <= nb; i++)
-		out[i].rows = out[i].sum = 0;
+static const struct rf_hash_sql pg_hash_sql = {
+    .row_open = "ROW(",
+    .table = pg_quote_table,
+    .key_column = key_column,
+    .key_literal = key_literal,
+    .key_output = key_output,
+    .value = value,
+    .row_sum = row_sum,
+};
+
+void pg_key_range(struct rf_db *db, const struct rf_table_info *t, size_t nkey, const size_t *key,
+                  const enum rf_type_class *cls, const struct rf_cell *lo, const struct rf_cell *hi,
+                  bool have_where, struct rf_buf *sql)
+{
+	rf_hash_key_range(db, &pg_hash_sql, t, nkey, key, cls, lo, hi, have_where, sql);
+}
+
+int pg_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
+                    const struct rf_cell *bounds, size_t nb, struct rf_segment_sum *out,
+                    struct rf_error *err)
+{
+	struct rf_buf sql = RF_BUF_INIT;
+	PGresult *res;
+	int r, rc = -1;
+
+	rf_hash_sums_sql(db, &pg_hash_sql, spec, bounds, nb, &sql);
+	rf_hash_sums_clear(out, nb);
 	res = pg_query(pg(db), sql.data, 0, NULL, err);
 	if (!res)
 		goto cleanup;
-	for (r = 0; r < PQntuples(res); r++) {
-		unsigned long long b = strtoull(PQgetvalue(res, r, 0), NULL, 10);
-		if (b > nb)
-			continue;
-		out[b].rows = strtoull(PQgetvalue(res, r, 1), NULL, 10);
-		out[b].sum = strtoull(PQgetvalue(res, r, 2), NULL, 10);
-	}
+	for (r = 0; r < PQntuples(res); r++)
+		rf_hash_sums_put(out, nb, strtoull(PQgetvalue(res, r, 0), NULL, 10),
+		                 strtoull(PQgetvalue(res, r, 1), NULL, 10),
+		                 strtoull(PQgetvalue(res, r, 2), NULL, 10));
 	PQclear(res);
 	rc = 0;
 cleanup:
@@ -280,22 +240,7 @@ int pg_segment_keys(struct rf_db *db, const struct rf_segment_spec *spec, unsign
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
-	rf_buf_adds(&sql, "SELECT * FROM (SELECT ");
-	for (k = 0; k < spec->nkey; k++) {
-		pg_quote_table(db, spec->table, &sql);
-		rf_buf_addc(&sql, '.');
-		pg_quote_ident(db, spec->table->cols[spec->key[k]].name, &sql);
-		rf_buf_printf(&sql, "::text AS k%zu, ", k);
-	}
-	rf_buf_adds(&sql, "row_number() OVER (ORDER BY ");
-	for (k = 0; k < spec->nkey; k++) {
-		if (k)
-			rf_buf_adds(&sql, ", ");
-		key_expr(db, spec->table, 1, &spec->key[k], &spec->key_class[k], &sql);
-	}
-	rf_buf_adds(&sql, ") AS rn");
-	segment_from(db, spec, &sql);
-	rf_buf_printf(&sql, ") q WHERE rn %% %llu = 0 ORDER BY rn LIMIT %zu", step, max);
+	rf_hash_keys_sql(db, &pg_hash_sql, spec, step, max, &sql);
 	res = pg_query(pg(db), sql.data, 0, NULL, err);
 	if (!res)
 		goto cleanup;

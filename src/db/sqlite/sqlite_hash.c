@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash_sql.h"
 #include "rowferry/db.h"
 #include "sqlite_internal.h"
 
@@ -103,58 +104,70 @@ static int register_segsum(struct sqlite_db *db, struct rf_error *err)
 	return 0;
 }
 
-/* The key as the stream's ORDER BY sorts it (BINARY), compared with a
- * literal key; several columns as row values, which SQLite compares column
- * by column. cls: each column's class, NULL for the columns' own. */
-static void key_cmp(struct rf_db *db, const struct rf_table_info *t, size_t nkey, const size_t *key,
-                    const enum rf_type_class *cls, const char *op, const struct rf_cell *v,
-                    struct rf_buf *sql)
+/* The key in byte order as the stream's ORDER BY sorts it (sqlite.c):
+ * COLLATE BINARY whatever the column's declared collation. */
+static void key_column(struct rf_db *db, const struct rf_table_info *t, size_t col,
+                       enum rf_type_class cls, struct rf_buf *sql)
+{
+	sq_quote_ident(sql, t->cols[col].name);
+	rf_buf_adds(sql, " COLLATE BINARY");
+}
+
+static void key_literal(struct rf_db *db, enum rf_type_class cls, const struct rf_cell *v,
+                        struct rf_buf *sql)
+{
+	db->ops->quote_literal(db, cls, v, sql);
+}
+
+static void key_output(struct rf_db *db, const struct rf_table_info *t, size_t col,
+                       struct rf_buf *sql)
+{
+	sq_quote_ident(sql, t->cols[col].name);
+}
+
+/* The column as it is: rowferry_segsum reads it as the stream does. */
+static void value(struct rf_db *db, const struct rf_segment_spec *spec, size_t i,
+                  struct rf_buf *sql)
+{
+	sq_quote_ident(sql, spec->table->cols[spec->cols[i]].name);
+}
+
+static void row_sum(struct rf_db *db, const struct rf_segment_spec *spec, struct rf_buf *sql)
 {
 	size_t i;
 
-	if (nkey > 1)
-		rf_buf_addc(sql, '(');
-	for (i = 0; i < nkey; i++) {
-		if (i)
-			rf_buf_adds(sql, ", ");
-		sq_quote_ident(sql, t->cols[key[i]].name);
-		rf_buf_adds(sql, " COLLATE BINARY");
+	rf_buf_adds(sql, "rowferry_segsum('");
+	for (i = 0; i < spec->ncols; i++) {
+		const struct rf_column *c = &spec->table->cols[spec->cols[i]];
+		rf_buf_addc(sql, (char)('a' + (int)spec->classes[i]));
+		rf_buf_addc(sql, c->tclass == RF_T_BYTES ? '1' : '0');
 	}
-	rf_buf_adds(sql, nkey > 1 ? ") " : " ");
-	rf_buf_adds(sql, op);
-	rf_buf_adds(sql, nkey > 1 ? " (" : " ");
-	for (i = 0; i < nkey; i++) {
-		if (i)
-			rf_buf_adds(sql, ", ");
-		db->ops->quote_literal(db, cls ? cls[i] : t->cols[key[i]].tclass, &v[i], sql);
-	}
-	if (nkey > 1)
-		rf_buf_addc(sql, ')');
+	rf_buf_addc(sql, '\'');
+	for (i = 0; i < spec->ncols; i++)
+		rf_buf_printf(sql, ", v%zu", i);
+	rf_buf_addc(sql, ')');
 }
+
+static void quote_table(struct rf_db *db, const struct rf_table_info *t, struct rf_buf *sql)
+{
+	sq_quote_ident(sql, t->name);
+}
+
+static const struct rf_hash_sql sq_hash_sql = {
+    .row_open = "(",
+    .table = quote_table,
+    .key_column = key_column,
+    .key_literal = key_literal,
+    .key_output = key_output,
+    .value = value,
+    .row_sum = row_sum,
+};
 
 void sq_key_range(struct rf_db *db, const struct rf_table_info *t, size_t nkey, const size_t *key,
                   const enum rf_type_class *cls, const struct rf_cell *lo, const struct rf_cell *hi,
                   bool have_where, struct rf_buf *sql)
 {
-	if (lo) {
-		rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
-		key_cmp(db, t, nkey, key, cls, ">=", lo, sql);
-		have_where = true;
-	}
-	if (hi) {
-		rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
-		key_cmp(db, t, nkey, key, cls, "<", hi, sql);
-	}
-}
-
-static void segment_from(struct rf_db *db, const struct rf_segment_spec *spec, struct rf_buf *sql)
-{
-	rf_buf_adds(sql, " FROM ");
-	sq_quote_ident(sql, spec->table->name);
-	if (spec->where)
-		rf_buf_printf(sql, " WHERE (%s)", spec->where);
-	sq_key_range(db, spec->table, spec->nkey, spec->key, spec->key_class, spec->lo, spec->hi,
-	             spec->where != NULL, sql);
+	rf_hash_key_range(db, &sq_hash_sql, t, nkey, key, cls, lo, hi, have_where, sql);
 }
 
 int sq_segment_sums(struct rf_db *base, const struct rf_segment_spec *spec,
@@ -164,51 +177,19 @@ int sq_segment_sums(struct rf_db *base, const struct rf_segment_spec *spec,
 	struct sqlite_db *db = sqlite_of(base);
 	struct rf_buf sql = RF_BUF_INIT;
 	sqlite3_stmt *st = NULL;
-	size_t i;
 	int step, rc = -1;
 
 	if (register_segsum(db, err) != 0)
 		return -1;
-	rf_buf_adds(&sql, "SELECT ");
-	if (nb == 0) {
-		rf_buf_adds(&sql, "0");
-	} else {
-		rf_buf_adds(&sql, "CASE");
-		for (i = 0; i < nb; i++) {
-			rf_buf_adds(&sql, " WHEN ");
-			key_cmp(base, spec->table, spec->nkey, spec->key, spec->key_class, "<",
-			        &bounds[i * spec->nkey], &sql);
-			rf_buf_printf(&sql, " THEN %zu", i);
-		}
-		rf_buf_printf(&sql, " ELSE %zu END", nb);
-	}
-	rf_buf_adds(&sql, " AS b, count(*), rowferry_segsum('");
-	for (i = 0; i < spec->ncols; i++) {
-		const struct rf_column *c = &spec->table->cols[spec->cols[i]];
-		rf_buf_addc(&sql, (char)('a' + (int)spec->classes[i]));
-		rf_buf_addc(&sql, c->tclass == RF_T_BYTES ? '1' : '0');
-	}
-	rf_buf_addc(&sql, '\'');
-	for (i = 0; i < spec->ncols; i++) {
-		rf_buf_adds(&sql, ", ");
-		sq_quote_ident(&sql, spec->table->cols[spec->cols[i]].name);
-	}
-	rf_buf_adds(&sql, ")");
-	segment_from(base, spec, &sql);
-	rf_buf_adds(&sql, " GROUP BY b");
-
-	for (i = 0; i <= nb; i++)
-		out[i].rows = out[i].sum = 0;
+	rf_hash_sums_sql(base, &sq_hash_sql, spec, bounds, nb, &sql);
+	rf_hash_sums_clear(out, nb);
 	sq_arm_deadline(db);
 	if (sq_prepare(db, sql.data, &st, err) != 0)
 		goto cleanup;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite3_int64 b = sqlite3_column_int64(st, 0);
-		if (b < 0 || (size_t)b > nb)
-			continue;
-		out[b].rows = (unsigned long long)sqlite3_column_int64(st, 1);
-		out[b].sum = (unsigned long long)sqlite3_column_int64(st, 2);
-	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		rf_hash_sums_put(out, nb, (unsigned long long)sqlite3_column_int64(st, 0),
+		                 (unsigned long long)sqlite3_column_int64(st, 1),
+		                 (unsigned long long)sqlite3_column_int64(st, 2));
 	if (step != SQLITE_DONE) {
 		sq_fail(db, err, NULL);
 		goto cleanup;
@@ -231,21 +212,7 @@ int sq_segment_keys(struct rf_db *base, const struct rf_segment_spec *spec, unsi
 
 	memset(out, 0, sizeof *out);
 	out->ncols = spec->nkey;
-	rf_buf_adds(&sql, "SELECT * FROM (SELECT ");
-	for (k = 0; k < spec->nkey; k++) {
-		sq_quote_ident(&sql, spec->table->cols[spec->key[k]].name);
-		rf_buf_printf(&sql, " AS k%zu, ", k);
-	}
-	rf_buf_adds(&sql, "row_number() OVER (ORDER BY ");
-	for (k = 0; k < spec->nkey; k++) {
-		if (k)
-			rf_buf_adds(&sql, ", ");
-		sq_quote_ident(&sql, spec->table->cols[spec->key[k]].name);
-		rf_buf_adds(&sql, " COLLATE BINARY");
-	}
-	rf_buf_adds(&sql, ") AS rn");
-	segment_from(base, spec, &sql);
-	rf_buf_printf(&sql, ") WHERE rn %% %llu = 0 ORDER BY rn LIMIT %zu", step, max);
+	rf_hash_keys_sql(base, &sq_hash_sql, spec, step, max, &sql);
 	sq_arm_deadline(db);
 	if (sq_prepare(db, sql.data, &st, err) != 0)
 		goto cleanup;

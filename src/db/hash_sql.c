@@ -1,0 +1,152 @@
+/* hash_sql.c - the SQL of the hash diff that every driver shares
+ * (hash_sql.h, DESIGN §14).
+ *
+ * Segments are cut in byte order identically on both sides: each driver
+ * gives the form of a key column (and of a literal key) that sorts so, and
+ * the same bounds then put every key in the same segment on every engine,
+ * whatever the columns' collations. Several key columns are compared as a
+ * row, which every engine compares column by column.
+ */
+#include "hash_sql.h"
+
+static enum rf_type_class key_class(const struct rf_table_info *t, const size_t *key,
+                                    const enum rf_type_class *cls, size_t i)
+{
+	return cls ? cls[i] : t->cols[key[i]].tclass;
+}
+
+/* The key as the stream's ORDER BY sorts it. */
+static void key_expr(struct rf_db *db, const struct rf_hash_sql *h, const struct rf_table_info *t,
+                     size_t nkey, const size_t *key, const enum rf_type_class *cls,
+                     struct rf_buf *sql)
+{
+	size_t i;
+
+	if (nkey > 1)
+		rf_buf_adds(sql, h->row_open);
+	for (i = 0; i < nkey; i++) {
+		if (i)
+			rf_buf_adds(sql, ", ");
+		h->key_column(db, t, key[i], key_class(t, key, cls, i), sql);
+	}
+	if (nkey > 1)
+		rf_buf_addc(sql, ')');
+}
+
+/* The key op the literal key v (nkey canonical cells). */
+static void key_cmp(struct rf_db *db, const struct rf_hash_sql *h, const struct rf_table_info *t,
+                    size_t nkey, const size_t *key, const enum rf_type_class *cls, const char *op,
+                    const struct rf_cell *v, struct rf_buf *sql)
+{
+	size_t i;
+
+	key_expr(db, h, t, nkey, key, cls, sql);
+	rf_buf_printf(sql, " %s ", op);
+	if (nkey > 1)
+		rf_buf_adds(sql, h->row_open);
+	for (i = 0; i < nkey; i++) {
+		if (i)
+			rf_buf_adds(sql, ", ");
+		h->key_literal(db, key_class(t, key, cls, i), &v[i], sql);
+	}
+	if (nkey > 1)
+		rf_buf_addc(sql, ')');
+}
+
+void rf_hash_key_range(struct rf_db *db, const struct rf_hash_sql *h, const struct rf_table_info *t,
+                       size_t nkey, const size_t *key, const enum rf_type_class *cls,
+                       const struct rf_cell *lo, const struct rf_cell *hi, bool have_where,
+                       struct rf_buf *sql)
+{
+	if (lo) {
+		rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
+		key_cmp(db, h, t, nkey, key, cls, ">=", lo, sql);
+		have_where = true;
+	}
+	if (hi) {
+		rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
+		key_cmp(db, h, t, nkey, key, cls, "<", hi, sql);
+	}
+}
+
+static void segment_from(struct rf_db *db, const struct rf_hash_sql *h,
+                         const struct rf_segment_spec *spec, struct rf_buf *sql)
+{
+	rf_buf_adds(sql, " FROM ");
+	h->table(db, spec->table, sql);
+	if (spec->where)
+		rf_buf_printf(sql, " WHERE (%s)", spec->where);
+	rf_hash_key_range(db, h, spec->table, spec->nkey, spec->key, spec->key_class, spec->lo,
+	                  spec->hi, spec->where != NULL, sql);
+}
+
+void rf_hash_sums_sql(struct rf_db *db, const struct rf_hash_sql *h,
+                      const struct rf_segment_spec *spec, const struct rf_cell *bounds, size_t nb,
+                      struct rf_buf *sql)
+{
+	size_t i;
+
+	rf_buf_adds(sql, "SELECT b, count(*), ");
+	h->row_sum(db, spec, sql);
+	rf_buf_adds(sql, " FROM (SELECT ");
+	if (nb == 0) {
+		rf_buf_adds(sql, "0");
+	} else {
+		/* the segment's number: the first bound the key is below */
+		rf_buf_adds(sql, "CASE");
+		for (i = 0; i < nb; i++) {
+			rf_buf_adds(sql, " WHEN ");
+			key_cmp(db, h, spec->table, spec->nkey, spec->key, spec->key_class, "<",
+			        &bounds[i * spec->nkey], sql);
+			rf_buf_printf(sql, " THEN %zu", i);
+		}
+		rf_buf_printf(sql, " ELSE %zu END", nb);
+	}
+	rf_buf_adds(sql, " AS b");
+	for (i = 0; i < spec->ncols; i++) {
+		rf_buf_adds(sql, ", ");
+		h->value(db, spec, i, sql);
+		rf_buf_printf(sql, " AS v%zu", i);
+	}
+	segment_from(db, h, spec, sql);
+	rf_buf_adds(sql, ") q GROUP BY b");
+}
+
+void rf_hash_keys_sql(struct rf_db *db, const struct rf_hash_sql *h,
+                      const struct rf_segment_spec *spec, unsigned long long step, size_t max,
+                      struct rf_buf *sql)
+{
+	size_t k;
+
+	rf_buf_adds(sql, "SELECT * FROM (SELECT ");
+	for (k = 0; k < spec->nkey; k++) {
+		h->key_output(db, spec->table, spec->key[k], sql);
+		rf_buf_printf(sql, " AS k%zu, ", k);
+	}
+	rf_buf_adds(sql, "row_number() OVER (ORDER BY ");
+	for (k = 0; k < spec->nkey; k++) {
+		if (k)
+			rf_buf_adds(sql, ", ");
+		key_expr(db, h, spec->table, 1, &spec->key[k], &spec->key_class[k], sql);
+	}
+	rf_buf_adds(sql, ") AS rn");
+	segment_from(db, h, spec, sql);
+	rf_buf_printf(sql, ") q WHERE rn %% %llu = 0 ORDER BY rn LIMIT %zu", step, max);
+}
+
+void rf_hash_sums_clear(struct rf_segment_sum *out, size_t nb)
+{
+	size_t i;
+
+	for (i = 0; i <= nb; i++)
+		out[i].rows = out[i].sum = 0;
+}
+
+void rf_hash_sums_put(struct rf_segment_sum *out, size_t nb, unsigned long long b,
+                      unsigned long long rows, unsigned long long sum)
+{
+	if (b > nb)
+		return;
+	out[b].rows = rows;
+	out[b].sum = sum;
+}
