@@ -100,6 +100,10 @@ run_job() { # ENGINE URL QUERY_FN
 	assert_eq "$engine: one line per rejected row" 4 "$(wc -l <"$j.rejects.jsonl")"
 	assert_contains "$engine: a rejects line" '{"table":"kv_sites","source_key":"key=site:aaaaaaaa-0000-4000-8000-000000000002","column":"client_id","reason":"ref(kv_clients): no parent with id = 99999999-9999-4999-8999-999999999999"' "$(cat "$j.rejects.jsonl")"
 	assert_contains "$engine: the journal header counts them" '"rejected":4' "$(head -n 1 "$j")"
+	rf log "$j" --undo-dir "$undo"
+	assert_contains "$engine: rowferry log says so" "rejected: 4 invalid source rows left out, listed in $j.rejects.jsonl" "$(cat "$T/out")"
+	rf log --undo-dir "$undo"
+	assert_eq "$engine: rowferry log lists the journal, not the rejects file" "0 0" "$rc $(grep -c rejects "$T/out" "$T/err" | awk -F: '{s += $2} END {print s}')"
 	assert_eq "$engine: trimmed, lower-cased, the valid ones only" \
 		"11111111-1111-4111-8111-111111111111 Acme Ltd office@acme.example
 22222222-2222-4222-8222-222222222222 Bolt bolt@bolt.example" \
