@@ -94,9 +94,12 @@ static void emit(void *ctx, const struct rf_diff_row *row)
 static void group_ops(struct rf_plan *p)
 {
 	static const enum rf_op_kind kinds[3] = {RF_OP_DELETE, RF_OP_UPDATE, RF_OP_INSERT};
-	struct rf_op *ops = rf_xcalloc(p->nops + 1, sizeof *ops);
+	struct rf_op *ops;
 	size_t i, k, n = 0;
 
+	if (!p->nops)
+		return; /* p->ops is NULL */
+	ops = rf_xcalloc(p->nops, sizeof *ops);
 	for (k = 0; k < 3; k++)
 		for (i = 0; i < p->nops; i++)
 			if (p->ops[i].kind == kinds[k])

@@ -238,7 +238,8 @@ static int read_parent(struct rf_db *dst, const struct rf_map_diff_ref *r, struc
 	if (rv < 0)
 		goto out;
 	parent_ctx = p;
-	qsort(p->rows.rows, p->rows.len, sizeof *p->rows.rows, parent_cmp);
+	if (p->rows.len) /* rows is NULL for an empty parent */
+		qsort(p->rows.rows, p->rows.len, sizeof *p->rows.rows, parent_cmp);
 	parent_ctx = NULL;
 	rc = 0;
 out:
@@ -313,7 +314,9 @@ static int resolve_ref(void *ctx, const struct rf_map_expr *e, const struct rf_m
 	}
 	probe.cells = cells;
 	parent_ctx = p;
-	hit = bsearch(&probe, p->rows.rows, p->rows.len, sizeof *p->rows.rows, parent_cmp);
+	hit = p->rows.len
+	          ? bsearch(&probe, p->rows.rows, p->rows.len, sizeof *p->rows.rows, parent_cmp)
+	          : NULL;
 	parent_ctx = NULL;
 	if (ps->by_key && (hit || (n == 1 && pending_has(ps, e->text, &cells[0])))) {
 		/* a copy writes the match key; the target finds the parent */
