@@ -153,8 +153,10 @@ void cli_map_set_free(struct cli_map_set *ms)
 }
 
 int cli_map_set_load(struct cli_map_set *ms, const struct rf_config *cfg, const char *map_file,
-                     const char *table, const struct rf_set_flags *set)
+                     const char *table, const struct cli_selection_args *sel)
 {
+	const struct rf_set_flags *set = &sel->set;
+	const struct rf_selection_flags *f = &sel->flags;
 	struct rf_strlist names = RF_STRLIST_INIT;
 	struct rf_error err;
 	size_t i;
@@ -192,11 +194,18 @@ int cli_map_set_load(struct cli_map_set *ms, const struct rf_config *cfg, const 
 			break; /* the root is not mapped: an ordinary copy */
 		}
 	}
-	if (ms->n && (set->follow || set->restricts.len || set->limit_given)) {
+	if (ms->n &&
+	    (set->follow || set->restricts.len || set->limit_given || set->keys.len ||
+	     set->excludes.len || f->where || f->source_where || f->target_where || f->key ||
+	     f->exclude || f->ignore || f->trim || f->tolerance.len || f->ts_precision.len)) {
+		/* a map's rows are its where =, matched by its key =: a flag
+		 * silently not taken would copy other rows than asked */
 		fprintf(stderr,
-		        "rowferry: copy: --follow, --restrict and --limit do not apply to a "
-		        "copy through maps: name the mapped tables with --tables (a map "
-		        "selects its rows with where =)\n");
+		        "rowferry: copy: %s is mapped ([map %s]): its where and key come "
+		        "from the section; selection flags, --follow, --restrict and "
+		        "--limit are not taken with a map (name other mapped tables with "
+		        "--tables)\n",
+		        table, table);
 		goto out;
 	}
 	rc = 0;

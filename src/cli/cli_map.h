@@ -3,6 +3,7 @@
 #define ROWFERRY_CLI_MAP_H
 
 #include "cli.h"
+#include "cli_select.h"
 #include "rowferry/map.h"
 #include "rowferry/map_copy.h"
 #include "rowferry/output.h"
@@ -32,12 +33,13 @@ struct cli_map_set {
 	bool file_loaded;
 	const struct rf_config *sections; /* &file, or the config */
 };
-/* Loads them (every expression checked, before any connection); set:
- * the copy's set flags (--tables names the other maps; --follow,
- * --restrict, --limit are refused with maps). Prints the error and
+/* Loads them (every expression checked, before any connection); sel: the
+ * copy's selection and set flags (--tables names the other maps; the
+ * selection flags, --follow, --restrict and --limit are refused with maps:
+ * a map's where and key come from its section). Prints the error and
  * returns -1; else 0. cli_map_set_free() in both cases. */
 int cli_map_set_load(struct cli_map_set *ms, const struct rf_config *cfg, const char *map_file,
-                     const char *table, const struct rf_set_flags *set);
+                     const char *table, const struct cli_selection_args *sel);
 void cli_map_set_free(struct cli_map_set *ms);
 
 /* Plans the copy through ms (rf_map_copy_plan) into *sp and *rep (the

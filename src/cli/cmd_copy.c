@@ -369,7 +369,7 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 	if (cli_load_config(&cfg, common) != 0)
 		goto out;
 	cfg_loaded = true;
-	if (cli_map_set_load(&maps, &cfg, args.map_file, table, &args.sel.set) != 0)
+	if (cli_map_set_load(&maps, &cfg, args.map_file, table, &args.sel) != 0)
 		goto out;
 	if (!maps.n && args.skip_invalid) {
 		fprintf(stderr,

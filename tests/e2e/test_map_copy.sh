@@ -79,6 +79,17 @@ state() { # the target as text, ids replaced by legacy ids
 		LEFT JOIN lg_fitters f ON f.id = o.fitter_id ORDER BY o.legacy_id"
 }
 
+# selection flags would select other rows than the map's: refused
+rf copy lg_orders --map "$T/legacy.ini" --from "$MY" --to "$PG" --where "ID = 1" --yes
+assert_eq "--where with a map: exit 2" 2 "$rc"
+assert_contains "... says why" "lg_orders is mapped ([map lg_orders]): its where and key come from the section" "$(cat "$T/err")"
+rf copy lg_orders --map "$T/legacy.ini" --from "$MY" --to "$PG" --follow parents --yes
+assert_eq "--follow with a map: exit 2" 2 "$rc"
+assert_eq "... nothing written" 0 "$(pg "$PG" 'SELECT count(*) FROM lg_orders')"
+rf copy lg_orders --from "$MY" --to "$PG" --skip-invalid --yes
+assert_eq "--skip-invalid without a map: exit 2" 2 "$rc"
+assert_contains "... says it is for maps" "--skip-invalid is for a copy through a map" "$(cat "$T/err")"
+
 # --- one table: its parents are in the target already (other uuids) ---
 pgf "$PG" >/dev/null <<'SQL'
 INSERT INTO lg_customers (legacy_id, name, email) VALUES (10, 'Ann', 'ann@example.com'),
