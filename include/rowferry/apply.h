@@ -60,6 +60,12 @@ struct rf_apply_opts {
 	                                        (rf_preview_warnings): an error-
 	                                        severity one refuses the apply, here
 	                                        in the core; NULL: none were run */
+	size_t rejected;                     /* source rows left out as invalid (copy through a
+	                                        map with --skip-invalid): counted in the journal's
+	                                        header ("rejected") */
+	const char *rejects;                 /* their JSON lines, written with the journal to
+	                                        <journal>.rejects.jsonl (0600, fsync'ed before
+	                                        COMMIT); NULL: none */
 };
 /* Zeroes o and fills what the config says: undo_dir, lock and statement
  * timeouts. The front ends then add progress, cancel and warnings. */
@@ -86,6 +92,8 @@ struct rf_apply_result {
 	struct rf_strlist drift; /* REFUSED: one line per row that changed since the
 	                            diff ("public.t (k=1) ..." when several tables) */
 	double seconds;          /* wall time of the transaction */
+	size_t rejected;         /* o->rejected, when a journal was written */
+	char *rejects;           /* the rejects file written, or NULL */
 };
 void rf_apply_result_free(struct rf_apply_result *r);
 

@@ -111,6 +111,9 @@ struct rf_journal_header {
 	const char *id;          /* the journal's id (rf_journal_new_id), made before
 	                            the transaction begins so its name is known; NULL:
 	                            a new one */
+	size_t rejected;         /* source rows a copy left out as invalid, listed
+	                            in <journal>.rejects.jsonl; 0: the header has
+	                            no "rejected" */
 };
 
 /* A new journal id: a random UUID, lower case. */
@@ -208,6 +211,8 @@ struct rf_journal {
 	enum rf_journal_state state; /* the last state line's */
 	char *state_at;              /* when that line was written, if recorded */
 	char *note;                  /* its reason/resolution text, if any */
+	size_t rejected;             /* the header's "rejected": source rows a
+	                                copy through a map left out as invalid */
 	size_t undo_skipped;         /* rows an `undone --force` left alone */
 	bool sealed;                 /* a committed line with a sha256 was found */
 	bool seal_ok;                /* ... and it matches the bytes above it (and,

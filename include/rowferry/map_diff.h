@@ -24,7 +24,14 @@ struct rf_map_diff_shape {
 	struct rf_map_expr **owned;       /* per shape column: the ones made here */
 	char **src_names;                 /* the source's columns, for binding */
 	enum rf_type_class *src_classes;
-	const char *now; /* canonical timestamptz of now(): the diff's start */
+	const char *now;   /* canonical timestamptz of now(): the diff's start */
+	bool refs_by_key;  /* a copy's (rf_map_diff_copy_refs): ref() columns
+	                      hold and compare the parent's match key */
+	bool skip_invalid; /* --skip-invalid: invalid rows are listed in the
+	                      report and left out; the valid ones are emitted */
+	bool *uses_now;    /* per shape column: its expression can give now(),
+	                      whose value equals any non-NULL target value (the
+	                      time of an earlier copy): re-runs stay idempotent */
 	size_t nrefs;
 	struct rf_map_diff_ref {
 		const struct rf_map_expr *e; /* a ref() node */
@@ -56,18 +63,47 @@ int rf_map_diff_open(struct rf_db *src, struct rf_db *dst, struct rf_map *map, c
                      const struct rf_config *sections, struct rf_map_diff_shape **out,
                      struct rf_error *err);
 void rf_map_diff_shape_free(struct rf_map_diff_shape *ms);
+/* Frees ms but its shape, which it returns (the caller's: a plan's). */
+struct rf_diff_shape *rf_map_diff_shape_take(struct rf_map_diff_shape *ms);
+
+/* For a copy (DESIGN §11, §12): every ref(TABLE, c) column becomes a
+ * reference through TABLE's match key (the one column its [map TABLE]
+ * key names; struct rf_col_ref on the shape column), so the diff compares
+ * the parent's match key on both sides and the plan writes (SELECT pk FROM
+ * TABLE WHERE mk = value): a parent already in the target, or one this
+ * copy inserts. A ref() inside another expression, a parent without a
+ * [map] key, a composite match key or parent key are errors
+ * "FILE:LINE: column X: ...". Call after rf_map_diff_open, on dst. */
+int rf_map_diff_copy_refs(struct rf_map_diff_shape *ms, struct rf_db *dst, struct rf_error *err);
 
 /* Called for each key in key order, identical rows included; the row is
  * valid during the call only. */
 typedef void (*rf_map_diff_row_fn)(void *ctx, const struct rf_diff_row *row);
 
+/* Match keys of parents a copy of a set inserts (map_copy.c): a ref()
+ * to table whose key is among these (canonical, of the parent's match key
+ * column) has its parent even though the target lacks it yet. Borrowed. */
+struct rf_map_pending {
+	const char *table; /* the parent's target table, as ref() names it */
+	size_t n;
+	const struct rf_cell *keys; /* sorted by rf_value_cmp_key */
+	enum rf_type_class cls;
+};
+
 /* Reads both sides (memory grows with the tables in this first slice),
  * maps and validates every source row. When a row is invalid nothing is
- * emitted and rep->invalid lists every invalid cell (the caller refuses);
- * otherwise every key is emitted. rep is zeroed by the caller and freed
- * with rf_buf_free(&rep->invalid). 0, or -1 with err. */
+ * emitted and rep->invalid lists every invalid cell (the caller refuses),
+ * unless ms->skip_invalid: then the invalid rows are left out and the
+ * rest emitted. Otherwise every key is emitted. pending[0..npending):
+ * parents a set copy inserts (NULL, 0: none). rep is zeroed by the caller
+ * and freed with rf_buf_free(&rep->invalid). 0, or -1 with err. */
 int rf_map_diff_run(struct rf_db *src, struct rf_db *dst, const struct rf_map_diff_shape *ms,
                     rf_map_diff_row_fn emit, void *emit_ctx, struct rf_map_diff_report *rep,
                     struct rf_error *err);
+int rf_map_diff_run_pending(struct rf_db *src, struct rf_db *dst,
+                            const struct rf_map_diff_shape *ms,
+                            const struct rf_map_pending *pending, size_t npending,
+                            rf_map_diff_row_fn emit, void *emit_ctx, struct rf_map_diff_report *rep,
+                            struct rf_error *err);
 
 #endif

@@ -3,7 +3,9 @@
 #define ROWFERRY_CLI_MAP_H
 
 #include "cli.h"
+#include "cli_select.h"
 #include "rowferry/map.h"
+#include "rowferry/map_copy.h"
 #include "rowferry/output.h"
 
 /* The [map TABLE] section for table from map_file (--map FILE; NULL: the
@@ -19,5 +21,33 @@ int cli_map_find(const struct rf_config *cfg, const char *map_file, const char *
  * refused because source rows do not map (each listed on stderr). */
 int cli_map_diff(struct rf_db *src, struct rf_db *dst, const struct rf_config *cfg,
                  const char *map_file, struct rf_map *map, struct rf_diff_writer *w);
+
+/* The [map] sections a copy goes through (DESIGN §12): TABLE's and, with
+ * --tables T1,T2, each of those tables'. n == 0: TABLE is not mapped (an
+ * ordinary copy). Owns the maps and the --map file's sections (where
+ * ref() finds its parents' keys). */
+struct cli_map_set {
+	size_t n;
+	struct rf_map **maps;
+	struct rf_config file;
+	bool file_loaded;
+	const struct rf_config *sections; /* &file, or the config */
+};
+/* Loads them (every expression checked, before any connection); sel: the
+ * copy's selection and set flags (--tables names the other maps; the
+ * selection flags, --follow, --restrict and --limit are refused with maps:
+ * a map's where and key come from its section). Prints the error and
+ * returns -1; else 0. cli_map_set_free() in both cases. */
+int cli_map_set_load(struct cli_map_set *ms, const struct rf_config *cfg, const char *map_file,
+                     const char *table, const struct cli_selection_args *sel);
+void cli_map_set_free(struct cli_map_set *ms);
+
+/* Plans the copy through ms (rf_map_copy_plan) into *sp and *rep (the
+ * caller frees both). Invalid source rows are listed on stderr, each with
+ * its table, source key, column and reason: refused (3) unless
+ * skip_invalid. Returns 0 (planned), 2 (error, printed) or 3. */
+int cli_map_copy_plan(const struct cli_map_set *ms, const struct rf_config *cfg, struct rf_db *src,
+                      struct rf_db *dst, unsigned ops_mask, bool skip_invalid,
+                      struct rf_set_plan *sp, struct rf_map_copy_report *rep);
 
 #endif

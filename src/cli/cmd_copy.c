@@ -40,12 +40,14 @@ static const char copy_usage[] =
     "                         (default insert,update)\n"
     "  --dry-run              print the warnings and the exact SQL; write nothing\n"
     "  --yes                  do not ask (needed when no terminal is attached)\n"
-    "  --undo-dir DIR         where the journal goes (default: [safety] undo_dir)\n"
-    CLI_ALGORITHM_HELP
+    "  --undo-dir DIR         where the journal goes (default: [safety] "
+    "undo_dir)\n" CLI_ALGORITHM_HELP
     "                         (one table; a set of tables is streamed)\n"
-    "  --map FILE             (not yet) a copy through a [map TABLE] section is\n"
-    "                         refused for now, as is a table the config maps;\n"
-    "                         `rowferry diff TABLE --map FILE` shows the differences\n"
+    "  --map FILE             copy through FILE's [map TABLE] section (a table the\n"
+    "                         config maps goes through its section too); with\n"
+    "                         --tables T1,T2 their sections too, in one transaction\n"
+    "  --skip-invalid         copy the rows that map and leave out the invalid ones,\n"
+    "                         listed in <journal>.rejects.jsonl (default: refuse)\n"
     "  --config FILE          config file\n"
     "\n"
     "A set of tables (--follow, --tables, --restrict, --limit) is copied in one\n"
@@ -58,6 +60,15 @@ static const char copy_usage[] =
     "match_key = value): the parent this copy inserted, or one already there.\n"
     "A reference that is part of its own table's match key, or a composite one,\n"
     "is refused.\n"
+    "\n"
+    "Through a map (DESIGN §12), the source rows are mapped, validated and\n"
+    "matched by the map's key = before anything is written: an invalid row\n"
+    "(type, range, precision, length, NOT NULL, UUID, JSON, NUL bytes, a ref()\n"
+    "without a parent, an unmapped map() value) is listed with its table, source\n"
+    "key, column and reason and the copy refused (exit 3), unless --skip-invalid.\n"
+    "ref(parent, c) is written as (SELECT id FROM parent WHERE key = value), the\n"
+    "key of the parent's [map] section; parents go first. A second run has\n"
+    "nothing to do.\n"
     "\n"
     "On a terminal, you confirm by typing the target connection's name.\n"
     "The last line of output names the journal: `journal: PATH`.\n"
@@ -78,7 +89,7 @@ struct copy_args {
 	const char *undo_dir;
 	const char *map_file;
 	const char *algorithm;
-	bool dry_run, yes;
+	bool dry_run, yes, skip_invalid;
 };
 
 /* Options parsed; returns -1 to exit with *rc. */
@@ -91,6 +102,7 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 	                                         {"undo-dir", required_argument, NULL, 'u'},
 	                                         {"map", required_argument, NULL, 'M'},
 	                                         {"algorithm", required_argument, NULL, 'A'},
+	                                         {"skip-invalid", no_argument, NULL, 'S'},
 	                                         {"help", no_argument, NULL, 'h'},
 	                                         {NULL, 0, NULL, 0}};
 	int opt;
@@ -119,6 +131,9 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 		case 'A':
 			a->algorithm = optarg;
 			break;
+		case 'S':
+			a->skip_invalid = true;
+			break;
 		case 'h':
 			fputs(copy_usage, stdout);
 			*rc = 0;
@@ -143,26 +158,6 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 	}
 	*table = argv[optind];
 	return 0;
-}
-
-/* A table with a [map] section gets its rows from the section (DESIGN
- * §7, §12): a plain copy would write the wrong rows, and the mapped copy
- * is not built yet. A bad section is reported as for diff. */
-static int refuse_mapped(const struct rf_config *cfg, const char *map_file, const char *table)
-{
-	struct rf_map *map = NULL;
-
-	if (cli_map_find(cfg, map_file, table, &map) != 0)
-		return -1;
-	if (!map)
-		return 0;
-	fprintf(stderr,
-	        "rowferry: copy: %s is mapped ([map %s] in %s): a copy through a map is not "
-	        "available yet; `rowferry diff %s%s%s` shows what it would change\n",
-	        table, map->target, map->file, table, map_file ? " --map " : "",
-	        map_file ? map_file : "");
-	rf_map_free(map);
-	return -1;
 }
 
 /* rf_preview_summary / rf_preview_sql on stdout */
@@ -192,6 +187,9 @@ static int report(const struct rf_apply_result *res, const struct rf_db *dst,
 	case RF_APPLY_DONE:
 		printf("copied to %s: %zu inserted, %zu updated, %zu deleted in %.2f s\n",
 		       dst->name, res->inserted, res->updated, res->deleted, res->seconds);
+		if (res->rejects)
+			printf("rejected: %zu invalid source row%s, listed in %s\n", res->rejected,
+			       res->rejected == 1 ? "" : "s", res->rejects);
 		printf("journal: %s\n", res->journal);
 		return CLI_EXIT_DONE;
 	case RF_APPLY_NOTHING:
@@ -216,10 +214,12 @@ static int report(const struct rf_apply_result *res, const struct rf_db *dst,
 	return CLI_EXIT_ERROR;
 }
 
-/* Applies plan, or the set's plans when set is not NULL. */
+/* Applies plan, or the set's plans when set is not NULL; rej: the rows a
+ * copy through maps left out (NULL: none). */
 static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
                      const struct rf_warnings *warn, struct rf_db *src, struct rf_db *dst,
-                     const struct rf_config *cfg, const char *undo_dir)
+                     const struct rf_config *cfg, const char *undo_dir,
+                     const struct rf_map_copy_report *rej)
 {
 	struct rf_apply_opts o;
 	struct rf_apply_result res;
@@ -236,6 +236,10 @@ static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
 	o.progress = cli_progress_cb;
 	o.progress_ctx = &prog;
 	o.cancel = &cli_interrupted;
+	if (rej && rej->invalid_rows) {
+		o.rejected = (size_t)rej->invalid_rows;
+		o.rejects = rej->rejects.data;
+	}
 	cli_catch_interrupt(true);
 	if (set)
 		rf_set_apply(set, src, dst, &o, &res, &err);
@@ -248,25 +252,20 @@ static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
 	return rc;
 }
 
-/* A copy of the set of tables the root and the set flags make (DESIGN
- * §11): one plan per table, one preview, one transaction. */
-static int copy_set(const struct copy_args *args, const char *table, unsigned mask,
-                    const struct rf_config *cfg, struct rf_db *src, struct rf_db *dst,
-                    const struct rf_conn_config *dst_conn)
+/* Previews, confirms and applies the set plan sp; rej: the rows a copy
+ * through maps left out (NULL: none). */
+static int copy_set_run(const struct copy_args *args, const struct rf_set_plan *sp,
+                        const struct rf_config *cfg, struct rf_db *src, struct rf_db *dst,
+                        const struct rf_conn_config *dst_conn, const struct rf_map_copy_report *rej)
 {
-	struct rf_set_plan sp;
 	struct rf_buf b = RF_BUF_INIT;
-	struct rf_error err;
 	size_t i, errors = 0;
 	int rc = CLI_EXIT_ERROR;
 
-	rf_error_clear(&err);
-	if (rf_set_plan_build(src, dst, cfg, table, &args->sel.flags, &args->sel.set, mask, &sp,
-	                      &err) != 0) {
-		cli_print_error(&err);
-		goto out;
-	}
-	rf_set_preview_script(&sp, src, dst, &b);
+	if (rej && rej->invalid_rows)
+		rf_buf_printf(&b, "-- %llu invalid source row%s left out (--skip-invalid)\n",
+		              rej->invalid_rows, rej->invalid_rows == 1 ? "" : "s");
+	rf_set_preview_script(sp, src, dst, &b);
 	if (args->dry_run) {
 		fwrite(b.data, 1, b.len, stdout);
 		rc = CLI_EXIT_DONE;
@@ -279,18 +278,19 @@ static int copy_set(const struct copy_args *args, const char *table, unsigned ma
 		fwrite(b.data + i + 3, 1, n - 3, stdout);
 		i += n;
 	}
-	for (i = 0; i < sp.len; i++)
-		errors += sp.items[i].plan->errors.len;
-	if (rf_set_plan_nops(&sp) == 0) {
-		printf("nothing to do: %s already matches\n", dst->name);
+	for (i = 0; i < sp->len; i++)
+		errors += sp->items[i].plan->errors.len;
+	if (rf_set_plan_nops(sp) == 0) {
+		printf("nothing to do: %s already matches%s\n", dst->name,
+		       rej && rej->invalid_rows ? " (but for the invalid rows listed above)" : "");
 		rc = CLI_EXIT_DONE;
 		goto out;
 	}
-	if (errors || rf_warnings_count(&sp.all, RF_SEV_ERROR)) {
-		for (i = 0; i < sp.len; i++)
-			if (sp.items[i].plan->errors.len)
-				fprintf(stderr, "  %s: %s\n", sp.items[i].table,
-				        sp.items[i].plan->errors.items[0]);
+	if (errors || rf_warnings_count(&sp->all, RF_SEV_ERROR)) {
+		for (i = 0; i < sp->len; i++)
+			if (sp->items[i].plan->errors.len)
+				fprintf(stderr, "  %s: %s\n", sp->items[i].table,
+				        sp->items[i].plan->errors.items[0]);
 		fprintf(stderr, "rowferry: copy: refused: the copy cannot succeed as planned "
 		                "(errors above); nothing written\n");
 		rc = CLI_EXIT_REFUSED;
@@ -301,10 +301,48 @@ static int copy_set(const struct copy_args *args, const char *table, unsigned ma
 		goto out;
 	}
 	fflush(stdout);
-	rc = run_apply(NULL, &sp, &sp.all, src, dst, cfg, args->undo_dir);
+	rc = run_apply(NULL, sp, &sp->all, src, dst, cfg, args->undo_dir, rej);
 out:
 	rf_buf_free(&b);
+	return rc;
+}
+
+/* A copy of the set of tables the root and the set flags make (DESIGN
+ * §11): one plan per table, one preview, one transaction. */
+static int copy_set(const struct copy_args *args, const char *table, unsigned mask,
+                    const struct rf_config *cfg, struct rf_db *src, struct rf_db *dst,
+                    const struct rf_conn_config *dst_conn)
+{
+	struct rf_set_plan sp;
+	struct rf_error err;
+	int rc = CLI_EXIT_ERROR;
+
+	rf_error_clear(&err);
+	if (rf_set_plan_build(src, dst, cfg, table, &args->sel.flags, &args->sel.set, mask, &sp,
+	                      &err) != 0)
+		cli_print_error(&err);
+	else
+		rc = copy_set_run(args, &sp, cfg, src, dst, dst_conn, NULL);
 	rf_set_plan_free(&sp);
+	return rc;
+}
+
+/* A copy through [map] sections (DESIGN §12): planned as a set, previewed
+ * and applied as one. */
+static int copy_mapped(const struct copy_args *args, const struct cli_map_set *maps, unsigned mask,
+                       const struct rf_config *cfg, struct rf_db *src, struct rf_db *dst,
+                       const struct rf_conn_config *dst_conn)
+{
+	struct rf_set_plan sp;
+	struct rf_map_copy_report rep;
+	int rc;
+
+	memset(&rep, 0, sizeof rep);
+	rc = cli_map_copy_plan(maps, cfg, src, dst, mask, args->skip_invalid, &sp, &rep);
+	if (rc == 0)
+		rc = copy_set_run(args, &sp, cfg, src, dst, dst_conn, &rep);
+	rf_set_plan_free(&sp);
+	rf_map_copy_report_free(&rep);
 	return rc;
 }
 
@@ -322,12 +360,14 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 	struct rf_diff_stats stats;
 	struct rf_warnings warn = RF_WARNINGS_INIT;
 	struct rf_preview_opts popts = {false, 0, 0};
+	struct cli_map_set maps;
 	struct rf_error err;
 	const char *table = NULL;
 	bool cfg_loaded = false, sel_built = false;
 	int mask, rc = CLI_EXIT_ERROR;
 
 	memset(&args, 0, sizeof args);
+	memset(&maps, 0, sizeof maps);
 	rf_error_clear(&err);
 	if (parse_args(argc, argv, &args, &table, &rc) != 0)
 		goto out;
@@ -339,17 +379,36 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 	if (cli_load_config(&cfg, common) != 0)
 		goto out;
 	cfg_loaded = true;
-	if (refuse_mapped(&cfg, args.map_file, table) != 0)
+	if (cli_map_set_load(&maps, &cfg, args.map_file, table, &args.sel) != 0)
 		goto out;
+	if (!maps.n && args.skip_invalid) {
+		fprintf(stderr,
+		        "rowferry: copy: --skip-invalid is for a copy through a map "
+		        "(--map FILE, or a [map %s] section)\n",
+		        table);
+		goto out;
+	}
 	if (cli_selection_build(&args.sel, &cfg, table, &sel) != 0)
 		goto out;
 	sel_built = true;
 	if (cli_connect_pair(&cfg, args.sel.from, args.sel.to, &src, &dst, NULL, &dst_conn) != 0)
 		goto out;
+	if (maps.n) {
+		if (args.algorithm && strcmp(args.algorithm, "stream") != 0) {
+			fprintf(stderr,
+			        "rowferry: copy: --algorithm %s takes an unmapped table; a "
+			        "copy through a map is diffed by streaming\n",
+			        args.algorithm);
+			goto out;
+		}
+		rc = copy_mapped(&args, &maps, (unsigned)mask, &cfg, src, dst, dst_conn);
+		goto out;
+	}
 	if (rf_set_flags_given(&args.sel.set)) {
 		if (args.algorithm && strcmp(args.algorithm, "stream") != 0) {
-			fprintf(stderr, "rowferry: copy: --algorithm %s takes one table; a set of "
-			                "tables is diffed by streaming\n",
+			fprintf(stderr,
+			        "rowferry: copy: --algorithm %s takes one table; a set of "
+			        "tables is diffed by streaming\n",
 			        args.algorithm);
 			goto out;
 		}
@@ -409,7 +468,7 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 		goto out;
 	}
 	fflush(stdout);
-	rc = run_apply(plan, NULL, &warn, src, dst, &cfg, args.undo_dir);
+	rc = run_apply(plan, NULL, &warn, src, dst, &cfg, args.undo_dir, NULL);
 out:
 	rf_diff_close(diff);
 	rf_plan_free(plan);
@@ -421,5 +480,6 @@ out:
 	if (cfg_loaded)
 		rf_config_free(&cfg);
 	cli_selection_args_free(&args.sel);
+	cli_map_set_free(&maps);
 	return rc;
 }

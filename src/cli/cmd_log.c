@@ -158,8 +158,12 @@ static int show_journal(const char *dir, const char *spec)
 		                                           : "the copy never recorded committing");
 	if (j.tx)
 		printf("tx:      %s\n", j.tx);
-	printf("rows:    %zu (%zu inserted, %zu updated, %zu deleted)\n\n", j.nops, n[RF_OP_INSERT],
+	printf("rows:    %zu (%zu inserted, %zu updated, %zu deleted)\n", j.nops, n[RF_OP_INSERT],
 	       n[RF_OP_UPDATE], n[RF_OP_DELETE]);
+	if (j.rejected) /* a copy through a map with --skip-invalid */
+		printf("rejected: %zu invalid source rows left out, listed in %s.rejects.jsonl\n",
+		       j.rejected, path);
+	putchar('\n');
 	for (i = 0; i < j.nops; i++) {
 		const struct rf_journal_op *op = &j.ops[i];
 		const struct rf_journal_table *t = &j.tables[op->table];

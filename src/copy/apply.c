@@ -29,6 +29,7 @@ void rf_apply_opts_init(struct rf_apply_opts *o, const struct rf_config *cfg)
 void rf_apply_result_free(struct rf_apply_result *r)
 {
 	free(r->journal);
+	free(r->rejects);
 	rf_strlist_free(&r->drift);
 	memset(r, 0, sizeof *r);
 }

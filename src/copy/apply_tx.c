@@ -3,11 +3,14 @@
  * are apply.c's; this file opens and ends the transaction, creates the
  * journal with every table and runs the commit sequence.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "apply_internal.h"
 #include "rowferry/preview.h"
@@ -101,6 +104,39 @@ static void end_tx_err(struct rf_apply_tx *tx, enum rf_apply_status status,
 	end_tx(tx, status, err && err->set ? rf_error_text(err, text, sizeof text) : NULL);
 }
 
+/* <journal>.rejects.jsonl: the source rows a copy through a map left out
+ * (o->rejects), 0600 like the journal, synced before anything is written. */
+static int write_rejects(struct rf_apply_tx *tx, struct rf_error *err)
+{
+	char *path = rf_xasprintf("%s.rejects.jsonl", tx->res->journal);
+	size_t len = strlen(tx->o->rejects), off = 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		rf_error_set(err, path, "cannot create: %s", strerror(errno));
+		free(path);
+		return -1;
+	}
+	while (off < len) {
+		ssize_t w = write(fd, tx->o->rejects + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	if (off < len || fsync(fd) != 0) {
+		rf_error_set(err, path, "cannot write: %s", strerror(errno));
+		close(fd);
+		free(path);
+		return -1;
+	}
+	close(fd);
+	tx->res->rejected = tx->o->rejected;
+	tx->res->rejects = path;
+	return 0;
+}
+
 /* The journal, with every plan's table in its header. */
 static int open_journal(struct rf_apply_tx *tx, struct rf_error *err)
 {
@@ -139,9 +175,12 @@ static int open_journal(struct rf_apply_tx *tx, struct rf_error *err)
 	h.target = dst;
 	h.target_name = tx->db->name;
 	h.id = tx->id;
+	h.rejected = tx->o->rejects ? tx->o->rejected : 0;
 	rc = rf_journal_create_tables(tx->o->undo_dir, &h, tx->ntables, th, &tx->journal, err);
 	if (rc == 0)
 		tx->res->journal = rf_xstrdup(rf_journal_writer_path(tx->journal));
+	if (rc == 0 && h.rejected)
+		rc = write_rejects(tx, err);
 	for (i = 0; i < tx->nplans; i++) {
 		free(keys[i]);
 		free(colss[i]);

@@ -271,8 +271,9 @@ void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src
 	const struct rf_plan **steps = rf_xcalloc(3 * sp->len + 1, sizeof *steps);
 	size_t i, k, n = set_steps(sp, steps);
 
-	rf_buf_printf(out, "-- copy of %zu tables: %s (%s) -> %s (%s), one transaction\n", sp->len,
-	              src->name, src->display_url, dst->name, dst->display_url);
+	rf_buf_printf(out, "-- copy of %zu table%s: %s (%s) -> %s (%s), one transaction\n", sp->len,
+	              sp->len == 1 ? "" : "s", src->name, src->display_url, dst->name,
+	              dst->display_url);
 	rf_buf_adds(out, "-- apply order (parents first):");
 	for (i = 0; i < sp->len; i++)
 		rf_buf_printf(out, "%s %s", i ? "," : "", sp->items[i].table);

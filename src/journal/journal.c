@@ -533,6 +533,10 @@ static json_t *header_line(const struct rf_journal_header *h, size_t n,
 	json_object_set_new(hdr, "source", json_string(h->source));
 	json_object_set_new(hdr, "target", json_string(h->target));
 	json_object_set_new(hdr, "tables", tables);
+	if (h->rejected) {
+		/* a copy through a map with --skip-invalid: what it left out */
+		json_object_set_new(hdr, "rejected", json_integer((json_int_t)h->rejected));
+	}
 	json_object_set_new(hdr, "state", json_string("pending"));
 	/* this journal gets a prepared line before COMMIT: a pending one is
 	 * settled from the engine (older journals had none) */

@@ -224,6 +224,9 @@ static int parse_header(struct rf_journal *j, json_t *o, struct rf_error *err)
 	j->source = dup_string(o, "source");
 	j->target = dup_string(o, "target");
 	j->two_phase = json_is_true(json_object_get(o, "prepare"));
+	v = json_object_get(o, "rejected");
+	if (json_is_integer(v) && json_integer_value(v) > 0)
+		j->rejected = (size_t)json_integer_value(v);
 	if (!j->id || !j->created || !j->target)
 		return rf_error_set(err, j->path, "line 1: the journal header is incomplete");
 	if (version == 1) {
@@ -580,7 +583,9 @@ bool rf_journal_exposed(const char *path, unsigned *mode)
 static bool is_journal_name(const char *name)
 {
 	size_t n = strlen(name);
-	return n > 6 && strcmp(name + n - 6, ".jsonl") == 0 && name[0] != '.';
+	/* a copy's rejects file (<journal>.rejects.jsonl) is not a journal */
+	return n > 6 && strcmp(name + n - 6, ".jsonl") == 0 && name[0] != '.' &&
+	       !(n > 14 && strcmp(name + n - 14, ".rejects.jsonl") == 0);
 }
 
 static int name_cmp_desc(const void *a, const void *b)

@@ -238,7 +238,8 @@ static int read_parent(struct rf_db *dst, const struct rf_map_diff_ref *r, struc
 	if (rv < 0)
 		goto out;
 	parent_ctx = p;
-	qsort(p->rows.rows, p->rows.len, sizeof *p->rows.rows, parent_cmp);
+	if (p->rows.len) /* rows is NULL for an empty parent */
+		qsort(p->rows.rows, p->rows.len, sizeof *p->rows.rows, parent_cmp);
 	parent_ctx = NULL;
 	rc = 0;
 out:
@@ -253,7 +254,33 @@ out:
 struct parents {
 	struct parent *items;
 	size_t n;
+	bool by_key; /* a copy's: the reference is the match key itself */
+	const struct rf_map_pending *pending;
+	size_t npending;
 };
+
+static enum rf_type_class pending_cls; /* for bsearch */
+
+static int pending_cmp(const void *a, const void *b)
+{
+	return rf_value_cmp_key(pending_cls, a, b);
+}
+
+/* Whether a parent the copy inserts has the match key k. */
+static bool pending_has(const struct parents *ps, const char *table, const struct rf_cell *k)
+{
+	size_t i;
+	bool hit = false;
+
+	for (i = 0; i < ps->npending && !hit; i++) {
+		const struct rf_map_pending *p = &ps->pending[i];
+		if (strcmp(p->table, table) != 0 || !p->n)
+			continue;
+		pending_cls = p->cls;
+		hit = bsearch(k, p->keys, p->n, sizeof *p->keys, pending_cmp) != NULL;
+	}
+	return hit;
+}
 
 /* rf_map_row's ref: the parent's primary key whose match key is keys. */
 static int resolve_ref(void *ctx, const struct rf_map_expr *e, const struct rf_map_value *keys,
@@ -287,8 +314,19 @@ static int resolve_ref(void *ctx, const struct rf_map_expr *e, const struct rf_m
 	}
 	probe.cells = cells;
 	parent_ctx = p;
-	hit = bsearch(&probe, p->rows.rows, p->rows.len, sizeof *p->rows.rows, parent_cmp);
+	hit = p->rows.len
+	          ? bsearch(&probe, p->rows.rows, p->rows.len, sizeof *p->rows.rows, parent_cmp)
+	          : NULL;
 	parent_ctx = NULL;
+	if (ps->by_key && (hit || (n == 1 && pending_has(ps, e->text, &cells[0])))) {
+		/* a copy writes the match key; the target finds the parent */
+		rf_buf_reset(&out->buf);
+		rf_buf_add(&out->buf, cells[0].data, cells[0].len);
+		out->cls = p->info.cols[p->cols[0]].tclass;
+		out->is_null = false;
+		rc = 0;
+		goto out;
+	}
 	if (!hit || hit->cells[n].is_null) {
 		rf_buf_printf(reason, "ref(%s): no parent with %s = ", e->text, p->ref->key);
 		for (i = 0; i < n; i++)
@@ -367,7 +405,11 @@ static int read_source(struct rf_db *src, const struct rf_map_diff_shape *ms,
 			if (!e || !sh->cols[i].compare)
 				continue;
 			er = rf_map_eval(e, &mrow, &v, &reason, err);
-			if (er == 0)
+			if (er == 0 && sh->cols[i].ref) {
+				/* the parent's match key, converted by resolve_ref */
+				rf_buf_reset(&conv);
+				rf_buf_add(&conv, v.buf.data ? v.buf.data : "", v.buf.len);
+			} else if (er == 0)
 				er = rf_map_convert(&sh->dst_table.cols[sh->cols[i].dst], &v, &conv,
 				                    &reason);
 			if (er < 0) {
@@ -413,12 +455,23 @@ static int read_target(struct rf_db *dst, const struct rf_diff_shape *sh, struct
 	struct rf_stream *stream = NULL;
 	const struct rf_row *row;
 	struct rf_cell *out = rf_xcalloc(sh->ncols + 1, sizeof *out);
+	struct rf_stream_ref *refs = NULL;
 	struct rf_buf buf = RF_BUF_INIT;
 	int r, rc = -1;
 
 	key = rf_xmalloc((sh->nkey + 1) * sizeof *key);
-	for (i = 0; i < sh->ncols; i++)
+	for (i = 0; i < sh->ncols; i++) {
+		const struct rf_col_ref *cr = sh->cols[i].ref;
 		cols[i] = (size_t)sh->cols[i].dst;
+		if (!cr)
+			continue;
+		/* a copy compares the parent's match key (DESIGN §11) */
+		if (!refs)
+			refs = rf_xcalloc(sh->ncols + 1, sizeof *refs);
+		refs[i].parent = &cr->parent[1];
+		refs[i].pk = cr->pk;
+		refs[i].mk = cr->mk;
+	}
 	for (i = 0; i < sh->nkey; i++)
 		key[i] = (size_t)sh->cols[sh->key[i]].dst;
 	memset(&spec, 0, sizeof spec);
@@ -427,6 +480,7 @@ static int read_target(struct rf_db *dst, const struct rf_diff_shape *sh, struct
 	spec.cols = cols;
 	spec.nkey = sh->nkey;
 	spec.key = key;
+	spec.refs = refs;
 	if (dst->ops->stream_open(dst, &spec, &stream, err) != 0)
 		goto out;
 	while ((r = dst->ops->stream_next(stream, &row, err)) > 0) {
@@ -450,8 +504,18 @@ out:
 	free(cols);
 	free(key);
 	free(out);
+	free(refs);
 	rf_buf_free(&buf);
 	return rc;
+}
+
+/* A now() value against a non-NULL target value: the time an earlier run
+ * wrote, kept (DESIGN §12: now() is the copy's time). */
+static bool kept_now(const struct rf_map_diff_shape *ms, size_t k, const struct rf_cell *s,
+                     const struct rf_cell *d)
+{
+	return ms->uses_now && ms->uses_now[k] && !s->is_null && !d->is_null &&
+	       s->len == strlen(ms->now) && memcmp(s->data, ms->now, s->len) == 0;
 }
 
 /* Two sorted sides with one key twice: a mapping that is not one to one. */
@@ -476,6 +540,15 @@ int rf_map_diff_run(struct rf_db *src, struct rf_db *dst, const struct rf_map_di
                     rf_map_diff_row_fn emit, void *emit_ctx, struct rf_map_diff_report *rep,
                     struct rf_error *err)
 {
+	return rf_map_diff_run_pending(src, dst, ms, NULL, 0, emit, emit_ctx, rep, err);
+}
+
+int rf_map_diff_run_pending(struct rf_db *src, struct rf_db *dst,
+                            const struct rf_map_diff_shape *ms,
+                            const struct rf_map_pending *pending, size_t npending,
+                            rf_map_diff_row_fn emit, void *emit_ctx, struct rf_map_diff_report *rep,
+                            struct rf_error *err)
+{
 	const struct rf_diff_shape *sh = ms->shape;
 	struct side a = {0, 0, NULL}, b = {0, 0, NULL};
 	struct ctx c = {ms, sh};
@@ -483,7 +556,7 @@ int rf_map_diff_run(struct rf_db *src, struct rf_db *dst, const struct rf_map_di
 	bool *changed = rf_xcalloc(sh->ncols + 1, sizeof *changed);
 	unsigned char *flagged = rf_xcalloc(sh->ncols + 1, 1);
 	size_t i = 0, j = 0, k;
-	struct parents ps = {NULL, 0};
+	struct parents ps = {NULL, 0, ms->refs_by_key, pending, npending};
 	int rc = -1;
 
 	ps.items = rf_xcalloc(ms->nrefs + 1, sizeof *ps.items);
@@ -495,7 +568,7 @@ int rf_map_diff_run(struct rf_db *src, struct rf_db *dst, const struct rf_map_di
 	if (read_source(src, ms, sh, &ps, &a, rep, err) != 0 ||
 	    read_target(dst, sh, &b, rep, err) != 0)
 		goto out;
-	if (rep->invalid_rows) {
+	if (rep->invalid_rows && !ms->skip_invalid) {
 		rc = 0; /* refused: the caller lists them */
 		goto out;
 	}
@@ -523,7 +596,8 @@ int rf_map_diff_run(struct rf_db *src, struct rf_db *dst, const struct rf_map_di
 				if (!sh->cols[k].compare)
 					continue;
 				if (!rf_value_equal(sh->cols[k].tclass, &out.src[k], &out.dst[k],
-				                    NULL)) {
+				                    NULL) &&
+				    !kept_now(ms, k, &out.src[k], &out.dst[k])) {
 					changed[k] = true;
 					out.nchanged++;
 				}

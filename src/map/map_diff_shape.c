@@ -21,12 +21,31 @@ void rf_map_diff_shape_free(struct rf_map_diff_shape *ms)
 	for (i = 0; i < ms->nrefs; i++)
 		free(ms->refs[i].key);
 	free(ms->refs);
+	free(ms->uses_now);
 	free(ms->owned);
 	free(ms->exprs);
 	free(ms->src_names);
 	free(ms->src_classes);
 	rf_diff_shape_free(ms->shape);
 	free(ms);
+}
+
+struct rf_diff_shape *rf_map_diff_shape_take(struct rf_map_diff_shape *ms)
+{
+	struct rf_diff_shape *sh = ms->shape;
+	size_t i;
+
+	for (i = 0; ms->owned && i < sh->ncols; i++)
+		rf_map_expr_free(ms->owned[i]);
+	free(ms->owned);
+	ms->owned = NULL;
+	for (i = 0; ms->src_names && i < sh->src_table.ncols; i++)
+		free(ms->src_names[i]);
+	free(ms->src_names);
+	ms->src_names = NULL;
+	ms->shape = NULL;
+	rf_map_diff_shape_free(ms);
+	return sh;
 }
 
 static bool uses(const struct rf_map_expr *e, enum rf_map_fn fn)
@@ -39,7 +58,7 @@ static bool uses(const struct rf_map_expr *e, enum rf_map_fn fn)
 		if (uses(e->args[i], fn))
 			return true;
 	for (i = 0; i < e->ncases; i++)
-		if (uses(e->cases[i].result, fn))
+		if (e->cases[i].result && uses(e->cases[i].result, fn))
 			return true;
 	return false;
 }
@@ -122,6 +141,7 @@ static int resolve_cols(struct rf_map_diff_shape *ms, struct rf_map *m,
 	sh->cols = rf_xcalloc(dst->ncols + 1, sizeof *sh->cols);
 	ms->exprs = rf_xcalloc(dst->ncols + 1, sizeof *ms->exprs);
 	ms->owned = rf_xcalloc(dst->ncols + 1, sizeof *ms->owned);
+	ms->uses_now = rf_xcalloc(dst->ncols + 1, sizeof *ms->uses_now);
 	for (i = 0; i < dst->ncols; i++) {
 		struct rf_diff_col *c = &sh->cols[i];
 		const struct rf_map_column *mc = rf_map_column(m, dst->cols[i].name);
@@ -166,6 +186,7 @@ static int resolve_cols(struct rf_map_diff_shape *ms, struct rf_map *m,
 			                where, c->name, err) != 0)
 				goto out;
 			ms->exprs[i] = e;
+			ms->uses_now[i] = uses(e, RF_FN_NOW);
 			c->src = (int)i;
 			c->compare = c->copy = true;
 		}
@@ -231,8 +252,9 @@ int rf_map_diff_open(struct rf_db *src, struct rf_db *dst, struct rf_map *map, c
 	ms->shape = rf_xcalloc(1, sizeof *ms->shape);
 	if (map->where && rf_db_check_where(src, map->where, err) != 0)
 		goto out;
-	if (rf_db_begin(src, RF_TX_READ, NULL, err) != 0 ||
-	    rf_db_begin(dst, RF_TX_READ, NULL, err) != 0)
+	/* a copy of several maps reads one snapshot it opened itself */
+	if ((!src->in_tx && rf_db_begin(src, RF_TX_READ, NULL, err) != 0) ||
+	    (!dst->in_tx && rf_db_begin(dst, RF_TX_READ, NULL, err) != 0))
 		goto out;
 	if (rf_db_describe(src, map->from, &ms->shape->src_table, err) != 0 ||
 	    rf_db_describe(dst, map->target, &ms->shape->dst_table, err) != 0)
@@ -258,4 +280,87 @@ int rf_map_diff_open(struct rf_db *src, struct rf_db *dst, struct rf_map *map, c
 out:
 	rf_map_diff_shape_free(ms);
 	return rc;
+}
+
+/* The parent of ref() e as a reference through its match key key. */
+static int copy_ref(struct rf_db *dst, const struct rf_map_expr *e, const char *key,
+                    const char *where, const char *col, struct rf_col_ref *r, struct rf_error *err)
+{
+	struct rf_table_info p;
+	int mk, s, rc = -1;
+
+	memset(&p, 0, sizeof p);
+	if (strchr(key, ',')) {
+		rf_error_set(err, NULL,
+		             "%s: column %s: ref(%s): the parent's match key %s is not one column: "
+		             "a copy writes a reference through one column",
+		             where, col, e->text, key);
+		return -1;
+	}
+	if (rf_db_describe(dst, e->text, &p, err) != 0)
+		return -1;
+	if (p.npk != 1) {
+		rf_error_set(err, NULL,
+		             "%s: column %s: ref(%s): its primary key must be one column", where,
+		             col, e->text);
+		goto out;
+	}
+	if ((mk = rf_table_info_col(&p, key)) < 0) {
+		rf_error_set(err, NULL, "%s: column %s: ref(%s): no column %s in the target's %s",
+		             where, col, e->text, key, p.display);
+		goto out;
+	}
+	r->col = rf_xstrdup(col);
+	r->pk = rf_xstrdup(p.cols[p.pk[0]].name);
+	r->mk = rf_xstrdup(key);
+	r->mk_class = p.cols[mk].tclass;
+	for (s = 0; s < 2; s++) {
+		r->parent[s].schema = p.schema ? rf_xstrdup(p.schema) : NULL;
+		r->parent[s].name = rf_xstrdup(p.name);
+		r->parent[s].display = rf_xstrdup(p.display);
+	}
+	rc = 0;
+out:
+	rf_table_info_free(&p);
+	return rc;
+}
+
+int rf_map_diff_copy_refs(struct rf_map_diff_shape *ms, struct rf_db *dst, struct rf_error *err)
+{
+	struct rf_diff_shape *sh = ms->shape;
+	char where[300];
+	size_t i, k;
+
+	for (i = 0; i < sh->ncols; i++) {
+		struct rf_diff_col *c = &sh->cols[i];
+		const struct rf_map_column *mc = rf_map_column(ms->map, c->name);
+		const struct rf_map_expr *e = ms->exprs[i] ? ms->exprs[i] : mc ? mc->expr : NULL;
+
+		if (!e || !uses(e, RF_FN_REF))
+			continue;
+		snprintf(where, sizeof where, "%s:%d", ms->map->file,
+		         mc ? mc->line : ms->map->line);
+		if (!ms->exprs[i])
+			return rf_error_set(
+			    err, NULL,
+			    "%s: column %s: ref(): the parent has no [map] section "
+			    "with a key = in this file: a copy cannot find the parent",
+			    where, c->name);
+		if (e->kind != RF_MAP_CALL || e->fn != RF_FN_REF)
+			return rf_error_set(
+			    err, NULL,
+			    "%s: column %s: ref() must be the whole expression in a "
+			    "copy (it is written as a subquery)",
+			    where, c->name);
+		for (k = 0; k < ms->nrefs && ms->refs[k].e != e; k++)
+			;
+		if (k == ms->nrefs)
+			return rf_error_set(err, "map", "column %s: ref() not resolved", c->name);
+		c->ref = rf_xcalloc(1, sizeof *c->ref);
+		if (copy_ref(dst, e, ms->refs[k].key, where, c->name, c->ref, err) != 0)
+			return -1;
+		c->tclass = c->ref->mk_class;
+	}
+	ms->refs_by_key = true;
+	return 0;
 }

@@ -157,7 +157,9 @@ static int json_path(const struct rf_map_value *in, const char *path, struct rf_
                      struct rf_buf *reason)
 {
 	json_error_t jerr;
-	json_t *root = json_loadb(in->buf.data, in->buf.len, JSON_DECODE_ANY, &jerr), *at;
+	json_t *root =
+	           json_loadb(in->buf.data, in->buf.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr),
+	       *at;
 	const char *p = path + 1;
 	int rc = 1;
 

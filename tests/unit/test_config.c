@@ -778,14 +778,23 @@ static void example_config_loads_without_warnings(void **state)
 	snprintf(expected, sizeof expected, "%s/.local/state/rowferry/undo", home);
 	assert_string_equal(cfg.undo_dir, expected);
 	assert_non_null(rf_config_compare(&cfg, "siteflow_orders"));
-	{ /* its [map orders] parses: the README's example is not a typo */
-		struct rf_map *m = NULL;
-		struct rf_error err;
-		rf_error_clear(&err);
-		assert_int_equal(rf_map_parse(rf_config_map(&cfg, "orders"), cfg.path, &m, &err),
-		                 0);
-		assert_string_equal(m->from, "Orders");
-		rf_map_free(m);
+	{ /* its [map] sections (the README's two jobs) parse: no typo */
+		static const char *const maps[] = {"customers", "fitters", "orders",
+		                                   "clients",   "sites",   "employees"};
+		size_t i;
+		for (i = 0; i < sizeof maps / sizeof *maps; i++) {
+			struct rf_map *m = NULL;
+			struct rf_error err;
+			rf_error_clear(&err);
+			assert_non_null(rf_config_map(&cfg, maps[i]));
+			if (rf_map_parse(rf_config_map(&cfg, maps[i]), cfg.path, &m, &err) != 0)
+				fail_msg("[map %s]: %s", maps[i], err.msg);
+			assert_string_equal(m->from, i < 3 ? (i == 0   ? "Customers"
+			                                      : i == 1 ? "Fitters"
+			                                               : "Orders")
+			                                   : "kv_store");
+			rf_map_free(m);
+		}
 	}
 	rf_config_free(&cfg);
 }
