@@ -555,6 +555,55 @@ static void url_forms_all_open_the_file(void **state)
 	assert_int_equal(chdir(cwd), 0);
 }
 
+/* REALs stream as the text SQLite itself gives them (sqlite_real.c writes
+ * the common ones without SQLite's printf): y holds CAST(x AS TEXT), SQLite's
+ * own conversion, for random values of every magnitude, prices with two
+ * decimals, integral values, ties and values that are no short decimal. */
+static void reals_stream_as_sqlite_writes_them(void **state)
+{
+	struct fixture *f = *state;
+	struct rf_result r;
+	struct rf_error err;
+	size_t i, nreal = 0;
+	static const char fill[] =
+	    "CREATE TABLE reals (id INTEGER PRIMARY KEY, x REAL, y TEXT);\n"
+	    "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 200000)\n"
+	    "INSERT INTO reals (id, x) SELECT i, CASE i % 12\n"
+	    "  WHEN 0 THEN (abs(random()) % 10000000) / 100.0\n"
+	    "  WHEN 1 THEN -(abs(random()) % 100000) / 1000.0\n"
+	    "  WHEN 2 THEN CAST(random() % 1000000 AS REAL)\n"
+	    "  WHEN 3 THEN random() / 9.2233720368547758e18\n"
+	    "  WHEN 4 THEN random() / 9.2233720368547758e4\n"
+	    "  WHEN 5 THEN random() / 9.2233720368547758e-4\n"
+	    "  WHEN 6 THEN random() / 9.2233720368547758e22\n"
+	    "  WHEN 7 THEN (abs(random()) % 1000) / 1000.0 + 0.0005\n"
+	    "  WHEN 8 THEN (abs(random()) % 100000000000000) / 1e10\n"
+	    "  WHEN 9 THEN (abs(random()) % 1000000000000000) * 1.0\n"
+	    "  WHEN 10 THEN (abs(random()) % 1000) / 1e7\n"
+	    "  ELSE 1 / (1.0 + abs(random()) % 997) END FROM c;\n"
+	    "UPDATE reals SET y = CAST(x AS TEXT);\n"
+	    "INSERT INTO reals VALUES (200001, 0.0, '0.0'), (200002, 1e15, CAST(1e15 AS TEXT)),\n"
+	    "  (200003, 999999999999999.0, CAST(999999999999999.0 AS TEXT)),\n"
+	    "  (200004, 0.1 + 0.2, CAST(0.1 + 0.2 AS TEXT)), (200005, 0.0001, CAST(0.0001 AS "
+	    "TEXT)),\n"
+	    "  (200006, 0.00009999, CAST(0.00009999 AS TEXT)), (200007, -1.5, '-1.5'),\n"
+	    "  (200008, 123456789012345.6, CAST(123456789012345.6 AS TEXT)),\n"
+	    "  (200009, 0.30000000000000004, CAST(0.30000000000000004 AS TEXT));\n";
+
+	rf_test_sql(f->url, fill);
+	assert_int_equal(collect(f->db, "reals", "x,y", "id", NULL, &r, &err), 0);
+	assert_int_equal(r.nrows, 200009);
+	for (i = 0; i < r.nrows; i++) {
+		const struct rf_cell *x = &r.cells[i * 2], *y = &r.cells[i * 2 + 1];
+		if (x->len != y->len || memcmp(x->data, y->data, x->len) != 0)
+			fail_msg("row %zu: streamed %.*s, SQLite writes %.*s", i + 1, (int)x->len,
+			         (const char *)x->data, (int)y->len, (const char *)y->data);
+		nreal += memchr(y->data, 'e', y->len) == NULL;
+	}
+	assert_true(nreal > 150000); /* most are in the fixed form */
+	rf_result_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -568,6 +617,7 @@ int main(void)
 	    T(where_follows_sqlite_quoting),
 	    T(missing_file_error_names_the_connection_and_creates_nothing),
 	    T(url_forms_all_open_the_file),
+	    T(reals_stream_as_sqlite_writes_them),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,8 +31,8 @@
 struct sqlite_stream {
 	struct sqlite_db *db;
 	sqlite3_stmt *stmt;
-	bool *raw;        /* per output column: deliver the raw bytes (RF_T_BYTES) */
-	char (*ints)[24]; /* per output column: text of an INTEGER value */
+	bool *raw;                      /* per output column: deliver the raw bytes (RF_T_BYTES) */
+	char (*ints)[SQ_REAL_TEXT_MAX]; /* per output column: text of an INTEGER or REAL */
 	struct rf_cell *cells;
 	struct rf_row row;
 	bool done; /* stepping a finished statement would restart it */
@@ -603,6 +603,13 @@ static void read_cell(sqlite3_stmt *st, int i, bool raw, char *intbuf, struct rf
 		/* SQLite's own integer-to-text goes through its printf machinery,
 		 * a tenth of a full diff's time */
 		cell->len = rf_int64_text(sqlite3_column_int64(st, i), intbuf);
+		cell->data = intbuf;
+		return;
+	}
+	/* REALs too (the same text, sqlite_real.c), where it is sure */
+	if (type == SQLITE_FLOAT && !raw && intbuf &&
+	    (cell->len = sq_real_text(sqlite3_column_double(st, i), intbuf)) > 0) {
+		cell->is_null = false;
 		cell->data = intbuf;
 		return;
 	}
