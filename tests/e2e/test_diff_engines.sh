@@ -175,6 +175,17 @@ assert_contains "lower case and '_': the differences" \
 assert_eq "lower case and '_': sorted by bytes ($sorted rows sorted)" yes \
 	"$([ "$sorted" -ge 5998 ] && echo yes || echo no)"
 
+# an ENUM key sorts by its members' numbers: still sorted by its bytes
+for u in "$MYD" "$MYP"; do
+	my "$u" "DROP TABLE IF EXISTS enum_t; CREATE TABLE enum_t (k ENUM('ZED', 'ALPHA') NOT NULL
+	  PRIMARY KEY, v INT) COLLATE utf8mb4_general_ci; INSERT INTO enum_t VALUES ('ZED', 1), ('ALPHA', 2);"
+done
+my "$MYP" "UPDATE enum_t SET v = 3 WHERE k = 'ALPHA'"
+rf diff enum_t --from "$MYD" --to "$MYP" --algorithm stream --summary
+assert_eq "ENUM key: exit 1" 1 "$rc"
+assert_contains "ENUM key: the differences" \
+	"0 only in source, 0 only in target, 1 changed, 1 identical" "$(cat "$T/out") $(cat "$T/err")"
+
 # --- cross-engine types: equal data compares equal ------------------------
 pg "$PGP" "CREATE TABLE typed_t (id int PRIMARY KEY, flag boolean, ts timestamptz, amount numeric,
   doc jsonb, uid uuid, bin bytea, label text);

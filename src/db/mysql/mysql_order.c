@@ -15,6 +15,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mysql_internal.h"
 
@@ -52,6 +53,23 @@ static enum key_coll collation_kind(const char *name)
 			return COLL_BIN;
 	}
 	return COLL_OTHER;
+}
+
+/* A CHAR, VARCHAR or TEXT column: sorted by its collation (an ENUM or SET
+ * is sorted by its members' numbers). */
+static bool plain_text(const struct rf_column *c)
+{
+	static const char *const types[] = {"char", "varchar",    "tinytext",
+	                                    "text", "mediumtext", "longtext"};
+	size_t i, n;
+
+	for (i = 0; i < sizeof types / sizeof *types; i++) {
+		n = strlen(types[i]);
+		if (strncasecmp(c->decl_type, types[i], n) == 0 &&
+		    (c->decl_type[n] == '\0' || c->decl_type[n] == '(' || c->decl_type[n] == ' '))
+			return true;
+	}
+	return false;
 }
 
 /* The collation of each key column (COLL_OTHER where unknown), from
@@ -154,6 +172,8 @@ bool my_key_byte_ordered(struct my_db *db, const struct rf_stream_spec *spec)
 		goto out;
 	for (i = 0; i < spec->nkey; i++) {
 		enum rf_type_class c = t->cols[spec->key[i]].tclass;
+		if (c == RF_T_TEXT && !plain_text(&t->cols[spec->key[i]]))
+			goto out; /* an ENUM sorts by its number, not its text */
 		if (c == RF_T_TEXT)
 			ntext++;
 		else if (c == RF_T_JSON || c == RF_T_UUID)
