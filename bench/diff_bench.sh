@@ -308,7 +308,7 @@ rss_max() { # rss_max NAME -> MiB (max over the runs), or empty
 
 # rf_check ENGINE NAME : one run of the full diff outside hyperfine: exit
 # code, summary counts and peak RSS, compared with what was planted.
-declare -A RF_RC RF_OUT RF_OK RF_RSS1
+declare -A RF_RC RF_OUT RF_OK RF_RSS1 RF_ALGO RF_RECV
 rf_check() {
 	local e=$1 name=$2 rc=0 out
 	log "checking $name"
@@ -318,6 +318,9 @@ rf_check() {
 	RF_RC[$e]=$rc
 	RF_OUT[$e]=$out
 	RF_RSS1[$e]=$(grep -E '^[0-9]+$' "$WORK/$name.check.rss" | awk '{printf "%.1f", $1 / 1024}')
+	# stderr: "rowferry: diff T: algorithm A[ (why)]; received N rows, M bytes"
+	RF_ALGO[$e]=$(sed -n 's/^rowferry: diff [^:]*: \(algorithm .*\); received .*/\1/p' "$WORK/$name.err" | head -n1)
+	RF_RECV[$e]=$(sed -n 's/^rowferry: diff [^:]*: algorithm .*; received \(.*\)$/\1/p' "$WORK/$name.err" | head -n1)
 	local want="$PLANT_MISSING only in source, 0 only in target, $PLANT_CHANGED changed, $PLANT_IDENTICAL identical"
 	if [ "$rc" = 1 ] && grep -qF "$want" "$WORK/$name.out"; then
 		RF_OK[$e]=yes
@@ -385,23 +388,33 @@ wait \$a; ra=\$?; wait \$b; rb=\$?; exit \$((ra | rb))"
 			my) from=${MY_URL[dev]} to=${MY_URL[prod]} ;;
 			sq) from=${SQ_URL[dev]} to=${SQ_URL[prod]} ;;
 			esac
-			mkcmd "${e}_rowferry" "$RF diff $TABLE --from '$from' --to '$to' --summary"
+			mkcmd "${e}_rowferry" "$RF diff $TABLE --from '$from' --to '$to' --algorithm stream --summary"
+			mkcmd "${e}_hash" "$RF diff $TABLE --from '$from' --to '$to' --algorithm hash --summary"
 			mkcmd "${e}_targeted" "$RF diff $TABLE --from '$from' --to '$to' --where \"job_number = '$JOB'\" --summary"
 		done
-		mkcmd my_rowferry_x "$RF diff $TABLE --from '${MY_URL[dev]}' --to '${MY_URL[prod]}' --exclude guid --summary"
-		for e in pg sq my; do rf_check "$e" "${e}_rowferry"; done
+		mkcmd my_rowferry_x "$RF diff $TABLE --from '${MY_URL[dev]}' --to '${MY_URL[prod]}' --exclude guid --algorithm stream --summary"
+		mkcmd my_hash_x "$RF diff $TABLE --from '${MY_URL[dev]}' --to '${MY_URL[prod]}' --exclude guid --algorithm hash --summary"
+		for e in pg sq my; do
+			rf_check "$e" "${e}_rowferry"
+			rf_check "${e}_h" "${e}_hash"
+		done
 		rf_check my_x my_rowferry_x
+		rf_check my_x_h my_hash_x
 	fi
 
 	# PostgreSQL
 	hyperfine_run pg_copy "$RUNS_FAST" 1
 	[ "${RF_OK[pg]:-}" = yes ] && hyperfine_run pg_rowferry "$RUNS_FAST" 0
+	[ "${RF_OK[pg_h]:-}" = yes ] && hyperfine_run pg_hash "$RUNS_SLOW" 0
 	# SQLite
 	hyperfine_run sq_sqldiff "$RUNS_FAST" 1
 	[ "${RF_OK[sq]:-}" = yes ] && hyperfine_run sq_rowferry "$RUNS_FAST" 0
+	[ "${RF_OK[sq_h]:-}" = yes ] && hyperfine_run sq_hash "$RUNS_SLOW" 0
 	# MariaDB
 	[ "${RF_OK[my_x]:-}" = yes ] && hyperfine_run my_rowferry_x "$RUNS_SLOW" 0
 	[ "${RF_OK[my]:-}" = yes ] && hyperfine_run my_rowferry "$RUNS_SLOW" 0
+	[ "${RF_OK[my_x_h]:-}" = yes ] && hyperfine_run my_hash_x "$RUNS_SLOW" 0
+	[ "${RF_OK[my_h]:-}" = yes ] && hyperfine_run my_hash "$RUNS_SLOW" 0
 	hyperfine_run my_ptsync "$RUNS_SLOW" 0
 	[ "$PT_DEFAULT" = 1 ] && hyperfine_run my_ptsync_default 1 0
 	# targeted, connection included
@@ -422,7 +435,7 @@ wait \$a; ra=\$?; wait \$b; rb=\$?; exit \$((ra | rb))"
 	write_report
 	log "done in ${TOTAL}s; results in $RESULTS (raw: $WORK)"
 	# a wrong diff is a bug: fail; missed speed targets are only reported
-	for e in pg my my_x sq; do
+	for e in pg my my_x sq pg_h my_h my_x_h sq_h; do
 		if [ -n "$RF" ] && [ "${RF_OK[$e]:-}" != yes ]; then
 			log "rowferry's diff ($e) did not find the planted differences"
 			exit 1

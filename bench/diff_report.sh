@@ -71,7 +71,7 @@ write_report() {
 	[ -n "$t_pg" ] && [ -n "$t_my" ] && [ -n "$t_sq" ] || t_worst=""
 
 	local ok_all=yes e
-	for e in pg my sq my_x; do [ "${RF_OK[$e]:-}" = yes ] || ok_all=no; done
+	for e in pg my sq my_x pg_h my_h sq_h my_x_h; do [ "${RF_OK[$e]:-}" = yes ] || ok_all=no; done
 	for e in pg my sq; do [ "${RF_RC[${e}_t]:-}" = 1 ] || ok_all=no; done
 
 	{
@@ -103,6 +103,27 @@ write_report() {
 		echo "| MariaDB | $(stats my_rowferry) (all columns) | (same) | | ${r_my_plain:-n/a}× faster | | |"
 		if [ -s "$WORK/my_ptsync_default.json" ]; then
 			echo "| MariaDB | | pt-table-sync --print --ignore-columns guid (its own choice of index) | $(stats my_ptsync_default) | $(ratio "$(median my_ptsync_default)" "$m_my_rfx")× faster | | |"
+		fi
+		echo
+		echo "### Both algorithms (\`--algorithm stream\` and \`--algorithm hash\`, DESIGN §14)"
+		echo
+		echo "The rows above are \`--algorithm stream\`. Here the same diffs with \`--algorithm hash\`, and what rowferry says it ran and received (its stderr line; bytes are the cells' bytes as the driver hands them over, plus the checksums). Where hash cannot normalize a column exactly on an engine it runs stream and says why."
+		echo
+		echo "| engine | stream | hash | hash / stream | stream: received | hash: what ran | hash: received |"
+		echo "|---|---|---|---|---|---|---|"
+		for e in pg my_x my sq; do
+			local sn hn label
+			case $e in
+			pg) label=PostgreSQL sn=pg_rowferry hn=pg_hash ;;
+			my_x) label="MariaDB (\`--exclude guid\`)" sn=my_rowferry_x hn=my_hash_x ;;
+			my) label="MariaDB (all columns)" sn=my_rowferry hn=my_hash ;;
+			sq) label=SQLite sn=sq_rowferry hn=sq_hash ;;
+			esac
+			echo "| $label | $(stats "$sn") | $(stats "$hn") | $(ratio "$(median "$hn")" "$(median "$sn")")× | ${RF_RECV[$e]:-n/a} | ${RF_ALGO[${e}_h]:-n/a} | ${RF_RECV[${e}_h]:-n/a} |"
+		done
+		if [ -n "$m_my_pt" ]; then
+			echo
+			echo "MariaDB hash against pt-table-sync: $(ratio "$m_my_pt" "$(median my_hash_x)")× faster (\`--exclude guid\`), target ≥ 10× — $(met "$(ratio "$m_my_pt" "$(median my_hash_x)")" '>=' 10)."
 		fi
 		echo
 		echo "### Peak memory (max RSS over all runs)"
@@ -138,9 +159,10 @@ write_report() {
 		echo
 		echo "| run | exit | output | |"
 		echo "|---|---|---|---|"
-		for e in pg my my_x sq; do
+		for e in pg my my_x sq pg_h my_h my_x_h sq_h; do
 			local label
-			case $e in pg) label="PostgreSQL" ;; my) label="MariaDB" ;; my_x) label="MariaDB --exclude guid" ;; sq) label="SQLite" ;; esac
+			case $e in pg) label="PostgreSQL" ;; my) label="MariaDB" ;; my_x) label="MariaDB --exclude guid" ;; sq) label="SQLite" ;;
+			pg_h) label="PostgreSQL, hash" ;; my_h) label="MariaDB, hash" ;; my_x_h) label="MariaDB --exclude guid, hash" ;; sq_h) label="SQLite, hash" ;; esac
 			echo "| rowferry diff, $label | ${RF_RC[$e]:-n/a} | \`${RF_OUT[$e]:-not run}\` | $( [ "${RF_OK[$e]:-}" = yes ] && echo ok || echo '**wrong**') |"
 		done
 		for e in pg my sq; do
@@ -166,7 +188,7 @@ write_report() {
 		echo
 		echo '```sh'
 		local n
-		for n in pg_rowferry pg_copy sq_rowferry sq_sqldiff my_rowferry my_rowferry_x my_ptsync my_ptsync_default pg_targeted my_targeted sq_targeted; do
+		for n in pg_rowferry pg_hash pg_copy sq_rowferry sq_hash sq_sqldiff my_rowferry my_rowferry_x my_hash my_hash_x my_ptsync my_ptsync_default pg_targeted my_targeted sq_targeted; do
 			[ -n "${CMDLINE[$n]:-}" ] || continue
 			echo "# $n"
 			printf '%s\n' "${CMDLINE[$n]}" |

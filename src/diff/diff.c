@@ -413,6 +413,50 @@ static int side_open(struct rf_diff *d, int idx, struct rf_db *db, const char *w
 	return side_stream(d, idx, NULL, err);
 }
 
+/* One side's side_open() on a thread of its own. */
+struct side_open_job {
+	struct rf_diff *d;
+	int idx;
+	struct rf_db *db;
+	const char *where;
+	struct rf_error err;
+	int rc;
+};
+
+static void *side_open_run(void *arg)
+{
+	struct side_open_job *j = arg;
+	rf_error_clear(&j->err);
+	j->rc = side_open(j->d, j->idx, j->db, j->where, &j->err);
+	return NULL;
+}
+
+/* Opens both streams at once, as prepare_sides() prepares them: a server
+ * may check or sort its rows before the first one comes (MariaDB's key
+ * order check, any ORDER BY that is no index walk), and the two servers
+ * then do it in the time of the slower one. Each thread uses only its own
+ * connection and its own side. */
+static int open_sides(struct rf_diff *d, struct rf_db *src, struct rf_db *dst, const char *sw,
+                      const char *tw, struct rf_error *err)
+{
+	struct side_open_job jobs[2] = {{d, 0, src, sw, {0, "", "", false}, 0},
+	                                {d, 1, dst, tw, {0, "", "", false}, 0}};
+	pthread_t th;
+	bool threaded = src != dst && pthread_create(&th, NULL, side_open_run, &jobs[1]) == 0;
+
+	side_open_run(&jobs[0]);
+	if (threaded)
+		pthread_join(th, NULL);
+	else if (jobs[0].rc == 0)
+		side_open_run(&jobs[1]);
+	if (jobs[0].rc != 0 || jobs[1].rc != 0) {
+		if (err && !err->set)
+			*err = jobs[0].rc != 0 ? jobs[0].err : jobs[1].err;
+		return -1;
+	}
+	return 0;
+}
+
 /* Hash mode: both streams of a range ended; opens the next range's, if any.
  * 1: opened, 0: no more ranges, -1: error. */
 static int next_range(struct rf_diff *d, struct rf_error *err)
@@ -517,7 +561,7 @@ struct rf_diff *rf_diff_open_opts(struct rf_db *src, struct rf_db *dst,
 	d->row.flagged = rf_xcalloc(d->shape->ncols, 1);
 	if (choose_algorithm(d, o ? o : &stream, sw, tw, err) != 0)
 		goto fail;
-	if (side_open(d, 0, src, sw, err) != 0 || side_open(d, 1, dst, tw, err) != 0)
+	if (open_sides(d, src, dst, sw, tw, err) != 0)
 		goto fail;
 	d->consume[0] = d->consume[1] = true;
 	return d;

@@ -555,6 +555,74 @@ static void url_forms_all_open_the_file(void **state)
 	assert_int_equal(chdir(cwd), 0);
 }
 
+/* REALs stream as the text SQLite itself gives them (sqlite_real.c writes
+ * the common ones without SQLite's printf): y holds CAST(x AS TEXT), SQLite's
+ * own conversion, for random values of every magnitude, prices with two
+ * decimals, integral values, ties and values that are no short decimal. */
+static void reals_stream_as_sqlite_writes_them(void **state)
+{
+	struct fixture *f = *state;
+	struct rf_table_info t;
+	struct rf_stream_spec spec;
+	struct rf_stream *s = NULL;
+	const struct rf_row *row;
+	struct rf_error err;
+	size_t cols[2], key[1], n = 0, nfixed = 0;
+	int next;
+	static const char fill[] =
+	    "CREATE TABLE reals (id INTEGER PRIMARY KEY, x REAL, y TEXT);\n"
+	    "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 50000)\n"
+	    "INSERT INTO reals (id, x) SELECT i, CASE i % 12\n"
+	    "  WHEN 0 THEN (abs(random()) % 10000000) / 100.0\n"
+	    "  WHEN 1 THEN -(abs(random()) % 100000) / 1000.0\n"
+	    "  WHEN 2 THEN CAST(random() % 1000000 AS REAL)\n"
+	    "  WHEN 3 THEN random() / 9.2233720368547758e18\n"
+	    "  WHEN 4 THEN random() / 9.2233720368547758e4\n"
+	    "  WHEN 5 THEN random() / 9.2233720368547758e-4\n"
+	    "  WHEN 6 THEN random() / 9.2233720368547758e22\n"
+	    "  WHEN 7 THEN (abs(random()) % 1000) / 1000.0 + 0.0005\n"
+	    "  WHEN 8 THEN (abs(random()) % 100000000000000) / 1e10\n"
+	    "  WHEN 9 THEN (abs(random()) % 1000000000000000) * 1.0\n"
+	    "  WHEN 10 THEN (abs(random()) % 1000) / 1e7\n"
+	    "  ELSE 1 / (1.0 + abs(random()) % 997) END FROM c;\n"
+	    "UPDATE reals SET y = CAST(x AS TEXT);\n"
+	    "INSERT INTO reals VALUES (50001, 0.0, '0.0'), (50002, 1e15, CAST(1e15 AS TEXT)),\n"
+	    "  (50003, 999999999999999.0, CAST(999999999999999.0 AS TEXT)),\n"
+	    "  (50004, 0.1 + 0.2, CAST(0.1 + 0.2 AS TEXT)),\n"
+	    "  (50005, 0.0001, CAST(0.0001 AS TEXT)),\n"
+	    "  (50006, 0.00009999, CAST(0.00009999 AS TEXT)), (50007, -1.5, '-1.5'),\n"
+	    "  (50008, 123456789012345.6, CAST(123456789012345.6 AS TEXT)),\n"
+	    "  (50009, 0.30000000000000004, CAST(0.30000000000000004 AS TEXT));\n";
+
+	rf_test_sql(f->url, fill);
+	/* streamed row by row (collect() would copy the rows it keeps) */
+	rf_error_clear(&err);
+	assert_int_equal(f->db->ops->describe(f->db, "reals", &t, &err), 0);
+	cols[0] = (size_t)rf_table_info_col(&t, "x");
+	cols[1] = (size_t)rf_table_info_col(&t, "y");
+	key[0] = (size_t)rf_table_info_col(&t, "id");
+	memset(&spec, 0, sizeof spec);
+	spec.table = &t;
+	spec.ncols = 2;
+	spec.cols = cols;
+	spec.nkey = 1;
+	spec.key = key;
+	assert_int_equal(f->db->ops->stream_open(f->db, &spec, &s, &err), 0);
+	while ((next = f->db->ops->stream_next(s, &row, &err)) == 1) {
+		const struct rf_cell *x = &row->cells[0], *y = &row->cells[1];
+		n++;
+		if (x->len != y->len || memcmp(x->data, y->data, x->len) != 0)
+			fail_msg("row %zu: streamed %.*s, SQLite writes %.*s", n, (int)x->len,
+			         (const char *)x->data, (int)y->len, (const char *)y->data);
+		nfixed += memchr(y->data, 'e', y->len) == NULL;
+	}
+	assert_int_equal(next, 0);
+	f->db->ops->stream_close(s);
+	rf_table_info_free(&t);
+	assert_int_equal(n, 50009);
+	assert_true(nfixed > 37000); /* most are in the fixed form */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -568,6 +636,7 @@ int main(void)
 	    T(where_follows_sqlite_quoting),
 	    T(missing_file_error_names_the_connection_and_creates_nothing),
 	    T(url_forms_all_open_the_file),
+	    T(reals_stream_as_sqlite_writes_them),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

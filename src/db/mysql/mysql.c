@@ -515,6 +515,7 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 	struct my_stream *s = NULL;
 	MYSQL_RES *res;
 	size_t i;
+	bool plain;
 	int rc = -1;
 
 	*out = NULL;
@@ -551,6 +552,8 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 		rf_buf_printf(&sql, " WHERE (%s)", spec->where);
 	my_key_range(base, t, spec->nkey, spec->key, NULL, spec->key_lo, spec->key_hi,
 	             spec->where != NULL, &sql);
+	/* keys whose collation orders them by byte: the index's order */
+	plain = my_key_byte_ordered(db, spec);
 	for (i = 0; i < spec->nkey; i++) {
 		const struct rf_column *c = &t->cols[spec->key[i]];
 		/* The collation trap: utf8mb4_general_ci sorts 'a' = 'A' and even
@@ -558,8 +561,8 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 		 * needs plain byte order. Bytes of the utf8mb4 form order like
 		 * code points, which is what every other driver produces. UUIDs
 		 * too: MariaDB's UUID type sorts by swapped segments. */
-		bool text =
-		    c->tclass == RF_T_TEXT || c->tclass == RF_T_JSON || c->tclass == RF_T_UUID;
+		bool text = !plain && (c->tclass == RF_T_TEXT || c->tclass == RF_T_JSON ||
+		                       c->tclass == RF_T_UUID);
 		rf_buf_adds(&sql, i ? ", " : " ORDER BY ");
 		if (text)
 			rf_buf_adds(&sql, "CAST(CONVERT(");

@@ -63,6 +63,12 @@ int my_run(struct my_db *db, const char *sql, struct rf_error *err);
 int my_parse_bool(const char *s, size_t n);
 bool my_is_hex(const char *s, size_t n);
 char *my_timestamp_text(const char *s, size_t n);
+/* mysql_order.c: whether the rows spec selects can be read ORDER BY the
+ * plain key columns, their collation then ordering them by byte (no key
+ * range, no lock; text keys of a general_ci or _bin collation whose values
+ * all fall in a character set that collation orders by byte). Runs a
+ * query over those rows; false also when it fails. */
+bool my_key_byte_ordered(struct my_db *db, const struct rf_stream_spec *spec);
 /* A BIT(n) column. */
 bool my_is_bit(const struct rf_column *c);
 

@@ -49,6 +49,12 @@ int sq_describe(struct rf_db *base, const char *name, struct rf_table_info *out,
  * step, as every statement of a transaction with a timeout does. */
 void sq_arm_deadline(struct sqlite_db *db);
 
+/* sqlite_real.c: the text sqlite3_column_text() gives the REAL x, written
+ * to out (SQ_REAL_TEXT_MAX bytes, NUL-terminated) without SQLite's printf;
+ * returns its length, or 0 when x is one to leave to SQLite. */
+#define SQ_REAL_TEXT_MAX 32
+size_t sq_real_text(double x, char *out);
+
 /* sqlite_hash.c: the hash diff's ops (contracts in db.h), and a key range
  * (rf_stream_spec's key_lo / key_hi) appended as " WHERE ..." or, when the
  * statement has a WHERE already, " AND ...". */
