@@ -9,6 +9,7 @@
 #include "cli_map.h"
 #include "cli_select.h"
 #include "cli_write.h"
+#include "cmd_copy_all.h"
 #include "rowferry/apply.h"
 #include "rowferry/preview.h"
 #include "rowferry/set_copy.h"
@@ -19,6 +20,7 @@
 
 static const char copy_usage[] =
     "usage: rowferry copy TABLE [OPTIONS]\n"
+    "       rowferry copy --all [--tables T1,T2] [OPTIONS]\n"
     "\n"
     "Diffs TABLE like `rowferry diff`, then makes the target match the source\n"
     "for the selected rows: INSERT rows only in the source, UPDATE the changed\n"
@@ -43,6 +45,10 @@ static const char copy_usage[] =
     "  --map FILE             (not yet) a copy through a [map TABLE] section is\n"
     "                         refused for now, as is a table the config maps;\n"
     "                         `rowferry diff TABLE --map FILE` shows the differences\n"
+    "  --all                  every table of the source (or the --tables listed),\n"
+    "                         whole, keys kept, as one set: one transaction, one\n"
+    "                         journal (DESIGN §13); no TABLE, --follow, --limit or\n"
+    "                         --where (--restrict TABLE:SQL filters one table)\n"
     "  --config FILE          config file\n"
     "\n"
     "A set of tables (--follow, --tables, --restrict, --limit) is copied in one\n"
@@ -74,7 +80,7 @@ struct copy_args {
 	const char *ops;
 	const char *undo_dir;
 	const char *map_file;
-	bool dry_run, yes;
+	bool dry_run, yes, all;
 };
 
 /* Options parsed; returns -1 to exit with *rc. */
@@ -86,6 +92,7 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 	                                         {"yes", no_argument, NULL, 'y'},
 	                                         {"undo-dir", required_argument, NULL, 'u'},
 	                                         {"map", required_argument, NULL, 'M'},
+	                                         {"all", no_argument, NULL, 'A'},
 	                                         {"help", no_argument, NULL, 'h'},
 	                                         {NULL, 0, NULL, 0}};
 	int opt;
@@ -111,6 +118,9 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 		case 'M':
 			a->map_file = optarg;
 			break;
+		case 'A':
+			a->all = true;
+			break;
 		case 'h':
 			fputs(copy_usage, stdout);
 			*rc = 0;
@@ -126,10 +136,14 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 		*rc = CLI_EXIT_ERROR;
 		return -1;
 	}
-	if (optind != argc - 1) {
+	if (a->all && optind == argc)
+		return 0; /* copy --all: the tables come from the source */
+	if (a->all || optind != argc - 1) {
 		fprintf(stderr, "rowferry: copy: %s\n",
-		        optind >= argc ? "which table? (rowferry copy TABLE)"
-		                       : "one table at a time");
+		        a->all           ? "--all copies every table: give no TABLE (--tables "
+		                           "T1,T2 to copy only those)"
+		        : optind >= argc ? "which table? (rowferry copy TABLE)"
+		                         : "one table at a time");
 		*rc = CLI_EXIT_ERROR;
 		return -1;
 	}
@@ -300,6 +314,25 @@ out:
 	return rc;
 }
 
+/* copy --all: every table of the source, or the --tables listed, whole,
+ * as one set (DESIGN §13). */
+static int copy_all(struct copy_args *args, unsigned mask, const struct rf_config *cfg,
+                    struct rf_db *src, struct rf_db *dst, const struct rf_conn_config *dst_conn)
+{
+	char *root = NULL, *rest = NULL;
+	const char *listed = args->sel.set.tables;
+	int rc = CLI_EXIT_ERROR;
+
+	if (cli_all_tables(src, listed, &root, &rest) == 0) {
+		args->sel.set.tables = rest ? rest : "";
+		rc = copy_set(args, root, mask, cfg, src, dst, dst_conn);
+		args->sel.set.tables = listed;
+	}
+	free(root);
+	free(rest);
+	return rc;
+}
+
 int cmd_copy(int argc, char **argv, const struct cli_common *common)
 {
 	struct copy_args args;
@@ -329,6 +362,14 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 	if (cli_load_config(&cfg, common) != 0)
 		goto out;
 	cfg_loaded = true;
+	if (args.all) {
+		if (cli_all_refuse_flags(&args.sel.set, &args.sel.flags) != 0 ||
+		    cli_connect_pair(&cfg, args.sel.from, args.sel.to, &src, &dst, NULL,
+		                     &dst_conn) != 0)
+			goto out;
+		rc = copy_all(&args, (unsigned)mask, &cfg, src, dst, dst_conn);
+		goto out;
+	}
 	if (refuse_mapped(&cfg, args.map_file, table) != 0)
 		goto out;
 	if (cli_selection_build(&args.sel, &cfg, table, &sel) != 0)
