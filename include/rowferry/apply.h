@@ -60,6 +60,8 @@ struct rf_apply_opts {
 	                                        (rf_preview_warnings): an error-
 	                                        severity one refuses the apply, here
 	                                        in the core; NULL: none were run */
+	const char *source_sha256;           /* into the journal's header (journal.h);
+	                                        NULL: none */
 };
 /* Zeroes o and fills what the config says: undo_dir, lock and statement
  * timeouts. The front ends then add progress, cancel and warnings. */

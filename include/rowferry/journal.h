@@ -6,7 +6,8 @@
  *
  *   {"rowferry_undo":2,"id":..,"created":..,"source":..,"target":..,
  *    "tables":[{"table":"public.jobs","key":["id"]},..],"state":"pending",
- *    "prepare":true}
+ *    "prepare":true}          ("source_sha256":"<hex>" after "source" for
+ *                              a SQLite source of copy --all)
  *   {"op":"insert","table":"public.jobs","key":{..},"after":{..}}
  *   {"op":"update","table":..,"key":{..},"before":{..},"after":{..}}
  *   {"op":"delete","table":..,"key":{..},"before":{..}}
@@ -107,10 +108,13 @@ struct rf_journal_header {
 	size_t nkey;
 	const char *const *key; /* the target's primary key columns */
 	size_t ncols;
-	const char *const *cols; /* the columns of every image, in table order */
-	const char *id;          /* the journal's id (rf_journal_new_id), made before
-	                            the transaction begins so its name is known; NULL:
-	                            a new one */
+	const char *const *cols;   /* the columns of every image, in table order */
+	const char *id;            /* the journal's id (rf_journal_new_id), made before
+	                              the transaction begins so its name is known; NULL:
+	                              a new one */
+	const char *source_sha256; /* a SQLite source's file, hex (copy --all,
+	                              DESIGN §13): "source_sha256" in the header;
+	                              NULL: none */
 };
 
 /* A new journal id: a random UUID, lower case. */

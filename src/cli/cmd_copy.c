@@ -225,7 +225,7 @@ static int report(const struct rf_apply_result *res, const struct rf_db *dst,
 /* Applies plan, or the set's plans when set is not NULL. */
 static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
                      const struct rf_warnings *warn, struct rf_db *src, struct rf_db *dst,
-                     const struct rf_config *cfg, const char *undo_dir)
+                     const struct rf_config *cfg, const char *undo_dir, const char *sha256)
 {
 	struct rf_apply_opts o;
 	struct rf_apply_result res;
@@ -238,6 +238,7 @@ static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
 	cli_progress_init(&prog, "copy");
 	if (undo_dir)
 		o.undo_dir = undo_dir;
+	o.source_sha256 = sha256;
 	o.warnings = warn; /* shown above: rf_apply refuses on their errors too */
 	o.progress = cli_progress_cb;
 	o.progress_ctx = &prog;
@@ -258,7 +259,7 @@ static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
  * §11): one plan per table, one preview, one transaction. */
 static int copy_set(const struct copy_args *args, const char *table, unsigned mask,
                     const struct rf_config *cfg, struct rf_db *src, struct rf_db *dst,
-                    const struct rf_conn_config *dst_conn)
+                    const struct rf_conn_config *dst_conn, const char *sha256)
 {
 	struct rf_set_plan sp;
 	struct rf_buf b = RF_BUF_INIT;
@@ -307,7 +308,7 @@ static int copy_set(const struct copy_args *args, const char *table, unsigned ma
 		goto out;
 	}
 	fflush(stdout);
-	rc = run_apply(NULL, &sp, &sp.all, src, dst, cfg, args->undo_dir);
+	rc = run_apply(NULL, &sp, &sp.all, src, dst, cfg, args->undo_dir, sha256);
 out:
 	rf_buf_free(&b);
 	rf_set_plan_free(&sp);
@@ -319,13 +320,17 @@ out:
 static int copy_all(struct copy_args *args, unsigned mask, const struct rf_config *cfg,
                     struct rf_db *src, struct rf_db *dst, const struct rf_conn_config *dst_conn)
 {
-	char *root = NULL, *rest = NULL;
+	char *root = NULL, *rest = NULL, sha[RF_SHA256_HEX_LEN + 1];
 	const char *listed = args->sel.set.tables;
-	int rc = CLI_EXIT_ERROR;
+	int rc;
 
+	rc = cli_all_check_source(src, sha);
+	if (rc != 0)
+		return rc;
+	rc = CLI_EXIT_ERROR;
 	if (cli_all_tables(src, listed, &root, &rest) == 0) {
 		args->sel.set.tables = rest ? rest : "";
-		rc = copy_set(args, root, mask, cfg, src, dst, dst_conn);
+		rc = copy_set(args, root, mask, cfg, src, dst, dst_conn, sha[0] ? sha : NULL);
 		args->sel.set.tables = listed;
 	}
 	free(root);
@@ -378,7 +383,7 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 	if (cli_connect_pair(&cfg, args.sel.from, args.sel.to, &src, &dst, NULL, &dst_conn) != 0)
 		goto out;
 	if (rf_set_flags_given(&args.sel.set)) {
-		rc = copy_set(&args, table, (unsigned)mask, &cfg, src, dst, dst_conn);
+		rc = copy_set(&args, table, (unsigned)mask, &cfg, src, dst, dst_conn, NULL);
 		goto out;
 	}
 	diff = rf_diff_open(src, dst, &sel, &err);
@@ -427,7 +432,7 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 		goto out;
 	}
 	fflush(stdout);
-	rc = run_apply(plan, NULL, &warn, src, dst, &cfg, args.undo_dir);
+	rc = run_apply(plan, NULL, &warn, src, dst, &cfg, args.undo_dir, NULL);
 out:
 	rf_diff_close(diff);
 	rf_plan_free(plan);

@@ -5,6 +5,7 @@
 
 #include "rowferry/db.h"
 #include "rowferry/graph.h"
+#include "rowferry/sha256.h"
 
 /* The set of a copy --all, in the terms of a set copy: *root the first
  * table (of the source's tables, or of list when given: "T1,T2"), *rest
@@ -17,5 +18,11 @@ int cli_all_tables(struct rf_db *src, const char *list, char **root, char **rest
  * and friends are a selection of rows from a root); says which and
  * returns -1, else 0. */
 int cli_all_refuse_flags(const struct rf_set_flags *sf, const struct rf_selection_flags *f);
+
+/* A SQLite source is checked before anything (DESIGN §13): PRAGMA
+ * integrity_check must say ok, and hex gets the SHA-256 of its file (for
+ * the journal's header); other engines: nothing, hex "". Returns 0, or
+ * the exit status having said why (3: the check failed; 2: an error). */
+int cli_all_check_source(struct rf_db *src, char hex[RF_SHA256_HEX_LEN + 1]);
 
 #endif

@@ -129,6 +129,8 @@ check_all() { # LABEL TARGET
 	assert_eq "$label: one v2 journal with the six tables" "2 6" \
 		"$(head -1 "$journal" | jq -r '"\(.rowferry_undo) \(.tables | length)"')"
 	assert_eq "$label: journal committed" committed "$(tail -1 "$journal" | jq -r .state)"
+	assert_eq "$label: journal header: the SQLite source's SHA-256" \
+		"$(sha256sum "$SRC" | cut -d' ' -f1)" "$(head -1 "$journal" | jq -r .source_sha256)"
 	local t
 	for t in $tables; do
 		rf diff "$t" --from "sqlite:$SRC" --to "$to" --format json
@@ -148,4 +150,17 @@ check_all() { # LABEL TARGET
 }
 check_all "sqlite->sqlite" "sqlite:$T/to.db"
 check_all "sqlite->postgres" "$PGA"
+
+# a corrupted SQLite source (a b-tree page's header overwritten) is refused
+# before anything is written: PRAGMA integrity_check, exit 3, no journal
+cp "$SRC" "$T/bad.db"
+ps=$(sq "$T/bad.db" 'PRAGMA page_size') pc=$(sq "$T/bad.db" 'PRAGMA page_count')
+printf '\x0d\xff\xff\xff\xff' | dd of="$T/bad.db" bs=1 seek=$((ps * (pc - 3))) conv=notrunc 2>/dev/null
+reset_target "$PGA"
+rf copy --all --from "sqlite:$T/bad.db" --to "$PGA" --yes --undo-dir "$T/undo-bad"
+assert_eq "corrupted source: exit 3" 3 "$rc"
+assert_contains "corrupted source: says why" "failed PRAGMA integrity_check" "$(cat "$T/err")"
+assert_eq "corrupted source: nothing written" "users=0;categories=0;products=0;orders=0;order_items=0;settings=0;" \
+	"$(counts "$PGA")"
+assert_eq "corrupted source: no journal" 0 "$(find "$T/undo-bad" -type f 2>/dev/null | wc -l)"
 finish
