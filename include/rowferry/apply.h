@@ -54,14 +54,19 @@ struct rf_apply_opts {
 	size_t batch_rows;             /* 0: RF_APPLY_BATCH_ROWS */
 	rf_apply_progress_fn progress; /* may be NULL */
 	void *progress_ctx;
-	const volatile sig_atomic_t *cancel; /* set nonzero (e.g. by SIGINT or Esc)
-	                                        to cancel; may be NULL */
-	const struct rf_warnings *warnings;  /* the checks the front end showed
-	                                        (rf_preview_warnings): an error-
-	                                        severity one refuses the apply, here
-	                                        in the core; NULL: none were run */
-	const char *source_sha256;           /* into the journal's header (journal.h);
-	                                        NULL: none */
+	const volatile sig_atomic_t *cancel;            /* set nonzero (e.g. by SIGINT or Esc)
+	                                                   to cancel; may be NULL */
+	const struct rf_warnings *warnings;             /* the checks the front end showed
+	                                                   (rf_preview_warnings): an error-
+	                                                   severity one refuses the apply, here
+	                                                   in the core; NULL: none were run */
+	const char *source_sha256;                      /* into the journal's header (journal.h);
+	                                                   NULL: none */
+	int (*verify)(void *ctx, struct rf_error *err); /* rf_set_apply: after the
+	                                        last step, before COMMIT; nonzero rolls
+	                                        everything back (FAILED, err its
+	                                        reason); NULL: none */
+	void *verify_ctx;
 };
 /* Zeroes o and fills what the config says: undo_dir, lock and statement
  * timeouts. The front ends then add progress, cancel and warnings. */

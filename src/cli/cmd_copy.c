@@ -47,8 +47,14 @@ static const char copy_usage[] =
     "                         `rowferry diff TABLE --map FILE` shows the differences\n"
     "  --all                  every table of the source (or the --tables listed),\n"
     "                         whole, keys kept, as one set: one transaction, one\n"
-    "                         journal (DESIGN §13); no TABLE, --follow, --limit or\n"
-    "                         --where (--restrict TABLE:SQL filters one table)\n"
+    "                         journal (DESIGN §13); no TABLE, --follow, --limit,\n"
+    "                         --restrict or --where. A SQLite source must pass\n"
+    "                         PRAGMA integrity_check (else exit 3) and its file's\n"
+    "                         SHA-256 goes into the journal. Before COMMIT every\n"
+    "                         table is verified: rows and an order-independent\n"
+    "                         checksum on both sides (count only where a column\n"
+    "                         cannot be summed alike on both engines); a mismatch\n"
+    "                         rolls everything back, naming the table\n"
     "  --config FILE          config file\n"
     "\n"
     "A set of tables (--follow, --tables, --restrict, --limit) is copied in one\n"
@@ -225,7 +231,7 @@ static int report(const struct rf_apply_result *res, const struct rf_db *dst,
 /* Applies plan, or the set's plans when set is not NULL. */
 static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
                      const struct rf_warnings *warn, struct rf_db *src, struct rf_db *dst,
-                     const struct rf_config *cfg, const char *undo_dir, const char *sha256)
+                     const struct rf_config *cfg, const char *undo_dir, struct cli_all_run *all)
 {
 	struct rf_apply_opts o;
 	struct rf_apply_result res;
@@ -238,7 +244,11 @@ static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
 	cli_progress_init(&prog, "copy");
 	if (undo_dir)
 		o.undo_dir = undo_dir;
-	o.source_sha256 = sha256;
+	if (all) {
+		o.source_sha256 = all->sha256;
+		o.verify = rf_all_verify;
+		o.verify_ctx = &all->check;
+	}
 	o.warnings = warn; /* shown above: rf_apply refuses on their errors too */
 	o.progress = cli_progress_cb;
 	o.progress_ctx = &prog;
@@ -250,6 +260,8 @@ static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
 		rf_apply(plan, src, dst, &o, &res, &err);
 	cli_catch_interrupt(false);
 	cli_progress_done(&prog);
+	if (all)
+		cli_all_print_check(all);
 	rc = report(&res, dst, &err);
 	rf_apply_result_free(&res);
 	return rc;
@@ -259,7 +271,7 @@ static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
  * §11): one plan per table, one preview, one transaction. */
 static int copy_set(const struct copy_args *args, const char *table, unsigned mask,
                     const struct rf_config *cfg, struct rf_db *src, struct rf_db *dst,
-                    const struct rf_conn_config *dst_conn, const char *sha256)
+                    const struct rf_conn_config *dst_conn, struct cli_all_run *all)
 {
 	struct rf_set_plan sp;
 	struct rf_buf b = RF_BUF_INIT;
@@ -308,7 +320,12 @@ static int copy_set(const struct copy_args *args, const char *table, unsigned ma
 		goto out;
 	}
 	fflush(stdout);
-	rc = run_apply(NULL, &sp, &sp.all, src, dst, cfg, args->undo_dir, sha256);
+	if (all) {
+		all->check.sp = &sp;
+		all->check.src = src;
+		all->check.dst = dst;
+	}
+	rc = run_apply(NULL, &sp, &sp.all, src, dst, cfg, args->undo_dir, all);
 out:
 	rf_buf_free(&b);
 	rf_set_plan_free(&sp);
@@ -322,6 +339,7 @@ static int copy_all(struct copy_args *args, unsigned mask, const struct rf_confi
 {
 	char *root = NULL, *rest = NULL, sha[RF_SHA256_HEX_LEN + 1];
 	const char *listed = args->sel.set.tables;
+	struct cli_all_run run;
 	int rc;
 
 	rc = cli_all_check_source(src, sha);
@@ -330,7 +348,10 @@ static int copy_all(struct copy_args *args, unsigned mask, const struct rf_confi
 	rc = CLI_EXIT_ERROR;
 	if (cli_all_tables(src, listed, &root, &rest) == 0) {
 		args->sel.set.tables = rest ? rest : "";
-		rc = copy_set(args, root, mask, cfg, src, dst, dst_conn, sha[0] ? sha : NULL);
+		memset(&run, 0, sizeof run);
+		run.sha256 = sha[0] ? sha : NULL;
+		rc = copy_set(args, root, mask, cfg, src, dst, dst_conn, &run);
+		rf_all_check_free(&run.check);
 		args->sel.set.tables = listed;
 	}
 	free(root);

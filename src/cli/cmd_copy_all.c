@@ -19,8 +19,8 @@ int cli_all_refuse_flags(const struct rf_set_flags *sf, const struct rf_selectio
 	if (!bad)
 		return 0;
 	fprintf(stderr,
-	        "rowferry: copy: %s does not go with --all, which copies every table whole; "
-	        "filter a table with --restrict TABLE:SQL\n",
+	        "rowferry: copy: %s does not go with --all, which copies every table whole "
+	        "and verifies it whole; name the tables with --tables T1,T2\n",
 	        bad);
 	return -1;
 }
@@ -156,4 +156,29 @@ out:
 	free(path);
 	rf_result_free(&r);
 	return rc;
+}
+
+void cli_all_print_check(const struct cli_all_run *run)
+{
+	const struct rf_all_check *c = &run->check;
+	unsigned long long rows = 0;
+	size_t i, ok = 0;
+
+	if (!c->len)
+		return;
+	printf("verified before COMMIT (rows read from %s, rows in %s after the copy):\n",
+	       c->src->name, c->dst->name);
+	for (i = 0; i < c->len; i++) {
+		const struct rf_all_table_check *v = &c->items[i];
+		printf("  %-24s %10llu %10llu  %s", v->table, v->src_rows, v->dst_rows,
+		       !v->ok      ? "MISMATCH"
+		       : v->summed ? "ok (count, checksum)"
+		                   : "ok (count)");
+		if (v->why)
+			printf(": %s", v->why);
+		printf("\n");
+		rows += v->src_rows;
+		ok += v->ok;
+	}
+	printf("  %zu of %zu tables verified, %llu rows\n", ok, c->len, rows);
 }

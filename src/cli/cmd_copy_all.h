@@ -3,6 +3,8 @@
 #ifndef ROWFERRY_CMD_COPY_ALL_H
 #define ROWFERRY_CMD_COPY_ALL_H
 
+#include "rowferry/all_copy.h"
+#include "rowferry/apply.h"
 #include "rowferry/db.h"
 #include "rowferry/graph.h"
 #include "rowferry/sha256.h"
@@ -24,5 +26,16 @@ int cli_all_refuse_flags(const struct rf_set_flags *sf, const struct rf_selectio
  * the journal's header); other engines: nothing, hex "". Returns 0, or
  * the exit status having said why (3: the check failed; 2: an error). */
 int cli_all_check_source(struct rf_db *src, char hex[RF_SHA256_HEX_LEN + 1]);
+
+/* What a copy --all adds to a set copy: the source's SHA-256 for the
+ * journal and the verification before COMMIT (all_copy.h). */
+struct cli_all_run {
+	const char *sha256; /* NULL: not a SQLite source */
+	struct rf_all_check check;
+};
+
+/* The verification's table on stdout: per table rows and how it was
+ * verified, then the totals. */
+void cli_all_print_check(const struct cli_all_run *run);
 
 #endif

@@ -119,12 +119,38 @@ check_all() { # LABEL TARGET
 	*) q "$to" "ALTER TABLE order_items DROP CONSTRAINT no_9" >/dev/null ;;
 	esac
 
+	# a target whose settings table alters a value on insert (a BEFORE
+	# INSERT trigger): the verification finds it, everything rolled back
+	case $to in
+	sqlite:*) q "$to" "CREATE TRIGGER light AFTER INSERT ON settings WHEN NEW.name = 'theme'
+		BEGIN UPDATE settings SET value = 'light' WHERE name = 'theme'; END" ;;
+	*) pgf "$to" <<<"CREATE FUNCTION light() RETURNS trigger LANGUAGE plpgsql AS \$\$
+		BEGIN IF NEW.name = 'theme' THEN NEW.value := 'light'; END IF; RETURN NEW; END \$\$;
+		CREATE TRIGGER light BEFORE INSERT ON settings FOR EACH ROW EXECUTE FUNCTION light();" ;;
+	esac
+	rf copy --all --from "sqlite:$SRC" --to "$to" --yes --undo-dir "$T/undo"
+	assert_eq "$label: verification mismatch: exit 2" 2 "$rc"
+	assert_contains "$label: verification mismatch: names the table" \
+		"settings: verification failed: 5 rows read from sqlite:$SRC, 5 in" "$(sed 's/public\.//' "$T/err")"
+	assert_contains "$label: verification mismatch: the checksums" "their checksums differ; nothing committed" \
+		"$(cat "$T/err")"
+	assert_eq "$label: verification mismatch: every table rolled back" "$empty" "$(counts "$to")"
+	journal=$(sed -n 's/^journal: //p' "$T/out")
+	assert_eq "$label: verification mismatch: journal aborted" aborted "$(tail -1 "$journal" | jq -r .state)"
+	case $to in
+	sqlite:*) q "$to" "DROP TRIGGER light" ;;
+	*) q "$to" "DROP TRIGGER light ON settings" >/dev/null ;;
+	esac
+
 	rf copy --all --from "sqlite:$SRC" --to "$to" --yes --undo-dir "$T/undo"
 	assert_eq "$label: copy: exit 0" 0 "$rc"
 	# the self-reference is a cycle broken at a nullable key: users.manager_id
 	# inserted NULL, then set once every row exists
 	assert_contains "$label: copy: counts" "19525 inserted, 499 updated, 0 deleted" "$(cat "$T/out")"
 	assert_eq "$label: every row there" "$(counts "sqlite:$SRC")" "$(counts "$to")"
+	assert_contains "$label: verified before COMMIT" "6 of 6 tables verified, 19525 rows" "$(cat "$T/out")"
+	assert_contains "$label: settings verified by checksum" "ok (count, checksum)" \
+		"$(grep -E '^  (public\.)?settings ' "$T/out")"
 	journal=$(sed -n 's/^journal: //p' "$T/out")
 	assert_eq "$label: one v2 journal with the six tables" "2 6" \
 		"$(head -1 "$journal" | jq -r '"\(.rowferry_undo) \(.tables | length)"')"
