@@ -26,10 +26,14 @@ struct rf_all_table_check {
 	unsigned long long src_rows; /* rows in the source */
 	unsigned long long dst_rows; /* rows in the target after the copy */
 	unsigned long long src_sum, dst_sum;
-	bool summed;    /* the checksums were compared (else counted only) */
-	char *why;      /* counted only: why (owned), else NULL */
-	bool ok;        /* rows and (when summed) sums equal */
-	double seconds; /* the two sides' queries */
+	bool summed;              /* the checksums were compared (else counted only) */
+	char *why;                /* counted only: why (owned), else NULL */
+	bool ok;                  /* rows and (when summed) sums equal */
+	double seconds;           /* the two sides' queries */
+	bool checked;             /* the verification reached this table */
+	size_t written;           /* operations of its plans */
+	unsigned long long bytes; /* row data its diff read (both sides) */
+	double write_seconds;     /* its steps, in the apply */
 };
 
 /* Owns everything; rf_all_check_free(). */
@@ -39,8 +43,17 @@ struct rf_all_check {
 	struct rf_db *dst;            /* borrowed: in the apply's transaction */
 	size_t len;
 	struct rf_all_table_check *items; /* sp's apply order */
+	double last;                      /* when the last step ended */
 };
+/* Zeroes c and sets it up for sp's tables (names, operations, bytes),
+ * borrowing sp, src and dst; the clock of rf_all_step_done starts. */
+void rf_all_check_init(struct rf_all_check *c, const struct rf_set_plan *sp, struct rf_db *src,
+                       struct rf_db *dst);
 void rf_all_check_free(struct rf_all_check *c);
+
+/* An rf_apply_opts.step_done callback (ctx: the rf_all_check): the time
+ * since the last step is the step's table's. */
+void rf_all_step_done(void *ctx, const struct rf_plan *step);
 
 /* Verifies every table of c->sp (above), filling c->items. Returns 0 when
  * every table matches; -1 with err naming the first table that does not,

@@ -67,6 +67,9 @@ struct rf_apply_opts {
 	                                        everything back (FAILED, err its
 	                                        reason); NULL: none */
 	void *verify_ctx;
+	void (*step_done)(void *ctx, const struct rf_plan *step); /* rf_set_apply:
+	                                        after each step that succeeded
+	                                        (ctx: verify_ctx); NULL: none */
 };
 /* Zeroes o and fills what the config says: undo_dir, lock and statement
  * timeouts. The front ends then add progress, cancel and warnings. */

@@ -55,6 +55,9 @@ static const char copy_usage[] =
     "                         checksum on both sides (count only where a column\n"
     "                         cannot be summed alike on both engines); a mismatch\n"
     "                         rolls everything back, naming the table\n"
+    "  --report FILE          with --all: the report (per table rows read and in the\n"
+    "                         target, operations, bytes, seconds, verification;\n"
+    "                         totals) as JSON into FILE (mode 0600)\n"
     "  --config FILE          config file\n"
     "\n"
     "A set of tables (--follow, --tables, --restrict, --limit) is copied in one\n"
@@ -86,6 +89,7 @@ struct copy_args {
 	const char *ops;
 	const char *undo_dir;
 	const char *map_file;
+	const char *report;
 	bool dry_run, yes, all;
 };
 
@@ -99,6 +103,7 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 	                                         {"undo-dir", required_argument, NULL, 'u'},
 	                                         {"map", required_argument, NULL, 'M'},
 	                                         {"all", no_argument, NULL, 'A'},
+	                                         {"report", required_argument, NULL, 'R'},
 	                                         {"help", no_argument, NULL, 'h'},
 	                                         {NULL, 0, NULL, 0}};
 	int opt;
@@ -127,6 +132,9 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 		case 'A':
 			a->all = true;
 			break;
+		case 'R':
+			a->report = optarg;
+			break;
 		case 'h':
 			fputs(copy_usage, stdout);
 			*rc = 0;
@@ -139,6 +147,11 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 	}
 	if (a->sel.bad_limit) {
 		fprintf(stderr, "rowferry: copy: --limit takes a number of rows\n");
+		*rc = CLI_EXIT_ERROR;
+		return -1;
+	}
+	if (a->report && !a->all) {
+		fprintf(stderr, "rowferry: copy: --report goes with --all\n");
 		*rc = CLI_EXIT_ERROR;
 		return -1;
 	}
@@ -247,7 +260,9 @@ static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
 	if (all) {
 		o.source_sha256 = all->sha256;
 		o.verify = rf_all_verify;
+		o.step_done = rf_all_step_done;
 		o.verify_ctx = &all->check;
+		rf_all_check_init(&all->check, set, src, dst);
 	}
 	o.warnings = warn; /* shown above: rf_apply refuses on their errors too */
 	o.progress = cli_progress_cb;
@@ -260,9 +275,9 @@ static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
 		rf_apply(plan, src, dst, &o, &res, &err);
 	cli_catch_interrupt(false);
 	cli_progress_done(&prog);
-	if (all)
-		cli_all_print_check(all);
 	rc = report(&res, dst, &err);
+	if (all && cli_all_report(all, &res) != 0 && rc == CLI_EXIT_DONE)
+		rc = CLI_EXIT_ERROR;
 	rf_apply_result_free(&res);
 	return rc;
 }
@@ -320,11 +335,6 @@ static int copy_set(const struct copy_args *args, const char *table, unsigned ma
 		goto out;
 	}
 	fflush(stdout);
-	if (all) {
-		all->check.sp = &sp;
-		all->check.src = src;
-		all->check.dst = dst;
-	}
 	rc = run_apply(NULL, &sp, &sp.all, src, dst, cfg, args->undo_dir, all);
 out:
 	rf_buf_free(&b);
@@ -350,6 +360,7 @@ static int copy_all(struct copy_args *args, unsigned mask, const struct rf_confi
 		args->sel.set.tables = rest ? rest : "";
 		memset(&run, 0, sizeof run);
 		run.sha256 = sha[0] ? sha : NULL;
+		run.report = args->report;
 		rc = copy_set(args, root, mask, cfg, src, dst, dst_conn, &run);
 		rf_all_check_free(&run.check);
 		args->sel.set.tables = listed;

@@ -1,8 +1,12 @@
 /* cmd_copy_all.c - `rowferry copy --all` (cmd_copy_all.h, DESIGN §13). */
 #include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_write.h"
@@ -158,27 +162,105 @@ out:
 	return rc;
 }
 
-void cli_all_print_check(const struct cli_all_run *run)
+static const char *verdict(const struct rf_all_table_check *v)
+{
+	return !v->checked ? "not verified"
+	       : !v->ok    ? "MISMATCH"
+	       : v->summed ? "count, checksum"
+	                   : "count";
+}
+
+static json_t *report_json(const struct cli_all_run *run, const struct rf_apply_result *res,
+                           double seconds)
 {
 	const struct rf_all_check *c = &run->check;
-	unsigned long long rows = 0;
-	size_t i, ok = 0;
+	json_t *o = json_object(), *tables = json_array();
+	unsigned long long rows = 0, bytes = 0;
+	size_t i, written = 0;
 
-	if (!c->len)
-		return;
-	printf("verified before COMMIT (rows read from %s, rows in %s after the copy):\n",
-	       c->src->name, c->dst->name);
 	for (i = 0; i < c->len; i++) {
 		const struct rf_all_table_check *v = &c->items[i];
-		printf("  %-24s %10llu %10llu  %s", v->table, v->src_rows, v->dst_rows,
-		       !v->ok      ? "MISMATCH"
-		       : v->summed ? "ok (count, checksum)"
-		                   : "ok (count)");
+		json_t *t =
+		    json_pack("{s:s,s:I,s:I,s:I,s:I,s:f,s:s}", "table", v->table, "rows_read",
+		              (json_int_t)v->src_rows, "rows_in_target", (json_int_t)v->dst_rows,
+		              "written", (json_int_t)v->written, "bytes", (json_int_t)v->bytes,
+		              "seconds", v->write_seconds, "verified", verdict(v));
 		if (v->why)
-			printf(": %s", v->why);
+			json_object_set_new(t, "count_only", json_string(v->why));
+		json_array_append_new(tables, t);
+		rows += v->src_rows;
+		bytes += v->bytes;
+		written += v->written;
+	}
+	json_object_set_new(o, "source", json_string(c->src->display_url));
+	json_object_set_new(o, "target", json_string(c->dst->display_url));
+	if (run->sha256)
+		json_object_set_new(o, "source_sha256", json_string(run->sha256));
+	json_object_set_new(o, "status",
+	                    json_string(res->status == RF_APPLY_DONE      ? "committed"
+	                                : res->status == RF_APPLY_NOTHING ? "nothing to do"
+	                                                                  : "rolled back"));
+	json_object_set_new(o, "journal", res->journal ? json_string(res->journal) : json_null());
+	json_object_set_new(o, "tables", tables);
+	json_object_set_new(o, "totals",
+	                    json_pack("{s:I,s:I,s:I,s:f}", "rows_read", (json_int_t)rows, "written",
+	                              (json_int_t)written, "bytes", (json_int_t)bytes, "seconds",
+	                              seconds));
+	return o;
+}
+
+static int write_report(const char *path, json_t *o)
+{
+	char *text = json_dumps(o, JSON_INDENT(2));
+	size_t len = text ? strlen(text) : 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), rc = -1;
+
+	if (fd >= 0 && fchmod(fd, 0600) == 0 && write(fd, text, len) == (ssize_t)len &&
+	    write(fd, "\n", 1) == 1)
+		rc = 0;
+	if (rc != 0)
+		fprintf(stderr, "rowferry: copy: --report %s: cannot write: %s\n", path,
+		        strerror(errno));
+	if (fd >= 0 && close(fd) != 0 && rc == 0) {
+		fprintf(stderr, "rowferry: copy: --report %s: %s\n", path, strerror(errno));
+		rc = -1;
+	}
+	free(text);
+	return rc;
+}
+
+int cli_all_report(const struct cli_all_run *run, const struct rf_apply_result *res)
+{
+	const struct rf_all_check *c = &run->check;
+	unsigned long long rows = 0, bytes = 0;
+	size_t i, ok = 0, written = 0;
+	double seconds = 0;
+	int rc = 0;
+
+	if (!c->len)
+		return 0;
+	printf("%-24s %10s %10s %10s %12s %8s  %s\n", "table", "read", "in target", "written",
+	       "bytes", "seconds", "verified before COMMIT");
+	for (i = 0; i < c->len; i++) {
+		const struct rf_all_table_check *v = &c->items[i];
+		printf("%-24s %10llu %10llu %10zu %12llu %8.2f  %s", v->table, v->src_rows,
+		       v->dst_rows, v->written, v->bytes, v->write_seconds, verdict(v));
+		if (v->why)
+			printf(" (%s)", v->why);
 		printf("\n");
 		rows += v->src_rows;
-		ok += v->ok;
+		bytes += v->bytes;
+		written += v->written;
+		seconds += v->write_seconds;
+		ok += v->checked && v->ok;
 	}
-	printf("  %zu of %zu tables verified, %llu rows\n", ok, c->len, rows);
+	printf("%-24s %10llu %10s %10zu %12llu %8.2f  %zu of %zu tables verified\n", "total", rows,
+	       "", written, bytes, res->seconds, ok, c->len);
+	if (run->report) {
+		json_t *o = report_json(run, res, res->seconds);
+		rc = write_report(run->report, o);
+		json_decref(o);
+	}
+	(void)seconds;
+	return rc;
 }

@@ -31,11 +31,15 @@ int cli_all_check_source(struct rf_db *src, char hex[RF_SHA256_HEX_LEN + 1]);
  * journal and the verification before COMMIT (all_copy.h). */
 struct cli_all_run {
 	const char *sha256; /* NULL: not a SQLite source */
+	const char *report; /* --report FILE, or NULL */
 	struct rf_all_check check;
 };
 
-/* The verification's table on stdout: per table rows and how it was
- * verified, then the totals. */
-void cli_all_print_check(const struct cli_all_run *run);
+/* The report (DESIGN §13) on stdout: per table the rows read, the rows in
+ * the target after the copy, the operations, the bytes the diff read, the
+ * seconds of its steps and how it was verified, then the totals; and as
+ * JSON into run->report (mode 0600) when given, with the outcome. Returns
+ * -1 when the report file cannot be written (said), else 0. */
+int cli_all_report(const struct cli_all_run *run, const struct rf_apply_result *res);
 
 #endif

@@ -7,6 +7,43 @@
 
 #include "rowferry/all_copy.h"
 
+static double now(void);
+
+void rf_all_check_init(struct rf_all_check *c, const struct rf_set_plan *sp, struct rf_db *src,
+                       struct rf_db *dst)
+{
+	size_t i;
+
+	memset(c, 0, sizeof *c);
+	c->sp = sp;
+	c->src = src;
+	c->dst = dst;
+	c->items = rf_xcalloc(sp->len + 1, sizeof *c->items);
+	c->len = sp->len;
+	for (i = 0; i < sp->len; i++) {
+		const struct rf_set_plan_table *t = &sp->items[i];
+		c->items[i].table = rf_xstrdup(t->table);
+		c->items[i].written = t->plan->nops + (t->deletes ? t->deletes->nops : 0) +
+		                      (t->refs ? t->refs->nops : 0);
+		c->items[i].bytes = t->stats.bytes_received;
+	}
+	c->last = now();
+}
+
+void rf_all_step_done(void *ctx, const struct rf_plan *step)
+{
+	struct rf_all_check *c = ctx;
+	double t = now();
+	size_t i;
+
+	for (i = 0; i < c->len; i++) {
+		const struct rf_set_plan_table *it = &c->sp->items[i];
+		if (it->plan == step || it->deletes == step || it->refs == step)
+			c->items[i].write_seconds += t - c->last;
+	}
+	c->last = t;
+}
+
 void rf_all_check_free(struct rf_all_check *c)
 {
 	size_t i;
@@ -158,7 +195,7 @@ static int verify_table(struct rf_all_check *c, size_t i, struct rf_error *err)
 	struct rf_all_table_check *v = &c->items[i];
 	double t0 = now();
 
-	v->table = rf_xstrdup(t->table);
+	v->checked = true;
 	v->why = sum_refusal(t->plan, c->src, c->dst, &t->stats, t->deletes != NULL);
 	if (v->why) {
 		if (count_rows(c->src, &t->plan->shape->src_table, &v->src_rows, err) != 0 ||
@@ -189,14 +226,10 @@ int rf_all_verify(void *ctx, struct rf_error *err)
 	size_t i;
 	int rc = 0;
 
-	rf_all_check_free(c);
-	c->items = rf_xcalloc(c->sp->len + 1, sizeof *c->items);
 	if (rf_db_begin(c->src, RF_TX_READ, NULL, err) != 0)
 		return -1;
-	for (i = 0; i < c->sp->len && rc == 0; i++) {
-		c->len++;
+	for (i = 0; i < c->len && rc == 0; i++)
 		rc = verify_table(c, i, err);
-	}
 	rf_db_rollback(c->src, NULL);
 	return rc;
 }

@@ -128,8 +128,10 @@ check_all() { # LABEL TARGET
 		BEGIN IF NEW.name = 'theme' THEN NEW.value := 'light'; END IF; RETURN NEW; END \$\$;
 		CREATE TRIGGER light BEFORE INSERT ON settings FOR EACH ROW EXECUTE FUNCTION light();" ;;
 	esac
-	rf copy --all --from "sqlite:$SRC" --to "$to" --yes --undo-dir "$T/undo"
+	rf copy --all --from "sqlite:$SRC" --to "$to" --yes --undo-dir "$T/undo" --report "$T/bad.json"
 	assert_eq "$label: verification mismatch: exit 2" 2 "$rc"
+	assert_eq "$label: verification mismatch: --report says rolled back and which table" "rolled back MISMATCH" \
+		"$(jq -r '"\(.status) \(.tables[] | select(.table | endswith("settings")) | .verified)"' "$T/bad.json")"
 	assert_contains "$label: verification mismatch: names the table" \
 		"settings: verification failed: 5 rows read from sqlite:$SRC, 5 in" "$(sed 's/public\.//' "$T/err")"
 	assert_contains "$label: verification mismatch: the checksums" "their checksums differ; nothing committed" \
@@ -142,15 +144,22 @@ check_all() { # LABEL TARGET
 	*) q "$to" "DROP TRIGGER light ON settings" >/dev/null ;;
 	esac
 
-	rf copy --all --from "sqlite:$SRC" --to "$to" --yes --undo-dir "$T/undo"
+	rf copy --all --from "sqlite:$SRC" --to "$to" --yes --undo-dir "$T/undo" --report "$T/report.json"
 	assert_eq "$label: copy: exit 0" 0 "$rc"
 	# the self-reference is a cycle broken at a nullable key: users.manager_id
 	# inserted NULL, then set once every row exists
 	assert_contains "$label: copy: counts" "19525 inserted, 499 updated, 0 deleted" "$(cat "$T/out")"
 	assert_eq "$label: every row there" "$(counts "sqlite:$SRC")" "$(counts "$to")"
-	assert_contains "$label: verified before COMMIT" "6 of 6 tables verified, 19525 rows" "$(cat "$T/out")"
-	assert_contains "$label: settings verified by checksum" "ok (count, checksum)" \
-		"$(grep -E '^  (public\.)?settings ' "$T/out")"
+	assert_contains "$label: report: verified before COMMIT" "6 of 6 tables verified" "$(cat "$T/out")"
+	assert_eq "$label: report: total rows read" 19525 "$(awk '$1 == "total" { print $2 }' "$T/out")"
+	assert_contains "$label: report: settings verified by checksum" "count, checksum" \
+		"$(grep -E '^(public\.)?settings ' "$T/out")"
+	assert_eq "$label: --report: mode 0600" 600 "$(stat -c %a "$T/report.json")"
+	assert_eq "$label: --report: committed, 6 tables, totals" "committed 6 19525 20024" \
+		"$(jq -r '"\(.status) \(.tables | length) \(.totals.rows_read) \(.totals.written)"' "$T/report.json")"
+	assert_eq "$label: --report: every table verified" "" \
+		"$(jq -r '.tables[] | select(.verified | startswith("count") | not) | .table' "$T/report.json")"
+	assert_eq "$label: --report: the journal" "$(sed -n 's/^journal: //p' "$T/out")" "$(jq -r .journal "$T/report.json")"
 	journal=$(sed -n 's/^journal: //p' "$T/out")
 	assert_eq "$label: one v2 journal with the six tables" "2 6" \
 		"$(head -1 "$journal" | jq -r '"\(.rowferry_undo) \(.tables | length)"')"
