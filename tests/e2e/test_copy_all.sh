@@ -186,6 +186,53 @@ check_all() { # LABEL TARGET
 check_all "sqlite->sqlite" "sqlite:$T/to.db"
 check_all "sqlite->postgres" "$PGA"
 
+# the copy stopped midway (kill -9 of rowferry, or its server connection
+# terminated) while it waits on order_items, which another session holds
+# in SHARE mode (reads pass, writes wait): no row anywhere afterwards, and
+# the journal left pending is settled from the server as not committed
+kill_mid_copy() { # LABEL kill|terminate
+	local label=$1 empty w="" i pid locker journal
+	reset_target "$PGA"
+	empty=$(counts "$PGA")
+	rm -rf "$T/undo-kill"
+	psql -X -q "$PGA" -c "BEGIN" -c "LOCK TABLE order_items IN SHARE MODE" -c "SELECT pg_sleep(60)" \
+		-c "COMMIT" >/dev/null &
+	locker=$!
+	sleep 0.3
+	"$ROWFERRY" copy --all --from "sqlite:$SRC" --to "$PGA" --yes --undo-dir "$T/undo-kill" \
+		>"$T/kout" 2>&1 </dev/null &
+	pid=$!
+	for i in $(seq 1 600); do
+		w=$(pg "$PGA" "SELECT pid FROM pg_stat_activity WHERE datname = 'rf_all_to'
+			AND application_name = 'rowferry' AND wait_event_type = 'Lock'")
+		[ -n "$w" ] && break
+		sleep 0.05
+	done
+	assert_eq "$label: the copy waits on order_items" yes "$([ -n "$w" ] && echo yes || echo no)"
+	case $2 in
+	kill) kill -9 "$pid" || true ;;
+	terminate) pg "$PGA" "SELECT pg_terminate_backend($w)" >/dev/null ;;
+	esac
+	wait "$pid" || true
+	pg "$PGA" "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'rf_all_to'
+		AND pid <> pg_backend_pid() AND query LIKE '%pg_sleep%'" >/dev/null
+	wait "$locker" || true
+	for i in $(seq 1 100); do
+		[ -z "$(pg "$PGA" "SELECT pid FROM pg_stat_activity WHERE datname = 'rf_all_to'
+			AND application_name = 'rowferry'")" ] && break
+		sleep 0.05
+	done
+	assert_eq "$label: no row in any table" "$empty" "$(counts "$PGA")"
+	journal=$(find "$T/undo-kill" -name '*.jsonl' | head -1)
+	if [ "$(jq -r 'select(.state) | .state' "$journal" | tail -1)" = pending ]; then
+		rf undo "$journal" --to "$PGA" --yes
+		assert_contains "$label: the pending journal settled as not committed" "did not commit" "$(cat "$T/out")"
+	fi
+	assert_eq "$label: journal aborted" aborted "$(tail -1 "$journal" | jq -r .state)"
+}
+kill_mid_copy "kill -9 mid-copy" kill
+kill_mid_copy "connection terminated mid-copy" terminate
+
 # a corrupted SQLite source (a b-tree page's header overwritten) is refused
 # before anything is written: PRAGMA integrity_check, exit 3, no journal
 cp "$SRC" "$T/bad.db"
