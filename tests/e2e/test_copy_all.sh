@@ -9,6 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PGA=${RF_TEST_PG_DEV_URL/\/rf_dev\?//rf_all_to?}
+MYA=${RF_TEST_MY_DEV_URL/\/rf_dev\?//rf_all_to?}
 
 app_schema='CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(80) NOT NULL UNIQUE,
   name TEXT, active BOOLEAN NOT NULL DEFAULT 1, created_at DATETIME NOT NULL,
@@ -48,6 +49,7 @@ tables="users categories products orders order_items settings"
 q() { # URL SQL
 	case $1 in
 	postgres*) pg "$1" "$2" ;;
+	mysql* | mariadb*) my "$1" "$2" ;;
 	sqlite:*) sq "${1#sqlite:}" "$2" ;;
 	esac
 }
@@ -185,6 +187,46 @@ check_all() { # LABEL TARGET
 }
 check_all "sqlite->sqlite" "sqlite:$T/to.db"
 check_all "sqlite->postgres" "$PGA"
+
+# PostgreSQL as the source (the application's database, loaded above) into
+# MariaDB and SQLite databases holding the tables `rowferry ddl` makes
+pg_as_source() {
+	reset_target "$PGA"
+	rf copy --all --from "sqlite:$SRC" --to "$PGA" --yes --undo-dir "$T/undo"
+	assert_eq "postgres as a source: loaded" 0 "$rc"
+}
+check_from_pg() { # LABEL TARGET
+	local label=$1 to=$2 journal t empty
+	case $to in
+	mysql*)
+		my "$RF_TEST_MY_DEV_URL" "DROP DATABASE IF EXISTS rf_all_to; CREATE DATABASE rf_all_to"
+		"$ROWFERRY" ddl $tables --from "$PGA" --to "$to" | myf "$to" ;;
+	sqlite:*)
+		rm -f "${to#sqlite:}"
+		: >"${to#sqlite:}" # an empty file: an empty database
+		"$ROWFERRY" ddl $tables --from "$PGA" --to "$to" | sqlite3 -bail "${to#sqlite:}" ;;
+	esac
+	empty=$(counts "$to")
+	rf copy --all --from "$PGA" --to "$to" --yes --undo-dir "$T/undo" --report "$T/pg.json"
+	assert_eq "$label: copy: exit 0" 0 "$rc"
+	[ "$rc" = 0 ] || cat "$T/err"
+	assert_eq "$label: every row there" "$(counts "$PGA")" "$(counts "$to")"
+	assert_contains "$label: every table verified" "6 of 6 tables verified" "$(cat "$T/out")"
+	assert_eq "$label: --report: no source_sha256 (not SQLite)" "committed null" \
+		"$(jq -r '"\(.status) \(.source_sha256)"' "$T/pg.json")"
+	for t in $tables; do
+		rf diff "$t" --from "$PGA" --to "$to" --format json
+		assert_eq "$label: diff $t: no difference" "0 0 0" \
+			"$(grep -c '"status":"only_source"' "$T/out") $(grep -c '"status":"only_target"' "$T/out") $(grep -c '"status":"changed"' "$T/out")"
+	done
+	journal=$(jq -r .journal "$T/pg.json")
+	rf undo "$journal" --to "$to" --yes
+	assert_eq "$label: undo: exit 0" 0 "$rc"
+	assert_eq "$label: undo leaves the tables empty" "$empty" "$(counts "$to")"
+}
+pg_as_source
+check_from_pg "postgres->mariadb" "$MYA"
+check_from_pg "postgres->sqlite" "sqlite:$T/from_pg.db"
 
 # the copy stopped midway (kill -9 of rowferry, or its server connection
 # terminated) while it waits on order_items, which another session holds
