@@ -250,7 +250,7 @@ static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
 	struct rf_apply_result res;
 	struct cli_progress prog;
 	struct rf_error err;
-	int rc;
+	int rc, all_rc;
 
 	rf_error_clear(&err);
 	rf_apply_opts_init(&o, cfg);
@@ -275,8 +275,10 @@ static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
 		rf_apply(plan, src, dst, &o, &res, &err);
 	cli_catch_interrupt(false);
 	cli_progress_done(&prog);
+	/* the report before the journal's line, which comes last */
+	all_rc = all ? cli_all_report(all, &res) : 0;
 	rc = report(&res, dst, &err);
-	if (all && cli_all_report(all, &res) != 0 && rc == CLI_EXIT_DONE)
+	if (all_rc != 0 && rc == CLI_EXIT_DONE)
 		rc = CLI_EXIT_ERROR;
 	rf_apply_result_free(&res);
 	return rc;
@@ -356,7 +358,7 @@ static int copy_all(struct copy_args *args, unsigned mask, const struct rf_confi
 	if (rc != 0)
 		return rc;
 	rc = CLI_EXIT_ERROR;
-	if (cli_all_tables(src, listed, &root, &rest) == 0) {
+	if (cli_all_tables(src, dst, listed, &root, &rest) == 0) {
 		args->sel.set.tables = rest ? rest : "";
 		memset(&run, 0, sizeof run);
 		run.sha256 = sha[0] ? sha : NULL;

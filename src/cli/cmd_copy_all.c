@@ -29,7 +29,46 @@ int cli_all_refuse_flags(const struct rf_set_flags *sf, const struct rf_selectio
 	return -1;
 }
 
-int cli_all_tables(struct rf_db *src, const char *list, char **root, char **rest)
+/* Says which of names dst does not hold; returns how many. */
+static size_t missing_tables(struct rf_db *src, struct rf_db *dst, const struct rf_strlist *names)
+{
+	struct rf_table_info info;
+	struct rf_strlist missing = RF_STRLIST_INIT;
+	struct rf_error err;
+	size_t i, n;
+
+	for (i = 0; i < names->len; i++) {
+		memset(&info, 0, sizeof info);
+		rf_error_clear(&err);
+		const char *dot = strrchr(names->items[i], '.');
+		bool found = rf_db_describe(dst, names->items[i], &info, &err) == 0;
+		rf_table_info_free(&info);
+		/* as the set copy looks it up: its bare name where the source
+		 * has schemas (graph_set.c) */
+		if (!found && dot && src->ops->has_schemas) {
+			memset(&info, 0, sizeof info);
+			found = rf_db_describe(dst, dot + 1, &info, &err) == 0;
+			rf_table_info_free(&info);
+		}
+		if (!found)
+			rf_strlist_add(&missing, names->items[i]);
+	}
+	n = missing.len;
+	if (n) {
+		fprintf(stderr, "rowferry: copy: --all: %zu of the %zu tables are not in %s:", n,
+		        names->len, dst->name);
+		for (i = 0; i < n; i++)
+			fprintf(stderr, " %s", missing.items[i]);
+		fprintf(stderr, "\n  create them first (--create is not built yet): rowferry ddl");
+		for (i = 0; i < n; i++)
+			fprintf(stderr, " %s", missing.items[i]);
+		fprintf(stderr, " --from %s --to %s\n", src->name, dst->name);
+	}
+	rf_strlist_free(&missing);
+	return n;
+}
+
+int cli_all_tables(struct rf_db *src, struct rf_db *dst, const char *list, char **root, char **rest)
 {
 	struct rf_table_list tl = {0};
 	struct rf_strlist names = RF_STRLIST_INIT;
@@ -61,6 +100,8 @@ int cli_all_tables(struct rf_db *src, const char *list, char **root, char **rest
 				        names.items[i]);
 				goto out;
 			}
+	if (missing_tables(src, dst, &names))
+		goto out;
 	*root = rf_xstrdup(names.items[0]);
 	for (i = 1; i < names.len; i++)
 		rf_buf_printf(&b, "%s%s", i > 1 ? "," : "", names.items[i]);

@@ -13,8 +13,10 @@
  * table (of the source's tables, or of list when given: "T1,T2"), *rest
  * the others joined with ','s, NULL when there are none. Both are the
  * caller's to free. Returns 0, or -1 having said why (a source without
- * tables, a listed table twice). */
-int cli_all_tables(struct rf_db *src, const char *list, char **root, char **rest);
+ * tables, a listed table twice, tables missing in dst: named, with the
+ * `rowferry ddl` that creates them). */
+int cli_all_tables(struct rf_db *src, struct rf_db *dst, const char *list, char **root,
+                   char **rest);
 
 /* The set flags that do not go with --all (--follow, --limit, --where
  * and friends are a selection of rows from a root); says which and

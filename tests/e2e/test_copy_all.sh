@@ -152,6 +152,7 @@ check_all() { # LABEL TARGET
 	# inserted NULL, then set once every row exists
 	assert_contains "$label: copy: counts" "19525 inserted, 499 updated, 0 deleted" "$(cat "$T/out")"
 	assert_eq "$label: every row there" "$(counts "sqlite:$SRC")" "$(counts "$to")"
+	sed -n '/^table /,/^total /s/^/# /p' "$T/out" # the report, for the log
 	assert_contains "$label: report: verified before COMMIT" "6 of 6 tables verified" "$(cat "$T/out")"
 	assert_eq "$label: report: total rows read" 19525 "$(awk '$1 == "total" { print $2 }' "$T/out")"
 	assert_contains "$label: report: settings verified by checksum" "count, checksum" \
@@ -274,6 +275,15 @@ kill_mid_copy() { # LABEL kill|terminate
 }
 kill_mid_copy "kill -9 mid-copy" kill
 kill_mid_copy "connection terminated mid-copy" terminate
+
+# a table missing in the target: named, with the ddl that makes it; nothing written
+sqlite3 "$T/part.db" "CREATE TABLE categories (id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL UNIQUE)"
+rf copy --all --from "sqlite:$SRC" --to "sqlite:$T/part.db" --yes --undo-dir "$T/undo-part"
+assert_eq "missing target tables: exit 2" 2 "$rc"
+assert_contains "missing target tables: how many" "5 of the 6 tables are not in sqlite:$T/part.db: " "$(cat "$T/err")"
+assert_eq "missing target tables: named, and the ddl making them" "order_items orders products settings users" \
+	"$(sed -n 's/.*rowferry ddl \(.*\) --from .*/\1/p' "$T/err" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "missing target tables: nothing written" 0 "$(sq "$T/part.db" "SELECT count(*) FROM categories")"
 
 # a corrupted SQLite source (a b-tree page's header overwritten) is refused
 # before anything is written: PRAGMA integrity_check, exit 3, no journal
