@@ -54,7 +54,9 @@ static const char copy_usage[] =
     "                         table is verified: rows and an order-independent\n"
     "                         checksum on both sides (count only where a column\n"
     "                         cannot be summed alike on both engines); a mismatch\n"
-    "                         rolls everything back, naming the table\n"
+    "                         rolls everything back, naming the table. Every\n"
+    "                         table must exist in the target (rowferry ddl makes\n"
+    "                         them; --create is not built yet)\n"
     "  --report FILE          with --all: the report (per table rows read and in the\n"
     "                         target, operations, bytes, seconds, verification;\n"
     "                         totals) as JSON into FILE (mode 0600)\n"
@@ -82,7 +84,9 @@ static const char copy_usage[] =
     "      --where \"job_number = '0000065'\"\n"
     "  rowferry copy jobs --where \"job_number = '0000077'\" --follow children\n"
     "  rowferry copy jobs --where \"job_number = '0000077'\" --follow children \\\n"
-    "      --exclude id --key order_lines:line_ref\n";
+    "      --exclude id --key order_lines:line_ref\n"
+    "  rowferry copy --all --from sqlite:app.db --to postgres://app@db/app \\\n"
+    "      --report copy.json\n";
 
 struct copy_args {
 	struct cli_selection_args sel;
