@@ -66,6 +66,16 @@ struct rf_apply_opts {
 	const char *rejects;                 /* their JSON lines, written with the journal to
 	                                        <journal>.rejects.jsonl (0600, fsync'ed before
 	                                        COMMIT); NULL: none */
+	const char *source_sha256;                      /* into the journal's header (journal.h);
+	                                                   NULL: none */
+	int (*verify)(void *ctx, struct rf_error *err); /* rf_set_apply: after the
+	                                        last step, before COMMIT; nonzero rolls
+	                                        everything back (FAILED, err its
+	                                        reason); NULL: none */
+	void *verify_ctx;
+	void (*step_done)(void *ctx, const struct rf_plan *step); /* rf_set_apply:
+	                                        after each step that succeeded
+	                                        (ctx: verify_ctx); NULL: none */
 };
 /* Zeroes o and fills what the config says: undo_dir, lock and statement
  * timeouts. The front ends then add progress, cancel and warnings. */

@@ -6,7 +6,8 @@
  *
  *   {"rowferry_undo":2,"id":..,"created":..,"source":..,"target":..,
  *    "tables":[{"table":"public.jobs","key":["id"]},..],"state":"pending",
- *    "prepare":true}
+ *    "prepare":true}          ("source_sha256":"<hex>" after "source" for
+ *                              a SQLite source of copy --all)
  *   {"op":"insert","table":"public.jobs","key":{..},"after":{..}}
  *   {"op":"update","table":..,"key":{..},"before":{..},"after":{..}}
  *   {"op":"delete","table":..,"key":{..},"before":{..}}
@@ -114,6 +115,9 @@ struct rf_journal_header {
 	size_t rejected;         /* source rows a copy left out as invalid, listed
 	                            in <journal>.rejects.jsonl; 0: the header has
 	                            no "rejected" */
+	const char *source_sha256; /* a SQLite source's file, hex (copy --all,
+	                              DESIGN §13): "source_sha256" in the header;
+	                              NULL: none */
 };
 
 /* A new journal id: a random UUID, lower case. */

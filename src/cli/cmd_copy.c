@@ -10,6 +10,7 @@
 #include "cli_map.h"
 #include "cli_select.h"
 #include "cli_write.h"
+#include "cmd_copy_all.h"
 #include "rowferry/apply.h"
 #include "rowferry/preview.h"
 #include "rowferry/set_copy.h"
@@ -20,6 +21,7 @@
 
 static const char copy_usage[] =
     "usage: rowferry copy TABLE [OPTIONS]\n"
+    "       rowferry copy --all [--tables T1,T2] [OPTIONS]\n"
     "\n"
     "Diffs TABLE like `rowferry diff`, then makes the target match the source\n"
     "for the selected rows: INSERT rows only in the source, UPDATE the changed\n"
@@ -48,6 +50,21 @@ static const char copy_usage[] =
     "                         --tables T1,T2 their sections too, in one transaction\n"
     "  --skip-invalid         copy the rows that map and leave out the invalid ones,\n"
     "                         listed in <journal>.rejects.jsonl (default: refuse)\n"
+    "  --all                  every table of the source (or the --tables listed),\n"
+    "                         whole, keys kept, as one set: one transaction, one\n"
+    "                         journal (DESIGN §13); no TABLE, --follow, --limit,\n"
+    "                         --restrict or --where. A SQLite source must pass\n"
+    "                         PRAGMA integrity_check (else exit 3) and its file's\n"
+    "                         SHA-256 goes into the journal. Before COMMIT every\n"
+    "                         table is verified: rows and an order-independent\n"
+    "                         checksum on both sides (count only where a column\n"
+    "                         cannot be summed alike on both engines); a mismatch\n"
+    "                         rolls everything back, naming the table. Every\n"
+    "                         table must exist in the target (rowferry ddl makes\n"
+    "                         them; --create is not built yet)\n"
+    "  --report FILE          with --all: the report (per table rows read and in the\n"
+    "                         target, operations, bytes, seconds, verification;\n"
+    "                         totals) as JSON into FILE (mode 0600)\n"
     "  --config FILE          config file\n"
     "\n"
     "A set of tables (--follow, --tables, --restrict, --limit) is copied in one\n"
@@ -81,7 +98,9 @@ static const char copy_usage[] =
     "      --where \"job_number = '0000065'\"\n"
     "  rowferry copy jobs --where \"job_number = '0000077'\" --follow children\n"
     "  rowferry copy jobs --where \"job_number = '0000077'\" --follow children \\\n"
-    "      --exclude id --key order_lines:line_ref\n";
+    "      --exclude id --key order_lines:line_ref\n"
+    "  rowferry copy --all --from sqlite:app.db --to postgres://app@db/app \\\n"
+    "      --report copy.json\n";
 
 struct copy_args {
 	struct cli_selection_args sel;
@@ -89,7 +108,8 @@ struct copy_args {
 	const char *undo_dir;
 	const char *map_file;
 	const char *algorithm;
-	bool dry_run, yes, skip_invalid;
+	const char *report;
+	bool dry_run, yes, skip_invalid, all;
 };
 
 /* Options parsed; returns -1 to exit with *rc. */
@@ -103,6 +123,8 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 	                                         {"map", required_argument, NULL, 'M'},
 	                                         {"algorithm", required_argument, NULL, 'A'},
 	                                         {"skip-invalid", no_argument, NULL, 'S'},
+	                                         {"all", no_argument, NULL, 'a'},
+	                                         {"report", required_argument, NULL, 'R'},
 	                                         {"help", no_argument, NULL, 'h'},
 	                                         {NULL, 0, NULL, 0}};
 	int opt;
@@ -134,6 +156,12 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 		case 'S':
 			a->skip_invalid = true;
 			break;
+		case 'a':
+			a->all = true;
+			break;
+		case 'R':
+			a->report = optarg;
+			break;
 		case 'h':
 			fputs(copy_usage, stdout);
 			*rc = 0;
@@ -149,10 +177,19 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 		*rc = CLI_EXIT_ERROR;
 		return -1;
 	}
-	if (optind != argc - 1) {
+	if (a->report && !a->all) {
+		fprintf(stderr, "rowferry: copy: --report goes with --all\n");
+		*rc = CLI_EXIT_ERROR;
+		return -1;
+	}
+	if (a->all && optind == argc)
+		return 0; /* copy --all: the tables come from the source */
+	if (a->all || optind != argc - 1) {
 		fprintf(stderr, "rowferry: copy: %s\n",
-		        optind >= argc ? "which table? (rowferry copy TABLE)"
-		                       : "one table at a time");
+		        a->all           ? "--all copies every table: give no TABLE (--tables "
+		                           "T1,T2 to copy only those)"
+		        : optind >= argc ? "which table? (rowferry copy TABLE)"
+		                         : "one table at a time");
 		*rc = CLI_EXIT_ERROR;
 		return -1;
 	}
@@ -215,23 +252,31 @@ static int report(const struct rf_apply_result *res, const struct rf_db *dst,
 }
 
 /* Applies plan, or the set's plans when set is not NULL; rej: the rows a
- * copy through maps left out (NULL: none). */
+ * copy through maps left out (NULL: none); all: copy --all's checks and
+ * report (NULL: not --all). */
 static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
                      const struct rf_warnings *warn, struct rf_db *src, struct rf_db *dst,
                      const struct rf_config *cfg, const char *undo_dir,
-                     const struct rf_map_copy_report *rej)
+                     const struct rf_map_copy_report *rej, struct cli_all_run *all)
 {
 	struct rf_apply_opts o;
 	struct rf_apply_result res;
 	struct cli_progress prog;
 	struct rf_error err;
-	int rc;
+	int rc, all_rc;
 
 	rf_error_clear(&err);
 	rf_apply_opts_init(&o, cfg);
 	cli_progress_init(&prog, "copy");
 	if (undo_dir)
 		o.undo_dir = undo_dir;
+	if (all) {
+		o.source_sha256 = all->sha256;
+		o.verify = rf_all_verify;
+		o.step_done = rf_all_step_done;
+		o.verify_ctx = &all->check;
+		rf_all_check_init(&all->check, set, src, dst);
+	}
 	o.warnings = warn; /* shown above: rf_apply refuses on their errors too */
 	o.progress = cli_progress_cb;
 	o.progress_ctx = &prog;
@@ -247,7 +292,11 @@ static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
 		rf_apply(plan, src, dst, &o, &res, &err);
 	cli_catch_interrupt(false);
 	cli_progress_done(&prog);
+	/* the report before the journal's line, which comes last */
+	all_rc = all ? cli_all_report(all, &res) : 0;
 	rc = report(&res, dst, &err);
+	if (all_rc != 0 && rc == CLI_EXIT_DONE)
+		rc = CLI_EXIT_ERROR;
 	rf_apply_result_free(&res);
 	return rc;
 }
@@ -256,7 +305,8 @@ static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
  * through maps left out (NULL: none). */
 static int copy_set_run(const struct copy_args *args, const struct rf_set_plan *sp,
                         const struct rf_config *cfg, struct rf_db *src, struct rf_db *dst,
-                        const struct rf_conn_config *dst_conn, const struct rf_map_copy_report *rej)
+                        const struct rf_conn_config *dst_conn, const struct rf_map_copy_report *rej,
+                        struct cli_all_run *all)
 {
 	struct rf_buf b = RF_BUF_INIT;
 	size_t i, errors = 0;
@@ -301,7 +351,7 @@ static int copy_set_run(const struct copy_args *args, const struct rf_set_plan *
 		goto out;
 	}
 	fflush(stdout);
-	rc = run_apply(NULL, sp, &sp->all, src, dst, cfg, args->undo_dir, rej);
+	rc = run_apply(NULL, sp, &sp->all, src, dst, cfg, args->undo_dir, rej, all);
 out:
 	rf_buf_free(&b);
 	return rc;
@@ -311,7 +361,7 @@ out:
  * §11): one plan per table, one preview, one transaction. */
 static int copy_set(const struct copy_args *args, const char *table, unsigned mask,
                     const struct rf_config *cfg, struct rf_db *src, struct rf_db *dst,
-                    const struct rf_conn_config *dst_conn)
+                    const struct rf_conn_config *dst_conn, struct cli_all_run *all)
 {
 	struct rf_set_plan sp;
 	struct rf_error err;
@@ -322,7 +372,7 @@ static int copy_set(const struct copy_args *args, const char *table, unsigned ma
 	                      &err) != 0)
 		cli_print_error(&err);
 	else
-		rc = copy_set_run(args, &sp, cfg, src, dst, dst_conn, NULL);
+		rc = copy_set_run(args, &sp, cfg, src, dst, dst_conn, NULL, all);
 	rf_set_plan_free(&sp);
 	return rc;
 }
@@ -340,9 +390,37 @@ static int copy_mapped(const struct copy_args *args, const struct cli_map_set *m
 	memset(&rep, 0, sizeof rep);
 	rc = cli_map_copy_plan(maps, cfg, src, dst, mask, args->skip_invalid, &sp, &rep);
 	if (rc == 0)
-		rc = copy_set_run(args, &sp, cfg, src, dst, dst_conn, &rep);
+		rc = copy_set_run(args, &sp, cfg, src, dst, dst_conn, &rep, NULL);
 	rf_set_plan_free(&sp);
 	rf_map_copy_report_free(&rep);
+	return rc;
+}
+
+/* copy --all: every table of the source, or the --tables listed, whole,
+ * as one set (DESIGN §13). */
+static int copy_all(struct copy_args *args, unsigned mask, const struct rf_config *cfg,
+                    struct rf_db *src, struct rf_db *dst, const struct rf_conn_config *dst_conn)
+{
+	char *root = NULL, *rest = NULL, sha[RF_SHA256_HEX_LEN + 1];
+	const char *listed = args->sel.set.tables;
+	struct cli_all_run run;
+	int rc;
+
+	rc = cli_all_check_source(src, sha);
+	if (rc != 0)
+		return rc;
+	rc = CLI_EXIT_ERROR;
+	if (cli_all_tables(src, dst, listed, &root, &rest) == 0) {
+		args->sel.set.tables = rest ? rest : "";
+		memset(&run, 0, sizeof run);
+		run.sha256 = sha[0] ? sha : NULL;
+		run.report = args->report;
+		rc = copy_set(args, root, mask, cfg, src, dst, dst_conn, &run);
+		rf_all_check_free(&run.check);
+		args->sel.set.tables = listed;
+	}
+	free(root);
+	free(rest);
 	return rc;
 }
 
@@ -379,6 +457,21 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 	if (cli_load_config(&cfg, common) != 0)
 		goto out;
 	cfg_loaded = true;
+	if (args.all) {
+		if (args.map_file || args.skip_invalid ||
+		    (args.algorithm && strcmp(args.algorithm, "stream") != 0)) {
+			fprintf(stderr,
+			        "rowferry: copy: --all copies tables as they are, streamed: "
+			        "no --map, --skip-invalid or --algorithm with it\n");
+			goto out;
+		}
+		if (cli_all_refuse_flags(&args.sel.set, &args.sel.flags) != 0 ||
+		    cli_connect_pair(&cfg, args.sel.from, args.sel.to, &src, &dst, NULL,
+		                     &dst_conn) != 0)
+			goto out;
+		rc = copy_all(&args, (unsigned)mask, &cfg, src, dst, dst_conn);
+		goto out;
+	}
 	if (cli_map_set_load(&maps, &cfg, args.map_file, table, &args.sel) != 0)
 		goto out;
 	if (!maps.n && args.skip_invalid) {
@@ -412,7 +505,7 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 			        args.algorithm);
 			goto out;
 		}
-		rc = copy_set(&args, table, (unsigned)mask, &cfg, src, dst, dst_conn);
+		rc = copy_set(&args, table, (unsigned)mask, &cfg, src, dst, dst_conn, NULL);
 		goto out;
 	}
 	cli_diff_progress_init(&prog, "copy");
@@ -468,7 +561,7 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 		goto out;
 	}
 	fflush(stdout);
-	rc = run_apply(plan, NULL, &warn, src, dst, &cfg, args.undo_dir, NULL);
+	rc = run_apply(plan, NULL, &warn, src, dst, &cfg, args.undo_dir, NULL, NULL);
 out:
 	rf_diff_close(diff);
 	rf_plan_free(plan);

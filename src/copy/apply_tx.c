@@ -176,6 +176,7 @@ static int open_journal(struct rf_apply_tx *tx, struct rf_error *err)
 	h.target_name = tx->db->name;
 	h.id = tx->id;
 	h.rejected = tx->o->rejects ? tx->o->rejected : 0;
+	h.source_sha256 = tx->o->source_sha256;
 	rc = rf_journal_create_tables(tx->o->undo_dir, &h, tx->ntables, th, &tx->journal, err);
 	if (rc == 0)
 		tx->res->journal = rf_xstrdup(rf_journal_writer_path(tx->journal));

@@ -341,8 +341,17 @@ int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struc
 			rc = -1;
 		}
 	}
-	for (i = 0; i < n && rc == 0; i++)
+	for (i = 0; i < n && rc == 0; i++) {
 		rc = rf_apply_step(tx, steps[i], err);
+		if (rc == 0 && o->step_done)
+			o->step_done(o->verify_ctx, steps[i]);
+	}
+	if (rc == 0 && o->verify && target->in_tx && o->verify(o->verify_ctx, err) != 0) {
+		char text[1300];
+		rf_apply_abort(tx, rf_error_text(err, text, sizeof text));
+		res->status = RF_APPLY_FAILED;
+		rc = -1;
+	}
 	if (rc == 0)
 		rc = rf_apply_commit(tx, err);
 	rf_apply_tx_free(tx);

@@ -531,6 +531,8 @@ static json_t *header_line(const struct rf_journal_header *h, size_t n,
 	json_object_set_new(hdr, "id", json_string(id));
 	json_object_set_new(hdr, "created", json_string(created));
 	json_object_set_new(hdr, "source", json_string(h->source));
+	if (h->source_sha256)
+		json_object_set_new(hdr, "source_sha256", json_string(h->source_sha256));
 	json_object_set_new(hdr, "target", json_string(h->target));
 	json_object_set_new(hdr, "tables", tables);
 	if (h->rejected) {

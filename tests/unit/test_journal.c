@@ -38,7 +38,8 @@ static char *write_journal(const char *dir, bool commit)
 	                              4,
 	                              cols,
 	                              NULL,
-	                              0};
+	                              0,
+	                              NULL};
 	struct rf_journal_writer *w;
 	struct rf_error err;
 	/* "caf\xe9" is Latin-1, not UTF-8: it must survive as hex */
@@ -185,8 +186,17 @@ static void edited_journal_does_not_verify(void **state)
 static void pending_journal_is_busy_while_written_then_resolved(void **state)
 {
 	char *tmp = rf_test_tmpdir(), *path;
-	struct rf_journal_header h = {
-	    "dev (sqlite:dev.db)", "prod (sqlite:prod.db)", "prod", "t", 1, key, 1, cols, NULL, 0};
+	struct rf_journal_header h = {"dev (sqlite:dev.db)",
+	                              "prod (sqlite:prod.db)",
+	                              "prod",
+	                              "t",
+	                              1,
+	                              key,
+	                              1,
+	                              cols,
+	                              NULL,
+	                              0,
+	                              NULL};
 	struct rf_journal_writer *w;
 	struct rf_journal j;
 	struct rf_error err;
@@ -473,8 +483,17 @@ static void big_journal_round_trips_every_escape_at_every_offset(void **state)
 {
 	static const char specials[] = {'"', '\\', '\n', '\t', '\x01', '\x1f', '\xc3'};
 	char *tmp = rf_test_tmpdir(), *path;
-	struct rf_journal_header h = {
-	    "dev (sqlite:dev.db)", "prod (sqlite:prod.db)", "prod", "t", 1, key, 1, cols, NULL, 0};
+	struct rf_journal_header h = {"dev (sqlite:dev.db)",
+	                              "prod (sqlite:prod.db)",
+	                              "prod",
+	                              "t",
+	                              1,
+	                              key,
+	                              1,
+	                              cols,
+	                              NULL,
+	                              0,
+	                              NULL};
 	struct rf_journal_writer *w;
 	struct rf_journal j;
 	struct rf_error err;
@@ -519,7 +538,7 @@ static void big_journal_round_trips_every_escape_at_every_offset(void **state)
 static void rollback_to_a_savepoint_drops_the_lines_after_it(void **state)
 {
 	char *tmp = rf_test_tmpdir(), *path;
-	struct rf_journal_header h = {"a", "b", "b", "t", 1, key, 1, cols, NULL, 0};
+	struct rf_journal_header h = {"a", "b", "b", "t", 1, key, 1, cols, NULL, 0, NULL};
 	struct rf_journal_writer *w;
 	struct rf_journal_savepoint sp;
 	struct rf_journal j;
@@ -559,7 +578,7 @@ static void rollback_to_a_savepoint_drops_the_lines_after_it(void **state)
 static void aborted_journal_keeps_its_reason(void **state)
 {
 	char *tmp = rf_test_tmpdir(), *path;
-	struct rf_journal_header h = {"a", "b", "b", "t", 1, key, 1, cols, NULL, 0};
+	struct rf_journal_header h = {"a", "b", "b", "t", 1, key, 1, cols, NULL, 0, NULL};
 	struct rf_journal_writer *w;
 	struct rf_journal j;
 	struct rf_error err;

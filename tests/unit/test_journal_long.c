@@ -49,7 +49,7 @@ static void fill_escapes(char *p, size_t n, unsigned seed)
 static void long_values_read_back_exactly_under_the_seal(void **state)
 {
 	char *tmp = rf_test_tmpdir(), *path, *text, *p;
-	struct rf_journal_header h = {"a", "b", "b", "t", 1, key, 4, cols, NULL, 0};
+	struct rf_journal_header h = {"a", "b", "b", "t", 1, key, 4, cols, NULL, 0, NULL};
 	struct rf_journal_writer *w;
 	struct rf_journal j;
 	struct rf_error err;

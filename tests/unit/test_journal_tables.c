@@ -35,7 +35,8 @@ static void journal_of_two_tables_reads_back_per_table(void **state)
 	static const char *const ccols[] = {"id", "job_number", "qty"};
 	const struct rf_journal_table_head tables[] = {{"public.jobs", 1, pkey, 2, pcols},
 	                                               {"public.sales_orders", 1, ckey, 3, ccols}};
-	struct rf_journal_header h = {"dev", "prod (x)", "prod", NULL, 0, NULL, 0, NULL, NULL, 0};
+	struct rf_journal_header h = {"dev", "prod (x)", "prod", NULL, 0,   NULL,
+	                              0,     NULL,       NULL,   0,    NULL};
 	struct rf_cell p1[2] = {rf_test_cell("0000077"), rf_test_cell("Brochures")};
 	struct rf_cell c1[3] = {rf_test_cell("913"), rf_test_cell("0000077"), rf_test_cell("4")};
 	struct rf_cell c0[3] = {rf_test_cell("913"), rf_test_cell("0000077"), rf_test_cell("2")};

@@ -1,0 +1,63 @@
+/* all_copy.h - `copy --all` (DESIGN §13): the verification of every table
+ * before COMMIT.
+ *
+ * After the set's steps ran, inside the target's transaction, each table
+ * is summed on both sides: its row count and an order-independent
+ * checksum (the hash diff's per-server segment sums, DESIGN §14, over
+ * the whole table: every copied column normalized in SQL so that equal
+ * values sum equal on every engine). The source is summed in a read
+ * transaction of its own, begun for the verification: a source changed
+ * since the diff also fails it. Where a column cannot be summed exactly
+ * on both engines (diff_hash_refusal) or rows only in the target are
+ * kept (no --ops delete), the rows are counted only, and the report says
+ * why. A mismatch is an error naming the table: the caller rolls back.
+ */
+#ifndef ROWFERRY_ALL_COPY_H
+#define ROWFERRY_ALL_COPY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rowferry/set_copy.h"
+
+/* One table's verification. */
+struct rf_all_table_check {
+	char *table;                 /* the set's name for it (owned) */
+	unsigned long long src_rows; /* rows in the source */
+	unsigned long long dst_rows; /* rows in the target after the copy */
+	unsigned long long src_sum, dst_sum;
+	bool summed;              /* the checksums were compared (else counted only) */
+	char *why;                /* counted only: why (owned), else NULL */
+	bool ok;                  /* rows and (when summed) sums equal */
+	double seconds;           /* the two sides' queries */
+	bool checked;             /* the verification reached this table */
+	size_t written;           /* operations of its plans */
+	unsigned long long bytes; /* row data its diff read (both sides) */
+	double write_seconds;     /* its steps, in the apply */
+};
+
+/* Owns everything; rf_all_check_free(). */
+struct rf_all_check {
+	const struct rf_set_plan *sp; /* borrowed: the plans applied */
+	struct rf_db *src;            /* borrowed: not in a transaction */
+	struct rf_db *dst;            /* borrowed: in the apply's transaction */
+	size_t len;
+	struct rf_all_table_check *items; /* sp's apply order */
+	double last;                      /* when the last step ended */
+};
+/* Zeroes c and sets it up for sp's tables (names, operations, bytes),
+ * borrowing sp, src and dst; the clock of rf_all_step_done starts. */
+void rf_all_check_init(struct rf_all_check *c, const struct rf_set_plan *sp, struct rf_db *src,
+                       struct rf_db *dst);
+void rf_all_check_free(struct rf_all_check *c);
+
+/* An rf_apply_opts.step_done callback (ctx: the rf_all_check): the time
+ * since the last step is the step's table's. */
+void rf_all_step_done(void *ctx, const struct rf_plan *step);
+
+/* Verifies every table of c->sp (above), filling c->items. Returns 0 when
+ * every table matches; -1 with err naming the first table that does not,
+ * or the error of a query. An rf_apply_opts.verify callback (ctx: c). */
+int rf_all_verify(void *ctx, struct rf_error *err);
+
+#endif

@@ -1,0 +1,307 @@
+/* cmd_copy_all.c - `rowferry copy --all` (cmd_copy_all.h, DESIGN §13). */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli_write.h"
+#include "cmd_copy_all.h"
+
+int cli_all_refuse_flags(const struct rf_set_flags *sf, const struct rf_selection_flags *f)
+{
+	const char *bad = sf->follow        ? "--follow"
+	                  : sf->limit_given ? "--limit"
+	                  : f->where        ? "--where"
+	                  : f->source_where ? "--source-where"
+	                  : f->target_where ? "--target-where"
+	                                    : NULL;
+	if (!bad)
+		return 0;
+	fprintf(stderr,
+	        "rowferry: copy: %s does not go with --all, which copies every table whole "
+	        "and verifies it whole; name the tables with --tables T1,T2\n",
+	        bad);
+	return -1;
+}
+
+/* Says which of names dst does not hold; returns how many. */
+static size_t missing_tables(struct rf_db *src, struct rf_db *dst, const struct rf_strlist *names)
+{
+	struct rf_table_info info;
+	struct rf_strlist missing = RF_STRLIST_INIT;
+	struct rf_error err;
+	size_t i, n;
+
+	for (i = 0; i < names->len; i++) {
+		memset(&info, 0, sizeof info);
+		rf_error_clear(&err);
+		const char *dot = strrchr(names->items[i], '.');
+		bool found = rf_db_describe(dst, names->items[i], &info, &err) == 0;
+		rf_table_info_free(&info);
+		/* as the set copy looks it up: its bare name where the source
+		 * has schemas (graph_set.c) */
+		if (!found && dot && src->ops->has_schemas) {
+			memset(&info, 0, sizeof info);
+			found = rf_db_describe(dst, dot + 1, &info, &err) == 0;
+			rf_table_info_free(&info);
+		}
+		if (!found)
+			rf_strlist_add(&missing, names->items[i]);
+	}
+	n = missing.len;
+	if (n) {
+		fprintf(stderr, "rowferry: copy: --all: %zu of the %zu tables are not in %s:", n,
+		        names->len, dst->name);
+		for (i = 0; i < n; i++)
+			fprintf(stderr, " %s", missing.items[i]);
+		fprintf(stderr, "\n  create them first (--create is not built yet): rowferry ddl");
+		for (i = 0; i < n; i++)
+			fprintf(stderr, " %s", missing.items[i]);
+		fprintf(stderr, " --from %s --to %s\n", src->name, dst->name);
+	}
+	rf_strlist_free(&missing);
+	return n;
+}
+
+int cli_all_tables(struct rf_db *src, struct rf_db *dst, const char *list, char **root, char **rest)
+{
+	struct rf_table_list tl = {0};
+	struct rf_strlist names = RF_STRLIST_INIT;
+	struct rf_buf b = RF_BUF_INIT;
+	struct rf_error err;
+	size_t i, k;
+	int rc = -1;
+
+	*root = *rest = NULL;
+	rf_error_clear(&err);
+	if (list) {
+		rf_strlist_split(&names, list);
+	} else {
+		if (rf_db_list_tables(src, false, &tl, &err) != 0) {
+			cli_print_error(&err);
+			goto out;
+		}
+		for (i = 0; i < tl.len; i++)
+			rf_strlist_add(&names, tl.items[i].name);
+	}
+	if (names.len == 0) {
+		fprintf(stderr, "rowferry: copy: --all: %s has no table to copy\n", src->name);
+		goto out;
+	}
+	for (i = 0; i < names.len; i++)
+		for (k = 0; k < i; k++)
+			if (strcmp(names.items[i], names.items[k]) == 0) {
+				fprintf(stderr, "rowferry: copy: --tables names %s twice\n",
+				        names.items[i]);
+				goto out;
+			}
+	if (missing_tables(src, dst, &names))
+		goto out;
+	*root = rf_xstrdup(names.items[0]);
+	for (i = 1; i < names.len; i++)
+		rf_buf_printf(&b, "%s%s", i > 1 ? "," : "", names.items[i]);
+	if (names.len > 1)
+		*rest = rf_xstrdup(b.data);
+	rc = 0;
+out:
+	rf_buf_free(&b);
+	rf_strlist_free(&names);
+	rf_table_list_free(&tl);
+	return rc;
+}
+
+/* The path of a SQLite connection's main database file into *out. */
+static int sqlite_file(struct rf_db *src, char **out, struct rf_error *err)
+{
+	struct rf_result r = {0};
+	int rc = -1;
+
+	if (src->ops->exec(src, "SELECT file FROM pragma_database_list WHERE name = 'main'", 0,
+	                   NULL, &r, err) != 0)
+		goto out;
+	if (r.nrows != 1 || r.ncols != 1 || r.cells[0].is_null || r.cells[0].len == 0) {
+		rf_error_set(err, src->name, "no database file to check (an in-memory database)");
+		goto out;
+	}
+	*out = rf_xstrndup(r.cells[0].data, r.cells[0].len);
+	rc = 0;
+out:
+	rf_result_free(&r);
+	return rc;
+}
+
+/* The SHA-256 of the file at path, hex. */
+static int file_sha256(const char *path, char hex[RF_SHA256_HEX_LEN + 1], struct rf_error *err)
+{
+	struct rf_sha256 c;
+	char buf[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return rf_error_set(err, path, "cannot read: %s", strerror(errno));
+	rf_sha256_init(&c);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		rf_sha256_update(&c, buf, n);
+	if (ferror(f)) {
+		rf_sha256_free(&c);
+		fclose(f);
+		return rf_error_set(err, path, "cannot read: %s", strerror(errno));
+	}
+	fclose(f);
+	rf_sha256_final_hex(&c, hex);
+	return 0;
+}
+
+int cli_all_check_source(struct rf_db *src, char hex[RF_SHA256_HEX_LEN + 1])
+{
+	struct rf_result r = {0};
+	struct rf_error err;
+	char *path = NULL;
+	size_t i;
+	int rc = CLI_EXIT_ERROR;
+
+	hex[0] = '\0';
+	rf_error_clear(&err);
+	if (strcmp(src->ops->engine, "sqlite") != 0)
+		return 0;
+	if (src->ops->exec(src, "PRAGMA integrity_check", 0, NULL, &r, &err) != 0) {
+		cli_print_error(&err);
+		fprintf(stderr,
+		        "rowferry: copy: refused: %s failed PRAGMA integrity_check (above); "
+		        "nothing written\n",
+		        src->name);
+		rc = CLI_EXIT_REFUSED;
+		goto out;
+	}
+	if (r.nrows != 1 || r.ncols != 1 || r.cells[0].is_null || r.cells[0].len != 2 ||
+	    memcmp(r.cells[0].data, "ok", 2) != 0) {
+		for (i = 0; i < r.nrows && i < 10; i++)
+			if (r.ncols && !r.cells[i * r.ncols].is_null)
+				fprintf(stderr, "  %.*s\n", (int)r.cells[i * r.ncols].len,
+				        r.cells[i * r.ncols].data);
+		fprintf(stderr,
+		        "rowferry: copy: refused: %s failed PRAGMA integrity_check (above); "
+		        "nothing written\n",
+		        src->name);
+		rc = CLI_EXIT_REFUSED;
+		goto out;
+	}
+	if (sqlite_file(src, &path, &err) != 0 || file_sha256(path, hex, &err) != 0) {
+		cli_print_error(&err);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(path);
+	rf_result_free(&r);
+	return rc;
+}
+
+static const char *verdict(const struct rf_all_table_check *v)
+{
+	return !v->checked ? "not verified"
+	       : !v->ok    ? "MISMATCH"
+	       : v->summed ? "count, checksum"
+	                   : "count";
+}
+
+static json_t *report_json(const struct cli_all_run *run, const struct rf_apply_result *res,
+                           double seconds)
+{
+	const struct rf_all_check *c = &run->check;
+	json_t *o = json_object(), *tables = json_array();
+	unsigned long long rows = 0, bytes = 0;
+	size_t i, written = 0;
+
+	for (i = 0; i < c->len; i++) {
+		const struct rf_all_table_check *v = &c->items[i];
+		json_t *t =
+		    json_pack("{s:s,s:I,s:I,s:I,s:I,s:f,s:s}", "table", v->table, "rows_read",
+		              (json_int_t)v->src_rows, "rows_in_target", (json_int_t)v->dst_rows,
+		              "written", (json_int_t)v->written, "bytes", (json_int_t)v->bytes,
+		              "seconds", v->write_seconds, "verified", verdict(v));
+		if (v->why)
+			json_object_set_new(t, "count_only", json_string(v->why));
+		json_array_append_new(tables, t);
+		rows += v->src_rows;
+		bytes += v->bytes;
+		written += v->written;
+	}
+	json_object_set_new(o, "source", json_string(c->src->display_url));
+	json_object_set_new(o, "target", json_string(c->dst->display_url));
+	if (run->sha256)
+		json_object_set_new(o, "source_sha256", json_string(run->sha256));
+	json_object_set_new(o, "status",
+	                    json_string(res->status == RF_APPLY_DONE      ? "committed"
+	                                : res->status == RF_APPLY_NOTHING ? "nothing to do"
+	                                                                  : "rolled back"));
+	json_object_set_new(o, "journal", res->journal ? json_string(res->journal) : json_null());
+	json_object_set_new(o, "tables", tables);
+	json_object_set_new(o, "totals",
+	                    json_pack("{s:I,s:I,s:I,s:f}", "rows_read", (json_int_t)rows, "written",
+	                              (json_int_t)written, "bytes", (json_int_t)bytes, "seconds",
+	                              seconds));
+	return o;
+}
+
+static int write_report(const char *path, json_t *o)
+{
+	char *text = json_dumps(o, JSON_INDENT(2));
+	size_t len = text ? strlen(text) : 0;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), rc = -1;
+
+	if (fd >= 0 && fchmod(fd, 0600) == 0 && write(fd, text, len) == (ssize_t)len &&
+	    write(fd, "\n", 1) == 1)
+		rc = 0;
+	if (rc != 0)
+		fprintf(stderr, "rowferry: copy: --report %s: cannot write: %s\n", path,
+		        strerror(errno));
+	if (fd >= 0 && close(fd) != 0 && rc == 0) {
+		fprintf(stderr, "rowferry: copy: --report %s: %s\n", path, strerror(errno));
+		rc = -1;
+	}
+	free(text);
+	return rc;
+}
+
+int cli_all_report(const struct cli_all_run *run, const struct rf_apply_result *res)
+{
+	const struct rf_all_check *c = &run->check;
+	unsigned long long rows = 0, bytes = 0;
+	size_t i, ok = 0, written = 0;
+	double seconds = 0;
+	int rc = 0;
+
+	if (!c->len)
+		return 0;
+	printf("%-24s %10s %10s %10s %12s %8s  %s\n", "table", "read", "in target", "written",
+	       "bytes", "seconds", "verified before COMMIT");
+	for (i = 0; i < c->len; i++) {
+		const struct rf_all_table_check *v = &c->items[i];
+		printf("%-24s %10llu %10llu %10zu %12llu %8.2f  %s", v->table, v->src_rows,
+		       v->dst_rows, v->written, v->bytes, v->write_seconds, verdict(v));
+		if (v->why)
+			printf(" (%s)", v->why);
+		printf("\n");
+		rows += v->src_rows;
+		bytes += v->bytes;
+		written += v->written;
+		seconds += v->write_seconds;
+		ok += v->checked && v->ok;
+	}
+	printf("%-24s %10llu %10s %10zu %12llu %8.2f  %zu of %zu tables verified\n", "total", rows,
+	       "", written, bytes, res->seconds, ok, c->len);
+	if (run->report) {
+		json_t *o = report_json(run, res, res->seconds);
+		rc = write_report(run->report, o);
+		json_decref(o);
+	}
+	(void)seconds;
+	return rc;
+}

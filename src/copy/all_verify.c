@@ -1,0 +1,235 @@
+/* all_verify.c - copy --all: every table verified before COMMIT
+ * (all_copy.h, DESIGN §13). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "rowferry/all_copy.h"
+
+static double now(void);
+
+void rf_all_check_init(struct rf_all_check *c, const struct rf_set_plan *sp, struct rf_db *src,
+                       struct rf_db *dst)
+{
+	size_t i;
+
+	memset(c, 0, sizeof *c);
+	c->sp = sp;
+	c->src = src;
+	c->dst = dst;
+	c->items = rf_xcalloc(sp->len + 1, sizeof *c->items);
+	c->len = sp->len;
+	for (i = 0; i < sp->len; i++) {
+		const struct rf_set_plan_table *t = &sp->items[i];
+		c->items[i].table = rf_xstrdup(t->table);
+		c->items[i].written = t->plan->nops + (t->deletes ? t->deletes->nops : 0) +
+		                      (t->refs ? t->refs->nops : 0);
+		c->items[i].bytes = t->stats.bytes_received;
+	}
+	c->last = now();
+}
+
+void rf_all_step_done(void *ctx, const struct rf_plan *step)
+{
+	struct rf_all_check *c = ctx;
+	double t = now();
+	size_t i;
+
+	for (i = 0; i < c->len; i++) {
+		const struct rf_set_plan_table *it = &c->sp->items[i];
+		if (it->plan == step || it->deletes == step || it->refs == step)
+			c->items[i].write_seconds += t - c->last;
+	}
+	c->last = t;
+}
+
+void rf_all_check_free(struct rf_all_check *c)
+{
+	size_t i;
+	for (i = 0; i < c->len; i++) {
+		free(c->items[i].table);
+		free(c->items[i].why);
+	}
+	free(c->items);
+	c->items = NULL;
+	c->len = 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Why the table's rows cannot be summed exactly on both sides, or NULL
+ * (diff_hash_refusal's rules, over the copied columns). */
+static char *sum_refusal(const struct rf_plan *p, struct rf_db *src, struct rf_db *dst,
+                         const struct rf_diff_stats *st, bool deletes)
+{
+	const struct rf_diff_shape *sh = p->shape;
+	struct rf_db *db[2] = {src, dst};
+	size_t i;
+	int s;
+
+	if (st->only_target && !deletes)
+		return rf_xasprintf("%llu rows only in the target are kept (no --ops delete)",
+		                    st->only_target);
+	for (s = 0; s < 2; s++)
+		if (!db[s]->ops->segment_sums || !db[s]->ops->hash_column)
+			return rf_xasprintf("%s has no checksums in SQL", db[s]->ops->engine);
+	for (i = 0; i < sh->nkey; i++) {
+		const struct rf_diff_col *k = &sh->cols[sh->key[i]];
+		if (k->tclass != RF_T_INTEGER && k->tclass != RF_T_TEXT)
+			return rf_xasprintf("the key column %s is neither an integer nor text",
+			                    k->name);
+	}
+	for (i = 0; i < sh->ncols; i++) {
+		const struct rf_diff_col *c = &sh->cols[i];
+		if (!c->copy && !c->key_pos)
+			continue;
+		if (c->ref)
+			return rf_xasprintf("%s is written through a match key", c->name);
+		for (s = 0; s < 2; s++) {
+			const struct rf_table_info *t = s ? &sh->dst_table : &sh->src_table;
+			const struct rf_column *col = &t->cols[s ? c->dst : c->src];
+			if (!db[s]->ops->hash_column(db[s], col, c->tclass, src->ops == dst->ops))
+				return rf_xasprintf("column %s (%s %s) cannot be summed exactly in "
+				                    "SQL on %s",
+				                    c->name, db[s]->ops->engine, col->decl_type,
+				                    db[s]->name);
+		}
+	}
+	return NULL;
+}
+
+/* count(*) of table t on db. */
+static int count_rows(struct rf_db *db, const struct rf_table_info *t, unsigned long long *out,
+                      struct rf_error *err)
+{
+	struct rf_buf q = RF_BUF_INIT;
+	struct rf_result r = {0};
+	int rc = -1;
+
+	rf_buf_adds(&q, "SELECT count(*) FROM ");
+	if (t->schema) {
+		db->ops->quote_ident(db, t->schema, &q);
+		rf_buf_adds(&q, ".");
+	}
+	db->ops->quote_ident(db, t->name, &q);
+	if (db->ops->exec(db, q.data, 0, NULL, &r, err) != 0)
+		goto out;
+	if (r.nrows != 1 || r.ncols != 1 || r.cells[0].is_null) {
+		rf_error_set(err, t->display, "count(*) gave no row");
+		goto out;
+	}
+	*out = strtoull(r.cells[0].data, NULL, 10);
+	rc = 0;
+out:
+	rf_result_free(&r);
+	rf_buf_free(&q);
+	return rc;
+}
+
+/* Both sides' count and checksum of the copied columns (key first). */
+static int sum_rows(const struct rf_plan *p, struct rf_db *src, struct rf_db *dst,
+                    struct rf_all_table_check *out, struct rf_error *err)
+{
+	const struct rf_diff_shape *sh = p->shape;
+	struct rf_db *db[2] = {src, dst};
+	enum rf_type_class *classes = rf_xcalloc(sh->ncols + 1, sizeof *classes);
+	size_t *cols[2], *keys[2], i, n = 0;
+	struct rf_segment_sum sum[2];
+	int s, rc = 0;
+
+	for (s = 0; s < 2; s++) {
+		cols[s] = rf_xcalloc(sh->ncols + 1, sizeof *cols[s]);
+		keys[s] = rf_xcalloc(sh->nkey + 1, sizeof *keys[s]);
+	}
+	for (i = 0; i < sh->nkey; i++) {
+		const struct rf_diff_col *k = &sh->cols[sh->key[i]];
+		classes[n] = k->tclass;
+		keys[0][i] = cols[0][n] = (size_t)k->src;
+		keys[1][i] = cols[1][n++] = (size_t)k->dst;
+	}
+	for (i = 0; i < sh->ncols; i++) {
+		const struct rf_diff_col *c = &sh->cols[i];
+		if (!c->copy || c->key_pos)
+			continue;
+		classes[n] = c->tclass;
+		cols[0][n] = (size_t)c->src;
+		cols[1][n++] = (size_t)c->dst;
+	}
+	for (s = 0; s < 2 && rc == 0; s++) {
+		struct rf_segment_spec spec;
+		memset(&spec, 0, sizeof spec);
+		spec.table = s ? &sh->dst_table : &sh->src_table;
+		spec.ncols = n;
+		spec.cols = cols[s];
+		spec.classes = classes;
+		spec.nkey = sh->nkey;
+		spec.key = keys[s];
+		spec.key_class = classes;
+		spec.native = src->ops == dst->ops;
+		rc = db[s]->ops->segment_sums(db[s], &spec, NULL, 0, &sum[s], err);
+	}
+	if (rc == 0) {
+		out->src_rows = sum[0].rows;
+		out->dst_rows = sum[1].rows;
+		out->src_sum = sum[0].sum;
+		out->dst_sum = sum[1].sum;
+		out->summed = true;
+	}
+	free(classes);
+	for (s = 0; s < 2; s++) {
+		free(cols[s]);
+		free(keys[s]);
+	}
+	return rc;
+}
+
+static int verify_table(struct rf_all_check *c, size_t i, struct rf_error *err)
+{
+	const struct rf_set_plan_table *t = &c->sp->items[i];
+	struct rf_all_table_check *v = &c->items[i];
+	double t0 = now();
+
+	v->checked = true;
+	v->why = sum_refusal(t->plan, c->src, c->dst, &t->stats, t->deletes != NULL);
+	if (v->why) {
+		if (count_rows(c->src, &t->plan->shape->src_table, &v->src_rows, err) != 0 ||
+		    count_rows(c->dst, &t->plan->shape->dst_table, &v->dst_rows, err) != 0)
+			return -1;
+		/* rows only in the target and kept are on top of the source's */
+		v->ok = v->dst_rows ==
+		        v->src_rows + (t->deletes ? 0 : (unsigned long long)t->stats.only_target);
+	} else {
+		if (sum_rows(t->plan, c->src, c->dst, v, err) != 0)
+			return -1;
+		v->ok = v->src_rows == v->dst_rows && v->src_sum == v->dst_sum;
+	}
+	v->seconds = now() - t0;
+	if (v->ok)
+		return 0;
+	return rf_error_set(err, t->table,
+	                    "verification failed: %llu rows read from %s, %llu in %s after the "
+	                    "copy%s; nothing committed",
+	                    v->src_rows, c->src->name, v->dst_rows, c->dst->name,
+	                    v->summed && v->src_rows == v->dst_rows ? ", and their checksums differ"
+	                                                            : "");
+}
+
+int rf_all_verify(void *ctx, struct rf_error *err)
+{
+	struct rf_all_check *c = ctx;
+	size_t i;
+	int rc = 0;
+
+	if (rf_db_begin(c->src, RF_TX_READ, NULL, err) != 0)
+		return -1;
+	for (i = 0; i < c->len && rc == 0; i++)
+		rc = verify_table(c, i, err);
+	rf_db_rollback(c->src, NULL);
+	return rc;
+}
