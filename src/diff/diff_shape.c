@@ -44,6 +44,7 @@ void diff_shape_clear(struct rf_diff_shape *sh)
 		if (sh->cols[i].ref)
 			rf_col_ref_clear(sh->cols[i].ref);
 		free(sh->cols[i].ref);
+		free(sh->cols[i].remap);
 	}
 	free(sh->cols);
 	free(sh->key);
@@ -265,6 +266,13 @@ int diff_shape_build(struct rf_diff_shape *sh, const struct rf_selection *sel, s
 				rf_col_ref_copy(c->ref, &sel->refs[r]);
 				c->tclass = sel->refs[r].mk_class;
 			}
+		for (size_t r = 0; r < sel->nremaps; r++)
+			if (c->copy && strcmp(sel->remaps[r].col, c->name) == 0) {
+				/* the source's value becomes a UUID: the target's class */
+				c->remap = rf_xstrdup(sel->remaps[r].table);
+				c->tclass = b;
+				sh->remapped = true;
+			}
 		if (c->src >= 0 && c->dst < 0 && !c->excluded) {
 			char *w = rf_xasprintf(
 			    "column %s is only in the source: not compared or copied", c->name);
@@ -272,6 +280,7 @@ int diff_shape_build(struct rf_diff_shape *sh, const struct rf_selection *sel, s
 			free(w);
 		}
 	}
+	memcpy(sh->remap_ns, sel->remap_ns, sizeof sh->remap_ns);
 	return resolve_key(sh, sel, err);
 }
 
