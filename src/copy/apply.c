@@ -361,6 +361,7 @@ void apply_free(struct apply *a)
 	free(a->stream_cols);
 	free(a->stream_shape);
 	free(a->stream_of);
+	free(a->ref_at);
 	free(a->jkey);
 	free(a->jkey_cells);
 	free(a->insert_keys); /* dropped with the transaction or the session */

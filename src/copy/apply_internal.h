@@ -29,6 +29,9 @@ struct apply {
 	size_t *stream_cols;   /* their table indexes */
 	size_t *stream_shape;  /* their shape columns */
 	size_t *stream_of;     /* per shape column: its stream position */
+	int *ref_at;           /* per shape column: where the re-check reads a
+	                          reference through a match key as that match
+	                          key (a column after the nstream ones), or -1 */
 	struct image *before;  /* per op: the locked row (updates, deletes) */
 	bool *seen;            /* per op: found by the current lookup */
 	struct rf_keyset keys; /* encoded key -> op, for the current lookup */
