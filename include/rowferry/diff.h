@@ -62,6 +62,8 @@ struct rf_selection {
 	size_t nremaps;
 	struct rf_col_remap *remaps; /* owned */
 	unsigned char remap_ns[16];  /* the namespace of remaps */
+	bool source_key;             /* stream the source's primary key where
+	                                the target's differs (shape src_key) */
 	char *where;                 /* both sides unless overridden below */
 	char *source_where;
 	char *target_where;
@@ -120,6 +122,10 @@ struct rf_diff_col {
 	                           UUIDv5(shape->remap_ns, "<remap>:<canonical
 	                           value>") before anything else sees it
 	                           (owned), or NULL */
+	bool hidden;            /* the source's own key, streamed from the source
+	                           only for the journal's source_key (shape
+	                           src_key): excluded, never compared, copied
+	                           or shown */
 };
 
 /* The resolved shape of a diff: both tables and the column mapping. Owned by
@@ -132,6 +138,11 @@ struct rf_diff_shape {
 	size_t nkey;
 	size_t *key;                /* indexes into cols, in key order */
 	struct rf_strlist warnings; /* "column x is only in the source: not compared" */
+	size_t nsrc_key;            /* the source's primary key where the target's
+	                               key is not the source's (excluded: generated
+	                               by the target, or remapped): */
+	size_t *src_key;            /* its hidden shape columns (DESIGN §6
+	                               source_key); 0 / NULL otherwise */
 	bool remapped;              /* a column has remap: the source's rows are
 	                               read whole, remapped and sorted by the key
 	                               in memory before the merge (diff_remap.c) */

@@ -293,8 +293,10 @@ static int readback_row(void *ctx, const struct rf_row *row, struct rf_error *er
 	/* written at once and forgotten: scratch memory, no allocation */
 	apply_fill_image(a, row, &a->img_buf, a->img.cells, a->img_offs);
 	im = a->img;
-	rc = rf_journal_add(a->journal, rb->kind, apply_journal_key(a, &im),
-	                    rb->kind == RF_OP_UPDATE ? a->before[i].cells : NULL, im.cells, err);
+	rc =
+	    rf_journal_add_src(a->journal, rb->kind, apply_journal_key(a, &im),
+	                       rb->kind == RF_OP_INSERT ? apply_source_key(a, i) : NULL,
+	                       rb->kind == RF_OP_UPDATE ? a->before[i].cells : NULL, im.cells, err);
 	return rc;
 }
 

@@ -106,6 +106,7 @@ void rf_selection_copy(struct rf_selection *dst, const struct rf_selection *src)
 		dst->remaps[i].table = rf_xstrdup(src->remaps[i].table);
 	}
 	memcpy(dst->remap_ns, src->remap_ns, sizeof dst->remap_ns);
+	dst->source_key = src->source_key;
 }
 
 /* The option record for col, created on first use. */

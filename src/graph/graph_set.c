@@ -601,6 +601,7 @@ int rf_set_diff_build(struct rf_db *src, struct rf_db *dst, const struct rf_conf
 		struct set_table *t = &b.t[set.order[i]];
 		struct rf_selection *sel = &out->items[out->len++].sel;
 		*sel = t->sel;
+		sel->source_key = true; /* the journal's source_key */
 		memset(&t->sel, 0, sizeof t->sel);
 		free(sel->where);
 		free(sel->source_where);

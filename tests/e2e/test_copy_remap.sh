@@ -141,6 +141,14 @@ check_remap() { # LABEL SRC_ENGINE DST_ENGINE FROM TO TO2
 		"L1 $(uuid5 $NS sales_orders:10);L2 $(uuid5 $NS sales_orders:10);L3 $(uuid5 $NS sales_orders:11);L4 $(uuid5 $NS sales_orders:11);" \
 		"$(q "$to" "SELECT line_ref, sales_order_id FROM order_lines ORDER BY line_ref" | tr '|' ' ' | tr '\n' ';')"
 	journal=$(sed -n 's/^journal: //p' "$T/out")
+	assert_eq "$label: the journal's inserts carry the source's key (source_key)" \
+		"jobs 2 $(uuid5 $NS jobs:2);sales_orders 10 $(uuid5 $NS sales_orders:10);sales_orders 11 $(uuid5 $NS sales_orders:11);" \
+		"$(jq -r 'select(.op == "insert" and (.table | test("jobs|sales_orders"))) | "\(.table | sub(".*\\.";"")) \(.source_key.id) \(.key.id)"' "$journal" | sort | tr '\n' ';')"
+	rf --config "$cfg" log "$journal" --keys
+	assert_eq "$label: log --keys: exit 0" 0 "$rc"
+	assert_eq "$label: log --keys: source key -> target key per inserted row" \
+		"jobs 2 $(uuid5 $NS jobs:2);order_lines 100 100;order_lines 101 101;order_lines 102 102;order_lines 103 103;sales_orders 10 $(uuid5 $NS sales_orders:10);sales_orders 11 $(uuid5 $NS sales_orders:11);" \
+		"$(jq -r '"\(.table | sub(".*\\.";"")) \(.source_key.id) \(.key.id)"' "$T/out" | sort | tr '\n' ';')"
 
 	rf --config "$cfg" copy jobs --from dev --to prod2 "${SEL[@]}" "${REMAP[@]}" --yes
 	assert_eq "$label: copy to a second fresh target: exit 0" 0 "$rc"
