@@ -78,7 +78,8 @@ static void note(struct view *v, size_t i, struct rf_buf *out)
 	if (sh) {
 		size_t k;
 		for (k = 0; k < sh->ncols; k++)
-			if (strcmp(sh->cols[k].name, c->name) == 0 && sh->cols[k].dst < 0) {
+			if (strcmp(sh->cols[k].name, c->name) == 0 && sh->cols[k].dst < 0 &&
+			    !sh->cols[k].hidden) {
 				rf_buf_printf(out, "not in %s: not copied", v->con->dst->name);
 				return;
 			}

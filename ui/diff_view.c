@@ -62,7 +62,7 @@ static void relayout(struct view *v)
 		d->order[n++] = sh->key[i];
 	d->nkey = n;
 	for (i = 0; i < sh->ncols; i++)
-		if (!sh->cols[i].key_pos)
+		if (!sh->cols[i].key_pos && !sh->cols[i].hidden)
 			d->order[n++] = i;
 	d->norder = n;
 	d->hscroll = d->nkey;

@@ -18,13 +18,15 @@
 #include "rowferry/value.h"
 
 struct rf_conn_config {
-	char *name;         /* section name: [connection NAME] */
-	char *url;          /* NULL if missing (error when used) */
-	char *password_env; /* NULL if not set */
-	bool readonly;      /* default true */
-	char *color;        /* header colour; NULL for theme default */
-	char *confirm;      /* "name" (type the name) or "none"; default "name" */
-	int line;           /* line of the section header, for messages */
+	char *name;            /* section name: [connection NAME] */
+	char *url;             /* NULL if missing (error when used) */
+	char *password_env;    /* NULL if not set */
+	bool readonly;         /* default true */
+	char *color;           /* header colour; NULL for theme default */
+	char *confirm;         /* "name" (type the name) or "none"; default "name" */
+	char *remap_namespace; /* --remap TABLE=uuid5's namespace (a UUID; NULL:
+	                          derived from name, rf_uuid_remap_namespace) */
+	int line;              /* line of the section header, for messages */
 };
 
 /* [compare TABLE]: per-table defaults for the selection flags. Every value

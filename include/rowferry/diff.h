@@ -46,11 +46,25 @@ struct rf_col_ref {
 void rf_col_ref_copy(struct rf_col_ref *dst, const struct rf_col_ref *src);
 void rf_col_ref_clear(struct rf_col_ref *r);
 
+/* A column computed by rowferry as UUIDv5(namespace, "TABLE:<source
+ * value>") (--remap TABLE=uuid5, DESIGN §11): the remapped table's
+ * primary key, or a foreign key column that references it, so both are
+ * plain values that match on every run. */
+struct rf_col_remap {
+	char *col;   /* the column */
+	char *table; /* the name's prefix: the remapped table's bare name */
+};
+
 struct rf_selection {
 	char *table;
 	size_t nrefs;
 	struct rf_col_ref *refs; /* owned */
-	char *where;             /* both sides unless overridden below */
+	size_t nremaps;
+	struct rf_col_remap *remaps; /* owned */
+	unsigned char remap_ns[16];  /* the namespace of remaps */
+	bool source_key;             /* stream the source's primary key where
+	                                the target's differs (shape src_key) */
+	char *where;                 /* both sides unless overridden below */
 	char *source_where;
 	char *target_where;
 	struct rf_strlist key; /* empty: the source's primary key */
@@ -104,6 +118,14 @@ struct rf_diff_col {
 	struct rf_col_opts opts;
 	struct rf_col_ref *ref; /* compared and written through the parent's
 	                           match key (owned by the shape), or NULL */
+	char *remap;            /* --remap: the source's value is replaced by
+	                           UUIDv5(shape->remap_ns, "<remap>:<canonical
+	                           value>") before anything else sees it
+	                           (owned), or NULL */
+	bool hidden;            /* the source's own key, streamed from the source
+	                           only for the journal's source_key (shape
+	                           src_key): excluded, never compared, copied
+	                           or shown */
 };
 
 /* The resolved shape of a diff: both tables and the column mapping. Owned by
@@ -116,6 +138,15 @@ struct rf_diff_shape {
 	size_t nkey;
 	size_t *key;                /* indexes into cols, in key order */
 	struct rf_strlist warnings; /* "column x is only in the source: not compared" */
+	size_t nsrc_key;            /* the source's primary key where the target's
+	                               key is not the source's (excluded: generated
+	                               by the target, or remapped): */
+	size_t *src_key;            /* its hidden shape columns (DESIGN §6
+	                               source_key); 0 / NULL otherwise */
+	bool remapped;              /* a column has remap: the source's rows are
+	                               read whole, remapped and sorted by the key
+	                               in memory before the merge (diff_remap.c) */
+	unsigned char remap_ns[16];
 };
 /* Hands the diff's shape to a new owner (a plan) so it outlives the diff.
  * The diff keeps using it, so close the diff before freeing the shape. */

@@ -113,12 +113,17 @@ struct rf_set_flags {
 	struct rf_strlist restricts; /* "TABLE:SQL", repeatable */
 	struct rf_strlist keys;      /* "TABLE:COLS" (bare "COLS": the root's) */
 	struct rf_strlist excludes;  /* "TABLE.COL" or "COL" (every table that has it) */
+	struct rf_strlist remaps;    /* "TABLE=uuid5": its one-column primary key
+	                                and every foreign key column referencing
+	                                it computed (rf_col_remap) in the target
+	                                connection's namespace */
 	long limit;                  /* at most this many rows of the root; 0: all */
 	bool limit_given;
 };
 void rf_set_flags_free(struct rf_set_flags *f);
-/* True when one of --follow, --tables, --restrict, --limit was given: the
- * command works on a set of tables. */
+/* True when one of --follow, --tables, --restrict, --limit, --remap was
+ * given: the command works on a set of tables (of one table, for --remap
+ * alone). */
 bool rf_set_flags_given(const struct rf_set_flags *f);
 
 /* One table of a set, ready for rf_diff_open: its selection holds the

@@ -148,6 +148,16 @@ void rf_journal_use_table(struct rf_journal_writer *w, size_t table);
  * such image. Cells are canonical forms and are copied. */
 int rf_journal_add(struct rf_journal_writer *w, enum rf_op_kind kind, const struct rf_cell *key,
                    const struct rf_cell *before, const struct rf_cell *after, struct rf_error *err);
+/* The same with the source row's primary key (DESIGN §6 "source_key":
+ * which source row became this target row), its cells named as
+ * rf_journal_set_source_key said for the current table; NULL, or a table
+ * without such names: none written. */
+int rf_journal_add_src(struct rf_journal_writer *w, enum rf_op_kind kind, const struct rf_cell *key,
+                       const struct rf_cell *source_key, const struct rf_cell *before,
+                       const struct rf_cell *after, struct rf_error *err);
+/* The names of table's source_key (n of them, copied), once per table. */
+void rf_journal_set_source_key(struct rf_journal_writer *w, size_t table, const char *const *names,
+                               size_t n);
 /* A point in a journal that the lines added after it can be taken back to:
  * apply journals inserts it predicts while the load runs, and takes them
  * back if the table turns out not to store what was sent (predict.h). */

@@ -25,6 +25,7 @@
 
 #include "rowferry/db.h"
 #include "rowferry/util.h"
+#include "rowferry/uuid.h"
 #include "rowferry/value.h"
 
 /* One raw line of a [map TARGET] section, as the config file holds it. */
@@ -181,10 +182,6 @@ int rf_map_eval(const struct rf_map_expr *e, const struct rf_map_row *row, struc
  * when the column takes NULL. */
 int rf_map_convert(const struct rf_column *col, const struct rf_map_value *v, struct rf_buf *out,
                    struct rf_buf *reason);
-
-/* UUID version 5 (RFC 4122, SHA-1) of name[0..len) in namespace ns,
- * canonical text (36 bytes) appended to out. */
-void rf_uuid5(const unsigned char ns[16], const void *name, size_t len, struct rf_buf *out);
 
 /* A suggested [map TARGET] section (map_suggest.c) for source table src
  * into dst, appended to out: columns paired by the snake_case rule (which

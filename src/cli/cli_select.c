@@ -39,6 +39,9 @@ int cli_selection_option(struct cli_selection_args *a, int opt, char *arg)
 	case CLI_OPT_RESTRICT:
 		rf_strlist_add(&a->set.restricts, arg);
 		return 1;
+	case CLI_OPT_REMAP:
+		rf_strlist_add(&a->set.remaps, arg);
+		return 1;
 	case CLI_OPT_LIMIT: {
 		char *end;
 		a->set.limit = strtol(arg, &end, 10);

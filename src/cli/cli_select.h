@@ -24,6 +24,7 @@ enum {
 	CLI_OPT_TABLES,
 	CLI_OPT_RESTRICT,
 	CLI_OPT_LIMIT,
+	CLI_OPT_REMAP,
 	CLI_OPT__SELECTION_END
 };
 
@@ -44,6 +45,7 @@ enum {
 	    {"tables", required_argument, NULL, CLI_OPT_TABLES},                                   \
 	    {"restrict", required_argument, NULL, CLI_OPT_RESTRICT},                               \
 	    {"limit", required_argument, NULL, CLI_OPT_LIMIT},                                     \
+	    {"remap", required_argument, NULL, CLI_OPT_REMAP},                                     \
 	{                                                                                          \
 		"trim", required_argument, NULL, CLI_OPT_TRIM                                      \
 	}
@@ -77,6 +79,10 @@ enum {
 	"  --exclude TABLE.COL    a column of one table; a bare COL: in every table\n"             \
 	"  --limit N              at most N rows of the root (the source's first N keys)\n"        \
 	"                         with what they bring along\n"                                    \
+	"  --remap TABLE=uuid5    TABLE's primary key and every reference to it computed\n"        \
+	"                         as UUIDv5(namespace, \"TABLE:<source key>\") (repeatable;\n"     \
+	"                         namespace: the target's remap_namespace, else derived\n"         \
+	"                         from its name): the same key on every run\n"                     \
 	"  Output: a section per table in apply order (parents first); json lines carry\n"         \
 	"  \"table\" and end with {\"summary_all\":{...}}.\n"
 

@@ -484,6 +484,7 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 	if (cli_selection_build(&args.sel, &cfg, table, &sel) != 0)
 		goto out;
 	sel_built = true;
+	sel.source_key = true; /* the journal's source_key, where the keys differ */
 	if (cli_connect_pair(&cfg, args.sel.from, args.sel.to, &src, &dst, NULL, &dst_conn) != 0)
 		goto out;
 	if (maps.n) {

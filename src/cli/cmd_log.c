@@ -5,11 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cli.h"
 #include "rowferry/journal.h"
 
 static const char log_usage[] =
-    "usage: rowferry log [JOURNAL] [--undo-dir DIR]\n"
+    "usage: rowferry log [JOURNAL [--keys]] [--undo-dir DIR]\n"
     "\n"
     "Without JOURNAL, lists the undo journals in the undo directory, newest\n"
     "first: when, the state (committed, aborted, undone, pending), how many\n"
@@ -17,7 +19,13 @@ static const char log_usage[] =
     "undo directory, or the start of its name or id), shows that journal:\n"
     "its header, whether its seal verifies, and every row it recorded.\n"
     "\n"
+    "With --keys, prints which source row became which target row, one JSON\n"
+    "line per inserted row: {\"table\":..,\"source_key\":{..},\"key\":{..}}\n"
+    "(source_key: the source's primary key, as the journal recorded it where\n"
+    "the target's key is generated or computed, else the key itself).\n"
+    "\n"
     "options:\n"
+    "  --keys                 source key -> target key of every inserted row\n"
     "  --undo-dir DIR         the undo directory (default: [safety] undo_dir)\n"
     "  --config FILE          config file\n";
 
@@ -186,12 +194,66 @@ static int show_journal(const char *dir, const char *spec)
 	return 0;
 }
 
+/* --keys: every insert's {"table","source_key","key"}, from the journal's
+ * lines as written (rf_journal_load has read and checked it first). */
+static int show_keys(const char *dir, const char *spec)
+{
+	struct rf_journal j;
+	struct rf_error err;
+	char *path, *line = NULL;
+	size_t cap = 0;
+	FILE *f = NULL;
+	int rc = 2;
+
+	rf_error_clear(&err);
+	path = rf_journal_find(dir, spec, &err);
+	if (!path || rf_journal_load(path, true, &j, &err) != 0) {
+		cli_print_error(&err);
+		free(path);
+		return 2;
+	}
+	rf_journal_free(&j);
+	cli_warn_exposed_journal("log", path);
+	if (!(f = fopen(path, "r"))) {
+		perror(path);
+		goto out;
+	}
+	while (getline(&line, &cap, f) > 0) {
+		json_t *o = json_loads(line, 0, NULL), *key, *sk, *out;
+		const char *op = json_string_value(json_object_get(o, "op"));
+		if (!o || !op || strcmp(op, "insert") != 0) {
+			json_decref(o);
+			continue;
+		}
+		key = json_object_get(o, "key");
+		sk = json_object_get(o, "source_key");
+		out = json_pack("{s:O,s:O,s:O}", "table", json_object_get(o, "table"), "source_key",
+		                sk ? sk : key, "key", key);
+		if (out) {
+			char *s = json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			puts(s);
+			free(s);
+		}
+		json_decref(out);
+		json_decref(o);
+	}
+	rc = 0;
+out:
+	if (f)
+		fclose(f);
+	free(line);
+	free(path);
+	return rc;
+}
+
 int cmd_log(int argc, char **argv, const struct cli_common *common)
 {
 	static const struct option longopts[] = {{"undo-dir", required_argument, NULL, 'u'},
+	                                         {"keys", no_argument, NULL, 'k'},
 	                                         {"help", no_argument, NULL, 'h'},
 	                                         {NULL, 0, NULL, 0}};
 	const char *undo_dir = NULL;
+	bool keys = false;
 	struct rf_config cfg;
 	int opt, rc;
 
@@ -201,6 +263,9 @@ int cmd_log(int argc, char **argv, const struct cli_common *common)
 		switch (opt) {
 		case 'u':
 			undo_dir = optarg;
+			break;
+		case 'k':
+			keys = true;
 			break;
 		case 'h':
 			fputs(log_usage, stdout);
@@ -218,7 +283,14 @@ int cmd_log(int argc, char **argv, const struct cli_common *common)
 		return 2;
 	if (!undo_dir)
 		undo_dir = cfg.undo_dir;
-	rc = optind < argc ? show_journal(undo_dir, argv[optind]) : list_journals(undo_dir);
+	if (keys && optind >= argc) {
+		fprintf(stderr, "rowferry: log: --keys needs a JOURNAL\n");
+		rc = 2;
+	} else {
+		rc = optind < argc ? (keys ? show_keys(undo_dir, argv[optind])
+		                           : show_journal(undo_dir, argv[optind]))
+		                   : list_journals(undo_dir);
+	}
 	rf_config_free(&cfg);
 	return rc;
 }

@@ -57,9 +57,13 @@ struct key_spec {
 
 #define CONN(member) offsetof(struct rf_conn_config, member)
 static const struct key_spec connection_keys[] = {
-    {"url", V_STRING, CONN(url)},          {"password_env", V_ENVNAME, CONN(password_env)},
-    {"readonly", V_BOOL, CONN(readonly)},  {"color", V_STRING, CONN(color)},
-    {"confirm", V_CONFIRM, CONN(confirm)}, {NULL, V_STRING, 0},
+    {"url", V_STRING, CONN(url)},
+    {"password_env", V_ENVNAME, CONN(password_env)},
+    {"readonly", V_BOOL, CONN(readonly)},
+    {"color", V_STRING, CONN(color)},
+    {"confirm", V_CONFIRM, CONN(confirm)},
+    {"remap_namespace", V_STRING, CONN(remap_namespace)},
+    {NULL, V_STRING, 0},
 };
 
 static const struct key_spec defaults_keys[] = {
@@ -710,6 +714,7 @@ void rf_config_free(struct rf_config *cfg)
 		free(c->password_env);
 		free(c->color);
 		free(c->confirm);
+		free(c->remap_namespace);
 	}
 	for (i = 0; i < cfg->ncompare; i++) {
 		struct rf_compare_config *t = &cfg->compare[i];

@@ -98,6 +98,18 @@ const struct rf_cell *apply_journal_key(struct apply *a, const struct image *im)
 	return a->jkey_cells;
 }
 
+const struct rf_cell *apply_source_key(struct apply *a, size_t op)
+{
+	size_t k;
+	if (!a->sh->nsrc_key || !a->p->ops[op].row->src)
+		return NULL;
+	if (!a->skey)
+		a->skey = rf_xcalloc(a->sh->nsrc_key, sizeof *a->skey);
+	for (k = 0; k < a->sh->nsrc_key; k++)
+		a->skey[k] = a->p->ops[op].row->src[a->sh->src_key[k]];
+	return a->skey;
+}
+
 /* Journals inserted rows from their RETURNING rows (table column order),
  * matched to the statement's ops by match key. */
 static int journal_returned(struct apply *a, const struct rf_stmt *s, const struct rf_result *r,
@@ -124,8 +136,8 @@ static int journal_returned(struct apply *a, const struct rf_stmt *s, const stru
 			                    "an inserted row came back with a key that was not "
 			                    "inserted (a trigger changed it?)");
 		im = apply_make_image(a, &a->tmp);
-		k = (size_t)rf_journal_add(a->journal, RF_OP_INSERT, apply_journal_key(a, &im),
-		                           NULL, im.cells, err);
+		k = (size_t)rf_journal_add_src(a->journal, RF_OP_INSERT, apply_journal_key(a, &im),
+		                               apply_source_key(a, i), NULL, im.cells, err);
 		apply_image_free(&im);
 		if (k != 0)
 			return -1;
@@ -362,6 +374,8 @@ void apply_free(struct apply *a)
 	free(a->stream_cols);
 	free(a->stream_shape);
 	free(a->stream_of);
+	free(a->ref_at);
+	free(a->skey);
 	free(a->jkey);
 	free(a->jkey_cells);
 	free(a->insert_keys); /* dropped with the transaction or the session */

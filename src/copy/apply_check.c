@@ -84,6 +84,31 @@ static void lookup_key(const struct apply *a, const size_t *key, size_t nkey, si
 	}
 }
 
+/* Whether shape column j of a re-checked row equals what the diff saw in
+ * the target: a reference through a match key by the match key read
+ * through it (ref_at), not by the id the row holds. */
+static bool still_equal(struct apply *a, const struct rf_row *row, const struct rf_op *op, size_t j)
+{
+	const struct rf_diff_col *c = &a->sh->cols[j];
+	static const struct rf_col_opts plain = RF_COL_OPTS_INIT;
+	struct rf_buf b = RF_BUF_INIT;
+	struct rf_cell mk;
+	bool eq;
+	if (!c->ref)
+		return rf_value_equal(c->tclass, &a->cells[j], &op->row->dst[j], &c->opts);
+	if (!a->ref_at || a->ref_at[j] < 0 || (size_t)a->ref_at[j] >= row->ncols)
+		return true;
+	mk = row->cells[a->ref_at[j]];
+	if (!mk.is_null) {
+		rf_value_canon(c->tclass, &mk, &plain, &b);
+		mk.data = b.data ? b.data : "";
+		mk.len = b.len;
+	}
+	eq = rf_value_equal(c->tclass, &mk, &op->row->dst[j], &plain);
+	rf_buf_free(&b);
+	return eq;
+}
+
 /* A row to update or delete, locked: it must still be what the diff saw. */
 static int recheck_existing(void *ctx, const struct rf_row *row, struct rf_error *err)
 {
@@ -103,10 +128,7 @@ static int recheck_existing(void *ctx, const struct rf_row *row, struct rf_error
 	op = &a->p->ops[i];
 	for (j = 0; j < sh->ncols; j++) {
 		const struct rf_diff_col *c = &sh->cols[j];
-		/* a reference through a match key reads as the parent's key
-		 * here, not as the match key the diff saw: not re-checked */
-		if (c->dst < 0 || c->ref || (a->p->own_rows && !c->copy) ||
-		    rf_value_equal(c->tclass, &a->cells[j], &op->row->dst[j], &c->opts))
+		if (c->dst < 0 || (a->p->own_rows && !c->copy) || still_equal(a, row, op, j))
 			continue;
 		rf_buf_adds(&changed, changed.len ? ", " : "changed since the diff: ");
 		rf_buf_adds(&changed, c->name);
@@ -135,9 +157,39 @@ static int recheck_absent(void *ctx, const struct rf_row *row, struct rf_error *
 
 /* Locks and re-checks the plan's rows in chunks: first the rows to update
  * or delete, by target key, then the keys to insert, by match key. */
+/* The columns the re-check of existing rows streams: the target's columns
+ * (a->stream_cols), then each reference through a match key again, read
+ * as that match key (refs), its position in a->ref_at. Returns how many. */
+static size_t recheck_cols(struct apply *a, size_t **cols, struct rf_stream_ref **refs)
+{
+	size_t j, n = a->nstream;
+
+	*cols = rf_xcalloc(a->nstream + a->sh->ncols + 1, sizeof **cols);
+	*refs = NULL;
+	memcpy(*cols, a->stream_cols, a->nstream * sizeof **cols);
+	free(a->ref_at);
+	a->ref_at = rf_xcalloc(a->sh->ncols + 1, sizeof *a->ref_at);
+	for (j = 0; j < a->sh->ncols; j++) {
+		const struct rf_diff_col *c = &a->sh->cols[j];
+		a->ref_at[j] = -1;
+		if (!c->ref || c->dst < 0)
+			continue;
+		if (!*refs)
+			*refs = rf_xcalloc(a->nstream + a->sh->ncols + 1, sizeof **refs);
+		(*refs)[n].parent = &c->ref->parent[1];
+		(*refs)[n].pk = c->ref->pk;
+		(*refs)[n].mk = c->ref->mk;
+		a->ref_at[j] = (int)n;
+		(*cols)[n++] = (size_t)c->dst;
+	}
+	return n;
+}
+
 int apply_recheck(struct apply *a, unsigned what, struct rf_error *err)
 {
 	const struct rf_plan *p = a->p;
+	size_t *xcols = NULL, nx;
+	struct rf_stream_ref *xrefs = NULL;
 	size_t *group = rf_xcalloc(p->nops ? p->nops : 1, sizeof *group);
 	struct rf_cell *tuples = NULL;
 	size_t cols[64];
@@ -171,13 +223,15 @@ int apply_recheck(struct apply *a, unsigned what, struct rf_error *err)
 		/* the keys to insert are looked up again after the inserts */
 		if (inserts && (what & APPLY_CHECK_KEEP))
 			lk.kept = &a->insert_keys;
+		nx = inserts ? a->nstream : recheck_cols(a, &xcols, &xrefs);
 		for (first = 0; first < n; first += span) {
 			size_t m = n - first < span ? n - first : span;
 			chunk_tuples(a, group + first, m, key, nkey, inserts, tuples);
 			a->keys_hold_inserts = inserts && m == n && (what & APPLY_CHECK_KEEP);
-			if (rf_lookup_rows(a->db, a->dt, &lk, tuples, m, a->stream_cols, a->nstream,
-			                   true, inserts ? recheck_absent : recheck_existing, a,
-			                   err) != 0)
+			if (rf_lookup_rows_refs(
+			        a->db, a->dt, &lk, tuples, m, inserts ? a->stream_cols : xcols,
+			        inserts ? NULL : xrefs, nx, true,
+			        inserts ? recheck_absent : recheck_existing, a, err) != 0)
 				goto out;
 			for (i = first; !inserts && i < first + m; i++)
 				if (!a->seen[group[i]])
@@ -194,6 +248,8 @@ int apply_recheck(struct apply *a, unsigned what, struct rf_error *err)
 out:
 	free(tuples);
 	free(group);
+	free(xcols);
+	free(xrefs);
 	return rc;
 }
 
@@ -237,8 +293,10 @@ static int readback_row(void *ctx, const struct rf_row *row, struct rf_error *er
 	/* written at once and forgotten: scratch memory, no allocation */
 	apply_fill_image(a, row, &a->img_buf, a->img.cells, a->img_offs);
 	im = a->img;
-	rc = rf_journal_add(a->journal, rb->kind, apply_journal_key(a, &im),
-	                    rb->kind == RF_OP_UPDATE ? a->before[i].cells : NULL, im.cells, err);
+	rc =
+	    rf_journal_add_src(a->journal, rb->kind, apply_journal_key(a, &im),
+	                       rb->kind == RF_OP_INSERT ? apply_source_key(a, i) : NULL,
+	                       rb->kind == RF_OP_UPDATE ? a->before[i].cells : NULL, im.cells, err);
 	return rc;
 }
 

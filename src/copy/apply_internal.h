@@ -29,6 +29,10 @@ struct apply {
 	size_t *stream_cols;   /* their table indexes */
 	size_t *stream_shape;  /* their shape columns */
 	size_t *stream_of;     /* per shape column: its stream position */
+	struct rf_cell *skey;  /* scratch: one op's source_key (apply_source_key) */
+	int *ref_at;           /* per shape column: where the re-check reads a
+	                          reference through a match key as that match
+	                          key (a column after the nstream ones), or -1 */
 	struct image *before;  /* per op: the locked row (updates, deletes) */
 	bool *seen;            /* per op: found by the current lookup */
 	struct rf_keyset keys; /* encoded key -> op, for the current lookup */
@@ -83,6 +87,9 @@ void apply_fill_image(const struct apply *a, const struct rf_row *row, struct rf
 struct image apply_make_image(const struct apply *a, const struct rf_row *row);
 /* The journal key of an image (a->jkey's cells; valid until the next call). */
 const struct rf_cell *apply_journal_key(struct apply *a, const struct image *im);
+/* The source_key of op (its source row's primary key, shape src_key) in
+ * a->skey, or NULL when the shape has none. */
+const struct rf_cell *apply_source_key(struct apply *a, size_t op);
 
 /* apply_check.c */
 /* Empties a->keys for a new lookup. */

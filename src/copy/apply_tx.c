@@ -334,6 +334,13 @@ static int step(struct rf_apply_tx *tx, struct apply *a, size_t idx, struct rf_e
 	}
 	a->journal = tx->journal;
 	rf_journal_use_table(tx->journal, tx->jtable[idx]);
+	if (a->sh->nsrc_key) {
+		const char *names[64];
+		size_t k;
+		for (k = 0; k < a->sh->nsrc_key && k < 64; k++)
+			names[k] = a->sh->cols[a->sh->src_key[k]].name;
+		rf_journal_set_source_key(tx->journal, tx->jtable[idx], names, k);
+	}
 	if (created)
 		test_kill_at(tx, "journal-created");
 	r = apply_write_all(a, err);

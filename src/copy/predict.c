@@ -275,6 +275,8 @@ static void *job_main(void *arg)
 	size_t n = job->pr->t->ncols, i, k;
 	struct rf_cell *cells = rf_xcalloc(n + 1, sizeof *cells);
 	struct rf_cell *key = rf_xcalloc(job->njkey + 1, sizeof *key);
+	const struct rf_diff_shape *sh = p->shape;
+	struct rf_cell *skey = rf_xcalloc(sh->nsrc_key + 1, sizeof *skey);
 	size_t *offs = rf_xcalloc(n + 1, sizeof *offs);
 	struct rf_buf b = RF_BUF_INIT;
 
@@ -288,10 +290,14 @@ static void *job_main(void *arg)
 		rf_predict_image(job->pr, &p->ops[i], &b, cells, offs);
 		for (k = 0; k < job->njkey; k++)
 			key[k] = cells[job->jkey[k]];
-		job->rc = rf_journal_add(job->w, RF_OP_INSERT, key, NULL, cells, &job->err);
+		for (k = 0; k < sh->nsrc_key; k++)
+			skey[k] = p->ops[i].row->src[sh->src_key[k]];
+		job->rc = rf_journal_add_src(job->w, RF_OP_INSERT, key, sh->nsrc_key ? skey : NULL,
+		                             NULL, cells, &job->err);
 	}
 	free(cells);
 	free(key);
+	free(skey);
 	free(offs);
 	rf_buf_free(&b);
 	return NULL;

@@ -120,7 +120,7 @@ static int refuse_regenerated(const struct rf_set_plan *sp, struct rf_error *err
 						cc = -1;
 				for (j = 0; j < ps->ncols && cc >= 0; j++)
 					if (strcmp(ps->cols[j].name, fk->ref_cols[k]) == 0 &&
-					    !ps->cols[j].copy)
+					    !ps->cols[j].copy && !ps->cols[j].hidden)
 						return refuse_why(sp, (size_t)p, t, fk, k, err);
 			}
 		}

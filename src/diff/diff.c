@@ -32,6 +32,8 @@ struct diff_side {
 	bool have_row; /* cells hold a row not yet merged */
 	bool eof;
 	const char *label; /* "source" / "target" */
+	bool use_mem;      /* rows come from mem (remapped, sorted), not the stream */
+	struct diff_mem mem;
 };
 
 struct rf_diff {
@@ -276,7 +278,12 @@ static int side_advance(struct rf_diff *d, struct diff_side *s, struct rf_error 
 	s->have_row = false;
 	if (s->eof)
 		return 0;
-	r = s->db->ops->stream_next(s->stream, &row, err);
+	if (s->use_mem) {
+		row = diff_mem_next(&s->mem);
+		r = row != NULL;
+	} else {
+		r = s->db->ops->stream_next(s->stream, &row, err);
+	}
 	if (r < 0)
 		return -1;
 	if (r == 0) {
@@ -410,7 +417,17 @@ static int side_open(struct rf_diff *d, int idx, struct rf_db *db, const char *w
 		}
 		return side_stream(d, idx, &d->plan.ranges[0], err);
 	}
-	return side_stream(d, idx, NULL, err);
+	if (side_stream(d, idx, NULL, err) != 0)
+		return -1;
+	if (idx == 0 && sh->remapped) {
+		s->use_mem = true;
+		if (diff_mem_load(sh, db, s->stream, s->shape_cols, s->stream_of, &s->mem, err) !=
+		    0)
+			return -1;
+		db->ops->stream_close(s->stream);
+		s->stream = NULL;
+	}
+	return 0;
 }
 
 /* One side's side_open() on a thread of its own. */
@@ -492,6 +509,7 @@ static void side_close(struct diff_side *s)
 	free(s->stored);
 	free(s->flagged);
 	free(s->prev_key);
+	diff_mem_free(&s->mem);
 	rf_buf_free(&s->buf);
 	rf_buf_free(&s->prev_buf);
 }
@@ -515,6 +533,10 @@ static int choose_algorithm(struct rf_diff *d, const struct rf_diff_opts *o, con
 		return 0;
 	if (auto_mode && (!src->ops->is_server || !dst->ops->is_server)) {
 		d->note = rf_xstrdup("a side is a local file");
+		return 0;
+	}
+	if (d->shape->remapped) {
+		d->note = rf_xstrdup("keys are remapped (--remap): computed by rowferry");
 		return 0;
 	}
 	d->note = diff_hash_refusal(d->shape, src, dst);

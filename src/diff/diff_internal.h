@@ -48,4 +48,19 @@ int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_
                    struct diff_hash_plan *plan, struct rf_diff_stats *stats, struct rf_error *err);
 void diff_hash_plan_free(struct diff_hash_plan *p);
 
+/* diff_remap.c: the source's rows of a shape with remapped columns
+ * (shape->remapped), read whole from stream st (columns shape_cols, the
+ * inverse stream_of), remapped and sorted by the key. */
+struct diff_mem {
+	size_t len, pos;
+	void *rows;
+};
+/* 0, or -1 with err (the stream's); m is the caller's to free either way. */
+int diff_mem_load(const struct rf_diff_shape *sh, struct rf_db *db, struct rf_stream *st,
+                  const size_t *shape_cols, const int *stream_of, struct diff_mem *m,
+                  struct rf_error *err);
+/* The next row (valid until diff_mem_free), or NULL at the end. */
+const struct rf_row *diff_mem_next(struct diff_mem *m);
+void diff_mem_free(struct diff_mem *m);
+
 #endif

@@ -44,9 +44,11 @@ void diff_shape_clear(struct rf_diff_shape *sh)
 		if (sh->cols[i].ref)
 			rf_col_ref_clear(sh->cols[i].ref);
 		free(sh->cols[i].ref);
+		free(sh->cols[i].remap);
 	}
 	free(sh->cols);
 	free(sh->key);
+	free(sh->src_key);
 	rf_table_info_free(&sh->src_table);
 	rf_table_info_free(&sh->dst_table);
 	rf_strlist_free(&sh->warnings);
@@ -228,6 +230,34 @@ out:
 	return rc;
 }
 
+/* Where the target's key is not the source's (a primary key column
+ * excluded or remapped), the source's primary key again as hidden
+ * columns, for the journal's source_key (DESIGN §6). */
+static void add_source_key(struct rf_diff_shape *sh)
+{
+	static const struct rf_col_opts plain = RF_COL_OPTS_INIT;
+	const struct rf_table_info *t = &sh->src_table;
+	size_t k, n = sh->ncols;
+	bool differs = false;
+
+	for (k = 0; k < t->npk; k++) {
+		int c = diff_shape_col(sh, t->cols[t->pk[k]].name);
+		differs = differs || c < 0 || sh->cols[c].excluded || sh->cols[c].remap;
+	}
+	if (!t->npk || !differs)
+		return;
+	sh->src_key = rf_xcalloc(t->npk, sizeof *sh->src_key);
+	for (k = 0; k < t->npk; k++) {
+		struct rf_diff_col *c = add_col(sh, t->cols[t->pk[k]].name);
+		c->src = (int)t->pk[k];
+		c->tclass = t->cols[t->pk[k]].tclass;
+		c->opts = plain;
+		c->excluded = true;
+		c->hidden = true;
+		sh->src_key[sh->nsrc_key++] = n + k;
+	}
+}
+
 int diff_shape_build(struct rf_diff_shape *sh, const struct rf_selection *sel, struct rf_error *err)
 {
 	size_t i;
@@ -265,6 +295,13 @@ int diff_shape_build(struct rf_diff_shape *sh, const struct rf_selection *sel, s
 				rf_col_ref_copy(c->ref, &sel->refs[r]);
 				c->tclass = sel->refs[r].mk_class;
 			}
+		for (size_t r = 0; r < sel->nremaps; r++)
+			if (c->copy && strcmp(sel->remaps[r].col, c->name) == 0) {
+				/* the source's value becomes a UUID: the target's class */
+				c->remap = rf_xstrdup(sel->remaps[r].table);
+				c->tclass = b;
+				sh->remapped = true;
+			}
 		if (c->src >= 0 && c->dst < 0 && !c->excluded) {
 			char *w = rf_xasprintf(
 			    "column %s is only in the source: not compared or copied", c->name);
@@ -272,6 +309,9 @@ int diff_shape_build(struct rf_diff_shape *sh, const struct rf_selection *sel, s
 			free(w);
 		}
 	}
+	memcpy(sh->remap_ns, sel->remap_ns, sizeof sh->remap_ns);
+	if (sel->source_key)
+		add_source_key(sh);
 	return resolve_key(sh, sel, err);
 }
 
@@ -286,7 +326,7 @@ void rf_diff_stream_cols(const struct rf_diff_shape *shape, int side, size_t **c
 		int idx = side == 0 ? c->src : c->dst;
 		/* the source sends only what is compared or copied; the target sends
 		 * every column, for plans and before-images */
-		if (idx < 0 || (side == 0 && c->excluded))
+		if (idx < 0 || (side == 0 && c->excluded && !c->hidden))
 			continue;
 		(*cols)[k] = (size_t)idx;
 		(*shape_cols)[k] = i;

@@ -232,8 +232,8 @@ size_t rf_lookup_span(const struct rf_db *db, size_t n)
 
 /* One stream of the rows of t matching `where`, each passed to fn. */
 static int stream_where(struct rf_db *db, const struct rf_table_info *t, const char *where,
-                        const size_t *stream_cols, size_t nstream, bool lock, rf_lookup_fn fn,
-                        void *ctx, struct rf_error *err)
+                        const size_t *stream_cols, size_t nstream, const struct rf_stream_ref *refs,
+                        bool lock, rf_lookup_fn fn, void *ctx, struct rf_error *err)
 {
 	struct rf_stream_spec spec;
 	struct rf_stream *st = NULL;
@@ -246,6 +246,7 @@ static int stream_where(struct rf_db *db, const struct rf_table_info *t, const c
 	spec.cols = stream_cols;
 	spec.where = where;
 	spec.lock = lock;
+	spec.refs = refs;
 	if (db->ops->stream_open(db, &spec, &st, err) != 0)
 		return -1;
 	while ((r = db->ops->stream_next(st, &row, err)) == 1)
@@ -259,8 +260,9 @@ static int stream_where(struct rf_db *db, const struct rf_table_info *t, const c
 
 static int lookup_chunks(struct rf_db *db, const struct rf_table_info *t,
                          const struct rf_lookup_key *key, const struct rf_cell *tuples,
-                         size_t ntuples, const size_t *stream_cols, size_t nstream, bool lock,
-                         rf_lookup_fn fn, void *ctx, struct rf_error *err)
+                         size_t ntuples, const size_t *stream_cols, size_t nstream,
+                         const struct rf_stream_ref *refs, bool lock, rf_lookup_fn fn, void *ctx,
+                         struct rf_error *err)
 {
 	struct rf_buf where = RF_BUF_INIT;
 	size_t first, chunk = key->chunk ? key->chunk : RF_LOOKUP_CHUNK;
@@ -269,7 +271,8 @@ static int lookup_chunks(struct rf_db *db, const struct rf_table_info *t,
 	for (first = 0; rc == 0 && first < ntuples; first += chunk) {
 		size_t n = ntuples - first < chunk ? ntuples - first : chunk;
 		build_where(db, t, key, tuples, first, n, &where);
-		rc = stream_where(db, t, where.data, stream_cols, nstream, lock, fn, ctx, err);
+		rc =
+		    stream_where(db, t, where.data, stream_cols, nstream, refs, lock, fn, ctx, err);
 	}
 	rf_buf_free(&where);
 	return rc;
@@ -280,8 +283,9 @@ static int lookup_chunks(struct rf_db *db, const struct rf_table_info *t,
  * (which = never matches) are looked up in chunks as usual. */
 static int lookup_table(struct rf_db *db, const struct rf_table_info *t,
                         const struct rf_lookup_key *key, const struct rf_cell *tuples,
-                        size_t ntuples, const size_t *stream_cols, size_t nstream, bool lock,
-                        rf_lookup_fn fn, void *ctx, struct rf_error *err)
+                        size_t ntuples, const size_t *stream_cols, size_t nstream,
+                        const struct rf_stream_ref *refs, bool lock, rf_lookup_fn fn, void *ctx,
+                        struct rf_error *err)
 {
 	static unsigned seq;
 	struct rf_buf data = RF_BUF_INIT, cols = RF_BUF_INIT, where = RF_BUF_INIT;
@@ -303,8 +307,8 @@ static int lookup_table(struct rf_db *db, const struct rf_table_info *t,
 		for (j = 0; j < key->n && !(key->kept && *key->kept); j++)
 			db->ops->bulk_value(db, key->classes[j], &tu[j], j + 1 == key->n, &data);
 	}
-	if (nnull &&
-	    lookup_chunks(db, t, key, nulls, nnull, stream_cols, nstream, lock, fn, ctx, err) != 0)
+	if (nnull && lookup_chunks(db, t, key, nulls, nnull, stream_cols, nstream, refs, lock, fn,
+	                           ctx, err) != 0)
 		goto out;
 	if (nnull == ntuples) {
 		rc = 0;
@@ -329,7 +333,7 @@ static int lookup_table(struct rf_db *db, const struct rf_table_info *t,
 	rf_buf_printf(&where,
 	              key->n == 1 ? "%s IN (SELECT %s FROM %s)" : "(%s) IN (SELECT %s FROM %s)",
 	              cols.data, cols.data, name);
-	rc = stream_where(db, t, where.data, stream_cols, nstream, lock, fn, ctx, err);
+	rc = stream_where(db, t, where.data, stream_cols, nstream, refs, lock, fn, ctx, err);
 	/* on failure the transaction is rolled back, and the table with it */
 	if (rc == 0 && !key->kept)
 		rc = db->ops->temp_drop(db, name, err);
@@ -352,14 +356,24 @@ int rf_lookup_release(struct rf_db *db, char **kept, struct rf_error *err)
 	return rc;
 }
 
+int rf_lookup_rows_refs(struct rf_db *db, const struct rf_table_info *t,
+                        const struct rf_lookup_key *key, const struct rf_cell *tuples,
+                        size_t ntuples, const size_t *stream_cols, const struct rf_stream_ref *refs,
+                        size_t nstream, bool lock, rf_lookup_fn fn, void *ctx, struct rf_error *err)
+{
+	if (table_path(db, ntuples))
+		return lookup_table(db, t, key, tuples, ntuples, stream_cols, nstream, refs, lock,
+		                    fn, ctx, err);
+	return lookup_chunks(db, t, key, tuples, ntuples, stream_cols, nstream, refs, lock, fn, ctx,
+	                     err);
+}
+
 int rf_lookup_rows(struct rf_db *db, const struct rf_table_info *t, const struct rf_lookup_key *key,
                    const struct rf_cell *tuples, size_t ntuples, const size_t *stream_cols,
                    size_t nstream, bool lock, rf_lookup_fn fn, void *ctx, struct rf_error *err)
 {
-	if (table_path(db, ntuples))
-		return lookup_table(db, t, key, tuples, ntuples, stream_cols, nstream, lock, fn,
-		                    ctx, err);
-	return lookup_chunks(db, t, key, tuples, ntuples, stream_cols, nstream, lock, fn, ctx, err);
+	return rf_lookup_rows_refs(db, t, key, tuples, ntuples, stream_cols, NULL, nstream, lock,
+	                           fn, ctx, err);
 }
 
 enum rf_type_class rf_lookup_class(enum rf_type_class value_class, enum rf_type_class column_class)

@@ -102,5 +102,12 @@ size_t rf_lookup_span(const struct rf_db *db, size_t n);
 int rf_lookup_rows(struct rf_db *db, const struct rf_table_info *t, const struct rf_lookup_key *key,
                    const struct rf_cell *tuples, size_t ntuples, const size_t *stream_cols,
                    size_t nstream, bool lock, rf_lookup_fn fn, void *ctx, struct rf_error *err);
+/* The same, streaming column i as its parent's match key where refs (NULL,
+ * or nstream entries) says so, as rf_stream_spec's refs. */
+int rf_lookup_rows_refs(struct rf_db *db, const struct rf_table_info *t,
+                        const struct rf_lookup_key *key, const struct rf_cell *tuples,
+                        size_t ntuples, const size_t *stream_cols, const struct rf_stream_ref *refs,
+                        size_t nstream, bool lock, rf_lookup_fn fn, void *ctx,
+                        struct rf_error *err);
 
 #endif

@@ -30,6 +30,11 @@ void rf_selection_free(struct rf_selection *s)
 	for (i = 0; i < s->nrefs; i++)
 		rf_col_ref_clear(&s->refs[i]);
 	free(s->refs);
+	for (i = 0; i < s->nremaps; i++) {
+		free(s->remaps[i].col);
+		free(s->remaps[i].table);
+	}
+	free(s->remaps);
 	memset(s, 0, sizeof *s);
 }
 
@@ -94,6 +99,14 @@ void rf_selection_copy(struct rf_selection *dst, const struct rf_selection *src)
 	dst->refs = rf_xcalloc(src->nrefs + 1, sizeof *dst->refs);
 	for (i = 0; i < src->nrefs; i++)
 		rf_col_ref_copy(&dst->refs[i], &src->refs[i]);
+	dst->nremaps = src->nremaps;
+	dst->remaps = rf_xcalloc(src->nremaps + 1, sizeof *dst->remaps);
+	for (i = 0; i < src->nremaps; i++) {
+		dst->remaps[i].col = rf_xstrdup(src->remaps[i].col);
+		dst->remaps[i].table = rf_xstrdup(src->remaps[i].table);
+	}
+	memcpy(dst->remap_ns, src->remap_ns, sizeof dst->remap_ns);
+	dst->source_key = src->source_key;
 }
 
 /* The option record for col, created on first use. */

@@ -27,6 +27,8 @@ struct wtable {
 	size_t nkey, ncols;
 	char **key; /* the header's names, encoded as "name": (json_name) */
 	char **cols;
+	size_t nskey;
+	char **skey; /* source_key's names (rf_journal_set_source_key) */
 };
 
 struct rf_journal_writer {
@@ -506,6 +508,9 @@ static void wtable_free(struct wtable *t)
 		free(t->key[i]);
 	for (i = 0; t->cols && i < t->ncols; i++)
 		free(t->cols[i]);
+	for (i = 0; t->skey && i < t->nskey; i++)
+		free(t->skey[i]);
+	free(t->skey);
 	free(t->key);
 	free(t->cols);
 	free(t->table);
@@ -633,14 +638,37 @@ void rf_journal_use_table(struct rf_journal_writer *w, size_t table)
 		w->cur = &w->tables[table];
 }
 
+void rf_journal_set_source_key(struct rf_journal_writer *w, size_t table, const char *const *names,
+                               size_t n)
+{
+	struct wtable *t;
+	size_t i;
+	if (table >= w->ntables || w->tables[table].skey)
+		return;
+	t = &w->tables[table];
+	t->skey = rf_xcalloc(n + 1, sizeof *t->skey);
+	for (i = 0; i < n; i++)
+		t->skey[i] = json_name(names[i]);
+	t->nskey = n;
+}
+
 int rf_journal_add(struct rf_journal_writer *w, enum rf_op_kind kind, const struct rf_cell *key,
                    const struct rf_cell *before, const struct rf_cell *after, struct rf_error *err)
+{
+	return rf_journal_add_src(w, kind, key, NULL, before, after, err);
+}
+
+int rf_journal_add_src(struct rf_journal_writer *w, enum rf_op_kind kind, const struct rf_cell *key,
+                       const struct rf_cell *source_key, const struct rf_cell *before,
+                       const struct rf_cell *after, struct rf_error *err)
 {
 	const struct wtable *t = w->cur;
 
 	/* built where it is queued: a line is never copied (a huge value) */
 	rf_buf_printf(&w->pending, "{\"op\":\"%s\",\"table\":%s", rf_op_name(kind), t->table);
 	if (add_image(w, "key", t->nkey, t->key, key, err) != 0 ||
+	    (source_key && t->nskey &&
+	     add_image(w, "source_key", t->nskey, t->skey, source_key, err) != 0) ||
 	    (before && add_image(w, "before", t->ncols, t->cols, before, err) != 0) ||
 	    (after && add_image(w, "after", t->ncols, t->cols, after, err) != 0))
 		return -1;

@@ -8,13 +8,13 @@
  */
 #include <ctype.h>
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "rowferry/map.h"
+#include "rowferry/uuid.h"
 
 void rf_map_value_free(struct rf_map_value *v)
 {
@@ -39,36 +39,10 @@ static void set_text(struct rf_map_value *v, enum rf_type_class cls, const char 
 	v->is_default = false;
 }
 
-/* RFC 4122 namespace for URLs: 6ba7b811-9dad-11d1-80b4-00c04fd430c8. */
-static const unsigned char url_namespace[16] = {0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1,
-                                                0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8};
-
 void rf_map_row_init(struct rf_map_row *r)
 {
 	memset(r, 0, sizeof *r);
-	memcpy(r->namespace_id, url_namespace, sizeof url_namespace);
-}
-
-void rf_uuid5(const unsigned char ns[16], const void *name, size_t len, struct rf_buf *out)
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	char text[37];
-
-	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) || !EVP_DigestUpdate(ctx, ns, 16) ||
-	    (len && !EVP_DigestUpdate(ctx, name, len)) || !EVP_DigestFinal_ex(ctx, md, &mdlen)) {
-		fputs("rowferry: out of memory (SHA-1)\n", stderr);
-		abort();
-	}
-	EVP_MD_CTX_free(ctx);
-	md[6] = (unsigned char)((md[6] & 0x0f) | 0x50); /* version 5 */
-	md[8] = (unsigned char)((md[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-	snprintf(text, sizeof text,
-	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", md[0],
-	         md[1], md[2], md[3], md[4], md[5], md[6], md[7], md[8], md[9], md[10], md[11],
-	         md[12], md[13], md[14], md[15]);
-	rf_buf_add(out, text, 36);
+	memcpy(r->namespace_id, rf_uuid_url_namespace, sizeof r->namespace_id);
 }
 
 /* Civil date of a day count since 1970-01-01 (Howard Hinnant's

@@ -15,6 +15,7 @@
 #include "rowferry/db.h"
 #include "rowferry/secret.h"
 #include "rowferry/util.h"
+#include "rowferry/uuid.h"
 
 static void expect_redacted(const char *url, const char *want)
 {
@@ -303,6 +304,36 @@ static void reserved_empty_buffer_is_an_empty_string(void **state)
 	free(s);
 }
 
+/* --remap's namespace: a configured UUID parsed either case, a bad one
+ * refused, none derived from the connection's name as UUIDv5(URL,
+ * "rowferry:remap:NAME") (e2e.copy_remap checks the keys against
+ * Python's uuid.uuid5). */
+static void remap_namespace_is_parsed_or_derived(void **state)
+{
+	unsigned char ns[16], again[16];
+	struct rf_buf b = RF_BUF_INIT;
+	struct rf_error err;
+
+	(void)state;
+	rf_error_clear(&err);
+	assert_int_equal(
+	    rf_uuid_remap_namespace("6BA7B811-9dad-11d1-80b4-00c04fd430c8", "prod", ns, &err), 0);
+	assert_memory_equal(ns, rf_uuid_url_namespace, 16);
+	assert_int_equal(rf_uuid_parse("6ba7b811-9dad-11d1-80b4-00c04fd430c", ns), -1);
+	assert_int_equal(rf_uuid_parse("6ba7b8119-dad-11d1-80b4-00c04fd430c8", ns), -1);
+	assert_int_equal(rf_uuid_parse("6ba7b811-9dad-11d1-80b4-00c04fd430cg", ns), -1);
+	assert_int_equal(rf_uuid_remap_namespace("nope", "prod", ns, &err), -1);
+	assert_true(err.set);
+	rf_error_clear(&err);
+	assert_int_equal(rf_uuid_remap_namespace(NULL, "prod", ns, &err), 0);
+	rf_uuid5(rf_uuid_url_namespace, "rowferry:remap:prod", 19, &b);
+	assert_int_equal(rf_uuid_parse(b.data, again), 0);
+	assert_memory_equal(ns, again, 16);
+	rf_buf_free(&b);
+	assert_int_equal(rf_uuid_remap_namespace(NULL, "dev", again, &err), 0);
+	assert_memory_not_equal(ns, again, 16);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +345,7 @@ int main(void)
 	    cmocka_unit_test(int64_text_handles_the_edges),
 	    cmocka_unit_test(strlist_split_trims_and_skips_empty_items),
 	    cmocka_unit_test(first_error_wins),
+	    cmocka_unit_test(remap_namespace_is_parsed_or_derived),
 	    cmocka_unit_test(suggest_finds_the_near_name),
 	    cmocka_unit_test(reserved_empty_buffer_is_an_empty_string),
 	};
