@@ -60,12 +60,15 @@ SQL
 
 start_my() {
 	local d=$dir/my port=$1
-	mkdir -p "$d"
-	[ "$(id -u)" -eq 0 ] && chown mysql: "$d"
+	# its own tmpdir: temporary tables live there, not in the /tmp that
+	# other programs on the machine clean (a removed #sql-temptable file
+	# failed a statement mid-test)
+	mkdir -p "$d/tmp"
+	[ "$(id -u)" -eq 0 ] && chown mysql: "$d" "$d/tmp"
 	as_user mysql mariadb-install-db --no-defaults --datadir="$d/data" --auth-root-authentication-method=normal \
 		--skip-test-db >"$dir/my-install.log" 2>&1
 	as_user mysql mariadbd --no-defaults --datadir="$d/data" --socket="$d/mysql.sock" \
-		--port="$port" --bind-address=127.0.0.1 --pid-file="$d/mariadbd.pid" \
+		--tmpdir="$d/tmp" --port="$port" --bind-address=127.0.0.1 --pid-file="$d/mariadbd.pid" \
 		--log-error="$d/server.log" --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=0 \
 		--innodb-doublewrite=0 --skip-log-bin --character-set-server=utf8mb4 \
 		--collation-server=utf8mb4_general_ci --max-connections=50 --max-allowed-packet=1G >/dev/null 2>&1 &
