@@ -275,7 +275,7 @@ static bool preview_action(struct view *v, enum action a)
 {
 	struct preview_view *p = v->priv;
 	struct session *s = v->con->session;
-	char *name;
+	char *name, *c;
 
 	if (pager_move(&v->list, a))
 		return true;
@@ -289,6 +289,9 @@ static bool preview_action(struct view *v, enum action a)
 	case ACT_SAVE:
 		name = rf_xasprintf("rowferry-%s-%spreview.sql", p->set ? p->root : s->sel.table,
 		                    p->set ? "set-" : "");
+		for (c = name; *c; c++) /* "the marked tables": no spaces in a file name */
+			if (*c == ' ')
+				*c = '-';
 		lineedit_free(&p->path);
 		lineedit_init(&p->path, name, NULL);
 		free(name);
