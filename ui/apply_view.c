@@ -235,6 +235,18 @@ static void show_result(struct view *v, const struct rf_apply_result *res,
 		                res->journal ? res->journal : "");
 }
 
+/* As copy --all: a SQLite source passes PRAGMA integrity_check before
+ * anything is written, and its file's SHA-256 (into sha) goes into the
+ * journal's header through o. */
+static int check_source(struct console *con, char sha[RF_SHA256_HEX_LEN + 1],
+                        struct rf_apply_opts *o, struct rf_error *err)
+{
+	if (rf_all_check_source(con->src, sha, NULL, err) != 0)
+		return -1;
+	o->source_sha256 = sha[0] ? sha : NULL;
+	return 0;
+}
+
 static void run_apply(struct view *v)
 {
 	struct apply_view *a = v->priv;
@@ -243,6 +255,7 @@ static void run_apply(struct view *v)
 	struct rf_apply_result res;
 	struct rf_all_check check;
 	struct rf_error err;
+	char sha[RF_SHA256_HEX_LEN + 1] = "";
 
 	memset(&check, 0, sizeof check);
 	rf_apply_opts_init(&o, &con->cfg);
@@ -260,7 +273,9 @@ static void run_apply(struct view *v)
 	a->state = APPLY_RUNNING;
 	con->writing = true;
 	screen_draw(con);
-	if (a->set)
+	if (a->set && a->verify && check_source(con, sha, &o, &err) != 0)
+		res.status = RF_APPLY_REFUSED;
+	else if (a->set)
 		rf_set_apply(a->set, con->src, con->dst, &o, &res, &err);
 	else
 		rf_apply(a->plan, con->src, con->dst, &o, &res, &err);

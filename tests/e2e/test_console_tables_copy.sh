@@ -8,8 +8,10 @@
 # marked tables as one set - the saved script is `copy --all --tables
 # MARKED --dry-run`'s byte for byte - and A applies it in one transaction,
 # verified before COMMIT as copy --all is (a target trigger that changes a
-# copied row makes the verification fail and roll everything back). On the
-# demo's SQLite files, at 120x30 and 60x15.
+# copied row makes the verification fail and roll everything back), the
+# SQLite source's SHA-256 in the journal and a corrupted source refused
+# before any write (PRAGMA integrity_check). On the demo's SQLite files, no
+# servers, at 120x30 and 60x15.
 . "$(dirname "$0")/console_lib.sh"
 
 make_demo
@@ -24,6 +26,7 @@ MARKED=jobs,order_lines,siteflow_orders
 rf copy --all --tables "$MARKED" --config "$CFG" --dry-run
 assert_eq "the CLI's dry run of the marked tables" 0 "$rc"
 cp "$T/out" "$T/cli.sql"
+dev_sha=$(sha256sum "$DEV" | cut -d' ' -f1)
 
 echo "# marks, the missing table, p and A"
 console --config "$CFG" <<EOF
@@ -93,6 +96,9 @@ assert_contains "A: the typed confirmation" "Type prod to apply" "$(screen apply
 assert_contains "applied in one transaction" "Applied to prod in one transaction: 13 inserted, 4 updated, 0 deleted" "$(screen applied)"
 assert_contains "verified before COMMIT" "Verified before COMMIT as copy --all does" "$(screen applied)"
 assert_contains "a journal" "Journal: $T/demo/" "$(screen applied)"
+journal=$(sed -n 's/^Journal: \([^ ]*\).*/\1/p' "$T/applied")
+assert_eq "the journal's header has the SQLite source's SHA-256, as copy --all's" "$dev_sha" \
+	"$(head -n 1 "$journal" | jq -r .source_sha256)"
 assert_contains "q: back to the tables, counted again (2 rows only in prod kept)" "~*siteflow_orders                   38              40" "$(screen back)"
 assert_contains "... the marks kept" " *jobs " "$(screen back)"
 for t in jobs order_lines; do
@@ -128,6 +134,28 @@ assert_eq "prod as it was: jobs not updated" "Changed in prod" \
 assert_eq "prod as it was: the same file content" \
 	"$(sq "$T/prod_trigger.db" "SELECT count(*), sum(qty) FROM siteflow_orders")" \
 	"$(sq "$PROD" "SELECT count(*), sum(qty) FROM siteflow_orders")"
+
+echo "# a corrupted SQLite source (an unmarked table's page): A refused, nothing written"
+cp "$T/prod_start.db" "$PROD"
+cp "$DEV" "$T/bad.db"
+rp=$(sq "$T/bad.db" "SELECT rootpage FROM sqlite_master WHERE name = 'siteflow_batches'")
+ps=$(sq "$T/bad.db" 'PRAGMA page_size')
+printf '\x0d\xff\xff\xff\xff' | dd of="$T/bad.db" bs=1 seek=$((ps * (rp - 1))) conv=notrunc 2>/dev/null
+sed "s|$DEV|$T/bad.db|; s|undo_dir = .*|undo_dir = $T/undo-bad|" "$CFG" >"$T/bad.ini"
+assert_contains "the bad config reads the bad copy" "$T/bad.db" "$(cat "$T/bad.ini")"
+console --config "$T/bad.ini" <<EOF
+:key g j Space Space G Space
+:key A
+:type prod
+:enter
+:wait-idle
+:dump $T/corrupt
+EOF
+assert_eq "exit 0" 0 "$rc"
+assert_contains "refused: PRAGMA integrity_check" "Refused, nothing written: dev: failed PRAGMA integrity_check" "$(screen corrupt)"
+assert_eq "corrupted source: nothing written" "Changed in prod" \
+	"$(sq "$PROD" "SELECT customer FROM jobs WHERE job_number = '0000061'")"
+assert_eq "corrupted source: no journal" 0 "$(find "$T/undo-bad" -type f 2>/dev/null | wc -l)"
 
 echo "# 60x15: * marks all, the missing one named, unmarked, p and A"
 cp "$T/prod_start.db" "$PROD"
