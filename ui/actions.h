@@ -30,7 +30,9 @@
 	X(OPEN, "open", "Enter", NULL, G_ANY,                                                      \
 	  "Open the table, cell, journal or choice under the cursor")                              \
 	X(MARK, "mark", "Space", NULL, G_DIFF,                                                     \
-	  "Mark or unmark a row (the copy takes marked rows)")                                     \
+	  "Mark or unmark a row (the copy takes marked rows), or a table on the tables screen")    \
+	X(MARK_ALL, "mark-all", "*", NULL, G_TABLES,                                               \
+	  "Mark or unmark every table: p and A copy the marked tables whole, as one set")          \
 	X(NEXT_DIFF, "next-diff", "]", NULL, G_DIFF, "Next difference")                            \
 	X(PREV_DIFF, "prev-diff", "[", NULL, G_DIFF, "Previous difference")                        \
 	X(SEARCH, "search", "/", NULL, G_ANY, "Filter tables / search rows")                       \

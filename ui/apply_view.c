@@ -9,6 +9,7 @@
 
 #include "confirm.h"
 #include "draw.h"
+#include "rowferry/all_copy.h"
 #include "rowferry/apply.h"
 #include "rowferry/preview.h"
 #include "rowferry/set_copy.h"
@@ -32,6 +33,7 @@ struct apply_view {
 	struct rf_set_plan *set;
 	bool owns_set;
 	const char *root;
+	bool verify; /* every table checked before COMMIT (all_copy.h) */
 };
 
 /* Operations the copy would run. */
@@ -194,6 +196,11 @@ static void show_result(struct view *v, const struct rf_apply_result *res,
 		                "%zu deleted (%.2f s).",
 		                con->dst->name, res->inserted, res->updated, res->deleted,
 		                res->seconds);
+		if (a->verify)
+			text_lines_adds(
+			    &a->lines, COLOR_NORMAL,
+			    "Verified before COMMIT as copy --all does: each table's rows "
+			    "counted and, where exact, checksummed on both sides.");
 		break;
 	case RF_APPLY_NOTHING:
 		text_lines_adds(&a->lines, COLOR_NORMAL, "Nothing to apply.");
@@ -217,7 +224,8 @@ static void show_result(struct view *v, const struct rf_apply_result *res,
 		text_lines_addf(&a->lines, COLOR_NORMAL, "Journal: %s", res->journal);
 	text_lines_add(&a->lines, COLOR_NORMAL, "", 0);
 	text_lines_adds(&a->lines, COLOR_DIM,
-	                a->set ? "q goes back to the related tables, counted again."
+	                a->set && a->verify ? "q goes back to the tables, counted again."
+	                : a->set            ? "q goes back to the related tables, counted again."
 	                : res->status == RF_APPLY_DONE
 	                    ? "The diff has run again. q goes back to it; u lists the journals "
 	                      "(rollback)."
@@ -227,15 +235,36 @@ static void show_result(struct view *v, const struct rf_apply_result *res,
 		                res->journal ? res->journal : "");
 }
 
+/* As copy --all: a SQLite source passes PRAGMA integrity_check before
+ * anything is written, and its file's SHA-256 (into sha) goes into the
+ * journal's header through o. */
+static int check_source(struct console *con, char sha[RF_SHA256_HEX_LEN + 1],
+                        struct rf_apply_opts *o, struct rf_error *err)
+{
+	if (rf_all_check_source(con->src, sha, NULL, err) != 0)
+		return -1;
+	o->source_sha256 = sha[0] ? sha : NULL;
+	return 0;
+}
+
 static void run_apply(struct view *v)
 {
 	struct apply_view *a = v->priv;
 	struct console *con = v->con;
 	struct rf_apply_opts o;
 	struct rf_apply_result res;
+	struct rf_all_check check;
 	struct rf_error err;
+	char sha[RF_SHA256_HEX_LEN + 1] = "";
 
+	memset(&check, 0, sizeof check);
 	rf_apply_opts_init(&o, &con->cfg);
+	if (a->set && a->verify) { /* as copy --all: a mismatch rolls back */
+		rf_all_check_init(&check, a->set, con->src, con->dst);
+		o.verify = rf_all_verify;
+		o.step_done = rf_all_step_done;
+		o.verify_ctx = &check;
+	}
 	o.warnings = &a->warnings; /* shown: rf_apply refuses on their errors too */
 	memset(&res, 0, sizeof res);
 	rf_error_clear(&err);
@@ -244,7 +273,9 @@ static void run_apply(struct view *v)
 	a->state = APPLY_RUNNING;
 	con->writing = true;
 	screen_draw(con);
-	if (a->set)
+	if (a->set && a->verify && check_source(con, sha, &o, &err) != 0)
+		res.status = RF_APPLY_REFUSED;
+	else if (a->set)
 		rf_set_apply(a->set, con->src, con->dst, &o, &res, &err);
 	else
 		rf_apply(a->plan, con->src, con->dst, &o, &res, &err);
@@ -254,6 +285,7 @@ static void run_apply(struct view *v)
 	a->plan = NULL;
 	a->state = APPLY_RESULT;
 	show_result(v, &res, &err);
+	rf_all_check_free(&check);
 	if (res.status == RF_APPLY_DONE) {
 		/* a set's tables are counted again by the related screen */
 		if (!a->set)
@@ -335,7 +367,8 @@ void apply_view_open(struct console *con)
 	view_push(con, v);
 }
 
-void apply_view_open_set(struct console *con, struct rf_set_plan *sp, const char *root, bool take)
+void apply_view_open_set(struct console *con, struct rf_set_plan *sp, const char *root, bool take,
+                         bool verify)
 {
 	struct apply_view *a = rf_xcalloc(1, sizeof *a);
 	struct view *v = view_new(con, &apply_ops, a);
@@ -343,6 +376,7 @@ void apply_view_open_set(struct console *con, struct rf_set_plan *sp, const char
 	a->set = sp;
 	a->owns_set = take;
 	a->root = root;
+	a->verify = verify;
 	confirm_init(&a->confirm, con);
 	summarize_set(v);
 	view_push(con, v);

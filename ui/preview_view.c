@@ -27,13 +27,16 @@ struct preview_view {
 	size_t hscroll;       /* columns scrolled off the left (h/l) */
 	struct lineedit path; /* the save prompt */
 	bool saving;
-	/* a copy of a set (the related-tables screen): its plan (owned), the
-	 * screen that plans it (below this one), its operations and the
-	 * root's name (borrowed); set NULL for the session's table */
+	/* a copy of a set (the related-tables or tables screen): its plan
+	 * (owned), the screen that plans it (below this one), its operations,
+	 * the set's name (borrowed) and whether the apply verifies every
+	 * table (whole tables, as copy --all); set NULL for the session's
+	 * table */
 	struct rf_set_plan *set;
-	struct view *related;
+	struct view *from;
 	unsigned set_ops;
 	const char *root;
+	bool verify;
 };
 
 static enum color_meaning severity_color(enum rf_severity s)
@@ -139,7 +142,7 @@ static void replan(struct view *v, unsigned ops)
 	struct rf_error err;
 
 	rf_error_clear(&err);
-	if (related_view_plan(p->related, ops, sp, &err) != 0) {
+	if (p->from->ops->set_plan(p->from, ops, sp, &err) != 0) {
 		console_error(v->con, &err);
 		rf_set_plan_free(sp);
 		free(sp);
@@ -272,7 +275,7 @@ static bool preview_action(struct view *v, enum action a)
 {
 	struct preview_view *p = v->priv;
 	struct session *s = v->con->session;
-	char *name;
+	char *name, *c;
 
 	if (pager_move(&v->list, a))
 		return true;
@@ -286,6 +289,9 @@ static bool preview_action(struct view *v, enum action a)
 	case ACT_SAVE:
 		name = rf_xasprintf("rowferry-%s-%spreview.sql", p->set ? p->root : s->sel.table,
 		                    p->set ? "set-" : "");
+		for (c = name; *c; c++) /* "the marked tables": no spaces in a file name */
+			if (*c == ' ')
+				*c = '-';
 		lineedit_free(&p->path);
 		lineedit_init(&p->path, name, NULL);
 		free(name);
@@ -303,7 +309,7 @@ static bool preview_action(struct view *v, enum action a)
 		return true;
 	case ACT_APPLY:
 		if (p->set)
-			apply_view_open_set(v->con, p->set, p->root, false);
+			apply_view_open_set(v->con, p->set, p->root, false, p->verify);
 		else
 			apply_view_open(v->con);
 		return true;
@@ -353,14 +359,15 @@ void preview_view_open(struct console *con)
 	build(v);
 }
 
-void preview_view_open_set(struct console *con, struct rf_set_plan *sp, struct view *related)
+void preview_view_open_set(struct console *con, struct rf_set_plan *sp, struct view *from)
 {
 	struct preview_view *p = rf_xcalloc(1, sizeof *p);
 	struct view *v = view_new(con, &preview_ops, p);
 	p->set = sp;
-	p->related = related;
+	p->from = from;
 	p->set_ops = RF_OPS_DEFAULT;
-	p->root = related_view_root(related);
+	p->root = from->ops->set_name(from);
+	p->verify = from->ops->set_whole;
 	view_push(con, v);
 	build_set(v);
 }

@@ -563,14 +563,18 @@ out:
 	return rc;
 }
 
-const char *related_view_root(struct view *v)
+/* The set's name in titles: its root table's (set_name). */
+static const char *related_root(struct view *v)
 {
 	struct related_view *r = v->priv;
 	return r->root.table;
 }
 
-int related_view_plan(struct view *v, unsigned ops_mask, struct rf_set_plan *out,
-                      struct rf_error *err)
+/* The plan of the checked tables (the root always), the operations of
+ * ops_mask: rf_set_plan_build's for the root's selection, less the
+ * unchecked tables (set_plan). */
+static int related_plan(struct view *v, unsigned ops_mask, struct rf_set_plan *out,
+                        struct rf_error *err)
 {
 	struct related_view *r = v->priv;
 	struct console *con = v->con;
@@ -596,7 +600,7 @@ static void copy_set(struct view *v, bool apply)
 	struct rf_error err;
 
 	rf_error_clear(&err);
-	if (related_view_plan(v, RF_OPS_DEFAULT, sp, &err) != 0) {
+	if (related_plan(v, RF_OPS_DEFAULT, sp, &err) != 0) {
 		console_error(v->con, &err);
 		rf_set_plan_free(sp);
 		free(sp);
@@ -604,7 +608,7 @@ static void copy_set(struct view *v, bool apply)
 	}
 	r->copying = true;
 	if (apply)
-		apply_view_open_set(v->con, sp, r->root.table, true);
+		apply_view_open_set(v->con, sp, r->root.table, true, false);
 	else
 		preview_view_open_set(v->con, sp, v);
 }
@@ -742,6 +746,8 @@ static const struct view_ops related_ops = {
     .resume = related_resume,
     .busy = related_busy,
     .work = related_work,
+    .set_plan = related_plan,
+    .set_name = related_root,
     .free = related_free,
 };
 

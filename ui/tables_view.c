@@ -1,5 +1,13 @@
 /* tables_view.c - the first screen: both sides' tables with their row
- * counts; Enter opens a table's diff, `/` filters the list. */
+ * counts; Enter opens a table's diff, `/` filters the list.
+ *
+ * Space marks a table and `*` marks or unmarks them all (DESIGN §13 in
+ * the console): with marks, p and A copy the marked tables as one set,
+ * whole, keys kept - the plan `rowferry copy --all --tables MARKED`
+ * makes, on the set's preview and apply screens (the related-tables
+ * screen's), the apply verifying every table before COMMIT as copy --all
+ * does. A table missing in the target cannot be copied until it is
+ * created (rowferry ddl): p and A refuse while one is marked. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +15,7 @@
 
 #include "draw.h"
 #include "lineedit.h"
+#include "rowferry/set_copy.h"
 #include "theme.h"
 #include "view.h"
 
@@ -15,7 +24,57 @@ struct tables_view {
 	size_t *shown;        /* indexes into con->tables that pass the filter */
 	struct lineedit edit; /* the filter prompt */
 	bool editing;
+	struct rf_strlist marked; /* the marked tables' names, kept across reloads */
 };
+
+static bool is_marked(const struct tables_view *t, const char *name)
+{
+	size_t i;
+	for (i = 0; i < t->marked.len; i++)
+		if (!strcmp(t->marked.items[i], name))
+			return true;
+	return false;
+}
+
+static void set_mark(struct tables_view *t, const char *name, bool on)
+{
+	struct rf_strlist keep = RF_STRLIST_INIT;
+	size_t i;
+
+	if (on) {
+		if (!is_marked(t, name))
+			rf_strlist_add(&t->marked, name);
+		return;
+	}
+	for (i = 0; i < t->marked.len; i++)
+		if (strcmp(t->marked.items[i], name) != 0)
+			rf_strlist_add(&keep, t->marked.items[i]);
+	rf_strlist_free(&t->marked);
+	t->marked = keep;
+}
+
+/* The marked tables in the list's order into names (borrowed from the
+ * list); how many of them the target does not have into *missing, the
+ * first of those into *first_missing. */
+static void marked_tables(struct view *v, const char **names, size_t *n, size_t *missing,
+                          const char **first_missing)
+{
+	struct tables_view *t = v->priv;
+	const struct rf_table_pairs *p = &v->con->tables;
+	size_t i;
+
+	*n = *missing = 0;
+	*first_missing = NULL;
+	for (i = 0; i < p->len; i++) {
+		if (!is_marked(t, p->items[i].name))
+			continue;
+		if (names)
+			names[*n] = p->items[i].name;
+		(*n)++;
+		if (p->items[i].dst_rows == RF_TABLE_ABSENT && !(*missing)++)
+			*first_missing = p->items[i].name;
+	}
+}
 
 static void refilter(struct view *v)
 {
@@ -38,9 +97,20 @@ static void refilter(struct view *v)
 static void load(struct view *v)
 {
 	struct rf_error err;
+	struct tables_view *t = v->priv;
+	const struct rf_table_pairs *p = &v->con->tables;
+	struct rf_strlist keep = RF_STRLIST_INIT;
+	size_t i;
+
 	rf_error_clear(&err);
 	if (console_load_tables(v->con, &err) != 0)
 		console_error(v->con, &err);
+	/* the marks stay on the tables still listed in the source */
+	for (i = 0; i < p->len; i++)
+		if (p->items[i].src_rows != RF_TABLE_ABSENT && is_marked(t, p->items[i].name))
+			rf_strlist_add(&keep, p->items[i].name);
+	rf_strlist_free(&t->marked);
+	t->marked = keep;
 	refilter(v);
 }
 
@@ -81,6 +151,7 @@ static void tables_draw(struct view *v, int top, int height)
 		const struct rf_table_pair *tp = &p->items[t->shown[idx]];
 		bool cursor = idx == v->list.cursor;
 		const char *glyph = " ", *note = "";
+		bool marked = is_marked(t, tp->name);
 		unsigned long attr = theme_attr(COLOR_NORMAL);
 		char nb[96];
 		int x = 0;
@@ -90,7 +161,8 @@ static void tables_draw(struct view *v, int top, int height)
 		format_rows(tp->dst_rows, b, sizeof b);
 		if (tp->dst_rows == RF_TABLE_ABSENT) {
 			glyph = "+";
-			snprintf(nb, sizeof nb, "only in %s", con->src->name);
+			snprintf(nb, sizeof nb, "only in %s: missing in %s", con->src->name,
+			         con->dst->name);
 			note = nb;
 			attr = theme_attr(COLOR_ROW_ADDED);
 		} else if (tp->src_rows == RF_TABLE_ABSENT) {
@@ -105,7 +177,9 @@ static void tables_draw(struct view *v, int top, int height)
 		if (cursor)
 			attr = theme_attr(COLOR_CURSOR);
 		draw_fill(y, 0, COLS, attr);
-		x += draw_text(y, x, 2, glyph, 1, attr, false) + 1;
+		x += draw_text(y, x, 1, glyph, 1, attr, false);
+		/* the mark right of the glyph, as a character: not by colour alone */
+		x += draw_text(y, x, 1, marked ? "*" : " ", 1, attr, false);
 		x += draw_text(y, x, name_w, tp->name, strlen(tp->name), attr, true);
 		snprintf(line, sizeof line, "  %14s  %14s  %s", a, b, note);
 		draw_text(y, 2 + name_w, COLS - 2 - name_w, line, strlen(line), attr, true);
@@ -134,6 +208,14 @@ static void tables_title(struct view *v, struct rf_buf *out)
 
 static void tables_status(struct view *v, struct rf_buf *out)
 {
+	const char *first_missing;
+	size_t n, missing;
+
+	marked_tables(v, NULL, &n, &missing, &first_missing);
+	if (missing) /* first: what a narrow status bar keeps */
+		rf_buf_adds(out, "missing: rowferry ddl makes it  ");
+	if (n)
+		rf_buf_printf(out, "%zu marked  ", n);
 	if (v->list.count != v->con->tables.len)
 		rf_buf_printf(out, "%zu of %zu tables", v->list.count, v->con->tables.len);
 	else
@@ -168,10 +250,93 @@ static bool tables_key(struct view *v, int key)
 	return true;
 }
 
+/* The refusal of p and A while a marked table is not in the target, as
+ * a message (nothing when none is). */
+static void missing_message(struct view *v)
+{
+	const char *first;
+	size_t n, missing;
+
+	marked_tables(v, NULL, &n, &missing, &first);
+	if (missing)
+		console_message(v->con, MSG_WARNING,
+		                "missing: rowferry ddl makes it: %s%s not in %s; p and A refuse "
+		                "until it is there",
+		                first, missing > 1 ? " and others are" : " is", v->con->dst->name);
+}
+
+/* The marked tables' plan (set_plan): rf_set_plan_build's for the first
+ * as the root and the others as --tables, no selection flags: what
+ * `rowferry copy --all --tables MARKED` plans (cmd_copy.c copy_all). */
+static int tables_plan(struct view *v, unsigned ops_mask, struct rf_set_plan *out,
+                       struct rf_error *err)
+{
+	struct console *con = v->con;
+	struct rf_selection_flags f;
+	struct rf_set_flags sf;
+	struct rf_buf rest = RF_BUF_INIT;
+	const char **names = rf_xcalloc(con->tables.len + 1, sizeof *names), *first_missing;
+	size_t i, n, missing;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	memset(&f, 0, sizeof f);
+	memset(&sf, 0, sizeof sf);
+	marked_tables(v, names, &n, &missing, &first_missing);
+	if (!n) {
+		rf_error_set(err, "tables", "no table marked: Space marks one, * marks all");
+		goto out;
+	}
+	if (missing) {
+		rf_error_set(err, "tables",
+		             "missing: rowferry ddl makes it: %s is not in %s (rowferry ddl %s "
+		             "--from %s --to %s); nothing copied",
+		             first_missing, con->dst->name, first_missing, con->src->name,
+		             con->dst->name);
+		goto out;
+	}
+	for (i = 1; i < n; i++)
+		rf_buf_printf(&rest, "%s%s", i > 1 ? "," : "", names[i]);
+	sf.tables = rest.len ? rest.data : "";
+	rc =
+	    rf_set_plan_build(con->src, con->dst, &con->cfg, names[0], &f, &sf, ops_mask, out, err);
+out:
+	rf_buf_free(&rest);
+	free(names);
+	return rc;
+}
+
+static const char *tables_set_name(struct view *v)
+{
+	(void)v;
+	return "the marked tables";
+}
+
+/* p and A with marks: the marked tables' set on its preview, or straight
+ * on the apply screen. */
+static void copy_marked(struct view *v, bool apply)
+{
+	struct rf_set_plan *sp = rf_xcalloc(1, sizeof *sp);
+	struct rf_error err;
+
+	rf_error_clear(&err);
+	if (tables_plan(v, RF_OPS_DEFAULT, sp, &err) != 0) {
+		console_error(v->con, &err);
+		rf_set_plan_free(sp);
+		free(sp);
+		return;
+	}
+	if (apply)
+		apply_view_open_set(v->con, sp, tables_set_name(v), true, true);
+	else
+		preview_view_open_set(v->con, sp, v);
+}
+
 static bool tables_action(struct view *v, enum action a)
 {
 	struct tables_view *t = v->priv;
 	const struct rf_table_pair *tp;
+	size_t i, n;
 
 	if (list_move(&v->list, a))
 		return true;
@@ -193,6 +358,43 @@ static bool tables_action(struct view *v, enum action a)
 		return true;
 	case ACT_RELOAD:
 		load(v);
+		return true;
+	case ACT_MARK:
+		if (v->list.count == 0)
+			return true;
+		tp = &v->con->tables.items[t->shown[v->list.cursor]];
+		if (tp->src_rows == RF_TABLE_ABSENT) {
+			console_message(v->con, MSG_WARNING, "%s is only in %s: nothing to copy",
+			                tp->name, v->con->dst->name);
+			return true;
+		}
+		set_mark(t, tp->name, !is_marked(t, tp->name));
+		if (tp->dst_rows == RF_TABLE_ABSENT && is_marked(t, tp->name))
+			missing_message(v);
+		list_move(&v->list, ACT_MOVE_DOWN);
+		return true;
+	case ACT_MARK_ALL:
+		/* every table of the source listed, or none when all are marked */
+		for (i = n = 0; i < v->list.count; i++) {
+			tp = &v->con->tables.items[t->shown[i]];
+			if (tp->src_rows != RF_TABLE_ABSENT && !is_marked(t, tp->name))
+				n++;
+		}
+		for (i = 0; i < v->list.count; i++) {
+			tp = &v->con->tables.items[t->shown[i]];
+			if (tp->src_rows != RF_TABLE_ABSENT)
+				set_mark(t, tp->name, n > 0);
+		}
+		missing_message(v);
+		return true;
+	case ACT_PREVIEW:
+	case ACT_APPLY:
+		if (!t->marked.len)
+			console_message(v->con, MSG_WARNING,
+			                "no table marked: Space marks one, * marks all; p and A "
+			                "copy the marked tables whole");
+		else
+			copy_marked(v, a == ACT_APPLY);
 		return true;
 	case ACT_OPEN:
 	case ACT_RELATED:
@@ -234,14 +436,20 @@ static void tables_free(struct view *v)
 	lineedit_free(&t->edit);
 	free(t->filter);
 	free(t->shown);
+	rf_strlist_free(&t->marked);
 	free(t);
 }
 
-static const struct view_hint tables_hints[] = {
-    {ACT_OPEN, "open"},     {ACT_RELATED, "related"},
-    {ACT_SEARCH, "search"}, {ACT_JOURNALS, "journals"},
-    {ACT_RELOAD, "reload"}, {ACT_CONNECTIONS, "connections"},
-    {ACT_NONE, NULL}};
+static const struct view_hint tables_hints[] = {{ACT_OPEN, "open"},
+                                                {ACT_MARK, "mark"},
+                                                {ACT_PREVIEW, "preview"},
+                                                {ACT_APPLY, "apply"},
+                                                {ACT_RELATED, "related"},
+                                                {ACT_SEARCH, "search"},
+                                                {ACT_JOURNALS, "journals"},
+                                                {ACT_RELOAD, "reload"},
+                                                {ACT_CONNECTIONS, "connections"},
+                                                {ACT_NONE, NULL}};
 
 static const struct view_ops tables_ops = {
     .hints = tables_hints,
@@ -252,6 +460,9 @@ static const struct view_ops tables_ops = {
     .key = tables_key,
     .action = tables_action,
     .resume = tables_resume,
+    .set_plan = tables_plan,
+    .set_name = tables_set_name,
+    .set_whole = true,
     .free = tables_free,
 };
 

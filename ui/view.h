@@ -19,6 +19,7 @@
 #include "rowferry/util.h"
 
 struct view;
+struct rf_set_plan;
 
 /* One of a screen's main keys, for the status bar: the key as bound now
  * and a word for what it does ("w where"). */
@@ -49,6 +50,18 @@ struct view_ops {
 	 * about budget_ms. Both may be NULL. */
 	bool (*busy)(struct view *v);
 	void (*work)(struct view *v, int budget_ms);
+	/* A screen that copies a set of tables (related tables, the tables
+	 * screen's marks): its plan with the operations of ops_mask, which
+	 * the set's preview asks for again when D toggles the deletes or R
+	 * reloads (0, or -1 with err; *out is the caller's to free with
+	 * rf_set_plan_free in both cases), and the words naming the set in
+	 * titles (the view's: they outlive the screens above it). Both NULL
+	 * on the other screens. */
+	int (*set_plan)(struct view *v, unsigned ops_mask, struct rf_set_plan *out,
+	                struct rf_error *err);
+	const char *(*set_name)(struct view *v);
+	bool set_whole; /* the set's tables go whole: its apply verifies each
+	                   before COMMIT as copy --all does (all_copy.h) */
 	/* Frees priv. */
 	void (*free)(struct view *v);
 	/* Drawn over the view below it (prompts, pickers): the view below is
@@ -131,15 +144,17 @@ void key_view_open(struct console *con);
 void cell_view_open(struct console *con, size_t row, size_t col);
 void preview_view_open(struct console *con);
 void apply_view_open(struct console *con);
-/* The preview and apply screens for a copy of a set of tables (the
- * related-tables screen's p and A): the preview takes sp (frees it) and
- * plans again through related (below it: related_view_plan) when D
- * toggles the deletes; the apply screen takes sp when take, else borrows
- * it (the preview's, below it). root names the set in the titles
- * (borrowed: it must outlive the screen). */
-struct rf_set_plan;
-void preview_view_open_set(struct console *con, struct rf_set_plan *sp, struct view *related);
-void apply_view_open_set(struct console *con, struct rf_set_plan *sp, const char *root, bool take);
+/* The preview and apply screens for a copy of a set of tables (p and A
+ * of the related-tables screen and of the tables screen's marks): the
+ * preview takes sp (frees it) and plans again through from (below it:
+ * its ops->set_plan) when D toggles the deletes; the apply screen takes
+ * sp when take, else borrows it (the preview's, below it). root names
+ * the set in the titles (borrowed: it must outlive the screen); with
+ * verify the apply checks every table before COMMIT as copy --all does
+ * (all_copy.h: counts and checksums, a mismatch rolls back). */
+void preview_view_open_set(struct console *con, struct rf_set_plan *sp, struct view *from);
+void apply_view_open_set(struct console *con, struct rf_set_plan *sp, const char *root, bool take,
+                         bool verify);
 void journals_view_open(struct console *con);
 /* path: the journal to roll back */
 void rollback_view_open(struct console *con, const char *path);
@@ -148,13 +163,5 @@ void help_view_open(struct console *con);
  * its rows the set is selected through (copied; NULL: the table's own, as
  * console_table_selection gives it). */
 void related_view_open(struct console *con, const char *table, const struct rf_selection *sel);
-/* The plan of the related-tables screen v's checked tables (the root
- * always), the operations of ops_mask: rf_set_plan_build's for the root's
- * selection, less the unchecked tables. Returns 0, or -1 with err; *out is
- * the caller's to free (rf_set_plan_free) in both cases. */
-int related_view_plan(struct view *v, unsigned ops_mask, struct rf_set_plan *out,
-                      struct rf_error *err);
-/* The root table's name of the related-tables screen v (v's). */
-const char *related_view_root(struct view *v);
 
 #endif

@@ -1,5 +1,6 @@
-/* all_copy.h - `copy --all` (DESIGN §13): the verification of every table
- * before COMMIT.
+/* all_copy.h - `copy --all` (DESIGN §13): the check of a SQLite source
+ * before anything is written, and the verification of every table before
+ * COMMIT (also the console's copy of marked tables, ui/tables_view.c).
  *
  * After the set's steps ran, inside the target's transaction, each table
  * is summed on both sides: its row count and an order-independent
@@ -19,6 +20,7 @@
 #include <stddef.h>
 
 #include "rowferry/set_copy.h"
+#include "rowferry/sha256.h"
 
 /* One table's verification. */
 struct rf_all_table_check {
@@ -59,5 +61,14 @@ void rf_all_step_done(void *ctx, const struct rf_plan *step);
  * every table matches; -1 with err naming the first table that does not,
  * or the error of a query. An rf_apply_opts.verify callback (ctx: c). */
 int rf_all_verify(void *ctx, struct rf_error *err);
+
+/* A SQLite source checked before anything is written, as copy --all
+ * checks it: PRAGMA integrity_check, then its main file's SHA-256 (hex,
+ * for rf_apply_opts.source_sha256). Other engines: 0 and hex "". Returns
+ * 0; 1 when the source failed the check (err says why: the pragma's
+ * error or its first line; the lines it gave, at most 10, are added to
+ * problems when not NULL); -1 with err when the file could not be read. */
+int rf_all_check_source(struct rf_db *src, char hex[RF_SHA256_HEX_LEN + 1],
+                        struct rf_strlist *problems, struct rf_error *err);
 
 #endif
