@@ -200,8 +200,8 @@ static int diff_opts(struct session *s, struct rf_diff_opts *o)
 	const char *name = s->con->cfg_loaded && cfg->diff_algorithm ? cfg->diff_algorithm : "auto";
 
 	if (rf_diff_algorithm_parse(name, &o->algorithm) != 0) {
-		rf_error_set(&s->err, "[diff] algorithm", "unknown algorithm '%s' (stream, hash, auto)",
-		             name);
+		rf_error_set(&s->err, "[diff] algorithm",
+		             "unknown algorithm '%s' (stream, hash, auto)", name);
 		return -1;
 	}
 	if (s->con->cfg_loaded) {
@@ -332,7 +332,8 @@ void session_counts(const struct session *s, struct rf_buf *out)
 	if (s->nmarked)
 		rf_buf_printf(out, "  %zu marked", s->nmarked);
 	if (s->hashed)
-		rf_buf_printf(out, "  hash %llu/%llu segments", st->segments_streamed, st->segments);
+		rf_buf_printf(out, "  hash %llu/%llu segments", st->segments_streamed,
+		              st->segments);
 	if (s->state == SESSION_RUNNING) {
 		unsigned long long seen = st->src_rows + st->dst_rows;
 		if (s->hashed)
