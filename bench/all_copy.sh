@@ -1,20 +1,22 @@
 #!/bin/bash
-# all_copy.sh - a whole SQLite database into an empty PostgreSQL database:
-# pgloader (its default settings for a SQLite source) against rowferry
-# (issue 14's benchmark, DESIGN §13), side by side in one run, on the same
-# server, each into a fresh database. `copy --create` is not built yet, so
-# rowferry's time is the two commands a user runs today, both timed:
-# `rowferry ddl ... | psql -1` (the tables) and `rowferry copy --all --yes`
-# (the rows, one transaction, verified before COMMIT). Then, once each, the
-# copy killed (kill -9) at ~40% of its median time, and the rows left behind
-# counted. Writes its section of bench/RESULTS.md, between <!-- all-copy -->
+# all_copy.sh - a whole database (~1M rows, 6 tables), from SQLite and then
+# from MariaDB, into an empty PostgreSQL database: pgloader (its default
+# settings for the source) against rowferry (issue 14's benchmark, DESIGN
+# §13), side by side in one run, on the same server, each into a fresh
+# database. `copy --create` is not built yet, so rowferry's time is the two
+# commands a user runs today, both timed: `rowferry ddl ... | psql -1` (the
+# tables) and `rowferry copy --all --yes` (the rows, one transaction,
+# verified before COMMIT). Then each copy killed (kill -9) at 40% and at 70%
+# of its median time, and the rows left behind counted. Writes its section of bench/RESULTS.md, between <!-- all-copy -->
 # and <!-- /all-copy -->.
 #
 #   bench/all_copy.sh [BUILD_DIR]
 #
 # BUILD_DIR holds a built rowferry (relative to the repository root or
 # absolute); without it, build-bench is configured and built in Release.
-# Environment: RF_BENCH_ALL_RUNS (3), RF_BENCH_SRV (servers to reuse or
+# Environment: RF_BENCH_ALL_RUNS (3), RF_BENCH_ALL_KILL_AT (the kill points,
+# fractions of each tool's median time, "0.4 0.7"), RF_BENCH_ALL_MARIADB=0
+# (SQLite only), RF_BENCH_SRV (servers to reuse or
 # start, /tmp/rfbench-srv), RF_BENCH_CACHE (the generated SQLite file,
 # ~/.cache/rowferry-bench), RF_BENCH_KEEP_SERVERS=1 (leave servers it
 # started running), RF_BENCH_RESULTS (bench/RESULTS.md).
@@ -24,6 +26,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=section.sh
 . "$ROOT/bench/section.sh"
 RUNS=${RF_BENCH_ALL_RUNS:-3}
+KILL_AT=${RF_BENCH_ALL_KILL_AT:-0.4 0.7}
 SRV=${RF_BENCH_SRV:-/tmp/rfbench-srv}
 CACHE=${RF_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rowferry-bench}
 RESULTS=${RF_BENCH_RESULTS:-$ROOT/bench/RESULTS.md}
@@ -135,7 +138,7 @@ if [ ! -s "$SRC" ]; then
 	sqlite3 "$SRC.tmp" <<<"$GEN" >/dev/null
 	mv "$SRC.tmp" "$SRC"
 fi
-SRC_ROWS=$(for t in $TABLES; do printf '%s=%s ' "$t" "$(sqlite3 "$SRC" "SELECT count(*) FROM $t")"; done)
+SRC_ROWS=$(for t in $TABLES; do printf '%s=%s ' "$t" "$(sqlite3 "$SRC" "SELECT count(*) FROM $t")"; done | sed 's/ $//')
 SRC_TOTAL=$(sqlite3 "$SRC" "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM categories)
   + (SELECT count(*) FROM products) + (SELECT count(*) FROM orders)
   + (SELECT count(*) FROM order_items) + (SELECT count(*) FROM settings)")
@@ -156,7 +159,7 @@ counts() {
 	for t in $TABLES; do
 		n=$(psql -X -At "$(pg_url "$1")" -c "SELECT count(*) FROM ${2:-public}.$t" 2>/dev/null) || n=-
 		printf '%s=%s ' "$t" "$n"
-	done
+	done | sed 's/ $//'
 }
 db_size() { psql -X -At "$RF_TEST_PG_URL" -c "SELECT pg_database_size('$1')"; }
 median() { # NAME COLUMN
@@ -186,7 +189,7 @@ compare() {
 	local tag=$1 label=$2 pgl_src=$3 pgl_schema=$4 rf_src=$5
 	local pgl_db=rfb_all_pgloader rf_db=rfb_all_rowferry i
 	local pgl_cmd rf_cmd load_before load_after load_end pgl_rows rf_rows pgl_check rf_check
-	local pgl_t rf_t pgl_m rf_m ratio pgl_kill rf_kill pgl_at rf_at pgl_warn
+	local pgl_t rf_t pgl_m rf_m ratio pgl_warn f at kill
 	pgl_cmd="pgloader '$pgl_src' '$(pgl_url $pgl_db)'"
 	rf_cmd="'$RF' ddl $TABLES --from '$rf_src' --to '$(pg_url $rf_db)' | psql -X -q -v ON_ERROR_STOP=1 -1 -f - '$(pg_url $rf_db)' &&
  '$RF' copy --all --from '$rf_src' --to '$(pg_url $rf_db)' --yes --undo-dir '$WORK/undo' --report '$WORK/report.json'"
@@ -219,11 +222,18 @@ compare() {
 	pgl_m=$(median "$tag-pgloader" 2) rf_m=$(median "$tag-rowferry" 2)
 	ratio=$(awk -v a="$pgl_t" -v b="$rf_t" 'BEGIN {printf "%.2f", a / b}')
 
-	# killed midway, once each, at 40% of its median time
-	pgl_at=$(awk -v m="$pgl_t" 'BEGIN {printf "%.2f", m * 0.4}')
-	rf_at=$(awk -v m="$rf_t" 'BEGIN {printf "%.2f", m * 0.4}')
-	pgl_kill=$(killed "$tag-pgloader" $pgl_db "$pgl_schema" "$pgl_cmd" "$pgl_at")
-	rf_kill=$(killed "$tag-rowferry" $rf_db public "$rf_cmd" "$rf_at")
+	# killed midway, once each at each fraction of its median time
+	: >"$WORK/$tag-kill.md"
+	for f in $KILL_AT; do
+		at=$(awk -v m="$pgl_t" -v f="$f" 'BEGIN {printf "%.2f", m * f}')
+		kill=$(killed "$tag-pgloader" $pgl_db "$pgl_schema" "$pgl_cmd" "$at")
+		printf '| pgloader | %s s (%s%%) | %s | %s |\n' "$at" "$(awk -v f="$f" 'BEGIN {print f * 100}')" \
+			"$(sum_counts "$kill")" "$kill" >>"$WORK/$tag-kill.md"
+		at=$(awk -v m="$rf_t" -v f="$f" 'BEGIN {printf "%.2f", m * f}')
+		kill=$(killed "$tag-rowferry" $rf_db public "$rf_cmd" "$at")
+		printf '| rowferry ddl + copy --all | %s s (%s%%) | %s | %s |\n' "$at" "$(awk -v f="$f" 'BEGIN {print f * 100}')" \
+			"$(sum_counts "$kill")" "$kill" >>"$WORK/$tag-kill.md"
+	done
 	load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 	{
@@ -261,13 +271,13 @@ compare() {
 		sed -n '/^table /,/^total /p' "$WORK/$tag-rowferry.out"
 		echo '```'
 		echo
-		echo "Killed midway (once each, kill -9 of the whole process group at 40% of"
-		echo "its median time, rows then counted in the target):"
+		echo "Killed midway (kill -9 of the whole process group, once at each point,"
+		echo "as a fraction of the tool's own median time; rows then counted in the"
+		echo "target):"
 		echo
 		echo "| tool | killed at | rows left in the target | per table |"
 		echo "|---|---|---|---|"
-		printf '| pgloader | %s s | %s | %s |\n' "$pgl_at" "$(sum_counts "$pgl_kill")" "$pgl_kill"
-		printf '| rowferry ddl + copy --all | %s s | %s | %s |\n' "$rf_at" "$(sum_counts "$rf_kill")" "$rf_kill"
+		cat "$WORK/$tag-kill.md"
 		echo
 	} >"$WORK/$tag.md"
 }
@@ -285,7 +295,8 @@ my() { mariadb --no-defaults -urowferry -p"$RF_TEST_MY_PASSWORD" --socket="$RF_T
 MY_URL=${RF_TEST_MY_URL/\/rf_test\?//$MY_DB?}
 my_counts() {
 	local t
-	for t in $TABLES; do printf '%s=%s ' "$t" "$(my $MY_DB -e "SELECT count(*) FROM $t" 2>/dev/null || echo -)"; done
+	for t in $TABLES; do printf '%s=%s ' "$t" "$(my $MY_DB -e "SELECT count(*) FROM $t" 2>/dev/null || echo -)"; done |
+		sed 's/ $//'
 }
 MARIADB_NOTE=
 if [ "${RF_BENCH_ALL_MARIADB:-1}" = 1 ]; then
