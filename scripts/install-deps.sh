@@ -12,7 +12,7 @@ uuid-dev libinih-dev libsqlite3-dev libjansson-dev libssl-dev"
 # large-value tests' memory
 TEST="libcmocka-dev postgresql mariadb-server mariadb-client sqlite3 tmux locales jq \
 valgrind clang libclang-rt-14-dev time"
-BENCH="percona-toolkit sqlite3-tools hyperfine jq"
+BENCH="percona-toolkit sqlite3-tools hyperfine jq pgloader"
 
 want="$BUILD"
 case "${1:-}" in
