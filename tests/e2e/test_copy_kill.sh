@@ -76,8 +76,9 @@ SQL
 myf "$MYP" <<'SQL'
 CREATE TABLE big (id int PRIMARY KEY, name varchar(40) NOT NULL, qty int, price decimal(12,2),
   note varchar(40), created_at datetime(6));
--- every other row slept on: a clean-clone CI run once missed a faster load
-CREATE TRIGGER slow BEFORE INSERT ON big FOR EACH ROW SET @x = IF(NEW.id % 2 = 0, SLEEP(0.0001), 0);
+-- 10 s of load at least (a millisecond every tenth row; the test kills it
+-- once seen): a clean-clone CI run once missed a load that took less
+CREATE TRIGGER slow BEFORE INSERT ON big FOR EACH ROW SET @x = IF(NEW.id % 10 = 0, SLEEP(0.001), 0);
 SQL
 kill_mid_apply_leaves_target_unchanged my "$MYP" \
 	"SELECT id FROM information_schema.processlist WHERE db = 'rfc_kill_prod' AND (info LIKE 'INSERT%' OR info LIKE 'LOAD DATA%') AND id <> connection_id()" \
