@@ -41,7 +41,7 @@ struct session {
 	size_t identical_kept; /* how many were kept */
 	unsigned ops_mask;     /* what the copy does: RF_OPS_DEFAULT, D adds deletes */
 	struct rf_diff_stats stats;
-	bool hashed; /* the diff ran as hash (DESIGN §14): stats has segments */
+	bool hashed;                   /* the diff ran as hash (DESIGN §14): stats has segments */
 	size_t *width;                 /* display columns per shape column */
 	unsigned generation;           /* bumped by every run: views reset cursors */
 	long long expected;            /* rows both sides will stream, -1 unknown */

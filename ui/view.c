@@ -204,9 +204,10 @@ int progress_hash(void *ctx, const struct rf_diff_progress *p)
 	char t[200];
 
 	if (console_now_ms() - last_draw > 50) {
-		snprintf(t, sizeof t,
-		         " hashing: %llu%% of %llu rows settled, %llu segments checked  Esc cancels",
-		         p->total ? settled * 100 / p->total : 100, p->total, p->segments);
+		snprintf(
+		    t, sizeof t,
+		    " hashing: %llu%% of %llu rows settled, %llu segments checked  Esc cancels",
+		    p->total ? settled * 100 / p->total : 100, p->total, p->segments);
 		draw_fill(LINES - 1, 0, COLS, theme_attr(COLOR_STATUS));
 		draw_text(LINES - 1, 0, COLS, t, strlen(t), theme_attr(COLOR_STATUS), true);
 		refresh();

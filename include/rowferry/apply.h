@@ -66,8 +66,8 @@ struct rf_apply_opts {
 	const char *rejects;                 /* their JSON lines, written with the journal to
 	                                        <journal>.rejects.jsonl (0600, fsync'ed before
 	                                        COMMIT); NULL: none */
-	const char *source_sha256;                      /* into the journal's header (journal.h);
-	                                                   NULL: none */
+	const char *source_sha256;           /* into the journal's header (journal.h);
+	                                        NULL: none */
 	int (*verify)(void *ctx, struct rf_error *err); /* rf_set_apply: after the
 	                                        last step, before COMMIT; nonzero rolls
 	                                        everything back (FAILED, err its

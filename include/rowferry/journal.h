@@ -108,13 +108,13 @@ struct rf_journal_header {
 	size_t nkey;
 	const char *const *key; /* the target's primary key columns */
 	size_t ncols;
-	const char *const *cols; /* the columns of every image, in table order */
-	const char *id;          /* the journal's id (rf_journal_new_id), made before
-	                            the transaction begins so its name is known; NULL:
-	                            a new one */
-	size_t rejected;         /* source rows a copy left out as invalid, listed
-	                            in <journal>.rejects.jsonl; 0: the header has
-	                            no "rejected" */
+	const char *const *cols;   /* the columns of every image, in table order */
+	const char *id;            /* the journal's id (rf_journal_new_id), made before
+	                              the transaction begins so its name is known; NULL:
+	                              a new one */
+	size_t rejected;           /* source rows a copy left out as invalid, listed
+	                              in <journal>.rejects.jsonl; 0: the header has
+	                              no "rejected" */
 	const char *source_sha256; /* a SQLite source's file, hex (copy --all,
 	                              DESIGN §13): "source_sha256" in the header;
 	                              NULL: none */

@@ -61,6 +61,14 @@ size_t rf_set_plan_nops(const struct rf_set_plan *sp);
 /* Operations of kind k in every plan. */
 size_t rf_set_plan_count(const struct rf_set_plan *sp, enum rf_op_kind k);
 
+/* Computes each table's warnings against dst, for its plan, deletes and
+ * refs (a parent inserted by another plan of sp counts as present), and
+ * adds them to sp->all named by table; filtered[i] (sp->len entries): table
+ * i's rows are filtered, so rows outside them are not judged. Used by every
+ * builder of a set plan (selections, maps). 0, or -1 with err. */
+int rf_set_plan_warnings(struct rf_set_plan *sp, struct rf_db *dst, const bool *filtered,
+                         struct rf_error *err);
+
 /* Builds the set of root as rf_set_diff_build does (f: the root's
  * selection flags, sf: the set flags, cfg: [compare TABLE] defaults and
  * [safety] bulk_rows), diffs every table inside one read transaction per

@@ -42,7 +42,8 @@ int cli_diff_progress_hash(void *ctx, const struct rf_diff_progress *hp)
 	unsigned long long settled = hp->settled < hp->total ? hp->settled : hp->total;
 
 	if (due(p))
-		fprintf(stderr, "\r%s: hashing: %llu of %llu rows settled (%llu%%), %llu segments\033[K",
+		fprintf(stderr,
+		        "\r%s: hashing: %llu of %llu rows settled (%llu%%), %llu segments\033[K",
 		        p->cmd, settled, hp->total, hp->total ? settled * 100 / hp->total : 100,
 		        hp->segments);
 	return 0;

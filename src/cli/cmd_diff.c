@@ -28,8 +28,7 @@ static const char diff_usage[] =
     "                         selection (header, warnings, BEGIN, statements, COMMIT)\n"
     "  --ops LIST             sql: the operations it makes, as copy's: insert,update\n"
     "                         (default), add delete for rows only in the target\n"
-    "  --summary              counts only\n"
-    CLI_ALGORITHM_HELP
+    "  --summary              counts only\n" CLI_ALGORITHM_HELP
     "  --map FILE             diff through the [map TABLE] section of FILE (a section\n"
     "                         of the config is used without it): the source rows are\n"
     "                         mapped, validated, then compared by the map's key;\n"

@@ -200,9 +200,8 @@ static int plan_tables(struct rf_db *src, struct rf_db *dst, const struct rf_con
 	return 0;
 }
 
-/* Each plan's warnings, then all of them named by table in sp->all. */
-static int set_warnings(struct rf_db *dst, const struct rf_set_diff *d, struct rf_set_plan *sp,
-                        struct rf_error *err)
+int rf_set_plan_warnings(struct rf_set_plan *sp, struct rf_db *dst, const bool *filtered,
+                         struct rf_error *err)
 {
 	const struct rf_plan **plans = rf_xcalloc(sp->len + 1, sizeof *plans);
 	size_t i, k;
@@ -212,18 +211,12 @@ static int set_warnings(struct rf_db *dst, const struct rf_set_diff *d, struct r
 		plans[i] = sp->items[i].plan;
 	for (i = 0; i < sp->len; i++) {
 		struct rf_set_plan_table *t = &sp->items[i];
-		const struct rf_selection *sel = &d->items[i].sel;
-		struct rf_preview_opts o = {sel->where || sel->source_where || sel->target_where, 0,
-		                            0};
-		if (rf_preview_warnings_set(t->plan, dst, &o, plans, sp->len, &t->warnings, err) !=
-		    0)
-			goto out;
-		if (t->deletes && rf_preview_warnings_set(t->deletes, dst, &o, plans, sp->len,
-		                                          &t->warnings, err) != 0)
-			goto out;
-		if (t->refs && rf_preview_warnings_set(t->refs, dst, &o, plans, sp->len,
-		                                       &t->warnings, err) != 0)
-			goto out;
+		struct rf_plan *steps[3] = {t->plan, t->deletes, t->refs};
+		struct rf_preview_opts o = {filtered[i], 0, 0};
+		for (k = 0; k < 3; k++)
+			if (steps[k] && rf_preview_warnings_set(steps[k], dst, &o, plans, sp->len,
+			                                        &t->warnings, err) != 0)
+				goto out;
 		for (k = 0; k < t->warnings.len; k++)
 			rf_warnings_add(&sp->all, t->warnings.items[k].severity,
 			                t->warnings.items[k].kind, "%s: %s", t->table,
@@ -232,6 +225,24 @@ static int set_warnings(struct rf_db *dst, const struct rf_set_diff *d, struct r
 	rc = 0;
 out:
 	free(plans);
+	return rc;
+}
+
+/* The warnings of a set diffed by selections: a table is filtered when its
+ * selection has a WHERE (the semi-joins of a set included). */
+static int set_warnings(struct rf_db *dst, const struct rf_set_diff *d, struct rf_set_plan *sp,
+                        struct rf_error *err)
+{
+	bool *filtered = rf_xcalloc(sp->len + 1, sizeof *filtered);
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sp->len; i++) {
+		const struct rf_selection *sel = &d->items[i].sel;
+		filtered[i] = sel->where || sel->source_where || sel->target_where;
+	}
+	rc = rf_set_plan_warnings(sp, dst, filtered, err);
+	free(filtered);
 	return rc;
 }
 

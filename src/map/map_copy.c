@@ -212,9 +212,9 @@ static int plan_table(struct rf_db *src, struct rf_db *dst, struct table *t,
 static int to_set_plan(struct rf_db *dst, struct table *t, const size_t *order, size_t n,
                        struct rf_set_plan *out, struct rf_error *err)
 {
-	const struct rf_plan **plans = rf_xcalloc(n + 1, sizeof *plans);
-	size_t i, k;
-	int rc = -1;
+	bool *filtered = rf_xcalloc(n + 1, sizeof *filtered);
+	size_t i;
+	int rc;
 
 	out->items = rf_xcalloc(n + 1, sizeof *out->items);
 	for (i = 0; i < n; i++) {
@@ -229,24 +229,10 @@ static int to_set_plan(struct rf_db *dst, struct table *t, const size_t *order, 
 		it->plan->owns_shape = true;
 		if (rf_plan_count(it->plan, RF_OP_DELETE))
 			it->deletes = rf_plan_take_deletes(it->plan);
-		plans[i] = it->plan;
+		filtered[i] = x->map->where != NULL;
 	}
-	for (i = 0; i < n; i++) {
-		struct rf_set_plan_table *it = &out->items[i];
-		struct rf_preview_opts o = {t[order[i]].map->where != NULL, 0, 0};
-		if (rf_preview_warnings_set(it->plan, dst, &o, plans, n, &it->warnings, err) != 0)
-			goto out;
-		if (it->deletes && rf_preview_warnings_set(it->deletes, dst, &o, plans, n,
-		                                           &it->warnings, err) != 0)
-			goto out;
-		for (k = 0; k < it->warnings.len; k++)
-			rf_warnings_add(&out->all, it->warnings.items[k].severity,
-			                it->warnings.items[k].kind, "%s: %s", it->table,
-			                it->warnings.items[k].text);
-	}
-	rc = 0;
-out:
-	free(plans);
+	rc = rf_set_plan_warnings(out, dst, filtered, err);
+	free(filtered);
 	return rc;
 }
 
