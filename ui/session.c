@@ -196,17 +196,12 @@ static void describe_quietly(struct session *s)
  * (Esc stops it). -1 with s->err for an unknown algorithm. */
 static int diff_opts(struct session *s, struct rf_diff_opts *o)
 {
-	const struct rf_config *cfg = &s->con->cfg;
-	const char *name = s->con->cfg_loaded && cfg->diff_algorithm ? cfg->diff_algorithm : "auto";
+	const struct rf_config *cfg = s->con->cfg_loaded ? &s->con->cfg : NULL;
 
-	if (rf_diff_algorithm_parse(name, &o->algorithm) != 0) {
+	if (rf_diff_opts_from_config(cfg, NULL, o) != 0) {
 		rf_error_set(&s->err, "[diff] algorithm",
-		             "unknown algorithm '%s' (stream, hash, auto)", name);
+		             "unknown algorithm '%s' (stream, hash, auto)", cfg->diff_algorithm);
 		return -1;
-	}
-	if (s->con->cfg_loaded) {
-		o->hash_min_rows = (unsigned long long)cfg->hash_min_rows;
-		o->segment_rows = (unsigned long long)cfg->hash_segment_rows;
 	}
 	o->progress = progress_hash;
 	o->progress_ctx = s->con;

@@ -238,6 +238,12 @@ struct rf_diff_opts {
 	}
 /* "stream", "hash", "auto" -> 0 and *out; else -1. */
 int rf_diff_algorithm_parse(const char *name, enum rf_diff_algorithm *out);
+struct rf_config;
+/* Fills o's algorithm from name (NULL: cfg's [diff] algorithm, else auto)
+ * and its hash settings from cfg's [diff] (cfg may be NULL: o's are kept);
+ * progress is left as it is. -1 when the name is unknown (o unchanged but
+ * for nothing the caller relies on). */
+int rf_diff_opts_from_config(const struct rf_config *cfg, const char *name, struct rf_diff_opts *o);
 
 struct rf_diff;
 

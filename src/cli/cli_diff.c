@@ -59,15 +59,12 @@ void cli_diff_progress_done(struct cli_diff_progress *p)
 int cli_diff_opts(const struct rf_config *cfg, const char *cmd, const char *flag,
                   struct cli_diff_progress *prog, struct rf_diff_opts *o)
 {
-	const char *name = flag ? flag : cfg->diff_algorithm ? cfg->diff_algorithm : "auto";
-
-	if (rf_diff_algorithm_parse(name, &o->algorithm) != 0) {
+	if (rf_diff_opts_from_config(cfg, flag, o) != 0) {
 		fprintf(stderr, "rowferry: %s: %s '%s' (stream, hash, auto)\n", cmd,
-		        flag ? "unknown --algorithm" : "unknown [diff] algorithm", name);
+		        flag ? "unknown --algorithm" : "unknown [diff] algorithm",
+		        flag ? flag : cfg->diff_algorithm);
 		return -1;
 	}
-	o->hash_min_rows = (unsigned long long)cfg->hash_min_rows;
-	o->segment_rows = (unsigned long long)cfg->hash_segment_rows;
 	o->progress = prog ? cli_diff_progress_hash : NULL;
 	o->progress_ctx = prog;
 	return 0;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "diff_internal.h"
+#include "rowferry/config.h"
 #include "rowferry/diff.h"
 
 #define HASH_FANOUT 32 /* segments a differing segment is cut into */
@@ -60,6 +61,19 @@ int rf_diff_algorithm_parse(const char *name, enum rf_diff_algorithm *out)
 		*out = RF_DIFF_AUTO;
 	else
 		return -1;
+	return 0;
+}
+
+int rf_diff_opts_from_config(const struct rf_config *cfg, const char *name, struct rf_diff_opts *o)
+{
+	if (!name)
+		name = cfg && cfg->diff_algorithm ? cfg->diff_algorithm : "auto";
+	if (rf_diff_algorithm_parse(name, &o->algorithm) != 0)
+		return -1;
+	if (cfg) {
+		o->hash_min_rows = (unsigned long long)cfg->hash_min_rows;
+		o->segment_rows = (unsigned long long)cfg->hash_segment_rows;
+	}
 	return 0;
 }
 
