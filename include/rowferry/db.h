@@ -142,6 +142,12 @@ struct rf_row {
 };
 
 /* What to stream. The driver quotes every identifier itself. */
+/* [lo, hi) over a key: nkey canonical cells each, of the key columns'
+ * classes; NULL: unbounded on that side. Borrowed. */
+struct rf_key_range {
+	const struct rf_cell *lo, *hi;
+};
+
 struct rf_stream_spec {
 	const struct rf_table_info *table;
 	size_t ncols;
@@ -156,12 +162,14 @@ struct rf_stream_spec {
 	                      (COLLATE "C" / binary), NULLs first */
 	bool lock;         /* SELECT ... FOR UPDATE (only inside RF_TX_WRITE;
 	                      ignored where the engine locks otherwise) */
-	/* A key range (hash diff, DESIGN §14): rows whose key, as a tuple of
-	 * the nkey key columns, is >= key_lo and < key_hi in the order of the
-	 * ORDER BY above (integers as numbers, text in byte order). nkey
-	 * canonical cells each, of the key columns' classes; NULL: unbounded
-	 * on that side. */
-	const struct rf_cell *key_lo, *key_hi;
+	/* Key ranges (hash diff, DESIGN §14): rows whose key, as a tuple of
+	 * the nkey key columns, lies in one of ranges[0..nranges): >= lo and
+	 * < hi in the order of the ORDER BY above (integers as numbers, text
+	 * in byte order). The ranges are disjoint and in key order, so one
+	 * ordered statement reads them all (one round trip for many ranges).
+	 * nranges 0: every row. */
+	size_t nranges;
+	const struct rf_key_range *ranges;
 	/* References compared through match keys (DESIGN §11): NULL, or ncols
 	 * entries; where refs[i].parent is set, output column i is the
 	 * parent's match key instead of the column's own value, written by
@@ -207,6 +215,12 @@ struct rf_segment_spec {
 	const size_t *key;                   /* the key columns (indexes into table->cols) */
 	const enum rf_type_class *key_class; /* RF_T_INTEGER or RF_T_TEXT each */
 	const struct rf_cell *lo, *hi;       /* nkey canonical cells; NULL unbounded */
+	/* Cut by width (one integer key column): where width > 0,
+	 * segment_sums' nb bounds are width_lo + width * (i + 1), i = 0 ..
+	 * nb - 1, and its bounds argument is NULL. The server numbers each row
+	 * by arithmetic on its key instead of comparing it with every bound,
+	 * so one pass cuts a table into tens of thousands of segments. */
+	long long width_lo, width;
 	bool native; /* both sides are this driver's engine: the row hash may
 	                instead be any 60-bit hash the engine computes faster,
 	                the same on both, of the columns' text forms as the
@@ -452,7 +466,9 @@ struct rf_db_ops {
 	                    struct rf_error *err);
 	/* segment_keys: the keys of the segment's rows number step, 2*step, ...
 	 * (1-based, in key order), at most max of them, into out (nkey columns,
-	 * the engine's text form as streamed; the caller canonicalizes). */
+	 * the engine's text form as streamed; the caller canonicalizes).
+	 * step 0: the segment's smallest and largest key (two rows, read
+	 * through the key's index; none for an empty segment; max ignored). */
 	int (*segment_keys)(struct rf_db *db, const struct rf_segment_spec *spec,
 	                    unsigned long long step, size_t max, struct rf_result *out,
 	                    struct rf_error *err);

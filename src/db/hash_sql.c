@@ -69,6 +69,38 @@ void rf_hash_key_range(struct rf_db *db, const struct rf_hash_sql *h, const stru
 	}
 }
 
+void rf_hash_stream_ranges(struct rf_db *db, const struct rf_hash_sql *h,
+                           const struct rf_stream_spec *spec, bool have_where, struct rf_buf *sql)
+{
+	const struct rf_table_info *t = spec->table;
+	size_t i;
+
+	if (spec->nranges == 1)
+		rf_hash_key_range(db, h, t, spec->nkey, spec->key, NULL, spec->ranges[0].lo,
+		                  spec->ranges[0].hi, have_where, sql);
+	if (spec->nranges <= 1)
+		return;
+	/* (k >= lo1 AND k < hi1) OR (k >= lo2 AND k < hi2) ...: each an index
+	 * range where the key's form is indexed (an integer key on every
+	 * engine); only the first may lack lo and only the last hi, as the
+	 * ranges are disjoint and in order, so no term is empty */
+	rf_buf_adds(sql, have_where ? " AND (" : " WHERE (");
+	for (i = 0; i < spec->nranges; i++) {
+		const struct rf_key_range *r = &spec->ranges[i];
+		rf_buf_adds(sql, i ? " OR (" : "(");
+		if (r->lo)
+			key_cmp(db, h, t, spec->nkey, spec->key, NULL, ">=", r->lo, sql);
+		if (r->lo && r->hi)
+			rf_buf_adds(sql, " AND ");
+		if (r->hi)
+			key_cmp(db, h, t, spec->nkey, spec->key, NULL, "<", r->hi, sql);
+		if (!r->lo && !r->hi)
+			rf_buf_adds(sql, "1 = 1");
+		rf_buf_addc(sql, ')');
+	}
+	rf_buf_addc(sql, ')');
+}
+
 static void segment_from(struct rf_db *db, const struct rf_hash_sql *h,
                          const struct rf_segment_spec *spec, struct rf_buf *sql)
 {
@@ -91,6 +123,17 @@ void rf_hash_sums_sql(struct rf_db *db, const struct rf_hash_sql *h,
 	rf_buf_adds(sql, " FROM (SELECT ");
 	if (nb == 0) {
 		rf_buf_adds(sql, "0");
+	} else if (spec->width > 0) {
+		/* segment i is [lo + i*w, lo + (i+1)*w), the first and the last
+		 * open below and above: (key - lo) DIV w between them */
+		long long lo = spec->width_lo, w = spec->width;
+		rf_buf_adds(sql, "CASE WHEN ");
+		key_expr(db, h, spec->table, 1, spec->key, spec->key_class, sql);
+		rf_buf_printf(sql, " < %lld THEN 0 WHEN ", lo + w);
+		key_expr(db, h, spec->table, 1, spec->key, spec->key_class, sql);
+		rf_buf_printf(sql, " >= %lld THEN %zu ELSE CAST((", lo + (long long)nb * w, nb);
+		key_expr(db, h, spec->table, 1, spec->key, spec->key_class, sql);
+		rf_buf_printf(sql, " - (%lld))%s%lld AS INTEGER) END", lo, h->int_div, w);
 	} else {
 		/* the segment's number: the first bound the key is below */
 		rf_buf_adds(sql, "CASE");
@@ -117,7 +160,33 @@ void rf_hash_keys_sql(struct rf_db *db, const struct rf_hash_sql *h,
                       struct rf_buf *sql)
 {
 	size_t k;
+	int end;
 
+	if (step == 0) {
+		/* the first and the last key: ORDER BY .. LIMIT 1 each way, an
+		 * index walk of one row; as subqueries, the form all three
+		 * engines accept in a UNION */
+		for (end = 0; end < 2; end++) {
+			rf_buf_adds(sql, end ? " UNION ALL SELECT * FROM (SELECT "
+			                     : "SELECT * FROM (SELECT ");
+			for (k = 0; k < spec->nkey; k++) {
+				if (k)
+					rf_buf_adds(sql, ", ");
+				h->key_output(db, spec->table, spec->key[k], sql);
+				rf_buf_printf(sql, " AS k%zu", k);
+			}
+			segment_from(db, h, spec, sql);
+			for (k = 0; k < spec->nkey; k++) {
+				rf_buf_adds(sql, k ? ", " : " ORDER BY ");
+				key_expr(db, h, spec->table, 1, &spec->key[k], &spec->key_class[k],
+				         sql);
+				if (end)
+					rf_buf_adds(sql, " DESC");
+			}
+			rf_buf_printf(sql, " LIMIT 1) q%d", end);
+		}
+		return;
+	}
 	rf_buf_adds(sql, "SELECT * FROM (SELECT ");
 	for (k = 0; k < spec->nkey; k++) {
 		h->key_output(db, spec->table, spec->key[k], sql);

@@ -30,6 +30,8 @@ struct rf_hash_sql {
 	 * canonical form in SQL, or the column as it is). */
 	void (*value)(struct rf_db *db, const struct rf_segment_spec *spec, size_t i,
 	              struct rf_buf *sql);
+	/* Integer division, between two integer operands: " / " or " DIV ". */
+	const char *int_div;
 	/* Appends the aggregate over the values v0 .. v<ncols-1> of a segment's
 	 * rows: the sum of their row hashes modulo 2^60 (db.h). */
 	void (*row_sum)(struct rf_db *db, const struct rf_segment_spec *spec, struct rf_buf *sql);
@@ -43,6 +45,12 @@ void rf_hash_key_range(struct rf_db *db, const struct rf_hash_sql *h, const stru
                        size_t nkey, const size_t *key, const enum rf_type_class *cls,
                        const struct rf_cell *lo, const struct rf_cell *hi, bool have_where,
                        struct rf_buf *sql);
+
+/* The same for a stream's ranges (rf_stream_spec.ranges[0..nranges)):
+ * nothing for none, rf_hash_key_range's form for one, and for several
+ * " WHERE|AND ((range 1) OR (range 2) ...)". */
+void rf_hash_stream_ranges(struct rf_db *db, const struct rf_hash_sql *h,
+                           const struct rf_stream_spec *spec, bool have_where, struct rf_buf *sql);
 
 /* Appends to sql the statement of segment_sums (db.h): one row a
  * non-empty segment, its number (0 .. nb), its row count and its sum. */

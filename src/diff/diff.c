@@ -46,10 +46,11 @@ struct rf_diff {
 	bool full_identical; /* canonicalize every cell of identical rows too */
 	bool keys_one_sided; /* rows on one side only: their key cells only */
 	const char *where[2];
-	/* hash mode (DESIGN §14): the ranges to stream, the next one to open */
+	/* hash mode (DESIGN §14): the ranges to stream; the streams open read
+	 * plan.ranges[next_range .. next_range + nbatch) */
 	bool hash;
 	struct diff_hash_plan plan;
-	size_t next_range;
+	size_t next_range, nbatch;
 	char *note; /* rf_diff_algorithm_note */
 };
 
@@ -341,14 +342,21 @@ static int side_advance(struct rf_diff *d, struct diff_side *s, struct rf_error 
 	return 1;
 }
 
-/* Opens a side's stream of the rows in range (NULL: all). */
-static int side_stream(struct rf_diff *d, int idx, const struct diff_range *range,
-                       struct rf_error *err)
+/* Ranges one stream statement reads at most (hash mode): a round trip per
+ * differing range was the hash diff's cost where differences spread (each
+ * range a query on each side); a few hundred ranges keep the statement
+ * small (a few KiB) and each engine's planner on index ranges. */
+#define RANGES_PER_STREAM 32
+
+/* Opens a side's stream of the rows in plan.ranges[first .. first + n)
+ * (n 0: every row). */
+static int side_stream(struct rf_diff *d, int idx, size_t first, size_t n, struct rf_error *err)
 {
 	struct diff_side *s = &d->side[idx];
 	const struct rf_diff_shape *sh = d->shape;
 	struct rf_stream_spec spec;
 	size_t *key = rf_xcalloc(sh->nkey, sizeof *key);
+	struct rf_key_range *ranges = n ? rf_xcalloc(n, sizeof *ranges) : NULL;
 	struct rf_stream_ref *refs = NULL;
 	size_t i;
 	int rc;
@@ -376,15 +384,25 @@ static int side_stream(struct rf_diff *d, int idx, const struct diff_range *rang
 	spec.nkey = sh->nkey;
 	spec.key = key;
 	spec.refs = refs;
-	if (range) {
-		spec.key_lo = range->lo;
-		spec.key_hi = range->hi;
+	for (i = 0; i < n; i++) {
+		ranges[i].lo = d->plan.ranges[first + i].lo;
+		ranges[i].hi = d->plan.ranges[first + i].hi;
 	}
+	spec.nranges = n;
+	spec.ranges = ranges;
 	rc = s->db->ops->stream_open(s->db, &spec, &s->stream, err);
 	s->eof = false;
 	free(key);
+	free(ranges);
 	free(refs);
 	return rc;
+}
+
+/* How many ranges from first the next statement reads. */
+static size_t range_batch(const struct rf_diff *d, size_t first)
+{
+	size_t left = d->plan.len - first;
+	return left < RANGES_PER_STREAM ? left : RANGES_PER_STREAM;
 }
 
 static int side_open(struct rf_diff *d, int idx, struct rf_db *db, const char *where,
@@ -415,9 +433,9 @@ static int side_open(struct rf_diff *d, int idx, struct rf_db *db, const char *w
 			s->eof = true;
 			return 0;
 		}
-		return side_stream(d, idx, &d->plan.ranges[0], err);
+		return side_stream(d, idx, 0, d->nbatch, err);
 	}
-	if (side_stream(d, idx, NULL, err) != 0)
+	if (side_stream(d, idx, 0, 0, err) != 0)
 		return -1;
 	if (idx == 0 && sh->remapped) {
 		s->use_mem = true;
@@ -474,20 +492,21 @@ static int open_sides(struct rf_diff *d, struct rf_db *src, struct rf_db *dst, c
 	return 0;
 }
 
-/* Hash mode: both streams of a range ended; opens the next range's, if any.
- * 1: opened, 0: no more ranges, -1: error. */
+/* Hash mode: both streams of a batch of ranges ended; opens the next
+ * batch's, if any. 1: opened, 0: no more ranges, -1: error. */
 static int next_range(struct rf_diff *d, struct rf_error *err)
 {
 	int i;
-	if (!d->hash || d->next_range + 1 >= d->plan.len)
+	if (!d->hash || d->next_range + d->nbatch >= d->plan.len)
 		return 0;
-	d->next_range++;
+	d->next_range += d->nbatch;
+	d->nbatch = range_batch(d, d->next_range);
 	for (i = 0; i < 2; i++) {
 		struct diff_side *s = &d->side[i];
 		if (s->stream)
 			s->db->ops->stream_close(s->stream);
 		s->stream = NULL;
-		if (side_stream(d, i, &d->plan.ranges[d->next_range], err) != 0)
+		if (side_stream(d, i, d->next_range, d->nbatch, err) != 0)
 			return -1;
 		d->consume[i] = true;
 	}
@@ -557,6 +576,7 @@ static int choose_algorithm(struct rf_diff *d, const struct rf_diff_opts *o, con
 		return 0;
 	}
 	d->hash = true;
+	d->nbatch = range_batch(d, 0);
 	return 0;
 }
 

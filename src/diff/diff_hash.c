@@ -21,6 +21,13 @@
 #include "rowferry/diff.h"
 
 #define HASH_FANOUT 32 /* segments a differing segment is cut into */
+/* An integer key is cut by width (db.h, rf_segment_spec.width) into
+ * segments of about WIDTH_ROWS rows, at most WIDTH_MAX of them per pass:
+ * one pass over the table then finds differences spread as thinly as one
+ * row in a few hundred, and only their segments are streamed. */
+#define WIDTH_ROWS 16
+#define WIDTH_MAX  65536
+#define INT_LIMIT  (1LL << 61) /* keys beyond are cut by keys, not width */
 
 /* One side's segment spec with the range set per query. */
 struct hash_ctx {
@@ -242,8 +249,8 @@ static void *sums_run(void *arg)
  * the wall time is the slower side's (each thread uses its own
  * connection). */
 static int sums(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_cell *hi,
-                const struct rf_cell *bounds, size_t nb, struct rf_segment_sum *out[2],
-                struct rf_error *err)
+                const struct rf_cell *bounds, size_t nb, long long wlo, long long w,
+                struct rf_segment_sum *out[2], struct rf_error *err)
 {
 	struct sums_job jobs[2];
 	pthread_t th;
@@ -253,6 +260,8 @@ static int sums(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_ce
 	for (s = 0; s < 2; s++) {
 		h->spec[s].lo = lo;
 		h->spec[s].hi = hi;
+		h->spec[s].width_lo = wlo;
+		h->spec[s].width = bounds ? 0 : w;
 		jobs[s].db = h->db[s];
 		jobs[s].spec = &h->spec[s];
 		jobs[s].bounds = bounds;
@@ -345,35 +354,44 @@ static bool int64_of(const struct rf_cell *c, long long *v)
 	return errno == 0 && *end == '\0';
 }
 
-/* A one-column integer key between two known bounds is cut by value,
- * without asking a server for keys: the segments are even where the keys
- * are dense (ids). */
-static bool cut_numbers(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_cell *hi,
-                        struct rf_cell **out, size_t *n)
+static bool int_key(const struct hash_ctx *h)
 {
-	long long a, b, prev;
-	char text[24];
-	size_t i;
+	return h->spec[0].nkey == 1 && h->spec[0].key_class[0] == RF_T_INTEGER;
+}
 
-	*out = NULL;
-	*n = 0;
-	if (h->spec[0].nkey != 1 || h->spec[0].key_class[0] != RF_T_INTEGER || !int64_of(lo, &a) ||
-	    !int64_of(hi, &b) || b - a < 2 || a < -(1LL << 61) || b > (1LL << 61))
+/* How a one-column integer key in [a, b) with about rows rows is cut by
+ * width: *nb bounds a + w, a + 2w, ... (nb + 1 segments of WIDTH_ROWS
+ * rows where the keys are dense). False where it cannot be (no integer
+ * key, a span too small or too large). */
+static bool cut_width(const struct hash_ctx *h, long long a, long long b, unsigned long long rows,
+                      long long *w, size_t *nb)
+{
+	unsigned long long parts;
+	long long span;
+
+	if (!int_key(h) || a < -INT_LIMIT || b > INT_LIMIT || b - a < 2)
 		return false;
-	*out = rf_xcalloc(HASH_FANOUT, sizeof **out);
-	prev = a;
-	for (i = 1; i < HASH_FANOUT; i++) {
-		long long w = b - a, k = (long long)i;
-		long long v = a + w / HASH_FANOUT * k + w % HASH_FANOUT * k / HASH_FANOUT;
-		if (v <= prev || v >= b)
-			continue;
-		prev = v;
-		(*out)[*n].is_null = false;
-		(*out)[*n].len = rf_int64_text(v, text);
-		(*out)[*n].data = rf_xstrndup(text, (*out)[*n].len);
-		(*n)++;
-	}
-	return true;
+	span = b - a;
+	parts = rows / WIDTH_ROWS + 1;
+	if (parts > WIDTH_MAX)
+		parts = WIDTH_MAX;
+	if (parts < 2)
+		parts = 2;
+	if (parts > (unsigned long long)span)
+		parts = (unsigned long long)span;
+	*w = (span + (long long)parts - 1) / (long long)parts;
+	*nb = (size_t)((span + *w - 1) / *w) - 1;
+	return *nb > 0;
+}
+
+/* The canonical text of integer v as a one-cell key, owned by *c. */
+static void int_cell(long long v, struct rf_cell *c)
+{
+	char text[24];
+
+	c->is_null = false;
+	c->len = rf_int64_text(v, text);
+	c->data = rf_xstrndup(text, c->len);
 }
 
 static bool same_sum(const struct rf_segment_sum *a, const struct rf_segment_sum *b)
@@ -381,39 +399,42 @@ static bool same_sum(const struct rf_segment_sum *a, const struct rf_segment_sum
 	return a->rows == b->rows && a->sum == b->sum;
 }
 
-/* Segment [lo, hi), whose sums on both sides are a and b: skipped when
- * equal, streamed when small or not cut further, else cut and each part
- * checked the same way, in key order. */
 static int check(struct hash_ctx *h, int depth, const struct rf_cell *lo, const struct rf_cell *hi,
                  const struct rf_segment_sum *a, const struct rf_segment_sum *b,
-                 struct rf_error *err)
+                 struct rf_error *err);
+
+/* Segment [lo, hi) cut at nb bounds (bounds, or, where bounds is NULL, by
+ * width w from wlo): both sides' sums of every part, then each part
+ * checked in key order. root: [lo, hi) is the whole table, whose row count
+ * the parts give (auto declines here when it is small). */
+static int cut(struct hash_ctx *h, int depth, bool root, const struct rf_cell *lo,
+               const struct rf_cell *hi, const struct rf_cell *bounds, size_t nb, long long wlo,
+               long long w, struct rf_error *err)
 {
-	size_t nkey = h->spec[0].nkey;
-	struct rf_cell *bounds = NULL;
-	struct rf_segment_sum *sub[2] = {NULL, NULL};
-	unsigned long long most = a->rows > b->rows ? a->rows : b->rows;
-	size_t nb = 0, i;
+	size_t nkey = h->spec[0].nkey, i;
+	struct rf_segment_sum *sub[2];
+	struct rf_cell cl, ch;
+	unsigned long long rows[2] = {0, 0};
 	int rc = -1;
 
-	if (same_sum(a, b)) {
-		h->stats->identical += a->rows;
-		h->progress.settled += most;
-		return 0;
-	}
-	if (most > h->segment_rows && depth < h->max_depth &&
-	    !cut_numbers(h, lo, hi, &bounds, &nb) &&
-	    cut_keys(h, a->rows >= b->rows ? 0 : 1, most, lo, hi, &bounds, &nb, err) != 0)
-		goto cleanup;
-	if (nb == 0) {
-		add_range(h->plan, lo, hi);
-		h->stats->segments_streamed++;
-		h->progress.settled += most;
-		rc = 0;
-		goto cleanup;
-	}
 	sub[0] = rf_xcalloc(nb + 1, sizeof *sub[0]);
 	sub[1] = rf_xcalloc(nb + 1, sizeof *sub[1]);
-	if (sums(h, lo, hi, bounds, nb, sub, err) != 0 || report(h, err) != 0)
+	if (sums(h, lo, hi, bounds, nb, wlo, w, sub, err) != 0)
+		goto cleanup;
+	if (root) {
+		for (i = 0; i <= nb; i++) {
+			rows[0] += sub[0][i].rows;
+			rows[1] += sub[1][i].rows;
+		}
+		h->plan->root_rows = rows[0] > rows[1] ? rows[0] : rows[1];
+		h->progress.total = h->plan->root_rows;
+		if (h->auto_mode && h->plan->root_rows <= h->opts->hash_min_rows) {
+			h->plan->declined = true;
+			rc = 0;
+			goto cleanup;
+		}
+	}
+	if (report(h, err) != 0)
 		goto cleanup;
 	if (depth == 0 && h->auto_mode) {
 		size_t differ = 0;
@@ -427,18 +448,126 @@ static int check(struct hash_ctx *h, int depth, const struct rf_cell *lo, const 
 			goto cleanup;
 		}
 	}
-	for (i = 0; i <= nb; i++)
-		if (check(h, depth + 1, i ? &bounds[(i - 1) * nkey] : lo,
-		          i < nb ? &bounds[i * nkey] : hi, &sub[0][i], &sub[1][i], err) != 0)
+	for (i = 0; i <= nb; i++) {
+		const struct rf_cell *plo = lo, *phi = hi;
+		int r;
+		if (bounds) {
+			plo = i ? &bounds[(i - 1) * nkey] : lo;
+			phi = i < nb ? &bounds[i * nkey] : hi;
+		}
+		memset(&cl, 0, sizeof cl);
+		memset(&ch, 0, sizeof ch);
+		/* a part by width gets its bounds' text only where it differs:
+		 * most of tens of thousands are identical */
+		if (!bounds && !same_sum(&sub[0][i], &sub[1][i])) {
+			if (i > 0) {
+				int_cell(wlo + (long long)i * w, &cl);
+				plo = &cl;
+			}
+			if (i < nb) {
+				int_cell(wlo + (long long)(i + 1) * w, &ch);
+				phi = &ch;
+			}
+		}
+		r = check(h, depth + 1, plo, phi, &sub[0][i], &sub[1][i], err);
+		free((void *)cl.data);
+		free((void *)ch.data);
+		if (r != 0)
 			goto cleanup;
+	}
 	rc = 0;
+cleanup:
+	free(sub[0]);
+	free(sub[1]);
+	return rc;
+}
+
+/* Segment [lo, hi), whose sums on both sides are a and b: skipped when
+ * equal, streamed when small or not cut further, else cut (an integer key
+ * by width, others at keys a server gives) and each part checked the same
+ * way. */
+static int check(struct hash_ctx *h, int depth, const struct rf_cell *lo, const struct rf_cell *hi,
+                 const struct rf_segment_sum *a, const struct rf_segment_sum *b,
+                 struct rf_error *err)
+{
+	size_t nkey = h->spec[0].nkey;
+	struct rf_cell *bounds = NULL;
+	unsigned long long most = a->rows > b->rows ? a->rows : b->rows;
+	long long la = 0, lb = 0, w = 0;
+	size_t nb = 0, i;
+	int rc = -1;
+
+	if (same_sum(a, b)) {
+		h->stats->identical += a->rows;
+		h->progress.settled += most;
+		return 0;
+	}
+	if (most > h->segment_rows && depth < h->max_depth) {
+		if (int64_of(lo, &la) && int64_of(hi, &lb) && cut_width(h, la, lb, most, &w, &nb))
+			;
+		else if (cut_keys(h, a->rows >= b->rows ? 0 : 1, most, lo, hi, &bounds, &nb, err) !=
+		         0)
+			goto cleanup;
+	}
+	if (nb == 0) {
+		add_range(h->plan, lo, hi);
+		h->stats->segments_streamed++;
+		h->progress.settled += most;
+		rc = 0;
+		goto cleanup;
+	}
+	rc = cut(h, depth, false, lo, hi, bounds, nb, la, w, err);
 cleanup:
 	for (i = 0; bounds && i < nb * nkey; i++)
 		free((void *)bounds[i].data);
 	free(bounds);
-	free(sub[0]);
-	free(sub[1]);
 	return rc;
+}
+
+/* The whole table, for a one-column integer key: its smallest and largest
+ * key on both sides (an index read at each end), then one pass cut by
+ * width. 1: planned; 0: not this way (no integer key, empty tables, keys
+ * that are no int64), the caller plans the general way; -1: error. */
+static int plan_by_width(struct hash_ctx *h, struct rf_error *err)
+{
+	struct rf_result res;
+	struct rf_buf canon = RF_BUF_INIT;
+	struct rf_cell c;
+	long long lo = 0, hi = 0, v, w;
+	bool any = false, ok = true;
+	size_t i, nb;
+	int s;
+
+	if (!int_key(h))
+		return 0;
+	for (s = 0; s < 2 && ok; s++) {
+		h->spec[s].lo = h->spec[s].hi = NULL;
+		if (h->db[s]->ops->segment_keys(h->db[s], &h->spec[s], 0, 2, &res, err) != 0) {
+			rf_buf_free(&canon);
+			return -1;
+		}
+		for (i = 0; i < res.nrows && ok; i++) {
+			h->stats->bytes_received += res.cells[i].len;
+			rf_buf_reset(&canon);
+			rf_value_canon(RF_T_INTEGER, &res.cells[i], NULL, &canon);
+			c.is_null = res.cells[i].is_null;
+			c.data = canon.data ? canon.data : "";
+			c.len = canon.len;
+			ok = !c.is_null && int64_of(&c, &v);
+			if (!ok)
+				break;
+			lo = any && lo < v ? lo : v;
+			hi = any && hi > v ? hi : v;
+			any = true;
+		}
+		rf_result_free(&res);
+	}
+	rf_buf_free(&canon);
+	if (!ok || !any || hi >= INT_LIMIT ||
+	    !cut_width(h, lo, hi + 1, (unsigned long long)(hi + 1 - lo), &w, &nb))
+		return 0;
+	h->progress.total = (unsigned long long)(hi + 1 - lo);
+	return cut(h, 0, true, NULL, NULL, NULL, nb, lo, w, err) == 0 ? 1 : -1;
 }
 
 int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_db *dst,
@@ -504,7 +633,13 @@ int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_
 		if (rf_db_check_where(h.db[s], where[s], err) != 0)
 			goto cleanup;
 	}
-	if (sums(&h, NULL, NULL, NULL, 0, out, err) != 0)
+	rc = plan_by_width(&h, err);
+	if (rc != 0) {
+		rc = rc > 0 ? 0 : -1;
+		goto cleanup;
+	}
+	rc = -1;
+	if (sums(&h, NULL, NULL, NULL, 0, 0, 0, out, err) != 0)
 		goto cleanup;
 	plan->root_rows = root[0].rows > root[1].rows ? root[0].rows : root[1].rows;
 	h.progress.total = plan->root_rows;

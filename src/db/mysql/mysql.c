@@ -550,8 +550,7 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 	my_quote_table(base, t, &sql);
 	if (spec->where)
 		rf_buf_printf(&sql, " WHERE (%s)", spec->where);
-	my_key_range(base, t, spec->nkey, spec->key, NULL, spec->key_lo, spec->key_hi,
-	             spec->where != NULL, &sql);
+	my_key_ranges(base, spec, spec->where != NULL, &sql);
 	/* keys whose collation orders them by byte: the index's order */
 	plain = my_key_byte_ordered(db, spec);
 	for (i = 0; i < spec->nkey; i++) {

@@ -96,8 +96,8 @@ int my_describe(struct rf_db *base, const char *name, struct rf_table_info *out,
                 struct rf_error *err);
 
 /* mysql_hash.c: the hash diff's ops (contracts in db.h), and a key range
- * (rf_stream_spec's key_lo / key_hi) appended as " WHERE ..." or, when the
- * statement has a WHERE already, " AND ...". */
+ * (a segment's) or a stream's key ranges (rf_stream_spec's ranges) appended as " WHERE ..." or,
+ * when the statement has a WHERE already, " AND ...". */
 bool my_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls,
                     bool native);
 int my_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
@@ -105,8 +105,7 @@ int my_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
                     struct rf_error *err);
 int my_segment_keys(struct rf_db *db, const struct rf_segment_spec *spec, unsigned long long step,
                     size_t max, struct rf_result *out, struct rf_error *err);
-void my_key_range(struct rf_db *db, const struct rf_table_info *t, size_t nkey, const size_t *key,
-                  const enum rf_type_class *cls, const struct rf_cell *lo, const struct rf_cell *hi,
-                  bool have_where, struct rf_buf *sql);
+void my_key_ranges(struct rf_db *db, const struct rf_stream_spec *spec, bool have_where,
+                   struct rf_buf *sql);
 
 #endif

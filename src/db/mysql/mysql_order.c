@@ -168,7 +168,7 @@ bool my_key_byte_ordered(struct my_db *db, const struct rf_stream_spec *spec)
 	size_t i, n, k, ntext = 0;
 	bool ok = false;
 
-	if (spec->lock || spec->key_lo || spec->key_hi || spec->nkey == 0)
+	if (spec->lock || spec->nranges || spec->nkey == 0)
 		goto out;
 	for (i = 0; i < spec->nkey; i++) {
 		enum rf_type_class c = t->cols[spec->key[i]].tclass;

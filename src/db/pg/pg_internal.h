@@ -71,9 +71,9 @@ int pg_temp_load(struct rf_db *dbp, const char *name, const struct rf_table_info
 int pg_temp_drop(struct rf_db *dbp, const char *name, struct rf_error *err);
 
 /* pg_hash.c: the hash diff's ops (contracts in db.h), and a key range
- * (rf_stream_spec's key_lo / key_hi) appended as " WHERE ..." or, when the
- * statement has a WHERE already, " AND ..." (cls: the key columns'
- * classes, NULL for their own). */
+ * (a segment's) or a stream's key ranges (rf_stream_spec's ranges) appended as " WHERE ..." or,
+ * when the statement has a WHERE already, " AND ..." (cls: the key columns' classes, NULL for their
+ * own). */
 bool pg_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls,
                     bool native);
 int pg_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
@@ -81,8 +81,7 @@ int pg_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
                     struct rf_error *err);
 int pg_segment_keys(struct rf_db *db, const struct rf_segment_spec *spec, unsigned long long step,
                     size_t max, struct rf_result *out, struct rf_error *err);
-void pg_key_range(struct rf_db *db, const struct rf_table_info *t, size_t nkey, const size_t *key,
-                  const enum rf_type_class *cls, const struct rf_cell *lo, const struct rf_cell *hi,
-                  bool have_where, struct rf_buf *sql);
+void pg_key_ranges(struct rf_db *db, const struct rf_stream_spec *spec, bool have_where,
+                   struct rf_buf *sql);
 
 #endif

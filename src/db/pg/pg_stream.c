@@ -97,8 +97,7 @@ static void build_select(struct rf_db *db, const struct rf_stream_spec *spec, st
 	pg_quote_table(db, t, sql);
 	if (spec->where)
 		rf_buf_printf(sql, " WHERE (%s)", spec->where);
-	pg_key_range(db, t, spec->nkey, spec->key, NULL, spec->key_lo, spec->key_hi,
-	             spec->where != NULL, sql);
+	pg_key_ranges(db, spec, spec->where != NULL, sql);
 	/* the key columns qualified: a select list item x::text is also named
 	 * x, and ORDER BY x would sort by it */
 	for (size_t i = 0; i < spec->nkey; i++) {

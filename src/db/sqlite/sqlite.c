@@ -542,8 +542,7 @@ static int sqlite_stream_open(struct rf_db *base, const struct rf_stream_spec *s
 	sq_quote_ident(&sql, t->name);
 	if (spec->where)
 		rf_buf_printf(&sql, " WHERE (%s)", spec->where);
-	sq_key_range(base, t, spec->nkey, spec->key, NULL, spec->key_lo, spec->key_hi,
-	             spec->where != NULL, &sql);
+	sq_key_ranges(base, spec, spec->where != NULL, &sql);
 	/* Byte order whatever the column's declared collation (a NOCASE key
 	 * would otherwise interleave 'B' and 'b' and break the merge join);
 	 * NULLs sort first in SQLite's ascending order already. */

@@ -161,13 +161,13 @@ static const struct rf_hash_sql sq_hash_sql = {
     .key_output = key_output,
     .value = value,
     .row_sum = row_sum,
+    .int_div = " / ",
 };
 
-void sq_key_range(struct rf_db *db, const struct rf_table_info *t, size_t nkey, const size_t *key,
-                  const enum rf_type_class *cls, const struct rf_cell *lo, const struct rf_cell *hi,
-                  bool have_where, struct rf_buf *sql)
+void sq_key_ranges(struct rf_db *db, const struct rf_stream_spec *spec, bool have_where,
+                   struct rf_buf *sql)
 {
-	rf_hash_key_range(db, &sq_hash_sql, t, nkey, key, cls, lo, hi, have_where, sql);
+	rf_hash_stream_ranges(db, &sq_hash_sql, spec, have_where, sql);
 }
 
 int sq_segment_sums(struct rf_db *base, const struct rf_segment_spec *spec,

@@ -56,8 +56,8 @@ void sq_arm_deadline(struct sqlite_db *db);
 size_t sq_real_text(double x, char *out);
 
 /* sqlite_hash.c: the hash diff's ops (contracts in db.h), and a key range
- * (rf_stream_spec's key_lo / key_hi) appended as " WHERE ..." or, when the
- * statement has a WHERE already, " AND ...". */
+ * (a segment's) or a stream's key ranges (rf_stream_spec's ranges) appended as " WHERE ..." or,
+ * when the statement has a WHERE already, " AND ...". */
 bool sq_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls,
                     bool native);
 int sq_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
@@ -65,8 +65,7 @@ int sq_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
                     struct rf_error *err);
 int sq_segment_keys(struct rf_db *db, const struct rf_segment_spec *spec, unsigned long long step,
                     size_t max, struct rf_result *out, struct rf_error *err);
-void sq_key_range(struct rf_db *db, const struct rf_table_info *t, size_t nkey, const size_t *key,
-                  const enum rf_type_class *cls, const struct rf_cell *lo, const struct rf_cell *hi,
-                  bool have_where, struct rf_buf *sql);
+void sq_key_ranges(struct rf_db *db, const struct rf_stream_spec *spec, bool have_where,
+                   struct rf_buf *sql);
 
 #endif
