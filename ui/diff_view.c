@@ -35,6 +35,7 @@ struct diff_view {
 	bool searching;
 	bool exporting; /* the prompt asks for the export's file */
 	char *last_search;
+	char *set_name; /* "map: orders <- Orders", while a preview shows it */
 };
 
 static struct session *sess(struct view *v)
@@ -232,6 +233,7 @@ static void draw_pane_titles(struct view *v, int y, int pw)
 	}
 	if (v->list.cursor < s->nrows && s->rows[v->list.cursor]->nchanged)
 		draw_changed_names(v, y, pw);
+
 	if (s->state == SESSION_RUNNING && v->list.count == 0)
 		draw_progress(v, y);
 }
@@ -242,7 +244,10 @@ static void draw_row(struct view *v, int y, size_t idx, int pw)
 	const struct rf_diff_row *r = s->rows[idx];
 	bool cursor = idx == v->list.cursor;
 	struct row_ctx c = {y, 0, r, cursor, status_attr(r->status)};
-	char gutter[4] = {s->marked[idx] ? '*' : ' ', rf_diff_status_glyph(r->status), ' ', 0};
+	/* '!': a source row that does not map (session_map.c) */
+	char gutter[4] = {s->marked[idx] ? '*' : ' ',
+	                  s->invalid && s->invalid[idx] ? '!' : rf_diff_status_glyph(r->status),
+	                  ' ', 0};
 	unsigned long line = cursor ? theme_attr(COLOR_CURSOR) : theme_attr(COLOR_NORMAL);
 
 	draw_fill(y, 0, COLS, line);
@@ -259,9 +264,15 @@ static void draw_row(struct view *v, int y, size_t idx, int pw)
 		          false);
 	draw_text(y, GUTTER + pw, 1, "\u2502", 3, theme_attr(COLOR_DIM), false);
 	c.side = 1;
-	if (r->dst)
+	if (r->dst) {
 		each_visible(v, GUTTER + pw + 1, COLS - GUTTER - pw - 1, draw_cell, &c);
-	else
+	} else if (s->invalid && s->invalid[idx]) {
+		/* a source row that does not map: why, where its target row would be */
+		char *why = rf_xasprintf("invalid: %s", s->invalid[idx]);
+		draw_text(y, GUTTER + pw + 1, COLS - GUTTER - pw - 1, why, strlen(why),
+		          cursor ? line : theme_attr(COLOR_ERROR), true);
+		free(why);
+	} else
 		draw_text(y, GUTTER + pw + 1, 8, "(no row)", 8,
 		          cursor ? line : theme_attr(COLOR_DIM), false);
 }
@@ -363,6 +374,22 @@ static void write_selection(struct console *con, const struct rf_selection *sel)
 	free(ig);
 }
 
+/* The set's name in the preview's and apply's titles. */
+static const char *diff_set_name(struct view *v)
+{
+	struct diff_view *d = v->priv;
+	struct session *s = sess(v);
+	struct rf_buf b = RF_BUF_INIT;
+
+	if (!s->map)
+		return s->sel.table;
+	if (!d->set_name) { /* borrowed by the screens above: made once */
+		session_map_name(s, &b);
+		d->set_name = rf_buf_steal(&b);
+	}
+	return d->set_name;
+}
+
 static void diff_title(struct view *v, struct rf_buf *out)
 {
 	struct session *s = sess(v);
@@ -370,6 +397,16 @@ static void diff_title(struct view *v, struct rf_buf *out)
 	size_t i;
 
 	rf_buf_printf(out, "%s", s->sel.table);
+	if (s->map) {
+		const struct rf_map *m = session_map_map(s);
+		/* the section says which rows and how they match */
+		rf_buf_adds(out, "  ");
+		session_map_name(s, out);
+		if (m)
+			rf_buf_printf(out, "  where %s  key %s", m->where ? m->where : "(all rows)",
+			              m->key ? m->key : "(primary key)");
+		return;
+	}
 	if (s->through) {
 		/* its WHERE is the set's semi-joins (w shows them) */
 		rf_buf_printf(out, "  rows of the set of %s", s->through);
@@ -401,6 +438,10 @@ static void diff_title(struct view *v, struct rf_buf *out)
 static void diff_status(struct view *v, struct rf_buf *out)
 {
 	struct session *s = sess(v);
+	if (s->map) {
+		session_map_name(s, out);
+		rf_buf_adds(out, "  ");
+	}
 	session_counts(s, out);
 	if (s->nrows)
 		rf_buf_printf(out, "  %zu/%zu", v->list.cursor + 1, s->nrows);
@@ -596,6 +637,38 @@ static bool diff_key(struct view *v, int key)
 	return true;
 }
 
+/* p, A and I of a mapped table: the copy through its map, planned as
+ * copy --map plans it (the invalid rows left out, and listed). */
+static void mapped_copy(struct view *v, enum action a)
+{
+	struct session *s = sess(v);
+	struct rf_set_plan *sp;
+	struct rf_error err;
+
+	if (a == ACT_SKIP_INVALID) {
+		session_map_toggle_skip(s);
+		console_message(v->con, MSG_INFO, "skip-invalid %s",
+		                session_map_skip_invalid(s)
+		                    ? "on: apply copies the valid rows and writes the rejects file"
+		                    : "off: apply refuses while rows do not map");
+		return;
+	}
+	if (!session_ready(s))
+		return;
+	rf_error_clear(&err);
+	sp = rf_xcalloc(1, sizeof *sp);
+	if (session_map_plan(s, s->ops_mask, sp, &err) != 0) {
+		console_error(v->con, &err);
+		rf_set_plan_free(sp);
+		free(sp);
+		return;
+	}
+	if (a == ACT_PREVIEW)
+		preview_view_open_set(v->con, sp, v);
+	else
+		apply_view_open_mapped(v->con, sp, diff_set_name(v), false, session_map_report(s));
+}
+
 static bool diff_action(struct view *v, enum action a)
 {
 	struct diff_view *d = v->priv;
@@ -647,6 +720,28 @@ static bool diff_action(struct view *v, enum action a)
 		search_next(v, a == ACT_SEARCH_NEXT ? 1 : -1);
 		return true;
 	case ACT_EDIT_WHERE:
+	case ACT_PICK_KEY:
+	case ACT_WRITE_SELECTION:
+	case ACT_RELATED:
+		if (!s->map)
+			break;
+		console_message(v->con, MSG_INFO,
+		                "%s is mapped: its where and key come from its [map] section "
+		                "(c shows the columns' expressions)",
+		                s->sel.table);
+		return true;
+	case ACT_PREVIEW:
+	case ACT_APPLY:
+	case ACT_SKIP_INVALID:
+		if (!s->map)
+			break;
+		mapped_copy(v, a);
+		return true;
+	default:
+		break;
+	}
+	switch (a) {
+	case ACT_EDIT_WHERE:
 		where_view_open(v->con);
 		return true;
 	case ACT_WRITE_SELECTION:
@@ -695,6 +790,24 @@ static bool diff_action(struct view *v, enum action a)
 	}
 }
 
+/* A mapped table's copy as a set (the preview's D and R plan it again). */
+static int diff_set_plan(struct view *v, unsigned ops_mask, struct rf_set_plan *out,
+                         struct rf_error *err)
+{
+	struct session *s = sess(v);
+
+	if (!s->map) {
+		memset(out, 0, sizeof *out);
+		return rf_error_set(err, "diff", "%s is not mapped", s->sel.table);
+	}
+	return session_map_plan(s, ops_mask, out, err);
+}
+
+static const struct rf_map_copy_report *diff_set_rejects(struct view *v)
+{
+	return session_map_report(sess(v));
+}
+
 static void diff_free(struct view *v)
 {
 	struct diff_view *d = v->priv;
@@ -703,6 +816,7 @@ static void diff_free(struct view *v)
 	session_cancel(sess(v));
 	lineedit_free(&d->search);
 	free(d->last_search);
+	free(d->set_name);
 	free(d->order);
 	free(d);
 }
@@ -720,6 +834,9 @@ static const struct view_ops diff_ops = {
     .status = diff_status,
     .key = diff_key,
     .action = diff_action,
+    .set_plan = diff_set_plan,
+    .set_name = diff_set_name,
+    .set_rejects = diff_set_rejects,
     .free = diff_free,
 };
 
