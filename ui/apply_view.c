@@ -237,8 +237,8 @@ static void show_result(struct view *v, const struct rf_apply_result *res,
 		text_lines_addf(&a->lines, COLOR_NORMAL, "Journal: %s", res->journal);
 	text_lines_add(&a->lines, COLOR_NORMAL, "", 0);
 	text_lines_adds(&a->lines, COLOR_DIM,
-	                a->set && a->verify ? "q goes back to the tables, counted again."
-	                : a->set            ? "q goes back to the related tables, counted again."
+	                a->set && a->verify    ? "q goes back to the tables, counted again."
+	                : a->set && !a->mapped ? "q goes back to the related tables, counted again."
 	                : res->status == RF_APPLY_DONE
 	                    ? "The diff has run again. q goes back to it; u lists the journals "
 	                      "(rollback)."

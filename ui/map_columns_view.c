@@ -40,21 +40,6 @@ static size_t ntarget(struct view *v)
 	return shape(v) ? shape(v)->ncols : 0;
 }
 
-/* Marks in seen[] the source columns e reads. */
-static void mark_read(const struct rf_map_expr *e, bool *seen, size_t n)
-{
-	size_t i;
-
-	if (!e)
-		return;
-	if (e->kind == RF_MAP_COLUMN && e->slot >= 0 && (size_t)e->slot < n)
-		seen[e->slot] = true;
-	for (i = 0; i < e->nargs; i++)
-		mark_read(e->args[i], seen, n);
-	for (i = 0; i < e->ncases; i++)
-		mark_read(e->cases[i].result, seen, n);
-}
-
 /* The source columns no expression reads, by index into the source table. */
 static size_t unread(struct view *v, size_t *out)
 {
@@ -67,7 +52,7 @@ static size_t unread(struct view *v, size_t *out)
 	n = sh->src_table.ncols;
 	seen = rf_xcalloc(n + 1, sizeof *seen);
 	for (i = 0; i < sh->ncols; i++)
-		mark_read(session_map_expr(v->con->session, i), seen, n);
+		session_map_reads(session_map_expr(v->con->session, i), seen, n);
 	for (i = 0; i < n; i++)
 		if (!seen[i]) {
 			if (out)
@@ -223,8 +208,8 @@ static void accept(struct view *v)
 	} else {
 		cv->editing = false;
 		session_counts(s, &counts);
-		console_message(v->con, MSG_INFO, "%s <- %s: the diff ran again: %s", name, text,
-		                counts.data);
+		console_message(v->con, MSG_INFO, "the diff ran again: %s (%s edited)", counts.data,
+		                name);
 	}
 	rf_buf_free(&counts);
 	free(name);

@@ -60,7 +60,7 @@ static void add_rejects(struct view *v)
 	              rej->invalid_rows, rej->invalid_rows == 1 ? "" : "s");
 	text_lines_addf(&p->lines,
 	                session_map_skip_invalid(v->con->session) ? COLOR_WARNING : COLOR_ERROR,
-	                "%llu invalid source row(s) %s:", rej->invalid_rows,
+	                "%llu invalid source row(s); %s:", rej->invalid_rows,
 	                session_map_skip_invalid(v->con->session)
 	                    ? "left out, written to <journal>.rejects.jsonl (I: skip-invalid on)"
 	                    : "apply refused (I skips them, as --skip-invalid)");

@@ -115,6 +115,7 @@ void session_start_widths(struct session *s);
  * the console's --map FILE (the target's name, or a section whose from =
  * names it). */
 struct session_map *session_map_new(struct console *con, const char *table);
+bool session_map_exists(const struct console *con, const char *table);
 void session_map_free(struct session_map *sm);
 /* The mapped diff (rf_map_diff_run, as rowferry diff runs it, the
  * invalid rows kept and marked): called by session_run once the old rows
@@ -131,6 +132,8 @@ const char *session_map_text(const struct session *s, const char *col);
 /* The expression of shape column col in the last run (a line of the
  * section, or the source column the names rule paired), or NULL. */
 const struct rf_map_expr *session_map_expr(const struct session *s, size_t col);
+/* Marks in seen[0..n) the source columns e reads (bound slots). */
+void session_map_reads(const struct rf_map_expr *e, bool *seen, size_t n);
 /* Replaces the expression of target column col with text (a line added
  * when the section has none) and runs the diff again; a parse or bind
  * error keeps the old expression (and runs it again): -1 with err. */

@@ -58,6 +58,11 @@ static const struct rf_map_config *find_section(const struct rf_config *cfg, con
 	return NULL;
 }
 
+bool session_map_exists(const struct console *con, const char *table)
+{
+	return find_section(console_map_sections(con), table) != NULL;
+}
+
 struct session_map *session_map_new(struct console *con, const char *table)
 {
 	const struct rf_config *cfg = console_map_sections(con);
@@ -241,12 +246,23 @@ static void now_text(char *out, size_t len)
 	strftime(out, len, "%Y-%m-%dT%H:%M:%S.000000Z", &tm);
 }
 
+/* The read transactions rf_map_diff_open began end with the diff: the
+ * next screen's reads (a plan, the tables' counts) begin their own. */
+static void end_reads(struct console *con)
+{
+	if (con->src->in_tx)
+		rf_db_rollback(con->src, NULL);
+	if (con->dst->in_tx)
+		rf_db_rollback(con->dst, NULL);
+}
+
 int session_map_run(struct session *s)
 {
 	struct session_map *sm = s->map;
 	const struct rf_config *sections = console_map_sections(s->con);
 	struct rf_map_diff_report rep;
 	char now[40];
+	int rc;
 
 	memset(&rep, 0, sizeof rep);
 	free_sources(sm);
@@ -260,8 +276,10 @@ int session_map_run(struct session *s)
 	}
 	now_text(now, sizeof now);
 	if (rf_map_diff_open(s->con->src, s->con->dst, sm->map, now, sections, &sm->ms, &s->err) !=
-	    0)
+	    0) {
+		end_reads(s->con);
 		return -1;
+	}
 	/* every row is shown: the invalid ones marked, the valid diffed */
 	sm->ms->skip_invalid = true;
 	sm->ms->on_source = on_source;
@@ -270,7 +288,9 @@ int session_map_run(struct session *s)
 	s->owns_shape = false;
 	session_start_widths(s);
 	sm->s = s;
-	if (rf_map_diff_run(s->con->src, s->con->dst, sm->ms, emit, sm, &rep, &s->err) != 0) {
+	rc = rf_map_diff_run(s->con->src, s->con->dst, sm->ms, emit, sm, &rep, &s->err);
+	end_reads(s->con);
+	if (rc != 0) {
 		sm->s = NULL;
 		rf_buf_free(&rep.invalid);
 		return -1;
@@ -312,6 +332,20 @@ const char *session_map_text(const struct session *s, const char *col)
 		if (strcmp(m->cols[i].name, col) == 0)
 			return s->map->texts[i];
 	return NULL;
+}
+
+void session_map_reads(const struct rf_map_expr *e, bool *seen, size_t n)
+{
+	size_t i;
+
+	if (!e)
+		return;
+	if (e->kind == RF_MAP_COLUMN && e->slot >= 0 && (size_t)e->slot < n)
+		seen[e->slot] = true;
+	for (i = 0; i < e->nargs; i++)
+		session_map_reads(e->args[i], seen, n);
+	for (i = 0; i < e->ncases; i++)
+		session_map_reads(e->cases[i].result, seen, n);
 }
 
 const struct rf_map_expr *session_map_expr(const struct session *s, size_t col)
