@@ -110,13 +110,22 @@ console --config "$T/plain.ini" --table orders <<EOF
 :dump $T/plain
 EOF
 assert_not_contains "no map: the status says nothing of one" "map:" "$(status plain)"
+rf copy orders --config "$T/plain.ini" --map "$T/map.ini" --dry-run --skip-invalid
+assert_eq "the CLI's dry run through --map" 0 "$rc"
+cp "$T/out" "$T/cli_map.sql"
 console --config "$T/plain.ini" --map "$T/map.ini" --table orders <<EOF
 :wait-idle
 :dump $T/mapfile
+:key p s ^U
+:type $T/console_map.sql
+:enter
 EOF
 assert_eq "exit 0 with --map" 0 "$rc"
 assert_contains "--map FILE: mapped" "map: orders <- Orders  +2 -1 ~1 =1 !1 invalid" \
 	"$(status mapfile)"
+cmp -s "$T/cli_map.sql" "$T/console_map.sql" &&
+	ok "--map FILE: p's script is copy --map FILE --dry-run --skip-invalid's, byte for byte" ||
+	not_ok "--map FILE: the scripts differ"
 
 echo "# the columns screen: expressions, the unmatched, e with a bad then a good one"
 console --config "$CFG" --table orders <<EOF
