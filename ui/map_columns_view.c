@@ -34,10 +34,18 @@ static const struct rf_diff_shape *shape(struct view *v)
 	return v->con->session->shape;
 }
 
-/* The shape's target columns are the lines, in the target's order. */
+/* The shape's target columns are the lines, in the target's order; when
+ * the map did not open (an unknown column in the section), its own lines,
+ * so that `e` can put them right. */
 static size_t ntarget(struct view *v)
 {
-	return shape(v) ? shape(v)->ncols : 0;
+	const struct rf_map *m = session_map_map(v->con->session);
+	return shape(v) ? shape(v)->ncols : m ? m->ncols : 0;
+}
+
+static const char *line_name(struct view *v, size_t i)
+{
+	return shape(v) ? shape(v)->cols[i].name : session_map_map(v->con->session)->cols[i].name;
 }
 
 /* The source columns no expression reads, by index into the source table. */
@@ -67,13 +75,19 @@ static size_t unread(struct view *v, size_t *out)
 static void describe(struct view *v, size_t i, struct rf_buf *expr, struct rf_buf *note)
 {
 	struct session *s = v->con->session;
-	const struct rf_diff_col *dc = &shape(v)->cols[i];
+	const struct rf_diff_col *dc;
 	const struct rf_map *m = session_map_map(s);
-	const char *text = session_map_text(s, dc->name);
+	const char *text = session_map_text(s, line_name(v, i));
 	const struct rf_map_expr *e = session_map_expr(s, i);
-	const struct rf_column *c = dc->dst >= 0 ? &shape(v)->dst_table.cols[dc->dst] : NULL;
+	const struct rf_column *c;
 	static const char *const rule[] = {"exact", "ignore_case", "snake_case"};
 
+	if (!shape(v)) { /* the section's line as written */
+		rf_buf_adds(expr, text ? text : "");
+		return;
+	}
+	dc = &shape(v)->cols[i];
+	c = dc->dst >= 0 ? &shape(v)->dst_table.cols[dc->dst] : NULL;
 	if (text) {
 		rf_buf_adds(expr, text);
 	} else if (e && e->kind == RF_MAP_COLUMN) {
@@ -103,14 +117,14 @@ static void map_columns_draw(struct view *v, int top, int height)
 
 	unread(v, src);
 	for (k = 0; k < nt; k++)
-		if ((int)strlen(sh->cols[k].name) > namew)
-			namew = (int)strlen(sh->cols[k].name);
+		if ((int)strlen(line_name(v, k)) > namew)
+			namew = (int)strlen(line_name(v, k));
 	if (namew > COLS / 4)
 		namew = COLS / 4;
 	v->list.count = nt + (nu ? 1 + nu : 0);
 	v->list.height = height - prompt;
 	list_clamp(&v->list);
-	if (!sh)
+	if (!nt)
 		draw_line(top, 2, COLS - 4, "the map did not open: R runs it again (q goes back)",
 		          theme_attr(COLOR_DIM));
 	for (i = 0; i < v->list.height && v->list.top + (size_t)i < v->list.count; i++) {
@@ -126,10 +140,10 @@ static void map_columns_draw(struct view *v, int top, int height)
 			describe(v, r, &expr, &note);
 			rf_buf_printf(&line, "%c %-*s <- %s",
 			              session_map_expr(v->con->session, r) ||
-			                      session_map_text(v->con->session, sh->cols[r].name)
+			                      session_map_text(v->con->session, line_name(v, r))
 			                  ? ' '
 			                  : '!',
-			              namew, sh->cols[r].name, expr.data);
+			              namew, line_name(v, r), expr.data);
 			if (note.len)
 				rf_buf_printf(&line, "   (%s)", note.data);
 			if (!cursor && line.data[0] == '!')
@@ -153,7 +167,7 @@ static void map_columns_draw(struct view *v, int top, int height)
 		int lw;
 		if (cv->error)
 			draw_line(y - 1, 0, COLS, cv->error, theme_attr(COLOR_ERROR));
-		snprintf(label, sizeof label, "%s <- ", sh ? sh->cols[cv->col].name : "");
+		snprintf(label, sizeof label, "%s <- ", line_name(v, cv->col));
 		lw = (int)text_width(label, strlen(label));
 		if (lw > COLS / 2)
 			lw = COLS / 2;
@@ -195,16 +209,22 @@ static void accept(struct view *v)
 	struct rf_buf counts = RF_BUF_INIT;
 	struct rf_error err;
 	char said[1300];
+	int rc;
 
 	rf_error_clear(&err);
-	name = rf_xstrdup(shape(v)->cols[cv->col].name);
+	name = rf_xstrdup(line_name(v, cv->col));
 	free(cv->error);
 	cv->error = NULL;
-	if (session_map_edit(s, name, text, &err) != 0) {
+	rc = session_map_edit(s, name, text, &err);
+	if (rc == -1) {
 		/* the prompt stays, with the text, to be fixed */
 		cv->error = rf_xasprintf("error: %s (the old expression is kept)",
 		                         console_error_text(&err, said, sizeof said));
 		console_error(v->con, &err);
+	} else if (rc == -2) {
+		cv->editing = false;
+		console_message(v->con, MSG_ERROR, "%s edited; the map still does not run: %s",
+		                name, console_error_text(&err, said, sizeof said));
 	} else {
 		cv->editing = false;
 		session_counts(s, &counts);
@@ -254,7 +274,7 @@ static bool map_columns_action(struct view *v, enum action a)
 			return true;
 		}
 		cv->col = v->list.cursor;
-		text = session_map_text(s, shape(v)->cols[cv->col].name);
+		text = session_map_text(s, line_name(v, cv->col));
 		if (!text && session_map_expr(s, cv->col))
 			text = session_map_expr(s, cv->col)->text; /* the names rule's column */
 		lineedit_free(&cv->edit);

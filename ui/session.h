@@ -135,8 +135,10 @@ const struct rf_map_expr *session_map_expr(const struct session *s, size_t col);
 /* Marks in seen[0..n) the source columns e reads (bound slots). */
 void session_map_reads(const struct rf_map_expr *e, bool *seen, size_t n);
 /* Replaces the expression of target column col with text (a line added
- * when the section has none) and runs the diff again; a parse or bind
- * error keeps the old expression (and runs it again): -1 with err. */
+ * when the section has none) and runs the diff again: 0. A parse error,
+ * or a bind error of a map that ran, keeps the old expression (and runs
+ * it again): -1 with err. A map that did not run keeps the edit, which
+ * may not be all it needs: -2 with the error it still stops on. */
 int session_map_edit(struct session *s, const char *col, const char *text, struct rf_error *err);
 /* The skip-invalid toggle (I): apply copies the valid rows and writes the
  * rejects file, as copy --skip-invalid does. */

@@ -361,7 +361,7 @@ int session_map_edit(struct session *s, const char *col, const char *text, struc
 	struct rf_map_expr *e = NULL, *old;
 	char *old_text;
 	size_t i;
-	bool added = false;
+	bool added = false, was_running = s->state != SESSION_FAILED;
 
 	for (i = 0; i < m->ncols && strcmp(m->cols[i].name, col) != 0; i++)
 		;
@@ -384,10 +384,13 @@ int session_map_edit(struct session *s, const char *col, const char *text, struc
 	old_text = sm->texts[i];
 	m->cols[i].expr = e;
 	sm->texts[i] = rf_xstrdup(text);
-	if (session_run(s) == 0) {
+	if (session_run(s) == 0 || !was_running) {
+		/* a map that did not run keeps the edit: another line may be
+		 * what still stops it */
+		*err = s->err;
 		rf_map_expr_free(old);
 		free(old_text);
-		return 0;
+		return s->state == SESSION_FAILED ? -2 : 0;
 	}
 	/* the old expression back, and its diff */
 	*err = s->err;

@@ -178,6 +178,27 @@ assert_not_contains "the diff: row 2 no longer differs" " ~ 2 " "$(screen diff_e
 assert_contains "... its counts" "map: orders <- Orders  +2 -1 ~0 =2 !1 invalid" "$(status diff_edited)"
 assert_contains "the config file is not written" "7:completed" "$(cat "$CFG")"
 
+echo "# a section with an unknown column: the diff says so, c lists its lines, e fixes it"
+sed 's/trim(Email)/trim(Emial)/' "$CFG" >"$T/typo.ini"
+console --config "$T/typo.ini" --table orders <<EOF
+:wait-idle
+:dump $T/typo
+:key c
+:dump $T/typo_columns
+:key j j j j e ^U
+:type check(lower(trim(Email)), '^[^@ ]+@[^@ ]+\$')
+:enter
+:key q
+:dump $T/typo_fixed
+EOF
+assert_eq "exit 0" 0 "$rc"
+assert_contains "the diff could not run: the section's error" \
+	"column email: unknown source column 'Emial'" "$(screen typo)"
+assert_contains "c: the section's lines, as written" "  email                <- check(lower(trim(Emial))" \
+	"$(screen typo_columns)"
+assert_contains "e fixed it: the diff runs" "map: orders <- Orders  +2 -1 ~1 =1 !1 invalid" \
+	"$(status typo_fixed)"
+
 echo "# p lists the invalid row and saves the CLI's script; A refused, then I and A"
 console --config "$CFG" --table orders <<EOF
 :wait-idle
