@@ -204,6 +204,7 @@ void console_open_table(struct console *con, const char *table)
 {
 	struct rf_selection sel;
 	struct rf_error err;
+	struct session *s;
 
 	rf_error_clear(&err);
 	if (console_table_selection(con, table, &sel, &err) != 0) {
@@ -214,8 +215,14 @@ void console_open_table(struct console *con, const char *table)
 	session_free(con->session);
 	con->session = session_new(con, &sel);
 	diff_view_open(con);
-	if (con->session->state == SESSION_FAILED)
-		console_error(con, &con->session->err);
+	s = con->session;
+	if (s->state == SESSION_FAILED)
+		console_error(con, &s->err);
+	else if (s->map &&
+	         (s->sel.where || s->sel.source_where || s->sel.target_where || s->sel.key.len))
+		/* as diff --map refuses them: said, not silently dropped */
+		console_message(con, MSG_WARNING,
+		                "mapped: its [map] where and key hold, not the WHERE/key given");
 }
 
 /* The topmost view with background work, or NULL. */

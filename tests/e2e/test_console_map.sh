@@ -104,6 +104,15 @@ assert_contains "... no mapped value" "  mapped        NULL" "$(screen cell_inva
 assert_contains "... and why" "email: 'not an email' fails check '^[^@ ]+@[^@ ]+\$'" \
 	"$(screen cell_invalid)"
 
+echo "# --where with a mapped table: said, not taken (as diff --map refuses it)"
+console --config "$CFG" --table orders --where "ID > 1" <<EOF
+:wait-idle
+:dump $T/where_given
+EOF
+assert_contains "the WHERE given is not taken, and the status says so" \
+	"mapped: its [map] where and key hold, not the WHERE/key given" "$(status where_given)"
+assert_contains "... the map's rows" "+2 -1 ~1 =1 !1 invalid" "$(status where_given)"
+
 echo "# without a [map], the same table is not mapped; --map FILE maps it"
 console --config "$T/plain.ini" --table orders <<EOF
 :wait-idle
