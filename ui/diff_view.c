@@ -398,13 +398,7 @@ static void diff_title(struct view *v, struct rf_buf *out)
 
 	rf_buf_printf(out, "%s", s->sel.table);
 	if (s->map) {
-		const struct rf_map *m = session_map_map(s);
-		/* the section says which rows and how they match */
-		rf_buf_adds(out, "  ");
-		session_map_name(s, out);
-		if (m)
-			rf_buf_printf(out, "  where %s  key %s", m->where ? m->where : "(all rows)",
-			              m->key ? m->key : "(primary key)");
+		diff_map_title(s, out);
 		return;
 	}
 	if (s->through) {
@@ -637,38 +631,6 @@ static bool diff_key(struct view *v, int key)
 	return true;
 }
 
-/* p, A and I of a mapped table: the copy through its map, planned as
- * copy --map plans it (the invalid rows left out, and listed). */
-static void mapped_copy(struct view *v, enum action a)
-{
-	struct session *s = sess(v);
-	struct rf_set_plan *sp;
-	struct rf_error err;
-
-	if (a == ACT_SKIP_INVALID) {
-		session_map_toggle_skip(s);
-		console_message(v->con, MSG_INFO, "skip-invalid %s",
-		                session_map_skip_invalid(s)
-		                    ? "on: apply copies the valid rows and writes the rejects file"
-		                    : "off: apply refuses while rows do not map");
-		return;
-	}
-	if (!session_ready(s))
-		return;
-	rf_error_clear(&err);
-	sp = rf_xcalloc(1, sizeof *sp);
-	if (session_map_plan(s, s->ops_mask, sp, &err) != 0) {
-		console_error(v->con, &err);
-		rf_set_plan_free(sp);
-		free(sp);
-		return;
-	}
-	if (a == ACT_PREVIEW)
-		preview_view_open_set(v->con, sp, v);
-	else
-		apply_view_open_mapped(v->con, sp, diff_set_name(v), false, session_map_report(s));
-}
-
 static bool diff_action(struct view *v, enum action a)
 {
 	struct diff_view *d = v->priv;
@@ -735,7 +697,7 @@ static bool diff_action(struct view *v, enum action a)
 	case ACT_SKIP_INVALID:
 		if (!s->map)
 			break;
-		mapped_copy(v, a);
+		diff_map_copy(v, a, diff_set_name(v));
 		return true;
 	default:
 		break;
@@ -790,24 +752,6 @@ static bool diff_action(struct view *v, enum action a)
 	}
 }
 
-/* A mapped table's copy as a set (the preview's D and R plan it again). */
-static int diff_set_plan(struct view *v, unsigned ops_mask, struct rf_set_plan *out,
-                         struct rf_error *err)
-{
-	struct session *s = sess(v);
-
-	if (!s->map) {
-		memset(out, 0, sizeof *out);
-		return rf_error_set(err, "diff", "%s is not mapped", s->sel.table);
-	}
-	return session_map_plan(s, ops_mask, out, err);
-}
-
-static const struct rf_map_copy_report *diff_set_rejects(struct view *v)
-{
-	return session_map_report(sess(v));
-}
-
 static void diff_free(struct view *v)
 {
 	struct diff_view *d = v->priv;
@@ -834,9 +778,9 @@ static const struct view_ops diff_ops = {
     .status = diff_status,
     .key = diff_key,
     .action = diff_action,
-    .set_plan = diff_set_plan,
+    .set_plan = diff_map_set_plan,
     .set_name = diff_set_name,
-    .set_rejects = diff_set_rejects,
+    .set_rejects = diff_map_set_rejects,
     .free = diff_free,
 };
 

@@ -12,9 +12,6 @@
 #define MIN_COL_WIDTH 3
 /* rows between looks at the clock: cheap enough, fine enough */
 #define CLOCK_EVERY 256
-/* identical rows kept for `=`: enough to look around in, while a table of
- * millions of identical rows does not fill the memory */
-#define MAX_IDENTICAL_KEPT 100000
 
 static void free_rows(struct session *s)
 {
@@ -282,7 +279,7 @@ bool session_step(struct session *s, int budget_ms)
 		if (r->status != RF_IDENTICAL) {
 			session_keep_row(s, r);
 		} else if (s->show_identical) {
-			if (s->identical_kept < MAX_IDENTICAL_KEPT) {
+			if (s->identical_kept < SESSION_MAX_IDENTICAL_KEPT) {
 				session_keep_row(s, r);
 				s->identical_kept++;
 			}

@@ -19,6 +19,10 @@
 #include "rowferry/map_copy.h"
 #include "rowferry/plan.h"
 
+/* identical rows kept for `=`: enough to look around in, while a table of
+ * millions of identical rows does not fill the memory */
+#define SESSION_MAX_IDENTICAL_KEPT 100000
+
 enum session_state {
 	SESSION_RUNNING,
 	SESSION_DONE,

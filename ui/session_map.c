@@ -228,7 +228,7 @@ static void emit(void *ctx, const struct rf_diff_row *r)
 	struct session *s = sm->s;
 
 	if (r->status == RF_IDENTICAL) {
-		if (!s->show_identical || s->identical_kept >= 100000)
+		if (!s->show_identical || s->identical_kept >= SESSION_MAX_IDENTICAL_KEPT)
 			return;
 		s->identical_kept++;
 	}

@@ -167,6 +167,15 @@ void apply_view_open_set(struct console *con, struct rf_set_plan *sp, const char
  * written to <journal>.rejects.jsonl, as copy --skip-invalid does. */
 void apply_view_open_mapped(struct console *con, struct rf_set_plan *sp, const char *root,
                             bool from_preview, const struct rf_map_copy_report *rejects);
+/* The diff screen of a mapped table (diff_map.c): its title after the
+ * table's name; p, A and I (name: the set's, for the titles, borrowed),
+ * and its set_plan and set_rejects. */
+struct session;
+void diff_map_title(const struct session *s, struct rf_buf *out);
+void diff_map_copy(struct view *v, enum action a, const char *name);
+int diff_map_set_plan(struct view *v, unsigned ops_mask, struct rf_set_plan *out,
+                      struct rf_error *err);
+const struct rf_map_copy_report *diff_map_set_rejects(struct view *v);
 /* The columns screen of a mapped table (map_columns_view.c): target <-
  * expression per column, the unmatched flagged, e edits an expression. */
 void map_columns_view_open(struct console *con);

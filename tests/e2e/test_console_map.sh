@@ -73,6 +73,8 @@ console --config "$CFG" <<EOF
 :dump $T/cell_status
 :key q g Enter l l l
 :dump $T/cell_invalid
+:key q =
+:dump $T/identical
 EOF
 assert_eq "exit 0" 0 "$rc"
 assert_contains "the target's table, only in app" "- orders" "$(screen tables)"
@@ -89,6 +91,8 @@ assert_contains "the mapped change: status 7 -> completed against pending" \
 assert_contains "a mapped row only in the source" " + 4                2023-11-15T01:13:20.000000 processing" "$(screen diff)"
 assert_contains "a row only in the target" " - (no row)" "$(screen diff)"
 assert_not_contains "the row whose mapped values equal the target's is hidden" " = 1 " "$(screen diff)"
+assert_contains "= shows the row whose mapped values equal the target's" \
+	" = 1                2023-11-14T22:13:20.000000 pending" "$(screen identical)"
 assert_contains "inspector: the expression" \
 	"mapping  status <- map(OrderStatus, 1:pending, 7:completed, 9:cancelled, 11:processing)" \
 	"$(screen cell_status)"
