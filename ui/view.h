@@ -160,8 +160,8 @@ void apply_view_open(struct console *con);
 void preview_view_open_set(struct console *con, struct rf_set_plan *sp, struct view *from);
 void apply_view_open_set(struct console *con, struct rf_set_plan *sp, const char *root, bool take,
                          bool verify);
-/* The apply screen of a copy through the session's map (takes sp, the
- * preview's when from_preview, which keeps it): refused, with the reason
+/* The apply screen of a copy through the session's map (it takes sp,
+ * unless from_preview: the preview keeps its plan): refused, with the reason
  * on the status bar, while rejects lists invalid rows and the session's
  * skip-invalid toggle (I) is off; else the invalid rows are left out and
  * written to <journal>.rejects.jsonl, as copy --skip-invalid does. */
