@@ -112,10 +112,20 @@ echo "# --where with a mapped table: said, not taken (as diff --map refuses it)"
 console --config "$CFG" --table orders --where "ID > 1" <<EOF
 :wait-idle
 :dump $T/where_given
+:key A
+:dump $T/diff_refused
+:key p D
+:dump $T/deletes
 EOF
 assert_contains "the WHERE given is not taken, and the status says so" \
 	"mapped: its [map] where and key hold, not the WHERE/key given" "$(status where_given)"
 assert_contains "... the map's rows" "+2 -1 ~1 =1 !1 invalid" "$(status where_given)"
+assert_contains "A on the diff refused while a row does not map" \
+	"apply refused: 1 source row(s) do not map" "$(status diff_refused)"
+assert_contains "... the diff still on screen" "orders  map: orders <- Orders" "$(line diff_refused 2)"
+assert_contains "D in the preview plans the deletes too" \
+	"2 insert(s), 1 update(s), 1 delete(s) into app" "$(screen deletes)"
+assert_contains "... the DELETE in the script" 'DELETE FROM "orders"' "$(screen deletes)"
 
 echo "# without a [map], the same table is not mapped; --map FILE maps it"
 console --config "$T/plain.ini" --table orders <<EOF
