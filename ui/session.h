@@ -120,6 +120,9 @@ void session_start_widths(struct session *s);
  * names it). */
 struct session_map *session_map_new(struct console *con, const char *table);
 bool session_map_exists(const struct console *con, const char *table);
+/* "map: orders <- Orders (Enter diffs through it)" into out, for the
+ * tables screen: false when table has no section. */
+bool session_map_describe(const struct console *con, const char *table, char *out, size_t len);
 void session_map_free(struct session_map *sm);
 /* The mapped diff (rf_map_diff_run, as rowferry diff runs it, the
  * invalid rows kept and marked): called by session_run once the old rows

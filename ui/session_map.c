@@ -63,6 +63,21 @@ bool session_map_exists(const struct console *con, const char *table)
 	return find_section(console_map_sections(con), table) != NULL;
 }
 
+bool session_map_describe(const struct console *con, const char *table, char *out, size_t len)
+{
+	const struct rf_map_config *m = find_section(console_map_sections(con), table);
+	const char *from = m ? m->target : NULL;
+	size_t k;
+
+	if (!m)
+		return false;
+	for (k = 0; k < m->nlines; k++)
+		if (strcmp(m->lines[k].name, "from") == 0)
+			from = m->lines[k].value;
+	snprintf(out, len, "map: %s <- %s (Enter diffs through it)", m->target, from);
+	return true;
+}
+
 struct session_map *session_map_new(struct console *con, const char *table)
 {
 	const struct rf_config *cfg = console_map_sections(con);

@@ -175,6 +175,8 @@ static void tables_draw(struct view *v, int top, int height)
 			glyph = "~";
 			note = "row counts differ";
 		}
+		if (session_map_describe(con, tp->name, nb, sizeof nb))
+			note = nb; /* its diff goes through the section, names differing */
 		if (cursor)
 			attr = theme_attr(COLOR_CURSOR);
 		draw_fill(y, 0, COLS, attr);

@@ -77,7 +77,12 @@ console --config "$CFG" <<EOF
 :dump $T/identical
 EOF
 assert_eq "exit 0" 0 "$rc"
-assert_contains "the target's table, only in app" "- orders" "$(screen tables)"
+assert_contains "the source's table says it is mapped" \
+	"+ Orders                             5               -  map: orders <- Orders (Enter diffs through it)" \
+	"$(screen tables)"
+assert_contains "the target's too" \
+	"- orders                             -               3  map: orders <- Orders (Enter diffs through it)" \
+	"$(screen tables)"
 assert_contains "opened: the title names the map, its where and key" \
 	"orders  map: orders <- Orders  where (all rows)  key legacy_id" "$(line diff 2)"
 assert_contains "the status bar says it is mapped, with the counts" \
