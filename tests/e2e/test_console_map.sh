@@ -176,6 +176,15 @@ console --config "$CFG" --table orders <<EOF
 :dump $T/edited
 :key q
 :dump $T/diff_edited
+:key c G k k e
+:type upper(Nope)
+:enter
+:key Esc
+:dump $T/note_kept
+:key e
+:type upper(Legacy)
+:enter
+:dump $T/note_added
 EOF
 assert_eq "exit 0" 0 "$rc"
 assert_contains "a line per target column" "  legacy_id            <- ID   (match key)" "$(screen columns)"
@@ -205,6 +214,13 @@ assert_contains "... and the diff ran again" "the diff ran again: +2 -1 ~0 =2" "
 assert_not_contains "the diff: row 2 no longer differs" " ~ 2 " "$(screen diff_edited)"
 assert_contains "... its counts" "map: orders <- Orders  +2 -1 ~0 =2 !1 invalid" "$(status diff_edited)"
 assert_contains "the config file is not written" "7:completed" "$(cat "$CFG")"
+assert_contains "a bad expression for the unmapped column: still unmapped" \
+	"! note                 <- (no mapping)" "$(screen note_kept)"
+assert_contains "a good one adds its line" "  note                 <- upper(Legacy)" "$(screen note_added)"
+assert_contains "... nothing unmapped, every source column read" \
+	"0 unmapped, 0 source column(s) not read" "$(status note_added)"
+assert_contains "... and the diff compares it" "the diff ran again: +2 -1 ~2 =0 !1 invalid (note edited)" \
+	"$(status note_added)"
 
 echo "# a section with an unknown column: the diff says so, c lists its lines, e fixes it"
 sed 's/trim(Email)/trim(Emial)/' "$CFG" >"$T/typo.ini"
