@@ -151,9 +151,11 @@ EOF
 assert_eq "exit 0 with --map" 0 "$rc"
 assert_contains "--map FILE: mapped" "map: orders <- Orders  +2 -1 ~1 =1 !1 invalid" \
 	"$(status mapfile)"
-cmp -s "$T/cli_map.sql" "$T/console_map.sql" &&
-	ok "--map FILE: p's script is copy --map FILE --dry-run --skip-invalid's, byte for byte" ||
+if cmp -s "$T/cli_map.sql" "$T/console_map.sql"; then
+	ok "--map FILE: p's script is copy --map FILE --dry-run --skip-invalid's, byte for byte"
+else
 	not_ok "--map FILE: the scripts differ"
+fi
 
 echo "# the columns screen: expressions, the unmatched, e with a bad then a good one"
 console --config "$CFG" --table orders <<EOF
@@ -276,7 +278,11 @@ assert_contains "p: each with its reason" \
 assert_contains "saved" "saved to $T/console.sql" "$(status saved)"
 assert_eq "the saved script is copy --dry-run --skip-invalid's, byte for byte" \
 	"$(cat "$T/cli.sql")" "$(cat "$T/console.sql")"
-cmp -s "$T/cli.sql" "$T/console.sql" && ok "cmp: the same bytes" || not_ok "cmp: the files differ"
+if cmp -s "$T/cli.sql" "$T/console.sql"; then
+	ok "cmp: the same bytes"
+else
+	not_ok "cmp: the files differ"
+fi
 assert_contains "A refused while a row does not map" "apply refused: 1 source row(s) do not map" \
 	"$(status refused)"
 assert_contains "... no apply screen" "Preview: the SQL apply would run on app" "$(line refused 2)"
