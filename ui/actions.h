@@ -54,6 +54,10 @@
 	X(TOGGLE_COPY, "toggle-copy", "x", NULL, G_COLUMNS,                                        \
 	  "Copy (and compare) this column or not")                                                 \
 	X(TOGGLE_COMPARE, "toggle-compare", "i", NULL, G_COLUMNS, "Compare this column or not")    \
+	X(EDIT_EXPRESSION, "edit-expression", "e", NULL, G_COLUMNS,                                \
+	  "Edit a mapped column's expression ([map] tables; this session only)")                   \
+	X(SKIP_INVALID, "skip-invalid", "I", NULL, G_DIFF,                                         \
+	  "Mapped table: apply copies the valid rows, rejects the invalid (--skip-invalid)")       \
 	X(ROLLBACK, "rollback", "r", NULL, G_JOURNALS, "Preview the rollback of this journal")     \
 	X(TOGGLE_DELETES, "toggle-deletes", "D", NULL, G_PREVIEW,                                  \
 	  "Also delete rows only in the target (- rows)")                                          \

@@ -34,6 +34,10 @@ struct apply_view {
 	bool owns_set;
 	const char *root;
 	bool verify; /* every table checked before COMMIT (all_copy.h) */
+	/* a copy through the session's map: the invalid rows left out
+	 * (borrowed from the session), written to the rejects file */
+	const struct rf_map_copy_report *rejects;
+	bool mapped;
 };
 
 /* Operations the copy would run. */
@@ -70,6 +74,11 @@ static void summarize_set(struct view *v)
 	                rf_set_plan_count(sp, RF_OP_DELETE));
 	text_lines_addf(&a->lines, COLOR_NORMAL, "  journal   in %s (one for the set)",
 	                con->cfg.undo_dir);
+	if (a->rejects && a->rejects->invalid_rows)
+		text_lines_addf(&a->lines, COLOR_WARNING,
+		                "  invalid   %llu source row(s) left out, listed in "
+		                "<journal>.rejects.jsonl (skip-invalid)",
+		                a->rejects->invalid_rows);
 	text_lines_add(&a->lines, COLOR_NORMAL, "", 0);
 	a->nerrors = rf_warnings_count(&sp->all, RF_SEV_ERROR);
 	for (i = 0; i < sp->len; i++) {
@@ -196,6 +205,10 @@ static void show_result(struct view *v, const struct rf_apply_result *res,
 		                "%zu deleted (%.2f s).",
 		                con->dst->name, res->inserted, res->updated, res->deleted,
 		                res->seconds);
+		if (res->rejects)
+			text_lines_addf(&a->lines, COLOR_WARNING,
+			                "Rejected: %zu invalid source row(s), listed in %s",
+			                res->rejected, res->rejects);
 		if (a->verify)
 			text_lines_adds(
 			    &a->lines, COLOR_NORMAL,
@@ -224,8 +237,8 @@ static void show_result(struct view *v, const struct rf_apply_result *res,
 		text_lines_addf(&a->lines, COLOR_NORMAL, "Journal: %s", res->journal);
 	text_lines_add(&a->lines, COLOR_NORMAL, "", 0);
 	text_lines_adds(&a->lines, COLOR_DIM,
-	                a->set && a->verify ? "q goes back to the tables, counted again."
-	                : a->set            ? "q goes back to the related tables, counted again."
+	                a->set && a->verify    ? "q goes back to the tables, counted again."
+	                : a->set && !a->mapped ? "q goes back to the related tables, counted again."
 	                : res->status == RF_APPLY_DONE
 	                    ? "The diff has run again. q goes back to it; u lists the journals "
 	                      "(rollback)."
@@ -266,6 +279,10 @@ static void run_apply(struct view *v)
 		o.verify_ctx = &check;
 	}
 	o.warnings = &a->warnings; /* shown: rf_apply refuses on their errors too */
+	if (a->rejects && a->rejects->invalid_rows) { /* as copy --skip-invalid */
+		o.rejected = (size_t)a->rejects->invalid_rows;
+		o.rejects = a->rejects->rejects.data;
+	}
 	memset(&res, 0, sizeof res);
 	rf_error_clear(&err);
 	o.progress = on_progress;
@@ -288,7 +305,7 @@ static void run_apply(struct view *v)
 	rf_all_check_free(&check);
 	if (res.status == RF_APPLY_DONE) {
 		/* a set's tables are counted again by the related screen */
-		if (!a->set)
+		if (!a->set || a->mapped)
 			session_run(con->session);
 		con->tables_stale = true;
 	}
@@ -365,6 +382,32 @@ void apply_view_open(struct console *con)
 	confirm_init(&a->confirm, con);
 	summarize(v);
 	view_push(con, v);
+}
+
+void apply_view_open_mapped(struct console *con, struct rf_set_plan *sp, const char *root,
+                            bool from_preview, const struct rf_map_copy_report *rejects)
+{
+	struct apply_view *a;
+
+	if (rejects && rejects->invalid_rows && !session_map_skip_invalid(con->session)) {
+		console_message(
+		    con, MSG_ERROR,
+		    "error: apply refused: %llu source row(s) do not map (p lists them); "
+		    "I skips them, as copy --skip-invalid",
+		    rejects->invalid_rows);
+		if (!from_preview) {
+			rf_set_plan_free(sp);
+			free(sp);
+		}
+		return;
+	}
+	apply_view_open_set(con, sp, root, !from_preview, false);
+	a = view_top(con)->priv;
+	a->rejects = rejects;
+	a->mapped = true;
+	/* the summary again, with the invalid rows */
+	text_lines_reset(&a->lines);
+	summarize_set(view_top(con));
 }
 
 void apply_view_open_set(struct console *con, struct rf_set_plan *sp, const char *root, bool take,

@@ -142,6 +142,68 @@ static void add_canonical(struct text_lines *t, struct console *con, const struc
 	rf_buf_free(&b);
 }
 
+/* A value as compared: canonical, "NULL" for NULL. */
+static void add_canonical_value(struct text_lines *t, const char *label, int lw,
+                                const struct rf_cell *c, enum rf_type_class tc, int width)
+{
+	struct rf_buf b = RF_BUF_INIT;
+
+	if (!c)
+		rf_buf_adds(&b, "no row with this key");
+	else
+		rf_format_value_display(c, tc == RF_T_BYTES ? 2 * RF_STORED_BYTES_SHOWN : 0, &b);
+	add_value(t, label, lw, &b, c && !c->is_null ? c->len : NOT_A_VALUE, width);
+	rf_buf_free(&b);
+}
+
+/* A mapped table's column (DESIGN §12): its expression, the source values
+ * it reads, what it maps them to, the target's value, and why the row
+ * does not map when it does not. */
+static void add_mapping(struct text_lines *t, struct session *s, size_t row, size_t col, int width)
+{
+	const struct rf_diff_shape *sh = s->shape;
+	const struct rf_diff_row *r = s->rows[row];
+	const struct rf_diff_col *dc = &sh->cols[col];
+	const struct rf_map_expr *e = session_map_expr(s, col);
+	const char *text = session_map_text(s, dc->name);
+	const struct rf_cell *src = s->sources ? s->sources[row] : NULL;
+	size_t n = sh->src_table.ncols, i;
+	bool *seen = rf_xcalloc(n + 1, sizeof *seen);
+	int lw = 6;
+
+	text_lines_addf(t, COLOR_TITLE, "mapping  %s <- %s", dc->name,
+	                text                            ? text
+	                : e && e->kind == RF_MAP_COLUMN ? e->text
+	                                                : "(no mapping)");
+	session_map_reads(e, seen, n);
+	for (i = 0; i < n; i++) /* the labels line up */
+		if (seen[i] && (int)strlen(sh->src_table.cols[i].name) + 7 > lw)
+			lw = (int)strlen(sh->src_table.cols[i].name) + 7;
+	for (i = 0; i < n; i++) {
+		char label[300];
+		if (!seen[i])
+			continue;
+		snprintf(label, sizeof label, "source %s", sh->src_table.cols[i].name);
+		add_canonical_value(t, label, lw, src ? &src[i] : NULL,
+		                    sh->src_table.cols[i].tclass, width);
+	}
+	if (!src && r->src)
+		text_lines_adds(t, COLOR_DIM, "  (the source row was not kept)");
+	if (e && e->kind == RF_MAP_DEFAULT)
+		text_lines_addf(t, COLOR_NORMAL, "  %-*s  default: the target fills it", lw,
+		                "mapped");
+	else if (r->src)
+		add_canonical_value(t, "mapped", lw, &r->src[col], dc->tclass, width);
+	add_canonical_value(t, "target", lw, r->dst ? &r->dst[col] : NULL, dc->tclass, width);
+	if (s->invalid && s->invalid[row]) {
+		text_lines_adds(t, COLOR_ERROR, "invalid: the row does not map");
+		text_lines_add_wrapped(t, COLOR_ERROR, s->invalid[row], strlen(s->invalid[row]),
+		                       width, 2);
+	}
+	text_lines_add(t, COLOR_NORMAL, "", 0);
+	free(seen);
+}
+
 static void build(struct view *v, struct text_lines *t)
 {
 	struct cell_view *cv = v->priv;
@@ -154,8 +216,11 @@ static void build(struct view *v, struct text_lines *t)
 	bool both = r->src && r->dst && dc->src >= 0 && dc->dst >= 0 && !dc->excluded;
 
 	rf_diff_format_key(sh, r->src ? r->src : r->dst, &b);
-	text_lines_addf(t, COLOR_NORMAL, "row     %s   (%c %s)", b.data,
-	                rf_diff_status_glyph(r->status), rf_diff_status_name(r->status));
+	if (s->invalid && s->invalid[cv->row])
+		text_lines_addf(t, COLOR_NORMAL, "row     %s   (! invalid: does not map)", b.data);
+	else
+		text_lines_addf(t, COLOR_NORMAL, "row     %s   (%c %s)", b.data,
+		                rf_diff_status_glyph(r->status), rf_diff_status_name(r->status));
 	text_lines_addf(t, COLOR_NORMAL, "column  %s: %s%s%s%s", dc->name,
 	                rf_type_class_name(dc->tclass), dc->key_pos ? ", key column" : "",
 	                dc->excluded ? ", excluded" : "",
@@ -171,7 +236,10 @@ static void build(struct view *v, struct text_lines *t)
 		text_lines_addf(t, COLOR_NORMAL, "options %s", b.data);
 	}
 	text_lines_add(t, COLOR_NORMAL, "", 0);
-	add_stored(t, v->con, r, dc, cv->col, width);
+	if (s->map)
+		add_mapping(t, s, cv->row, cv->col, width);
+	else /* a mapped row has no stored form: its values are computed */
+		add_stored(t, v->con, r, dc, cv->col, width);
 	if ((r->src && !r->src[cv->col].is_null) || (r->dst && !r->dst[cv->col].is_null))
 		add_canonical(t, v->con, r, dc, cv->col, width);
 	if (both) {

@@ -289,10 +289,14 @@ static const struct view_ops columns_ops = {
 void columns_view_open(struct console *con)
 {
 	struct session *s = con->session;
-	const struct rf_table_info *t = session_table_info(s);
+	const struct rf_table_info *t = s->map ? NULL : session_table_info(s);
 	struct columns_view *cv;
 	size_t i;
 
+	if (s->map) {
+		map_columns_view_open(con);
+		return;
+	}
 	if (!t)
 		return;
 	cv = rf_xcalloc(1, sizeof *cv);

@@ -32,13 +32,20 @@
 static const char console_usage[] =
     "usage: rowferry [--from A] [--to B] [--table TABLE] [--where SQL] [--key COLS]\n"
     "                [--exclude COLS] [--ignore COLS] [--theme NAME] [--config FILE]\n"
+    "                [--map FILE]\n"
     "\n"
     "Opens the console on the source A and the target B (default: [defaults] of\n"
     "the config). --table opens that table's diff at once; the other selection\n"
     "flags (as for `rowferry diff`) apply to it. Press ? in the console for its\n"
     "keys; `rowferry --keys` prints them as a table and [keys] in the config\n"
     "rebinds them. NO_COLOR turns colours off; [ui] mouse = true turns the\n"
-    "mouse on.\n";
+    "mouse on. A table with a [map TABLE] section (in the config, or in\n"
+    "--map FILE) is compared through it, as rowferry diff --map does.\n";
+
+const struct rf_config *console_map_sections(const struct console *con)
+{
+	return con->map_file_loaded ? &con->map_file : &con->cfg;
+}
 
 void console_message(struct console *con, enum msg_kind kind, const char *fmt, ...)
 {
@@ -197,6 +204,7 @@ void console_open_table(struct console *con, const char *table)
 {
 	struct rf_selection sel;
 	struct rf_error err;
+	struct session *s;
 
 	rf_error_clear(&err);
 	if (console_table_selection(con, table, &sel, &err) != 0) {
@@ -207,8 +215,14 @@ void console_open_table(struct console *con, const char *table)
 	session_free(con->session);
 	con->session = session_new(con, &sel);
 	diff_view_open(con);
-	if (con->session->state == SESSION_FAILED)
-		console_error(con, &con->session->err);
+	s = con->session;
+	if (s->state == SESSION_FAILED)
+		console_error(con, &s->err);
+	else if (s->map &&
+	         (s->sel.where || s->sel.source_where || s->sel.target_where || s->sel.key.len))
+		/* as diff --map refuses them: said, not silently dropped */
+		console_message(con, MSG_WARNING,
+		                "mapped: its [map] where and key hold, not the WHERE/key given");
 }
 
 /* The topmost view with background work, or NULL. */
@@ -437,6 +451,8 @@ static void free_console(struct console *con)
 	keymap_free(&con->keys);
 	if (con->cfg_loaded)
 		rf_config_free(&con->cfg);
+	if (con->map_file_loaded)
+		rf_config_free(&con->map_file);
 	rf_strlist_free(&con->warnings);
 	rf_strlist_free(&con->where_history);
 	while (con->nremembered)
@@ -451,6 +467,7 @@ int cmd_console(int argc, char **argv, const struct cli_common *common)
 	                                         {"table", required_argument, NULL, 'T'},
 	                                         {"config", required_argument, NULL, 'C'},
 	                                         {"theme", required_argument, NULL, 'H'},
+	                                         {"map", required_argument, NULL, 'M'},
 	                                         {"help", no_argument, NULL, 'h'},
 	                                         {"keys", no_argument, NULL, 'k'},
 	                                         {NULL, 0, NULL, 0}};
@@ -458,6 +475,7 @@ int cmd_console(int argc, char **argv, const struct cli_common *common)
 	struct cli_selection_args args;
 	struct rf_error err;
 	const char *config_path = common->config_path, *theme = common->theme, *table = NULL;
+	const char *map_path = NULL;
 	const char *script = getenv("ROWFERRY_SCRIPT");
 	char **gargv;
 	int gargc, opt, rc = 2, lines = SCRIPT_LINES, cols = SCRIPT_COLS;
@@ -479,6 +497,9 @@ int cmd_console(int argc, char **argv, const struct cli_common *common)
 			break;
 		case 'H':
 			theme = optarg;
+			break;
+		case 'M':
+			map_path = optarg;
 			break;
 		case 'h':
 			fputs(console_usage, stdout);
@@ -509,6 +530,14 @@ int cmd_console(int argc, char **argv, const struct cli_common *common)
 		goto out;
 	}
 	con.cfg_loaded = true;
+	if (map_path) {
+		/* its sections are checked when a table is opened, as diff --map's */
+		if (rf_config_load(&con.map_file, map_path, NULL, NULL, &err) != 0) {
+			cli_print_error(&err);
+			goto out;
+		}
+		con.map_file_loaded = true;
+	}
 	if (con.cfg.path) {
 		char *copy = rf_xstrdup(con.cfg.path);
 		con.config_dir = rf_xstrdup(dirname(copy));

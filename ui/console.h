@@ -29,6 +29,10 @@ enum msg_kind { MSG_INFO, MSG_WARNING, MSG_ERROR };
 struct console {
 	struct rf_config cfg;
 	bool cfg_loaded;
+	/* --map FILE: its [map TARGET] sections, which then map the tables
+	 * instead of the config's (DESIGN §12) */
+	struct rf_config map_file;
+	bool map_file_loaded;
 	char *config_dir; /* directory of the config file, or NULL */
 	struct rf_db *src, *dst;
 	const struct rf_conn_config *src_conn; /* NULL for a bare URL */
@@ -60,6 +64,8 @@ struct console {
 	int exit_code;
 };
 
+/* Where [map TARGET] sections come from: --map FILE, else the config. */
+const struct rf_config *console_map_sections(const struct console *con);
 /* Sets the status bar message (replacing the previous one). */
 void console_message(struct console *con, enum msg_kind kind, const char *fmt, ...) RF_PRINTF(3, 4);
 /* The status bar shows "error: WHERE: MSG". */

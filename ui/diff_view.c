@@ -35,6 +35,7 @@ struct diff_view {
 	bool searching;
 	bool exporting; /* the prompt asks for the export's file */
 	char *last_search;
+	char *set_name; /* "map: orders <- Orders", while a preview shows it */
 };
 
 static struct session *sess(struct view *v)
@@ -232,6 +233,7 @@ static void draw_pane_titles(struct view *v, int y, int pw)
 	}
 	if (v->list.cursor < s->nrows && s->rows[v->list.cursor]->nchanged)
 		draw_changed_names(v, y, pw);
+
 	if (s->state == SESSION_RUNNING && v->list.count == 0)
 		draw_progress(v, y);
 }
@@ -242,7 +244,10 @@ static void draw_row(struct view *v, int y, size_t idx, int pw)
 	const struct rf_diff_row *r = s->rows[idx];
 	bool cursor = idx == v->list.cursor;
 	struct row_ctx c = {y, 0, r, cursor, status_attr(r->status)};
-	char gutter[4] = {s->marked[idx] ? '*' : ' ', rf_diff_status_glyph(r->status), ' ', 0};
+	/* '!': a source row that does not map (session_map.c) */
+	char gutter[4] = {s->marked[idx] ? '*' : ' ',
+	                  s->invalid && s->invalid[idx] ? '!' : rf_diff_status_glyph(r->status),
+	                  ' ', 0};
 	unsigned long line = cursor ? theme_attr(COLOR_CURSOR) : theme_attr(COLOR_NORMAL);
 
 	draw_fill(y, 0, COLS, line);
@@ -259,9 +264,15 @@ static void draw_row(struct view *v, int y, size_t idx, int pw)
 		          false);
 	draw_text(y, GUTTER + pw, 1, "\u2502", 3, theme_attr(COLOR_DIM), false);
 	c.side = 1;
-	if (r->dst)
+	if (r->dst) {
 		each_visible(v, GUTTER + pw + 1, COLS - GUTTER - pw - 1, draw_cell, &c);
-	else
+	} else if (s->invalid && s->invalid[idx]) {
+		/* a source row that does not map: why, where its target row would be */
+		char *why = rf_xasprintf("invalid: %s", s->invalid[idx]);
+		draw_text(y, GUTTER + pw + 1, COLS - GUTTER - pw - 1, why, strlen(why),
+		          cursor ? line : theme_attr(COLOR_ERROR), true);
+		free(why);
+	} else
 		draw_text(y, GUTTER + pw + 1, 8, "(no row)", 8,
 		          cursor ? line : theme_attr(COLOR_DIM), false);
 }
@@ -363,6 +374,22 @@ static void write_selection(struct console *con, const struct rf_selection *sel)
 	free(ig);
 }
 
+/* The set's name in the preview's and apply's titles. */
+static const char *diff_set_name(struct view *v)
+{
+	struct diff_view *d = v->priv;
+	struct session *s = sess(v);
+	struct rf_buf b = RF_BUF_INIT;
+
+	if (!s->map)
+		return s->sel.table;
+	if (!d->set_name) { /* borrowed by the screens above: made once */
+		session_map_name(s, &b);
+		d->set_name = rf_buf_steal(&b);
+	}
+	return d->set_name;
+}
+
 static void diff_title(struct view *v, struct rf_buf *out)
 {
 	struct session *s = sess(v);
@@ -370,6 +397,10 @@ static void diff_title(struct view *v, struct rf_buf *out)
 	size_t i;
 
 	rf_buf_printf(out, "%s", s->sel.table);
+	if (s->map) {
+		diff_map_title(s, out);
+		return;
+	}
 	if (s->through) {
 		/* its WHERE is the set's semi-joins (w shows them) */
 		rf_buf_printf(out, "  rows of the set of %s", s->through);
@@ -401,6 +432,10 @@ static void diff_title(struct view *v, struct rf_buf *out)
 static void diff_status(struct view *v, struct rf_buf *out)
 {
 	struct session *s = sess(v);
+	if (s->map) {
+		session_map_name(s, out);
+		rf_buf_adds(out, "  ");
+	}
 	session_counts(s, out);
 	if (s->nrows)
 		rf_buf_printf(out, "  %zu/%zu", v->list.cursor + 1, s->nrows);
@@ -647,6 +682,28 @@ static bool diff_action(struct view *v, enum action a)
 		search_next(v, a == ACT_SEARCH_NEXT ? 1 : -1);
 		return true;
 	case ACT_EDIT_WHERE:
+	case ACT_PICK_KEY:
+	case ACT_WRITE_SELECTION:
+	case ACT_RELATED:
+		if (!s->map)
+			break;
+		console_message(v->con, MSG_INFO,
+		                "%s is mapped: its where and key come from its [map] section "
+		                "(c shows the columns' expressions)",
+		                s->sel.table);
+		return true;
+	case ACT_PREVIEW:
+	case ACT_APPLY:
+	case ACT_SKIP_INVALID:
+		if (!s->map)
+			break;
+		diff_map_copy(v, a, diff_set_name(v));
+		return true;
+	default:
+		break;
+	}
+	switch (a) {
+	case ACT_EDIT_WHERE:
 		where_view_open(v->con);
 		return true;
 	case ACT_WRITE_SELECTION:
@@ -703,6 +760,7 @@ static void diff_free(struct view *v)
 	session_cancel(sess(v));
 	lineedit_free(&d->search);
 	free(d->last_search);
+	free(d->set_name);
 	free(d->order);
 	free(d);
 }
@@ -720,6 +778,9 @@ static const struct view_ops diff_ops = {
     .status = diff_status,
     .key = diff_key,
     .action = diff_action,
+    .set_plan = diff_map_set_plan,
+    .set_name = diff_set_name,
+    .set_rejects = diff_map_set_rejects,
     .free = diff_free,
 };
 

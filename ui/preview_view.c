@@ -44,6 +44,39 @@ static enum color_meaning severity_color(enum rf_severity s)
 	return s == RF_SEV_ERROR ? COLOR_ERROR : s == RF_SEV_WARNING ? COLOR_WARNING : COLOR_NORMAL;
 }
 
+/* A copy through a map: the source rows that do not map, each with its
+ * reasons ("table\tsource key\tcolumn\treason\n" per invalid cell), and
+ * the script's first line as copy --map --skip-invalid --dry-run's. */
+static void add_rejects(struct view *v)
+{
+	struct preview_view *p = v->priv;
+	const struct rf_map_copy_report *rej =
+	    p->from->ops->set_rejects ? p->from->ops->set_rejects(p->from) : NULL;
+	const char *l;
+
+	if (!rej || !rej->invalid_rows)
+		return;
+	rf_buf_printf(&p->script, "-- %llu invalid source row%s left out (--skip-invalid)\n",
+	              rej->invalid_rows, rej->invalid_rows == 1 ? "" : "s");
+	text_lines_addf(&p->lines,
+	                session_map_skip_invalid(v->con->session) ? COLOR_WARNING : COLOR_ERROR,
+	                "%llu invalid source row(s); %s:", rej->invalid_rows,
+	                session_map_skip_invalid(v->con->session)
+	                    ? "left out, written to <journal>.rejects.jsonl (I: skip-invalid on)"
+	                    : "apply refused (I skips them, as --skip-invalid)");
+	for (l = rej->invalid.data; l && *l;) {
+		const char *t1 = strchr(l, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+		const char *t3 = t2 ? strchr(t2 + 1, '\t') : NULL;
+		const char *nl = t3 ? strchr(t3 + 1, '\n') : NULL;
+		if (!nl)
+			break;
+		text_lines_addf(&p->lines, COLOR_WARNING, "  invalid  %.*s  %.*s  %.*s: %.*s",
+		                (int)(t1 - l), l, (int)(t2 - t1 - 1), t1 + 1, (int)(t3 - t2 - 1),
+		                t2 + 1, (int)(nl - t3 - 1), t3 + 1);
+		l = nl + 1;
+	}
+}
+
 /* A set's preview: its counts, then the script copy --follow --dry-run
  * prints (rf_set_preview_script: the tables, their warnings, the
  * statements), which is also what s saves. */
@@ -70,6 +103,7 @@ static void build_set(struct view *v)
 	for (i = 0; i < sp->all.len; i++)
 		if (sp->all.items[i].severity == RF_SEV_ERROR)
 			text_lines_addf(&p->lines, COLOR_ERROR, "error: %s", sp->all.items[i].text);
+	add_rejects(v);
 	text_lines_add(&p->lines, COLOR_NORMAL, "", 0);
 	rf_set_preview_script(sp, con->src, con->dst, &p->script);
 	if (p->script.len)
@@ -307,8 +341,17 @@ static bool preview_action(struct view *v, enum action a)
 		console_message(v->con, MSG_INFO, "deletes %s",
 		                s->ops_mask & RF_OP_DELETE ? "included" : "left out");
 		return true;
+	case ACT_SKIP_INVALID:
+		if (!p->set || !p->from->ops->set_rejects)
+			return false;
+		session_map_toggle_skip(v->con->session);
+		build_set(v);
+		return true;
 	case ACT_APPLY:
-		if (p->set)
+		if (p->set && p->from->ops->set_rejects)
+			apply_view_open_mapped(v->con, p->set, p->root, true,
+			                       p->from->ops->set_rejects(p->from));
+		else if (p->set)
 			apply_view_open_set(v->con, p->set, p->root, false, p->verify);
 		else
 			apply_view_open(v->con);

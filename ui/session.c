@@ -12,19 +12,23 @@
 #define MIN_COL_WIDTH 3
 /* rows between looks at the clock: cheap enough, fine enough */
 #define CLOCK_EVERY 256
-/* identical rows kept for `=`: enough to look around in, while a table of
- * millions of identical rows does not fill the memory */
-#define MAX_IDENTICAL_KEPT 100000
 
 static void free_rows(struct session *s)
 {
 	size_t i, ncols = s->shape ? s->shape->ncols : 0;
-	for (i = 0; i < s->nrows; i++)
+	for (i = 0; i < s->nrows; i++) {
 		rf_diff_row_free(s->rows[i], ncols);
+		if (s->invalid)
+			free(s->invalid[i]);
+	}
 	free(s->rows);
 	free(s->marked);
+	free(s->sources);
+	free(s->invalid);
 	s->rows = NULL;
 	s->marked = NULL;
+	s->sources = NULL;
+	s->invalid = NULL;
 	s->nrows = s->cap = s->nmarked = 0;
 }
 
@@ -129,7 +133,7 @@ static void widen(struct session *s, const struct rf_diff_row *r)
 	}
 }
 
-static void start_widths(struct session *s)
+void session_start_widths(struct session *s)
 {
 	size_t i;
 	s->width = rf_xcalloc(s->shape->ncols ? s->shape->ncols : 1, sizeof *s->width);
@@ -142,15 +146,23 @@ static void start_widths(struct session *s)
 	}
 }
 
-static void keep_row(struct session *s, const struct rf_diff_row *r)
+void session_keep_row(struct session *s, const struct rf_diff_row *r)
 {
 	if (s->nrows == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 256;
 		s->rows = rf_xrealloc(s->rows, s->cap * sizeof *s->rows);
 		s->marked = rf_xrealloc(s->marked, s->cap);
+		if (s->map) {
+			s->sources = rf_xrealloc(s->sources, s->cap * sizeof *s->sources);
+			s->invalid = rf_xrealloc(s->invalid, s->cap * sizeof *s->invalid);
+		}
 	}
 	s->rows[s->nrows] = rf_diff_row_dup_stored(r, s->shape->ncols);
 	s->marked[s->nrows] = 0;
+	if (s->map) {
+		s->sources[s->nrows] = NULL;
+		s->invalid[s->nrows] = NULL;
+	}
 	if (s->marked_keys.len) {
 		char *k = row_key(s->shape, r);
 		if (bsearch(&k, s->marked_keys.items, s->marked_keys.len, sizeof(char *),
@@ -222,6 +234,8 @@ int session_run(struct session *s)
 	s->identical_kept = 0;
 	s->expected = expected_rows(s);
 	s->hashed = false;
+	if (s->map)
+		return session_map_run(s);
 	if (diff_opts(s, &o) == 0)
 		s->diff = rf_diff_open_opts(s->con->src, s->con->dst, &s->sel, &o, &s->err);
 	if (!s->diff) {
@@ -233,7 +247,7 @@ int session_run(struct session *s)
 	s->shape = (struct rf_diff_shape *)rf_diff_shape(s->diff);
 	s->owns_shape = false;
 	s->hashed = rf_diff_algorithm_used(s->diff) == RF_DIFF_HASH;
-	start_widths(s);
+	session_start_widths(s);
 	s->state = SESSION_RUNNING;
 	session_step(s, 1);
 	return s->state == SESSION_FAILED ? -1 : 0;
@@ -263,10 +277,10 @@ bool session_step(struct session *s, int budget_ms)
 			break;
 		}
 		if (r->status != RF_IDENTICAL) {
-			keep_row(s, r);
+			session_keep_row(s, r);
 		} else if (s->show_identical) {
-			if (s->identical_kept < MAX_IDENTICAL_KEPT) {
-				keep_row(s, r);
+			if (s->identical_kept < SESSION_MAX_IDENTICAL_KEPT) {
+				session_keep_row(s, r);
 				s->identical_kept++;
 			}
 		}
@@ -298,6 +312,7 @@ struct session *session_new(struct console *con, struct rf_selection *sel)
 	s->ops_mask = RF_OPS_DEFAULT;
 	s->sel = *sel;
 	memset(sel, 0, sizeof *sel);
+	s->map = session_map_new(con, s->sel.table);
 	session_run(s);
 	return s;
 }
@@ -309,6 +324,7 @@ void session_free(struct session *s)
 	session_cancel(s);
 	free_rows(s);
 	drop_shape(s);
+	session_map_free(s->map);
 	rf_selection_free(&s->sel);
 	rf_strlist_free(&s->marked_keys);
 	if (s->have_info)
@@ -324,6 +340,8 @@ void session_counts(const struct session *s, struct rf_buf *out)
 	rf_buf_printf(out, " =%llu", st->identical);
 	if (s->show_identical && st->identical > s->identical_kept)
 		rf_buf_printf(out, " (%zu shown)", s->identical_kept);
+	if (s->map && session_map_invalid(s))
+		rf_buf_printf(out, " !%llu invalid", session_map_invalid(s));
 	if (s->nmarked)
 		rf_buf_printf(out, "  %zu marked", s->nmarked);
 	if (s->hashed)
@@ -347,6 +365,13 @@ void session_toggle_mark(struct session *s, size_t row)
 {
 	if (row >= s->nrows || s->rows[row]->status == RF_IDENTICAL)
 		return;
+	if (s->map) {
+		/* rf_map_copy_plan copies every row the map selects */
+		console_message(
+		    s->con, MSG_INFO,
+		    "a mapped table is copied whole: its [map] where = selects the rows");
+		return;
+	}
 	s->marked[row] ^= 1;
 	if (s->marked[row])
 		s->nmarked++;

@@ -16,7 +16,12 @@
 
 #include "console.h"
 #include "rowferry/diff.h"
+#include "rowferry/map_copy.h"
 #include "rowferry/plan.h"
+
+/* identical rows kept for `=`: enough to look around in, while a table of
+ * millions of identical rows does not fill the memory */
+#define SESSION_MAX_IDENTICAL_KEPT 100000
 
 enum session_state {
 	SESSION_RUNNING,
@@ -53,6 +58,15 @@ struct session {
 	char *through;
 	struct rf_table_info info; /* the source table, see session_table_info */
 	bool have_info;
+	/* a table compared through a [map TARGET] section (session_map.c), or
+	 * NULL; then, per kept row, the source row it was mapped from (its
+	 * canonical cells, the source's columns; NULL for a row only in the
+	 * target) and why the row does not map ("column: reason; ..."), NULL
+	 * for a valid one: an invalid row is kept as a row only in the source,
+	 * its invalid cells NULL */
+	struct session_map *map;
+	const struct rf_cell **sources;
+	char **invalid;
 };
 
 /* A session for table, its selection built from [compare TABLE] and, for
@@ -95,5 +109,55 @@ int session_set_where(struct session *s, const char *where);
 /* The three conditions at once (source/target: that side alone, replacing
  * the shared one there; NULL or "" for none), then the diff runs again. */
 int session_set_wheres(struct session *s, const char *both, const char *source, const char *target);
+
+/* For session_map.c: keeps a copy of row r (its index is s->nrows - 1
+ * after), and the column widths of a shape that starts. */
+void session_keep_row(struct session *s, const struct rf_diff_row *r);
+void session_start_widths(struct session *s);
+
+/* session_map.c: a table with a [map TARGET] section in the config, or in
+ * the console's --map FILE (the target's name, or a section whose from =
+ * names it). */
+struct session_map *session_map_new(struct console *con, const char *table);
+bool session_map_exists(const struct console *con, const char *table);
+/* "map: orders <- Orders (Enter diffs through it)" into out, for the
+ * tables screen: false when table has no section. */
+bool session_map_describe(const struct console *con, const char *table, char *out, size_t len);
+void session_map_free(struct session_map *sm);
+/* The mapped diff (rf_map_diff_run, as rowferry diff runs it, the
+ * invalid rows kept and marked): called by session_run once the old rows
+ * and shape are gone. 0, or -1 with s->err (state SESSION_FAILED). */
+int session_map_run(struct session *s);
+/* "map: orders <- Orders" */
+void session_map_name(const struct session *s, struct rf_buf *out);
+/* Invalid source rows of the last run (their rows are in s->rows). */
+unsigned long long session_map_invalid(const struct session *s);
+/* The map, and the expression of target column col as written (or the
+ * edit that replaced it), NULL when the section has no line for it. */
+const struct rf_map *session_map_map(const struct session *s);
+const char *session_map_text(const struct session *s, const char *col);
+/* The expression of shape column col in the last run (a line of the
+ * section, or the source column the names rule paired), or NULL. */
+const struct rf_map_expr *session_map_expr(const struct session *s, size_t col);
+/* Marks in seen[0..n) the source columns e reads (bound slots). */
+void session_map_reads(const struct rf_map_expr *e, bool *seen, size_t n);
+/* Replaces the expression of target column col with text (a line added
+ * when the section has none) and runs the diff again: 0. A parse error,
+ * or a bind error of a map that ran, keeps the old expression (and runs
+ * it again): -1 with err. A map that did not run keeps the edit, which
+ * may not be all it needs: -2 with the error it still stops on. */
+int session_map_edit(struct session *s, const char *col, const char *text, struct rf_error *err);
+/* The skip-invalid toggle (I): apply copies the valid rows and writes the
+ * rejects file, as copy --skip-invalid does. */
+bool session_map_skip_invalid(const struct session *s);
+void session_map_toggle_skip(struct session *s);
+/* Plans the copy through the map (rf_map_copy_plan, as copy --map runs
+ * it, invalid rows left out) with ops_mask into *out (the caller frees it
+ * with rf_set_plan_free in both cases); the invalid rows stay in the
+ * session's report (session_map_report) until the next plan. 0, or -1
+ * with err. */
+int session_map_plan(struct session *s, unsigned ops_mask, struct rf_set_plan *out,
+                     struct rf_error *err);
+const struct rf_map_copy_report *session_map_report(const struct session *s);
 
 #endif

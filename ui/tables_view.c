@@ -16,6 +16,7 @@
 #include "draw.h"
 #include "lineedit.h"
 #include "rowferry/set_copy.h"
+#include "session.h"
 #include "theme.h"
 #include "view.h"
 
@@ -174,6 +175,8 @@ static void tables_draw(struct view *v, int top, int height)
 			glyph = "~";
 			note = "row counts differ";
 		}
+		if (session_map_describe(con, tp->name, nb, sizeof nb))
+			note = nb; /* its diff goes through the section, names differing */
 		if (cursor)
 			attr = theme_attr(COLOR_CURSOR);
 		draw_fill(y, 0, COLS, attr);
@@ -401,7 +404,9 @@ static bool tables_action(struct view *v, enum action a)
 		if (v->list.count == 0)
 			return true;
 		tp = &v->con->tables.items[t->shown[v->list.cursor]];
-		if (tp->src_rows == RF_TABLE_ABSENT || tp->dst_rows == RF_TABLE_ABSENT) {
+		/* a [map] section pairs tables of different names (Orders -> orders) */
+		if ((tp->src_rows == RF_TABLE_ABSENT || tp->dst_rows == RF_TABLE_ABSENT) &&
+		    !(a == ACT_OPEN && session_map_exists(v->con, tp->name))) {
 			console_message(
 			    v->con, MSG_WARNING,
 			    "%s is only in %s: create it there first, rowferry copies rows",

@@ -20,6 +20,7 @@
 
 struct view;
 struct rf_set_plan;
+struct rf_map_copy_report;
 
 /* One of a screen's main keys, for the status bar: the key as bound now
  * and a word for what it does ("w where"). */
@@ -60,6 +61,10 @@ struct view_ops {
 	int (*set_plan)(struct view *v, unsigned ops_mask, struct rf_set_plan *out,
 	                struct rf_error *err);
 	const char *(*set_name)(struct view *v);
+	/* A copy through a map (the diff screen of a [map] table): the
+	 * invalid rows its last set_plan left out, which the preview lists
+	 * and the apply writes to the rejects file; NULL elsewhere. */
+	const struct rf_map_copy_report *(*set_rejects)(struct view *v);
 	bool set_whole; /* the set's tables go whole: its apply verifies each
 	                   before COMMIT as copy --all does (all_copy.h) */
 	/* Frees priv. */
@@ -155,6 +160,25 @@ void apply_view_open(struct console *con);
 void preview_view_open_set(struct console *con, struct rf_set_plan *sp, struct view *from);
 void apply_view_open_set(struct console *con, struct rf_set_plan *sp, const char *root, bool take,
                          bool verify);
+/* The apply screen of a copy through the session's map (it takes sp,
+ * unless from_preview: the preview keeps its plan): refused, with the reason
+ * on the status bar, while rejects lists invalid rows and the session's
+ * skip-invalid toggle (I) is off; else the invalid rows are left out and
+ * written to <journal>.rejects.jsonl, as copy --skip-invalid does. */
+void apply_view_open_mapped(struct console *con, struct rf_set_plan *sp, const char *root,
+                            bool from_preview, const struct rf_map_copy_report *rejects);
+/* The diff screen of a mapped table (diff_map.c): its title after the
+ * table's name; p, A and I (name: the set's, for the titles, borrowed),
+ * and its set_plan and set_rejects. */
+struct session;
+void diff_map_title(const struct session *s, struct rf_buf *out);
+void diff_map_copy(struct view *v, enum action a, const char *name);
+int diff_map_set_plan(struct view *v, unsigned ops_mask, struct rf_set_plan *out,
+                      struct rf_error *err);
+const struct rf_map_copy_report *diff_map_set_rejects(struct view *v);
+/* The columns screen of a mapped table (map_columns_view.c): target <-
+ * expression per column, the unmatched flagged, e edits an expression. */
+void map_columns_view_open(struct console *con);
 void journals_view_open(struct console *con);
 /* path: the journal to roll back */
 void rollback_view_open(struct console *con, const char *path);

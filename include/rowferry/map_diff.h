@@ -32,6 +32,15 @@ struct rf_map_diff_shape {
 	bool *uses_now;    /* per shape column: its expression can give now(),
 	                      whose value equals any non-NULL target value (the
 	                      time of an earlier copy): re-runs stay idempotent */
+	/* Each source row as read (the console keeps them for its cell
+	 * inspector and lists the invalid ones): src, the source's canonical
+	 * cells (its columns); mapped, the shape's (NULL cells where a column
+	 * is not compared or its value is invalid); invalid, that row's lines
+	 * of rep->invalid ("source key\tcolumn\treason\n"), NULL for a valid
+	 * row. All valid during the call only. NULL: not called. */
+	void (*on_source)(void *ctx, const struct rf_cell *src, const struct rf_cell *mapped,
+	                  const char *invalid);
+	void *on_source_ctx;
 	size_t nrefs;
 	struct rf_map_diff_ref {
 		const struct rf_map_expr *e; /* a ref() node */

@@ -348,6 +348,25 @@ out:
 	return rc;
 }
 
+/* Hands a source row to ms->on_source: the mapped cells built in buf
+ * hold offsets (cell_set) until side_add, so a copy points into buf. */
+static void source_row(const struct rf_map_diff_shape *ms, const struct rf_cell *canon,
+                       const struct rf_cell *out, size_t n, const struct rf_buf *buf,
+                       const char *invalid)
+{
+	struct rf_cell *mapped = rf_xcalloc(n + 1, sizeof *mapped);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		mapped[i] = out[i];
+		if (!out[i].is_null)
+			mapped[i].data =
+			    (buf->data ? buf->data : "") + (size_t)(uintptr_t)out[i].data;
+	}
+	ms->on_source(ms->on_source_ctx, canon, mapped, invalid);
+	free(mapped);
+}
+
 /* Reads, maps and validates every source row into s. */
 static int read_source(struct rf_db *src, const struct rf_map_diff_shape *ms,
                        const struct rf_diff_shape *sh, struct parents *ps, struct side *s,
@@ -385,6 +404,7 @@ static int read_source(struct rf_db *src, const struct rf_map_diff_shape *ms,
 	mrow.ref_ctx = ps;
 	while ((r = src->ops->stream_next(stream, &row, err)) > 0) {
 		bool bad = false;
+		size_t inv_at = rep->invalid.len;
 		rep->src_rows++;
 		rf_buf_reset(&cbuf);
 		for (i = 0; i < n; i++) {
@@ -427,6 +447,9 @@ static int read_source(struct rf_db *src, const struct rf_map_diff_shape *ms,
 			}
 			rf_map_value_free(&v);
 		}
+		if (ms->on_source)
+			source_row(ms, canon, out, sh->ncols, &obuf,
+			           bad ? rep->invalid.data + inv_at : NULL);
 		if (!bad)
 			side_add(s, out, sh->ncols, &obuf);
 	}
