@@ -13,7 +13,32 @@ unset NO_COLOR
 
 T=$(mktemp -d /tmp/rf_e2e_XXXXXX)
 chmod 755 "$T"
-trap 'rm -rf "$T"' EXIT
+
+# A rowferry of this test that runs longer than RF_TEST_CMD_TIMEOUT seconds
+# (600) is a hang: its threads' stacks go to the test's output (gdb, when
+# installed), then it is killed, so a CI log says where it stopped instead
+# of ctest's bare timeout. One watcher for the whole test, looking every
+# 10 s (nothing added to each command).
+rf_watchdog() {
+	local limit=${RF_TEST_CMD_TIMEOUT:-600} p age
+	trap 'kill "$nap" 2>/dev/null; exit 0' TERM
+	while :; do
+		sleep 10 >/dev/null 2>&1 &
+		nap=$!
+		wait "$nap"
+		for p in $(pgrep -f "^$ROWFERRY( |$)" || true); do
+			age=$(ps -o etimes= -p "$p" 2>/dev/null | tr -d ' ')
+			[ -n "$age" ] && [ "$age" -gt "$limit" ] || continue
+			echo "# rowferry (pid $p) ran over $limit s: $(tr '\0' ' ' </proc/"$p"/cmdline 2>/dev/null)"
+			command -v gdb >/dev/null && gdb -p "$p" -batch -ex "thread apply all bt" 2>&1 |
+				grep -E '^(Thread|#)' | sed 's/^/#   /'
+			kill -9 "$p" 2>/dev/null
+		done
+	done
+}
+rf_watchdog </dev/null &
+RF_WATCHDOG=$!
+trap 'kill "$RF_WATCHDOG" 2>/dev/null; wait "$RF_WATCHDOG" 2>/dev/null; rm -rf "$T"' EXIT
 fails=0
 passes=0
 
