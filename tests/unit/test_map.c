@@ -91,6 +91,11 @@ static void parse_bad_expressions_name_file_line_and_column(void **state)
 	                                        "column");
 	assert_parse_error("sql(a; drop table x)",
 	                   "map.ini:7: column c: sql() must be a single expression (found ';')");
+	assert_parse_error("sql( )", "map.ini:7: column c: sql() is empty");
+	assert_parse_error("trim(sql('a)))", "map.ini:7: column c: sql(): unterminated quote");
+	assert_parse_error("sql(f(a)", "map.ini:7: column c: sql(): missing ')'");
+	assert_parse_error("sql(a) || b",
+	                   "map.ini:7: column c: unexpected text after the expression: '|| b'");
 	assert_parse_error("map(s)",
 	                   "map.ini:7: column c: map() needs at least one 'value:result'");
 	assert_parse_error("map(s, 1 pending)",
@@ -362,6 +367,74 @@ static void bind_refuses_unknown_columns(void **state)
 	rf_strlist_free(&sqls);
 }
 
+/* sql() nodes take the slots after the source's columns, in the order
+ * they are bound across columns; a bound one reads its slot's cell, and a
+ * built-in around it works on that value. */
+static void bind_numbers_sql_slots_and_eval_reads_them(void **state)
+{
+	struct rf_map_expr *a = NULL, *b = NULL;
+	struct rf_strlist sqls = RF_STRLIST_INIT;
+	struct rf_error err;
+	struct rf_map_row row;
+	struct rf_map_value v;
+	struct rf_buf reason = RF_BUF_INIT;
+	const char *const cols[] = {"ID", "Name"};
+	const enum rf_type_class cls[] = {RF_T_INTEGER, RF_T_TEXT, RF_T_TEXT, RF_T_TEXT};
+	const struct rf_cell row4[] = {
+	    {"7", 1, false}, {"x", 1, false}, {"  ANN-7 ", 8, false}, {NULL, 0, true}};
+
+	(void)state;
+	rf_error_clear(&err);
+	assert_int_equal(rf_map_parse_expr("sql(upper(Name) || '-' || ID)", "m", 3, "a", &a, &err),
+	                 0);
+	assert_int_equal(rf_map_parse_expr("coalesce(sql(f(')')), trim(sql(upper(Name))))", "m", 4,
+	                                   "b", &b, &err),
+	                 0);
+	assert_int_equal(rf_map_bind(a, cols, 2, &sqls, "m:3", "a", &err), 0);
+	assert_int_equal(rf_map_bind(b, cols, 2, &sqls, "m:4", "b", &err), 0);
+	assert_int_equal(sqls.len, 3);
+	assert_string_equal(sqls.items[0], "upper(Name) || '-' || ID");
+	assert_string_equal(sqls.items[1], "f(')')");
+	assert_string_equal(sqls.items[2], "upper(Name)");
+	assert_int_equal(a->slot, 2);
+	assert_int_equal(b->args[0]->slot, 3);
+	assert_int_equal(b->args[1]->args[0]->slot, 4);
+
+	rf_map_row_init(&row);
+	row.ncols = 4;
+	row.names = cols;
+	row.classes = cls;
+	row.cells = row4;
+	/* slot 4 is past this row: an unbound read is an error, not a guess */
+	assert_int_equal(rf_map_eval(b, &row, &v, &reason, &err), -1);
+	assert_string_equal(err.msg, "sql(upper(Name)) was not bound to the source stream");
+	rf_map_value_free(&v);
+	rf_error_clear(&err);
+	assert_int_equal(rf_map_eval(a, &row, &v, &reason, &err), 0);
+	assert_string_equal(v.buf.data, "  ANN-7 ");
+	rf_map_value_free(&v);
+	/* slot 3 NULL: coalesce() goes on to trim() of slot 4 */
+	row.ncols = 5;
+	{
+		const enum rf_type_class cls5[] = {RF_T_INTEGER, RF_T_TEXT, RF_T_TEXT, RF_T_TEXT,
+		                                   RF_T_TEXT};
+		const struct rf_cell cells5[] = {{"7", 1, false},
+		                                 {"x", 1, false},
+		                                 {"  ANN-7 ", 8, false},
+		                                 {NULL, 0, true},
+		                                 {" ANN ", 5, false}};
+		row.classes = cls5;
+		row.cells = cells5;
+		assert_int_equal(rf_map_eval(b, &row, &v, &reason, &err), 0);
+		assert_string_equal(v.buf.data, "ANN");
+		rf_map_value_free(&v);
+	}
+	rf_buf_free(&reason);
+	rf_map_expr_free(a);
+	rf_map_expr_free(b);
+	rf_strlist_free(&sqls);
+}
+
 /* ---- conversion into the target column ---- */
 
 static const char *convert(enum rf_type_class t, const char *decl, bool nullable,
@@ -559,6 +632,7 @@ int main(void)
 	    cmocka_unit_test(eval_text_functions),
 	    cmocka_unit_test(eval_json_now_uuid5_check),
 	    cmocka_unit_test(bind_refuses_unknown_columns),
+	    cmocka_unit_test(bind_numbers_sql_slots_and_eval_reads_them),
 	    cmocka_unit_test(convert_refuses_what_would_not_fit),
 	    cmocka_unit_test(convert_refuses_nul_bytes_in_text),
 	    cmocka_unit_test(names_pair_by_rule),
