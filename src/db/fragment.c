@@ -258,12 +258,13 @@ int rf_db_check_exprs(struct rf_db *db, const struct rf_stream_spec *spec, struc
 {
 	size_t i;
 
-	for (i = 0; i < spec->nexprs; i++)
-		if (!spec->exprs[i].sql ||
-		    rf_sql_check_fragment(spec->exprs[i].sql, db->ops->dialect(db), "sql()",
-		                          db->name, err) != 0)
-			return spec->exprs[i].sql ? -1
-			                          : rf_error_set(err, db->name, "sql() is empty");
+	for (i = 0; i < spec->nexprs; i++) {
+		const char *sql = spec->exprs[i].sql;
+		if (!sql)
+			return rf_error_set(err, db->name, "sql() is empty");
+		if (rf_sql_check_fragment(sql, db->ops->dialect(db), "sql()", db->name, err) != 0)
+			return -1;
+	}
 	return 0;
 }
 
