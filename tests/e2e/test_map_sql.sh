@@ -151,7 +151,9 @@ refused pg "a write inside the read-only transaction" "sql(name || nextval('tick
 	"read-only transaction"
 assert_eq "pg: ... the sequence never moved" "f" "$(pg "$PGD" 'SELECT is_called FROM tick')"
 refused my "a backslash-escaped quote the map parser reads otherwise" \
-	"sql('\\'' ); DELETE FROM victim; SELECT (')" "attack.ini:5: column label: sql() has an unbalanced ')'"
+	"sql('\\'' ); COMMIT; DELETE FROM victim; SELECT (')" "attack.ini:5: column label: sql() has an unbalanced ')'"
+refused my "a stacked statement" "sql(name; COMMIT; DELETE FROM victim; SELECT 1)" \
+	"sql() must be a single expression (found ';')"
 refused my "an executable comment" "sql(name /*! , 1 */)" "sql() must not contain comments"
 refused my "a '#' comment" "sql(name # x)" "sql() must not contain comments"
 myf "$MYD" <<'SQL'
@@ -162,7 +164,13 @@ DELIMITER ;
 SQL
 refused my "a function that writes, inside the read-only transaction" \
 	"sql(concat(name, rf_write()))" "READ ONLY"
+my "$MYD" "SELECT rf_write()" >/dev/null
+assert_eq "my: ... (the same function writes outside a read-only transaction)" 3 \
+	"$(my "$MYD" 'SELECT count(*) FROM victim')"
+my "$MYD" "DELETE FROM victim WHERE id = 3"
+refused sq "a stacked statement" "sql(name; COMMIT; DELETE FROM victim; SELECT 1)" \
+	"sql() must be a single expression (found ';')"
 refused sq "a statement hidden from the map parser in [identifier] quotes" \
-	"sql([']); DELETE FROM victim; SELECT (['])" "attack.ini:5: column label: sql() has an unbalanced ')'"
+	"sql([']); COMMIT; DELETE FROM victim; SELECT (['])" "attack.ini:5: column label: sql() has an unbalanced ')'"
 refused sq "a parameter" "sql(name || :x)" "sql() must not contain parameters"
 finish
