@@ -3,7 +3,7 @@
 # expression read as one more select-list item of the source's stream, in
 # the same read-only statement. A map with label = sql(upper(name) || '-' ||
 # id) (concat() on MariaDB), one sql() inside trim() and whole-column ones
-# read as the target's integer and boolean, diffs and copies PostgreSQL ->
+# read as the target's integer, boolean and bytes, diffs and copies PostgreSQL ->
 # PostgreSQL, MariaDB -> PostgreSQL and SQLite -> SQLite; a second run has
 # nothing to do; a source change shows as a changed label. An unknown
 # function is the server's error naming the map's file, line and column,
@@ -24,12 +24,12 @@ pg "$PGD" "$people; CREATE SEQUENCE tick" >/dev/null
 my "$MYD" "$people"
 sq "${SQD#sqlite:}" "$people"
 pgf "$PGP" >/dev/null <<'SQL'
-CREATE TABLE tags (id int PRIMARY KEY, label text NOT NULL, padded text, tenfold int, later boolean);
-CREATE TABLE tags_my (id int PRIMARY KEY, label text NOT NULL, padded text, tenfold int, later boolean);
+CREATE TABLE tags (id int PRIMARY KEY, label text NOT NULL, padded text, tenfold int, later boolean, raw bytea);
+CREATE TABLE tags_my (id int PRIMARY KEY, label text NOT NULL, padded text, tenfold int, later boolean, raw bytea);
 CREATE TABLE victim (id int PRIMARY KEY);
 INSERT INTO victim VALUES (1), (2);
 SQL
-sq "${SQP#sqlite:}" "CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT NOT NULL, padded TEXT, tenfold INTEGER);
+sq "${SQP#sqlite:}" "CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT NOT NULL, padded TEXT, tenfold INTEGER, raw BLOB);
 CREATE TABLE victim (id INTEGER PRIMARY KEY); INSERT INTO victim VALUES (1), (2);"
 
 cat >"$T/pg.ini" <<'INI'
@@ -41,6 +41,7 @@ label = sql(upper(name) || '-' || id)
 padded = trim(sql('  ' || name || '  '))
 tenfold = sql(id * 10)
 later = sql(id > 1)
+raw = sql(convert_to(name, 'UTF8'))
 INI
 cat >"$T/my.ini" <<'INI'
 [map tags_my]
@@ -51,8 +52,9 @@ label = sql(concat(upper(name), '-', id))
 padded = trim(sql(concat('  ', name, '  ')))
 tenfold = sql(id * 10)
 later = sql(id > 1)
+raw = sql(CAST(name AS BINARY))
 INI
-grep -v '^later' "$T/pg.ini" >"$T/sq.ini"
+grep -v '^later' "$T/pg.ini" | sed 's/^raw = .*/raw = sql(CAST(name AS BLOB))/' >"$T/sq.ini"
 
 # pair ENGINE -> source URL, target URL, map file, target table
 pair() {
@@ -66,9 +68,9 @@ pair() {
 target() {
 	read -r from to map table <<<"$(pair "$1")"
 	if [ "$1" = sq ]; then
-		sq "${to#sqlite:}" "SELECT id, label, padded, tenfold FROM $table ORDER BY id"
+		sq "${to#sqlite:}" "SELECT id, label, padded, tenfold, lower(hex(raw)) FROM $table ORDER BY id"
 	else
-		pg "$to" "SELECT id, label, padded, tenfold, later FROM $table ORDER BY id"
+		pg "$to" "SELECT id, label, padded, tenfold, later, encode(raw, 'hex') FROM $table ORDER BY id"
 	fi
 }
 
@@ -83,15 +85,15 @@ for e in pg my sq; do
 	assert_eq "$e: copy: exit 0" 0 "$rc"
 	assert_contains "$e: three inserted" "3 inserted, 0 updated, 0 deleted" "$(cat "$T/out")"
 	if [ $e = sq ]; then
-		want='1|ANN-1|ann|10
-2|BOB-2|bob|20
-3|CY-3|cy|30'
+		want='1|ANN-1|ann|10|616e6e
+2|BOB-2|bob|20|626f62
+3|CY-3|cy|30|6379'
 	else
-		want='1|ANN-1|ann|10|f
-2|BOB-2|bob|20|t
-3|CY-3|cy|30|t'
+		want='1|ANN-1|ann|10|f|616e6e
+2|BOB-2|bob|20|t|626f62
+3|CY-3|cy|30|t|6379'
 	fi
-	assert_eq "$e: the server's expressions, trim() around one, integer and boolean read as the target's" \
+	assert_eq "$e: the server's expressions, trim() around one, integer, boolean and bytes read as the target's" \
 		"$want" "$(target $e)"
 
 	rf copy "$table" --map "$map" --from "$from" --to "$to" --yes --undo-dir "$T/undo_$e"

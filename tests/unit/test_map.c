@@ -559,6 +559,9 @@ static void convert_refuses_what_would_not_fit(void **state)
 	assert_string_equal(convert(RF_T_INTEGER, "integer", true, RF_T_TEXT, "1.5"),
 	                    "invalid: '1.5' is not an integer");
 	assert_string_equal(convert(RF_T_INTEGER, "smallint", true, RF_T_BOOLEAN, "true"), "1");
+	/* bytes stay the bytes they are (canonical hex), text becomes its bytes */
+	assert_string_equal(convert(RF_T_BYTES, "bytea", true, RF_T_BYTES, "00ff"), "00ff");
+	assert_string_equal(convert(RF_T_BYTES, "bytea", true, RF_T_TEXT, "ab"), "6162");
 	assert_string_equal(convert(RF_T_DECIMAL, "numeric(6,2)", true, RF_T_DECIMAL, "1234.50"),
 	                    "1234.5");
 	assert_string_equal(convert(RF_T_DECIMAL, "numeric(6,2)", true, RF_T_DECIMAL, "1.005"),
