@@ -175,7 +175,29 @@ struct rf_stream_spec {
 	 * parent's match key instead of the column's own value, written by
 	 * rf_db_ref_select (keys are never such columns). */
 	const struct rf_stream_ref *refs;
+	/* Source-engine expressions (a map's sql(), DESIGN §12, §15): nexprs
+	 * more output columns after the ncols above, exprs[i] as the select
+	 * list item "(sql) AS <rf_sql_i quoted>" (rf_db_expr_select), so the
+	 * value is read in the same statement and snapshot as the row. The
+	 * driver checks each sql as a --where (rf_db_check_exprs) and reads
+	 * its value in the engine's text form of class tclass, as it reads a
+	 * column of that class (bytes raw, booleans t/f or 1/0). */
+	size_t nexprs;
+	const struct rf_stream_expr *exprs;
 };
+
+/* One raw expression of a stream (rf_stream_spec's exprs). Borrowed. */
+struct rf_stream_expr {
+	const char *sql;           /* a user fragment: checked, parenthesized */
+	enum rf_type_class tclass; /* what its value is read as */
+};
+/* Appends "(x->sql)<cast> AS <alias>", the alias rf_sql_<n> quoted by
+ * db's quote_ident; cast ("::text", or "") as the driver needs it. */
+void rf_db_expr_select(struct rf_db *db, const struct rf_stream_expr *x, size_t n, const char *cast,
+                       struct rf_buf *out);
+/* rf_sql_check_fragment of every expression of spec in db's current
+ * dialect, named "sql()" in the error. 0 or -1 with err. */
+int rf_db_check_exprs(struct rf_db *db, const struct rf_stream_spec *spec, struct rf_error *err);
 
 /* A foreign key column streamed as its parent's match key: (SELECT
  * rf_p.mk FROM parent rf_p WHERE rf_p.pk = table.col). Borrowed. */

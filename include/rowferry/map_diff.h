@@ -23,7 +23,13 @@ struct rf_map_diff_shape {
 	const struct rf_map_expr **exprs; /* per shape column, or NULL */
 	struct rf_map_expr **owned;       /* per shape column: the ones made here */
 	char **src_names;                 /* the source's columns, for binding */
-	enum rf_type_class *src_classes;
+	enum rf_type_class *src_classes;  /* theirs, then each sql()'s */
+	/* sql() nodes (DESIGN §12): the source stream's items after its
+	 * columns, in slot order (rf_map_bind); exprs[i].sql points into
+	 * sqls. A whole-column sql() is read as the target column's class,
+	 * one inside a built-in as text. */
+	struct rf_strlist sqls;
+	struct rf_stream_expr *sql_exprs;
 	const char *now;   /* canonical timestamptz of now(): the diff's start */
 	bool refs_by_key;  /* a copy's (rf_map_diff_copy_refs): ref() columns
 	                      hold and compare the parent's match key */
@@ -64,7 +70,8 @@ struct rf_map_diff_report {
 /* Starts read transactions on both sides, describes map->from on src and
  * map->target on dst and resolves the columns (binding every expression,
  * so an unknown source column, a mapped column the target lacks or a
- * sql() is an error "FILE:LINE: column X: ..."). now: the canonical
+ * sql() that fails the source engine's --where check is an error
+ * "FILE:LINE: column X: ..."). now: the canonical
  * timestamptz now() gives (borrowed). 0 with *out (free with
  * rf_map_diff_shape_free), or -1 with err. The map's expressions are
  * bound in place (their slots). */

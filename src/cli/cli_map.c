@@ -215,7 +215,7 @@ out:
 }
 
 int cli_map_copy_plan(const struct cli_map_set *ms, const struct rf_config *cfg, struct rf_db *src,
-                      struct rf_db *dst, unsigned ops_mask, bool skip_invalid,
+                      struct rf_db *dst, unsigned ops_mask, bool skip_invalid, bool dry_run,
                       struct rf_set_plan *sp, struct rf_map_copy_report *rep)
 {
 	struct rf_error err;
@@ -229,7 +229,7 @@ int cli_map_copy_plan(const struct cli_map_set *ms, const struct rf_config *cfg,
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%S.000000Z", &tm);
 	if (rf_map_copy_plan(src, dst, ms->maps, ms->n, ms->sections, now, ops_mask,
-	                     (size_t)cfg->bulk_rows, skip_invalid, sp, rep, &err) != 0) {
+	                     (size_t)cfg->bulk_rows, skip_invalid || dry_run, sp, rep, &err) != 0) {
 		cli_print_error(&err);
 		return CLI_EXIT_ERROR;
 	}
@@ -252,5 +252,8 @@ int cli_map_copy_plan(const struct cli_map_set *ms, const struct rf_config *cfg,
 		return 0;
 	fprintf(stderr, "rowferry: copy: refused: fix these rows or give --skip-invalid to copy "
 	                "the rest\n");
+	if (dry_run)
+		fprintf(stderr, "rowferry: copy: the script below is what --skip-invalid would run "
+		                "for the valid rows\n");
 	return CLI_EXIT_REFUSED;
 }

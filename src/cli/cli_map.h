@@ -45,9 +45,12 @@ void cli_map_set_free(struct cli_map_set *ms);
 /* Plans the copy through ms (rf_map_copy_plan) into *sp and *rep (the
  * caller frees both). Invalid source rows are listed on stderr, each with
  * its table, source key, column and reason: refused (3) unless
- * skip_invalid. Returns 0 (planned), 2 (error, printed) or 3. */
+ * skip_invalid. dry_run: a refused copy is planned all the same for the
+ * valid rows (what --skip-invalid would run), for the dry run to show
+ * under a header that says it is refused (issue 13). Returns 0 (planned),
+ * 2 (error, printed) or 3. */
 int cli_map_copy_plan(const struct cli_map_set *ms, const struct rf_config *cfg, struct rf_db *src,
-                      struct rf_db *dst, unsigned ops_mask, bool skip_invalid,
+                      struct rf_db *dst, unsigned ops_mask, bool skip_invalid, bool dry_run,
                       struct rf_set_plan *sp, struct rf_map_copy_report *rep);
 
 #endif

@@ -83,6 +83,8 @@ static const char copy_usage[] =
     "(type, range, precision, length, NOT NULL, UUID, JSON, NUL bytes, a ref()\n"
     "without a parent, an unmapped map() value) is listed with its table, source\n"
     "key, column and reason and the copy refused (exit 3), unless --skip-invalid.\n"
+    "--dry-run lists them too, exits 3 and prints what --skip-invalid would run\n"
+    "for the valid rows under a -- REFUSED header.\n"
     "ref(parent, c) is written as (SELECT id FROM parent WHERE key = value), the\n"
     "key of the parent's [map] section; parents go first. A second run has\n"
     "nothing to do.\n"
@@ -312,7 +314,13 @@ static int copy_set_run(const struct copy_args *args, const struct rf_set_plan *
 	size_t i, errors = 0;
 	int rc = CLI_EXIT_ERROR;
 
-	if (rej && rej->invalid_rows)
+	if (rej && rej->invalid_rows && !args->skip_invalid) /* a dry run (copy_mapped) */
+		rf_buf_printf(&b,
+		              "-- REFUSED: %llu invalid source row%s (listed on stderr): without "
+		              "--skip-invalid this copy writes nothing (exit 3)\n"
+		              "-- what --skip-invalid would run, the invalid rows left out:\n",
+		              rej->invalid_rows, rej->invalid_rows == 1 ? "" : "s");
+	else if (rej && rej->invalid_rows)
 		rf_buf_printf(&b, "-- %llu invalid source row%s left out (--skip-invalid)\n",
 		              rej->invalid_rows, rej->invalid_rows == 1 ? "" : "s");
 	rf_set_preview_script(sp, src, dst, &b);
@@ -388,9 +396,13 @@ static int copy_mapped(const struct copy_args *args, const struct cli_map_set *m
 	int rc;
 
 	memset(&rep, 0, sizeof rep);
-	rc = cli_map_copy_plan(maps, cfg, src, dst, mask, args->skip_invalid, &sp, &rep);
+	rc = cli_map_copy_plan(maps, cfg, src, dst, mask, args->skip_invalid, args->dry_run, &sp,
+	                       &rep);
 	if (rc == 0)
 		rc = copy_set_run(args, &sp, cfg, src, dst, dst_conn, &rep, NULL);
+	else if (rc == CLI_EXIT_REFUSED && args->dry_run &&
+	         copy_set_run(args, &sp, cfg, src, dst, dst_conn, &rep, NULL) != 0)
+		rc = CLI_EXIT_ERROR; /* the dry run of a refused copy: its script, exit 3 */
 	rf_set_plan_free(&sp);
 	rf_map_copy_report_free(&rep);
 	return rc;

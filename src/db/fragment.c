@@ -15,6 +15,7 @@
  * turns an attempt into a clear error before the server sees it.
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "rowferry/db.h"
@@ -251,4 +252,30 @@ int rf_sql_check_fragment(const char *sql, enum rf_sql_dialect d, const char *wh
 int rf_db_check_where(struct rf_db *db, const char *where, struct rf_error *err)
 {
 	return rf_sql_check_fragment(where, db->ops->dialect(db), "--where", db->name, err);
+}
+
+int rf_db_check_exprs(struct rf_db *db, const struct rf_stream_spec *spec, struct rf_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < spec->nexprs; i++) {
+		const char *sql = spec->exprs[i].sql;
+		if (!sql)
+			return rf_error_set(err, db->name, "sql() is empty");
+		if (rf_sql_check_fragment(sql, db->ops->dialect(db), "sql()", db->name, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The expression parenthesized (it was checked to be one), then an alias
+ * of rowferry's own: the user's text never names a select-list item. */
+void rf_db_expr_select(struct rf_db *db, const struct rf_stream_expr *x, size_t n, const char *cast,
+                       struct rf_buf *out)
+{
+	char alias[32];
+
+	snprintf(alias, sizeof alias, "rf_sql_%zu", n + 1);
+	rf_buf_printf(out, "(%s)%s AS ", x->sql, cast);
+	db->ops->quote_ident(db, alias, out);
 }

@@ -188,6 +188,14 @@ int rf_map_convert(const struct rf_column *col, const struct rf_map_value *v, st
 		rf_buf_adds(reason, "NULL in a NOT NULL column");
 		return 1;
 	}
+	/* bytes are canonical already (hex): canonicalizing them again as
+	 * bytes would hex the hex digits */
+	if (v->cls == RF_T_BYTES && t == RF_T_BYTES) {
+		rf_buf_add(out, v->buf.data ? v->buf.data : "", v->buf.len);
+		if (!out->data)
+			rf_buf_adds(out, "");
+		return 0;
+	}
 	/* an instant into a column without zone, or a date: its UTC reading */
 	if (v->cls == RF_T_TIMESTAMPTZ && (t == RF_T_TIMESTAMP || t == RF_T_DATE) &&
 	    v->buf.len > 10) {

@@ -6,8 +6,8 @@
  * key (a key computed by an expression has no order the source server
  * could stream it in), so memory grows with the table, unlike the plain
  * diff. A ref() parent's (match key, primary key) pairs are read from the
- * target once and searched per row; sql() is refused here (it needs a
- * select-list item in the drivers).
+ * target once and searched per row; each sql() is one more select-list
+ * item of the source's stream, after its columns.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -367,13 +367,46 @@ static void source_row(const struct rf_map_diff_shape *ms, const struct rf_cell 
 	free(mapped);
 }
 
+static bool has_sql(const struct rf_map_expr *e)
+{
+	size_t i;
+
+	if (e->kind == RF_MAP_CALL && e->fn == RF_FN_SQL)
+		return true;
+	for (i = 0; i < e->nargs; i++)
+		if (has_sql(e->args[i]))
+			return true;
+	return false;
+}
+
+/* A source read with sql() items that failed: the server's message may
+ * be about one of them (an unknown function), so the error names the
+ * columns that have one, "FILE:LINE: column X". */
+static void sql_context(const struct rf_map_diff_shape *ms, struct rf_error *err)
+{
+	const struct rf_map *m = ms->map;
+	struct rf_buf b = RF_BUF_INIT;
+	size_t i;
+
+	if (!ms->sqls.len)
+		return;
+	rf_buf_adds(&b, " (in the source's read with sql():");
+	for (i = 0; i < m->ncols; i++)
+		if (has_sql(m->cols[i].expr))
+			rf_buf_printf(&b, " %s:%d: column %s;", m->file, m->cols[i].line,
+			              m->cols[i].name);
+	b.data[b.len - 1] = ')';
+	snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg), "%s", b.data);
+	rf_buf_free(&b);
+}
+
 /* Reads, maps and validates every source row into s. */
 static int read_source(struct rf_db *src, const struct rf_map_diff_shape *ms,
                        const struct rf_diff_shape *sh, struct parents *ps, struct side *s,
                        struct rf_map_diff_report *rep, struct rf_error *err)
 {
 	const struct rf_table_info *t = &sh->src_table;
-	size_t n = t->ncols, i, *all = rf_xmalloc((n ? n : 1) * sizeof *all);
+	size_t n = t->ncols + ms->sqls.len, i, *all = rf_xmalloc((n ? n : 1) * sizeof *all);
 	struct rf_stream_spec spec;
 	struct rf_stream *stream = NULL;
 	const struct rf_row *row;
@@ -385,15 +418,20 @@ static int read_source(struct rf_db *src, const struct rf_map_diff_shape *ms,
 	size_t *offs = rf_xmalloc((n + 1) * sizeof *offs);
 	int r, rc = -1;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < t->ncols; i++)
 		all[i] = i;
 	memset(&spec, 0, sizeof spec);
 	spec.table = t;
-	spec.ncols = n;
+	spec.ncols = t->ncols;
 	spec.cols = all;
 	spec.where = ms->map->where;
-	if (src->ops->stream_open(src, &spec, &stream, err) != 0)
+	/* sql(): the same statement, so the same read-only snapshot */
+	spec.nexprs = ms->sqls.len;
+	spec.exprs = ms->sql_exprs;
+	if (src->ops->stream_open(src, &spec, &stream, err) != 0) {
+		sql_context(ms, err);
 		goto out;
+	}
 	rf_map_row_init(&mrow);
 	mrow.ncols = n;
 	mrow.names = (const char *const *)ms->src_names;
@@ -411,7 +449,7 @@ static int read_source(struct rf_db *src, const struct rf_map_diff_shape *ms,
 			offs[i] = cbuf.len;
 			canon[i].is_null = row->cells[i].is_null;
 			if (!canon[i].is_null)
-				rf_value_canon(t->cols[i].tclass, &row->cells[i], NULL, &cbuf);
+				rf_value_canon(ms->src_classes[i], &row->cells[i], NULL, &cbuf);
 			canon[i].len = cbuf.len - offs[i];
 		}
 		for (i = 0; i < n; i++)
@@ -453,6 +491,8 @@ static int read_source(struct rf_db *src, const struct rf_map_diff_shape *ms,
 		if (!bad)
 			side_add(s, out, sh->ncols, &obuf);
 	}
+	if (r < 0)
+		sql_context(ms, err);
 	rc = r < 0 ? -1 : 0;
 out:
 	if (stream)

@@ -26,6 +26,8 @@ void rf_map_diff_shape_free(struct rf_map_diff_shape *ms)
 	free(ms->exprs);
 	free(ms->src_names);
 	free(ms->src_classes);
+	free(ms->sql_exprs);
+	rf_strlist_free(&ms->sqls);
 	rf_diff_shape_free(ms->shape);
 	free(ms);
 }
@@ -118,14 +120,51 @@ static int name_rule(const struct rf_map *m, const struct rf_table_info *src, co
 	return -1;
 }
 
+/* Binds e (target column c, at where) to the source's columns and its
+ * sql() nodes to the stream's items after them, each checked with the
+ * source engine's quoting as a --where is (DESIGN §15). */
+static int bind_expr(struct rf_map_diff_shape *ms, struct rf_db *src, struct rf_map_expr *e,
+                     const struct rf_diff_col *c, const char *where, struct rf_error *err)
+{
+	const struct rf_table_info *t = &ms->shape->src_table;
+	size_t first = ms->sqls.len, i;
+	struct rf_error why;
+
+	if (rf_map_bind(e, (const char *const *)ms->src_names, t->ncols, &ms->sqls, where, c->name,
+	                err) != 0)
+		return -1;
+	for (i = first; i < ms->sqls.len; i++) {
+		rf_error_clear(&why);
+		if (rf_sql_check_fragment(ms->sqls.items[i], src->ops->dialect(src), "sql()", NULL,
+		                          &why) != 0)
+			return rf_error_set(err, NULL, "%s: column %s: %s", where, c->name,
+			                    why.msg);
+	}
+	ms->src_classes =
+	    rf_xrealloc(ms->src_classes, (t->ncols + ms->sqls.len + 1) * sizeof *ms->src_classes);
+	ms->sql_exprs = rf_xrealloc(ms->sql_exprs, (ms->sqls.len + 1) * sizeof *ms->sql_exprs);
+	for (i = first; i < ms->sqls.len; i++) {
+		/* the server's type is unknown here: a whole column's value is
+		 * read as the target's class (PostgreSQL casts to it: bytes raw,
+		 * booleans t/f), then converted from its text like any value */
+		enum rf_type_class read =
+		    e->kind == RF_MAP_CALL && e->fn == RF_FN_SQL ? c->tclass : RF_T_TEXT;
+		ms->sql_exprs[i].tclass = read;
+		ms->src_classes[t->ncols + i] = read == RF_T_BYTES ? RF_T_BYTES : RF_T_TEXT;
+	}
+	/* the list's items do not move once made */
+	for (i = 0; i < ms->sqls.len; i++)
+		ms->sql_exprs[i].sql = ms->sqls.items[i];
+	return 0;
+}
+
 /* Resolves each target column: its expression, whether it is compared,
  * a note when it is not. */
-static int resolve_cols(struct rf_map_diff_shape *ms, struct rf_map *m,
+static int resolve_cols(struct rf_map_diff_shape *ms, struct rf_db *srcdb, struct rf_map *m,
                         const struct rf_config *sections, struct rf_error *err)
 {
 	struct rf_diff_shape *sh = ms->shape;
 	const struct rf_table_info *src = &sh->src_table, *dst = &sh->dst_table;
-	struct rf_strlist sqls = RF_STRLIST_INIT;
 	char where[300];
 	size_t i;
 	int rc = -1;
@@ -176,14 +215,7 @@ static int resolve_cols(struct rf_map_diff_shape *ms, struct rf_map *m,
 			     c->name);
 		} else {
 			snprintf(where, sizeof where, "%s:%d", m->file, mc ? mc->line : m->line);
-			if (uses(e, RF_FN_SQL)) {
-				rf_error_set(err, NULL,
-				             "%s: column %s: sql() is not available in a diff yet",
-				             where, c->name);
-				goto out;
-			}
-			if (rf_map_bind(e, (const char *const *)ms->src_names, src->ncols, &sqls,
-			                where, c->name, err) != 0)
+			if (bind_expr(ms, srcdb, e, c, where, err) != 0)
 				goto out;
 			ms->exprs[i] = e;
 			ms->uses_now[i] = uses(e, RF_FN_NOW);
@@ -194,7 +226,6 @@ static int resolve_cols(struct rf_map_diff_shape *ms, struct rf_map *m,
 	}
 	rc = 0;
 out:
-	rf_strlist_free(&sqls);
 	return rc;
 }
 
@@ -272,7 +303,7 @@ int rf_map_diff_open(struct rf_db *src, struct rf_db *dst, struct rf_map *map, c
 		ms->src_names[i] = rf_xstrdup(ms->shape->src_table.cols[i].name);
 		ms->src_classes[i] = ms->shape->src_table.cols[i].tclass;
 	}
-	if (resolve_cols(ms, map, sections, err) != 0 || resolve_key(ms, map, err) != 0)
+	if (resolve_cols(ms, src, map, sections, err) != 0 || resolve_key(ms, map, err) != 0)
 		goto out;
 	*out = ms;
 	ms = NULL;

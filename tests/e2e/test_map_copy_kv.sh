@@ -80,6 +80,7 @@ run_job() { # ENGINE URL QUERY_FN
 	assert_contains "$engine: a site whose client does not exist" \
 		"kv_sites  key=site:aaaaaaaa-0000-4000-8000-000000000002  client_id: ref(kv_clients): no parent with id = 99999999-9999-4999-8999-999999999999" "$err"
 	assert_eq "$engine: exactly those four" 4 "$(grep -c '^  kv_' "$T/err")"
+	grep '^  kv_' "$T/err" >"$T/refused_rows"
 	assert_eq "$engine: nothing written" "0 0 0" "$($q 'SELECT (SELECT count(*) FROM kv_clients), (SELECT count(*) FROM kv_sites), (SELECT count(*) FROM kv_employees)' | tr '|\t' '  ')"
 	assert_eq "$engine: no journal" "" "$(ls "$undo" 2>/dev/null)"
 
@@ -88,6 +89,25 @@ run_job() { # ENGINE URL QUERY_FN
 	assert_contains "$engine: dry run: the same report" "4 invalid source rows left out (--skip-invalid)" "$(cat "$T/err")"
 	assert_contains "$engine: dry run: the count in the script" "-- 4 invalid source rows left out (--skip-invalid)" "$(cat "$T/out")"
 	assert_contains "$engine: dry run: parents first" "apply order (parents first): kv_clients, kv_sites, kv_employees" "$(cat "$T/out")"
+	cp "$T/out" "$T/skip_dry.sql"
+
+	# --dry-run without --skip-invalid: the report, exit 3, and the SQL
+	# --skip-invalid would run for the valid rows under a REFUSED header
+	rf copy kv_sites --map "$T/kv.ini" --tables kv_clients,kv_employees --from "$PG" --to "$url" --dry-run
+	assert_eq "$engine: --dry-run of a refused copy: exit 3" 3 "$rc"
+	err=$(cat "$T/err")
+	assert_contains "$engine: dry run: the report's count" "4 invalid source rows (nothing written)" "$err"
+	assert_eq "$engine: dry run: the same four rows listed" "$(cat "$T/refused_rows")" "$(grep '^  kv_' "$T/err")"
+	assert_contains "$engine: dry run: says the copy is refused" "refused: fix these rows or give --skip-invalid" "$err"
+	assert_eq "$engine: dry run: the header says it is refused" \
+		"-- REFUSED: 4 invalid source rows (listed on stderr): without --skip-invalid this copy writes nothing (exit 3)
+-- what --skip-invalid would run, the invalid rows left out:" "$(head -n 2 "$T/out")"
+	assert_eq "$engine: dry run: then the very script --skip-invalid --dry-run prints" \
+		"$(tail -n +2 "$T/skip_dry.sql")" "$(tail -n +3 "$T/out")"
+	assert_contains "$engine: dry run: the valid rows' inserts" "11111111-1111-4111-8111-111111111111" "$(cat "$T/out")"
+	assert_not_contains "$engine: dry run: not the invalid client's" "33333333-3333-4333-8333-333333333333" "$(cat "$T/out")"
+	assert_eq "$engine: dry run: nothing written" "0 0 0" "$($q 'SELECT (SELECT count(*) FROM kv_clients), (SELECT count(*) FROM kv_sites), (SELECT count(*) FROM kv_employees)' | tr '|\t' '  ')"
+	assert_eq "$engine: dry run: no journal" "" "$(ls "$undo" 2>/dev/null)"
 
 	rf copy kv_sites --map "$T/kv.ini" --tables kv_clients,kv_employees --from "$PG" --to "$url" --yes --skip-invalid --undo-dir "$undo"
 	assert_eq "$engine: --skip-invalid: exit 0" 0 "$rc"

@@ -63,5 +63,7 @@ double now_seconds(void);
 void values_survive_a_bound_write_and_a_literal_byte_for_byte(void **state);
 void quoted_literals_read_back_as_the_same_value(void **state);
 void bulk_load_keeps_every_byte_and_stays_in_the_transaction(void **state);
+/* in conformance_exprs.c */
+void stream_exprs_are_select_items_checked_as_where(void **state);
 
 #endif

@@ -688,6 +688,7 @@ static void many_rows_stream_in_order_in_flat_memory(void **state)
 	    T(transactions_are_enforced_by_the_server),                                            \
 	    T(insert_returning_reports_generated_keys), T(keys_stream_in_byte_order_nulls_first),  \
 	    T(where_injection_is_an_error_and_the_table_survives),                                 \
+	    T(stream_exprs_are_select_items_checked_as_where),                                     \
 	    T(a_read_past_read_timeout_ms_fails_clearly), T(write_timeouts_bound_the_waits),       \
 	    T(bulk_load_keeps_every_byte_and_stays_in_the_transaction),                            \
 	    T(many_rows_stream_in_order_in_flat_memory)

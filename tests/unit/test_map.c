@@ -16,8 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rf_test.h"
 #include "rowferry/config.h"
 #include "rowferry/map.h"
+#include "rowferry/map_diff.h"
 
 /* ---- parser ---- */
 
@@ -91,6 +93,11 @@ static void parse_bad_expressions_name_file_line_and_column(void **state)
 	                                        "column");
 	assert_parse_error("sql(a; drop table x)",
 	                   "map.ini:7: column c: sql() must be a single expression (found ';')");
+	assert_parse_error("sql( )", "map.ini:7: column c: sql() is empty");
+	assert_parse_error("trim(sql('a)))", "map.ini:7: column c: sql(): unterminated quote");
+	assert_parse_error("sql(f(a)", "map.ini:7: column c: sql(): missing ')'");
+	assert_parse_error("sql(a) || b",
+	                   "map.ini:7: column c: unexpected text after the expression: '|| b'");
 	assert_parse_error("map(s)",
 	                   "map.ini:7: column c: map() needs at least one 'value:result'");
 	assert_parse_error("map(s, 1 pending)",
@@ -362,6 +369,157 @@ static void bind_refuses_unknown_columns(void **state)
 	rf_strlist_free(&sqls);
 }
 
+/* sql() nodes take the slots after the source's columns, in the order
+ * they are bound across columns; a bound one reads its slot's cell, and a
+ * built-in around it works on that value. */
+static void bind_numbers_sql_slots_and_eval_reads_them(void **state)
+{
+	struct rf_map_expr *a = NULL, *b = NULL;
+	struct rf_strlist sqls = RF_STRLIST_INIT;
+	struct rf_error err;
+	struct rf_map_row row;
+	struct rf_map_value v;
+	struct rf_buf reason = RF_BUF_INIT;
+	const char *const cols[] = {"ID", "Name"};
+	const enum rf_type_class cls[] = {RF_T_INTEGER, RF_T_TEXT, RF_T_TEXT, RF_T_TEXT};
+	const struct rf_cell row4[] = {
+	    {"7", 1, false}, {"x", 1, false}, {"  ANN-7 ", 8, false}, {NULL, 0, true}};
+
+	(void)state;
+	rf_error_clear(&err);
+	assert_int_equal(rf_map_parse_expr("sql(upper(Name) || '-' || ID)", "m", 3, "a", &a, &err),
+	                 0);
+	assert_int_equal(rf_map_parse_expr("coalesce(sql(f(')')), trim(sql(upper(Name))))", "m", 4,
+	                                   "b", &b, &err),
+	                 0);
+	assert_int_equal(rf_map_bind(a, cols, 2, &sqls, "m:3", "a", &err), 0);
+	assert_int_equal(rf_map_bind(b, cols, 2, &sqls, "m:4", "b", &err), 0);
+	assert_int_equal(sqls.len, 3);
+	assert_string_equal(sqls.items[0], "upper(Name) || '-' || ID");
+	assert_string_equal(sqls.items[1], "f(')')");
+	assert_string_equal(sqls.items[2], "upper(Name)");
+	assert_int_equal(a->slot, 2);
+	assert_int_equal(b->args[0]->slot, 3);
+	assert_int_equal(b->args[1]->args[0]->slot, 4);
+
+	rf_map_row_init(&row);
+	row.ncols = 4;
+	row.names = cols;
+	row.classes = cls;
+	row.cells = row4;
+	/* slot 4 is past this row: an unbound read is an error, not a guess */
+	assert_int_equal(rf_map_eval(b, &row, &v, &reason, &err), -1);
+	assert_string_equal(err.msg, "sql(upper(Name)) was not bound to the source stream");
+	rf_map_value_free(&v);
+	rf_error_clear(&err);
+	assert_int_equal(rf_map_eval(a, &row, &v, &reason, &err), 0);
+	assert_string_equal(v.buf.data, "  ANN-7 ");
+	rf_map_value_free(&v);
+	/* slot 3 NULL: coalesce() goes on to trim() of slot 4 */
+	row.ncols = 5;
+	{
+		const enum rf_type_class cls5[] = {RF_T_INTEGER, RF_T_TEXT, RF_T_TEXT, RF_T_TEXT,
+		                                   RF_T_TEXT};
+		const struct rf_cell cells5[] = {{"7", 1, false},
+		                                 {"x", 1, false},
+		                                 {"  ANN-7 ", 8, false},
+		                                 {NULL, 0, true},
+		                                 {" ANN ", 5, false}};
+		row.classes = cls5;
+		row.cells = cells5;
+		assert_int_equal(rf_map_eval(b, &row, &v, &reason, &err), 0);
+		assert_string_equal(v.buf.data, "ANN");
+		rf_map_value_free(&v);
+	}
+	rf_buf_free(&reason);
+	rf_map_expr_free(a);
+	rf_map_expr_free(b);
+	rf_strlist_free(&sqls);
+}
+
+/* ---- sql() bound to a source (SQLite files: no server) ---- */
+
+/* The error of opening a diff of [map tags] from people with label = expr
+ * (map.ini line 4), or "" when it opens; on success *sqls gets the sql()
+ * texts and *read_as what each is read as. */
+static const char *open_with_label(const char *tmp, const char *expr, struct rf_strlist *sqls,
+                                   enum rf_type_class *read_as)
+{
+	static char msg[1100];
+	struct rf_map_line lines[] = {
+	    {(char *)"from", (char *)"people", 2},
+	    {(char *)"id", (char *)"id", 3},
+	    {(char *)"label", (char *)expr, 4},
+	    {(char *)"n", (char *)"sql(id * 10)", 5},
+	};
+	struct rf_map_config sec = {(char *)"tags", 1, 4, lines};
+	struct rf_map *m = NULL;
+	struct rf_map_diff_shape *ms = NULL;
+	struct rf_error err;
+	char *su = rf_xasprintf("sqlite:%s/src.db", tmp),
+	     *du = rf_xasprintf("sqlite:%s/dst.db", tmp);
+	struct rf_db *src = rf_test_connect("src", su), *dst = rf_test_connect("dst", du);
+	size_t i;
+
+	rf_error_clear(&err);
+	msg[0] = '\0';
+	assert_int_equal(rf_map_parse(&sec, "map.ini", &m, &err), 0);
+	if (rf_map_diff_open(src, dst, m, "2024-01-01T00:00:00.000000Z", NULL, &ms, &err) != 0) {
+		snprintf(msg, sizeof msg, "%s", err.msg);
+	} else {
+		for (i = 0; i < ms->sqls.len; i++) {
+			rf_strlist_add(sqls, ms->sqls.items[i]);
+			read_as[i] = ms->sql_exprs[i].tclass;
+			/* the map row reads it as text, converted into the column after */
+			assert_int_equal(ms->src_classes[ms->shape->src_table.ncols + i],
+			                 RF_T_TEXT);
+		}
+	}
+	rf_map_diff_shape_free(ms);
+	rf_map_free(m);
+	rf_db_close(src);
+	rf_db_close(dst);
+	free(su);
+	free(du);
+	return msg;
+}
+
+static void sql_is_bound_after_the_columns_and_checked_with_the_source_quoting(void **state)
+{
+	char *tmp = rf_test_tmpdir(), *su = rf_xasprintf("sqlite:%s/src.db", tmp),
+	     *du = rf_xasprintf("sqlite:%s/dst.db", tmp), *cmd;
+	struct rf_strlist sqls = RF_STRLIST_INIT;
+	enum rf_type_class read_as[4];
+
+	(void)state;
+	rf_test_sql(su, "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT);");
+	rf_test_sql(du, "CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT, n INTEGER);");
+	assert_string_equal(
+	    open_with_label(tmp, "trim(sql(upper(name) || '-' || id))", &sqls, read_as), "");
+	assert_int_equal(sqls.len, 2);
+	assert_string_equal(sqls.items[0], "upper(name) || '-' || id");
+	assert_string_equal(sqls.items[1], "id * 10");
+	assert_int_equal(read_as[0], RF_T_TEXT);    /* inside trim(): text */
+	assert_int_equal(read_as[1], RF_T_INTEGER); /* n's whole expression: n's class */
+	assert_string_equal(open_with_label(tmp, "sql(name -- x)", &sqls, read_as),
+	                    "map.ini:4: column label: sql() must not contain comments: name -- x");
+	assert_string_equal(open_with_label(tmp, "sql(name || :p)", &sqls, read_as),
+	                    "map.ini:4: column label: sql() must not contain parameters ($x, :x, "
+	                    "@x, #x, ?): name || :p");
+	assert_string_equal(
+	    open_with_label(tmp, "sql([']) FROM people; SELECT (['])", &sqls, read_as),
+	    "map.ini:4: column label: sql() has an unbalanced ')': [']) FROM "
+	    "people; SELECT ([']");
+	rf_strlist_free(&sqls);
+	cmd = rf_xasprintf("rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmp);
+	free(cmd);
+	free(su);
+	free(du);
+	free(tmp);
+}
+
 /* ---- conversion into the target column ---- */
 
 static const char *convert(enum rf_type_class t, const char *decl, bool nullable,
@@ -401,6 +559,9 @@ static void convert_refuses_what_would_not_fit(void **state)
 	assert_string_equal(convert(RF_T_INTEGER, "integer", true, RF_T_TEXT, "1.5"),
 	                    "invalid: '1.5' is not an integer");
 	assert_string_equal(convert(RF_T_INTEGER, "smallint", true, RF_T_BOOLEAN, "true"), "1");
+	/* bytes stay the bytes they are (canonical hex), text becomes its bytes */
+	assert_string_equal(convert(RF_T_BYTES, "bytea", true, RF_T_BYTES, "00ff"), "00ff");
+	assert_string_equal(convert(RF_T_BYTES, "bytea", true, RF_T_TEXT, "ab"), "6162");
 	assert_string_equal(convert(RF_T_DECIMAL, "numeric(6,2)", true, RF_T_DECIMAL, "1234.50"),
 	                    "1234.5");
 	assert_string_equal(convert(RF_T_DECIMAL, "numeric(6,2)", true, RF_T_DECIMAL, "1.005"),
@@ -559,6 +720,8 @@ int main(void)
 	    cmocka_unit_test(eval_text_functions),
 	    cmocka_unit_test(eval_json_now_uuid5_check),
 	    cmocka_unit_test(bind_refuses_unknown_columns),
+	    cmocka_unit_test(bind_numbers_sql_slots_and_eval_reads_them),
+	    cmocka_unit_test(sql_is_bound_after_the_columns_and_checked_with_the_source_quoting),
 	    cmocka_unit_test(convert_refuses_what_would_not_fit),
 	    cmocka_unit_test(convert_refuses_nul_bytes_in_text),
 	    cmocka_unit_test(names_pair_by_rule),

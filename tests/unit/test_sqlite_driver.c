@@ -637,6 +637,65 @@ static void reals_stream_as_sqlite_writes_them(void **state)
 	assert_true(nfixed > 37000); /* most are in the fixed form */
 }
 
+/* A map's sql() (DESIGN §12, §15): source-engine expressions read as more
+ * select-list items of the same statement, after the columns; a bytes one
+ * raw; each checked with SQLite's quoting as a --where is. */
+static void stream_exprs_are_select_items_checked_as_where(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const bad[] = {
+	    "1; DROP TABLE x",
+	    "name /* x */",
+	    "[']) FROM x; DROP TABLE x; SELECT ([']",
+	    "name || :x",
+	};
+	struct rf_stream_expr ex[2] = {{"upper(name) || '-' || id", RF_T_TEXT},
+	                               {"x'00ff'", RF_T_BYTES}};
+	struct rf_table_info t;
+	struct rf_stream_spec spec;
+	struct rf_stream *s = NULL;
+	const struct rf_row *row;
+	struct rf_result r;
+	struct rf_error err;
+	size_t cols[1], key[1], i;
+
+	rf_error_clear(&err);
+	assert_int_equal(f->db->ops->describe(f->db, "customers", &t, &err), 0);
+	cols[0] = key[0] = (size_t)rf_table_info_col(&t, "code");
+	memset(&spec, 0, sizeof spec);
+	spec.table = &t;
+	spec.ncols = 1;
+	spec.cols = cols;
+	spec.nkey = 1;
+	spec.key = key;
+	spec.nexprs = 2;
+	spec.exprs = ex;
+	assert_int_equal(f->db->ops->stream_open(f->db, &spec, &s, &err), 0);
+	assert_int_equal(f->db->ops->stream_next(s, &row, &err), 1);
+	assert_int_equal(row->ncols, 3);
+	assert_cell(&row->cells[0], "ACME", 4);
+	assert_cell(&row->cells[1], "ACME LTD-1", 10);
+	assert_cell(&row->cells[2], "\0\377", 2);
+	assert_int_equal(f->db->ops->stream_next(s, &row, &err), 1);
+	assert_cell(&row->cells[1], "GLOBEX-2", 8);
+	assert_int_equal(f->db->ops->stream_next(s, &row, &err), 0);
+	f->db->ops->stream_close(s);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ex[0].sql = bad[i];
+		s = NULL;
+		rf_error_clear(&err);
+		assert_int_equal(f->db->ops->stream_open(f->db, &spec, &s, &err), -1);
+		assert_null(s);
+		assert_string_equal(err.where, "dev");
+		if (strncmp(err.msg, "sql() ", 6) != 0)
+			fail_msg("[%s]: %s", bad[i], err.msg);
+	}
+	rf_table_info_free(&t);
+	assert_int_equal(collect(f->db, "x", "id", "id", NULL, &r, &err), 0);
+	assert_int_equal(r.nrows, 3);
+	rf_result_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -651,6 +710,7 @@ int main(void)
 	    T(missing_file_error_names_the_connection_and_creates_nothing),
 	    T(url_forms_all_open_the_file),
 	    T(reals_stream_as_sqlite_writes_them),
+	    T(stream_exprs_are_select_items_checked_as_where),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

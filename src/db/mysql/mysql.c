@@ -528,7 +528,8 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 		rf_error_set(err, base->name, "locking rows needs a write transaction");
 		goto out;
 	}
-	if (rf_db_check_where(base, spec->where, err) != 0)
+	if (rf_db_check_where(base, spec->where, err) != 0 ||
+	    rf_db_check_exprs(base, spec, err) != 0)
 		goto out;
 	rf_buf_adds(&sql, "SELECT ");
 	for (i = 0; i < spec->ncols; i++) {
@@ -545,6 +546,10 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 		my_quote_ident(base, c->name, &sql);
 		if (my_is_bit(c))
 			rf_buf_adds(&sql, "+0)");
+	}
+	for (i = 0; i < spec->nexprs; i++) {
+		rf_buf_adds(&sql, ", ");
+		rf_db_expr_select(base, &spec->exprs[i], i, "", &sql);
 	}
 	rf_buf_adds(&sql, " FROM ");
 	my_quote_table(base, t, &sql);
@@ -579,8 +584,8 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 	s = rf_xcalloc(1, sizeof *s);
 	s->db = db;
 	s->res = res;
-	s->row.ncols = spec->ncols;
-	s->row.cells = rf_xcalloc(spec->ncols, sizeof *s->row.cells);
+	s->row.ncols = spec->ncols + spec->nexprs;
+	s->row.cells = rf_xcalloc(s->row.ncols, sizeof *s->row.cells);
 	*out = (struct rf_stream *)s;
 	rc = 0;
 out:

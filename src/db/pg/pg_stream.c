@@ -71,6 +71,14 @@ static void select_col(struct rf_db *db, const struct rf_column *c, struct rf_bu
 	}
 }
 
+/* The cast of a raw expression (sql()) whose binary form is then its
+ * text, as select_col makes it of a column: its type is the engine's to
+ * decide, so every class but bytes and boolean goes through text. */
+static const char *expr_cast(enum rf_type_class c)
+{
+	return c == RF_T_BYTES ? "::bytea" : c == RF_T_BOOLEAN ? "::boolean" : "::text";
+}
+
 /* SELECT cols FROM table [WHERE (where)] ORDER BY key [FOR UPDATE].
  *
  * The collation trap: a database created in en_US.UTF-8 sorts 'a' < 'B',
@@ -92,6 +100,11 @@ static void build_select(struct rf_db *db, const struct rf_stream_spec *spec, st
 			                 "::text", sql);
 		else
 			select_col(db, &t->cols[spec->cols[i]], sql);
+	}
+	for (size_t i = 0; i < spec->nexprs; i++) {
+		if (i || spec->ncols)
+			rf_buf_adds(sql, ", ");
+		rf_db_expr_select(db, &spec->exprs[i], i, expr_cast(spec->exprs[i].tclass), sql);
 	}
 	rf_buf_adds(sql, " FROM ");
 	pg_quote_table(db, t, sql);
@@ -231,7 +244,8 @@ int pg_stream_open(struct rf_db *dbp, const struct rf_stream_spec *spec, struct 
 	int rc = -1;
 
 	*out = NULL;
-	if (rf_db_check_where(dbp, spec->where, err) != 0 || pg_busy(db, err) != 0)
+	if (rf_db_check_where(dbp, spec->where, err) != 0 ||
+	    rf_db_check_exprs(dbp, spec, err) != 0 || pg_busy(db, err) != 0)
 		goto cleanup;
 	for (size_t i = 0; i < spec->ncols + spec->nkey; i++) {
 		size_t c = i < spec->ncols ? spec->cols[i] : spec->key[i - spec->ncols];
@@ -247,11 +261,13 @@ int pg_stream_open(struct rf_db *dbp, const struct rf_stream_spec *spec, struct 
 	}
 	s = rf_xcalloc(1, sizeof *s);
 	s->db = db;
-	s->ncols = spec->ncols;
+	s->ncols = spec->ncols + spec->nexprs;
 	s->is_bool = rf_xcalloc(s->ncols, sizeof *s->is_bool);
 	s->cells = rf_xcalloc(s->ncols, sizeof *s->cells);
 	for (size_t i = 0; i < s->ncols; i++)
-		s->is_bool[i] = spec->table->cols[spec->cols[i]].tclass == RF_T_BOOLEAN;
+		s->is_bool[i] =
+		    (i < spec->ncols ? spec->table->cols[spec->cols[i]].tclass
+		                     : spec->exprs[i - spec->ncols].tclass) == RF_T_BOOLEAN;
 	s->row.ncols = s->ncols;
 	s->row.cells = s->cells;
 	build_select(dbp, spec, &select);

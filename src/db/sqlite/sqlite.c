@@ -519,7 +519,8 @@ static int sqlite_stream_open(struct rf_db *base, const struct rf_stream_spec *s
 			rf_error_set(err, base->name, "stream of %s: bad key index", t->display);
 			goto out;
 		}
-	if (spec->where && rf_db_check_where(base, spec->where, err) != 0)
+	if ((spec->where && rf_db_check_where(base, spec->where, err) != 0) ||
+	    rf_db_check_exprs(base, spec, err) != 0)
 		goto out;
 	/* the write lock of BEGIN IMMEDIATE is what locks the rows; without
 	 * it nothing would (as on the other engines, refused) */
@@ -537,6 +538,10 @@ static int sqlite_stream_open(struct rf_db *base, const struct rf_stream_spec *s
 			                 &sql);
 		else
 			sq_quote_ident(&sql, t->cols[spec->cols[i]].name);
+	}
+	for (i = 0; i < spec->nexprs; i++) {
+		rf_buf_adds(&sql, ", ");
+		rf_db_expr_select(base, &spec->exprs[i], i, "", &sql);
 	}
 	rf_buf_adds(&sql, " FROM ");
 	sq_quote_ident(&sql, t->name);
@@ -561,16 +566,17 @@ static int sqlite_stream_open(struct rf_db *base, const struct rf_stream_spec *s
 	}
 	/* a second statement smuggled through the WHERE text */
 	if (tail && *sq_skip_space(tail)) {
-		rf_error_set(err, base->name, "--where must be a single expression: %s",
+		rf_error_set(err, base->name, "--where and sql() must be single expressions: %s",
 		             spec->where ? spec->where : "");
 		goto out;
 	}
-	s->raw = rf_xcalloc(spec->ncols, sizeof *s->raw);
-	s->ints = rf_xcalloc(spec->ncols ? spec->ncols : 1, sizeof *s->ints);
-	s->cells = rf_xcalloc(spec->ncols, sizeof *s->cells);
-	for (i = 0; i < spec->ncols; i++)
-		s->raw[i] = t->cols[spec->cols[i]].tclass == RF_T_BYTES;
-	s->row.ncols = spec->ncols;
+	s->raw = rf_xcalloc(spec->ncols + spec->nexprs, sizeof *s->raw);
+	s->ints = rf_xcalloc(spec->ncols + spec->nexprs, sizeof *s->ints);
+	s->cells = rf_xcalloc(spec->ncols + spec->nexprs, sizeof *s->cells);
+	for (i = 0; i < spec->ncols + spec->nexprs; i++)
+		s->raw[i] = (i < spec->ncols ? t->cols[spec->cols[i]].tclass
+		                             : spec->exprs[i - spec->ncols].tclass) == RF_T_BYTES;
+	s->row.ncols = spec->ncols + spec->nexprs;
 	s->row.cells = s->cells;
 	*out = (struct rf_stream *)(void *)s;
 	s = NULL;
