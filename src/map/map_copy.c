@@ -84,9 +84,17 @@ static int order_tables(struct table *t, size_t n, size_t *order, struct rf_erro
 	return 0;
 }
 
-static void emit(void *ctx, const struct rf_diff_row *row)
+/* A row's op, writing the parents the target holds by their key
+ * (rf_plan_set_ref_key): plain values, loaded in bulk and predicted. */
+static void emit(void *ctx, const struct rf_diff_row *row, const struct rf_cell *parent_keys)
 {
-	rf_plan_add(ctx, row);
+	struct rf_plan *p = ctx;
+	size_t n = p->nops, j;
+
+	rf_plan_add(p, row);
+	for (j = 0; p->nops > n && j < p->shape->ncols; j++)
+		if (!parent_keys[j].is_null)
+			rf_plan_set_ref_key(p, &p->ops[n], j, &parent_keys[j]);
 }
 
 /* The plan's ops in the order their statements run: deletes, updates,
