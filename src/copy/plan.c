@@ -130,8 +130,12 @@ void rf_plan_free(struct rf_plan *p)
 			free(p->ops[i].gen);
 		}
 		if (p->ops[i].ref_key) {
+			/* the first key's bytes are in the cells' block */
+			const char *inline_key =
+			    (const char *)(p->ops[i].ref_key + p->shape->ncols);
 			for (j = 0; j < p->shape->ncols; j++)
-				free((void *)p->ops[i].ref_key[j].data);
+				if (p->ops[i].ref_key[j].data != inline_key)
+					free((void *)p->ops[i].ref_key[j].data);
 			free(p->ops[i].ref_key);
 		}
 	}
@@ -313,20 +317,25 @@ const struct rf_cell *rf_plan_value(const struct rf_op *op, size_t col)
 void rf_plan_set_ref_key(const struct rf_plan *p, struct rf_op *op, size_t col,
                          const struct rf_cell *pk)
 {
+	size_t j, n = p->shape->ncols;
 	char *copy;
-	size_t j;
 
 	if (!p->shape->cols[col].ref || p->shape->cols[col].dst < 0 || pk->is_null)
 		return;
-	if (!op->ref_key) {
-		op->ref_key = rf_xcalloc(p->shape->ncols, sizeof *op->ref_key);
-		for (j = 0; j < p->shape->ncols; j++)
-			op->ref_key[j].is_null = true;
+	/* one block per op: the cells, then the bytes of one key */
+	if (op->ref_key) {
+		copy = rf_xmalloc(pk->len + 1);
+		if (op->ref_key[col].data != (const char *)(op->ref_key + n))
+			free((void *)op->ref_key[col].data);
+	} else {
+		op->ref_key = rf_xmalloc(n * sizeof *op->ref_key + pk->len + 1);
+		for (j = 0; j < n; j++)
+			op->ref_key[j] = (struct rf_cell){.is_null = true};
+		copy = (char *)(op->ref_key + n);
 	}
-	free((void *)op->ref_key[col].data);
-	op->ref_key[col].data = copy = rf_xmalloc(pk->len + 1);
 	memcpy(copy, pk->data ? pk->data : "", pk->len);
 	copy[pk->len] = '\0';
+	op->ref_key[col].data = copy;
 	op->ref_key[col].len = pk->len;
 	op->ref_key[col].is_null = false;
 }
