@@ -128,8 +128,15 @@ assert_contains "... the deleted one too" \
 assert_eq "... nothing written" 0 "$(pg "$PG" 'SELECT count(*) FROM lg_orders')"
 pg "$PG" "UPDATE lg_customers SET legacy_id = 10 WHERE legacy_id = 99;
 	INSERT INTO lg_fitters (id, legacy_id, full_name) VALUES ('$gina', 2, 'Gina')" >/dev/null
-rf copy lg_orders --map "$T/legacy.ini" --from "$MY" --to "$PG" --yes --undo-dir "$T/undo1"
-assert_eq "one table: exit 0" 0 "$rc"
+# plain values only: a bulk loader carries them (here from the first row)
+printf '[safety]\nbulk_rows = 1\n' >"$T/bulk.ini"
+rf --config "$T/bulk.ini" copy lg_orders --map "$T/legacy.ini" --from "$MY" --to "$PG" --dry-run
+assert_eq "... so the four rows are one bulk load" 1 \
+	"$(grep -c '^COPY "public"."lg_orders" (.*"customer_id".*) FROM STDIN' "$T/out" || true)"
+assert_eq "... and no INSERT" 0 "$(grep -c '^INSERT INTO' "$T/out" || true)"
+assert_contains "... the parent's key in the load's row" "	$ann	10	" "$(cat "$T/out")"
+rf --config "$T/bulk.ini" copy lg_orders --map "$T/legacy.ini" --from "$MY" --to "$PG" --yes --undo-dir "$T/undo1"
+assert_eq "one table, bulk load: exit 0" 0 "$rc"
 assert_contains "four inserted" "4 inserted, 0 updated, 0 deleted" "$(cat "$T/out")"
 assert_eq "every customer_id is the customer whose legacy_id is CustomerID" 0 \
 	"$(pg "$PG" 'SELECT count(*) FROM lg_orders o JOIN lg_customers c ON c.id = o.customer_id WHERE c.legacy_id <> o.legacy_customer_id')"
