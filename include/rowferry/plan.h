@@ -77,6 +77,10 @@ void rf_plan_free(struct rf_plan *p);
  * changed -> UPDATE, only_target -> DELETE; identical rows and ops not in
  * the mask are skipped (the latter counted in p->skipped). */
 void rf_plan_add(struct rf_plan *p, const struct rf_diff_row *row);
+/* rf_plan_add, taking the bytes row->src points into (*src_bytes, one
+ * malloc'd block, or NULL: copied as rf_plan_add does) when the row
+ * becomes an op: *src_bytes is then NULL and the op owns them. */
+void rf_plan_add_taking(struct rf_plan *p, const struct rf_diff_row *row, char **src_bytes);
 /* Reads every remaining row of d into a new plan, ops grouped in the order
  * their statements run (deletes, updates, inserts; each in diff order), and
  * takes d's shape (rf_diff_detach_shape) at the end: afterwards d may only be

@@ -233,6 +233,26 @@ void rf_plan_add(struct rf_plan *p, const struct rf_diff_row *row)
 	add_owned(p, rf_diff_row_dup(row, p->shape->ncols));
 }
 
+void rf_plan_add_taking(struct rf_plan *p, const struct rf_diff_row *row, char **src_bytes)
+{
+	struct rf_diff_row *o;
+
+	if (row->status == RF_IDENTICAL)
+		return;
+	if (!(p->ops_mask & op_kind_for(row->status))) {
+		p->skipped++;
+		return;
+	}
+	if (!row->src || !src_bytes || !*src_bytes) {
+		add_owned(p, rf_diff_row_dup(row, p->shape->ncols));
+		return;
+	}
+	o = rf_diff_row_dup_taking(row, p->shape->ncols, true, false);
+	o->owned[0] = *src_bytes;
+	*src_bytes = NULL;
+	add_owned(p, o);
+}
+
 /* Rows kept while the diff runs, one list per kind, so the plan can group
  * them in the order the statements run: deletes, updates, inserts (then
  * INSERTs of consecutive ops batch into one statement). */

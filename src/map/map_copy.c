@@ -99,12 +99,13 @@ static int order_tables(struct table *t, size_t n, size_t *order, struct rf_erro
 
 /* A row's op, writing the parents the target holds by their key
  * (rf_plan_set_ref_key): plain values, loaded in bulk and predicted. */
-static void emit(void *ctx, const struct rf_diff_row *row, const struct rf_cell *parent_keys)
+static void emit(void *ctx, const struct rf_diff_row *row, const struct rf_cell *parent_keys,
+                 char **src_bytes)
 {
 	struct rf_plan *p = ctx;
 	size_t n = p->nops, j;
 
-	rf_plan_add(p, row);
+	rf_plan_add_taking(p, row, src_bytes);
 	for (j = 0; p->nops > n && j < p->shape->ncols; j++)
 		if (!parent_keys[j].is_null)
 			rf_plan_set_ref_key(p, &p->ops[n], j, &parent_keys[j]);

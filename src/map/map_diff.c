@@ -291,10 +291,16 @@ static int resolve_ref(void *ctx, const struct rf_map_expr *e, const struct rf_m
 	struct parent *p = NULL;
 	struct rf_buf conv = RF_BUF_INIT, why = RF_BUF_INIT;
 	struct side_row probe, *hit;
-	struct rf_cell *cells = rf_xcalloc(n + 1, sizeof *cells);
-	char **owned = rf_xcalloc(n + 1, sizeof *owned);
+	/* per row: no allocation for a match key of a few columns */
+	struct rf_cell cells_small[8];
+	char *owned_small[8];
+	struct rf_cell *cells = n < 8 ? cells_small : rf_xcalloc(n + 1, sizeof *cells);
+	char **owned = n < 8 ? owned_small : rf_xcalloc(n + 1, sizeof *owned);
 	size_t i;
 	int rc = 1;
+
+	memset(cells, 0, (n + 1) * sizeof *cells);
+	memset(owned, 0, (n + 1) * sizeof *owned);
 
 	for (i = 0; i < ps->n; i++)
 		if (ps->items[i].ref->e == e)
@@ -341,8 +347,10 @@ static int resolve_ref(void *ctx, const struct rf_map_expr *e, const struct rf_m
 out:
 	for (i = 0; i < n; i++)
 		free(owned[i]);
-	free(owned);
-	free(cells);
+	if (owned != owned_small)
+		free(owned);
+	if (cells != cells_small)
+		free(cells);
 	rf_buf_free(&conv);
 	rf_buf_free(&why);
 	return rc;
@@ -636,7 +644,7 @@ static int run(struct rf_db *src, struct rf_db *dst, const struct rf_map_diff_sh
 		}
 		if (emit_copy) {
 			parent_keys(sh, of, out.src, keys);
-			emit_copy(emit_ctx, &out, keys);
+			emit_copy(emit_ctx, &out, keys, r <= 0 ? &a.rows[i].bytes : NULL);
 		} else {
 			emit(emit_ctx, &out);
 		}
