@@ -3,10 +3,13 @@
  * (map_diff.h), planned as a set (set_copy.h) in foreign-key order, so
  * the ordinary core previews, checks, applies, journals and undoes it.
  *
- * ref() columns are written through the parent's match key, (SELECT id
- * FROM parent WHERE legacy_id = $n), so a parent already in the target
- * and one this copy inserts are both found; a row whose parent is in
- * neither is invalid.
+ * ref() columns are compared by the parent's match key. A parent already
+ * in the target is written as its key, found when the diff read the
+ * parent (a plain value: bulk-loaded, predicted; apply's re-check locks
+ * the parent and refuses the copy as drift if its match key changed or
+ * it is gone); one this copy inserts through its match key, (SELECT id
+ * FROM parent WHERE legacy_id = $n). A row whose parent is in neither is
+ * invalid.
  */
 #ifndef ROWFERRY_MAP_COPY_H
 #define ROWFERRY_MAP_COPY_H

@@ -85,10 +85,10 @@ struct rf_diff_shape *rf_map_diff_shape_take(struct rf_map_diff_shape *ms);
 /* For a copy (DESIGN §11, §12): every ref(TABLE, c) column becomes a
  * reference through TABLE's match key (the one column its [map TABLE]
  * key names; struct rf_col_ref on the shape column), so the diff compares
- * the parent's match key on both sides and the plan writes (SELECT pk FROM
- * TABLE WHERE mk = value): a parent already in the target, or one this
- * copy inserts. A ref() inside another expression, a parent without a
- * [map] key, a composite match key or parent key are errors
+ * the parent's match key on both sides; the plan writes the parent's key
+ * where the target has the parent (rf_map_diff_copy_fn's parent_keys), else
+ * (SELECT pk FROM TABLE WHERE mk = value): a parent this copy inserts. A ref() inside another
+ * expression, a parent without a [map] key, a composite match key or parent key are errors
  * "FILE:LINE: column X: ...". Call after rf_map_diff_open, on dst. */
 int rf_map_diff_copy_refs(struct rf_map_diff_shape *ms, struct rf_db *dst, struct rf_error *err);
 
@@ -116,10 +116,20 @@ struct rf_map_pending {
 int rf_map_diff_run(struct rf_db *src, struct rf_db *dst, const struct rf_map_diff_shape *ms,
                     rf_map_diff_row_fn emit, void *emit_ctx, struct rf_map_diff_report *rep,
                     struct rf_error *err);
+/* A copy's emit: the row as rf_map_diff_row_fn's, and parent_keys, per
+ * shape column, the target's key of the parent a ref() column's match key
+ * names, where the target held that parent when the diff read it
+ * (canonical, of the referencing target column's class), a NULL cell
+ * elsewhere (a parent the copy inserts among them). Valid during the call.
+ * src_bytes: the malloc'd block row->src's cells point into (NULL when the
+ * row has no source side), which the callee may take, setting it NULL
+ * (rf_plan_add_taking). */
+typedef void (*rf_map_diff_copy_fn)(void *ctx, const struct rf_diff_row *row,
+                                    const struct rf_cell *parent_keys, char **src_bytes);
 int rf_map_diff_run_pending(struct rf_db *src, struct rf_db *dst,
                             const struct rf_map_diff_shape *ms,
                             const struct rf_map_pending *pending, size_t npending,
-                            rf_map_diff_row_fn emit, void *emit_ctx, struct rf_map_diff_report *rep,
-                            struct rf_error *err);
+                            rf_map_diff_copy_fn emit, void *emit_ctx,
+                            struct rf_map_diff_report *rep, struct rf_error *err);
 
 #endif

@@ -24,6 +24,11 @@ struct rf_op {
 	struct rf_cell *gen;     /* per shape column: client-generated values
 	                            (UUIDs for excluded keys without default),
 	                            NULL cells where none; owned */
+	struct rf_cell *ref_key; /* per shape column: for a reference through a
+	                            match key (rf_col_ref), the parent's key the
+	                            target held when the plan was made
+	                            (rf_plan_set_ref_key), NULL cells where none;
+	                            NULL when none at all; owned */
 };
 
 /* INSERTs from which a plan loads in bulk by default: below it the
@@ -72,6 +77,10 @@ void rf_plan_free(struct rf_plan *p);
  * changed -> UPDATE, only_target -> DELETE; identical rows and ops not in
  * the mask are skipped (the latter counted in p->skipped). */
 void rf_plan_add(struct rf_plan *p, const struct rf_diff_row *row);
+/* rf_plan_add, taking the bytes row->src points into (*src_bytes, one
+ * malloc'd block, or NULL: copied as rf_plan_add does) when the row
+ * becomes an op: *src_bytes is then NULL and the op owns them. */
+void rf_plan_add_taking(struct rf_plan *p, const struct rf_diff_row *row, char **src_bytes);
 /* Reads every remaining row of d into a new plan, ops grouped in the order
  * their statements run (deletes, updates, inserts; each in diff order), and
  * takes d's shape (rf_diff_detach_shape) at the end: afterwards d may only be
@@ -111,6 +120,27 @@ void rf_plan_bulk_rows(const struct rf_plan *p, struct rf_db *db, size_t first, 
  * checks, predicted after-images): a client-generated value where the
  * plan made one, else the source row's cell. */
 const struct rf_cell *rf_plan_value(const struct rf_op *op, size_t col);
+
+/* A reference through a match key (shape column col has a rf_col_ref, op
+ * holds the parent's match key there) whose parent the target already
+ * held when the plan was made: pk, the parent's key there (canonical, of
+ * the target column's class; copied), is what op writes, a plain value
+ * (loaded in bulk, predicted). Apply's re-check verifies, under lock,
+ * that the parent with that key still has the match key (DESIGN §15). */
+void rf_plan_set_ref_key(const struct rf_plan *p, struct rf_op *op, size_t col,
+                         const struct rf_cell *pk);
+/* What op writes into shape column col, the one place every statement,
+ * bulk row and predicted image decides it: the value (rf_plan_value, or
+ * the parent's key set by rf_plan_set_ref_key) and its class in *cls.
+ * True when the value is a parent's match key the statement resolves in
+ * the target, (SELECT pk FROM parent WHERE mk = value): a parent this
+ * copy inserts, whose key the target generates. */
+bool rf_plan_written(const struct rf_plan *p, const struct rf_op *op, size_t col,
+                     const struct rf_cell **v, enum rf_type_class *cls);
+/* Whether every INSERT of p writes plain values only (no rf_plan_written
+ * resolves in the target): then a bulk loader can carry them, and their
+ * after-images can be predicted. */
+bool rf_plan_inserts_plain(const struct rf_plan *p);
 
 /* Renders the plan for the target db: DELETEs first, then UPDATEs, then
  * INSERTs (so a delete+insert of the same unique value works), INSERTs

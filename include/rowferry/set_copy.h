@@ -90,6 +90,10 @@ int rf_set_plan_build(struct rf_db *src, struct rf_db *dst, const struct rf_conf
  * parents first) and COMMIT - exactly what rf_set_apply runs. */
 void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src, struct rf_db *dst,
                            struct rf_buf *out);
+/* The script's comment lines before BEGIN alone (the summary a confirmed
+ * copy prints): no statement is rendered. */
+void rf_set_preview_summary(const struct rf_set_plan *sp, const struct rf_db *src,
+                            const struct rf_db *dst, struct rf_buf *out);
 
 /* Applies every plan of sp in one transaction and one journal (apply.h's
  * transaction object); o->warnings is set to sp->all. The drift re-check

@@ -323,7 +323,10 @@ static int copy_set_run(const struct copy_args *args, const struct rf_set_plan *
 	else if (rej && rej->invalid_rows)
 		rf_buf_printf(&b, "-- %llu invalid source row%s left out (--skip-invalid)\n",
 		              rej->invalid_rows, rej->invalid_rows == 1 ? "" : "s");
-	rf_set_preview_script(sp, src, dst, &b);
+	if (!args->dry_run) /* the summary only: 100k rows' statements cost */
+		rf_set_preview_summary(sp, src, dst, &b);
+	else
+		rf_set_preview_script(sp, src, dst, &b);
 	if (args->dry_run) {
 		fwrite(b.data, 1, b.len, stdout);
 		rc = CLI_EXIT_DONE;

@@ -185,6 +185,164 @@ static size_t recheck_cols(struct apply *a, size_t **cols, struct rf_stream_ref 
 	return n;
 }
 
+/* The parents one reference column's plain values point at
+ * (rf_plan_set_ref_key): each distinct parent key with the match key the
+ * plan found it by. */
+struct parents_check {
+	struct apply *a;
+	const struct rf_diff_col *c;
+	const struct rf_table_info *t; /* the parent, described in the transaction */
+	struct rf_keyset keys;         /* encoded parent key -> its index */
+	size_t n, cap;
+	struct rf_cell *pk, *mk; /* per parent: its key, its match key as planned */
+	bool *seen;
+	struct rf_buf canon, enc;
+};
+
+static void parents_drift(struct parents_check *pc, size_t i, const struct rf_cell *now)
+{
+	const struct rf_col_ref *r = pc->c->ref;
+	struct rf_buf b = RF_BUF_INIT;
+
+	rf_buf_printf(&b, "%s (%s = ", pc->t->display, r->pk);
+	rf_buf_add(&b, pc->pk[i].data, pc->pk[i].len);
+	rf_buf_printf(&b,
+	              "), the parent %s.%s was planned to reference as %s = ", pc->a->dt->display,
+	              pc->c->name, r->mk);
+	rf_buf_add(&b, pc->mk[i].data, pc->mk[i].len);
+	if (!now) {
+		rf_buf_adds(&b, ": is no longer in the target");
+	} else {
+		rf_buf_printf(&b, ": its %s is now ", r->mk);
+		if (now->is_null)
+			rf_buf_adds(&b, "NULL");
+		else
+			rf_buf_add(&b, now->data, now->len);
+	}
+	rf_strlist_add(&pc->a->res->drift, b.data);
+	rf_buf_free(&b);
+}
+
+/* A parent row, locked: [key, match key]. */
+static int parents_row(void *ctx, const struct rf_row *row, struct rf_error *err)
+{
+	struct parents_check *pc = ctx;
+	static const struct rf_col_opts plain = RF_COL_OPTS_INIT;
+	int pkc = rf_table_info_col(pc->t, pc->c->ref->pk);
+	struct rf_cell k = row->cells[0], mk = row->cells[1];
+	size_t i, at;
+	(void)err;
+
+	if (k.is_null || pkc < 0)
+		return 0;
+	rf_buf_reset(&pc->canon);
+	rf_value_canon(pc->t->cols[pkc].tclass, &k, &plain, &pc->canon);
+	at = pc->canon.len;
+	if (!mk.is_null)
+		rf_value_canon(pc->c->tclass, &mk, &plain, &pc->canon);
+	k.data = pc->canon.data;
+	k.len = at;
+	if (!mk.is_null) {
+		mk.data = pc->canon.data + at;
+		mk.len = pc->canon.len - at;
+	}
+	rf_buf_reset(&pc->enc);
+	rf_key_encode(&pc->enc, &k, NULL, 1);
+	if (!rf_keyset_get(&pc->keys, pc->enc.data, pc->enc.len, &i) || pc->seen[i])
+		return 0;
+	pc->seen[i] = true;
+	if (!rf_value_equal(pc->c->tclass, &mk, &pc->mk[i], &plain))
+		parents_drift(pc, i, &mk);
+	return 0;
+}
+
+/* Re-checks, for reference column j, that every parent its plain values
+ * point at is still in the target with the match key the plan found it
+ * by, reading the parents FOR UPDATE so they stay so until COMMIT: a
+ * parent re-keyed or deleted since the diff is drift, never a reference
+ * to the wrong row (DESIGN §15). */
+static int recheck_parents_of(struct apply *a, size_t j, struct rf_error *err)
+{
+	const struct rf_plan *p = a->p;
+	struct parents_check pc;
+	struct rf_table_info t;
+	size_t i, cols[2];
+	enum rf_type_class quote;
+	struct rf_lookup_key lk = {1, cols, &quote, 0, NULL};
+	int pkc, mkc, rc = -1;
+
+	memset(&pc, 0, sizeof pc);
+	memset(&t, 0, sizeof t);
+	pc.a = a;
+	pc.c = &a->sh->cols[j];
+	for (i = 0; i < p->nops; i++) {
+		const struct rf_op *op = &p->ops[i];
+		bool added;
+		size_t at;
+		if (!op->ref_key || op->ref_key[j].is_null || op->row->src[j].is_null ||
+		    !(op->kind == RF_OP_INSERT ||
+		      (op->kind == RF_OP_UPDATE && op->row->changed[j])))
+			continue;
+		rf_buf_reset(&pc.enc);
+		rf_key_encode(&pc.enc, &op->ref_key[j], NULL, 1);
+		at = rf_keyset_put(&pc.keys, pc.enc.data, pc.enc.len, pc.n, &added);
+		if (!added)
+			continue;
+		if (pc.n == pc.cap) {
+			pc.cap = pc.cap ? 2 * pc.cap : 64;
+			pc.pk = rf_xrealloc(pc.pk, pc.cap * sizeof *pc.pk);
+			pc.mk = rf_xrealloc(pc.mk, pc.cap * sizeof *pc.mk);
+		}
+		pc.pk[at] = op->ref_key[j];
+		pc.mk[at] = op->row->src[j];
+		pc.n++;
+	}
+	if (!pc.n) {
+		rc = 0;
+		goto out;
+	}
+	if (rf_db_describe(a->db, pc.c->ref->parent[1].display, &t, err) != 0)
+		goto out;
+	pc.t = &t;
+	pkc = rf_table_info_col(&t, pc.c->ref->pk);
+	mkc = rf_table_info_col(&t, pc.c->ref->mk);
+	if (pkc < 0 || mkc < 0) {
+		rf_error_set(err, a->db->name, "%s: no column %s or %s any more", t.display,
+		             pc.c->ref->pk, pc.c->ref->mk);
+		goto out;
+	}
+	cols[0] = (size_t)pkc;
+	cols[1] = (size_t)mkc;
+	quote = rf_lookup_class(t.cols[pkc].tclass, t.cols[pkc].tclass);
+	pc.seen = rf_xcalloc(pc.n, sizeof *pc.seen);
+	if (rf_lookup_rows(a->db, &t, &lk, pc.pk, pc.n, cols, 2, true, parents_row, &pc, err) != 0)
+		goto out;
+	for (i = 0; i < pc.n; i++)
+		if (!pc.seen[i])
+			parents_drift(&pc, i, NULL);
+	rc = 0;
+out:
+	rf_table_info_free(&t);
+	rf_keyset_free(&pc.keys);
+	rf_buf_free(&pc.canon);
+	rf_buf_free(&pc.enc);
+	free(pc.pk);
+	free(pc.mk);
+	free(pc.seen);
+	return rc;
+}
+
+static int recheck_parents(struct apply *a, struct rf_error *err)
+{
+	size_t j;
+
+	for (j = 0; j < a->sh->ncols; j++)
+		if (a->sh->cols[j].ref && a->sh->cols[j].dst >= 0 &&
+		    recheck_parents_of(a, j, err) != 0)
+			return -1;
+	return 0;
+}
+
 int apply_recheck(struct apply *a, unsigned what, struct rf_error *err)
 {
 	const struct rf_plan *p = a->p;
@@ -244,6 +402,8 @@ int apply_recheck(struct apply *a, unsigned what, struct rf_error *err)
 			}
 		}
 	}
+	if ((what & APPLY_CHECK_EXISTING) && recheck_parents(a, err) != 0)
+		goto out;
 	rc = 0;
 out:
 	free(tuples);

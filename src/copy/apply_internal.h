@@ -95,7 +95,9 @@ const struct rf_cell *apply_source_key(struct apply *a, size_t op);
 /* Empties a->keys for a new lookup. */
 void apply_reset_keys(struct apply *a);
 enum {
-	APPLY_CHECK_EXISTING = 1, /* the rows to update or delete: locked, unchanged */
+	APPLY_CHECK_EXISTING = 1, /* the rows to update or delete: locked, unchanged;
+	                             and the parents plain references point at
+	                             (rf_plan_set_ref_key): locked, same match key */
 	APPLY_CHECK_INSERTS = 2,  /* the keys to insert: still absent */
 	APPLY_CHECK_KEEP = 4      /* keep the inserts' key table for the read-back */
 };

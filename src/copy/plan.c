@@ -129,6 +129,15 @@ void rf_plan_free(struct rf_plan *p)
 				free((void *)p->ops[i].gen[j].data);
 			free(p->ops[i].gen);
 		}
+		if (p->ops[i].ref_key) {
+			/* the first key's bytes are in the cells' block */
+			const char *inline_key =
+			    (const char *)(p->ops[i].ref_key + p->shape->ncols);
+			for (j = 0; j < p->shape->ncols; j++)
+				if (p->ops[i].ref_key[j].data != inline_key)
+					free((void *)p->ops[i].ref_key[j].data);
+			free(p->ops[i].ref_key);
+		}
 	}
 	free(p->ops);
 	free(p->insert_cols);
@@ -208,6 +217,7 @@ static void add_owned(struct rf_plan *p, struct rf_diff_row *row)
 	op->kind = k;
 	op->row = row;
 	op->gen = NULL;
+	op->ref_key = NULL;
 	if (k == RF_OP_INSERT)
 		generate_values(p, op);
 }
@@ -221,6 +231,26 @@ void rf_plan_add(struct rf_plan *p, const struct rf_diff_row *row)
 		return;
 	}
 	add_owned(p, rf_diff_row_dup(row, p->shape->ncols));
+}
+
+void rf_plan_add_taking(struct rf_plan *p, const struct rf_diff_row *row, char **src_bytes)
+{
+	struct rf_diff_row *o;
+
+	if (row->status == RF_IDENTICAL)
+		return;
+	if (!(p->ops_mask & op_kind_for(row->status))) {
+		p->skipped++;
+		return;
+	}
+	if (!row->src || !src_bytes || !*src_bytes) {
+		add_owned(p, rf_diff_row_dup(row, p->shape->ncols));
+		return;
+	}
+	o = rf_diff_row_dup_taking(row, p->shape->ncols, true, false);
+	o->owned[0] = *src_bytes;
+	*src_bytes = NULL;
+	add_owned(p, o);
 }
 
 /* Rows kept while the diff runs, one list per kind, so the plan can group
@@ -302,6 +332,65 @@ const struct rf_cell *rf_plan_value(const struct rf_op *op, size_t col)
 	if (op->gen && !op->gen[col].is_null)
 		return &op->gen[col];
 	return &op->row->src[col];
+}
+
+void rf_plan_set_ref_key(const struct rf_plan *p, struct rf_op *op, size_t col,
+                         const struct rf_cell *pk)
+{
+	size_t j, n = p->shape->ncols;
+	char *copy;
+
+	if (!p->shape->cols[col].ref || p->shape->cols[col].dst < 0 || pk->is_null)
+		return;
+	/* one block per op: the cells, then the bytes of one key */
+	if (op->ref_key) {
+		copy = rf_xmalloc(pk->len + 1);
+		if (op->ref_key[col].data != (const char *)(op->ref_key + n))
+			free((void *)op->ref_key[col].data);
+	} else {
+		op->ref_key = rf_xmalloc(n * sizeof *op->ref_key + pk->len + 1);
+		for (j = 0; j < n; j++)
+			op->ref_key[j] = (struct rf_cell){.is_null = true};
+		copy = (char *)(op->ref_key + n);
+	}
+	memcpy(copy, pk->data ? pk->data : "", pk->len);
+	copy[pk->len] = '\0';
+	op->ref_key[col].data = copy;
+	op->ref_key[col].len = pk->len;
+	op->ref_key[col].is_null = false;
+}
+
+bool rf_plan_written(const struct rf_plan *p, const struct rf_op *op, size_t col,
+                     const struct rf_cell **v, enum rf_type_class *cls)
+{
+	const struct rf_diff_col *c = &p->shape->cols[col];
+
+	*v = rf_plan_value(op, col);
+	*cls = c->tclass;
+	if (!c->ref || (*v)->is_null)
+		return false;
+	if (!op->ref_key || op->ref_key[col].is_null)
+		return true; /* a parent this copy inserts: found by its match key */
+	*v = &op->ref_key[col];
+	*cls = p->shape->dst_table.cols[c->dst].tclass;
+	return false;
+}
+
+bool rf_plan_inserts_plain(const struct rf_plan *p)
+{
+	const struct rf_cell *v;
+	enum rf_type_class cls;
+	size_t i, j;
+
+	for (j = 0; j < p->ninsert_cols; j++) {
+		if (!p->shape->cols[p->insert_cols[j]].ref)
+			continue;
+		for (i = 0; i < p->nops; i++)
+			if (p->ops[i].kind == RF_OP_INSERT &&
+			    rf_plan_written(p, &p->ops[i], p->insert_cols[j], &v, &cls))
+				return false;
+	}
+	return true;
 }
 
 struct rf_plan *rf_plan_take_deletes(struct rf_plan *p)
@@ -391,6 +480,7 @@ struct rf_plan *rf_plan_take_references(struct rf_plan *p, const size_t *cols, s
 		}
 		d->ops[d->nops].kind = RF_OP_UPDATE;
 		d->ops[d->nops].gen = NULL;
+		d->ops[d->nops].ref_key = NULL;
 		d->ops[d->nops].row = rf_diff_row_dup(&tmp, n);
 		for (k = 0; k < ncols; k++) {
 			d->ops[d->nops].row->dst[cols[k]].is_null = true;

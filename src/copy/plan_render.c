@@ -27,14 +27,18 @@ static void r_where_key(struct rf_render *r, const struct rf_plan *p, const stru
 	}
 }
 
-/* A value of column col: a reference through a match key (rf_col_ref)
- * resolves the parent's key in the target, in the same transaction. */
-static void r_value(struct rf_render *r, const struct rf_plan *p, size_t col,
-                    const struct rf_cell *v)
+/* What op writes into column col (rf_plan_written): a plain value, or a
+ * reference through a match key to a parent this copy inserts, resolved
+ * in the target in the same transaction. */
+static void r_value(struct rf_render *r, const struct rf_plan *p, const struct rf_op *op,
+                    size_t col)
 {
 	const struct rf_diff_col *c = &p->shape->cols[col];
-	if (!c->ref || v->is_null) {
-		rf_render_value(r, c->tclass, v);
+	const struct rf_cell *v;
+	enum rf_type_class cls;
+
+	if (!rf_plan_written(p, op, col, &v, &cls)) {
+		rf_render_value(r, cls, v);
 		return;
 	}
 	rf_render_add(r, "(SELECT ");
@@ -44,25 +48,15 @@ static void r_value(struct rf_render *r, const struct rf_plan *p, size_t col,
 	rf_render_add(r, " WHERE ");
 	rf_render_ident(r, c->ref->mk);
 	rf_render_add(r, " = ");
-	rf_render_value(r, c->tclass, v);
+	rf_render_value(r, cls, v);
 	rf_render_add(r, ")");
-}
-
-/* Whether an insert of p writes a reference through a match key: no bulk
- * loader carries the subquery. */
-static bool inserts_refs(const struct rf_plan *p)
-{
-	size_t j;
-	for (j = 0; j < p->ninsert_cols; j++)
-		if (p->shape->cols[p->insert_cols[j]].ref)
-			return true;
-	return false;
 }
 
 bool rf_plan_loads_in_bulk(const struct rf_plan *p, const struct rf_db *db)
 {
-	return !inserts_refs(p) && db->bulk && p->bulk_rows && p->ninsert_cols &&
-	       rf_plan_count(p, RF_OP_INSERT) >= p->bulk_rows;
+	/* no bulk loader carries a subquery */
+	return db->bulk && p->bulk_rows && p->ninsert_cols &&
+	       rf_plan_count(p, RF_OP_INSERT) >= p->bulk_rows && rf_plan_inserts_plain(p);
 }
 
 /* Rows per INSERT: as asked, but never more parameters than every engine
@@ -78,13 +72,14 @@ static size_t insert_batch(const struct rf_plan *p, size_t batch)
 void rf_plan_bulk_rows(const struct rf_plan *p, struct rf_db *db, size_t first, size_t n,
                        struct rf_buf *out)
 {
+	const struct rf_cell *v;
+	enum rf_type_class cls;
 	size_t k, j;
 	for (k = first; k < first + n; k++)
 		for (j = 0; j < p->ninsert_cols; j++) {
-			size_t col = p->insert_cols[j];
-			db->ops->bulk_value(db, p->shape->cols[col].tclass,
-			                    rf_plan_value(&p->ops[k], col),
-			                    j + 1 == p->ninsert_cols, out);
+			/* plain values only: rf_plan_loads_in_bulk */
+			rf_plan_written(p, &p->ops[k], p->insert_cols[j], &v, &cls);
+			db->ops->bulk_value(db, cls, v, j + 1 == p->ninsert_cols, out);
 		}
 }
 
@@ -176,10 +171,9 @@ static void render_inserts(const struct rf_plan *p, struct rf_render *r, size_t 
 			const struct rf_op *op = &p->ops[i + n];
 			rf_render_add(r, n ? ",\n  (" : "\n  (");
 			for (j = 0; j < p->ninsert_cols; j++) {
-				size_t col = p->insert_cols[j];
 				if (j)
 					rf_render_add(r, ", ");
-				r_value(r, p, col, rf_plan_value(op, col));
+				r_value(r, p, op, p->insert_cols[j]);
 			}
 			rf_render_add(r, ")");
 		}
@@ -207,7 +201,7 @@ static void render_update(const struct rf_plan *p, struct rf_render *r, size_t i
 			rf_render_add(r, ", ");
 		rf_render_ident(r, p->shape->cols[j].name);
 		rf_render_add(r, " = ");
-		r_value(r, p, j, rf_plan_value(op, j));
+		r_value(r, p, op, j);
 	}
 	r_where_key(r, p, op->row->dst);
 	rf_render_finish(r, out, RF_OP_UPDATE, i, 1, false);

@@ -148,22 +148,28 @@ bool rf_predict_open(struct rf_predict *pr, const struct rf_plan *p,
                      const struct rf_table_info *now)
 {
 	const struct rf_diff_shape *sh = p->shape;
+	bool plain;
 	size_t d, j;
 
 	memset(pr, 0, sizeof *pr);
 	if (!now->plain_inserts || !same_columns(&sh->dst_table, now))
 		return false;
+	plain = rf_plan_inserts_plain(p);
 	pr->p = p;
 	pr->t = now;
 	pr->shape_of = rf_xcalloc(now->ncols + 1, sizeof *pr->shape_of);
-	/* every column is sent, as its own class */
+	/* every column is sent, as its own class; a reference through a match
+	 * key as the parent's key the plan found (of the column's class), not
+	 * resolved by the target */
 	for (d = 0; d < now->ncols; d++) {
+		const struct rf_diff_col *c;
 		for (j = 0; j < p->ninsert_cols; j++)
 			if (sh->cols[p->insert_cols[j]].dst == (int)d)
 				break;
-		/* a reference through a match key is resolved by the target */
-		if (j == p->ninsert_cols || sh->cols[p->insert_cols[j]].ref ||
-		    sh->cols[p->insert_cols[j]].tclass != now->cols[d].tclass)
+		if (j == p->ninsert_cols)
+			goto unproven;
+		c = &sh->cols[p->insert_cols[j]];
+		if (c->ref ? !plain : c->tclass != now->cols[d].tclass)
 			goto unproven;
 		pr->shape_of[d] = p->insert_cols[j];
 	}
@@ -202,6 +208,17 @@ static void form(const struct rf_column *c, const struct rf_cell *v, struct rf_b
 		rf_buf_addc(out, '0');
 }
 
+/* The value insert op sends into target column d (rf_plan_written: plain,
+ * as rf_predict_open proved). */
+static const struct rf_cell *sent(const struct rf_predict *pr, const struct rf_op *op, size_t d)
+{
+	const struct rf_cell *v;
+	enum rf_type_class cls;
+
+	rf_plan_written(pr->p, op, pr->shape_of[d], &v, &cls);
+	return v;
+}
+
 /* A value that is its own form is pointed at, not copied into b: a 200 MB
  * value is not held twice while its line is written (DESIGN §9). */
 void rf_predict_image(const struct rf_predict *pr, const struct rf_op *op, struct rf_buf *b,
@@ -212,7 +229,7 @@ void rf_predict_image(const struct rf_predict *pr, const struct rf_op *op, struc
 	rf_buf_reset(b);
 	rf_buf_reserve(b, 1); /* an empty string is data, not NULL */
 	for (d = 0; d < pr->t->ncols; d++) {
-		const struct rf_cell *v = rf_plan_value(op, pr->shape_of[d]);
+		const struct rf_cell *v = sent(pr, op, d);
 		offs[d] = SIZE_MAX;
 		cells[d].is_null = v->is_null;
 		cells[d].data = NULL;
@@ -237,7 +254,7 @@ bool rf_predict_fits(const struct rf_predict *pr, const struct rf_op *op)
 {
 	size_t d;
 	for (d = 0; d < pr->t->ncols; d++)
-		if (!fits(&pr->t->cols[d], rf_plan_value(op, pr->shape_of[d])))
+		if (!fits(&pr->t->cols[d], sent(pr, op, d)))
 			return false;
 	return true;
 }

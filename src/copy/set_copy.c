@@ -276,11 +276,10 @@ int rf_set_plan_build(struct rf_db *src, struct rf_db *dst, const struct rf_conf
 	return rc;
 }
 
-void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src, struct rf_db *dst,
-                           struct rf_buf *out)
+void rf_set_preview_summary(const struct rf_set_plan *sp, const struct rf_db *src,
+                            const struct rf_db *dst, struct rf_buf *out)
 {
-	const struct rf_plan **steps = rf_xcalloc(3 * sp->len + 1, sizeof *steps);
-	size_t i, k, n = set_steps(sp, steps);
+	size_t i, k;
 
 	rf_buf_printf(out, "-- copy of %zu table%s: %s (%s) -> %s (%s), one transaction\n", sp->len,
 	              sp->len == 1 ? "" : "s", src->name, src->display_url, dst->name,
@@ -307,6 +306,15 @@ void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src
 	rf_buf_printf(out, "-- %zu to insert, %zu to update, %zu to delete in all\n",
 	              rf_set_plan_count(sp, RF_OP_INSERT), rf_set_plan_count(sp, RF_OP_UPDATE),
 	              rf_set_plan_count(sp, RF_OP_DELETE));
+}
+
+void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src, struct rf_db *dst,
+                           struct rf_buf *out)
+{
+	const struct rf_plan **steps = rf_xcalloc(3 * sp->len + 1, sizeof *steps);
+	size_t i, k, n = set_steps(sp, steps);
+
+	rf_set_preview_summary(sp, src, dst, out);
 	if (rf_set_plan_nops(sp) == 0)
 		goto out;
 	rf_buf_adds(out, "BEGIN;\n");

@@ -59,6 +59,19 @@ static bool depends(const struct table *a, const struct table *b)
 	return false;
 }
 
+/* Whether another map's ref() names x's table: its children need the
+ * match keys x's plan inserts. */
+static bool referenced(const struct table *t, size_t n, const struct table *x)
+{
+	size_t i, c;
+
+	for (i = 0; i < n; i++)
+		for (c = 0; &t[i] != x && c < t[i].map->ncols; c++)
+			if (expr_refs(t[i].map->cols[c].expr, x->map->target))
+				return true;
+	return false;
+}
+
 /* order[0..n): parents first. -1 with err on a cycle. */
 static int order_tables(struct table *t, size_t n, size_t *order, struct rf_error *err)
 {
@@ -84,9 +97,18 @@ static int order_tables(struct table *t, size_t n, size_t *order, struct rf_erro
 	return 0;
 }
 
-static void emit(void *ctx, const struct rf_diff_row *row)
+/* A row's op, writing the parents the target holds by their key
+ * (rf_plan_set_ref_key): plain values, loaded in bulk and predicted. */
+static void emit(void *ctx, const struct rf_diff_row *row, const struct rf_cell *parent_keys,
+                 char **src_bytes)
 {
-	rf_plan_add(ctx, row);
+	struct rf_plan *p = ctx;
+	size_t n = p->nops, j;
+
+	rf_plan_add_taking(p, row, src_bytes);
+	for (j = 0; p->nops > n && j < p->shape->ncols; j++)
+		if (!parent_keys[j].is_null)
+			rf_plan_set_ref_key(p, &p->ops[n], j, &parent_keys[j]);
 }
 
 /* The plan's ops in the order their statements run: deletes, updates,
@@ -265,8 +287,10 @@ int rf_map_copy_plan(struct rf_db *src, struct rf_db *dst, struct rf_map *const 
 		struct table *x = &t[order[i]];
 		if (plan_table(src, dst, x, pd, npd, ops_mask, bulk_rows, rep, err) != 0)
 			goto out;
-		add_pending(x, &pd[npd], &keys[npd]);
-		npd++;
+		if (referenced(t, n, x)) {
+			add_pending(x, &pd[npd], &keys[npd]);
+			npd++;
+		}
 	}
 	rf_set_diff_end(src, dst);
 	open = false;

@@ -291,10 +291,16 @@ static int resolve_ref(void *ctx, const struct rf_map_expr *e, const struct rf_m
 	struct parent *p = NULL;
 	struct rf_buf conv = RF_BUF_INIT, why = RF_BUF_INIT;
 	struct side_row probe, *hit;
-	struct rf_cell *cells = rf_xcalloc(n + 1, sizeof *cells);
-	char **owned = rf_xcalloc(n + 1, sizeof *owned);
+	/* per row: no allocation for a match key of a few columns */
+	struct rf_cell cells_small[8];
+	char *owned_small[8];
+	struct rf_cell *cells = n < 8 ? cells_small : rf_xcalloc(n + 1, sizeof *cells);
+	char **owned = n < 8 ? owned_small : rf_xcalloc(n + 1, sizeof *owned);
 	size_t i;
 	int rc = 1;
+
+	memset(cells, 0, (n + 1) * sizeof *cells);
+	memset(owned, 0, (n + 1) * sizeof *owned);
 
 	for (i = 0; i < ps->n; i++)
 		if (ps->items[i].ref->e == e)
@@ -341,8 +347,10 @@ static int resolve_ref(void *ctx, const struct rf_map_expr *e, const struct rf_m
 out:
 	for (i = 0; i < n; i++)
 		free(owned[i]);
-	free(owned);
-	free(cells);
+	if (owned != owned_small)
+		free(owned);
+	if (cells != cells_small)
+		free(cells);
 	rf_buf_free(&conv);
 	rf_buf_free(&why);
 	return rc;
@@ -599,18 +607,34 @@ static int check_unique(const struct ctx *c, const struct side *s, const char *w
 	return 0;
 }
 
-int rf_map_diff_run(struct rf_db *src, struct rf_db *dst, const struct rf_map_diff_shape *ms,
-                    rf_map_diff_row_fn emit, void *emit_ctx, struct rf_map_diff_report *rep,
-                    struct rf_error *err)
+/* parent_keys[i] of an emitted row: the key of the parent whose match key
+ * the row's ref() column i holds, where the target has it and its key is
+ * of the column's class (else a NULL cell: resolved by the target). */
+static void parent_keys(const struct rf_diff_shape *sh, const struct parent *const *of,
+                        const struct rf_cell *src, struct rf_cell *keys)
 {
-	return rf_map_diff_run_pending(src, dst, ms, NULL, 0, emit, emit_ctx, rep, err);
+	struct rf_cell probe[1];
+	struct side_row row = {probe, NULL}, *hit;
+	size_t i;
+
+	for (i = 0; i < sh->ncols; i++) {
+		const struct parent *p = of[i];
+		keys[i].is_null = true;
+		if (!p || !src || src[i].is_null || !p->rows.len)
+			continue;
+		probe[0] = src[i];
+		parent_ctx = p;
+		hit = bsearch(&row, p->rows.rows, p->rows.len, sizeof *p->rows.rows, parent_cmp);
+		parent_ctx = NULL;
+		if (hit)
+			keys[i] = hit->cells[p->nkey];
+	}
 }
 
-int rf_map_diff_run_pending(struct rf_db *src, struct rf_db *dst,
-                            const struct rf_map_diff_shape *ms,
-                            const struct rf_map_pending *pending, size_t npending,
-                            rf_map_diff_row_fn emit, void *emit_ctx, struct rf_map_diff_report *rep,
-                            struct rf_error *err)
+static int run(struct rf_db *src, struct rf_db *dst, const struct rf_map_diff_shape *ms,
+               const struct rf_map_pending *pending, size_t npending, rf_map_diff_row_fn emit,
+               rf_map_diff_copy_fn emit_copy, void *emit_ctx, struct rf_map_diff_report *rep,
+               struct rf_error *err)
 {
 	const struct rf_diff_shape *sh = ms->shape;
 	struct side a = {0, 0, NULL}, b = {0, 0, NULL};
@@ -618,7 +642,9 @@ int rf_map_diff_run_pending(struct rf_db *src, struct rf_db *dst,
 	struct rf_diff_row out;
 	bool *changed = rf_xcalloc(sh->ncols + 1, sizeof *changed);
 	unsigned char *flagged = rf_xcalloc(sh->ncols + 1, 1);
-	size_t i = 0, j = 0, k;
+	const struct parent **of = rf_xcalloc(sh->ncols + 1, sizeof *of);
+	struct rf_cell *keys = rf_xcalloc(sh->ncols + 1, sizeof *keys);
+	size_t i = 0, j = 0, k, x;
 	struct parents ps = {NULL, 0, ms->refs_by_key, pending, npending};
 	int rc = -1;
 
@@ -635,6 +661,14 @@ int rf_map_diff_run_pending(struct rf_db *src, struct rf_db *dst,
 		rc = 0; /* refused: the caller lists them */
 		goto out;
 	}
+	/* a copy's ref() columns: the parent each one reads, where the
+	 * parent's key is of the column's class (written as it is) */
+	for (k = 0; emit_copy && k < sh->ncols; k++)
+		for (x = 0; sh->cols[k].ref && sh->cols[k].dst >= 0 && x < ps.n; x++)
+			if (ps.items[x].ref->e == ms->exprs[k] && ps.items[x].nkey == 1 &&
+			    ps.items[x].info.cols[ps.items[x].cols[1]].tclass ==
+			        sh->dst_table.cols[sh->cols[k].dst].tclass)
+				of[k] = &ps.items[x];
 	sort_by_key(&c, &a);
 	sort_by_key(&c, &b);
 	if (check_unique(&c, &a, "source", err) != 0 || check_unique(&c, &b, "target", err) != 0)
@@ -671,7 +705,12 @@ int rf_map_diff_run_pending(struct rf_db *src, struct rf_db *dst,
 			else
 				rep->stats.identical++;
 		}
-		emit(emit_ctx, &out);
+		if (emit_copy) {
+			parent_keys(sh, of, out.src, keys);
+			emit_copy(emit_ctx, &out, keys, r <= 0 ? &a.rows[i].bytes : NULL);
+		} else {
+			emit(emit_ctx, &out);
+		}
 		i += r <= 0;
 		j += r >= 0;
 	}
@@ -682,5 +721,23 @@ out:
 	parents_free(ps.items, ps.n);
 	free(changed);
 	free(flagged);
+	free(of);
+	free(keys);
 	return rc;
+}
+
+int rf_map_diff_run(struct rf_db *src, struct rf_db *dst, const struct rf_map_diff_shape *ms,
+                    rf_map_diff_row_fn emit, void *emit_ctx, struct rf_map_diff_report *rep,
+                    struct rf_error *err)
+{
+	return run(src, dst, ms, NULL, 0, emit, NULL, emit_ctx, rep, err);
+}
+
+int rf_map_diff_run_pending(struct rf_db *src, struct rf_db *dst,
+                            const struct rf_map_diff_shape *ms,
+                            const struct rf_map_pending *pending, size_t npending,
+                            rf_map_diff_copy_fn emit, void *emit_ctx,
+                            struct rf_map_diff_report *rep, struct rf_error *err)
+{
+	return run(src, dst, ms, pending, npending, NULL, emit, emit_ctx, rep, err);
 }

@@ -98,12 +98,45 @@ INSERT INTO lg_fitters (legacy_id, full_name) VALUES (1, 'Fred Fitter'), (2, 'Gi
 SQL
 rf copy lg_orders --map "$T/legacy.ini" --from "$MY" --to "$PG" --dry-run
 assert_eq "one table --dry-run: exit 0" 0 "$rc"
-assert_contains "the ref() written through the parent's match key" \
-	'(SELECT "id" FROM "public"."lg_customers" WHERE "legacy_id" = 10)' "$(cat "$T/out")"
+# a parent already in the target: its key is written as a plain value
+# (predicted, bulk-loadable), not looked up by a subquery per row
+ann=$(pg "$PG" "SELECT id FROM lg_customers WHERE legacy_id = 10")
+gina=$(pg "$PG" "SELECT id FROM lg_fitters WHERE legacy_id = 2")
+assert_contains "the ref() of a parent in the target: its key, a plain value" \
+	"(1, '$ann', 10, " "$(cat "$T/out")"
+assert_contains "... the other ref() too" "(2, '$(pg "$PG" "SELECT id FROM lg_customers WHERE legacy_id = 20")', 20, '$gina', " "$(cat "$T/out")"
+assert_eq "... no subquery" 0 "$(grep -c 'SELECT "id" FROM' "$T/out" || true)"
 assert_contains "... four inserts" "4 to insert" "$(cat "$T/out")"
 assert_eq "--dry-run wrote nothing" 0 "$(pg "$PG" 'SELECT count(*) FROM lg_orders')"
-rf copy lg_orders --map "$T/legacy.ini" --from "$MY" --to "$PG" --yes --undo-dir "$T/undo1"
-assert_eq "one table: exit 0" 0 "$rc"
+
+# a parent re-keyed and one deleted between the diff and the apply (another
+# session's uncommitted change, the diff cannot see it; apply's re-check
+# locks the parents, waits for it): refused as drift, nothing written
+printf '[safety]\nlock_timeout_ms = 60000\n' >"$T/wait.ini"
+psql -X -q "$PG" -c "BEGIN; UPDATE lg_customers SET legacy_id = 99 WHERE legacy_id = 10;
+	DELETE FROM lg_fitters WHERE legacy_id = 2; SELECT pg_sleep(6); COMMIT;" >/dev/null &
+sleep 1.5
+rf --config "$T/wait.ini" copy lg_orders --map "$T/legacy.ini" --from "$MY" --to "$PG" --yes --undo-dir "$T/undo0"
+wait
+assert_eq "a parent changed since the diff: refused (exit 3)" 3 "$rc"
+assert_contains "... the re-keyed parent named" \
+	"(id = $ann), the parent public.lg_orders.customer_id was planned to reference as legacy_id = 10: its legacy_id is now 99" \
+	"$(cat "$T/err")"
+assert_contains "... the deleted one too" \
+	"(id = $gina), the parent public.lg_orders.fitter_id was planned to reference as legacy_id = 2: is no longer in the target" \
+	"$(cat "$T/err")"
+assert_eq "... nothing written" 0 "$(pg "$PG" 'SELECT count(*) FROM lg_orders')"
+pg "$PG" "UPDATE lg_customers SET legacy_id = 10 WHERE legacy_id = 99;
+	INSERT INTO lg_fitters (id, legacy_id, full_name) VALUES ('$gina', 2, 'Gina')" >/dev/null
+# plain values only: a bulk loader carries them (here from the first row)
+printf '[safety]\nbulk_rows = 1\n' >"$T/bulk.ini"
+rf --config "$T/bulk.ini" copy lg_orders --map "$T/legacy.ini" --from "$MY" --to "$PG" --dry-run
+assert_eq "... so the four rows are one bulk load" 1 \
+	"$(grep -c '^COPY "public"."lg_orders" (.*"customer_id".*) FROM STDIN' "$T/out" || true)"
+assert_eq "... and no INSERT" 0 "$(grep -c '^INSERT INTO' "$T/out" || true)"
+assert_contains "... the parent's key in the load's row" "	$ann	10	" "$(cat "$T/out")"
+rf --config "$T/bulk.ini" copy lg_orders --map "$T/legacy.ini" --from "$MY" --to "$PG" --yes --undo-dir "$T/undo1"
+assert_eq "one table, bulk load: exit 0" 0 "$rc"
 assert_contains "four inserted" "4 inserted, 0 updated, 0 deleted" "$(cat "$T/out")"
 assert_eq "every customer_id is the customer whose legacy_id is CustomerID" 0 \
 	"$(pg "$PG" 'SELECT count(*) FROM lg_orders o JOIN lg_customers c ON c.id = o.customer_id WHERE c.legacy_id <> o.legacy_customer_id')"
@@ -123,6 +156,8 @@ rf copy lg_orders --map "$T/legacy.ini" --tables lg_customers,lg_fitters --from 
 assert_eq "set --dry-run: exit 0" 0 "$rc"
 out=$(cat "$T/out")
 assert_contains "parents first" "-- apply order (parents first): lg_customers, lg_fitters, lg_orders" "$out"
+assert_contains "a parent the same copy inserts: found through its match key" \
+	'(SELECT "id" FROM "public"."lg_customers" WHERE "legacy_id" = 10)' "$out"
 assert_eq "one transaction" 1 "$(grep -c '^BEGIN;' "$T/out")"
 rf copy lg_orders --map "$T/legacy.ini" --tables lg_customers,lg_fitters --from "$MY" --to "$PG" --yes --undo-dir "$T/undo2"
 assert_eq "set copy: exit 0" 0 "$rc"

@@ -137,6 +137,18 @@ aaaaaaaa-0000-4000-8000-000000000003 22222222-2222-4222-8222-222222222222 Yard" 
 	rf copy kv_sites --map "$T/kv.ini" --tables kv_clients,kv_employees --from "$PG" --to "$url" --yes --skip-invalid --undo-dir "$undo"
 	assert_eq "$engine: second run: exit 0" 0 "$rc"
 	assert_contains "$engine: second run: nothing to do" "nothing to do" "$(cat "$T/out")"
+	# a new site of a client the target holds: the client's key is written as
+	# it is (no subquery), the client re-checked under lock at apply
+	pg "$PG" "INSERT INTO kv_store VALUES ('site:aaaaaaaa-0000-4000-8000-000000000004', '{\"id\":\"aaaaaaaa-0000-4000-8000-000000000004\",\"client_id\":\"22222222-2222-4222-8222-222222222222\",\"name\":\"Shed\"}')" >/dev/null
+	rf copy kv_sites --map "$T/kv.ini" --tables kv_clients,kv_employees --from "$PG" --to "$url" --skip-invalid --dry-run
+	assert_contains "$engine: a site of a client in the target: the client's key itself" \
+		"('aaaaaaaa-0000-4000-8000-000000000004', '22222222-2222-4222-8222-222222222222', 'Shed')" "$(cat "$T/out")"
+	assert_eq "$engine: ... no subquery" 0 "$(grep -c '(SELECT' "$T/out" || true)"
+	rf copy kv_sites --map "$T/kv.ini" --tables kv_clients,kv_employees --from "$PG" --to "$url" --yes --skip-invalid --undo-dir "$undo"
+	assert_contains "$engine: ... copied" "1 inserted, 0 updated, 0 deleted" "$(cat "$T/out")"
+	assert_eq "$engine: ... with its client" "22222222-2222-4222-8222-222222222222" \
+		"$($q "SELECT client_id FROM kv_sites WHERE name = 'Shed'")"
+	pg "$PG" "DELETE FROM kv_store WHERE key = 'site:aaaaaaaa-0000-4000-8000-000000000004'" >/dev/null
 
 	rf copy kv_employees --map "$T/nul_kept.ini" --from "$PG" --to "$url" --yes --undo-dir "$undo"
 	assert_eq "$engine: a NUL byte kept: refused" 3 "$rc"
