@@ -14,24 +14,49 @@ unset NO_COLOR
 T=$(mktemp -d /tmp/rf_e2e_XXXXXX)
 chmod 755 "$T"
 
-# A rowferry of this test that runs longer than RF_TEST_CMD_TIMEOUT seconds
-# (600) is a hang: its threads' stacks go to the test's output (gdb, when
-# installed), then it is killed, so a CI log says where it stopped instead
-# of ctest's bare timeout. One watcher for the whole test, looking every
-# 10 s (nothing added to each command).
+# A command of this test (rowferry, a client, anything it started) that
+# runs longer than RF_TEST_CMD_TIMEOUT seconds (600) is a hang: the watcher
+# prints it, rowferry's threads' stacks (gdb, when installed) and what the
+# test servers are doing and waiting on, then kills it, so a CI log says
+# where it stopped instead of ctest's bare timeout. One watcher for the
+# whole test, looking every 10 s (nothing added to each command).
+rf_hung() { # LIMIT WATCHER: this shell's descendants (not the watcher's) running longer
+	ps -eo pid=,ppid=,etimes= | awk -v root=$$ -v me="$2" -v limit="$1" '
+		{ parent[$1] = $2; age[$1] = $3 }
+		END { for (p in parent) {
+			q = p; while (q in parent && q != root && q != me && q > 1) q = parent[q]
+			if (q == root && p != root && age[p] > limit) print p } }'
+}
+rf_servers_state() {
+	if [ -n "${RF_TEST_MY_SOCKET:-}" ]; then
+		echo "# mariadb processlist and XA transactions:"
+		timeout 10 mariadb --no-defaults -urowferry -p"${RF_TEST_MY_PASSWORD:-}" \
+			--socket="$RF_TEST_MY_SOCKET" -e "SELECT id, db, command, time, state, left(info, 120) FROM information_schema.processlist WHERE id <> connection_id(); XA RECOVER" 2>&1 |
+			sed 's/^/#   /'
+	fi
+	if [ -n "${RF_TEST_PG_URL:-}" ]; then
+		echo "# postgresql activity and prepared transactions:"
+		timeout 10 psql -X -At "$RF_TEST_PG_URL" -c "SELECT pid, datname, state, wait_event_type, wait_event, left(query, 120) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname IS NOT NULL" \
+			-c "SELECT gid, database FROM pg_prepared_xacts" 2>&1 | sed 's/^/#   /'
+	fi
+}
 rf_watchdog() {
-	local limit=${RF_TEST_CMD_TIMEOUT:-600} p age
-	trap 'kill "$nap" 2>/dev/null; exit 0' TERM
+	local limit=${RF_TEST_CMD_TIMEOUT:-600} self=$BASHPID p said=
+	trap 'kill "${nap:-}" 2>/dev/null; exit 0' TERM
 	while :; do
 		sleep 10 >/dev/null 2>&1 &
 		nap=$!
 		wait "$nap"
-		for p in $(pgrep -f "^$ROWFERRY( |$)" || true); do
-			age=$(ps -o etimes= -p "$p" 2>/dev/null | tr -d ' ')
-			[ -n "$age" ] && [ "$age" -gt "$limit" ] || continue
-			echo "# rowferry (pid $p) ran over $limit s: $(tr '\0' ' ' </proc/"$p"/cmdline 2>/dev/null)"
-			command -v gdb >/dev/null && gdb -p "$p" -batch -ex "thread apply all bt" 2>&1 |
-				grep -E '^(Thread|#)' | sed 's/^/#   /'
+		for p in $(rf_hung "$limit" "$self"); do
+			[ -r "/proc/$p/cmdline" ] || continue
+			echo "# hung over $limit s (pid $p): $(tr '\0' ' ' </proc/"$p"/cmdline | cut -c1-300)"
+			if [ "$(readlink "/proc/$p/exe")" = "$(readlink -f "$ROWFERRY")" ] &&
+				command -v gdb >/dev/null; then
+				gdb -p "$p" -batch -ex "thread apply all bt" 2>&1 | grep -E '^(Thread|#)' |
+					sed 's/^/#   /'
+			fi
+			[ -n "$said" ] || rf_servers_state
+			said=1
 			kill -9 "$p" 2>/dev/null
 		done
 	done
