@@ -380,6 +380,13 @@ static int side_stream(struct rf_diff *d, int idx, const struct diff_range *rang
 		spec.key_lo = range->lo;
 		spec.key_hi = range->hi;
 	}
+	if (idx == 1 && rf_db_planned(s->db, sh->dst_table.display)) {
+		/* a table --create will make: no row yet */
+		s->eof = true;
+		free(key);
+		free(refs);
+		return 0;
+	}
 	rc = s->db->ops->stream_open(s->db, &spec, &s->stream, err);
 	s->eof = false;
 	free(key);
