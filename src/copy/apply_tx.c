@@ -68,8 +68,9 @@ static int refused_by_checks(struct rf_db *target, const struct rf_apply_opts *o
 /* Test-only: ROWFERRY_TEST_KILL_AT=POINT makes the process die (SIGKILL,
  * as a crash or kill -9 would) at that point of the commit sequence, so
  * the tests reach each crash window deterministically. Points, in order:
- * journal-created, before-prepare (the op lines written), after-engine-
- * prepare, after-prepared-line, after-commit. Not a user setting. */
+ * journal-created, tables-created (copy --all --create), before-prepare
+ * (the op lines written), after-engine-prepare, after-prepared-line,
+ * after-commit. Not a user setting. */
 static void test_kill_at(struct rf_apply_tx *tx, const char *point)
 {
 	const char *at = getenv("ROWFERRY_TEST_KILL_AT");
