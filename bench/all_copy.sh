@@ -3,10 +3,9 @@
 # from MariaDB, into an empty PostgreSQL database: pgloader (its default
 # settings for the source) against rowferry (issue 14's benchmark, DESIGN
 # §13), side by side in one run, on the same server, each into a fresh
-# database. `copy --create` is not built yet, so rowferry's time is the two
-# commands a user runs today, both timed: `rowferry ddl ... | psql -1` (the
-# tables) and `rowferry copy --all --yes` (the rows, one transaction,
-# verified before COMMIT). Then each copy killed (kill -9) at 40% and at 70%
+# database. rowferry runs `rowferry copy --all --create --yes`: the tables
+# created and every row loaded in one transaction, verified before COMMIT.
+# Then each copy killed (kill -9) at 40% and at 70%
 # of its median time, and the rows left behind counted. Writes its section of bench/RESULTS.md, between <!-- all-copy -->
 # and <!-- /all-copy -->.
 #
@@ -183,7 +182,7 @@ killed() {
 }
 
 # compare TAG LABEL PGL_SRC PGL_SCHEMA RF_SRC: $RUNS pairs of runs, pgloader
-# then rowferry (ddl + copy --all) into fresh databases, under the same load,
+# then rowferry (copy --all --create) into fresh databases, under the same load,
 # then one killed run each; writes $WORK/TAG.md, its part of the section
 compare() {
 	local tag=$1 label=$2 pgl_src=$3 pgl_schema=$4 rf_src=$5
@@ -191,8 +190,7 @@ compare() {
 	local pgl_cmd rf_cmd load_before load_after load_end pgl_rows rf_rows pgl_check rf_check
 	local pgl_t rf_t pgl_m rf_m ratio pgl_warn f at kill
 	pgl_cmd="pgloader '$pgl_src' '$(pgl_url $pgl_db)'"
-	rf_cmd="'$RF' ddl $TABLES --from '$rf_src' --to '$(pg_url $rf_db)' | psql -X -q -v ON_ERROR_STOP=1 -1 -f - '$(pg_url $rf_db)' &&
- '$RF' copy --all --from '$rf_src' --to '$(pg_url $rf_db)' --yes --undo-dir '$WORK/undo' --report '$WORK/report.json'"
+	rf_cmd="'$RF' copy --all --create --from '$rf_src' --to '$(pg_url $rf_db)' --yes --undo-dir '$WORK/undo' --report '$WORK/report.json'"
 	load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 	: >"$WORK/$tag-pgloader.tsv"
 	: >"$WORK/$tag-rowferry.tsv"
@@ -200,7 +198,7 @@ compare() {
 		log "$label, run $i of $RUNS: pgloader"
 		fresh_db $pgl_db
 		timed "$tag-pgloader" "$pgl_cmd"
-		log "$label, run $i of $RUNS: rowferry ddl + copy --all"
+		log "$label, run $i of $RUNS: rowferry copy --all --create"
 		fresh_db $rf_db
 		rm -rf "$WORK/undo"
 		timed "$tag-rowferry" "$rf_cmd"
@@ -231,7 +229,7 @@ compare() {
 			"$(sum_counts "$kill")" "$kill" >>"$WORK/$tag-kill.md"
 		at=$(awk -v m="$rf_t" -v f="$f" 'BEGIN {printf "%.2f", m * f}')
 		kill=$(killed "$tag-rowferry" $rf_db public "$rf_cmd" "$at")
-		printf '| rowferry ddl + copy --all | %s s (%s%%) | %s | %s |\n' "$at" "$(awk -v f="$f" 'BEGIN {print f * 100}')" \
+		printf '| rowferry copy --all --create | %s s (%s%%) | %s | %s |\n' "$at" "$(awk -v f="$f" 'BEGIN {print f * 100}')" \
 			"$(sum_counts "$kill")" "$kill" >>"$WORK/$tag-kill.md"
 	done
 	load_end=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -246,7 +244,7 @@ compare() {
 		echo "|---|---|---|---|---|---|"
 		printf '| pgloader | %s s | %s MiB | %s MiB | %s | %s |\n' "$pgl_t" "$((pgl_m / 1024))" \
 			"$((pgl_size / 1048576))" "$pgl_rows" "$pgl_check"
-		printf '| rowferry ddl + copy --all | %s s | %s MiB | %s MiB | %s | %s |\n' "$rf_t" "$((rf_m / 1024))" \
+		printf '| rowferry copy --all --create | %s s | %s MiB | %s MiB | %s | %s |\n' "$rf_t" "$((rf_m / 1024))" \
 			"$((rf_size / 1048576))" "$rf_rows" "$rf_check"
 		echo
 		echo "**Ratio (pgloader time / rowferry time): $ratio** (target ≥ 1.0:"
@@ -337,11 +335,10 @@ sec=$WORK/section.md
 	echo
 	echo "Each tool copies it into a fresh empty database of the same server, $RUNS"
 	echo "runs in pairs (pgloader then rowferry, under the same load); wall time and"
-	echo "max RSS from /usr/bin/time, medians. rowferry has no \`--create\` yet, so"
-	echo "its time is **both** commands a user runs today: \`rowferry ddl\` piped"
-	echo "into \`psql -1\` (the 6 tables, keys, indexes) and \`rowferry copy --all"
-	echo "--yes\` (every row in one transaction, journal, each table verified by"
-	echo "count and checksum before COMMIT). pgloader runs with its defaults for"
+	echo "max RSS from /usr/bin/time, medians. rowferry runs \`rowferry copy --all"
+	echo "--create --yes\`: the 6 tables (keys, indexes) created and every row loaded"
+	echo "in one transaction, foreign keys added after the rows, journal, each table"
+	echo "verified by count and checksum before COMMIT. pgloader runs with its defaults for"
 	echo "the source (creates the tables, loads, builds indexes and foreign keys,"
 	echo "resets sequences; commits per batch)."
 	echo
@@ -354,18 +351,15 @@ sec=$WORK/section.md
 		echo "Not measured: $MARIADB_NOTE"
 		echo
 	fi
-	echo "(\`-\`: the table does not exist. rowferry's empty tables after a kill are"
-	echo "the ddl step's, committed before the copy; the copy itself is one"
-	echo "transaction: nothing of it stays.)"
+	echo "(\`-\`: the table does not exist. rowferry creates the tables in the copy's"
+	echo "transaction: killed, nothing of it stays, not even a table.)"
 	echo
 	echo "Commands:"
 	echo
 	echo '```'
 	echo "pgloader sqlite:///PATH/all_copy.db postgresql://rowferry:PW@unix:SOCKDIR:PORT/DB"
 	echo "pgloader mysql://rowferry:PW@127.0.0.1:PORT/$MY_DB postgresql://rowferry:PW@unix:SOCKDIR:PORT/DB"
-	echo "rowferry ddl $TABLES --from SRC --to PG_URL \\"
-	echo "    | psql -X -q -v ON_ERROR_STOP=1 -1 -f - PG_URL &&"
-	echo "  rowferry copy --all --from SRC --to PG_URL --yes --undo-dir DIR --report FILE"
+	echo "rowferry copy --all --create --from SRC --to PG_URL --yes --undo-dir DIR --report FILE"
 	echo "  (SRC: sqlite:PATH/all_copy.db or mysql://rowferry:PW@localhost/$MY_DB?socket=SOCK)"
 	echo '```'
 	echo "<!-- /all-copy -->"

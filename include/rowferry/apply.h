@@ -125,7 +125,11 @@ struct rf_apply_tx;
  * one transaction on target. Every plan is given here: the
  * journal's header lists their tables and is sealed with the rest. The
  * transaction is opened now; the journal is created by the first step
- * that writes (a refusal before any write leaves no journal). res is
+ * that writes (a refusal before any write leaves no journal). Where
+ * target->planned holds tables to create (copy --all --create,
+ * all_create.h), the journal is created here, a create op for each, and
+ * the tables are created: inside the transaction, or before it where DDL
+ * commits (MariaDB; a failed apply then drops them). res is
  * filled as the steps go and must outlive the object; plans, source and o
  * too. Returns 0 and *out (free with rf_apply_tx_free): the plans hold
  * no operation at all, res->status is NOTHING and steps and commit do

@@ -32,6 +32,7 @@
 
 struct rf_db;
 struct rf_stream;
+struct rf_planned_tables;
 
 struct rf_column {
 	char *name;
@@ -121,6 +122,8 @@ struct rf_table_info {
 	                           (false where not known) */
 };
 void rf_table_info_free(struct rf_table_info *t);
+/* Fills *to (overwritten) with a deep copy of from; rf_table_info_free(to). */
+void rf_table_info_copy(struct rf_table_info *to, const struct rf_table_info *from);
 /* index of column `name` (exact match), or -1 */
 int rf_table_info_col(const struct rf_table_info *t, const char *name);
 
@@ -342,6 +345,9 @@ struct rf_db_ops {
 	bool has_schemas;
 	bool is_server; /* a server over a connection, not a local file: the
 	                   hash diff (DESIGN §14) saves reading its rows */
+	/* DDL commits the open transaction (MariaDB): copy --all --create
+	 * makes the tables before the data's transaction */
+	bool ddl_commits;
 	/* How the engine's own client prints a bytes value: hex digits between
 	 * a prefix and a suffix (psql \x00ff; mariadb --binary-as-hex 0x00FF;
 	 * sqlite3 .mode quote X'00FF'), for showing stored values
@@ -509,7 +515,17 @@ struct rf_db {
 	bool bulk;              /* the bulk ops may be used on this connection: the driver
 	                           has them and the server allows them (MySQL and MariaDB:
 	                           local_infile); set by connect */
+	/* Tables `copy --all --create` will make in this database
+	 * (all_create.h), planned before they exist; NULL: none. Borrowed. */
+	struct rf_planned_tables *planned;
 };
+
+/* A table planned in db->planned that is not created yet, by any name
+ * describe() would accept for it ("customers", "public.customers"), or
+ * NULL. While it is not created, rf_db_describe and the diff answer with
+ * its planned definition, a stream over it is empty, and lookups in it
+ * find nothing (src/copy/all_create.c). */
+const struct rf_table_info *rf_db_planned(const struct rf_db *db, const char *name);
 
 extern const struct rf_db_ops rf_pg_ops;
 extern const struct rf_db_ops rf_mysql_ops;

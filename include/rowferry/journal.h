@@ -11,6 +11,8 @@
  *   {"op":"insert","table":"public.jobs","key":{..},"after":{..}}
  *   {"op":"update","table":..,"key":{..},"before":{..},"after":{..}}
  *   {"op":"delete","table":..,"key":{..},"before":{..}}
+ *   {"op":"create","table":..,"ddl":"CREATE TABLE .."}   (copy --all --create:
+ *                              counted in "ops", kept in created_tables)
  *   {"state":"prepared","ops":N,"sha256":"<hex>","tx":"<engine>:<id>"}
  *   {"state":"committed","ops":N,"sha256":"<hex>"}
  *
@@ -155,6 +157,12 @@ int rf_journal_add(struct rf_journal_writer *w, enum rf_op_kind kind, const stru
 int rf_journal_add_src(struct rf_journal_writer *w, enum rf_op_kind kind, const struct rf_cell *key,
                        const struct rf_cell *source_key, const struct rf_cell *before,
                        const struct rf_cell *after, struct rf_error *err);
+/* Appends the create op of the current table, {"op":"create","table":..,
+ * "ddl":"CREATE TABLE .."} (DESIGN §6, §13: copy --all --create), and
+ * writes it out (not fsync'ed: rf_journal_sync where the CREATE commits
+ * by itself). Undo drops the table once the rows the journal inserted in
+ * it are deleted. 0, or -1 with err. */
+int rf_journal_add_create(struct rf_journal_writer *w, const char *ddl, struct rf_error *err);
 /* The names of table's source_key (n of them, copied), once per table. */
 void rf_journal_set_source_key(struct rf_journal_writer *w, size_t table, const char *const *names,
                                size_t n);
@@ -242,6 +250,9 @@ struct rf_journal {
 	char *seal_problem;          /* why the seal does not hold, or NULL */
 	bool busy;                   /* another process (a running apply or undo)
 	                                holds the journal's lock */
+	/* the tables its create ops made, in the order they were created
+	 * (copy --all --create; not among ops) */
+	struct rf_strlist created_tables;
 };
 
 /* Reads a journal. summary: count the op lines but keep none (for

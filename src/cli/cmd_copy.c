@@ -60,8 +60,14 @@ static const char copy_usage[] =
     "                         checksum on both sides (count only where a column\n"
     "                         cannot be summed alike on both engines); a mismatch\n"
     "                         rolls everything back, naming the table. Every\n"
-    "                         table must exist in the target (rowferry ddl makes\n"
-    "                         them; --create is not built yet)\n"
+    "                         table must exist in the target, unless --create\n"
+    "  --create               with --all: create the tables missing in the target\n"
+    "                         from the source's definitions (rowferry ddl's\n"
+    "                         translation; the preview shows the DDL). PostgreSQL\n"
+    "                         and SQLite: in the copy's transaction, foreign keys\n"
+    "                         checked once the rows are in; MariaDB: created\n"
+    "                         first, dropped again if the copy fails. Undo drops\n"
+    "                         them\n"
     "  --report FILE          with --all: the report (per table rows read and in the\n"
     "                         target, operations, bytes, seconds, verification;\n"
     "                         totals) as JSON into FILE (mode 0600)\n"
@@ -111,7 +117,7 @@ struct copy_args {
 	const char *map_file;
 	const char *algorithm;
 	const char *report;
-	bool dry_run, yes, skip_invalid, all;
+	bool dry_run, yes, skip_invalid, all, create;
 };
 
 /* Options parsed; returns -1 to exit with *rc. */
@@ -127,6 +133,7 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 	                                         {"skip-invalid", no_argument, NULL, 'S'},
 	                                         {"all", no_argument, NULL, 'a'},
 	                                         {"report", required_argument, NULL, 'R'},
+	                                         {"create", no_argument, NULL, 'C'},
 	                                         {"help", no_argument, NULL, 'h'},
 	                                         {NULL, 0, NULL, 0}};
 	int opt;
@@ -164,6 +171,9 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 		case 'R':
 			a->report = optarg;
 			break;
+		case 'C':
+			a->create = true;
+			break;
 		case 'h':
 			fputs(copy_usage, stdout);
 			*rc = 0;
@@ -179,8 +189,9 @@ static int parse_args(int argc, char **argv, struct copy_args *a, const char **t
 		*rc = CLI_EXIT_ERROR;
 		return -1;
 	}
-	if (a->report && !a->all) {
-		fprintf(stderr, "rowferry: copy: --report goes with --all\n");
+	if ((a->report || a->create) && !a->all) {
+		fprintf(stderr, "rowferry: copy: --%s goes with --all\n",
+		        a->report ? "report" : "create");
 		*rc = CLI_EXIT_ERROR;
 		return -1;
 	}
@@ -332,8 +343,9 @@ static int copy_set_run(const struct copy_args *args, const struct rf_set_plan *
 		rc = CLI_EXIT_DONE;
 		goto out;
 	}
-	/* the summary: the script's comment lines before BEGIN */
-	for (i = 0; i < b.len && strncmp(b.data + i, "BEGIN;\n", 7) != 0;) {
+	/* the summary: the script's comment lines before BEGIN (or before
+	 * the tables created first) */
+	for (i = 0; i < b.len && strncmp(b.data + i, "-- ", 3) == 0;) {
 		const char *nl = memchr(b.data + i, '\n', b.len - i);
 		size_t n = nl ? (size_t)(nl - (b.data + i)) + 1 : b.len - i;
 		fwrite(b.data + i + 3, 1, n - 3, stdout);
@@ -418,6 +430,7 @@ static int copy_all(struct copy_args *args, unsigned mask, const struct rf_confi
 {
 	char *root = NULL, *rest = NULL, sha[RF_SHA256_HEX_LEN + 1];
 	const char *listed = args->sel.set.tables;
+	struct rf_planned_tables planned;
 	struct cli_all_run run;
 	int rc;
 
@@ -425,7 +438,8 @@ static int copy_all(struct copy_args *args, unsigned mask, const struct rf_confi
 	if (rc != 0)
 		return rc;
 	rc = CLI_EXIT_ERROR;
-	if (cli_all_tables(src, dst, listed, &root, &rest) == 0) {
+	memset(&planned, 0, sizeof planned);
+	if (cli_all_tables(src, dst, listed, args->create ? &planned : NULL, &root, &rest) == 0) {
 		args->sel.set.tables = rest ? rest : "";
 		memset(&run, 0, sizeof run);
 		run.sha256 = sha[0] ? sha : NULL;
@@ -434,6 +448,8 @@ static int copy_all(struct copy_args *args, unsigned mask, const struct rf_confi
 		rf_all_check_free(&run.check);
 		args->sel.set.tables = listed;
 	}
+	dst->planned = NULL;
+	rf_planned_tables_free(&planned);
 	free(root);
 	free(rest);
 	return rc;

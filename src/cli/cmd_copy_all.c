@@ -29,8 +29,11 @@ int cli_all_refuse_flags(const struct rf_set_flags *sf, const struct rf_selectio
 	return -1;
 }
 
-/* Says which of names dst does not hold; returns how many. */
-static size_t missing_tables(struct rf_db *src, struct rf_db *dst, const struct rf_strlist *names)
+/* Says which of names dst does not hold; returns how many. With create,
+ * they are planned into it instead (all_create.h): returns 0, or -1 having
+ * said why not. */
+static long missing_tables(struct rf_db *src, struct rf_db *dst, const struct rf_strlist *names,
+                           struct rf_planned_tables *create)
 {
 	struct rf_table_info info;
 	struct rf_strlist missing = RF_STRLIST_INIT;
@@ -54,21 +57,32 @@ static size_t missing_tables(struct rf_db *src, struct rf_db *dst, const struct 
 			rf_strlist_add(&missing, names->items[i]);
 	}
 	n = missing.len;
+	if (n && create) {
+		rf_error_clear(&err);
+		if (rf_all_create_plan(src, dst, &missing, create, &err) != 0) {
+			cli_print_error(&err);
+			rf_strlist_free(&missing);
+			return -1;
+		}
+		dst->planned = create;
+		n = 0;
+	}
 	if (n) {
 		fprintf(stderr, "rowferry: copy: --all: %zu of the %zu tables are not in %s:", n,
 		        names->len, dst->name);
 		for (i = 0; i < n; i++)
 			fprintf(stderr, " %s", missing.items[i]);
-		fprintf(stderr, "\n  create them first (--create is not built yet): rowferry ddl");
+		fprintf(stderr, "\n  create them with --create, or first: rowferry ddl");
 		for (i = 0; i < n; i++)
 			fprintf(stderr, " %s", missing.items[i]);
 		fprintf(stderr, " --from %s --to %s\n", src->name, dst->name);
 	}
 	rf_strlist_free(&missing);
-	return n;
+	return (long)n;
 }
 
-int cli_all_tables(struct rf_db *src, struct rf_db *dst, const char *list, char **root, char **rest)
+int cli_all_tables(struct rf_db *src, struct rf_db *dst, const char *list,
+                   struct rf_planned_tables *create, char **root, char **rest)
 {
 	struct rf_table_list tl = {0};
 	struct rf_strlist names = RF_STRLIST_INIT;
@@ -100,7 +114,7 @@ int cli_all_tables(struct rf_db *src, struct rf_db *dst, const char *list, char 
 				        names.items[i]);
 				goto out;
 			}
-	if (missing_tables(src, dst, &names))
+	if (missing_tables(src, dst, &names, create))
 		goto out;
 	*root = rf_xstrdup(names.items[0]);
 	for (i = 1; i < names.len; i++)

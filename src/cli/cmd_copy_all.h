@@ -4,6 +4,7 @@
 #define ROWFERRY_CMD_COPY_ALL_H
 
 #include "rowferry/all_copy.h"
+#include "rowferry/all_create.h"
 #include "rowferry/apply.h"
 #include "rowferry/db.h"
 #include "rowferry/graph.h"
@@ -12,11 +13,14 @@
 /* The set of a copy --all, in the terms of a set copy: *root the first
  * table (of the source's tables, or of list when given: "T1,T2"), *rest
  * the others joined with ','s, NULL when there are none. Both are the
- * caller's to free. Returns 0, or -1 having said why (a source without
- * tables, a listed table twice, tables missing in dst: named, with the
- * `rowferry ddl` that creates them). */
-int cli_all_tables(struct rf_db *src, struct rf_db *dst, const char *list, char **root,
-                   char **rest);
+ * caller's to free. create: --create, the tables missing in dst are
+ * planned into *create (the caller's to free, also on error) and
+ * dst->planned points at it (the caller clears it); NULL: they are
+ * refused. Returns 0, or -1 having said why (a source without tables, a
+ * listed table twice, tables missing in dst without --create: named, with
+ * the `rowferry ddl` that creates them). */
+int cli_all_tables(struct rf_db *src, struct rf_db *dst, const char *list,
+                   struct rf_planned_tables *create, char **root, char **rest);
 
 /* The set flags that do not go with --all (--follow, --limit, --where
  * and friends are a selection of rows from a root); says which and

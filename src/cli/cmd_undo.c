@@ -139,6 +139,12 @@ static void print_header(const struct rf_undo *u, const char *path)
 			n += j->ops[i].table == t;
 		printf("--   %s: %zu row%s\n", j->tables[t].table, n, n == 1 ? "" : "s");
 	}
+	/* copy --all --create: dropped once their rows are deleted */
+	for (i = j->created_tables.len; i-- > 0;)
+		printf(
+		    "--   then DROP TABLE %s (the copy created it), refused while it holds other "
+		    "rows\n",
+		    j->created_tables.items[i]);
 	rf_buf_free(&tables);
 }
 

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "rowferry/all_copy.h"
+#include "rowferry/all_create.h"
 
 static double now(void);
 
@@ -63,6 +64,15 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The target table as the engine describes it: a table --create made is
+ * planned in rowferry's spelling of its types (all_create.h). */
+static const struct rf_table_info *dst_table(const struct rf_db *dst,
+                                             const struct rf_diff_shape *sh)
+{
+	const struct rf_table_info *made = rf_db_created(dst, sh->dst_table.display);
+	return made ? made : &sh->dst_table;
+}
+
 /* Why the table's rows cannot be summed exactly on both sides, or NULL
  * (diff_hash_refusal's rules, over the copied columns). */
 static char *sum_refusal(const struct rf_plan *p, struct rf_db *src, struct rf_db *dst,
@@ -92,7 +102,7 @@ static char *sum_refusal(const struct rf_plan *p, struct rf_db *src, struct rf_d
 		if (c->ref)
 			return rf_xasprintf("%s is written through a match key", c->name);
 		for (s = 0; s < 2; s++) {
-			const struct rf_table_info *t = s ? &sh->dst_table : &sh->src_table;
+			const struct rf_table_info *t = s ? dst_table(dst, sh) : &sh->src_table;
 			const struct rf_column *col = &t->cols[s ? c->dst : c->src];
 			if (!db[s]->ops->hash_column(db[s], col, c->tclass, src->ops == dst->ops))
 				return rf_xasprintf("column %s (%s %s) cannot be summed exactly in "
@@ -164,7 +174,7 @@ static int sum_rows(const struct rf_plan *p, struct rf_db *src, struct rf_db *ds
 	for (s = 0; s < 2 && rc == 0; s++) {
 		struct rf_segment_spec spec;
 		memset(&spec, 0, sizeof spec);
-		spec.table = s ? &sh->dst_table : &sh->src_table;
+		spec.table = s ? dst_table(dst, sh) : &sh->src_table;
 		spec.ncols = n;
 		spec.cols = cols[s];
 		spec.classes = classes;

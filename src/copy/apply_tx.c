@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "apply_internal.h"
+#include "rowferry/all_create.h"
 #include "rowferry/preview.h"
 
 enum tx_state {
@@ -67,8 +68,9 @@ static int refused_by_checks(struct rf_db *target, const struct rf_apply_opts *o
 /* Test-only: ROWFERRY_TEST_KILL_AT=POINT makes the process die (SIGKILL,
  * as a crash or kill -9 would) at that point of the commit sequence, so
  * the tests reach each crash window deterministically. Points, in order:
- * journal-created, before-prepare (the op lines written), after-engine-
- * prepare, after-prepared-line, after-commit. Not a user setting. */
+ * journal-created, tables-created (copy --all --create), before-prepare
+ * (the op lines written), after-engine-prepare, after-prepared-line,
+ * after-commit. Not a user setting. */
 static void test_kill_at(struct rf_apply_tx *tx, const char *point)
 {
 	const char *at = getenv("ROWFERRY_TEST_KILL_AT");
@@ -77,6 +79,14 @@ static void test_kill_at(struct rf_apply_tx *tx, const char *point)
 	if (strcmp(point, "before-prepare") == 0)
 		rf_journal_sync(tx->journal, NULL);
 	raise(SIGKILL);
+}
+
+/* A failed copy whose tables were created outside its transaction
+ * (MariaDB: DDL commits) drops them: exactly those it created. */
+static void drop_created(struct rf_apply_tx *tx)
+{
+	if (tx->db->planned && tx->db->ops->ddl_commits)
+		rf_all_create_drop(tx->db, tx->db->planned);
 }
 
 /* Ends the transaction as status says: rolled back where still open, the
@@ -89,6 +99,7 @@ static void end_tx(struct rf_apply_tx *tx, enum rf_apply_status status, const ch
 	 * ended the transaction already */
 	if (tx->db->in_tx)
 		rf_db_rollback(tx->db, NULL);
+	drop_created(tx);
 	if (tx->journal)
 		rf_journal_abort(tx->journal, reason ? reason : "cancelled", NULL);
 	tx->res->status = status;
@@ -194,6 +205,44 @@ static int open_journal(struct rf_apply_tx *tx, struct rf_error *err)
 	return rc;
 }
 
+/* The journal's table of the plan writing to name, or -1. */
+static int journal_table_of(const struct rf_apply_tx *tx, const char *name)
+{
+	size_t i;
+	for (i = 0; i < tx->nplans; i++)
+		if (strcmp(tx->plans[i]->shape->dst_table.display, name) == 0)
+			return (int)tx->jtable[i];
+	return -1;
+}
+
+/* copy --all --create (all_create.h): each planned table journaled as a
+ * create op, then created and checked against the plan. Where the CREATE
+ * commits by itself (MariaDB), before the data's transaction begins, each
+ * line fsync'ed before its CREATE runs. */
+static int create_tables(struct rf_apply_tx *tx, struct rf_error *err)
+{
+	struct rf_planned_tables *p = tx->db->planned;
+	size_t i;
+
+	if (!tx->journal && open_journal(tx, err) != 0)
+		return -1;
+	for (i = 0; i < p->len; i++) {
+		int t = journal_table_of(tx, p->items[i].info.display);
+		if (t < 0)
+			return rf_error_set(err, tx->db->name,
+			                    "%s: planned to be created, but "
+			                    "no plan writes to it",
+			                    p->items[i].info.display);
+		rf_journal_use_table(tx->journal, (size_t)t);
+		if (rf_journal_add_create(tx->journal, p->items[i].ddl_text, err) != 0 ||
+		    (tx->db->ops->ddl_commits && rf_journal_sync(tx->journal, err) != 0) ||
+		    rf_all_create_run(tx->db, p, i, err) != 0)
+			return -1;
+	}
+	test_kill_at(tx, "tables-created");
+	return 0;
+}
+
 /* Two plans of one table are fine when they share the shape: the parts
  * of one diff's plan (rf_plan_take_deletes, rf_plan_take_references). */
 static bool deletes_apart(const struct rf_plan *a, const struct rf_plan *b)
@@ -273,9 +322,22 @@ int rf_apply_begin(struct rf_db *target, const struct rf_db *source,
 	rf_journal_new_id(tx->id);
 	snprintf(tx->xid, sizeof tx->xid, "rowferry-%s", tx->id);
 	txo.xid = tx->xid;
-	if (rf_db_begin(target, RF_TX_WRITE, &txo, err) != 0)
+	if (target->planned && target->ops->ddl_commits && create_tables(tx, err) != 0) {
+		/* nothing of the data begun: the tables made so far go */
+		tx->state = TX_OPEN;
+		end_tx_err(tx, RF_APPLY_FAILED, err);
 		goto refused;
+	}
+	if (rf_db_begin(target, RF_TX_WRITE, &txo, err) != 0) {
+		tx->state = TX_OPEN;
+		end_tx_err(tx, RF_APPLY_FAILED, err);
+		goto refused;
+	}
 	tx->state = TX_OPEN;
+	if (target->planned && !target->ops->ddl_commits && create_tables(tx, err) != 0) {
+		end_tx_err(tx, RF_APPLY_FAILED, err);
+		goto refused;
+	}
 	*out = tx;
 	return 0;
 refused:

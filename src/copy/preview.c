@@ -374,7 +374,7 @@ static int check_fkey(const struct rf_plan *p, struct rf_db *db, const struct rf
 		rc = 0;
 		goto out;
 	}
-	if (db->ops->describe(db, fk->ref_table, &parent, err) != 0)
+	if (rf_db_describe(db, fk->ref_table, &parent, err) != 0)
 		goto out;
 	sc = shape_col_of(p, fk->cols[0]);
 	if (fk->ncols == 1 && sc >= 0 && p->shape->cols[sc].ref)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rowferry/all_create.h"
 #include "rowferry/config.h"
 #include "rowferry/set_copy.h"
 
@@ -128,6 +129,13 @@ static int refuse_regenerated(const struct rf_set_plan *sp, struct rf_error *err
 	return 0;
 }
 
+/* A table --create makes has its foreign keys checked once the rows are
+ * in (all_create.h): its rows load as they are, no cycle broken. */
+static bool loaded_as_is(const struct rf_db *dst, const struct rf_fk_edge *e)
+{
+	return dst->planned && dst->planned->keys_after_load && rf_db_planned(dst, e->child);
+}
+
 /* Breaks the set's cycles in the target (set_copy.h): deferred where the
  * key is DEFERRABLE and the target defers, else NULL then UPDATE. */
 static int break_cycles(struct rf_db *dst, const struct rf_fk_list *broken, struct rf_set_plan *sp,
@@ -143,6 +151,8 @@ static int break_cycles(struct rf_db *dst, const struct rf_fk_list *broken, stru
 		for (i = 0; i < broken->len; i++) {
 			const struct rf_fk_edge *e = &broken->items[i];
 			if (item_of(sp, e->child) != (int)t)
+				continue;
+			if (loaded_as_is(dst, e))
 				continue;
 			if (e->deferrable && dst->ops->defer_constraint) {
 				struct rf_buf b = RF_BUF_INIT;
@@ -246,6 +256,26 @@ static int set_warnings(struct rf_db *dst, const struct rf_set_diff *d, struct r
 	return rc;
 }
 
+/* The translation's warnings of each table --create makes (a default
+ * dropped, a type widened), with the table's own. */
+static void ddl_warnings(const struct rf_planned_tables *p, struct rf_set_plan *sp)
+{
+	size_t i, k;
+
+	for (i = 0; i < p->len; i++) {
+		int t = item_of(sp, p->items[i].source);
+		const struct rf_strlist *w = &p->items[i].ddl.warnings;
+		if (t < 0)
+			continue;
+		for (k = 0; k < w->len; k++) {
+			rf_warnings_add(&sp->items[t].warnings, RF_SEV_WARNING, "create", "%s",
+			                w->items[k]);
+			rf_warnings_add(&sp->all, RF_SEV_WARNING, "create", "%s: %s",
+			                sp->items[t].table, w->items[k]);
+		}
+	}
+}
+
 int rf_set_plan_build(struct rf_db *src, struct rf_db *dst, const struct rf_config *cfg,
                       const char *root, const struct rf_selection_flags *f,
                       const struct rf_set_flags *sf, unsigned ops_mask, struct rf_set_plan *out,
@@ -265,13 +295,16 @@ int rf_set_plan_build(struct rf_db *src, struct rf_db *dst, const struct rf_conf
 	rf_set_diff_end(src, dst);
 	if (rc == 0) {
 		for (i = 0; i < d.broken.len; i++)
-			rf_strlist_add(&out->broken, d.broken.items[i]);
+			if (!loaded_as_is(dst, &d.broken_edges.items[i]))
+				rf_strlist_add(&out->broken, d.broken.items[i]);
 		rc = refuse_regenerated(out, err);
 	}
 	if (rc == 0)
 		rc = break_cycles(dst, &d.broken_edges, out, err);
 	if (rc == 0)
 		rc = set_warnings(dst, &d, out, err);
+	if (rc == 0 && dst->planned)
+		ddl_warnings(dst->planned, out);
 	rf_set_diff_free(&d);
 	return rc;
 }
@@ -317,7 +350,16 @@ void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src
 	rf_set_preview_summary(sp, src, dst, out);
 	if (rf_set_plan_nops(sp) == 0)
 		goto out;
+	if (dst->planned && dst->ops->ddl_commits) {
+		rf_buf_printf(out,
+		              "-- %zu tables created first (%s commits DDL), dropped again "
+		              "if the copy fails:\n",
+		              dst->planned->len, dst->ops->engine);
+		rf_all_create_script(dst->planned, true, out);
+	}
 	rf_buf_adds(out, "BEGIN;\n");
+	if (dst->planned && !dst->ops->ddl_commits)
+		rf_all_create_script(dst->planned, true, out);
 	for (i = 0; i < sp->defer.len; i++)
 		rf_buf_printf(out, "%s;\n", sp->defer.items[i]);
 	for (i = 0; i < n; i++) {
@@ -334,6 +376,8 @@ void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src
 			rf_buf_printf(out, "%s%s\n", s.items[k].text, rf_stmt_end(&s.items[k]));
 		rf_stmts_free(&s);
 	}
+	if (dst->planned)
+		rf_all_create_script(dst->planned, false, out);
 	rf_buf_adds(out, "COMMIT;\n");
 out:
 	free(steps);
@@ -364,6 +408,13 @@ int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struc
 		rc = rf_apply_step(tx, steps[i], err);
 		if (rc == 0 && o->step_done)
 			o->step_done(o->verify_ctx, steps[i]);
+	}
+	if (rc == 0 && target->planned && target->in_tx &&
+	    rf_all_create_finish(target, target->planned, err) != 0) {
+		char text[1300];
+		rf_apply_abort(tx, rf_error_text(err, text, sizeof text));
+		res->status = RF_APPLY_FAILED;
+		rc = -1;
 	}
 	if (rc == 0 && o->verify && target->in_tx && o->verify(o->verify_ctx, err) != 0) {
 		char text[1300];

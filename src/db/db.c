@@ -126,6 +126,11 @@ int rf_db_list_tables(struct rf_db *db, bool count, struct rf_table_list *out, s
 int rf_db_describe(struct rf_db *db, const char *name, struct rf_table_info *out,
                    struct rf_error *err)
 {
+	const struct rf_table_info *p = rf_db_planned(db, name);
+	if (p) {
+		rf_table_info_copy(out, p);
+		return 0;
+	}
 	return db->ops->describe(db, name, out, err);
 }
 
@@ -465,4 +470,53 @@ void rf_db_ref_select(struct rf_db *db, const struct rf_stream_ref *ref,
 	rf_buf_addc(out, '.');
 	db->ops->quote_ident(db, col, out);
 	rf_buf_addc(out, ')');
+}
+
+static void copy_key(struct rf_key *to, const struct rf_key *from)
+{
+	size_t i;
+	to->name = from->name ? rf_xstrdup(from->name) : NULL;
+	to->ncols = from->ncols;
+	to->cols = rf_xcalloc(from->ncols + 1, sizeof *to->cols);
+	for (i = 0; i < from->ncols; i++)
+		to->cols[i] = rf_xstrdup(from->cols[i]);
+}
+
+void rf_table_info_copy(struct rf_table_info *to, const struct rf_table_info *from)
+{
+	size_t i, j;
+
+	memset(to, 0, sizeof *to);
+	to->schema = from->schema ? rf_xstrdup(from->schema) : NULL;
+	to->name = rf_xstrdup(from->name);
+	to->display = rf_xstrdup(from->display);
+	for (i = 0; i < from->ncols; i++)
+		rf_table_info_add_column(to, &from->cols[i]);
+	to->npk = from->npk;
+	to->pk = rf_xcalloc(from->npk + 1, sizeof *to->pk);
+	memcpy(to->pk, from->pk, from->npk * sizeof *to->pk);
+	to->nunique = from->nunique;
+	to->uniques = rf_xcalloc(from->nunique + 1, sizeof *to->uniques);
+	for (i = 0; i < from->nunique; i++)
+		copy_key(&to->uniques[i], &from->uniques[i]);
+	to->nindexes = from->nindexes;
+	to->indexes = rf_xcalloc(from->nindexes + 1, sizeof *to->indexes);
+	for (i = 0; i < from->nindexes; i++)
+		copy_key(&to->indexes[i], &from->indexes[i]);
+	to->nfkeys = from->nfkeys;
+	to->fkeys = rf_xcalloc(from->nfkeys + 1, sizeof *to->fkeys);
+	for (i = 0; i < from->nfkeys; i++) {
+		const struct rf_fkey *f = &from->fkeys[i];
+		struct rf_fkey *t = &to->fkeys[i];
+		t->name = f->name ? rf_xstrdup(f->name) : NULL;
+		t->ref_table = rf_xstrdup(f->ref_table);
+		t->ncols = f->ncols;
+		t->cols = rf_xcalloc(f->ncols + 1, sizeof *t->cols);
+		t->ref_cols = rf_xcalloc(f->ncols + 1, sizeof *t->ref_cols);
+		for (j = 0; j < f->ncols; j++) {
+			t->cols[j] = rf_xstrdup(f->cols[j]);
+			t->ref_cols[j] = rf_xstrdup(f->ref_cols[j]);
+		}
+	}
+	to->plain_inserts = from->plain_inserts;
 }

@@ -390,6 +390,14 @@ static int side_stream(struct rf_diff *d, int idx, size_t first, size_t n, struc
 	}
 	spec.nranges = n;
 	spec.ranges = ranges;
+	if (idx == 1 && rf_db_planned(s->db, sh->dst_table.display)) {
+		/* a table --create will make: no row yet */
+		s->eof = true;
+		free(key);
+		free(ranges);
+		free(refs);
+		return 0;
+	}
 	rc = s->db->ops->stream_open(s->db, &spec, &s->stream, err);
 	s->eof = false;
 	free(key);

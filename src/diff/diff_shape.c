@@ -101,6 +101,11 @@ int diff_describe(struct rf_db *db, const char *name, struct rf_table_info *t, s
 {
 	struct rf_error first;
 	const char *dot = strchr(name, '.');
+	const struct rf_table_info *planned = rf_db_planned(db, name);
+	if (planned) {
+		rf_table_info_copy(t, planned);
+		return 0;
+	}
 	rf_error_clear(&first);
 	if (db->ops->describe(db, name, t, &first) == 0)
 		return 0;

@@ -361,6 +361,8 @@ int rf_lookup_rows_refs(struct rf_db *db, const struct rf_table_info *t,
                         size_t ntuples, const size_t *stream_cols, const struct rf_stream_ref *refs,
                         size_t nstream, bool lock, rf_lookup_fn fn, void *ctx, struct rf_error *err)
 {
+	if (rf_db_planned(db, t->display))
+		return 0; /* a table --create will make: no row yet */
 	if (table_path(db, ntuples))
 		return lookup_table(db, t, key, tuples, ntuples, stream_cols, nstream, refs, lock,
 		                    fn, ctx, err);

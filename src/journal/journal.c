@@ -679,6 +679,15 @@ int rf_journal_add_src(struct rf_journal_writer *w, enum rf_op_kind kind, const 
 	return 0;
 }
 
+int rf_journal_add_create(struct rf_journal_writer *w, const char *ddl, struct rf_error *err)
+{
+	rf_buf_printf(&w->pending, "{\"op\":\"create\",\"table\":%s,\"ddl\":", w->cur->table);
+	add_json_string(&w->pending, ddl, strlen(ddl));
+	rf_buf_adds(&w->pending, "}\n");
+	w->nops++;
+	return flush(w, err);
+}
+
 int rf_journal_savepoint(struct rf_journal_writer *w, struct rf_journal_savepoint *m,
                          struct rf_error *err)
 {

@@ -188,6 +188,24 @@ static int parse_op(struct rf_journal *j, json_t *o, size_t lineno, struct rf_jo
 	return 0;
 }
 
+static bool is_create(json_t *o)
+{
+	const char *op = json_string_value(json_object_get(o, "op"));
+	return op && strcmp(op, "create") == 0;
+}
+
+/* A create op: its table, by name, into j->created. */
+static int add_created(struct rf_journal *j, json_t *o, size_t lineno, struct rf_error *err)
+{
+	size_t t;
+	if (op_table(j, o, lineno, &t, err) != 0)
+		return -1;
+	if (!json_is_string(json_object_get(o, "ddl")))
+		return rf_error_set(err, j->path, "line %zu: a create op without its ddl", lineno);
+	rf_strlist_add(&j->created_tables, j->tables[t].table);
+	return 0;
+}
+
 /* One table of the header: its name and key columns. */
 static int add_table(struct rf_journal *j, const char *name, json_t *key)
 {
@@ -389,7 +407,12 @@ int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct
 				    rf_xstrdup("it has op lines after its prepared line");
 			}
 			nops++;
-			if (summary) {
+			if (is_create(o)) {
+				if (add_created(j, o, lineno, err) != 0) {
+					json_decref(o);
+					goto out;
+				}
+			} else if (summary) {
 				j->nops++;
 			} else if (parse_op(j, o, lineno, &rd, err) != 0) {
 				json_decref(o);
@@ -445,6 +468,7 @@ void rf_journal_free(struct rf_journal *j)
 	free(j->path);
 	free(j->id);
 	free(j->created);
+	rf_strlist_free(&j->created_tables);
 	free(j->source);
 	free(j->target);
 	free(j->table);

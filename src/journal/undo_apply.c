@@ -243,6 +243,61 @@ static int run(struct rf_db *db, const struct rf_stmts *stmts, const struct rf_u
 	return cancelled(o, *done, total) ? 1 : 0;
 }
 
+/* t's name on db, quoted as count_rows does: schema.name. */
+static void table_name(struct rf_db *db, const struct rf_table_info *t, struct rf_buf *out)
+{
+	if (t->schema) {
+		db->ops->quote_ident(db, t->schema, out);
+		rf_buf_adds(out, ".");
+	}
+	db->ops->quote_ident(db, t->name, out);
+}
+
+/* The tables the copy created (its create ops, DESIGN §13), last created
+ * first, once the journal's rows are deleted: one still holding a row
+ * refuses the undo (1 with err), or with force is left alone (counted in
+ * *kept); the others are dropped when drop, else only checked. 0, 1, or
+ * -1 with err. */
+static int undo_created(struct rf_undo *u, struct rf_db *db, bool drop, bool force, size_t *kept,
+                        struct rf_error *err)
+{
+	const struct rf_strlist *c = &u->journal.created_tables;
+	size_t i;
+	int rc = 0;
+
+	*kept = 0;
+	for (i = c->len; i-- > 0 && rc == 0;) {
+		int t = rf_journal_table(&u->journal, c->items[i]);
+		struct rf_buf q = RF_BUF_INIT;
+		struct rf_result r = {0};
+
+		if (t < 0)
+			continue;
+		rf_buf_adds(&q, "SELECT 1 FROM ");
+		table_name(db, &UT(u, t)->info, &q);
+		rf_buf_adds(&q, " LIMIT 1");
+		rc = db->ops->exec(db, q.data, 0, NULL, &r, err) != 0 ? -1 : 0;
+		if (rc == 0 && r.nrows && force) {
+			(*kept)++;
+		} else if (rc == 0 && r.nrows) {
+			rf_error_set(err, db->name,
+			             "%s, which the copy created, holds rows the copy did not "
+			             "write: undo refused, nothing written (--force leaves the "
+			             "table in place)",
+			             c->items[i]);
+			rc = 1;
+		} else if (rc == 0 && drop) {
+			rf_buf_reset(&q);
+			rf_buf_adds(&q, "DROP TABLE ");
+			table_name(db, &UT(u, t)->info, &q);
+			rc = db->ops->exec(db, q.data, 0, NULL, NULL, err) != 0 ? -1 : 0;
+		}
+		rf_result_free(&r);
+		rf_buf_free(&q);
+	}
+	return rc;
+}
+
 void rf_undo_opts_init(struct rf_undo_opts *o, const struct rf_config *cfg)
 {
 	memset(o, 0, sizeof *o);
@@ -257,7 +312,7 @@ int rf_undo_apply(struct rf_undo *u, struct rf_db *target, const struct rf_undo_
 	                        .statement_timeout_ms = o->statement_timeout_ms};
 	struct rf_stmts stmts = {0, NULL};
 	char *path = NULL;
-	size_t total;
+	size_t total, kept = 0;
 	int rc = -1, r;
 
 	*undone = 0;
@@ -296,12 +351,24 @@ int rf_undo_apply(struct rf_undo *u, struct rf_db *target, const struct rf_undo_
 		rc = r;
 		goto fail;
 	}
+	/* the created tables go in the same transaction where DDL is
+	 * transactional; where it commits (MariaDB), once the rows are gone */
+	r = undo_created(u, target, !target->ops->ddl_commits, o->force, &kept, err);
+	if (r != 0) {
+		rc = r;
+		goto fail;
+	}
 	if (rf_db_commit(target, err) != 0)
 		goto fail;
+	if (target->ops->ddl_commits && undo_created(u, target, true, o->force, &kept, err) != 0)
+		return -1; /* the rows are undone, the journal not marked: undo again */
 	path = rf_xstrdup(u->journal.path);
-	rc = rf_journal_mark(
-	    path, RF_JOURNAL_UNDONE, *undone, u->ndrifted, NULL,
-	    u->ndrifted ? "forced: rows changed since the copy were left alone" : NULL, err);
+	rc = rf_journal_mark(path, RF_JOURNAL_UNDONE, *undone, u->ndrifted, NULL,
+	                     u->ndrifted ? "forced: rows changed since the copy were left alone"
+	                     : kept      ? "forced: tables the copy created hold other rows: "
+	                                   "left in place"
+	                                 : NULL,
+	                     err);
 	u->journal.state = RF_JOURNAL_UNDONE;
 	free(path);
 	rf_stmts_free(&stmts);

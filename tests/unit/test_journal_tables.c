@@ -99,6 +99,56 @@ static void journal_of_two_tables_reads_back_per_table(void **state)
 	rf_test_rmtree(tmp);
 }
 
+/* copy --all --create: a create op line holds the table's DDL; it is
+ * sealed and counted with the other op lines, and read back as a created
+ * table (not a row), in the order written. */
+static void journal_create_ops_read_back_as_created_tables(void **state)
+{
+	static const char *const key[] = {"id"};
+	static const char *const cols[] = {"id", "name"};
+	const struct rf_journal_table_head tables[] = {{"users", 1, key, 2, cols},
+	                                               {"orders", 1, key, 2, cols}};
+	struct rf_journal_header h = {"dev", "prod (x)", "prod", NULL, 0,   NULL,
+	                              0,     NULL,       NULL,   0,    NULL};
+	struct rf_cell row[2] = {rf_test_cell("1"), rf_test_cell("Zoë")};
+	char *tmp = rf_test_tmpdir(), *text, *path;
+	struct rf_journal_writer *w;
+	struct rf_error err;
+	struct rf_journal j;
+	(void)state;
+
+	rf_error_clear(&err);
+	assert_int_equal(rf_journal_create_tables(tmp, &h, 2, tables, &w, &err), 0);
+	assert_int_equal(
+	    rf_journal_add_create(w, "CREATE TABLE \"users\" (\n\t\"id\" bigint)", &err), 0);
+	rf_journal_use_table(w, 1);
+	assert_int_equal(rf_journal_add_create(w, "CREATE TABLE \"orders\" (\"id\" bigint)", &err),
+	                 0);
+	rf_journal_use_table(w, 0);
+	assert_int_equal(rf_journal_add(w, RF_OP_INSERT, row, NULL, row, &err), 0);
+	assert_int_equal(rf_journal_prepare(w, "postgres:1", &err), 0);
+	assert_int_equal(rf_journal_commit(w, &err), 0);
+	path = strdup(rf_journal_writer_path(w));
+	rf_journal_writer_free(w);
+	text = rf_test_slurp(path);
+	assert_non_null(strstr(text,
+	                       "{\"op\":\"create\",\"table\":\"users\",\"ddl\":"
+	                       "\"CREATE TABLE \\\"users\\\" (\\n\\t\\\"id\\\" bigint)\"}\n"));
+	assert_non_null(strstr(text, "\"state\":\"committed\",\"ops\":3"));
+	free(text);
+
+	rf_test_journal_load(path, &j);
+	assert_true(j.seal_ok);
+	assert_int_equal(j.nops, 1);
+	assert_int_equal(j.created_tables.len, 2);
+	assert_string_equal(j.created_tables.items[0], "users");
+	assert_string_equal(j.created_tables.items[1], "orders");
+	assert_true(rf_test_cell_is(&j.ops[0].after[1], "Zoë", strlen("Zoë")));
+	rf_journal_free(&j);
+	free(path);
+	rf_test_rmtree(tmp);
+}
+
 /* A version 2 op line without its table, or of a table the header does
  * not list, is not a journal undo can trust. */
 static void journal_v2_op_of_an_unlisted_table_is_refused(void **state)
@@ -149,6 +199,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(journal_of_two_tables_reads_back_per_table),
+	    cmocka_unit_test(journal_create_ops_read_back_as_created_tables),
 	    cmocka_unit_test(journal_v2_op_of_an_unlisted_table_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1031,6 +1031,7 @@ const struct rf_db_ops rf_mysql_ops = {
     .dialect = my_dialect,
     .has_returning = true,
     .has_schemas = false,
+    .ddl_commits = true,
     .is_server = true,
     .bytes_form = {"0x", "", true},
     .connect = my_connect,

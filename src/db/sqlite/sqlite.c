@@ -231,6 +231,16 @@ void sq_quote_ident(struct rf_buf *out, const char *ident)
 	rf_buf_addc(out, '"');
 }
 
+/* SQLite defers no single constraint: every foreign key's check moves
+ * to COMMIT (PRAGMA defer_foreign_keys, reset when the transaction
+ * ends), whatever name says. */
+static void sqlite_defer_constraint(struct rf_db *db, const char *name, struct rf_buf *out)
+{
+	(void)db;
+	(void)name;
+	rf_buf_adds(out, "PRAGMA defer_foreign_keys = ON");
+}
+
 static void sqlite_quote_ident(struct rf_db *db, const char *ident, struct rf_buf *out)
 {
 	(void)db;
@@ -956,6 +966,7 @@ const struct rf_db_ops rf_sqlite_ops = {
     .prepare = sqlite_prepare,
     .tx_outcome = sqlite_tx_outcome,
     .quote_ident = sqlite_quote_ident,
+    .defer_constraint = sqlite_defer_constraint,
     .quote_literal = sqlite_quote_literal,
     .placeholder = sqlite_placeholder,
     .hash_column = sq_hash_column,

@@ -1,0 +1,227 @@
+#!/bin/bash
+# rowferry copy --all --create (DESIGN §13): the application's SQLite
+# database (app_db.sh, plus an audit table whose default does not
+# translate) into an empty PostgreSQL database: every table created with
+# the mapped types, keys and foreign keys inside the copy's transaction,
+# the self-reference loaded as it is (no NULL-then-UPDATE), each table
+# journaled as a create op before it runs, every table's diff empty, undo
+# dropping the tables again (refused while a created table holds a row the
+# copy did not write); killed midway (kill -9, its connection terminated):
+# no table and no row; PostgreSQL -> SQLite; PostgreSQL -> MariaDB, whose
+# DDL commits: a failure leaves no created table behind and the journal
+# aborted, undo drops them.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/app_db.sh"
+
+PGC=${RF_TEST_PG_DEV_URL/\/rf_dev\?//rf_create_to?}
+PGS=${RF_TEST_PG_DEV_URL/\/rf_dev\?//rf_create_from?}
+MYC=${RF_TEST_MY_DEV_URL/\/rf_dev\?//rf_create_to?}
+
+SRC=$T/app.db
+make_app_db "$SRC"
+sqlite3 "$SRC" "CREATE TABLE audit (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id),
+  at TEXT NOT NULL DEFAULT (strftime('%s', 'now')), what TEXT);
+INSERT INTO audit VALUES (1, 1, '1700000000', 'login'), (2, NULL, '1700000001', ''), (3, 2, '1700000002', NULL);"
+tables="$app_tables audit"
+mkdir -p "$T/undo"
+
+q() { # URL SQL
+	case $1 in
+	postgres*) pg "$1" "$2" ;;
+	mysql* | mariadb*) my "$1" "$2" ;;
+	sqlite:*) sq "${1#sqlite:}" "$2" ;;
+	esac
+}
+counts() { # URL
+	local t
+	for t in $tables; do printf '%s=%s;' "$t" "$(q "$1" "SELECT count(*) FROM $t")"; done
+}
+pg_tables() { # URL: the tables of its public schema
+	pg "$1" "SELECT coalesce(string_agg(table_name, ',' ORDER BY table_name), '')
+		FROM information_schema.tables WHERE table_schema = 'public'"
+}
+fresh_pg() { # DB
+	pg "$RF_TEST_PG_DEV_URL" "DROP DATABASE IF EXISTS $1" >/dev/null
+	pg "$RF_TEST_PG_DEV_URL" "CREATE DATABASE $1" >/dev/null
+}
+diffs_empty() { # LABEL FROM TO
+	local t
+	for t in $tables; do
+		rf diff "$t" --from "$2" --to "$3" --format json
+		assert_eq "$1: diff $t: exit 0, no difference" "0 0 0 0" \
+			"$rc $(grep -c '"status":"only_source"' "$T/out") $(grep -c '"status":"only_target"' "$T/out") $(grep -c '"status":"changed"' "$T/out")"
+	done
+}
+
+# ---- SQLite -> an empty PostgreSQL database ---------------------------------
+fresh_pg rf_create_to
+
+rf copy --all --from "sqlite:$SRC" --to "$PGC" --yes --undo-dir "$T/undo"
+assert_eq "without --create: refused, exit 2" 2 "$rc"
+assert_contains "without --create: says so" "create them with --create" "$(cat "$T/err")"
+
+rf copy --all --create --from "sqlite:$SRC" --to "$PGC" --dry-run
+assert_eq "--dry-run: exit 0" 0 "$rc"
+cp "$T/out" "$T/dry"
+assert_eq "--dry-run: a CREATE TABLE per table, in the transaction, before the data" "7 yes" \
+	"$(grep -c '^CREATE TABLE ' "$T/dry") $(awk '/^BEGIN;$/ { b = NR } /^CREATE TABLE "users"/ { c = NR }
+		/^COPY / && !d { d = NR } END { print (b < c && c < d) ? "yes" : "no" }' "$T/dry")"
+assert_eq "--dry-run: the foreign keys after the data, before COMMIT" "6 yes" \
+	"$(grep -c '^ALTER TABLE .* FOREIGN KEY' "$T/dry") $(awk '/^ALTER TABLE/ { a = NR } /^COPY / { d = NR }
+		/^COMMIT;$/ { c = NR } END { print (d < a && a < c) ? "yes" : "no" }' "$T/dry")"
+assert_contains "--dry-run: the mapped types" '"created_at" timestamp NOT NULL' "$(cat "$T/dry")"
+assert_contains "--dry-run: the untranslatable default's warning" "--   warning: at: default" "$(cat "$T/dry")"
+assert_not_contains "--dry-run: the self-reference is not broken" "cycle broken" "$(cat "$T/dry")"
+assert_eq "--dry-run: nothing created" "" "$(pg_tables "$PGC")"
+
+rf copy --all --create --from "sqlite:$SRC" --to "$PGC" --yes --undo-dir "$T/undo" --report "$T/report.json"
+assert_eq "copy --create: exit 0" 0 "$rc"
+sed -n '/^table /,/^total /s/^/# /p' "$T/out"
+assert_contains "copy --create: every row inserted, none updated (no cycle broken)" \
+	"19528 inserted, 0 updated, 0 deleted" "$(cat "$T/out")"
+assert_eq "copy --create: every table created" "audit,categories,order_items,orders,products,settings,users" \
+	"$(pg_tables "$PGC")"
+assert_eq "copy --create: every row there" "$(counts "sqlite:$SRC")" "$(counts "$PGC")"
+assert_eq "copy --create: every table verified by count and checksum" "7 7" \
+	"$(jq -r '"\(.tables | length) \([.tables[] | select(.verified == "count, checksum")] | length)"' "$T/report.json")"
+assert_eq "mapped types" "timestamp without time zone boolean bytea numeric character varying bigint" \
+	"$(pg "$PGC" "SELECT string_agg(data_type, ' ' ORDER BY k) FROM (VALUES (1, 'users', 'created_at'),
+		(2, 'users', 'active'), (3, 'products', 'photo'), (4, 'products', 'price'),
+		(5, 'users', 'email'), (6, 'order_items', 'qty')) v(k, t, c)
+		JOIN information_schema.columns ON table_name = t AND column_name = c")"
+assert_eq "keys: primary, unique, foreign" "p=7 u=3 f=6" \
+	"$(pg "$PGC" "SELECT 'p=' || count(*) FILTER (WHERE contype = 'p') || ' u=' ||
+		count(*) FILTER (WHERE contype = 'u') || ' f=' || count(*) FILTER (WHERE contype = 'f')
+		FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE nspname = 'public'")"
+assert_eq "the self-reference: a foreign key of users to itself" "users_manager_id_fkey users" \
+	"$(pg "$PGC" "SELECT conname || ' ' || confrelid::regclass FROM pg_constraint
+		WHERE conrelid = 'users'::regclass AND contype = 'f'")"
+assert_eq "INTEGER PRIMARY KEY: an identity" "YES" \
+	"$(pg "$PGC" "SELECT is_identity FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'id'")"
+assert_eq "the index" "orders_placed" "$(pg "$PGC" "SELECT indexname FROM pg_indexes WHERE tablename = 'orders' AND indexname NOT LIKE '%pkey'")"
+assert_eq "the self-reference kept" "499" \
+	"$(pg "$PGC" "SELECT count(*) FROM users u JOIN users m ON m.id = u.manager_id")"
+journal=$(sed -n 's/^journal: //p' "$T/out")
+assert_eq "journal: a create op per table before the first row" "7 2-8" \
+	"$(grep -c '"op":"create"' "$journal") $(grep -n '"op":"create"' "$journal" | sed -n '1s/:.*//p;$s/:.*//p' | paste -sd-)"
+assert_eq "journal: the create op holds the DDL" "users true" \
+	"$(grep '"op":"create","table":"users"' "$journal" | jq -r '"\(.table) \(.ddl | startswith("CREATE TABLE \"users\""))"')"
+assert_eq "journal committed" committed "$(tail -1 "$journal" | jq -r .state)"
+diffs_empty "sqlite->postgres" "sqlite:$SRC" "$PGC"
+
+# undo: refused while a created table holds a row the copy did not write
+pg "$PGC" "INSERT INTO settings VALUES ('extra', 'x')"
+rf undo "$journal" --to "$PGC" --yes
+assert_eq "undo with a foreign row in a created table: refused, exit 3" 3 "$rc"
+assert_contains "undo refused: names the table" "settings, which the copy created, holds rows" "$(cat "$T/err")"
+assert_eq "undo refused: nothing changed" "19529" \
+	"$(pg "$PGC" "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM orders) + (SELECT count(*) FROM order_items) +
+		(SELECT count(*) FROM products) + (SELECT count(*) FROM categories) + (SELECT count(*) FROM settings) + (SELECT count(*) FROM audit)")"
+pg "$PGC" "DELETE FROM settings WHERE name = 'extra'"
+rf undo "$journal" --to "$PGC" --yes
+assert_eq "undo: exit 0" 0 "$rc"
+assert_eq "undo: no table left" "" "$(pg_tables "$PGC")"
+assert_eq "undo: journal undone" undone "$(tail -1 "$journal" | jq -r .state)"
+
+# ---- killed midway: no table, no row --------------------------------------
+# settings exists already (the rest is created), held in SHARE mode by
+# another session: the copy has created the other tables and loaded two
+# when it waits on it; then rowferry is killed, or its connection ended
+kill_mid_copy() { # LABEL kill|terminate
+	local label=$1 w="" i pid locker journal
+	fresh_pg rf_create_to
+	"$ROWFERRY" ddl settings --from "sqlite:$SRC" --to "$PGC" | pgf "$PGC"
+	rm -rf "$T/undo-kill"
+	psql -X -q "$PGC" -c "BEGIN" -c "LOCK TABLE settings IN SHARE MODE" -c "SELECT pg_sleep(60)" \
+		-c "COMMIT" >/dev/null &
+	locker=$!
+	sleep 0.3
+	"$ROWFERRY" copy --all --create --from "sqlite:$SRC" --to "$PGC" --yes --undo-dir "$T/undo-kill" \
+		>"$T/kout" 2>&1 </dev/null &
+	pid=$!
+	for i in $(seq 1 600); do
+		w=$(pg "$PGC" "SELECT pid FROM pg_stat_activity WHERE datname = 'rf_create_to'
+			AND application_name = 'rowferry' AND wait_event_type = 'Lock'")
+		[ -n "$w" ] && break
+		sleep 0.05
+	done
+	assert_eq "$label: the copy waits on settings" yes "$([ -n "$w" ] && echo yes || echo no)"
+	assert_eq "$label: by then the tables were created (a create op each)" 6 \
+		"$(cat "$T"/undo-kill/*.jsonl | grep -c '"op":"create"')"
+	case $2 in
+	kill) kill -9 "$pid" || true ;;
+	terminate) pg "$PGC" "SELECT pg_terminate_backend($w)" >/dev/null ;;
+	esac
+	wait "$pid" || true
+	pg "$PGC" "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'rf_create_to'
+		AND pid <> pg_backend_pid() AND query LIKE '%pg_sleep%'" >/dev/null
+	wait "$locker" || true
+	for i in $(seq 1 100); do
+		[ -z "$(pg "$PGC" "SELECT pid FROM pg_stat_activity WHERE datname = 'rf_create_to'
+			AND application_name = 'rowferry'")" ] && break
+		sleep 0.05
+	done
+	assert_eq "$label: no created table left" "settings" "$(pg_tables "$PGC")"
+	assert_eq "$label: no row" 0 "$(pg "$PGC" "SELECT count(*) FROM settings")"
+	journal=$(find "$T/undo-kill" -name '*.jsonl' | head -1)
+	if [ "$(jq -r 'select(.state) | .state' "$journal" | tail -1)" = pending ]; then
+		rf undo "$journal" --to "$PGC" --yes
+		assert_contains "$label: the pending journal settled as not committed" "did not commit" "$(cat "$T/out")"
+	fi
+	assert_eq "$label: journal aborted" aborted "$(tail -1 "$journal" | jq -r .state)"
+}
+kill_mid_copy "kill -9 midway" kill
+kill_mid_copy "connection terminated midway" terminate
+
+# ---- PostgreSQL as the source -----------------------------------------------
+fresh_pg rf_create_from
+rf copy --all --create --from "sqlite:$SRC" --to "$PGS" --yes --undo-dir "$T/undo"
+assert_eq "postgres as a source: loaded" 0 "$rc"
+
+sq "$T/from_pg.db" "PRAGMA user_version = 0"
+rf copy --all --create --from "$PGS" --to "sqlite:$T/from_pg.db" --yes --undo-dir "$T/undo"
+assert_eq "postgres->sqlite: exit 0" 0 "$rc"
+assert_contains "postgres->sqlite: every row, none updated" "19528 inserted, 0 updated, 0 deleted" "$(cat "$T/out")"
+assert_eq "postgres->sqlite: the foreign keys in CREATE TABLE" 6 \
+	"$(for t in $tables; do sq "$T/from_pg.db" "SELECT count(*) FROM pragma_foreign_key_list('$t')"; done | awk "{ s += \$1 } END { print s }")"
+assert_eq "postgres->sqlite: foreign keys hold" "" "$(sq "$T/from_pg.db" "PRAGMA foreign_key_check")"
+journal=$(sed -n 's/^journal: //p' "$T/out")
+diffs_empty "postgres->sqlite" "$PGS" "sqlite:$T/from_pg.db"
+rf undo "$journal" --to "sqlite:$T/from_pg.db" --yes
+assert_eq "postgres->sqlite: undo: exit 0" 0 "$rc"
+assert_eq "postgres->sqlite: undo: no table left" "" "$(sq "$T/from_pg.db" "SELECT name FROM sqlite_master WHERE type = 'table'")"
+
+# ---- PostgreSQL -> MariaDB: DDL commits --------------------------------------
+my_tables() { my "$MYC" "SELECT coalesce(group_concat(table_name ORDER BY CAST(table_name AS BINARY)), '')
+	FROM information_schema.tables WHERE table_schema = 'rf_create_to'"; }
+my "$RF_TEST_MY_DEV_URL" "DROP DATABASE IF EXISTS rf_create_to; CREATE DATABASE rf_create_to"
+
+# a value MariaDB rejects in the last tables: the tables were created and
+# are dropped again, exactly those
+my "$MYC" "CREATE TABLE keep_me (id int PRIMARY KEY)"
+pg "$PGS" "INSERT INTO orders VALUES (6001, 1, 'infinity', false, 'not a MariaDB datetime')"
+rf copy --all --create --from "$PGS" --to "$MYC" --yes --undo-dir "$T/undo-my"
+assert_eq "postgres->mariadb, a value refused: exit 2" 2 "$rc"
+assert_contains "postgres->mariadb, a value refused: says why" "placed_at" "$(cat "$T/err")"
+assert_contains "postgres->mariadb: the summary says the tables come first" \
+	"7 tables created first (mysql commits DDL)" "$(cat "$T/out")"
+journal=$(find "$T/undo-my" -name '*.jsonl' | head -1)
+assert_eq "postgres->mariadb, a value refused: the tables were created (journaled)" 7 \
+	"$(grep -c '"op":"create"' "$journal")"
+assert_eq "postgres->mariadb, a value refused: no created table left" "keep_me" "$(my_tables)"
+assert_eq "postgres->mariadb, a value refused: journal aborted" aborted "$(tail -1 "$journal" | jq -r .state)"
+pg "$PGS" "DELETE FROM orders WHERE id = 6001"
+
+rf copy --all --create --from "$PGS" --to "$MYC" --yes --undo-dir "$T/undo-my"
+assert_eq "postgres->mariadb: exit 0" 0 "$rc"
+assert_contains "postgres->mariadb: every row" "19528 inserted" "$(cat "$T/out")"
+journal=$(sed -n 's/^journal: //p' "$T/out")
+assert_eq "postgres->mariadb: every table created" "audit,categories,keep_me,order_items,orders,products,settings,users" "$(my_tables)"
+assert_eq "postgres->mariadb: the foreign keys" 6 \
+	"$(my "$MYC" "SELECT count(*) FROM information_schema.referential_constraints WHERE constraint_schema = 'rf_create_to'")"
+diffs_empty "postgres->mariadb" "$PGS" "$MYC"
+rf undo "$journal" --to "$MYC" --yes
+assert_eq "postgres->mariadb: undo: exit 0" 0 "$rc"
+assert_eq "postgres->mariadb: undo drops the created tables" "keep_me" "$(my_tables)"
+
+finish
