@@ -339,6 +339,14 @@ void rf_set_preview_summary(const struct rf_set_plan *sp, const struct rf_db *sr
 	rf_buf_printf(out, "-- %zu to insert, %zu to update, %zu to delete in all\n",
 	              rf_set_plan_count(sp, RF_OP_INSERT), rf_set_plan_count(sp, RF_OP_UPDATE),
 	              rf_set_plan_count(sp, RF_OP_DELETE));
+	if (dst->planned && dst->ops->ddl_commits)
+		rf_buf_printf(out,
+		              "-- %zu tables created first (%s commits DDL), dropped again "
+		              "if the copy fails\n",
+		              dst->planned->len, dst->ops->engine);
+	else if (dst->planned)
+		rf_buf_printf(out, "-- %zu tables created in the same transaction\n",
+		              dst->planned->len);
 }
 
 void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src, struct rf_db *dst,
@@ -351,10 +359,7 @@ void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src
 	if (rf_set_plan_nops(sp) == 0)
 		goto out;
 	if (dst->planned && dst->ops->ddl_commits) {
-		rf_buf_printf(out,
-		              "-- %zu tables created first (%s commits DDL), dropped again "
-		              "if the copy fails:\n",
-		              dst->planned->len, dst->ops->engine);
+		rf_buf_adds(out, "-- the tables, created (and committed) before the data:\n");
 		rf_all_create_script(dst->planned, true, out);
 	}
 	rf_buf_adds(out, "BEGIN;\n");

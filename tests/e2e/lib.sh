@@ -40,13 +40,18 @@ rf_servers_state() {
 			-c "SELECT gid, database FROM pg_prepared_xacts" 2>&1 | sed 's/^/#   /'
 	fi
 }
-rf_watchdog() {
-	local limit=${RF_TEST_CMD_TIMEOUT:-600} self=$BASHPID p said=
+rf_watchdog() { # TEST_SHELL_PID
+	local limit=${RF_TEST_CMD_TIMEOUT:-600} self=$BASHPID p said= tick=0
 	trap 'kill "${nap:-}" 2>/dev/null; exit 0' TERM
 	while :; do
-		sleep 10 >/dev/null 2>&1 &
+		# The watcher holds ctest's output pipe: it must not outlive its
+		# test, even when nothing killed it (ctest waits for the pipe).
+		kill -0 "$1" 2>/dev/null || exit 0
+		sleep 1 >/dev/null 2>&1 &
 		nap=$!
 		wait "$nap"
+		tick=$((tick + 1))
+		[ $((tick % 10)) -eq 0 ] || continue
 		for p in $(rf_hung "$limit" "$self"); do
 			[ -r "/proc/$p/cmdline" ] || continue
 			echo "# hung over $limit s (pid $p): $(tr '\0' ' ' </proc/"$p"/cmdline | cut -c1-300)"
@@ -61,9 +66,21 @@ rf_watchdog() {
 		done
 	done
 }
-rf_watchdog </dev/null &
+rf_watchdog $$ </dev/null &
 RF_WATCHDOG=$!
-trap 'kill "$RF_WATCHDOG" 2>/dev/null; wait "$RF_WATCHDOG" 2>/dev/null; rm -rf "$T"' EXIT
+# One EXIT trap for the test: a test or helper library that needs its own
+# cleanup adds it with rf_at_exit instead of replacing the trap (a replaced
+# trap left the watcher running and ctest waiting on it for 900 s).
+RF_AT_EXIT=()
+rf_at_exit() { RF_AT_EXIT+=("$1"); }
+rf_exit() {
+	local c
+	for c in "${RF_AT_EXIT[@]}"; do eval "$c" || true; done
+	kill "$RF_WATCHDOG" 2>/dev/null
+	wait "$RF_WATCHDOG" 2>/dev/null
+	rm -rf "$T"
+}
+trap rf_exit EXIT
 fails=0
 passes=0
 

@@ -14,7 +14,7 @@ small=$T/small
 mkdir -p "$small"
 limit=""
 if mount -t tmpfs -o size=1m rowferry-test "$small" 2>/dev/null; then
-	trap 'umount "$small" 2>/dev/null; rm -rf "$T"' EXIT
+	rf_at_exit 'umount "$small" 2>/dev/null'
 else
 	limit=1024 # KiB (ulimit -f counts 1 KiB blocks here)
 fi

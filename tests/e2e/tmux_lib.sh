@@ -6,7 +6,7 @@
 TMUX_SOCK=rf-console-$$
 unset TMUX
 tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null || true; rm -rf "$T"' EXIT
+rf_at_exit 'tm kill-server 2>/dev/null'
 
 # tstart CMD: a session running CMD (a shell command) in a 120x30 window
 tstart() {
