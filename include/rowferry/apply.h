@@ -142,6 +142,14 @@ int rf_apply_begin(struct rf_db *target, const struct rf_db *source,
  * with the reason, res->status set; later steps and the commit fail. */
 int rf_apply_step(struct rf_apply_tx *tx, const struct rf_plan *p, struct rf_error *err);
 
+/* Journals a sequence op (journal.h) of p's table, between steps: column's
+ * generator gave `before` next and is about to give `after`
+ * (identity.h). Before the statement that moves it runs. 0, or -1 with
+ * err (nothing journaled yet: the transaction has no journal; or the
+ * journal failed: then rolled back, FAILED). */
+int rf_apply_journal_sequence(struct rf_apply_tx *tx, const struct rf_plan *p, const char *column,
+                              long long before, long long after, struct rf_error *err);
+
 /* Ends the transaction: the prepared line, COMMIT, the committed line
  * (DESIGN §6). Returns 0 (DONE, or NOTHING when no step wrote: rolled
  * back, no journal), 1 when cancelled, -1 on error (as rf_apply). */

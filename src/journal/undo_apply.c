@@ -1,11 +1,13 @@
 /* undo_apply.c - the reverse statements of a journal and the transaction
  * that runs them (undo.h). Statements are built by the same renderer as a
  * copy's (render.h): placeholders for execution, literals for showing. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "render.h"
 #include "rowferry/config.h"
+#include "rowferry/identity.h"
 #include "rowferry/undo.h"
 #include "undo_internal.h"
 
@@ -243,6 +245,31 @@ static int run(struct rf_db *db, const struct rf_stmts *stmts, const struct rf_u
 	return cancelled(o, *done, total) ? 1 : 0;
 }
 
+/* The journal's sequence ops, last first: each generator set back
+ * (identity.h). in_tx: inside the undo's transaction (PostgreSQL), else
+ * after its COMMIT (MariaDB, whose ALTER TABLE commits implicitly). */
+static int restore_sequences(struct rf_undo *u, struct rf_db *db, bool in_tx, struct rf_error *err)
+{
+	size_t i;
+	for (i = u->journal.nseqs; i-- > 0;) {
+		const struct rf_journal_sequence *sq = &u->journal.seqs[i];
+		if (rf_identity_restore(db, &u->tables[sq->table].info, sq->column, sq->before,
+		                        in_tx, NULL, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+void rf_undo_sequences_text(const struct rf_undo *u, struct rf_db *target, struct rf_buf *out)
+{
+	size_t i;
+	for (i = u->journal.nseqs; u->tables && i-- > 0;) {
+		const struct rf_journal_sequence *sq = &u->journal.seqs[i];
+		rf_identity_restore_text(target, &u->tables[sq->table].info, sq->column, sq->before,
+		                         out);
+	}
+}
+
 void rf_undo_opts_init(struct rf_undo_opts *o, const struct rf_config *cfg)
 {
 	memset(o, 0, sizeof *o);
@@ -296,7 +323,7 @@ int rf_undo_apply(struct rf_undo *u, struct rf_db *target, const struct rf_undo_
 		rc = r;
 		goto fail;
 	}
-	if (rf_db_commit(target, err) != 0)
+	if (restore_sequences(u, target, true, err) != 0 || rf_db_commit(target, err) != 0)
 		goto fail;
 	path = rf_xstrdup(u->journal.path);
 	rc = rf_journal_mark(
@@ -304,6 +331,12 @@ int rf_undo_apply(struct rf_undo *u, struct rf_db *target, const struct rf_undo_
 	    u->ndrifted ? "forced: rows changed since the copy were left alone" : NULL, err);
 	u->journal.state = RF_JOURNAL_UNDONE;
 	free(path);
+	if (rc == 0 && restore_sequences(u, target, false, err) != 0) {
+		size_t n = strlen(err->msg);
+		snprintf(err->msg + n, sizeof err->msg - n,
+		         " (the rows are undone; the AUTO_INCREMENT was not set back)");
+		rc = -1;
+	}
 	rf_stmts_free(&stmts);
 	return rc;
 fail:
