@@ -76,6 +76,8 @@ struct rf_apply_opts {
 	void (*step_done)(void *ctx, const struct rf_plan *step); /* rf_set_apply:
 	                                        after each step that succeeded
 	                                        (ctx: verify_ctx); NULL: none */
+	/* rf_set_apply: before each step (ctx: verify_ctx); NULL: none */
+	void (*step_begin)(void *ctx, const struct rf_plan *step);
 };
 /* Zeroes o and fills what the config says: undo_dir, lock and statement
  * timeouts. The front ends then add progress, cancel and warnings. */

@@ -368,6 +368,8 @@ int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struc
 		}
 	}
 	for (i = 0; i < n && rc == 0; i++) {
+		if (o->step_begin)
+			o->step_begin(o->verify_ctx, steps[i]);
 		rc = rf_apply_step(tx, steps[i], err);
 		if (rc == 0 && o->step_done)
 			o->step_done(o->verify_ctx, steps[i]);
