@@ -13,7 +13,10 @@
  *   PostgreSQL  ALTER SEQUENCE .. RESTART WITH max + 1 on the column's
  *               sequence (identity and serial alike), journaled before it
  *               runs. Unlike setval(), it is transactional: a copy rolled
- *               back, or killed, leaves the sequence where it was.
+ *               back, or killed, leaves the sequence where it was. It is
+ *               the owner's: a user who does not own the sequence moves it
+ *               with setval(), which a rolled back copy leaves moved (a gap
+ *               in the ids, never a collision).
  *   MariaDB     nothing runs: InnoDB moves AUTO_INCREMENT past an explicit
  *               key by itself while the rows load (checked on the server:
  *               INSERT and LOAD DATA alike), and ALTER TABLE would commit
@@ -25,9 +28,11 @@
  *               continues after the largest key by itself.
  *
  * Undo (rf_identity_restore) sets `before` back where no row holds a key
- * at or above it, else the largest key + 1: PostgreSQL inside the undo's
- * transaction; MariaDB after its COMMIT (ALTER TABLE commits implicitly),
- * where the server also never goes below the largest key + 1.
+ * at or above it, else the largest key + 1: inside the undo's transaction
+ * with ALTER SEQUENCE; after its COMMIT with setval (not transactional: a
+ * rolled back undo must not leave it below the rows) and on MariaDB
+ * (ALTER TABLE commits implicitly; the server also never goes below the
+ * largest key + 1).
  */
 #ifndef ROWFERRY_IDENTITY_H
 #define ROWFERRY_IDENTITY_H
@@ -45,6 +50,7 @@ struct rf_identity_col {
 	const char *column;            /* borrowed: t's */
 	char *seq_schema, *seq_name;   /* PostgreSQL: its sequence (owned) */
 	long long increment;
+	bool owned;       /* ... which the user owns (ALTER SEQUENCE), else setval */
 	bool has_before;  /* the generator was read before the load */
 	long long before; /* ... the value it gave next then */
 };
@@ -81,9 +87,9 @@ void rf_identity_preview(const struct rf_set_plan *sp, struct rf_db *db, struct 
 
 /* Undo of a sequence op: sets column's generator of t back to `before`,
  * or the largest key + 1 where a row holds a key at or above it. in_tx:
- * called inside the undo's transaction (PostgreSQL moves there; MariaDB
- * does nothing then and wants a second call with in_tx false, after
- * COMMIT). *next (may be NULL): the value set, 0 when nothing ran.
+ * called inside the undo's transaction (ALTER SEQUENCE moves there;
+ * setval and MariaDB do nothing then and want a second call with in_tx
+ * false, after COMMIT). *next (may be NULL): the value set, 0 when nothing ran.
  * Returns 0, or -1 with err. */
 int rf_identity_restore(struct rf_db *db, const struct rf_table_info *t, const char *column,
                         long long before, bool in_tx, long long *next, struct rf_error *err);

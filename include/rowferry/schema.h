@@ -78,22 +78,25 @@ void rf_schema_map_type(const char *src_engine, const struct rf_column *c, bool 
  * rf_schema_identity_max: "SELECT max(col) FROM t", one row, one column
  * (NULL for an empty table).
  * rf_schema_identity_locate: PostgreSQL: one row (schema, name,
- * increment) of the column's sequence (pg_get_serial_sequence: identity
- * and serial alike), no row where it has none; elsewhere false and nothing
- * appended (the generator is the table's own).
+ * increment, whether the user may act as its owner) of the column's
+ * sequence (pg_get_serial_sequence: identity and serial alike), no row
+ * where it has none; elsewhere false and nothing appended (the generator
+ * is the table's own).
  * rf_schema_identity_read: one row, one column, the value the generator
  * gives next; seq: what locate gave (PostgreSQL), NULL elsewhere. false
  * and nothing appended where the engine keeps none to read (SQLite: a
  * rowid alias always continues after the largest key).
  * rf_schema_identity_set: the statement after which the generator gives
  * `next`. PostgreSQL: ALTER SEQUENCE .. RESTART WITH, which a rollback
- * takes back (setval is not transactional). MariaDB: ALTER TABLE ..
+ * takes back; where the user does not own the sequence, setval(.., next,
+ * false), which it does not (setval is not transactional). MariaDB: ALTER TABLE ..
  * AUTO_INCREMENT, which the server never sets below the largest key + 1;
  * it commits implicitly and is refused inside an XA transaction: run it
  * outside any. false and nothing appended where nothing can be set. */
 struct rf_schema_sequence {
 	const char *schema, *name;
 	long long increment;
+	bool owned; /* the user may ALTER it (else setval) */
 };
 void rf_schema_identity_max(struct rf_db *db, const struct rf_table_info *t, const char *col,
                             struct rf_buf *out);

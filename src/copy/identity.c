@@ -66,9 +66,10 @@ static int locate(struct rf_db *db, struct rf_identity_col *c, struct rf_error *
 	if (db->ops->exec(db, sql.data, 0, NULL, &r, err) != 0)
 		goto out;
 	rc = 0;
-	if (r.nrows < 1 || r.ncols < 3 || r.cells[0].is_null || r.cells[1].is_null ||
+	if (r.nrows < 1 || r.ncols < 4 || r.cells[0].is_null || r.cells[1].is_null ||
 	    !cell_long(&r.cells[2], &c->increment))
 		goto out;
+	c->owned = !r.cells[3].is_null && r.cells[3].len && r.cells[3].data[0] == 't';
 	c->seq_schema = rf_xstrndup(r.cells[0].data, r.cells[0].len);
 	c->seq_name = rf_xstrndup(r.cells[1].data, r.cells[1].len);
 	rc = 1;
@@ -80,7 +81,7 @@ out:
 
 static struct rf_schema_sequence sequence_of(const struct rf_identity_col *c)
 {
-	struct rf_schema_sequence s = {c->seq_schema, c->seq_name, c->increment};
+	struct rf_schema_sequence s = {c->seq_schema, c->seq_name, c->increment, c->owned};
 	return s;
 }
 
@@ -286,8 +287,9 @@ static void preview_col(const struct rf_identity_col *c, struct rf_db *db, struc
 	rf_buf_printf(out,
 	              "-- %s.%s: its sequence gives %lld next; moved past the largest key "
 	              "(%lld), only if it still stands at or below it (journaled; undo sets "
-	              "%lld back)\n",
-	              c->t->display, c->column, c->before, max, c->before);
+	              "%lld back)%s\n",
+	              c->t->display, c->column, c->before, max, c->before,
+	              c->owned ? "" : "; not its owner: setval, which a rollback leaves moved");
 	rf_schema_identity_set(db, c->t, &seq, max + 1, out);
 	rf_buf_adds(out, ";\n");
 }
@@ -333,8 +335,11 @@ int rf_identity_restore(struct rf_db *db, const struct rf_table_info *t, const c
 	if (next)
 		*next = 0;
 	r = locate(db, &c, err);
-	/* PostgreSQL inside the undo's transaction, MariaDB after it */
-	if (r < 0 || r == 0 || (r == 1) != in_tx)
+	/* inside the undo's transaction where the move is transactional
+	 * (ALTER SEQUENCE); after its COMMIT where it is not (setval) or
+	 * commits itself (MariaDB's ALTER TABLE): a rolled back undo must not
+	 * leave it below the rows that stay */
+	if (r <= 0 || (r == 1 && c.owned) != in_tx)
 		goto out;
 	rc = -1;
 	if ((r = read_max(db, t, column, &max, err)) < 0)
@@ -372,7 +377,9 @@ void rf_identity_restore_text(struct rf_db *db, const struct rf_table_info *t, c
 		              "-- %s.%s: its generator set back to give %lld next (or the "
 		              "largest key + 1 where a row holds one at or above it)%s\n",
 		              t->display, column, before,
-		              r == 2 ? ", after COMMIT: ALTER TABLE commits implicitly" : "");
+		              r == 2     ? ", after COMMIT: ALTER TABLE commits implicitly"
+		              : !c.owned ? ", after COMMIT: setval is not transactional"
+		                         : "");
 		if (rf_schema_identity_set(db, t, r == 1 ? &seq : NULL, before, out))
 			rf_buf_adds(out, ";\n");
 	}

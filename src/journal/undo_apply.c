@@ -246,8 +246,9 @@ static int run(struct rf_db *db, const struct rf_stmts *stmts, const struct rf_u
 }
 
 /* The journal's sequence ops, last first: each generator set back
- * (identity.h). in_tx: inside the undo's transaction (PostgreSQL), else
- * after its COMMIT (MariaDB, whose ALTER TABLE commits implicitly). */
+ * (identity.h). in_tx: inside the undo's transaction (ALTER SEQUENCE),
+ * else after its COMMIT (setval, MariaDB's ALTER TABLE: not
+ * transactional). */
 static int restore_sequences(struct rf_undo *u, struct rf_db *db, bool in_tx, struct rf_error *err)
 {
 	size_t i;
@@ -334,7 +335,7 @@ int rf_undo_apply(struct rf_undo *u, struct rf_db *target, const struct rf_undo_
 	if (rc == 0 && restore_sequences(u, target, false, err) != 0) {
 		size_t n = strlen(err->msg);
 		snprintf(err->msg + n, sizeof err->msg - n,
-		         " (the rows are undone; the AUTO_INCREMENT was not set back)");
+		         " (the rows are undone; the identity generator was not set back)");
 		rc = -1;
 	}
 	rf_stmts_free(&stmts);

@@ -596,7 +596,8 @@ bool rf_schema_identity_locate(struct rf_db *db, const struct rf_table_info *t, 
 {
 	if (!is_engine(db, "postgres"))
 		return false;
-	rf_buf_adds(out, "SELECT s.schemaname, s.sequencename, s.increment_by "
+	rf_buf_adds(out, "SELECT s.schemaname, s.sequencename, s.increment_by, "
+	                 "pg_catalog.pg_has_role(s.sequenceowner, 'USAGE') "
 	                 "FROM pg_catalog.pg_sequences s WHERE "
 	                 "pg_catalog.format('%I.%I', s.schemaname, s.sequencename) = ");
 	pg_sequence(db, t, col, out);
@@ -634,11 +635,22 @@ bool rf_schema_identity_set(struct rf_db *db, const struct rf_table_info *t,
                             const struct rf_schema_sequence *seq, long long next,
                             struct rf_buf *out)
 {
-	if (is_engine(db, "postgres") && seq) {
+	if (is_engine(db, "postgres") && seq && seq->owned) {
 		/* not setval(), which a rollback does not take back */
 		rf_buf_adds(out, "ALTER SEQUENCE ");
 		sequence_name(db, seq, out);
 		rf_buf_printf(out, " RESTART WITH %lld", next);
+		return true;
+	}
+	if (is_engine(db, "postgres") && seq) {
+		/* ALTER SEQUENCE is the owner's: others may setval (UPDATE) */
+		struct rf_buf name = RF_BUF_INIT;
+		sequence_name(db, seq, &name);
+		rf_buf_addc(&name, '\0');
+		rf_buf_adds(out, "SELECT pg_catalog.setval(");
+		literal(db, RF_T_TEXT, name.data, out);
+		rf_buf_printf(out, ", %lld, false)", next);
+		rf_buf_free(&name);
 		return true;
 	}
 	if (is_engine(db, "mysql")) {

@@ -121,6 +121,32 @@ rf undo "$journal" --to "$PGI" --yes
 assert_eq "pg: sequence ahead: undo: exit 0" 0 "$rc"
 assert_eq "pg: sequence ahead: undo left it, set the other back" "5000 1" "$(pg_nexts)"
 
+# a user who does not own the sequences (an application's role with
+# rights on the rows and UPDATE on the sequences): ALTER SEQUENCE is the
+# owner's, so the move is a setval(), and undo's comes after its COMMIT
+reset_pg
+pgf "$PGI" <<'SQL'
+DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rf_identity_app') THEN
+	CREATE ROLE rf_identity_app LOGIN; END IF; END $$;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO rf_identity_app;
+GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO rf_identity_app;
+SQL
+APP=${PGI/rowferry@/rf_identity_app@}
+rf copy --all --from "sqlite:$SRC" --to "$APP" --dry-run
+assert_contains "not the owner: --dry-run: a setval" \
+	"SELECT pg_catalog.setval('\"public\".\"users_id_seq\"', 701, false);" "$(cat "$T/out")"
+assert_contains "not the owner: --dry-run: says why" "not its owner: setval" "$(cat "$T/out")"
+rf copy --all --from "sqlite:$SRC" --to "$APP" --yes --undo-dir "$T/undo"
+assert_eq "not the owner: copy: exit 0" 0 "$rc"
+[ "$rc" = 0 ] || cat "$T/err"
+journal=$(sed -n 's/^journal: //p' "$T/out")
+assert_eq "not the owner: the sequences past the largest keys" "701 2499" "$(pg_nexts)"
+assert_eq "not the owner: journaled" 2 "$(jq -r 'select(.op == "sequence") | .op' "$journal" | wc -l)"
+rf undo "$journal" --to "$APP" --yes
+assert_eq "not the owner: undo: exit 0" 0 "$rc"
+[ "$rc" = 0 ] || cat "$T/err"
+assert_eq "not the owner: undo: the sequences give 1 again" "1 1" "$(pg_nexts)"
+
 # ---- PostgreSQL -> MariaDB ----
 reset_pg
 rf copy --all --from "sqlite:$SRC" --to "$PGI" --yes --undo-dir "$T/undo"

@@ -308,6 +308,8 @@ static void pair(const char *src_engine, const char *dst_engine)
 			seq.schema = loc.cells[0].data;
 			seq.name = loc.cells[1].data;
 			seq.increment = strtoll(loc.cells[2].data, NULL, 10);
+			seq.owned = loc.cells[3].data[0] == 't'; /* the test's user made it */
+			assert_true(seq.owned);
 			assert_int_equal(seq.increment, 1);
 		}
 		rf_buf_reset(&sql);
