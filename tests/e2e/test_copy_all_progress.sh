@@ -31,6 +31,12 @@ hold_orders() {
 	locker=$!
 	sleep 0.3
 }
+# ends the hold at once (its session terminated)
+release_orders() {
+	pg "$PGP" "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'rf_progress_to'
+		AND pid <> pg_backend_pid() AND query LIKE '%pg_sleep%'" >/dev/null
+	wait "$locker" || true
+}
 # waits until the copy's session waits on a lock
 wait_blocked() {
 	local i w=""
@@ -44,9 +50,9 @@ wait_blocked() {
 }
 
 # on a terminal (script gives the copy one): the line names the table and
-# counts tables and rows over the copy (held 2 s on orders: past the quiet
+# counts tables and rows over the copy (held on orders past the quiet
 # first second)
-hold_orders 2
+hold_orders 3
 script -qec "'$ROWFERRY' copy --all --from 'sqlite:$SRC' --to '$PGP' --yes --undo-dir '$T/undo'" \
 	/dev/null >"$T/tty" 2>&1 </dev/null || true
 wait "$locker" || true
@@ -77,18 +83,19 @@ assert_eq "undo again: exit 0" 0 "$rc"
 
 # Ctrl-C while the copy waits on orders: once the lock goes, it stops,
 # rolls every table back (users were written already) and aborts the journal
-hold_orders 3
+hold_orders 60
 rm -rf "$T/undo-int"
 "$ROWFERRY" copy --all --from "sqlite:$SRC" --to "$PGP" --yes --undo-dir "$T/undo-int" \
 	>"$T/iout" 2>"$T/ierr" </dev/null &
 pid=$!
 wait_blocked "SIGINT"
 kill -INT "$pid"
+sleep 0.3
+release_orders
 set +e
 wait "$pid"
 irc=$?
 set -e
-wait "$locker" || true
 assert_eq "SIGINT: exit 3 (cancelled)" 3 "$irc"
 assert_contains "SIGINT: says it rolled back" "cancelled" "$(cat "$T/ierr")"
 assert_eq "SIGINT: no row in any table" "0 0" "$(counts)"
