@@ -165,7 +165,8 @@ static void print_sql(const struct rf_undo *u, struct rf_db *db, size_t max)
 	} else {
 		struct rf_buf b = RF_BUF_INIT;
 		rf_undo_sequences_text(u, db, &b);
-		fwrite(b.data, 1, b.len, stdout);
+		if (b.len)
+			fwrite(b.data, 1, b.len, stdout);
 		rf_buf_free(&b);
 		fputs("COMMIT;\n", stdout);
 	}
