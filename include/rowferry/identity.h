@@ -51,6 +51,9 @@ struct rf_identity_col {
 	char *seq_schema, *seq_name;   /* PostgreSQL: its sequence (owned) */
 	long long increment;
 	bool owned;       /* ... which the user owns (ALTER SEQUENCE), else setval */
+	bool deferred;    /* PostgreSQL, before_load: its sequence is looked
+	                     up after the load (a table created in the
+	                     copy's transaction exists only then) */
 	bool has_before;  /* the generator was read before the load */
 	long long before; /* ... the value it gave next then */
 };
@@ -65,11 +68,14 @@ void rf_identity_list_free(struct rf_identity_list *l);
 /* Finds the identity columns sp's inserts write into on db, with the
  * generator each has on db's engine (a PostgreSQL column whose default is
  * not an owned sequence has none: left out), and reads where each
- * stands. Run inside the copy's transaction, before its steps. Returns 0
- * (out filled, possibly empty), or -1 with err; out is the caller's to
- * free in both cases. */
-int rf_identity_find(const struct rf_set_plan *sp, struct rf_db *db, struct rf_identity_list *out,
-                     struct rf_error *err);
+ * stands. before_load: run inside the copy's transaction, before its
+ * steps; a PostgreSQL sequence is then only looked up by
+ * rf_identity_move (deferred), which reads it again there anyway, and its
+ * table may be created by the copy's own steps. Returns 0 (out filled,
+ * possibly empty), or -1 with err; out is the caller's to free in both
+ * cases. */
+int rf_identity_find(const struct rf_set_plan *sp, struct rf_db *db, bool before_load,
+                     struct rf_identity_list *out, struct rf_error *err);
 
 /* After the steps, in the same transaction (tx): moves each generator of
  * l past its column's largest key where it stands at or below it,

@@ -126,8 +126,18 @@ static const struct rf_column *identity_written(const struct rf_plan *p, size_t 
 	return c->identity ? c : NULL;
 }
 
-int rf_identity_find(const struct rf_set_plan *sp, struct rf_db *db, struct rf_identity_list *out,
-                     struct rf_error *err)
+/* Whether the engine keeps c's generator apart (PostgreSQL), to be looked
+ * up after the load, when it is read again anyway. */
+static bool deferrable(struct rf_db *db, const struct rf_identity_col *c)
+{
+	struct rf_buf sql = RF_BUF_INIT;
+	bool apart = rf_schema_identity_locate(db, c->t, c->column, &sql);
+	rf_buf_free(&sql);
+	return apart;
+}
+
+int rf_identity_find(const struct rf_set_plan *sp, struct rf_db *db, bool before_load,
+                     struct rf_identity_list *out, struct rf_error *err)
 {
 	size_t i, k;
 	int r;
@@ -145,6 +155,13 @@ int rf_identity_find(const struct rf_set_plan *sp, struct rf_db *db, struct rf_i
 			c.plan = p;
 			c.t = &p->shape->dst_table;
 			c.column = col->name;
+			if (before_load && deferrable(db, &c)) {
+				c.deferred = true;
+				out->items =
+				    rf_xrealloc(out->items, (out->len + 1) * sizeof *out->items);
+				out->items[out->len++] = c;
+				continue;
+			}
 			r = locate(db, &c, err);
 			if (r == 1 && c.increment <= 0)
 				r = 0; /* a descending sequence: past the largest is not up */
@@ -224,6 +241,20 @@ int rf_identity_move(const struct rf_identity_list *l, struct rf_db *db, struct 
 			return -1;
 		if (r == 0)
 			continue; /* empty: nothing was loaded there */
+		if (c->deferred) {
+			/* its sequence looked up now: the table exists, even one
+			 * created in this transaction */
+			struct rf_identity_col d = *c;
+			d.seq_schema = d.seq_name = NULL;
+			r = locate(db, &d, err);
+			if (r == 1 && d.increment > 0)
+				r = move_sequence(&d, db, tx, max, err);
+			free(d.seq_schema);
+			free(d.seq_name);
+			if (r < 0)
+				return -1;
+			continue;
+		}
 		r = c->seq_name ? move_sequence(c, db, tx, max, err)
 		                : note_moved(c, db, tx, max, err);
 		if (r != 0)
@@ -308,7 +339,7 @@ void rf_identity_preview(const struct rf_set_plan *sp, struct rf_db *db, struct 
 			goto fail;
 		began = true;
 	}
-	if (rf_identity_find(sp, db, &l, &err) != 0)
+	if (rf_identity_find(sp, db, false, &l, &err) != 0)
 		goto fail;
 	for (i = 0; i < l.len && !err.set; i++)
 		preview_col(&l.items[i], db, out, &err);

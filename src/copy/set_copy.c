@@ -357,7 +357,7 @@ int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struc
 	if (rc != 0)
 		goto out;
 	/* where the identity generators stand before the load (identity.h) */
-	if (target->in_tx && rf_identity_find(sp, target, &ids, err) != 0)
+	if (target->in_tx && rf_identity_find(sp, target, true, &ids, err) != 0)
 		rc = fail_tx(tx, res, err);
 	for (i = 0; i < sp->defer.len && target->in_tx && rc == 0; i++) {
 		if (target->ops->exec(target, sp->defer.items[i], 0, NULL, NULL, err) != 0) {
