@@ -46,6 +46,11 @@ struct rf_all_check {
 	size_t len;
 	struct rf_all_table_check *items; /* sp's apply order */
 	double last;                      /* when the last step ended */
+	/* how far the apply has come (rf_all_step_begin / _done), for a
+	 * progress line: */
+	size_t current;   /* the table being written (index in items), or len */
+	size_t steps_ops; /* operations of the steps done */
+	size_t total_ops; /* operations of every step */
 };
 /* Zeroes c and sets it up for sp's tables (names, operations, bytes),
  * borrowing sp, src and dst; the clock of rf_all_step_done starts. */
@@ -54,8 +59,12 @@ void rf_all_check_init(struct rf_all_check *c, const struct rf_set_plan *sp, str
 void rf_all_check_free(struct rf_all_check *c);
 
 /* An rf_apply_opts.step_done callback (ctx: the rf_all_check): the time
- * since the last step is the step's table's. */
+ * since the last step is the step's table's, and its operations are done. */
 void rf_all_step_done(void *ctx, const struct rf_plan *step);
+
+/* An rf_apply_opts.step_begin callback (ctx: the rf_all_check): the step's
+ * table becomes c->current. */
+void rf_all_step_begin(void *ctx, const struct rf_plan *step);
 
 /* Verifies every table of c->sp (above), filling c->items. Returns 0 when
  * every table matches; -1 with err naming the first table that does not,

@@ -76,6 +76,8 @@ struct rf_apply_opts {
 	void (*step_done)(void *ctx, const struct rf_plan *step); /* rf_set_apply:
 	                                        after each step that succeeded
 	                                        (ctx: verify_ctx); NULL: none */
+	/* rf_set_apply: before each step (ctx: verify_ctx); NULL: none */
+	void (*step_begin)(void *ctx, const struct rf_plan *step);
 };
 /* Zeroes o and fills what the config says: undo_dir, lock and statement
  * timeouts. The front ends then add progress, cancel and warnings. */
@@ -145,6 +147,14 @@ int rf_apply_begin(struct rf_db *target, const struct rf_db *source,
  * transaction has then ended: rolled back, the journal (if any) aborted
  * with the reason, res->status set; later steps and the commit fail. */
 int rf_apply_step(struct rf_apply_tx *tx, const struct rf_plan *p, struct rf_error *err);
+
+/* Journals a sequence op (journal.h) of p's table, between steps: column's
+ * generator gave `before` next and is about to give `after`
+ * (identity.h). Before the statement that moves it runs. 0, or -1 with
+ * err (nothing journaled yet: the transaction has no journal; or the
+ * journal failed: then rolled back, FAILED). */
+int rf_apply_journal_sequence(struct rf_apply_tx *tx, const struct rf_plan *p, const char *column,
+                              long long before, long long after, struct rf_error *err);
 
 /* Ends the transaction: the prepared line, COMMIT, the committed line
  * (DESIGN §6). Returns 0 (DONE, or NOTHING when no step wrote: rolled

@@ -13,6 +13,11 @@
  *   {"op":"delete","table":..,"key":{..},"before":{..}}
  *   {"op":"create","table":..,"ddl":"CREATE TABLE .."}   (copy --all --create:
  *                              counted in "ops", kept in created_tables)
+ *   {"op":"sequence","table":..,"column":"id","before":"41","after":"1041"}
+ *                             (an identity generator moved past the keys
+ *                              a copy loaded, identity.h: the value it
+ *                              gave next before and after; undo sets
+ *                              `before` back)
  *   {"state":"prepared","ops":N,"sha256":"<hex>","tx":"<engine>:<id>"}
  *   {"state":"committed","ops":N,"sha256":"<hex>"}
  *
@@ -166,6 +171,11 @@ int rf_journal_add_create(struct rf_journal_writer *w, const char *ddl, struct r
 /* The names of table's source_key (n of them, copied), once per table. */
 void rf_journal_set_source_key(struct rf_journal_writer *w, size_t table, const char *const *names,
                                size_t n);
+/* Appends a sequence op line of table (an index into the header's
+ * tables): column's generator gave `before` next and gives `after` next
+ * once the copy commits (identity.h). Buffered, as op lines are. */
+int rf_journal_add_sequence(struct rf_journal_writer *w, size_t table, const char *column,
+                            long long before, long long after, struct rf_error *err);
 /* A point in a journal that the lines added after it can be taken back to:
  * apply journals inserts it predicts while the load runs, and takes them
  * back if the table turns out not to store what was sent (predict.h). */
@@ -219,6 +229,14 @@ struct rf_journal_op {
 	char *block;            /* owns the bytes of all cells above */
 };
 
+/* A sequence op of a loaded journal (identity.h). */
+struct rf_journal_sequence {
+	size_t table; /* index in the journal's tables */
+	char *column;
+	long long before, after; /* the value the generator gave next */
+	size_t at;               /* row ops journaled before it */
+};
+
 /* A loaded journal. Owns everything; rf_journal_free. */
 struct rf_journal {
 	char *path;
@@ -253,6 +271,11 @@ struct rf_journal {
 	/* the tables its create ops made, in the order they were created
 	 * (copy --all --create; not among ops) */
 	struct rf_strlist created_tables;
+
+	/* sequence op lines, apart from the rows' (nops counts rows only);
+	 * seqs NULL when loaded as a summary */
+	size_t nseqs;
+	struct rf_journal_sequence *seqs;
 };
 
 /* Reads a journal. summary: count the op lines but keep none (for

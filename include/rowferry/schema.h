@@ -71,25 +71,41 @@ void rf_schema_map_type(const char *src_engine, const struct rf_column *c, bool 
                         const char *dst_engine, struct rf_buf *type, struct rf_strlist *warnings);
 
 /* Identity columns after explicit keys were loaded (DESIGN §13): the
- * statements moving the generator past the largest key, for the caller to
- * journal and run. t is the target table (its describe()), col its
+ * statements that read and move a column's generator, for identity.c to
+ * run and journal. t is the target table (its describe()), col its
  * identity column's name.
  *
  * rf_schema_identity_max: "SELECT max(col) FROM t", one row, one column
  * (NULL for an empty table).
+ * rf_schema_identity_locate: PostgreSQL: one row (schema, name,
+ * increment, whether the user may act as its owner) of the column's
+ * sequence (pg_get_serial_sequence: identity and serial alike), no row
+ * where it has none; elsewhere false and nothing appended (the generator
+ * is the table's own).
  * rf_schema_identity_read: one row, one column, the value the generator
- * gives next (what an undo sets back); false and nothing appended where
- * nothing moves (SQLite: a rowid alias always continues after the largest
- * key).
+ * gives next; seq: what locate gave (PostgreSQL), NULL elsewhere. false
+ * and nothing appended where the engine keeps none to read (SQLite: a
+ * rowid alias always continues after the largest key).
  * rf_schema_identity_set: the statement after which the generator gives
- * `next` (PostgreSQL: setval on the column's sequence; MariaDB: ALTER
- * TABLE .. AUTO_INCREMENT, which never goes below the largest key); false
- * and nothing appended where nothing needs to move. */
+ * `next`. PostgreSQL: ALTER SEQUENCE .. RESTART WITH, which a rollback
+ * takes back; where the user does not own the sequence, setval(.., next,
+ * false), which it does not (setval is not transactional). MariaDB: ALTER TABLE ..
+ * AUTO_INCREMENT, which the server never sets below the largest key + 1;
+ * it commits implicitly and is refused inside an XA transaction: run it
+ * outside any. false and nothing appended where nothing can be set. */
+struct rf_schema_sequence {
+	const char *schema, *name;
+	long long increment;
+	bool owned; /* the user may ALTER it (else setval) */
+};
 void rf_schema_identity_max(struct rf_db *db, const struct rf_table_info *t, const char *col,
                             struct rf_buf *out);
-bool rf_schema_identity_read(struct rf_db *db, const struct rf_table_info *t, const char *col,
-                             struct rf_buf *out);
-bool rf_schema_identity_set(struct rf_db *db, const struct rf_table_info *t, const char *col,
-                            long long next, struct rf_buf *out);
+bool rf_schema_identity_locate(struct rf_db *db, const struct rf_table_info *t, const char *col,
+                               struct rf_buf *out);
+bool rf_schema_identity_read(struct rf_db *db, const struct rf_table_info *t,
+                             const struct rf_schema_sequence *seq, struct rf_buf *out);
+bool rf_schema_identity_set(struct rf_db *db, const struct rf_table_info *t,
+                            const struct rf_schema_sequence *seq, long long next,
+                            struct rf_buf *out);
 
 #endif

@@ -3,7 +3,8 @@
  * Undo replays a journal backwards in one transaction on the target,
  * across every table it names (children's inserts, journaled after their
  * parents', are deleted first): inserted rows are deleted, updated rows get their before-image
- * back, deleted rows are inserted again. First it checks, under lock, that every row is still what
+ * back, deleted rows are inserted again, identity generators a copy moved
+ * are set back (identity.h). First it checks, under lock, that every row is still what
  * the copy left (its after-image; deleted rows still absent). Rows changed since are listed and the
  * undo is refused, unless forced: then those rows are left alone and the rest restored.
  *
@@ -110,6 +111,10 @@ int rf_undo_check(struct rf_undo *u, struct rf_db *target, struct rf_error *err)
 void rf_undo_render(const struct rf_undo *u, struct rf_db *target, size_t batch_rows,
                     bool with_text, struct rf_stmts *out);
 
+/* Appends what undo does to the journal's sequence ops (identity.h), as
+ * comments and statements, for showing after rf_undo_render's; empty when
+ * the journal has none. rf_undo_check must have run. */
+void rf_undo_sequences_text(const struct rf_undo *u, struct rf_db *target, struct rf_buf *out);
 /* Undoes: one write transaction, the check again under lock (refused when
  * rows drifted and !o->force), the statements, COMMIT, then an `undone`
  * line in the journal. Returns 0 done, 1 refused or cancelled (err says

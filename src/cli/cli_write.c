@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli_write.h"
+#include "rowferry/all_copy.h"
 
 volatile sig_atomic_t cli_interrupted;
 
@@ -55,6 +56,23 @@ void cli_progress_init(struct cli_progress *p, const char *verb)
 	p->shown = false;
 	p->last = now_seconds();
 	p->verb = verb;
+	p->all = NULL;
+}
+
+/* copy --all: "copy: orders 3/6 tables, 40210/120000 rows (33%)", the
+ * rows of the steps done and of this one. */
+static void all_line(const struct cli_progress *p, enum rf_apply_phase phase, size_t done)
+{
+	const struct rf_all_check *c = p->all;
+	size_t rows = c->steps_ops + (phase == RF_APPLY_WRITING ? done : 0);
+
+	if (phase == RF_APPLY_COMMITTING || c->current >= c->len)
+		fprintf(stderr, "\r%s: %zu tables, %zu rows: committing\033[K", p->verb, c->len,
+		        c->total_ops);
+	else
+		fprintf(stderr, "\r%s: %s %zu/%zu tables, %zu/%zu rows (%d%%)\033[K", p->verb,
+		        c->items[c->current].table, c->current + 1, c->len, rows, c->total_ops,
+		        c->total_ops ? (int)(100.0 * (double)rows / (double)c->total_ops) : 100);
 }
 
 int cli_progress_cb(void *ctx, enum rf_apply_phase phase, size_t done, size_t total)
@@ -73,6 +91,10 @@ int cli_progress_cb(void *ctx, enum rf_apply_phase phase, size_t done, size_t to
 		return 0;
 	p->last = now;
 	p->shown = true;
+	if (p->all) {
+		all_line(p, phase, done);
+		return 0;
+	}
 	fprintf(stderr, "\r%s: %s %zu/%zu rows (%d%%)\033[K", p->verb, what[phase], done, total,
 	        total ? (int)(100.0 * (double)done / (double)total) : 100);
 	return 0;

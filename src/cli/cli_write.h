@@ -23,11 +23,15 @@ bool cli_confirm_write(const char *target, const struct rf_conn_config *conn, bo
 
 /* Progress of apply/undo on stderr, shown only when stderr is a terminal
  * and the job takes a while. ctx: a struct cli_progress. */
+struct rf_all_check;
 struct cli_progress {
 	bool on;
 	bool shown;
 	double last;
-	const char *verb; /* "copy", "undo" */
+	const char *verb;               /* "copy", "undo" */
+	const struct rf_all_check *all; /* copy --all: the line names the table
+	                                   and counts tables and rows over all
+	                                   of them; NULL: this step's rows */
 };
 void cli_progress_init(struct cli_progress *p, const char *verb);
 int cli_progress_cb(void *ctx, enum rf_apply_phase phase, size_t done, size_t total);

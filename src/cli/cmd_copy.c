@@ -287,8 +287,10 @@ static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
 		o.source_sha256 = all->sha256;
 		o.verify = rf_all_verify;
 		o.step_done = rf_all_step_done;
+		o.step_begin = rf_all_step_begin;
 		o.verify_ctx = &all->check;
 		rf_all_check_init(&all->check, set, src, dst);
+		prog.all = &all->check; /* the table and the tables done */
 	}
 	o.warnings = warn; /* shown above: rf_apply refuses on their errors too */
 	o.progress = cli_progress_cb;

@@ -132,12 +132,19 @@ static void print_tables(const struct rf_journal *j)
 	}
 }
 
+/* A sequence op: the identity generator a copy moved (identity.h). */
+static void print_sequence(const struct rf_journal *j, const struct rf_journal_sequence *sq)
+{
+	printf("> sequence %s.%s: next value %lld -> %lld\n", j->tables[sq->table].table,
+	       sq->column, sq->before, sq->after);
+}
+
 static int show_journal(const char *dir, const char *spec)
 {
 	struct rf_journal j;
 	struct rf_error err;
 	char *path;
-	size_t i, n[5] = {0};
+	size_t i, s, n[5] = {0};
 
 	rf_error_clear(&err);
 	path = rf_journal_find(dir, spec, &err);
@@ -168,13 +175,18 @@ static int show_journal(const char *dir, const char *spec)
 		printf("tx:      %s\n", j.tx);
 	printf("rows:    %zu (%zu inserted, %zu updated, %zu deleted)\n", j.nops, n[RF_OP_INSERT],
 	       n[RF_OP_UPDATE], n[RF_OP_DELETE]);
+	if (j.nseqs)
+		printf("sequences: %zu moved past the keys loaded (undo sets them back)\n",
+		       j.nseqs);
 	if (j.rejected) /* a copy through a map with --skip-invalid */
 		printf("rejected: %zu invalid source rows left out, listed in %s.rejects.jsonl\n",
 		       j.rejected, path);
 	putchar('\n');
-	for (i = 0; i < j.nops; i++) {
+	for (i = 0, s = 0; i < j.nops; i++) {
 		const struct rf_journal_op *op = &j.ops[i];
 		const struct rf_journal_table *t = &j.tables[op->table];
+		for (; s < j.nseqs && j.seqs[s].at <= i; s++)
+			print_sequence(&j, &j.seqs[s]);
 		printf("%c %s ",
 		       op->kind == RF_OP_INSERT   ? '+'
 		       : op->kind == RF_OP_DELETE ? '-'
@@ -189,6 +201,8 @@ static int show_journal(const char *dir, const char *spec)
 		if (op->after)
 			print_image(t, "after ", op->after);
 	}
+	for (; s < j.nseqs; s++)
+		print_sequence(&j, &j.seqs[s]);
 	rf_journal_free(&j);
 	free(path);
 	return 0;

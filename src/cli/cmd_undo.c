@@ -166,10 +166,16 @@ static void print_sql(const struct rf_undo *u, struct rf_db *db, size_t max)
 	fputs("BEGIN;\n", stdout);
 	for (i = 0; i < s.len && (max == 0 || i < max); i++)
 		printf("%s;\n", s.items[i].text);
-	if (i < s.len)
+	if (i < s.len) {
 		printf("-- ... %zu more statements (--dry-run shows them all)\n", s.len - i);
-	else
+	} else {
+		struct rf_buf b = RF_BUF_INIT;
+		rf_undo_sequences_text(u, db, &b);
+		if (b.len)
+			fwrite(b.data, 1, b.len, stdout);
+		rf_buf_free(&b);
 		fputs("COMMIT;\n", stdout);
+	}
 	rf_stmts_free(&s);
 }
 

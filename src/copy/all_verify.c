@@ -27,21 +27,39 @@ void rf_all_check_init(struct rf_all_check *c, const struct rf_set_plan *sp, str
 		c->items[i].written = t->plan->nops + (t->deletes ? t->deletes->nops : 0) +
 		                      (t->refs ? t->refs->nops : 0);
 		c->items[i].bytes = t->stats.bytes_received;
+		c->total_ops += c->items[i].written;
 	}
+	c->current = c->len;
 	c->last = now();
+}
+
+/* The index of the table step is a part of, or c->len. */
+static size_t table_of(const struct rf_all_check *c, const struct rf_plan *step)
+{
+	size_t i;
+	for (i = 0; i < c->len; i++) {
+		const struct rf_set_plan_table *it = &c->sp->items[i];
+		if (it->plan == step || it->deletes == step || it->refs == step)
+			break;
+	}
+	return i;
+}
+
+void rf_all_step_begin(void *ctx, const struct rf_plan *step)
+{
+	struct rf_all_check *c = ctx;
+	c->current = table_of(c, step);
 }
 
 void rf_all_step_done(void *ctx, const struct rf_plan *step)
 {
 	struct rf_all_check *c = ctx;
 	double t = now();
-	size_t i;
+	size_t i = table_of(c, step);
 
-	for (i = 0; i < c->len; i++) {
-		const struct rf_set_plan_table *it = &c->sp->items[i];
-		if (it->plan == step || it->deletes == step || it->refs == step)
-			c->items[i].write_seconds += t - c->last;
-	}
+	if (i < c->len)
+		c->items[i].write_seconds += t - c->last;
+	c->steps_ops += step->nops;
 	c->last = t;
 }
 

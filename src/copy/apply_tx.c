@@ -449,6 +449,22 @@ int rf_apply_step(struct rf_apply_tx *tx, const struct rf_plan *p, struct rf_err
 	return rc;
 }
 
+int rf_apply_journal_sequence(struct rf_apply_tx *tx, const struct rf_plan *p, const char *column,
+                              long long before, long long after, struct rf_error *err)
+{
+	int idx = plan_index(tx, p);
+
+	if (tx->state != TX_OPEN || !tx->journal || idx < 0)
+		return rf_error_set(err, tx->db->name,
+		                    "a sequence moved outside the apply's transaction or journal");
+	if (rf_journal_add_sequence(tx->journal, tx->jtable[idx], column, before, after, err) !=
+	    0) {
+		end_tx_err(tx, RF_APPLY_FAILED, err);
+		return -1;
+	}
+	return 0;
+}
+
 /* The commit sequence (DESIGN §6): the engine prepares and names the
  * transaction, the prepared line (with that name and the seal) is made
  * durable, then COMMIT. A crash anywhere leaves a journal the engine can

@@ -70,7 +70,9 @@ static int shape_col_of(const struct rf_plan *p, const char *target_col)
 	return -1;
 }
 
-static void plan_warnings(const struct rf_plan *p, const struct rf_preview_opts *o,
+/* in_set: p is a table of a set copy (rf_set_apply), which moves identity
+ * generators past the keys it loads. */
+static void plan_warnings(const struct rf_plan *p, const struct rf_preview_opts *o, bool in_set,
                           struct rf_warnings *out)
 {
 	const struct rf_diff_shape *sh = p->shape;
@@ -99,11 +101,19 @@ static void plan_warnings(const struct rf_plan *p, const struct rf_preview_opts 
 			                "column %s is generated in the target: the source's values "
 			                "are not written, the target computes its own",
 			                c->name);
-		if (ninserts && tc->identity && inserts_column(p, i))
+		if (ninserts && tc->identity && inserts_column(p, i) && !in_set)
 			rf_warnings_add(out, RF_SEV_WARNING, "identity",
 			                "column %s is an identity/auto-increment column in the "
 			                "target and the inserts write its values explicitly; "
 			                "--exclude %s lets the target number the new rows",
+			                c->name, c->name);
+		else if (ninserts && tc->identity && inserts_column(p, i))
+			/* a set copy moves the generator (identity.h) */
+			rf_warnings_add(out, RF_SEV_INFO, "identity",
+			                "column %s is an identity/auto-increment column in the "
+			                "target and the inserts write its values explicitly: its "
+			                "generator is moved past the largest key before COMMIT "
+			                "(--exclude %s lets the target number the new rows)",
 			                c->name, c->name);
 	}
 	if (p->unwritable)
@@ -568,7 +578,7 @@ int rf_preview_warnings_set(const struct rf_plan *p, struct rf_db *target,
 	if (!o)
 		o = &none;
 	max = o->max_listed ? o->max_listed : PREVIEW_MAX_LISTED;
-	plan_warnings(p, o, out);
+	plan_warnings(p, o, nset > 0, out);
 	if (p->nops == 0)
 		return 0;
 	if (!target->in_tx) {

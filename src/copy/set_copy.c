@@ -6,6 +6,7 @@
 
 #include "rowferry/all_create.h"
 #include "rowferry/config.h"
+#include "rowferry/identity.h"
 #include "rowferry/set_copy.h"
 
 void rf_set_plan_free(struct rf_set_plan *sp)
@@ -383,9 +384,19 @@ void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src
 	}
 	if (dst->planned)
 		rf_all_create_script(dst->planned, false, out);
+	rf_identity_preview(sp, dst, out);
 	rf_buf_adds(out, "COMMIT;\n");
 out:
 	free(steps);
+}
+
+/* Rolls tx back for err (its journal aborted with that reason): FAILED. */
+static int fail_tx(struct rf_apply_tx *tx, struct rf_apply_result *res, const struct rf_error *err)
+{
+	char text[1300];
+	rf_apply_abort(tx, rf_error_text(err, text, sizeof text));
+	res->status = RF_APPLY_FAILED;
+	return -1;
 }
 
 int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struct rf_db *target,
@@ -394,6 +405,7 @@ int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struc
 	const struct rf_plan **steps = rf_xcalloc(3 * sp->len + 1, sizeof *steps);
 	size_t i, n = set_steps(sp, steps);
 	struct rf_apply_opts opts = *o;
+	struct rf_identity_list ids = {0, NULL};
 	struct rf_apply_tx *tx;
 	int rc;
 
@@ -401,6 +413,9 @@ int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struc
 	rc = rf_apply_begin(target, source, steps, n, &opts, res, &tx, err);
 	if (rc != 0)
 		goto out;
+	/* where the identity generators stand before the load (identity.h) */
+	if (target->in_tx && rf_identity_find(sp, target, true, &ids, err) != 0)
+		rc = fail_tx(tx, res, err);
 	for (i = 0; i < sp->defer.len && target->in_tx && rc == 0; i++) {
 		if (target->ops->exec(target, sp->defer.items[i], 0, NULL, NULL, err) != 0) {
 			char text[1300];
@@ -410,27 +425,25 @@ int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struc
 		}
 	}
 	for (i = 0; i < n && rc == 0; i++) {
+		if (o->step_begin)
+			o->step_begin(o->verify_ctx, steps[i]);
 		rc = rf_apply_step(tx, steps[i], err);
 		if (rc == 0 && o->step_done)
 			o->step_done(o->verify_ctx, steps[i]);
 	}
 	if (rc == 0 && target->planned && target->in_tx &&
-	    rf_all_create_finish(target, target->planned, err) != 0) {
-		char text[1300];
-		rf_apply_abort(tx, rf_error_text(err, text, sizeof text));
-		res->status = RF_APPLY_FAILED;
-		rc = -1;
-	}
-	if (rc == 0 && o->verify && target->in_tx && o->verify(o->verify_ctx, err) != 0) {
-		char text[1300];
-		rf_apply_abort(tx, rf_error_text(err, text, sizeof text));
-		res->status = RF_APPLY_FAILED;
-		rc = -1;
-	}
+	    rf_all_create_finish(target, target->planned, err) != 0)
+		rc = fail_tx(tx, res, err);
+	/* the generators past the keys loaded, before the verification */
+	if (rc == 0 && ids.len && target->in_tx && rf_identity_move(&ids, target, tx, err) != 0)
+		rc = fail_tx(tx, res, err);
+	if (rc == 0 && o->verify && target->in_tx && o->verify(o->verify_ctx, err) != 0)
+		rc = fail_tx(tx, res, err);
 	if (rc == 0)
 		rc = rf_apply_commit(tx, err);
 	rf_apply_tx_free(tx);
 out:
+	rf_identity_list_free(&ids);
 	free(steps);
 	return rc;
 }

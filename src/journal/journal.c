@@ -688,6 +688,20 @@ int rf_journal_add_create(struct rf_journal_writer *w, const char *ddl, struct r
 	return flush(w, err);
 }
 
+int rf_journal_add_sequence(struct rf_journal_writer *w, size_t table, const char *column,
+                            long long before, long long after, struct rf_error *err)
+{
+	if (table >= w->ntables)
+		return rf_error_set(err, w->path,
+		                    "a sequence op of a table the header does not list");
+	rf_buf_printf(&w->pending,
+	              "{\"op\":\"sequence\",\"table\":%s,\"column\":", w->tables[table].table);
+	add_json_string(&w->pending, column, strlen(column));
+	rf_buf_printf(&w->pending, ",\"before\":\"%lld\",\"after\":\"%lld\"}\n", before, after);
+	w->nops++;
+	return 0;
+}
+
 int rf_journal_savepoint(struct rf_journal_writer *w, struct rf_journal_savepoint *m,
                          struct rf_error *err)
 {

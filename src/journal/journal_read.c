@@ -123,6 +123,42 @@ static int op_table(struct rf_journal *j, json_t *o, size_t lineno, size_t *t, s
 	return 0;
 }
 
+/* A decimal integer in a JSON string, as sequence lines hold them. */
+static bool json_long(json_t *v, long long *out)
+{
+	const char *s = json_string_value(v);
+	char *end;
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+/* {"op":"sequence","table":..,"column":..,"before":"41","after":"1041"} */
+static int parse_sequence(struct rf_journal *j, json_t *o, size_t lineno, struct rf_error *err)
+{
+	const char *col = json_string_value(json_object_get(o, "column"));
+	struct rf_journal_sequence *sq;
+	long long before, after;
+	size_t ti;
+
+	if (op_table(j, o, lineno, &ti, err) != 0)
+		return -1;
+	if (!col || !*col || !json_long(json_object_get(o, "before"), &before) ||
+	    !json_long(json_object_get(o, "after"), &after))
+		return rf_error_set(
+		    err, j->path, "line %zu: sequence without its column, before or after", lineno);
+	j->seqs = rf_xrealloc(j->seqs, (j->nseqs + 1) * sizeof *j->seqs);
+	sq = &j->seqs[j->nseqs++];
+	sq->table = ti;
+	sq->column = rf_xstrdup(col);
+	sq->before = before;
+	sq->after = after;
+	sq->at = j->nops;
+	return 0;
+}
+
 static int parse_op(struct rf_journal *j, json_t *o, size_t lineno, struct rf_journal_lines *rd,
                     struct rf_error *err)
 {
@@ -406,6 +442,8 @@ int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct
 				j->prepare_problem =
 				    rf_xstrdup("it has op lines after its prepared line");
 			}
+			const char *op = json_string_value(json_object_get(o, "op"));
+			bool seq = op && strcmp(op, "sequence") == 0;
 			nops++;
 			if (is_create(o)) {
 				if (add_created(j, o, lineno, err) != 0) {
@@ -413,8 +451,9 @@ int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct
 					goto out;
 				}
 			} else if (summary) {
-				j->nops++;
-			} else if (parse_op(j, o, lineno, &rd, err) != 0) {
+				j->nops += !seq;
+			} else if (seq ? parse_sequence(j, o, lineno, err) != 0
+			               : parse_op(j, o, lineno, &rd, err) != 0) {
 				json_decref(o);
 				goto out;
 			}
@@ -465,6 +504,9 @@ void rf_journal_free(struct rf_journal *j)
 		free(j->ops[i].block);
 	}
 	free(j->ops);
+	for (i = 0; j->seqs && i < j->nseqs; i++)
+		free(j->seqs[i].column);
+	free(j->seqs);
 	free(j->path);
 	free(j->id);
 	free(j->created);

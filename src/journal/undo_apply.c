@@ -1,11 +1,13 @@
 /* undo_apply.c - the reverse statements of a journal and the transaction
  * that runs them (undo.h). Statements are built by the same renderer as a
  * copy's (render.h): placeholders for execution, literals for showing. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "render.h"
 #include "rowferry/config.h"
+#include "rowferry/identity.h"
 #include "rowferry/undo.h"
 #include "undo_internal.h"
 
@@ -298,6 +300,49 @@ static int undo_created(struct rf_undo *u, struct rf_db *db, bool drop, bool for
 	return rc;
 }
 
+/* The journal's sequence ops, last first: each generator set back
+ * (identity.h). in_tx: inside the undo's transaction (ALTER SEQUENCE),
+ * else after its COMMIT (setval, MariaDB's ALTER TABLE: not
+ * transactional). */
+/* Whether the journal's table t is one the copy created: the undo drops
+ * it, its generator with it (forced, a created table that holds other
+ * rows stays, its generator where those rows' inserts left it). */
+static bool created_table(const struct rf_undo *u, size_t t)
+{
+	const struct rf_strlist *c = &u->journal.created_tables;
+	size_t i;
+	for (i = 0; i < c->len; i++)
+		if (strcmp(c->items[i], u->journal.tables[t].table) == 0)
+			return true;
+	return false;
+}
+
+static int restore_sequences(struct rf_undo *u, struct rf_db *db, bool in_tx, struct rf_error *err)
+{
+	size_t i;
+	for (i = u->journal.nseqs; i-- > 0;) {
+		const struct rf_journal_sequence *sq = &u->journal.seqs[i];
+		if (created_table(u, sq->table))
+			continue;
+		if (rf_identity_restore(db, &u->tables[sq->table].info, sq->column, sq->before,
+		                        in_tx, NULL, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+void rf_undo_sequences_text(const struct rf_undo *u, struct rf_db *target, struct rf_buf *out)
+{
+	size_t i;
+	for (i = u->journal.nseqs; u->tables && i-- > 0;) {
+		const struct rf_journal_sequence *sq = &u->journal.seqs[i];
+		if (created_table(u, sq->table))
+			continue;
+		rf_identity_restore_text(target, &u->tables[sq->table].info, sq->column, sq->before,
+		                         out);
+	}
+}
+
 void rf_undo_opts_init(struct rf_undo_opts *o, const struct rf_config *cfg)
 {
 	memset(o, 0, sizeof *o);
@@ -351,6 +396,8 @@ int rf_undo_apply(struct rf_undo *u, struct rf_db *target, const struct rf_undo_
 		rc = r;
 		goto fail;
 	}
+	if (restore_sequences(u, target, true, err) != 0)
+		goto fail;
 	/* the created tables go in the same transaction where DDL is
 	 * transactional; where it commits (MariaDB), once the rows are gone */
 	r = undo_created(u, target, !target->ops->ddl_commits, o->force, &kept, err);
@@ -371,6 +418,12 @@ int rf_undo_apply(struct rf_undo *u, struct rf_db *target, const struct rf_undo_
 	                     err);
 	u->journal.state = RF_JOURNAL_UNDONE;
 	free(path);
+	if (rc == 0 && restore_sequences(u, target, false, err) != 0) {
+		size_t n = strlen(err->msg);
+		snprintf(err->msg + n, sizeof err->msg - n,
+		         " (the rows are undone; the identity generator was not set back)");
+		rc = -1;
+	}
 	rf_stmts_free(&stmts);
 	return rc;
 fail:

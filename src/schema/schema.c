@@ -574,6 +574,14 @@ static void pg_sequence(struct rf_db *db, const struct rf_table_info *t, const c
 	rf_buf_free(&name);
 }
 
+static void sequence_name(struct rf_db *db, const struct rf_schema_sequence *seq,
+                          struct rf_buf *out)
+{
+	ident(db, seq->schema, out);
+	rf_buf_addc(out, '.');
+	ident(db, seq->name, out);
+}
+
 void rf_schema_identity_max(struct rf_db *db, const struct rf_table_info *t, const char *col,
                             struct rf_buf *out)
 {
@@ -583,16 +591,30 @@ void rf_schema_identity_max(struct rf_db *db, const struct rf_table_info *t, con
 	table_name(db, t, out);
 }
 
-bool rf_schema_identity_read(struct rf_db *db, const struct rf_table_info *t, const char *col,
-                             struct rf_buf *out)
+bool rf_schema_identity_locate(struct rf_db *db, const struct rf_table_info *t, const char *col,
+                               struct rf_buf *out)
 {
-	if (is_engine(db, "postgres")) {
-		/* the next value: after the last one given, or the start */
-		/* after the last value given, or the start when none was */
-		rf_buf_adds(out, "SELECT coalesce(s.last_value + s.increment_by, s.start_value) "
-		                 "FROM pg_catalog.pg_sequences s WHERE "
-		                 "pg_catalog.format('%I.%I', s.schemaname, s.sequencename) = ");
-		pg_sequence(db, t, col, out);
+	if (!is_engine(db, "postgres"))
+		return false;
+	rf_buf_adds(out, "SELECT s.schemaname, s.sequencename, s.increment_by, "
+	                 "pg_catalog.pg_has_role(s.sequenceowner, 'USAGE') "
+	                 "FROM pg_catalog.pg_sequences s WHERE "
+	                 "pg_catalog.format('%I.%I', s.schemaname, s.sequencename) = ");
+	pg_sequence(db, t, col, out);
+	return true;
+}
+
+bool rf_schema_identity_read(struct rf_db *db, const struct rf_table_info *t,
+                             const struct rf_schema_sequence *seq, struct rf_buf *out)
+{
+	if (is_engine(db, "postgres") && seq) {
+		/* pg_sequences says NULL for a sequence not called since a
+		 * RESTART (or ever): the relation itself says what comes next */
+		rf_buf_printf(out,
+		              "SELECT CASE WHEN is_called THEN last_value + %lld ELSE last_value "
+		              "END FROM ",
+		              seq->increment);
+		sequence_name(db, seq, out);
 		return true;
 	}
 	if (is_engine(db, "mysql")) {
@@ -609,17 +631,26 @@ bool rf_schema_identity_read(struct rf_db *db, const struct rf_table_info *t, co
 	return false;
 }
 
-bool rf_schema_identity_set(struct rf_db *db, const struct rf_table_info *t, const char *col,
-                            long long next, struct rf_buf *out)
+bool rf_schema_identity_set(struct rf_db *db, const struct rf_table_info *t,
+                            const struct rf_schema_sequence *seq, long long next,
+                            struct rf_buf *out)
 {
-	if (is_engine(db, "postgres")) {
-		/* given `next - 1` last (so pg_sequences shows it), or nothing yet */
+	if (is_engine(db, "postgres") && seq && seq->owned) {
+		/* not setval(), which a rollback does not take back */
+		rf_buf_adds(out, "ALTER SEQUENCE ");
+		sequence_name(db, seq, out);
+		rf_buf_printf(out, " RESTART WITH %lld", next);
+		return true;
+	}
+	if (is_engine(db, "postgres") && seq) {
+		/* ALTER SEQUENCE is the owner's: others may setval (UPDATE) */
+		struct rf_buf name = RF_BUF_INIT;
+		sequence_name(db, seq, &name);
+		rf_buf_addc(&name, '\0');
 		rf_buf_adds(out, "SELECT pg_catalog.setval(");
-		pg_sequence(db, t, col, out);
-		if (next > 1)
-			rf_buf_printf(out, ", %lld, true)", next - 1);
-		else
-			rf_buf_printf(out, ", %lld, false)", next);
+		literal(db, RF_T_TEXT, name.data, out);
+		rf_buf_printf(out, ", %lld, false)", next);
+		rf_buf_free(&name);
 		return true;
 	}
 	if (is_engine(db, "mysql")) {

@@ -107,6 +107,11 @@ assert_eq "journal: a create op per table before the first row" "7 2-8" \
 assert_eq "journal: the create op holds the DDL" "users true" \
 	"$(grep '"op":"create","table":"users"' "$journal" | jq -r '"\(.table) \(.ddl | startswith("CREATE TABLE \"users\""))"')"
 assert_eq "journal committed" committed "$(tail -1 "$journal" | jq -r .state)"
+assert_eq "journal: the created tables' sequences moved (sequence ops)" "audit,categories,order_items,orders,products,users" \
+	"$(jq -r 'select(.op == "sequence") | .table' "$journal" | sort | paste -sd,)"
+assert_eq "created users: the application's next id is the largest + 1" \
+	"$(sq "$SRC" "SELECT max(id) + 1 FROM users")" \
+	"$(pg "$PGC" "SELECT nextval(pg_get_serial_sequence('users', 'id'))")"
 diffs_empty "sqlite->postgres" "sqlite:$SRC" "$PGC"
 
 # undo: refused while a created table holds a row the copy did not write
@@ -219,6 +224,9 @@ journal=$(sed -n 's/^journal: //p' "$T/out")
 assert_eq "postgres->mariadb: every table created" "audit,categories,keep_me,order_items,orders,products,settings,users" "$(my_tables)"
 assert_eq "postgres->mariadb: the foreign keys" 6 \
 	"$(my "$MYC" "SELECT count(*) FROM information_schema.referential_constraints WHERE constraint_schema = 'rf_create_to'")"
+assert_eq "postgres->mariadb: created orders' AUTO_INCREMENT past the largest key" \
+	"$(pg "$PGS" "SELECT max(id) + 1 FROM orders")" \
+	"$(my "$MYC" "INSERT INTO orders (user_id, placed_at, paid) VALUES (1, '2026-01-01', 0); SELECT last_insert_id(); DELETE FROM orders WHERE id = last_insert_id()")"
 diffs_empty "postgres->mariadb" "$PGS" "$MYC"
 rf undo "$journal" --to "$MYC" --yes
 assert_eq "postgres->mariadb: undo: exit 0" 0 "$rc"

@@ -29,6 +29,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t k = 0; k < j.nops && j.ops; k++)
 			if (j.ops[k].table >= j.ntables)
 				__builtin_trap(); /* an op of a table the journal lacks */
+		for (size_t k = 0; k < j.nseqs && j.seqs; k++)
+			if (j.seqs[k].table >= j.ntables || !j.seqs[k].column ||
+			    j.seqs[k].at > j.nops)
+				__builtin_trap(); /* a sequence of a table it lacks */
 		rf_journal_free(&j);
 	}
 	return 0;

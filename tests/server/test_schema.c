@@ -287,7 +287,8 @@ static void pair(const char *src_engine, const char *dst_engine)
 	for (i = 0; i < 2; i++) {
 		struct rf_table_info t = {0};
 		struct rf_buf sql = RF_BUF_INIT;
-		struct rf_result r = {0};
+		struct rf_result r = {0}, loc = {0};
+		struct rf_schema_sequence seq;
 		long long max;
 		CHECK(rf_db_describe(dst, tables[i], &t, &err), &err);
 		rf_schema_identity_max(dst, &t, "id", &sql);
@@ -298,18 +299,33 @@ static void pair(const char *src_engine, const char *dst_engine)
 		assert_int_equal(max, i == 0 ? 7 : 40);
 		rf_result_free(&r);
 		rf_buf_reset(&sql);
-		if (rf_schema_identity_set(dst, &t, "id", max + 1, &sql)) {
+		/* PostgreSQL: the column's sequence, by name */
+		memset(&seq, 0, sizeof seq);
+		if (rf_schema_identity_locate(dst, &t, "id", &sql)) {
+			rf_buf_addc(&sql, '\0');
+			CHECK(dst->ops->exec(dst, sql.data, 0, NULL, &loc, &err), &err);
+			assert_int_equal(loc.nrows, 1);
+			seq.schema = loc.cells[0].data;
+			seq.name = loc.cells[1].data;
+			seq.increment = strtoll(loc.cells[2].data, NULL, 10);
+			seq.owned = loc.cells[3].data[0] == 't'; /* the test's user made it */
+			assert_true(seq.owned);
+			assert_int_equal(seq.increment, 1);
+		}
+		rf_buf_reset(&sql);
+		if (rf_schema_identity_set(dst, &t, seq.name ? &seq : NULL, max + 1, &sql)) {
 			rf_buf_addc(&sql, '\0');
 			exec(dst, sql.data);
 		}
 		rf_buf_reset(&sql);
-		if (rf_schema_identity_read(dst, &t, "id", &sql)) {
+		if (rf_schema_identity_read(dst, &t, seq.name ? &seq : NULL, &sql)) {
 			rf_buf_addc(&sql, '\0');
 			CHECK(dst->ops->exec(dst, sql.data, 0, NULL, &r, &err), &err);
 			assert_int_equal(r.nrows, 1);
 			assert_int_equal(strtoll(r.cells[0].data, NULL, 10), max + 1);
 			rf_result_free(&r);
 		}
+		rf_result_free(&loc);
 		rf_buf_free(&sql);
 		rf_table_info_free(&t);
 	}
