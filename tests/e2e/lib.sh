@@ -66,8 +66,10 @@ rf_watchdog() { # TEST_SHELL_PID
 		done
 	done
 }
-rf_watchdog $$ </dev/null &
-RF_WATCHDOG=$!
+# Not a child of the test shell (started from a subshell that exits at
+# once), so a test's bare `wait` does not wait for it.
+(rf_watchdog $$ </dev/null & echo $! >"$T/.watchdog")
+RF_WATCHDOG=$(cat "$T/.watchdog")
 # One EXIT trap for the test: a test or helper library that needs its own
 # cleanup adds it with rf_at_exit instead of replacing the trap (a replaced
 # trap left the watcher running and ctest waiting on it for 900 s).
@@ -77,7 +79,6 @@ rf_exit() {
 	local c
 	for c in "${RF_AT_EXIT[@]}"; do eval "$c" || true; done
 	kill "$RF_WATCHDOG" 2>/dev/null
-	wait "$RF_WATCHDOG" 2>/dev/null
 	rm -rf "$T"
 }
 trap rf_exit EXIT
