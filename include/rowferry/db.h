@@ -246,12 +246,17 @@ struct rf_segment_spec {
 	 * by arithmetic on its key instead of comparing it with every bound,
 	 * so one pass cuts a table into tens of thousands of segments. */
 	long long width_lo, width;
-	bool native; /* both sides are this driver's engine: the row hash may
-	                instead be any 60-bit hash the engine computes faster,
-	                the same on both, of the columns' text forms as the
-	                stream reads them (equal hashes: equal text forms, so
-	                equal in stream mode whatever the classes and options;
-	                PostgreSQL: hashtextextended of the row's text) */
+	bool native;       /* both sides are this driver's engine: the row hash may
+	                      instead be any 60-bit hash the engine computes faster,
+	                      the same on both, of the columns' text forms as the
+	                      stream reads them (equal hashes: equal text forms, so
+	                      equal in stream mode whatever the classes and options;
+	                      PostgreSQL: hashtextextended of the row's text) */
+	bool native_typed; /* ... and both servers hash typed values (each
+	                      side's hash_typed said so): the row hash may use
+	                      the types' own hash functions where equal values
+	                      are equal in stream mode (PostgreSQL >= 14:
+	                      hash_record_extended) */
 };
 struct rf_segment_sum {
 	unsigned long long rows;
@@ -485,6 +490,9 @@ struct rf_db_ops {
 	 * column it streams). */
 	bool (*hash_column)(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls,
 	                    bool native);
+	/* Whether this server can hash values by their types for
+	 * rf_segment_spec.native_typed (NULL: it cannot). */
+	bool (*hash_typed)(struct rf_db *db);
 	/* segment_sums: the segment spec cut at nb keys (bounds: nb * nkey
 	 * canonical cells, key after key, ascending, inside (lo, hi)): out[0]
 	 * for [lo, key 0), out[i] for [key i-1, key i), out[nb] for

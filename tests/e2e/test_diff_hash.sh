@@ -195,6 +195,28 @@ for pair in "postgres|$PGD|$PGP" "mariadb|$MYD|$MYP" "sqlite|sqlite:$SQD|sqlite:
 	esac
 done
 
+# PostgreSQL to PostgreSQL hashes values by their types' hash functions
+# (hash_record_extended) where a type's equality is the stream's: not an
+# interval ('1 day' = '24:00:00', printed apart) nor text under a
+# nondeterministic collation ('abc' = 'ABC' to it, bytes apart); a
+# character(n), a float and jsonb alongside. Row g % 10 = 2 differs in
+# the interval, g % 10 = 4 in the text's case only.
+for u in "$PGD" "$PGP"; do
+	pg "$u" "DROP TABLE IF EXISTS hash_pgt" >/dev/null
+	pg "$u" "DROP COLLATION IF EXISTS rf_ci" >/dev/null
+	pg "$u" "CREATE COLLATION rf_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
+	pg "$u" "CREATE TABLE hash_pgt (id int PRIMARY KEY, c char(4), f float8, iv interval, jb jsonb,
+		t text COLLATE rf_ci)"
+done
+pg "$PGD" "INSERT INTO hash_pgt SELECT g, 'ab', 0.5, '1 day', '{\"a\": 1.0}', 'abc' || g
+	FROM generate_series(1, 400) g"
+pg "$PGP" "INSERT INTO hash_pgt SELECT g, 'ab', 0.5,
+	CASE WHEN g % 10 = 2 THEN '24:00:00' ELSE '1 day' END::interval, '{\"a\": 1.0}',
+	CASE WHEN g % 10 = 4 THEN 'ABC' ELSE 'abc' END || g FROM generate_series(1, 400) g"
+same postgres hash_pgt "$PGD" "$PGP" hash
+assert_eq "postgres hash_pgt: the interval and the collation's case differences found" 80 \
+	"$(jq -r 'select(.summary) | .summary.changed' "$T/out")"
+
 # the planted spellings are equal, the planted changes are not
 rf diff hash_t --from "$PGD" --to "sqlite:$SQP" --format json --algorithm hash
 assert_contains "NULL vs '' reported" '"txt":null' "$(cat "$T/out")"

@@ -863,6 +863,7 @@ const struct rf_db_ops rf_pg_ops = {
     .temp_drop = pg_temp_drop,
     .lock_inserts = pg_lock_inserts,
     .hash_column = pg_hash_column,
+    .hash_typed = pg_hash_typed,
     .segment_sums = pg_segment_sums,
     .segment_keys = pg_segment_keys,
 };
