@@ -246,6 +246,12 @@ struct rf_segment_spec {
 	 * by arithmetic on its key instead of comparing it with every bound,
 	 * so one pass cuts a table into tens of thousands of segments. */
 	long long width_lo, width;
+	/* Where nranges > 0 (cut by width only): the rows are those of these
+	 * disjoint ranges in key order (lo/hi then unused), each range made
+	 * of whole segments of the width numbering: a pass over a table's
+	 * differing segments only, numbered as the whole table's. */
+	size_t nranges;
+	const struct rf_key_range *ranges;
 	bool native;       /* both sides are this driver's engine: the row hash may
 	                      instead be any 60-bit hash the engine computes faster,
 	                      the same on both, of the columns' text forms as the
@@ -496,7 +502,9 @@ struct rf_db_ops {
 	/* segment_sums: the segment spec cut at nb keys (bounds: nb * nkey
 	 * canonical cells, key after key, ascending, inside (lo, hi)): out[0]
 	 * for [lo, key 0), out[i] for [key i-1, key i), out[nb] for
-	 * [key nb-1, hi). Inside the caller's read transaction. */
+	 * [key nb-1, hi). out[0..nb] is zeroed by the caller; the driver sets
+	 * the non-empty segments' entries. Inside the caller's read
+	 * transaction. */
 	int (*segment_sums)(struct rf_db *db, const struct rf_segment_spec *spec,
 	                    const struct rf_cell *bounds, size_t nb, struct rf_segment_sum *out,
 	                    struct rf_error *err);

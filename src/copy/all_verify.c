@@ -168,7 +168,7 @@ static int sum_rows(const struct rf_plan *p, struct rf_db *src, struct rf_db *ds
 	struct rf_db *db[2] = {src, dst};
 	enum rf_type_class *classes = rf_xcalloc(sh->ncols + 1, sizeof *classes);
 	size_t *cols[2], *keys[2], i, n = 0;
-	struct rf_segment_sum sum[2];
+	struct rf_segment_sum sum[2] = {{0, 0}, {0, 0}}; /* an empty table: no row */
 	int s, rc = 0;
 
 	for (s = 0; s < 2; s++) {
@@ -200,6 +200,8 @@ static int sum_rows(const struct rf_plan *p, struct rf_db *src, struct rf_db *ds
 		spec.key = keys[s];
 		spec.key_class = classes;
 		spec.native = src->ops == dst->ops;
+		spec.native_typed = spec.native && src->ops->hash_typed &&
+		                    src->ops->hash_typed(src) && dst->ops->hash_typed(dst);
 		rc = db[s]->ops->segment_sums(db[s], &spec, NULL, 0, &sum[s], err);
 	}
 	if (rc == 0) {

@@ -69,36 +69,44 @@ void rf_hash_key_range(struct rf_db *db, const struct rf_hash_sql *h, const stru
 	}
 }
 
-void rf_hash_stream_ranges(struct rf_db *db, const struct rf_hash_sql *h,
-                           const struct rf_stream_spec *spec, bool have_where, struct rf_buf *sql)
+static void key_ranges(struct rf_db *db, const struct rf_hash_sql *h, const struct rf_table_info *t,
+                       size_t nkey, const size_t *key, const enum rf_type_class *cls,
+                       const struct rf_key_range *ranges, size_t nranges, bool have_where,
+                       struct rf_buf *sql)
 {
-	const struct rf_table_info *t = spec->table;
 	size_t i;
 
-	if (spec->nranges == 1)
-		rf_hash_key_range(db, h, t, spec->nkey, spec->key, NULL, spec->ranges[0].lo,
-		                  spec->ranges[0].hi, have_where, sql);
-	if (spec->nranges <= 1)
+	if (nranges == 1)
+		rf_hash_key_range(db, h, t, nkey, key, cls, ranges[0].lo, ranges[0].hi, have_where,
+		                  sql);
+	if (nranges <= 1)
 		return;
 	/* (k >= lo1 AND k < hi1) OR (k >= lo2 AND k < hi2) ...: each an index
 	 * range where the key's form is indexed (an integer key on every
 	 * engine); only the first may lack lo and only the last hi, as the
 	 * ranges are disjoint and in order, so no term is empty */
 	rf_buf_adds(sql, have_where ? " AND (" : " WHERE (");
-	for (i = 0; i < spec->nranges; i++) {
-		const struct rf_key_range *r = &spec->ranges[i];
+	for (i = 0; i < nranges; i++) {
+		const struct rf_key_range *r = &ranges[i];
 		rf_buf_adds(sql, i ? " OR (" : "(");
 		if (r->lo)
-			key_cmp(db, h, t, spec->nkey, spec->key, NULL, ">=", r->lo, sql);
+			key_cmp(db, h, t, nkey, key, cls, ">=", r->lo, sql);
 		if (r->lo && r->hi)
 			rf_buf_adds(sql, " AND ");
 		if (r->hi)
-			key_cmp(db, h, t, spec->nkey, spec->key, NULL, "<", r->hi, sql);
+			key_cmp(db, h, t, nkey, key, cls, "<", r->hi, sql);
 		if (!r->lo && !r->hi)
 			rf_buf_adds(sql, "1 = 1");
 		rf_buf_addc(sql, ')');
 	}
 	rf_buf_addc(sql, ')');
+}
+
+void rf_hash_stream_ranges(struct rf_db *db, const struct rf_hash_sql *h,
+                           const struct rf_stream_spec *spec, bool have_where, struct rf_buf *sql)
+{
+	key_ranges(db, h, spec->table, spec->nkey, spec->key, NULL, spec->ranges, spec->nranges,
+	           have_where, sql);
 }
 
 static void segment_from(struct rf_db *db, const struct rf_hash_sql *h,
@@ -108,8 +116,12 @@ static void segment_from(struct rf_db *db, const struct rf_hash_sql *h,
 	h->table(db, spec->table, sql);
 	if (spec->where)
 		rf_buf_printf(sql, " WHERE (%s)", spec->where);
-	rf_hash_key_range(db, h, spec->table, spec->nkey, spec->key, spec->key_class, spec->lo,
-	                  spec->hi, spec->where != NULL, sql);
+	if (spec->nranges)
+		key_ranges(db, h, spec->table, spec->nkey, spec->key, spec->key_class, spec->ranges,
+		           spec->nranges, spec->where != NULL, sql);
+	else
+		rf_hash_key_range(db, h, spec->table, spec->nkey, spec->key, spec->key_class,
+		                  spec->lo, spec->hi, spec->where != NULL, sql);
 }
 
 void rf_hash_sums_sql(struct rf_db *db, const struct rf_hash_sql *h,
@@ -201,14 +213,6 @@ void rf_hash_keys_sql(struct rf_db *db, const struct rf_hash_sql *h,
 	rf_buf_adds(sql, ") AS rn");
 	segment_from(db, h, spec, sql);
 	rf_buf_printf(sql, ") q WHERE rn %% %llu = 0 ORDER BY rn LIMIT %zu", step, max);
-}
-
-void rf_hash_sums_clear(struct rf_segment_sum *out, size_t nb)
-{
-	size_t i;
-
-	for (i = 0; i <= nb; i++)
-		out[i].rows = out[i].sum = 0;
 }
 
 void rf_hash_sums_put(struct rf_segment_sum *out, size_t nb, unsigned long long b,

@@ -64,9 +64,8 @@ void rf_hash_keys_sql(struct rf_db *db, const struct rf_hash_sql *h,
                       const struct rf_segment_spec *spec, unsigned long long step, size_t max,
                       struct rf_buf *sql);
 
-/* Zeroes out[0..nb], then, for each row of the statement, stores it:
+/* For each row of the statement (out[0..nb] zeroed by the caller):
  * segment b (ignored when over nb) has rows rows and sum sum. */
-void rf_hash_sums_clear(struct rf_segment_sum *out, size_t nb);
 void rf_hash_sums_put(struct rf_segment_sum *out, size_t nb, unsigned long long b,
                       unsigned long long rows, unsigned long long sum);
 

@@ -25,9 +25,16 @@
  * segments of about WIDTH_ROWS rows, at most WIDTH_MAX of them per pass:
  * one pass over the table then finds differences spread as thinly as one
  * row in a few hundred, and only their segments are streamed. */
-#define WIDTH_ROWS 16
+#define WIDTH_ROWS 64
 #define WIDTH_MAX  65536
-#define INT_LIMIT  (1LL << 61) /* keys beyond are cut by keys, not width */
+/* The root's differing segments are then cut in FINE_PARTS each, in a
+ * second pass that reads only those segments' rows, FINE_RANGES runs of
+ * adjacent ones per statement: a change among a few hundred rows streams
+ * its ~8-row part, and the sums of the identical parts (most of the
+ * table) come over once, at 64 rows a segment. */
+#define FINE_PARTS  8
+#define FINE_RANGES 32
+#define INT_LIMIT   (1LL << 61) /* keys beyond are cut by keys, not width */
 
 /* One side's segment spec with the range set per query. */
 struct hash_ctx {
@@ -250,7 +257,8 @@ static void *sums_run(void *arg)
  * connection). */
 static int sums(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_cell *hi,
                 const struct rf_cell *bounds, size_t nb, long long wlo, long long w,
-                struct rf_segment_sum *out[2], struct rf_error *err)
+                const struct rf_key_range *ranges, size_t nranges, struct rf_segment_sum *out[2],
+                struct rf_error *err)
 {
 	struct sums_job jobs[2];
 	pthread_t th;
@@ -262,6 +270,8 @@ static int sums(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_ce
 		h->spec[s].hi = hi;
 		h->spec[s].width_lo = wlo;
 		h->spec[s].width = bounds ? 0 : w;
+		h->spec[s].ranges = ranges;
+		h->spec[s].nranges = nranges;
 		jobs[s].db = h->db[s];
 		jobs[s].spec = &h->spec[s];
 		jobs[s].bounds = bounds;
@@ -280,9 +290,20 @@ static int sums(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_ce
 				*err = jobs[s].err;
 			return -1;
 		}
-	h->stats->bytes_received += 2 * (nb + 1) * 24; /* three numbers a segment */
-	h->stats->segments += nb + 1;
 	return 0;
+}
+
+/* What the sums of segments out[s][first .. first + n) brought: three
+ * numbers a non-empty segment, taken as 24 bytes. */
+static void count_sums(struct hash_ctx *h, struct rf_segment_sum *out[2], size_t first, size_t n)
+{
+	size_t i;
+	int s;
+
+	for (s = 0; s < 2; s++)
+		for (i = first; i < first + n; i++)
+			h->stats->bytes_received += out[s][i].rows ? 24 : 0;
+	h->stats->segments += n;
 }
 
 /* The keys at which the side with more rows cuts [lo, hi) into about
@@ -403,6 +424,112 @@ static int check(struct hash_ctx *h, int depth, const struct rf_cell *lo, const 
                  const struct rf_segment_sum *a, const struct rf_segment_sum *b,
                  struct rf_error *err);
 
+/* Checks segment i of a cut by width from wlo (w wide, nb + 1 segments,
+ * the first open below and the last above), whose sums are a and b. */
+static int check_width_part(struct hash_ctx *h, int depth, size_t i, size_t nb, long long wlo,
+                            long long w, const struct rf_segment_sum *a,
+                            const struct rf_segment_sum *b, struct rf_error *err)
+{
+	struct rf_cell cl, ch;
+	int r;
+
+	memset(&cl, 0, sizeof cl);
+	memset(&ch, 0, sizeof ch);
+	/* bounds' text only where it differs: most of tens of thousands of
+	 * parts are identical */
+	if (!same_sum(a, b)) {
+		if (i > 0)
+			int_cell(wlo + (long long)i * w, &cl);
+		if (i < nb)
+			int_cell(wlo + (long long)(i + 1) * w, &ch);
+	}
+	r = check(h, depth, i > 0 && cl.data ? &cl : NULL, i < nb && ch.data ? &ch : NULL, a, b,
+	          err);
+	free((void *)cl.data);
+	free((void *)ch.data);
+	return r;
+}
+
+/* The second pass of a root cut by width (FINE_PARTS above): the parts
+ * of sub whose sums differ, FINE_RANGES runs of adjacent ones at a time,
+ * summed again cut FINE_PARTS each (w / FINE_PARTS wide, numbered from
+ * wlo as the whole table's), then each fine part checked. A part whose
+ * fine parts do not add up to its rows (a server read other rows the
+ * second time) is checked whole. */
+static int refine(struct hash_ctx *h, struct rf_segment_sum *sub[2], size_t nb, long long wlo,
+                  long long w, struct rf_error *err)
+{
+	long long fw = w / FINE_PARTS;
+	size_t nfine = (nb + 1) * FINE_PARTS, i = 0, k, n, p, j;
+	size_t first[FINE_RANGES], last[FINE_RANGES];
+	struct rf_key_range rg[FINE_RANGES];
+	struct rf_cell cells[2 * FINE_RANGES];
+	struct rf_segment_sum *fine[2];
+	int rc = -1, r = 0;
+
+	fine[0] = rf_xcalloc(nfine, sizeof *fine[0]);
+	fine[1] = rf_xcalloc(nfine, sizeof *fine[1]);
+	while (i <= nb) {
+		/* the next runs of differing parts; identical ones settled */
+		for (n = 0; i <= nb && n < FINE_RANGES; i++) {
+			if (same_sum(&sub[0][i], &sub[1][i])) {
+				if (check(h, 1, NULL, NULL, &sub[0][i], &sub[1][i], err) != 0)
+					goto cleanup;
+			} else if (n && last[n - 1] + 1 == i) {
+				last[n - 1] = i;
+			} else {
+				first[n] = last[n] = i;
+				n++;
+			}
+		}
+		if (n == 0)
+			break;
+		memset(cells, 0, sizeof cells);
+		for (k = 0; k < n; k++) {
+			rg[k].lo = rg[k].hi = NULL;
+			if (first[k] > 0) {
+				int_cell(wlo + (long long)first[k] * w, &cells[2 * k]);
+				rg[k].lo = &cells[2 * k];
+			}
+			if (last[k] < nb) {
+				int_cell(wlo + (long long)(last[k] + 1) * w, &cells[2 * k + 1]);
+				rg[k].hi = &cells[2 * k + 1];
+			}
+		}
+		r = sums(h, NULL, NULL, NULL, nfine - 1, wlo, fw, rg, n, fine, err);
+		for (k = 0; k < 2 * n; k++)
+			free((void *)cells[k].data);
+		if (r != 0)
+			goto cleanup;
+		for (k = 0; k < n && r == 0; k++)
+			for (p = first[k]; p <= last[k] && r == 0; p++) {
+				unsigned long long rows[2] = {0, 0};
+				size_t f0 = p * FINE_PARTS;
+				count_sums(h, fine, f0, FINE_PARTS);
+				for (j = f0; j < f0 + FINE_PARTS; j++) {
+					rows[0] += fine[0][j].rows;
+					rows[1] += fine[1][j].rows;
+				}
+				if (rows[0] != sub[0][p].rows || rows[1] != sub[1][p].rows)
+					r = check_width_part(h, 1, p, nb, wlo, w, &sub[0][p],
+					                     &sub[1][p], err);
+				for (j = f0; j < f0 + FINE_PARTS && r == 0; j++)
+					if (rows[0] == sub[0][p].rows && rows[1] == sub[1][p].rows)
+						r = check_width_part(h, 2, j, nfine - 1, wlo, fw,
+						                     &fine[0][j], &fine[1][j], err);
+				memset(&fine[0][f0], 0, FINE_PARTS * sizeof *fine[0]);
+				memset(&fine[1][f0], 0, FINE_PARTS * sizeof *fine[1]);
+			}
+		if (r != 0 || report(h, err) != 0)
+			goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	free(fine[0]);
+	free(fine[1]);
+	return rc;
+}
+
 /* Segment [lo, hi) cut at nb bounds (bounds, or, where bounds is NULL, by
  * width w from wlo): both sides' sums of every part, then each part
  * checked in key order. root: [lo, hi) is the whole table, whose row count
@@ -419,8 +546,9 @@ static int cut(struct hash_ctx *h, int depth, bool root, const struct rf_cell *l
 
 	sub[0] = rf_xcalloc(nb + 1, sizeof *sub[0]);
 	sub[1] = rf_xcalloc(nb + 1, sizeof *sub[1]);
-	if (sums(h, lo, hi, bounds, nb, wlo, w, sub, err) != 0)
+	if (sums(h, lo, hi, bounds, nb, wlo, w, NULL, 0, sub, err) != 0)
 		goto cleanup;
+	count_sums(h, sub, 0, nb + 1);
 	if (root) {
 		for (i = 0; i <= nb; i++) {
 			rows[0] += sub[0][i].rows;
@@ -447,6 +575,10 @@ static int cut(struct hash_ctx *h, int depth, bool root, const struct rf_cell *l
 			rc = 0;
 			goto cleanup;
 		}
+	}
+	if (depth == 0 && !bounds && w >= 2 * FINE_PARTS && w % FINE_PARTS == 0) {
+		rc = refine(h, sub, nb, wlo, w, err);
+		goto cleanup;
 	}
 	for (i = 0; i <= nb; i++) {
 		const struct rf_cell *plo = lo, *phi = hi;
@@ -566,6 +698,13 @@ static int plan_by_width(struct hash_ctx *h, struct rf_error *err)
 	if (!ok || !any || hi >= INT_LIMIT ||
 	    !cut_width(h, lo, hi + 1, (unsigned long long)(hi + 1 - lo), &w, &nb))
 		return 0;
+	if (w >= 2 * FINE_PARTS && w % FINE_PARTS) {
+		/* whole fine parts in each segment (refine) */
+		w += FINE_PARTS - w % FINE_PARTS;
+		nb = (size_t)((hi + 1 - lo + w - 1) / w) - 1;
+		if (nb == 0)
+			return 0;
+	}
 	h->progress.total = (unsigned long long)(hi + 1 - lo);
 	return cut(h, 0, true, NULL, NULL, NULL, nb, lo, w, err) == 0 ? 1 : -1;
 }
@@ -575,7 +714,7 @@ int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_
                    struct diff_hash_plan *plan, struct rf_diff_stats *stats, struct rf_error *err)
 {
 	struct hash_ctx h;
-	struct rf_segment_sum root[2], *out[2] = {&root[0], &root[1]};
+	struct rf_segment_sum root[2] = {{0, 0}, {0, 0}}, *out[2] = {&root[0], &root[1]};
 	size_t i, n = 0;
 	int s, rc = -1;
 
@@ -641,8 +780,9 @@ int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_
 		goto cleanup;
 	}
 	rc = -1;
-	if (sums(&h, NULL, NULL, NULL, 0, 0, 0, out, err) != 0)
+	if (sums(&h, NULL, NULL, NULL, 0, 0, 0, NULL, 0, out, err) != 0)
 		goto cleanup;
+	count_sums(&h, out, 0, 1);
 	plan->root_rows = root[0].rows > root[1].rows ? root[0].rows : root[1].rows;
 	h.progress.total = plan->root_rows;
 	if (report(&h, err) != 0)

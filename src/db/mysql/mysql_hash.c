@@ -201,7 +201,6 @@ int my_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
 	int rc = -1;
 
 	rf_hash_sums_sql(db, &my_hash_sql, spec, bounds, nb, &sql);
-	rf_hash_sums_clear(out, nb);
 	res = query((struct my_db *)db, &sql, err);
 	if (!res)
 		goto cleanup;

@@ -281,7 +281,6 @@ int pg_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
 	int r, rc = -1;
 
 	rf_hash_sums_sql(db, &pg_hash_sql, spec, bounds, nb, &sql);
-	rf_hash_sums_clear(out, nb);
 	res = pg_query(pg(db), sql.data, 0, NULL, err);
 	if (!res)
 		goto cleanup;

@@ -182,7 +182,6 @@ int sq_segment_sums(struct rf_db *base, const struct rf_segment_spec *spec,
 	if (register_segsum(db, err) != 0)
 		return -1;
 	rf_hash_sums_sql(base, &sq_hash_sql, spec, bounds, nb, &sql);
-	rf_hash_sums_clear(out, nb);
 	sq_arm_deadline(db);
 	if (sq_prepare(db, sql.data, &st, err) != 0)
 		goto cleanup;
