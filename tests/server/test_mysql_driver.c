@@ -403,11 +403,38 @@ static void write_transaction_sets_timeouts_in_the_session(void **state)
 	(void)state;
 	rf_error_clear(&err);
 	assert_int_equal(rf_db_begin(db, RF_TX_WRITE, &opts, &err), 0);
-	exec_ok(db, "SELECT @@innodb_lock_wait_timeout, @@max_statement_time", 0, NULL, &r);
+	exec_ok(db, "SELECT @@innodb_lock_wait_timeout, @@max_statement_time, @@lock_wait_timeout",
+	        0, NULL, &r);
 	assert_cell(&r.cells[0], "2"); /* 1.5 s rounded up */
 	assert_cell(&r.cells[1], "2.500000");
+	assert_cell(&r.cells[2], "2"); /* metadata locks too */
 	rf_result_free(&r);
 	assert_int_equal(rf_db_rollback(db, &err), 0);
+	rf_db_close(db);
+}
+
+/* A write waiting for a metadata lock (another session's LOCK TABLES, a
+ * transaction left prepared, DDL) gives up after the lock timeout like a
+ * row lock wait, not after the server's lock_wait_timeout (a day). The
+ * statement time (20 s) only bounds the test should that fail. */
+static void a_metadata_lock_wait_ends_at_the_lock_timeout(void **state)
+{
+	struct rf_db *db = connect_test(), *other = connect_test();
+	const struct rf_tx_opts opts = {.lock_timeout_ms = 1000, .statement_timeout_ms = 20000};
+	struct rf_error err;
+
+	(void)state;
+	rf_test_sql(my_url(), "DROP TABLE IF EXISTS mdl_t;\n"
+	                      "CREATE TABLE mdl_t (id INT PRIMARY KEY);\n");
+	exec_ok(other, "LOCK TABLES mdl_t WRITE", 0, NULL, NULL);
+	rf_error_clear(&err);
+	assert_int_equal(rf_db_begin(db, RF_TX_WRITE, &opts, &err), 0);
+	assert_int_equal(db->ops->exec(db, "INSERT INTO mdl_t VALUES (1)", 0, NULL, NULL, &err),
+	                 -1);
+	assert_non_null(strstr(err.msg, "Lock wait timeout"));
+	rf_db_rollback(db, NULL);
+	exec_ok(other, "UNLOCK TABLES", 0, NULL, NULL);
+	rf_db_close(other);
 	rf_db_close(db);
 }
 
@@ -811,6 +838,7 @@ int main(void)
 	    cmocka_unit_test(introspection_reports_declared_columns_keys_and_references),
 	    cmocka_unit_test(timestamps_are_utc_and_bit_takes_booleans),
 	    cmocka_unit_test(write_transaction_sets_timeouts_in_the_session),
+	    cmocka_unit_test(a_metadata_lock_wait_ends_at_the_lock_timeout),
 	    cmocka_unit_test(a_second_statement_is_refused_by_the_server),
 	    cmocka_unit_test(where_follows_mariadb_quoting),
 	    cmocka_unit_test(connection_errors_name_the_connection_and_hide_the_password),

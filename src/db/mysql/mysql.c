@@ -292,11 +292,18 @@ static int my_begin(struct rf_db *base, enum rf_tx_mode mode, const struct rf_tx
 		/* whole seconds, rounded up so 1 ms never means "wait forever" (0) */
 		int lock_s =
 		    opts && opts->lock_timeout_ms > 0 ? (opts->lock_timeout_ms + 999) / 1000 : 0;
+		/* row locks (InnoDB) and metadata locks (the server: a table an
+		 * open or prepared transaction uses, LOCK TABLES, DDL) alike; the
+		 * latter's default is a day */
 		if (lock_s > 0)
-			snprintf(sql, sizeof sql, "SET SESSION innodb_lock_wait_timeout = %d",
-			         lock_s);
+			snprintf(
+			    sql, sizeof sql,
+			    "SET SESSION innodb_lock_wait_timeout = %d, lock_wait_timeout = %d",
+			    lock_s, lock_s);
 		else
-			snprintf(sql, sizeof sql, "SET SESSION innodb_lock_wait_timeout = DEFAULT");
+			snprintf(sql, sizeof sql,
+			         "SET SESSION innodb_lock_wait_timeout = DEFAULT, "
+			         "lock_wait_timeout = DEFAULT");
 		if (my_run(db, sql, err) != 0 ||
 		    set_statement_time(db, opts ? opts->statement_timeout_ms : 0, err) != 0)
 			return -1;
