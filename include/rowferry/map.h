@@ -190,8 +190,29 @@ int rf_map_convert(const struct rf_column *col, const struct rf_map_value *v, st
  * map(S, 1:now(), *:null); unpaired target columns with a default as
  * `default`; the match key (the target's key when it gets a value, else a
  * legacy_id holding the source's key); the unmatched columns of each side
- * as comments. Pasted into the config, `rowferry diff TARGET` runs. */
+ * as comments; with a sample, the JSON keys (above). Pasted into the
+ * config, `rowferry diff TARGET` runs. */
+/* What a look at the source's rows adds to a suggestion (NULL: none). A
+ * key-value source - a JSON column beside a text key whose values are
+ * "kind:..." - gives the rows of the kind the target is named after
+ * (where, in the source's SQL) and the top-level keys of their JSON
+ * objects, which pair with target columns by the name rules as
+ * json(COLUMN, '$.KEY'). Owns its strings: rf_map_sample_free(). */
+struct rf_map_sample {
+	int json_col;           /* the source's JSON column, -1 for none */
+	struct rf_strlist keys; /* its objects' keys, in the order first seen */
+	char *where;            /* e.g. "key" LIKE 'client:%', or NULL */
+};
+void rf_map_sample_free(struct rf_map_sample *s);
+
+/* Reads up to 1000 rows of src on db (in the read transaction open on db,
+ * else a read-only one of its own) into *out for a suggestion into the table named dst_name; a source
+ * without a JSON column is not read (out->json_col -1). 0, or -1 with
+ * err; *out is the caller's to free either way. */
+int rf_map_sample_source(struct rf_db *db, const struct rf_table_info *src, const char *dst_name,
+                         struct rf_map_sample *out, struct rf_error *err);
+
 void rf_map_suggest(const struct rf_table_info *src, const struct rf_table_info *dst,
-                    struct rf_buf *out);
+                    const struct rf_map_sample *sample, struct rf_buf *out);
 
 #endif

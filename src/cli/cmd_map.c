@@ -16,8 +16,13 @@ static const char map_usage[] =
     "SOURCE_TABLE): columns paired by name (exact, ignoring case, snake_case),\n"
     "integer *time / *_at columns into timestamps as unixtime(), tinyint flags,\n"
     "columns the target fills as `default`, the match key, and the columns left\n"
-    "unmatched on each side as comments. Paste it into the config (or a file\n"
-    "for --map) and check it with `rowferry diff TARGET_TABLE`.\n";
+    "unmatched on each side as comments. A source with a JSON column (a\n"
+    "key-value store) is sampled (1000 rows): target columns pair with its\n"
+    "objects' keys as json(COLUMN, '$.KEY'), and where the text key reads\n"
+    "\"kind:...\", the kind the target is named after becomes `where =`\n"
+    "(rowferry map kv_store clients: where = key LIKE 'client:%'). Paste it\n"
+    "into the config (or a file for --map) and check it with\n"
+    "`rowferry diff TARGET_TABLE`.\n";
 
 int cmd_map(int argc, char **argv, const struct cli_common *common)
 {
@@ -29,6 +34,7 @@ int cmd_map(int argc, char **argv, const struct cli_common *common)
 	struct rf_table_info st, dt;
 	struct cli_sides sides;
 	struct rf_buf target = RF_BUF_INIT, out = RF_BUF_INIT;
+	struct rf_map_sample sample = {-1, RF_STRLIST_INIT, NULL};
 	struct rf_error err;
 	bool got_src = false, got_dst = false;
 	int opt, rc = 2;
@@ -68,7 +74,9 @@ int cmd_map(int argc, char **argv, const struct cli_common *common)
 	if (rf_db_describe(sides.dst, target.data, &dt, &err) != 0)
 		goto fail;
 	got_dst = true;
-	rf_map_suggest(&st, &dt, &out);
+	if (rf_map_sample_source(sides.src, &st, dt.name, &sample, &err) != 0)
+		goto fail;
+	rf_map_suggest(&st, &dt, &sample, &out);
 	fputs(out.data, stdout);
 	rc = 0;
 	goto out;
@@ -79,6 +87,7 @@ out:
 		rf_table_info_free(&st);
 	if (got_dst)
 		rf_table_info_free(&dt);
+	rf_map_sample_free(&sample);
 	cli_sides_close(&sides);
 	rf_buf_free(&target);
 	rf_buf_free(&out);

@@ -185,4 +185,25 @@ CREATE TABLE kv_sites (id char(36) PRIMARY KEY, client_id char(36) NOT NULL, nam
 CREATE TABLE kv_employees (id uuid PRIMARY KEY, name varchar(80) NOT NULL, email varchar(120));
 SQL
 run_job mariadb "$MY" myq
+
+# rowferry map on the key-value source: the JSON keys sampled pair with the
+# target's columns, the kind the target is named after becomes where =,
+# and the section runs: the three clients only in the source
+for pair in "postgres|$PG2" "mariadb|$MY"; do
+	IFS='|' read -r engine url <<<"$pair"
+	rf map kv_store kv_clients --from "$PG" --to "$url"
+	assert_eq "$engine: rowferry map kv_store kv_clients: exit 0" 0 "$rc"
+	assert_eq "$engine: ... the kind's rows, the JSON keys, the key" \
+		"where = \"key\" LIKE 'client:%'
+key = id
+id = json(value, '\$.id')
+name = json(value, '\$.name')
+email = json(value, '\$.email')" "$(grep -E '^(where|key|id|name|email) =' "$T/out")"
+	assert_contains "$engine: ... the source's key left" "; source column key (text): not mapped" "$(cat "$T/out")"
+	cp "$T/out" "$T/suggested.ini"
+	rf diff kv_clients --map "$T/suggested.ini" --from "$PG" --to "$url" --format json
+	assert_eq "$engine: the suggested section runs: differences, exit 1" 1 "$rc"
+	assert_eq "$engine: ... the three clients, only in the source" "3 0 0" \
+		"$(jq -r 'select(.summary) | .summary | "\(.only_source) \(.changed) \(.identical)"' "$T/out")"
+done
 finish

@@ -675,7 +675,7 @@ static void suggestion_pairs_converts_and_lists_the_rest(void **state)
 	dst.cols = dcols;
 	dst.npk = 1;
 	dst.pk = &dpk;
-	rf_map_suggest(&src, &dst, &out);
+	rf_map_suggest(&src, &dst, NULL, &out);
 	assert_string_equal(
 	    out.data, "[map orders]\n"
 	              "from = Orders\n"
@@ -690,6 +690,58 @@ static void suggestion_pairs_converts_and_lists_the_rest(void **state)
 	              "; status = ?   (target column text: no source column)\n"
 	              "; source column Weird (text): not mapped\n");
 	rf_buf_free(&out);
+}
+
+/* A key-value source: target columns no source column pairs with pair
+ * with the sampled JSON keys (by the name rules; a key no '$.KEY' path
+ * names as it is stays out), the target's key among them, and the kind's
+ * rows as where =. */
+static void suggestion_pairs_json_keys_of_a_key_value_source(void **state)
+{
+	struct rf_column scols[] = {
+	    col_of("key", "text", RF_T_TEXT, NULL),
+	    col_of("value", "jsonb", RF_T_JSON, NULL),
+	};
+	struct rf_column dcols[] = {
+	    col_of("id", "uuid", RF_T_UUID, NULL),
+	    col_of("full_name", "text", RF_T_TEXT, NULL),
+	    col_of("email", "text", RF_T_TEXT, NULL),
+	    col_of("odd", "text", RF_T_TEXT, NULL),
+	};
+	struct rf_map_sample sm = {1, RF_STRLIST_INIT, NULL};
+	size_t pk = 0;
+	struct rf_table_info src = {0}, dst = {0};
+	struct rf_buf out = RF_BUF_INIT;
+
+	(void)state;
+	rf_strlist_add(&sm.keys, "id");
+	rf_strlist_add(&sm.keys, "fullName");
+	rf_strlist_add(&sm.keys, "Email");
+	rf_strlist_add(&sm.keys, "o dd");
+	sm.where = rf_xstrdup("\"key\" LIKE 'client:%'");
+	src.name = (char *)"kv_store";
+	src.ncols = 2;
+	src.cols = scols;
+	src.npk = 1;
+	src.pk = &pk;
+	dst.name = (char *)"clients";
+	dst.ncols = 4;
+	dst.cols = dcols;
+	dst.npk = 1;
+	dst.pk = &pk;
+	rf_map_suggest(&src, &dst, &sm, &out);
+	assert_string_equal(out.data, "[map clients]\n"
+	                              "from = kv_store\n"
+	                              "names = snake_case\n"
+	                              "where = \"key\" LIKE 'client:%'\n"
+	                              "key = id\n"
+	                              "id = json(value, '$.id')\n"
+	                              "full_name = json(value, '$.fullName')\n"
+	                              "email = json(value, '$.Email')\n"
+	                              "; odd = ?   (target column text: no source column)\n"
+	                              "; source column key (text): not mapped\n");
+	rf_buf_free(&out);
+	rf_map_sample_free(&sm);
 }
 
 static int setup(void **state)
@@ -726,6 +778,7 @@ int main(void)
 	    cmocka_unit_test(convert_refuses_nul_bytes_in_text),
 	    cmocka_unit_test(names_pair_by_rule),
 	    cmocka_unit_test(suggestion_pairs_converts_and_lists_the_rest),
+	    cmocka_unit_test(suggestion_pairs_json_keys_of_a_key_value_source),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
