@@ -237,6 +237,44 @@ for t in sites jobs sales_orders order_lines; do
 done
 assert_contains "q: the root's diff ran again" "+0 -0 ~0 =1" "$(status set_root_diff)"
 
+echo "# a child row changed in prod between the set's preview and A: the whole set refused"
+cp "$T/prod.db" "$T/prod3.db"
+sed "s|prod.db|prod3.db|; s|$T/undo|$T/undo3|" "$T/config.ini" >"$T/config3.ini"
+# once the set's preview (the plan A applies) is shown, someone edits a
+# line the copy would update
+(for _ in $(seq 600); do [ -e "$T/drift_set" ] && break; sleep 0.1; done
+ sq "$T/prod3.db" "UPDATE order_lines SET qty = 42 WHERE id = 101") &
+edit=$!
+console --config "$T/config3.ini" <<EOF
+:key g Enter
+:wait-idle
+:key w
+:type job_number = '0000077'
+:enter
+:wait-idle
+:key f
+:wait-idle
+:key p
+:dump $T/drift_set
+:sleep 2500
+:key A
+:type prod
+:enter
+:wait-idle
+:dump $T/drift_applied
+EOF
+wait "$edit"
+assert_contains "drift: the set's preview first" "set of jobs, 4 table(s): 2 insert(s), 3 update(s)" "$(screen drift_set)"
+assert_contains "drift: refused, nothing written" "Refused, nothing written" "$(screen drift_applied)"
+assert_contains "drift: the changed row named" "order_lines" "$(screen drift_applied)"
+assert_eq "drift: no table of the set written (jobs, sites, sales_orders, order_lines)" \
+	"Globex Ltd|South side|0|0|42" \
+	"$(sq "$T/prod3.db" "SELECT (SELECT customer FROM jobs WHERE id = 2), (SELECT name FROM sites WHERE id = 2),
+		(SELECT count(*) FROM sales_orders WHERE id = 11), (SELECT count(*) FROM order_lines WHERE id = 102),
+		(SELECT qty FROM order_lines WHERE id = 101)")"
+assert_eq "drift: no journal left committed" "" \
+	"$(grep -l '"state":"committed"' "$T"/undo3/*.jsonl 2>/dev/null || true)"
+
 echo "# the root's excluded column (c) selects the set's jobs the same way"
 console --config "$T/config.ini" <<EOF
 :key g Enter
