@@ -463,18 +463,6 @@ struct rf_db_ops {
 	                 const size_t *cols, size_t n, const char *data, size_t len,
 	                 struct rf_error *err);
 	int (*temp_drop)(struct rf_db *db, const char *name, struct rf_error *err);
-	/* A staged load (plan_render.c): the rows of a bulk load go to the
-	 * temporary table `name` (a plain word) first, and one INSERT ...
-	 * SELECT ... RETURNING moves them into t, so that apply learns what
-	 * the target generated without reading the rows back. Appends to
-	 * create the statement that makes the table (the types of t's columns
-	 * cols[0..n) and their names, no rows, dropped at the end of the
-	 * transaction at the latest), to load the bulk statement that loads
-	 * those columns, and to from the table's name as statements write it.
-	 * NULL: no staged loads. */
-	void (*stage_statements)(struct rf_db *db, const char *name, const struct rf_table_info *t,
-	                         const size_t *cols, size_t n, struct rf_buf *create,
-	                         struct rf_buf *load, struct rf_buf *from);
 
 	/* Inside RF_TX_WRITE: keeps other sessions from adding rows to t until
 	 * the transaction ends, where a locking read that finds no row does not

@@ -44,11 +44,6 @@ struct rf_stmt {
 	bool bulk;
 	char *data;
 	size_t data_len;
-	/* A staged load's own statements (the temporary table made, loaded,
-	 * dropped; db.h stage_statements): they write none of the plan's rows
-	 * to the target, so apply neither counts nor journals them; the
-	 * INSERT ... SELECT ... RETURNING between them does both. */
-	bool staging;
 };
 /* What ends a statement's text in a script: ";" or, after a bulk load's
  * rows, nothing. */

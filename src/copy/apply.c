@@ -198,10 +198,6 @@ static int run_stmt(struct apply *a, const struct rf_stmt *s, struct rf_error *e
 	} else if (a->db->ops->exec(a->db, s->sql, s->nparams, s->params, &r, err) != 0) {
 		return -1;
 	}
-	if (s->staging) { /* the INSERT ... SELECT after it counts and journals */
-		rc = 0;
-		goto out;
-	}
 	if (r.affected != (long long)s->count) {
 		rf_error_set(err, a->db->name, "%s affected %lld rows where %zu were expected",
 		             rf_op_name(s->kind), r.affected, s->count);
@@ -309,8 +305,7 @@ int apply_write_all(struct apply *a, struct rf_error *err)
 			goto out;
 		}
 		returned = returned || s->returning;
-		if (!s->staging)
-			a->done += s->count;
+		a->done += s->count;
 	}
 	if (!returned && journal_inserts(a, err) != 0)
 		goto out;

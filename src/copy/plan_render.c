@@ -2,7 +2,6 @@
  * then INSERTs (batched, or one bulk load), assembled through render.h so
  * the preview's text and apply's bound statement are the same; plan.c
  * builds the plan they render. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,76 +104,6 @@ static void render_bulk(const struct rf_plan *p, struct rf_render *r, size_t i, 
 	rf_buf_free(&sql);
 }
 
-/* Whether the plan's bulk loads go through a temporary table (db.h
- * stage_statements): the target generates a column the inserts leave out
- * (a default, an identity: the seed case's GUID), which the journal must
- * hold, and one INSERT ... SELECT ... RETURNING gives it back where
- * RETURNING is cheap (no_returning false), instead of a read of the loaded
- * rows (DESIGN §9). */
-static bool loads_staged(const struct rf_plan *p, const struct rf_db *db)
-{
-	const struct rf_table_info *dt = &p->shape->dst_table;
-	size_t j, sent = 0;
-
-	if (p->no_returning || !db->ops->stage_statements || !db->ops->has_returning)
-		return false;
-	for (j = 0; j < p->ninsert_cols; j++)
-		sent += p->shape->cols[p->insert_cols[j]].dst >= 0;
-	return sent < dt->ncols;
-}
-
-/* The n inserts from ops[i] as a staged load: the temporary table made,
- * the rows loaded into it, one INSERT ... SELECT ... RETURNING, the table
- * dropped (a hand-built plan may have several runs of inserts). */
-static void render_staged(const struct rf_plan *p, struct rf_render *r, size_t i, size_t n,
-                          struct rf_stmts *out)
-{
-	struct rf_db *db = r->db;
-	const struct rf_table_info *dt = &p->shape->dst_table;
-	struct rf_buf create = RF_BUF_INIT, load = RF_BUF_INIT, from = RF_BUF_INIT,
-	              data = RF_BUF_INIT, list = RF_BUF_INIT;
-	size_t *cols = rf_xcalloc(p->ninsert_cols, sizeof *cols);
-	char name[48];
-	size_t j;
-
-	snprintf(name, sizeof name, "rowferry_load_%zu", i);
-	for (j = 0; j < p->ninsert_cols; j++) {
-		cols[j] = (size_t)p->shape->cols[p->insert_cols[j]].dst;
-		if (j)
-			rf_buf_adds(&list, ", ");
-		db->ops->quote_ident(db, dt->cols[cols[j]].name, &list);
-	}
-	db->ops->stage_statements(db, name, dt, cols, p->ninsert_cols, &create, &load, &from);
-	rf_render_add(r, create.data);
-	rf_render_finish(r, out, RF_OP_INSERT, i, n, true);
-	out->items[out->len - 1].staging = true;
-	if (r->with_text)
-		rf_plan_bulk_rows(p, db, i, n, &data);
-	rf_render_bulk(r, load.data, &data);
-	rf_render_finish(r, out, RF_OP_INSERT, i, n, true);
-	out->items[out->len - 1].staging = true;
-	rf_render_add(r, "INSERT INTO ");
-	rf_render_table(r, dt);
-	rf_render_add(r, " (");
-	rf_render_add(r, list.data);
-	rf_render_add(r, ") SELECT ");
-	rf_render_add(r, list.data);
-	rf_render_add(r, " FROM ");
-	rf_render_add(r, from.data);
-	rf_render_returning(r, dt);
-	rf_render_finish(r, out, RF_OP_INSERT, i, n, true);
-	rf_render_add(r, "DROP TABLE ");
-	rf_render_add(r, from.data);
-	rf_render_finish(r, out, RF_OP_INSERT, i, n, true);
-	out->items[out->len - 1].staging = true;
-	free(cols);
-	rf_buf_free(&create);
-	rf_buf_free(&load);
-	rf_buf_free(&from);
-	rf_buf_free(&data);
-	rf_buf_free(&list);
-}
-
 /* A value sent this long (canonical bytes: hex) is not asked back by
  * RETURNING: PostgreSQL returns bytea as hex text, twice the raw size, in
  * libpq's buffer and in its result, for a value apply already holds. The
@@ -207,7 +136,6 @@ static void render_inserts(const struct rf_plan *p, struct rf_render *r, size_t 
 	bool returning, no_returning = p->no_returning || inserts_large_value(p);
 
 	if (rf_plan_loads_in_bulk(p, r->db)) {
-		bool staged = !no_returning && loads_staged(p, r->db);
 		/* plans group their inserts; a hand-built one may not, and
 		 * each run of consecutive inserts is then its own load */
 		while (i < p->nops) {
@@ -217,10 +145,7 @@ static void render_inserts(const struct rf_plan *p, struct rf_render *r, size_t 
 			}
 			for (n = 0; i + n < p->nops && p->ops[i + n].kind == RF_OP_INSERT; n++)
 				;
-			if (staged)
-				render_staged(p, r, i, n, out);
-			else
-				render_bulk(p, r, i, n, out);
+			render_bulk(p, r, i, n, out);
 			i += n;
 		}
 		return;

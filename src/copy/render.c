@@ -106,7 +106,6 @@ void rf_render_finish(struct rf_render *r, struct rf_stmts *out, enum rf_op_kind
 	s->params = r->params;
 	s->returning = returning;
 	s->bulk = r->bulk;
-	s->staging = false;
 	s->data_len = r->data.len;
 	s->data = r->bulk ? rf_buf_steal(&r->data) : NULL;
 	r->bulk = false;

@@ -862,7 +862,6 @@ const struct rf_db_ops rf_pg_ops = {
     .bulk_stream = pg_bulk_stream,
     .temp_load = pg_temp_load,
     .temp_drop = pg_temp_drop,
-    .stage_statements = pg_stage_statements,
     .lock_inserts = pg_lock_inserts,
     .hash_column = pg_hash_column,
     .segment_sums = pg_segment_sums,

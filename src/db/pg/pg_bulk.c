@@ -1,6 +1,6 @@
-/* pg_bulk.c - PostgreSQL's bulk path (db.h: bulk_*, temp_* and
- * stage_statements ops): COPY ... FROM STDIN in text format, temporary key
- * tables loaded the same way, and staged loads through a temporary table.
+/* pg_bulk.c - PostgreSQL's bulk path (db.h: bulk_* and temp_* ops):
+ * COPY ... FROM STDIN in text format, and temporary key tables loaded the
+ * same way.
  *
  * Values are the same text exec() binds as parameters (canonical forms,
  * bytes as \x hex), escaped for COPY's text format: backslash, tab, newline
@@ -174,31 +174,6 @@ out:
 	rf_buf_free(&list);
 	rf_buf_free(&table);
 	return rc;
-}
-
-void pg_stage_statements(struct rf_db *dbp, const char *name, const struct rf_table_info *t,
-                         const size_t *cols, size_t n, struct rf_buf *create, struct rf_buf *load,
-                         struct rf_buf *from)
-{
-	struct rf_buf list = RF_BUF_INIT, table = RF_BUF_INIT;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (i)
-			rf_buf_adds(&list, ", ");
-		pg_quote_ident(dbp, t->cols[cols[i]].name, &list);
-	}
-	pg_quote_table(dbp, t, &table);
-	rf_buf_adds(from, "pg_temp.");
-	pg_quote_ident(dbp, name, from);
-	/* as pg_temp_load: the target's own column types, without its
-	 * defaults, identities or constraints (the INSERT applies them) */
-	rf_buf_printf(create,
-	              "CREATE TEMPORARY TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA",
-	              from->data, list.data, table.data);
-	copy_statement(dbp, from->data, t, cols, n, load);
-	rf_buf_free(&list);
-	rf_buf_free(&table);
 }
 
 int pg_temp_drop(struct rf_db *dbp, const char *name, struct rf_error *err)

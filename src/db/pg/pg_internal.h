@@ -69,9 +69,6 @@ int pg_bulk_stream(struct rf_db *dbp, const char *sql, const struct rf_bulk_rows
 int pg_temp_load(struct rf_db *dbp, const char *name, const struct rf_table_info *t,
                  const size_t *cols, size_t n, const char *data, size_t len, struct rf_error *err);
 int pg_temp_drop(struct rf_db *dbp, const char *name, struct rf_error *err);
-void pg_stage_statements(struct rf_db *dbp, const char *name, const struct rf_table_info *t,
-                         const size_t *cols, size_t n, struct rf_buf *create, struct rf_buf *load,
-                         struct rf_buf *from);
 
 /* pg_hash.c: the hash diff's ops (contracts in db.h), and a key range
  * (a segment's) or a stream's key ranges (rf_stream_spec's ranges) appended as " WHERE ..." or,
