@@ -230,6 +230,15 @@ sec=$WORK/section.md
 	echo "|---|---|---|---|---|---|"
 	row pg PostgreSQL 'COPY FROM (psql \copy)'
 	row my MariaDB 'LOAD DATA LOCAL INFILE'
+	row pg_seed 'PostgreSQL, seed shape' 'COPY FROM (psql \copy)'
+	row my_seed 'MariaDB, seed shape' 'LOAD DATA LOCAL INFILE'
+	echo
+	echo "Seed shape (DESIGN §9, job 0000065's case): table copy_seed, the same"
+	echo "columns with id NOT NULL UNIQUE, and a GUID primary key the target's"
+	echo "DEFAULT makes (gen_random_uuid() / uuid()); both sides load it without"
+	echo "the GUID, rowferry with --exclude guid --key id. apply cannot predict the"
+	echo "GUIDs: after the load it reads the inserted rows back (their ids into a"
+	echo "temporary table, one joined read) and journals them."
 	echo
 	echo "The write phase alone (rowferry's own \"in X s\": the transaction, without"
 	echo "connecting, diffing and the preview checks), median over the same runs:"
@@ -241,6 +250,8 @@ sec=$WORK/section.md
 	echo '```'
 	sed 's/^/PostgreSQL /' "$WORK/pg.tsv"
 	sed 's/^/MariaDB    /' "$WORK/my.tsv"
+	sed 's/^/PostgreSQL seed /' "$WORK/pg_seed.tsv"
+	sed 's/^/MariaDB seed    /' "$WORK/my_seed.tsv"
 	echo '```'
 	echo
 	echo "Checks after the last run: PostgreSQL $pg_rows rows, re-diff $pg_diff;"
@@ -253,6 +264,10 @@ sec=$WORK/section.md
 	echo "rowferry copy copy_bench --from PG_DEV --to PG_PROD --yes --undo-dir DIR"
 	echo "mariadb --local-infile=1 rfb_copy_prod -e \"LOAD DATA LOCAL INFILE 'rows.tsv' INTO TABLE copy_bench\""
 	echo "rowferry copy copy_bench --from MY_DEV --to MY_PROD --yes --undo-dir DIR"
+	echo "psql -X -q PROD -c \"\\copy copy_seed ($SEED_COLS) FROM 'rows.tsv'\""
+	echo "rowferry copy copy_seed --exclude guid --key id --from PG_DEV --to PG_PROD --yes --undo-dir DIR"
+	echo "mariadb --local-infile=1 rfb_copy_prod -e \"LOAD DATA LOCAL INFILE 'rows.tsv' INTO TABLE copy_seed ($SEED_COLS)\""
+	echo "rowferry copy copy_seed --exclude guid --key id --from MY_DEV --to MY_PROD --yes --undo-dir DIR"
 	echo '```'
 	echo "<!-- /copy-bench -->"
 } | tee "$sec"
