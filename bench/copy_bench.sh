@@ -137,7 +137,7 @@ PG_EMPTY="psql -X -q '$PG_PROD' -c 'TRUNCATE copy_bench'; rm -rf '$WORK/undo'"
 MY_BULK="mariadb --no-defaults -urowferry -p'$RF_TEST_MY_PASSWORD' --socket='$RF_TEST_MY_SOCKET' --local-infile=1 rfb_copy_prod -e \"LOAD DATA LOCAL INFILE '$WORK/rows.tsv' INTO TABLE copy_bench\""
 MY_RF="'$RF' $RF_ARGS --from '$MY_DEV' --to '$MY_PROD'"
 MY_EMPTY="mariadb --no-defaults -urowferry -p'$RF_TEST_MY_PASSWORD' --socket='$RF_TEST_MY_SOCKET' rfb_copy_prod -e 'TRUNCATE copy_bench'; rm -rf '$WORK/undo'"
-SEED_ARGS="copy copy_seed --exclude guid --yes --undo-dir $WORK/undo"
+SEED_ARGS="copy copy_seed --exclude guid --key id --yes --undo-dir $WORK/undo"
 PG_SEED_BULK="psql -X -q '$PG_PROD' -c \"\\copy copy_seed ($SEED_COLS) FROM '$WORK/rows.tsv'\""
 PG_SEED_RF="'$RF' $SEED_ARGS --from '$PG_DEV' --to '$PG_PROD'"
 PG_SEED_EMPTY="psql -X -q '$PG_PROD' -c 'TRUNCATE copy_seed'; rm -rf '$WORK/undo'"
@@ -163,7 +163,7 @@ measure() { # NAME BULK RF EMPTY -> $WORK/NAME.tsv: bulk_s rowferry_s write_phas
 		t1=$(now)
 		bash -c "$4" >/dev/null 2>&1
 		t1b=$(now)
-		out=$(bash -c "$3" 2>/dev/null) || die "$1: rowferry copy failed"
+		out=$(bash -c "$3" 2>"$WORK/$1.err") || die "$1: rowferry copy failed: $(tail -n 3 "$WORK/$1.err")"
 		t2=$(now)
 		awk -v a="$t0" -v b="$t1" -v c="$t1b" -v d="$t2" \
 			-v w="$(sed -n 's/.* in \([0-9.]*\) s$/\1/p' <<<"$out")" \
