@@ -107,6 +107,13 @@ PG_TABLE="CREATE TABLE copy_bench (id bigint PRIMARY KEY, job_number text NOT NU
 MY_TABLE="CREATE TABLE copy_bench (id bigint PRIMARY KEY, job_number varchar(16) NOT NULL,
   order_ref varchar(32) NOT NULL, sku varchar(40), qty int, status varchar(20),
   price decimal(12,2), payload json, created_at datetime(6), note varchar(100))"
+# the seed shape (DESIGN §9, job 0000065's case): the same columns and a
+# GUID primary key the target's DEFAULT makes, left out of the copy
+# (--exclude guid; the rows are matched by id): apply has to learn each
+# inserted row's GUID for the journal
+SEED_COLS="id, job_number, order_ref, sku, qty, status, price, payload, created_at, note"
+PG_SEED=${PG_TABLE/copy_bench (id bigint PRIMARY KEY,/copy_seed (guid uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY, id bigint NOT NULL UNIQUE,}
+MY_SEED=${MY_TABLE/copy_bench (id bigint PRIMARY KEY,/copy_seed (guid char(36) NOT NULL DEFAULT (uuid()) PRIMARY KEY, id bigint NOT NULL UNIQUE,}
 log "loading the source tables"
 for db in rfb_copy_dev rfb_copy_prod; do
 	pg "$RF_TEST_PG_URL" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
@@ -114,8 +121,12 @@ for db in rfb_copy_dev rfb_copy_prod; do
 done
 pg "$PG_DEV" -c "$PG_TABLE" -c "\\copy copy_bench FROM '$WORK/rows.tsv'" -c "ANALYZE copy_bench"
 pg "$PG_PROD" -c "$PG_TABLE"
+pg "$PG_DEV" -c "$PG_SEED" -c "\\copy copy_seed ($SEED_COLS) FROM '$WORK/rows.tsv'" -c "ANALYZE copy_seed"
+pg "$PG_PROD" -c "$PG_SEED"
 my rfb_copy_dev -e "$MY_TABLE; LOAD DATA LOCAL INFILE '$WORK/rows.tsv' INTO TABLE copy_bench; ANALYZE TABLE copy_bench" >/dev/null
 my rfb_copy_prod -e "$MY_TABLE"
+my rfb_copy_dev -e "$MY_SEED; LOAD DATA LOCAL INFILE '$WORK/rows.tsv' INTO TABLE copy_seed ($SEED_COLS); ANALYZE TABLE copy_seed" >/dev/null
+my rfb_copy_prod -e "$MY_SEED"
 
 # ---------------------------------------------------------------- runs
 # Each run starts from an empty target table (prepare, not timed).
@@ -126,6 +137,13 @@ PG_EMPTY="psql -X -q '$PG_PROD' -c 'TRUNCATE copy_bench'; rm -rf '$WORK/undo'"
 MY_BULK="mariadb --no-defaults -urowferry -p'$RF_TEST_MY_PASSWORD' --socket='$RF_TEST_MY_SOCKET' --local-infile=1 rfb_copy_prod -e \"LOAD DATA LOCAL INFILE '$WORK/rows.tsv' INTO TABLE copy_bench\""
 MY_RF="'$RF' $RF_ARGS --from '$MY_DEV' --to '$MY_PROD'"
 MY_EMPTY="mariadb --no-defaults -urowferry -p'$RF_TEST_MY_PASSWORD' --socket='$RF_TEST_MY_SOCKET' rfb_copy_prod -e 'TRUNCATE copy_bench'; rm -rf '$WORK/undo'"
+SEED_ARGS="copy copy_seed --exclude guid --key id --yes --undo-dir $WORK/undo"
+PG_SEED_BULK="psql -X -q '$PG_PROD' -c \"\\copy copy_seed ($SEED_COLS) FROM '$WORK/rows.tsv'\""
+PG_SEED_RF="'$RF' $SEED_ARGS --from '$PG_DEV' --to '$PG_PROD'"
+PG_SEED_EMPTY="psql -X -q '$PG_PROD' -c 'TRUNCATE copy_seed'; rm -rf '$WORK/undo'"
+MY_SEED_BULK="mariadb --no-defaults -urowferry -p'$RF_TEST_MY_PASSWORD' --socket='$RF_TEST_MY_SOCKET' --local-infile=1 rfb_copy_prod -e \"LOAD DATA LOCAL INFILE '$WORK/rows.tsv' INTO TABLE copy_seed ($SEED_COLS)\""
+MY_SEED_RF="'$RF' $SEED_ARGS --from '$MY_DEV' --to '$MY_PROD'"
+MY_SEED_EMPTY="mariadb --no-defaults -urowferry -p'$RF_TEST_MY_PASSWORD' --socket='$RF_TEST_MY_SOCKET' rfb_copy_prod -e 'TRUNCATE copy_seed'; rm -rf '$WORK/undo'"
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 # Runs in pairs, bulk load then rowferry, each from an empty target (the
@@ -145,15 +163,24 @@ measure() { # NAME BULK RF EMPTY -> $WORK/NAME.tsv: bulk_s rowferry_s write_phas
 		t1=$(now)
 		bash -c "$4" >/dev/null 2>&1
 		t1b=$(now)
-		out=$(bash -c "$3" 2>/dev/null) || die "$1: rowferry copy failed"
+		out=$(bash -c "$3" 2>"$WORK/$1.err") || die "$1: rowferry copy failed: $(tail -n 3 "$WORK/$1.err")"
 		t2=$(now)
 		awk -v a="$t0" -v b="$t1" -v c="$t1b" -v d="$t2" \
 			-v w="$(sed -n 's/.* in \([0-9.]*\) s$/\1/p' <<<"$out")" \
 			'BEGIN {printf "%.3f %.3f %.2f\n", b - a, d - c, w}' >>"$WORK/$1.tsv"
 	done
 }
-measure pg "$PG_BULK" "$PG_RF" "$PG_EMPTY"
-measure my "$MY_BULK" "$MY_RF" "$MY_EMPTY"
+[ "${RF_BENCH_COPY_ONLY_SEED:-0}" = 1 ] || measure pg "$PG_BULK" "$PG_RF" "$PG_EMPTY"
+[ "${RF_BENCH_COPY_ONLY_SEED:-0}" = 1 ] || measure my "$MY_BULK" "$MY_RF" "$MY_EMPTY"
+measure pg_seed "$PG_SEED_BULK" "$PG_SEED_RF" "$PG_SEED_EMPTY"
+measure my_seed "$MY_SEED_BULK" "$MY_SEED_RF" "$MY_SEED_EMPTY"
+if [ "${RF_BENCH_COPY_ONLY_SEED:-0}" = 1 ]; then # a quick look, RESULTS.md untouched
+	for n in pg_seed my_seed; do
+		echo "$n (bulk s, rowferry s, write phase s; load $(cut -d' ' -f1-3 /proc/loadavg)):"
+		cat "$WORK/$n.tsv"
+	done
+	exit 0
+fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # the copies were complete and right: the last run's target matches
@@ -203,6 +230,15 @@ sec=$WORK/section.md
 	echo "|---|---|---|---|---|---|"
 	row pg PostgreSQL 'COPY FROM (psql \copy)'
 	row my MariaDB 'LOAD DATA LOCAL INFILE'
+	row pg_seed 'PostgreSQL, seed shape' 'COPY FROM (psql \copy)'
+	row my_seed 'MariaDB, seed shape' 'LOAD DATA LOCAL INFILE'
+	echo
+	echo "Seed shape (DESIGN §9, job 0000065's case): table copy_seed, the same"
+	echo "columns with id NOT NULL UNIQUE, and a GUID primary key the target's"
+	echo "DEFAULT makes (gen_random_uuid() / uuid()); both sides load it without"
+	echo "the GUID, rowferry with --exclude guid --key id. apply cannot predict the"
+	echo "GUIDs: after the load it reads the inserted rows back (their ids into a"
+	echo "temporary table, one joined read) and journals them."
 	echo
 	echo "The write phase alone (rowferry's own \"in X s\": the transaction, without"
 	echo "connecting, diffing and the preview checks), median over the same runs:"
@@ -214,6 +250,8 @@ sec=$WORK/section.md
 	echo '```'
 	sed 's/^/PostgreSQL /' "$WORK/pg.tsv"
 	sed 's/^/MariaDB    /' "$WORK/my.tsv"
+	sed 's/^/PostgreSQL seed /' "$WORK/pg_seed.tsv"
+	sed 's/^/MariaDB seed    /' "$WORK/my_seed.tsv"
 	echo '```'
 	echo
 	echo "Checks after the last run: PostgreSQL $pg_rows rows, re-diff $pg_diff;"
@@ -226,6 +264,10 @@ sec=$WORK/section.md
 	echo "rowferry copy copy_bench --from PG_DEV --to PG_PROD --yes --undo-dir DIR"
 	echo "mariadb --local-infile=1 rfb_copy_prod -e \"LOAD DATA LOCAL INFILE 'rows.tsv' INTO TABLE copy_bench\""
 	echo "rowferry copy copy_bench --from MY_DEV --to MY_PROD --yes --undo-dir DIR"
+	echo "psql -X -q PROD -c \"\\copy copy_seed ($SEED_COLS) FROM 'rows.tsv'\""
+	echo "rowferry copy copy_seed --exclude guid --key id --from PG_DEV --to PG_PROD --yes --undo-dir DIR"
+	echo "mariadb --local-infile=1 rfb_copy_prod -e \"LOAD DATA LOCAL INFILE 'rows.tsv' INTO TABLE copy_seed ($SEED_COLS)\""
+	echo "rowferry copy copy_seed --exclude guid --key id --from MY_DEV --to MY_PROD --yes --undo-dir DIR"
 	echo '```'
 	echo "<!-- /copy-bench -->"
 } | tee "$sec"

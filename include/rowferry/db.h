@@ -531,6 +531,9 @@ struct rf_db {
 	bool bulk;              /* the bulk ops may be used on this connection: the driver
 	                           has them and the server allows them (MySQL and MariaDB:
 	                           local_infile); set by connect */
+	bool values_in;         /* the engine reads `(a, b) IN (VALUES (1, 2), ...)`: a
+	                           lookup of integer tuples goes as that, not as ORs
+	                           (lookup.c); set by connect */
 	/* Tables `copy --all --create` will make in this database
 	 * (all_create.h), planned before they exist; NULL: none. Borrowed. */
 	struct rf_planned_tables *planned;

@@ -484,6 +484,15 @@ static int check_unique(const struct rf_plan *p, struct rf_db *db, const char *w
 	 * cannot repeat either */
 	if (whole_table && is_match_key(p, names, n))
 		return 0;
+	/* a reference rewritten through its parent's match key is written as
+	 * the key the target holds or generates for that parent, known only
+	 * inside the apply: the plan holds the match key, not a value of this
+	 * column; the load's own unique check stands for this key there */
+	for (i = 0; i < n; i++) {
+		int sc = shape_col_of(p, names[i]);
+		if (sc >= 0 && sh->cols[sc].ref)
+			return 0;
+	}
 	if (p->ntarget_key > 16 || !collect_written(p, names, n, max, &t))
 		return 0;
 	if (t.repeats)

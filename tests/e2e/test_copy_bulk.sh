@@ -161,7 +161,7 @@ assert_eq "... the journal says aborted" aborted "$(tail -n 1 "$(journal_of)" | 
 # it, the session commits, the load fails on the duplicate key, and the copy
 # is refused as drift (exit 3), nothing written, its journal aborted.
 appeared_during_load() {
-	local e=$1 cfg intruder j side
+	local e=$1 cfg intruder j side held
 	cfg=$T/race-$e.ini
 	bulk_config "$cfg" "$(url_of "$e" dev)" "$(url_of "$e" prod)" "$T/undo-race-$e" 1
 	for side in dev prod; do
@@ -175,9 +175,10 @@ appeared_during_load() {
 		-c "BEGIN; $intruder; SELECT pg_sleep(3); COMMIT;" >/dev/null & ;;
 	my) my "$(url_of my prod)" "BEGIN; $intruder; DO SLEEP(3); COMMIT;" & ;;
 	esac
+	held=$!
 	sleep 1
 	rf --config "$cfg" copy "${SEED_ARGS[@]}" --yes
-	wait
+	wait "$held" # not a bare wait: lib.sh's watcher is a job of this shell too
 	assert_eq "$e: a row that appeared during the load: refused (exit 3)" 3 "$rc"
 	assert_contains "$e: ... naming it" "order_ref=SF-0000065-0003) is now in the target" \
 		"$(cat "$T/err")"

@@ -205,6 +205,8 @@ static int my_connect(const struct rf_connect_opts *o, struct rf_db **out, struc
 	}
 	db->database = u.database ? rf_xstrdup(u.database) : NULL;
 	db->mariadb = strstr(mysql_get_server_info(db->conn), "MariaDB") != NULL;
+	/* table value constructors: MariaDB 10.3.3+ */
+	db->base.values_in = db->mariadb && mysql_get_server_version(db->conn) >= 100303;
 	my_bulk_install(db);
 	if (my_run(db, MY_SESSION_SETUP, err) != 0)
 		goto out;

@@ -298,6 +298,7 @@ static int pg_connect(const struct rf_connect_opts *o, struct rf_db **out, struc
 	if (pg_run(db, pg_session_sql, err) != 0)
 		goto cleanup;
 	db->base.bulk = true; /* COPY FROM STDIN needs no server setting */
+	db->base.values_in = true;
 	*out = &db->base;
 	rc = 0;
 cleanup:
