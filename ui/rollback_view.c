@@ -104,6 +104,13 @@ static void prepare(struct view *v, const char *path)
 		                con->dst->name, r->undo->journal.tables[t].table, n[RF_OP_INSERT],
 		                n[RF_OP_UPDATE], n[RF_OP_DELETE]);
 	}
+	/* copy --all --create's tables, dropped once their rows are deleted
+	 * (as rowferry undo says) */
+	for (i = r->undo->journal.created_tables.len; i-- > 0;)
+		text_lines_addf(&r->lines, COLOR_NORMAL,
+		                "  then DROP TABLE %s (the copy created it), refused while it "
+		                "holds other rows",
+		                r->undo->journal.created_tables.items[i]);
 	text_lines_add(&r->lines, COLOR_NORMAL, "", 0);
 	if (r->undo->ndrifted) {
 		text_lines_addf(&r->lines, COLOR_ERROR,
