@@ -196,6 +196,10 @@ static void run(struct view *v)
 		                "Rolled back on %s in one transaction: %zu row(s) restored. The "
 		                "journal is marked undone.",
 		                con->dst->name, undone);
+		for (size_t i = 0; i < r->undo->journal.created_tables.len; i++)
+			text_lines_addf(&r->lines, COLOR_NORMAL,
+			                "Dropped %s, which the copy created.",
+			                r->undo->journal.created_tables.items[i]);
 		console_message(con, MSG_INFO, "rolled back %zu row(s)", undone);
 		con->tables_stale = true;
 		if (con->session)
