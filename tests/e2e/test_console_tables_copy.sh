@@ -92,7 +92,7 @@ assert_contains "p: the script's apply order" "-- apply order (parents first): j
 assert_contains "s saves it" "saved to $T/set.sql" "$(status saved)"
 assert_eq "the saved script is copy --all --tables $MARKED --dry-run's, byte for byte" \
 	"$(cat "$T/cli.sql")" "$(cat "$T/set.sql")"
-cmp -s "$T/cli.sql" "$T/set.sql" && ok "cmp: the same bytes" || not_ok "cmp: the files differ"
+if cmp -s "$T/cli.sql" "$T/set.sql"; then ok "cmp: the same bytes"; else not_ok "cmp: the files differ"; fi
 assert_contains "A: the tables" "tables    jobs, order_lines, siteflow_orders" "$(screen apply)"
 assert_contains "A: the typed confirmation" "Type prod to apply" "$(screen apply)"
 assert_contains "applied in one transaction" "Applied to prod in one transaction: 13 inserted, 4 updated, 0 deleted" "$(screen applied)"
