@@ -10,6 +10,7 @@
 #include "confirm.h"
 #include "draw.h"
 #include "rowferry/all_copy.h"
+#include "rowferry/all_create.h"
 #include "rowferry/apply.h"
 #include "rowferry/preview.h"
 #include "rowferry/set_copy.h"
@@ -72,6 +73,16 @@ static void summarize_set(struct view *v)
 	                rf_set_plan_count(sp, RF_OP_UPDATE));
 	text_lines_addf(&a->lines, COLOR_NORMAL, "  delete    %zu",
 	                rf_set_plan_count(sp, RF_OP_DELETE));
+	if (sp->create) { /* copy --all --create's tables (tables_view.c) */
+		rf_buf_reset(&names);
+		for (i = 0; i < sp->create->len; i++)
+			rf_buf_printf(&names, "%s%s", i ? ", " : "", sp->create->items[i].source);
+		text_lines_addf(&a->lines, COLOR_NORMAL, "  create    %s (%s)", names.data,
+		                con->dst->ops->ddl_commits
+		                    ? "created first: the engine commits DDL; dropped again if "
+		                      "the copy fails"
+		                    : "CREATE TABLE in the same transaction");
+	}
 	text_lines_addf(&a->lines, COLOR_NORMAL, "  journal   in %s (one for the set)",
 	                con->cfg.undo_dir);
 	if (a->rejects && a->rejects->invalid_rows)
@@ -209,6 +220,10 @@ static void show_result(struct view *v, const struct rf_apply_result *res,
 			text_lines_addf(&a->lines, COLOR_WARNING,
 			                "Rejected: %zu invalid source row(s), listed in %s",
 			                res->rejected, res->rejects);
+		if (a->set && a->set->create)
+			text_lines_addf(&a->lines, COLOR_NORMAL,
+			                "Created %zu table(s) in %s; a rollback (u, r) drops them.",
+			                a->set->create->len, con->dst->name);
 		if (a->verify)
 			text_lines_adds(
 			    &a->lines, COLOR_NORMAL,

@@ -37,7 +37,7 @@ static const char *const legend[] = {
     "=  identical (shown with =)",
     "*  (left of the glyph) a marked row: the copy takes marked rows, or all when none is",
     "*  (right of the glyph, tables) a marked table: p and A copy the marked tables whole",
-    "missing in TARGET  (tables) not in the target: rowferry ddl makes it; p and A refuse",
+    "create  (tables) not in the target: marked, p and A create it (copy --all --create)",
     "(col)  excluded: neither compared nor copied; the target supplies it",
     "[col]  ignored: copied but not compared",
     "[x] / [ ]  (related tables) in the set or not; the root is always in",

@@ -94,11 +94,11 @@ static void build_set(struct view *v)
 	for (i = 0; i < sp->len; i++)
 		p->nerrors += sp->items[i].plan->errors.len;
 	text_lines_addf(&p->lines, COLOR_TITLE,
-	                "set of %s, %zu table(s): %zu insert(s), %zu update(s), %zu delete(s) "
+	                "set of %s, %zu table(s)%s: %zu insert(s), %zu update(s), %zu delete(s) "
 	                "into %s%s",
-	                p->root, sp->len, rf_set_plan_count(sp, RF_OP_INSERT),
-	                rf_set_plan_count(sp, RF_OP_UPDATE), rf_set_plan_count(sp, RF_OP_DELETE),
-	                con->dst->name,
+	                p->root, sp->len, sp->create ? ", created where missing" : "",
+	                rf_set_plan_count(sp, RF_OP_INSERT), rf_set_plan_count(sp, RF_OP_UPDATE),
+	                rf_set_plan_count(sp, RF_OP_DELETE), con->dst->name,
 	                p->set_ops & RF_OP_DELETE ? "" : "; deletes off (D turns them on)");
 	for (i = 0; i < sp->all.len; i++)
 		if (sp->all.items[i].severity == RF_SEV_ERROR)
@@ -216,7 +216,7 @@ static void preview_draw(struct view *v, int top, int height)
 		          theme_attr((enum color_meaning)p->lines.color[k]));
 		/* the statement's verb stands out, so the eye finds each one */
 		if (!skip && (!strncmp(line, "INSERT", 6) || !strncmp(line, "UPDATE", 6) ||
-		              !strncmp(line, "DELETE", 6)))
+		              !strncmp(line, "DELETE", 6) || !strncmp(line, "CREATE", 6)))
 			draw_text(y, 0, 6, line, 6, theme_attr(COLOR_SQL_KEYWORD), false);
 	}
 	if (p->saving) {

@@ -104,6 +104,13 @@ static void prepare(struct view *v, const char *path)
 		                con->dst->name, r->undo->journal.tables[t].table, n[RF_OP_INSERT],
 		                n[RF_OP_UPDATE], n[RF_OP_DELETE]);
 	}
+	/* copy --all --create's tables, dropped once their rows are deleted
+	 * (as rowferry undo says) */
+	for (i = r->undo->journal.created_tables.len; i-- > 0;)
+		text_lines_addf(&r->lines, COLOR_NORMAL,
+		                "  then DROP TABLE %s (the copy created it), refused while it "
+		                "holds other rows",
+		                r->undo->journal.created_tables.items[i]);
 	text_lines_add(&r->lines, COLOR_NORMAL, "", 0);
 	if (r->undo->ndrifted) {
 		text_lines_addf(&r->lines, COLOR_ERROR,
@@ -189,6 +196,10 @@ static void run(struct view *v)
 		                "Rolled back on %s in one transaction: %zu row(s) restored. The "
 		                "journal is marked undone.",
 		                con->dst->name, undone);
+		for (size_t i = 0; i < r->undo->journal.created_tables.len; i++)
+			text_lines_addf(&r->lines, COLOR_NORMAL,
+			                "Dropped %s, which the copy created.",
+			                r->undo->journal.created_tables.items[i]);
 		console_message(con, MSG_INFO, "rolled back %zu row(s)", undone);
 		con->tables_stale = true;
 		if (con->session)

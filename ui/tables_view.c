@@ -6,8 +6,11 @@
  * whole, keys kept - the plan `rowferry copy --all --tables MARKED`
  * makes, on the set's preview and apply screens (the related-tables
  * screen's), the apply verifying every table before COMMIT as copy --all
- * does. A table missing in the target cannot be copied until it is
- * created (rowferry ddl): p and A refuse while one is marked. */
+ * does. A table only in the source shows `create`: marked, the set is
+ * `rowferry copy --all --create --tables MARKED`'s (all_tables.h), the
+ * table created from the source's definition where copy --all --create
+ * creates it (in the transaction, or first on MariaDB), journaled as a
+ * create op that a rollback drops again. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +18,7 @@
 
 #include "draw.h"
 #include "lineedit.h"
+#include "rowferry/all_tables.h"
 #include "rowferry/set_copy.h"
 #include "session.h"
 #include "theme.h"
@@ -54,26 +58,24 @@ static void set_mark(struct tables_view *t, const char *name, bool on)
 	t->marked = keep;
 }
 
-/* The marked tables in the list's order into names (borrowed from the
- * list); how many of them the target does not have into *missing, the
- * first of those into *first_missing. */
-static void marked_tables(struct view *v, const char **names, size_t *n, size_t *missing,
-                          const char **first_missing)
+/* The marked tables in the list's order joined with ','s into list
+ * (when not NULL); how many into *n, how many of them the target does not
+ * have (the copy creates them) into *missing. */
+static void marked_tables(struct view *v, struct rf_buf *list, size_t *n, size_t *missing)
 {
 	struct tables_view *t = v->priv;
 	const struct rf_table_pairs *p = &v->con->tables;
 	size_t i;
 
 	*n = *missing = 0;
-	*first_missing = NULL;
 	for (i = 0; i < p->len; i++) {
 		if (!is_marked(t, p->items[i].name))
 			continue;
-		if (names)
-			names[*n] = p->items[i].name;
+		if (list)
+			rf_buf_printf(list, "%s%s", *n ? "," : "", p->items[i].name);
 		(*n)++;
-		if (p->items[i].dst_rows == RF_TABLE_ABSENT && !(*missing)++)
-			*first_missing = p->items[i].name;
+		if (p->items[i].dst_rows == RF_TABLE_ABSENT)
+			(*missing)++;
 	}
 }
 
@@ -161,8 +163,9 @@ static void tables_draw(struct view *v, int top, int height)
 		format_rows(tp->src_rows, a, sizeof a);
 		format_rows(tp->dst_rows, b, sizeof b);
 		if (tp->dst_rows == RF_TABLE_ABSENT) {
+			/* the word first: what an 80-column line keeps */
 			glyph = "+";
-			snprintf(nb, sizeof nb, "only in %s: missing in %s", con->src->name,
+			snprintf(nb, sizeof nb, "create: only in %s, missing in %s", con->src->name,
 			         con->dst->name);
 			note = nb;
 			attr = theme_attr(COLOR_ROW_ADDED);
@@ -211,14 +214,13 @@ static void tables_title(struct view *v, struct rf_buf *out)
 
 static void tables_status(struct view *v, struct rf_buf *out)
 {
-	const char *first_missing;
 	size_t n, missing;
 
-	marked_tables(v, NULL, &n, &missing, &first_missing);
-	if (missing) /* first: what a narrow status bar keeps */
-		rf_buf_adds(out, "missing: rowferry ddl makes it  ");
+	marked_tables(v, NULL, &n, &missing);
 	if (n)
 		rf_buf_printf(out, "%zu marked  ", n);
+	if (missing)
+		rf_buf_printf(out, "%zu to create  ", missing);
 	if (v->list.count != v->con->tables.len)
 		rf_buf_printf(out, "%zu of %zu tables", v->list.count, v->con->tables.len);
 	else
@@ -253,59 +255,51 @@ static bool tables_key(struct view *v, int key)
 	return true;
 }
 
-/* The refusal of p and A while a marked table is not in the target, as
- * a message (nothing when none is). */
-static void missing_message(struct view *v)
-{
-	const char *first;
-	size_t n, missing;
-
-	marked_tables(v, NULL, &n, &missing, &first);
-	if (missing)
-		console_message(v->con, MSG_WARNING,
-		                "missing: rowferry ddl makes it: %s%s not in %s; p and A refuse "
-		                "until it is there",
-		                first, missing > 1 ? " and others are" : " is", v->con->dst->name);
-}
-
-/* The marked tables' plan (set_plan): rf_set_plan_build's for the first
- * as the root and the others as --tables, no selection flags: what
- * `rowferry copy --all --tables MARKED` plans (cmd_copy.c copy_all). */
+/* The marked tables' plan (set_plan): what `rowferry copy --all --create
+ * --tables MARKED` plans (cmd_copy.c copy_all): rf_all_tables's set,
+ * the tables missing in the target planned into it, then
+ * rf_set_plan_build's for the first as the root and the others as
+ * --tables, no selection flags. The tables to create go with the plan
+ * (out->create). */
 static int tables_plan(struct view *v, unsigned ops_mask, struct rf_set_plan *out,
                        struct rf_error *err)
 {
 	struct console *con = v->con;
 	struct rf_selection_flags f;
 	struct rf_set_flags sf;
-	struct rf_buf rest = RF_BUF_INIT;
-	const char **names = rf_xcalloc(con->tables.len + 1, sizeof *names), *first_missing;
-	size_t i, n, missing;
+	struct rf_buf list = RF_BUF_INIT, rest = RF_BUF_INIT;
+	struct rf_strlist names = RF_STRLIST_INIT, missing = RF_STRLIST_INIT;
+	struct rf_planned_tables *create = rf_xcalloc(1, sizeof *create);
+	size_t i, n, nmissing;
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
 	memset(&f, 0, sizeof f);
 	memset(&sf, 0, sizeof sf);
-	marked_tables(v, names, &n, &missing, &first_missing);
+	marked_tables(v, &list, &n, &nmissing);
 	if (!n) {
 		rf_error_set(err, "tables", "no table marked: Space marks one, * marks all");
 		goto out;
 	}
-	if (missing) {
-		rf_error_set(err, "tables",
-		             "missing: rowferry ddl makes it: %s is not in %s (rowferry ddl %s "
-		             "--from %s --to %s); nothing copied",
-		             first_missing, con->dst->name, first_missing, con->src->name,
-		             con->dst->name);
+	if (rf_all_tables(con->src, con->dst, list.data, create, &names, &missing, err) != 0)
 		goto out;
-	}
-	for (i = 1; i < n; i++)
-		rf_buf_printf(&rest, "%s%s", i > 1 ? "," : "", names[i]);
+	for (i = 1; i < names.len; i++)
+		rf_buf_printf(&rest, "%s%s", i > 1 ? "," : "", names.items[i]);
 	sf.tables = rest.len ? rest.data : "";
-	rc =
-	    rf_set_plan_build(con->src, con->dst, &con->cfg, names[0], &f, &sf, ops_mask, out, err);
+	rc = rf_set_plan_build(con->src, con->dst, &con->cfg, names.items[0], &f, &sf, ops_mask,
+	                       out, err);
+	if (rc == 0 && create->len) {
+		out->create = create;
+		create = NULL;
+	}
 out:
+	con->dst->planned = NULL;
+	rf_planned_tables_free(create);
+	free(create);
+	rf_strlist_free(&names);
+	rf_strlist_free(&missing);
+	rf_buf_free(&list);
 	rf_buf_free(&rest);
-	free(names);
 	return rc;
 }
 
@@ -373,7 +367,10 @@ static bool tables_action(struct view *v, enum action a)
 		}
 		set_mark(t, tp->name, !is_marked(t, tp->name));
 		if (tp->dst_rows == RF_TABLE_ABSENT && is_marked(t, tp->name))
-			missing_message(v);
+			console_message(v->con, MSG_INFO,
+			                "%s is not in %s: p and A create it there, as copy --all "
+			                "--create",
+			                tp->name, v->con->dst->name);
 		list_move(&v->list, ACT_MOVE_DOWN);
 		return true;
 	case ACT_MARK_ALL:
@@ -388,7 +385,6 @@ static bool tables_action(struct view *v, enum action a)
 			if (tp->src_rows != RF_TABLE_ABSENT)
 				set_mark(t, tp->name, n > 0);
 		}
-		missing_message(v);
 		return true;
 	case ACT_PREVIEW:
 	case ACT_APPLY:
@@ -407,12 +403,13 @@ static bool tables_action(struct view *v, enum action a)
 		/* a [map] section pairs tables of different names (Orders -> orders) */
 		if ((tp->src_rows == RF_TABLE_ABSENT || tp->dst_rows == RF_TABLE_ABSENT) &&
 		    !(a == ACT_OPEN && session_map_exists(v->con, tp->name))) {
-			console_message(
-			    v->con, MSG_WARNING,
-			    "%s is only in %s: create it there first, rowferry copies rows",
-			    tp->name,
-			    tp->src_rows == RF_TABLE_ABSENT ? v->con->dst->name
-			                                    : v->con->src->name);
+			console_message(v->con, MSG_WARNING,
+			                tp->src_rows == RF_TABLE_ABSENT
+			                    ? "%s is only in %s: nothing to compare"
+			                    : "%s is only in %s: Space marks it, p and A create it",
+			                tp->name,
+			                tp->src_rows == RF_TABLE_ABSENT ? v->con->dst->name
+			                                                : v->con->src->name);
 			return true;
 		}
 		if (a == ACT_RELATED)

@@ -28,6 +28,8 @@
 #include "rowferry/plan.h"
 #include "rowferry/preview.h"
 
+struct rf_planned_tables;
+
 /* One table of the set's copy. */
 struct rf_set_plan_table {
 	char *table;                 /* the set's name for it (owned) */
@@ -54,6 +56,11 @@ struct rf_set_plan {
 	struct rf_warnings all;          /* every table's warnings, each text
 	                                    starting with its table: what
 	                                    rf_set_apply refuses on */
+	/* The tables the set creates (copy --all --create, all_create.h),
+	 * handed over by its builder (owned; NULL: none, or dst->planned is
+	 * the caller's): the target's planned tables while
+	 * rf_set_preview_script, _summary and rf_set_apply run. */
+	struct rf_planned_tables *create;
 };
 void rf_set_plan_free(struct rf_set_plan *sp);
 /* Operations of every plan. */

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "cli_write.h"
 #include "cmd_copy_all.h"
+#include "rowferry/all_tables.h"
 
 int cli_all_refuse_flags(const struct rf_set_flags *sf, const struct rf_selection_flags *f)
 {
@@ -29,93 +30,33 @@ int cli_all_refuse_flags(const struct rf_set_flags *sf, const struct rf_selectio
 	return -1;
 }
 
-/* Says which of names dst does not hold; returns how many. With create,
- * they are planned into it instead (all_create.h): returns 0, or -1 having
- * said why not. */
-static long missing_tables(struct rf_db *src, struct rf_db *dst, const struct rf_strlist *names,
-                           struct rf_planned_tables *create)
+int cli_all_tables(struct rf_db *src, struct rf_db *dst, const char *list,
+                   struct rf_planned_tables *create, char **root, char **rest)
 {
-	struct rf_table_info info;
-	struct rf_strlist missing = RF_STRLIST_INIT;
+	struct rf_strlist names = RF_STRLIST_INIT, missing = RF_STRLIST_INIT;
+	struct rf_buf b = RF_BUF_INIT;
 	struct rf_error err;
 	size_t i, n;
+	int rc = -1;
 
-	for (i = 0; i < names->len; i++) {
-		memset(&info, 0, sizeof info);
-		rf_error_clear(&err);
-		const char *dot = strrchr(names->items[i], '.');
-		bool found = rf_db_describe(dst, names->items[i], &info, &err) == 0;
-		rf_table_info_free(&info);
-		/* as the set copy looks it up: its bare name where the source
-		 * has schemas (graph_set.c) */
-		if (!found && dot && src->ops->has_schemas) {
-			memset(&info, 0, sizeof info);
-			found = rf_db_describe(dst, dot + 1, &info, &err) == 0;
-			rf_table_info_free(&info);
-		}
-		if (!found)
-			rf_strlist_add(&missing, names->items[i]);
+	*root = *rest = NULL;
+	rf_error_clear(&err);
+	if (rf_all_tables(src, dst, list, create, &names, &missing, &err) != 0) {
+		cli_print_error(&err);
+		goto out;
 	}
 	n = missing.len;
-	if (n && create) {
-		rf_error_clear(&err);
-		if (rf_all_create_plan(src, dst, &missing, create, &err) != 0) {
-			cli_print_error(&err);
-			rf_strlist_free(&missing);
-			return -1;
-		}
-		dst->planned = create;
-		n = 0;
-	}
-	if (n) {
+	if (n && !create) {
 		fprintf(stderr, "rowferry: copy: --all: %zu of the %zu tables are not in %s:", n,
-		        names->len, dst->name);
+		        names.len, dst->name);
 		for (i = 0; i < n; i++)
 			fprintf(stderr, " %s", missing.items[i]);
 		fprintf(stderr, "\n  create them with --create, or first: rowferry ddl");
 		for (i = 0; i < n; i++)
 			fprintf(stderr, " %s", missing.items[i]);
 		fprintf(stderr, " --from %s --to %s\n", src->name, dst->name);
-	}
-	rf_strlist_free(&missing);
-	return (long)n;
-}
-
-int cli_all_tables(struct rf_db *src, struct rf_db *dst, const char *list,
-                   struct rf_planned_tables *create, char **root, char **rest)
-{
-	struct rf_table_list tl = {0};
-	struct rf_strlist names = RF_STRLIST_INIT;
-	struct rf_buf b = RF_BUF_INIT;
-	struct rf_error err;
-	size_t i, k;
-	int rc = -1;
-
-	*root = *rest = NULL;
-	rf_error_clear(&err);
-	if (list) {
-		rf_strlist_split(&names, list);
-	} else {
-		if (rf_db_list_tables(src, false, &tl, &err) != 0) {
-			cli_print_error(&err);
-			goto out;
-		}
-		for (i = 0; i < tl.len; i++)
-			rf_strlist_add(&names, tl.items[i].name);
-	}
-	if (names.len == 0) {
-		fprintf(stderr, "rowferry: copy: --all: %s has no table to copy\n", src->name);
 		goto out;
 	}
-	for (i = 0; i < names.len; i++)
-		for (k = 0; k < i; k++)
-			if (strcmp(names.items[i], names.items[k]) == 0) {
-				fprintf(stderr, "rowferry: copy: --tables names %s twice\n",
-				        names.items[i]);
-				goto out;
-			}
-	if (missing_tables(src, dst, &names, create))
-		goto out;
 	*root = rf_xstrdup(names.items[0]);
 	for (i = 1; i < names.len; i++)
 		rf_buf_printf(&b, "%s%s", i > 1 ? "," : "", names.items[i]);
@@ -125,7 +66,7 @@ int cli_all_tables(struct rf_db *src, struct rf_db *dst, const char *list,
 out:
 	rf_buf_free(&b);
 	rf_strlist_free(&names);
-	rf_table_list_free(&tl);
+	rf_strlist_free(&missing);
 	return rc;
 }
 

@@ -155,7 +155,10 @@ int rf_identity_find(const struct rf_set_plan *sp, struct rf_db *db, bool before
 			c.plan = p;
 			c.t = &p->shape->dst_table;
 			c.column = col->name;
-			if (before_load && deferrable(db, &c)) {
+			/* the preview of a table the copy creates (all_create.h):
+			 * no sequence to read yet, it comes with the table */
+			if ((before_load || rf_db_planned(db, c.t->display)) &&
+			    deferrable(db, &c)) {
 				c.deferred = true;
 				out->items =
 				    rf_xrealloc(out->items, (out->len + 1) * sizeof *out->items);
@@ -292,8 +295,19 @@ static void preview_col(const struct rf_identity_col *c, struct rf_db *db, struc
 {
 	struct rf_schema_sequence seq = sequence_of(c);
 	long long max = 0, loaded = 0;
-	bool any = read_max(db, c->t, c->column, &max, err) > 0;
+	bool any;
 
+	if (c->deferred) { /* its table is created by the copy */
+		if (plan_max(c->plan, c->column, &loaded))
+			rf_buf_printf(out,
+			              "-- %s.%s: the sequence of the table created above is moved "
+			              "past the largest key loaded (%lld) once the rows are in, "
+			              "RESTART WITH %lld (journaled; undo drops it with the "
+			              "table)\n",
+			              c->t->display, c->column, loaded, loaded + 1);
+		return;
+	}
+	any = read_max(db, c->t, c->column, &max, err) > 0;
 	if (err->set)
 		return;
 	if (plan_max(c->plan, c->column, &loaded) && (!any || loaded > max)) {

@@ -24,6 +24,8 @@ void rf_set_plan_free(struct rf_set_plan *sp)
 	rf_strlist_free(&sp->broken);
 	rf_strlist_free(&sp->defer);
 	rf_warnings_free(&sp->all);
+	rf_planned_tables_free(sp->create);
+	free(sp->create);
 	memset(sp, 0, sizeof *sp);
 }
 
@@ -313,6 +315,7 @@ int rf_set_plan_build(struct rf_db *src, struct rf_db *dst, const struct rf_conf
 void rf_set_preview_summary(const struct rf_set_plan *sp, const struct rf_db *src,
                             const struct rf_db *dst, struct rf_buf *out)
 {
+	const struct rf_planned_tables *made = sp->create ? sp->create : dst->planned;
 	size_t i, k;
 
 	rf_buf_printf(out, "-- copy of %zu table%s: %s (%s) -> %s (%s), one transaction\n", sp->len,
@@ -340,22 +343,24 @@ void rf_set_preview_summary(const struct rf_set_plan *sp, const struct rf_db *sr
 	rf_buf_printf(out, "-- %zu to insert, %zu to update, %zu to delete in all\n",
 	              rf_set_plan_count(sp, RF_OP_INSERT), rf_set_plan_count(sp, RF_OP_UPDATE),
 	              rf_set_plan_count(sp, RF_OP_DELETE));
-	if (dst->planned && dst->ops->ddl_commits)
+	if (made && dst->ops->ddl_commits)
 		rf_buf_printf(out,
 		              "-- %zu tables created first (%s commits DDL), dropped again "
 		              "if the copy fails\n",
-		              dst->planned->len, dst->ops->engine);
-	else if (dst->planned)
-		rf_buf_printf(out, "-- %zu tables created in the same transaction\n",
-		              dst->planned->len);
+		              made->len, dst->ops->engine);
+	else if (made)
+		rf_buf_printf(out, "-- %zu tables created in the same transaction\n", made->len);
 }
 
 void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src, struct rf_db *dst,
                            struct rf_buf *out)
 {
 	const struct rf_plan **steps = rf_xcalloc(3 * sp->len + 1, sizeof *steps);
+	struct rf_planned_tables *was = dst->planned;
 	size_t i, k, n = set_steps(sp, steps);
 
+	if (sp->create)
+		dst->planned = sp->create;
 	rf_set_preview_summary(sp, src, dst, out);
 	if (rf_set_plan_nops(sp) == 0)
 		goto out;
@@ -387,6 +392,7 @@ void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src
 	rf_identity_preview(sp, dst, out);
 	rf_buf_adds(out, "COMMIT;\n");
 out:
+	dst->planned = was;
 	free(steps);
 }
 
@@ -406,9 +412,12 @@ int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struc
 	size_t i, n = set_steps(sp, steps);
 	struct rf_apply_opts opts = *o;
 	struct rf_identity_list ids = {0, NULL};
+	struct rf_planned_tables *was = target->planned;
 	struct rf_apply_tx *tx;
 	int rc;
 
+	if (sp->create)
+		target->planned = sp->create;
 	opts.warnings = &sp->all;
 	rc = rf_apply_begin(target, source, steps, n, &opts, res, &tx, err);
 	if (rc != 0)
@@ -443,6 +452,7 @@ int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struc
 		rc = rf_apply_commit(tx, err);
 	rf_apply_tx_free(tx);
 out:
+	target->planned = was;
 	rf_identity_list_free(&ids);
 	free(steps);
 	return rc;

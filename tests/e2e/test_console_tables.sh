@@ -35,7 +35,7 @@ echo "# the list: counts on both sides, one-side tables marked"
 assert_contains "column headings" "TABLE                       dev rows       prod rows" "$(screen start)"
 assert_contains "jobs counts" "  jobs                               8               8" "$(screen start)"
 assert_contains "siteflow_orders counts differ" "~ siteflow_orders                   38              28  row counts differ" "$(screen start)"
-assert_contains "dev-only table, missing in the target" "+ audit_notes                        1               -  only in dev: missing in prod" "$(screen start)"
+assert_contains "dev-only table, missing in the target: create" "+ audit_notes                        1               -  create: only in dev, missing in prod" "$(screen start)"
 assert_contains "prod-only table" "- prod_only                          -               0  only in prod" "$(screen start)"
 assert_contains "count in the status bar" "7 tables" "$(status start)"
 assert_contains "the screen's main keys in the status bar" "Enter open  Space mark  p preview  A apply  f related  / search  u journals  R reload  C connections" "$(status start)"
@@ -49,6 +49,7 @@ assert_not_contains "jobs filtered out" "  jobs  " "$(screen filtered)"
 
 echo "# Enter opens a diff; a table only in dev is refused"
 assert_contains "one-side table refused" "audit_notes is only in dev" "$(status refused)"
+assert_contains "... saying how it is created" "Space marks it, p and A create it" "$(status refused)"
 assert_contains "diff of siteflow_orders" "siteflow_orders  WHERE (all rows)  key guid" "$(line diff 2)"
 
 finish

@@ -2,9 +2,10 @@
 # test_console_tables_copy.sh - the tables screen copies a set of whole
 # tables (DESIGN §13 in the console, issue 14 item 7): Space marks a table
 # and `*` marks or unmarks them all, a marked table shows `*` right of its
-# glyph; a table missing in the target is shown as missing and, marked,
-# makes the status say "missing: rowferry ddl makes it" and p/A refuse; a
-# table only in the target cannot be marked. With marks, p previews the
+# glyph; a table missing in the target shows `create` and, marked, the
+# status counts it "to create" and p/A take it (created: see
+# test_console_tables_create.sh); a table only in the target cannot be
+# marked. With marks, p previews the
 # marked tables as one set - the saved script is `copy --all --tables
 # MARKED --dry-run`'s byte for byte - and A applies it in one transaction,
 # verified before COMMIT as copy --all is (a target trigger that changes a
@@ -34,9 +35,11 @@ console --config "$CFG" <<EOF
 :key Space
 :dump $T/missing
 :key p
-:dump $T/refused_p
-:key A
-:dump $T/refused_a
+:dump $T/create_p
+:key q A
+:dump $T/create_a
+:key Esc
+:dump $T/create_back
 :key g j j j Space
 :dump $T/prod_only
 :key *
@@ -65,15 +68,14 @@ console --config "$CFG" <<EOF
 EOF
 assert_eq "exit 0" 0 "$rc"
 assert_contains "the list's order" "+ audit_notes" "$(line start 4)"
-assert_contains "a table missing in the target says so" "+ audit_notes                        1               -  only in dev: missing in prod" "$(screen start)"
+assert_contains "a table missing in the target shows create" "+ audit_notes                        1               -  create: only in dev, missing in prod" "$(screen start)"
 assert_contains "the screen's keys" "Enter open  Space mark  p preview  A apply" "$(status start)"
 assert_contains "Space marks: * right of the glyph" "+*audit_notes" "$(screen missing)"
-assert_contains "a missing table marked: the status says so" "missing: rowferry ddl makes it" "$(status missing)"
-assert_contains "... and names it" "audit_notes is not in prod" "$(status missing)"
-assert_contains "p refused while it is marked" "error: tables: missing: rowferry ddl makes it: audit_notes" "$(status refused_p)"
-assert_contains "A refused while it is marked" "missing: rowferry ddl makes it" "$(status refused_a)"
-assert_contains "p opened no preview" "Tables: dev (source) -> prod (target)" "$(line refused_p 2)"
-assert_contains "A opened no apply screen" "Tables: dev (source) -> prod (target)" "$(line refused_a 2)"
+assert_contains "a missing table marked: the status counts it to create" "1 to create" "$(status missing)"
+assert_contains "... and the message says p and A create it" "audit_notes is not in prod: p and A create it there" "$(status missing)"
+assert_contains "p: the preview creates it" 'CREATE TABLE "audit_notes"' "$(screen create_p)"
+assert_contains "A: the apply screen says it is created" "create    audit_notes (CREATE TABLE in the same transaction)" "$(screen create_a)"
+assert_contains "Esc: back to the tables" "Tables: dev (source) -> prod (target)" "$(line create_back 2)"
 assert_contains "a table only in the target cannot be marked" "prod_only is only in prod: nothing to copy" "$(status prod_only)"
 assert_contains "... and shows no mark" "- prod_only" "$(screen prod_only)"
 assert_eq "* marks every table of the source" 6 "$(count_lines all '^.\*')"
@@ -90,7 +92,7 @@ assert_contains "p: the script's apply order" "-- apply order (parents first): j
 assert_contains "s saves it" "saved to $T/set.sql" "$(status saved)"
 assert_eq "the saved script is copy --all --tables $MARKED --dry-run's, byte for byte" \
 	"$(cat "$T/cli.sql")" "$(cat "$T/set.sql")"
-cmp -s "$T/cli.sql" "$T/set.sql" && ok "cmp: the same bytes" || not_ok "cmp: the files differ"
+if cmp -s "$T/cli.sql" "$T/set.sql"; then ok "cmp: the same bytes"; else not_ok "cmp: the files differ"; fi
 assert_contains "A: the tables" "tables    jobs, order_lines, siteflow_orders" "$(screen apply)"
 assert_contains "A: the typed confirmation" "Type prod to apply" "$(screen apply)"
 assert_contains "applied in one transaction" "Applied to prod in one transaction: 13 inserted, 4 updated, 0 deleted" "$(screen applied)"
@@ -173,8 +175,8 @@ LINES=15 COLUMNS=60 console --config "$CFG" <<EOF
 EOF
 assert_eq "exit 0 at 60x15" 0 "$rc"
 assert_eq "60x15: six marks" 6 "$(count_lines small_all '^.\*')"
-assert_contains "60x15: the missing table in the status" "missing: rowferry ddl makes" "$(status small_all)"
-assert_not_contains "60x15: unmarked, the missing note gone" "missing: rowferry ddl makes it" "$(status small_unmarked)"
+assert_contains "60x15: the table to create in the status" "1 to create" "$(status small_all)"
+assert_not_contains "60x15: unmarked, none to create" "to create" "$(status small_unmarked)"
 assert_contains "60x15: the count of marks" "5 marked" "$(status small_unmarked)"
 assert_contains "60x15: the preview" "set of the marked tables, 5 table(s)" "$(screen small_preview)"
 assert_contains "60x15: the confirmation visible" "Type prod to apply" "$(screen small_apply)"

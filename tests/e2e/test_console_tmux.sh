@@ -1,12 +1,16 @@
 #!/bin/bash
 # test_console_tmux.sh - the demo flow in a real terminal (tmux): keys typed,
-# the screen read back, from the tables to a rolled-back copy, and the
-# terminal given back on quit.
+# the screen read back, from the tables to a rolled-back copy; then a
+# table only in dev, shown as `create`, marked, previewed, created in prod
+# with its rows by A and counted on both sides; and the terminal given back
+# on quit.
 . "$(dirname "$0")/console_lib.sh"
 . "$(dirname "$0")/tmux_lib.sh"
 unset LINES COLUMNS
 
 make_demo
+sq "$DEV" "CREATE TABLE audit_notes (id INTEGER PRIMARY KEY, note TEXT);
+INSERT INTO audit_notes VALUES (1, 'x'), (2, 'y');"
 tstart "cd '$T' && '$ROWFERRY' --config '$CFG'; echo \"rowferry exited \$?\"; exec sleep 600"
 
 twait "Tables: dev (source) -> prod (target)"
@@ -51,6 +55,21 @@ twait "12 row(s) restored"
 assert_eq "prod as before" 0 "$(sq "$PROD" "SELECT count(*) FROM siteflow_orders WHERE job_number = '0000065'")"
 tkeys q q q
 twait "+12 -0 ~0 =0"
+tkeys q
+twait "+ audit_notes                        2               -  create: only in dev, missing in prod"
+tkeys g Space
+twait "1 marked  1 to create"
+tkeys p
+twait "set of the marked tables, 1 table(s), created where missing: 2 insert(s)"
+twait 'CREATE TABLE "audit_notes" ('
+tkeys A
+twait "create    audit_notes (CREATE TABLE in the same transaction)"
+ttype "prod"
+tkeys Enter
+twait "Created 1 table(s) in prod"
+assert_eq "audit_notes created in prod with its rows" "2" "$(sq "$PROD" "SELECT count(*) FROM audit_notes")"
+tkeys q
+twait "audit_notes                        2               2"
 tkeys Q
 twait "rowferry exited 0"
 assert_not_contains "the console's screen is gone" "READ-ONLY" "$(tcap)"
