@@ -206,9 +206,9 @@ struct rf_map_sample {
 void rf_map_sample_free(struct rf_map_sample *s);
 
 /* Reads up to 1000 rows of src on db (in the read transaction open on db,
- * else a read-only one of its own) into *out for a suggestion into the table named dst_name; a source
- * without a JSON column is not read (out->json_col -1). 0, or -1 with
- * err; *out is the caller's to free either way. */
+ * else a read-only one of its own) into *out for a suggestion into the table named dst_name; a
+ * source without a JSON column is not read (out->json_col -1). 0, or -1 with err; *out is the
+ * caller's to free either way. */
 int rf_map_sample_source(struct rf_db *db, const struct rf_table_info *src, const char *dst_name,
                          struct rf_map_sample *out, struct rf_error *err);
 

@@ -345,11 +345,12 @@ void rf_set_preview_summary(const struct rf_set_plan *sp, const struct rf_db *sr
 	              rf_set_plan_count(sp, RF_OP_DELETE));
 	if (made && dst->ops->ddl_commits)
 		rf_buf_printf(out,
-		              "-- %zu tables created first (%s commits DDL), dropped again "
+		              "-- %zu table%s created first (%s commits DDL), dropped again "
 		              "if the copy fails\n",
-		              made->len, dst->ops->engine);
+		              made->len, made->len == 1 ? "" : "s", dst->ops->engine);
 	else if (made)
-		rf_buf_printf(out, "-- %zu tables created in the same transaction\n", made->len);
+		rf_buf_printf(out, "-- %zu table%s created in the same transaction\n", made->len,
+		              made->len == 1 ? "" : "s");
 }
 
 void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src, struct rf_db *dst,

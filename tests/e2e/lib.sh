@@ -41,7 +41,7 @@ rf_servers_state() {
 	fi
 }
 rf_watchdog() { # TEST_SHELL_PID
-	local limit=${RF_TEST_CMD_TIMEOUT:-600} self=$BASHPID p said= tick=0
+	local limit=${RF_TEST_CMD_TIMEOUT:-600} self=$BASHPID p said='' tick=0
 	trap 'kill "${nap:-}" 2>/dev/null; exit 0' TERM
 	while :; do
 		# The watcher holds ctest's output pipe: it must not outlive its
