@@ -598,6 +598,9 @@ int rf_db_tx_outcome(struct rf_db *db, const char *xid, const char *tx, bool set
  * alone (DESIGN §15); this makes an attempt a clear error first. */
 int rf_sql_check_fragment(const char *sql, enum rf_sql_dialect d, const char *what, const char *who,
                           struct rf_error *err);
+/* Appends t's name as SQL on db: schema.name, each quoted by db's
+ * quote_ident (the name alone where t has no schema). */
+void rf_db_quote_table(struct rf_db *db, const struct rf_table_info *t, struct rf_buf *out);
 /* rf_sql_check_fragment for a --where on db, in db's current dialect. */
 int rf_db_check_where(struct rf_db *db, const char *where, struct rf_error *err);
 /* True for a name made only of ASCII letters, digits and '_' (not

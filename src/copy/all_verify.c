@@ -141,11 +141,7 @@ static int count_rows(struct rf_db *db, const struct rf_table_info *t, unsigned 
 	int rc = -1;
 
 	rf_buf_adds(&q, "SELECT count(*) FROM ");
-	if (t->schema) {
-		db->ops->quote_ident(db, t->schema, &q);
-		rf_buf_adds(&q, ".");
-	}
-	db->ops->quote_ident(db, t->name, &q);
+	rf_db_quote_table(db, t, &q);
 	if (db->ops->exec(db, q.data, 0, NULL, &r, err) != 0)
 		goto out;
 	if (r.nrows != 1 || r.ncols != 1 || r.cells[0].is_null) {

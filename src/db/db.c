@@ -443,7 +443,7 @@ void rf_result_free(struct rf_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-static void ref_table(struct rf_db *db, const struct rf_table_info *t, struct rf_buf *out)
+void rf_db_quote_table(struct rf_db *db, const struct rf_table_info *t, struct rf_buf *out)
 {
 	if (t->schema) {
 		db->ops->quote_ident(db, t->schema, out);
@@ -462,11 +462,11 @@ void rf_db_ref_select(struct rf_db *db, const struct rf_stream_ref *ref,
 	db->ops->quote_ident(db, ref->mk, out);
 	rf_buf_adds(out, cast);
 	rf_buf_adds(out, " FROM ");
-	ref_table(db, ref->parent, out);
+	rf_db_quote_table(db, ref->parent, out);
 	rf_buf_adds(out, " rf_p WHERE rf_p.");
 	db->ops->quote_ident(db, ref->pk, out);
 	rf_buf_adds(out, " = ");
-	ref_table(db, t, out);
+	rf_db_quote_table(db, t, out);
 	rf_buf_addc(out, '.');
 	db->ops->quote_ident(db, col, out);
 	rf_buf_addc(out, ')');

@@ -424,27 +424,32 @@ static int check(struct hash_ctx *h, int depth, const struct rf_cell *lo, const 
                  const struct rf_segment_sum *a, const struct rf_segment_sum *b,
                  struct rf_error *err);
 
-/* Checks segment i of a cut by width from wlo (w wide, nb + 1 segments,
- * the first open below and the last above), whose sums are a and b. */
-static int check_width_part(struct hash_ctx *h, int depth, size_t i, size_t nb, long long wlo,
+/* Checks segment i of [lo, hi) cut by width from wlo (w wide, nb + 1
+ * segments: the first from lo, the last to hi), whose sums are a and b. A
+ * segment gets its bounds' text only where it differs: most of tens of
+ * thousands are identical. */
+static int check_width_part(struct hash_ctx *h, int depth, const struct rf_cell *lo,
+                            const struct rf_cell *hi, size_t i, size_t nb, long long wlo,
                             long long w, const struct rf_segment_sum *a,
                             const struct rf_segment_sum *b, struct rf_error *err)
 {
+	const struct rf_cell *plo = lo, *phi = hi;
 	struct rf_cell cl, ch;
 	int r;
 
 	memset(&cl, 0, sizeof cl);
 	memset(&ch, 0, sizeof ch);
-	/* bounds' text only where it differs: most of tens of thousands of
-	 * parts are identical */
 	if (!same_sum(a, b)) {
-		if (i > 0)
+		if (i > 0) {
 			int_cell(wlo + (long long)i * w, &cl);
-		if (i < nb)
+			plo = &cl;
+		}
+		if (i < nb) {
 			int_cell(wlo + (long long)(i + 1) * w, &ch);
+			phi = &ch;
+		}
 	}
-	r = check(h, depth, i > 0 && cl.data ? &cl : NULL, i < nb && ch.data ? &ch : NULL, a, b,
-	          err);
+	r = check(h, depth, plo, phi, a, b, err);
 	free((void *)cl.data);
 	free((void *)ch.data);
 	return r;
@@ -511,12 +516,13 @@ static int refine(struct hash_ctx *h, struct rf_segment_sum *sub[2], size_t nb, 
 					rows[1] += fine[1][j].rows;
 				}
 				if (rows[0] != sub[0][p].rows || rows[1] != sub[1][p].rows)
-					r = check_width_part(h, 1, p, nb, wlo, w, &sub[0][p],
-					                     &sub[1][p], err);
+					r = check_width_part(h, 1, NULL, NULL, p, nb, wlo, w,
+					                     &sub[0][p], &sub[1][p], err);
 				for (j = f0; j < f0 + FINE_PARTS && r == 0; j++)
 					if (rows[0] == sub[0][p].rows && rows[1] == sub[1][p].rows)
-						r = check_width_part(h, 2, j, nfine - 1, wlo, fw,
-						                     &fine[0][j], &fine[1][j], err);
+						r = check_width_part(h, 2, NULL, NULL, j, nfine - 1,
+						                     wlo, fw, &fine[0][j],
+						                     &fine[1][j], err);
 				memset(&fine[0][f0], 0, FINE_PARTS * sizeof *fine[0]);
 				memset(&fine[1][f0], 0, FINE_PARTS * sizeof *fine[1]);
 			}
@@ -540,7 +546,6 @@ static int cut(struct hash_ctx *h, int depth, bool root, const struct rf_cell *l
 {
 	size_t nkey = h->spec[0].nkey, i;
 	struct rf_segment_sum *sub[2];
-	struct rf_cell cl, ch;
 	unsigned long long rows[2] = {0, 0};
 	int rc = -1;
 
@@ -581,29 +586,10 @@ static int cut(struct hash_ctx *h, int depth, bool root, const struct rf_cell *l
 		goto cleanup;
 	}
 	for (i = 0; i <= nb; i++) {
-		const struct rf_cell *plo = lo, *phi = hi;
-		int r;
-		if (bounds) {
-			plo = i ? &bounds[(i - 1) * nkey] : lo;
-			phi = i < nb ? &bounds[i * nkey] : hi;
-		}
-		memset(&cl, 0, sizeof cl);
-		memset(&ch, 0, sizeof ch);
-		/* a part by width gets its bounds' text only where it differs:
-		 * most of tens of thousands are identical */
-		if (!bounds && !same_sum(&sub[0][i], &sub[1][i])) {
-			if (i > 0) {
-				int_cell(wlo + (long long)i * w, &cl);
-				plo = &cl;
-			}
-			if (i < nb) {
-				int_cell(wlo + (long long)(i + 1) * w, &ch);
-				phi = &ch;
-			}
-		}
-		r = check(h, depth + 1, plo, phi, &sub[0][i], &sub[1][i], err);
-		free((void *)cl.data);
-		free((void *)ch.data);
+		int r = bounds ? check(h, depth + 1, i ? &bounds[(i - 1) * nkey] : lo,
+		                       i < nb ? &bounds[i * nkey] : hi, &sub[0][i], &sub[1][i], err)
+		               : check_width_part(h, depth + 1, lo, hi, i, nb, wlo, w, &sub[0][i],
+		                                  &sub[1][i], err);
 		if (r != 0)
 			goto cleanup;
 	}

@@ -82,15 +82,6 @@ static bool table_is(const struct rf_table_info *t, const char *name, size_t len
 	       (strlen(t->name) == len && strncmp(t->name, name, len) == 0);
 }
 
-static void quote_table(struct rf_db *db, const struct rf_table_info *t, struct rf_buf *out)
-{
-	if (t->schema) {
-		db->ops->quote_ident(db, t->schema, out);
-		rf_buf_addc(out, '.');
-	}
-	db->ops->quote_ident(db, t->name, out);
-}
-
 /* "a" or ("a", "b") */
 static void quote_cols(struct rf_db *db, char *const *cols, size_t n, bool paren,
                        struct rf_buf *out)
@@ -319,7 +310,7 @@ static void build_where(struct set_build *b, size_t i, int s)
 		rf_buf_adds(&w, " IN (SELECT ");
 		quote_cols(db, down ? e->parent_cols : e->child_cols, e->ncols, false, &w);
 		rf_buf_adds(&w, " FROM ");
-		quote_table(db, &b->t[other].info[s], &w);
+		rf_db_quote_table(db, &b->t[other].info[s], &w);
 		if (b->t[other].where[s])
 			rf_buf_printf(&w, " WHERE %s", b->t[other].where[s]);
 		rf_buf_addc(&w, ')');

@@ -245,16 +245,6 @@ static int run(struct rf_db *db, const struct rf_stmts *stmts, const struct rf_u
 	return cancelled(o, *done, total) ? 1 : 0;
 }
 
-/* t's name on db, quoted as count_rows does: schema.name. */
-static void table_name(struct rf_db *db, const struct rf_table_info *t, struct rf_buf *out)
-{
-	if (t->schema) {
-		db->ops->quote_ident(db, t->schema, out);
-		rf_buf_adds(out, ".");
-	}
-	db->ops->quote_ident(db, t->name, out);
-}
-
 /* The tables the copy created (its create ops, DESIGN §13), last created
  * first, once the journal's rows are deleted: one still holding a row
  * refuses the undo (1 with err), or with force is left alone (counted in
@@ -276,7 +266,7 @@ static int undo_created(struct rf_undo *u, struct rf_db *db, bool drop, bool for
 		if (t < 0)
 			continue;
 		rf_buf_adds(&q, "SELECT 1 FROM ");
-		table_name(db, &UT(u, t)->info, &q);
+		rf_db_quote_table(db, &UT(u, t)->info, &q);
 		rf_buf_adds(&q, " LIMIT 1");
 		rc = db->ops->exec(db, q.data, 0, NULL, &r, err) != 0 ? -1 : 0;
 		if (rc == 0 && r.nrows && force) {
@@ -291,7 +281,7 @@ static int undo_created(struct rf_undo *u, struct rf_db *db, bool drop, bool for
 		} else if (rc == 0 && drop) {
 			rf_buf_reset(&q);
 			rf_buf_adds(&q, "DROP TABLE ");
-			table_name(db, &UT(u, t)->info, &q);
+			rf_db_quote_table(db, &UT(u, t)->info, &q);
 			rc = db->ops->exec(db, q.data, 0, NULL, NULL, err) != 0 ? -1 : 0;
 		}
 		rf_result_free(&r);

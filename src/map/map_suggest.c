@@ -90,11 +90,7 @@ int rf_map_sample_source(struct rf_db *db, const struct rf_table_info *src, cons
 	if (key >= 0)
 		db->ops->quote_ident(db, src->cols[key].name, &q);
 	rf_buf_adds(&q, " FROM ");
-	if (src->schema) {
-		db->ops->quote_ident(db, src->schema, &q);
-		rf_buf_addc(&q, '.');
-	}
-	db->ops->quote_ident(db, src->name, &q);
+	rf_db_quote_table(db, src, &q);
 	rf_buf_printf(&q, " LIMIT %d", SAMPLE_ROWS);
 	own_tx = !db->in_tx; /* else the caller's read transaction */
 	if (own_tx && rf_db_begin(db, RF_TX_READ, NULL, err) != 0)

@@ -27,16 +27,10 @@ static bool decl_is(const struct rf_column *c, const char *prefix)
 	return c->decl_type && strncmp(c->decl_type, prefix, strlen(prefix)) == 0;
 }
 
-bool pg_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls,
-                    bool native)
+/* Whether column c, of class cls, is a type norm_expr below normalizes
+ * exactly. */
+static bool normalized(const struct rf_column *c, enum rf_type_class cls)
 {
-	(void)db;
-	if (native) /* the row's text: every type has one */
-		return true;
-	if (cls == RF_T_UUID && c->tclass == RF_T_TEXT) /* a uuid kept as text */
-		return decl_is(c, "text") || decl_is(c, "character varying");
-	if (c->tclass != cls)
-		return false;
 	switch (cls) {
 	case RF_T_INTEGER:
 		return decl_is(c, "smallint") || decl_is(c, "integer") || decl_is(c, "bigint") ||
@@ -61,6 +55,17 @@ bool pg_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_cl
 	default:
 		return false;
 	}
+}
+
+bool pg_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls,
+                    bool native)
+{
+	(void)db;
+	if (native) /* the row's text: every type has one */
+		return true;
+	if (cls == RF_T_UUID && c->tclass == RF_T_TEXT) /* a uuid kept as text */
+		return decl_is(c, "text") || decl_is(c, "character varying");
+	return c->tclass == cls && normalized(c, cls);
 }
 
 /* The column's canonical form as text, NULL for NULL. */
@@ -168,29 +173,13 @@ bool pg_hash_typed(struct rf_db *db)
  * their output text, as the row's text did. */
 static bool typed_hash(const struct rf_column *c, enum rf_type_class cls)
 {
-	switch (cls) {
-	case RF_T_INTEGER:
-		return decl_is(c, "smallint") || decl_is(c, "integer") || decl_is(c, "bigint");
-	case RF_T_DECIMAL:
-		return decl_is(c, "numeric");
-	case RF_T_BOOLEAN:
-		return decl_is(c, "boolean");
-	case RF_T_TEXT:
-		return decl_is(c, "text") || decl_is(c, "character varying");
-	case RF_T_BYTES:
-		return decl_is(c, "bytea");
-	case RF_T_UUID:
-		return decl_is(c, "uuid");
-	case RF_T_DATE:
-		return decl_is(c, "date");
-	case RF_T_TIMESTAMP:
-		return decl_is(c, "timestamp") && strstr(c->decl_type, "without time zone");
-	case RF_T_TIMESTAMPTZ:
-		return decl_is(c, "timestamp") && strstr(c->decl_type, "with time zone") &&
-		       !strstr(c->decl_type, "without");
-	default:
+	if (!normalized(c, cls))
 		return false;
-	}
+	if (cls == RF_T_INTEGER) /* a numeric's hash is its value's, not its text's */
+		return !decl_is(c, "numeric");
+	if (cls == RF_T_TEXT) /* not character(n), not citext */
+		return decl_is(c, "text") || decl_is(c, "character varying");
+	return true;
 }
 
 static void value(struct rf_db *db, const struct rf_segment_spec *spec, size_t i,
