@@ -173,6 +173,12 @@ struct rf_stream_spec {
 	 * nranges 0: every row. */
 	size_t nranges;
 	const struct rf_key_range *ranges;
+	/* Key buckets (hash diff cut by key hash, rf_segment_spec.buckets):
+	 * where bucket_mod > 0, only rows whose key hash modulo bucket_mod is
+	 * one of buckets[0..nbuckets) (ascending), still in key order. */
+	unsigned long long bucket_mod;
+	size_t nbuckets;
+	const unsigned long long *buckets;
 	/* References compared through match keys (DESIGN §11): NULL, or ncols
 	 * entries; where refs[i].parent is set, output column i is the
 	 * parent's match key instead of the column's own value, written by
@@ -252,6 +258,18 @@ struct rf_segment_spec {
 	 * differing segments only, numbered as the whole table's. */
 	size_t nranges;
 	const struct rf_key_range *ranges;
+	/* Cut by key hash (a key that is no one integer column, both sides
+	 * this engine: hash_key_buckets): where buckets > 0, segment_sums
+	 * numbers each row by a hash of its key the server computes, modulo
+	 * buckets (its nb is buckets - 1, bounds NULL): one pass over the
+	 * table cuts it into tens of thousands of segments whatever the key's
+	 * type or collation. Where nin > 0, only the rows whose key hash
+	 * modulo in_mod is one of in[0..nin) (ascending) are read. Which
+	 * bucket a row falls in never decides what the diff finds, only how
+	 * much is streamed: every row of a bucket whose sums differ is. */
+	unsigned long long buckets, in_mod;
+	size_t nin;
+	const unsigned long long *in;
 	bool native;       /* both sides are this driver's engine: the row hash may
 	                      instead be any 60-bit hash the engine computes faster,
 	                      the same on both, of the columns' text forms as the
@@ -499,6 +517,9 @@ struct rf_db_ops {
 	/* Whether this server can hash values by their types for
 	 * rf_segment_spec.native_typed (NULL: it cannot). */
 	bool (*hash_typed)(struct rf_db *db);
+	/* Whether segment_sums and stream_open take key buckets
+	 * (rf_segment_spec.buckets, rf_stream_spec.bucket_mod; NULL: no). */
+	bool (*hash_key_buckets)(struct rf_db *db);
 	/* segment_sums: the segment spec cut at nb keys (bounds: nb * nkey
 	 * canonical cells, key after key, ascending, inside (lo, hi)): out[0]
 	 * for [lo, key 0), out[i] for [key i-1, key i), out[nb] for

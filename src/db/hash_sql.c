@@ -102,9 +102,39 @@ static void key_ranges(struct rf_db *db, const struct rf_hash_sql *h, const stru
 	rf_buf_addc(sql, ')');
 }
 
+/* The key's bucket: its hash modulo mod (db.h, rf_segment_spec.buckets). */
+static void bucket_expr(struct rf_db *db, const struct rf_hash_sql *h,
+                        const struct rf_table_info *t, size_t nkey, const size_t *key,
+                        unsigned long long mod, struct rf_buf *sql)
+{
+	rf_buf_adds(sql, "((");
+	h->key_hash(db, t, nkey, key, sql);
+	rf_buf_printf(sql, ") %% %llu)", mod);
+}
+
+/* " WHERE|AND bucket IN (b0, b1, ...)": the rows of the listed buckets. */
+static void bucket_in(struct rf_db *db, const struct rf_hash_sql *h, const struct rf_table_info *t,
+                      size_t nkey, const size_t *key, unsigned long long mod,
+                      const unsigned long long *in, size_t nin, bool have_where, struct rf_buf *sql)
+{
+	size_t i;
+
+	rf_buf_adds(sql, have_where ? " AND " : " WHERE ");
+	bucket_expr(db, h, t, nkey, key, mod, sql);
+	rf_buf_adds(sql, " IN (");
+	for (i = 0; i < nin; i++)
+		rf_buf_printf(sql, "%s%llu", i ? ", " : "", in[i]);
+	rf_buf_addc(sql, ')');
+}
+
 void rf_hash_stream_ranges(struct rf_db *db, const struct rf_hash_sql *h,
                            const struct rf_stream_spec *spec, bool have_where, struct rf_buf *sql)
 {
+	if (spec->bucket_mod && h->key_hash) {
+		bucket_in(db, h, spec->table, spec->nkey, spec->key, spec->bucket_mod,
+		          spec->buckets, spec->nbuckets, have_where, sql);
+		have_where = true;
+	}
 	key_ranges(db, h, spec->table, spec->nkey, spec->key, NULL, spec->ranges, spec->nranges,
 	           have_where, sql);
 }
@@ -112,16 +142,23 @@ void rf_hash_stream_ranges(struct rf_db *db, const struct rf_hash_sql *h,
 static void segment_from(struct rf_db *db, const struct rf_hash_sql *h,
                          const struct rf_segment_spec *spec, struct rf_buf *sql)
 {
+	bool have_where = spec->where != NULL;
+
 	rf_buf_adds(sql, " FROM ");
 	h->table(db, spec->table, sql);
 	if (spec->where)
 		rf_buf_printf(sql, " WHERE (%s)", spec->where);
+	if (spec->nin && h->key_hash) {
+		bucket_in(db, h, spec->table, spec->nkey, spec->key, spec->in_mod, spec->in,
+		          spec->nin, have_where, sql);
+		have_where = true;
+	}
 	if (spec->nranges)
 		key_ranges(db, h, spec->table, spec->nkey, spec->key, spec->key_class, spec->ranges,
-		           spec->nranges, spec->where != NULL, sql);
+		           spec->nranges, have_where, sql);
 	else
 		rf_hash_key_range(db, h, spec->table, spec->nkey, spec->key, spec->key_class,
-		                  spec->lo, spec->hi, spec->where != NULL, sql);
+		                  spec->lo, spec->hi, have_where, sql);
 }
 
 void rf_hash_sums_sql(struct rf_db *db, const struct rf_hash_sql *h,
@@ -135,6 +172,8 @@ void rf_hash_sums_sql(struct rf_db *db, const struct rf_hash_sql *h,
 	rf_buf_adds(sql, " FROM (SELECT ");
 	if (nb == 0) {
 		rf_buf_adds(sql, "0");
+	} else if (spec->buckets > 0 && h->key_hash) {
+		bucket_expr(db, h, spec->table, spec->nkey, spec->key, spec->buckets, sql);
 	} else if (spec->width > 0) {
 		/* segment i is [lo + i*w, lo + (i+1)*w), the first and the last
 		 * open below and above: (key - lo) DIV w between them */
@@ -164,6 +203,8 @@ void rf_hash_sums_sql(struct rf_db *db, const struct rf_hash_sql *h,
 		rf_buf_printf(sql, " AS v%zu", i);
 	}
 	segment_from(db, h, spec, sql);
+	if (h->fence)
+		rf_buf_adds(sql, h->fence);
 	rf_buf_adds(sql, ") q GROUP BY b");
 }
 

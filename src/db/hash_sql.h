@@ -30,6 +30,19 @@ struct rf_hash_sql {
 	 * canonical form in SQL, or the column as it is). */
 	void (*value)(struct rf_db *db, const struct rf_segment_spec *spec, size_t i,
 	              struct rf_buf *sql);
+	/* Appends a non-negative integer hash of the key columns key[0..nkey)
+	 * of t (their values as the engine holds them, NULL hashed as a
+	 * value), or NULL where the driver cuts no key buckets (db.h,
+	 * rf_segment_spec.buckets). */
+	void (*key_hash)(struct rf_db *db, const struct rf_table_info *t, size_t nkey,
+	                 const size_t *key, struct rf_buf *sql);
+	/* Appended to the rows a sums statement groups (NULL: nothing).
+	 * PostgreSQL: " OFFSET 0", so that its planner, which cannot count the
+	 * groups of a computed segment number and takes each row for one,
+	 * groups in a hash table instead of sorting every row with all its
+	 * values first (3.7 s against 2.1 s for 1M rows, to disk below 64MB of
+	 * work_mem). */
+	const char *fence;
 	/* Integer division, between two integer operands: " / " or " DIV ". */
 	const char *int_div;
 	/* Appends the aggregate over the values v0 .. v<ncols-1> of a segment's
@@ -48,7 +61,9 @@ void rf_hash_key_range(struct rf_db *db, const struct rf_hash_sql *h, const stru
 
 /* The same for a stream's ranges (rf_stream_spec.ranges[0..nranges)):
  * nothing for none, rf_hash_key_range's form for one, and for several
- * " WHERE|AND ((range 1) OR (range 2) ...)". */
+ * " WHERE|AND ((range 1) OR (range 2) ...)"; before them, the stream's
+ * key buckets (rf_stream_spec.bucket_mod) as " WHERE|AND hash % m IN
+ * (...)". */
 void rf_hash_stream_ranges(struct rf_db *db, const struct rf_hash_sql *h,
                            const struct rf_stream_spec *spec, bool have_where, struct rf_buf *sql);
 

@@ -390,6 +390,9 @@ static int side_stream(struct rf_diff *d, int idx, size_t first, size_t n, struc
 	}
 	spec.nranges = n;
 	spec.ranges = ranges;
+	spec.bucket_mod = n ? d->plan.bucket_mod : 0;
+	spec.nbuckets = d->plan.nbuckets;
+	spec.buckets = d->plan.buckets;
 	if (idx == 1 && rf_db_planned(s->db, sh->dst_table.display)) {
 		/* a table --create will make: no row yet */
 		s->eof = true;

@@ -36,25 +36,7 @@
 #define FINE_RANGES 32
 #define INT_LIMIT   (1LL << 61) /* keys beyond are cut by keys, not width */
 
-/* One side's segment spec with the range set per query. */
-struct hash_ctx {
-	const struct rf_diff_shape *sh;
-	struct rf_db *db[2];
-	struct rf_segment_spec spec[2];
-	size_t *cols[2];
-	size_t *keys[2];
-	enum rf_type_class *classes;
-	unsigned long long segment_rows;
-	int max_depth;  /* levels of cutting below the root */
-	bool auto_mode; /* decline when the first cut mostly differs */
-	struct diff_hash_plan *plan;
-	struct rf_diff_stats *stats;
-	const struct rf_diff_opts *opts;
-	struct rf_diff_progress progress;
-};
-
-/* Tells the caller how far the plan is; nonzero: it asked to stop. */
-static int report(struct hash_ctx *h, struct rf_error *err)
+int diff_hash_report(struct hash_ctx *h, struct rf_error *err)
 {
 	if (!h->opts->progress)
 		return 0;
@@ -204,7 +186,8 @@ static int tuple_cmp(size_t nkey, const enum rf_type_class *cls, const struct rf
 
 /* Appends [lo, hi) to the plan's ranges, joined to the last one when they
  * meet: adjacent differing segments stream as one. */
-static void add_range(struct diff_hash_plan *p, const struct rf_cell *lo, const struct rf_cell *hi)
+void diff_hash_add_range(struct diff_hash_plan *p, const struct rf_cell *lo,
+                         const struct rf_cell *hi)
 {
 	struct diff_range *last = p->len ? &p->ranges[p->len - 1] : NULL;
 
@@ -230,6 +213,7 @@ void diff_hash_plan_free(struct diff_hash_plan *p)
 		tuple_free(p->nkey, p->ranges[i].hi);
 	}
 	free(p->ranges);
+	free(p->buckets);
 	memset(p, 0, sizeof *p);
 }
 
@@ -252,13 +236,11 @@ static void *sums_run(void *arg)
 	return NULL;
 }
 
-/* Both sides' sums at once: each server hashes while the other does, and
- * the wall time is the slower side's (each thread uses its own
- * connection). */
-static int sums(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_cell *hi,
-                const struct rf_cell *bounds, size_t nb, long long wlo, long long w,
-                const struct rf_key_range *ranges, size_t nranges, struct rf_segment_sum *out[2],
-                struct rf_error *err)
+/* Both sides' sums of h->spec cut at bounds (or as the spec says) at
+ * once: each server hashes while the other does, and the wall time is the
+ * slower side's (each thread uses its own connection). */
+static int run_sums(struct hash_ctx *h, const struct rf_cell *bounds, size_t nb,
+                    struct rf_segment_sum *out[2], struct rf_error *err)
 {
 	struct sums_job jobs[2];
 	pthread_t th;
@@ -266,12 +248,6 @@ static int sums(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_ce
 	int s;
 
 	for (s = 0; s < 2; s++) {
-		h->spec[s].lo = lo;
-		h->spec[s].hi = hi;
-		h->spec[s].width_lo = wlo;
-		h->spec[s].width = bounds ? 0 : w;
-		h->spec[s].ranges = ranges;
-		h->spec[s].nranges = nranges;
 		jobs[s].db = h->db[s];
 		jobs[s].spec = &h->spec[s];
 		jobs[s].bounds = bounds;
@@ -291,6 +267,32 @@ static int sums(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_ce
 			return -1;
 		}
 	return 0;
+}
+
+int diff_hash_sums(struct hash_ctx *h, size_t nb, struct rf_segment_sum *out[2],
+                   struct rf_error *err)
+{
+	return run_sums(h, NULL, nb, out, err);
+}
+
+/* The sums of [lo, hi) cut at bounds, or by width w from wlo, or of the
+ * ranges (run_sums). */
+static int sums(struct hash_ctx *h, const struct rf_cell *lo, const struct rf_cell *hi,
+                const struct rf_cell *bounds, size_t nb, long long wlo, long long w,
+                const struct rf_key_range *ranges, size_t nranges, struct rf_segment_sum *out[2],
+                struct rf_error *err)
+{
+	int s;
+
+	for (s = 0; s < 2; s++) {
+		h->spec[s].lo = lo;
+		h->spec[s].hi = hi;
+		h->spec[s].width_lo = wlo;
+		h->spec[s].width = bounds ? 0 : w;
+		h->spec[s].ranges = ranges;
+		h->spec[s].nranges = nranges;
+	}
+	return run_sums(h, bounds, nb, out, err);
 }
 
 /* What the sums of segments out[s][first .. first + n) brought: three
@@ -526,7 +528,7 @@ static int refine(struct hash_ctx *h, struct rf_segment_sum *sub[2], size_t nb, 
 				memset(&fine[0][f0], 0, FINE_PARTS * sizeof *fine[0]);
 				memset(&fine[1][f0], 0, FINE_PARTS * sizeof *fine[1]);
 			}
-		if (r != 0 || report(h, err) != 0)
+		if (r != 0 || diff_hash_report(h, err) != 0)
 			goto cleanup;
 	}
 	rc = 0;
@@ -567,7 +569,7 @@ static int cut(struct hash_ctx *h, int depth, bool root, const struct rf_cell *l
 			goto cleanup;
 		}
 	}
-	if (report(h, err) != 0)
+	if (diff_hash_report(h, err) != 0)
 		goto cleanup;
 	if (depth == 0 && h->auto_mode) {
 		size_t differ = 0;
@@ -628,7 +630,7 @@ static int check(struct hash_ctx *h, int depth, const struct rf_cell *lo, const 
 			goto cleanup;
 	}
 	if (nb == 0) {
-		add_range(h->plan, lo, hi);
+		diff_hash_add_range(h->plan, lo, hi);
 		h->stats->segments_streamed++;
 		h->progress.settled += most;
 		rc = 0;
@@ -719,7 +721,9 @@ int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_
 	 * text compared in byte order (COLLATE "C", the bytes of the utf8mb4
 	 * form) is not where the key's index has another collation, so each
 	 * segment's query would read the whole table: text keys are cut once,
-	 * into HASH_FANOUT segments in one pass, and differing ones streamed. */
+	 * into HASH_FANOUT segments in one pass, and differing ones streamed
+	 * (between two servers of one engine they are cut by key hash
+	 * instead: diff_bucket.c). */
 	h.max_depth = INT_MAX;
 	for (i = 0; i < sh->nkey; i++)
 		if (sh->cols[sh->key[i]].tclass != RF_T_INTEGER)
@@ -761,6 +765,8 @@ int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_
 			goto cleanup;
 	}
 	rc = plan_by_width(&h, err);
+	if (rc == 0)
+		rc = diff_plan_by_bucket(&h, err);
 	if (rc != 0) {
 		rc = rc > 0 ? 0 : -1;
 		goto cleanup;
@@ -771,7 +777,7 @@ int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_
 	count_sums(&h, out, 0, 1);
 	plan->root_rows = root[0].rows > root[1].rows ? root[0].rows : root[1].rows;
 	h.progress.total = plan->root_rows;
-	if (report(&h, err) != 0)
+	if (diff_hash_report(&h, err) != 0)
 		goto cleanup;
 	if (auto_mode && plan->root_rows <= o->hash_min_rows) {
 		plan->declined = true;

@@ -32,6 +32,12 @@ struct diff_hash_plan {
 	                                 the differences spread too widely */
 	size_t spread, parts;         /* auto declined for spread: segments of
 	                                 the first cut that differ, of parts */
+	/* Cut by key hash (diff_bucket.c): where bucket_mod > 0, ranges holds
+	 * one unbounded range and the rows streamed are those whose key hash
+	 * modulo bucket_mod is one of buckets[0..nbuckets), ascending, owned. */
+	unsigned long long bucket_mod;
+	unsigned long long *buckets;
+	size_t nbuckets;
 };
 /* Why the hash diff cannot diff the shape exactly (allocated, the caller
  * frees), or NULL when it can. */
@@ -47,6 +53,36 @@ int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_
                    const char *where[2], const struct rf_diff_opts *o, bool auto_mode,
                    struct diff_hash_plan *plan, struct rf_diff_stats *stats, struct rf_error *err);
 void diff_hash_plan_free(struct diff_hash_plan *p);
+
+/* What planning a hash diff keeps (diff_hash.c), shared with the cut by
+ * key hash (diff_bucket.c). */
+struct hash_ctx {
+	const struct rf_diff_shape *sh;
+	struct rf_db *db[2];
+	struct rf_segment_spec spec[2];
+	size_t *cols[2];
+	size_t *keys[2];
+	enum rf_type_class *classes;
+	unsigned long long segment_rows;
+	int max_depth;  /* levels of cutting below the root */
+	bool auto_mode; /* decline when the first cut mostly differs */
+	struct diff_hash_plan *plan;
+	struct rf_diff_stats *stats;
+	const struct rf_diff_opts *opts;
+	struct rf_diff_progress progress;
+};
+/* Tells the caller how far the plan is; nonzero: it asked to stop. */
+int diff_hash_report(struct hash_ctx *h, struct rf_error *err);
+/* Both sides' segment_sums of h->spec (out[s][0..nb] zeroed by the
+ * caller), the two servers at once. 0 or -1 with err. */
+int diff_hash_sums(struct hash_ctx *h, size_t nb, struct rf_segment_sum *out[2],
+                   struct rf_error *err);
+/* Appends the range [lo, hi) (NULL: unbounded) to the plan's ranges. */
+void diff_hash_add_range(struct diff_hash_plan *p, const struct rf_cell *lo,
+                         const struct rf_cell *hi);
+/* The whole table cut by a hash of its key where both servers can
+ * (db.h, rf_segment_spec.buckets): 1 planned, 0 not this way, -1 error. */
+int diff_plan_by_bucket(struct hash_ctx *h, struct rf_error *err);
 
 /* diff_remap.c: the source's rows of a shape with remapped columns
  * (shape->remapped), read whole from stream st (columns shape_cols, the

@@ -865,6 +865,7 @@ const struct rf_db_ops rf_pg_ops = {
     .lock_inserts = pg_lock_inserts,
     .hash_column = pg_hash_column,
     .hash_typed = pg_hash_typed,
+    .hash_key_buckets = pg_hash_key_buckets,
     .segment_sums = pg_segment_sums,
     .segment_keys = pg_segment_keys,
 };

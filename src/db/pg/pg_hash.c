@@ -158,6 +158,32 @@ static void key_output(struct rf_db *db, const struct rf_table_info *t, size_t c
 	rf_buf_adds(sql, "::text");
 }
 
+/* The key's bucket hash (hash_sql.h): each column's text in bytes
+ * (COLLATE "C": a nondeterministic collation's hash would fold case)
+ * through hashtextextended, a seed per column, XORed; NULL as 0. */
+static void key_hash(struct rf_db *db, const struct rf_table_info *t, size_t nkey,
+                     const size_t *key, struct rf_buf *sql)
+{
+	size_t k;
+
+	rf_buf_addc(sql, '(');
+	for (k = 0; k < nkey; k++) {
+		rf_buf_adds(sql, k ? " # " : "");
+		rf_buf_adds(sql, "coalesce(hashtextextended(");
+		pg_quote_table(db, t, sql);
+		rf_buf_addc(sql, '.');
+		pg_quote_ident(db, t->cols[key[k]].name, sql);
+		rf_buf_printf(sql, "::text COLLATE \"C\", %zu), 0)", k);
+	}
+	rf_buf_adds(sql, ") & 9223372036854775807");
+}
+
+bool pg_hash_key_buckets(struct rf_db *db)
+{
+	(void)db;
+	return true;
+}
+
 bool pg_hash_typed(struct rf_db *db)
 {
 	return PQserverVersion(pg(db)->conn) >= 140000; /* hash_record_extended */
@@ -252,6 +278,8 @@ static const struct rf_hash_sql pg_hash_sql = {
     .key_output = key_output,
     .value = value,
     .row_sum = row_sum,
+    .key_hash = key_hash,
+    .fence = " OFFSET 0",
     .int_div = " / ",
 };
 
@@ -269,6 +297,18 @@ int pg_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
 	PGresult *res;
 	int r, rc = -1;
 
+	if (nb >= 4096) {
+		/* tens of thousands of groups: room for them in memory, for
+		 * this read transaction (SET LOCAL), where the server's
+		 * work_mem is below 64MB */
+		res = pg_query(pg(db),
+		               "SELECT CASE WHEN pg_size_bytes(current_setting('work_mem')) < "
+		               "67108864 THEN set_config('work_mem', '64MB', true) END",
+		               0, NULL, err);
+		if (!res)
+			goto cleanup;
+		PQclear(res);
+	}
 	rf_hash_sums_sql(db, &pg_hash_sql, spec, bounds, nb, &sql);
 	res = pg_query(pg(db), sql.data, 0, NULL, err);
 	if (!res)

@@ -75,6 +75,7 @@ int pg_temp_drop(struct rf_db *dbp, const char *name, struct rf_error *err);
  * when the statement has a WHERE already, " AND ..." (cls: the key columns' classes, NULL for their
  * own). */
 bool pg_hash_typed(struct rf_db *db);
+bool pg_hash_key_buckets(struct rf_db *db);
 bool pg_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls,
                     bool native);
 int pg_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
