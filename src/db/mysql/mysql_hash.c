@@ -31,14 +31,7 @@ bool my_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_cl
                     bool native)
 {
 	(void)db;
-	/* md5 of the normalized values also between two MariaDB servers (its
-	 * fastest hash); there a float, JSON or time column is hashed as the
-	 * text the stream reads: equal text is equal in stream mode, and a
-	 * value spelled apart that the stream calls equal (JSON key order)
-	 * only costs a segment streamed */
-	if (native && c->tclass == cls &&
-	    (cls == RF_T_FLOAT || cls == RF_T_JSON || cls == RF_T_TIME))
-		return true;
+	(void)native; /* the same normalized values: md5 is MariaDB's fastest */
 	if (cls == RF_T_UUID && c->tclass == RF_T_TEXT) /* a uuid kept as char(36) */
 		return decl_is(c, "char") || decl_is(c, "varchar");
 	if (c->tclass != cls)
@@ -114,8 +107,7 @@ static void norm_expr(struct rf_db *db, const struct rf_column *c, enum rf_type_
 		              "utf8mb4)), CONVERT(%s USING utf8mb4))",
 		              q.data, UUID_RE, q.data, q.data);
 		break;
-	default: /* integer, date: the text form is canonical; between two
-	          * MariaDB servers float, JSON and time as their text */
+	default: /* integer, date: the text form is canonical */
 		rf_buf_printf(sql, "CAST(%s AS CHAR CHARACTER SET utf8mb4)", q.data);
 		break;
 	}
