@@ -270,12 +270,14 @@ hrows=$(sed -n 's/.*received \([0-9]*\) rows.*/\1/p' "$T/err")
 	ok "spread: $((sel1 - sel0)) SELECTs for $streamed ranges on two sides" ||
 	not_ok "spread: $((sel1 - sel0)) SELECTs for $streamed ranges on two sides"
 
-# a composite text key between two servers of one engine is cut by a hash
-# of the key (diff_bucket.c: 131072 buckets in one pass, whatever the
+# a composite text key between two PostgreSQL servers is cut by a hash of
+# the key (diff_bucket.c: 131072 buckets in one pass, whatever the
 # collation; a range of it would be no index range): with a change in
 # every 150th of 12000 rows, only the differing buckets' rows come over (a
-# few each; 32 segments cut at keys, as before, streamed every row), in
-# one statement (MariaDB counts its SELECTs), and the JSON is the stream's
+# few each; 32 segments cut at keys, as before, streamed every row), and
+# the JSON is the stream's. Between two MariaDB servers the key is cut at
+# keys as before (MariaDB hashed the bench table slower than it streams
+# it: see bench/RESULTS.md), which the last lines check.
 for e in pg my; do
 	case $e in
 	pg) d=$PGD p=$PGP label=postgres
@@ -297,28 +299,23 @@ for e in pg my; do
 		my "$p" "UPDATE hash_bk SET v = v + 1 WHERE v % 150 = 0;
 		  UPDATE hash_bk SET note = '' WHERE v % 1500 = 9; DELETE FROM hash_bk WHERE v % 1000 = 7" ;;
 	esac
-	[ $e = my ] && sel0=$(my "$d" "SHOW GLOBAL STATUS LIKE 'Com_select'" | cut -f2)
 	rf diff hash_bk --from "$d" --to "$p" --format json --algorithm stream
 	cp "$T/out" "$T/stream.json"
-	[ $e = my ] && sel1=$(my "$d" "SHOW GLOBAL STATUS LIKE 'Com_select'" | cut -f2)
 	rf diff hash_bk --from "$d" --to "$p" --format json --algorithm hash
-	[ $e = my ] && sel2=$(my "$d" "SHOW GLOBAL STATUS LIKE 'Com_select'" | cut -f2)
 	cmp -s "$T/stream.json" "$T/out" && ok "$label key buckets: hash and stream identical" ||
 		not_ok "$label key buckets: hash and stream differ"
 	assert_eq "$label key buckets: differences found (80 + 8 changed, 12 only in dev)" \
 		"88 12" "$(jq -r 'select(.summary) | "\(.summary.changed) \(.summary.only_source)"' "$T/out")"
 	hrows=$(sed -n 's/.*received \([0-9]*\) rows.*/\1/p' "$T/err")
 	segs=$(sed -n 's/.*algorithm hash: \([0-9]*\) segments.*/\1/p' "$T/err")
+	if [ $e = my ]; then
+		[ "${segs:-0}" -le 33 ] && ok "mariadb: a composite text key cut at keys ($segs segments)" ||
+			not_ok "mariadb: ${segs:-?} segments: $(cat "$T/err")"
+		continue
+	fi
 	[ "${segs:-0}" -gt 10000 ] && [ "${hrows:-24000}" -le 600 ] &&
 		ok "$label key buckets: $segs segments, $hrows of 23988 rows received" ||
 		not_ok "$label key buckets: ${segs:-?} segments, ${hrows:-?} rows received: $(cat "$T/err")"
-	if [ $e = my ]; then
-		# what a stream diff runs, and on each side the root sums (dev
-		# and prod are one server here: Com_select counts both)
-		[ $((sel2 - sel1)) -le $((sel1 - sel0 + 2)) ] &&
-			ok "mariadb key buckets: $((sel2 - sel1)) SELECTs, stream $((sel1 - sel0))" ||
-			not_ok "mariadb key buckets: $((sel2 - sel1)) SELECTs, stream $((sel1 - sel0))"
-	fi
 	# many rows differ (every 8th): the differing buckets are summed
 	# again in parts (more segments than rows), still the stream's JSON
 	case $e in

@@ -1067,7 +1067,6 @@ const struct rf_db_ops rf_mysql_ops = {
     .temp_load = my_temp_load,
     .temp_drop = my_temp_drop,
     .hash_column = my_hash_column,
-    .hash_key_buckets = my_hash_key_buckets,
     .segment_sums = my_segment_sums,
     .segment_keys = my_segment_keys,
 };

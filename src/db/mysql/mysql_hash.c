@@ -161,33 +161,6 @@ static void row_sum(struct rf_db *db, const struct rf_segment_spec *spec, struct
 	rf_buf_adds(sql, ")), 1, 15), 16, 10) AS UNSIGNED)), 1152921504606846976)");
 }
 
-/* The key's bucket hash (hash_sql.h): each column's CRC32 (of its bytes
- * as the server holds them; NULL as 0), folded left by seven bits a
- * column, as unsigned 64-bit arithmetic wraps. */
-static void key_hash(struct rf_db *db, const struct rf_table_info *t, size_t nkey,
-                     const size_t *key, struct rf_buf *sql)
-{
-	size_t k;
-
-	for (k = 1; k < nkey; k++)
-		rf_buf_adds(sql, "((");
-	for (k = 0; k < nkey; k++) {
-		if (k)
-			rf_buf_adds(sql, " << 7) ^ ");
-		rf_buf_adds(sql, "IFNULL(CRC32(");
-		my_quote_ident(db, t->cols[key[k]].name, sql);
-		rf_buf_adds(sql, "), 0)");
-		if (k)
-			rf_buf_addc(sql, ')');
-	}
-}
-
-bool my_hash_key_buckets(struct rf_db *db)
-{
-	(void)db;
-	return true;
-}
-
 static const struct rf_hash_sql my_hash_sql = {
     .row_open = "(",
     .table = my_quote_table,
@@ -196,7 +169,6 @@ static const struct rf_hash_sql my_hash_sql = {
     .key_output = key_output,
     .value = value,
     .row_sum = row_sum,
-    .key_hash = key_hash,
     .int_div = " DIV ",
 };
 

@@ -98,7 +98,6 @@ int my_describe(struct rf_db *base, const char *name, struct rf_table_info *out,
 /* mysql_hash.c: the hash diff's ops (contracts in db.h), and a key range
  * (a segment's) or a stream's key ranges (rf_stream_spec's ranges) appended as " WHERE ..." or,
  * when the statement has a WHERE already, " AND ...". */
-bool my_hash_key_buckets(struct rf_db *db);
 bool my_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls,
                     bool native);
 int my_segment_sums(struct rf_db *db, const struct rf_segment_spec *spec,
