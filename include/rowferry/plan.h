@@ -49,28 +49,28 @@ struct rf_plan {
 	size_t *target_key; /* shape columns addressing a target row:
 	                       the target's primary key, else the match key */
 	size_t ntarget_key;
-	bool no_returning;  /* render INSERTs without RETURNING: rf_plan_new sets
-	                       it; rf_plan_from_diff clears it where the target's
-	                       RETURNING is cheap (fast_returning), otherwise
-	                       apply reads inserted rows back */
-	size_t ops_cap;     /* allocated length of ops */
-	size_t bulk_rows;   /* this many INSERTs or more go as one bulk load
-	                       where the target has one (COPY FROM STDIN);
-	                       0: never. rf_plan_new sets RF_PLAN_BULK_ROWS */
-	size_t unwritable;  /* changed rows whose differences are all in
-	                       columns the target computes (generated):
-	                       nothing to write, so no op */
-	bool own_rows;      /* UPDATEs of rows this same apply inserts (a
-	                       cycle broken at a nullable foreign key,
-	                       rf_plan_take_references): the re-check compares
-	                       only the columns the INSERT wrote */
-	bool refs_at_apply; /* a set's apply resolves, before this plan runs,
-	                       each reference its inserts make through a match
-	                       key to the key the target holds or has just
-	                       generated for that parent (rf_plan_set_ref_key),
-	                       so they load in bulk (rf_plan_loads_in_bulk)
-	                       though the preview cannot show those keys: its
-	                       rows show the match keys (set_copy.h) */
+	bool no_returning; /* render INSERTs without RETURNING: rf_plan_new sets
+	                      it; rf_plan_from_diff clears it where the target's
+	                      RETURNING is cheap (fast_returning), otherwise
+	                      apply reads inserted rows back */
+	size_t ops_cap;    /* allocated length of ops */
+	size_t bulk_rows;  /* this many INSERTs or more go as one bulk load
+	                      where the target has one (COPY FROM STDIN);
+	                      0: never. rf_plan_new sets RF_PLAN_BULK_ROWS */
+	size_t unwritable; /* changed rows whose differences are all in
+	                      columns the target computes (generated):
+	                      nothing to write, so no op */
+	bool own_rows;     /* UPDATEs of rows this same apply inserts (a
+	                      cycle broken at a nullable foreign key,
+	                      rf_plan_take_references): the re-check compares
+	                      only the columns the INSERT wrote */
+	bool refs_first;   /* a set's apply resolves, before this plan runs,
+	                      each reference its inserts make through a match
+	                      key to the key the target holds or has just
+	                      generated for that parent (rf_plan_set_ref_key),
+	                      so they load in bulk (rf_plan_loads_in_bulk)
+	                      though the preview cannot show those keys: its
+	                      rows show the match keys (set_keys.c) */
 };
 
 /* Makes an empty plan over shape (taking ownership of it). Checks what can
@@ -117,7 +117,7 @@ struct rf_plan *rf_plan_take_references(struct rf_plan *p, const size_t *cols, s
 /* Counts per kind. */
 size_t rf_plan_count(const struct rf_plan *p, enum rf_op_kind k);
 /* Whether the plan's inserts go to db as bulk loads (bulk_rows): plain
- * values only (rf_plan_inserts_plain), or refs_at_apply. */
+ * values only (rf_plan_inserts_plain), or refs_first. */
 bool rf_plan_loads_in_bulk(const struct rf_plan *p, const struct rf_db *db);
 /* Appends the rows of the inserts ops[first..first+n) in db's bulk load
  * format (bulk_value fields). */

@@ -61,7 +61,7 @@ void set_keys_mark(struct rf_set_plan *sp, const struct rf_db *dst)
 		struct rf_plan *p = sp->items[t].plan;
 		bool ok = true, any = false;
 
-		p->refs_at_apply = false;
+		p->refs_first = false;
 		if (!dst->bulk || !p->bulk_rows || !p->ninsert_cols ||
 		    rf_plan_count(p, RF_OP_INSERT) < p->bulk_rows)
 			continue;
@@ -75,7 +75,7 @@ void set_keys_mark(struct rf_set_plan *sp, const struct rf_db *dst)
 			ok = parent >= 0 && (size_t)parent < t;
 			any = true;
 		}
-		p->refs_at_apply = ok && any;
+		p->refs_first = ok && any;
 	}
 }
 
@@ -83,7 +83,7 @@ void set_keys_preview(const struct rf_plan *p, const struct rf_db *dst, struct r
 {
 	size_t j;
 
-	if (!p->refs_at_apply || !rf_plan_loads_in_bulk(p, dst))
+	if (!p->refs_first || !rf_plan_loads_in_bulk(p, dst))
 		return;
 	for (j = 0; j < p->ninsert_cols; j++) {
 		const struct rf_diff_col *c = &p->shape->cols[p->insert_cols[j]];
@@ -107,7 +107,7 @@ void set_keys_init(struct set_keys *sk, const struct rf_set_plan *sp)
 	sk->learned = rf_xcalloc(sp->len + 1, sizeof *sk->learned);
 	sk->marked = rf_xcalloc(sp->len + 1, sizeof *sk->marked);
 	for (i = 0; i < sp->len; i++)
-		sk->marked[i] = sp->items[i].plan->refs_at_apply;
+		sk->marked[i] = sp->items[i].plan->refs_first;
 }
 
 struct rf_gen_keys *set_keys_learner(struct set_keys *sk, const struct rf_plan *step)
@@ -121,7 +121,7 @@ struct rf_gen_keys *set_keys_learner(struct set_keys *sk, const struct rf_plan *
 	/* the first child that resolves references to it names the column */
 	for (t = (size_t)parent + 1; t < sp->len; t++) {
 		const struct rf_plan *p = sp->items[t].plan;
-		if (!p->refs_at_apply)
+		if (!p->refs_first)
 			continue;
 		for (j = 0; j < p->ninsert_cols; j++) {
 			const struct rf_diff_col *c = &p->shape->cols[p->insert_cols[j]];
@@ -278,7 +278,7 @@ int set_keys_resolve(struct set_keys *sk, const struct rf_plan *step, struct rf_
 	struct rf_plan *p;
 	size_t j;
 
-	if (t < 0 || !sk->sp->items[t].plan->refs_at_apply)
+	if (t < 0 || !sk->sp->items[t].plan->refs_first)
 		return 0;
 	p = sk->sp->items[t].plan;
 	for (j = 0; j < p->ninsert_cols; j++)
@@ -288,7 +288,7 @@ int set_keys_resolve(struct set_keys *sk, const struct rf_plan *step, struct rf_
 	/* a reference left unresolved (its parent not found): the subqueries,
 	 * whose INSERT then fails on it as it would have */
 	if (!rf_plan_inserts_plain(p))
-		p->refs_at_apply = false;
+		p->refs_first = false;
 	return 0;
 }
 
@@ -300,7 +300,7 @@ void set_keys_free(struct set_keys *sk)
 		rf_plan_unset_ref_key(sk->set[i].p, &sk->set[i].p->ops[sk->set[i].op],
 		                      sk->set[i].col);
 	for (i = 0; i < sk->sp->len; i++) {
-		sk->sp->items[i].plan->refs_at_apply = sk->marked[i];
+		sk->sp->items[i].plan->refs_first = sk->marked[i];
 		rf_gen_keys_free(sk->learned[i]);
 	}
 	free(sk->learned);

@@ -11,12 +11,12 @@
 
 #include "rowferry/set_copy.h"
 
-/* Sets refs_at_apply on each plan of sp that loads in bulk into dst but
+/* Sets refs_first on each plan of sp that loads in bulk into dst but
  * for references to parents inserted before it (earlier tables of sp),
  * and clears it on the others. */
 void set_keys_mark(struct rf_set_plan *sp, const struct rf_db *dst);
 
-/* Appends the preview's lines for step p (refs_at_apply, loading in bulk
+/* Appends the preview's lines for step p (refs_first, loading in bulk
  * into dst): which columns are resolved from which parent's keys. */
 void set_keys_preview(const struct rf_plan *p, const struct rf_db *dst, struct rf_buf *out);
 
@@ -24,7 +24,7 @@ void set_keys_preview(const struct rf_plan *p, const struct rf_db *dst, struct r
 struct set_keys {
 	const struct rf_set_plan *sp;
 	struct rf_gen_keys **learned; /* per item: its inserts' keys, or NULL */
-	bool *marked;                 /* per item: refs_at_apply before the apply */
+	bool *marked;                 /* per item: refs_first before the apply */
 	struct set_key_cell *set;     /* the ref keys set, taken back at the end */
 	size_t nset, capset;
 };
@@ -32,7 +32,7 @@ void set_keys_init(struct set_keys *sk, const struct rf_set_plan *sp);
 /* Where step's inserts' keys go while it is applied (NULL: not wanted). */
 struct rf_gen_keys *set_keys_learner(struct set_keys *sk, const struct rf_plan *step);
 /* Before step runs: its references resolved from the keys learned, the
- * rest looked up in dst; where one cannot be, its refs_at_apply is
+ * rest looked up in dst; where one cannot be, its refs_first is
  * cleared and it inserts through subqueries. 0, or -1 with err. */
 int set_keys_resolve(struct set_keys *sk, const struct rf_plan *step, struct rf_db *dst,
                      struct rf_error *err);
