@@ -148,6 +148,33 @@ int rf_apply_begin(struct rf_db *target, const struct rf_db *source,
  * with the reason, res->status set; later steps and the commit fail. */
 int rf_apply_step(struct rf_apply_tx *tx, const struct rf_plan *p, struct rf_error *err);
 
+/* The keys the target gave a step's inserted rows in one column (the
+ * parent's referenced key of a set's references, DESIGN §11), by the
+ * rows' match keys: what apply learns for free where it journals the
+ * inserts from RETURNING or the read-back (the key being generated, the
+ * values sent cannot tell it). Owns its bytes. */
+struct rf_gen_keys;
+/* An empty set of keys of target column `column` (copied). */
+struct rf_gen_keys *rf_gen_keys_new(const char *column);
+void rf_gen_keys_free(struct rf_gen_keys *k);
+/* Adds pk (canonical, of the column's class; copied) as the key of the
+ * row whose match key is mk (one column, canonical). False when mk was
+ * there already (the key kept is the first). */
+bool rf_gen_keys_put(struct rf_gen_keys *k, const struct rf_cell *mk, const struct rf_cell *pk);
+/* How many keys k holds. */
+size_t rf_gen_keys_len(const struct rf_gen_keys *k);
+/* The key learned for the row whose match key (one column, canonical as
+ * the diff made it) is mk: true and *key (canonical, of the column's
+ * class; valid while k lives) set, else false. */
+bool rf_gen_keys_get(const struct rf_gen_keys *k, const struct rf_cell *mk, struct rf_cell *key);
+
+/* rf_apply_step, and learn (NULL: nothing) gets the keys the target gave
+ * p's inserted rows in learn's column, by match key, where apply reads
+ * them anyway (RETURNING, read-back); inserts journaled from the values
+ * sent (predict.h) teach it nothing. */
+int rf_apply_step_keys(struct rf_apply_tx *tx, const struct rf_plan *p, struct rf_gen_keys *learn,
+                       struct rf_error *err);
+
 /* Journals a sequence op (journal.h) of p's table, between steps: column's
  * generator gave `before` next and is about to give `after`
  * (identity.h). Before the statement that moves it runs. 0, or -1 with

@@ -64,6 +64,13 @@ struct rf_plan {
 	                      cycle broken at a nullable foreign key,
 	                      rf_plan_take_references): the re-check compares
 	                      only the columns the INSERT wrote */
+	bool refs_first;   /* a set's apply resolves, before this plan runs,
+	                      each reference its inserts make through a match
+	                      key to the key the target holds or has just
+	                      generated for that parent (rf_plan_set_ref_key),
+	                      so they load in bulk (rf_plan_loads_in_bulk)
+	                      though the preview cannot show those keys: its
+	                      rows show the match keys (set_keys.c) */
 };
 
 /* Makes an empty plan over shape (taking ownership of it). Checks what can
@@ -109,7 +116,8 @@ struct rf_plan *rf_plan_take_deletes(struct rf_plan *p);
 struct rf_plan *rf_plan_take_references(struct rf_plan *p, const size_t *cols, size_t ncols);
 /* Counts per kind. */
 size_t rf_plan_count(const struct rf_plan *p, enum rf_op_kind k);
-/* Whether the plan's inserts go to db as bulk loads (bulk_rows). */
+/* Whether the plan's inserts go to db as bulk loads (bulk_rows): plain
+ * values only (rf_plan_inserts_plain), or refs_first. */
 bool rf_plan_loads_in_bulk(const struct rf_plan *p, const struct rf_db *db);
 /* Appends the rows of the inserts ops[first..first+n) in db's bulk load
  * format (bulk_value fields). */
@@ -137,6 +145,9 @@ void rf_plan_set_ref_key(const struct rf_plan *p, struct rf_op *op, size_t col,
  * copy inserts, whose key the target generates. */
 bool rf_plan_written(const struct rf_plan *p, const struct rf_op *op, size_t col,
                      const struct rf_cell **v, enum rf_type_class *cls);
+/* Takes back a key rf_plan_set_ref_key set: op writes col through the
+ * parent's match key again. */
+void rf_plan_unset_ref_key(const struct rf_plan *p, struct rf_op *op, size_t col);
 /* Whether every INSERT of p writes plain values only (no rf_plan_written
  * resolves in the target): then a bulk loader can carry them, and their
  * after-images can be predicted. */

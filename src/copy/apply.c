@@ -136,6 +136,7 @@ static int journal_returned(struct apply *a, const struct rf_stmt *s, const stru
 			                    "an inserted row came back with a key that was not "
 			                    "inserted (a trigger changed it?)");
 		im = apply_make_image(a, &a->tmp);
+		apply_learn_key(a, i, im.cells);
 		k = (size_t)rf_journal_add_src(a->journal, RF_OP_INSERT, apply_journal_key(a, &im),
 		                               apply_source_key(a, i), NULL, im.cells, err);
 		apply_image_free(&im);

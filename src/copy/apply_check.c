@@ -453,6 +453,8 @@ static int readback_row(void *ctx, const struct rf_row *row, struct rf_error *er
 	/* written at once and forgotten: scratch memory, no allocation */
 	apply_fill_image(a, row, &a->img_buf, a->img.cells, a->img_offs);
 	im = a->img;
+	if (rb->kind == RF_OP_INSERT)
+		apply_learn_key(a, i, im.cells);
 	rc =
 	    rf_journal_add_src(a->journal, rb->kind, apply_journal_key(a, &im),
 	                       rb->kind == RF_OP_INSERT ? apply_source_key(a, i) : NULL,

@@ -57,8 +57,11 @@ struct apply {
 	struct rf_predict pr;             /* inserts journaled from the values sent */
 	struct rf_predict_job *job;       /* ... while they load */
 	struct rf_journal_savepoint mark; /* where those lines begin */
-	bool guarded;        /* the load is the inserts' re-check (apply_inserts_guarded) */
-	bool load_cancelled; /* a cancel stopped a bulk load midway */
+	bool guarded;              /* the load is the inserts' re-check (apply_inserts_guarded) */
+	bool load_cancelled;       /* a cancel stopped a bulk load midway */
+	struct rf_gen_keys *learn; /* keys the inserts were given, kept
+	                              (rf_apply_step_keys); NULL: none */
+	int learn_col;             /* its column in dt, or -1 */
 };
 
 /* apply.c */
@@ -90,6 +93,13 @@ const struct rf_cell *apply_journal_key(struct apply *a, const struct image *im)
 /* The source_key of op (its source row's primary key, shape src_key) in
  * a->skey, or NULL when the shape has none. */
 const struct rf_cell *apply_source_key(struct apply *a, size_t op);
+
+/* apply_keys.c */
+/* Learns (a->learn) the key inserted op `op` was given, from its image
+ * (one cell per target column, journal form). */
+void apply_learn_key(struct apply *a, size_t op, const struct rf_cell *image);
+/* Makes a learn into learn (NULL: nothing), after apply_init. */
+void apply_learn_setup(struct apply *a, struct rf_gen_keys *learn);
 
 /* apply_check.c */
 /* Empties a->keys for a new lookup. */

@@ -425,6 +425,12 @@ static int step(struct rf_apply_tx *tx, struct apply *a, size_t idx, struct rf_e
 
 int rf_apply_step(struct rf_apply_tx *tx, const struct rf_plan *p, struct rf_error *err)
 {
+	return rf_apply_step_keys(tx, p, NULL, err);
+}
+
+int rf_apply_step_keys(struct rf_apply_tx *tx, const struct rf_plan *p, struct rf_gen_keys *learn,
+                       struct rf_error *err)
+{
 	struct apply a;
 	int idx = plan_index(tx, p), rc;
 
@@ -444,6 +450,7 @@ int rf_apply_step(struct rf_apply_tx *tx, const struct rf_plan *p, struct rf_err
 		return 0;
 	apply_init(&a, p, tx->db, tx->o, tx->res);
 	a.name_table = tx->nplans > 1;
+	apply_learn_setup(&a, learn);
 	rc = step(tx, &a, (size_t)idx, err);
 	apply_free(&a);
 	return rc;

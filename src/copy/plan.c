@@ -360,6 +360,15 @@ void rf_plan_set_ref_key(const struct rf_plan *p, struct rf_op *op, size_t col,
 	op->ref_key[col].is_null = false;
 }
 
+void rf_plan_unset_ref_key(const struct rf_plan *p, struct rf_op *op, size_t col)
+{
+	if (!op->ref_key || op->ref_key[col].is_null)
+		return;
+	if (op->ref_key[col].data != (const char *)(op->ref_key + p->shape->ncols))
+		free((void *)op->ref_key[col].data);
+	op->ref_key[col] = (struct rf_cell){.is_null = true};
+}
+
 bool rf_plan_written(const struct rf_plan *p, const struct rf_op *op, size_t col,
                      const struct rf_cell **v, enum rf_type_class *cls)
 {

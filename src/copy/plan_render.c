@@ -54,9 +54,11 @@ static void r_value(struct rf_render *r, const struct rf_plan *p, const struct r
 
 bool rf_plan_loads_in_bulk(const struct rf_plan *p, const struct rf_db *db)
 {
-	/* no bulk loader carries a subquery */
+	/* no bulk loader carries a subquery: the references are resolved
+	 * before the load where a set's apply does it (refs_first) */
 	return db->bulk && p->bulk_rows && p->ninsert_cols &&
-	       rf_plan_count(p, RF_OP_INSERT) >= p->bulk_rows && rf_plan_inserts_plain(p);
+	       rf_plan_count(p, RF_OP_INSERT) >= p->bulk_rows &&
+	       (p->refs_first || rf_plan_inserts_plain(p));
 }
 
 /* Rows per INSERT: as asked, but never more parameters than every engine

@@ -8,6 +8,7 @@
 #include "rowferry/config.h"
 #include "rowferry/identity.h"
 #include "rowferry/set_copy.h"
+#include "set_keys.h"
 
 void rf_set_plan_free(struct rf_set_plan *sp)
 {
@@ -220,6 +221,8 @@ int rf_set_plan_warnings(struct rf_set_plan *sp, struct rf_db *dst, const bool *
 	size_t i, k;
 	int rc = -1;
 
+	/* which children load in bulk, their references resolved first */
+	set_keys_mark(sp, dst);
 	for (i = 0; i < sp->len; i++)
 		plans[i] = sp->items[i].plan;
 	for (i = 0; i < sp->len; i++) {
@@ -383,6 +386,7 @@ void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src
 		              : steps[i]->own_rows ? ": references set once every row exists "
 		                                     "(cycle broken)"
 		                                   : "");
+		set_keys_preview(steps[i], dst, out);
 		rf_plan_render_stmts(steps[i], dst, RF_APPLY_BATCH_ROWS, true, &s);
 		for (k = 0; k < s.len; k++)
 			rf_buf_printf(out, "%s%s\n", s.items[k].text, rf_stmt_end(&s.items[k]));
@@ -415,8 +419,10 @@ int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struc
 	struct rf_identity_list ids = {0, NULL};
 	struct rf_planned_tables *was = target->planned;
 	struct rf_apply_tx *tx;
+	struct set_keys keys;
 	int rc;
 
+	set_keys_init(&keys, sp);
 	if (sp->create)
 		target->planned = sp->create;
 	opts.warnings = &sp->all;
@@ -437,7 +443,12 @@ int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struc
 	for (i = 0; i < n && rc == 0; i++) {
 		if (o->step_begin)
 			o->step_begin(o->verify_ctx, steps[i]);
-		rc = rf_apply_step(tx, steps[i], err);
+		/* the references to parents inserted before: plain values */
+		if (target->in_tx && set_keys_resolve(&keys, steps[i], target, err) != 0) {
+			rc = fail_tx(tx, res, err);
+			break;
+		}
+		rc = rf_apply_step_keys(tx, steps[i], set_keys_learner(&keys, steps[i]), err);
 		if (rc == 0 && o->step_done)
 			o->step_done(o->verify_ctx, steps[i]);
 	}
@@ -453,6 +464,7 @@ int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struc
 		rc = rf_apply_commit(tx, err);
 	rf_apply_tx_free(tx);
 out:
+	set_keys_free(&keys); /* the plans as they were */
 	target->planned = was;
 	rf_identity_list_free(&ids);
 	free(steps);
