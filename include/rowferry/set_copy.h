@@ -32,17 +32,22 @@ struct rf_planned_tables;
 
 /* One table of the set's copy. */
 struct rf_set_plan_table {
-	char *table;                 /* the set's name for it (owned) */
-	struct rf_plan *plan;        /* inserts and updates (owned; owns the shape) */
-	struct rf_plan *deletes;     /* its deletes, a step of their own (owned,
-	                                borrows plan's shape); NULL when none */
-	struct rf_plan *refs;        /* a cycle broken at its nullable foreign
-	                                key: the UPDATEs that set the references
-	                                its INSERTs left NULL, once every row
-	                                exists (owned, borrows plan's shape);
-	                                NULL when none */
-	struct rf_diff_stats stats;  /* of its diff */
-	struct rf_warnings warnings; /* of both plans (owned) */
+	char *table;                    /* the set's name for it (owned) */
+	struct rf_plan *plan;           /* inserts and updates (owned; owns the shape) */
+	struct rf_plan *deletes;        /* its deletes, a step of their own (owned,
+	                                   borrows plan's shape); NULL when none */
+	struct rf_plan *refs;           /* a cycle broken at its nullable foreign
+	                                   key: the UPDATEs that set the references
+	                                   its INSERTs left NULL, once every row
+	                                   exists (owned, borrows plan's shape);
+	                                   NULL when none */
+	struct rf_diff_stats stats;     /* of its diff */
+	bool streamed;                  /* a table the copy creates, loaded as its
+	                                   source is read (all_stream.h): plan
+	                                   holds its shape and no operation */
+	unsigned long long stream_rows; /* streamed: the source's rows when
+	                                   planned (counted as inserts) */
+	struct rf_warnings warnings;    /* of both plans (owned) */
 };
 
 /* Owns everything; rf_set_plan_free(). */
@@ -65,7 +70,8 @@ struct rf_set_plan {
 void rf_set_plan_free(struct rf_set_plan *sp);
 /* Operations of every plan. */
 size_t rf_set_plan_nops(const struct rf_set_plan *sp);
-/* Operations of kind k in every plan. */
+/* Operations of kind k in every plan (a streamed table's rows count as
+ * inserts). */
 size_t rf_set_plan_count(const struct rf_set_plan *sp, enum rf_op_kind k);
 
 /* Computes each table's warnings against dst, for its plan, deletes and

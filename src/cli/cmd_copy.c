@@ -286,6 +286,7 @@ static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
 	if (all) {
 		o.source_sha256 = all->sha256;
 		o.verify = rf_all_verify;
+		o.load = rf_all_stream_load; /* the created tables (all_stream.h) */
 		o.step_done = rf_all_step_done;
 		o.step_begin = rf_all_step_begin;
 		o.verify_ctx = &all->check;

@@ -178,6 +178,10 @@ static int show_journal(const char *dir, const char *spec)
 	if (j.nseqs)
 		printf("sequences: %zu moved past the keys loaded (undo sets them back)\n",
 		       j.nseqs);
+	for (i = 0; i < j.nloads; i++) /* copy --all --create: streamed, no row images */
+		printf("loaded:  %s: %llu rows as read into the table the copy created "
+		       "(no row images: undo drops it while it holds that many)\n",
+		       j.tables[j.loads[i].table].table, j.loads[i].rows);
 	if (j.rejected) /* a copy through a map with --skip-invalid */
 		printf("rejected: %zu invalid source rows left out, listed in %s.rejects.jsonl\n",
 		       j.rejected, path);

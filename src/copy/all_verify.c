@@ -26,6 +26,8 @@ void rf_all_check_init(struct rf_all_check *c, const struct rf_set_plan *sp, str
 		c->items[i].table = rf_xstrdup(t->table);
 		c->items[i].written = t->plan->nops + (t->deletes ? t->deletes->nops : 0) +
 		                      (t->refs ? t->refs->nops : 0);
+		if (t->streamed) /* until loaded: the planning count */
+			c->items[i].written = (size_t)t->stream_rows;
 		c->items[i].bytes = t->stats.bytes_received;
 		c->total_ops += c->items[i].written;
 	}
@@ -66,6 +68,9 @@ void rf_all_step_done(void *ctx, const struct rf_plan *step)
 void rf_all_check_free(struct rf_all_check *c)
 {
 	size_t i;
+	if (c->src_open && c->src->in_tx)
+		rf_db_rollback(c->src, NULL);
+	c->src_open = false;
 	for (i = 0; i < c->len; i++) {
 		free(c->items[i].table);
 		free(c->items[i].why);
@@ -252,10 +257,12 @@ int rf_all_verify(void *ctx, struct rf_error *err)
 	size_t i;
 	int rc = 0;
 
-	if (rf_db_begin(c->src, RF_TX_READ, NULL, err) != 0)
+	/* the snapshot the streamed tables were read in, else one of its own */
+	if (!c->src_open && rf_db_begin(c->src, RF_TX_READ, NULL, err) != 0)
 		return -1;
 	for (i = 0; i < c->len && rc == 0; i++)
 		rc = verify_table(c, i, err);
 	rf_db_rollback(c->src, NULL);
+	c->src_open = false;
 	return rc;
 }

@@ -65,10 +65,13 @@ assert_eq "--dry-run: exit 0" 0 "$rc"
 cp "$T/out" "$T/dry"
 assert_eq "--dry-run: a CREATE TABLE per table, in the transaction, before the data" "7 yes" \
 	"$(grep -c '^CREATE TABLE ' "$T/dry") $(awk '/^BEGIN;$/ { b = NR } /^CREATE TABLE "users"/ { c = NR }
-		/^COPY / && !d { d = NR } END { print (b < c && c < d) ? "yes" : "no" }' "$T/dry")"
+		/^-- COPY / && !d { d = NR } END { print (b < c && c < d) ? "yes" : "no" }' "$T/dry")"
 assert_eq "--dry-run: the foreign keys after the data, before COMMIT" "6 yes" \
-	"$(grep -c '^ALTER TABLE .* FOREIGN KEY' "$T/dry") $(awk '/^ALTER TABLE/ { a = NR } /^COPY / { d = NR }
+	"$(grep -c '^ALTER TABLE .* FOREIGN KEY' "$T/dry") $(awk '/^ALTER TABLE/ { a = NR } /^-- COPY / { d = NR }
 		/^COMMIT;$/ { c = NR } END { print (d < a && a < c) ? "yes" : "no" }' "$T/dry")"
+assert_eq "--dry-run: each created table loaded as read, its count given, no row listed" "7 7 0" \
+	"$(grep -c '^-- COPY "[a-z_]*" (.*) FROM STDIN;$' "$T/dry") $(grep -c 'to insert, 0 to update, 0 to delete; created, loaded as read' "$T/dry") $(grep -c '^[0-9]' "$T/dry")"
+assert_contains "--dry-run: order_items' count" "-- order_items: 12000 to insert" "$(cat "$T/dry")"
 assert_contains "--dry-run: the mapped types" '"created_at" timestamp NOT NULL' "$(cat "$T/dry")"
 assert_contains "--dry-run: the untranslatable default's warning" "--   warning: at: default" "$(cat "$T/dry")"
 assert_not_contains "--dry-run: the self-reference is not broken" "cycle broken" "$(cat "$T/dry")"
