@@ -32,22 +32,23 @@ struct rf_planned_tables;
 
 /* One table of the set's copy. */
 struct rf_set_plan_table {
-	char *table;                    /* the set's name for it (owned) */
-	struct rf_plan *plan;           /* inserts and updates (owned; owns the shape) */
-	struct rf_plan *deletes;        /* its deletes, a step of their own (owned,
-	                                   borrows plan's shape); NULL when none */
-	struct rf_plan *refs;           /* a cycle broken at its nullable foreign
-	                                   key: the UPDATEs that set the references
-	                                   its INSERTs left NULL, once every row
-	                                   exists (owned, borrows plan's shape);
-	                                   NULL when none */
-	struct rf_diff_stats stats;     /* of its diff */
-	bool streamed;                  /* a table the copy creates, loaded as its
-	                                   source is read (all_stream.h): plan
-	                                   holds its shape and no operation */
-	unsigned long long stream_rows; /* streamed: the source's rows when
-	                                   planned (counted as inserts) */
-	struct rf_warnings warnings;    /* of both plans (owned) */
+	char *table;                 /* the set's name for it (owned) */
+	struct rf_plan *plan;        /* inserts and updates (owned; owns the shape) */
+	struct rf_plan *deletes;     /* its deletes, a step of their own (owned,
+	                                borrows plan's shape); NULL when none */
+	struct rf_plan *refs;        /* a cycle broken at its nullable foreign
+	                                key: the UPDATEs that set the references
+	                                its INSERTs left NULL, once every row
+	                                exists (owned, borrows plan's shape);
+	                                NULL when none */
+	struct rf_diff_stats stats;  /* of its diff */
+	struct rf_warnings warnings; /* of both plans (owned) */
+
+	/* A table the copy creates, loaded as its source is read
+	 * (all_stream.h): plan holds its shape and no operation, and
+	 * stream_rows the source's rows when planned (counted as inserts). */
+	bool streamed;
+	unsigned long long stream_rows;
 };
 
 /* Owns everything; rf_set_plan_free(). */
