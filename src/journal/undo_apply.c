@@ -264,7 +264,7 @@ static unsigned long long loaded_rows(const struct rf_undo *u, size_t t)
  * *kept); the others are dropped when drop, else only checked. 0, 1, or
  * -1 with err. */
 static int undo_created(struct rf_undo *u, struct rf_db *db, bool drop, bool force, size_t *kept,
-                        struct rf_error *err)
+                        size_t *gone, struct rf_error *err)
 {
 	const struct rf_strlist *c = &u->journal.created_tables;
 	size_t i;
@@ -311,6 +311,8 @@ static int undo_created(struct rf_undo *u, struct rf_db *db, bool drop, bool for
 			rf_buf_adds(&q, "DROP TABLE ");
 			rf_db_quote_table(db, &UT(u, t)->info, &q);
 			rc = db->ops->exec(db, q.data, 0, NULL, NULL, err) != 0 ? -1 : 0;
+			if (rc == 0) /* the rows its load ops put in go with it */
+				*gone += (size_t)want;
 		}
 		rf_result_free(&r);
 		rf_buf_free(&q);
@@ -418,14 +420,15 @@ int rf_undo_apply(struct rf_undo *u, struct rf_db *target, const struct rf_undo_
 		goto fail;
 	/* the created tables go in the same transaction where DDL is
 	 * transactional; where it commits (MariaDB), once the rows are gone */
-	r = undo_created(u, target, !target->ops->ddl_commits, o->force, &kept, err);
+	r = undo_created(u, target, !target->ops->ddl_commits, o->force, &kept, undone, err);
 	if (r != 0) {
 		rc = r;
 		goto fail;
 	}
 	if (rf_db_commit(target, err) != 0)
 		goto fail;
-	if (target->ops->ddl_commits && undo_created(u, target, true, o->force, &kept, err) != 0)
+	if (target->ops->ddl_commits &&
+	    undo_created(u, target, true, o->force, &kept, undone, err) != 0)
 		return -1; /* the rows are undone, the journal not marked: undo again */
 	path = rf_xstrdup(u->journal.path);
 	rc = rf_journal_mark(path, RF_JOURNAL_UNDONE, *undone, u->ndrifted, NULL,
