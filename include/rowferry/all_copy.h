@@ -36,6 +36,11 @@ struct rf_all_table_check {
 	size_t written;           /* operations of its plans */
 	unsigned long long bytes; /* row data its diff read (both sides) */
 	double write_seconds;     /* its steps, in the apply */
+	/* loaded as read (all_stream.h): the rows read and, where read_summed,
+	 * their checksum computed as they were read, which the verification
+	 * takes as the source's side instead of summing it again */
+	bool streamed, read_summed;
+	unsigned long long read_rows, read_sum;
 };
 
 /* Owns everything; rf_all_check_free(). */

@@ -1,5 +1,7 @@
 /* all_stream.c - copy --all --create: the tables it creates loaded as
  * their source rows are read (all_stream.h, DESIGN §13). */
+#include <openssl/evp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,7 +100,12 @@ out:
 	return rc;
 }
 
-/* One table's rows on their way: read, canonicalized, rendered. */
+/* The row sums of db.h's segment_sums, modulo 2^60. */
+#define SUM_MASK ((1ULL << 60) - 1)
+
+/* One table's rows on their way: read, canonicalized, rendered, and
+ * summed as the verification sums a table (all_copy.h): the row hash of
+ * the copied columns, key first, over their canonical forms. */
 struct feed {
 	const struct rf_plan *p;
 	struct rf_db *src, *dst;
@@ -109,7 +116,60 @@ struct feed {
 	unsigned long long read, bytes;
 	size_t total; /* rows expected (the planning count), for progress */
 	bool cancelled;
+	size_t nsum, *sum_cols; /* the shape columns summed, in order; 0: none */
+	uint64_t sum;
+	struct rf_buf row; /* one row's hash input */
 };
+
+/* Whether the rows read can be summed here as the verification sums them
+ * in SQL: engines of their own (the same engine on both sides sums its
+ * native way) and columns canonicalized without options (a tolerance, a
+ * precision or a trim changes the canonical form the load writes). Then
+ * f's summed columns are set: the key, then the other copied ones. */
+static void sum_setup(struct feed *f, const struct rf_db *src, const struct rf_db *dst)
+{
+	const struct rf_diff_shape *sh = f->p->shape;
+	size_t i;
+
+	if (src->ops == dst->ops)
+		return;
+	for (i = 0; i < sh->ncols; i++) {
+		const struct rf_col_opts *o = &sh->cols[i].opts;
+		if (o->has_tolerance || o->ts_precision >= 0 || o->trim)
+			return;
+	}
+	f->sum_cols = rf_xcalloc(sh->ncols + 1, sizeof *f->sum_cols);
+	for (i = 0; i < sh->nkey; i++)
+		f->sum_cols[f->nsum++] = sh->key[i];
+	for (i = 0; i < sh->ncols; i++)
+		if (sh->cols[i].copy && !sh->cols[i].key_pos)
+			f->sum_cols[f->nsum++] = i;
+}
+
+/* Adds the row in f->cells to f->sum: md5 of each value as
+ * "<length>:<canonical>" ("-" for NULL), its first 15 hex digits. */
+static void sum_row(struct feed *f)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	uint64_t h = 0;
+	size_t i;
+
+	rf_buf_reset_small(&f->row);
+	for (i = 0; i < f->nsum; i++) {
+		const struct rf_cell *c = &f->cells[f->sum_cols[i]];
+		if (c->is_null) {
+			rf_buf_addc(&f->row, '-');
+			continue;
+		}
+		rf_buf_printf(&f->row, "%zu:", c->len);
+		rf_buf_add(&f->row, c->data ? c->data : "", c->len);
+	}
+	EVP_Digest(f->row.data ? f->row.data : "", f->row.len, md, &mdlen, EVP_md5(), NULL);
+	for (i = 0; i < 8; i++)
+		h = (h << 8) | md[i];
+	f->sum = (f->sum + (h >> 4)) & SUM_MASK;
+}
 
 static int feed_next(void *ctx, const char **data, size_t *len, struct rf_error *err)
 {
@@ -129,6 +189,8 @@ static int feed_next(void *ctx, const char **data, size_t *len, struct rf_error 
 		for (k = 0; k < row->ncols; k++)
 			f->bytes += row->cells[k].len;
 		rf_diff_canon_row(p->shape, 0, row, &f->canon, f->cells, NULL);
+		if (f->nsum)
+			sum_row(f);
 		for (j = 0; j < p->ninsert_cols; j++) {
 			size_t c = p->insert_cols[j];
 			f->dst->ops->bulk_value(f->dst, p->shape->cols[c].tclass, &f->cells[c],
@@ -199,6 +261,7 @@ int rf_all_stream_load(void *ctx, struct rf_apply_tx *tx, const struct rf_plan *
 	f.o = o;
 	f.total = (size_t)c->sp->items[i].stream_rows;
 	f.cells = rf_xcalloc(sh->ncols + 1, sizeof *f.cells);
+	sum_setup(&f, c->src, c->dst);
 	dcols = rf_xcalloc(step->ninsert_cols + 1, sizeof *dcols);
 	for (n = 0; n < step->ninsert_cols; n++)
 		dcols[n] = (size_t)sh->cols[step->insert_cols[n]].dst;
@@ -228,6 +291,10 @@ int rf_all_stream_load(void *ctx, struct rf_apply_tx *tx, const struct rf_plan *
 	if (rf_apply_journal_load(tx, step, f.read, err) != 0)
 		goto out;
 	c->items[i].written = (size_t)f.read;
+	c->items[i].streamed = true;
+	c->items[i].read_rows = f.read;
+	c->items[i].read_summed = f.nsum > 0;
+	c->items[i].read_sum = f.sum;
 	c->items[i].bytes = f.bytes;
 	c->steps_ops += (size_t)f.read;
 	rc = 0;
@@ -236,6 +303,8 @@ out:
 	free(shape_cols);
 	free(dcols);
 	free(f.cells);
+	free(f.sum_cols);
+	rf_buf_free(&f.row);
 	rf_buf_free(&f.out);
 	rf_buf_free(&f.canon);
 	rf_buf_free(&sql);
