@@ -1,6 +1,7 @@
 /* all_stream.c - copy --all --create: the tables it creates loaded as
  * their source rows are read (all_stream.h, DESIGN §13). */
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +14,6 @@
 /* Bytes of bulk rows handed to the loader at a time: the server loads
  * one piece while the next is read and rendered. */
 #define STREAM_PIECE (256u << 10)
-/* Rows between two progress reports (and cancel checks). */
-#define STREAM_TICK 8192
 
 /* Whether every column of sh is copied as it is: nothing for the diff to
  * work out (a reference through a match key, a remapped or generated key,
@@ -171,16 +170,18 @@ static void sum_row(struct feed *f)
 	f->sum = (f->sum + (h >> 4)) & SUM_MASK;
 }
 
-static int feed_next(void *ctx, const char **data, size_t *len, struct rf_error *err)
+/* Reads, canonicalizes, sums and renders rows into out (reset here) until
+ * it holds STREAM_PIECE bytes or the rows end: 1 with rows in out, 0 at
+ * the end, -1 with err. */
+static int fill_piece(struct feed *f, struct rf_buf *out, struct rf_error *err)
 {
-	struct feed *f = ctx;
 	const struct rf_plan *p = f->p;
 	const struct rf_row *row;
 	size_t j, k;
 	int r;
 
-	rf_buf_reset(&f->out);
-	while (f->out.len < STREAM_PIECE) {
+	rf_buf_reset(out);
+	while (out->len < STREAM_PIECE) {
 		r = f->src->ops->stream_next(f->st, &row, err);
 		if (r < 0)
 			return -1;
@@ -194,23 +195,159 @@ static int feed_next(void *ctx, const char **data, size_t *len, struct rf_error 
 		for (j = 0; j < p->ninsert_cols; j++) {
 			size_t c = p->insert_cols[j];
 			f->dst->ops->bulk_value(f->dst, p->shape->cols[c].tclass, &f->cells[c],
-			                        j + 1 == p->ninsert_cols, &f->out);
+			                        j + 1 == p->ninsert_cols, out);
 		}
-		if (++f->read % STREAM_TICK)
-			continue;
-		if ((f->o->cancel && *f->o->cancel) ||
-		    (f->o->progress && f->o->progress(f->o->progress_ctx, RF_APPLY_WRITING,
-		                                      (size_t)f->read, f->total) != 0)) {
-			f->cancelled = true;
-			return rf_error_set(err, f->dst->name,
-			                    "cancelled: rolled back, nothing written");
-		}
+		f->read++;
 	}
-	if (!f->out.len)
-		return 0;
+	return out->len ? 1 : 0;
+}
+
+/* Between two pieces: progress, and a cancel stops the load. */
+static int feed_tick(struct feed *f, unsigned long long read, struct rf_error *err)
+{
+	if ((f->o->cancel && *f->o->cancel) ||
+	    (f->o->progress &&
+	     f->o->progress(f->o->progress_ctx, RF_APPLY_WRITING, (size_t)read, f->total) != 0)) {
+		f->cancelled = true;
+		return rf_error_set(err, f->dst->name, "cancelled: rolled back, nothing written");
+	}
+	return 0;
+}
+
+/* The load's rows read in the loader's own thread (no reader thread). */
+static int feed_next(void *ctx, const char **data, size_t *len, struct rf_error *err)
+{
+	struct feed *f = ctx;
+	int r = fill_piece(f, &f->out, err);
+
+	if (r <= 0)
+		return r;
+	if (feed_tick(f, f->read, err) != 0)
+		return -1;
 	*data = f->out.data;
 	*len = f->out.len;
 	return 1;
+}
+
+/* The source read by a thread of its own, a few pieces ahead of the
+ * loader: the source's server (or SQLite's reads and the rendering) and
+ * the target's load then run side by side instead of in turns. Only the
+ * reader touches the source connection and the feed's row state while it
+ * runs; the pieces pass under the mutex. */
+#define STREAM_PIECES 3
+
+struct reader {
+	struct feed *f;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct rf_buf piece[STREAM_PIECES];
+	size_t head, full;       /* the oldest full piece; how many are full */
+	bool given;              /* piece[head] is with the loader */
+	bool end, failed, stop;  /* the reader ended, failed; the loader stops it */
+	unsigned long long read; /* rows in the pieces filled */
+	struct rf_error err;     /* failed: why */
+};
+
+static void *reader_main(void *arg)
+{
+	struct reader *r = arg;
+	struct rf_error e;
+	size_t at;
+	int rc;
+
+	for (;;) {
+		pthread_mutex_lock(&r->mu);
+		while (r->full == STREAM_PIECES && !r->stop)
+			pthread_cond_wait(&r->cv, &r->mu);
+		at = (r->head + r->full) % STREAM_PIECES;
+		rc = r->stop ? 0 : 1;
+		pthread_mutex_unlock(&r->mu);
+		if (!rc)
+			break;
+		rf_error_clear(&e);
+		rc = fill_piece(r->f, &r->piece[at], &e); /* a piece not full: not the loader's */
+		pthread_mutex_lock(&r->mu);
+		if (rc < 0) {
+			r->failed = true;
+			r->err = e;
+		} else if (rc == 0) {
+			r->end = true;
+		} else {
+			r->full++;
+			r->read = r->f->read;
+		}
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+		if (rc <= 0)
+			break;
+	}
+	return NULL;
+}
+
+static int reader_next(void *ctx, const char **data, size_t *len, struct rf_error *err)
+{
+	struct reader *r = ctx;
+	unsigned long long read;
+	int rc;
+
+	pthread_mutex_lock(&r->mu);
+	if (r->given) { /* the loader is done with the piece it had */
+		r->given = false;
+		r->head = (r->head + 1) % STREAM_PIECES;
+		r->full--;
+		pthread_cond_broadcast(&r->cv);
+	}
+	while (!r->full && !r->end && !r->failed)
+		pthread_cond_wait(&r->cv, &r->mu);
+	if (r->failed) {
+		*err = r->err;
+		rc = -1;
+	} else if (r->full) {
+		*data = r->piece[r->head].data;
+		*len = r->piece[r->head].len;
+		r->given = true;
+		rc = 1;
+	} else {
+		rc = 0;
+	}
+	read = r->read;
+	pthread_mutex_unlock(&r->mu);
+	if (rc > 0 && feed_tick(r->f, read, err) != 0)
+		return -1;
+	return rc;
+}
+
+/* Loads sql's rows from f through the target's bulk loader, read by a
+ * reader thread where one starts (else in this one). */
+static int load_rows(struct feed *f, const char *sql, long long *loaded, struct rf_error *err)
+{
+	struct rf_bulk_rows rows = {feed_next, f};
+	struct reader *r = rf_xcalloc(1, sizeof *r);
+	size_t k;
+	int rc;
+
+	r->f = f;
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv, NULL);
+	if (pthread_create(&r->thread, NULL, reader_main, r) == 0) {
+		rows.next = reader_next;
+		rows.ctx = r;
+		rc = f->dst->ops->bulk_stream(f->dst, sql, &rows, loaded, err);
+		pthread_mutex_lock(&r->mu);
+		r->stop = true;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+		pthread_join(r->thread, NULL);
+	} else {
+		rc = f->dst->ops->bulk_stream(f->dst, sql, &rows, loaded, err);
+	}
+	pthread_cond_destroy(&r->cv);
+	pthread_mutex_destroy(&r->mu);
+	for (k = 0; k < STREAM_PIECES; k++)
+		rf_buf_free(&r->piece[k]);
+	free(r);
+	return rc;
 }
 
 /* The index of the table whose plan is step, or c->len. */
@@ -245,7 +382,6 @@ int rf_all_stream_load(void *ctx, struct rf_apply_tx *tx, const struct rf_plan *
 	size_t i = item_of(c, step), *scols = NULL, *shape_cols = NULL, n = 0, *dcols;
 	struct rf_stream_spec spec;
 	struct rf_buf sql = RF_BUF_INIT;
-	struct rf_bulk_rows rows;
 	struct feed f;
 	long long loaded = 0;
 	int rc = -1;
@@ -273,9 +409,7 @@ int rf_all_stream_load(void *ctx, struct rf_apply_tx *tx, const struct rf_plan *
 	spec.cols = scols;
 	if (c->src->ops->stream_open(c->src, &spec, &f.st, err) != 0)
 		goto out;
-	rows.next = feed_next;
-	rows.ctx = &f;
-	rc = c->dst->ops->bulk_stream(c->dst, sql.data, &rows, &loaded, err);
+	rc = load_rows(&f, sql.data, &loaded, err);
 	c->src->ops->stream_close(f.st);
 	if (rc != 0) {
 		rc = f.cancelled ? 1 : -1;

@@ -170,6 +170,8 @@ assert_eq "streamed: the journal holds a load op with the count, no row image" '
 assert_eq "streamed: the journal stays small" yes "$([ "$(stat -c %s "$journal")" -lt 4096 ] && echo yes || echo no)"
 rf log "$journal" --undo-dir "$T/undo-big"
 assert_contains "streamed: log shows the load" "loaded:  events: 300000 rows as read" "$(cat "$T/out")"
+rf log --undo-dir "$T/undo-big"
+assert_eq "streamed: the listing counts the loaded rows" 300000 "$(awk 'NR == 2 { print $3 }' "$T/out")"
 rf undo "$journal" --to "$PGB" --dry-run
 assert_contains "streamed: undo --dry-run says the rows go with the table" "events: 300000 rows loaded as read (dropped with the table)" "$(cat "$T/out")"
 pg "$PGB" "INSERT INTO events (at, body) VALUES ('2026-01-01', 'after the copy')"
