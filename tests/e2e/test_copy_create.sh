@@ -157,7 +157,11 @@ set -e
 assert_eq "streamed: exit 0" 0 "$rc"
 rss=$(tail -1 "$T/rss")
 echo "# max RSS of the copy of 300000 rows (~90 MB): $rss KiB"
-assert_eq "streamed: max RSS under 40 MiB for ~90 MB of rows" yes "$([ "$rss" -lt 40960 ] && echo yes || echo "no ($rss KiB)")"
+if [ "${RF_SANITIZE:-0}" = 1 ] || ldd "$ROWFERRY" 2>/dev/null | grep -q libasan; then
+	echo "# sanitizer build: max RSS not asserted (the journal's load op below shows the streaming)"
+else
+	assert_eq "streamed: max RSS under 40 MiB for ~90 MB of rows" yes "$([ "$rss" -lt 40960 ] && echo yes || echo "no ($rss KiB)")"
+fi
 assert_eq "streamed: every row, verified by count and checksum" "300000 300000 count, checksum" \
 	"$(jq -r '.tables[0] | "\(.rows_read) \(.rows_in_target) \(.verified)"' "$T/big.json")"
 assert_contains "streamed: the report's inserted rows" "300000 inserted, 0 updated, 0 deleted" "$(cat "$T/out")"
