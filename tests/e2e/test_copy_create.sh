@@ -213,19 +213,42 @@ assert_eq "streamed, a value altered: --report" "rolled back MISMATCH" \
 	"$(jq -r '"\(.status) \(.tables[0].verified)"' "$T/bad.json")"
 assert_eq "streamed, a value altered: no table left" "" "$(pg_tables "$PGB")"
 
+# Ctrl-C while the rows stream: the load stops at the next piece, every
+# table rolled back, the journal aborted
+wait_copy() { # -> $w: the copy's backend while it runs its COPY
+	w=""
+	for i in $(seq 1 400); do
+		w=$(pg "$PGB" "SELECT pid FROM pg_stat_activity WHERE datname = 'rf_create_big'
+			AND application_name = 'rowferry' AND query LIKE 'COPY %' AND state = 'active'")
+		[ -n "$w" ] && break
+		sleep 0.02
+	done
+}
+fresh_pg rf_create_big
+rm -rf "$T/undo-big"
+"$ROWFERRY" copy --all --create --from "sqlite:$BIG" --to "$PGB" --yes --undo-dir "$T/undo-big" \
+	>"$T/iout" 2>"$T/ierr" </dev/null &
+pid=$!
+wait_copy
+assert_eq "streamed, SIGINT: caught while the rows stream (COPY)" yes "$([ -n "$w" ] && echo yes || echo no)"
+kill -INT "$pid" || true
+set +e
+wait "$pid"
+irc=$?
+set -e
+assert_eq "streamed, SIGINT: exit 3 (cancelled)" 3 "$irc"
+assert_contains "streamed, SIGINT: says it rolled back" "cancelled" "$(cat "$T/ierr")"
+assert_eq "streamed, SIGINT: no table left" "" "$(pg_tables "$PGB")"
+journal=$(find "$T/undo-big" -name '*.jsonl' | head -1)
+assert_eq "streamed, SIGINT: journal aborted" aborted "$(tail -1 "$journal" | jq -r .state)"
+
 # killed while the rows stream: no table, no row
 fresh_pg rf_create_big
 rm -rf "$T/undo-big"
 "$ROWFERRY" copy --all --create --from "sqlite:$BIG" --to "$PGB" --yes --undo-dir "$T/undo-big" \
 	>"$T/kout" 2>&1 </dev/null &
 pid=$!
-w=""
-for i in $(seq 1 400); do
-	w=$(pg "$PGB" "SELECT pid FROM pg_stat_activity WHERE datname = 'rf_create_big'
-		AND application_name = 'rowferry' AND query LIKE 'COPY %'")
-	[ -n "$w" ] && break
-	sleep 0.02
-done
+wait_copy
 assert_eq "streamed, killed: caught while the rows stream (COPY)" yes "$([ -n "$w" ] && echo yes || echo no)"
 kill -9 "$pid" || true
 wait "$pid" || true
