@@ -101,7 +101,9 @@ int rf_set_plan_build(struct rf_db *src, struct rf_db *dst, const struct rf_conf
  * the set's tables in apply order, the cycles broken, each table's
  * rf_preview_summary, then BEGIN, each step's statements under a comment
  * naming its table (deletes children first, then inserts and updates
- * parents first) and COMMIT - exactly what rf_set_apply runs. */
+ * parents first) and COMMIT - exactly what rf_set_apply runs (a streamed
+ * table's load as a comment with its loader's statement: its rows are read
+ * as it runs, all_stream.h). */
 void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src, struct rf_db *dst,
                            struct rf_buf *out);
 /* The script's comment lines before BEGIN alone (the summary a confirmed

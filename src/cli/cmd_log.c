@@ -91,8 +91,7 @@ static int list_journals(const char *dir)
 		rf_journal_tables_text(j, ",", &tables);
 		printf("%-20s  %-10s  %7zu  %-12s  %-28s  %s\n", j->created ? j->created : "?",
 		       state_text(j), j->nops + loaded_rows(j, SIZE_MAX), name,
-		       tables.len ? tables.data : "?",
-		       base ? base + 1 : j->path);
+		       tables.len ? tables.data : "?", base ? base + 1 : j->path);
 		rf_buf_free(&tables);
 		if (!j->id && j->note)
 			printf("    %s\n", j->note);
