@@ -110,6 +110,9 @@ assert_eq "journal: a create op per table before the first row" "7 2-8" \
 assert_eq "journal: the create op holds the DDL" "users true" \
 	"$(grep '"op":"create","table":"users"' "$journal" | jq -r '"\(.table) \(.ddl | startswith("CREATE TABLE \"users\""))"')"
 assert_eq "journal committed" committed "$(tail -1 "$journal" | jq -r .state)"
+assert_eq "journal: each table streamed: a load op with its rows, no row image" \
+	"$(for t in $tables; do printf '%s=%s;' "$t" "$(jq -r --arg t "$t" 'select(.op == "load" and .table == $t) | .rows' "$journal")"; done) 0" \
+	"$(counts "sqlite:$SRC") $(grep -c '"op":"insert"' "$journal")"
 assert_eq "journal: the created tables' sequences moved (sequence ops)" "audit,categories,order_items,orders,products,users" \
 	"$(jq -r 'select(.op == "sequence") | .table' "$journal" | sort | paste -sd,)"
 assert_eq "created users: the application's next id is the largest + 1" \
@@ -322,6 +325,8 @@ assert_eq "postgres->sqlite: the foreign keys in CREATE TABLE" 6 \
 	"$(for t in $tables; do sq "$T/from_pg.db" "SELECT count(*) FROM pragma_foreign_key_list('$t')"; done | awk "{ s += \$1 } END { print s }")"
 assert_eq "postgres->sqlite: foreign keys hold" "" "$(sq "$T/from_pg.db" "PRAGMA foreign_key_check")"
 journal=$(sed -n 's/^journal: //p' "$T/out")
+assert_eq "postgres->sqlite: no bulk loader: planned as before (row images, no load op)" "0 19528" \
+	"$(grep -c '"op":"load"' "$journal") $(grep -c '"op":"insert"' "$journal")"
 diffs_empty "postgres->sqlite" "$PGS" "sqlite:$T/from_pg.db"
 rf undo "$journal" --to "sqlite:$T/from_pg.db" --yes
 assert_eq "postgres->sqlite: undo: exit 0" 0 "$rc"
@@ -352,6 +357,8 @@ rf copy --all --create --from "$PGS" --to "$MYC" --yes --undo-dir "$T/undo-my"
 assert_eq "postgres->mariadb: exit 0" 0 "$rc"
 assert_contains "postgres->mariadb: every row" "19528 inserted" "$(cat "$T/out")"
 journal=$(sed -n 's/^journal: //p' "$T/out")
+assert_eq "postgres->mariadb: each created table streamed into LOAD DATA (a load op each, no row image)" "7 0" \
+	"$(grep -c '"op":"load"' "$journal") $(grep -c '"op":"insert"' "$journal")"
 assert_eq "postgres->mariadb: every table created" "audit,categories,keep_me,order_items,orders,products,settings,users" "$(my_tables)"
 assert_eq "postgres->mariadb: the foreign keys" 6 \
 	"$(my "$MYC" "SELECT count(*) FROM information_schema.referential_constraints WHERE constraint_schema = 'rf_create_to'")"
