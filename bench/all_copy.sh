@@ -259,9 +259,8 @@ compare() {
 		echo
 		echo "Where the time goes, last run: pgloader's summary (its \"errors\" column;"
 		echo "$pgl_warn WARNING/ERROR lines in its output) and rowferry's report"
-		echo "(\`seconds\`: each table's steps inside the one transaction; users is"
-		echo "written twice, the self-reference's cycle broken: inserted with a NULL"
-		echo "manager_id, then updated):"
+		echo "(\`seconds\`: each table's steps inside the one transaction, its rows"
+		echo "streamed from the source into COPY as read; \`bytes\`: the row data read):"
 		echo
 		echo '```'
 		sed -n '/table name/,$p' "$WORK/$tag-pgloader.out"
@@ -337,8 +336,10 @@ sec=$WORK/section.md
 	echo "runs in pairs (pgloader then rowferry, under the same load); wall time and"
 	echo "max RSS from /usr/bin/time, medians. rowferry runs \`rowferry copy --all"
 	echo "--create --yes\`: the 6 tables (keys, indexes) created and every row loaded"
-	echo "in one transaction, foreign keys added after the rows, journal, each table"
-	echo "verified by count and checksum before COMMIT. pgloader runs with its defaults for"
+	echo "in one transaction (each created table's rows streamed from the source into"
+	echo "COPY as they are read, not planned in memory), foreign keys added after the"
+	echo "rows, journal (a load op per streamed table), each table verified by count"
+	echo "and checksum before COMMIT. pgloader runs with its defaults for"
 	echo "the source (creates the tables, loads, builds indexes and foreign keys,"
 	echo "resets sequences; commits per batch)."
 	echo

@@ -11,6 +11,7 @@
 #include "draw.h"
 #include "rowferry/all_copy.h"
 #include "rowferry/all_create.h"
+#include "rowferry/all_stream.h"
 #include "rowferry/apply.h"
 #include "rowferry/preview.h"
 #include "rowferry/set_copy.h"
@@ -290,6 +291,7 @@ static void run_apply(struct view *v)
 	if (a->set && a->verify) { /* as copy --all: a mismatch rolls back */
 		rf_all_check_init(&check, a->set, con->src, con->dst);
 		o.verify = rf_all_verify;
+		o.load = rf_all_stream_load; /* the created tables (all_stream.h) */
 		o.step_done = rf_all_step_done;
 		o.verify_ctx = &check;
 	}

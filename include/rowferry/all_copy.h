@@ -36,6 +36,11 @@ struct rf_all_table_check {
 	size_t written;           /* operations of its plans */
 	unsigned long long bytes; /* row data its diff read (both sides) */
 	double write_seconds;     /* its steps, in the apply */
+	/* loaded as read (all_stream.h): the rows read and, where read_summed,
+	 * their checksum computed as they were read, which the verification
+	 * takes as the source's side instead of summing it again */
+	bool streamed, read_summed;
+	unsigned long long read_rows, read_sum;
 };
 
 /* Owns everything; rf_all_check_free(). */
@@ -51,11 +56,16 @@ struct rf_all_check {
 	size_t current;   /* the table being written (index in items), or len */
 	size_t steps_ops; /* operations of the steps done */
 	size_t total_ops; /* operations of every step */
+	bool src_open;    /* the read transaction the streamed tables were read
+	                     in is open on src (all_stream.h): the verification
+	                     sums that snapshot, then ends it */
 };
 /* Zeroes c and sets it up for sp's tables (names, operations, bytes),
  * borrowing sp, src and dst; the clock of rf_all_step_done starts. */
 void rf_all_check_init(struct rf_all_check *c, const struct rf_set_plan *sp, struct rf_db *src,
                        struct rf_db *dst);
+/* Frees c's items; a read transaction still open on c->src for the
+ * streamed tables (src_open) is ended. */
 void rf_all_check_free(struct rf_all_check *c);
 
 /* An rf_apply_opts.step_done callback (ctx: the rf_all_check): the time

@@ -68,6 +68,8 @@ struct rf_planned_tables {
 	                                   (SQLite: defer foreign keys to COMMIT) */
 	struct rf_strlist warnings;     /* the translations' warnings, each
 	                                   starting with its table */
+	bool stream;                    /* their rows are loaded as the source is
+	                                   read, not planned (all_stream.h) */
 };
 void rf_planned_tables_free(struct rf_planned_tables *p);
 

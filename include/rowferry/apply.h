@@ -46,6 +46,7 @@ typedef int (*rf_apply_progress_fn)(void *ctx, enum rf_apply_phase phase, size_t
 
 struct rf_warnings;
 struct rf_config;
+struct rf_apply_tx;
 
 struct rf_apply_opts {
 	const char *undo_dir; /* where the journal goes (required) */
@@ -78,6 +79,14 @@ struct rf_apply_opts {
 	                                        (ctx: verify_ctx); NULL: none */
 	/* rf_set_apply: before each step (ctx: verify_ctx); NULL: none */
 	void (*step_begin)(void *ctx, const struct rf_plan *step);
+	/* rf_set_apply: loads the rows of a table planned as streamed
+	 * (set_copy.h, all_stream.h) after its step, inside tx (ctx:
+	 * verify_ctx): 0, 1 cancelled, -1 with err; NULL: a streamed table
+	 * refuses the apply */
+	int (*load)(void *ctx, struct rf_apply_tx *tx, const struct rf_plan *step,
+	            const struct rf_apply_opts *o, struct rf_error *err);
+	size_t load_rows; /* rows the loads are expected to write (the planning
+	                     count): operations for rf_apply_begin and progress */
 };
 /* Zeroes o and fills what the config says: undo_dir, lock and statement
  * timeouts. The front ends then add progress, cancel and warnings. */
@@ -182,6 +191,12 @@ int rf_apply_step_keys(struct rf_apply_tx *tx, const struct rf_plan *p, struct r
  * journal failed: then rolled back, FAILED). */
 int rf_apply_journal_sequence(struct rf_apply_tx *tx, const struct rf_plan *p, const char *column,
                               long long before, long long after, struct rf_error *err);
+
+/* Journals a load op of p's table (journal.h): rows loaded into it by an
+ * rf_apply_opts.load, a table this apply created. 0, or -1 with err (the
+ * transaction then rolled back, FAILED). */
+int rf_apply_journal_load(struct rf_apply_tx *tx, const struct rf_plan *p, unsigned long long rows,
+                          struct rf_error *err);
 
 /* Ends the transaction: the prepared line, COMMIT, the committed line
  * (DESIGN §6). Returns 0 (DONE, or NOTHING when no step wrote: rolled

@@ -13,6 +13,11 @@
  *   {"op":"delete","table":..,"key":{..},"before":{..}}
  *   {"op":"create","table":..,"ddl":"CREATE TABLE .."}   (copy --all --create:
  *                              counted in "ops", kept in created_tables)
+ *   {"op":"load","table":..,"rows":"1000000"}   (copy --all --create: the
+ *                              rows streamed into a table it created,
+ *                              all_stream.h, instead of a row image each;
+ *                              counted in "ops", kept in loads; undo drops
+ *                              the table only while it holds that many)
  *   {"op":"sequence","table":..,"column":"id","before":"41","after":"1041"}
  *                             (an identity generator moved past the keys
  *                              a copy loaded, identity.h: the value it
@@ -171,6 +176,11 @@ int rf_journal_add_create(struct rf_journal_writer *w, const char *ddl, struct r
 /* The names of table's source_key (n of them, copied), once per table. */
 void rf_journal_set_source_key(struct rf_journal_writer *w, size_t table, const char *const *names,
                                size_t n);
+/* Appends a load op line of the current table (a table the journal's
+ * create op made, loaded as its source was read: all_stream.h):
+ * {"op":"load","table":..,"rows":"N"}. Buffered, as op lines are. 0, or
+ * -1 with err. */
+int rf_journal_add_load(struct rf_journal_writer *w, unsigned long long rows, struct rf_error *err);
 /* Appends a sequence op line of table (an index into the header's
  * tables): column's generator gave `before` next and gives `after` next
  * once the copy commits (identity.h). Buffered, as op lines are. */
@@ -237,6 +247,12 @@ struct rf_journal_sequence {
 	size_t at;               /* row ops journaled before it */
 };
 
+/* A load op of a loaded journal (all_stream.h). */
+struct rf_journal_load {
+	size_t table;            /* index in the journal's tables */
+	unsigned long long rows; /* rows it loaded */
+};
+
 /* A loaded journal. Owns everything; rf_journal_free. */
 struct rf_journal {
 	char *path;
@@ -271,6 +287,10 @@ struct rf_journal {
 	/* the tables its create ops made, in the order they were created
 	 * (copy --all --create; not among ops) */
 	struct rf_strlist created_tables;
+	/* its load ops (copy --all --create's streamed tables; not among ops,
+	 * kept in summaries too) */
+	size_t nloads;
+	struct rf_journal_load *loads;
 
 	/* sequence op lines, apart from the rows' (nops counts rows only);
 	 * seqs NULL when loaded as a summary */

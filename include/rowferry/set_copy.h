@@ -43,6 +43,12 @@ struct rf_set_plan_table {
 	                                NULL when none */
 	struct rf_diff_stats stats;  /* of its diff */
 	struct rf_warnings warnings; /* of both plans (owned) */
+
+	/* A table the copy creates, loaded as its source is read
+	 * (all_stream.h): plan holds its shape and no operation, and
+	 * stream_rows the source's rows when planned (counted as inserts). */
+	bool streamed;
+	unsigned long long stream_rows;
 };
 
 /* Owns everything; rf_set_plan_free(). */
@@ -65,7 +71,8 @@ struct rf_set_plan {
 void rf_set_plan_free(struct rf_set_plan *sp);
 /* Operations of every plan. */
 size_t rf_set_plan_nops(const struct rf_set_plan *sp);
-/* Operations of kind k in every plan. */
+/* Operations of kind k in every plan (a streamed table's rows count as
+ * inserts). */
 size_t rf_set_plan_count(const struct rf_set_plan *sp, enum rf_op_kind k);
 
 /* Computes each table's warnings against dst, for its plan, deletes and
@@ -94,7 +101,9 @@ int rf_set_plan_build(struct rf_db *src, struct rf_db *dst, const struct rf_conf
  * the set's tables in apply order, the cycles broken, each table's
  * rf_preview_summary, then BEGIN, each step's statements under a comment
  * naming its table (deletes children first, then inserts and updates
- * parents first) and COMMIT - exactly what rf_set_apply runs. */
+ * parents first) and COMMIT - exactly what rf_set_apply runs (a streamed
+ * table's load as a comment with its loader's statement: its rows are read
+ * as it runs, all_stream.h). */
 void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src, struct rf_db *dst,
                            struct rf_buf *out);
 /* The script's comment lines before BEGIN alone (the summary a confirmed

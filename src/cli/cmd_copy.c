@@ -66,8 +66,10 @@ static const char copy_usage[] =
     "                         translation; the preview shows the DDL). PostgreSQL\n"
     "                         and SQLite: in the copy's transaction, foreign keys\n"
     "                         checked once the rows are in; MariaDB: created\n"
-    "                         first, dropped again if the copy fails. Undo drops\n"
-    "                         them\n"
+    "                         first, dropped again if the copy fails. Their rows\n"
+    "                         stream from the source into the bulk loader (COPY,\n"
+    "                         LOAD DATA) as read, not held in memory; the journal\n"
+    "                         gets a load op with the count. Undo drops them\n"
     "  --report FILE          with --all: the report (per table rows read and in the\n"
     "                         target, operations, bytes, seconds, verification;\n"
     "                         totals) as JSON into FILE (mode 0600)\n"
@@ -286,6 +288,7 @@ static int run_apply(const struct rf_plan *plan, const struct rf_set_plan *set,
 	if (all) {
 		o.source_sha256 = all->sha256;
 		o.verify = rf_all_verify;
+		o.load = rf_all_stream_load; /* the created tables (all_stream.h) */
 		o.step_done = rf_all_step_done;
 		o.step_begin = rf_all_step_begin;
 		o.verify_ctx = &all->check;

@@ -5,6 +5,7 @@
 
 #include "rowferry/all_copy.h"
 #include "rowferry/all_create.h"
+#include "rowferry/all_stream.h"
 #include "rowferry/apply.h"
 #include "rowferry/db.h"
 #include "rowferry/graph.h"

@@ -1,6 +1,7 @@
 /* cmd_log.c - `rowferry log [JOURNAL]`: the undo journals, or one of them
  * (DESIGN §6, §7). */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,17 @@ static const char log_usage[] =
     "  --keys                 source key -> target key of every inserted row\n"
     "  --undo-dir DIR         the undo directory (default: [safety] undo_dir)\n"
     "  --config FILE          config file\n";
+
+/* The rows load ops put into table t (copy --all --create's streamed
+ * tables; t SIZE_MAX: every table's): rows with no line of their own. */
+static size_t loaded_rows(const struct rf_journal *j, size_t t)
+{
+	size_t i, n = 0;
+	for (i = 0; i < j->nloads; i++)
+		if (t == SIZE_MAX || j->loads[i].table == t)
+			n += (size_t)j->loads[i].rows;
+	return n;
+}
 
 /* The connection name of a journal's "prod (postgres://...)". */
 static void target_name(const char *target, char *out, size_t outlen)
@@ -78,8 +90,8 @@ static int list_journals(const char *dir)
 		cli_warn_exposed_journal("log", j->path);
 		rf_journal_tables_text(j, ",", &tables);
 		printf("%-20s  %-10s  %7zu  %-12s  %-28s  %s\n", j->created ? j->created : "?",
-		       state_text(j), j->nops, name, tables.len ? tables.data : "?",
-		       base ? base + 1 : j->path);
+		       state_text(j), j->nops + loaded_rows(j, SIZE_MAX), name,
+		       tables.len ? tables.data : "?", base ? base + 1 : j->path);
 		rf_buf_free(&tables);
 		if (!j->id && j->note)
 			printf("    %s\n", j->note);
@@ -125,7 +137,7 @@ static void print_tables(const struct rf_journal *j)
 		return;
 	}
 	for (t = 0; t < j->ntables; t++) {
-		for (i = 0, n = 0; i < j->nops; i++)
+		for (i = 0, n = loaded_rows(j, t); i < j->nops; i++)
 			n += j->ops[i].table == t;
 		printf("%s %s (%zu row%s)\n", t ? "        " : "tables: ", j->tables[t].table, n,
 		       n == 1 ? "" : "s");
@@ -178,6 +190,10 @@ static int show_journal(const char *dir, const char *spec)
 	if (j.nseqs)
 		printf("sequences: %zu moved past the keys loaded (undo sets them back)\n",
 		       j.nseqs);
+	for (i = 0; i < j.nloads; i++) /* copy --all --create: streamed, no row images */
+		printf("loaded:  %s: %llu rows as read into the table the copy created "
+		       "(no row images: undo drops it while it holds that many)\n",
+		       j.tables[j.loads[i].table].table, j.loads[i].rows);
 	if (j.rejected) /* a copy through a map with --skip-invalid */
 		printf("rejected: %zu invalid source rows left out, listed in %s.rejects.jsonl\n",
 		       j.rejected, path);

@@ -139,6 +139,9 @@ static void print_header(const struct rf_undo *u, const char *path)
 			n += j->ops[i].table == t;
 		printf("--   %s: %zu row%s\n", j->tables[t].table, n, n == 1 ? "" : "s");
 	}
+	for (i = 0; i < j->nloads; i++)
+		printf("--   %s: %llu rows loaded as read (dropped with the table)\n",
+		       j->tables[j->loads[i].table].table, j->loads[i].rows);
 	/* copy --all --create: dropped once their rows are deleted */
 	for (i = j->created_tables.len; i-- > 0;)
 		printf(

@@ -65,6 +65,7 @@ int rf_all_tables(struct rf_db *src, struct rf_db *dst, const char *list,
 		rf_strlist_free(&mine);
 		if (rc != 0)
 			goto out;
+		create->stream = true; /* all_stream.h */
 		dst->planned = create;
 	}
 	rc = 0;

@@ -26,6 +26,8 @@ void rf_all_check_init(struct rf_all_check *c, const struct rf_set_plan *sp, str
 		c->items[i].table = rf_xstrdup(t->table);
 		c->items[i].written = t->plan->nops + (t->deletes ? t->deletes->nops : 0) +
 		                      (t->refs ? t->refs->nops : 0);
+		if (t->streamed) /* until loaded: the planning count */
+			c->items[i].written = (size_t)t->stream_rows;
 		c->items[i].bytes = t->stats.bytes_received;
 		c->total_ops += c->items[i].written;
 	}
@@ -66,6 +68,9 @@ void rf_all_step_done(void *ctx, const struct rf_plan *step)
 void rf_all_check_free(struct rf_all_check *c)
 {
 	size_t i;
+	if (c->src_open && c->src->in_tx)
+		rf_db_rollback(c->src, NULL);
+	c->src_open = false;
 	for (i = 0; i < c->len; i++) {
 		free(c->items[i].table);
 		free(c->items[i].why);
@@ -156,7 +161,8 @@ out:
 	return rc;
 }
 
-/* Both sides' count and checksum of the copied columns (key first). */
+/* Both sides' count and checksum of the copied columns (key first); a
+ * table summed as it was read (out->read_summed): the target's only. */
 static int sum_rows(const struct rf_plan *p, struct rf_db *src, struct rf_db *dst,
                     struct rf_all_table_check *out, struct rf_error *err)
 {
@@ -185,7 +191,7 @@ static int sum_rows(const struct rf_plan *p, struct rf_db *src, struct rf_db *ds
 		cols[0][n] = (size_t)c->src;
 		cols[1][n++] = (size_t)c->dst;
 	}
-	for (s = 0; s < 2 && rc == 0; s++) {
+	for (s = out->read_summed ? 1 : 0; s < 2 && rc == 0; s++) {
 		struct rf_segment_spec spec;
 		memset(&spec, 0, sizeof spec);
 		spec.table = s ? dst_table(dst, sh) : &sh->src_table;
@@ -199,6 +205,10 @@ static int sum_rows(const struct rf_plan *p, struct rf_db *src, struct rf_db *ds
 		spec.native_typed = spec.native && src->ops->hash_typed &&
 		                    src->ops->hash_typed(src) && dst->ops->hash_typed(dst);
 		rc = db[s]->ops->segment_sums(db[s], &spec, NULL, 0, &sum[s], err);
+	}
+	if (rc == 0 && out->read_summed) { /* what was read, summed as read */
+		sum[0].rows = out->read_rows;
+		sum[0].sum = out->read_sum;
 	}
 	if (rc == 0) {
 		out->src_rows = sum[0].rows;
@@ -224,8 +234,11 @@ static int verify_table(struct rf_all_check *c, size_t i, struct rf_error *err)
 	v->checked = true;
 	v->why = sum_refusal(t->plan, c->src, c->dst, &t->stats, t->deletes != NULL);
 	if (v->why) {
-		if (count_rows(c->src, &t->plan->shape->src_table, &v->src_rows, err) != 0 ||
-		    count_rows(c->dst, &t->plan->shape->dst_table, &v->dst_rows, err) != 0)
+		if (v->streamed) /* the rows read, in the snapshot counted */
+			v->src_rows = v->read_rows;
+		else if (count_rows(c->src, &t->plan->shape->src_table, &v->src_rows, err) != 0)
+			return -1;
+		if (count_rows(c->dst, &t->plan->shape->dst_table, &v->dst_rows, err) != 0)
 			return -1;
 		/* rows only in the target and kept are on top of the source's */
 		v->ok = v->dst_rows ==
@@ -252,10 +265,12 @@ int rf_all_verify(void *ctx, struct rf_error *err)
 	size_t i;
 	int rc = 0;
 
-	if (rf_db_begin(c->src, RF_TX_READ, NULL, err) != 0)
+	/* the snapshot the streamed tables were read in, else one of its own */
+	if (!c->src_open && rf_db_begin(c->src, RF_TX_READ, NULL, err) != 0)
 		return -1;
 	for (i = 0; i < c->len && rc == 0; i++)
 		rc = verify_table(c, i, err);
 	rf_db_rollback(c->src, NULL);
+	c->src_open = false;
 	return rc;
 }

@@ -278,6 +278,7 @@ int rf_apply_begin(struct rf_db *target, const struct rf_db *source,
 				       1;
 		nops += plans[i]->nops;
 	}
+	nops += o->load_rows; /* rows streamed into created tables (o->load) */
 	tx = rf_xcalloc(1, sizeof *tx);
 	tx->db = target;
 	tx->source = source;
@@ -469,6 +470,23 @@ int rf_apply_journal_sequence(struct rf_apply_tx *tx, const struct rf_plan *p, c
 		end_tx_err(tx, RF_APPLY_FAILED, err);
 		return -1;
 	}
+	return 0;
+}
+
+int rf_apply_journal_load(struct rf_apply_tx *tx, const struct rf_plan *p, unsigned long long rows,
+                          struct rf_error *err)
+{
+	int idx = plan_index(tx, p);
+
+	if (tx->state != TX_OPEN || !tx->journal || idx < 0)
+		return rf_error_set(err, tx->db->name,
+		                    "a load outside the apply's transaction or journal");
+	rf_journal_use_table(tx->journal, tx->jtable[idx]);
+	if (rf_journal_add_load(tx->journal, rows, err) != 0) {
+		end_tx_err(tx, RF_APPLY_FAILED, err);
+		return -1;
+	}
+	tx->res->inserted += (size_t)rows;
 	return 0;
 }
 

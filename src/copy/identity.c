@@ -145,7 +145,8 @@ int rf_identity_find(const struct rf_set_plan *sp, struct rf_db *db, bool before
 	memset(out, 0, sizeof *out);
 	for (i = 0; i < sp->len; i++) {
 		const struct rf_plan *p = sp->items[i].plan;
-		if (rf_plan_count(p, RF_OP_INSERT) == 0)
+		/* a streamed table (all_stream.h) inserts with no op */
+		if (rf_plan_count(p, RF_OP_INSERT) == 0 && !sp->items[i].streamed)
 			continue;
 		for (k = 0; k < p->ninsert_cols; k++) {
 			const struct rf_column *col = identity_written(p, k);
@@ -305,6 +306,13 @@ static void preview_col(const struct rf_identity_col *c, struct rf_db *db, struc
 			              "RESTART WITH %lld (journaled; undo drops it with the "
 			              "table)\n",
 			              c->t->display, c->column, loaded, loaded + 1);
+		else if (!c->plan->nops) /* loaded as read (all_stream.h) */
+			rf_buf_printf(
+			    out,
+			    "-- %s.%s: the sequence of the table created above is moved "
+			    "past the largest key loaded once the rows are in (journaled; "
+			    "undo drops it with the table)\n",
+			    c->t->display, c->column);
 		return;
 	}
 	any = read_max(db, c->t, c->column, &max, err) > 0;

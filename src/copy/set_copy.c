@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rowferry/all_create.h"
+#include "rowferry/all_stream.h"
 #include "rowferry/config.h"
 #include "rowferry/identity.h"
 #include "rowferry/set_copy.h"
@@ -35,6 +36,8 @@ size_t rf_set_plan_count(const struct rf_set_plan *sp, enum rf_op_kind k)
 	size_t i, n = 0;
 	for (i = 0; i < sp->len; i++) {
 		n += rf_plan_count(sp->items[i].plan, k);
+		if (k == RF_OP_INSERT && sp->items[i].streamed)
+			n += (size_t)sp->items[i].stream_rows;
 		if (sp->items[i].deletes)
 			n += rf_plan_count(sp->items[i].deletes, k);
 		if (sp->items[i].refs)
@@ -197,7 +200,19 @@ static int plan_tables(struct rf_db *src, struct rf_db *dst, const struct rf_con
 	out->items = rf_xcalloc(d->len + 1, sizeof *out->items);
 	for (i = 0; i < d->len; i++) {
 		struct rf_set_plan_table *t = &out->items[out->len];
-		struct rf_diff *diff = rf_diff_open(src, dst, &d->items[i].sel, err);
+		struct rf_diff *diff;
+		int s = rf_all_stream_plan(src, dst, &d->items[i].sel, ops_mask, &t->plan,
+		                           &t->stream_rows, err);
+		if (s < 0)
+			return -1;
+		if (s > 0) { /* a created table: loaded as read (all_stream.h) */
+			out->len++;
+			t->streamed = true;
+			t->table = rf_xstrdup(d->items[i].sel.table);
+			rf_plan_target(t->plan, dst, (size_t)cfg->bulk_rows);
+			continue;
+		}
+		diff = rf_diff_open(src, dst, &d->items[i].sel, err);
 		if (!diff)
 			return -1;
 		t->plan = rf_plan_from_diff(diff, ops_mask, err);
@@ -333,11 +348,18 @@ void rf_set_preview_summary(const struct rf_set_plan *sp, const struct rf_db *sr
 	for (i = 0; i < sp->len; i++) {
 		const struct rf_set_plan_table *t = &sp->items[i];
 		size_t del = t->deletes ? t->deletes->nops : 0;
-		rf_buf_printf(out,
-		              "-- %s: %zu to insert, %zu to update, %zu to delete; %llu "
-		              "identical\n",
-		              t->table, rf_plan_count(t->plan, RF_OP_INSERT),
-		              rf_plan_count(t->plan, RF_OP_UPDATE), del, t->stats.identical);
+		if (t->streamed)
+			rf_buf_printf(out,
+			              "-- %s: %llu to insert, 0 to update, 0 to delete; created, "
+			              "loaded as read (not listed)\n",
+			              t->table, t->stream_rows);
+		else
+			rf_buf_printf(out,
+			              "-- %s: %zu to insert, %zu to update, %zu to delete; %llu "
+			              "identical\n",
+			              t->table, rf_plan_count(t->plan, RF_OP_INSERT),
+			              rf_plan_count(t->plan, RF_OP_UPDATE), del,
+			              t->stats.identical);
 		for (k = 0; k < t->warnings.len; k++)
 			rf_buf_printf(out, "--   %s: %s\n",
 			              rf_severity_name(t->warnings.items[k].severity),
@@ -354,6 +376,38 @@ void rf_set_preview_summary(const struct rf_set_plan *sp, const struct rf_db *sr
 	else if (made)
 		rf_buf_printf(out, "-- %zu table%s created in the same transaction\n", made->len,
 		              made->len == 1 ? "" : "s");
+}
+
+/* The table whose plan is step when it is streamed (all_stream.h), or
+ * NULL. */
+static const struct rf_set_plan_table *streamed_item(const struct rf_set_plan *sp,
+                                                     const struct rf_plan *step)
+{
+	size_t i;
+	for (i = 0; i < sp->len; i++)
+		if (sp->items[i].plan == step && sp->items[i].streamed)
+			return &sp->items[i];
+	return NULL;
+}
+
+/* A streamed table's step in the script: its loader's statement, as a
+ * comment (the rows are read from the source as it runs, not listed). */
+static void stream_script(const struct rf_set_plan_table *t, struct rf_db *dst, struct rf_buf *out)
+{
+	const struct rf_plan *p = t->plan;
+	struct rf_buf sql = RF_BUF_INIT;
+	size_t *cols = rf_xcalloc(p->ninsert_cols + 1, sizeof *cols), j;
+
+	for (j = 0; j < p->ninsert_cols; j++)
+		cols[j] = (size_t)p->shape->cols[p->insert_cols[j]].dst;
+	dst->ops->bulk_statement(dst, &p->shape->dst_table, cols, p->ninsert_cols, &sql);
+	rf_buf_printf(out,
+	              "-- %s: the source's rows (%llu when planned), streamed from %s as read, "
+	              "in the verification's snapshot:\n-- %s;\n",
+	              p->shape->dst_table.display, t->stream_rows, p->shape->src_table.display,
+	              sql.data);
+	rf_buf_free(&sql);
+	free(cols);
 }
 
 void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src, struct rf_db *dst,
@@ -379,6 +433,9 @@ void rf_set_preview_script(const struct rf_set_plan *sp, const struct rf_db *src
 		rf_buf_printf(out, "%s;\n", sp->defer.items[i]);
 	for (i = 0; i < n; i++) {
 		struct rf_stmts s;
+		const struct rf_set_plan_table *st = streamed_item(sp, steps[i]);
+		if (st)
+			stream_script(st, dst, out);
 		if (steps[i]->nops == 0)
 			continue;
 		rf_buf_printf(out, "-- %s%s\n", steps[i]->shape->dst_table.display,
@@ -410,6 +467,30 @@ static int fail_tx(struct rf_apply_tx *tx, struct rf_apply_result *res, const st
 	return -1;
 }
 
+/* A streamed table's rows, loaded by o->load inside tx: 0, or 1 / -1
+ * with the transaction ended (CANCELLED / FAILED). */
+static int load_step(struct rf_apply_tx *tx, const struct rf_plan *step,
+                     const struct rf_apply_opts *o, struct rf_apply_result *res,
+                     struct rf_error *err)
+{
+	int rc;
+
+	if (!o->load) {
+		rf_error_set(err, step->shape->dst_table.display,
+		             "planned to be loaded as read, but this front end loads no rows: "
+		             "nothing written");
+		return fail_tx(tx, res, err);
+	}
+	rc = o->load(o->verify_ctx, tx, step, o, err);
+	if (rc > 0) {
+		rf_apply_abort(tx, NULL);
+		res->status = RF_APPLY_CANCELLED;
+	} else if (rc < 0) {
+		fail_tx(tx, res, err);
+	}
+	return rc;
+}
+
 int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struct rf_db *target,
                  const struct rf_apply_opts *o, struct rf_apply_result *res, struct rf_error *err)
 {
@@ -426,6 +507,9 @@ int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struc
 	if (sp->create)
 		target->planned = sp->create;
 	opts.warnings = &sp->all;
+	for (i = 0; i < sp->len; i++)
+		if (sp->items[i].streamed)
+			opts.load_rows += (size_t)sp->items[i].stream_rows;
 	rc = rf_apply_begin(target, source, steps, n, &opts, res, &tx, err);
 	if (rc != 0)
 		goto out;
@@ -449,6 +533,8 @@ int rf_set_apply(const struct rf_set_plan *sp, const struct rf_db *source, struc
 			break;
 		}
 		rc = rf_apply_step_keys(tx, steps[i], set_keys_learner(&keys, steps[i]), err);
+		if (rc == 0 && streamed_item(sp, steps[i]))
+			rc = load_step(tx, steps[i], &opts, res, err);
 		if (rc == 0 && o->step_done)
 			o->step_done(o->verify_ctx, steps[i]);
 	}

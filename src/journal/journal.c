@@ -688,6 +688,15 @@ int rf_journal_add_create(struct rf_journal_writer *w, const char *ddl, struct r
 	return flush(w, err);
 }
 
+int rf_journal_add_load(struct rf_journal_writer *w, unsigned long long rows, struct rf_error *err)
+{
+	(void)err;
+	rf_buf_printf(&w->pending, "{\"op\":\"load\",\"table\":%s,\"rows\":\"%llu\"}\n",
+	              w->cur->table, rows);
+	w->nops++;
+	return 0;
+}
+
 int rf_journal_add_sequence(struct rf_journal_writer *w, size_t table, const char *column,
                             long long before, long long after, struct rf_error *err)
 {

@@ -242,6 +242,29 @@ static int add_created(struct rf_journal *j, json_t *o, size_t lineno, struct rf
 	return 0;
 }
 
+static bool is_load(json_t *o)
+{
+	const char *op = json_string_value(json_object_get(o, "op"));
+	return op && strcmp(op, "load") == 0;
+}
+
+/* {"op":"load","table":..,"rows":"N"}: into j->loads. */
+static int add_load(struct rf_journal *j, json_t *o, size_t lineno, struct rf_error *err)
+{
+	long long rows;
+	size_t t;
+
+	if (op_table(j, o, lineno, &t, err) != 0)
+		return -1;
+	if (!json_long(json_object_get(o, "rows"), &rows) || rows < 0)
+		return rf_error_set(err, j->path, "line %zu: a load op without its rows", lineno);
+	j->loads = rf_xrealloc(j->loads, (j->nloads + 1) * sizeof *j->loads);
+	j->loads[j->nloads].table = t;
+	j->loads[j->nloads].rows = (unsigned long long)rows;
+	j->nloads++;
+	return 0;
+}
+
 /* One table of the header: its name and key columns. */
 static int add_table(struct rf_journal *j, const char *name, json_t *key)
 {
@@ -445,8 +468,9 @@ int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct
 			const char *op = json_string_value(json_object_get(o, "op"));
 			bool seq = op && strcmp(op, "sequence") == 0;
 			nops++;
-			if (is_create(o)) {
-				if (add_created(j, o, lineno, err) != 0) {
+			if (is_create(o) || is_load(o)) {
+				if ((is_create(o) ? add_created(j, o, lineno, err)
+				                  : add_load(j, o, lineno, err)) != 0) {
 					json_decref(o);
 					goto out;
 				}
@@ -511,6 +535,7 @@ void rf_journal_free(struct rf_journal *j)
 	free(j->id);
 	free(j->created);
 	rf_strlist_free(&j->created_tables);
+	free(j->loads);
 	free(j->source);
 	free(j->target);
 	free(j->table);

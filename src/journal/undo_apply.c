@@ -245,13 +245,26 @@ static int run(struct rf_db *db, const struct rf_stmts *stmts, const struct rf_u
 	return cancelled(o, *done, total) ? 1 : 0;
 }
 
+/* The rows the journal's load ops put into its table t, which stay in it
+ * when the rows the journal inserted one by one are deleted. */
+static unsigned long long loaded_rows(const struct rf_undo *u, size_t t)
+{
+	unsigned long long n = 0;
+	size_t i;
+	for (i = 0; i < u->journal.nloads; i++)
+		if (u->journal.loads[i].table == t)
+			n += u->journal.loads[i].rows;
+	return n;
+}
+
 /* The tables the copy created (its create ops, DESIGN §13), last created
- * first, once the journal's rows are deleted: one still holding a row
- * refuses the undo (1 with err), or with force is left alone (counted in
+ * first, once the journal's rows are deleted: one still holding another
+ * number of rows than its load ops put in (none without them) refuses the
+ * undo (1 with err), or with force is left alone (counted in
  * *kept); the others are dropped when drop, else only checked. 0, 1, or
  * -1 with err. */
 static int undo_created(struct rf_undo *u, struct rf_db *db, bool drop, bool force, size_t *kept,
-                        struct rf_error *err)
+                        size_t *gone, struct rf_error *err)
 {
 	const struct rf_strlist *c = &u->journal.created_tables;
 	size_t i;
@@ -262,16 +275,31 @@ static int undo_created(struct rf_undo *u, struct rf_db *db, bool drop, bool for
 		int t = rf_journal_table(&u->journal, c->items[i]);
 		struct rf_buf q = RF_BUF_INIT;
 		struct rf_result r = {0};
+		unsigned long long want, have = 0;
+		bool other;
 
 		if (t < 0)
 			continue;
-		rf_buf_adds(&q, "SELECT 1 FROM ");
+		want = loaded_rows(u, (size_t)t);
+		rf_buf_adds(&q, "SELECT count(*) FROM ");
 		rf_db_quote_table(db, &UT(u, t)->info, &q);
-		rf_buf_adds(&q, " LIMIT 1");
 		rc = db->ops->exec(db, q.data, 0, NULL, &r, err) != 0 ? -1 : 0;
-		if (rc == 0 && r.nrows && force) {
+		if (rc == 0 && r.nrows == 1 && r.ncols == 1 && !r.cells[0].is_null)
+			have = strtoull(r.cells[0].data, NULL, 10);
+		other = have != want;
+		if (rc == 0 && other && force) {
 			(*kept)++;
-		} else if (rc == 0 && r.nrows) {
+		} else if (rc == 0 && other && want) {
+			rf_error_set(err, db->name,
+			             "%s, which the copy created, holds %s (it loaded %llu, it "
+			             "holds %llu): undo refused, nothing written (--force leaves "
+			             "the table in place)",
+			             c->items[i],
+			             have > want ? "rows the copy did not write"
+			                         : "fewer rows than the copy loaded",
+			             want, have);
+			rc = 1;
+		} else if (rc == 0 && other) {
 			rf_error_set(err, db->name,
 			             "%s, which the copy created, holds rows the copy did not "
 			             "write: undo refused, nothing written (--force leaves the "
@@ -283,6 +311,8 @@ static int undo_created(struct rf_undo *u, struct rf_db *db, bool drop, bool for
 			rf_buf_adds(&q, "DROP TABLE ");
 			rf_db_quote_table(db, &UT(u, t)->info, &q);
 			rc = db->ops->exec(db, q.data, 0, NULL, NULL, err) != 0 ? -1 : 0;
+			if (rc == 0) /* the rows its load ops put in go with it */
+				*gone += (size_t)want;
 		}
 		rf_result_free(&r);
 		rf_buf_free(&q);
@@ -390,14 +420,15 @@ int rf_undo_apply(struct rf_undo *u, struct rf_db *target, const struct rf_undo_
 		goto fail;
 	/* the created tables go in the same transaction where DDL is
 	 * transactional; where it commits (MariaDB), once the rows are gone */
-	r = undo_created(u, target, !target->ops->ddl_commits, o->force, &kept, err);
+	r = undo_created(u, target, !target->ops->ddl_commits, o->force, &kept, undone, err);
 	if (r != 0) {
 		rc = r;
 		goto fail;
 	}
 	if (rf_db_commit(target, err) != 0)
 		goto fail;
-	if (target->ops->ddl_commits && undo_created(u, target, true, o->force, &kept, err) != 0)
+	if (target->ops->ddl_commits &&
+	    undo_created(u, target, true, o->force, &kept, undone, err) != 0)
 		return -1; /* the rows are undone, the journal not marked: undo again */
 	path = rf_xstrdup(u->journal.path);
 	rc = rf_journal_mark(path, RF_JOURNAL_UNDONE, *undone, u->ndrifted, NULL,

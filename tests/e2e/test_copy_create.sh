@@ -65,10 +65,13 @@ assert_eq "--dry-run: exit 0" 0 "$rc"
 cp "$T/out" "$T/dry"
 assert_eq "--dry-run: a CREATE TABLE per table, in the transaction, before the data" "7 yes" \
 	"$(grep -c '^CREATE TABLE ' "$T/dry") $(awk '/^BEGIN;$/ { b = NR } /^CREATE TABLE "users"/ { c = NR }
-		/^COPY / && !d { d = NR } END { print (b < c && c < d) ? "yes" : "no" }' "$T/dry")"
+		/^-- COPY / && !d { d = NR } END { print (b < c && c < d) ? "yes" : "no" }' "$T/dry")"
 assert_eq "--dry-run: the foreign keys after the data, before COMMIT" "6 yes" \
-	"$(grep -c '^ALTER TABLE .* FOREIGN KEY' "$T/dry") $(awk '/^ALTER TABLE/ { a = NR } /^COPY / { d = NR }
+	"$(grep -c '^ALTER TABLE .* FOREIGN KEY' "$T/dry") $(awk '/^ALTER TABLE/ { a = NR } /^-- COPY / { d = NR }
 		/^COMMIT;$/ { c = NR } END { print (d < a && a < c) ? "yes" : "no" }' "$T/dry")"
+assert_eq "--dry-run: each created table loaded as read, its count given, no row listed" "7 7 0" \
+	"$(grep -c '^-- COPY "[a-z_]*" (.*) FROM STDIN;$' "$T/dry") $(grep -c 'to insert, 0 to update, 0 to delete; created, loaded as read' "$T/dry") $(grep -c '^[0-9]' "$T/dry")"
+assert_contains "--dry-run: order_items' count" "-- order_items: 12000 to insert" "$(cat "$T/dry")"
 assert_contains "--dry-run: the mapped types" '"created_at" timestamp NOT NULL' "$(cat "$T/dry")"
 assert_contains "--dry-run: the untranslatable default's warning" "--   warning: at: default" "$(cat "$T/dry")"
 assert_not_contains "--dry-run: the self-reference is not broken" "cycle broken" "$(cat "$T/dry")"
@@ -107,6 +110,9 @@ assert_eq "journal: a create op per table before the first row" "7 2-8" \
 assert_eq "journal: the create op holds the DDL" "users true" \
 	"$(grep '"op":"create","table":"users"' "$journal" | jq -r '"\(.table) \(.ddl | startswith("CREATE TABLE \"users\""))"')"
 assert_eq "journal committed" committed "$(tail -1 "$journal" | jq -r .state)"
+assert_eq "journal: each table streamed: a load op with its rows, no row image" \
+	"$(for t in $tables; do printf '%s=%s;' "$t" "$(jq -r --arg t "$t" 'select(.op == "load" and .table == $t) | .rows' "$journal")"; done) 0" \
+	"$(counts "sqlite:$SRC") $(grep -c '"op":"insert"' "$journal")"
 assert_eq "journal: the created tables' sequences moved (sequence ops)" "audit,categories,order_items,orders,products,users" \
 	"$(jq -r 'select(.op == "sequence") | .table' "$journal" | sort | paste -sd,)"
 assert_eq "created users: the application's next id is the largest + 1" \
@@ -127,6 +133,134 @@ rf undo "$journal" --to "$PGC" --yes
 assert_eq "undo: exit 0" 0 "$rc"
 assert_eq "undo: no table left" "" "$(pg_tables "$PGC")"
 assert_eq "undo: journal undone" undone "$(tail -1 "$journal" | jq -r .state)"
+
+# ---- streamed: a created table is loaded as read, not planned ---------------
+# 300,000 rows of ~300 bytes (~90 MB of row data) in one SQLite table, into
+# an empty PostgreSQL database: the copy's memory stays far below the data
+# (a plan of every row would hold it all); the journal holds a load op
+# with the count instead of 300,000 row images; undo refuses while the
+# table holds another number of rows, then drops it. And killed (kill -9)
+# while the rows stream: no table, no row.
+BIG=$T/big.db
+PGB=${RF_TEST_PG_DEV_URL/\/rf_dev\?//rf_create_big?}
+sq "$BIG" "CREATE TABLE events (id INTEGER PRIMARY KEY, at DATETIME NOT NULL, body TEXT);
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000)
+INSERT INTO events SELECT i, datetime('2025-01-01', '+' || i || ' seconds'),
+  printf('%.290c', char(97 + i % 26)) || i FROM n;"
+fresh_pg rf_create_big
+rf copy --all --create --from "sqlite:$BIG" --to "$PGB" --dry-run
+assert_contains "streamed: the dry run gives the count, loaded as read" \
+	"-- events: 300000 to insert, 0 to update, 0 to delete; created, loaded as read (not listed)" "$(cat "$T/out")"
+assert_eq "streamed: the dry run lists no row" 0 "$(grep -c 'aaaaaaaaaa' "$T/out")"
+set +e
+/usr/bin/time -f %M -o "$T/rss" "$ROWFERRY" copy --all --create --from "sqlite:$BIG" --to "$PGB" --yes \
+	--undo-dir "$T/undo-big" --report "$T/big.json" >"$T/out" 2>"$T/err" </dev/null
+rc=$?
+set -e
+assert_eq "streamed: exit 0" 0 "$rc"
+rss=$(tail -1 "$T/rss")
+echo "# max RSS of the copy of 300000 rows (~90 MB): $rss KiB"
+if [ "${RF_SANITIZE:-0}" = 1 ] || ldd "$ROWFERRY" 2>/dev/null | grep -q libasan; then
+	echo "# sanitizer build: max RSS not asserted (the journal's load op below shows the streaming)"
+else
+	assert_eq "streamed: max RSS under 40 MiB for ~90 MB of rows" yes "$([ "$rss" -lt 40960 ] && echo yes || echo "no ($rss KiB)")"
+fi
+assert_eq "streamed: every row, verified by count and checksum" "300000 300000 count, checksum" \
+	"$(jq -r '.tables[0] | "\(.rows_read) \(.rows_in_target) \(.verified)"' "$T/big.json")"
+assert_contains "streamed: the report's inserted rows" "300000 inserted, 0 updated, 0 deleted" "$(cat "$T/out")"
+assert_eq "streamed: the same rows in PostgreSQL" \
+	"$(sq "$BIG" "SELECT count(*), sum(length(body)), max(body) FROM events" | tr '|' ' ')" \
+	"$(pg "$PGB" "SELECT count(*), sum(length(body)), max(body) FROM events" | tr '|' ' ')"
+journal=$(sed -n 's/^journal: //p' "$T/out")
+assert_eq "streamed: the journal holds a load op with the count, no row image" '1 300000 0' \
+	"$(grep -c '"op":"load"' "$journal") $(jq -r 'select(.op == "load") | .rows' "$journal") $(grep -c '"op":"insert"' "$journal")"
+assert_eq "streamed: the journal stays small" yes "$([ "$(stat -c %s "$journal")" -lt 4096 ] && echo yes || echo no)"
+rf log "$journal" --undo-dir "$T/undo-big"
+assert_contains "streamed: log shows the load" "loaded:  events: 300000 rows as read" "$(cat "$T/out")"
+rf log --undo-dir "$T/undo-big"
+assert_eq "streamed: the listing counts the loaded rows" 300000 "$(awk 'NR == 2 { print $3 }' "$T/out")"
+rf undo "$journal" --to "$PGB" --dry-run
+assert_contains "streamed: undo --dry-run says the rows go with the table" "events: 300000 rows loaded as read (dropped with the table)" "$(cat "$T/out")"
+pg "$PGB" "INSERT INTO events (at, body) VALUES ('2026-01-01', 'after the copy')"
+rf undo "$journal" --to "$PGB" --yes
+assert_eq "streamed: undo with a row added: refused, exit 3" 3 "$rc"
+assert_contains "streamed: ... names the table and the counts" \
+	"events, which the copy created, holds rows the copy did not write (it loaded 300000, it holds 300001)" "$(cat "$T/err")"
+pg "$PGB" "DELETE FROM events WHERE id IN (5, 300001)"
+rf undo "$journal" --to "$PGB" --yes
+assert_eq "streamed: undo with a row deleted: refused, exit 3" 3 "$rc"
+assert_contains "streamed: ... fewer rows" "holds fewer rows than the copy loaded (it loaded 300000, it holds 299999)" "$(cat "$T/err")"
+assert_eq "streamed: refused undo: the table stays" 299999 "$(pg "$PGB" "SELECT count(*) FROM events")"
+pg "$PGB" "INSERT INTO events SELECT 5, at, body FROM events WHERE id = 6"
+rf undo "$journal" --to "$PGB" --yes
+assert_eq "streamed: undo: exit 0" 0 "$rc"
+assert_contains "streamed: undo: the rows counted" "300000 rows restored" "$(cat "$T/out")"
+assert_eq "streamed: undo: the table dropped" "" "$(pg_tables "$PGB")"
+
+# a value altered on its way in (a BEFORE INSERT trigger an event trigger
+# puts on the table as the copy creates it): the verification, which sums
+# the rows as they were read, finds it; everything rolled back
+fresh_pg rf_create_big
+pgf "$PGB" <<<"CREATE FUNCTION tamper() RETURNS trigger LANGUAGE plpgsql AS \$\$
+	BEGIN IF NEW.id = 7 THEN NEW.body := 'tampered'; END IF; RETURN NEW; END \$\$;
+CREATE FUNCTION on_create() RETURNS event_trigger LANGUAGE plpgsql AS \$\$
+	BEGIN IF to_regclass('public.events') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_trigger
+		WHERE tgname = 'tamper') THEN CREATE TRIGGER tamper BEFORE INSERT ON events
+		FOR EACH ROW EXECUTE FUNCTION tamper(); END IF; END \$\$;
+CREATE EVENT TRIGGER tamper_new ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION on_create();"
+rf copy --all --create --from "sqlite:$BIG" --to "$PGB" --yes --undo-dir "$T/undo-big" --report "$T/bad.json"
+assert_eq "streamed, a value altered: exit 2" 2 "$rc"
+assert_contains "streamed, a value altered: the checksums differ, the table named" \
+	"events: verification failed: 300000 rows read from sqlite:$BIG, 300000 in" "$(cat "$T/err")"
+assert_eq "streamed, a value altered: --report" "rolled back MISMATCH" \
+	"$(jq -r '"\(.status) \(.tables[0].verified)"' "$T/bad.json")"
+assert_eq "streamed, a value altered: no table left" "" "$(pg_tables "$PGB")"
+
+# Ctrl-C while the rows stream: the load stops at the next piece, every
+# table rolled back, the journal aborted
+wait_copy() { # -> $w: the copy's backend while it runs its COPY
+	w=""
+	for i in $(seq 1 400); do
+		w=$(pg "$PGB" "SELECT pid FROM pg_stat_activity WHERE datname = 'rf_create_big'
+			AND application_name = 'rowferry' AND query LIKE 'COPY %' AND state = 'active'")
+		[ -n "$w" ] && break
+		sleep 0.02
+	done
+}
+fresh_pg rf_create_big
+rm -rf "$T/undo-big"
+"$ROWFERRY" copy --all --create --from "sqlite:$BIG" --to "$PGB" --yes --undo-dir "$T/undo-big" \
+	>"$T/iout" 2>"$T/ierr" </dev/null &
+pid=$!
+wait_copy
+assert_eq "streamed, SIGINT: caught while the rows stream (COPY)" yes "$([ -n "$w" ] && echo yes || echo no)"
+kill -INT "$pid" || true
+set +e
+wait "$pid"
+irc=$?
+set -e
+assert_eq "streamed, SIGINT: exit 3 (cancelled)" 3 "$irc"
+assert_contains "streamed, SIGINT: says it rolled back" "cancelled" "$(cat "$T/ierr")"
+assert_eq "streamed, SIGINT: no table left" "" "$(pg_tables "$PGB")"
+journal=$(find "$T/undo-big" -name '*.jsonl' | head -1)
+assert_eq "streamed, SIGINT: journal aborted" aborted "$(tail -1 "$journal" | jq -r .state)"
+
+# killed while the rows stream: no table, no row
+fresh_pg rf_create_big
+rm -rf "$T/undo-big"
+"$ROWFERRY" copy --all --create --from "sqlite:$BIG" --to "$PGB" --yes --undo-dir "$T/undo-big" \
+	>"$T/kout" 2>&1 </dev/null &
+pid=$!
+wait_copy
+assert_eq "streamed, killed: caught while the rows stream (COPY)" yes "$([ -n "$w" ] && echo yes || echo no)"
+kill -9 "$pid" || true
+wait "$pid" || true
+for i in $(seq 1 100); do
+	[ -z "$(pg "$PGB" "SELECT pid FROM pg_stat_activity WHERE datname = 'rf_create_big'
+		AND application_name = 'rowferry'")" ] && break
+	sleep 0.05
+done
+assert_eq "streamed, killed: no table left" "" "$(pg_tables "$PGB")"
 
 # ---- killed midway: no table, no row --------------------------------------
 # settings exists already (the rest is created), held in SHARE mode by
@@ -191,6 +325,8 @@ assert_eq "postgres->sqlite: the foreign keys in CREATE TABLE" 6 \
 	"$(for t in $tables; do sq "$T/from_pg.db" "SELECT count(*) FROM pragma_foreign_key_list('$t')"; done | awk "{ s += \$1 } END { print s }")"
 assert_eq "postgres->sqlite: foreign keys hold" "" "$(sq "$T/from_pg.db" "PRAGMA foreign_key_check")"
 journal=$(sed -n 's/^journal: //p' "$T/out")
+assert_eq "postgres->sqlite: no bulk loader: planned as before (row images, no load op)" "0 19528" \
+	"$(grep -c '"op":"load"' "$journal") $(grep -c '"op":"insert"' "$journal")"
 diffs_empty "postgres->sqlite" "$PGS" "sqlite:$T/from_pg.db"
 rf undo "$journal" --to "sqlite:$T/from_pg.db" --yes
 assert_eq "postgres->sqlite: undo: exit 0" 0 "$rc"
@@ -221,6 +357,8 @@ rf copy --all --create --from "$PGS" --to "$MYC" --yes --undo-dir "$T/undo-my"
 assert_eq "postgres->mariadb: exit 0" 0 "$rc"
 assert_contains "postgres->mariadb: every row" "19528 inserted" "$(cat "$T/out")"
 journal=$(sed -n 's/^journal: //p' "$T/out")
+assert_eq "postgres->mariadb: each created table streamed into LOAD DATA (a load op each, no row image)" "7 0" \
+	"$(grep -c '"op":"load"' "$journal") $(grep -c '"op":"insert"' "$journal")"
 assert_eq "postgres->mariadb: every table created" "audit,categories,keep_me,order_items,orders,products,settings,users" "$(my_tables)"
 assert_eq "postgres->mariadb: the foreign keys" 6 \
 	"$(my "$MYC" "SELECT count(*) FROM information_schema.referential_constraints WHERE constraint_schema = 'rf_create_to'")"

@@ -275,6 +275,82 @@ static void journal_sequence_op_round_trips(void **state)
 	rf_test_rmtree(tmp);
 }
 
+/* copy --all --create streams the tables it creates (all_stream.h): a
+ * load op line per such table holds the rows loaded, no image; sealed and
+ * counted with the op lines, read back into loads (summaries too), not
+ * as rows; a load line without its rows, or with rows that are not a
+ * count, is refused. */
+static void journal_load_op_round_trips(void **state)
+{
+	static const char *const key[] = {"id"};
+	static const char *const cols[] = {"id", "name"};
+	const struct rf_journal_table_head tables[] = {{"users", 1, key, 2, cols},
+	                                               {"orders", 1, key, 2, cols}};
+	struct rf_journal_header h = {"dev", "prod (x)", "prod", NULL, 0,   NULL,
+	                              0,     NULL,       NULL,   0,    NULL};
+	struct rf_cell row[2] = {rf_test_cell("1"), rf_test_cell("Ada")};
+	char *tmp = rf_test_tmpdir(), *text, *path;
+	struct rf_journal_writer *w;
+	struct rf_error err;
+	struct rf_journal j;
+	size_t i;
+	(void)state;
+
+	rf_error_clear(&err);
+	assert_int_equal(rf_journal_create_tables(tmp, &h, 2, tables, &w, &err), 0);
+	assert_int_equal(rf_journal_add_create(w, "CREATE TABLE \"users\" (\"id\" bigint)", &err),
+	                 0);
+	assert_int_equal(rf_journal_add_load(w, 18446744073709551615ull >> 1, &err), 0);
+	rf_journal_use_table(w, 1);
+	assert_int_equal(rf_journal_add(w, RF_OP_INSERT, row, NULL, row, &err), 0);
+	assert_int_equal(rf_journal_prepare(w, "postgres:1", &err), 0);
+	assert_int_equal(rf_journal_commit(w, &err), 0);
+	path = strdup(rf_journal_writer_path(w));
+	rf_journal_writer_free(w);
+	text = rf_test_slurp(path);
+	assert_non_null(strstr(
+	    text, "\n{\"op\":\"load\",\"table\":\"users\",\"rows\":\"9223372036854775807\"}\n"));
+	assert_non_null(strstr(text, "\"state\":\"committed\",\"ops\":3"));
+	free(text);
+
+	rf_test_journal_load(path, &j);
+	assert_true(j.seal_ok);
+	assert_int_equal(j.nops, 1);
+	assert_int_equal(j.ops[0].table, 1);
+	assert_int_equal(j.nloads, 1);
+	assert_int_equal(j.loads[0].table, 0);
+	assert_true(j.loads[0].rows == 9223372036854775807ull);
+	assert_int_equal(j.created_tables.len, 1);
+	rf_journal_free(&j);
+	assert_int_equal(rf_journal_load(path, true, &j, &err), 0);
+	assert_int_equal(j.nops, 1);
+	assert_int_equal(j.nloads, 1);
+	rf_journal_free(&j);
+
+	{
+		const char *head =
+		    "{\"rowferry_undo\":2,\"id\":\"x\",\"created\":\"c\",\"source\":\"a\","
+		    "\"target\":\"b\",\"tables\":[{\"table\":\"t\",\"key\":["
+		    "\"id\"]}],\"state\":\"pending\",\"prepare\":true}\n";
+		static const char *const bad[] = {
+		    "{\"op\":\"load\",\"table\":\"t\"}\n",
+		    "{\"op\":\"load\",\"table\":\"t\",\"rows\":\"-1\"}\n",
+		    "{\"op\":\"load\",\"table\":\"t\",\"rows\":12}\n",
+		    "{\"op\":\"load\",\"table\":\"u\",\"rows\":\"1\"}\n"};
+		for (i = 0; i < 4; i++) {
+			char *t = rf_xasprintf("%s%s", head, bad[i]);
+			rf_test_spit(path, t);
+			free(t);
+			rf_error_clear(&err);
+			assert_int_equal(rf_journal_load(path, false, &j, &err), -1);
+			assert_non_null(
+			    strstr(err.msg, i < 3 ? "load op without its rows" : "does not list"));
+		}
+	}
+	free(path);
+	rf_test_rmtree(tmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +358,7 @@ int main(void)
 	    cmocka_unit_test(journal_create_ops_read_back_as_created_tables),
 	    cmocka_unit_test(journal_v2_op_of_an_unlisted_table_is_refused),
 	    cmocka_unit_test(journal_sequence_op_round_trips),
+	    cmocka_unit_test(journal_load_op_round_trips),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
