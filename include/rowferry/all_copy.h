@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "rowferry/journal.h"
 #include "rowferry/set_copy.h"
 #include "rowferry/sha256.h"
 
@@ -41,6 +42,9 @@ struct rf_all_table_check {
 	 * takes as the source's side instead of summing it again */
 	bool streamed, read_summed;
 	unsigned long long read_rows, read_sum;
+	/* the target summed once loaded (rf_all_target_sum): dst_rows and
+	 * dst_sum are set, and the verification takes them */
+	bool dst_summed;
 };
 
 /* Owns everything; rf_all_check_free(). */
@@ -75,6 +79,15 @@ void rf_all_step_done(void *ctx, const struct rf_plan *step);
 /* An rf_apply_opts.step_begin callback (ctx: the rf_all_check): the step's
  * table becomes c->current. */
 void rf_all_step_begin(void *ctx, const struct rf_plan *step);
+
+/* The checksum of step's table in the target as the verification sums
+ * it (a streamed table, just loaded, inside the apply's transaction), kept
+ * for the verification (dst_summed) and described in *desc for the
+ * journal's load op (journal.h; the caller frees it with
+ * rf_journal_load_sum_free): 1; 0 where the table cannot be summed (desc
+ * empty); -1 with err. */
+int rf_all_target_sum(struct rf_all_check *c, const struct rf_plan *step,
+                      struct rf_journal_load_sum *desc, struct rf_error *err);
 
 /* Verifies every table of c->sp (above), filling c->items. Returns 0 when
  * every table matches; -1 with err naming the first table that does not,

@@ -192,11 +192,13 @@ int rf_apply_step_keys(struct rf_apply_tx *tx, const struct rf_plan *p, struct r
 int rf_apply_journal_sequence(struct rf_apply_tx *tx, const struct rf_plan *p, const char *column,
                               long long before, long long after, struct rf_error *err);
 
+struct rf_journal_load_sum;
 /* Journals a load op of p's table (journal.h): rows loaded into it by an
- * rf_apply_opts.load, a table this apply created. 0, or -1 with err (the
- * transaction then rolled back, FAILED). */
+ * rf_apply_opts.load, a table this apply created, and their checksum
+ * where sum is not NULL (borrowed). 0, or -1 with err (the transaction
+ * then rolled back, FAILED). */
 int rf_apply_journal_load(struct rf_apply_tx *tx, const struct rf_plan *p, unsigned long long rows,
-                          struct rf_error *err);
+                          const struct rf_journal_load_sum *sum, struct rf_error *err);
 
 /* Ends the transaction: the prepared line, COMMIT, the committed line
  * (DESIGN §6). Returns 0 (DONE, or NOTHING when no step wrote: rolled

@@ -18,6 +18,12 @@
  *                              all_stream.h, instead of a row image each;
  *                              counted in "ops", kept in loads; undo drops
  *                              the table only while it holds that many)
+ *   {"op":"load",..,"sum":"N","native":false,"typed":false,
+ *    "cols":[["id","integer"],..]}   (and, where the copy could sum them,
+ *                              the checksum of the table's rows as loaded,
+ *                              db.h segment_sums over those columns and
+ *                              classes, which undo computes again before
+ *                              the DROP: a row changed in place refuses it)
  *   {"op":"sequence","table":..,"column":"id","before":"41","after":"1041"}
  *                             (an identity generator moved past the keys
  *                              a copy loaded, identity.h: the value it
@@ -180,7 +186,9 @@ void rf_journal_set_source_key(struct rf_journal_writer *w, size_t table, const 
  * create op made, loaded as its source was read: all_stream.h):
  * {"op":"load","table":..,"rows":"N"}. Buffered, as op lines are. 0, or
  * -1 with err. */
-int rf_journal_add_load(struct rf_journal_writer *w, unsigned long long rows, struct rf_error *err);
+struct rf_journal_load_sum;
+int rf_journal_add_load(struct rf_journal_writer *w, unsigned long long rows,
+                        const struct rf_journal_load_sum *sum, struct rf_error *err);
 /* Appends a sequence op line of table (an index into the header's
  * tables): column's generator gave `before` next and gives `after` next
  * once the copy commits (identity.h). Buffered, as op lines are. */
@@ -247,10 +255,25 @@ struct rf_journal_sequence {
 	size_t at;               /* row ops journaled before it */
 };
 
+/* The checksum of a loaded table's rows (a load op's "sum"): segment_sums
+ * of the table over columns names[0..ncols) (the first nkey the key) of
+ * classes classes[], with rf_segment_spec's native and native_typed. */
+struct rf_journal_load_sum {
+	unsigned long long sum;
+	bool native, typed;
+	size_t ncols, nkey;
+	char **names;
+	int *classes; /* enum rf_type_class */
+};
+
+void rf_journal_load_sum_free(struct rf_journal_load_sum *s);
+
 /* A load op of a loaded journal (all_stream.h). */
 struct rf_journal_load {
 	size_t table;            /* index in the journal's tables */
 	unsigned long long rows; /* rows it loaded */
+	bool has_sum;            /* sum is set (owned) */
+	struct rf_journal_load_sum sum;
 };
 
 /* A loaded journal. Owns everything; rf_journal_free. */

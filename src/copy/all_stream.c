@@ -384,8 +384,10 @@ int rf_all_stream_load(void *ctx, struct rf_apply_tx *tx, const struct rf_plan *
 	struct rf_buf sql = RF_BUF_INIT;
 	struct feed f;
 	long long loaded = 0;
-	int rc = -1;
+	struct rf_journal_load_sum sum;
+	int rc = -1, sr;
 
+	memset(&sum, 0, sizeof sum);
 	if (i == c->len || !c->sp->items[i].streamed)
 		return rf_error_set(err, c->dst->name, "a load of a table not planned as streamed");
 	if (source_snapshot(c, err) != 0)
@@ -422,7 +424,10 @@ int rf_all_stream_load(void *ctx, struct rf_apply_tx *tx, const struct rf_plan *
 		             f.read, c->src->name, loaded, c->dst->name);
 		goto out;
 	}
-	if (rf_apply_journal_load(tx, step, f.read, err) != 0)
+	/* the target's checksum now, for the journal (undo checks it) and
+	 * the verification */
+	sr = rf_all_target_sum(c, step, &sum, err);
+	if (sr < 0 || rf_apply_journal_load(tx, step, f.read, sr > 0 ? &sum : NULL, err) != 0)
 		goto out;
 	c->items[i].written = (size_t)f.read;
 	c->items[i].streamed = true;
@@ -433,6 +438,7 @@ int rf_all_stream_load(void *ctx, struct rf_apply_tx *tx, const struct rf_plan *
 	c->steps_ops += (size_t)f.read;
 	rc = 0;
 out:
+	rf_journal_load_sum_free(&sum);
 	free(scols);
 	free(shape_cols);
 	free(dcols);

@@ -161,54 +161,97 @@ out:
 	return rc;
 }
 
+/* The columns a table's checksum covers on each side: the key, then the
+ * other copied columns, of the shape's classes. */
+struct sum_cols {
+	enum rf_type_class *classes;
+	size_t *cols[2], *keys[2], n, nkey;
+};
+
+static void sum_cols_build(const struct rf_diff_shape *sh, struct sum_cols *sc)
+{
+	size_t i;
+	int s;
+
+	memset(sc, 0, sizeof *sc);
+	sc->classes = rf_xcalloc(sh->ncols + 1, sizeof *sc->classes);
+	for (s = 0; s < 2; s++) {
+		sc->cols[s] = rf_xcalloc(sh->ncols + 1, sizeof *sc->cols[s]);
+		sc->keys[s] = rf_xcalloc(sh->nkey + 1, sizeof *sc->keys[s]);
+	}
+	for (i = 0; i < sh->nkey; i++) {
+		const struct rf_diff_col *k = &sh->cols[sh->key[i]];
+		sc->classes[sc->n] = k->tclass;
+		sc->keys[0][i] = sc->cols[0][sc->n] = (size_t)k->src;
+		sc->keys[1][i] = sc->cols[1][sc->n++] = (size_t)k->dst;
+	}
+	sc->nkey = sh->nkey;
+	for (i = 0; i < sh->ncols; i++) {
+		const struct rf_diff_col *c = &sh->cols[i];
+		if (!c->copy || c->key_pos)
+			continue;
+		sc->classes[sc->n] = c->tclass;
+		sc->cols[0][sc->n] = (size_t)c->src;
+		sc->cols[1][sc->n++] = (size_t)c->dst;
+	}
+}
+
+static void sum_cols_free(struct sum_cols *sc)
+{
+	int s;
+
+	free(sc->classes);
+	for (s = 0; s < 2; s++) {
+		free(sc->cols[s]);
+		free(sc->keys[s]);
+	}
+}
+
+/* Side s's spec of sc over table t. */
+static void sum_spec(const struct sum_cols *sc, int s, const struct rf_table_info *t,
+                     struct rf_db *src, struct rf_db *dst, struct rf_segment_spec *spec)
+{
+	memset(spec, 0, sizeof *spec);
+	spec->table = t;
+	spec->ncols = sc->n;
+	spec->cols = sc->cols[s];
+	spec->classes = sc->classes;
+	spec->nkey = sc->nkey;
+	spec->key = sc->keys[s];
+	spec->key_class = sc->classes;
+	spec->native = src->ops == dst->ops;
+	spec->native_typed = spec->native && src->ops->hash_typed && src->ops->hash_typed(src) &&
+	                     dst->ops->hash_typed(dst);
+}
+
 /* Both sides' count and checksum of the copied columns (key first); a
- * table summed as it was read (out->read_summed): the target's only. */
+ * table summed as it was read (out->read_summed): the target's only; one
+ * whose target was summed once loaded (out->dst_summed): the source's
+ * only. */
 static int sum_rows(const struct rf_plan *p, struct rf_db *src, struct rf_db *dst,
                     struct rf_all_table_check *out, struct rf_error *err)
 {
 	const struct rf_diff_shape *sh = p->shape;
 	struct rf_db *db[2] = {src, dst};
-	enum rf_type_class *classes = rf_xcalloc(sh->ncols + 1, sizeof *classes);
-	size_t *cols[2], *keys[2], i, n = 0;
+	struct sum_cols sc;
 	struct rf_segment_sum sum[2] = {{0, 0}, {0, 0}}; /* an empty table: no row */
 	int s, rc = 0;
 
-	for (s = 0; s < 2; s++) {
-		cols[s] = rf_xcalloc(sh->ncols + 1, sizeof *cols[s]);
-		keys[s] = rf_xcalloc(sh->nkey + 1, sizeof *keys[s]);
-	}
-	for (i = 0; i < sh->nkey; i++) {
-		const struct rf_diff_col *k = &sh->cols[sh->key[i]];
-		classes[n] = k->tclass;
-		keys[0][i] = cols[0][n] = (size_t)k->src;
-		keys[1][i] = cols[1][n++] = (size_t)k->dst;
-	}
-	for (i = 0; i < sh->ncols; i++) {
-		const struct rf_diff_col *c = &sh->cols[i];
-		if (!c->copy || c->key_pos)
-			continue;
-		classes[n] = c->tclass;
-		cols[0][n] = (size_t)c->src;
-		cols[1][n++] = (size_t)c->dst;
-	}
+	sum_cols_build(sh, &sc);
 	for (s = out->read_summed ? 1 : 0; s < 2 && rc == 0; s++) {
 		struct rf_segment_spec spec;
-		memset(&spec, 0, sizeof spec);
-		spec.table = s ? dst_table(dst, sh) : &sh->src_table;
-		spec.ncols = n;
-		spec.cols = cols[s];
-		spec.classes = classes;
-		spec.nkey = sh->nkey;
-		spec.key = keys[s];
-		spec.key_class = classes;
-		spec.native = src->ops == dst->ops;
-		spec.native_typed = spec.native && src->ops->hash_typed &&
-		                    src->ops->hash_typed(src) && dst->ops->hash_typed(dst);
+		if (s == 1 && out->dst_summed)
+			break;
+		sum_spec(&sc, s, s ? dst_table(dst, sh) : &sh->src_table, src, dst, &spec);
 		rc = db[s]->ops->segment_sums(db[s], &spec, NULL, 0, &sum[s], err);
 	}
 	if (rc == 0 && out->read_summed) { /* what was read, summed as read */
 		sum[0].rows = out->read_rows;
 		sum[0].sum = out->read_sum;
+	}
+	if (rc == 0 && out->dst_summed) {
+		sum[1].rows = out->dst_rows;
+		sum[1].sum = out->dst_sum;
 	}
 	if (rc == 0) {
 		out->src_rows = sum[0].rows;
@@ -217,12 +260,57 @@ static int sum_rows(const struct rf_plan *p, struct rf_db *src, struct rf_db *ds
 		out->dst_sum = sum[1].sum;
 		out->summed = true;
 	}
-	free(classes);
-	for (s = 0; s < 2; s++) {
-		free(cols[s]);
-		free(keys[s]);
-	}
+	sum_cols_free(&sc);
 	return rc;
+}
+
+int rf_all_target_sum(struct rf_all_check *c, const struct rf_plan *step,
+                      struct rf_journal_load_sum *desc, struct rf_error *err)
+{
+	const struct rf_diff_shape *sh = step->shape;
+	struct rf_all_table_check *v;
+	const struct rf_table_info *t;
+	struct rf_segment_spec spec;
+	struct rf_segment_sum sum = {0, 0};
+	struct sum_cols sc;
+	char *why;
+	size_t i, k;
+	int rc;
+
+	memset(desc, 0, sizeof *desc);
+	for (i = 0; i < c->len && c->sp->items[i].plan != step; i++)
+		;
+	if (i == c->len)
+		return 0;
+	v = &c->items[i];
+	why = sum_refusal(step, c->src, c->dst, &c->sp->items[i].stats,
+	                  c->sp->items[i].deletes != NULL);
+	if (why) {
+		free(why);
+		return 0;
+	}
+	t = dst_table(c->dst, sh);
+	sum_cols_build(sh, &sc);
+	sum_spec(&sc, 1, t, c->src, c->dst, &spec);
+	rc = c->dst->ops->segment_sums(c->dst, &spec, NULL, 0, &sum, err);
+	if (rc == 0) {
+		v->dst_summed = true;
+		v->dst_rows = sum.rows;
+		v->dst_sum = sum.sum;
+		desc->sum = sum.sum;
+		desc->native = spec.native;
+		desc->typed = spec.native_typed;
+		desc->nkey = sc.nkey;
+		desc->ncols = sc.n;
+		desc->names = rf_xcalloc(sc.n + 1, sizeof *desc->names);
+		desc->classes = rf_xcalloc(sc.n + 1, sizeof *desc->classes);
+		for (k = 0; k < sc.n; k++) {
+			desc->names[k] = rf_xstrdup(t->cols[sc.cols[1][k]].name);
+			desc->classes[k] = sc.classes[k];
+		}
+	}
+	sum_cols_free(&sc);
+	return rc == 0 ? 1 : -1;
 }
 
 static int verify_table(struct rf_all_check *c, size_t i, struct rf_error *err)

@@ -474,7 +474,7 @@ int rf_apply_journal_sequence(struct rf_apply_tx *tx, const struct rf_plan *p, c
 }
 
 int rf_apply_journal_load(struct rf_apply_tx *tx, const struct rf_plan *p, unsigned long long rows,
-                          struct rf_error *err)
+                          const struct rf_journal_load_sum *sum, struct rf_error *err)
 {
 	int idx = plan_index(tx, p);
 
@@ -482,7 +482,7 @@ int rf_apply_journal_load(struct rf_apply_tx *tx, const struct rf_plan *p, unsig
 		return rf_error_set(err, tx->db->name,
 		                    "a load outside the apply's transaction or journal");
 	rf_journal_use_table(tx->journal, tx->jtable[idx]);
-	if (rf_journal_add_load(tx->journal, rows, err) != 0) {
+	if (rf_journal_add_load(tx->journal, rows, sum, err) != 0) {
 		end_tx_err(tx, RF_APPLY_FAILED, err);
 		return -1;
 	}

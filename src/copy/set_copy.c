@@ -189,23 +189,57 @@ static int break_cycles(struct rf_db *dst, const struct rf_fk_list *broken, stru
 	return 0;
 }
 
+/* Which tables of d are loaded as read (all_stream.h): into streamed[i]
+ * (its plan into plans[i], its count into rows[i]), all of them or none,
+ * so that every table's rows come from one source snapshot: the streamed
+ * ones are read in the apply's, the planned ones in the planning's. 0 or
+ * -1 with err. */
+static int stream_tables(struct rf_db *src, struct rf_db *dst, const struct rf_set_diff *d,
+                         unsigned ops_mask, bool *streamed, struct rf_plan **plans,
+                         unsigned long long *rows, struct rf_error *err)
+{
+	bool all = true;
+	size_t i;
+	int s;
+
+	for (i = 0; i < d->len; i++) {
+		s = rf_all_stream_plan(src, dst, &d->items[i].sel, ops_mask, &plans[i], &rows[i],
+		                       err);
+		if (s < 0)
+			return -1;
+		streamed[i] = s > 0;
+		all = all && streamed[i];
+	}
+	for (i = 0; i < d->len && !all; i++) {
+		rf_plan_free(plans[i]);
+		plans[i] = NULL;
+		streamed[i] = false;
+	}
+	return 0;
+}
+
 /* Diffs and plans every table of d, in one snapshot per side (the caller's
  * read transactions). */
 static int plan_tables(struct rf_db *src, struct rf_db *dst, const struct rf_config *cfg,
                        const struct rf_set_diff *d, unsigned ops_mask, struct rf_set_plan *out,
                        struct rf_error *err)
 {
+	bool *streamed = rf_xcalloc(d->len + 1, sizeof *streamed);
+	struct rf_plan **plans = rf_xcalloc(d->len + 1, sizeof *plans);
+	unsigned long long *rows = rf_xcalloc(d->len + 1, sizeof *rows);
 	size_t i;
+	int rc = -1;
 
 	out->items = rf_xcalloc(d->len + 1, sizeof *out->items);
+	if (stream_tables(src, dst, d, ops_mask, streamed, plans, rows, err) != 0)
+		goto cleanup;
 	for (i = 0; i < d->len; i++) {
 		struct rf_set_plan_table *t = &out->items[out->len];
 		struct rf_diff *diff;
-		int s = rf_all_stream_plan(src, dst, &d->items[i].sel, ops_mask, &t->plan,
-		                           &t->stream_rows, err);
-		if (s < 0)
-			return -1;
-		if (s > 0) { /* a created table: loaded as read (all_stream.h) */
+		if (streamed[i]) { /* a created table: loaded as read (all_stream.h) */
+			t->plan = plans[i];
+			plans[i] = NULL;
+			t->stream_rows = rows[i];
 			out->len++;
 			t->streamed = true;
 			t->table = rf_xstrdup(d->items[i].sel.table);
@@ -214,19 +248,26 @@ static int plan_tables(struct rf_db *src, struct rf_db *dst, const struct rf_con
 		}
 		diff = rf_diff_open(src, dst, &d->items[i].sel, err);
 		if (!diff)
-			return -1;
+			goto cleanup;
 		t->plan = rf_plan_from_diff(diff, ops_mask, err);
 		t->stats = *rf_diff_stats(diff);
 		rf_diff_close(diff);
 		if (!t->plan)
-			return -1;
+			goto cleanup;
 		out->len++;
 		t->table = rf_xstrdup(d->items[i].sel.table);
 		rf_plan_target(t->plan, dst, (size_t)cfg->bulk_rows);
 		if (rf_plan_count(t->plan, RF_OP_DELETE))
 			t->deletes = rf_plan_take_deletes(t->plan);
 	}
-	return 0;
+	rc = 0;
+cleanup:
+	for (i = 0; i < d->len; i++)
+		rf_plan_free(plans[i]);
+	free(plans);
+	free(streamed);
+	free(rows);
+	return rc;
 }
 
 int rf_set_plan_warnings(struct rf_set_plan *sp, struct rf_db *dst, const bool *filtered,

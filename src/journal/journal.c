@@ -688,11 +688,31 @@ int rf_journal_add_create(struct rf_journal_writer *w, const char *ddl, struct r
 	return flush(w, err);
 }
 
-int rf_journal_add_load(struct rf_journal_writer *w, unsigned long long rows, struct rf_error *err)
+int rf_journal_add_load(struct rf_journal_writer *w, unsigned long long rows,
+                        const struct rf_journal_load_sum *sum, struct rf_error *err)
 {
+	size_t i;
+
 	(void)err;
-	rf_buf_printf(&w->pending, "{\"op\":\"load\",\"table\":%s,\"rows\":\"%llu\"}\n",
-	              w->cur->table, rows);
+	rf_buf_printf(&w->pending, "{\"op\":\"load\",\"table\":%s,\"rows\":\"%llu\"", w->cur->table,
+	              rows);
+	if (sum) {
+		rf_buf_printf(&w->pending,
+		              ",\"sum\":\"%llu\",\"native\":%s,\"typed\":%s,\"key\":%zu,\"cols\":[",
+		              sum->sum, sum->native ? "true" : "false",
+		              sum->typed ? "true" : "false", sum->nkey);
+		for (i = 0; i < sum->ncols; i++) {
+			json_t *name = json_string(sum->names[i]);
+			char *text = name ? json_dumps(name, JSON_ENCODE_ANY) : NULL;
+			rf_buf_printf(&w->pending, "%s[%s,\"%s\"]", i ? "," : "",
+			              text ? text : "\"\"",
+			              rf_type_class_name((enum rf_type_class)sum->classes[i]));
+			free(text);
+			json_decref(name);
+		}
+		rf_buf_addc(&w->pending, ']');
+	}
+	rf_buf_adds(&w->pending, "}\n");
 	w->nops++;
 	return 0;
 }

@@ -248,7 +248,57 @@ static bool is_load(json_t *o)
 	return op && strcmp(op, "load") == 0;
 }
 
-/* {"op":"load","table":..,"rows":"N"}: into j->loads. */
+void rf_journal_load_sum_free(struct rf_journal_load_sum *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncols; i++)
+		free(s->names[i]);
+	free(s->names);
+	free(s->classes);
+	memset(s, 0, sizeof *s);
+}
+
+/* A load op's "sum", "native", "typed", "key" and "cols" (journal.h) into
+ * *out (*has set): 0, or -1 for a malformed one (nothing kept). */
+static int load_sum(json_t *o, struct rf_journal_load_sum *out, bool *has)
+{
+	json_t *cols = json_object_get(o, "cols"), *native = json_object_get(o, "native"),
+	       *typed = json_object_get(o, "typed");
+	long long sum, key;
+	size_t i, n;
+
+	if (!json_long(json_object_get(o, "sum"), &sum) || sum < 0 ||
+	    !json_is_integer(json_object_get(o, "key")) || !json_is_boolean(native) ||
+	    !json_is_boolean(typed) || !json_is_array(cols) || json_array_size(cols) == 0)
+		return -1;
+	key = json_integer_value(json_object_get(o, "key"));
+	n = json_array_size(cols);
+	if (key < 0 || (size_t)key > n)
+		return -1;
+	out->sum = (unsigned long long)sum;
+	out->native = json_is_true(native);
+	out->typed = json_is_true(typed);
+	out->nkey = (size_t)key;
+	out->names = rf_xcalloc(n, sizeof *out->names);
+	out->classes = rf_xcalloc(n, sizeof *out->classes);
+	for (i = 0; i < n; i++) {
+		json_t *c = json_array_get(cols, i);
+		const char *name = json_string_value(json_array_get(c, 0));
+		const char *cls = json_string_value(json_array_get(c, 1));
+		int k = cls ? rf_type_class_from_name(cls) : -1;
+		if (!json_is_array(c) || json_array_size(c) != 2 || !name || !*name || k < 0) {
+			rf_journal_load_sum_free(out);
+			return -1;
+		}
+		out->names[out->ncols] = rf_xstrdup(name);
+		out->classes[out->ncols++] = k;
+	}
+	*has = true;
+	return 0;
+}
+
+/* {"op":"load","table":..,"rows":"N"[,"sum":..]}: into j->loads. */
 static int add_load(struct rf_journal *j, json_t *o, size_t lineno, struct rf_error *err)
 {
 	long long rows;
@@ -259,9 +309,14 @@ static int add_load(struct rf_journal *j, json_t *o, size_t lineno, struct rf_er
 	if (!json_long(json_object_get(o, "rows"), &rows) || rows < 0)
 		return rf_error_set(err, j->path, "line %zu: a load op without its rows", lineno);
 	j->loads = rf_xrealloc(j->loads, (j->nloads + 1) * sizeof *j->loads);
+	memset(&j->loads[j->nloads], 0, sizeof j->loads[j->nloads]);
 	j->loads[j->nloads].table = t;
 	j->loads[j->nloads].rows = (unsigned long long)rows;
 	j->nloads++;
+	if (json_object_get(o, "sum") &&
+	    load_sum(o, &j->loads[j->nloads - 1].sum, &j->loads[j->nloads - 1].has_sum) != 0)
+		return rf_error_set(err, j->path, "line %zu: a load op with a malformed sum",
+		                    lineno);
 	return 0;
 }
 
@@ -535,6 +590,8 @@ void rf_journal_free(struct rf_journal *j)
 	free(j->id);
 	free(j->created);
 	rf_strlist_free(&j->created_tables);
+	for (size_t l = 0; l < j->nloads; l++)
+		rf_journal_load_sum_free(&j->loads[l].sum);
 	free(j->loads);
 	free(j->source);
 	free(j->target);

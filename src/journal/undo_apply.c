@@ -257,10 +257,63 @@ static unsigned long long loaded_rows(const struct rf_undo *u, size_t t)
 	return n;
 }
 
+/* Whether table t's rows differ from what its load op summed (journal.h:
+ * the checksum of the rows as loaded, over the columns and classes it
+ * names): *differs; false where the journal holds no sum. 0 or -1 with
+ * err. */
+static int load_sum_differs(struct rf_undo *u, struct rf_db *db, size_t t, bool *differs,
+                            struct rf_error *err)
+{
+	const struct rf_journal_load *l = NULL;
+	const struct rf_table_info *ti = &UT(u, t)->info;
+	struct rf_segment_spec spec;
+	struct rf_segment_sum sum = {0, 0};
+	enum rf_type_class *classes;
+	size_t *cols, i, n = 0;
+	int rc = 0;
+
+	*differs = false;
+	for (i = 0; i < u->journal.nloads; i++)
+		if (u->journal.loads[i].table == t) {
+			l = &u->journal.loads[i];
+			n++;
+		}
+	if (n != 1 || !l->has_sum || !db->ops->segment_sums)
+		return 0;
+	cols = rf_xcalloc(l->sum.ncols + 1, sizeof *cols);
+	classes = rf_xcalloc(l->sum.ncols + 1, sizeof *classes);
+	for (i = 0; i < l->sum.ncols; i++) {
+		int c = rf_table_info_col(ti, l->sum.names[i]);
+		if (c < 0) { /* a column gone since the copy */
+			*differs = true;
+			goto out;
+		}
+		cols[i] = (size_t)c;
+		classes[i] = (enum rf_type_class)l->sum.classes[i];
+	}
+	memset(&spec, 0, sizeof spec);
+	spec.table = ti;
+	spec.ncols = l->sum.ncols;
+	spec.cols = cols;
+	spec.classes = classes;
+	spec.nkey = l->sum.nkey;
+	spec.key = cols;
+	spec.key_class = classes;
+	spec.native = l->sum.native;
+	spec.native_typed = l->sum.typed;
+	rc = db->ops->segment_sums(db, &spec, NULL, 0, &sum, err);
+	*differs = rc == 0 && (sum.rows != l->rows || sum.sum != l->sum.sum);
+out:
+	free(cols);
+	free(classes);
+	return rc;
+}
+
 /* The tables the copy created (its create ops, DESIGN §13), last created
  * first, once the journal's rows are deleted: one still holding another
- * number of rows than its load ops put in (none without them) refuses the
- * undo (1 with err), or with force is left alone (counted in
+ * number of rows than its load ops put in (none without them), or rows
+ * whose checksum is not its load op's, refuses the undo (1 with err), or
+ * with force is left alone (counted in
  * *kept); the others are dropped when drop, else only checked. 0, 1, or
  * -1 with err. */
 static int undo_created(struct rf_undo *u, struct rf_db *db, bool drop, bool force, size_t *kept,
@@ -276,7 +329,7 @@ static int undo_created(struct rf_undo *u, struct rf_db *db, bool drop, bool for
 		struct rf_buf q = RF_BUF_INIT;
 		struct rf_result r = {0};
 		unsigned long long want, have = 0;
-		bool other;
+		bool other, changed;
 
 		if (t < 0)
 			continue;
@@ -287,7 +340,20 @@ static int undo_created(struct rf_undo *u, struct rf_db *db, bool drop, bool for
 		if (rc == 0 && r.nrows == 1 && r.ncols == 1 && !r.cells[0].is_null)
 			have = strtoull(r.cells[0].data, NULL, 10);
 		other = have != want;
-		if (rc == 0 && other && force) {
+		changed = false;
+		if (rc == 0 && !other && want)
+			rc = load_sum_differs(u, db, (size_t)t, &changed, err);
+		if (rc == 0 && changed && force) {
+			(*kept)++;
+		} else if (rc == 0 && changed) {
+			rf_error_set(
+			    err, db->name,
+			    "%s, which the copy created, holds rows changed since the copy "
+			    "(the %llu rows it loaded, their checksum differs): undo refused, "
+			    "nothing written (--force leaves the table in place)",
+			    c->items[i], want);
+			rc = 1;
+		} else if (rc == 0 && other && force) {
 			(*kept)++;
 		} else if (rc == 0 && other && want) {
 			rf_error_set(err, db->name,

@@ -186,16 +186,38 @@ rf undo "$journal" --to "$PGB" --yes
 assert_eq "streamed: undo with a row added: refused, exit 3" 3 "$rc"
 assert_contains "streamed: ... names the table and the counts" \
 	"events, which the copy created, holds rows the copy did not write (it loaded 300000, it holds 300001)" "$(cat "$T/err")"
-pg "$PGB" "DELETE FROM events WHERE id IN (5, 300001)"
+pg "$PGB" "CREATE TABLE keep5 AS SELECT * FROM events WHERE id = 5; DELETE FROM events WHERE id IN (5, 300001)"
 rf undo "$journal" --to "$PGB" --yes
 assert_eq "streamed: undo with a row deleted: refused, exit 3" 3 "$rc"
 assert_contains "streamed: ... fewer rows" "holds fewer rows than the copy loaded (it loaded 300000, it holds 299999)" "$(cat "$T/err")"
 assert_eq "streamed: refused undo: the table stays" 299999 "$(pg "$PGB" "SELECT count(*) FROM events")"
-pg "$PGB" "INSERT INTO events SELECT 5, at, body FROM events WHERE id = 6"
+pg "$PGB" "INSERT INTO events SELECT 5, at, 'not the row the copy loaded' FROM keep5"
+rf undo "$journal" --to "$PGB" --yes
+assert_eq "streamed: undo with the count back but a row not as loaded: refused, exit 3" 3 "$rc"
+assert_contains "streamed: ... the checksum differs" \
+	"events, which the copy created, holds rows changed since the copy" "$(cat "$T/err")"
+pg "$PGB" "DELETE FROM events WHERE id = 5; INSERT INTO events SELECT * FROM keep5; DROP TABLE keep5"
 rf undo "$journal" --to "$PGB" --yes
 assert_eq "streamed: undo: exit 0" 0 "$rc"
 assert_contains "streamed: undo: the rows counted" "300000 rows restored" "$(cat "$T/out")"
 assert_eq "streamed: undo: the table dropped" "" "$(pg_tables "$PGB")"
+
+# a row changed in place (the count unchanged): the load op's checksum of
+# the rows as loaded finds it, and undo refuses to drop the table
+rf copy --all --create --from "sqlite:$BIG" --to "$PGB" --yes --undo-dir "$T/undo-big"
+assert_eq "streamed again: exit 0" 0 "$rc"
+journal=$(sed -n 's/^journal: //p' "$T/out")
+assert_eq "streamed: the load op holds the table's checksum and its columns" "yes 3" \
+	"$(jq -r 'select(.op == "load") | "\(.sum | test("^[0-9]+$") | if . then "yes" else "no" end) \(.cols | length)"' "$journal")"
+pg "$PGB" "UPDATE events SET body = 'edited after the copy' WHERE id = 42"
+rf undo "$journal" --to "$PGB" --yes
+assert_eq "streamed: undo with a row changed in place: refused, exit 3" 3 "$rc"
+assert_contains "streamed: ... names the table and why" \
+	"events, which the copy created, holds rows changed since the copy" "$(cat "$T/err")"
+assert_eq "streamed: ... the table and the edit stay" "300000 1" \
+	"$(pg "$PGB" "SELECT count(*), count(*) FILTER (WHERE body = 'edited after the copy') FROM events" | tr '|' ' ')"
+rf undo "$journal" --to "$PGB" --yes --force
+assert_eq "streamed: undo --force: the changed table left in place" "events" "$(pg_tables "$PGB")"
 
 # a value altered on its way in (a BEFORE INSERT trigger an event trigger
 # puts on the table as the copy creates it): the verification, which sums

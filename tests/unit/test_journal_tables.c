@@ -300,9 +300,17 @@ static void journal_load_op_round_trips(void **state)
 	assert_int_equal(rf_journal_create_tables(tmp, &h, 2, tables, &w, &err), 0);
 	assert_int_equal(rf_journal_add_create(w, "CREATE TABLE \"users\" (\"id\" bigint)", &err),
 	                 0);
-	assert_int_equal(rf_journal_add_load(w, 18446744073709551615ull >> 1, &err), 0);
+	assert_int_equal(rf_journal_add_load(w, 18446744073709551615ull >> 1, NULL, &err), 0);
 	rf_journal_use_table(w, 1);
 	assert_int_equal(rf_journal_add(w, RF_OP_INSERT, row, NULL, row, &err), 0);
+	{
+		char id[] = "id", nm[] = "na\"me";
+		char *names[] = {id, nm};
+		int classes[] = {RF_T_INTEGER, RF_T_TEXT};
+		struct rf_journal_load_sum sum = {(1ull << 60) - 1, false, true, 2, 1, names,
+		                                  classes};
+		assert_int_equal(rf_journal_add_load(w, 3, &sum, &err), 0);
+	}
 	assert_int_equal(rf_journal_prepare(w, "postgres:1", &err), 0);
 	assert_int_equal(rf_journal_commit(w, &err), 0);
 	path = strdup(rf_journal_writer_path(w));
@@ -310,21 +318,35 @@ static void journal_load_op_round_trips(void **state)
 	text = rf_test_slurp(path);
 	assert_non_null(strstr(
 	    text, "\n{\"op\":\"load\",\"table\":\"users\",\"rows\":\"9223372036854775807\"}\n"));
-	assert_non_null(strstr(text, "\"state\":\"committed\",\"ops\":3"));
+	assert_non_null(strstr(text,
+	                       "\n{\"op\":\"load\",\"table\":\"orders\",\"rows\":\"3\",\"sum\":"
+	                       "\"1152921504606846975\",\"native\":false,\"typed\":true,\"key\":1,"
+	                       "\"cols\":[[\"id\",\"integer\"],[\"na\\\"me\",\"text\"]]}\n"));
+	assert_non_null(strstr(text, "\"state\":\"committed\",\"ops\":4"));
 	free(text);
 
 	rf_test_journal_load(path, &j);
 	assert_true(j.seal_ok);
 	assert_int_equal(j.nops, 1);
 	assert_int_equal(j.ops[0].table, 1);
-	assert_int_equal(j.nloads, 1);
+	assert_int_equal(j.nloads, 2);
 	assert_int_equal(j.loads[0].table, 0);
 	assert_true(j.loads[0].rows == 9223372036854775807ull);
+	assert_false(j.loads[0].has_sum);
+	assert_int_equal(j.loads[1].table, 1);
+	assert_true(j.loads[1].has_sum);
+	assert_true(j.loads[1].sum.sum == (1ull << 60) - 1);
+	assert_false(j.loads[1].sum.native);
+	assert_true(j.loads[1].sum.typed);
+	assert_int_equal(j.loads[1].sum.nkey, 1);
+	assert_int_equal(j.loads[1].sum.ncols, 2);
+	assert_string_equal(j.loads[1].sum.names[1], "na\"me");
+	assert_int_equal(j.loads[1].sum.classes[1], RF_T_TEXT);
 	assert_int_equal(j.created_tables.len, 1);
 	rf_journal_free(&j);
 	assert_int_equal(rf_journal_load(path, true, &j, &err), 0);
 	assert_int_equal(j.nops, 1);
-	assert_int_equal(j.nloads, 1);
+	assert_int_equal(j.nloads, 2);
 	rf_journal_free(&j);
 
 	{
@@ -336,15 +358,21 @@ static void journal_load_op_round_trips(void **state)
 		    "{\"op\":\"load\",\"table\":\"t\"}\n",
 		    "{\"op\":\"load\",\"table\":\"t\",\"rows\":\"-1\"}\n",
 		    "{\"op\":\"load\",\"table\":\"t\",\"rows\":12}\n",
-		    "{\"op\":\"load\",\"table\":\"u\",\"rows\":\"1\"}\n"};
-		for (i = 0; i < 4; i++) {
+		    "{\"op\":\"load\",\"table\":\"u\",\"rows\":\"1\"}\n",
+		    "{\"op\":\"load\",\"table\":\"t\",\"rows\":\"1\",\"sum\":\"5\",\"native\":true,"
+		    "\"typed\":false,\"key\":1,\"cols\":[[\"id\",\"nosuchclass\"]]}\n",
+		    "{\"op\":\"load\",\"table\":\"t\",\"rows\":\"1\",\"sum\":\"5\",\"native\":true,"
+		    "\"typed\":false,\"key\":2,\"cols\":[[\"id\",\"integer\"]]}\n"};
+		for (i = 0; i < 6; i++) {
 			char *t = rf_xasprintf("%s%s", head, bad[i]);
 			rf_test_spit(path, t);
 			free(t);
 			rf_error_clear(&err);
 			assert_int_equal(rf_journal_load(path, false, &j, &err), -1);
-			assert_non_null(
-			    strstr(err.msg, i < 3 ? "load op without its rows" : "does not list"));
+			assert_non_null(strstr(err.msg, i < 3 ? "load op without its rows"
+			                                : i == 3
+			                                    ? "does not list"
+			                                    : "a load op with a malformed sum"));
 		}
 	}
 	free(path);
