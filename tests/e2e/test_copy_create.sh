@@ -284,6 +284,25 @@ for i in $(seq 1 100); do
 done
 assert_eq "streamed, killed: no table left" "" "$(pg_tables "$PGB")"
 
+# ---- one source snapshot: streamed all or none ------------------------------
+# a copy where one table already exists (planned from the planning
+# snapshot's diff) and the others are created: none is streamed (they
+# would be read in a later snapshot), all are planned and verified
+fresh_pg rf_create_mix
+PGM=${RF_TEST_PG_DEV_URL/\/rf_dev\?//rf_create_mix?}
+rf copy --all --create --tables settings --from "sqlite:$SRC" --to "$PGM" --yes --undo-dir "$T/undo-mix"
+assert_eq "mixed: settings alone: streamed (a load op)" "0 1" \
+	"$rc $(grep -c '"op":"load"' "$(sed -n 's/^journal: //p' "$T/out")")"
+rf copy --all --create --from "sqlite:$SRC" --to "$PGM" --yes --undo-dir "$T/undo-mix"
+assert_eq "mixed: the rest created: exit 0" 0 "$rc"
+journal=$(sed -n 's/^journal: //p' "$T/out")
+assert_eq "mixed: one table exists: none streamed, every row planned (no load op, a row image each)" \
+	"0 $(($(sq "$SRC" "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM categories) +
+		(SELECT count(*) FROM products) + (SELECT count(*) FROM orders) + (SELECT count(*) FROM order_items) +
+		(SELECT count(*) FROM audit)")))" \
+	"$(grep -c '"op":"load"' "$journal") $(grep -c '"op":"insert"' "$journal")"
+assert_eq "mixed: the same rows" "$(counts "sqlite:$SRC")" "$(counts "$PGM")"
+
 # ---- killed midway: no table, no row --------------------------------------
 # settings exists already (the rest is created), held in SHARE mode by
 # another session: the copy has created the other tables and loaded two
