@@ -159,7 +159,7 @@ assert_contains "... the foreign key after the rows" \
 	'ALTER TABLE "notes" ADD CONSTRAINT "notes_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "customers" ("id");' \
 	"$(cat "$T/pg_set.sql")"
 assert_contains "... the identity's move" \
-	"-- notes.id: the sequence of the table created above is moved past the largest key loaded once the rows are in" \
+	"-- notes.id: the sequence of the table created above is moved past the largest key loaded (7) once the rows are in, RESTART WITH 8" \
 	"$(cat "$T/pg_set.sql")"
 assert_contains "the CLI's dry run: the created table's identity move, not an error" \
 	"-- notes.id: the sequence of the table created above is moved" "$(cat "$T/pg_cli.sql")"
