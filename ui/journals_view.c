@@ -76,7 +76,8 @@ static void journals_draw(struct view *v, int top, int height)
 		struct rf_buf tables = RF_BUF_INIT;
 		rf_journal_tables_text(j, ",", &tables);
 		snprintf(line, sizeof line, "  %-20.20s  %-9s  %5zu  %-12.12s  %-24.24s  %s",
-		         j->created ? j->created : "?", state_text(j), j->nops, target,
+		         j->created ? j->created : "?", state_text(j),
+		         j->nops + (size_t)rf_journal_loaded_rows(j, SIZE_MAX), target,
 		         tables.len ? tables.data : (j->note ? j->note : "?"), file);
 		rf_buf_free(&tables);
 		draw_line(top + 1 + i, 0, COLS, line, a);
@@ -209,7 +210,7 @@ static void detail_build(struct detail_view *d)
 	text_lines_addf(&d->lines, COLOR_NORMAL, "source    %s", j.source ? j.source : "?");
 	text_lines_addf(&d->lines, COLOR_NORMAL, "target    %s", j.target ? j.target : "?");
 	for (i = 0; i < j.ntables; i++) {
-		size_t k, n = 0;
+		size_t k, n = (size_t)rf_journal_loaded_rows(&j, i);
 		for (k = 0; k < j.nops; k++)
 			n += j.ops[k].table == i;
 		text_lines_addf(&d->lines, COLOR_NORMAL, "%s %s (%zu row%s)",
@@ -226,8 +227,14 @@ static void detail_build(struct detail_view *d)
 	                !j.sealed   ? "none (not committed)"
 	                : j.seal_ok ? "intact (sha256 matches)"
 	                            : (j.seal_problem ? j.seal_problem : "broken"));
-	text_lines_addf(&d->lines, COLOR_NORMAL, "ops       %zu", j.nops);
+	text_lines_addf(&d->lines, COLOR_NORMAL, "ops       %zu",
+	                j.nops + (size_t)rf_journal_loaded_rows(&j, SIZE_MAX));
 	text_lines_add(&d->lines, COLOR_NORMAL, "", 0);
+	for (i = 0; i < j.nloads; i++) /* copy --all --create: streamed, no row images */
+		text_lines_addf(
+		    &d->lines, COLOR_ROW_ADDED,
+		    "load    %s: %llu rows as read (dropped with the table on rollback)",
+		    j.tables[j.loads[i].table].table, j.loads[i].rows);
 	for (i = 0; i < j.nops && i < DETAIL_MAX_OPS && j.ops; i++) {
 		const struct rf_journal_op *op = &j.ops[i];
 		rf_buf_reset(&b);

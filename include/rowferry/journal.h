@@ -327,6 +327,10 @@ struct rf_journal {
  * (nothing to free). A seal that does not match is not an error here:
  * j->seal_ok says so and undo refuses. */
 int rf_journal_load(const char *path, bool summary, struct rf_journal *j, struct rf_error *err);
+/* The rows j's load ops put into its table t (t SIZE_MAX: every table's):
+ * rows with no op line of their own (copy --all --create's streamed
+ * tables). */
+unsigned long long rf_journal_loaded_rows(const struct rf_journal *j, size_t t);
 void rf_journal_free(struct rf_journal *j);
 
 /* Index of column name in the image columns of table t, or -1. */

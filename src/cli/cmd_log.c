@@ -30,17 +30,6 @@ static const char log_usage[] =
     "  --undo-dir DIR         the undo directory (default: [safety] undo_dir)\n"
     "  --config FILE          config file\n";
 
-/* The rows load ops put into table t (copy --all --create's streamed
- * tables; t SIZE_MAX: every table's): rows with no line of their own. */
-static size_t loaded_rows(const struct rf_journal *j, size_t t)
-{
-	size_t i, n = 0;
-	for (i = 0; i < j->nloads; i++)
-		if (t == SIZE_MAX || j->loads[i].table == t)
-			n += (size_t)j->loads[i].rows;
-	return n;
-}
-
 /* The connection name of a journal's "prod (postgres://...)". */
 static void target_name(const char *target, char *out, size_t outlen)
 {
@@ -90,7 +79,7 @@ static int list_journals(const char *dir)
 		cli_warn_exposed_journal("log", j->path);
 		rf_journal_tables_text(j, ",", &tables);
 		printf("%-20s  %-10s  %7zu  %-12s  %-28s  %s\n", j->created ? j->created : "?",
-		       state_text(j), j->nops + loaded_rows(j, SIZE_MAX), name,
+		       state_text(j), j->nops + (size_t)rf_journal_loaded_rows(j, SIZE_MAX), name,
 		       tables.len ? tables.data : "?", base ? base + 1 : j->path);
 		rf_buf_free(&tables);
 		if (!j->id && j->note)
@@ -137,7 +126,7 @@ static void print_tables(const struct rf_journal *j)
 		return;
 	}
 	for (t = 0; t < j->ntables; t++) {
-		for (i = 0, n = loaded_rows(j, t); i < j->nops; i++)
+		for (i = 0, n = (size_t)rf_journal_loaded_rows(j, t); i < j->nops; i++)
 			n += j->ops[i].table == t;
 		printf("%s %s (%zu row%s)\n", t ? "        " : "tables: ", j->tables[t].table, n,
 		       n == 1 ? "" : "s");

@@ -248,6 +248,17 @@ static bool is_load(json_t *o)
 	return op && strcmp(op, "load") == 0;
 }
 
+unsigned long long rf_journal_loaded_rows(const struct rf_journal *j, size_t t)
+{
+	unsigned long long n = 0;
+	size_t i;
+
+	for (i = 0; i < j->nloads; i++)
+		if (t == SIZE_MAX || j->loads[i].table == t)
+			n += j->loads[i].rows;
+	return n;
+}
+
 void rf_journal_load_sum_free(struct rf_journal_load_sum *s)
 {
 	size_t i;

@@ -245,18 +245,6 @@ static int run(struct rf_db *db, const struct rf_stmts *stmts, const struct rf_u
 	return cancelled(o, *done, total) ? 1 : 0;
 }
 
-/* The rows the journal's load ops put into its table t, which stay in it
- * when the rows the journal inserted one by one are deleted. */
-static unsigned long long loaded_rows(const struct rf_undo *u, size_t t)
-{
-	unsigned long long n = 0;
-	size_t i;
-	for (i = 0; i < u->journal.nloads; i++)
-		if (u->journal.loads[i].table == t)
-			n += u->journal.loads[i].rows;
-	return n;
-}
-
 /* Whether table t's rows differ from what its load op summed (journal.h:
  * the checksum of the rows as loaded, over the columns and classes it
  * names): *differs; false where the journal holds no sum. 0 or -1 with
@@ -333,7 +321,7 @@ static int undo_created(struct rf_undo *u, struct rf_db *db, bool drop, bool for
 
 		if (t < 0)
 			continue;
-		want = loaded_rows(u, (size_t)t);
+		want = rf_journal_loaded_rows(&u->journal, (size_t)t);
 		rf_buf_adds(&q, "SELECT count(*) FROM ");
 		rf_db_quote_table(db, &UT(u, t)->info, &q);
 		rc = db->ops->exec(db, q.data, 0, NULL, &r, err) != 0 ? -1 : 0;
