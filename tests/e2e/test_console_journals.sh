@@ -119,4 +119,18 @@ assert_not_contains "Esc goes back to the SQL, not away" "Journals in" "$(line l
 assert_contains "... which still scrolls" "Every row is as the copy left it" "$(screen long_again)"
 assert_eq "nothing rolled back" 312 "$(sq "$PROD" "SELECT count(*) FROM siteflow_orders WHERE job_number = '0000065'")"
 
+echo "# a copy --all --create journal whose tables were loaded as read (load ops, no row images)"
+rm -f "$T"/demo/undo/*.jsonl
+cp "$(dirname "$0")/../fuzz/corpus/journal/load_v2.jsonl" "$T/demo/undo/20261207T160000Z-load.jsonl"
+console --config "$CFG" <<EOF
+:key u
+:dump $T/load_list
+:enter
+:dump $T/load_details
+:key q q q
+EOF
+assert_contains "loaded rows counted in OPS (50000 + 1 row op)" "50001" "$(line load_list 4)"
+assert_contains "details: each table's rows, the loaded ones too" "users (50000 rows)" "$(screen load_details)"
+assert_contains "details: the load listed" "load    users: 50000 rows as read" "$(screen load_details)"
+
 finish
