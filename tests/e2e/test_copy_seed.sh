@@ -3,65 +3,78 @@
 # target: job 0000065's siteflow_orders rows exist only in dev; copy them to
 # prod leaving the GUID out, so prod generates its own; the re-diff is
 # empty; the dry run's SQL does what the copy does; undo puts prod back
-# exactly as it was; a second undo is refused.
+# exactly as it was; a second undo is refused. Then the same on PostgreSQL
+# and MariaDB as a bulk load (bulk_rows = 1): the rows are read back for
+# their GUIDs only, the other columns journaled from the values sent.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/copy_lib.sh"
 
 fresh_dbs seed
 
-copy_excluding_guid_lets_target_generate_keys() {
-	local e=$1 dev prod cfg before after_copy j guids
+copy_excluding_guid_lets_target_generate_keys() { # ENGINE [bulk]
+	local e=$1 tag=$1${2:+-$2} dev prod cfg before after_copy j guids u
 	dev=$(url_of "$e" dev)
 	prod=$(url_of "$e" prod)
-	cfg=$T/$e.ini
-	write_config "$cfg" "$dev" "$prod" "$T/undo-$e"
+	cfg=$T/$tag.ini
+	write_config "$cfg" "$dev" "$prod" "$T/undo-$tag"
+	if [ "${2:-}" = bulk ]; then
+		echo "bulk_rows = 1" >>"$cfg" # the last section is [safety]
+		for u in "$dev" "$prod"; do
+			sql_run "$e" "$u" <<<"DROP TABLE siteflow_orders; DROP TABLE jobs;"
+		done
+	fi
 	setup_seed "$e"
 	before=$(dump "$e" "$prod")
 
 	rf --config "$cfg" copy "${SEED_ARGS[@]}" --dry-run
-	assert_eq "$e: dry run exits 0" 0 "$rc"
-	assert_contains "$e: dry run plans 12 inserts" "12 to insert, 0 to update, 0 to delete" "$(cat "$T/out")"
-	cp "$T/out" "$T/dry-$e.sql"
-	assert_eq "$e: dry run writes nothing" "$before" "$(dump "$e" "$prod")"
-	assert_eq "$e: dry run writes no journal" "" "$(ls "$T/undo-$e" 2>/dev/null || true)"
+	assert_eq "$tag: dry run exits 0" 0 "$rc"
+	assert_contains "$tag: dry run plans 12 inserts" "12 to insert, 0 to update, 0 to delete" "$(cat "$T/out")"
+	cp "$T/out" "$T/dry-$tag.sql"
+	assert_eq "$tag: dry run writes nothing" "$before" "$(dump "$e" "$prod")"
+	assert_eq "$tag: dry run writes no journal" "" "$(ls "$T/undo-$tag" 2>/dev/null || true)"
 
 	rf --config "$cfg" copy "${SEED_ARGS[@]}" --yes
-	assert_eq "$e: copy exits 0" 0 "$rc"
+	assert_eq "$tag: copy exits 0" 0 "$rc"
 	j=$(journal_of)
-	assert_contains "$e: last line names the journal" "$T/undo-$e/" "$j"
-	assert_eq "$e: journal is private (0600)" 600 "$(stat -c %a "$j" 2>/dev/null)"
-	assert_eq "$e: undo dir is private (0700)" 700 "$(stat -c %a "$T/undo-$e")"
-	assert_eq "$e: prod gains 12 rows" 12 \
+	assert_contains "$tag: last line names the journal" "$T/undo-$tag/" "$j"
+	assert_eq "$tag: journal is private (0600)" 600 "$(stat -c %a "$j" 2>/dev/null)"
+	assert_eq "$tag: undo dir is private (0700)" 700 "$(stat -c %a "$T/undo-$tag")"
+	assert_eq "$tag: prod gains 12 rows" 12 \
 		"$(sql_query "$e" "$prod" "SELECT count(*) FROM siteflow_orders WHERE job_number = '0000065'")"
 	guids=$(sql_query "$e" "$prod" "SELECT guid FROM siteflow_orders WHERE job_number = '0000065' ORDER BY guid")
-	assert_eq "$e: 12 distinct GUIDs" 12 "$(sort -u <<<"$guids" | grep -c .)"
-	assert_eq "$e: none of them dev's (prod generated them)" 0 "$(grep -c '^00000000-' <<<"$guids" || true)"
-	assert_eq "$e: journal records prod's GUIDs" "$guids" \
+	assert_eq "$tag: 12 distinct GUIDs" 12 "$(sort -u <<<"$guids" | grep -c .)"
+	assert_eq "$tag: none of them dev's (prod generated them)" 0 "$(grep -c '^00000000-' <<<"$guids" || true)"
+	assert_eq "$tag: journal records prod's GUIDs" "$guids" \
 		"$(jq -r 'select(.op=="insert") | .key.guid' "$j" | sort)"
-	assert_eq "$e: journal committed with 12 ops" '"committed" 12' \
+	assert_eq "$tag: journal committed with 12 ops" '"committed" 12' \
 		"$(tail -n 1 "$j" | jq -r '"\"\(.state)\" \(.ops)"')"
 
 	rf --config "$cfg" diff siteflow_orders --key job_number,order_ref --exclude guid --where "job_number = '0000065'"
-	assert_eq "$e: re-diff shows no differences" 0 "$rc"
+	assert_eq "$tag: re-diff shows no differences" 0 "$rc"
 	after_copy=$(dump "$e" "$prod" "job_number, order_ref, sku, qty, status, price, payload, created_at, updated_at")
 
 	rf --config "$cfg" undo "$j" --yes
-	assert_eq "$e: undo exits 0" 0 "$rc"
-	assert_eq "$e: undo restores prod exactly" "$before" "$(dump "$e" "$prod")"
-	assert_eq "$e: journal says undone" undone "$(tail -n 1 "$j" | jq -r .state)"
+	assert_eq "$tag: undo exits 0" 0 "$rc"
+	assert_eq "$tag: undo restores prod exactly" "$before" "$(dump "$e" "$prod")"
+	assert_eq "$tag: journal says undone" undone "$(tail -n 1 "$j" | jq -r .state)"
 	rf --config "$cfg" undo "$j" --yes
-	assert_eq "$e: a second undo is refused" 3 "$rc"
-	assert_contains "$e: ... saying it was undone" "already undone" "$(cat "$T/err")"
-	assert_eq "$e: ... and changes nothing" "$before" "$(dump "$e" "$prod")"
+	assert_eq "$tag: a second undo is refused" 3 "$rc"
+	assert_contains "$tag: ... saying it was undone" "already undone" "$(cat "$T/err")"
+	assert_eq "$tag: ... and changes nothing" "$before" "$(dump "$e" "$prod")"
 
 	# the preview's SQL, run by the engine's own client, does what copy did
-	sql_run "$e" "$prod" <"$T/dry-$e.sql"
-	assert_eq "$e: dry-run SQL gives the same target state" "$after_copy" \
+	# (a bulk preview's LOAD DATA names a file the client has not got)
+	[ -z "${2:-}" ] || return 0
+	sql_run "$e" "$prod" <"$T/dry-$tag.sql"
+	assert_eq "$tag: dry-run SQL gives the same target state" "$after_copy" \
 		"$(dump "$e" "$prod" "job_number, order_ref, sku, qty, status, price, payload, created_at, updated_at")"
 }
 
 for e in pg my sq; do
 	copy_excluding_guid_lets_target_generate_keys "$e"
+done
+for e in pg my; do
+	copy_excluding_guid_lets_target_generate_keys "$e" bulk
 done
 
 # the log lists the journals
