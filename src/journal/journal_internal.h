@@ -21,6 +21,13 @@ int rf_journal_write_all(int fd, const char *data, size_t len, const char *path,
 int rf_journal_dump_line(json_t *obj, struct rf_buf *out);
 /* fsync of a directory, so a new file's entry survives a crash. */
 int rf_journal_fsync_dir(const char *dir);
+/* A decimal integer in a JSON string, as sequence and load lines hold
+ * them (journal_load.c). */
+bool rf_journal_json_long(json_t *v, long long *out);
+struct rf_journal_load_sum;
+/* A load op's "sum", "native", "typed", "key" and "cols" (journal.h) into
+ * *out (*has set): 0, or -1 for a malformed one (nothing kept). */
+int rf_journal_parse_load_sum(json_t *o, struct rf_journal_load_sum *out, bool *has);
 
 /* A journal's lines, read a piece at a time (journal_line.c): a string
  * longer than JOURNAL_LONG_STRING is not kept in `line` but unescaped into

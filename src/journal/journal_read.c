@@ -123,18 +123,6 @@ static int op_table(struct rf_journal *j, json_t *o, size_t lineno, size_t *t, s
 	return 0;
 }
 
-/* A decimal integer in a JSON string, as sequence lines hold them. */
-static bool json_long(json_t *v, long long *out)
-{
-	const char *s = json_string_value(v);
-	char *end;
-	if (!s || !*s)
-		return false;
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	return errno == 0 && *end == '\0';
-}
-
 /* {"op":"sequence","table":..,"column":..,"before":"41","after":"1041"} */
 static int parse_sequence(struct rf_journal *j, json_t *o, size_t lineno, struct rf_error *err)
 {
@@ -145,8 +133,8 @@ static int parse_sequence(struct rf_journal *j, json_t *o, size_t lineno, struct
 
 	if (op_table(j, o, lineno, &ti, err) != 0)
 		return -1;
-	if (!col || !*col || !json_long(json_object_get(o, "before"), &before) ||
-	    !json_long(json_object_get(o, "after"), &after))
+	if (!col || !*col || !rf_journal_json_long(json_object_get(o, "before"), &before) ||
+	    !rf_journal_json_long(json_object_get(o, "after"), &after))
 		return rf_error_set(
 		    err, j->path, "line %zu: sequence without its column, before or after", lineno);
 	j->seqs = rf_xrealloc(j->seqs, (j->nseqs + 1) * sizeof *j->seqs);
@@ -248,67 +236,6 @@ static bool is_load(json_t *o)
 	return op && strcmp(op, "load") == 0;
 }
 
-unsigned long long rf_journal_loaded_rows(const struct rf_journal *j, size_t t)
-{
-	unsigned long long n = 0;
-	size_t i;
-
-	for (i = 0; i < j->nloads; i++)
-		if (t == SIZE_MAX || j->loads[i].table == t)
-			n += j->loads[i].rows;
-	return n;
-}
-
-void rf_journal_load_sum_free(struct rf_journal_load_sum *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->ncols; i++)
-		free(s->names[i]);
-	free(s->names);
-	free(s->classes);
-	memset(s, 0, sizeof *s);
-}
-
-/* A load op's "sum", "native", "typed", "key" and "cols" (journal.h) into
- * *out (*has set): 0, or -1 for a malformed one (nothing kept). */
-static int load_sum(json_t *o, struct rf_journal_load_sum *out, bool *has)
-{
-	json_t *cols = json_object_get(o, "cols"), *native = json_object_get(o, "native"),
-	       *typed = json_object_get(o, "typed");
-	long long sum, key;
-	size_t i, n;
-
-	if (!json_long(json_object_get(o, "sum"), &sum) || sum < 0 ||
-	    !json_is_integer(json_object_get(o, "key")) || !json_is_boolean(native) ||
-	    !json_is_boolean(typed) || !json_is_array(cols) || json_array_size(cols) == 0)
-		return -1;
-	key = json_integer_value(json_object_get(o, "key"));
-	n = json_array_size(cols);
-	if (key < 0 || (size_t)key > n)
-		return -1;
-	out->sum = (unsigned long long)sum;
-	out->native = json_is_true(native);
-	out->typed = json_is_true(typed);
-	out->nkey = (size_t)key;
-	out->names = rf_xcalloc(n, sizeof *out->names);
-	out->classes = rf_xcalloc(n, sizeof *out->classes);
-	for (i = 0; i < n; i++) {
-		json_t *c = json_array_get(cols, i);
-		const char *name = json_string_value(json_array_get(c, 0));
-		const char *cls = json_string_value(json_array_get(c, 1));
-		int k = cls ? rf_type_class_from_name(cls) : -1;
-		if (!json_is_array(c) || json_array_size(c) != 2 || !name || !*name || k < 0) {
-			rf_journal_load_sum_free(out);
-			return -1;
-		}
-		out->names[out->ncols] = rf_xstrdup(name);
-		out->classes[out->ncols++] = k;
-	}
-	*has = true;
-	return 0;
-}
-
 /* {"op":"load","table":..,"rows":"N"[,"sum":..]}: into j->loads. */
 static int add_load(struct rf_journal *j, json_t *o, size_t lineno, struct rf_error *err)
 {
@@ -317,7 +244,7 @@ static int add_load(struct rf_journal *j, json_t *o, size_t lineno, struct rf_er
 
 	if (op_table(j, o, lineno, &t, err) != 0)
 		return -1;
-	if (!json_long(json_object_get(o, "rows"), &rows) || rows < 0)
+	if (!rf_journal_json_long(json_object_get(o, "rows"), &rows) || rows < 0)
 		return rf_error_set(err, j->path, "line %zu: a load op without its rows", lineno);
 	j->loads = rf_xrealloc(j->loads, (j->nloads + 1) * sizeof *j->loads);
 	memset(&j->loads[j->nloads], 0, sizeof j->loads[j->nloads]);
@@ -325,7 +252,8 @@ static int add_load(struct rf_journal *j, json_t *o, size_t lineno, struct rf_er
 	j->loads[j->nloads].rows = (unsigned long long)rows;
 	j->nloads++;
 	if (json_object_get(o, "sum") &&
-	    load_sum(o, &j->loads[j->nloads - 1].sum, &j->loads[j->nloads - 1].has_sum) != 0)
+	    rf_journal_parse_load_sum(o, &j->loads[j->nloads - 1].sum,
+	                              &j->loads[j->nloads - 1].has_sum) != 0)
 		return rf_error_set(err, j->path, "line %zu: a load op with a malformed sum",
 		                    lineno);
 	return 0;
