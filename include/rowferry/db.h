@@ -622,6 +622,10 @@ int rf_sql_check_fragment(const char *sql, enum rf_sql_dialect d, const char *wh
 /* Appends t's name as SQL on db: schema.name, each quoted by db's
  * quote_ident (the name alone where t has no schema). */
 void rf_db_quote_table(struct rf_db *db, const struct rf_table_info *t, struct rf_buf *out);
+/* count(*) of table t on db, in db's current transaction (if any): 0, or
+ * -1 with err. */
+int rf_db_count_rows(struct rf_db *db, const struct rf_table_info *t, unsigned long long *out,
+                     struct rf_error *err);
 /* rf_sql_check_fragment for a --where on db, in db's current dialect. */
 int rf_db_check_where(struct rf_db *db, const char *where, struct rf_error *err);
 /* True for a name made only of ASCII letters, digits and '_' (not

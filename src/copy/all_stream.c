@@ -32,30 +32,6 @@ static bool shape_plain(const struct rf_diff_shape *sh)
 	return true;
 }
 
-/* count(*) of the source table, in the caller's snapshot. */
-static int count_rows(struct rf_db *db, const struct rf_table_info *t, unsigned long long *out,
-                      struct rf_error *err)
-{
-	struct rf_buf q = RF_BUF_INIT;
-	struct rf_result r = {0};
-	int rc = -1;
-
-	rf_buf_adds(&q, "SELECT count(*) FROM ");
-	rf_db_quote_table(db, t, &q);
-	if (db->ops->exec(db, q.data, 0, NULL, &r, err) != 0)
-		goto out;
-	if (r.nrows != 1 || r.ncols != 1 || r.cells[0].is_null) {
-		rf_error_set(err, t->display, "count(*) gave no row");
-		goto out;
-	}
-	*out = strtoull(r.cells[0].data, NULL, 10);
-	rc = 0;
-out:
-	rf_result_free(&r);
-	rf_buf_free(&q);
-	return rc;
-}
-
 int rf_all_stream_plan(struct rf_db *src, struct rf_db *dst, const struct rf_selection *sel,
                        unsigned ops_mask, struct rf_plan **plan, unsigned long long *rows,
                        struct rf_error *err)
@@ -89,7 +65,7 @@ int rf_all_stream_plan(struct rf_db *src, struct rf_db *dst, const struct rf_sel
 		rf_plan_free(p);
 		return 0;
 	}
-	if (count_rows(src, &p->shape->src_table, rows, err) != 0)
+	if (rf_db_count_rows(src, &p->shape->src_table, rows, err) != 0)
 		goto out;
 	*plan = p;
 	p = NULL;

@@ -137,30 +137,6 @@ static char *sum_refusal(const struct rf_plan *p, struct rf_db *src, struct rf_d
 	return NULL;
 }
 
-/* count(*) of table t on db. */
-static int count_rows(struct rf_db *db, const struct rf_table_info *t, unsigned long long *out,
-                      struct rf_error *err)
-{
-	struct rf_buf q = RF_BUF_INIT;
-	struct rf_result r = {0};
-	int rc = -1;
-
-	rf_buf_adds(&q, "SELECT count(*) FROM ");
-	rf_db_quote_table(db, t, &q);
-	if (db->ops->exec(db, q.data, 0, NULL, &r, err) != 0)
-		goto out;
-	if (r.nrows != 1 || r.ncols != 1 || r.cells[0].is_null) {
-		rf_error_set(err, t->display, "count(*) gave no row");
-		goto out;
-	}
-	*out = strtoull(r.cells[0].data, NULL, 10);
-	rc = 0;
-out:
-	rf_result_free(&r);
-	rf_buf_free(&q);
-	return rc;
-}
-
 /* The columns a table's checksum covers on each side: the key, then the
  * other copied columns, of the shape's classes. */
 struct sum_cols {
@@ -324,9 +300,10 @@ static int verify_table(struct rf_all_check *c, size_t i, struct rf_error *err)
 	if (v->why) {
 		if (v->streamed) /* the rows read, in the snapshot counted */
 			v->src_rows = v->read_rows;
-		else if (count_rows(c->src, &t->plan->shape->src_table, &v->src_rows, err) != 0)
+		else if (rf_db_count_rows(c->src, &t->plan->shape->src_table, &v->src_rows, err) !=
+		         0)
 			return -1;
-		if (count_rows(c->dst, &t->plan->shape->dst_table, &v->dst_rows, err) != 0)
+		if (rf_db_count_rows(c->dst, &t->plan->shape->dst_table, &v->dst_rows, err) != 0)
 			return -1;
 		/* rows only in the target and kept are on top of the source's */
 		v->ok = v->dst_rows ==

@@ -452,6 +452,29 @@ void rf_db_quote_table(struct rf_db *db, const struct rf_table_info *t, struct r
 	db->ops->quote_ident(db, t->name, out);
 }
 
+int rf_db_count_rows(struct rf_db *db, const struct rf_table_info *t, unsigned long long *out,
+                     struct rf_error *err)
+{
+	struct rf_buf q = RF_BUF_INIT;
+	struct rf_result r = {0};
+	int rc = -1;
+
+	rf_buf_adds(&q, "SELECT count(*) FROM ");
+	rf_db_quote_table(db, t, &q);
+	if (db->ops->exec(db, q.data, 0, NULL, &r, err) != 0)
+		goto out;
+	if (r.nrows != 1 || r.ncols != 1 || r.cells[0].is_null) {
+		rf_error_set(err, t->display, "count(*) gave no row");
+		goto out;
+	}
+	*out = strtoull(r.cells[0].data, NULL, 10);
+	rc = 0;
+out:
+	rf_result_free(&r);
+	rf_buf_free(&q);
+	return rc;
+}
+
 void rf_db_ref_select(struct rf_db *db, const struct rf_stream_ref *ref,
                       const struct rf_table_info *t, const char *col, const char *cast,
                       struct rf_buf *out)
