@@ -71,6 +71,9 @@ struct rf_set_plan {
 void rf_set_plan_free(struct rf_set_plan *sp);
 /* Operations of every plan. */
 size_t rf_set_plan_nops(const struct rf_set_plan *sp);
+/* The index of the table one of whose plans (its inserts and updates,
+ * its deletes or its cycle-breaking updates) is step, or sp->len. */
+size_t rf_set_plan_item_of(const struct rf_set_plan *sp, const struct rf_plan *step);
 /* Operations of kind k in every plan (a streamed table's rows count as
  * inserts). */
 size_t rf_set_plan_count(const struct rf_set_plan *sp, enum rf_op_kind k);

@@ -110,4 +110,14 @@ int rf_value_cmp_key(enum rf_type_class c, const struct rf_cell *a, const struct
 void rf_value_explain(enum rf_type_class c, const struct rf_cell *a, const struct rf_cell *b,
                       const struct rf_col_opts *opts, struct rf_buf *out);
 
+/* The row hash of the checksums computed outside SQL (DESIGN §14: SQLite's
+ * registered aggregate, copy --all's sum of the rows it reads), the one
+ * PostgreSQL and MariaDB compute in SQL: md5 of each value as
+ * "<length>:<canonical>" ("-" for NULL), in order, its first 60 bits (15
+ * hex digits). rf_row_hash_add appends canonical value c to the row's
+ * text in row; rf_row_hash_sum adds the row's hash to *sum, modulo 2^60,
+ * and empties row. */
+void rf_row_hash_add(struct rf_buf *row, const struct rf_cell *c);
+void rf_row_hash_sum(struct rf_buf *row, unsigned long long *sum);
+
 #endif

@@ -1,8 +1,6 @@
 /* all_stream.c - copy --all --create: the tables it creates loaded as
  * their source rows are read (all_stream.h, DESIGN §13). */
-#include <openssl/evp.h>
 #include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,9 +73,6 @@ out:
 	return rc;
 }
 
-/* The row sums of db.h's segment_sums, modulo 2^60. */
-#define SUM_MASK ((1ULL << 60) - 1)
-
 /* One table's rows on their way: read, canonicalized, rendered, and
  * summed as the verification sums a table (all_copy.h): the row hash of
  * the copied columns, key first, over their canonical forms. */
@@ -92,7 +87,7 @@ struct feed {
 	size_t total; /* rows expected (the planning count), for progress */
 	bool cancelled;
 	size_t nsum, *sum_cols; /* the shape columns summed, in order; 0: none */
-	uint64_t sum;
+	unsigned long long sum;
 	struct rf_buf row; /* one row's hash input */
 };
 
@@ -121,29 +116,14 @@ static void sum_setup(struct feed *f, const struct rf_db *src, const struct rf_d
 			f->sum_cols[f->nsum++] = i;
 }
 
-/* Adds the row in f->cells to f->sum: md5 of each value as
- * "<length>:<canonical>" ("-" for NULL), its first 15 hex digits. */
+/* Adds the row in f->cells to f->sum (value.h, rf_row_hash_sum). */
 static void sum_row(struct feed *f)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	uint64_t h = 0;
 	size_t i;
 
-	rf_buf_reset_small(&f->row);
-	for (i = 0; i < f->nsum; i++) {
-		const struct rf_cell *c = &f->cells[f->sum_cols[i]];
-		if (c->is_null) {
-			rf_buf_addc(&f->row, '-');
-			continue;
-		}
-		rf_buf_printf(&f->row, "%zu:", c->len);
-		rf_buf_add(&f->row, c->data ? c->data : "", c->len);
-	}
-	EVP_Digest(f->row.data ? f->row.data : "", f->row.len, md, &mdlen, EVP_md5(), NULL);
-	for (i = 0; i < 8; i++)
-		h = (h << 8) | md[i];
-	f->sum = (f->sum + (h >> 4)) & SUM_MASK;
+	for (i = 0; i < f->nsum; i++)
+		rf_row_hash_add(&f->row, &f->cells[f->sum_cols[i]]);
+	rf_row_hash_sum(&f->row, &f->sum);
 }
 
 /* Reads, canonicalizes, sums and renders rows into out (reset here) until
@@ -326,16 +306,6 @@ static int load_rows(struct feed *f, const char *sql, long long *loaded, struct 
 	return rc;
 }
 
-/* The index of the table whose plan is step, or c->len. */
-static size_t item_of(const struct rf_all_check *c, const struct rf_plan *step)
-{
-	size_t i;
-	for (i = 0; i < c->len; i++)
-		if (c->sp->items[i].plan == step)
-			break;
-	return i;
-}
-
 /* The source's read transaction every streamed table is read in, begun by
  * the first load and ended by the verification (or rf_all_check_free). */
 static int source_snapshot(struct rf_all_check *c, struct rf_error *err)
@@ -355,7 +325,8 @@ int rf_all_stream_load(void *ctx, struct rf_apply_tx *tx, const struct rf_plan *
 {
 	struct rf_all_check *c = ctx;
 	const struct rf_diff_shape *sh = step->shape;
-	size_t i = item_of(c, step), *scols = NULL, *shape_cols = NULL, n = 0, *dcols;
+	size_t i = rf_set_plan_item_of(c->sp, step), *scols = NULL, *shape_cols = NULL, n = 0,
+	       *dcols;
 	struct rf_stream_spec spec;
 	struct rf_buf sql = RF_BUF_INIT;
 	struct feed f;

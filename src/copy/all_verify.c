@@ -35,29 +35,17 @@ void rf_all_check_init(struct rf_all_check *c, const struct rf_set_plan *sp, str
 	c->last = now();
 }
 
-/* The index of the table step is a part of, or c->len. */
-static size_t table_of(const struct rf_all_check *c, const struct rf_plan *step)
-{
-	size_t i;
-	for (i = 0; i < c->len; i++) {
-		const struct rf_set_plan_table *it = &c->sp->items[i];
-		if (it->plan == step || it->deletes == step || it->refs == step)
-			break;
-	}
-	return i;
-}
-
 void rf_all_step_begin(void *ctx, const struct rf_plan *step)
 {
 	struct rf_all_check *c = ctx;
-	c->current = table_of(c, step);
+	c->current = rf_set_plan_item_of(c->sp, step);
 }
 
 void rf_all_step_done(void *ctx, const struct rf_plan *step)
 {
 	struct rf_all_check *c = ctx;
 	double t = now();
-	size_t i = table_of(c, step);
+	size_t i = rf_set_plan_item_of(c->sp, step);
 
 	if (i < c->len)
 		c->items[i].write_seconds += t - c->last;
@@ -254,8 +242,7 @@ int rf_all_target_sum(struct rf_all_check *c, const struct rf_plan *step,
 	int rc;
 
 	memset(desc, 0, sizeof *desc);
-	for (i = 0; i < c->len && c->sp->items[i].plan != step; i++)
-		;
+	i = rf_set_plan_item_of(c->sp, step);
 	if (i == c->len)
 		return 0;
 	v = &c->items[i];

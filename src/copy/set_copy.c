@@ -31,6 +31,17 @@ void rf_set_plan_free(struct rf_set_plan *sp)
 	memset(sp, 0, sizeof *sp);
 }
 
+size_t rf_set_plan_item_of(const struct rf_set_plan *sp, const struct rf_plan *step)
+{
+	size_t i;
+	for (i = 0; i < sp->len; i++) {
+		const struct rf_set_plan_table *it = &sp->items[i];
+		if (it->plan == step || it->deletes == step || it->refs == step)
+			break;
+	}
+	return i;
+}
+
 size_t rf_set_plan_count(const struct rf_set_plan *sp, enum rf_op_kind k)
 {
 	size_t i, n = 0;
@@ -424,11 +435,9 @@ void rf_set_preview_summary(const struct rf_set_plan *sp, const struct rf_db *sr
 static const struct rf_set_plan_table *streamed_item(const struct rf_set_plan *sp,
                                                      const struct rf_plan *step)
 {
-	size_t i;
-	for (i = 0; i < sp->len; i++)
-		if (sp->items[i].plan == step && sp->items[i].streamed)
-			return &sp->items[i];
-	return NULL;
+	size_t i = rf_set_plan_item_of(sp, step);
+	return i < sp->len && sp->items[i].plan == step && sp->items[i].streamed ? &sp->items[i]
+	                                                                         : NULL;
 }
 
 /* A streamed table's step in the script: its loader's statement, as a

@@ -27,16 +27,6 @@ static int parent_item(const struct rf_set_plan *sp, const struct rf_diff_col *c
 	return -1;
 }
 
-/* The item whose inserts-and-updates plan is p, or -1. */
-static int item_of_plan(const struct rf_set_plan *sp, const struct rf_plan *p)
-{
-	size_t i;
-	for (i = 0; i < sp->len; i++)
-		if (sp->items[i].plan == p)
-			return (int)i;
-	return -1;
-}
-
 /* Whether an insert of p writes shape column j through the parent's match
  * key (rf_plan_written resolves it in the target). */
 static bool col_resolved_in_target(const struct rf_plan *p, size_t j)
@@ -113,19 +103,19 @@ void set_keys_init(struct set_keys *sk, const struct rf_set_plan *sp)
 struct rf_gen_keys *set_keys_learner(struct set_keys *sk, const struct rf_plan *step)
 {
 	const struct rf_set_plan *sp = sk->sp;
-	int parent = item_of_plan(sp, step);
+	size_t parent = rf_set_plan_item_of(sp, step);
 	size_t t, j;
 
-	if (parent < 0 || !rf_plan_count(step, RF_OP_INSERT))
+	if (parent == sp->len || !rf_plan_count(step, RF_OP_INSERT))
 		return NULL;
 	/* the first child that resolves references to it names the column */
-	for (t = (size_t)parent + 1; t < sp->len; t++) {
+	for (t = parent + 1; t < sp->len; t++) {
 		const struct rf_plan *p = sp->items[t].plan;
 		if (!p->refs_first)
 			continue;
 		for (j = 0; j < p->ninsert_cols; j++) {
 			const struct rf_diff_col *c = &p->shape->cols[p->insert_cols[j]];
-			if (c->ref && parent_item(sp, c) == parent) {
+			if (c->ref && parent_item(sp, c) == (int)parent) {
 				if (!sk->learned[parent])
 					sk->learned[parent] = rf_gen_keys_new(c->ref->pk);
 				return sk->learned[parent];
@@ -274,11 +264,11 @@ out:
 int set_keys_resolve(struct set_keys *sk, const struct rf_plan *step, struct rf_db *dst,
                      struct rf_error *err)
 {
-	int t = item_of_plan(sk->sp, step);
+	size_t t = rf_set_plan_item_of(sk->sp, step), j;
 	struct rf_plan *p;
-	size_t j;
 
-	if (t < 0 || !sk->sp->items[t].plan->refs_first)
+	/* its inserts' plan, not its deletes' or cycle updates' */
+	if (t == sk->sp->len || sk->sp->items[t].plan != step || !step->refs_first)
 		return 0;
 	p = sk->sp->items[t].plan;
 	for (j = 0; j < p->ninsert_cols; j++)

@@ -315,23 +315,17 @@ static int undo_created(struct rf_undo *u, struct rf_db *db, bool drop, bool for
 	for (i = c->len; i-- > 0 && rc == 0;) {
 		int t = rf_journal_table(&u->journal, c->items[i]);
 		struct rf_buf q = RF_BUF_INIT;
-		struct rf_result r = {0};
 		unsigned long long want, have = 0;
-		bool other, changed;
+		bool other, changed = false;
 
 		if (t < 0)
 			continue;
 		want = rf_journal_loaded_rows(&u->journal, (size_t)t);
-		rf_buf_adds(&q, "SELECT count(*) FROM ");
-		rf_db_quote_table(db, &UT(u, t)->info, &q);
-		rc = db->ops->exec(db, q.data, 0, NULL, &r, err) != 0 ? -1 : 0;
-		if (rc == 0 && r.nrows == 1 && r.ncols == 1 && !r.cells[0].is_null)
-			have = strtoull(r.cells[0].data, NULL, 10);
+		rc = rf_db_count_rows(db, &UT(u, t)->info, &have, err);
 		other = have != want;
-		changed = false;
 		if (rc == 0 && !other && want)
 			rc = load_sum_differs(u, db, (size_t)t, &changed, err);
-		if (rc == 0 && changed && force) {
+		if (rc == 0 && (changed || other) && force) {
 			(*kept)++;
 		} else if (rc == 0 && changed) {
 			rf_error_set(
@@ -341,8 +335,6 @@ static int undo_created(struct rf_undo *u, struct rf_db *db, bool drop, bool for
 			    "nothing written (--force leaves the table in place)",
 			    c->items[i], want);
 			rc = 1;
-		} else if (rc == 0 && other && force) {
-			(*kept)++;
 		} else if (rc == 0 && other && want) {
 			rf_error_set(err, db->name,
 			             "%s, which the copy created, holds %s (it loaded %llu, it "
@@ -368,7 +360,6 @@ static int undo_created(struct rf_undo *u, struct rf_db *db, bool drop, bool for
 			if (rc == 0) /* the rows its load ops put in go with it */
 				*gone += (size_t)want;
 		}
-		rf_result_free(&r);
 		rf_buf_free(&q);
 	}
 	return rc;

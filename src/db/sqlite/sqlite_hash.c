@@ -9,7 +9,6 @@
  * with rf_value_canon, the same code stream mode compares with, and sums the
  * md5 row hashes as db.h says. Every column is thus normalized exactly.
  */
-#include <openssl/evp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +16,6 @@
 #include "hash_sql.h"
 #include "rowferry/db.h"
 #include "sqlite_internal.h"
-
-#define SUM_MASK ((1ULL << 60) - 1)
 
 bool sq_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_class cls,
                     bool native)
@@ -55,13 +52,10 @@ static void value_cell(sqlite3_value *v, bool raw, char *intbuf, struct rf_cell 
  * stream reads it raw (bytes class) else '0'; then the values. */
 static void segsum_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	uint64_t *sum = sqlite3_aggregate_context(ctx, sizeof *sum);
+	unsigned long long *sum = sqlite3_aggregate_context(ctx, sizeof *sum);
 	const unsigned char *classes = sqlite3_value_text(argv[0]);
 	struct rf_buf row = RF_BUF_INIT, canon = RF_BUF_INIT;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
 	char intbuf[24];
-	uint64_t h = 0;
 	int i;
 
 	if (!sum || !classes || (size_t)sqlite3_value_bytes(argv[0]) < 2 * (size_t)(argc - 1)) {
@@ -69,30 +63,27 @@ static void segsum_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	}
 	for (i = 1; i < argc; i++) {
-		struct rf_cell cell;
+		struct rf_cell cell, c;
 		enum rf_type_class cls = (enum rf_type_class)(classes[2 * (i - 1)] - 'a');
 
 		value_cell(argv[i], classes[2 * (i - 1) + 1] == '1', intbuf, &cell);
-		if (cell.is_null) {
-			rf_buf_addc(&row, '-');
-			continue;
+		if (!cell.is_null) {
+			rf_buf_reset(&canon);
+			rf_value_canon(cls, &cell, NULL, &canon);
 		}
-		rf_buf_reset(&canon);
-		rf_value_canon(cls, &cell, NULL, &canon);
-		rf_buf_printf(&row, "%zu:", canon.len);
-		rf_buf_add(&row, canon.data ? canon.data : "", canon.len);
+		c.is_null = cell.is_null;
+		c.data = canon.data;
+		c.len = canon.len;
+		rf_row_hash_add(&row, &c);
 	}
-	EVP_Digest(row.data ? row.data : "", row.len, md, &mdlen, EVP_md5(), NULL);
-	for (i = 0; i < 8; i++)
-		h = (h << 8) | md[i];
-	*sum = (*sum + (h >> 4)) & SUM_MASK; /* the first 15 hex digits */
+	rf_row_hash_sum(&row, sum);
 	rf_buf_free(&row);
 	rf_buf_free(&canon);
 }
 
 static void segsum_final(sqlite3_context *ctx)
 {
-	uint64_t *sum = sqlite3_aggregate_context(ctx, 0);
+	unsigned long long *sum = sqlite3_aggregate_context(ctx, 0);
 	sqlite3_result_int64(ctx, sum ? (sqlite3_int64)*sum : 0);
 }
 
