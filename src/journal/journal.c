@@ -702,13 +702,10 @@ int rf_journal_add_load(struct rf_journal_writer *w, unsigned long long rows,
 		              sum->sum, sum->native ? "true" : "false",
 		              sum->typed ? "true" : "false", sum->nkey);
 		for (i = 0; i < sum->ncols; i++) {
-			json_t *name = json_string(sum->names[i]);
-			char *text = name ? json_dumps(name, JSON_ENCODE_ANY) : NULL;
-			rf_buf_printf(&w->pending, "%s[%s,\"%s\"]", i ? "," : "",
-			              text ? text : "\"\"",
+			rf_buf_adds(&w->pending, i ? ",[" : "[");
+			add_json_string(&w->pending, sum->names[i], strlen(sum->names[i]));
+			rf_buf_printf(&w->pending, ",\"%s\"]",
 			              rf_type_class_name((enum rf_type_class)sum->classes[i]));
-			free(text);
-			json_decref(name);
 		}
 		rf_buf_addc(&w->pending, ']');
 	}
