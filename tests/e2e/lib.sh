@@ -20,12 +20,12 @@ chmod 755 "$T"
 # test servers are doing and waiting on, then kills it, so a CI log says
 # where it stopped instead of ctest's bare timeout. One watcher for the
 # whole test, looking every 10 s (nothing added to each command).
-rf_hung() { # LIMIT WATCHER: this shell's descendants (not the watcher's) running longer
-	ps -eo pid=,ppid=,etimes= | awk -v root=$$ -v me="$2" -v limit="$1" '
-		{ parent[$1] = $2; age[$1] = $3 }
+rf_running() { # WATCHER: this shell's descendants (not the watcher's), as pid:start
+	ps -eo pid=,ppid=,lstart= | awk -v root=$$ -v me="$1" '
+		{ parent[$1] = $2; start[$1] = $3 $4 $5 $6 $7 }
 		END { for (p in parent) {
 			q = p; while (q in parent && q != root && q != me && q > 1) q = parent[q]
-			if (q == root && p != root && age[p] > limit) print p } }'
+			if (q == root && p != root) print p ":" start[p] } }'
 }
 rf_servers_state() {
 	if [ -n "${RF_TEST_MY_SOCKET:-}" ]; then
@@ -41,7 +41,11 @@ rf_servers_state() {
 	fi
 }
 rf_watchdog() { # TEST_SHELL_PID
-	local limit=${RF_TEST_CMD_TIMEOUT:-600} self=$BASHPID p said='' tick=0
+	local limit=${RF_TEST_CMD_TIMEOUT:-600} self=$BASHPID p id said='' tick=0
+	# a process counts as hung only once this watcher has itself seen it
+	# (pid and start) for limit seconds: the kernel's elapsed time alone
+	# gave a 600 s age to commands of a 40 s test on this VM
+	local -A seen=()
 	trap 'kill "${nap:-}" 2>/dev/null; exit 0' TERM
 	while :; do
 		# The watcher holds ctest's output pipe: it must not outlive its
@@ -52,7 +56,10 @@ rf_watchdog() { # TEST_SHELL_PID
 		wait "$nap"
 		tick=$((tick + 1))
 		[ $((tick % 10)) -eq 0 ] || continue
-		for p in $(rf_hung "$limit" "$self"); do
+		for id in $(rf_running "$self"); do
+			[ -n "${seen[$id]:-}" ] || seen[$id]=$tick
+			[ $((tick - seen[$id])) -ge "$limit" ] || continue
+			p=${id%%:*}
 			[ -r "/proc/$p/cmdline" ] || continue
 			echo "# hung over $limit s (pid $p): $(tr '\0' ' ' </proc/"$p"/cmdline | cut -c1-300)"
 			if [ "$(readlink "/proc/$p/exe")" = "$(readlink -f "$ROWFERRY")" ] &&
