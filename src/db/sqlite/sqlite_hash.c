@@ -4,7 +4,7 @@
  *
  * SQLite has no md5, so the row hashes come from an aggregate registered on
  * the connection, rowferry_segsum(classes, v1, v2, ...): it reads each
- * value as the stream does (sqlite.c read_cell: integers as their digits,
+ * value as the stream does (sqlite_stream.c sq_read_cell: integers as their digits,
  * blobs and bytes-class columns raw, the rest as text), canonicalizes it
  * with rf_value_canon, the same code stream mode compares with, and sums the
  * md5 row hashes as db.h says. Every column is thus normalized exactly.
@@ -27,7 +27,7 @@ bool sq_hash_column(struct rf_db *db, const struct rf_column *c, enum rf_type_cl
 	return true; /* rf_value_canon itself, in segsum_step */
 }
 
-/* One value as sqlite.c's read_cell gives it to the stream. */
+/* One value as sqlite_stream.c's sq_read_cell gives it to the stream. */
 static void value_cell(sqlite3_value *v, bool raw, char *intbuf, struct rf_cell *cell)
 {
 	int type = sqlite3_value_type(v);
@@ -95,7 +95,7 @@ static int register_segsum(struct sqlite_db *db, struct rf_error *err)
 	return 0;
 }
 
-/* The key in byte order as the stream's ORDER BY sorts it (sqlite.c):
+/* The key in byte order as the stream's ORDER BY sorts it (sqlite_stream.c):
  * COLLATE BINARY whatever the column's declared collation. */
 static void key_column(struct rf_db *db, const struct rf_table_info *t, size_t col,
                        enum rf_type_class cls, struct rf_buf *sql)

@@ -1,6 +1,8 @@
 /* sqlite_internal.h - what the two halves of the SQLite driver share:
- * sqlite.c (connect, quoting, values, streaming, writing, transactions, and
- * the ops table) and sqlite_schema.c (list_tables and describe). Private to
+ * sqlite.c (connect, quoting, writing, transactions, and the ops table),
+ * sqlite_value.c (values as SQLite stores them), sqlite_stream.c (reads),
+ * sqlite_schema.c (list_tables and describe), sqlite_hash.c and
+ * sqlite_real.c. Private to
  * src/db/; the core sees only rf_sqlite_ops.
  */
 #ifndef ROWFERRY_DB_SQLITE_INTERNAL_H
@@ -38,6 +40,26 @@ int sq_prepare(struct sqlite_db *db, const char *sql, sqlite3_stmt **st, struct 
 const char *sq_skip_space(const char *p);
 /* Appends ident as a double-quoted identifier. */
 void sq_quote_ident(struct rf_buf *out, const char *ident);
+
+/* sqlite_value.c: a canonical value as SQLite stores it, bound to
+ * parameter n of st (-1 with err), or appended as a literal (the preview);
+ * both through one conversion. */
+int sq_bind_param(struct sqlite_db *db, sqlite3_stmt *st, int n, const struct rf_param *p,
+                  struct rf_error *err);
+void sq_quote_literal(struct rf_db *db, enum rf_type_class c, const struct rf_cell *v,
+                      struct rf_buf *out);
+
+/* sqlite_stream.c: the ops stream_open, stream_next, stream_close
+ * (contracts in db.h). */
+int sq_stream_open(struct rf_db *base, const struct rf_stream_spec *spec, struct rf_stream **out,
+                   struct rf_error *err);
+int sq_stream_next(struct rf_stream *handle, const struct rf_row **row, struct rf_error *err);
+void sq_stream_close(struct rf_stream *handle);
+/* Column i of st's current row as a cell pointing into SQLite's buffers
+ * (valid until the next step): raw asks for a BLOB's bytes; intbuf
+ * (SQ_REAL_TEXT_MAX bytes, may be NULL) receives an INTEGER's or REAL's
+ * text. */
+void sq_read_cell(sqlite3_stmt *st, int i, bool raw, char *intbuf, struct rf_cell *cell);
 
 /* sqlite_schema.c: the ops list_tables and describe (contracts in db.h). */
 int sq_list_tables(struct rf_db *base, bool count, struct rf_table_list *out, struct rf_error *err);
