@@ -281,6 +281,11 @@ struct rf_segment_spec {
 	                      the types' own hash functions where equal values
 	                      are equal in stream mode (PostgreSQL >= 14:
 	                      hash_record_extended) */
+	bool native_cols;  /* ... and the row hash need not be the one a journal
+	                      stored (a diff's, not copy --all's checksums, which
+	                      undo computes again): each column hashed by its own
+	                      function with a seed of its place, XORed, no row
+	                      formed (PostgreSQL: a third less server time) */
 };
 struct rf_segment_sum {
 	unsigned long long rows;

@@ -761,6 +761,7 @@ int diff_hash_plan(const struct rf_diff_shape *sh, struct rf_db *src, struct rf_
 		sp->native = src->ops == dst->ops;
 		sp->native_typed = sp->native && src->ops->hash_typed &&
 		                   src->ops->hash_typed(src) && dst->ops->hash_typed(dst);
+		sp->native_cols = sp->native_typed;
 		if (rf_db_check_where(h.db[s], where[s], err) != 0)
 			goto cleanup;
 	}

@@ -200,21 +200,25 @@ done
 # interval ('1 day' = '24:00:00', printed apart) nor text under a
 # nondeterministic collation ('abc' = 'ABC' to it, bytes apart); a
 # character(n), a float and jsonb alongside. Row g % 10 = 2 differs in
-# the interval, g % 10 = 4 in the text's case only.
+# the interval, g % 10 = 4 in the text's case only; json (hashed as the
+# text it stores) is NULL against '{}' in g % 10 = 6 and another number in
+# g % 10 = 8.
 for u in "$PGD" "$PGP"; do
 	pg "$u" "DROP TABLE IF EXISTS hash_pgt" 2>/dev/null
 	pg "$u" "DROP COLLATION IF EXISTS rf_ci" 2>/dev/null
 	pg "$u" "CREATE COLLATION rf_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
 	pg "$u" "CREATE TABLE hash_pgt (id int PRIMARY KEY, c char(4), f float8, iv interval, jb jsonb,
-		t text COLLATE rf_ci)"
+		t text COLLATE rf_ci, js json)"
 done
-pg "$PGD" "INSERT INTO hash_pgt SELECT g, 'ab', 0.5, '1 day', '{\"a\": 1.0}', 'abc' || g
-	FROM generate_series(1, 400) g"
+pg "$PGD" "INSERT INTO hash_pgt SELECT g, 'ab', 0.5, '1 day', '{\"a\": 1.0}', 'abc' || g,
+	CASE WHEN g % 10 = 6 THEN '{}' ELSE '{\"b\": 2}' END::json FROM generate_series(1, 400) g"
 pg "$PGP" "INSERT INTO hash_pgt SELECT g, 'ab', 0.5,
 	CASE WHEN g % 10 = 2 THEN '24:00:00' ELSE '1 day' END::interval, '{\"a\": 1.0}',
-	CASE WHEN g % 10 = 4 THEN 'ABC' ELSE 'abc' END || g FROM generate_series(1, 400) g"
+	CASE WHEN g % 10 = 4 THEN 'ABC' ELSE 'abc' END || g,
+	CASE WHEN g % 10 = 6 THEN NULL WHEN g % 10 = 8 THEN '{\"b\": 3}' ELSE '{\"b\": 2}' END::json
+	FROM generate_series(1, 400) g"
 same postgres hash_pgt "$PGD" "$PGP" hash
-assert_eq "postgres hash_pgt: the interval and the collation's case differences found" 80 \
+assert_eq "postgres hash_pgt: the interval, the collation's case and the json differences found" 160 \
 	"$(jq -r 'select(.summary) | .summary.changed' "$T/out")"
 
 # the planted spellings are equal, the planted changes are not
