@@ -23,7 +23,7 @@
 static int query(struct my_db *db, const char *sql, size_t n, const char *const *vals,
                  struct rf_result *r, struct rf_error *err)
 {
-	struct rf_param p[8];
+	struct rf_param p[8] = {0}; /* n may be 0: gcc -O3 warned of my_exec reading it */
 	size_t i;
 
 	for (i = 0; i < n && i < 8; i++) {
