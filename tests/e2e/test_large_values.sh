@@ -21,9 +21,10 @@
 #   copy to PostgreSQL     that too; apply then holds the plan's hex + the
 #                          binary parameter + libpq's output buffer (4x),
 #                          the source connection closed before it
-# Measured on 200 MiB (RF_LARGE_MIB=200 and this script, by hand): diff
-# one side 408, both sides 808, copy to PostgreSQL 809 (1011 before the
-# source was closed), undo 610 (810 with hex), copy to MariaDB 810 MiB,
+# Measured on 200 MiB with this script (RF_LARGE_MIB=200, the servers'
+# env file in RF_TEST_ENV_FILE, ROWFERRY the binary): diff one side 408,
+# both sides 808, copy to PostgreSQL 812 (1011 before the source was
+# closed first), undo 610 (810 comparing hex), copy to MariaDB 810 MiB,
 # against the 664 MiB target: the diff of one side and undo meet it.
 # The copies and the diff of both sides need the plan to hold raw bytes
 # (not hex) and a large value read without libpq's whole-row buffer.
