@@ -16,8 +16,9 @@
 #   diff, both sides       that on each side (4x): not the 3x target
 #   undo                   the after-image, decoded from the journal's hex
 #                          into raw bytes (1x) + the row read back (2x): 3x
-#   copy to MariaDB        the source row (2x) + the plan's hex (2x), made
-#                          while the row is alive (4x)
+#   copy to MariaDB        libpq's buffer + the plan's hex (2x), made
+#                          once the row is given back (the raw bytes are
+#                          copied into the hex's room first): 3x
 #   copy to PostgreSQL     that too; apply then holds the plan's hex + the
 #                          binary parameter + libpq's output buffer (4x),
 #                          the source connection closed before it
@@ -121,7 +122,7 @@ assert_eq "undo: the updated row has its bytes back" "0102" \
 	"$(pg "$PGP" "SELECT encode(b, 'hex') FROM big WHERE id = 2")"
 pg "$PGP" "DELETE FROM big"
 
-rss "copy PostgreSQL -> MariaDB" 4 --config "$cfg" copy big --to myprod --yes
+rss "copy PostgreSQL -> MariaDB" 3 --config "$cfg" copy big --to myprod --yes
 assert_eq "copy PostgreSQL -> MariaDB: done" 0 "$rc"
 assert_eq "copy PostgreSQL -> MariaDB: the value is byte-identical" "$src_md5" \
 	"$(my "$MYP" "SELECT MD5(b) FROM big WHERE id = 1")"
