@@ -419,6 +419,10 @@ struct rf_db_ops {
 	/* 1: *row set; 0: end of rows; -1: error */
 	int (*stream_next)(struct rf_stream *s, const struct rf_row **row, struct rf_error *err);
 	void (*stream_close)(struct rf_stream *s);
+	/* Optional (NULL: not offered): frees the current row's memory now;
+	 * its cells are invalid until the next stream_next(). For a caller
+	 * that has copied what it keeps of a huge row (DESIGN §9). */
+	void (*stream_release)(struct rf_stream *s);
 
 	/* Executes one statement with parameters bound (placeholders as rendered
 	 * by placeholder()). out may be NULL when no result is wanted. */

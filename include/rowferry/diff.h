@@ -287,6 +287,12 @@ void rf_diff_set_identical_rows(struct rf_diff *d, bool full);
  * caller that shows only their key does not pay for the canonical form of
  * a huge value (a bytes value is hex, twice its size; DESIGN §9). */
 void rf_diff_set_one_sided_rows(struct rf_diff *d, bool full);
+/* For a caller that takes every row it keeps (rf_diff_take_row) and never
+ * reads the stored forms (src_stored / dst_stored are then NULL): a row
+ * with a large bytes value is given back to the driver as soon as its
+ * canonical cells are made, so its hex does not sit beside it (a 200 MB
+ * value costs its hex and the driver's buffer, DESIGN §9). */
+void rf_diff_set_rows_taken(struct rf_diff *d);
 /* The target connection the diff reads from (borrowed). */
 struct rf_db *rf_diff_target(const struct rf_diff *d);
 /* Closes the streams and ends the read transactions; frees d. */

@@ -47,6 +47,8 @@ struct rf_undo {
 	bool *drifted;                /* per journal op */
 	size_t ndrifted;
 	bool checked;
+	bool after_raw; /* the after-images' bytes columns (not keys) hold the
+	                   raw bytes, no longer their hex (undo.c) */
 };
 
 struct rf_undo_opts {

@@ -86,6 +86,17 @@ struct rf_col_opts {
 int rf_value_canon(enum rf_type_class c, const struct rf_cell *in, const struct rf_col_opts *opts,
                    struct rf_buf *out);
 
+/* The canonical form of a bytes cell (its hex) in two steps, so that the
+ * caller can free the raw bytes in between and a huge value is never held
+ * raw and as hex at once besides its copy (DESIGN §9):
+ * rf_value_hex_begin appends the hex's room (2 x in->len) to out, with
+ * the raw bytes copied into its upper half, and returns where it starts;
+ * rf_value_hex_finish(out, at, in->len) turns them into the hex in place.
+ * Between the two, out may grow (the offset stays right), and the room
+ * holds no canonical form yet. */
+size_t rf_value_hex_begin(const struct rf_cell *in, struct rf_buf *out);
+void rf_value_hex_finish(struct rf_buf *out, size_t at, size_t n);
+
 /* Appends JSON text p[0..n) as PostgreSQL's jsonb prints it: keys
  * deduplicated (the last wins) and ordered shorter first, then bytewise;
  * ", " and ": " between items; numbers and strings as in the canonical

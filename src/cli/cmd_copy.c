@@ -466,6 +466,7 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 	struct rf_selection sel;
 	struct rf_config cfg;
 	struct rf_db *src = NULL, *dst = NULL;
+	struct rf_db named = {0}; /* the source's names once its connection is closed */
 	const struct rf_conn_config *dst_conn = NULL;
 	struct rf_diff *diff = NULL;
 	struct rf_diff_opts dopts = RF_DIFF_OPTS_INIT;
@@ -598,13 +599,23 @@ int cmd_copy(int argc, char **argv, const struct cli_common *common)
 		goto out;
 	}
 	fflush(stdout);
-	rc = run_apply(plan, NULL, &warn, src, dst, &cfg, args.undo_dir, NULL, NULL);
+	/* From here the source is only named (the journal's header): its
+	 * connection goes now, and with it the input buffer libpq grew to the
+	 * largest row read and never shrinks, one more copy of a huge value
+	 * while apply holds the plan's (DESIGN §9) */
+	named.name = rf_xstrdup(src->name);
+	named.display_url = rf_xstrdup(src->display_url);
+	rf_db_close(src);
+	src = NULL;
+	rc = run_apply(plan, NULL, &warn, &named, dst, &cfg, args.undo_dir, NULL, NULL);
 out:
 	rf_diff_close(diff);
 	rf_plan_free(plan);
 	rf_warnings_free(&warn);
 	rf_db_close(src);
 	rf_db_close(dst);
+	free(named.name);
+	free(named.display_url);
 	if (sel_built)
 		rf_selection_free(&sel);
 	if (cfg_loaded)

@@ -290,6 +290,7 @@ struct rf_plan *rf_plan_from_diff(struct rf_diff *d, unsigned ops_mask, struct r
 	/* the plan cannot own the shape while the diff still reads rows with
 	 * it, so rows are kept aside and the shape detached at the end */
 	rf_diff_set_identical_rows(d, false); /* a plan never holds them */
+	rf_diff_set_rows_taken(d);
 	while ((r = rf_diff_next(d, &row, err)) == 1) {
 		enum rf_op_kind kind;
 		if (row->status == RF_IDENTICAL)

@@ -45,6 +45,7 @@ struct rf_diff {
 	bool consume[2];     /* advance this side before the next merge step */
 	bool full_identical; /* canonicalize every cell of identical rows too */
 	bool keys_one_sided; /* rows on one side only: their key cells only */
+	bool rows_taken;     /* rf_diff_set_rows_taken */
 	const char *where[2];
 	/* hash mode (DESIGN §14): the ranges to stream; the streams open read
 	 * plan.ranges[next_range .. next_range + nbatch) */
@@ -129,15 +130,21 @@ static int prepare_sides(struct rf_diff *d, struct rf_db *src, struct rf_db *dst
 	return 0;
 }
 
+/* A bytes value from this size up is made hex after its row is released
+ * (canon_cells' release). */
+#define DIFF_LATE_HEX (1u << 20)
+
 /* Canonicalizes the n streamed cells of row into out (one cell per shape
  * column) with bytes in buf. offs is scratch space for n offsets: buf may
  * move while it grows, so pointers are set only at the end. Hot path of the
- * diff: no allocation once buf has grown to the widest row. */
+ * diff: no allocation once buf has grown to the widest row. release: the
+ * side whose row this is, to give it back to the driver before the hex of
+ * its large bytes values is made (rf_diff_set_rows_taken), or NULL. */
 static void canon_cells(const struct rf_diff_shape *sh, const size_t *shape_cols, size_t n,
                         const struct rf_row *row, struct rf_buf *buf, struct rf_cell *out,
-                        unsigned char *flagged, size_t *offs)
+                        unsigned char *flagged, size_t *offs, struct diff_side *release)
 {
-	size_t i;
+	size_t i, late = 0;
 	rf_buf_reset_small(buf);
 	for (i = 0; i < sh->ncols; i++) {
 		out[i].is_null = true;
@@ -151,10 +158,26 @@ static void canon_cells(const struct rf_diff_shape *sh, const size_t *shape_cols
 		offs[i] = buf->len;
 		if (row->cells[i].is_null)
 			continue;
-		if (rf_value_canon(c->tclass, &row->cells[i], &c->opts, buf) != 0 && flagged)
+		if (release && c->tclass == RF_T_BYTES && row->cells[i].len >= DIFF_LATE_HEX) {
+			rf_value_hex_begin(&row->cells[i], buf); /* finished below */
+			late++;
+		} else if (rf_value_canon(c->tclass, &row->cells[i], &c->opts, buf) != 0 &&
+		           flagged) {
 			flagged[shape_cols[i]] = 1;
+		}
 		out[shape_cols[i]].is_null = false;
 		out[shape_cols[i]].len = buf->len - offs[i];
+	}
+	if (late) {
+		/* every raw byte kept is in buf now: the row goes before the hex
+		 * doubles them */
+		release->db->ops->stream_release(release->stream);
+		for (i = 0; i < n && i < row->ncols; i++) {
+			const struct rf_cell *o = &out[shape_cols[i]];
+			if (!o->is_null && sh->cols[shape_cols[i]].tclass == RF_T_BYTES &&
+			    o->len / 2 >= DIFF_LATE_HEX)
+				rf_value_hex_finish(buf, offs[i], o->len / 2);
+		}
 	}
 	for (i = 0; i < n && i < row->ncols; i++)
 		out[shape_cols[i]].data = out[shape_cols[i]].is_null ? NULL : buf->data + offs[i];
@@ -166,7 +189,7 @@ void rf_diff_canon_row(const struct rf_diff_shape *shape, int side, const struct
 	size_t *cols, *shape_cols, n, *offs;
 	rf_diff_stream_cols(shape, side, &cols, &shape_cols, &n);
 	offs = rf_xcalloc(n ? n : 1, sizeof *offs);
-	canon_cells(shape, shape_cols, n, row, buf, out, flagged, offs);
+	canon_cells(shape, shape_cols, n, row, buf, out, flagged, offs, NULL);
 	free(offs);
 	free(cols);
 	free(shape_cols);
@@ -215,10 +238,14 @@ static void canon_key_cells(const struct rf_diff_shape *sh, struct diff_side *s)
 	}
 }
 
-/* Canonicalizes every cell of a side's current row (rows that are shown). */
-static void canon_full(const struct rf_diff_shape *sh, struct diff_side *s)
+/* Canonicalizes every cell of a side's current row (rows that are shown);
+ * for a caller that takes the rows, the driver's row goes before large
+ * bytes values are made hex. */
+static void canon_full(const struct rf_diff *d, struct diff_side *s)
 {
-	canon_cells(sh, s->shape_cols, s->nstream, s->raw, &s->buf, s->cells, s->flagged, s->offs);
+	bool release = d->rows_taken && !s->use_mem && s->stream && s->db->ops->stream_release;
+	canon_cells(d->shape, s->shape_cols, s->nstream, s->raw, &s->buf, s->cells, s->flagged,
+	            s->offs, release ? s : NULL);
 }
 
 /* Points a side's stored cells at its current row as the driver gave it,
@@ -653,6 +680,11 @@ void rf_diff_set_one_sided_rows(struct rf_diff *d, bool full)
 	d->keys_one_sided = !full;
 }
 
+void rf_diff_set_rows_taken(struct rf_diff *d)
+{
+	d->rows_taken = true;
+}
+
 const struct rf_diff_stats *rf_diff_stats(const struct rf_diff *d)
 {
 	return &d->stats;
@@ -714,14 +746,14 @@ int rf_diff_next(struct rf_diff *d, const struct rf_diff_row **out, struct rf_er
 	if (row->status == RF_IDENTICAL ? d->full_identical
 	                                : row->status == RF_CHANGED || !d->keys_one_sided) {
 		if (c <= 0) {
-			canon_full(sh, s);
+			canon_full(d, s);
 			point_stored(sh, s);
-			row->src_stored = s->stored;
+			row->src_stored = d->rows_taken ? NULL : s->stored;
 		}
 		if (c >= 0) {
-			canon_full(sh, t);
+			canon_full(d, t);
 			point_stored(sh, t);
-			row->dst_stored = t->stored;
+			row->dst_stored = d->rows_taken ? NULL : t->stored;
 		}
 	} else {
 		/* nobody asked for its cells: only the key is set */

@@ -181,9 +181,7 @@ struct visit {
 	int (*on_row)(struct visit *v, size_t op, const struct rf_cell *cur);
 };
 
-/* Whether raw bytes equal their journal form (lower-case hex), without
- * making the hex: a huge value costs nothing more. */
-static bool raw_equals_hex(const struct rf_cell *raw, const struct rf_cell *hex)
+bool rf_undo_raw_equals_hex(const struct rf_cell *raw, const struct rf_cell *hex)
 {
 	static const char digits[] = "0123456789abcdef";
 	const unsigned char *r = (const unsigned char *)raw->data;
@@ -200,8 +198,127 @@ static bool raw_equals_hex(const struct rf_cell *raw, const struct rf_cell *hex)
 	return true;
 }
 
+/* Target column d of a mapped table holds bytes compared raw: bytes, and
+ * not a key column (keys are compared in their journal form). */
+static bool raw_col(const struct rf_undo *u, size_t t, size_t d)
+{
+	const struct rf_undo_table *ut = &u->tables[t];
+	size_t k;
+
+	if (ut->info.cols[d].tclass != RF_T_BYTES)
+		return false;
+	for (k = 0; k < u->journal.tables[t].key.len; k++)
+		if (ut->key_of[k] == d)
+			return false;
+	return true;
+}
+
+bool rf_undo_raw_after(const struct rf_undo *u, size_t t, size_t c)
+{
+	return u->after_raw && raw_col(u, t, u->tables[t].col_of[c]);
+}
+
+static bool all_hex(const struct rf_cell *c)
+{
+	size_t i;
+	if (c->len % 2)
+		return false;
+	for (i = 0; i < c->len; i++)
+		if (rf_hex_digit((unsigned char)c->data[i]) < 0)
+			return false;
+	return true;
+}
+
+/* Rewrites the after-image cells of op marked in raw[] (ncols journal
+ * columns; nkey key cells) from their journal form, lower-case hex, to
+ * the raw bytes, in a new block that replaces op->block: a new one, not
+ * the old one decoded in place, whose pages would stay resident. Returns
+ * 0, or -1 (op unchanged) when a marked cell is not hex. */
+static int unhex_after(struct rf_journal_op *op, size_t nkey, size_t ncols, const bool *raw)
+{
+	struct rf_cell *images[3] = {op->key, op->before, op->after};
+	size_t lens[3] = {nkey, ncols, ncols}, total = 0, i, k;
+	char *block, *p;
+
+	if (!op->after)
+		return 0;
+	for (i = 0, k = 0; i < ncols; i++) {
+		if (!raw[i] || op->after[i].is_null)
+			continue;
+		if (!all_hex(&op->after[i]))
+			return -1;
+		k++;
+	}
+	if (k == 0) /* nothing to decode: no new block */
+		return 0;
+	for (k = 0; k < 3; k++)
+		for (i = 0; images[k] && i < lens[k]; i++)
+			if (!images[k][i].is_null)
+				total += k == 2 && raw[i] ? images[k][i].len / 2 : images[k][i].len;
+	p = block = rf_xmalloc(total + 1);
+	for (k = 0; k < 3; k++)
+		for (i = 0; images[k] && i < lens[k]; i++) {
+			struct rf_cell *c = &images[k][i];
+			size_t n = c->len;
+			if (c->is_null)
+				continue;
+			if (k == 2 && raw[i])
+				n = (size_t)rf_hex_decode(p, c->data, c->len);
+			else if (n)
+				memcpy(p, c->data, n);
+			c->data = p;
+			c->len = n;
+			p += n;
+		}
+	free(op->block);
+	op->block = block;
+	return 0;
+}
+
+/* Turns the hex of every after-image's raw columns into the raw bytes,
+ * once the tables are mapped: the check compares them with the target's
+ * bytes as they are, and a huge value is held once, not twice over as
+ * hex (DESIGN §9). */
+static int unhex_afters(struct rf_undo *u, struct rf_error *err)
+{
+	struct rf_journal *j = &u->journal;
+	bool *raw = NULL;
+	size_t i, c, ncols;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < j->nops; i++) {
+		struct rf_journal_op *op = &j->ops[i];
+		ncols = j->tables[op->table].cols.len;
+		free(raw);
+		raw = rf_xcalloc(ncols + 1, sizeof *raw);
+		for (c = 0; c < ncols; c++)
+			raw[c] = raw_col(u, op->table, u->tables[op->table].col_of[c]);
+		if (unhex_after(op, j->tables[op->table].key.len, ncols, raw) != 0) {
+			struct rf_buf key = RF_BUF_INIT;
+			rf_undo_format_key(u, i, &key);
+			rc = rf_error_set(err, j->path,
+			                  "the after-image of %s holds bytes that are not hex",
+			                  key.data);
+			rf_buf_free(&key);
+		}
+	}
+	free(raw);
+	if (rc == 0)
+		u->after_raw = true;
+	return rc;
+}
+
+/* Same length, same bytes, or both NULL. */
+static bool raw_equals(const struct rf_cell *a, const struct rf_cell *b)
+{
+	if (a->is_null || b->is_null)
+		return a->is_null && b->is_null;
+	return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+}
+
 /* Whether the current row of table t equals the journal image (journal
- * columns); raw: the columns of cur that hold raw bytes (journal_row). */
+ * columns); raw: the columns of cur that hold raw bytes (journal_row),
+ * raw in the after-image too (unhex_afters). */
 static bool same_as(const struct rf_undo *u, size_t t, const struct rf_cell *cur, const bool *raw,
                     const struct rf_cell *img, struct rf_buf *diffs)
 {
@@ -211,7 +328,7 @@ static bool same_as(const struct rf_undo *u, size_t t, const struct rf_cell *cur
 	bool same = true, same_prefix = true;
 	for (c = 0; c < jt->cols.len; c++) {
 		size_t d = ut->col_of[c];
-		if (raw[d] ? raw_equals_hex(&cur[d], &img[c])
+		if (raw[d] ? raw_equals(&cur[d], &img[c])
 		           : rf_journal_equal(ut->info.cols[d].tclass, &cur[d], &img[c]))
 			continue;
 		same = false;
@@ -256,7 +373,7 @@ static int check_row(struct visit *v, size_t i, const struct rf_cell *cur)
 
 /* The journal forms of a streamed row (all table columns, in order), so
  * it compares with the journal's images; columns marked raw keep the
- * streamed bytes (same_as compares them with the hex). */
+ * streamed bytes (same_as compares them with the after-image's raw bytes). */
 static void journal_row(const struct rf_row *row, size_t n, const enum rf_type_class *classes,
                         const bool *raw, struct rf_buf *buf, struct rf_cell *out)
 {
@@ -328,12 +445,10 @@ static int visit_table(struct visit *v, struct rf_db *db, size_t t, bool lock, s
 	v->raw = rf_xcalloc(ncols + 1, sizeof *v->raw);
 	for (k = 0; k < ncols; k++) {
 		v->classes[k] = ut->info.cols[k].tclass;
-		v->raw[k] = v->classes[k] == RF_T_BYTES;
+		v->raw[k] = raw_col(u, t, k);
 	}
-	for (k = 0; k < nk; k++) {
+	for (k = 0; k < nk; k++)
 		classes[k] = ut->info.cols[ut->key_of[k]].tclass;
-		v->raw[ut->key_of[k]] = false; /* keys are encoded in journal form */
-	}
 	for (k = 0; k < ncols; k++)
 		cols[k] = k;
 	/* backwards: a row several ops wrote (inserted, then its reference set
@@ -396,7 +511,7 @@ int rf_undo_check_locked(struct rf_undo *u, struct rf_db *db, bool lock, struct 
 	memset(&v, 0, sizeof v);
 	v.u = u;
 	v.on_row = check_row;
-	if (map_tables(u, db, err) != 0)
+	if (map_tables(u, db, err) != 0 || (!u->after_raw && unhex_afters(u, err) != 0))
 		return -1;
 	rf_strlist_free(&u->drift);
 	free(u->drifted);
@@ -491,6 +606,7 @@ int rf_undo_resolve(struct rf_undo *u, struct rf_db *target, bool write, enum rf
 		goto out;
 	rf_journal_free(&u->journal);
 	u->journal = fresh;
+	u->after_raw = false; /* fresh images are hex again */
 	rc = 0;
 out:
 	free(note);

@@ -140,7 +140,9 @@ static bool render_update(const struct rf_undo *u, struct rf_render *r, size_t o
 	for (c = 0; c < JT(u, jo->table)->cols.len; c++) {
 		const struct rf_column *tc = &ut->info.cols[ut->col_of[c]];
 		if (!writable(u, jo->table, c) ||
-		    rf_journal_equal(tc->tclass, &jo->before[c], &jo->after[c]))
+		    (rf_undo_raw_after(u, jo->table, c)
+		         ? rf_undo_raw_equals_hex(&jo->after[c], &jo->before[c])
+		         : rf_journal_equal(tc->tclass, &jo->before[c], &jo->after[c])))
 			continue;
 		rf_render_add(r, n++ ? ", " : "UPDATE ");
 		if (n == 1) {

@@ -10,5 +10,12 @@ int rf_undo_check_locked(struct rf_undo *u, struct rf_db *db, bool lock, struct 
 /* "(guid=1b4e...)" for the key of journal op `op`; in a journal of
  * several tables, the table's name first. */
 void rf_undo_format_key(const struct rf_undo *u, size_t op, struct rf_buf *out);
+/* Whether raw bytes equal their journal form (lower-case hex), without
+ * making the hex: a huge value costs nothing more. */
+bool rf_undo_raw_equals_hex(const struct rf_cell *raw, const struct rf_cell *hex);
+/* Whether the after-images of journal table t hold column c (a journal
+ * column) as raw bytes rather than its journal form: bytes, not a key
+ * column, once the check has decoded them (rf_undo_check_locked). */
+bool rf_undo_raw_after(const struct rf_undo *u, size_t t, size_t c);
 
 #endif

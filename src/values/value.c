@@ -404,6 +404,35 @@ static int canon_uuid(const char *p, size_t n, struct rf_buf *out)
 	return 0;
 }
 
+size_t rf_value_hex_begin(const struct rf_cell *in, struct rf_buf *out)
+{
+	size_t at = out->len;
+
+	/* only the upper half is written now: the lower one's pages are not
+	 * touched, so not resident, until the hex is made */
+	rf_buf_reserve(out, 2 * in->len);
+	if (in->len)
+		memcpy(out->data + at + in->len, in->data, in->len);
+	out->len += 2 * in->len;
+	out->data[out->len] = '\0';
+	return at;
+}
+
+void rf_value_hex_finish(struct rf_buf *out, size_t at, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *p = out->data + at;
+	size_t i;
+
+	/* byte i moves to 2i and 2i + 1, never past n + i, where it was read
+	 * from: going forward, no byte is overwritten before it is read */
+	for (i = 0; i < n; i++) {
+		unsigned char b = (unsigned char)p[n + i];
+		p[2 * i] = hex[b >> 4];
+		p[2 * i + 1] = hex[b & 15];
+	}
+}
+
 int rf_value_canon(enum rf_type_class c, const struct rf_cell *in, const struct rf_col_opts *opts,
                    struct rf_buf *out)
 {

@@ -846,6 +846,7 @@ const struct rf_db_ops rf_pg_ops = {
     .stream_open = pg_stream_open,
     .stream_next = pg_stream_next,
     .stream_close = pg_stream_close,
+    .stream_release = pg_stream_release,
     .exec = pg_exec,
     .begin = pg_begin,
     .commit = pg_commit,

@@ -434,6 +434,16 @@ int pg_stream_next(struct rf_stream *s, const struct rf_row **row, struct rf_err
 	return rc;
 }
 
+/* The COPY path's line goes back to libpq at once; a cursor's rows share
+ * their batch's result, which stays. */
+void pg_stream_release(struct rf_stream *s)
+{
+	if (s->line) {
+		PQfreemem(s->line);
+		s->line = NULL;
+	}
+}
+
 /* Frees s (NULL is fine). A COPY still running is cancelled and drained;
  * a cursor is closed while its transaction is still usable. */
 void pg_stream_close(struct rf_stream *s)
