@@ -457,6 +457,8 @@ void my_order_by(struct my_db *db, const struct rf_stream_spec *spec, struct rf_
 	my_order_free(o);
 	memset(o, 0, sizeof *o);
 	o->kind = key_byte_ordered(db, spec) ? MY_ORDER_PLAIN : MY_ORDER_BYTES;
+	if (spec->nkey == 0)
+		return; /* no order asked for (a lock's statement) */
 	rf_buf_adds(sql, " ORDER BY ");
 	key_list(db, spec, o->kind == MY_ORDER_BYTES, false, sql);
 }
