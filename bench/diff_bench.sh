@@ -23,6 +23,7 @@ CACHE=${RF_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rowferry-bench}
 RESULTS=${RF_BENCH_RESULTS:-$BENCH/RESULTS.md}
 KEEP_SERVERS=${RF_BENCH_KEEP_SERVERS:-0}
 PT_DEFAULT=${RF_BENCH_PT_DEFAULT:-0}     # also time pt-table-sync's own index choice (slow)
+MY_POOL=${RF_BENCH_MY_POOL:-1G}         # MariaDB's innodb_buffer_pool_size for the bench (see README)
 JOB=${RF_BENCH_JOB:-0000065}            # the job of the targeted diff (20 rows)
 TABLE=siteflow_orders
 DATA_VERSION=1
@@ -94,6 +95,23 @@ start_servers() {
 	(cd / && "$ROOT/tests/support/servers.sh" start "$SRV") >&2
 	STARTED_SERVERS=1
 	servers_up || die "servers in $SRV do not answer"
+}
+# The test servers' 256 MiB InnoDB buffer pool (tests/support/servers.sh)
+# holds neither of the bench's 337 MiB tables, and InnoDB reads with
+# O_DIRECT, past the OS cache that PostgreSQL and SQLite read through: every
+# MariaDB diff (rowferry's and pt-table-sync's alike) would read both tables
+# from disk. A server sized for its data holds them: resized online, for
+# both tools, to MY_POOL (RF_BENCH_MY_POOL=256M keeps the test setting).
+size_pool() {
+	local want have
+	[[ $MY_POOL =~ ^[0-9]+[KMG]?$ ]] || die "RF_BENCH_MY_POOL=$MY_POOL: a size like 1G or 256M"
+	want=$(numfmt --from=iec "$MY_POOL")
+	# online; the statement returns when the pool has its new size
+	my -e "SET GLOBAL innodb_buffer_pool_size = $want" ||
+		die "cannot set innodb_buffer_pool_size to $MY_POOL"
+	have=$(my -e "SELECT @@innodb_buffer_pool_size")
+	MY_POOL_NOTE=$(numfmt --to=iec "$have")
+	log "MariaDB innodb_buffer_pool_size: $MY_POOL_NOTE"
 }
 stop_servers() {
 	if [ "$STARTED_SERVERS" = 1 ] && [ "$KEEP_SERVERS" != 1 ]; then
@@ -355,6 +373,7 @@ main() {
 	need_tools
 	[ "$data_only" = 1 ] || build_rowferry "$build_dir"
 	start_servers
+	size_pool
 	PG_URL[dev]=$RF_TEST_PG_DEV_URL PG_URL[prod]=$RF_TEST_PG_PROD_URL
 	MY_URL[dev]=$RF_TEST_MY_DEV_URL MY_URL[prod]=$RF_TEST_MY_PROD_URL
 	SQ_URL[dev]=sqlite:$CACHE/dev.db SQ_URL[prod]=sqlite:$CACHE/prod.db

@@ -174,6 +174,22 @@ assert_contains "lower case and '_': the differences" \
 	"1 only in source, 0 only in target, 1 changed, 2998 identical" "$(cat "$T/out")"
 assert_eq "lower case and '_': sorted by bytes ($sorted rows sorted)" yes \
 	"$([ "$sorted" -ge 5998 ] && echo yes || echo no)"
+# upper case again but one key in lower case midway, on both sides: its
+# first rows say byte order, so each side streams in index order, checking
+# every key, until 'ord_1500' (general_ci puts it among ORD_150x, bytes
+# after them); from there on its rows come sorted by bytes. The differences
+# before, at and after that key all come back.
+for u in "$MYD" "$MYP"; do my "$u" "UPDATE ord_t SET n = UPPER(n); UPDATE ord_t SET n = 'ord_1500' WHERE v = 1500"; done
+my "$MYP" "UPDATE ord_t SET v = -5 WHERE n = 'ord_1500'; UPDATE ord_t SET v = -2 WHERE v = 2500"
+before=$(sort_rows)
+rf diff ord_t --from "$MYD" --to "$MYP" --algorithm stream --format json
+sorted=$(($(sort_rows) - before))
+assert_eq "a key outside the set midway: exit 1" 1 "$rc"
+assert_eq "a key outside the set midway: the differences" \
+	'only_source 0007/ORD_77 changed 0123/ORD_1234 changed 0150/ord_1500 changed 0250/ORD_2500 1 0 3 2996' \
+	"$(jq -r 'if .summary then .summary | "\(.only_source) \(.only_target) \(.changed) \(.identical)" else "\(.status) \(.key.g)/\(.key.n)" end' "$T/out" | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "a key outside the set midway: only the rows after it sorted ($sorted rows sorted)" yes \
+	"$([ "$sorted" -gt 0 ] && [ "$sorted" -lt 5000 ] && echo yes || echo no)"
 
 # an ENUM key sorts by its members' numbers: still sorted by its bytes
 for u in "$MYD" "$MYP"; do

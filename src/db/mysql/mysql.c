@@ -31,6 +31,7 @@
 struct my_stream {
 	struct my_db *db;
 	MYSQL_RES *res;
+	struct my_order order; /* how the rows come in key order (mysql_order.c) */
 	struct rf_row row;
 };
 /* One round trip of session setup. UTC: see top. Strict so a bad value is
@@ -522,9 +523,9 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 	const struct rf_table_info *t = spec->table;
 	struct rf_buf sql = RF_BUF_INIT;
 	struct my_stream *s = NULL;
+	struct my_order order = {0};
 	MYSQL_RES *res;
 	size_t i;
-	bool plain;
 	int rc = -1;
 
 	*out = NULL;
@@ -565,24 +566,7 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 	if (spec->where)
 		rf_buf_printf(&sql, " WHERE (%s)", spec->where);
 	my_key_ranges(base, spec, spec->where != NULL, &sql);
-	/* keys whose collation orders them by byte: the index's order */
-	plain = my_key_byte_ordered(db, spec);
-	for (i = 0; i < spec->nkey; i++) {
-		const struct rf_column *c = &t->cols[spec->key[i]];
-		/* The collation trap: utf8mb4_general_ci sorts 'a' = 'A' and even
-		 * utf8mb4_bin pads with spaces ('a\t' < 'a'), while the merge join
-		 * needs plain byte order. Bytes of the utf8mb4 form order like
-		 * code points, which is what every other driver produces. UUIDs
-		 * too: MariaDB's UUID type sorts by swapped segments. */
-		bool text = !plain && (c->tclass == RF_T_TEXT || c->tclass == RF_T_JSON ||
-		                       c->tclass == RF_T_UUID);
-		rf_buf_adds(&sql, i ? ", " : " ORDER BY ");
-		if (text)
-			rf_buf_adds(&sql, "CAST(CONVERT(");
-		my_quote_ident(base, c->name, &sql);
-		if (text)
-			rf_buf_adds(&sql, " USING utf8mb4) AS BINARY)");
-	}
+	my_order_by(db, spec, &sql, &order);
 	if (spec->lock)
 		rf_buf_adds(&sql, " FOR UPDATE");
 	if (mysql_real_query(db->conn, sql.data, sql.len) != 0 ||
@@ -593,11 +577,14 @@ static int my_stream_open(struct rf_db *base, const struct rf_stream_spec *spec,
 	s = rf_xcalloc(1, sizeof *s);
 	s->db = db;
 	s->res = res;
+	s->order = order;
+	memset(&order, 0, sizeof order);
 	s->row.ncols = spec->ncols + spec->nexprs;
 	s->row.cells = rf_xcalloc(s->row.ncols, sizeof *s->row.cells);
 	*out = (struct rf_stream *)s;
 	rc = 0;
 out:
+	my_order_free(&order);
 	rf_buf_free(&sql);
 	return rc;
 }
@@ -605,15 +592,13 @@ out:
 static int my_stream_next(struct rf_stream *stream, const struct rf_row **row, struct rf_error *err)
 {
 	struct my_stream *s = (struct my_stream *)stream;
-	MYSQL_ROW r = mysql_fetch_row(s->res);
+	MYSQL_ROW r;
 	unsigned long *len;
 	size_t i;
+	int rc = my_order_fetch(s->db, &s->order, &s->res, &r, err);
 
-	if (!r) {
-		if (mysql_errno(s->db->conn))
-			return my_fail(s->db, err, mysql_error(s->db->conn));
-		return 0;
-	}
+	if (rc <= 0)
+		return rc;
 	len = mysql_fetch_lengths(s->res);
 	for (i = 0; i < s->row.ncols; i++) {
 		s->row.cells[i].is_null = r[i] == NULL;
@@ -630,7 +615,9 @@ static void my_stream_close(struct rf_stream *stream)
 	struct my_stream *s = (struct my_stream *)stream;
 	if (!s)
 		return;
-	mysql_free_result(s->res);
+	if (s->res)
+		mysql_free_result(s->res);
+	my_order_free(&s->order);
 	free(s->row.cells);
 	free(s);
 }

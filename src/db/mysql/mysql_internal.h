@@ -63,12 +63,46 @@ int my_run(struct my_db *db, const char *sql, struct rf_error *err);
 int my_parse_bool(const char *s, size_t n);
 bool my_is_hex(const char *s, size_t n);
 char *my_timestamp_text(const char *s, size_t n);
-/* mysql_order.c: whether the rows spec selects can be read ORDER BY the
- * plain key columns, their collation then ordering them by byte (no key
- * range, no lock; text keys of a general_ci or _bin collation whose values
- * all fall in a character set that collation orders by byte). Runs a
- * query over those rows; false also when it fails. */
-bool my_key_byte_ordered(struct my_db *db, const struct rf_stream_spec *spec);
+/* mysql_order.c: the order a stream's rows come in (its header comment
+ * says which and why). */
+enum my_order_kind {
+	MY_ORDER_BYTES,   /* ORDER BY each text key column's utf8mb4 bytes */
+	MY_ORDER_PLAIN,   /* ORDER BY the plain key: a first pass found every
+	                     key in a set its collation orders by byte */
+	MY_ORDER_CHECKED, /* ORDER BY the plain key, every row's key checked as
+	                     it comes (my_order_fetch) */
+};
+/* A key column's collation as far as its order goes. */
+enum my_coll { MY_COLL_OTHER, MY_COLL_GENERAL_CI, MY_COLL_BIN };
+/* Rows of MY_ORDER_CHECKED's first statement read per end of the key's
+ * order, to see whether its keys are in the set before choosing it. */
+#define MY_ORDER_SAMPLE 16
+/* How one stream is ordered; owns its buffers (my_order_free). */
+struct my_order {
+	enum my_order_kind kind;
+	/* MY_ORDER_CHECKED: */
+	size_t nkey;
+	size_t *pos;               /* each key column's place in the row */
+	enum my_coll *coll;        /* each key column's (MY_COLL_OTHER: an integer) */
+	struct rf_buf last;        /* the key cells of the last row delivered */
+	size_t *last_len;          /* ... their lengths */
+	bool have_last;            /* a row was delivered */
+	char *resume;              /* the statement without its ORDER BY */
+	struct rf_buf resume_tail; /* " WHERE|AND (byte-order key) >= (" */
+	struct rf_buf order;       /* " ORDER BY " the key in byte order */
+	bool skip_last;            /* the next row is the last one's again */
+};
+/* Appends to sql (a SELECT up to its WHERE and key ranges) the ORDER BY of
+ * a stream of spec and fills o (overwritten); may run queries over the
+ * rows spec selects (a failure only means MY_ORDER_BYTES). */
+void my_order_by(struct my_db *db, const struct rf_stream_spec *spec, struct rf_buf *sql,
+                 struct my_order *o);
+/* The next row of the stream *res (replaced when a MY_ORDER_CHECKED
+ * stream meets a key outside its set: *res then holds the rest in byte
+ * order). 1 with *row, 0 at the end, -1 with err. */
+int my_order_fetch(struct my_db *db, struct my_order *o, MYSQL_RES **res, MYSQL_ROW *row,
+                   struct rf_error *err);
+void my_order_free(struct my_order *o);
 /* A BIT(n) column. */
 bool my_is_bit(const struct rf_column *c);
 
