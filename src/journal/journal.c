@@ -178,151 +178,6 @@ static void add_safe(struct rf_buf *b, const char *s, size_t max)
 	}
 }
 
-/* Op lines are written here rather than through jansson objects: a
- * 100k-row copy journals 100k lines, and building and dumping a jansson
- * object per line was half of apply's own CPU time. The encoding is plain
- * RFC 8259; journal_read.c parses it back with jansson. */
-
-/* Whether s[0..n) is UTF-8 a JSON string can carry: no overlong forms,
- * surrogates or code points past U+10FFFF. */
-/* Eight bytes at a time (SWAR): a journal line is mostly plain ASCII, and
- * every byte of a 100k-row copy's journal passes through these checks. */
-#define ONES  0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-static inline uint64_t load8(const unsigned char *p)
-{
-	uint64_t v;
-	memcpy(&v, p, sizeof v);
-	return v;
-}
-/* a byte of v is zero */
-static inline uint64_t zero_byte(uint64_t v)
-{
-	return (v - ONES) & ~v & HIGHS;
-}
-/* a byte of v needs escaping in a JSON string: < 0x20, '"', '\\' (bytes
- * >= 0x80 are not flagged: the sign bit is masked out by ~v) */
-static inline bool json_special8(uint64_t v)
-{
-	return ((v - 0x20 * ONES) & ~v & HIGHS) || zero_byte(v ^ ('"' * ONES)) ||
-	       zero_byte(v ^ ('\\' * ONES));
-}
-
-static bool valid_utf8(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = s[i];
-		size_t len, k;
-		unsigned cp;
-		if (i + 8 <= n && !(load8(s + i) & HIGHS)) {
-			i += 8;
-			continue;
-		}
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			len = 2, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			len = 3, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			len = 4, cp = c & 0x07;
-		else
-			return false;
-		if (i + len > n)
-			return false;
-		for (k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-			return false;
-		i += len;
-	}
-	return true;
-}
-
-/* Appends s as the inside of a JSON string (s must be valid UTF-8; a
- * slice of it may end inside a character). */
-static void add_json_chars(struct rf_buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
-
-	rf_buf_reserve(b, n);
-	for (i = 0; i < n; i++) {
-		unsigned char c;
-		while (i + 8 <= n && !json_special8(load8((const unsigned char *)s + i)))
-			i += 8;
-		if (i >= n)
-			break;
-		c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		rf_buf_add(b, s + run, i - run);
-		run = i + 1;
-		rf_buf_addc(b, '\\');
-		switch (c) {
-		case '"':
-		case '\\':
-			rf_buf_addc(b, (char)c);
-			break;
-		case '\n':
-			rf_buf_addc(b, 'n');
-			break;
-		case '\r':
-			rf_buf_addc(b, 'r');
-			break;
-		case '\t':
-			rf_buf_addc(b, 't');
-			break;
-		default:
-			rf_buf_adds(b, "u00");
-			rf_buf_addc(b, hex[c >> 4]);
-			rf_buf_addc(b, hex[c & 15]);
-			break;
-		}
-	}
-	rf_buf_add(b, s + run, n - run);
-}
-
-/* Appends s as a JSON string (s must be valid UTF-8). */
-static void add_json_string(struct rf_buf *b, const char *s, size_t n)
-{
-	rf_buf_reserve(b, n + 2);
-	rf_buf_addc(b, '"');
-	add_json_chars(b, s, n);
-	rf_buf_addc(b, '"');
-}
-
-/* A cell: null, a string, or {"hex":...} for bytes that are not UTF-8. */
-static void add_json_value(struct rf_buf *b, const struct rf_cell *c)
-{
-	const char *d = c->data ? c->data : "";
-	if (c->is_null) {
-		rf_buf_adds(b, "null");
-	} else if (valid_utf8((const unsigned char *)d, c->len)) {
-		add_json_string(b, d, c->len);
-	} else {
-		rf_buf_adds(b, "{\"hex\":\"");
-		rf_buf_addhex(b, (const unsigned char *)d, c->len);
-		rf_buf_adds(b, "\"}");
-	}
-}
-
-/* "name": as a member name, encoded once per journal (json_name) */
-static char *json_name(const char *name)
-{
-	struct rf_buf b = RF_BUF_INIT;
-	add_json_string(&b, name, strlen(name));
-	rf_buf_addc(&b, ':');
-	return rf_buf_steal(&b);
-}
-
 static int flush(struct rf_journal_writer *w, struct rf_error *err);
 
 /* A value longer than this goes to the file as it is encoded, a slice at a
@@ -330,7 +185,7 @@ static int flush(struct rf_journal_writer *w, struct rf_error *err);
  * JSON form too (DESIGN §9). */
 #define JOURNAL_SLICE_BYTES JOURNAL_FLUSH_BYTES
 
-/* add_json_value() into w->pending, writing a huge value out as it goes. */
+/* rf_journal_json_value() into w->pending, writing a huge value out as it goes. */
 static int add_json_value_out(struct rf_journal_writer *w, const struct rf_cell *c,
                               struct rf_error *err)
 {
@@ -339,15 +194,15 @@ static int add_json_value_out(struct rf_journal_writer *w, const struct rf_cell 
 	bool utf8;
 
 	if (c->is_null || c->len <= JOURNAL_SLICE_BYTES) {
-		add_json_value(&w->pending, c);
+		rf_journal_json_value(&w->pending, c);
 		return 0;
 	}
-	utf8 = valid_utf8(d, c->len);
+	utf8 = rf_journal_valid_utf8(d, c->len);
 	rf_buf_adds(&w->pending, utf8 ? "\"" : "{\"hex\":\"");
 	for (off = 0; off < c->len; off += n) {
 		n = c->len - off < JOURNAL_SLICE_BYTES ? c->len - off : JOURNAL_SLICE_BYTES;
 		if (utf8)
-			add_json_chars(&w->pending, (const char *)d + off, n);
+			rf_journal_json_chars(&w->pending, (const char *)d + off, n);
 		else
 			rf_buf_addhex(&w->pending, d + off, n);
 		if (flush(w, err) != 0)
@@ -357,14 +212,14 @@ static int add_json_value_out(struct rf_journal_writer *w, const struct rf_cell 
 	return 0;
 }
 
-/* ,"label":{"col":value,...} into w->pending; names are json_name()s */
+/* ,"label":{"col":value,...} into w->pending; names are rf_journal_json_name()s */
 static int add_image(struct rf_journal_writer *w, const char *label, size_t n, char *const *names,
                      const struct rf_cell *cells, struct rf_error *err)
 {
 	struct rf_buf *b = &w->pending;
 	size_t i;
 	rf_buf_addc(b, ',');
-	add_json_string(b, label, strlen(label));
+	rf_journal_json_string(b, label, strlen(label));
 	rf_buf_add(b, ":{", 2);
 	for (i = 0; i < n; i++) {
 		if (i)
@@ -489,16 +344,16 @@ static void wtable_init(struct wtable *t, const struct rf_journal_table_head *th
 	struct rf_buf b = RF_BUF_INIT;
 	size_t i;
 
-	add_json_string(&b, th->table, strlen(th->table));
+	rf_journal_json_string(&b, th->table, strlen(th->table));
 	t->table = rf_buf_steal(&b);
 	t->nkey = th->nkey;
 	t->ncols = th->ncols;
 	t->key = rf_xcalloc(th->nkey + 1, sizeof *t->key);
 	t->cols = rf_xcalloc(th->ncols + 1, sizeof *t->cols);
 	for (i = 0; i < th->nkey; i++)
-		t->key[i] = json_name(th->key[i]);
+		t->key[i] = rf_journal_json_name(th->key[i]);
 	for (i = 0; i < th->ncols; i++)
-		t->cols[i] = json_name(th->cols[i]);
+		t->cols[i] = rf_journal_json_name(th->cols[i]);
 }
 
 static void wtable_free(struct wtable *t)
@@ -648,7 +503,7 @@ void rf_journal_set_source_key(struct rf_journal_writer *w, size_t table, const 
 	t = &w->tables[table];
 	t->skey = rf_xcalloc(n + 1, sizeof *t->skey);
 	for (i = 0; i < n; i++)
-		t->skey[i] = json_name(names[i]);
+		t->skey[i] = rf_journal_json_name(names[i]);
 	t->nskey = n;
 }
 
@@ -682,7 +537,7 @@ int rf_journal_add_src(struct rf_journal_writer *w, enum rf_op_kind kind, const 
 int rf_journal_add_create(struct rf_journal_writer *w, const char *ddl, struct rf_error *err)
 {
 	rf_buf_printf(&w->pending, "{\"op\":\"create\",\"table\":%s,\"ddl\":", w->cur->table);
-	add_json_string(&w->pending, ddl, strlen(ddl));
+	rf_journal_json_string(&w->pending, ddl, strlen(ddl));
 	rf_buf_adds(&w->pending, "}\n");
 	w->nops++;
 	return flush(w, err);
@@ -703,7 +558,7 @@ int rf_journal_add_load(struct rf_journal_writer *w, unsigned long long rows,
 		              sum->typed ? "true" : "false", sum->nkey);
 		for (i = 0; i < sum->ncols; i++) {
 			rf_buf_adds(&w->pending, i ? ",[" : "[");
-			add_json_string(&w->pending, sum->names[i], strlen(sum->names[i]));
+			rf_journal_json_string(&w->pending, sum->names[i], strlen(sum->names[i]));
 			rf_buf_printf(&w->pending, ",\"%s\"]",
 			              rf_type_class_name((enum rf_type_class)sum->classes[i]));
 		}
@@ -722,7 +577,7 @@ int rf_journal_add_sequence(struct rf_journal_writer *w, size_t table, const cha
 		                    "a sequence op of a table the header does not list");
 	rf_buf_printf(&w->pending,
 	              "{\"op\":\"sequence\",\"table\":%s,\"column\":", w->tables[table].table);
-	add_json_string(&w->pending, column, strlen(column));
+	rf_journal_json_string(&w->pending, column, strlen(column));
 	rf_buf_printf(&w->pending, ",\"before\":\"%lld\",\"after\":\"%lld\"}\n", before, after);
 	w->nops++;
 	return 0;

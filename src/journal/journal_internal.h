@@ -1,4 +1,5 @@
-/* journal_internal.h - what journal.c (writing) and journal_read.c share. */
+/* journal_internal.h - what journal.c (writing), journal_json.c (its JSON),
+ * journal_read.c, journal_line.c and journal_load.c share. */
 #ifndef ROWFERRY_JOURNAL_INTERNAL_H
 #define ROWFERRY_JOURNAL_INTERNAL_H
 
@@ -21,6 +22,18 @@ int rf_journal_write_all(int fd, const char *data, size_t len, const char *path,
 int rf_journal_dump_line(json_t *obj, struct rf_buf *out);
 /* fsync of a directory, so a new file's entry survives a crash. */
 int rf_journal_fsync_dir(const char *dir);
+
+/* journal_json.c: op lines' JSON (RFC 8259), written without jansson.
+ * rf_journal_valid_utf8: whether s[0..n) is UTF-8 a JSON string can carry;
+ * _json_chars: s as the inside of a string (valid UTF-8; a slice may end
+ * inside a character); _json_string: s as a string; _json_value: a cell as
+ * null, a string, or {"hex":...} for bytes that are not UTF-8;
+ * _json_name: "name": as a member name (caller frees). */
+bool rf_journal_valid_utf8(const unsigned char *s, size_t n);
+void rf_journal_json_chars(struct rf_buf *b, const char *s, size_t n);
+void rf_journal_json_string(struct rf_buf *b, const char *s, size_t n);
+void rf_journal_json_value(struct rf_buf *b, const struct rf_cell *c);
+char *rf_journal_json_name(const char *name);
 /* A decimal integer in a JSON string, as sequence and load lines hold
  * them (journal_load.c). */
 bool rf_journal_json_long(json_t *v, long long *out);
