@@ -1,7 +1,8 @@
 /* mysql_internal.h - what the parts of the MySQL/MariaDB driver share:
- * mysql.c (connect, transactions, streaming, writing, quoting, and the ops
- * table), mysql_schema.c (list_tables and describe) and mysql_url.c (the
- * URL parser). Private to src/db/; the core sees only rf_mysql_ops.
+ * mysql.c (connect, transactions, streaming, quoting, and the ops table),
+ * mysql_exec.c (writes), mysql_schema.c (list_tables and describe),
+ * mysql_url.c (the URL parser), mysql_order.c, mysql_bulk.c and
+ * mysql_hash.c. Private to src/db/; the core sees only rf_mysql_ops.
  */
 #ifndef ROWFERRY_DB_MYSQL_INTERNAL_H
 #define ROWFERRY_DB_MYSQL_INTERNAL_H
@@ -45,15 +46,16 @@ void my_url_free(struct my_url *u);
 /* mysql.c: overwrites a NUL-terminated secret (s may be NULL). */
 void my_wipe(char *s);
 
-/* mysql.c: the ops exec and quote_ident (contracts in db.h); introspection
- * runs its queries through the same prepared-statement path as writes. */
+/* mysql_exec.c, mysql.c: the ops exec and quote_ident (contracts in db.h);
+ * introspection runs its queries through the same prepared-statement path
+ * as writes. */
 int my_exec(struct rf_db *base, const char *sql, size_t nparams, const struct rf_param *params,
             struct rf_result *out, struct rf_error *err);
 void my_quote_ident(struct rf_db *base, const char *ident, struct rf_buf *out);
 /* `database`.`table` for t (just `table` when t names no database). */
 void my_quote_table(struct rf_db *base, const struct rf_table_info *t, struct rf_buf *sql);
 
-/* mysql.c: shared helpers. my_fail() sets err from msg as one line naming
+/* mysql.c, mysql_exec.c: shared helpers. my_fail() sets err from msg as one line naming
  * the connection (returns -1); my_run() runs sql and discards any result;
  * my_parse_bool() reads a boolean spelling (1, 0, or -1); my_is_hex() is
  * an even run of hex digits; my_timestamp_text() turns a canonical
