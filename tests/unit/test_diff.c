@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/diff/lookup.h"
 #include "rf_test.h"
 #include "rowferry/diff.h"
 #include "rowferry/plan.h"
@@ -521,6 +522,39 @@ static void row_copy_holds_only_its_sides(void **state)
 	rf_diff_row_free(stored, N);
 }
 
+/* A key set sized up front takes its keys without a rehash (the same
+ * slots throughout) and still finds each, and refuses none twice. */
+static void keyset_reserve_takes_its_keys_without_rehash(void **state)
+{
+	struct rf_keyset ks = RF_KEYSET_INIT;
+	const struct rf_keyset_slot *slots;
+	char key[32];
+	size_t i, v;
+	bool added;
+
+	(void)state;
+	rf_keyset_put(&ks, "x", 1, 7, NULL);
+	rf_keyset_reserve(&ks, 5001);
+	assert_true(ks.cap >= 2 * 5001);
+	slots = ks.slots;
+	for (i = 0; i < 5000; i++) {
+		int n = snprintf(key, sizeof key, "k%zu", i);
+		assert_int_equal(rf_keyset_put(&ks, key, (size_t)n, i, &added), i);
+		assert_true(added);
+	}
+	assert_ptr_equal(ks.slots, slots);
+	assert_int_equal(ks.len, 5001);
+	assert_true(rf_keyset_get(&ks, "x", 1, &v));
+	assert_int_equal(v, 7);
+	assert_true(rf_keyset_get(&ks, "k4999", 5, &v));
+	assert_int_equal(v, 4999);
+	assert_int_equal(rf_keyset_put(&ks, "k12", 3, 99, &added), 12);
+	assert_false(added);
+	rf_keyset_reserve(&ks, 10); /* never shrinks */
+	assert_ptr_equal(ks.slots, slots);
+	rf_keyset_free(&ks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -539,6 +573,7 @@ int main(void)
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(diff_rows_carry_values_as_stored, setup, teardown),
 	    cmocka_unit_test(row_copy_holds_only_its_sides),
+	    cmocka_unit_test(keyset_reserve_takes_its_keys_without_rehash),
 	    cmocka_unit_test(ops_parse_accepts_known_words_only),
 	    cmocka_unit_test(selection_flags_parse_and_reject),
 	};
