@@ -36,7 +36,12 @@ static char *heap_ready;
  * grown the heap (brk) since the last look, the new part is faulted in
  * at once, by one madvise: the memory is the process's already, so this
  * changes no byte and no limit, only when the kernel maps the pages.
- * Best effort: an older kernel refuses the advice and nothing changes. */
+ * Best effort: an older kernel refuses the advice and nothing changes.
+ * Only growth by small blocks (malloc's top pad, 128 KiB at a time) is
+ * faulted in: a jump of more than HEAP_PREFAULT_MAX is one big buffer,
+ * whose pages wait until written (a buffer with room to spare must not
+ * cost its room: DESIGN §9's memory bound for large values). */
+#define HEAP_PREFAULT_MAX (1u << 20)
 static void heap_prefault(void)
 {
 	char *end = sbrk(0), *from = __atomic_load_n(&heap_ready, __ATOMIC_RELAXED);
@@ -45,8 +50,8 @@ static void heap_prefault(void)
 	if (end == (char *)-1 || end == from || page <= 0)
 		return;
 	__atomic_store_n(&heap_ready, end, __ATOMIC_RELAXED);
-	if (!from || end < from)
-		return; /* the first look, or the heap shrank: from here on */
+	if (!from || end < from || (size_t)(end - from) > HEAP_PREFAULT_MAX)
+		return; /* the first look, the heap shrank, or a big block */
 	from = (char *)((uintptr_t)from & ~((uintptr_t)page - 1));
 	(void)madvise(from, (size_t)(end - from), MADV_POPULATE_WRITE);
 }

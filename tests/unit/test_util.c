@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -374,6 +375,30 @@ static void heap_growth_is_faulted_in_at_once(void **state)
 	assert_true(in_core & 1);
 }
 
+/* ... but a big block that grows the heap at once is left to be faulted
+ * in as it is written: a buffer with room to spare must not cost its room
+ * in memory. Run after the test above (it changes malloc's mmap
+ * threshold, so that 8 MB come from the heap). */
+static void big_heap_block_is_not_faulted_in(void **state)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *before, *end, *big;
+	unsigned char in_core = 1;
+
+	(void)state;
+	assert_int_equal(mallopt(M_MMAP_THRESHOLD, 16 << 20), 1);
+	before = sbrk(0);
+	big = rf_xmalloc(8 << 20);
+	end = sbrk(0);
+	if (end == (char *)-1 || end < before + (4 << 20)) {
+		free(big);
+		skip(); /* not from the heap (ASan, valgrind) */
+	}
+	assert_int_equal(mincore(end - page, (size_t)page, &in_core), 0);
+	free(big);
+	assert_false(in_core & 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -389,6 +414,7 @@ int main(void)
 	    cmocka_unit_test(suggest_finds_the_near_name),
 	    cmocka_unit_test(reserved_empty_buffer_is_an_empty_string),
 	    cmocka_unit_test(heap_growth_is_faulted_in_at_once),
+	    cmocka_unit_test(big_heap_block_is_not_faulted_in),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
