@@ -118,6 +118,7 @@ static int journal_returned(struct apply *a, const struct rf_stmt *s, const stru
 	size_t row, k, i, matched = 0;
 
 	apply_reset_keys(a);
+	rf_keyset_reserve(&a->keys, s->count);
 	for (i = s->first; i < s->first + s->count; i++) {
 		rf_buf_reset(&a->enc);
 		rf_key_encode(&a->enc, a->p->ops[i].row->src, a->sh->key, a->sh->nkey);

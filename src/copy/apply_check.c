@@ -60,6 +60,7 @@ static size_t chunk_tuples(struct apply *a, const size_t *ops, size_t n, const s
 {
 	size_t i, k;
 	apply_reset_keys(a);
+	rf_keyset_reserve(&a->keys, n);
 	for (i = 0; i < n; i++) {
 		const struct rf_diff_row *r = a->p->ops[ops[i]].row;
 		const struct rf_cell *cells = use_src ? r->src : r->dst;
@@ -485,8 +486,10 @@ static int readback(struct apply *a, enum rf_op_kind kind, const size_t *ops, si
 	/* the re-check left exactly these keys in a->keys when it looked
 	 * them all up at once: no need to hash 100k keys again */
 	reuse = kind == RF_OP_INSERT && a->keys_hold_inserts;
-	if (!reuse)
+	if (!reuse) {
 		apply_reset_keys(a);
+		rf_keyset_reserve(&a->keys, n);
+	}
 	for (i = 0; i < n; i++) {
 		const struct rf_diff_row *r = p->ops[ops[i]].row;
 		for (k = 0; k < nkey; k++) {

@@ -65,7 +65,12 @@ static struct rf_diff_row *row_dup(const struct rf_diff_row *r, size_t ncols, bo
                                    bool take_src, bool take_dst)
 {
 	size_t n = ncols ? ncols : 1;
-	size_t ncells = (stored ? 4 : 2) * n;
+	/* cells only for the sides the row has: a plan's 100k inserts carry
+	 * no target side, and their memory is most of a copy's (each page
+	 * touched costs a fault) */
+	size_t nsrc = r->src ? n : 0, ndst = r->dst ? n : 0;
+	size_t nsrc_st = stored && r->src_stored ? n : 0, ndst_st = stored && r->dst_stored ? n : 0;
+	size_t ncells = nsrc + ndst + nsrc_st + ndst_st;
 	size_t total = sizeof(struct rf_diff_row) + ncells * sizeof(struct rf_cell) +
 	               n * sizeof(bool) + n + (take_src ? 0 : cells_bytes(r->src, NULL, ncols)) +
 	               (take_dst ? 0 : cells_bytes(r->dst, NULL, ncols));
@@ -86,12 +91,13 @@ static struct rf_diff_row *row_dup(const struct rf_diff_row *r, size_t ncols, bo
 	o->flagged = (unsigned char *)(o->changed + n);
 	at = (char *)(o->flagged + n);
 	o->src = copy_cells(r->src, ncols, NULL, NULL, cellmem, take_src ? NULL : &at);
-	o->dst = copy_cells(r->dst, ncols, NULL, NULL, cellmem + n, take_dst ? NULL : &at);
+	cellmem += nsrc;
+	o->dst = copy_cells(r->dst, ncols, NULL, NULL, cellmem, take_dst ? NULL : &at);
+	cellmem += ndst;
 	if (stored) {
-		o->src_stored =
-		    copy_cells(r->src_stored, ncols, r->src, o->src, cellmem + 2 * n, &at);
-		o->dst_stored =
-		    copy_cells(r->dst_stored, ncols, r->dst, o->dst, cellmem + 3 * n, &at);
+		o->src_stored = copy_cells(r->src_stored, ncols, r->src, o->src, cellmem, &at);
+		cellmem += nsrc_st;
+		o->dst_stored = copy_cells(r->dst_stored, ncols, r->dst, o->dst, cellmem, &at);
 	}
 	memcpy(o->changed, r->changed, ncols * sizeof *o->changed);
 	memcpy(o->flagged, r->flagged, ncols);

@@ -67,10 +67,11 @@ static struct rf_keyset_slot *find_slot(struct rf_keyset_slot *slots, size_t cap
 	}
 }
 
-static void grow(struct rf_keyset *s)
+static void resize(struct rf_keyset *s, size_t ncap)
 {
-	size_t ncap = s->cap ? s->cap * 2 : 64, i;
 	struct rf_keyset_slot *n = rf_xcalloc(ncap, sizeof *n);
+	size_t i;
+
 	for (i = 0; i < s->cap; i++)
 		if (s->slots[i].key)
 			*find_slot(n, ncap, s->slots[i].key, s->slots[i].klen, s->slots[i].hash) =
@@ -80,13 +81,23 @@ static void grow(struct rf_keyset *s)
 	s->cap = ncap;
 }
 
+void rf_keyset_reserve(struct rf_keyset *s, size_t n)
+{
+	size_t ncap = s->cap ? s->cap : 64;
+
+	while (ncap < 2 * n)
+		ncap *= 2;
+	if (ncap > s->cap)
+		resize(s, ncap);
+}
+
 size_t rf_keyset_put(struct rf_keyset *s, const char *key, size_t klen, size_t value, bool *added)
 {
 	uint64_t hash = fnv1a(key, klen);
 	struct rf_keyset_slot *slot;
 
 	if ((s->len + 1) * 2 > s->cap)
-		grow(s);
+		resize(s, s->cap ? s->cap * 2 : 64);
 	slot = find_slot(s->slots, s->cap, key, klen, hash);
 	if (slot->key) {
 		if (added)

@@ -48,6 +48,10 @@ void rf_keyset_free(struct rf_keyset *s);
 /* Adds key (copied) unless present. Returns the slot's value: the new
  * `value` when added (*added = true), else the value already there. */
 size_t rf_keyset_put(struct rf_keyset *s, const char *key, size_t klen, size_t value, bool *added);
+/* Makes room for n keys in all, so that puts up to n rehash nothing: a
+ * set filled with a plan's 100k keys would otherwise be rebuilt at every
+ * doubling, each time in memory not touched yet. */
+void rf_keyset_reserve(struct rf_keyset *s, size_t n);
 /* Looks key up: true and *value set when present. */
 bool rf_keyset_get(const struct rf_keyset *s, const char *key, size_t klen, size_t *value);
 

@@ -8,11 +8,13 @@
 
 #include <cmocka.h>
 
+#include <malloc.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/diff/lookup.h"
 #include "rf_test.h"
 #include "rowferry/diff.h"
 #include "rowferry/plan.h"
@@ -467,6 +469,92 @@ static void diff_rows_carry_values_as_stored(void **state)
 	rf_selection_free(&sel);
 }
 
+/* A copy holds cells only for the sides its row has: a plan's inserts
+ * (source side only, 100k of them in a seed copy) would otherwise carry
+ * a target side of NULL cells, a third of the copy's memory. */
+static void row_copy_holds_only_its_sides(void **state)
+{
+	enum { N = 20 };
+	struct rf_cell src[N], dst[N];
+	bool changed[N] = {false};
+	unsigned char flagged[N] = {0};
+	struct rf_diff_row r = {0}, *one, *both, *stored;
+	size_t i, two_sides = sizeof(struct rf_diff_row) + 2 * N * sizeof(struct rf_cell);
+
+	(void)state;
+	for (i = 0; i < N; i++) {
+		src[i] = (struct rf_cell){"abc", 3, i == 7};
+		dst[i] = (struct rf_cell){"de", 2, false};
+	}
+	r.status = RF_ONLY_SOURCE;
+	r.src = src;
+	r.changed = changed;
+	r.flagged = flagged;
+	one = rf_diff_row_dup(&r, N);
+	assert_null(one->dst);
+	assert_true(malloc_usable_size(one) < two_sides);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(one->src[i].is_null, i == 7);
+		if (i != 7)
+			assert_memory_equal(one->src[i].data, "abc", 4); /* NUL-terminated */
+		assert_ptr_not_equal(one->src[i].data, src[i].data);
+	}
+	/* both sides, and the stored forms: every part where it belongs */
+	r.status = RF_CHANGED;
+	r.dst = dst;
+	r.src_stored = dst;
+	r.dst_stored = src;
+	both = rf_diff_row_dup(&r, N);
+	stored = rf_diff_row_dup_stored(&r, N);
+	assert_true(malloc_usable_size(both) >= two_sides);
+	for (i = 0; i < N; i++) {
+		assert_memory_equal(both->dst[i].data, "de", 3);
+		assert_memory_equal(stored->dst[i].data, "de", 3);
+		assert_memory_equal(stored->src_stored[i].data, "de", 3);
+		assert_int_equal(stored->dst_stored[i].is_null, i == 7);
+		if (i != 7) {
+			assert_memory_equal(stored->src[i].data, "abc", 4);
+			assert_memory_equal(stored->dst_stored[i].data, "abc", 4);
+		}
+	}
+	rf_diff_row_free(one, N);
+	rf_diff_row_free(both, N);
+	rf_diff_row_free(stored, N);
+}
+
+/* A key set sized up front takes its keys without a rehash (the same
+ * slots throughout) and still finds each, and refuses none twice. */
+static void keyset_reserve_takes_its_keys_without_rehash(void **state)
+{
+	struct rf_keyset ks = RF_KEYSET_INIT;
+	const struct rf_keyset_slot *slots;
+	char key[32];
+	size_t i, v;
+	bool added;
+
+	(void)state;
+	rf_keyset_put(&ks, "x", 1, 7, NULL);
+	rf_keyset_reserve(&ks, 5001);
+	assert_true(ks.cap >= 2 * 5001);
+	slots = ks.slots;
+	for (i = 0; i < 5000; i++) {
+		int n = snprintf(key, sizeof key, "k%zu", i);
+		assert_int_equal(rf_keyset_put(&ks, key, (size_t)n, i, &added), i);
+		assert_true(added);
+	}
+	assert_ptr_equal(ks.slots, slots);
+	assert_int_equal(ks.len, 5001);
+	assert_true(rf_keyset_get(&ks, "x", 1, &v));
+	assert_int_equal(v, 7);
+	assert_true(rf_keyset_get(&ks, "k4999", 5, &v));
+	assert_int_equal(v, 4999);
+	assert_int_equal(rf_keyset_put(&ks, "k12", 3, 99, &added), 12);
+	assert_false(added);
+	rf_keyset_reserve(&ks, 10); /* never shrinks */
+	assert_ptr_equal(ks.slots, slots);
+	rf_keyset_free(&ks);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +572,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(plan_refuses_excluded_not_null_column_without_default,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(diff_rows_carry_values_as_stored, setup, teardown),
+	    cmocka_unit_test(row_copy_holds_only_its_sides),
+	    cmocka_unit_test(keyset_reserve_takes_its_keys_without_rehash),
 	    cmocka_unit_test(ops_parse_accepts_known_words_only),
 	    cmocka_unit_test(selection_flags_parse_and_reject),
 	};

@@ -8,9 +8,13 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "rowferry/db.h"
 #include "rowferry/secret.h"
@@ -334,6 +338,68 @@ static void remap_namespace_is_parsed_or_derived(void **state)
 	assert_memory_not_equal(ns, again, 16);
 }
 
+/* What malloc adds to the heap for rf_x* allocations is faulted in by
+ * one call (util.c, heap_prefault), not a page at a time as it is first
+ * touched: the top of a grown heap, which no block has touched yet, is
+ * in memory. Skipped where the allocator does not grow the heap with
+ * brk (ASan, valgrind) or the kernel lacks MADV_POPULATE_WRITE. */
+static void heap_growth_is_faulted_in_at_once(void **state)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *before = sbrk(0), *end;
+	void *blocks[64];
+	unsigned char in_core = 0;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 64; i++)
+		blocks[i] = rf_xmalloc(60000); /* below the mmap threshold: the heap */
+	end = sbrk(0);
+	if (end == (char *)-1 || end <= before) {
+		for (i = 0; i < 64; i++)
+			free(blocks[i]);
+		skip();
+	}
+#ifdef MADV_POPULATE_WRITE
+	if (madvise((char *)((uintptr_t)blocks[0] & ~((uintptr_t)page - 1)), (size_t)page,
+	            MADV_POPULATE_WRITE) != 0 &&
+	    errno == EINVAL) {
+		for (i = 0; i < 64; i++)
+			free(blocks[i]);
+		skip();
+	}
+#endif
+	assert_int_equal(mincore(end - page, (size_t)page, &in_core), 0);
+	for (i = 0; i < 64; i++)
+		free(blocks[i]);
+	assert_true(in_core & 1);
+}
+
+/* ... but a big block that grows the heap at once is left to be faulted
+ * in as it is written: a buffer with room to spare must not cost its room
+ * in memory. Run after the test above (it changes malloc's mmap
+ * threshold, so that 8 MB come from the heap). */
+static void big_heap_block_is_not_faulted_in(void **state)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *before, *end, *big;
+	unsigned char in_core = 1;
+
+	(void)state;
+	if (mallopt(M_MMAP_THRESHOLD, 16 << 20) != 1)
+		skip(); /* not glibc's malloc (ASan) */
+	before = sbrk(0);
+	big = rf_xmalloc(8 << 20);
+	end = sbrk(0);
+	if (end == (char *)-1 || end < before + (4 << 20)) {
+		free(big);
+		skip(); /* not from the heap (ASan, valgrind) */
+	}
+	assert_int_equal(mincore(end - page, (size_t)page, &in_core), 0);
+	free(big);
+	assert_false(in_core & 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +414,8 @@ int main(void)
 	    cmocka_unit_test(remap_namespace_is_parsed_or_derived),
 	    cmocka_unit_test(suggest_finds_the_near_name),
 	    cmocka_unit_test(reserved_empty_buffer_is_an_empty_string),
+	    cmocka_unit_test(heap_growth_is_faulted_in_at_once),
+	    cmocka_unit_test(big_heap_block_is_not_faulted_in),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
