@@ -48,6 +48,10 @@ struct rf_hash_sql {
 	/* Appends the aggregate over the values v0 .. v<ncols-1> of a segment's
 	 * rows: the sum of their row hashes modulo 2^60 (db.h). */
 	void (*row_sum)(struct rf_db *db, const struct rf_segment_spec *spec, struct rf_buf *sql);
+	/* Many listed key buckets may be tested as a bit of a bitmap instead
+	 * of an IN list: get_bit(decode('<hex>', 'hex'), bucket) = 1
+	 * (PostgreSQL; false where the engine has no get_bit). */
+	bool bucket_bitmap;
 };
 
 /* Appends to sql the condition that the key (columns key[0..nkey) of t,

@@ -344,6 +344,7 @@ static const struct rf_hash_sql pg_hash_sql = {
     .key_hash = key_hash,
     .fence = " OFFSET 0",
     .int_div = " / ",
+    .bucket_bitmap = true,
 };
 
 void pg_key_ranges(struct rf_db *db, const struct rf_stream_spec *spec, bool have_where,
