@@ -121,6 +121,15 @@ write_report() {
 			esac
 			echo "| $label | $(stats "$sn") | $(stats "$hn") | $(ratio "$(median "$hn")" "$(median "$sn")")× | ${RF_RECV[$e]:-n/a} | ${RF_ALGO[${e}_h]:-n/a} | ${RF_RECV[${e}_h]:-n/a} |"
 		done
+		local m_pg_hash m_pg_copy b_hash b_stream r_b
+		m_pg_hash=$(median pg_hash) m_pg_copy=$(median pg_copy)
+		if [ -n "$m_pg_hash" ] && [ -n "$m_pg_copy" ]; then
+			b_hash=$(sed -n 's/.*, \([0-9]*\) bytes.*/\1/p' <<<"${RF_RECV[pg_h]:-}")
+			b_stream=$(sed -n 's/.*, \([0-9]*\) bytes.*/\1/p' <<<"${RF_RECV[pg]:-}")
+			r_b=$(awk -v a="${b_hash:-}" -v b="${b_stream:-}" 'BEGIN { if (a != "" && b > 0) printf "%.1f", 100 * a / b }')
+			echo
+			echo "PostgreSQL hash against the read limit: $(ratio "$m_pg_hash" "$m_pg_copy")× (target ≤ 0.5×) — $(met "$(ratio "$m_pg_hash" "$m_pg_copy")" '<=' 0.5); bytes received ${r_b:-n/a}% of the stream's (target ≤ 5%) — $(met "$r_b" '<=' 5)."
+		fi
 		if [ -n "$m_my_pt" ]; then
 			echo
 			echo "MariaDB hash against pt-table-sync: $(ratio "$m_my_pt" "$(median my_hash_x)")× faster (\`--exclude guid\`), target ≥ 10× — $(met "$(ratio "$m_my_pt" "$(median my_hash_x)")" '>=' 10)."
