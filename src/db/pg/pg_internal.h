@@ -1,7 +1,8 @@
-/* pg_internal.h - what the three files of the PostgreSQL driver share:
- * pg.c (connection, transactions, quoting, exec, and the ops table),
- * pg_catalog.c (list_tables and describe) and pg_stream.c (COPY and cursor
- * streams). Private to src/db/; the core sees only rf_pg_ops.
+/* pg_internal.h - what the files of the PostgreSQL driver share: pg.c
+ * (connection, transactions, quoting, and the ops table), pg_exec.c (exec),
+ * pg_catalog.c (list_tables and describe), pg_stream.c (COPY and cursor
+ * streams), pg_bulk.c and pg_hash.c. Private to src/db/; the core sees only
+ * rf_pg_ops.
  */
 #ifndef ROWFERRY_DB_PG_INTERNAL_H
 #define ROWFERRY_DB_PG_INTERNAL_H
@@ -25,6 +26,17 @@ static inline struct pg_db *pg(struct rf_db *db)
 {
 	return (struct pg_db *)db;
 }
+
+/* The type oid of bytea (pg_type.h's BYTEAOID). */
+#define PG_BYTEA_OID 17
+
+/* pg.c: whether s[0..n) is an even run of hex digits (a bytea's canonical
+ * form). */
+bool pg_is_hex(const char *s, size_t n);
+
+/* pg_exec.c: the op exec (contract in db.h). */
+int pg_exec(struct rf_db *dbp, const char *sql, size_t nparams, const struct rf_param *params,
+            struct rf_result *out, struct rf_error *err);
 
 /* pg.c: every internal statement goes through pg_query() (or pg_run(),
  * which discards the result); pg_fail() turns a failed result into err;
