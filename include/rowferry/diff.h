@@ -147,6 +147,8 @@ struct rf_diff_shape {
 	                               read whole, remapped and sorted by the key
 	                               in memory before the merge (diff_remap.c) */
 	unsigned char remap_ns[16];
+	bool lean_target; /* the target sends only what is compared or shown,
+	                     not its excluded columns (rf_diff_opts.lean_target) */
 };
 /* Hands the diff's shape to a new owner (a plan) so it outlives the diff.
  * The diff keeps using it, so close the diff before freeing the shape. */
@@ -229,12 +231,16 @@ struct rf_diff_opts {
 	 * of rf_diff_open_opts); nonzero stops it with "diff cancelled". */
 	int (*progress)(void *ctx, const struct rf_diff_progress *p);
 	void *progress_ctx;
+	/* No plan will be made from this diff (diff's text, json and csv): the
+	 * target need not send the excluded columns a plan's before-images
+	 * hold (the bench's --exclude guid: 36 MB of MariaDB's 448). */
+	bool lean_target;
 };
 #define RF_DIFF_HASH_MIN_ROWS 100000ULL
 #define RF_DIFF_SEGMENT_ROWS  1024ULL
 #define RF_DIFF_OPTS_INIT                                                                          \
 	{                                                                                          \
-		RF_DIFF_STREAM, RF_DIFF_HASH_MIN_ROWS, RF_DIFF_SEGMENT_ROWS, NULL, NULL            \
+		RF_DIFF_STREAM, RF_DIFF_HASH_MIN_ROWS, RF_DIFF_SEGMENT_ROWS, NULL, NULL, false     \
 	}
 /* "stream", "hash", "auto" -> 0 and *out; else -1. */
 int rf_diff_algorithm_parse(const char *name, enum rf_diff_algorithm *out);

@@ -278,6 +278,8 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	} else {
 		memset(&total, 0, sizeof total);
 		rc = 2;
+		/* one table shown, not planned (--format sql plans as copy does) */
+		dopts.lean_target = strcmp(format, "sql") != 0;
 		if (diff_one(src, dst, &sel, &dopts, say, &w, &total, &err) == 0)
 			rc = total.only_source + total.only_target + total.changed ? 1 : 0;
 	}

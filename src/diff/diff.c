@@ -637,6 +637,7 @@ struct rf_diff *rf_diff_open_opts(struct rf_db *src, struct rf_db *dst,
 	if (prepare_sides(d, src, dst, sel->table, err) != 0 ||
 	    diff_shape_build(d->shape, sel, err) != 0)
 		goto fail;
+	d->shape->lean_target = o && o->lean_target;
 	d->row.changed = rf_xcalloc(d->shape->ncols, sizeof *d->row.changed);
 	d->row.flagged = rf_xcalloc(d->shape->ncols, 1);
 	if (choose_algorithm(d, o ? o : &stream, sw, tw, err) != 0)

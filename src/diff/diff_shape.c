@@ -330,8 +330,8 @@ void rf_diff_stream_cols(const struct rf_diff_shape *shape, int side, size_t **c
 		const struct rf_diff_col *c = &shape->cols[i];
 		int idx = side == 0 ? c->src : c->dst;
 		/* the source sends only what is compared or copied; the target sends
-		 * every column, for plans and before-images */
-		if (idx < 0 || (side == 0 && c->excluded && !c->hidden))
+		 * every column, for plans and before-images, unless no plan is made */
+		if (idx < 0 || ((side == 0 || shape->lean_target) && c->excluded && !c->hidden))
 			continue;
 		(*cols)[k] = (size_t)idx;
 		(*shape_cols)[k] = i;

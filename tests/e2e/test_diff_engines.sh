@@ -249,4 +249,25 @@ rf diff siteflow_orders --config "$T/demo/config.ini" --key job_number,order_ref
 assert_contains "demo: job 0000065 by natural key, text" "12 only in source, 0 only in target, 0 changed, 0 identical" "$(cat "$T/out")"
 assert_contains "demo: text rows carry the + glyph" "+ job_number=0000065, order_ref=" "$(cat "$T/out")"
 
+# --- an excluded column is not read from the target either -------------------
+# (a diff shown is never planned: only --format sql, which plans as copy does,
+# still reads the target's whole rows for the before-images)
+for f in "$T/lean_a.db" "$T/lean_b.db"; do
+	rm -f "$f"
+	sq "$f" "CREATE TABLE w (id INTEGER PRIMARY KEY, g TEXT, v INT);
+	  WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 100)
+	  INSERT INTO w SELECT i, printf('%.1000c', 'x'), i FROM s"
+done
+sq "$T/lean_b.db" "UPDATE w SET v = v + 1 WHERE id % 10 = 0; UPDATE w SET g = 'y' WHERE id = 5"
+received() { sed -n 's/.*received [0-9]* rows, \([0-9]*\) bytes.*/\1/p' "$T/err"; }
+rf diff w --from "sqlite:$T/lean_a.db" --to "sqlite:$T/lean_b.db" --exclude g --algorithm stream --format json
+assert_eq "--exclude g: the 10 changes in v, not the one in g" 10 "$(jq -r 'select(.status=="changed") | .key.id' "$T/out" | wc -l)"
+bytes=$(received)
+[ "${bytes:-999999}" -lt 5000 ] && ok "--exclude g: $bytes bytes received (the 1000-byte g read from neither side)" ||
+	not_ok "--exclude g: ${bytes:-?} bytes received: the target still sends g ($(cat "$T/err"))"
+rf diff w --from "sqlite:$T/lean_a.db" --to "sqlite:$T/lean_b.db" --exclude g --algorithm stream --format sql
+bytes=$(received)
+[ "${bytes:-0}" -gt 90000 ] && ok "--exclude g --format sql: $bytes bytes (the target's whole rows, for the plan)" ||
+	not_ok "--exclude g --format sql: ${bytes:-?} bytes received"
+
 finish
