@@ -125,6 +125,8 @@ void rf_buf_addhex(struct rf_buf *b, const unsigned char *p, size_t n);
 /* The value of one hex digit (either case), or -1: the one hex-digit
  * helper of the tree (a table: bytea decoding is a stream's hottest loop). */
 int rf_hex_digit(int c);
+/* Whether s[0..n) is an even run of hex digits (canonical bytes). */
+bool rf_is_hex(const char *s, size_t n);
 /* Decodes n hex digits at src into dst (dst may equal src: the output is
  * half as long and never overtakes the input). Returns the byte count, or
  * -1 when src is not an even run of hex digits. */

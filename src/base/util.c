@@ -392,6 +392,17 @@ int rf_hex_digit(int c)
 	return hex_table[(unsigned char)c] - 1;
 }
 
+bool rf_is_hex(const char *s, size_t n)
+{
+	size_t i;
+	if (n % 2)
+		return false;
+	for (i = 0; i < n; i++)
+		if (rf_hex_digit(s[i]) < 0)
+			return false;
+	return true;
+}
+
 long rf_hex_decode(char *dst, const char *src, size_t n)
 {
 	size_t i;

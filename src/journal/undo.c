@@ -218,17 +218,6 @@ bool rf_undo_raw_after(const struct rf_undo *u, size_t t, size_t c)
 	return u->after_raw && raw_col(u, t, u->tables[t].col_of[c]);
 }
 
-static bool all_hex(const struct rf_cell *c)
-{
-	size_t i;
-	if (c->len % 2)
-		return false;
-	for (i = 0; i < c->len; i++)
-		if (rf_hex_digit((unsigned char)c->data[i]) < 0)
-			return false;
-	return true;
-}
-
 /* Rewrites the after-image cells of op marked in raw[] (ncols journal
  * columns; nkey key cells) from their journal form, lower-case hex, to
  * the raw bytes, in a new block that replaces op->block: a new one, not
@@ -245,7 +234,7 @@ static int unhex_after(struct rf_journal_op *op, size_t nkey, size_t ncols, cons
 	for (i = 0, k = 0; i < ncols; i++) {
 		if (!raw[i] || op->after[i].is_null)
 			continue;
-		if (!all_hex(&op->after[i]))
+		if (!rf_is_hex(op->after[i].data, op->after[i].len))
 			return -1;
 		k++;
 	}

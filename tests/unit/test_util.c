@@ -291,6 +291,24 @@ static void suggest_finds_the_near_name(void **state)
  * line editor stole one for an empty line, and the WHERE, the search and
  * the file name then read uninitialised heap (valgrind sees it; the screen
  * showed the bytes a freed block left behind). */
+/* The one check of canonical bytes (PostgreSQL's and MariaDB's literals,
+ * undo's after-images): an even run of hex digits of either case. */
+static void hex_runs_are_told_from_other_text(void **state)
+{
+	char bytes[4];
+	(void)state;
+	assert_true(rf_is_hex("", 0));
+	assert_true(rf_is_hex("00ff", 4));
+	assert_true(rf_is_hex("0aFb", 4));
+	assert_false(rf_is_hex("abc", 3)); /* odd */
+	assert_false(rf_is_hex("0g", 2));
+	assert_false(rf_is_hex("\\x00", 4));
+	assert_false(rf_is_hex("00\0", 3));
+	/* what it accepts, rf_hex_decode decodes */
+	assert_int_equal(rf_hex_decode(bytes, "0aFb", 4), 2);
+	assert_int_equal((unsigned char)bytes[1], 0xfb);
+}
+
 static void reserved_empty_buffer_is_an_empty_string(void **state)
 {
 	struct rf_buf b = RF_BUF_INIT;
@@ -413,6 +431,7 @@ int main(void)
 	    cmocka_unit_test(first_error_wins),
 	    cmocka_unit_test(remap_namespace_is_parsed_or_derived),
 	    cmocka_unit_test(suggest_finds_the_near_name),
+	    cmocka_unit_test(hex_runs_are_told_from_other_text),
 	    cmocka_unit_test(reserved_empty_buffer_is_an_empty_string),
 	    cmocka_unit_test(heap_growth_is_faulted_in_at_once),
 	    cmocka_unit_test(big_heap_block_is_not_faulted_in),

@@ -686,7 +686,7 @@ static void my_quote_literal(struct rf_db *base, enum rf_type_class c, const str
 		break;
 	case RF_T_BYTES:
 		rf_buf_adds(out, "x'");
-		if (my_is_hex(s, v->len))
+		if (rf_is_hex(s, v->len))
 			rf_buf_add(out, s, v->len);
 		else /* not canonical: quote the bytes themselves */
 			rf_buf_addhex(out, (const unsigned char *)s, v->len);

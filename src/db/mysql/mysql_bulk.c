@@ -146,7 +146,7 @@ void my_bulk_value(struct rf_db *base, enum rf_type_class c, const struct rf_cel
 		rf_buf_add(out, "\\N", 2);
 	} else if (c == RF_T_BOOLEAN && my_parse_bool(s, n) >= 0) {
 		rf_buf_addc(out, my_parse_bool(s, n) ? '1' : '0');
-	} else if (c == RF_T_BYTES && my_is_hex(s, n)) { /* canonical bytes are hex */
+	} else if (c == RF_T_BYTES && rf_is_hex(s, n)) { /* canonical bytes are hex */
 		char byte;
 		for (i = 0; i + 1 < n; i += 2) {
 			byte = (char)(rf_hex_digit((unsigned char)s[i]) * 16 +

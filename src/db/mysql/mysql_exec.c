@@ -43,15 +43,6 @@ char *my_timestamp_text(const char *s, size_t n)
 	return out;
 }
 
-bool my_is_hex(const char *s, size_t n)
-{
-	size_t i;
-	for (i = 0; i < n; i++)
-		if (rf_hex_digit((unsigned char)s[i]) < 0)
-			return false;
-	return n % 2 == 0;
-}
-
 /* A bytes parameter longer than this (in hex) goes to the server in pieces
  * of MY_LONG_DATA_PIECE bytes (mysql_stmt_send_long_data), decoded a
  * piece at a time: not decoded whole, then copied whole again into the
@@ -137,7 +128,7 @@ static int bind_param(struct my_db *db, size_t n, const struct rf_param *p, MYSQ
 			b->buffer_type = MYSQL_TYPE_BLOB;
 			break;
 		}
-		if (!my_is_hex(s, len))
+		if (!rf_is_hex(s, len))
 			return rf_error_set(err, db->base.name,
 			                    "parameter %zu: bytes value is not hexadecimal", n);
 		*owned = rf_xmalloc(len / 2 + 1);

@@ -57,13 +57,12 @@ void my_quote_table(struct rf_db *base, const struct rf_table_info *t, struct rf
 
 /* mysql.c, mysql_exec.c: shared helpers. my_fail() sets err from msg as one line naming
  * the connection (returns -1); my_run() runs sql and discards any result;
- * my_parse_bool() reads a boolean spelling (1, 0, or -1); my_is_hex() is
- * an even run of hex digits; my_timestamp_text() turns a canonical
+ * my_parse_bool() reads a boolean spelling (1, 0, or -1);
+ * my_timestamp_text() turns a canonical
  * timestamp into MySQL's literal form (caller frees). */
 int my_fail(const struct my_db *db, struct rf_error *err, const char *msg);
 int my_run(struct my_db *db, const char *sql, struct rf_error *err);
 int my_parse_bool(const char *s, size_t n);
-bool my_is_hex(const char *s, size_t n);
 char *my_timestamp_text(const char *s, size_t n);
 /* mysql_order.c: the order a stream's rows come in (its header comment
  * says which and why). */

@@ -567,16 +567,6 @@ static bool is_plain_number(const char *s, size_t n)
 	return i == n;
 }
 
-bool pg_is_hex(const char *s, size_t n)
-{
-	if (n % 2)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (rf_hex_digit(s[i]) < 0)
-			return false;
-	return true;
-}
-
 static void pg_quote_literal(struct rf_db *dbp, enum rf_type_class c, const struct rf_cell *v,
                              struct rf_buf *out)
 {
@@ -588,7 +578,7 @@ static void pg_quote_literal(struct rf_db *dbp, enum rf_type_class c, const stru
 	}
 	switch (c) {
 	case RF_T_BYTES: /* canonical bytes are hex */
-		if (pg_is_hex(v->data, v->len)) {
+		if (rf_is_hex(v->data, v->len)) {
 			rf_buf_adds(out, "'\\x");
 			rf_buf_add(out, v->data, v->len);
 			rf_buf_adds(out, "'::bytea");

@@ -150,7 +150,7 @@ int pg_exec(struct rf_db *dbp, const char *sql, size_t nparams, const struct rf_
 		}
 		offs[i] = text.len;
 		if (params[i].tclass == RF_T_BYTES) {
-			if (!pg_is_hex(v->data, v->len)) {
+			if (!rf_is_hex(v->data, v->len)) {
 				rf_error_set(err, dbp->name,
 				             "parameter $%zu: bytes value is not hex", i + 1);
 				goto cleanup;

@@ -30,10 +30,6 @@ static inline struct pg_db *pg(struct rf_db *db)
 /* The type oid of bytea (pg_type.h's BYTEAOID). */
 #define PG_BYTEA_OID 17
 
-/* pg.c: whether s[0..n) is an even run of hex digits (a bytea's canonical
- * form). */
-bool pg_is_hex(const char *s, size_t n);
-
 /* pg_exec.c: the op exec (contract in db.h). */
 int pg_exec(struct rf_db *dbp, const char *sql, size_t nparams, const struct rf_param *params,
             struct rf_result *out, struct rf_error *err);
