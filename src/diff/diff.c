@@ -55,27 +55,6 @@ struct rf_diff {
 	char *note; /* rf_diff_algorithm_note */
 };
 
-const char *rf_diff_status_name(enum rf_diff_status s)
-{
-	switch (s) {
-	case RF_ONLY_SOURCE:
-		return "only_source";
-	case RF_ONLY_TARGET:
-		return "only_target";
-	case RF_CHANGED:
-		return "changed";
-	case RF_IDENTICAL:
-		return "identical";
-	}
-	return "?";
-}
-
-char rf_diff_status_glyph(enum rf_diff_status s)
-{
-	static const char glyphs[] = "+-~=";
-	return glyphs[s];
-}
-
 /* One side's preparation: its read-only transaction first, so that the
  * table is described in the same snapshot its rows are read from. */
 struct side_prep {

@@ -1,8 +1,30 @@
-/* diff_row.c - copies of diff rows that outlive the diff (diff.h). */
+/* diff_row.c - diff rows outside the merge (diff.h): their status's name
+ * and glyph, and copies that outlive the diff. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "rowferry/diff.h"
+
+const char *rf_diff_status_name(enum rf_diff_status s)
+{
+	switch (s) {
+	case RF_ONLY_SOURCE:
+		return "only_source";
+	case RF_ONLY_TARGET:
+		return "only_target";
+	case RF_CHANGED:
+		return "changed";
+	case RF_IDENTICAL:
+		return "identical";
+	}
+	return "?";
+}
+
+char rf_diff_status_glyph(enum rf_diff_status s)
+{
+	static const char glyphs[] = "+-~=";
+	return glyphs[s];
+}
 
 /* Whether a stored cell has its canonical cell's bytes: then the copy
  * shares them. */
