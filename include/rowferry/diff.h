@@ -205,6 +205,9 @@ struct rf_diff_stats {
 	 * hash mode, the segment checksums and boundary keys asked for. */
 	unsigned long long rows_received, bytes_received;
 	unsigned long long segments, segments_streamed; /* hash mode */
+	bool target_where; /* the target's rows were read under a WHERE (--where,
+	                      a set's selection), so only_target + changed +
+	                      identical counts those, not the table's rows */
 };
 
 /* DESIGN §14: how the rows are compared. stream: both sides streamed in

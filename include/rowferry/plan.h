@@ -71,6 +71,11 @@ struct rf_plan {
 	                      so they load in bulk (rf_plan_loads_in_bulk)
 	                      though the preview cannot show those keys: its
 	                      rows show the match keys (set_keys.c) */
+	size_t dst_rows;   /* rows the diff read in the target (only there,
+	                      changed or identical) */
+	bool dst_whole;    /* ...and those were the whole table (no WHERE):
+	                      apply reads its inserts back by one scan of a
+	                      table that held few rows (apply_check.c) */
 };
 
 /* Makes an empty plan over shape (taking ownership of it). Checks what can

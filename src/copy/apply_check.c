@@ -269,7 +269,7 @@ static int recheck_parents_of(struct apply *a, size_t j, struct rf_error *err)
 	struct rf_table_info t;
 	size_t i, cols[2];
 	enum rf_type_class quote;
-	struct rf_lookup_key lk = {1, cols, &quote, 0, NULL};
+	struct rf_lookup_key lk = {1, cols, &quote, 0, NULL, false};
 	int pkc, mkc, rc = -1;
 
 	memset(&pc, 0, sizeof pc);
@@ -368,7 +368,7 @@ int apply_recheck(struct apply *a, unsigned what, struct rf_error *err)
 		bool inserts = pass == 1;
 		const size_t *key = inserts ? a->sh->key : p->target_key;
 		size_t nkey = inserts ? a->sh->nkey : p->ntarget_key;
-		struct rf_lookup_key lk = {nkey, cols, classes, 0, NULL};
+		struct rf_lookup_key lk = {nkey, cols, classes, 0, NULL, false};
 
 		if (!(what & (inserts ? APPLY_CHECK_INSERTS : APPLY_CHECK_EXISTING)))
 			continue;
@@ -477,12 +477,19 @@ static int readback(struct apply *a, enum rf_op_kind kind, const size_t *ops, si
 	enum rf_type_class classes[64];
 	/* rows just written: a table that was small when the transaction began
 	 * may be scanned rather than probed, so fewer, larger lookups */
-	struct rf_lookup_key lk = {nkey, cols, classes, APPLY_READBACK_CHUNK,
-	                           kind == RF_OP_INSERT ? &a->insert_keys : NULL};
+	struct rf_lookup_key lk = {nkey,
+	                           cols,
+	                           classes,
+	                           APPLY_READBACK_CHUNK,
+	                           kind == RF_OP_INSERT ? &a->insert_keys : NULL,
+	                           false};
 	size_t i, k;
 	bool reuse;
 	int rc;
 
+	/* inserts into a table the diff read whole and found (nearly) empty,
+	 * the seed case: one scan of the table finds them (lookup.h, scan) */
+	lk.scan = kind == RF_OP_INSERT && p->dst_whole && p->dst_rows <= n / 4;
 	/* the re-check left exactly these keys in a->keys when it looked
 	 * them all up at once: no need to hash 100k keys again */
 	reuse = kind == RF_OP_INSERT && a->keys_hold_inserts;

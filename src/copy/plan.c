@@ -305,7 +305,10 @@ struct rf_plan *rf_plan_from_diff(struct rf_diff *d, unsigned ops_mask, struct r
 	}
 	if (r == 0) {
 		p = rf_plan_new(rf_diff_detach_shape(d), ops_mask);
+		const struct rf_diff_stats *st = rf_diff_stats(d);
 		p->skipped = skipped;
+		p->dst_rows = (size_t)(st->only_target + st->changed + st->identical);
+		p->dst_whole = !st->target_where;
 		rf_plan_target(p, rf_diff_target(d), RF_PLAN_BULK_ROWS);
 	}
 	for (k = 0; k < 3; k++) {

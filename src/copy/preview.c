@@ -370,7 +370,7 @@ static int check_fkey(const struct rf_plan *p, struct rf_db *db, const struct rf
 	struct rf_keyset own = RF_KEYSET_INIT;
 	enum rf_type_class classes[16], quote[16];
 	size_t cols[16], i;
-	struct rf_lookup_key key = {fk->ncols, cols, quote, 0, NULL};
+	struct rf_lookup_key key = {fk->ncols, cols, quote, 0, NULL, false};
 	struct rf_buf list = RF_BUF_INIT;
 	bool self = same_table(dt, fk->ref_table);
 	const char *const *ref_cols = (const char *const *)fk->ref_cols;
@@ -473,7 +473,7 @@ static int check_unique(const struct rf_plan *p, struct rf_db *db, const char *w
 	struct rf_col_opts tk_opts[16];
 	size_t cols[32], i;
 	int scols[16];
-	struct rf_lookup_key key = {n, cols, quote, 0, NULL};
+	struct rf_lookup_key key = {n, cols, quote, 0, NULL, false};
 	struct rf_buf list = RF_BUF_INIT;
 	int rc = -1;
 

@@ -177,7 +177,7 @@ static int look_up(struct rf_db *dst, const struct rf_table_info *t, const struc
 	struct found f;
 	size_t cols[2];
 	enum rf_type_class quote;
-	struct rf_lookup_key lk = {1, &cols[1], &quote, 0, NULL};
+	struct rf_lookup_key lk = {1, &cols[1], &quote, 0, NULL, false};
 	int pkc = rf_table_info_col(t, c->ref->pk), mkc = rf_table_info_col(t, c->ref->mk);
 	int rc;
 

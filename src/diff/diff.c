@@ -443,6 +443,8 @@ static int side_open(struct rf_diff *d, int idx, struct rf_db *db, const char *w
 	for (i = 0; i < s->nstream; i++)
 		s->stream_of[s->shape_cols[i]] = (int)i;
 	d->where[idx] = where;
+	if (idx == 1)
+		d->stats.target_where = where && *where;
 	if (rf_db_check_where(db, where, err) != 0)
 		return -1;
 	if (d->hash) {

@@ -70,6 +70,9 @@ struct rf_lookup_key {
 	                                      it (if the table path is taken) and names it there,
 	                                      otherwise it is used as it is; the caller ends it with
 	                                      rf_lookup_release() */
+	bool scan;                         /* stream the whole table instead, without a lock:
+	                                      for tuples that are most of its rows (see
+	                                      lookup.c, rf_lookup_rows_refs) */
 };
 
 /* Drops the table a lookup kept in *kept (if any) and frees the name. */

@@ -424,7 +424,7 @@ static int visit_table(struct visit *v, struct rf_db *db, size_t t, bool lock, s
 	struct rf_cell *tuples = rf_xcalloc(j->nops * nk + 1, sizeof *tuples);
 	size_t *cols = rf_xcalloc(ncols + 1, sizeof *cols);
 	enum rf_type_class *classes = rf_xcalloc(nk + 1, sizeof *classes);
-	struct rf_lookup_key lk = {nk, ut->key_of, classes, 0, NULL};
+	struct rf_lookup_key lk = {nk, ut->key_of, classes, 0, NULL, false};
 	int rc = 0;
 
 	v->t = t;

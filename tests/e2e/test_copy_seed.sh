@@ -5,7 +5,8 @@
 # empty; the dry run's SQL does what the copy does; undo puts prod back
 # exactly as it was; a second undo is refused. Then the same on PostgreSQL
 # and MariaDB as a bulk load (bulk_rows = 1): the rows are read back for
-# their GUIDs only, the other columns journaled from the values sent.
+# their GUIDs only, the other columns journaled from the values sent; and
+# the read-back by one scan of a table that held few rows.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/copy_lib.sh"
 
@@ -76,6 +77,71 @@ done
 for e in pg my; do
 	copy_excluding_guid_lets_target_generate_keys "$e" bulk
 done
+
+# The seed case without a --where into a table that held few rows: the
+# inserted rows are read back by one scan of the table (lookup.h, scan),
+# not by loading 3000 keys into a temporary table and joining it; the
+# table's other rows are read and dropped, so the journal holds exactly
+# the inserts and undo leaves those rows alone. With more other rows than
+# a quarter of the inserts, the keys' table again. The path is checked in
+# MariaDB's own statement log.
+readback_by_scan() { # ENGINE OTHER_ROWS scan|join
+	local e=$1 other=$2 path=$3 tag="$1-readback-$2" dev prod cfg before j keys
+	dev=$(url_of "$e" dev)
+	prod=$(url_of "$e" prod)
+	cfg=$T/$tag.ini
+	write_config "$cfg" "$dev" "$prod" "$T/undo-$tag"
+	echo "bulk_rows = 1" >>"$cfg"
+	case $e in
+	pg)
+		for u in "$dev" "$prod"; do
+			pg "$u" "DROP TABLE IF EXISTS seed_scan; CREATE TABLE seed_scan (guid uuid NOT NULL
+				DEFAULT gen_random_uuid() PRIMARY KEY, id bigint NOT NULL UNIQUE, v text)"
+		done
+		pg "$dev" "INSERT INTO seed_scan SELECT ('00000000-0000-0000-0000-' || lpad(g::text, 12, '0'))::uuid,
+			g, 'v' || g FROM generate_series(1, 3000) g"
+		pg "$prod" "INSERT INTO seed_scan (id, v) SELECT g, 'prod' FROM generate_series(100001, 100000 + $other) g"
+		;;
+	my)
+		for u in "$dev" "$prod"; do
+			my "$u" "DROP TABLE IF EXISTS seed_scan; CREATE TABLE seed_scan (guid char(36) NOT NULL
+				DEFAULT (uuid()) PRIMARY KEY, id bigint NOT NULL UNIQUE, v varchar(20))"
+		done
+		my "$dev" "INSERT INTO seed_scan SELECT CONCAT('00000000-0000-0000-0000-', LPAD(seq, 12, '0')),
+			seq, CONCAT('v', seq) FROM seq_1_to_3000"
+		my "$prod" "INSERT INTO seed_scan (id, v) SELECT seq, 'prod' FROM seq_100001_to_$((100000 + other))"
+		my "$prod" "SET GLOBAL log_output = 'TABLE'; TRUNCATE mysql.general_log; SET GLOBAL general_log = 1"
+		;;
+	esac
+	before=$(sql_query "$e" "$prod" "SELECT guid, id, v FROM seed_scan ORDER BY id")
+	rf --config "$cfg" copy seed_scan --exclude guid --key id --yes
+	[ "$e" != my ] || my "$prod" "SET GLOBAL general_log = 0"
+	assert_eq "$tag: copy exits 0" 0 "$rc"
+	j=$(journal_of)
+	assert_eq "$tag: prod holds its own rows and the 3000" $((3000 + other)) \
+		"$(sql_query "$e" "$prod" "SELECT count(*) FROM seed_scan")"
+	assert_eq "$tag: journal committed with 3000 ops" '"committed" 3000' \
+		"$(tail -n 1 "$j" | jq -r '"\"\(.state)\" \(.ops)"')"
+	assert_eq "$tag: journal records the GUIDs prod made for the 3000, none of its own rows" \
+		"$(sql_query "$e" "$prod" "SELECT guid FROM seed_scan WHERE id <= 3000 ORDER BY guid")" \
+		"$(jq -r 'select(.op=="insert") | .key.guid' "$j" | LC_ALL=C sort)"
+	if [ "$e" = my ]; then
+		keys=$(my "$prod" "SELECT count(*) FROM mysql.general_log WHERE argument LIKE
+			'CREATE TEMPORARY TABLE rowferry_keys%seed_scan%'")
+		if [ "$path" = scan ]; then
+			assert_eq "$tag: read back by one scan, no keys' table (server log)" 0 "$keys"
+		else
+			assert_eq "$tag: read back through the keys' table (server log)" 1 "$keys"
+		fi
+	fi
+	rf --config "$cfg" undo "$j" --yes
+	assert_eq "$tag: undo exits 0" 0 "$rc"
+	assert_eq "$tag: undo leaves prod as it was" "$before" \
+		"$(sql_query "$e" "$prod" "SELECT guid, id, v FROM seed_scan ORDER BY id")"
+}
+readback_by_scan pg 5 scan
+readback_by_scan my 5 scan
+readback_by_scan my 1000 join
 
 # the log lists the journals
 rf --config "$T/pg.ini" log
