@@ -120,6 +120,10 @@ struct rf_table_info {
 	bool plain_inserts;     /* a base table without triggers or rules: an INSERT
 	                           stores its values as each column's `store` says
 	                           (false where not known) */
+	bool large_values;      /* PostgreSQL: the table's TOAST relation holds
+	                           data, so a value may be large, and a stream
+	                           may read those as digests (rf_stream_spec's
+	                           digest); false elsewhere, and where not known */
 };
 void rf_table_info_free(struct rf_table_info *t);
 /* Fills *to (overwritten) with a deep copy of from; rf_table_info_free(to). */
@@ -193,7 +197,21 @@ struct rf_stream_spec {
 	 * column of that class (bytes raw, booleans t/f or 1/0). */
 	size_t nexprs;
 	const struct rf_stream_expr *exprs;
+	/* Large values as digests (PostgreSQL only; asked only of a table
+	 * whose large_values is set, diff_digest.c): NULL, or ncols flags;
+	 * where digest[i] is set (a bytes or text column that is no key), a
+	 * value of more than digest_min bytes comes in output column i as its
+	 * first RF_DIGEST_PREFIX bytes (bytes) or characters (text), and in
+	 * one more output column, after the exprs, one per flag set in order,
+	 * as the SHA-256 of its bytes (text in UTF-8); that column is NULL
+	 * where the value is not over digest_min (or NULL). */
+	const bool *digest;
+	size_t digest_min;
 };
+/* What a digested value's own column keeps of it (rf_stream_spec digest):
+ * more than a listing shows (output_text.c's 40 characters, hex digits of
+ * bytes), so a digested value is shown as it would be whole. */
+#define RF_DIGEST_PREFIX 48
 
 /* One raw expression of a stream (rf_stream_spec's exprs). Borrowed. */
 struct rf_stream_expr {

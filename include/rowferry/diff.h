@@ -238,12 +238,20 @@ struct rf_diff_opts {
 	 * target need not send the excluded columns a plan's before-images
 	 * hold (the bench's --exclude guid: 36 MB of MariaDB's 448). */
 	bool lean_target;
+	/* Only the text listing reads this diff's rows (diff's text format
+	 * and --summary): they show a changed value's first 40 characters,
+	 * so a PostgreSQL side whose table stores values out of line sends a
+	 * value over 1 MiB as its first bytes and a digest (diff_digest.c),
+	 * not whole. The rows' cells then hold such a value's first bytes
+	 * only: nothing else may read them. */
+	bool digest_large;
 };
 #define RF_DIFF_HASH_MIN_ROWS 100000ULL
 #define RF_DIFF_SEGMENT_ROWS  1024ULL
 #define RF_DIFF_OPTS_INIT                                                                          \
 	{                                                                                          \
-		RF_DIFF_STREAM, RF_DIFF_HASH_MIN_ROWS, RF_DIFF_SEGMENT_ROWS, NULL, NULL, false     \
+		RF_DIFF_STREAM, RF_DIFF_HASH_MIN_ROWS, RF_DIFF_SEGMENT_ROWS, NULL, NULL, false,    \
+		    false                                                                          \
 	}
 /* "stream", "hash", "auto" -> 0 and *out; else -1. */
 int rf_diff_algorithm_parse(const char *name, enum rf_diff_algorithm *out);

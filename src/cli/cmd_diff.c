@@ -272,6 +272,9 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	w.ops_mask = (unsigned)mask;
 	w.bulk_rows = (size_t)cfg.bulk_rows;
 	w.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	/* the text listing shows 40 characters of a changed value: a large
+	 * one need not come whole (diff_digest.c) */
+	dopts.digest_large = w.ops == &rf_diff_text_writer;
 	if (rf_set_flags_given(&args.set)) {
 		w.in_set = true;
 		rc = diff_set(src, dst, &cfg, argv[optind], &args, &dopts, say, &w, &err);

@@ -542,4 +542,5 @@ void rf_table_info_copy(struct rf_table_info *to, const struct rf_table_info *fr
 		}
 	}
 	to->plain_inserts = from->plain_inserts;
+	to->large_values = from->large_values;
 }

@@ -9,33 +9,6 @@
 #include "rowferry/diff.h"
 #include "rowferry/plan.h"
 
-/* One side of the merge: its stream, the current row in canonical form and
- * the previous key, kept to verify the stream's order. */
-struct diff_side {
-	struct rf_db *db;
-	struct rf_stream *stream;
-	bool started_tx;
-	size_t nstream;
-	size_t *stream_cols;      /* table column indexes streamed */
-	size_t *shape_cols;       /* shape column each streamed cell fills */
-	size_t *offs;             /* scratch for canon_cells */
-	int *stream_of;           /* per shape column: its index in the stream, or -1 */
-	const struct rf_row *raw; /* the current row as the driver gave it */
-	struct rf_buf scratch;    /* canonical forms of single cells being compared */
-	struct rf_buf buf;        /* canonical bytes of the current row */
-	struct rf_cell *cells;    /* shape->ncols canonical cells of the current row */
-	struct rf_cell *stored;   /* shape->ncols cells of raw, by shape column */
-	unsigned char *flagged;
-	struct rf_buf prev_buf;   /* canonical bytes of the previous key */
-	struct rf_cell *prev_key; /* shape->ncols cells, key columns set, bytes in prev_buf */
-	bool have_prev;
-	bool have_row; /* cells hold a row not yet merged */
-	bool eof;
-	const char *label; /* "source" / "target" */
-	bool use_mem;      /* rows come from mem (remapped, sorted), not the stream */
-	struct diff_mem mem;
-};
-
 struct rf_diff {
 	struct rf_diff_shape *shape; /* owned unless detached (owns_shape) */
 	bool owns_shape;
@@ -46,6 +19,7 @@ struct rf_diff {
 	bool full_identical; /* canonicalize every cell of identical rows too */
 	bool keys_one_sided; /* rows on one side only: their key cells only */
 	bool rows_taken;     /* rf_diff_set_rows_taken */
+	bool digest;         /* rf_diff_opts.digest_large (diff_digest.c) */
 	const char *where[2];
 	/* hash mode (DESIGN §14): the ranges to stream; the streams open read
 	 * plan.ranges[next_range .. next_range + nbatch) */
@@ -118,10 +92,11 @@ static int prepare_sides(struct rf_diff *d, struct rf_db *src, struct rf_db *dst
  * move while it grows, so pointers are set only at the end. Hot path of the
  * diff: no allocation once buf has grown to the widest row. release: the
  * side whose row this is, to give it back to the driver before the hex of
- * its large bytes values is made (rf_diff_set_rows_taken), or NULL. */
+ * its large bytes values is made (rf_diff_set_rows_taken), or NULL. cut:
+ * large values are canonicalized from their first bytes (diff_digest_cut). */
 static void canon_cells(const struct rf_diff_shape *sh, const size_t *shape_cols, size_t n,
                         const struct rf_row *row, struct rf_buf *buf, struct rf_cell *out,
-                        unsigned char *flagged, size_t *offs, struct diff_side *release)
+                        unsigned char *flagged, size_t *offs, struct diff_side *release, bool cut)
 {
 	size_t i, late = 0;
 	rf_buf_reset_small(buf);
@@ -134,14 +109,16 @@ static void canon_cells(const struct rf_diff_shape *sh, const size_t *shape_cols
 	}
 	for (i = 0; i < n && i < row->ncols; i++) {
 		const struct rf_diff_col *c = &sh->cols[shape_cols[i]];
+		struct rf_cell in = row->cells[i];
 		offs[i] = buf->len;
-		if (row->cells[i].is_null)
+		if (in.is_null)
 			continue;
-		if (release && c->tclass == RF_T_BYTES && row->cells[i].len >= DIFF_LATE_HEX) {
-			rf_value_hex_begin(&row->cells[i], buf); /* finished below */
+		if (cut)
+			diff_digest_cut(c, &in);
+		if (release && c->tclass == RF_T_BYTES && in.len >= DIFF_LATE_HEX) {
+			rf_value_hex_begin(&in, buf); /* finished below */
 			late++;
-		} else if (rf_value_canon(c->tclass, &row->cells[i], &c->opts, buf) != 0 &&
-		           flagged) {
+		} else if (rf_value_canon(c->tclass, &in, &c->opts, buf) != 0 && flagged) {
 			flagged[shape_cols[i]] = 1;
 		}
 		out[shape_cols[i]].is_null = false;
@@ -168,7 +145,7 @@ void rf_diff_canon_row(const struct rf_diff_shape *shape, int side, const struct
 	size_t *cols, *shape_cols, n, *offs;
 	rf_diff_stream_cols(shape, side, &cols, &shape_cols, &n);
 	offs = rf_xcalloc(n ? n : 1, sizeof *offs);
-	canon_cells(shape, shape_cols, n, row, buf, out, flagged, offs, NULL);
+	canon_cells(shape, shape_cols, n, row, buf, out, flagged, offs, NULL, false);
 	free(offs);
 	free(cols);
 	free(shape_cols);
@@ -219,12 +196,13 @@ static void canon_key_cells(const struct rf_diff_shape *sh, struct diff_side *s)
 
 /* Canonicalizes every cell of a side's current row (rows that are shown);
  * for a caller that takes the rows, the driver's row goes before large
- * bytes values are made hex. */
+ * bytes values are made hex; for the text listing (digest), a large value
+ * is cut to what it shows, as the digests' sides send it. */
 static void canon_full(const struct rf_diff *d, struct diff_side *s)
 {
 	bool release = d->rows_taken && !s->use_mem && s->stream && s->db->ops->stream_release;
 	canon_cells(d->shape, s->shape_cols, s->nstream, s->raw, &s->buf, s->cells, s->flagged,
-	            s->offs, release ? s : NULL);
+	            s->offs, release ? s : NULL, d->digest);
 }
 
 /* Points a side's stored cells at its current row as the driver gave it,
@@ -243,32 +221,6 @@ static void point_stored(const struct rf_diff_shape *sh, struct diff_side *s)
 			s->stored[i].len = 0;
 		}
 	}
-}
-
-/* Whether column c holds the same value on both sides: raw bytes first,
- * canonical forms only when the bytes differ. */
-static bool cells_equal(const struct rf_diff_shape *sh, size_t c, struct diff_side *s,
-                        struct diff_side *t)
-{
-	const struct rf_diff_col *col = &sh->cols[c];
-	const struct rf_cell *x = &s->raw->cells[s->stream_of[c]];
-	const struct rf_cell *y = &t->raw->cells[t->stream_of[c]];
-	struct rf_cell cx, cy;
-
-	if (x->is_null || y->is_null)
-		return x->is_null && y->is_null;
-	if (x->len == y->len && memcmp(x->data, y->data, x->len) == 0)
-		return true;
-	rf_buf_reset_small(&s->scratch);
-	rf_buf_reset(&t->scratch);
-	rf_value_canon(col->tclass, x, &col->opts, &s->scratch);
-	rf_value_canon(col->tclass, y, &col->opts, &t->scratch);
-	cx.is_null = cy.is_null = false;
-	cx.data = s->scratch.data;
-	cx.len = s->scratch.len;
-	cy.data = t->scratch.data;
-	cy.len = t->scratch.len;
-	return rf_value_equal(col->tclass, &cx, &cy, &col->opts);
 }
 
 /* Reads the next row of a side into its canonical cells and checks that its
@@ -399,6 +351,8 @@ static int side_stream(struct rf_diff *d, int idx, size_t first, size_t n, struc
 	spec.bucket_mod = n ? d->plan.bucket_mod : 0;
 	spec.nbuckets = d->plan.nbuckets;
 	spec.buckets = d->plan.buckets;
+	spec.digest = s->digest;
+	spec.digest_min = DIFF_DIGEST_MIN;
 	if (idx == 1 && rf_db_planned(s->db, sh->dst_table.display)) {
 		/* a table --create will make: no row yet */
 		s->eof = true;
@@ -442,6 +396,8 @@ static int side_open(struct rf_diff *d, int idx, struct rf_db *db, const char *w
 		s->stream_of[i] = -1;
 	for (i = 0; i < s->nstream; i++)
 		s->stream_of[s->shape_cols[i]] = (int)i;
+	if (d->digest)
+		diff_digest_plan(sh, idx, s);
 	d->where[idx] = where;
 	if (idx == 1)
 		d->stats.target_where = where && *where;
@@ -548,6 +504,8 @@ static void side_close(struct diff_side *s)
 	free(s->flagged);
 	free(s->prev_key);
 	diff_mem_free(&s->mem);
+	free(s->digest);
+	free(s->digest_at);
 	rf_buf_free(&s->buf);
 	rf_buf_free(&s->prev_buf);
 }
@@ -619,6 +577,7 @@ struct rf_diff *rf_diff_open_opts(struct rf_db *src, struct rf_db *dst,
 	    diff_shape_build(d->shape, sel, err) != 0)
 		goto fail;
 	d->shape->lean_target = o && o->lean_target;
+	d->digest = o && o->digest_large;
 	d->row.changed = rf_xcalloc(d->shape->ncols, sizeof *d->row.changed);
 	d->row.flagged = rf_xcalloc(d->shape->ncols, 1);
 	if (choose_algorithm(d, o ? o : &stream, sw, tw, err) != 0)
@@ -712,7 +671,7 @@ int rf_diff_next(struct rf_diff *d, const struct rf_diff_row **out, struct rf_er
 			const struct rf_diff_col *col = &sh->cols[i];
 			if (!col->compare || col->key_pos)
 				continue;
-			if (!cells_equal(sh, i, s, t)) {
+			if (!diff_cells_equal(sh, i, s, t)) {
 				row->changed[i] = true;
 				row->nchanged++;
 			}

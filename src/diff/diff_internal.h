@@ -99,4 +99,51 @@ int diff_mem_load(const struct rf_diff_shape *sh, struct rf_db *db, struct rf_st
 const struct rf_row *diff_mem_next(struct diff_mem *m);
 void diff_mem_free(struct diff_mem *m);
 
+/* One side of the merge: its stream, the current row in canonical form and
+ * the previous key, kept to verify the stream's order. */
+struct diff_side {
+	struct rf_db *db;
+	struct rf_stream *stream;
+	bool started_tx;
+	size_t nstream;
+	size_t *stream_cols;      /* table column indexes streamed */
+	size_t *shape_cols;       /* shape column each streamed cell fills */
+	size_t *offs;             /* scratch for canon_cells */
+	int *stream_of;           /* per shape column: its index in the stream, or -1 */
+	const struct rf_row *raw; /* the current row as the driver gave it */
+	struct rf_buf scratch;    /* canonical forms of single cells being compared */
+	struct rf_buf buf;        /* canonical bytes of the current row */
+	struct rf_cell *cells;    /* shape->ncols canonical cells of the current row */
+	struct rf_cell *stored;   /* shape->ncols cells of raw, by shape column */
+	unsigned char *flagged;
+	struct rf_buf prev_buf;   /* canonical bytes of the previous key */
+	struct rf_cell *prev_key; /* shape->ncols cells, key columns set, bytes in prev_buf */
+	bool have_prev;
+	bool have_row; /* cells hold a row not yet merged */
+	bool eof;
+	const char *label; /* "source" / "target" */
+	bool use_mem;      /* rows come from mem (remapped, sorted), not the stream */
+	struct diff_mem mem;
+	/* large values as digests (diff_digest.c), NULL when none: */
+	bool *digest;   /* per streamed column: read as a digest (rf_stream_spec) */
+	int *digest_at; /* per shape column: its digest's cell in the row, or -1 */
+};
+
+/* diff_digest.c: comparing one column of two rows, large values by digest
+ * (rf_diff_opts.digest_large). A value over this size is sent as a digest:
+ * 1 MiB, the size from which copy makes a value's hex after its row is
+ * gone (diff.c, DIFF_LATE_HEX). */
+#define DIFF_DIGEST_MIN (1u << 20)
+/* Sets s->digest and s->digest_at (side idx, streams chosen): which of its
+ * columns the server sends as digests. Nothing when none can be. */
+void diff_digest_plan(const struct rf_diff_shape *sh, int idx, struct diff_side *s);
+/* A value of column c as the text listing shows it (a digest diff's rows):
+ * a bytes or text value over DIFF_DIGEST_MIN that is no key is cut to its
+ * first bytes, RF_DIGEST_PREFIX characters at least, so that showing a
+ * value that came whole costs no more than one that came as a digest. */
+void diff_digest_cut(const struct rf_diff_col *c, struct rf_cell *v);
+/* Whether column c holds the same value on both sides' current rows. */
+bool diff_cells_equal(const struct rf_diff_shape *sh, size_t c, struct diff_side *s,
+                      struct diff_side *t);
+
 #endif

@@ -30,7 +30,8 @@ void rf_format_value_display(const struct rf_cell *v, size_t max_chars, struct r
 	}
 	for (i = 0; i < v->len; i++) {
 		unsigned char c = (unsigned char)v->data[i];
-		if (max_chars && shown >= max_chars) {
+		/* cut before a character, never inside one */
+		if (max_chars && shown >= max_chars && (c & 0xc0) != 0x80) {
 			rf_buf_adds(out, "…");
 			return;
 		}

@@ -53,6 +53,12 @@ static void other_classes_show_the_stored_text(void **state)
 	ASSERT_SHOWN("a\\nb", &rf_sqlite_ops, RF_T_TEXT, "a\nb", 3, 0);
 	ASSERT_SHOWN("''", &rf_mysql_ops, RF_T_TEXT, "", 0, 0);
 	ASSERT_SHOWN("abc…", &rf_pg_ops, RF_T_TEXT, "abcdef", 6, 3);
+	/* the last character shown is whole, however many bytes it has */
+	ASSERT_SHOWN("ab\xf0\x9f\x98\x80…", &rf_pg_ops, RF_T_TEXT,
+	             "ab\xf0\x9f\x98\x80"
+	             "cd",
+	             8, 3);
+	ASSERT_SHOWN("ab\xc3\xa9", &rf_pg_ops, RF_T_TEXT, "ab\xc3\xa9", 4, 3);
 }
 
 static void long_bytes_are_cut_with_their_length(void **state)

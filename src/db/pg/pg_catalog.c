@@ -133,7 +133,7 @@ static const char pg_columns_sql[] =
     " NOT a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid),"
     " a.attgenerated = 's', a.attidentity <> '',"
     " coalesce(pg_catalog.array_position(pk.conkey, a.attnum), 0),"
-    " a.atttypmod, t.typtype = 'd', plain.ok"
+    " a.atttypmod, t.typtype = 'd', plain.ok, plain.toasted"
     " FROM pg_catalog.pg_attribute a"
     " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
     " LEFT JOIN pg_catalog.pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype"
@@ -145,8 +145,11 @@ static const char pg_columns_sql[] =
     "  AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger g"
     "   WHERE g.tgrelid = c.oid AND NOT g.tgisinternal)"
     "  AND NOT EXISTS (SELECT FROM pg_catalog.pg_rewrite w"
-    "   WHERE w.ev_class = c.oid AND w.rulename <> '_RETURN')"
-    "  FROM pg_catalog.pg_class c WHERE c.oid = $1::oid) AS plain(ok)"
+    "   WHERE w.ev_class = c.oid AND w.rulename <> '_RETURN'),"
+    /* values stored out of line: one may be large (large_values); a size
+     * from the file system, no row read */
+    "  c.reltoastrelid <> 0 AND pg_catalog.pg_relation_size(c.reltoastrelid) > 0"
+    "  FROM pg_catalog.pg_class c WHERE c.oid = $1::oid) AS plain(ok, toasted)"
     " WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped"
     " ORDER BY a.attnum";
 
@@ -265,6 +268,7 @@ static void describe_columns(const PGresult *res, struct rf_table_info *t)
 		              *PQgetvalue(res, r, 11) == 't', atoi(PQgetvalue(res, r, 10)));
 		rf_table_info_add_column(t, &c);
 		t->plain_inserts = *PQgetvalue(res, r, 12) == 't';
+		t->large_values = *PQgetvalue(res, r, 13) == 't';
 	}
 	t->pk = rf_xcalloc(t->ncols, sizeof *t->pk);
 	for (size_t i = 0; i < t->ncols; i++)

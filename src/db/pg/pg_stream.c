@@ -11,6 +11,10 @@
  * COPY cannot lock rows, so a locking stream (apply's re-check) uses a cursor
  * fetched in batches instead, which also leaves the connection free for
  * exec() between batches.
+ * A diff that only lists what differs may ask for large values as digests
+ * (rf_stream_spec digest, diff_digest.c): a value over the size comes as
+ * its first bytes and its SHA-256, computed by the server, so neither
+ * libpq's buffer nor the line holds it.
  */
 #include <libpq-fe.h>
 #include <stdint.h>
@@ -71,6 +75,57 @@ static void select_col(struct rf_db *db, const struct rf_column *c, struct rf_bu
 	}
 }
 
+/* Whether column c can be read as a digest (rf_stream_spec digest): bytea,
+ * and text whose bytes are the value's as streamed (text, varchar, citext;
+ * a char(n) is padded where its cast to text is not). */
+static bool digestible(const struct rf_column *c)
+{
+	const char *t = c->decl_type ? c->decl_type : "";
+	return c->tclass == RF_T_BYTES ||
+	       (c->tclass == RF_T_TEXT && (strcmp(t, "text") == 0 || strcmp(t, "citext") == 0 ||
+	                                   strncmp(t, "character varying", 17) == 0));
+}
+
+/* "CASE WHEN octet_length(col) > min THEN " */
+static void digest_when(struct rf_db *db, const struct rf_column *c, size_t min, struct rf_buf *sql)
+{
+	rf_buf_adds(sql, "CASE WHEN octet_length(");
+	pg_quote_ident(db, c->name, sql);
+	rf_buf_printf(sql, ") > %zu THEN ", min);
+}
+
+/* Column c of a digest stream: its first RF_DIGEST_PREFIX bytes (bytea) or
+ * characters (text) where it is over min bytes, else the value. */
+static void select_digest_col(struct rf_db *db, const struct rf_column *c, size_t min,
+                              struct rf_buf *sql)
+{
+	digest_when(db, c, min, sql);
+	rf_buf_adds(sql, c->tclass == RF_T_BYTES ? "substring(" : "left(");
+	pg_quote_ident(db, c->name, sql);
+	rf_buf_printf(sql, c->tclass == RF_T_BYTES ? " FROM 1 FOR %d)" : ", %d)", RF_DIGEST_PREFIX);
+	rf_buf_adds(sql, " ELSE ");
+	pg_quote_ident(db, c->name, sql);
+	rf_buf_adds(sql, " END");
+}
+
+/* Column c's digest: the SHA-256 of its bytes (text in UTF-8, the
+ * connection's client_encoding, as the stream sends it) where it is over
+ * min bytes, else NULL. */
+static void select_digest(struct rf_db *db, const struct rf_column *c, size_t min,
+                          struct rf_buf *sql)
+{
+	if (!digestible(c)) {
+		rf_buf_adds(sql, "NULL::bytea");
+		return;
+	}
+	digest_when(db, c, min, sql);
+	rf_buf_adds(sql, "sha256(");
+	if (c->tclass == RF_T_TEXT)
+		rf_buf_adds(sql, "convert_to(");
+	pg_quote_ident(db, c->name, sql);
+	rf_buf_adds(sql, c->tclass == RF_T_TEXT ? ", 'UTF8')) END" : ") END");
+}
+
 /* The cast of a raw expression (sql()) whose binary form is then its
  * text, as select_col makes it of a column: its type is the engine's to
  * decide, so every class but bytes and boolean goes through text. */
@@ -98,6 +153,8 @@ static void build_select(struct rf_db *db, const struct rf_stream_spec *spec, st
 		if (spec->refs && spec->refs[i].parent)
 			rf_db_ref_select(db, &spec->refs[i], t, t->cols[spec->cols[i]].name,
 			                 "::text", sql);
+		else if (spec->digest && spec->digest[i] && digestible(&t->cols[spec->cols[i]]))
+			select_digest_col(db, &t->cols[spec->cols[i]], spec->digest_min, sql);
 		else
 			select_col(db, &t->cols[spec->cols[i]], sql);
 	}
@@ -105,6 +162,12 @@ static void build_select(struct rf_db *db, const struct rf_stream_spec *spec, st
 		if (i || spec->ncols)
 			rf_buf_adds(sql, ", ");
 		rf_db_expr_select(db, &spec->exprs[i], i, expr_cast(spec->exprs[i].tclass), sql);
+	}
+	for (size_t i = 0; spec->digest && i < spec->ncols; i++) {
+		if (!spec->digest[i])
+			continue;
+		rf_buf_adds(sql, ", ");
+		select_digest(db, &t->cols[spec->cols[i]], spec->digest_min, sql);
 	}
 	rf_buf_adds(sql, " FROM ");
 	pg_quote_table(db, t, sql);
@@ -262,9 +325,11 @@ int pg_stream_open(struct rf_db *dbp, const struct rf_stream_spec *spec, struct 
 	s = rf_xcalloc(1, sizeof *s);
 	s->db = db;
 	s->ncols = spec->ncols + spec->nexprs;
+	for (size_t i = 0; spec->digest && i < spec->ncols; i++)
+		s->ncols += spec->digest[i]; /* the digests' columns */
 	s->is_bool = rf_xcalloc(s->ncols, sizeof *s->is_bool);
 	s->cells = rf_xcalloc(s->ncols, sizeof *s->cells);
-	for (size_t i = 0; i < s->ncols; i++)
+	for (size_t i = 0; i < spec->ncols + spec->nexprs; i++)
 		s->is_bool[i] =
 		    (i < spec->ncols ? spec->table->cols[spec->cols[i]].tclass
 		                     : spec->exprs[i - spec->ncols].tclass) == RF_T_BOOLEAN;
