@@ -46,6 +46,11 @@ struct rf_journal_writer;
  * pr, until rf_predict_join. */
 struct rf_predict_job *rf_predict_start(const struct rf_predict *pr, struct rf_journal_writer *w,
                                         const size_t *jkey, size_t njkey);
+/* Waits until the job has done all it will (it reads the plan no more),
+ * keeping its outcome for rf_predict_join, which the caller still calls:
+ * for a caller about to lend the plan's memory to exec() (rf_param.lent).
+ * job NULL is fine. */
+void rf_predict_wait(struct rf_predict_job *job);
 /* Waits for the job (stop: tells it to give up first, the lines are not
  * wanted), frees it and sets *job to NULL, whatever the outcome, so a
  * caller's cleanup path can join again harmlessly. *proven (may be NULL):

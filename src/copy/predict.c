@@ -337,6 +337,14 @@ struct rf_predict_job *rf_predict_start(const struct rf_predict *pr, struct rf_j
 	return job;
 }
 
+void rf_predict_wait(struct rf_predict_job *job)
+{
+	if (!job || !job->threaded)
+		return;
+	pthread_join(job->thread, NULL);
+	job->threaded = false; /* joined: rf_predict_join only collects */
+}
+
 int rf_predict_join(struct rf_predict_job **jobp, bool stop, bool *proven, struct rf_error *err)
 {
 	struct rf_predict_job *job = *jobp;
