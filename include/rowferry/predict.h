@@ -29,6 +29,9 @@ bool rf_predict_fits(const struct rf_predict *pr, const struct rf_op *op);
  * after the load) still stores values as the plan's description said: a
  * plain table with the same columns, types, rules and nullability. */
 bool rf_predict_holds(const struct rf_predict *pr, const struct rf_table_info *now);
+/* The same for a table as was described (the plan's) and now: apply's
+ * updates of large bytes values journaled as sent (apply_check.c). */
+bool rf_predict_table_holds(const struct rf_table_info *was, const struct rf_table_info *now);
 /* The after-image of insert op: one cell per target column into cells
  * (bytes in b, which is reset, or the op's own values where they are their
  * form: valid while b and the plan are; offs: scratch, one per column), in

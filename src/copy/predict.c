@@ -259,9 +259,14 @@ bool rf_predict_fits(const struct rf_predict *pr, const struct rf_op *op)
 	return true;
 }
 
+bool rf_predict_table_holds(const struct rf_table_info *was, const struct rf_table_info *now)
+{
+	return now->plain_inserts && same_columns(was, now);
+}
+
 bool rf_predict_holds(const struct rf_predict *pr, const struct rf_table_info *now)
 {
-	return now->plain_inserts && same_columns(pr->t, now);
+	return rf_predict_table_holds(pr->t, now);
 }
 
 void rf_predict_close(struct rf_predict *pr)
