@@ -435,9 +435,11 @@ struct readback {
  * predict.c's rule for inserts, checked the same way, on the table
  * described again now, after the updates, under their locks (a trigger
  * created since the diff is seen; none can come or go until COMMIT). Such
- * a column - bytes on both sides, written plainly (no reference), not
- * generated, not in a key the rows are found or journaled by, set to a
- * value of RF_PARAM_LEND_MIN or more by one of the updates - is not read:
+ * a column - bytes on both sides, stored as sent (RF_STORE_EXACT: bytea,
+ * varbinary, the blobs; not binary(n), which pads), written plainly (no
+ * reference), not generated, not in a key the rows are found or journaled
+ * by, set to a value of RF_PARAM_LEND_MIN or more by one of the updates -
+ * is not read:
  * its after-image is the value sent where the op changed it, else the
  * locked before-image's (the row is locked since the re-check). Sets
  * sent_at[k] per stream position; 1 when any is set, 0 when none, -1 on
@@ -456,7 +458,7 @@ static int updates_sent_as_is(struct apply *a, const size_t *ops, size_t n, bool
 
 		sent_at[k] = false;
 		if (a->sh->cols[c].tclass != RF_T_BYTES || a->sh->cols[c].ref ||
-		    tc->tclass != RF_T_BYTES || tc->generated || tc->store == RF_STORE_UNKNOWN)
+		    tc->tclass != RF_T_BYTES || tc->generated || tc->store != RF_STORE_EXACT)
 			continue;
 		for (j = 0; j < p->ntarget_key && p->target_key[j] != c; j++)
 			;
