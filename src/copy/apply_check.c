@@ -439,11 +439,10 @@ struct readback {
  * varbinary, the blobs; not binary(n), which pads), written plainly (no
  * reference), not generated, not in a key the rows are found or journaled
  * by, set to a value of RF_PARAM_LEND_MIN or more by one of the updates -
- * is not read:
- * its after-image is the value sent where the op changed it, else the
- * locked before-image's (the row is locked since the re-check). Sets
- * sent_at[k] per stream position; 1 when any is set, 0 when none, -1 on
- * error. */
+ * is not read: its after-image is the value sent where the op changed it,
+ * else the locked before-image's (the row is locked since the re-check).
+ * Sets sent_at[k] per stream position; 1 when any is set, 0 when none, -1
+ * on error. */
 static int updates_sent_as_is(struct apply *a, const size_t *ops, size_t n, bool *sent_at,
                               struct rf_error *err)
 {
