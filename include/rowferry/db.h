@@ -331,7 +331,18 @@ void rf_result_free(struct rf_result *r);
 struct rf_param {
 	struct rf_cell value;
 	enum rf_type_class tclass;
+	/* The caller lends value.data's bytes to exec() for the call: heap
+	 * memory of its own, writable, which nothing else (no other thread)
+	 * reads or writes until exec() returns. exec() may use them as
+	 * scratch and gives them back as they were before it returns, error
+	 * or not (PostgreSQL decodes a large bytes value's hex there instead
+	 * of into a copy, DESIGN §9), but leaves alone bytes that another
+	 * parameter of the call shares. Callers lend bytes values of at least
+	 * RF_PARAM_LEND_MIN; false: value.data is only read. */
+	bool lent;
 };
+/* A bytes parameter this long (hex digits) is worth lending (rf_param.lent). */
+#define RF_PARAM_LEND_MIN (1u << 20)
 
 enum rf_tx_mode { RF_TX_READ, RF_TX_WRITE };
 

@@ -29,6 +29,9 @@ bool rf_predict_fits(const struct rf_predict *pr, const struct rf_op *op);
  * after the load) still stores values as the plan's description said: a
  * plain table with the same columns, types, rules and nullability. */
 bool rf_predict_holds(const struct rf_predict *pr, const struct rf_table_info *now);
+/* The same for a table as was described (the plan's) and now: apply's
+ * updates of large bytes values journaled as sent (apply_check.c). */
+bool rf_predict_table_holds(const struct rf_table_info *was, const struct rf_table_info *now);
 /* The after-image of insert op: one cell per target column into cells
  * (bytes in b, which is reset, or the op's own values where they are their
  * form: valid while b and the plan are; offs: scratch, one per column), in
@@ -46,6 +49,11 @@ struct rf_journal_writer;
  * pr, until rf_predict_join. */
 struct rf_predict_job *rf_predict_start(const struct rf_predict *pr, struct rf_journal_writer *w,
                                         const size_t *jkey, size_t njkey);
+/* Waits until the job has done all it will (it reads the plan no more),
+ * keeping its outcome for rf_predict_join, which the caller still calls:
+ * for a caller about to lend the plan's memory to exec() (rf_param.lent).
+ * job NULL is fine. */
+void rf_predict_wait(struct rf_predict_job *job);
 /* Waits for the job (stop: tells it to give up first, the lines are not
  * wanted), frees it and sets *job to NULL, whatever the outcome, so a
  * caller's cleanup path can join again harmlessly. *proven (may be NULL):

@@ -131,6 +131,15 @@ bool rf_is_hex(const char *s, size_t n);
  * half as long and never overtakes the input). Returns the byte count, or
  * -1 when src is not an even run of hex digits. */
 long rf_hex_decode(char *dst, const char *src, size_t n);
+/* Whether s[0..n) is an even run of lower-case hex digits: the canonical
+ * form, which rf_hex_encode_in_place() gives back byte for byte after
+ * rf_hex_decode(s, s, n). */
+bool rf_is_lower_hex(const char *s, size_t n);
+/* The n bytes at p[0..n) become their 2n lower-case hex digits at
+ * p[0..2n) (p has room for them): rf_hex_decode() in place undone. Back
+ * to front: byte i goes to 2i and 2i + 1, at or past i, where only bytes
+ * already encoded were. */
+void rf_hex_encode_in_place(char *p, size_t n);
 /* The candidate closest to a misspelt word, for "did you mean": the one
  * with the fewest edits (insert, delete, change, case ignored), if at most
  * 2 and less than half the word; else NULL. Points into cands. */

@@ -416,3 +416,26 @@ long rf_hex_decode(char *dst, const char *src, size_t n)
 	}
 	return (long)(n / 2);
 }
+
+bool rf_is_lower_hex(const char *s, size_t n)
+{
+	size_t i;
+	if (n % 2)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+void rf_hex_encode_in_place(char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = n; i-- > 0;) {
+		unsigned char b = (unsigned char)p[i];
+		p[2 * i] = hex[b >> 4];
+		p[2 * i + 1] = hex[b & 15];
+	}
+}

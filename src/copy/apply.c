@@ -182,8 +182,31 @@ static int feed_next(void *ctx, const char **data, size_t *len, struct rf_error 
 	return 1;
 }
 
+/* Lends the statement's large bytes values (the plan's hex) to exec()
+ * (rf_param.lent): PostgreSQL's driver decodes them in place for a binary
+ * parameter, not into a copy of their own, and gives them back as they
+ * were before exec() returns (DESIGN §9, e2e.large_values). The plan's
+ * memory is its own (rf_op: owned copies) and this thread's, except for
+ * the predict job, which journals the inserts from those same values
+ * while they load: it is waited for first (only when a value is lent: a
+ * plan of small values keeps the overlap). */
+static void lend_large_values(struct apply *a, struct rf_stmt *s)
+{
+	bool lent = false;
+	size_t i;
+
+	for (i = 0; i < s->nparams; i++) {
+		struct rf_param *p = &s->params[i];
+		if (p->tclass == RF_T_BYTES && !p->value.is_null &&
+		    p->value.len >= RF_PARAM_LEND_MIN)
+			p->lent = lent = true;
+	}
+	if (lent)
+		rf_predict_wait(a->job);
+}
+
 /* Runs one statement and journals what it did. */
-static int run_stmt(struct apply *a, const struct rf_stmt *s, struct rf_error *err)
+static int run_stmt(struct apply *a, struct rf_stmt *s, struct rf_error *err)
 {
 	struct rf_result r;
 	int rc = -1;
@@ -197,8 +220,10 @@ static int run_stmt(struct apply *a, const struct rf_stmt *s, struct rf_error *e
 		if (rc != 0)
 			return -1;
 		rc = -1;
-	} else if (a->db->ops->exec(a->db, s->sql, s->nparams, s->params, &r, err) != 0) {
-		return -1;
+	} else {
+		lend_large_values(a, s);
+		if (a->db->ops->exec(a->db, s->sql, s->nparams, s->params, &r, err) != 0)
+			return -1;
 	}
 	if (r.affected != (long long)s->count) {
 		rf_error_set(err, a->db->name, "%s affected %lld rows where %zu were expected",
@@ -289,7 +314,7 @@ int apply_write_all(struct apply *a, struct rf_error *err)
 	rf_plan_render_stmts(a->p, a->db, batch, false, &stmts);
 	a->done = 0;
 	for (i = 0; i <= stmts.len; i++) {
-		const struct rf_stmt *s = i < stmts.len ? &stmts.items[i] : NULL;
+		struct rf_stmt *s = i < stmts.len ? &stmts.items[i] : NULL;
 		if (!updates_journaled && (!s || s->kind == RF_OP_INSERT)) {
 			if (apply_journal_read_back(a, RF_OP_UPDATE, err) != 0 ||
 			    (s && !s->returning && start_predicting(a, err) != 0))

@@ -422,12 +422,121 @@ struct readback {
 	const size_t *key;
 	size_t nkey;
 	size_t found;
+	const bool *sent_at; /* per stream position: not read, journaled from
+	                        the value sent (updates_sent_as_is); NULL: all read */
 };
 
-static int readback_row(void *ctx, const struct rf_row *row, struct rf_error *err)
+/* A large bytes value an UPDATE sets is journaled from the value sent, not
+ * read back: the read-back held it in libpq's buffer (hex), as the row's
+ * raw bytes and in its journal form (hex) at once, 5x the value besides
+ * the plan's hex (DESIGN §9, e2e.large_values: an update of 200 MiB). The
+ * target stores a bytes value as sent where the table is plain (no
+ * trigger, no rule) with the columns and store rules the plan saw:
+ * predict.c's rule for inserts, checked the same way, on the table
+ * described again now, after the updates, under their locks (a trigger
+ * created since the diff is seen; none can come or go until COMMIT). Such
+ * a column - bytes on both sides, stored as sent (RF_STORE_EXACT: bytea,
+ * varbinary, the blobs; not binary(n), which pads), written plainly (no
+ * reference), not generated, not in a key the rows are found or journaled
+ * by, set to a value of RF_PARAM_LEND_MIN or more by one of the updates -
+ * is not read: its after-image is the value sent where the op changed it,
+ * else the locked before-image's (the row is locked since the re-check).
+ * Sets sent_at[k] per stream position; 1 when any is set, 0 when none, -1
+ * on error. */
+static int updates_sent_as_is(struct apply *a, const size_t *ops, size_t n, bool *sent_at,
+                              struct rf_error *err)
+{
+	const struct rf_plan *p = a->p;
+	struct rf_table_info now;
+	size_t k, i, j;
+	bool any = false, holds;
+
+	for (k = 0; k < a->nstream; k++) {
+		size_t c = a->stream_shape[k], d = a->stream_cols[k];
+		const struct rf_column *tc = &a->dt->cols[d];
+
+		sent_at[k] = false;
+		if (a->sh->cols[c].tclass != RF_T_BYTES || a->sh->cols[c].ref ||
+		    tc->tclass != RF_T_BYTES || tc->generated || tc->store != RF_STORE_EXACT)
+			continue;
+		for (j = 0; j < p->ntarget_key && p->target_key[j] != c; j++)
+			;
+		if (j < p->ntarget_key)
+			continue;
+		for (j = 0; j < a->njkey && a->jkey[j] != d; j++)
+			;
+		if (j < a->njkey)
+			continue;
+		for (i = 0; i < n; i++) {
+			const struct rf_op *op = &p->ops[ops[i]];
+			const struct rf_cell *v;
+			enum rf_type_class cls;
+			if (op->row->changed[c] && !rf_plan_written(p, op, c, &v, &cls) &&
+			    !v->is_null && v->len >= RF_PARAM_LEND_MIN)
+				break;
+		}
+		sent_at[k] = i < n;
+		any = any || sent_at[k];
+	}
+	if (!any)
+		return 0;
+	if (a->db->ops->describe(a->db, a->dt->display, &now, err) != 0)
+		return -1;
+	holds = rf_predict_table_holds(a->dt, &now);
+	rf_table_info_free(&now);
+	if (!holds)
+		memset(sent_at, 0, a->nstream * sizeof *sent_at);
+	return holds ? 1 : 0;
+}
+
+/* The after-image cells of updated op i whose columns were not read
+ * (rb->sent_at): pointers to the value sent or to the before-image, the
+ * journal forms of bytes (canonical hex), valid while the plan and
+ * a->before are. */
+static void image_sent_values(struct readback *rb, size_t i, struct rf_cell *cells)
+{
+	struct apply *a = rb->a;
+	const struct rf_op *op = &a->p->ops[i];
+	const struct rf_cell *v;
+	enum rf_type_class cls;
+	size_t k;
+
+	for (k = 0; k < a->nstream; k++) {
+		size_t c = a->stream_shape[k], d = a->stream_cols[k];
+		if (!rb->sent_at[k])
+			continue;
+		if (op->row->changed[c] && !rf_plan_written(a->p, op, c, &v, &cls))
+			cells[d] = *v; /* plain: sent as is (no reference, updates_sent_as_is) */
+		else
+			cells[d] = a->before[i].cells[d];
+	}
+}
+
+/* row as streamed with the columns of rb->sent_at left out, in a->tmp as
+ * all stream columns (those NULL until image_sent_values). */
+static const struct rf_row *widen_row(struct readback *rb, const struct rf_row *row)
+{
+	struct apply *a = rb->a;
+	size_t k, j = 0;
+
+	for (k = 0; k < a->nstream; k++) {
+		if (rb->sent_at[k]) {
+			a->tmp.cells[k].is_null = true;
+			a->tmp.cells[k].data = NULL;
+			a->tmp.cells[k].len = 0;
+		} else {
+			a->tmp.cells[k] =
+			    j < row->ncols ? row->cells[j++] : (struct rf_cell){NULL, 0, true};
+		}
+	}
+	return &a->tmp;
+}
+
+static int readback_row(void *ctx, const struct rf_row *streamed, struct rf_error *err)
 {
 	struct readback *rb = ctx;
 	struct apply *a = rb->a;
+	const struct rf_row *row = rb->sent_at ? widen_row(rb, streamed) : streamed;
 	struct image im;
 	size_t i;
 	int rc;
@@ -454,6 +563,8 @@ static int readback_row(void *ctx, const struct rf_row *row, struct rf_error *er
 	/* written at once and forgotten: scratch memory, no allocation */
 	apply_fill_image(a, row, &a->img_buf, a->img.cells, a->img_offs);
 	im = a->img;
+	if (rb->sent_at)
+		image_sent_values(rb, i, im.cells);
 	if (rb->kind == RF_OP_INSERT)
 		apply_learn_key(a, i, im.cells);
 	rc =
@@ -472,7 +583,9 @@ static int readback(struct apply *a, enum rf_op_kind kind, const size_t *ops, si
 	const size_t *key = kind == RF_OP_INSERT ? a->sh->key : p->target_key;
 	size_t nkey = kind == RF_OP_INSERT ? a->sh->nkey : p->ntarget_key;
 	struct rf_cell *tuples = rf_xcalloc(n * nkey + 1, sizeof *tuples);
-	struct readback rb = {a, kind, key, nkey, 0};
+	struct readback rb = {a, kind, key, nkey, 0, NULL};
+	bool *sent_at = NULL;
+	size_t *read_cols = NULL, nread = 0;
 	size_t cols[64];
 	enum rf_type_class classes[64];
 	/* rows just written: a table that was small when the transaction began
@@ -516,13 +629,28 @@ static int readback(struct apply *a, enum rf_op_kind kind, const size_t *ops, si
 		a->seen[ops[i]] = false;
 	}
 	lookup_key(a, key, nkey, cols, classes);
-	rc = rf_lookup_rows(a->db, a->dt, &lk, tuples, n, a->stream_cols, a->nstream, false,
-	                    readback_row, &rb, err);
+	if (kind == RF_OP_UPDATE) {
+		sent_at = rf_xcalloc(a->nstream + 1, sizeof *sent_at);
+		if ((rc = updates_sent_as_is(a, ops, n, sent_at, err)) < 0)
+			goto out;
+		if (rc > 0) {
+			read_cols = rf_xcalloc(a->nstream, sizeof *read_cols);
+			for (k = 0; k < a->nstream; k++)
+				if (!sent_at[k])
+					read_cols[nread++] = a->stream_cols[k];
+			rb.sent_at = sent_at;
+		}
+	}
+	rc = rf_lookup_rows(a->db, a->dt, &lk, tuples, n, read_cols ? read_cols : a->stream_cols,
+	                    read_cols ? nread : a->nstream, false, readback_row, &rb, err);
 	if (rc == 0 && rb.found != n)
 		rc = rf_error_set(err, a->db->name,
 		                  "%zu of %zu written rows could not be read back for the journal",
 		                  n - rb.found, n);
+out:
 	free(tuples);
+	free(sent_at);
+	free(read_cols);
 	return rc;
 }
 

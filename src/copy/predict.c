@@ -259,9 +259,14 @@ bool rf_predict_fits(const struct rf_predict *pr, const struct rf_op *op)
 	return true;
 }
 
+bool rf_predict_table_holds(const struct rf_table_info *was, const struct rf_table_info *now)
+{
+	return now->plain_inserts && same_columns(was, now);
+}
+
 bool rf_predict_holds(const struct rf_predict *pr, const struct rf_table_info *now)
 {
-	return now->plain_inserts && same_columns(pr->t, now);
+	return rf_predict_table_holds(pr->t, now);
 }
 
 void rf_predict_close(struct rf_predict *pr)
@@ -335,6 +340,14 @@ struct rf_predict_job *rf_predict_start(const struct rf_predict *pr, struct rf_j
 	if (!job->threaded)
 		job_main(job); /* no thread to be had: the same work, in line */
 	return job;
+}
+
+void rf_predict_wait(struct rf_predict_job *job)
+{
+	if (!job || !job->threaded)
+		return;
+	pthread_join(job->thread, NULL);
+	job->threaded = false; /* joined: rf_predict_join only collects */
 }
 
 int rf_predict_join(struct rf_predict_job **jobp, bool stop, bool *proven, struct rf_error *err)

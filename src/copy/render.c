@@ -69,8 +69,8 @@ void rf_render_value(struct rf_render *r, enum rf_type_class c, const struct rf_
 		r->cap = r->cap ? r->cap * 2 : 16;
 		r->params = rf_xrealloc(r->params, r->cap * sizeof *r->params);
 	}
-	r->params[r->nparams].value = *v;
-	r->params[r->nparams].tclass = c;
+	/* not lent: apply lends what it runs (apply.c), not what is rendered */
+	r->params[r->nparams] = (struct rf_param){.value = *v, .tclass = c, .lent = false};
 	r->nparams++;
 	r->db->ops->placeholder(r->db, r->nparams, &r->sql);
 	if (r->with_text)

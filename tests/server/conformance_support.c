@@ -172,7 +172,7 @@ char *insert_sql(struct rf_db *d, const char *table, const char *const *cols, si
 
 struct rf_param param(enum rf_type_class c, const char *s, size_t n)
 {
-	struct rf_param p = {{s, n, s == NULL}, c};
+	struct rf_param p = {{s, n, s == NULL}, c, false};
 	return p;
 }
 

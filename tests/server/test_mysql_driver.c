@@ -38,7 +38,7 @@ static struct rf_db *connect_test(void)
 
 static struct rf_param param_n(enum rf_type_class c, const char *s, size_t n)
 {
-	struct rf_param p = {{s, n, s == NULL}, c};
+	struct rf_param p = {{s, n, s == NULL}, c, false};
 	return p;
 }
 

@@ -501,10 +501,10 @@ static void tricky_values_survive_write_and_stream_byte_for_byte(void **state)
 	CHECK(db->ops->begin(db, RF_TX_WRITE, &tx, &err), &err);
 	for (size_t i = 0; i < NTRICKY; i++) {
 		char id[16];
-		struct rf_param p[8] = {{{0}, RF_T_INTEGER},     {{0}, RF_T_TEXT},
-		                        {{0}, RF_T_BYTES},       {{0}, RF_T_DECIMAL},
-		                        {{0}, RF_T_TIMESTAMPTZ}, {{0}, RF_T_JSON},
-		                        {{0}, RF_T_JSON},        {{0}, RF_T_UUID}};
+		struct rf_param p[8] = {{{0}, RF_T_INTEGER, false},     {{0}, RF_T_TEXT, false},
+		                        {{0}, RF_T_BYTES, false},       {{0}, RF_T_DECIMAL, false},
+		                        {{0}, RF_T_TIMESTAMPTZ, false}, {{0}, RF_T_JSON, false},
+		                        {{0}, RF_T_JSON, false},        {{0}, RF_T_UUID, false}};
 		const char *vals[8] = {id, i < NTRICKY - 1 ? tricky_text[i] : big,
 		                       i < NTRICKY - 1 ? tricky_hex[i] : NULL};
 		snprintf(id, sizeof id, "%zu", i + 1);

@@ -373,9 +373,9 @@ static void identifiers_that_are_keywords_or_have_spaces_work(void **state)
 	struct fixture *f = *state;
 	struct rf_buf sql = RF_BUF_INIT;
 	struct rf_param p[3] = {
-	    {{S("g1"), false}, RF_T_TEXT},
-	    {{S("7"), false}, RF_T_INTEGER},
-	    {{S("12.50"), false}, RF_T_DECIMAL},
+	    {{S("g1"), false}, RF_T_TEXT, false},
+	    {{S("7"), false}, RF_T_INTEGER, false},
+	    {{S("12.50"), false}, RF_T_DECIMAL, false},
 	};
 	struct rf_result r;
 	struct rf_error err;

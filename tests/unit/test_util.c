@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -309,6 +310,30 @@ static void hex_runs_are_told_from_other_text(void **state)
 	assert_int_equal((unsigned char)bytes[1], 0xfb);
 }
 
+/* pg_exec decodes a lent value's hex in place and gives it back with
+ * rf_hex_encode_in_place: every byte, and only lower-case hex, round-trips */
+static void hex_decoded_in_place_is_given_back_exactly(void **state)
+{
+	char buf[2 * 256 + 1], want[2 * 256 + 1];
+	size_t i;
+	(void)state;
+	for (i = 0; i < 256; i++)
+		snprintf(want + 2 * i, 3, "%02x", (unsigned)(255 - i));
+	memcpy(buf, want, sizeof buf);
+	assert_true(rf_is_lower_hex(buf, 512));
+	assert_int_equal(rf_hex_decode(buf, buf, 512), 256);
+	for (i = 0; i < 256; i++)
+		assert_int_equal((unsigned char)buf[i], 255 - i);
+	rf_hex_encode_in_place(buf, 256);
+	assert_memory_equal(buf, want, sizeof buf);
+	rf_hex_encode_in_place(buf, 0); /* nothing to do */
+	assert_memory_equal(buf, want, sizeof buf);
+	assert_true(rf_is_lower_hex("", 0));
+	assert_false(rf_is_lower_hex("0aFb", 4)); /* would come back "0afb" */
+	assert_false(rf_is_lower_hex("abc", 3));
+	assert_false(rf_is_lower_hex("0g", 2));
+}
+
 static void reserved_empty_buffer_is_an_empty_string(void **state)
 {
 	struct rf_buf b = RF_BUF_INIT;
@@ -432,6 +457,7 @@ int main(void)
 	    cmocka_unit_test(remap_namespace_is_parsed_or_derived),
 	    cmocka_unit_test(suggest_finds_the_near_name),
 	    cmocka_unit_test(hex_runs_are_told_from_other_text),
+	    cmocka_unit_test(hex_decoded_in_place_is_given_back_exactly),
 	    cmocka_unit_test(reserved_empty_buffer_is_an_empty_string),
 	    cmocka_unit_test(heap_growth_is_faulted_in_at_once),
 	    cmocka_unit_test(big_heap_block_is_not_faulted_in),

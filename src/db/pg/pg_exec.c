@@ -1,7 +1,8 @@
 /* pg_exec.c - the PostgreSQL driver's exec (db.h): one statement through
  * the extended protocol with its parameters bound (text, or binary for a
- * large bytea), prepared once where it has many parameters; result rows
- * copied into flat memory the caller owns.
+ * large bytea, decoded in the caller's own memory where it lends it),
+ * prepared once where it has many parameters; result rows copied into flat
+ * memory the caller owns.
  */
 #include <libpq-fe.h>
 #include <stdint.h>
@@ -121,6 +122,48 @@ static int *binary_params(struct pg_db *db, const char *sql, size_t nparams,
 	return formats;
 }
 
+/* Whether binary parameter i (binary_params) is sent from the caller's own
+ * memory, decoded there in place (pg_exec): lent (rf_param.lent), in the
+ * canonical lower-case hex, which rf_hex_encode_in_place() gives back byte
+ * for byte, and shared by no other parameter (decoding it would change that
+ * one's bytes too). Otherwise its raw bytes are a copy of their own. */
+static bool decodes_in_place(size_t nparams, const struct rf_param *params, size_t i)
+{
+	const struct rf_cell *v = &params[i].value;
+	uintptr_t lo = (uintptr_t)v->data, hi = lo + v->len;
+
+	if (!params[i].lent || !rf_is_lower_hex(v->data, v->len))
+		return false;
+	for (size_t j = 0; j < nparams; j++) {
+		const struct rf_cell *o = &params[j].value;
+		uintptr_t olo = (uintptr_t)o->data, ohi = olo + o->len;
+		if (j != i && !o->is_null && o->data && olo < hi && lo < ohi + (o->len == 0))
+			return false;
+	}
+	return true;
+}
+
+/* The lent parameters' memory (in_place[i]) between the decoding and the
+ * encoding back: raw bytes in the first half of their hex (rf_hex_decode
+ * writes byte i at i, from 2i and 2i + 1: never ahead of what it reads).
+ * The cast drops the const of rf_param's cell: the caller lent the
+ * memory, writable, to this call (db.h). */
+static void lent_decode(size_t nparams, const struct rf_param *params, const bool *in_place)
+{
+	for (size_t i = 0; i < nparams; i++)
+		if (in_place[i])
+			rf_hex_decode((char *)params[i].value.data, params[i].value.data,
+			              params[i].value.len);
+}
+
+static void lent_give_back(size_t nparams, const struct rf_param *params, const bool *in_place)
+{
+	for (size_t i = 0; i < nparams; i++)
+		if (in_place[i])
+			rf_hex_encode_in_place((char *)params[i].value.data,
+			                       params[i].value.len / 2);
+}
+
 int pg_exec(struct rf_db *dbp, const char *sql, size_t nparams, const struct rf_param *params,
             struct rf_result *out, struct rf_error *err)
 {
@@ -129,6 +172,7 @@ int pg_exec(struct rf_db *dbp, const char *sql, size_t nparams, const struct rf_
 	size_t *offs = rf_xcalloc(nparams, sizeof *offs);
 	const char **vals = rf_xcalloc(nparams, sizeof *vals);
 	int *formats = NULL, *lengths = NULL;
+	bool *in_place = NULL; /* per parameter: decoded in the caller's memory */
 	PGresult *res = NULL;
 	int rc = -1;
 
@@ -140,8 +184,10 @@ int pg_exec(struct rf_db *dbp, const char *sql, size_t nparams, const struct rf_
 		rf_error_set(err, dbp->name, "too many parameters (%zu)", nparams);
 		goto cleanup;
 	}
-	if ((formats = binary_params(db, sql, nparams, params)) != NULL)
+	if ((formats = binary_params(db, sql, nparams, params)) != NULL) {
 		lengths = rf_xcalloc(nparams, sizeof *lengths);
+		in_place = rf_xcalloc(nparams, sizeof *in_place);
+	}
 	for (size_t i = 0; i < nparams; i++) {
 		const struct rf_cell *v = &params[i].value;
 		if (v->is_null) {
@@ -154,6 +200,11 @@ int pg_exec(struct rf_db *dbp, const char *sql, size_t nparams, const struct rf_
 				rf_error_set(err, dbp->name,
 				             "parameter $%zu: bytes value is not hex", i + 1);
 				goto cleanup;
+			}
+			if (formats && formats[i] && decodes_in_place(nparams, params, i)) {
+				in_place[i] = true; /* decoded just before it is sent */
+				lengths[i] = (int)(v->len / 2);
+				continue;
 			}
 			if (formats && formats[i]) { /* raw bytes, binary_params() */
 				rf_buf_reserve(&text, v->len / 2 + 1);
@@ -175,9 +226,21 @@ int pg_exec(struct rf_db *dbp, const char *sql, size_t nparams, const struct rf_
 		rf_buf_addc(&text, '\0');
 	}
 	for (size_t i = 0; i < nparams; i++)
-		vals[i] = offs[i] == SIZE_MAX ? NULL : text.data + offs[i];
-	res = formats ? PQexecPrepared(db->conn, "", (int)nparams, vals, lengths, formats, 0)
-	              : exec_maybe_prepared(db, sql, (int)nparams, vals);
+		vals[i] = offs[i] == SIZE_MAX       ? NULL
+		          : in_place && in_place[i] ? params[i].value.data
+		                                    : text.data + offs[i];
+	/* A value lent is raw bytes from here to lent_give_back(), with no
+	 * exit between: libpq copies them into its output buffer, the one
+	 * other copy (peak: the caller's hex 2x + that 1x, not + the raw
+	 * bytes' own 1x; DESIGN §9, e2e.large_values), and reads them no more
+	 * once PQexecPrepared() returns. */
+	if (formats) {
+		lent_decode(nparams, params, in_place);
+		res = PQexecPrepared(db->conn, "", (int)nparams, vals, lengths, formats, 0);
+		lent_give_back(nparams, params, in_place);
+	} else {
+		res = exec_maybe_prepared(db, sql, (int)nparams, vals);
+	}
 	rf_buf_free(&text); /* sent: not kept while the result is copied */
 	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
 		pg_fail(db, res, err);
@@ -194,6 +257,7 @@ cleanup:
 	free(offs);
 	free(formats);
 	free(lengths);
+	free(in_place);
 	rf_buf_free(&text);
 	return rc;
 }
