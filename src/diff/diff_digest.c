@@ -26,15 +26,15 @@
  * writer leaves a hole for it in what it writes (output_large.c) and,
  * once every row is read, reads the value again by the row's key
  * (diff_fetch_value): one statement per DIFF_PIECE bytes (bytea) or
- * characters (text), substring(col FROM off FOR n), on the side's own
- * connection in the diff's read transaction - the COPY stream has ended,
- * and PostgreSQL runs no other statement on a connection while one
- * streams - so it reads the snapshot the row came from: the same value.
- * Each piece is made canonical (the hex of its bytes, a text's bytes)
- * and printed at once, so neither the piece's row nor the whole value is
- * held; the canonical forms of the pieces, one after the other, are the
- * canonical form of the whole value (hex per byte; text cut on whole
- * characters), so the output is the one the whole value makes.
+ * DIFF_PIECE_TEXT characters (text), substring(col FROM off FOR n), on
+ * the side's own connection in the diff's read transaction - the COPY
+ * stream has ended, and PostgreSQL runs no other statement on a
+ * connection while one streams - so it reads the snapshot the row came
+ * from: the same value. Each piece is made canonical (the hex of its
+ * bytes a MiB at a time, a text's bytes as they are) and printed at
+ * once, so the whole value is never held; the canonical forms of the pieces, one after the other,
+ * are the canonical form of the whole value (hex per byte; text cut on whole characters), so the
+ * output is the one the whole value makes.
  *
  * Why equal digests mean equal values: a bytes column's canonical form is
  * the hex of its bytes and a text column's (without --trim) its bytes, so
@@ -125,10 +125,32 @@ bool diff_cell_partial(const struct diff_side *s, size_t c)
 	return digest_of(s, c) != NULL;
 }
 
-/* Bytes (bytea) or characters (text) read again per statement: a piece
- * and its hex cost 4x this in the client at most (libpq's buffer holds
- * the COPY's hex of it). */
-#define DIFF_PIECE (8u << 20)
+/* Bytes of bytea, or characters of text (8 MiB at most in UTF-8), read
+ * again per statement: libpq's buffer and the row it hands out hold a
+ * piece each, its hex is made DIFF_HEX_SLICE bytes at a time. */
+#define DIFF_PIECE      (8u << 20)
+#define DIFF_PIECE_TEXT (2u << 20)
+#define DIFF_HEX_SLICE  (1u << 20)
+
+/* Gives fn the canonical form of piece v of column c: a text's bytes as
+ * they are (no --trim: can_digest), a bytes value's hex a slice at a
+ * time. */
+static int give_piece(const struct rf_diff_col *c, const struct rf_cell *v, struct rf_buf *buf,
+                      rf_diff_piece_fn fn, void *ctx, struct rf_error *err)
+{
+	if (c->tclass != RF_T_BYTES)
+		return v->len ? fn(ctx, v->data, v->len, err) : 0;
+	for (size_t at = 0; at < v->len; at += DIFF_HEX_SLICE) {
+		struct rf_cell slice = *v;
+		slice.data = v->data + at;
+		slice.len = v->len - at < DIFF_HEX_SLICE ? v->len - at : DIFF_HEX_SLICE;
+		rf_buf_reset(buf);
+		rf_value_canon(c->tclass, &slice, &c->opts, buf);
+		if (fn(ctx, buf->data, buf->len, err) != 0)
+			return -1;
+	}
+	return 0;
+}
 
 /* Whether the key cells of row (the first sh->nkey, as the server sent
  * them) are key (canonical) exactly: the server's = may call other keys
@@ -175,6 +197,7 @@ int diff_fetch_value(const struct rf_diff_shape *sh, int idx, struct diff_side *
 	struct rf_stream_expr x;
 	struct rf_stream_spec spec;
 	unsigned long long off = 1;
+	unsigned piece = c->tclass == RF_T_TEXT ? DIFF_PIECE_TEXT : DIFF_PIECE;
 	int tcol = idx == 0 ? c->src : c->dst, rc = -1;
 
 	if (tcol < 0 || !sh->nkey) {
@@ -207,7 +230,7 @@ int diff_fetch_value(const struct rf_diff_shape *sh, int idx, struct diff_side *
 		rf_buf_reset(&expr);
 		rf_buf_adds(&expr, "substring(");
 		db->ops->quote_ident(db, t->cols[tcol].name, &expr);
-		rf_buf_printf(&expr, " FROM %llu FOR %u)", off, DIFF_PIECE);
+		rf_buf_printf(&expr, " FROM %llu FOR %u)", off, piece);
 		x.sql = expr.data;
 		x.tclass = c->tclass;
 		memset(&spec, 0, sizeof spec);
@@ -227,9 +250,7 @@ int diff_fetch_value(const struct rf_diff_shape *sh, int idx, struct diff_side *
 			if (v->is_null)
 				continue;
 			units = piece_units(c->tclass, v);
-			rf_buf_reset(&canon);
-			rf_value_canon(c->tclass, v, &c->opts, &canon);
-			if (canon.len && fn(ctx, canon.data, canon.len, err) != 0) {
+			if (give_piece(c, v, &canon, fn, ctx, err) != 0) {
 				r = -1;
 				break;
 			}
@@ -242,9 +263,9 @@ int diff_fetch_value(const struct rf_diff_shape *sh, int idx, struct diff_side *
 			             "%s: the row of a value read again is not found", t->display);
 			goto out;
 		}
-		if (units < DIFF_PIECE)
+		if (units < piece)
 			break;
-		off += DIFF_PIECE;
+		off += piece;
 	}
 	rc = 0;
 out:

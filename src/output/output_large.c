@@ -97,30 +97,56 @@ struct fill {
 	bool any;   /* csv scan: a piece was seen */
 	char last;  /* csv scan: the last byte so far */
 	bool needs; /* csv scan: the value needs quotes */
-	struct rf_buf b;
 };
+
+/* json_dump_callback's output of one piece without its quotes: the first
+ * byte is dropped, and the last one held back until more comes (at the
+ * end it is the closing quote). */
+struct unquote {
+	FILE *out;
+	bool started, held;
+	char last;
+};
+
+static int unquote_write(const char *buf, size_t n, void *ctx)
+{
+	struct unquote *u = ctx;
+	if (!n)
+		return 0;
+	if (!u->started) {
+		u->started = true;
+		buf++;
+		n--;
+		if (!n)
+			return 0;
+	}
+	if (u->held)
+		fputc(u->last, u->out);
+	fwrite(buf, 1, n - 1, u->out);
+	u->last = buf[n - 1];
+	u->held = true;
+	return 0;
+}
 
 static int json_piece(void *ctx, const char *data, size_t len, struct rf_error *err)
 {
 	struct fill *f = ctx;
+	struct unquote u = {f->out, false, false, 0};
 	json_t *j;
-	size_t n;
 
-	(void)err;
 	if (!f->text) {
 		fwrite(data, 1, len, f->out);
 		return 0;
 	}
-	/* jansson's escapes of this piece, without its quotes: the flags
-	 * output_json.c dumps with */
+	/* jansson's escapes of this piece (the flags output_json.c dumps
+	 * with), written as they come */
 	j = json_stringn_nocheck(data, len);
-	n = json_dumpb(j, NULL, 0, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
-	rf_buf_reset(&f->b);
-	rf_buf_reserve(&f->b, n + 1);
-	n = json_dumpb(j, f->b.data, n, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	if (!j || json_dump_callback(j, unquote_write, &u,
+	                             JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) != 0) {
+		json_decref(j);
+		return rf_error_set(err, "diff", "a text value does not print as JSON");
+	}
 	json_decref(j);
-	if (n >= 2)
-		fwrite(f->b.data + 1, 1, n - 2, f->out);
 	return 0;
 }
 
@@ -190,7 +216,6 @@ static int write_hole(struct rf_diff_writer *w, const struct hole *o, FILE *out,
 			fputc('"', out);
 	}
 out:
-	rf_buf_free(&f.b);
 	return rc;
 }
 
