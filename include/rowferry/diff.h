@@ -245,13 +245,20 @@ struct rf_diff_opts {
 	 * not whole. The rows' cells then hold such a value's first bytes
 	 * only: nothing else may read them. */
 	bool digest_large;
+	/* The rows are printed whole by a writer that reads a value sent as
+	 * a digest again itself (diff's json and csv, output_large.c): large
+	 * values come as digests as for digest_large, but are not cut; a row's
+	 * cell of such a value holds its first bytes only
+	 * (rf_diff_cell_partial), and its whole value is read by
+	 * rf_diff_fetch_value once the rows are all read. */
+	bool digest_fetch;
 };
 #define RF_DIFF_HASH_MIN_ROWS 100000ULL
 #define RF_DIFF_SEGMENT_ROWS  1024ULL
 #define RF_DIFF_OPTS_INIT                                                                          \
 	{                                                                                          \
 		RF_DIFF_STREAM, RF_DIFF_HASH_MIN_ROWS, RF_DIFF_SEGMENT_ROWS, NULL, NULL, false,    \
-		    false                                                                          \
+		    false, false                                                                   \
 	}
 /* "stream", "hash", "auto" -> 0 and *out; else -1. */
 int rf_diff_algorithm_parse(const char *name, enum rf_diff_algorithm *out);
@@ -310,6 +317,22 @@ void rf_diff_set_one_sided_rows(struct rf_diff *d, bool full);
  * canonical cells are made, so its hex does not sit beside it (a 200 MB
  * value costs its hex and the driver's buffer, DESIGN §9). */
 void rf_diff_set_rows_taken(struct rf_diff *d);
+/* rf_diff_opts.digest_fetch: whether the cell of shape column col on side
+ * side (0 source, 1 target) of the row rf_diff_next last gave holds only
+ * the first bytes of a value the server sent as a digest. */
+bool rf_diff_cell_partial(const struct rf_diff *d, int side, size_t col);
+/* One piece of a value (rf_diff_fetch_value): 0, or -1 with err to stop. */
+typedef int (*rf_diff_piece_fn)(void *ctx, const char *data, size_t len, struct rf_error *err);
+/* The canonical form of the value of shape column col on side side in the
+ * row whose match key is key (sh->nkey canonical cells, in key order), in
+ * pieces given to fn in order (their concatenation is the canonical form
+ * rf_diff_next would have made of the whole value: the hex of a bytes
+ * value, a text value's bytes). Only after rf_diff_next returned 0 and
+ * before rf_diff_close: each piece is one statement of its own in the
+ * side's read transaction, so it reads the snapshot the rows came from.
+ * 0, or -1 with err (the row is not found, the server's error, fn's). */
+int rf_diff_fetch_value(struct rf_diff *d, int side, size_t col, const struct rf_cell *key,
+                        rf_diff_piece_fn fn, void *ctx, struct rf_error *err);
 /* The target connection the diff reads from (borrowed). */
 struct rf_db *rf_diff_target(const struct rf_diff *d);
 /* Closes the streams and ends the read transactions; frees d. */

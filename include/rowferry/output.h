@@ -25,6 +25,13 @@ struct rf_diff_writer {
 	bool in_set;       /* one table of a set (DESIGN §11): json lines carry
 	                      "table" */
 	void *state;       /* the writer's own */
+	/* json, csv: the diff the rows come from where it was opened with
+	 * rf_diff_opts.digest_fetch, else NULL. A cell that holds only the
+	 * first bytes of a large value (rf_diff_cell_partial) is left as a
+	 * hole in what is written (rf_writer_hole), filled with the whole
+	 * value once the rows are all read (rf_writer_fill). */
+	struct rf_diff *diff;
+	struct rf_writer_holes *holes; /* output_large.c's; NULL until a hole */
 };
 
 struct rf_diff_writer_ops {
@@ -38,6 +45,28 @@ struct rf_diff_writer_ops {
 	void (*end_all)(struct rf_diff_writer *w, size_t ntables,
 	                const struct rf_diff_stats *total);
 };
+
+/* output_large.c: large values printed after the rows (rf_diff_writer
+ * diff). How a hole's value is written: */
+enum rf_hole_kind {
+	RF_HOLE_JSON, /* a JSON string, quotes and escapes as jansson's */
+	RF_HOLE_CSV   /* a CSV field, quoted as output_csv.c quotes one */
+};
+/* Whether w prints side's cell of shape column col of the current row as
+ * a hole (the cell holds only the value's first bytes). */
+bool rf_writer_partial(const struct rf_diff_writer *w, int side, size_t col);
+/* Leaves a hole for that value where w writes next: from the first hole
+ * on, w->out is a temporary file (the real output is kept), and the hole
+ * records its offset and the row's key (the shape's key cells of cells,
+ * copied). */
+void rf_writer_hole(struct rf_diff_writer *w, int side, size_t col, const struct rf_cell *cells,
+                    enum rf_hole_kind kind);
+/* After the table's rows and end(), before the diff is closed: copies what
+ * was written to the real output with each hole filled, the value read
+ * again piece by piece (rf_diff_fetch_value) and written as it comes.
+ * fill false (an error): the temporary output is dropped. w->out is the
+ * real output again either way. 0, or -1 with err. */
+int rf_writer_fill(struct rf_diff_writer *w, bool fill, struct rf_error *err);
 
 extern const struct rf_diff_writer_ops rf_diff_text_writer;
 extern const struct rf_diff_writer_ops rf_diff_json_writer;

@@ -61,6 +61,7 @@ static int diff_one(struct rf_db *src, struct rf_db *dst, const struct rf_select
 	/* the text listing shows a one-sided row by its key alone */
 	rf_diff_set_one_sided_rows(diff, !w->summary_only && w->ops != rf_diff_writer_find("text"));
 	w->shape = rf_diff_shape(diff);
+	w->diff = dopts->digest_fetch ? diff : NULL;
 	w->table = sel->table;
 	w->filtered = sel->where || sel->source_where || sel->target_where;
 	w->ops->begin(w);
@@ -71,11 +72,18 @@ static int diff_one(struct rf_db *src, struct rf_db *dst, const struct rf_select
 	}
 	cli_diff_progress_done(prog);
 	if (r < 0) {
+		rf_writer_fill(w, false, NULL);
 		fflush(w->out);
 		goto out;
 	}
 	st = rf_diff_stats(diff);
 	w->ops->end(w, st);
+	/* large values the rows hold the first bytes of, read again in the
+	 * diff's snapshot (output_large.c) */
+	if (rf_writer_fill(w, true, err) != 0) {
+		fflush(w->out);
+		goto out;
+	}
 	if (say || rf_diff_algorithm_used(diff) == RF_DIFF_HASH)
 		cli_say_algorithm(diff, "diff", sel->table);
 	total->only_source += st->only_source;
@@ -86,6 +94,7 @@ static int diff_one(struct rf_db *src, struct rf_db *dst, const struct rf_select
 out:
 	rf_diff_close(diff);
 	w->shape = NULL;
+	w->diff = NULL;
 	return rc;
 }
 
@@ -275,6 +284,9 @@ int cmd_diff(int argc, char **argv, const struct cli_common *common)
 	/* the text listing shows 40 characters of a changed value: a large
 	 * one need not come whole (diff_digest.c) */
 	dopts.digest_large = w.ops == &rf_diff_text_writer;
+	/* json and csv print changed values whole: a large one is read again
+	 * after the rows, in pieces (output_large.c) */
+	dopts.digest_fetch = w.ops == &rf_diff_json_writer || w.ops == &rf_diff_csv_writer;
 	if (rf_set_flags_given(&args.set)) {
 		w.in_set = true;
 		rc = diff_set(src, dst, &cfg, argv[optind], &args, &dopts, say, &w, &err);

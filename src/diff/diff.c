@@ -19,7 +19,9 @@ struct rf_diff {
 	bool full_identical; /* canonicalize every cell of identical rows too */
 	bool keys_one_sided; /* rows on one side only: their key cells only */
 	bool rows_taken;     /* rf_diff_set_rows_taken */
-	bool digest;         /* rf_diff_opts.digest_large (diff_digest.c) */
+	bool digest;         /* rf_diff_opts.digest_large or digest_fetch
+	                        (diff_digest.c) */
+	bool cut;            /* rf_diff_opts.digest_large: large values cut */
 	const char *where[2];
 	/* hash mode (DESIGN §14): the ranges to stream; the streams open read
 	 * plan.ranges[next_range .. next_range + nbatch) */
@@ -202,7 +204,7 @@ static void canon_full(const struct rf_diff *d, struct diff_side *s)
 {
 	bool release = d->rows_taken && !s->use_mem && s->stream && s->db->ops->stream_release;
 	canon_cells(d->shape, s->shape_cols, s->nstream, s->raw, &s->buf, s->cells, s->flagged,
-	            s->offs, release ? s : NULL, d->digest);
+	            s->offs, release ? s : NULL, d->cut);
 }
 
 /* Points a side's stored cells at its current row as the driver gave it,
@@ -577,7 +579,8 @@ struct rf_diff *rf_diff_open_opts(struct rf_db *src, struct rf_db *dst,
 	    diff_shape_build(d->shape, sel, err) != 0)
 		goto fail;
 	d->shape->lean_target = o && o->lean_target;
-	d->digest = o && o->digest_large;
+	d->digest = o && (o->digest_large || o->digest_fetch);
+	d->cut = o && o->digest_large;
 	d->row.changed = rf_xcalloc(d->shape->ncols, sizeof *d->row.changed);
 	d->row.flagged = rf_xcalloc(d->shape->ncols, 1);
 	if (choose_algorithm(d, o ? o : &stream, sw, tw, err) != 0)
@@ -709,6 +712,28 @@ int rf_diff_next(struct rf_diff *d, const struct rf_diff_row **out, struct rf_er
 		    (unsigned char)((c <= 0 && s->flagged[i]) || (c >= 0 && t->flagged[i]));
 	*out = row;
 	return 1;
+}
+
+bool rf_diff_cell_partial(const struct rf_diff *d, int side, size_t col)
+{
+	const struct diff_side *s = &d->side[side];
+	return d->digest && !d->cut && s->raw && col < d->shape->ncols && diff_cell_partial(s, col);
+}
+
+int rf_diff_fetch_value(struct rf_diff *d, int side, size_t col, const struct rf_cell *key,
+                        rf_diff_piece_fn fn, void *ctx, struct rf_error *err)
+{
+	struct diff_side *s = &d->side[side];
+
+	if (!s->eof || s->use_mem)
+		return rf_error_set(err, "diff", "a value is read again only after the rows");
+	/* every row is read: the connection is free for a statement of its
+	 * own, in the same transaction */
+	if (s->stream)
+		s->db->ops->stream_close(s->stream);
+	s->stream = NULL;
+	s->raw = NULL;
+	return diff_fetch_value(d->shape, side, s, col, key, fn, ctx, err);
 }
 
 /* Canonical bytes of a side past this size are taken, not copied. */

@@ -19,6 +19,23 @@
  * first bytes as it would show the whole value. Nothing else reads these
  * rows (diff.h), so they need no refetch.
  *
+ * diff's json and csv (rf_diff_opts.digest_fetch) print changed and
+ * one-sided rows whole, so they read values as digests too (an identical
+ * large value then never crosses the wire), nothing is cut, and a cell
+ * that came as its first bytes is marked (rf_diff_cell_partial). Its
+ * writer leaves a hole for it in what it writes (output_large.c) and,
+ * once every row is read, reads the value again by the row's key
+ * (diff_fetch_value): one statement per DIFF_PIECE bytes (bytea) or
+ * DIFF_PIECE_TEXT characters (text), substring(col FROM off FOR n), on
+ * the side's own connection in the diff's read transaction - the COPY
+ * stream has ended, and PostgreSQL runs no other statement on a
+ * connection while one streams - so it reads the snapshot the row came
+ * from: the same value. Each piece is made canonical (the hex of its
+ * bytes a MiB at a time, a text's bytes as they are) and printed at
+ * once, so the whole value is never held; the canonical forms of the pieces, one after the other,
+ * are the canonical form of the whole value (hex per byte; text cut on whole characters), so the
+ * output is the one the whole value makes.
+ *
  * Why equal digests mean equal values: a bytes column's canonical form is
  * the hex of its bytes and a text column's (without --trim) its bytes, so
  * two values are equal iff their bytes are; SHA-256 collisions are not
@@ -47,6 +64,7 @@
 #include <string.h>
 
 #include "diff_internal.h"
+#include "lookup.h"
 #include "rowferry/sha256.h"
 
 /* Whether shape column c may be read as a digest from a side whose column
@@ -100,6 +118,162 @@ static const struct rf_cell *digest_of(const struct diff_side *s, size_t c)
 	if (k < 0 || (size_t)k >= s->raw->ncols || s->raw->cells[k].is_null)
 		return NULL;
 	return &s->raw->cells[k];
+}
+
+bool diff_cell_partial(const struct diff_side *s, size_t c)
+{
+	return digest_of(s, c) != NULL;
+}
+
+/* Bytes of bytea, or characters of text (8 MiB at most in UTF-8), read
+ * again per statement: libpq's buffer and the row it hands out hold a
+ * piece each, its hex is made DIFF_HEX_SLICE bytes at a time. */
+#define DIFF_PIECE      (8u << 20)
+#define DIFF_PIECE_TEXT (2u << 20)
+#define DIFF_HEX_SLICE  (1u << 20)
+
+/* Gives fn the canonical form of piece v of column c: a text's bytes as
+ * they are (no --trim: can_digest), a bytes value's hex a slice at a
+ * time. */
+static int give_piece(const struct rf_diff_col *c, const struct rf_cell *v, struct rf_buf *buf,
+                      rf_diff_piece_fn fn, void *ctx, struct rf_error *err)
+{
+	if (c->tclass != RF_T_BYTES)
+		return v->len ? fn(ctx, v->data, v->len, err) : 0;
+	for (size_t at = 0; at < v->len; at += DIFF_HEX_SLICE) {
+		struct rf_cell slice = *v;
+		slice.data = v->data + at;
+		slice.len = v->len - at < DIFF_HEX_SLICE ? v->len - at : DIFF_HEX_SLICE;
+		rf_buf_reset(buf);
+		rf_value_canon(c->tclass, &slice, &c->opts, buf);
+		if (fn(ctx, buf->data, buf->len, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Whether the key cells of row (the first sh->nkey, as the server sent
+ * them) are key (canonical) exactly: the server's = may call other keys
+ * equal (a nondeterministic collation). */
+static bool key_is(const struct rf_diff_shape *sh, const struct rf_row *row,
+                   const struct rf_cell *key, struct rf_buf *buf)
+{
+	for (size_t i = 0; i < sh->nkey; i++) {
+		const struct rf_diff_col *kc = &sh->cols[sh->key[i]];
+		const struct rf_cell *v = &row->cells[i];
+		if (v->is_null || key[i].is_null) {
+			if (v->is_null != key[i].is_null)
+				return false;
+			continue;
+		}
+		rf_buf_reset(buf);
+		rf_value_canon(kc->tclass, v, &kc->opts, buf);
+		if (buf->len != key[i].len || memcmp(buf->data, key[i].data, buf->len) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* Units (bytes, or UTF-8 characters for text) in a piece. */
+static size_t piece_units(enum rf_type_class c, const struct rf_cell *v)
+{
+	size_t n = 0;
+	if (c != RF_T_TEXT)
+		return v->len;
+	for (size_t i = 0; i < v->len; i++)
+		n += ((unsigned char)v->data[i] & 0xc0) != 0x80;
+	return n;
+}
+
+int diff_fetch_value(const struct rf_diff_shape *sh, int idx, struct diff_side *s, size_t col,
+                     const struct rf_cell *key, rf_diff_piece_fn fn, void *ctx,
+                     struct rf_error *err)
+{
+	const struct rf_table_info *t = idx == 0 ? &sh->src_table : &sh->dst_table;
+	const struct rf_diff_col *c = &sh->cols[col];
+	struct rf_db *db = s->db;
+	size_t *cols = rf_xcalloc(sh->nkey ? sh->nkey : 1, sizeof *cols);
+	struct rf_buf where = RF_BUF_INIT, expr = RF_BUF_INIT, canon = RF_BUF_INIT;
+	struct rf_stream_expr x;
+	struct rf_stream_spec spec;
+	unsigned long long off = 1;
+	unsigned piece = c->tclass == RF_T_TEXT ? DIFF_PIECE_TEXT : DIFF_PIECE;
+	int tcol = idx == 0 ? c->src : c->dst, rc = -1;
+
+	if (tcol < 0 || !sh->nkey) {
+		rf_error_set(err, db->name, "%s: no key to read %s again by", t->display, c->name);
+		goto out;
+	}
+	/* key = literal AND ...: identifiers and values quoted by the driver
+	 * (lookup.c's way), each key matched exactly below */
+	for (size_t i = 0; i < sh->nkey; i++) {
+		const struct rf_diff_col *kc = &sh->cols[sh->key[i]];
+		cols[i] = (size_t)(idx == 0 ? kc->src : kc->dst);
+		if (i)
+			rf_buf_adds(&where, " AND ");
+		db->ops->quote_ident(db, t->cols[cols[i]].name, &where);
+		if (key[i].is_null) {
+			rf_buf_adds(&where, " IS NULL");
+			continue;
+		}
+		rf_buf_adds(&where, " = ");
+		db->ops->quote_literal(db, rf_lookup_class(kc->tclass, t->cols[cols[i]].tclass),
+		                       &key[i], &where);
+	}
+	for (;;) {
+		struct rf_stream *st = NULL;
+		const struct rf_row *row;
+		size_t units = 0;
+		bool found = false;
+		int r;
+
+		rf_buf_reset(&expr);
+		rf_buf_adds(&expr, "substring(");
+		db->ops->quote_ident(db, t->cols[tcol].name, &expr);
+		rf_buf_printf(&expr, " FROM %llu FOR %u)", off, piece);
+		x.sql = expr.data;
+		x.tclass = c->tclass;
+		memset(&spec, 0, sizeof spec);
+		spec.table = t;
+		spec.ncols = sh->nkey;
+		spec.cols = cols;
+		spec.where = where.data;
+		spec.nexprs = 1;
+		spec.exprs = &x;
+		if (db->ops->stream_open(db, &spec, &st, err) != 0)
+			goto out;
+		while ((r = db->ops->stream_next(st, &row, err)) == 1) {
+			const struct rf_cell *v = &row->cells[sh->nkey];
+			if (found || row->ncols <= sh->nkey || !key_is(sh, row, key, &canon))
+				continue;
+			found = true;
+			if (v->is_null)
+				continue;
+			units = piece_units(c->tclass, v);
+			if (give_piece(c, v, &canon, fn, ctx, err) != 0) {
+				r = -1;
+				break;
+			}
+		}
+		db->ops->stream_close(st);
+		if (r < 0)
+			goto out;
+		if (!found) {
+			rf_error_set(err, db->name,
+			             "%s: the row of a value read again is not found", t->display);
+			goto out;
+		}
+		if (units < piece)
+			break;
+		off += piece;
+	}
+	rc = 0;
+out:
+	free(cols);
+	rf_buf_free(&where);
+	rf_buf_free(&expr);
+	rf_buf_free(&canon);
+	return rc;
 }
 
 /* Two values at least one of which came as a digest: a value that came

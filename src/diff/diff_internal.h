@@ -142,6 +142,13 @@ void diff_digest_plan(const struct rf_diff_shape *sh, int idx, struct diff_side 
  * first bytes, RF_DIGEST_PREFIX characters at least, so that showing a
  * value that came whole costs no more than one that came as a digest. */
 void diff_digest_cut(const struct rf_diff_col *c, struct rf_cell *v);
+/* Whether column c's cell of s's current row came as its first bytes and
+ * a digest. */
+bool diff_cell_partial(const struct diff_side *s, size_t c);
+/* rf_diff_fetch_value on side idx (s): a statement per piece. */
+int diff_fetch_value(const struct rf_diff_shape *sh, int idx, struct diff_side *s, size_t col,
+                     const struct rf_cell *key, rf_diff_piece_fn fn, void *ctx,
+                     struct rf_error *err);
 /* Whether column c holds the same value on both sides' current rows. */
 bool diff_cells_equal(const struct rf_diff_shape *sh, size_t c, struct diff_side *s,
                       struct diff_side *t);

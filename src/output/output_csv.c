@@ -8,7 +8,9 @@
  *
  * Values are canonical strings; NULL is an empty field and '' a quoted
  * empty one (""), so the two stay apart. Excluded columns are left out, as
- * in the JSON form; a column one side lacks is an empty field. */
+ * in the JSON form; a column one side lacks is an empty field. A large
+ * value that came as its first bytes is written after the rows
+ * (output_large.c), as field() writes it. */
 #include <string.h>
 
 #include "rowferry/output.h"
@@ -67,6 +69,10 @@ static void side_line(struct rf_diff_writer *w, const struct rf_diff_row *row, i
 		fputc(',', w->out);
 		if ((side == 0 ? c->src : c->dst) < 0 || cells[i].is_null)
 			continue;
+		if (rf_writer_partial(w, side, i)) { /* its first bytes: whole later */
+			rf_writer_hole(w, side, i, cells, RF_HOLE_CSV);
+			continue;
+		}
 		field(w->out, cells[i].data, cells[i].len,
 		      needs_quotes(cells[i].data, cells[i].len));
 	}

@@ -1,8 +1,11 @@
 /* output_json.c - `diff --format json`: JSON Lines exactly as DESIGN §7,
  * one object per differing row, the summary last. Values are canonical
- * strings (value.h) or null. */
+ * strings (value.h) or null. A row with a large value that came as its
+ * first bytes is written part by part, the value after the rows
+ * (output_large.c), the same bytes as a whole dump. */
 #include <jansson.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rowferry/output.h"
 
@@ -42,6 +45,88 @@ static void json_begin(struct rf_diff_writer *w)
 	(void)w;
 }
 
+/* JSON_COMPACT | JSON_PRESERVE_ORDER, as emit() dumps a whole line */
+#define DUMP_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY)
+
+/* One "name":value of an object written piece by piece, as jansson
+ * writes it in a compact dump (a NULL value: left out, as
+ * json_object_set_new leaves it out); takes v. */
+static void put_name(FILE *out, bool *first, const char *name)
+{
+	json_t *k = json_stringn_nocheck(name, strlen(name));
+	if (!*first)
+		fputc(',', out);
+	*first = false;
+	json_dumpf(k, out, DUMP_FLAGS);
+	json_decref(k);
+	fputc(':', out);
+}
+
+static void put_member(FILE *out, bool *first, const char *name, json_t *v)
+{
+	if (!v)
+		return;
+	put_name(out, first, name);
+	json_dumpf(v, out, DUMP_FLAGS);
+	json_decref(v);
+}
+
+/* side_json written piece by piece, a large value as a hole
+ * (output_large.c). */
+static void side_pieces(struct rf_diff_writer *w, const struct rf_cell *cells, int side)
+{
+	const struct rf_diff_shape *sh = w->shape;
+	bool first = true;
+	size_t i;
+
+	if (!cells) {
+		fputs("null", w->out);
+		return;
+	}
+	fputc('{', w->out);
+	for (i = 0; i < sh->ncols; i++) {
+		const struct rf_diff_col *c = &sh->cols[i];
+		if (c->excluded || (side == 0 ? c->src : c->dst) < 0)
+			continue;
+		if (!rf_writer_partial(w, side, i)) {
+			put_member(w->out, &first, c->name, cell_json(&cells[i]));
+			continue;
+		}
+		put_name(w->out, &first, c->name);
+		rf_writer_hole(w, side, i, cells, RF_HOLE_JSON);
+	}
+	fputc('}', w->out);
+}
+
+static bool row_partial(const struct rf_diff_writer *w, const struct rf_diff_row *row)
+{
+	for (size_t i = 0; w->diff && i < w->shape->ncols; i++)
+		if ((row->src && rf_writer_partial(w, 0, i)) ||
+		    (row->dst && rf_writer_partial(w, 1, i)))
+			return true;
+	return false;
+}
+
+/* json_row's line for a row with a large value that came as its first
+ * bytes: the same bytes, each part dumped by jansson on its own. */
+static void json_row_pieces(struct rf_diff_writer *w, const struct rf_diff_row *row, json_t *key,
+                            json_t *changed)
+{
+	bool first = true;
+
+	fputc('{', w->out);
+	if (w->in_set)
+		put_member(w->out, &first, "table", json_string(w->shape->src_table.display));
+	put_member(w->out, &first, "status", json_string(rf_diff_status_name(row->status)));
+	put_member(w->out, &first, "key", key);
+	fputs(",\"source\":", w->out);
+	side_pieces(w, row->src, 0);
+	fputs(",\"target\":", w->out);
+	side_pieces(w, row->dst, 1);
+	put_member(w->out, &first, "changed", changed);
+	fputs("}\n", w->out);
+}
+
 static void json_row(struct rf_diff_writer *w, const struct rf_diff_row *row)
 {
 	const struct rf_diff_shape *sh = w->shape;
@@ -58,14 +143,19 @@ static void json_row(struct rf_diff_writer *w, const struct rf_diff_row *row)
 	for (i = 0; i < sh->nkey; i++)
 		json_object_set_new_nocheck(key, sh->cols[sh->key[i]].name,
 		                            cell_json(&kc[sh->key[i]]));
-	json_object_set_new_nocheck(o, "status", json_string(rf_diff_status_name(row->status)));
-	json_object_set_new_nocheck(o, "key", key);
-	json_object_set_new_nocheck(o, "source", side_json(sh, row->src, 0));
-	json_object_set_new_nocheck(o, "target", side_json(sh, row->dst, 1));
 	changed = json_array();
 	for (i = 0; i < sh->ncols; i++)
 		if (row->changed[i])
 			json_array_append_new(changed, json_string(sh->cols[i].name));
+	if (row_partial(w, row)) {
+		json_decref(o);
+		json_row_pieces(w, row, key, changed);
+		return;
+	}
+	json_object_set_new_nocheck(o, "status", json_string(rf_diff_status_name(row->status)));
+	json_object_set_new_nocheck(o, "key", key);
+	json_object_set_new_nocheck(o, "source", side_json(sh, row->src, 0));
+	json_object_set_new_nocheck(o, "target", side_json(sh, row->dst, 1));
 	json_object_set_new_nocheck(o, "changed", changed);
 	emit(w, o);
 }
