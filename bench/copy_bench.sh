@@ -237,8 +237,9 @@ sec=$WORK/section.md
 	echo "columns with id NOT NULL UNIQUE, and a GUID primary key the target's"
 	echo "DEFAULT makes (gen_random_uuid() / uuid()); both sides load it without"
 	echo "the GUID, rowferry with --exclude guid --key id. apply cannot predict the"
-	echo "GUIDs: after the load it reads the inserted rows back (their ids into a"
-	echo "temporary table, one joined read) and journals them."
+	echo "GUIDs: after the load it reads the inserted rows back (one scan of the"
+	echo "table, which the diff found empty: no temporary table of their ids to"
+	echo "join) and journals them."
 	echo
 	echo "The write phase alone (rowferry's own \"in X s\": the transaction, without"
 	echo "connecting, diffing and the preview checks), median over the same runs:"
