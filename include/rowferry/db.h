@@ -452,6 +452,13 @@ struct rf_db_ops {
 	 * its cells are invalid until the next stream_next(). For a caller
 	 * that has copied what it keeps of a huge row (DESIGN §9). */
 	void (*stream_release)(struct rf_stream *s);
+	/* Optional: appends an expression for len units of column col from
+	 * 1-based unit from (bytes of a bytes column, characters of text),
+	 * read as a stream expr of the column's class: how a diff reads a
+	 * value it was sent as a digest again in pieces (diff_digest.c).
+	 * NULL where the driver sends no digests (rf_stream_spec digest). */
+	void (*piece_expr)(struct rf_db *db, const char *col, unsigned long long from, unsigned len,
+	                   struct rf_buf *out);
 
 	/* Executes one statement with parameters bound (placeholders as rendered
 	 * by placeholder()). out may be NULL when no result is wanted. */

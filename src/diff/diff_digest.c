@@ -26,7 +26,7 @@
  * writer leaves a hole for it in what it writes (output_large.c) and,
  * once every row is read, reads the value again by the row's key
  * (diff_fetch_value): one statement per DIFF_PIECE bytes (bytea) or
- * DIFF_PIECE_TEXT characters (text), substring(col FROM off FOR n), on
+ * DIFF_PIECE_TEXT characters (text), the driver's piece_expr (substring(col FROM off FOR n)), on
  * the side's own connection in the diff's read transaction - the COPY
  * stream has ended, and PostgreSQL runs no other statement on a
  * connection while one streams - so it reads the snapshot the row came
@@ -193,6 +193,8 @@ int diff_fetch_value(const struct rf_diff_shape *sh, int idx, struct diff_side *
 	const struct rf_diff_col *c = &sh->cols[col];
 	struct rf_db *db = s->db;
 	size_t *cols = rf_xcalloc(sh->nkey ? sh->nkey : 1, sizeof *cols);
+	enum rf_type_class *classes = rf_xcalloc(sh->nkey ? sh->nkey : 1, sizeof *classes);
+	struct rf_lookup_key lk = {sh->nkey, cols, classes, 0, NULL, false};
 	struct rf_buf where = RF_BUF_INIT, expr = RF_BUF_INIT, canon = RF_BUF_INIT;
 	struct rf_stream_expr x;
 	struct rf_stream_spec spec;
@@ -204,22 +206,18 @@ int diff_fetch_value(const struct rf_diff_shape *sh, int idx, struct diff_side *
 		rf_error_set(err, db->name, "%s: no key to read %s again by", t->display, c->name);
 		goto out;
 	}
-	/* key = literal AND ...: identifiers and values quoted by the driver
-	 * (lookup.c's way), each key matched exactly below */
+	if (!db->ops->piece_expr) { /* it sent no digest, so none to read again */
+		rf_error_set(err, db->name, "%s: %s cannot be read in pieces", t->display, c->name);
+		goto out;
+	}
+	/* key = literal AND ...: a lookup's WHERE (lookup.c), each key matched
+	 * exactly below */
 	for (size_t i = 0; i < sh->nkey; i++) {
 		const struct rf_diff_col *kc = &sh->cols[sh->key[i]];
 		cols[i] = (size_t)(idx == 0 ? kc->src : kc->dst);
-		if (i)
-			rf_buf_adds(&where, " AND ");
-		db->ops->quote_ident(db, t->cols[cols[i]].name, &where);
-		if (key[i].is_null) {
-			rf_buf_adds(&where, " IS NULL");
-			continue;
-		}
-		rf_buf_adds(&where, " = ");
-		db->ops->quote_literal(db, rf_lookup_class(kc->tclass, t->cols[cols[i]].tclass),
-		                       &key[i], &where);
+		classes[i] = rf_lookup_class(kc->tclass, t->cols[cols[i]].tclass);
 	}
+	rf_lookup_tuple_where(db, t, &lk, key, &where);
 	for (;;) {
 		struct rf_stream *st = NULL;
 		const struct rf_row *row;
@@ -228,9 +226,7 @@ int diff_fetch_value(const struct rf_diff_shape *sh, int idx, struct diff_side *
 		int r;
 
 		rf_buf_reset(&expr);
-		rf_buf_adds(&expr, "substring(");
-		db->ops->quote_ident(db, t->cols[tcol].name, &expr);
-		rf_buf_printf(&expr, " FROM %llu FOR %u)", off, piece);
+		db->ops->piece_expr(db, t->cols[tcol].name, off, piece, &expr);
 		x.sql = expr.data;
 		x.tclass = c->tclass;
 		memset(&spec, 0, sizeof spec);
@@ -270,6 +266,7 @@ int diff_fetch_value(const struct rf_diff_shape *sh, int idx, struct diff_side *
 	rc = 0;
 out:
 	free(cols);
+	free(classes);
 	rf_buf_free(&where);
 	rf_buf_free(&expr);
 	rf_buf_free(&canon);

@@ -164,6 +164,17 @@ static void add_equal(struct rf_db *db, const char *name, enum rf_type_class c,
 	db->ops->quote_literal(db, c, v, out);
 }
 
+void rf_lookup_tuple_where(struct rf_db *db, const struct rf_table_info *t,
+                           const struct rf_lookup_key *key, const struct rf_cell *tuple,
+                           struct rf_buf *out)
+{
+	for (size_t j = 0; j < key->n; j++) {
+		if (j)
+			rf_buf_adds(out, " AND ");
+		add_equal(db, t->cols[key->cols[j]].name, key->classes[j], &tuple[j], out);
+	}
+}
+
 /* (a = x AND b = y) OR ... for tuples [lo, hi), as a balanced tree of
  * ORs: a flat chain of a thousand is an expression a thousand deep, past
  * SQLite's limit (SQLITE_MAX_EXPR_DEPTH); balanced, it is ten deep. */
@@ -171,7 +182,7 @@ static void add_or_tree(struct rf_db *db, const struct rf_table_info *t,
                         const struct rf_lookup_key *key, const struct rf_cell *tuples, size_t lo,
                         size_t hi, struct rf_buf *out)
 {
-	size_t j, mid;
+	size_t mid;
 	if (hi - lo > 1) {
 		mid = lo + (hi - lo) / 2;
 		rf_buf_addc(out, '(');
@@ -182,12 +193,7 @@ static void add_or_tree(struct rf_db *db, const struct rf_table_info *t,
 		return;
 	}
 	rf_buf_addc(out, '(');
-	for (j = 0; j < key->n; j++) {
-		if (j)
-			rf_buf_adds(out, " AND ");
-		add_equal(db, t->cols[key->cols[j]].name, key->classes[j], &tuples[lo * key->n + j],
-		          out);
-	}
+	rf_lookup_tuple_where(db, t, key, &tuples[lo * key->n], out);
 	rf_buf_addc(out, ')');
 }
 

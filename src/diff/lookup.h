@@ -75,6 +75,12 @@ struct rf_lookup_key {
 	                                      lookup.c, rf_lookup_rows_refs) */
 };
 
+/* Appends "a = x AND b IS NULL ..." for one tuple (key->n canonical cells):
+ * identifiers and values quoted by the driver, as every lookup's WHERE. */
+void rf_lookup_tuple_where(struct rf_db *db, const struct rf_table_info *t,
+                           const struct rf_lookup_key *key, const struct rf_cell *tuple,
+                           struct rf_buf *out);
+
 /* Drops the table a lookup kept in *kept (if any) and frees the name. */
 int rf_lookup_release(struct rf_db *db, char **kept, struct rf_error *err);
 

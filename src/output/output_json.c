@@ -48,9 +48,8 @@ static void json_begin(struct rf_diff_writer *w)
 /* JSON_COMPACT | JSON_PRESERVE_ORDER, as emit() dumps a whole line */
 #define DUMP_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY)
 
-/* One "name":value of an object written piece by piece, as jansson
- * writes it in a compact dump (a NULL value: left out, as
- * json_object_set_new leaves it out); takes v. */
+/* One "name": of an object written piece by piece, as jansson writes it
+ * in a compact dump. */
 static void put_name(FILE *out, bool *first, const char *name)
 {
 	json_t *k = json_stringn_nocheck(name, strlen(name));
@@ -62,6 +61,8 @@ static void put_name(FILE *out, bool *first, const char *name)
 	fputc(':', out);
 }
 
+/* "name":value, v taken (a NULL value: left out, as json_object_set_new
+ * leaves it out). */
 static void put_member(FILE *out, bool *first, const char *name, json_t *v)
 {
 	if (!v)

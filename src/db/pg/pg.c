@@ -649,6 +649,7 @@ const struct rf_db_ops rf_pg_ops = {
     .stream_next = pg_stream_next,
     .stream_close = pg_stream_close,
     .stream_release = pg_stream_release,
+    .piece_expr = pg_piece_expr,
     .exec = pg_exec,
     .begin = pg_begin,
     .commit = pg_commit,

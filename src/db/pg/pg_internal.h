@@ -65,6 +65,8 @@ int pg_stream_open(struct rf_db *dbp, const struct rf_stream_spec *spec, struct 
 int pg_stream_next(struct rf_stream *s, const struct rf_row **row, struct rf_error *err);
 void pg_stream_close(struct rf_stream *s);
 void pg_stream_release(struct rf_stream *s);
+void pg_piece_expr(struct rf_db *db, const char *col, unsigned long long from, unsigned len,
+                   struct rf_buf *out);
 
 /* pg_bulk.c: the bulk ops (contracts in db.h). */
 void pg_bulk_statement(struct rf_db *dbp, const struct rf_table_info *t, const size_t *cols,

@@ -126,6 +126,16 @@ static void select_digest(struct rf_db *db, const struct rf_column *c, size_t mi
 	rf_buf_adds(sql, c->tclass == RF_T_TEXT ? ", 'UTF8')) END" : ") END");
 }
 
+/* substring(col FROM from FOR len): bytes of a bytea, characters of text
+ * (db.h, piece_expr). */
+void pg_piece_expr(struct rf_db *db, const char *col, unsigned long long from, unsigned len,
+                   struct rf_buf *out)
+{
+	rf_buf_adds(out, "substring(");
+	pg_quote_ident(db, col, out);
+	rf_buf_printf(out, " FROM %llu FOR %u)", from, len);
+}
+
 /* The cast of a raw expression (sql()) whose binary form is then its
  * text, as select_col makes it of a column: its type is the engine's to
  * decide, so every class but bytes and boolean goes through text. */
