@@ -63,20 +63,27 @@ fi
 # rss WHAT FACTOR ARGS... : runs rowferry under GNU time; asserts its max RSS
 # under FACTOR x SIZE + 24 MiB
 rss() {
-	local what=$1 factor=$2 kib limit
+	local what=$1 factor=$2
 	shift 2
+	rss_under "$what" $(((factor * SIZE + 24 * MIB) / 1024)) "${factor}x the value + 24 MiB" "$@"
+}
+
+# rss_under WHAT LIMIT_KIB WHY ARGS... : runs rowferry under GNU time;
+# asserts its max RSS under LIMIT_KIB (rss, rss_fixed)
+rss_under() {
+	local what=$1 limit=$2 why=$3 kib
+	shift 3
 	set +e
 	"$TIME" -f %M -o "$T/rss" "$ROWFERRY" "$@" >"$T/out" 2>"$T/err" </dev/null
 	rc=$?
 	set -e
 	kib=$(tail -n 1 "$T/rss")
-	limit=$(((factor * SIZE + 24 * MIB) / 1024))
 	echo "# $what: max RSS $((kib / 1024)) MiB (bound $((limit / 1024)) MiB)"
 	[ "$measure" = 1 ] || return 0
 	if [ "$kib" -le "$limit" ]; then
 		ok "$what: max RSS $kib KiB <= $limit KiB"
 	else
-		not_ok "$what: max RSS $kib KiB > $limit KiB (${factor}x the value + 24 MiB)"
+		not_ok "$what: max RSS $kib KiB > $limit KiB ($why)"
 	fi
 }
 
@@ -278,20 +285,9 @@ PY
 # rss_fixed WHAT MIB ARGS... : rss with a bound of MIB MiB, whatever the
 # value's size
 rss_fixed() {
-	local what=$1 mib=$2 kib
+	local what=$1 mib=$2
 	shift 2
-	set +e
-	"$TIME" -f %M -o "$T/rss" "$ROWFERRY" "$@" >"$T/out" 2>"$T/err" </dev/null
-	rc=$?
-	set -e
-	kib=$(tail -n 1 "$T/rss")
-	echo "# $what: max RSS $((kib / 1024)) MiB (bound $mib MiB)"
-	[ "$measure" = 1 ] || return 0
-	if [ "$kib" -le $((mib * 1024)) ]; then
-		ok "$what: max RSS $kib KiB <= $mib MiB"
-	else
-		not_ok "$what: max RSS $kib KiB > $mib MiB"
-	fi
+	rss_under "$what" $((mib * 1024)) "$mib MiB" "$@"
 }
 # outcase NAME: diff --format json and csv of bigout, each under a memory
 # bound that does not follow the value (48 MiB: rowferry ~10, a piece of
